@@ -1,0 +1,1 @@
+//! CSDL reader (in progress).
