@@ -4,10 +4,13 @@ namespace graph;
 
 using { managed } from '@sap/cds/common';
 
+// @assert.range: CAP rejects values outside the enum with 400.
+@assert.range
 type deviceManagementPartnerTenantState : String(20) enum {
   unknown; unavailable; enabled; terminated; rejected; unresponsive;
 }
 
+@assert.range
 type deviceManagementPartnerAppType : String(20) enum {
   unknown; singleTenantApp; multiTenantApp;
 }

@@ -16,10 +16,10 @@ service PartnersService @(path: '/odata/v4/partners') {
   entity partnerPlatformCounts as projection on graph.partnerPlatformCounts;
 }
 
-// Optimistic concurrency: ETag from the managed modifiedAt field.
+// Optimistic concurrency: ETag from the managed modifiedAt field, on
+// complianceManagementPartners only. CAP then answers 428 to PATCH/PUT/DELETE
+// (and to bound actions) without If-Match. deviceManagementPartners has no
+// ETag, so its PATCH/DELETE and the terminate action need no If-Match.
 annotate PartnersService.complianceManagementPartners with {
-  modifiedAt @odata.etag;
-};
-annotate PartnersService.deviceManagementPartners with {
   modifiedAt @odata.etag;
 };
