@@ -5,5 +5,9 @@
 //! - [`model::Model`]: the resolved semantic model of a file and its references.
 
 pub mod diag;
+pub mod document;
 pub mod model;
+mod resolve;
 pub mod vocab;
+
+pub use resolve::{MAX_DOCUMENTS, STANDARD_VOCABULARIES, load, load_str, load_with};

@@ -12,6 +12,8 @@ use std::collections::HashMap;
 
 use crate::diag::{Diagnostic, Pos, Sources};
 
+pub use crate::resolve::{load, load_str, load_with};
+
 /// A resolved CSDL model: one or more documents (the main file and its references).
 #[derive(Debug, Clone)]
 pub struct Model {
@@ -178,6 +180,19 @@ pub struct NavigationProperty {
     pub description: Option<String>,
     pub long_description: Option<String>,
     pub pos: Pos,
+    /// `ReferentialConstraint`s, in order.
+    pub referential_constraints: Vec<ReferentialConstraint>,
+    /// `OnDelete/@Action` (`Cascade`, `None`, `SetNull`, `SetDefault`).
+    pub on_delete: Option<String>,
+}
+
+/// A `ReferentialConstraint` of a navigation property.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReferentialConstraint {
+    /// Path of the dependent property (on the declaring type).
+    pub property: String,
+    /// Path of the principal property (on the target type).
+    pub referenced: String,
 }
 
 /// A reference to a type, possibly a collection of it.
@@ -282,6 +297,12 @@ pub struct Operation {
     pub description: Option<String>,
     pub long_description: Option<String>,
     pub pos: Pos,
+    /// The canonical annotation target of this overload as CSDL 14.2.2 spells it:
+    /// `ns.Action(BindingType)` / `ns.Action()` for actions, `ns.Function(T1,T2)` for
+    /// functions (namespace-qualified types, no spaces).
+    pub annotation_target: String,
+    /// Canonical type names of all parameters, binding parameter included, in order.
+    pub parameter_types: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -370,6 +391,12 @@ pub struct Term {
     pub ty: TypeRef,
     pub applies_to: Vec<String>,
     pub pos: Pos,
+    /// `BaseTerm`, namespace-qualified.
+    pub base_term: Option<String>,
+    /// `DefaultValue`, as written.
+    pub default_value: Option<String>,
+    /// `Nullable` (default true).
+    pub nullable: bool,
 }
 
 /// An annotation, with its term resolved to the namespace-qualified name
@@ -485,6 +512,20 @@ impl Model {
         }
         out.sort();
         out
+    }
+    /// Every annotation that applies to one overload: those on its own signature
+    /// target (either spelling: binding type only, or all parameter types) and those on
+    /// the bare name (all overloads), in that order.
+    pub fn operation_annotations(&self, id: OperationId) -> Vec<&Annotation> {
+        let op = self.operation(id);
+        let qn = format!("{}.{}", op.namespace, op.name);
+        let all = format!("{qn}({})", op.parameter_types.join(","));
+        let mut targets = vec![op.annotation_target.clone()];
+        if all != op.annotation_target {
+            targets.push(all);
+        }
+        targets.push(qn);
+        targets.iter().flat_map(|t| self.annotations_of(t)).collect()
     }
     /// Capabilities restrictions on a canonical target path
     /// (`Container/entitySet`, `Type/navigationProperty`, ...).

@@ -1,9 +1,108 @@
-//! Typed access to the vocabulary annotations later stages need.
-//! (Core and Capabilities; to be completed by the reader.)
+//! Typed access to the vocabulary annotations later stages need (Core and Capabilities).
+//!
+//! Each helper reads the annotations of one canonical target (see
+//! [`Model::annotations_of`](crate::model::Model::annotations_of)); terms are always
+//! namespace-qualified there, so `Core.Description` is `Org.OData.Core.V1.Description`.
 
-use crate::model::{Annotation, Capabilities};
+use crate::model::{Annotation, Capabilities, Expr, Permissions};
+
+/// Namespace of the Core vocabulary, with the trailing dot.
+pub const CORE: &str = "Org.OData.Core.V1.";
+/// Namespace of the Capabilities vocabulary, with the trailing dot.
+pub const CAPABILITIES: &str = "Org.OData.Capabilities.V1.";
+
+fn term_is(a: &Annotation, ns: &str, name: &str) -> bool {
+    a.term.len() == ns.len() + name.len() && a.term.starts_with(ns) && a.term.ends_with(name)
+}
+
+/// The unqualified annotation of `Org.OData.Core.V1.<name>`, if any (the first one).
+pub fn core_term<'a>(annotations: &'a [Annotation], name: &str) -> Option<&'a Annotation> {
+    find(annotations, CORE, name)
+}
+
+/// The unqualified annotation of term `ns` + `name` (`ns` ends with a dot).
+pub fn find<'a>(annotations: &'a [Annotation], ns: &str, name: &str) -> Option<&'a Annotation> {
+    annotations.iter().find(|a| a.qualifier.is_none() && term_is(a, ns, name))
+}
+
+/// A Core string term (`Description`, `LongDescription`, ...).
+pub fn core_string(annotations: &[Annotation], name: &str) -> Option<String> {
+    match &core_term(annotations, name)?.value {
+        Expr::String(s) => Some(s.clone()),
+        _ => None,
+    }
+}
+
+/// A Core tag term (`Computed`, `Immutable`, ...): true when applied without a value or
+/// with `true`.
+pub fn core_tag(annotations: &[Annotation], name: &str) -> bool {
+    matches!(core_term(annotations, name).map(|a| &a.value), Some(Expr::Default | Expr::Bool(true)))
+}
+
+/// `Core.Permissions` (`Read`, `Write`, `ReadWrite`, `Invoke`, `None`).
+pub fn permissions(annotations: &[Annotation]) -> Option<Permissions> {
+    let a = core_term(annotations, "Permissions")?;
+    let members: Vec<&str> = match &a.value {
+        Expr::EnumMember(m) => m.iter().map(|s| s.rsplit('/').next().unwrap_or(s)).collect(),
+        Expr::String(s) => s.split([',', ' ']).filter(|s| !s.is_empty()).collect(),
+        _ => return None,
+    };
+    let mut p = Permissions::default();
+    for m in members {
+        match m {
+            "Read" => p.read = true,
+            "Write" => p.write = true,
+            "ReadWrite" => {
+                p.read = true;
+                p.write = true
+            }
+            "Invoke" => p.invoke = true,
+            _ => {}
+        }
+    }
+    Some(p)
+}
+
+/// `Core.OptimisticConcurrency`: the property paths of the ETag.
+pub fn optimistic_concurrency(annotations: &[Annotation]) -> Vec<String> {
+    match core_term(annotations, "OptimisticConcurrency").map(|a| &a.value) {
+        Some(Expr::Collection(items)) => items
+            .iter()
+            .filter_map(|e| match e {
+                Expr::Path { path, .. } => Some(path.clone()),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The value of property `name` of a record expression.
+pub fn record_field<'a>(value: &'a Expr, name: &str) -> Option<&'a Expr> {
+    match value {
+        Expr::Record { properties, .. } => properties.iter().find(|(n, _)| n == name).map(|(_, v)| v),
+        _ => None,
+    }
+}
+
+fn record_bool(value: &Expr, name: &str) -> Option<bool> {
+    match record_field(value, name)? {
+        Expr::Bool(b) => Some(*b),
+        _ => None,
+    }
+}
 
 /// Reads `Capabilities.{Insert,Update,Delete,Read}Restrictions` from annotations of one target.
-pub fn capabilities(_annotations: &[Annotation]) -> Capabilities {
-    Capabilities::default()
+pub fn capabilities(annotations: &[Annotation]) -> Capabilities {
+    let get = |term: &str, field: &str| find(annotations, CAPABILITIES, term).and_then(|a| record_bool(&a.value, field));
+    let read = find(annotations, CAPABILITIES, "ReadRestrictions");
+    Capabilities {
+        insertable: get("InsertRestrictions", "Insertable"),
+        updatable: get("UpdateRestrictions", "Updatable"),
+        deletable: get("DeleteRestrictions", "Deletable"),
+        readable: read.and_then(|a| record_bool(&a.value, "Readable")),
+        readable_by_key: read
+            .and_then(|a| record_field(&a.value, "ReadByKeyRestrictions"))
+            .and_then(|r| record_bool(r, "Readable")),
+    }
 }

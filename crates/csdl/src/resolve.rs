@@ -1,0 +1,1989 @@
+//! From [`Document`]s to a resolved [`Model`]: loading references, resolving names,
+//! checking what CSDL requires, and merging annotations.
+
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+use crate::diag::{Diagnostic, Errors, Pos, Severity, Sources};
+use crate::document::{self, Document, ElemId, Kind};
+use crate::model::*;
+
+/// The most documents one load reads (the main file and its references).
+pub const MAX_DOCUMENTS: usize = 256;
+
+/// Namespaces of the standard OASIS vocabularies, understood without reading a file.
+pub const STANDARD_VOCABULARIES: &[&str] = &[
+    "Org.OData.Aggregation.V1",
+    "Org.OData.Authorization.V1",
+    "Org.OData.Capabilities.V1",
+    "Org.OData.Core.V1",
+    "Org.OData.JSON.V1",
+    "Org.OData.Measures.V1",
+    "Org.OData.Repeatability.V1",
+    "Org.OData.Temporal.V1",
+    "Org.OData.Validation.V1",
+];
+
+/// Reads and resolves the CSDL file at `path` and the documents it references.
+pub fn load(path: &Path) -> Result<Model, Errors> {
+    load_impl(path, &|p: &Path| match std::fs::read(p) {
+        Ok(bytes) => String::from_utf8(bytes).map_err(|e| {
+            format!("`{}` is not UTF-8 (invalid byte at offset {})", p.display(), e.utf8_error().valid_up_to())
+        }),
+        Err(e) => Err(format!("cannot read `{}`: {e}", p.display())),
+    })
+}
+
+/// Reads and resolves CSDL text; `label` names it in diagnostics. References are
+/// looked up nowhere (only the standard vocabularies are understood).
+pub fn load_str(label: &str, text: &str) -> Result<Model, Errors> {
+    let label_path = PathBuf::from(label);
+    load_impl(&label_path, &|p: &Path| {
+        if p == label_path { Ok(text.to_owned()) } else { Err(format!("cannot read `{}`", p.display())) }
+    })
+}
+
+/// Reads and resolves the CSDL file at `path`, reading it and every referenced file
+/// through `read` (which returns `None` for a file that does not exist).
+pub fn load_with(path: &Path, read: &dyn Fn(&Path) -> Option<String>) -> Result<Model, Errors> {
+    load_impl(path, &|p: &Path| read(p).ok_or_else(|| format!("cannot read `{}`", p.display())))
+}
+
+type Raw = (Severity, String, Pos);
+
+fn is_standard(ns: &str) -> bool {
+    STANDARD_VOCABULARIES.contains(&ns)
+}
+
+/// Lexically normalises a path (`a/./b/../c` → `a/c`).
+fn normalize(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            c => out.push(c.as_os_str()),
+        }
+    }
+    out
+}
+
+fn reference_candidates(base: &Path, uri: &str) -> Vec<PathBuf> {
+    let dir = base.parent().unwrap_or(Path::new(""));
+    let uri = uri.split(['#', '?']).next().unwrap_or("");
+    let mut out = Vec::new();
+    if !uri.contains("://") && !uri.is_empty() {
+        let rel = uri.strip_prefix("file:").unwrap_or(uri);
+        out.push(normalize(&dir.join(rel)));
+    }
+    if let Some(last) = uri.rsplit('/').next().filter(|s| !s.is_empty()) {
+        let p = normalize(&dir.join(last));
+        if !out.contains(&p) {
+            out.push(p);
+        }
+    }
+    out
+}
+
+fn load_impl(path: &Path, read: &dyn Fn(&Path) -> Result<String, String>) -> Result<Model, Errors> {
+    let mut sources = Sources::default();
+    let mut docs: Vec<Document> = Vec::new();
+    let mut diags: Vec<Raw> = Vec::new();
+    let mut unavailable: HashSet<String> = HashSet::new();
+    let mut seen: HashSet<PathBuf> = HashSet::new();
+    let mut queue: VecDeque<PathBuf> = VecDeque::new();
+
+    let main = normalize(path);
+    seen.insert(main.clone());
+    match read(path) {
+        Ok(text) => {
+            let idx = sources.add(path.to_path_buf(), Arc::from(text));
+            parse_into(&sources, idx, &mut docs, &mut diags);
+        }
+        Err(msg) => {
+            let idx = sources.add(path.to_path_buf(), Arc::from(""));
+            diags.push((Severity::Error, msg, Pos { file: idx, offset: 0 }));
+        }
+    }
+    let mut next_doc = 0;
+    while next_doc < docs.len() {
+        let di = next_doc;
+        next_doc += 1;
+        let doc = &docs[di];
+        let doc_path = sources.files[doc.file as usize].path.clone();
+        let mut uris = HashSet::new();
+        let mut refs: Vec<(String, Pos, Vec<String>)> = Vec::new();
+        for r in doc.children_of(doc.root(), Kind::Reference) {
+            let Some(uri) = doc.get(r, "Uri") else {
+                diags.push((Severity::Error, "`edmx:Reference` is missing the required attribute `Uri`".into(), doc.pos(r)));
+                continue;
+            };
+            let includes: Vec<String> =
+                doc.children_of(r, Kind::Include).filter_map(|i| doc.get(i, "Namespace")).map(str::to_string).collect();
+            for i in doc.children_of(r, Kind::Include) {
+                if doc.get(i, "Namespace").is_none() {
+                    diags.push((Severity::Error, "`edmx:Include` is missing the required attribute `Namespace`".into(), doc.pos(i)));
+                }
+            }
+            for i in doc.children_of(r, Kind::IncludeAnnotations) {
+                if doc.get(i, "TermNamespace").is_none() {
+                    diags.push((
+                        Severity::Error,
+                        "`edmx:IncludeAnnotations` is missing the required attribute `TermNamespace`".into(),
+                        doc.pos(i),
+                    ));
+                }
+            }
+            if !uris.insert(uri) {
+                diags.push((Severity::Warning, format!("`{uri}` is referenced twice"), doc.attr_pos(r, "Uri")));
+                continue;
+            }
+            if !includes.is_empty() && includes.iter().all(|ns| is_standard(ns)) {
+                continue; // understood without a file
+            }
+            refs.push((uri.to_string(), doc.attr_pos(r, "Uri"), includes));
+        }
+        for (uri, uri_pos, includes) in refs {
+            let uri = uri.as_str();
+            let cands = reference_candidates(&doc_path, uri);
+            let mut found = None;
+            for c in &cands {
+                if seen.contains(c) {
+                    found = Some(None);
+                    break;
+                }
+                if let Ok(text) = read(c) {
+                    found = Some(Some((c.clone(), text)));
+                    break;
+                }
+            }
+            match found {
+                Some(Some((p, text))) => {
+                    if seen.len() >= MAX_DOCUMENTS {
+                        diags.push((
+                            Severity::Error,
+                            format!("too many referenced documents (at most {MAX_DOCUMENTS} are read)"),
+                            uri_pos,
+                        ));
+                        continue;
+                    }
+                    seen.insert(p.clone());
+                    queue.push_back(p.clone());
+                    let idx = sources.add(p, Arc::from(text));
+                    parse_into(&sources, idx, &mut docs, &mut diags);
+                }
+                Some(None) => {}
+                None => {
+                    let looked: Vec<String> = cands.iter().map(|c| format!("`{}`", c.display())).collect();
+                    diags.push((
+                        Severity::Warning,
+                        format!(
+                            "referenced document `{uri}` not found (looked for {}); its types are read as `Edm.Untyped` and its annotations are skipped",
+                            if looked.is_empty() { "nothing".to_string() } else { looked.join(", ") }
+                        ),
+                        uri_pos,
+                    ));
+                    for ns in includes {
+                        unavailable.insert(ns);
+                    }
+                }
+            }
+        }
+    }
+    let _ = queue;
+
+    let mut model = Model {
+        sources: Sources::default(),
+        schemas: Vec::new(),
+        types: Vec::new(),
+        operations: Vec::new(),
+        containers: Vec::new(),
+        terms: Vec::new(),
+        annotations: HashMap::new(),
+        type_index: HashMap::new(),
+        operation_index: HashMap::new(),
+        warnings: Vec::new(),
+    };
+    if !diags.iter().any(|d| d.0 == Severity::Error) {
+        let mut r = Resolver::new(&docs, &sources, unavailable, &mut model, &mut diags);
+        r.run();
+    }
+    model.sources = sources;
+    finish(model, diags)
+}
+
+fn parse_into(sources: &Sources, idx: u32, docs: &mut Vec<Document>, diags: &mut Vec<Raw>) {
+    let text = sources.files[idx as usize].text.clone();
+    match document::parse(idx, text) {
+        Ok(doc) => {
+            check_envelope(&doc, diags);
+            docs.push(doc);
+        }
+        Err(errs) => diags.extend(errs.into_iter().map(|e| (Severity::Error, e.message, e.pos))),
+    }
+}
+
+fn check_envelope(doc: &Document, diags: &mut Vec<Raw>) {
+    let root = doc.root();
+    match doc.get(root, "Version") {
+        None => diags.push((Severity::Error, "`edmx:Edmx` is missing the required attribute `Version`".into(), doc.pos(root))),
+        Some("4.0") | Some("4.01") => {}
+        Some(v @ ("1.0" | "2.0" | "3.0")) => diags.push((
+            Severity::Error,
+            format!("this is an OData v2/v3 (EDMX {v}) document; only OData v4 CSDL is supported"),
+            doc.attr_pos(root, "Version"),
+        )),
+        Some(v) => diags.push((
+            Severity::Error,
+            format!("unsupported CSDL version `{v}`: expected `4.0` or `4.01`"),
+            doc.attr_pos(root, "Version"),
+        )),
+    }
+    let ds: Vec<_> = doc.children_of(root, Kind::DataServices).collect();
+    match ds.len() {
+        0 => diags.push((Severity::Error, "`edmx:Edmx` has no `edmx:DataServices` element".into(), doc.pos(root))),
+        1 => {}
+        _ => diags.push((Severity::Error, "`edmx:Edmx` has more than one `edmx:DataServices` element".into(), doc.pos(ds[1]))),
+    }
+}
+
+fn finish(model: Model, diags: Vec<Raw>) -> Result<Model, Errors> {
+    let mut diags = diags;
+    diags.sort_by(|a, b| a.2.cmp(&b.2).then(a.0.cmp(&b.0)));
+    diags.dedup();
+    let render = |d: &Raw| Diagnostic { severity: d.0, message: d.1.clone(), location: model.sources.location(d.2) };
+    let errors: Vec<Diagnostic> = diags.iter().filter(|d| d.0 == Severity::Error).map(render).collect();
+    let warnings: Vec<Diagnostic> = diags.iter().filter(|d| d.0 == Severity::Warning).map(render).collect();
+    if errors.is_empty() {
+        let mut model = model;
+        model.warnings = warnings;
+        Ok(model)
+    } else {
+        Err(Errors { errors, warnings })
+    }
+}
+
+/// An element of one of the documents.
+#[derive(Clone, Copy)]
+struct El {
+    doc: u32,
+    id: ElemId,
+}
+
+/// What a qualified schema-level name denotes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Named {
+    Type,
+    Action,
+    Function,
+    Term,
+    Container,
+}
+
+struct Resolver<'d, 'm> {
+    docs: &'d [Document],
+    sources: &'d Sources,
+    m: &'m mut Model,
+    diags: &'m mut Vec<Raw>,
+    /// Per document: alias → namespace.
+    aliases: Vec<HashMap<&'d str, &'d str>>,
+    /// Namespaces declared by a schema read.
+    namespaces: HashMap<&'d str, Pos>,
+    /// Namespaces that are referenced but not read (standard vocabularies, missing files).
+    unavailable: HashSet<String>,
+    /// Qualified name → what it is and where it was first declared.
+    names: HashMap<String, (Named, Pos)>,
+    type_el: Vec<El>,
+    op_el: Vec<El>,
+    container_el: Vec<El>,
+    container_index: HashMap<String, usize>,
+    /// Own key (path, alias, pos) of each type, if declared.
+    own_keys: Vec<Option<Vec<(String, Option<String>, Pos)>>>,
+    /// Inline annotation targets for each operation overload.
+    op_targets: Vec<String>,
+    /// Names already warned about for an action/function/type clash.
+    clash_warned: HashSet<String>,
+    /// `op_el` index → operation built from it.
+    op_built: HashMap<(u32, ElemId), usize>,
+}
+
+fn named_word(n: Named) -> &'static str {
+    match n {
+        Named::Type => "a type",
+        Named::Action => "an action",
+        Named::Function => "a function",
+        Named::Term => "a term",
+        Named::Container => "an entity container",
+    }
+}
+
+fn err(diags: &mut Vec<Raw>, msg: impl Into<String>, pos: Pos) {
+    diags.push((Severity::Error, msg.into(), pos));
+}
+fn warn(diags: &mut Vec<Raw>, msg: impl Into<String>, pos: Pos) {
+    diags.push((Severity::Warning, msg.into(), pos));
+}
+
+fn parse_bool(s: &str) -> Option<bool> {
+    match s.trim() {
+        "true" | "1" => Some(true),
+        "false" | "0" => Some(false),
+        _ => None,
+    }
+}
+
+/// Maps the part after `Edm.` to a primitive or built-in abstract type.
+pub fn primitive(name: &str) -> Option<Primitive> {
+    use Primitive as P;
+    Some(match name {
+        "Binary" => P::Binary,
+        "Boolean" => P::Boolean,
+        "Byte" => P::Byte,
+        "Date" => P::Date,
+        "DateTimeOffset" => P::DateTimeOffset,
+        "Decimal" => P::Decimal,
+        "Double" => P::Double,
+        "Duration" => P::Duration,
+        "Guid" => P::Guid,
+        "Int16" => P::Int16,
+        "Int32" => P::Int32,
+        "Int64" => P::Int64,
+        "SByte" => P::SByte,
+        "Single" => P::Single,
+        "Stream" => P::Stream,
+        "String" => P::String,
+        "TimeOfDay" => P::TimeOfDay,
+        "Untyped" => P::Untyped,
+        "PrimitiveType" => P::PrimitiveType,
+        "EntityType" => P::AnyEntity,
+        "ComplexType" => P::AnyComplex,
+        "AnnotationPath" | "PropertyPath" | "NavigationPropertyPath" | "AnyPropertyPath" | "ModelElementPath" => P::Path,
+        _ => {
+            let (geo, shape) = if let Some(s) = name.strip_prefix("Geography") {
+                (true, s)
+            } else if let Some(s) = name.strip_prefix("Geometry") {
+                (false, s)
+            } else {
+                return None;
+            };
+            let g = match shape {
+                "" => Geo::Any,
+                "Point" => Geo::Point,
+                "LineString" => Geo::LineString,
+                "Polygon" => Geo::Polygon,
+                "MultiPoint" => Geo::MultiPoint,
+                "MultiLineString" => Geo::MultiLineString,
+                "MultiPolygon" => Geo::MultiPolygon,
+                "Collection" => Geo::Collection,
+                _ => return None,
+            };
+            if geo { P::Geography(g) } else { P::Geometry(g) }
+        }
+    })
+}
+
+fn split_collection(raw: &str) -> (bool, &str) {
+    let t = raw.trim();
+    match t.strip_prefix("Collection(").and_then(|r| r.strip_suffix(')')) {
+        Some(inner) => (true, inner.trim()),
+        None => (false, t),
+    }
+}
+
+fn range_of(p: Primitive) -> Option<(i64, i64)> {
+    Some(match p {
+        Primitive::Byte => (0, 255),
+        Primitive::SByte => (-128, 127),
+        Primitive::Int16 => (i16::MIN as i64, i16::MAX as i64),
+        Primitive::Int32 => (i32::MIN as i64, i32::MAX as i64),
+        Primitive::Int64 => (i64::MIN, i64::MAX),
+        _ => return None,
+    })
+}
+
+const CORE: &str = "Org.OData.Core.V1.";
+
+impl<'d, 'm> Resolver<'d, 'm> {
+    fn new(
+        docs: &'d [Document],
+        sources: &'d Sources,
+        unavailable: HashSet<String>,
+        m: &'m mut Model,
+        diags: &'m mut Vec<Raw>,
+    ) -> Self {
+        Resolver {
+            docs,
+            sources,
+            m,
+            diags,
+            aliases: Vec::new(),
+            namespaces: HashMap::new(),
+            unavailable,
+            names: HashMap::new(),
+            type_el: Vec::new(),
+            op_el: Vec::new(),
+            container_el: Vec::new(),
+            container_index: HashMap::new(),
+            own_keys: Vec::new(),
+            op_targets: Vec::new(),
+            clash_warned: HashSet::new(),
+            op_built: HashMap::new(),
+        }
+    }
+
+    fn err(&mut self, msg: impl Into<String>, pos: Pos) {
+        err(self.diags, msg, pos)
+    }
+    fn warn(&mut self, msg: impl Into<String>, pos: Pos) {
+        warn(self.diags, msg, pos)
+    }
+    fn at(&self, pos: Pos) -> String {
+        let loc = self.sources.location(pos);
+        if pos.file == 0 { format!("{}:{}", loc.line, loc.col) } else { loc.to_string() }
+    }
+
+    fn schemas(&self, d: usize) -> impl Iterator<Item = ElemId> + 'd {
+        let doc: &'d Document = &self.docs[d];
+        doc.children_of(doc.root(), Kind::DataServices).flat_map(move |ds| doc.children_of(ds, Kind::Schema))
+    }
+
+    /// A required attribute, or an error.
+    fn req(&mut self, doc: &'d Document, el: ElemId, name: &str) -> Option<&'d str> {
+        match doc.get(el, name) {
+            Some(v) => Some(v),
+            None => {
+                let k = doc.kind(el).name();
+                self.err(format!("`{k}` is missing the required attribute `{name}`"), doc.pos(el));
+                None
+            }
+        }
+    }
+
+    fn bool_attr(&mut self, doc: &'d Document, el: ElemId, name: &str, default: bool) -> bool {
+        match doc.attr(el, name) {
+            None => default,
+            Some(a) => match parse_bool(doc.value(a)) {
+                Some(b) => b,
+                None => {
+                    let v = doc.value(a);
+                    self.err(format!("invalid value `{v}` for `{name}`: expected `true` or `false`"), a.pos);
+                    default
+                }
+            },
+        }
+    }
+
+    /// Namespace form of a possibly alias-qualified name.
+    fn qualify<'s>(&self, doc: u32, name: &'s str) -> Cow<'s, str> {
+        if let Some((prefix, simple)) = name.rsplit_once('.')
+            && let Some(ns) = self.aliases[doc as usize].get(prefix)
+        {
+            return Cow::Owned(format!("{ns}.{simple}"));
+        }
+        Cow::Borrowed(name)
+    }
+
+    /// Canonical text of a type name (`Collection(alias.T)` → `Collection(ns.T)`).
+    fn canonical_type(&self, doc: u32, raw: &str) -> String {
+        let (coll, inner) = split_collection(raw);
+        let q = self.qualify(doc, inner);
+        if coll { format!("Collection({q})") } else { q.into_owned() }
+    }
+
+    fn namespace_known(&self, ns: &str) -> bool {
+        self.namespaces.contains_key(ns)
+    }
+
+    /// Resolves a type reference; reports unknown types.
+    fn type_ref(&mut self, doc: u32, raw: &str, pos: Pos) -> Option<TypeRef> {
+        let (collection, inner) = split_collection(raw);
+        if inner.is_empty() {
+            self.err(format!("invalid type `{raw}`"), pos);
+            return None;
+        }
+        if let Some(p) = inner.strip_prefix("Edm.") {
+            return match primitive(p) {
+                Some(p) => Some(TypeRef { collection, target: Target::Primitive(p) }),
+                None => {
+                    self.err(format!("unknown primitive type `{inner}`"), pos);
+                    None
+                }
+            };
+        }
+        let q = self.qualify(doc, inner);
+        if let Some(id) = self.m.type_index.get(q.as_ref()) {
+            return Some(TypeRef { collection, target: Target::Named(*id) });
+        }
+        let Some((ns, _)) = q.rsplit_once('.') else {
+            self.err(format!("unknown type `{inner}`: a type name must be qualified with a namespace or alias"), pos);
+            return None;
+        };
+        if self.unavailable.contains(ns) || (is_standard(ns) && !self.namespace_known(ns)) {
+            return Some(TypeRef { collection, target: Target::Primitive(Primitive::Untyped) });
+        }
+        if self.namespace_known(ns) {
+            self.err(format!("unknown type `{inner}`"), pos);
+        } else {
+            self.err(format!("unknown type `{inner}`: no namespace or alias `{ns}` is in scope"), pos);
+        }
+        None
+    }
+
+    fn run(&mut self) {
+        self.collect_schemas();
+        self.register();
+        self.build_types();
+        self.check_inheritance();
+        self.build_operations();
+        self.build_terms();
+        self.build_containers();
+        self.collect_annotations();
+        self.apply_core();
+    }
+
+    fn collect_schemas(&mut self) {
+        let docs = self.docs;
+        for (d, doc) in docs.iter().enumerate() {
+            let mut aliases: HashMap<&'d str, &'d str> = HashMap::new();
+            let mut alias_pos: HashMap<&'d str, Pos> = HashMap::new();
+            let mut add_alias = |this: &mut Self, alias: &'d str, ns: &'d str, pos: Pos| {
+                if matches!(alias, "Edm" | "odata" | "System" | "Transient") {
+                    this.err(format!("`{alias}` is reserved and cannot be used as an alias"), pos);
+                    return;
+                }
+                if let Some(prev) = aliases.get(alias) {
+                    if *prev != ns {
+                        let at = this.at(alias_pos[alias]);
+                        this.err(format!("duplicate alias `{alias}` (first declared at {at})"), pos);
+                    }
+                    return;
+                }
+                aliases.insert(alias, ns);
+                alias_pos.insert(alias, pos);
+            };
+            for r in doc.children_of(doc.root(), Kind::Reference) {
+                for i in doc.children_of(r, Kind::Include) {
+                    if let (Some(ns), Some(alias)) = (doc.get(i, "Namespace"), doc.attr(i, "Alias")) {
+                        add_alias(self, doc.value(alias), ns, alias.pos);
+                    }
+                }
+            }
+            for s in self.schemas(d) {
+                let Some(ns) = self.req(doc, s, "Namespace") else { continue };
+                let pos = doc.attr_pos(s, "Namespace");
+                if matches!(ns, "Edm" | "odata" | "System" | "Transient") {
+                    self.err(format!("`{ns}` is reserved and cannot be used as a namespace"), pos);
+                }
+                if let Some(prev) = self.namespaces.get(ns) {
+                    let at = self.at(*prev);
+                    self.err(format!("duplicate schema namespace `{ns}` (first declared at {at})"), pos);
+                    continue;
+                }
+                self.namespaces.insert(ns, pos);
+                let alias = doc.attr(s, "Alias");
+                if let Some(a) = alias {
+                    add_alias(self, doc.value(a), ns, a.pos);
+                }
+                self.m.schemas.push(Schema {
+                    namespace: ns.to_string(),
+                    alias: alias.map(|a| doc.value(a).to_string()),
+                    file: doc.file,
+                    pos: doc.pos(s),
+                });
+            }
+            for (alias, pos) in &alias_pos {
+                if self.namespaces.contains_key(alias) {
+                    let a = *alias;
+                    self.err(format!("alias `{a}` is also the name of a namespace"), *pos);
+                }
+            }
+            self.aliases.push(aliases);
+        }
+    }
+
+    fn declare(&mut self, qname: String, what: Named, pos: Pos) -> bool {
+        let Some((prev, prev_pos)) = self.names.get(&qname).copied() else {
+            self.names.insert(qname, (what, pos));
+            return true;
+        };
+        let is_op = |n: Named| matches!(n, Named::Action | Named::Function);
+        if prev == what && is_op(what) {
+            return true; // an overload
+        }
+        let at = self.at(prev_pos);
+        if is_op(what) && (is_op(prev) || prev == Named::Type) {
+            // Real documents do this: Graph declares `delta` both as an action and as a
+            // function, and `image` both as a complex type and as a function.
+            if self.clash_warned.insert(qname.clone()) {
+                let (a, b) = (named_word(prev), named_word(what));
+                self.warn(format!("`{qname}` is declared both as {a} and as {b} (first at {at})"), pos);
+            }
+            return true;
+        }
+        self.err(format!("duplicate name `{qname}` (first declared at {at})"), pos);
+        false
+    }
+
+    /// Pass 1: a [`TypeId`] for every named type, names of everything else.
+    fn register(&mut self) {
+        let docs = self.docs;
+        for (d, doc) in docs.iter().enumerate() {
+            for s in self.schemas(d).collect::<Vec<_>>() {
+                let Some(ns) = doc.get(s, "Namespace") else { continue };
+                for c in doc.children(s).collect::<Vec<_>>() {
+                    let kind = doc.kind(c);
+                    let what = match kind {
+                        Kind::EntityType | Kind::ComplexType | Kind::EnumType | Kind::TypeDefinition => Named::Type,
+                        Kind::Action => Named::Action,
+                        Kind::Function => Named::Function,
+                        Kind::Term => Named::Term,
+                        Kind::EntityContainer => Named::Container,
+                        _ => continue,
+                    };
+                    let Some(name) = self.req(doc, c, "Name") else { continue };
+                    let pos = doc.attr_pos(c, "Name");
+                    let qname = format!("{ns}.{name}");
+                    if !self.declare(qname.clone(), what, pos) {
+                        continue;
+                    }
+                    let el = El { doc: d as u32, id: c };
+                    match what {
+                        Named::Type => {
+                            let id = TypeId(self.m.types.len() as u32);
+                            let kind = match kind {
+                                Kind::EntityType => TypeKind::Entity(empty_structured()),
+                                Kind::ComplexType => TypeKind::Complex(empty_structured()),
+                                Kind::EnumType => TypeKind::Enum(EnumType {
+                                    underlying: Primitive::Int32,
+                                    is_flags: false,
+                                    members: Vec::new(),
+                                }),
+                                _ => TypeKind::Definition(TypeDefinition {
+                                    underlying: Primitive::String,
+                                    facets: Facets::default(),
+                                }),
+                            };
+                            self.m.types.push(Type {
+                                namespace: ns.to_string(),
+                                name: name.to_string(),
+                                kind,
+                                description: None,
+                                long_description: None,
+                                pos: doc.pos(c),
+                            });
+                            self.m.type_index.insert(qname, id);
+                            self.type_el.push(el);
+                            self.own_keys.push(None);
+                        }
+                        Named::Action | Named::Function => self.op_el.push(el),
+                        Named::Container => {
+                            self.container_index.insert(qname, self.container_el.len());
+                            self.container_el.push(el);
+                        }
+                        Named::Term => {}
+                    }
+                }
+            }
+        }
+    }
+
+    fn facets(&mut self, doc: &'d Document, el: ElemId) -> Facets {
+        let mut f = Facets::default();
+        if let Some(a) = doc.attr(el, "MaxLength") {
+            let v = doc.value(a).trim();
+            if v.eq_ignore_ascii_case("max") {
+                f.max_length = Some(None);
+            } else {
+                match v.parse::<u64>() {
+                    Ok(n) if n > 0 => f.max_length = Some(Some(n)),
+                    _ => self.err(format!("invalid `MaxLength` `{v}`: expected a positive integer or `max`"), a.pos),
+                }
+            }
+        }
+        if let Some(a) = doc.attr(el, "Precision") {
+            let v = doc.value(a).trim();
+            match v.parse::<u32>() {
+                Ok(n) => f.precision = Some(n),
+                _ => self.err(format!("invalid `Precision` `{v}`: expected a non-negative integer"), a.pos),
+            }
+        }
+        if let Some(a) = doc.attr(el, "Scale") {
+            let v = doc.value(a).trim();
+            if v.eq_ignore_ascii_case("variable") || v.eq_ignore_ascii_case("floating") {
+                f.scale = Some(None);
+            } else {
+                match v.parse::<u32>() {
+                    Ok(n) => {
+                        f.scale = Some(Some(n));
+                        if let Some(p) = f.precision
+                            && n > p
+                        {
+                            self.err(format!("`Scale` {n} is greater than `Precision` {p}"), a.pos);
+                        }
+                    }
+                    _ => self.err(
+                        format!("invalid `Scale` `{v}`: expected a non-negative integer, `variable` or `floating`"),
+                        a.pos,
+                    ),
+                }
+            }
+        }
+        if let Some(a) = doc.attr(el, "SRID") {
+            let v = doc.value(a).trim();
+            if v.eq_ignore_ascii_case("variable") || v.parse::<u32>().is_ok() {
+                f.srid = Some(v.to_string());
+            } else {
+                self.err(format!("invalid `SRID` `{v}`: expected a non-negative integer or `variable`"), a.pos);
+            }
+        }
+        if doc.attr(el, "Unicode").is_some() {
+            f.unicode = Some(self.bool_attr(doc, el, "Unicode", true));
+        }
+        f
+    }
+
+    fn type_kind_of(&self, t: &TypeRef) -> Option<Kind> {
+        match t.target {
+            Target::Named(id) => Some(self.docs[self.type_el[id.0 as usize].doc as usize].kind(self.type_el[id.0 as usize].id)),
+            Target::Primitive(_) => None,
+        }
+    }
+
+    /// Pass 2: members of every type.
+    fn build_types(&mut self) {
+        for i in 0..self.type_el.len() {
+            let El { doc: d, id: el } = self.type_el[i];
+            let doc: &'d Document = &self.docs[d as usize];
+            let kind = match doc.kind(el) {
+                Kind::EntityType | Kind::ComplexType => self.structured(i, d, el),
+                Kind::EnumType => self.enum_type(d, el),
+                _ => self.type_definition(d, el),
+            };
+            if let Some(kind) = kind {
+                self.m.types[i].kind = kind;
+            }
+        }
+    }
+
+    fn structured(&mut self, i: usize, d: u32, el: ElemId) -> Option<TypeKind> {
+        let doc: &'d Document = &self.docs[d as usize];
+        let is_entity = doc.kind(el) == Kind::EntityType;
+        let tname = self.m.types[i].qualified_name();
+        let mut s = empty_structured();
+        if let Some(a) = doc.attr(el, "BaseType") {
+            let raw = doc.value(a);
+            if let Some(t) = self.type_ref(d, raw, a.pos) {
+                let want = if is_entity { Kind::EntityType } else { Kind::ComplexType };
+                match (t.collection, t.target, self.type_kind_of(&t)) {
+                    (false, Target::Named(id), Some(k)) if k == want => s.base = Some(id),
+                    (_, _, k) => {
+                        let what = if is_entity { "entity type" } else { "complex type" };
+                        let found = match k {
+                            Some(Kind::EntityType) => "entity type",
+                            Some(Kind::ComplexType) => "complex type",
+                            Some(Kind::EnumType) => "enumeration type",
+                            Some(_) => "type definition",
+                            None => "primitive type",
+                        };
+                        self.err(format!("{what} `{tname}` cannot derive from {found} `{raw}`"), a.pos);
+                    }
+                }
+            }
+        }
+        s.is_abstract = self.bool_attr(doc, el, "Abstract", false);
+        s.open = self.bool_attr(doc, el, "OpenType", false);
+        if is_entity {
+            s.has_stream = self.bool_attr(doc, el, "HasStream", false);
+        } else if let Some(a) = doc.attr(el, "HasStream") {
+            self.err(format!("`HasStream` is not allowed on complex type `{tname}`"), a.pos);
+        }
+        let mut seen: HashMap<&'d str, Pos> = HashMap::new();
+        let mut keys = 0;
+        for c in doc.children(el) {
+            match doc.kind(c) {
+                Kind::Key if is_entity => {
+                    keys += 1;
+                    if keys > 1 {
+                        self.err(format!("entity type `{tname}` has more than one `Key`"), doc.pos(c));
+                        continue;
+                    }
+                    let mut parts = Vec::new();
+                    for r in doc.children_of(c, Kind::PropertyRef) {
+                        if let Some(name) = self.req(doc, r, "Name") {
+                            parts.push((name.to_string(), doc.get(r, "Alias").map(str::to_string), doc.attr_pos(r, "Name")));
+                        }
+                    }
+                    if parts.is_empty() {
+                        self.err(format!("the key of `{tname}` has no `PropertyRef`"), doc.pos(c));
+                    }
+                    self.own_keys[i] = Some(parts);
+                }
+                Kind::Key => self.err(format!("complex type `{tname}` cannot have a key"), doc.pos(c)),
+                Kind::Property | Kind::NavigationProperty => {
+                    let Some(name) = self.req(doc, c, "Name") else { continue };
+                    let pos = doc.attr_pos(c, "Name");
+                    if let Some(prev) = seen.get(name) {
+                        let at = self.at(*prev);
+                        self.err(format!("duplicate property `{name}` in `{tname}` (first declared at {at})"), pos);
+                        continue;
+                    }
+                    seen.insert(name, pos);
+                    let Some(raw_ty) = self.req(doc, c, "Type") else { continue };
+                    let ty_pos = doc.attr_pos(c, "Type");
+                    let Some(ty) = self.type_ref(d, raw_ty, ty_pos) else { continue };
+                    let nullable = self.bool_attr(doc, c, "Nullable", true);
+                    if doc.kind(c) == Kind::Property {
+                        if self.type_kind_of(&ty) == Some(Kind::EntityType) {
+                            self.err(
+                                format!("property `{name}` of `{tname}` has entity type `{raw_ty}`; use a `NavigationProperty`"),
+                                ty_pos,
+                            );
+                            continue;
+                        }
+                        let facets = self.facets(doc, c);
+                        s.properties.push(Property {
+                            name: name.to_string(),
+                            ty,
+                            nullable,
+                            facets,
+                            default_value: doc.get(c, "DefaultValue").map(str::to_string),
+                            description: None,
+                            long_description: None,
+                            computed: false,
+                            immutable: false,
+                            permissions: None,
+                            pos: doc.pos(c),
+                        });
+                    } else {
+                        let ok = matches!(ty.target, Target::Primitive(Primitive::AnyEntity | Primitive::Untyped))
+                            || self.type_kind_of(&ty) == Some(Kind::EntityType);
+                        if !ok {
+                            self.err(
+                                format!("navigation property `{name}` of `{tname}` must have an entity type, found `{raw_ty}`"),
+                                ty_pos,
+                            );
+                            continue;
+                        }
+                        let mut constraints = Vec::new();
+                        for rc in doc.children_of(c, Kind::ReferentialConstraint) {
+                            if let (Some(p), Some(r)) =
+                                (self.req(doc, rc, "Property"), self.req(doc, rc, "ReferencedProperty"))
+                            {
+                                constraints.push(ReferentialConstraint { property: p.to_string(), referenced: r.to_string() });
+                            }
+                        }
+                        let on_delete = match doc.child(c, Kind::OnDelete) {
+                            Some(od) => match self.req(doc, od, "Action") {
+                                Some(a @ ("Cascade" | "None" | "SetNull" | "SetDefault")) => Some(a.to_string()),
+                                Some(a) => {
+                                    self.err(
+                                        format!("invalid `OnDelete` action `{a}`: expected `Cascade`, `None`, `SetNull` or `SetDefault`"),
+                                        doc.attr_pos(od, "Action"),
+                                    );
+                                    None
+                                }
+                                None => None,
+                            },
+                            None => None,
+                        };
+                        s.navigation.push(NavigationProperty {
+                            name: name.to_string(),
+                            ty,
+                            nullable,
+                            partner: doc.get(c, "Partner").map(str::to_string),
+                            contains_target: self.bool_attr(doc, c, "ContainsTarget", false),
+                            description: None,
+                            long_description: None,
+                            pos: doc.pos(c),
+                            referential_constraints: constraints,
+                            on_delete,
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+        Some(if is_entity { TypeKind::Entity(s) } else { TypeKind::Complex(s) })
+    }
+
+    fn enum_type(&mut self, d: u32, el: ElemId) -> Option<TypeKind> {
+        let doc: &'d Document = &self.docs[d as usize];
+        let mut underlying = Primitive::Int32;
+        if let Some(a) = doc.attr(el, "UnderlyingType") {
+            let v = doc.value(a);
+            match v.strip_prefix("Edm.").and_then(primitive) {
+                Some(p @ (Primitive::Byte | Primitive::SByte | Primitive::Int16 | Primitive::Int32 | Primitive::Int64)) => {
+                    underlying = p
+                }
+                _ => self.err(
+                    format!("invalid enumeration underlying type `{v}`: expected `Edm.Byte`, `Edm.SByte`, `Edm.Int16`, `Edm.Int32` or `Edm.Int64`"),
+                    a.pos,
+                ),
+            }
+        }
+        let is_flags = self.bool_attr(doc, el, "IsFlags", false);
+        let (lo, hi) = range_of(underlying).unwrap_or((i64::MIN, i64::MAX));
+        let mut members: Vec<EnumMember> = Vec::new();
+        let mut seen: HashMap<&'d str, Pos> = HashMap::new();
+        let mut next: Option<i64> = Some(0);
+        for mel in doc.children_of(el, Kind::Member) {
+            let Some(name) = self.req(doc, mel, "Name") else { continue };
+            let pos = doc.attr_pos(mel, "Name");
+            if let Some(prev) = seen.get(name) {
+                let at = self.at(*prev);
+                self.err(format!("duplicate enumeration member `{name}` (first declared at {at})"), pos);
+                continue;
+            }
+            seen.insert(name, pos);
+            let value = match doc.attr(mel, "Value") {
+                Some(a) => {
+                    let v = doc.value(a).trim();
+                    match v.parse::<i64>() {
+                        Ok(n) if n >= lo && n <= hi => n,
+                        Ok(n) => {
+                            self.err(format!("enumeration member value {n} is out of range for `Edm.{underlying:?}`"), a.pos);
+                            continue;
+                        }
+                        Err(_) => {
+                            self.err(format!("invalid enumeration member value `{v}`: expected an integer"), a.pos);
+                            continue;
+                        }
+                    }
+                }
+                None => match next {
+                    Some(n) if n <= hi => n,
+                    _ => {
+                        self.err("implicit enumeration member value overflows the underlying type", pos);
+                        continue;
+                    }
+                },
+            };
+            next = value.checked_add(1);
+            members.push(EnumMember { name: name.to_string(), value, description: None, pos: doc.pos(mel) });
+        }
+        Some(TypeKind::Enum(EnumType { underlying, is_flags, members }))
+    }
+
+    fn type_definition(&mut self, d: u32, el: ElemId) -> Option<TypeKind> {
+        let doc: &'d Document = &self.docs[d as usize];
+        let raw = self.req(doc, el, "UnderlyingType")?;
+        let pos = doc.attr_pos(el, "UnderlyingType");
+        let underlying = match raw.strip_prefix("Edm.").and_then(primitive) {
+            Some(p) if !matches!(p, Primitive::AnyEntity | Primitive::AnyComplex | Primitive::Untyped | Primitive::Path) => p,
+            _ => {
+                self.err(format!("invalid type definition underlying type `{raw}`: expected a primitive type"), pos);
+                return None;
+            }
+        };
+        let facets = self.facets(doc, el);
+        Some(TypeKind::Definition(TypeDefinition { underlying, facets }))
+    }
+
+    fn structured_mut(&mut self, id: TypeId) -> Option<&mut Structured> {
+        match &mut self.m.types[id.0 as usize].kind {
+            TypeKind::Entity(s) | TypeKind::Complex(s) => Some(s),
+            _ => None,
+        }
+    }
+    fn base_of(&self, id: TypeId) -> Option<TypeId> {
+        self.m.types[id.0 as usize].structured().and_then(|s| s.base)
+    }
+
+    /// Pass 3: cycles, derived types, keys.
+    fn check_inheritance(&mut self) {
+        let n = self.m.types.len();
+        // 0 = unvisited, 1 = on the current chain, 2 = done.
+        let mut state = vec![0u8; n];
+        for start in 0..n {
+            let mut chain = Vec::new();
+            let mut cur = Some(TypeId(start as u32));
+            while let Some(t) = cur {
+                match state[t.0 as usize] {
+                    2 => break,
+                    1 => {
+                        let at = chain.iter().position(|c| *c == t).unwrap_or(0);
+                        let mut names: Vec<String> =
+                            chain[at..].iter().map(|c: &TypeId| self.m.types[c.0 as usize].qualified_name()).collect();
+                        names.push(self.m.types[t.0 as usize].qualified_name());
+                        let first = chain[at];
+                        let pos = self.docs[self.type_el[first.0 as usize].doc as usize]
+                            .attr_pos(self.type_el[first.0 as usize].id, "BaseType");
+                        self.err(format!("inheritance cycle: {}", names.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(" → ")), pos);
+                        if let Some(last) = chain.last().copied()
+                            && let Some(s) = self.structured_mut(last)
+                        {
+                            s.base = None;
+                        }
+                        break;
+                    }
+                    _ => {
+                        state[t.0 as usize] = 1;
+                        chain.push(t);
+                        cur = self.base_of(t);
+                    }
+                }
+            }
+            for c in chain {
+                state[c.0 as usize] = 2;
+            }
+        }
+        for i in 0..n {
+            let id = TypeId(i as u32);
+            if let Some(b) = self.base_of(id)
+                && let Some(s) = self.structured_mut(b)
+            {
+                s.derived.push(id);
+            }
+        }
+        for i in 0..n {
+            let id = TypeId(i as u32);
+            if let Some(b) = self.base_of(id) {
+                let (this_abs, base_abs) = (
+                    self.m.types[i].structured().is_some_and(|s| s.is_abstract),
+                    self.m.types[b.0 as usize].structured().is_some_and(|s| s.is_abstract),
+                );
+                if this_abs && !base_abs {
+                    let tn = self.m.types[i].qualified_name();
+                    let bn = self.m.types[b.0 as usize].qualified_name();
+                    self.warn(format!("abstract type `{tn}` derives from the non-abstract type `{bn}`"), self.m.types[i].pos);
+                }
+                if self.m.types[i].structured().is_some_and(|s| s.has_stream) {
+                    let tn = self.m.types[i].qualified_name();
+                    self.warn(format!("`HasStream` on `{tn}`, which has a base type"), self.m.types[i].pos);
+                }
+            }
+        }
+        // Keys: resolve own keys, then inherit in base-first order.
+        let mut resolved: Vec<Option<Vec<KeyPart>>> = vec![None; n];
+        for i in 0..n {
+            let Some(parts) = self.own_keys[i].take() else { continue };
+            let id = TypeId(i as u32);
+            let tn = self.m.types[i].qualified_name();
+            let inherited: Option<TypeId> = self.m.bases(id).find(|b| self.own_keys_declared(*b));
+            if let Some(b) = inherited {
+                let bn = self.m.types[b.0 as usize].qualified_name();
+                self.err(format!("entity type `{tn}` declares a key, but it inherits one from `{bn}`"), self.m.types[i].pos);
+            }
+            let mut key = Vec::new();
+            for (path, alias, pos) in parts {
+                if let Some(ty) = self.key_part_type(id, &path, pos) {
+                    if path.contains('/') && alias.is_none() {
+                        self.err(format!("key part `{path}` is a path and needs an `Alias`"), pos);
+                    }
+                    key.push(KeyPart { path, alias, ty });
+                }
+            }
+            resolved[i] = Some(key);
+        }
+        for i in 0..n {
+            let id = TypeId(i as u32);
+            if !matches!(self.m.types[i].kind, TypeKind::Entity(_)) {
+                continue;
+            }
+            let key = std::iter::once(id).chain(self.m.bases(id)).find_map(|t| resolved[t.0 as usize].clone());
+            if let Some(key) = key
+                && let Some(s) = self.structured_mut(id)
+            {
+                s.key = key;
+            }
+        }
+    }
+
+    fn own_keys_declared(&self, id: TypeId) -> bool {
+        let el = self.type_el[id.0 as usize];
+        self.docs[el.doc as usize].child(el.id, Kind::Key).is_some()
+    }
+
+    fn key_part_type(&mut self, id: TypeId, path: &str, pos: Pos) -> Option<TypeRef> {
+        let tn = self.m.types[id.0 as usize].qualified_name();
+        let mut cur = id;
+        let segs: Vec<&str> = path.split('/').collect();
+        for (i, seg) in segs.iter().enumerate() {
+            let prop = self.m.all_properties(cur).into_iter().find(|p| p.name == *seg).cloned();
+            let Some(prop) = prop else {
+                let is_nav = self.m.all_navigation(cur).iter().any(|n| n.name == *seg);
+                if is_nav && i + 1 < segs.len() {
+                    let nav = self.m.all_navigation(cur).into_iter().find(|n| n.name == *seg).cloned();
+                    if let Some(nav) = nav
+                        && let Target::Named(t) = nav.ty.target
+                        && !nav.ty.collection
+                    {
+                        cur = t;
+                        continue;
+                    }
+                }
+                let on = self.m.types[cur.0 as usize].qualified_name();
+                self.err(format!("key property `{path}` of `{tn}` names no property of `{on}`"), pos);
+                return None;
+            };
+            if prop.ty.collection {
+                self.err(format!("key property `{path}` of `{tn}` is a collection"), pos);
+                return None;
+            }
+            if i + 1 < segs.len() {
+                match prop.ty.target {
+                    Target::Named(t) if matches!(self.m.types[t.0 as usize].kind, TypeKind::Complex(_)) => cur = t,
+                    _ => {
+                        self.err(format!("key path `{path}` of `{tn}`: `{seg}` is not a complex property"), pos);
+                        return None;
+                    }
+                }
+                continue;
+            }
+            let ok = match prop.ty.target {
+                Target::Primitive(p) => match p {
+                    Primitive::Boolean
+                    | Primitive::Byte
+                    | Primitive::Date
+                    | Primitive::DateTimeOffset
+                    | Primitive::Decimal
+                    | Primitive::Duration
+                    | Primitive::Guid
+                    | Primitive::Int16
+                    | Primitive::Int32
+                    | Primitive::Int64
+                    | Primitive::SByte
+                    | Primitive::String
+                    | Primitive::TimeOfDay => true,
+                    Primitive::Single | Primitive::Double | Primitive::Binary => {
+                        self.warn(format!("key property `{path}` of `{tn}` has type `Edm.{p:?}`, which is not an allowed key type"), pos);
+                        true
+                    }
+                    _ => false,
+                },
+                Target::Named(t) => matches!(self.m.types[t.0 as usize].kind, TypeKind::Enum(_) | TypeKind::Definition(_)),
+            };
+            if !ok {
+                self.err(format!("key property `{path}` of `{tn}` must have a primitive, enumeration or type definition type"), pos);
+                return None;
+            }
+            return Some(prop.ty);
+        }
+        None
+    }
+
+    fn build_operations(&mut self) {
+        let mut sigs: HashMap<String, Pos> = HashMap::new();
+        for i in 0..self.op_el.len() {
+            let El { doc: d, id: el } = self.op_el[i];
+            let doc: &'d Document = &self.docs[d as usize];
+            let s = doc.parent(el);
+            let ns = s.and_then(|s| doc.get(s, "Namespace")).unwrap_or("");
+            let Some(name) = doc.get(el, "Name") else { continue };
+            let kind = if doc.kind(el) == Kind::Action { OperationKind::Action } else { OperationKind::Function };
+            let qname = format!("{ns}.{name}");
+            let is_bound = self.bool_attr(doc, el, "IsBound", false);
+            let composable = self.bool_attr(doc, el, "IsComposable", false);
+            if kind == OperationKind::Action && doc.attr(el, "IsComposable").is_some() {
+                self.err(format!("action `{qname}` cannot be composable"), doc.attr_pos(el, "IsComposable"));
+            }
+            let mut params = Vec::new();
+            let mut raw_types = Vec::new();
+            let mut seen: HashMap<&'d str, Pos> = HashMap::new();
+            let mut ok = true;
+            for p in doc.children_of(el, Kind::Parameter) {
+                let (Some(pname), Some(pty)) = (self.req(doc, p, "Name"), self.req(doc, p, "Type")) else {
+                    ok = false;
+                    continue;
+                };
+                let pos = doc.attr_pos(p, "Name");
+                if let Some(prev) = seen.get(pname) {
+                    let at = self.at(*prev);
+                    self.err(format!("duplicate parameter `{pname}` of `{qname}` (first declared at {at})"), pos);
+                    ok = false;
+                    continue;
+                }
+                seen.insert(pname, pos);
+                raw_types.push(self.canonical_type(d, pty));
+                let Some(ty) = self.type_ref(d, pty, doc.attr_pos(p, "Type")) else {
+                    ok = false;
+                    continue;
+                };
+                let nullable = self.bool_attr(doc, p, "Nullable", true);
+                let facets = self.facets(doc, p);
+                params.push(Parameter {
+                    name: pname.to_string(),
+                    ty,
+                    nullable,
+                    facets,
+                    optional: false,
+                    description: None,
+                    pos: doc.pos(p),
+                });
+            }
+            let mut return_type = None;
+            let rts: Vec<_> = doc.children_of(el, Kind::ReturnType).collect();
+            if rts.len() > 1 {
+                self.err(format!("`{qname}` has more than one `ReturnType`"), doc.pos(rts[1]));
+            }
+            if let Some(rt) = rts.first().copied()
+                && let Some(raw) = self.req(doc, rt, "Type")
+            {
+                match self.type_ref(d, raw, doc.attr_pos(rt, "Type")) {
+                    Some(ty) => {
+                        let nullable = self.bool_attr(doc, rt, "Nullable", true);
+                        return_type = Some(ReturnType { ty, nullable });
+                    }
+                    None => ok = false,
+                }
+            }
+            if kind == OperationKind::Function && rts.is_empty() {
+                self.err(format!("function `{qname}` has no `ReturnType`"), doc.pos(el));
+                ok = false;
+            }
+            let mut binding = None;
+            if is_bound {
+                if params.is_empty() && raw_types.is_empty() {
+                    self.err(format!("bound operation `{qname}` has no binding parameter"), doc.attr_pos(el, "IsBound"));
+                    ok = false;
+                } else if !params.is_empty() {
+                    binding = Some(params.remove(0).ty);
+                }
+            }
+            let sig_types = if kind == OperationKind::Action {
+                if is_bound { raw_types.iter().take(1).cloned().collect::<Vec<_>>() } else { Vec::new() }
+            } else {
+                raw_types.clone()
+            };
+            let target = format!("{qname}({})", sig_types.join(","));
+            let kind_word = if kind == OperationKind::Action { "action" } else { "function" };
+            let sig_key = format!("{kind_word} {target}");
+            let pos = doc.attr_pos(el, "Name");
+            if let Some(prev) = sigs.get(&sig_key) {
+                let at = self.at(*prev);
+                self.err(format!("duplicate overload `{target}` of {kind_word} `{qname}` (first declared at {at})"), pos);
+                ok = false;
+            }
+            sigs.insert(sig_key, pos);
+            if !ok {
+                continue;
+            }
+            let id = OperationId(self.m.operations.len() as u32);
+            self.op_built.insert((d, el), id.0 as usize);
+            self.m.operations.push(Operation {
+                kind,
+                namespace: ns.to_string(),
+                name: name.to_string(),
+                binding,
+                parameters: params,
+                return_type,
+                composable,
+                entity_set_path: doc.get(el, "EntitySetPath").map(str::to_string),
+                description: None,
+                long_description: None,
+                pos: doc.pos(el),
+                annotation_target: target.clone(),
+                parameter_types: raw_types,
+            });
+            self.op_targets.push(target);
+            self.m.operation_index.entry(qname).or_default().push(id);
+        }
+    }
+
+    fn build_terms(&mut self) {
+        let docs = self.docs;
+        for (d, doc) in docs.iter().enumerate() {
+            for s in self.schemas(d).collect::<Vec<_>>() {
+                let Some(ns) = doc.get(s, "Namespace") else { continue };
+                for t in doc.children_of(s, Kind::Term).collect::<Vec<_>>() {
+                    let (Some(name), Some(raw)) = (doc.get(t, "Name"), self.req(doc, t, "Type")) else { continue };
+                    let Some(ty) = self.type_ref(d as u32, raw, doc.attr_pos(t, "Type")) else { continue };
+                    let nullable = self.bool_attr(doc, t, "Nullable", true);
+                    let base_term = doc.get(t, "BaseTerm").map(|b| self.qualify(d as u32, b).into_owned());
+                    self.m.terms.push(Term {
+                        namespace: ns.to_string(),
+                        name: name.to_string(),
+                        ty,
+                        applies_to: doc.get(t, "AppliesTo").map(|a| a.split_whitespace().map(str::to_string).collect()).unwrap_or_default(),
+                        pos: doc.pos(t),
+                        base_term,
+                        default_value: doc.get(t, "DefaultValue").map(str::to_string),
+                        nullable,
+                    });
+                }
+            }
+        }
+    }
+
+    fn entity_type_attr(&mut self, d: u32, doc: &'d Document, el: ElemId, attr: &str, what: &str) -> Option<TypeId> {
+        let raw = self.req(doc, el, attr)?;
+        let pos = doc.attr_pos(el, attr);
+        let ty = self.type_ref(d, raw, pos)?;
+        match (ty.collection, ty.target, self.type_kind_of(&ty)) {
+            (false, Target::Named(id), Some(Kind::EntityType)) => Some(id),
+            _ => {
+                self.err(format!("{what} must have an entity type, found `{raw}`"), pos);
+                None
+            }
+        }
+    }
+
+    fn build_containers(&mut self) {
+        let mut raw_bindings: Vec<Vec<(usize, bool, usize, String, String, Pos)>> = Vec::new();
+        let mut extends: Vec<Option<(String, Pos)>> = Vec::new();
+        for ci in 0..self.container_el.len() {
+            let El { doc: d, id: el } = self.container_el[ci];
+            let doc: &'d Document = &self.docs[d as usize];
+            let ns = doc.parent(el).and_then(|s| doc.get(s, "Namespace")).unwrap_or("");
+            let cname = doc.get(el, "Name").unwrap_or("");
+            let mut c = Container {
+                namespace: ns.to_string(),
+                name: cname.to_string(),
+                entity_sets: Vec::new(),
+                singletons: Vec::new(),
+                action_imports: Vec::new(),
+                function_imports: Vec::new(),
+                description: None,
+                pos: doc.pos(el),
+            };
+            let mut bindings = Vec::new();
+            let mut seen: HashMap<&'d str, Pos> = HashMap::new();
+            for ch in doc.children(el) {
+                let k = doc.kind(ch);
+                if !matches!(k, Kind::EntitySet | Kind::Singleton | Kind::ActionImport | Kind::FunctionImport) {
+                    continue;
+                }
+                let Some(name) = self.req(doc, ch, "Name") else { continue };
+                let pos = doc.attr_pos(ch, "Name");
+                if let Some(prev) = seen.get(name) {
+                    let at = self.at(*prev);
+                    self.err(format!("duplicate name `{name}` in entity container `{ns}.{cname}` (first declared at {at})"), pos);
+                    continue;
+                }
+                seen.insert(name, pos);
+                match k {
+                    Kind::EntitySet | Kind::Singleton => {
+                        let attr = if k == Kind::EntitySet { "EntityType" } else { "Type" };
+                        let what = format!("{} `{name}`", if k == Kind::EntitySet { "entity set" } else { "singleton" });
+                        let Some(et) = self.entity_type_attr(d, doc, ch, attr, &what) else { continue };
+                        let is_set = k == Kind::EntitySet;
+                        let idx = if is_set { c.entity_sets.len() } else { c.singletons.len() };
+                        for b in doc.children_of(ch, Kind::NavigationPropertyBinding) {
+                            if let (Some(p), Some(t)) = (self.req(doc, b, "Path"), self.req(doc, b, "Target")) {
+                                bindings.push((ci, is_set, idx, p.to_string(), t.to_string(), doc.pos(b)));
+                            }
+                        }
+                        if is_set {
+                            if et.0 as usize >= self.m.types.len() || self.m.ty(et).structured().is_some_and(|s| s.key.is_empty()) {
+                                let tn = self.m.ty(et).qualified_name();
+                                self.warn(format!("entity set `{name}` has entity type `{tn}`, which has no key"), doc.attr_pos(ch, attr));
+                            }
+                            let incl = self.bool_attr(doc, ch, "IncludeInServiceDocument", true);
+                            c.entity_sets.push(EntitySet {
+                                name: name.to_string(),
+                                entity_type: et,
+                                navigation_bindings: Vec::new(),
+                                include_in_service_document: incl,
+                                description: None,
+                                pos: doc.pos(ch),
+                            });
+                        } else {
+                            let nullable = self.bool_attr(doc, ch, "Nullable", false);
+                            c.singletons.push(Singleton {
+                                name: name.to_string(),
+                                entity_type: et,
+                                nullable,
+                                navigation_bindings: Vec::new(),
+                                description: None,
+                                pos: doc.pos(ch),
+                            });
+                        }
+                    }
+                    _ => {
+                        let is_action = k == Kind::ActionImport;
+                        let attr = if is_action { "Action" } else { "Function" };
+                        let Some(raw) = self.req(doc, ch, attr) else { continue };
+                        let q = self.qualify(d, raw).into_owned();
+                        let want = if is_action { OperationKind::Action } else { OperationKind::Function };
+                        let overloads: Vec<OperationId> = self
+                            .m
+                            .operation_index
+                            .get(&q)
+                            .map(|v| {
+                                v.iter()
+                                    .copied()
+                                    .filter(|o| {
+                                        let op = self.m.operation(*o);
+                                        op.kind == want && op.binding.is_none()
+                                    })
+                                    .collect()
+                            })
+                            .unwrap_or_default();
+                        if overloads.is_empty() {
+                            let w = if is_action { "action" } else { "function" };
+                            self.err(format!("`{name}` imports `{raw}`, which is not an unbound {w}"), doc.attr_pos(ch, attr));
+                            continue;
+                        }
+                        let default_incl = false;
+                        let incl = self.bool_attr(doc, ch, "IncludeInServiceDocument", default_incl);
+                        let imp = OperationImport {
+                            name: name.to_string(),
+                            operation: q,
+                            overloads,
+                            entity_set: doc.get(ch, "EntitySet").map(str::to_string),
+                            include_in_service_document: incl,
+                            pos: doc.pos(ch),
+                        };
+                        if is_action { c.action_imports.push(imp) } else { c.function_imports.push(imp) }
+                    }
+                }
+            }
+            extends.push(doc.attr(el, "Extends").map(|a| (self.qualify(d, doc.value(a)).into_owned(), a.pos)));
+            raw_bindings.push(bindings);
+            self.m.containers.push(c);
+        }
+        // Resolve `Extends` (transitively, cycle-safe): own children first, then inherited.
+        let n = self.m.containers.len();
+        let mut ext_idx: Vec<Option<usize>> = vec![None; n];
+        for (i, e) in extends.iter().enumerate() {
+            if let Some((q, pos)) = e {
+                match self.container_index.get(q) {
+                    Some(j) => ext_idx[i] = Some(*j),
+                    None => self.err(format!("unknown entity container `{q}` in `Extends`"), *pos),
+                }
+            }
+        }
+        let originals: Vec<Container> = self.m.containers.clone();
+        for i in 0..n {
+            let mut visited = vec![i];
+            let mut cur = ext_idx[i];
+            while let Some(j) = cur {
+                if visited.contains(&j) {
+                    let cn = format!("{}.{}", originals[i].namespace, originals[i].name);
+                    self.err(format!("entity container `{cn}` extends itself (cycle in `Extends`)"), originals[i].pos);
+                    break;
+                }
+                visited.push(j);
+                let src = &originals[j];
+                let c = &mut self.m.containers[i];
+                let names: HashSet<String> = c
+                    .entity_sets
+                    .iter()
+                    .map(|x| x.name.clone())
+                    .chain(c.singletons.iter().map(|x| x.name.clone()))
+                    .chain(c.action_imports.iter().map(|x| x.name.clone()))
+                    .chain(c.function_imports.iter().map(|x| x.name.clone()))
+                    .collect();
+                c.entity_sets.extend(src.entity_sets.iter().filter(|x| !names.contains(&x.name)).cloned());
+                c.singletons.extend(src.singletons.iter().filter(|x| !names.contains(&x.name)).cloned());
+                c.action_imports.extend(src.action_imports.iter().filter(|x| !names.contains(&x.name)).cloned());
+                c.function_imports.extend(src.function_imports.iter().filter(|x| !names.contains(&x.name)).cloned());
+                cur = ext_idx[j];
+            }
+        }
+        // Navigation property bindings, on the container that declares them and any that extends it.
+        for bindings in raw_bindings {
+            for (ci, is_set, idx, path, target, pos) in bindings {
+                let c = &originals[ci];
+                let (et, owner) = if is_set {
+                    (c.entity_sets[idx].entity_type, c.entity_sets[idx].name.clone())
+                } else {
+                    (c.singletons[idx].entity_type, c.singletons[idx].name.clone())
+                };
+                let d = self.container_el[ci].doc;
+                let path_ok = self.follow_path(d, et, &path);
+                let target_ok = self.binding_target_ok(d, ci, &target);
+                if !path_ok {
+                    let tn = self.m.ty(et).qualified_name();
+                    self.warn(
+                        format!("navigation property binding path `{path}` of `{owner}` cannot be followed from `{tn}`; kept unresolved"),
+                        pos,
+                    );
+                } else if !target_ok {
+                    self.warn(format!("navigation property binding target `{target}` of `{owner}` names nothing in the container; kept unresolved"), pos);
+                }
+                let nb = NavigationBinding { path, target, resolved: path_ok && target_ok };
+                for (i, cont) in self.m.containers.iter_mut().enumerate() {
+                    let inherits = i == ci || {
+                        let mut cur = ext_idx[i];
+                        let mut steps = 0;
+                        let mut hit = false;
+                        while let Some(j) = cur {
+                            if j == ci {
+                                hit = true;
+                                break;
+                            }
+                            steps += 1;
+                            if steps > n {
+                                break;
+                            }
+                            cur = ext_idx[j];
+                        }
+                        hit
+                    };
+                    if !inherits {
+                        continue;
+                    }
+                    let list = if is_set {
+                        cont.entity_sets.iter_mut().find(|s| s.name == owner).map(|s| &mut s.navigation_bindings)
+                    } else {
+                        cont.singletons.iter_mut().find(|s| s.name == owner).map(|s| &mut s.navigation_bindings)
+                    };
+                    if let Some(list) = list {
+                        list.push(nb.clone());
+                    }
+                }
+            }
+        }
+    }
+
+    /// Follows a navigation path (`Nav`, `Complex/Nav`, `ns.Derived/Nav`) from `start`.
+    fn follow_path(&self, d: u32, start: TypeId, path: &str) -> bool {
+        let mut cur = start;
+        let mut last_nav = false;
+        for seg in path.split('/') {
+            if seg.is_empty() {
+                return false;
+            }
+            if seg.contains('.') {
+                let q = self.qualify(d, seg);
+                match self.m.type_index.get(q.as_ref()) {
+                    Some(t) if *t == cur || self.m.bases(*t).any(|b| b == cur) => cur = *t,
+                    _ => return false,
+                }
+                continue;
+            }
+            if let Some(p) = self.m.all_properties(cur).into_iter().find(|p| p.name == seg) {
+                match p.ty.target {
+                    Target::Named(t) if self.m.ty(t).structured().is_some() => cur = t,
+                    _ => return false,
+                }
+                last_nav = false;
+            } else if let Some(n) = self.m.all_navigation(cur).into_iter().find(|n| n.name == seg) {
+                match n.ty.target {
+                    Target::Named(t) => cur = t,
+                    _ => return false,
+                }
+                last_nav = true;
+            } else {
+                return false;
+            }
+        }
+        last_nav
+    }
+
+    fn binding_target_ok(&self, d: u32, ci: usize, target: &str) -> bool {
+        let mut segs = target.split('/');
+        let first = segs.next().unwrap_or("");
+        let has = |c: &Container, n: &str| c.entity_sets.iter().any(|s| s.name == n) || c.singletons.iter().any(|s| s.name == n);
+        if first.contains('.') {
+            let q = self.qualify(d, first);
+            let Some(j) = self.container_index.get(q.as_ref()) else { return false };
+            return segs.next().is_some_and(|s| has(&self.m.containers[*j], s));
+        }
+        has(&self.m.containers[ci], first)
+    }
+
+    // ---- annotations ----------------------------------------------------------------
+
+    /// Canonical form of an annotation target path.
+    fn canonical_target(&self, d: u32, raw: &str) -> String {
+        let raw = raw.trim();
+        let mut out = String::with_capacity(raw.len() + 16);
+        // The first segment may carry a parenthesised signature containing `/`-free types.
+        let (first, rest) = match raw.find('(') {
+            Some(p) if raw[..p].find('/').is_none() => {
+                let close = raw[p..].find(')').map(|c| {
+                    // `Collection(...)` nests one level.
+                    let inner = &raw[p + 1..];
+                    let mut depth = 1;
+                    let mut end = p + c;
+                    for (i, ch) in inner.char_indices() {
+                        match ch {
+                            '(' => depth += 1,
+                            ')' => {
+                                depth -= 1;
+                                if depth == 0 {
+                                    end = p + 1 + i;
+                                    break;
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                    end
+                });
+                match close {
+                    Some(e) => (&raw[..=e], raw[e + 1..].strip_prefix('/')),
+                    None => (raw, None),
+                }
+            }
+            _ => match raw.split_once('/') {
+                Some((a, b)) => (a, Some(b)),
+                None => (raw, None),
+            },
+        };
+        match first.split_once('(') {
+            Some((name, args)) => {
+                out.push_str(&self.qualify(d, name.trim()));
+                out.push('(');
+                let args = args.strip_suffix(')').unwrap_or(args);
+                let mut depth = 0;
+                let mut start = 0;
+                let mut parts = Vec::new();
+                for (i, ch) in args.char_indices() {
+                    match ch {
+                        '(' => depth += 1,
+                        ')' => depth -= 1,
+                        ',' if depth == 0 => {
+                            parts.push(&args[start..i]);
+                            start = i + 1;
+                        }
+                        _ => {}
+                    }
+                }
+                if !args.trim().is_empty() {
+                    parts.push(&args[start..]);
+                }
+                for (i, p) in parts.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(&self.canonical_type(d, p.trim()));
+                }
+                out.push(')');
+            }
+            None => out.push_str(&self.qualify(d, first)),
+        }
+        if let Some(rest) = rest {
+            for seg in rest.split('/') {
+                out.push('/');
+                if let Some(term) = seg.strip_prefix('@') {
+                    out.push('@');
+                    let (t, q) = match term.split_once('#') {
+                        Some((t, q)) => (t, Some(q)),
+                        None => (term, None),
+                    };
+                    out.push_str(&self.qualify(d, t));
+                    if let Some(q) = q {
+                        out.push('#');
+                        out.push_str(q);
+                    }
+                } else if seg.contains('.') {
+                    out.push_str(&self.qualify(d, seg));
+                } else {
+                    out.push_str(seg);
+                }
+            }
+        }
+        out
+    }
+
+    fn push_annotation(&mut self, target: String, a: Annotation) {
+        self.m.annotations.entry(target).or_default().push(a);
+    }
+
+    /// The inline annotations of `el` (and the annotations nested in them).
+    fn inline(&mut self, d: u32, el: ElemId, target: &str) {
+        let doc: &'d Document = &self.docs[d as usize];
+        for a in doc.children_of(el, Kind::Annotation) {
+            self.annotation(d, a, target, None);
+        }
+    }
+
+    fn annotation(&mut self, d: u32, a: ElemId, target: &str, outer_qualifier: Option<&str>) {
+        let doc: &'d Document = &self.docs[d as usize];
+        let Some(term) = self.req(doc, a, "Term") else { return };
+        let term = self.qualify(d, term).into_owned();
+        let own_q = doc.get(a, "Qualifier");
+        if own_q.is_some() && outer_qualifier.is_some() {
+            self.warn("an annotation inside a qualified `Annotations` element must not have its own `Qualifier`", doc.attr_pos(a, "Qualifier"));
+        }
+        let qualifier = own_q.or(outer_qualifier).map(str::to_string);
+        let value = self.expr_of(d, a);
+        let nested = match &qualifier {
+            Some(q) => format!("{target}/@{term}#{q}"),
+            None => format!("{target}/@{term}"),
+        };
+        self.push_annotation(target.to_string(), Annotation { term, qualifier, value, pos: doc.pos(a) });
+        for n in doc.children_of(a, Kind::Annotation) {
+            self.annotation(d, n, &nested, None);
+        }
+    }
+
+    /// The value of an `Annotation` or `PropertyValue`: attribute notation or first child expression.
+    fn expr_of(&mut self, d: u32, el: ElemId) -> Expr {
+        let doc: &'d Document = &self.docs[d as usize];
+        for attr in doc.attrs(el) {
+            let name = doc.attr_name(attr);
+            let v = doc.value(attr);
+            if let Some(e) = self.constant(d, name, v, attr.pos) {
+                return e;
+            }
+        }
+        match doc.children(el).find(|c| doc.kind(*c).is_expression()) {
+            Some(c) => self.expr(d, c),
+            None => Expr::Default,
+        }
+    }
+
+    fn constant(&mut self, d: u32, kind: &str, v: &str, pos: Pos) -> Option<Expr> {
+        const LITERALS: &[&str] = &["Binary", "Date", "DateTimeOffset", "Decimal", "Duration", "Float", "Guid", "TimeOfDay"];
+        const PATHS: &[&str] = &["AnnotationPath", "ModelElementPath", "NavigationPropertyPath", "PropertyPath", "Path"];
+        Some(match kind {
+            "String" => Expr::String(v.to_string()),
+            "Bool" => match parse_bool(v) {
+                Some(b) => Expr::Bool(b),
+                None => {
+                    self.warn(format!("invalid `Bool` value `{v}`; kept as written"), pos);
+                    Expr::Literal { kind: "Bool", text: v.to_string() }
+                }
+            },
+            "Int" => match v.trim().parse::<i64>() {
+                Ok(n) => Expr::Int(n),
+                Err(_) => {
+                    self.warn(format!("invalid `Int` value `{v}`; kept as written"), pos);
+                    Expr::Literal { kind: "Int", text: v.to_string() }
+                }
+            },
+            "EnumMember" => Expr::EnumMember(
+                v.split_whitespace()
+                    .map(|m| match m.split_once('/') {
+                        Some((t, mem)) => format!("{}/{mem}", self.qualify(d, t)),
+                        None => m.to_string(),
+                    })
+                    .collect(),
+            ),
+            "UrlRef" => Expr::Dynamic { kind: "UrlRef".into(), children: vec![Expr::String(v.to_string())] },
+            k => {
+                if let Some(k) = LITERALS.iter().find(|l| **l == k) {
+                    Expr::Literal { kind: k, text: v.to_string() }
+                } else if let Some(k) = PATHS.iter().find(|l| **l == k) {
+                    Expr::Path { kind: k, path: v.to_string() }
+                } else {
+                    return None;
+                }
+            }
+        })
+    }
+
+    fn expr(&mut self, d: u32, el: ElemId) -> Expr {
+        let doc: &'d Document = &self.docs[d as usize];
+        let k = doc.kind(el);
+        if k.has_text() && k != Kind::LabeledElementReference {
+            let text = doc.text(el).unwrap_or("");
+            let text = if k == Kind::String { text } else { text.trim() };
+            return self.constant(d, k.name(), text, doc.pos(el)).unwrap_or(Expr::Null);
+        }
+        let children = |this: &mut Self| -> Vec<Expr> {
+            doc.children(el).filter(|c| doc.kind(*c).is_expression()).collect::<Vec<_>>().into_iter().map(|c| this.expr(d, c)).collect()
+        };
+        match k {
+            Kind::Null => Expr::Null,
+            Kind::Collection => Expr::Collection(children(self)),
+            Kind::Record => {
+                let ty = doc.get(el, "Type").map(|t| self.qualify(d, t).into_owned());
+                let mut properties = Vec::new();
+                for pv in doc.children_of(el, Kind::PropertyValue).collect::<Vec<_>>() {
+                    let Some(p) = self.req(doc, pv, "Property") else { continue };
+                    let v = self.expr_of(d, pv);
+                    properties.push((p.to_string(), v));
+                }
+                Expr::Record { ty, properties }
+            }
+            Kind::LabeledElementReference => Expr::Dynamic {
+                kind: k.name().into(),
+                children: vec![Expr::String(self.qualify(d, doc.text(el).unwrap_or("").trim()).into_owned())],
+            },
+            Kind::UrlRef => match doc.children(el).find(|c| doc.kind(*c).is_expression()) {
+                Some(_) => Expr::Dynamic { kind: "UrlRef".into(), children: children(self) },
+                None => Expr::Dynamic { kind: "UrlRef".into(), children: Vec::new() },
+            },
+            _ => {
+                // Leading attribute operands: `Apply/@Function`, `Cast/@Type`, `IsOf/@Type`, `LabeledElement/@Name`.
+                let lead = match k {
+                    Kind::Apply => doc.get(el, "Function").map(|f| self.qualify(d, f).into_owned()),
+                    Kind::Cast | Kind::IsOf => doc.get(el, "Type").map(|t| self.canonical_type(d, t)),
+                    Kind::LabeledElement => doc.get(el, "Name").map(str::to_string),
+                    _ => None,
+                };
+                let mut ch: Vec<Expr> = lead.map(Expr::String).into_iter().collect();
+                if k == Kind::LabeledElement {
+                    let v = self.expr_of(d, el);
+                    if v != Expr::Default {
+                        ch.push(v);
+                    }
+                } else {
+                    ch.extend(children(self));
+                }
+                Expr::Dynamic { kind: k.name().into(), children: ch }
+            }
+        }
+    }
+
+    fn collect_annotations(&mut self) {
+        let docs = self.docs;
+        for (d, doc) in docs.iter().enumerate() {
+            let d32 = d as u32;
+            for s in self.schemas(d).collect::<Vec<_>>() {
+                let Some(ns) = doc.get(s, "Namespace") else { continue };
+                self.inline(d32, s, ns);
+                for c in doc.children(s).collect::<Vec<_>>() {
+                    let k = doc.kind(c);
+                    if k == Kind::Annotations {
+                        let Some(raw) = self.req(doc, c, "Target") else { continue };
+                        let target = self.canonical_target(d32, raw);
+                        self.check_target(&target, doc.attr_pos(c, "Target"));
+                        let q = doc.get(c, "Qualifier");
+                        for a in doc.children_of(c, Kind::Annotation).collect::<Vec<_>>() {
+                            self.annotation(d32, a, &target, q);
+                        }
+                        continue;
+                    }
+                    let Some(name) = doc.get(c, "Name") else { continue };
+                    let qn = format!("{ns}.{name}");
+                    match k {
+                        Kind::EntityType | Kind::ComplexType | Kind::EnumType | Kind::TypeDefinition | Kind::Term => {
+                            self.inline(d32, c, &qn);
+                            for m in doc.children(c).collect::<Vec<_>>() {
+                                if matches!(doc.kind(m), Kind::Property | Kind::NavigationProperty | Kind::Member)
+                                    && let Some(mn) = doc.get(m, "Name")
+                                {
+                                    self.inline(d32, m, &format!("{qn}/{mn}"));
+                                }
+                            }
+                        }
+                        Kind::Action | Kind::Function => {
+                            // Operations that failed to build have no target; skip their annotations.
+                            let Some(i) = self.op_built.get(&(d32, c)).copied() else { continue };
+                            let target = self.m.operations[i].annotation_target.clone();
+                            self.inline(d32, c, &target);
+                            for p in doc.children(c).collect::<Vec<_>>() {
+                                match doc.kind(p) {
+                                    Kind::Parameter => {
+                                        if let Some(pn) = doc.get(p, "Name") {
+                                            self.inline(d32, p, &format!("{target}/{pn}"));
+                                        }
+                                    }
+                                    Kind::ReturnType => self.inline(d32, p, &format!("{target}/$ReturnType")),
+                                    _ => {}
+                                }
+                            }
+                        }
+                        Kind::EntityContainer => {
+                            self.inline(d32, c, &qn);
+                            for m in doc.children(c).collect::<Vec<_>>() {
+                                if matches!(doc.kind(m), Kind::EntitySet | Kind::Singleton | Kind::ActionImport | Kind::FunctionImport)
+                                    && let Some(mn) = doc.get(m, "Name")
+                                {
+                                    self.inline(d32, m, &format!("{qn}/{mn}"));
+                                }
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+
+    fn check_target(&mut self, target: &str, pos: Pos) {
+        let first = target.split('/').next().unwrap_or("");
+        let name = first.split('(').next().unwrap_or("");
+        if self.names.contains_key(name) || self.namespaces.contains_key(name) {
+            return;
+        }
+        let ns = name.rsplit_once('.').map(|(n, _)| n).unwrap_or("");
+        if self.namespaces.contains_key(ns) {
+            self.warn(format!("annotation target `{target}` names nothing in the model"), pos);
+        }
+    }
+
+    // ---- Core vocabulary -------------------------------------------------------------
+
+    fn apply_core(&mut self) {
+        let ann = std::mem::take(&mut self.m.annotations);
+        let desc = |t: &str| crate::vocab::core_string(ann.get(t).map(Vec::as_slice).unwrap_or(&[]), "Description");
+        let long = |t: &str| crate::vocab::core_string(ann.get(t).map(Vec::as_slice).unwrap_or(&[]), "LongDescription");
+        let get = |t: &str| ann.get(t).map(Vec::as_slice).unwrap_or(&[]);
+        for ty in &mut self.m.types {
+            let qn = ty.qualified_name();
+            ty.description = desc(&qn);
+            ty.long_description = long(&qn);
+            match &mut ty.kind {
+                TypeKind::Entity(s) | TypeKind::Complex(s) => {
+                    s.optimistic_concurrency = crate::vocab::optimistic_concurrency(get(&qn));
+                    for p in &mut s.properties {
+                        let t = format!("{qn}/{}", p.name);
+                        let a = get(&t);
+                        p.description = desc(&t);
+                        p.long_description = long(&t);
+                        p.computed = crate::vocab::core_tag(a, "Computed");
+                        p.immutable = crate::vocab::core_tag(a, "Immutable");
+                        p.permissions = crate::vocab::permissions(a);
+                    }
+                    for n in &mut s.navigation {
+                        let t = format!("{qn}/{}", n.name);
+                        n.description = desc(&t);
+                        n.long_description = long(&t);
+                    }
+                }
+                TypeKind::Enum(e) => {
+                    for m in &mut e.members {
+                        m.description = desc(&format!("{qn}/{}", m.name));
+                    }
+                }
+                TypeKind::Definition(_) => {}
+            }
+        }
+        for op in &mut self.m.operations {
+            let qn = format!("{}.{}", op.namespace, op.name);
+            let all = format!("{qn}({})", op.parameter_types.join(","));
+            let targets = [op.annotation_target.as_str(), all.as_str(), qn.as_str()];
+            op.description = targets.iter().find_map(|t| desc(t));
+            op.long_description = targets.iter().find_map(|t| long(t));
+            for p in &mut op.parameters {
+                let pts: Vec<String> = targets.iter().map(|t| format!("{t}/{}", p.name)).collect();
+                p.description = pts.iter().find_map(|t| desc(t));
+                p.optional = pts.iter().any(|t| crate::vocab::core_term(get(t), "OptionalParameter").is_some());
+            }
+        }
+        let mut concurrency: Vec<(TypeId, Vec<String>)> = Vec::new();
+        for c in &mut self.m.containers {
+            let qn = format!("{}.{}", c.namespace, c.name);
+            c.description = desc(&qn);
+            for s in &mut c.entity_sets {
+                let t = format!("{qn}/{}", s.name);
+                s.description = desc(&t);
+                let oc = crate::vocab::optimistic_concurrency(get(&t));
+                if !oc.is_empty() {
+                    concurrency.push((s.entity_type, oc));
+                }
+            }
+            for s in &mut c.singletons {
+                s.description = desc(&format!("{qn}/{}", s.name));
+            }
+        }
+        for (t, paths) in concurrency {
+            if let Some(s) = self.structured_mut(t) {
+                for p in paths {
+                    if !s.optimistic_concurrency.contains(&p) {
+                        s.optimistic_concurrency.push(p);
+                    }
+                }
+            }
+        }
+        self.m.annotations = ann;
+        let _ = CORE;
+    }
+}
+
+fn empty_structured() -> Structured {
+    Structured {
+        base: None,
+        is_abstract: false,
+        open: false,
+        has_stream: false,
+        key: Vec::new(),
+        properties: Vec::new(),
+        navigation: Vec::new(),
+        derived: Vec::new(),
+        optimistic_concurrency: Vec::new(),
+    }
+}
