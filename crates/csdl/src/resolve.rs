@@ -1689,8 +1689,14 @@ impl<'d, 'm> Resolver<'d, 'm> {
 
     fn annotation(&mut self, d: u32, a: ElemId, target: &str, outer_qualifier: Option<&str>) {
         let doc: &'d Document = &self.docs[d as usize];
-        let Some(term) = self.req(doc, a, "Term") else { return };
-        let term = self.qualify(d, term).into_owned();
+        let Some(raw_term) = self.req(doc, a, "Term") else { return };
+        let term = self.qualify(d, raw_term).into_owned();
+        if let Some((prefix, _)) = term.rsplit_once('.')
+            && !prefix.contains('.')
+            && !self.namespace_known(prefix)
+        {
+            self.warn(format!("unknown namespace or alias `{prefix}` in term `{raw_term}`; the annotation is kept as written"), doc.attr_pos(a, "Term"));
+        }
         let own_q = doc.get(a, "Qualifier");
         if own_q.is_some() && outer_qualifier.is_some() {
             self.warn("an annotation inside a qualified `Annotations` element must not have its own `Qualifier`", doc.attr_pos(a, "Qualifier"));
