@@ -1,0 +1,130 @@
+//! The authentication seam: something that hands out bearer tokens.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+
+/// A boxed, `Send` future (no `async-trait` needed).
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// A bearer token. Its `Debug` and `Display` never show the secret.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AccessToken(String);
+
+impl AccessToken {
+    /// Wrap a token string.
+    pub fn new(token: impl Into<String>) -> AccessToken {
+        AccessToken(token.into())
+    }
+
+    /// The secret itself, for the `Authorization` header.
+    pub fn secret(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for AccessToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("AccessToken(<redacted>)")
+    }
+}
+
+impl fmt::Display for AccessToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// Getting a token failed.
+#[derive(Debug)]
+pub struct AuthError {
+    message: String,
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl AuthError {
+    /// An error with a message (which must not contain secrets).
+    pub fn new(message: impl Into<String>) -> AuthError {
+        AuthError {
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    /// An error with a message and an underlying cause.
+    pub fn with_source(
+        message: impl Into<String>,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> AuthError {
+        AuthError {
+            message: message.into(),
+            source: Some(source.into()),
+        }
+    }
+}
+
+impl fmt::Display for AuthError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for AuthError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// Supplies the bearer token for each request attempt. Implementations should cache
+/// and refresh tokens themselves; the client asks once per attempt.
+pub trait TokenProvider: Send + Sync {
+    /// The token to send now.
+    fn token(&self) -> BoxFuture<'_, Result<AccessToken, AuthError>>;
+}
+
+/// A fixed token (tests, short scripts, tokens obtained elsewhere).
+#[derive(Clone)]
+pub struct StaticToken(AccessToken);
+
+impl StaticToken {
+    /// Use `token` for every request.
+    pub fn new(token: impl Into<String>) -> StaticToken {
+        StaticToken(AccessToken::new(token))
+    }
+}
+
+impl fmt::Debug for StaticToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("StaticToken(<redacted>)")
+    }
+}
+
+impl TokenProvider for StaticToken {
+    fn token(&self) -> BoxFuture<'_, Result<AccessToken, AuthError>> {
+        let t = self.0.clone();
+        Box::pin(async move { Ok(t) })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_is_redacted() {
+        let s = StaticToken::new("s3cr3t-token");
+        assert_eq!(format!("{s:?}"), "StaticToken(<redacted>)");
+        let t = AccessToken::new("s3cr3t-token");
+        assert!(!format!("{t:?} {t}").contains("s3cr3t"));
+        assert_eq!(t.secret(), "s3cr3t-token");
+    }
+
+    #[test]
+    fn auth_error_source() {
+        let e = AuthError::with_source("refresh failed", std::io::Error::other("boom"));
+        assert_eq!(e.to_string(), "refresh failed");
+        assert!(std::error::Error::source(&e).is_some());
+    }
+}

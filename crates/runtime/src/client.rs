@@ -1,0 +1,777 @@
+//! The async OData client: service root, auth, transport, retries, and the request
+//! helpers generated request builders call.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tracing::Instrument as _;
+
+use super::auth::{AccessToken, BoxFuture, StaticToken, TokenProvider};
+use super::edm::Guid;
+use super::error::{Error, ODataError};
+use super::json::{self, FromJson, ToJson};
+use super::paging::{Page, Pager};
+use super::retry::{Outcome, RetryPolicy};
+use super::transport::{Method, Request, Response, Transport, find_header};
+use super::url::{Query, Resource, is_absolute};
+
+/// Microsoft Graph v1.0, global service.
+pub const GRAPH_V1: &str = "https://graph.microsoft.com/v1.0";
+/// Microsoft Graph beta, global service.
+pub const GRAPH_BETA: &str = "https://graph.microsoft.com/beta";
+/// Microsoft Graph v1.0 for US Government L4.
+pub const GRAPH_US_GOV_V1: &str = "https://graph.microsoft.us/v1.0";
+/// Microsoft Graph beta for US Government L4.
+pub const GRAPH_US_GOV_BETA: &str = "https://graph.microsoft.us/beta";
+/// Microsoft Graph v1.0 for US Government L5 (DoD).
+pub const GRAPH_US_GOV_DOD_V1: &str = "https://dod-graph.microsoft.us/v1.0";
+/// Microsoft Graph beta for US Government L5 (DoD).
+pub const GRAPH_US_GOV_DOD_BETA: &str = "https://dod-graph.microsoft.us/beta";
+/// Microsoft Graph v1.0 operated by 21Vianet in China.
+pub const GRAPH_CHINA_V1: &str = "https://microsoftgraph.chinacloudapi.cn/v1.0";
+/// Microsoft Graph beta operated by 21Vianet in China.
+pub const GRAPH_CHINA_BETA: &str = "https://microsoftgraph.chinacloudapi.cn/beta";
+
+/// A Microsoft Graph national cloud.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum GraphCloud {
+    /// `https://graph.microsoft.com`
+    Global,
+    /// US Government L4, `https://graph.microsoft.us`
+    UsGovL4,
+    /// US Government L5 (DoD), `https://dod-graph.microsoft.us`
+    UsGovL5Dod,
+    /// China (21Vianet), `https://microsoftgraph.chinacloudapi.cn`
+    China,
+}
+
+impl GraphCloud {
+    /// The v1.0 service root.
+    pub fn v1(&self) -> &'static str {
+        match self {
+            GraphCloud::Global => GRAPH_V1,
+            GraphCloud::UsGovL4 => GRAPH_US_GOV_V1,
+            GraphCloud::UsGovL5Dod => GRAPH_US_GOV_DOD_V1,
+            GraphCloud::China => GRAPH_CHINA_V1,
+        }
+    }
+
+    /// The beta service root.
+    pub fn beta(&self) -> &'static str {
+        match self {
+            GraphCloud::Global => GRAPH_BETA,
+            GraphCloud::UsGovL4 => GRAPH_US_GOV_BETA,
+            GraphCloud::UsGovL5Dod => GRAPH_US_GOV_DOD_BETA,
+            GraphCloud::China => GRAPH_CHINA_BETA,
+        }
+    }
+}
+
+/// Waits for a duration; the default uses `tokio::time::sleep`.
+pub type Sleeper = Arc<dyn Fn(Duration) -> BoxFuture<'static, ()> + Send + Sync>;
+
+fn tokio_sleeper() -> Sleeper {
+    Arc::new(|d| Box::pin(tokio::time::sleep(d)))
+}
+
+/// Per-request options: query options, conditional headers, preferences, headers.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RequestOptions {
+    /// System and custom query options (not applied to `@odata.nextLink` requests).
+    pub query: Query,
+    /// `If-Match` (an ETag from `@odata.etag`, or `*`).
+    pub if_match: Option<String>,
+    /// `If-None-Match`.
+    pub if_none_match: Option<String>,
+    /// `Prefer` preferences, joined with `, `.
+    pub prefer: Vec<String>,
+    /// Further headers; they replace client defaults of the same name.
+    pub headers: Vec<(String, String)>,
+}
+
+impl RequestOptions {
+    /// No options.
+    pub fn new() -> RequestOptions {
+        RequestOptions::default()
+    }
+
+    /// Set the query options.
+    pub fn query(mut self, query: Query) -> RequestOptions {
+        self.query = query;
+        self
+    }
+
+    /// Send `If-Match: etag`.
+    pub fn if_match(mut self, etag: impl Into<String>) -> RequestOptions {
+        self.if_match = Some(etag.into());
+        self
+    }
+
+    /// Send `If-None-Match: etag`.
+    pub fn if_none_match(mut self, etag: impl Into<String>) -> RequestOptions {
+        self.if_none_match = Some(etag.into());
+        self
+    }
+
+    /// Add a `Prefer` preference.
+    pub fn prefer(mut self, preference: impl Into<String>) -> RequestOptions {
+        self.prefer.push(preference.into());
+        self
+    }
+
+    /// `Prefer: return=minimal` (create/update answer 204 without a body).
+    pub fn return_minimal(self) -> RequestOptions {
+        self.prefer("return=minimal")
+    }
+
+    /// `Prefer: return=representation` (create/update answer with the entity).
+    pub fn return_representation(self) -> RequestOptions {
+        self.prefer("return=representation")
+    }
+
+    /// `Prefer: odata.maxpagesize=n`.
+    pub fn max_page_size(self, n: u32) -> RequestOptions {
+        self.prefer(format!("odata.maxpagesize={n}"))
+    }
+
+    /// Add a header (e.g. `ConsistencyLevel: eventual` for Graph `$search`/`$count`).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> RequestOptions {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+}
+
+struct Inner {
+    root: String,
+    token: Option<Arc<dyn TokenProvider>>,
+    transport: Arc<dyn Transport>,
+    retry: RetryPolicy,
+    sleeper: Sleeper,
+    default_headers: Vec<(String, String)>,
+    accept: String,
+    client_request_id: bool,
+}
+
+/// An OData service client. Cheap to clone (shared state behind an `Arc`).
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+impl fmt::Debug for Client {
+    /// Shows the root and settings; never the token.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("root", &self.inner.root)
+            .field("authenticated", &self.inner.token.is_some())
+            .field("retry", &self.inner.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds a [`Client`].
+pub struct ClientBuilder {
+    root: String,
+    token: Option<Arc<dyn TokenProvider>>,
+    transport: Option<Arc<dyn Transport>>,
+    retry: RetryPolicy,
+    sleeper: Option<Sleeper>,
+    default_headers: Vec<(String, String)>,
+    ieee754_compatible: bool,
+    client_request_id: bool,
+    user_agent: Option<String>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("root", &self.root)
+            .field("authenticated", &self.token.is_some())
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    /// Use `provider` for the `Authorization: Bearer` header.
+    pub fn token_provider(mut self, provider: impl TokenProvider + 'static) -> ClientBuilder {
+        self.token = Some(Arc::new(provider));
+        self
+    }
+
+    /// Use a shared token provider.
+    pub fn token_provider_arc(mut self, provider: Arc<dyn TokenProvider>) -> ClientBuilder {
+        self.token = Some(provider);
+        self
+    }
+
+    /// Use a fixed bearer token.
+    pub fn bearer_token(self, token: impl Into<String>) -> ClientBuilder {
+        self.token_provider(StaticToken::new(token))
+    }
+
+    /// Use `transport` instead of the default reqwest transport.
+    pub fn transport(mut self, transport: impl Transport + 'static) -> ClientBuilder {
+        self.transport = Some(Arc::new(transport));
+        self
+    }
+
+    /// Use a shared transport.
+    pub fn transport_arc(mut self, transport: Arc<dyn Transport>) -> ClientBuilder {
+        self.transport = Some(transport);
+        self
+    }
+
+    /// Set the retry policy (default [`RetryPolicy::default`]).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> ClientBuilder {
+        self.retry = policy;
+        self
+    }
+
+    /// Replace the sleep function used between retries (another runtime, tests).
+    pub fn sleeper(mut self, sleeper: Sleeper) -> ClientBuilder {
+        self.sleeper = Some(sleeper);
+        self
+    }
+
+    /// Send `name: value` on every request.
+    pub fn default_header(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> ClientBuilder {
+        self.default_headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Ask for `Accept: application/json;IEEE754Compatible=true`, so Int64 and Decimal
+    /// arrive as strings without precision loss (default off).
+    pub fn ieee754_compatible(mut self, on: bool) -> ClientBuilder {
+        self.ieee754_compatible = on;
+        self
+    }
+
+    /// Send a fresh `client-request-id` GUID per logical request (kept across
+    /// retries; default on). Graph echoes it in responses and error bodies.
+    pub fn client_request_id(mut self, on: bool) -> ClientBuilder {
+        self.client_request_id = on;
+        self
+    }
+
+    /// Set the `User-Agent` header.
+    pub fn user_agent(mut self, ua: impl Into<String>) -> ClientBuilder {
+        self.user_agent = Some(ua.into());
+        self
+    }
+
+    /// Build the client. Fails when the root is not an absolute `http(s)` URL, or
+    /// when no transport was given and the `reqwest` feature is off.
+    pub fn build(self) -> Result<Client, Error> {
+        let root = self.root.trim_end_matches('/').to_owned();
+        let lower = root.to_ascii_lowercase();
+        let host_part = lower
+            .strip_prefix("https://")
+            .or_else(|| lower.strip_prefix("http://"));
+        match host_part {
+            Some(h) if !h.is_empty() && !h.starts_with('/') && !root.contains(['?', '#']) => {}
+            _ => {
+                return Err(Error::InvalidRequest(format!(
+                    "service root must be an absolute http(s) URL without query: {:?}",
+                    self.root
+                )));
+            }
+        }
+        let transport = match self.transport {
+            Some(t) => t,
+            None => default_transport()?,
+        };
+        let mut default_headers = self.default_headers;
+        if let Some(ua) = self.user_agent {
+            default_headers.push(("User-Agent".to_owned(), ua));
+        }
+        Ok(Client {
+            inner: Arc::new(Inner {
+                root,
+                token: self.token,
+                transport,
+                retry: self.retry,
+                sleeper: self.sleeper.unwrap_or_else(tokio_sleeper),
+                default_headers,
+                accept: if self.ieee754_compatible {
+                    "application/json;IEEE754Compatible=true".to_owned()
+                } else {
+                    "application/json".to_owned()
+                },
+                client_request_id: self.client_request_id,
+            }),
+        })
+    }
+}
+
+#[cfg(feature = "reqwest")]
+fn default_transport() -> Result<Arc<dyn Transport>, Error> {
+    Ok(Arc::new(super::transport::ReqwestTransport::new()?))
+}
+
+#[cfg(not(feature = "reqwest"))]
+fn default_transport() -> Result<Arc<dyn Transport>, Error> {
+    Err(Error::InvalidRequest(
+        "no transport: enable the `reqwest` feature or call ClientBuilder::transport".to_owned(),
+    ))
+}
+
+/// Set `name` in `headers`, replacing an existing value (case-insensitive).
+fn set_header(headers: &mut Vec<(String, String)>, name: &str, value: String) {
+    headers.retain(|(k, _)| !k.eq_ignore_ascii_case(name));
+    headers.push((name.to_owned(), value));
+}
+
+/// The path part of a URL for logs (no scheme, host or query: queries may hold data).
+fn log_path(url: &str) -> &str {
+    let no_query = url.split(['?', '#']).next().unwrap_or(url);
+    match no_query.find("://") {
+        Some(i) => {
+            let after = &no_query[i + 3..];
+            match after.find('/') {
+                Some(j) => &after[j..],
+                None => "/",
+            }
+        }
+        None => no_query,
+    }
+}
+
+fn body_snippet(body: &[u8]) -> String {
+    const MAX: usize = 1024;
+    let text = String::from_utf8_lossy(&body[..body.len().min(MAX)]).into_owned();
+    text.trim().to_owned()
+}
+
+/// Map a non-2xx response to an [`Error`].
+fn error_from_response(resp: &Response) -> Error {
+    if let Ok(error) = json::from_slice::<ODataError>(&resp.body) {
+        return Error::Service {
+            status: resp.status,
+            error: Box::new(error),
+        };
+    }
+    Error::UnexpectedStatus {
+        status: resp.status,
+        body: body_snippet(&resp.body),
+    }
+}
+
+fn has_body(resp: &Response) -> bool {
+    resp.status != 204 && resp.body.iter().any(|b| !b.is_ascii_whitespace())
+}
+
+fn decode<T: FromJson>(resp: &Response) -> Result<T, Error> {
+    if !has_body(resp) {
+        return Err(Error::Decode {
+            status: resp.status,
+            error: json::DecodeError::new(&json::Path::ROOT, "expected a JSON body, found none"),
+        });
+    }
+    json::from_slice(&resp.body).map_err(|error| Error::Decode {
+        status: resp.status,
+        error,
+    })
+}
+
+fn decode_optional<T: FromJson>(resp: &Response) -> Result<Option<T>, Error> {
+    if has_body(resp) {
+        decode(resp).map(Some)
+    } else {
+        Ok(None)
+    }
+}
+
+impl Client {
+    /// A builder for a client of the service at `root` (e.g. [`GRAPH_V1`]).
+    pub fn builder(root: impl Into<String>) -> ClientBuilder {
+        ClientBuilder {
+            root: root.into(),
+            token: None,
+            transport: None,
+            retry: RetryPolicy::default(),
+            sleeper: None,
+            default_headers: Vec::new(),
+            ieee754_compatible: false,
+            client_request_id: true,
+            user_agent: None,
+        }
+    }
+
+    /// The service root, without a trailing `/`.
+    pub fn root(&self) -> &str {
+        &self.inner.root
+    }
+
+    /// The retry policy.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry
+    }
+
+    /// The absolute URL of `resource` with `query`.
+    pub fn url(&self, resource: &Resource, query: &Query) -> String {
+        format!("{}/{}", self.inner.root, resource.to_relative(query))
+    }
+
+    /// `GET` a single value: an entity, a complex value, or (with
+    /// [`ValueOf`](super::json::ValueOf)) a primitive or collection property.
+    pub async fn get<T: FromJson>(
+        &self,
+        resource: &Resource,
+        opts: &RequestOptions,
+    ) -> Result<T, Error> {
+        let url = self.url(resource, &opts.query);
+        let resp = self.execute(Method::Get, url, None, opts).await?;
+        decode(&resp)
+    }
+
+    /// `GET` a value that may be absent: 204 (e.g. an unset single-valued navigation
+    /// property) gives `None`.
+    pub async fn get_optional<T: FromJson>(
+        &self,
+        resource: &Resource,
+        opts: &RequestOptions,
+    ) -> Result<Option<T>, Error> {
+        let url = self.url(resource, &opts.query);
+        let resp = self.execute(Method::Get, url, None, opts).await?;
+        decode_optional(&resp)
+    }
+
+    /// `GET` raw bytes (media streams, `$value`), returning the whole response.
+    pub async fn get_bytes(
+        &self,
+        resource: &Resource,
+        opts: &RequestOptions,
+    ) -> Result<Response, Error> {
+        let url = self.url(resource, &opts.query);
+        self.execute(Method::Get, url, None, opts).await
+    }
+
+    /// `POST` an entity to a collection. 201 with the entity gives `Some`; 204
+    /// (`Prefer: return=minimal`) gives `None`.
+    pub async fn create<B: ToJson + ?Sized, T: FromJson>(
+        &self,
+        resource: &Resource,
+        body: &B,
+        opts: &RequestOptions,
+    ) -> Result<Option<T>, Error> {
+        let url = self.url(resource, &opts.query);
+        let resp = self
+            .execute(Method::Post, url, Some(json::to_vec(body)), opts)
+            .await?;
+        decode_optional(&resp)
+    }
+
+    /// `PATCH` (merge) an entity. 200 with the entity gives `Some`, 204 gives `None`.
+    /// Set [`RequestOptions::if_match`] for optimistic concurrency.
+    pub async fn update<B: ToJson + ?Sized, T: FromJson>(
+        &self,
+        resource: &Resource,
+        body: &B,
+        opts: &RequestOptions,
+    ) -> Result<Option<T>, Error> {
+        let url = self.url(resource, &opts.query);
+        let resp = self
+            .execute(Method::Patch, url, Some(json::to_vec(body)), opts)
+            .await?;
+        decode_optional(&resp)
+    }
+
+    /// `PUT` (replace) an entity or property. 200 with a body gives `Some`, 204 `None`.
+    pub async fn replace<B: ToJson + ?Sized, T: FromJson>(
+        &self,
+        resource: &Resource,
+        body: &B,
+        opts: &RequestOptions,
+    ) -> Result<Option<T>, Error> {
+        let url = self.url(resource, &opts.query);
+        let resp = self
+            .execute(Method::Put, url, Some(json::to_vec(body)), opts)
+            .await?;
+        decode_optional(&resp)
+    }
+
+    /// `DELETE` an entity (set [`RequestOptions::if_match`] to send `If-Match`).
+    pub async fn delete(&self, resource: &Resource, opts: &RequestOptions) -> Result<(), Error> {
+        let url = self.url(resource, &opts.query);
+        self.execute(Method::Delete, url, None, opts).await?;
+        Ok(())
+    }
+
+    /// Invoke an action: `POST` with the non-binding parameters as one JSON object
+    /// (pass an empty object when there are none). A 204 or empty body gives `None`;
+    /// decode primitive and collection results with [`ValueOf`](super::json::ValueOf).
+    pub async fn invoke_action<B: ToJson + ?Sized, T: FromJson>(
+        &self,
+        resource: &Resource,
+        params: &B,
+        opts: &RequestOptions,
+    ) -> Result<Option<T>, Error> {
+        let url = self.url(resource, &opts.query);
+        let resp = self
+            .execute(Method::Post, url, Some(json::to_vec(params)), opts)
+            .await?;
+        decode_optional(&resp)
+    }
+
+    /// Invoke a function: `GET` with the parameters already in `resource` (see
+    /// [`Resource::function`] and [`Resource::function_params`]). 204 gives `None`.
+    pub async fn invoke_function<T: FromJson>(
+        &self,
+        resource: &Resource,
+        opts: &RequestOptions,
+    ) -> Result<Option<T>, Error> {
+        let url = self.url(resource, &opts.query);
+        let resp = self.execute(Method::Get, url, None, opts).await?;
+        decode_optional(&resp)
+    }
+
+    /// `GET` one page of a collection.
+    pub async fn get_page<T: FromJson>(
+        &self,
+        resource: &Resource,
+        opts: &RequestOptions,
+    ) -> Result<Page<T>, Error> {
+        let url = self.url(resource, &opts.query);
+        self.get_page_at(&url, opts).await
+    }
+
+    /// `GET` the page at `url`: an absolute URL such as a resolved `@odata.nextLink`,
+    /// used verbatim (the query of `opts` is not applied; its headers are).
+    pub async fn get_page_at<T: FromJson>(
+        &self,
+        url: &str,
+        opts: &RequestOptions,
+    ) -> Result<Page<T>, Error> {
+        let url = if is_absolute(url) {
+            url.to_owned()
+        } else {
+            super::url::resolve(&format!("{}/", self.inner.root), url)
+        };
+        let resp = self.execute(Method::Get, url, None, opts).await?;
+        decode(&resp)
+    }
+
+    /// A stream of all items of a collection, following `@odata.nextLink`.
+    pub fn pager<T: FromJson + Send + 'static>(
+        &self,
+        resource: &Resource,
+        opts: &RequestOptions,
+    ) -> Pager<T> {
+        let url = self.url(resource, &opts.query);
+        Pager::new(self.clone(), Method::Get, url, None, opts.clone())
+    }
+
+    /// A stream over the collection returned by an action (`POST`), following
+    /// `@odata.nextLink` with `GET`.
+    pub fn action_pager<B: ToJson + ?Sized, T: FromJson + Send + 'static>(
+        &self,
+        resource: &Resource,
+        params: &B,
+        opts: &RequestOptions,
+    ) -> Pager<T> {
+        let url = self.url(resource, &opts.query);
+        Pager::new(
+            self.clone(),
+            Method::Post,
+            url,
+            Some(json::to_vec(params)),
+            opts.clone(),
+        )
+    }
+
+    /// Send one request with auth, standard headers and retries; returns the 2xx
+    /// response or the error. `url` is absolute. The escape hatch for anything the
+    /// typed helpers do not cover.
+    pub async fn execute(
+        &self,
+        method: Method,
+        url: String,
+        body: Option<Vec<u8>>,
+        opts: &RequestOptions,
+    ) -> Result<Response, Error> {
+        let inner = &self.inner;
+        let path = log_path(&url).to_owned();
+        let correlation = inner.client_request_id.then(|| Guid::new_v4().to_string());
+        let started = Instant::now();
+        let mut attempts: u32 = 0;
+        loop {
+            attempts += 1;
+            let span = tracing::debug_span!(
+                "odata_request",
+                method = method.as_str(),
+                path = path.as_str(),
+                attempt = attempts,
+                status = tracing::field::Empty,
+                request_id = tracing::field::Empty,
+                client_request_id = correlation.as_deref().unwrap_or(""),
+            );
+            let token = match &inner.token {
+                Some(p) => Some(
+                    p.token()
+                        .instrument(span.clone())
+                        .await
+                        .map_err(Error::Auth)?,
+                ),
+                None => None,
+            };
+            let request = self.build_request(
+                method,
+                &url,
+                body.clone(),
+                opts,
+                token.as_ref(),
+                correlation.as_deref(),
+            );
+            let result = inner.transport.send(request).instrument(span.clone()).await;
+            let outcome_delay = match &result {
+                Ok(resp) => {
+                    span.record("status", resp.status);
+                    if let Some(id) = resp.header("request-id") {
+                        span.record("request_id", id);
+                    }
+                    if resp.is_success() {
+                        tracing::debug!(parent: &span, status = resp.status, "response");
+                        return result.map_err(Error::Transport);
+                    }
+                    let outcome = Outcome::Status {
+                        status: resp.status,
+                        retry_after: resp.header("retry-after"),
+                    };
+                    inner
+                        .retry
+                        .next_delay(method, &outcome, attempts, started.elapsed())
+                }
+                Err(e) => {
+                    let outcome = Outcome::Transport(e.kind());
+                    inner
+                        .retry
+                        .next_delay(method, &outcome, attempts, started.elapsed())
+                }
+            };
+            match (result, outcome_delay) {
+                (Ok(resp), Some(delay)) => {
+                    tracing::info!(
+                        parent: &span,
+                        status = resp.status,
+                        delay_ms = delay.as_millis() as u64,
+                        "retrying"
+                    );
+                    (inner.sleeper)(delay).await;
+                }
+                (Ok(resp), None) => {
+                    let err = error_from_response(&resp);
+                    tracing::debug!(parent: &span, status = resp.status, "error response");
+                    return Err(err);
+                }
+                (Err(e), Some(delay)) => {
+                    tracing::info!(
+                        parent: &span,
+                        error = %e,
+                        delay_ms = delay.as_millis() as u64,
+                        "retrying after transport error"
+                    );
+                    (inner.sleeper)(delay).await;
+                }
+                (Err(e), None) => return Err(Error::Transport(e)),
+            }
+        }
+    }
+
+    fn build_request(
+        &self,
+        method: Method,
+        url: &str,
+        body: Option<Vec<u8>>,
+        opts: &RequestOptions,
+        token: Option<&AccessToken>,
+        correlation: Option<&str>,
+    ) -> Request {
+        let inner = &self.inner;
+        let mut headers: Vec<(String, String)> = vec![
+            ("Accept".to_owned(), inner.accept.clone()),
+            ("OData-MaxVersion".to_owned(), "4.0".to_owned()),
+            ("OData-Version".to_owned(), "4.0".to_owned()),
+        ];
+        if body.is_some() {
+            headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
+        }
+        if let Some(id) = correlation {
+            headers.push(("client-request-id".to_owned(), id.to_owned()));
+        }
+        for (k, v) in &inner.default_headers {
+            set_header(&mut headers, k, v.clone());
+        }
+        if let Some(etag) = &opts.if_match {
+            set_header(&mut headers, "If-Match", etag.clone());
+        }
+        if let Some(etag) = &opts.if_none_match {
+            set_header(&mut headers, "If-None-Match", etag.clone());
+        }
+        if !opts.prefer.is_empty() {
+            set_header(&mut headers, "Prefer", opts.prefer.join(", "));
+        }
+        for (k, v) in &opts.headers {
+            set_header(&mut headers, k, v.clone());
+        }
+        if let Some(t) = token {
+            set_header(&mut headers, "Authorization", format!("Bearer {}", t.secret()));
+        }
+        Request {
+            method,
+            url: url.to_owned(),
+            headers,
+            body,
+        }
+    }
+}
+
+/// The `ETag` response header, if any (some services send it instead of `@odata.etag`).
+pub fn etag_header(resp: &Response) -> Option<&str> {
+    find_header(&resp.headers, "etag")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clouds() {
+        assert_eq!(GraphCloud::Global.v1(), "https://graph.microsoft.com/v1.0");
+        assert_eq!(GraphCloud::UsGovL4.beta(), "https://graph.microsoft.us/beta");
+        assert_eq!(GraphCloud::UsGovL5Dod.v1(), "https://dod-graph.microsoft.us/v1.0");
+        assert_eq!(GraphCloud::China.beta(), "https://microsoftgraph.chinacloudapi.cn/beta");
+    }
+
+    #[test]
+    fn log_paths() {
+        assert_eq!(log_path("https://graph.microsoft.com/v1.0/users?$filter=x"), "/v1.0/users");
+        assert_eq!(log_path("https://h"), "/");
+        assert_eq!(log_path("users/x#f"), "users/x");
+    }
+
+    #[test]
+    fn headers_replace_case_insensitively() {
+        let mut h = vec![("Accept".to_owned(), "a".to_owned())];
+        set_header(&mut h, "accept", "b".to_owned());
+        assert_eq!(h, vec![("accept".to_owned(), "b".to_owned())]);
+    }
+
+    #[test]
+    fn options_builders() {
+        let o = RequestOptions::new()
+            .if_match("W/\"1\"")
+            .return_minimal()
+            .max_page_size(50)
+            .header("ConsistencyLevel", "eventual")
+            .query(Query::new().top(3));
+        assert_eq!(o.prefer, vec!["return=minimal", "odata.maxpagesize=50"]);
+        assert_eq!(o.if_match.as_deref(), Some("W/\"1\""));
+        assert_eq!(o.query.encode(), "$top=3");
+    }
+}

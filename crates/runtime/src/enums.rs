@@ -1,0 +1,282 @@
+//! Open enumerations and `IsFlags` sets.
+//!
+//! Services add enum members all the time, so generated enums are *open*: every wire
+//! string maps to a value (unknown ones to an `Unknown(..)` variant) and back unchanged.
+
+use std::fmt;
+use std::str::FromStr;
+
+use super::json::{DecodeError, FromJson, Path, ToJson, Value};
+
+/// An enumeration whose wire form is a member name and which keeps unknown members.
+///
+/// Generated enums implement this and call [`enum_from_json`] / [`enum_to_json`] from
+/// their `FromJson` / `ToJson` impls.
+pub trait OpenEnum: Sized {
+    /// The wire name (`"intuneAosp"`), also for unknown members.
+    fn as_str(&self) -> &str;
+    /// The value for a wire name; never fails (unknown names are kept).
+    fn from_wire(s: &str) -> Self;
+}
+
+/// Decode an open enum from a JSON string (a JSON number is kept as its text, as
+/// services may send a numeric value when no member matches).
+pub fn enum_from_json<E: OpenEnum>(value: Value, path: &Path<'_>) -> Result<E, DecodeError> {
+    match value {
+        Value::String(s) => Ok(E::from_wire(&s)),
+        Value::Number(n) if n.is_i64() || n.is_u64() => Ok(E::from_wire(&n.to_string())),
+        other => Err(DecodeError::expected(path, "enumeration member", &other)),
+    }
+}
+
+/// Encode an open enum as its wire string.
+pub fn enum_to_json<E: OpenEnum>(value: &E) -> Value {
+    Value::String(value.as_str().to_owned())
+}
+
+/// The URL literal of an enum value: `Ns.Type'Member'` (the 4.0 form, which 4.01
+/// services accept too). `qualified_type` is the enum's qualified name.
+pub fn enum_url_literal(qualified_type: &str, wire: &str) -> String {
+    format!("{qualified_type}'{}'", wire.replace('\'', "''"))
+}
+
+/// A set of `IsFlags` enum members, serialized as `"a,b"`.
+///
+/// Parsing tolerates spaces around members, keeps unknown members and keeps the
+/// order, so a value read from the wire is written back unchanged.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Flags<E> {
+    members: Vec<E>,
+}
+
+impl<E> Default for Flags<E> {
+    fn default() -> Self {
+        Flags {
+            members: Vec::new(),
+        }
+    }
+}
+
+impl<E> Flags<E> {
+    /// The empty set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The members in wire order.
+    pub fn iter(&self) -> std::slice::Iter<'_, E> {
+        self.members.iter()
+    }
+
+    /// Whether no member is set.
+    pub fn is_empty(&self) -> bool {
+        self.members.is_empty()
+    }
+
+    /// The number of members.
+    pub fn len(&self) -> usize {
+        self.members.len()
+    }
+
+    /// The members as a slice.
+    pub fn as_slice(&self) -> &[E] {
+        &self.members
+    }
+}
+
+impl<E: OpenEnum> Flags<E> {
+    /// Parse `"a,b"` (spaces around members are ignored, empty members skipped).
+    pub fn parse(s: &str) -> Self {
+        Flags {
+            members: s
+                .split(',')
+                .map(str::trim)
+                .filter(|m| !m.is_empty())
+                .map(E::from_wire)
+                .collect(),
+        }
+    }
+
+    /// Whether `member` is in the set (compared by wire name).
+    pub fn contains(&self, member: &E) -> bool {
+        self.members.iter().any(|m| m.as_str() == member.as_str())
+    }
+
+    /// Add `member` at the end unless present. Returns whether it was added.
+    pub fn insert(&mut self, member: E) -> bool {
+        if self.contains(&member) {
+            false
+        } else {
+            self.members.push(member);
+            true
+        }
+    }
+
+    /// Remove `member`. Returns whether it was present.
+    pub fn remove(&mut self, member: &E) -> bool {
+        let before = self.members.len();
+        self.members.retain(|m| m.as_str() != member.as_str());
+        before != self.members.len()
+    }
+
+    /// The URL literal `Ns.Type'a,b'`.
+    pub fn to_url_literal_for(&self, qualified_type: &str) -> String {
+        enum_url_literal(qualified_type, &self.to_string())
+    }
+}
+
+impl<E> From<Vec<E>> for Flags<E> {
+    fn from(members: Vec<E>) -> Self {
+        Flags { members }
+    }
+}
+
+impl<E> FromIterator<E> for Flags<E> {
+    fn from_iter<I: IntoIterator<Item = E>>(iter: I) -> Self {
+        Flags {
+            members: iter.into_iter().collect(),
+        }
+    }
+}
+
+impl<'a, E> IntoIterator for &'a Flags<E> {
+    type Item = &'a E;
+    type IntoIter = std::slice::Iter<'a, E>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.members.iter()
+    }
+}
+
+impl<E: OpenEnum> fmt::Display for Flags<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, m) in self.members.iter().enumerate() {
+            if i > 0 {
+                f.write_str(",")?;
+            }
+            f.write_str(m.as_str())?;
+        }
+        Ok(())
+    }
+}
+
+impl<E: OpenEnum> fmt::Debug for Flags<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Flags({:?})", self.to_string())
+    }
+}
+
+impl<E: OpenEnum> FromStr for Flags<E> {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Flags::parse(s))
+    }
+}
+
+impl<E: OpenEnum> FromJson for Flags<E> {
+    fn from_json(value: Value, path: &Path<'_>) -> Result<Self, DecodeError> {
+        match value {
+            Value::String(s) => Ok(Flags::parse(&s)),
+            Value::Number(n) if n.is_i64() || n.is_u64() => Ok(Flags::parse(&n.to_string())),
+            other => Err(DecodeError::expected(path, "flags string", &other)),
+        }
+    }
+}
+
+impl<E: OpenEnum> ToJson for Flags<E> {
+    fn to_json(&self) -> Value {
+        Value::String(self.to_string())
+    }
+}
+
+impl<E: OpenEnum> serde::Serialize for Flags<E> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::json::serialize(self, s)
+    }
+}
+
+impl<'de, E: OpenEnum> serde::Deserialize<'de> for Flags<E> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        super::json::deserialize(d)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[derive(Debug, Clone, PartialEq)]
+    enum Color {
+        Red,
+        Blue,
+        Unknown(String),
+    }
+
+    impl OpenEnum for Color {
+        fn as_str(&self) -> &str {
+            match self {
+                Color::Red => "red",
+                Color::Blue => "blue",
+                Color::Unknown(s) => s,
+            }
+        }
+        fn from_wire(s: &str) -> Self {
+            match s {
+                "red" => Color::Red,
+                "blue" => Color::Blue,
+                other => Color::Unknown(other.to_owned()),
+            }
+        }
+    }
+
+    #[test]
+    fn open_enum_json() {
+        let c: Color = enum_from_json(json!("red"), &Path::ROOT).unwrap();
+        assert_eq!(c, Color::Red);
+        let u: Color = enum_from_json(json!("intuneAosp"), &Path::ROOT).unwrap();
+        assert_eq!(u, Color::Unknown("intuneAosp".to_owned()));
+        assert_eq!(enum_to_json(&u), json!("intuneAosp"));
+        let n: Color = enum_from_json(json!(5), &Path::ROOT).unwrap();
+        assert_eq!(n.as_str(), "5");
+        let e = enum_from_json::<Color>(json!(true), &Path::ROOT.key("c")).unwrap_err();
+        assert_eq!(e.to_string(), "at $.c: expected enumeration member, found boolean true");
+        assert_eq!(enum_url_literal("Sales.Pattern", "Yellow"), "Sales.Pattern'Yellow'");
+    }
+
+    #[test]
+    fn flags_round_trip() {
+        let f: Flags<Color> = Flags::parse("blue,red,green");
+        assert_eq!(f.to_string(), "blue,red,green");
+        assert_eq!(f.len(), 3);
+        assert!(f.contains(&Color::Red));
+        assert!(f.contains(&Color::Unknown("green".to_owned())));
+        let spaced: Flags<Color> = Flags::parse(" red , blue ,");
+        assert_eq!(spaced.as_slice(), &[Color::Red, Color::Blue]);
+        assert_eq!(spaced.to_json(), json!("red,blue"));
+        let empty: Flags<Color> = Flags::parse("");
+        assert!(empty.is_empty());
+        assert_eq!(empty.to_json(), json!(""));
+        let j = Flags::<Color>::from_json(json!("red,blue"), &Path::ROOT).unwrap();
+        assert_eq!(j, spaced);
+        assert!(Flags::<Color>::from_json(json!(null), &Path::ROOT).is_err());
+        assert_eq!(f.to_url_literal_for("ns.Color"), "ns.Color'blue,red,green'");
+        assert_eq!(format!("{f:?}"), "Flags(\"blue,red,green\")");
+    }
+
+    #[test]
+    fn flags_edit() {
+        let mut f: Flags<Color> = Flags::new();
+        assert!(f.insert(Color::Blue));
+        assert!(!f.insert(Color::Blue));
+        assert!(f.insert(Color::Red));
+        assert_eq!(f.to_string(), "blue,red");
+        assert!(f.remove(&Color::Blue));
+        assert!(!f.remove(&Color::Blue));
+        assert_eq!(f.to_string(), "red");
+        let collected: Flags<Color> = vec![Color::Red, Color::Blue].into_iter().collect();
+        assert_eq!(collected.iter().count(), 2);
+        assert_eq!(serde_json::to_string(&collected).unwrap(), "\"red,blue\"");
+        let back: Flags<Color> = serde_json::from_str("\"blue\"").unwrap();
+        assert_eq!(back.as_slice(), &[Color::Blue]);
+    }
+}

@@ -1,0 +1,341 @@
+//! The client's error type and the OData error body.
+
+use std::fmt;
+
+use super::auth::AuthError;
+use super::json::{DecodeError, FromJson, Map, ObjectReader, Path, Value};
+use super::transport::TransportError;
+
+/// Why a request failed.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// The service answered with an error status and an OData error body.
+    Service {
+        /// The HTTP status.
+        status: u16,
+        /// The decoded `error` object.
+        error: Box<ODataError>,
+    },
+    /// The service answered with an unexpected status and no OData error body.
+    UnexpectedStatus {
+        /// The HTTP status.
+        status: u16,
+        /// The start of the body (at most 1 KiB, lossily decoded).
+        body: String,
+    },
+    /// The exchange failed below HTTP.
+    Transport(TransportError),
+    /// A successful response could not be decoded; `error` names the JSON path.
+    Decode {
+        /// The HTTP status of the response.
+        status: u16,
+        /// Where and why decoding failed.
+        error: DecodeError,
+    },
+    /// No token could be obtained.
+    Auth(AuthError),
+    /// The request could not be built (e.g. a service root that is not an absolute URL).
+    InvalidRequest(String),
+}
+
+impl Error {
+    /// The HTTP status, when a response was received.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Service { status, .. }
+            | Error::UnexpectedStatus { status, .. }
+            | Error::Decode { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The OData error body, for `Service` errors.
+    pub fn odata_error(&self) -> Option<&ODataError> {
+        match self {
+            Error::Service { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+
+    /// Whether the service said 404 Not Found.
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(404)
+    }
+
+    /// The service's `request-id` (from the error body's `innererror`), for support cases.
+    pub fn request_id(&self) -> Option<&str> {
+        self.odata_error()?.inner_error.as_ref()?.request_id.as_deref()
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Service { status, error } => {
+                write!(f, "HTTP {status}: {}: {}", error.code, error.message)?;
+                if let Some(t) = &error.target {
+                    write!(f, " (target {t})")?;
+                }
+                if let Some(id) = error.inner_error.as_ref().and_then(|i| i.request_id.as_ref()) {
+                    write!(f, " [request-id {id}]")?;
+                }
+                Ok(())
+            }
+            Error::UnexpectedStatus { status, body } => {
+                write!(f, "HTTP {status} without an OData error body")?;
+                if !body.is_empty() {
+                    write!(f, ": {body}")?;
+                }
+                Ok(())
+            }
+            Error::Transport(e) => write!(f, "{e}"),
+            Error::Decode { status, error } => {
+                write!(f, "cannot decode the HTTP {status} response {error}")
+            }
+            Error::Auth(e) => write!(f, "authentication failed: {e}"),
+            Error::InvalidRequest(m) => write!(f, "invalid request: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Transport(e) => Some(e),
+            Error::Decode { error, .. } => Some(error),
+            Error::Auth(e) => Some(e),
+            Error::Service { error, .. } => Some(error.as_ref()),
+            _ => None,
+        }
+    }
+}
+
+impl From<TransportError> for Error {
+    fn from(e: TransportError) -> Self {
+        Error::Transport(e)
+    }
+}
+
+impl From<AuthError> for Error {
+    fn from(e: AuthError) -> Self {
+        Error::Auth(e)
+    }
+}
+
+/// The OData error body `{"error": {…}}` (OData JSON 21.1). Unknown members are kept.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ODataError {
+    /// Service-defined error code, e.g. `Request_ResourceNotFound`.
+    pub code: String,
+    /// Human-readable message.
+    pub message: String,
+    /// The target of the error (a property name, …).
+    pub target: Option<String>,
+    /// Further errors.
+    pub details: Vec<ODataErrorDetail>,
+    /// Service-defined diagnostics.
+    pub inner_error: Option<InnerError>,
+    /// Other members of the `error` object (instance annotations, …).
+    pub extra: Map<String, Value>,
+}
+
+/// One item of `details`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ODataErrorDetail {
+    /// Error code.
+    pub code: String,
+    /// Message.
+    pub message: String,
+    /// Target.
+    pub target: Option<String>,
+    /// Other members.
+    pub extra: Map<String, Value>,
+}
+
+/// The `innererror` object; Microsoft Graph fills in the ids and date.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct InnerError {
+    /// `request-id`.
+    pub request_id: Option<String>,
+    /// `client-request-id`.
+    pub client_request_id: Option<String>,
+    /// `date`.
+    pub date: Option<String>,
+    /// Other members (a nested `innererror`, `code`, …).
+    pub extra: Map<String, Value>,
+}
+
+impl fmt::Display for ODataError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)
+    }
+}
+
+impl std::error::Error for ODataError {}
+
+/// A message: a string, or the OData v2/v3 `{"lang": …, "value": …}` form.
+fn message_text(v: Option<Value>) -> String {
+    match v {
+        Some(Value::String(s)) => s,
+        Some(Value::Object(m)) => m
+            .get("value")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned(),
+        Some(Value::Null) | None => String::new(),
+        Some(other) => other.to_string(),
+    }
+}
+
+fn lenient_string(v: Option<Value>) -> Option<String> {
+    match v {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(s),
+        Some(other) => Some(other.to_string()),
+    }
+}
+
+impl FromJson for ODataErrorDetail {
+    fn from_json(value: Value, path: &Path<'_>) -> Result<Self, DecodeError> {
+        let r = ObjectReader::new(value, path, "error detail")?;
+        let mut m = r.rest();
+        Ok(ODataErrorDetail {
+            code: lenient_string(m.remove("code")).unwrap_or_default(),
+            message: message_text(m.remove("message")),
+            target: lenient_string(m.remove("target")),
+            extra: m,
+        })
+    }
+}
+
+impl FromJson for InnerError {
+    fn from_json(value: Value, path: &Path<'_>) -> Result<Self, DecodeError> {
+        let r = ObjectReader::new(value, path, "innererror")?;
+        let mut m = r.rest();
+        Ok(InnerError {
+            request_id: lenient_string(m.remove("request-id")),
+            client_request_id: lenient_string(m.remove("client-request-id")),
+            date: lenient_string(m.remove("date")),
+            extra: m,
+        })
+    }
+}
+
+impl FromJson for ODataError {
+    /// Decode the whole body `{"error": {…}}`.
+    fn from_json(value: Value, path: &Path<'_>) -> Result<Self, DecodeError> {
+        let mut outer = ObjectReader::new(value, path, "OData error response")?;
+        let err_path = path.key("error");
+        let inner = match outer.peek("error") {
+            Some(Value::Object(_)) => outer.take_required::<Value>("error")?,
+            _ => return Err(DecodeError::new(path, "missing \"error\" object")),
+        };
+        let r = ObjectReader::new(inner, &err_path, "error")?;
+        let mut m = r.rest();
+        let details = match m.remove("details") {
+            Some(Value::Array(items)) => {
+                let dp = err_path.key("details");
+                let mut out = Vec::new();
+                for (i, item) in items.into_iter().enumerate() {
+                    if item.is_object() {
+                        out.push(ODataErrorDetail::from_json(item, &dp.index(i))?);
+                    }
+                }
+                out
+            }
+            _ => Vec::new(),
+        };
+        let inner_error = match m.remove("innererror") {
+            Some(v @ Value::Object(_)) => {
+                Some(InnerError::from_json(v, &err_path.key("innererror"))?)
+            }
+            _ => None,
+        };
+        Ok(ODataError {
+            code: lenient_string(m.remove("code")).unwrap_or_default(),
+            message: message_text(m.remove("message")),
+            target: lenient_string(m.remove("target")),
+            details,
+            inner_error,
+            extra: m,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn graph_error_body() {
+        let body = json!({"error": {
+            "code": "Request_ResourceNotFound",
+            "message": "Resource 'x' does not exist.",
+            "target": null,
+            "details": [{"code": "a", "message": "b", "target": "c", "more": 1}],
+            "innererror": {
+                "date": "2024-01-01T00:00:00",
+                "request-id": "rid-1",
+                "client-request-id": "cid-1",
+                "innererror": {"code": "deep"}
+            },
+            "@vendor.note": "kept"
+        }});
+        let e = ODataError::from_json(body, &Path::ROOT).unwrap();
+        assert_eq!(e.code, "Request_ResourceNotFound");
+        assert_eq!(e.target, None);
+        assert_eq!(e.details.len(), 1);
+        assert_eq!(e.details[0].target.as_deref(), Some("c"));
+        assert_eq!(e.details[0].extra.get("more"), Some(&json!(1)));
+        let ie = e.inner_error.as_ref().unwrap();
+        assert_eq!(ie.request_id.as_deref(), Some("rid-1"));
+        assert_eq!(ie.client_request_id.as_deref(), Some("cid-1"));
+        assert_eq!(ie.date.as_deref(), Some("2024-01-01T00:00:00"));
+        assert!(ie.extra.contains_key("innererror"));
+        assert_eq!(e.extra.get("@vendor.note"), Some(&json!("kept")));
+        let err = Error::Service {
+            status: 404,
+            error: Box::new(e),
+        };
+        assert_eq!(
+            err.to_string(),
+            "HTTP 404: Request_ResourceNotFound: Resource 'x' does not exist. [request-id rid-1]"
+        );
+        assert!(err.is_not_found());
+        assert_eq!(err.request_id(), Some("rid-1"));
+    }
+
+    #[test]
+    fn lenient_shapes() {
+        let v3 = json!({"error": {"code": 42, "message": {"lang": "en-US", "value": "old style"}}});
+        let e = ODataError::from_json(v3, &Path::ROOT).unwrap();
+        assert_eq!(e.code, "42");
+        assert_eq!(e.message, "old style");
+        assert!(ODataError::from_json(json!({"message": "x"}), &Path::ROOT).is_err());
+        assert!(ODataError::from_json(json!({"error": "x"}), &Path::ROOT).is_err());
+        assert!(ODataError::from_json(json!([1]), &Path::ROOT).is_err());
+    }
+
+    #[test]
+    fn other_displays() {
+        let e = Error::UnexpectedStatus {
+            status: 502,
+            body: "<html>bad gateway</html>".to_owned(),
+        };
+        assert_eq!(e.to_string(), "HTTP 502 without an OData error body: <html>bad gateway</html>");
+        assert_eq!(e.status(), Some(502));
+        let d = Error::Decode {
+            status: 200,
+            error: DecodeError {
+                path: "$.a".to_owned(),
+                message: "expected Boolean, found null".to_owned(),
+            },
+        };
+        assert_eq!(
+            d.to_string(),
+            "cannot decode the HTTP 200 response at $.a: expected Boolean, found null"
+        );
+    }
+}

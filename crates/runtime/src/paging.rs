@@ -1,0 +1,272 @@
+//! Collection pages and a `Stream` of items across pages.
+
+use std::collections::{HashSet, VecDeque};
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use futures_core::Stream;
+
+use super::auth::BoxFuture;
+use super::client::{Client, RequestOptions};
+use super::error::Error;
+use super::json::{self, DecodeError, FromJson, Map, ObjectReader, Path, Value};
+use super::transport::Method;
+use super::url::resolve;
+
+/// One page of a collection response.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Page<T> {
+    /// The items (`null` items are skipped).
+    pub items: Vec<T>,
+    /// `@odata.nextLink` exactly as received (possibly relative).
+    pub next_link: Option<String>,
+    /// `@odata.count`, when `$count=true` was requested.
+    pub count: Option<i64>,
+    /// `@odata.deltaLink`, on the last page of a delta query.
+    pub delta_link: Option<String>,
+    /// Other members (`@odata.context`, annotations).
+    pub extra: Map<String, Value>,
+}
+
+fn take_control<T: FromJson>(
+    r: &mut ObjectReader<'_>,
+    name: &str,
+) -> Result<Option<T>, DecodeError> {
+    match r.take::<T>(&format!("@odata.{name}"))? {
+        Some(v) => Ok(Some(v)),
+        None => r.take::<T>(&format!("@{name}")),
+    }
+}
+
+impl<T: FromJson> FromJson for Page<T> {
+    fn from_json(value: Value, path: &Path<'_>) -> Result<Self, DecodeError> {
+        let mut r = ObjectReader::new(value, path, "collection")?;
+        let items = match r.take_required::<Value>("value")? {
+            Value::Array(items) => {
+                let vp = path.key("value");
+                let mut out = Vec::with_capacity(items.len());
+                for (i, item) in items.into_iter().enumerate() {
+                    if item.is_null() {
+                        continue;
+                    }
+                    out.push(T::from_json(item, &vp.index(i))?);
+                }
+                out
+            }
+            other => return Err(DecodeError::expected(&path.key("value"), "array", &other)),
+        };
+        let next_link = take_control::<String>(&mut r, "nextLink")?;
+        let count = take_control::<i64>(&mut r, "count")?;
+        let delta_link = take_control::<String>(&mut r, "deltaLink")?;
+        Ok(Page {
+            items,
+            next_link,
+            count,
+            delta_link,
+            extra: r.rest(),
+        })
+    }
+}
+
+type Fetch<T> = BoxFuture<'static, Result<(Page<T>, String), Error>>;
+
+/// All items of a collection as a `Stream<Item = Result<T, Error>>`, one page request
+/// at a time.
+///
+/// `@odata.nextLink` is followed verbatim: an absolute link is requested as is, a
+/// relative one is resolved against the URL of the page that carried it. Paging stops
+/// after the last page, after an error, or when a link repeats (a service bug that
+/// would otherwise loop forever).
+pub struct Pager<T> {
+    client: Client,
+    opts: RequestOptions,
+    first: Option<(Method, String, Option<Vec<u8>>)>,
+    next: Option<String>,
+    seen: HashSet<String>,
+    buffer: VecDeque<T>,
+    fetch: Option<Fetch<T>>,
+    done: bool,
+    count: Option<i64>,
+    delta_link: Option<String>,
+    pages: usize,
+}
+
+// No field is structurally pinned.
+impl<T> Unpin for Pager<T> {}
+
+impl<T> std::fmt::Debug for Pager<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pager")
+            .field("pages", &self.pages)
+            .field("next", &self.next)
+            .field("done", &self.done)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T: FromJson + Send + 'static> Pager<T> {
+    pub(super) fn new(
+        client: Client,
+        method: Method,
+        url: String,
+        body: Option<Vec<u8>>,
+        opts: RequestOptions,
+    ) -> Pager<T> {
+        let mut seen = HashSet::new();
+        seen.insert(url.clone());
+        Pager {
+            client,
+            opts,
+            first: Some((method, url, body)),
+            next: None,
+            seen,
+            buffer: VecDeque::new(),
+            fetch: None,
+            done: false,
+            count: None,
+            delta_link: None,
+            pages: 0,
+        }
+    }
+
+    /// `@odata.count` from the pages read so far.
+    pub fn count(&self) -> Option<i64> {
+        self.count
+    }
+
+    /// `@odata.deltaLink`, once the last page has been read.
+    pub fn delta_link(&self) -> Option<&str> {
+        self.delta_link.as_deref()
+    }
+
+    /// How many pages have been read.
+    pub fn pages_read(&self) -> usize {
+        self.pages
+    }
+
+    /// The next whole page (`None` after the last one). Do not mix with reading
+    /// items through the `Stream` impl: items already buffered there are skipped.
+    pub async fn next_page(&mut self) -> Option<Result<Page<T>, Error>> {
+        self.buffer.clear();
+        std::future::poll_fn(|cx| self.poll_page(cx)).await
+    }
+
+    fn start_fetch(&mut self) -> Option<Fetch<T>> {
+        let (method, url, body) = match self.first.take() {
+            Some(first) => first,
+            None => (Method::Get, self.next.take()?, None),
+        };
+        let client = self.client.clone();
+        let mut opts = self.opts.clone();
+        // The link carries its own query; never append ours.
+        opts.query = Default::default();
+        Some(Box::pin(async move {
+            let resp = client.execute(method, url.clone(), body, &opts).await?;
+            let page = json::from_slice::<Page<T>>(&resp.body).map_err(|error| Error::Decode {
+                status: resp.status,
+                error,
+            })?;
+            Ok((page, url))
+        }))
+    }
+
+    fn poll_page(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Page<T>, Error>>> {
+        if self.done {
+            return Poll::Ready(None);
+        }
+        if self.fetch.is_none() {
+            match self.start_fetch() {
+                Some(f) => self.fetch = Some(f),
+                None => {
+                    self.done = true;
+                    return Poll::Ready(None);
+                }
+            }
+        }
+        let Some(fetch) = self.fetch.as_mut() else {
+            return Poll::Ready(None);
+        };
+        let result = match fetch.as_mut().poll(cx) {
+            Poll::Pending => return Poll::Pending,
+            Poll::Ready(r) => r,
+        };
+        self.fetch = None;
+        match result {
+            Err(e) => {
+                self.done = true;
+                Poll::Ready(Some(Err(e)))
+            }
+            Ok((page, url)) => {
+                self.pages += 1;
+                if page.count.is_some() {
+                    self.count = page.count;
+                }
+                if page.delta_link.is_some() {
+                    self.delta_link = page.delta_link.clone();
+                }
+                match &page.next_link {
+                    Some(link) => {
+                        let abs = resolve(&url, link);
+                        if self.seen.insert(abs.clone()) {
+                            self.next = Some(abs);
+                        } else {
+                            tracing::warn!(
+                                page = self.pages,
+                                "@odata.nextLink repeats an earlier link; paging stopped"
+                            );
+                            self.done = true;
+                        }
+                    }
+                    None => self.done = true,
+                }
+                Poll::Ready(Some(Ok(page)))
+            }
+        }
+    }
+}
+
+impl<T: FromJson + Send + 'static> Stream for Pager<T> {
+    type Item = Result<T, Error>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            if let Some(item) = this.buffer.pop_front() {
+                return Poll::Ready(Some(Ok(item)));
+            }
+            match this.poll_page(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(None) => return Poll::Ready(None),
+                Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e))),
+                Poll::Ready(Some(Ok(page))) => this.buffer.extend(page.items),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn page_shapes() {
+        let p: Page<i32> = json::from_str(
+            r#"{"@odata.context":"c","@odata.count":"5","value":[1,null,3],"@odata.nextLink":"x?$skiptoken=1"}"#,
+        )
+        .unwrap();
+        assert_eq!(p.items, vec![1, 3]);
+        assert_eq!(p.count, Some(5));
+        assert_eq!(p.next_link.as_deref(), Some("x?$skiptoken=1"));
+        assert_eq!(p.extra.get("@odata.context"), Some(&json!("c")));
+        let p: Page<i32> = json::from_str(r#"{"value":[],"@deltaLink":"d","@count":0}"#).unwrap();
+        assert_eq!(p.delta_link.as_deref(), Some("d"));
+        assert_eq!(p.count, Some(0));
+        assert_eq!(
+            json::from_str::<Page<i32>>(r#"{"value":[1,"a"]}"#).unwrap_err().to_string(),
+            "at $.value[1]: expected Int32, found string \"a\""
+        );
+        assert!(json::from_str::<Page<i32>>(r#"{"items":[]}"#).is_err());
+        assert!(json::from_str::<Page<i32>>(r#"{"value":{}}"#).is_err());
+    }
+}

@@ -1,0 +1,140 @@
+//! `Patch<T>`: the tri-state value of a nullable property in an update (PATCH) body.
+
+use super::json::{DecodeError, FromJson, Path, Value};
+
+/// A nullable property in an update body: leave it alone, set it to `null`, or set it.
+///
+/// `Unchanged` is omitted from the JSON body, `Null` is written as `null`, `Set(v)` as `v`
+/// (see [`ObjectWriter::patch`](super::json::ObjectWriter::patch)).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Patch<T> {
+    /// Not sent: the service keeps the current value.
+    #[default]
+    Unchanged,
+    /// Sent as `null`: the service clears the value.
+    Null,
+    /// Sent as the given value.
+    Set(T),
+}
+
+impl<T> Patch<T> {
+    /// `Set(value)`.
+    pub fn set(value: impl Into<T>) -> Self {
+        Patch::Set(value.into())
+    }
+
+    /// `Null`.
+    pub fn null() -> Self {
+        Patch::Null
+    }
+
+    /// Whether nothing is sent.
+    pub fn is_unchanged(&self) -> bool {
+        matches!(self, Patch::Unchanged)
+    }
+
+    /// Whether `null` is sent.
+    pub fn is_null(&self) -> bool {
+        matches!(self, Patch::Null)
+    }
+
+    /// The value when `Set`.
+    pub fn as_set(&self) -> Option<&T> {
+        match self {
+            Patch::Set(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// Borrow the content.
+    pub fn as_ref(&self) -> Patch<&T> {
+        match self {
+            Patch::Unchanged => Patch::Unchanged,
+            Patch::Null => Patch::Null,
+            Patch::Set(v) => Patch::Set(v),
+        }
+    }
+
+    /// Transform the `Set` value.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Patch<U> {
+        match self {
+            Patch::Unchanged => Patch::Unchanged,
+            Patch::Null => Patch::Null,
+            Patch::Set(v) => Patch::Set(f(v)),
+        }
+    }
+
+    /// `None` for `Unchanged`, `Some(None)` for `Null`, `Some(Some(v))` for `Set(v)`.
+    pub fn into_option(self) -> Option<Option<T>> {
+        match self {
+            Patch::Unchanged => None,
+            Patch::Null => Some(None),
+            Patch::Set(v) => Some(Some(v)),
+        }
+    }
+}
+
+impl<T> From<T> for Patch<T> {
+    fn from(value: T) -> Self {
+        Patch::Set(value)
+    }
+}
+
+impl<T> From<Option<T>> for Patch<T> {
+    /// `None` clears the property (`Null`); `Some(v)` sets it.
+    fn from(value: Option<T>) -> Self {
+        match value {
+            None => Patch::Null,
+            Some(v) => Patch::Set(v),
+        }
+    }
+}
+
+impl<T: FromJson> FromJson for Patch<T> {
+    /// A present value: `null` → `Null`, anything else → `Set`. Absence is handled by
+    /// [`ObjectReader::take_patch`](super::json::ObjectReader::take_patch).
+    fn from_json(value: Value, path: &Path<'_>) -> Result<Self, DecodeError> {
+        match value {
+            Value::Null => Ok(Patch::Null),
+            v => T::from_json(v, path).map(Patch::Set),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::json::{ObjectWriter, ToJson};
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn constructors_and_accessors() {
+        let p: Patch<String> = Patch::set("x");
+        assert_eq!(p, Patch::Set("x".to_owned()));
+        assert_eq!(p.as_set().map(String::as_str), Some("x"));
+        assert_eq!(Patch::<i32>::default(), Patch::Unchanged);
+        assert!(Patch::<i32>::default().is_unchanged());
+        assert!(Patch::<i32>::null().is_null());
+        assert_eq!(Patch::from(3), Patch::Set(3));
+        assert_eq!(Patch::<i32>::from(None), Patch::Null);
+        assert_eq!(Patch::from(Some(4)), Patch::Set(4));
+        assert_eq!(Patch::Set(2).map(|v| v * 2), Patch::Set(4));
+        assert_eq!(Patch::Set(1).into_option(), Some(Some(1)));
+        assert_eq!(Patch::<i32>::Null.into_option(), Some(None));
+        assert_eq!(Patch::<i32>::Unchanged.into_option(), None);
+        assert_eq!(Patch::Set(1).as_ref(), Patch::Set(&1));
+    }
+
+    #[test]
+    fn wire_forms() {
+        let mut w = ObjectWriter::new();
+        w.patch("a", &Patch::<i32>::Unchanged)
+            .patch("b", &Patch::<i32>::Null)
+            .patch("c", &Patch::<i32>::set(5));
+        assert_eq!(w.finish(), json!({"b": null, "c": 5}));
+        assert_eq!(Patch::<i32>::from_json(json!(null), &Path::ROOT).unwrap(), Patch::Null);
+        assert_eq!(Patch::<i32>::from_json(json!(1), &Path::ROOT).unwrap(), Patch::Set(1));
+        assert!(Patch::<i32>::from_json(json!("1x"), &Path::ROOT).is_err());
+        assert_eq!(Patch::<bool>::set(true).as_set().unwrap().to_json(), json!(true));
+    }
+}

@@ -1,0 +1,288 @@
+//! When and how long to wait before trying a request again.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use super::transport::{Method, TransportErrorKind};
+
+/// Retry configuration: bounded exponential backoff with jitter, `Retry-After` honoured.
+///
+/// Retried: 429 and 503 for every method (the service did not apply the request),
+/// 504 and timeouts only for idempotent methods (GET, PUT, DELETE), connection failures
+/// for every method (nothing was sent).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Attempts in total, the first one included (1 = never retry).
+    pub max_attempts: u32,
+    /// Backoff before the first retry; doubled for each further retry.
+    pub base_delay: Duration,
+    /// Upper bound of one computed backoff.
+    pub max_delay: Duration,
+    /// Upper bound of the time spent on one request, waits included: no retry is
+    /// started when its wait would end after this.
+    pub max_total: Duration,
+    /// Longest `Retry-After` that is honoured; a longer one ends the retries.
+    pub max_retry_after: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 4,
+            base_delay: Duration::from_millis(500),
+            max_delay: Duration::from_secs(30),
+            max_total: Duration::from_secs(120),
+            max_retry_after: Duration::from_secs(120),
+        }
+    }
+}
+
+/// What an attempt ended with, as far as retrying is concerned.
+#[derive(Clone, Copy, Debug)]
+pub enum Outcome<'a> {
+    /// An HTTP status with the `Retry-After` header, if any.
+    Status {
+        /// The status code.
+        status: u16,
+        /// The raw `Retry-After` value.
+        retry_after: Option<&'a str>,
+    },
+    /// A transport failure.
+    Transport(TransportErrorKind),
+}
+
+impl RetryPolicy {
+    /// Never retry.
+    pub fn none() -> RetryPolicy {
+        RetryPolicy {
+            max_attempts: 1,
+            ..RetryPolicy::default()
+        }
+    }
+
+    /// Whether `outcome` of a `method` request may be retried at all.
+    pub fn is_retryable(method: Method, outcome: &Outcome<'_>) -> bool {
+        match outcome {
+            Outcome::Status { status, .. } => match status {
+                429 | 503 => true,
+                504 => method.is_idempotent(),
+                _ => false,
+            },
+            Outcome::Transport(TransportErrorKind::Connect) => true,
+            Outcome::Transport(TransportErrorKind::Timeout) => method.is_idempotent(),
+            Outcome::Transport(TransportErrorKind::Other) => method.is_idempotent(),
+        }
+    }
+
+    /// How long to wait before the next attempt, or `None` to stop. `attempts` is the
+    /// number of attempts made so far (≥ 1), `elapsed` the time since the first one.
+    pub fn next_delay(
+        &self,
+        method: Method,
+        outcome: &Outcome<'_>,
+        attempts: u32,
+        elapsed: Duration,
+    ) -> Option<Duration> {
+        if attempts >= self.max_attempts || !Self::is_retryable(method, outcome) {
+            return None;
+        }
+        let from_header = match outcome {
+            Outcome::Status {
+                retry_after: Some(v),
+                ..
+            } => parse_retry_after(v, SystemTime::now()),
+            _ => None,
+        };
+        let delay = match from_header {
+            Some(d) if d > self.max_retry_after => return None,
+            Some(d) => d,
+            None => self.backoff(attempts),
+        };
+        if elapsed.saturating_add(delay) > self.max_total {
+            return None;
+        }
+        Some(delay)
+    }
+
+    /// The jittered exponential backoff after `attempts` attempts: a random value in
+    /// `[b/2, b)` with `b = min(max_delay, base_delay · 2^(attempts-1))`.
+    pub fn backoff(&self, attempts: u32) -> Duration {
+        let exp = attempts.saturating_sub(1).min(30);
+        let b = self
+            .base_delay
+            .saturating_mul(1u32 << exp)
+            .min(self.max_delay);
+        let half = b / 2;
+        let half_nanos = u64::try_from(half.as_nanos()).unwrap_or(u64::MAX);
+        if half_nanos == 0 {
+            return b;
+        }
+        half + Duration::from_nanos(random_u64() % half_nanos)
+    }
+}
+
+/// Parse `Retry-After`: delay-seconds or an HTTP-date (IMF-fixdate,
+/// `Sun, 06 Nov 1994 08:49:37 GMT`). A date in the past gives zero.
+pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+    let v = value.trim();
+    if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
+        return v.parse::<u64>().ok().map(Duration::from_secs);
+    }
+    let at = parse_http_date(v)?;
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+/// Parse an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`).
+pub fn parse_http_date(s: &str) -> Option<SystemTime> {
+    let rest = s.split_once(", ")?.1;
+    let parts: Vec<&str> = rest.split(' ').collect();
+    let [day, mon, year, time, "GMT"] = parts.as_slice() else {
+        return None;
+    };
+    let day: u32 = day.parse().ok()?;
+    let month = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ]
+    .iter()
+    .position(|m| m == mon)? as u8
+        + 1;
+    let year: i32 = year.parse().ok()?;
+    let date = super::edm::Date::new(year, month, u8::try_from(day).ok()?)?;
+    let t: Vec<u64> = time
+        .split(':')
+        .map(|x| x.parse::<u64>().ok())
+        .collect::<Option<Vec<_>>>()?;
+    let [h, m, sec] = t.as_slice() else {
+        return None;
+    };
+    if *h > 23 || *m > 59 || *sec > 60 {
+        return None;
+    }
+    let days = u64::try_from(date.days_since_epoch()).ok()?;
+    let secs = days * 86_400 + h * 3600 + m * 60 + sec;
+    UNIX_EPOCH.checked_add(Duration::from_secs(secs))
+}
+
+static STATE: AtomicU64 = AtomicU64::new(0);
+
+/// A small non-cryptographic PRNG (splitmix64) seeded from the clock; for jitter and
+/// correlation ids only.
+pub fn random_u64() -> u64 {
+    let mut s = STATE.load(Ordering::Relaxed);
+    if s == 0 {
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(0x9E37_79B9_7F4A_7C15);
+        let addr = &STATE as *const AtomicU64 as u64;
+        s = nanos ^ addr.rotate_left(32) ^ u64::from(std::process::id());
+        let _ = STATE.compare_exchange(0, s | 1, Ordering::Relaxed, Ordering::Relaxed);
+    }
+    let mut z = STATE
+        .fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed)
+        .wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn status(s: u16) -> Outcome<'static> {
+        Outcome::Status {
+            status: s,
+            retry_after: None,
+        }
+    }
+
+    #[test]
+    fn retryable_table() {
+        let cases = [
+            (Method::Get, status(429), true),
+            (Method::Post, status(429), true),
+            (Method::Patch, status(503), true),
+            (Method::Get, status(504), true),
+            (Method::Delete, status(504), true),
+            (Method::Post, status(504), false),
+            (Method::Patch, status(504), false),
+            (Method::Get, status(500), false),
+            (Method::Get, status(404), false),
+            (Method::Post, Outcome::Transport(TransportErrorKind::Connect), true),
+            (Method::Post, Outcome::Transport(TransportErrorKind::Timeout), false),
+            (Method::Get, Outcome::Transport(TransportErrorKind::Timeout), true),
+        ];
+        for (m, o, want) in cases {
+            assert_eq!(RetryPolicy::is_retryable(m, &o), want, "{m} {o:?}");
+        }
+    }
+
+    #[test]
+    fn retry_after_forms() {
+        let now = UNIX_EPOCH + Duration::from_secs(784_111_777); // 1994-11-06T08:49:37Z
+        assert_eq!(parse_retry_after("120", now), Some(Duration::from_secs(120)));
+        assert_eq!(parse_retry_after(" 0 ", now), Some(Duration::ZERO));
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 1994 08:49:47 GMT", now),
+            Some(Duration::from_secs(10))
+        );
+        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:00 GMT", now), Some(Duration::ZERO));
+        assert_eq!(parse_retry_after("-1", now), None);
+        assert_eq!(parse_retry_after("1.5", now), None);
+        assert_eq!(parse_retry_after("soon", now), None);
+        assert_eq!(parse_retry_after("Sun, 06 Foo 1994 08:49:47 GMT", now), None);
+    }
+
+    #[test]
+    fn delays() {
+        let p = RetryPolicy::default();
+        let ra = Outcome::Status {
+            status: 429,
+            retry_after: Some("7"),
+        };
+        assert_eq!(p.next_delay(Method::Post, &ra, 1, Duration::ZERO), Some(Duration::from_secs(7)));
+        // Attempt cap.
+        assert_eq!(p.next_delay(Method::Get, &ra, 4, Duration::ZERO), None);
+        // Total-time cap.
+        assert_eq!(p.next_delay(Method::Get, &ra, 1, Duration::from_secs(118)), None);
+        // Retry-After beyond what is honoured.
+        let long = Outcome::Status {
+            status: 503,
+            retry_after: Some("3600"),
+        };
+        assert_eq!(p.next_delay(Method::Get, &long, 1, Duration::ZERO), None);
+        // Not retryable.
+        assert_eq!(p.next_delay(Method::Post, &status(504), 1, Duration::ZERO), None);
+        assert_eq!(RetryPolicy::none().next_delay(Method::Get, &status(503), 1, Duration::ZERO), None);
+    }
+
+    #[test]
+    fn backoff_is_bounded_and_grows() {
+        let p = RetryPolicy {
+            base_delay: Duration::from_millis(100),
+            max_delay: Duration::from_millis(1000),
+            ..RetryPolicy::default()
+        };
+        for _ in 0..200 {
+            let d1 = p.backoff(1);
+            assert!(d1 >= Duration::from_millis(50) && d1 < Duration::from_millis(100), "{d1:?}");
+            let d3 = p.backoff(3);
+            assert!(d3 >= Duration::from_millis(200) && d3 < Duration::from_millis(400), "{d3:?}");
+            let d20 = p.backoff(20);
+            assert!(d20 >= Duration::from_millis(500) && d20 < Duration::from_millis(1000), "{d20:?}");
+        }
+        let zero = RetryPolicy {
+            base_delay: Duration::ZERO,
+            ..RetryPolicy::default()
+        };
+        assert_eq!(zero.backoff(2), Duration::ZERO);
+    }
+
+    #[test]
+    fn prng_varies() {
+        let a = random_u64();
+        let b = random_u64();
+        assert_ne!(a, b);
+    }
+}

@@ -1,0 +1,317 @@
+//! The HTTP seam: a minimal request/response model and the `Transport` trait, with a
+//! default implementation on reqwest (cargo feature `reqwest`).
+
+use std::fmt;
+
+pub use super::auth::BoxFuture;
+
+/// The HTTP methods OData uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Method {
+    /// `GET`
+    Get,
+    /// `POST`
+    Post,
+    /// `PATCH`
+    Patch,
+    /// `PUT`
+    Put,
+    /// `DELETE`
+    Delete,
+}
+
+impl Method {
+    /// The method name.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Patch => "PATCH",
+            Method::Put => "PUT",
+            Method::Delete => "DELETE",
+        }
+    }
+
+    /// Whether repeating the request has the same effect as sending it once.
+    pub fn is_idempotent(&self) -> bool {
+        matches!(self, Method::Get | Method::Put | Method::Delete)
+    }
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One HTTP request as the transport sends it.
+#[derive(Clone)]
+pub struct Request {
+    /// The method.
+    pub method: Method,
+    /// The absolute URL, already encoded.
+    pub url: String,
+    /// Header names and values, in order.
+    pub headers: Vec<(String, String)>,
+    /// The body, if any.
+    pub body: Option<Vec<u8>>,
+}
+
+impl Request {
+    /// The first value of header `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        find_header(&self.headers, name)
+    }
+}
+
+impl fmt::Debug for Request {
+    /// The `Authorization` header value is redacted.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(k, v)| {
+                if k.eq_ignore_ascii_case("authorization") {
+                    (k.as_str(), "<redacted>")
+                } else {
+                    (k.as_str(), v.as_str())
+                }
+            })
+            .collect();
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("headers", &headers)
+            .field("body_len", &self.body.as_ref().map(Vec::len))
+            .finish()
+    }
+}
+
+/// One HTTP response, fully read.
+#[derive(Clone, Debug)]
+pub struct Response {
+    /// The status code.
+    pub status: u16,
+    /// Header names and values, in order.
+    pub headers: Vec<(String, String)>,
+    /// The body (empty when there was none).
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    /// The first value of header `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        find_header(&self.headers, name)
+    }
+
+    /// Whether the status is 2xx.
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+}
+
+pub(super) fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+/// What went wrong below HTTP.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TransportErrorKind {
+    /// The connection could not be made: the request was not sent, so it is safe to retry.
+    Connect,
+    /// The request timed out; it may or may not have reached the service.
+    Timeout,
+    /// Anything else (I/O during the exchange, invalid URL, TLS, …).
+    Other,
+}
+
+/// The transport could not complete the exchange.
+#[derive(Debug)]
+pub struct TransportError {
+    kind: TransportErrorKind,
+    message: String,
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl TransportError {
+    /// A new error.
+    pub fn new(kind: TransportErrorKind, message: impl Into<String>) -> TransportError {
+        TransportError {
+            kind,
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    /// Attach the underlying cause.
+    pub fn with_source(
+        mut self,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> TransportError {
+        self.source = Some(source.into());
+        self
+    }
+
+    /// The kind of failure.
+    pub fn kind(&self) -> TransportErrorKind {
+        self.kind
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match self.kind {
+            TransportErrorKind::Connect => "connect error",
+            TransportErrorKind::Timeout => "timeout",
+            TransportErrorKind::Other => "transport error",
+        };
+        write!(f, "{kind}: {}", self.message)
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// Sends one HTTP request and reads the whole response. Implement it to plug in
+/// another HTTP stack, a proxy, a recorder or a test double.
+pub trait Transport: Send + Sync {
+    /// Send `request`.
+    fn send(&self, request: Request) -> BoxFuture<'_, Result<Response, TransportError>>;
+}
+
+#[cfg(feature = "reqwest")]
+pub use self::reqwest_transport::ReqwestTransport;
+
+#[cfg(feature = "reqwest")]
+mod reqwest_transport {
+    use super::{BoxFuture, Method, Request, Response, Transport, TransportError, TransportErrorKind};
+
+    /// The default transport: reqwest with rustls (ring provider, platform roots).
+    #[derive(Clone, Debug)]
+    pub struct ReqwestTransport {
+        client: reqwest::Client,
+    }
+
+    impl ReqwestTransport {
+        /// A transport with a 100 s request timeout and a 30 s connect timeout.
+        pub fn new() -> Result<ReqwestTransport, TransportError> {
+            Self::from_builder(
+                reqwest::Client::builder()
+                    .timeout(std::time::Duration::from_secs(100))
+                    .connect_timeout(std::time::Duration::from_secs(30)),
+            )
+        }
+
+        /// A transport from a configured reqwest builder. Installs rustls' ring crypto
+        /// provider as the process default if no provider was installed yet.
+        pub fn from_builder(
+            builder: reqwest::ClientBuilder,
+        ) -> Result<ReqwestTransport, TransportError> {
+            if rustls::crypto::CryptoProvider::get_default().is_none() {
+                // Losing a race with another installer is fine: a provider is set.
+                let _ = rustls::crypto::ring::default_provider().install_default();
+            }
+            let client = builder.build().map_err(|e| {
+                TransportError::new(TransportErrorKind::Other, "cannot build the HTTP client")
+                    .with_source(e)
+            })?;
+            Ok(ReqwestTransport { client })
+        }
+
+        /// Wrap an existing reqwest client.
+        pub fn from_client(client: reqwest::Client) -> ReqwestTransport {
+            ReqwestTransport { client }
+        }
+    }
+
+    fn convert(e: reqwest::Error) -> TransportError {
+        let kind = if e.is_connect() {
+            TransportErrorKind::Connect
+        } else if e.is_timeout() {
+            TransportErrorKind::Timeout
+        } else {
+            TransportErrorKind::Other
+        };
+        // reqwest's Display includes the URL; ours never carries secrets.
+        TransportError::new(kind, e.to_string()).with_source(e)
+    }
+
+    impl Transport for ReqwestTransport {
+        fn send(&self, request: Request) -> BoxFuture<'_, Result<Response, TransportError>> {
+            Box::pin(async move {
+                let method = match request.method {
+                    Method::Get => reqwest::Method::GET,
+                    Method::Post => reqwest::Method::POST,
+                    Method::Patch => reqwest::Method::PATCH,
+                    Method::Put => reqwest::Method::PUT,
+                    Method::Delete => reqwest::Method::DELETE,
+                };
+                let mut rb = self.client.request(method, request.url.as_str());
+                for (k, v) in &request.headers {
+                    rb = rb.header(k.as_str(), v.as_str());
+                }
+                if let Some(body) = request.body {
+                    rb = rb.body(body);
+                }
+                let resp = rb.send().await.map_err(convert)?;
+                let status = resp.status().as_u16();
+                let headers = resp
+                    .headers()
+                    .iter()
+                    .map(|(k, v)| {
+                        (
+                            k.as_str().to_owned(),
+                            String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                        )
+                    })
+                    .collect();
+                let body = resp.bytes().await.map_err(convert)?.to_vec();
+                Ok(Response {
+                    status,
+                    headers,
+                    body,
+                })
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_debug_redacts_authorization() {
+        let r = Request {
+            method: Method::Get,
+            url: "https://x/y".to_owned(),
+            headers: vec![
+                ("Authorization".to_owned(), "Bearer s3cr3t".to_owned()),
+                ("Accept".to_owned(), "application/json".to_owned()),
+            ],
+            body: None,
+        };
+        let d = format!("{r:?}");
+        assert!(!d.contains("s3cr3t"), "{d}");
+        assert!(d.contains("application/json"));
+        assert_eq!(r.header("accept"), Some("application/json"));
+    }
+
+    #[test]
+    fn methods() {
+        assert!(Method::Get.is_idempotent());
+        assert!(Method::Put.is_idempotent());
+        assert!(Method::Delete.is_idempotent());
+        assert!(!Method::Post.is_idempotent());
+        assert!(!Method::Patch.is_idempotent());
+        assert_eq!(Method::Patch.to_string(), "PATCH");
+    }
+}
