@@ -118,7 +118,7 @@ pub struct Structured {
 }
 
 /// One `<PropertyRef>` of a key.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyPart {
     /// Path of the key property, `/`-separated for a property of a complex property.
     pub path: String,
