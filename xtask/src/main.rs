@@ -1,1 +1,527 @@
-fn main() {}
+//! `cargo xtask codegen`: generate the crates configured in `codegen.toml`, or one crate
+//! from schema files given on the command line.
+//!
+//! ```text
+//! cargo xtask codegen [--check] [--explain] [--verbose] [--config FILE]
+//! cargo xtask codegen --schema FILE [--schema FILE ...] --out DIR (--all | --include NAME ...)
+//! ```
+//!
+//! Exit codes: 0 success; 1 a user error (schema, config, missing root) or an I/O error;
+//! 2 a usage error (bad flags); 3 `--check` found stale, missing or extra files.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use codegen::{Config, ConfigFile, Files};
+
+const USAGE: &str = "\
+usage: cargo xtask codegen [--check] [--explain] [--verbose] [--config FILE]
+       cargo xtask codegen --schema FILE [--schema FILE ...] --out DIR (--all | --include NAME ...)
+
+  --check         write nothing; exit 3 naming every stale, missing or extra file
+  --explain       print the closure report: every type pulled in, and why
+  --verbose       list every file written or removed, and warnings in full
+  --config FILE   the configuration (default: codegen.toml at the workspace root)
+  --schema FILE   generate from this CSDL file instead of the config (repeatable)
+  --out DIR       the crate folder to write (with --schema)
+  --all           every type of the schema (with --schema)
+  --include NAME  a root: a qualified type name, entity set, singleton or Container/path
+                  (with --schema, repeatable)
+
+exit codes: 0 ok, 1 error in a schema, the config or a root (or I/O), 2 usage, 3 --check found differences";
+
+/// Files the generator never owns inside a crate folder.
+const IGNORED: &[&str] = &["target", "Cargo.lock", "CHANGES.md"];
+
+#[derive(Default)]
+struct Args {
+    check: bool,
+    explain: bool,
+    verbose: bool,
+    config: Option<PathBuf>,
+    schemas: Vec<PathBuf>,
+    out: Option<PathBuf>,
+    all: bool,
+    include: Vec<String>,
+}
+
+enum Failure {
+    Usage(String),
+    User(String),
+    Stale,
+}
+
+fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, Failure> {
+    match it.next().as_deref() {
+        Some("codegen") => {}
+        Some("-h" | "--help") | None => return Err(Failure::Usage(String::new())),
+        Some(other) => {
+            return Err(Failure::Usage(format!(
+                "unknown task `{other}` (expected `codegen`)"
+            )));
+        }
+    }
+    let mut a = Args::default();
+    while let Some(arg) = it.next() {
+        let mut value = |flag: &str| {
+            it.next()
+                .ok_or_else(|| Failure::Usage(format!("`{flag}` needs a value")))
+        };
+        match arg.as_str() {
+            "--check" => a.check = true,
+            "--explain" => a.explain = true,
+            "--verbose" | "-v" => a.verbose = true,
+            "--all" => a.all = true,
+            "--config" => a.config = Some(PathBuf::from(value("--config")?)),
+            "--schema" => a.schemas.push(PathBuf::from(value("--schema")?)),
+            "--out" => a.out = Some(PathBuf::from(value("--out")?)),
+            "--include" => a.include.push(value("--include")?),
+            "-h" | "--help" => return Err(Failure::Usage(String::new())),
+            other => return Err(Failure::Usage(format!("unknown flag `{other}`"))),
+        }
+    }
+    let adhoc = !a.schemas.is_empty() || a.out.is_some() || a.all || !a.include.is_empty();
+    if adhoc {
+        if a.schemas.is_empty() || a.out.is_none() {
+            return Err(Failure::Usage("`--schema` and `--out` go together".into()));
+        }
+        if a.all == !a.include.is_empty() {
+            return Err(Failure::Usage(
+                "give either `--all` or at least one `--include`".into(),
+            ));
+        }
+        if a.config.is_some() {
+            return Err(Failure::Usage(
+                "`--config` cannot be combined with `--schema`".into(),
+            ));
+        }
+    }
+    Ok(a)
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args(std::env::args().skip(1)) {
+        Ok(a) => a,
+        Err(f) => return report(f),
+    };
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => report(f),
+    }
+}
+
+fn report(f: Failure) -> ExitCode {
+    match f {
+        Failure::Usage(msg) => {
+            if !msg.is_empty() {
+                eprintln!("error: {msg}\n");
+            }
+            eprintln!("{USAGE}");
+            ExitCode::from(2)
+        }
+        Failure::User(msg) => {
+            eprintln!("{msg}");
+            ExitCode::from(1)
+        }
+        Failure::Stale => ExitCode::from(3),
+    }
+}
+
+/// The workspace root (the parent of this crate's manifest directory).
+fn workspace_root() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    dir.parent().map(Path::to_path_buf).unwrap_or(dir)
+}
+
+/// One crate to produce: its config, and where its folder is on disk.
+struct Job {
+    config: Config,
+    /// Folder on disk.
+    dir: PathBuf,
+    /// Base directory for the config's relative schema paths.
+    base: PathBuf,
+}
+
+struct Done {
+    job_index: usize,
+    files: Files,
+    summary: String,
+}
+
+fn run(args: &Args) -> Result<(), Failure> {
+    let root = workspace_root();
+    let jobs: Vec<Job> = if !args.schemas.is_empty() {
+        let out = args.out.clone().unwrap_or_default();
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| "generated".into());
+        let mut config = Config::new(sanitize_package(&name), out.clone(), args.schemas.clone());
+        if args.all {
+            config.all();
+        } else {
+            for i in &args.include {
+                config.root(i.clone());
+            }
+        }
+        vec![Job {
+            config,
+            dir: out,
+            base: PathBuf::from("."),
+        }]
+    } else {
+        let path = args
+            .config
+            .clone()
+            .unwrap_or_else(|| root.join("codegen.toml"));
+        let shown = path
+            .strip_prefix(&root)
+            .map(Path::to_path_buf)
+            .unwrap_or(path.clone());
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| Failure::User(format!("error: cannot read `{}`: {e}", path.display())))?;
+        let file = ConfigFile::parse(&text, &shown).map_err(|e| Failure::User(e.to_string()))?;
+        file.crates
+            .into_iter()
+            .map(|c| Job {
+                dir: root.join(&c.out),
+                base: root.clone(),
+                config: c,
+            })
+            .collect()
+    };
+
+    // Generate everything in memory first: nothing is written unless all succeed.
+    let mut done = Vec::new();
+    let mut errors = Vec::new();
+    for (i, job) in jobs.iter().enumerate() {
+        let start = Instant::now();
+        match generate_one(job, args) {
+            Ok((files, line)) => {
+                let ms = start.elapsed().as_millis();
+                done.push(Done {
+                    job_index: i,
+                    files,
+                    summary: format!("{line} ({ms} ms)"),
+                });
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Failure::User(format!(
+            "{}\nerror: generation failed; nothing was written",
+            errors.join("\n")
+        )));
+    }
+
+    // Plan the writes.
+    let mut stale = Vec::new();
+    let mut plans = Vec::new();
+    for d in &done {
+        let job = &jobs[d.job_index];
+        let plan = plan(&job.dir, &d.files).map_err(|e| Failure::User(format!("error: {e}")))?;
+        if args.check {
+            for p in &plan.write {
+                let kind = if plan.existing.contains(p) {
+                    "stale"
+                } else {
+                    "missing"
+                };
+                stale.push(format!("{kind}: {}", show(&root, &job.dir.join(p))));
+            }
+            for p in &plan.remove {
+                stale.push(format!("extra: {}", show(&root, &job.dir.join(p))));
+            }
+        }
+        plans.push(plan);
+    }
+    if args.check {
+        for (d, _) in done.iter().zip(&plans) {
+            eprintln!("{}", d.summary);
+        }
+        if stale.is_empty() {
+            eprintln!("codegen --check: all generated files are up to date");
+            return Ok(());
+        }
+        for s in &stale {
+            eprintln!("{s}");
+        }
+        eprintln!(
+            "error: {} generated file(s) out of date; run `cargo xtask codegen`",
+            stale.len()
+        );
+        return Err(Failure::Stale);
+    }
+
+    // Stage every changed file beside its target, then rename, then remove extras.
+    let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
+    let cleanup = |staged: &[(PathBuf, PathBuf)]| {
+        for (tmp, _) in staged {
+            let _ = std::fs::remove_file(tmp);
+        }
+    };
+    for (d, plan) in done.iter().zip(&plans) {
+        let job = &jobs[d.job_index];
+        let mut files = d.files.clone();
+        if let Some(changes) = changes_md(&job.dir, &job.config.name, &files) {
+            files.insert(PathBuf::from("CHANGES.md"), changes);
+        }
+        let mut targets: Vec<&PathBuf> = plan.write.iter().collect();
+        let changes_path = PathBuf::from("CHANGES.md");
+        if files.contains_key(&changes_path) {
+            targets.push(&changes_path);
+        }
+        for rel in targets {
+            let target = job.dir.join(rel);
+            let tmp = tmp_path(&target);
+            let res = target
+                .parent()
+                .map(std::fs::create_dir_all)
+                .unwrap_or(Ok(()))
+                .and_then(|_| std::fs::write(&tmp, files[rel].as_bytes()));
+            if let Err(e) = res {
+                cleanup(&staged);
+                return Err(Failure::User(format!(
+                    "error: cannot write `{}`: {e}; nothing was changed",
+                    tmp.display()
+                )));
+            }
+            staged.push((tmp, target));
+        }
+    }
+    for (tmp, target) in &staged {
+        if let Err(e) = std::fs::rename(tmp, target) {
+            cleanup(&staged);
+            return Err(Failure::User(format!(
+                "error: cannot replace `{}`: {e}",
+                target.display()
+            )));
+        }
+        if args.verbose {
+            eprintln!("  wrote {}", show(&root, target));
+        }
+    }
+    for (d, plan) in done.iter().zip(&plans) {
+        let job = &jobs[d.job_index];
+        for rel in &plan.remove {
+            let p = job.dir.join(rel);
+            if let Err(e) = std::fs::remove_file(&p) {
+                return Err(Failure::User(format!(
+                    "error: cannot remove `{}`: {e}",
+                    p.display()
+                )));
+            }
+            if args.verbose {
+                eprintln!("  removed {}", show(&root, &p));
+            }
+            remove_empty_parents(&job.dir, &p);
+        }
+        let unchanged = d.files.len() - plan.write.len();
+        eprintln!(
+            "{}; files: {} written, {unchanged} unchanged, {} removed",
+            d.summary,
+            plan.write.len(),
+            plan.remove.len()
+        );
+        if d.files.contains_key(Path::new("API.txt"))
+            && plan.write.contains(&PathBuf::from("API.txt"))
+            && plan.existing.contains(&PathBuf::from("API.txt"))
+        {
+            eprintln!(
+                "  public API changed: see {}",
+                show(&root, &job.dir.join("CHANGES.md"))
+            );
+        }
+    }
+    Ok(())
+}
+
+fn sanitize_package(name: &str) -> String {
+    let s: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    if s.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        s
+    } else {
+        format!("odata-{s}")
+    }
+}
+
+fn show(root: &Path, p: &Path) -> String {
+    p.strip_prefix(root).unwrap_or(p).display().to_string()
+}
+
+fn tmp_path(target: &Path) -> PathBuf {
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    target.with_file_name(format!(".{name}.codegen-tmp"))
+}
+
+fn remove_empty_parents(top: &Path, file: &Path) {
+    let mut dir = file.parent();
+    while let Some(d) = dir {
+        if d == top || !d.starts_with(top) {
+            break;
+        }
+        if std::fs::remove_dir(d).is_err() {
+            break;
+        }
+        dir = d.parent();
+    }
+}
+
+/// Loads the schema and generates one crate; returns the files and the summary line.
+fn generate_one(job: &Job, args: &Args) -> Result<(Files, String), String> {
+    let main = job.config.schemas.first().cloned().unwrap_or_default();
+    let path = if job.base == Path::new(".") {
+        main.clone()
+    } else {
+        job.base.join(&main)
+    };
+    // Show paths as written in the config (relative to the workspace root).
+    let model = if job.base == Path::new(".") {
+        csdl::load(&path)
+    } else {
+        let base = job.base.clone();
+        csdl::load_with(&main, &move |p: &Path| {
+            std::fs::read_to_string(base.join(p)).ok()
+        })
+    }
+    .map_err(|e| {
+        if path.exists() {
+            e.to_string()
+        } else {
+            format!("error: cannot read schema `{}`", main.display())
+        }
+    })?;
+    for w in &model.warnings {
+        if args.verbose {
+            eprintln!("{w}");
+        }
+    }
+    let read: BTreeSet<String> = model
+        .sources
+        .files
+        .iter()
+        .map(|f| f.path.to_string_lossy().replace('\\', "/"))
+        .collect();
+    for extra in job.config.schemas.iter().skip(1) {
+        let e = extra.to_string_lossy().replace('\\', "/");
+        if !read
+            .iter()
+            .any(|r| r.ends_with(&e) || e.ends_with(r.as_str()))
+        {
+            return Err(format!(
+                "error: schema `{e}` is not referenced (edmx:Reference) by `{}`; give the main document first",
+                main.display()
+            ));
+        }
+    }
+    let g = codegen::generate_full(&job.config, &model).map_err(|e| e.to_string())?;
+    if !g.warnings.is_empty() {
+        if args.verbose {
+            for w in &g.warnings {
+                eprintln!("{w}");
+            }
+        } else {
+            eprintln!(
+                "warning: {}: {} name collision(s) resolved with a suffix (--verbose lists them)",
+                job.config.name,
+                g.warnings.len()
+            );
+        }
+    }
+    if args.explain {
+        eprintln!(
+            "{}: closure ({} types):\n{}",
+            job.config.name,
+            g.stats.structured + g.stats.enums + g.stats.definitions,
+            g.explain
+        );
+    }
+    let s = g.stats;
+    let line = format!(
+        "{}: {} schema file(s) read, {} entity/complex types, {} enums, {} type definitions, {} bound operations",
+        job.config.name,
+        model.sources.files.len(),
+        s.structured,
+        s.enums,
+        s.definitions,
+        s.operations
+    );
+    Ok((g.files, line))
+}
+
+/// What to write and remove in one crate folder.
+struct Plan {
+    write: BTreeSet<PathBuf>,
+    remove: BTreeSet<PathBuf>,
+    existing: BTreeSet<PathBuf>,
+}
+
+fn plan(dir: &Path, files: &Files) -> std::io::Result<Plan> {
+    let mut existing = BTreeSet::new();
+    if dir.exists() {
+        walk(dir, dir, &mut existing)?;
+    }
+    let mut write = BTreeSet::new();
+    for (rel, text) in files {
+        let on_disk = std::fs::read(dir.join(rel)).ok();
+        if on_disk.as_deref() != Some(text.as_bytes()) {
+            write.insert(rel.clone());
+        }
+    }
+    let wanted: BTreeSet<&PathBuf> = files.keys().collect();
+    let remove = existing
+        .iter()
+        .filter(|p| !wanted.contains(p))
+        .cloned()
+        .collect();
+    Ok(Plan {
+        write,
+        remove,
+        existing,
+    })
+}
+
+fn walk(top: &Path, dir: &Path, out: &mut BTreeSet<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let p = entry.path();
+        let rel = p.strip_prefix(top).unwrap_or(&p).to_path_buf();
+        let first = rel
+            .components()
+            .next()
+            .map(|c| c.as_os_str().to_string_lossy().to_string())
+            .unwrap_or_default();
+        if IGNORED.contains(&first.as_str()) || first.starts_with('.') {
+            continue;
+        }
+        if entry.file_type()?.is_dir() {
+            walk(top, &p, out)?;
+        } else {
+            out.insert(rel);
+        }
+    }
+    Ok(())
+}
+
+/// `CHANGES.md` content when the public API (API.txt) changed against the crate on disk.
+fn changes_md(dir: &Path, package: &str, files: &Files) -> Option<String> {
+    let new = files.get(Path::new("API.txt"))?;
+    let old = std::fs::read_to_string(dir.join("API.txt")).ok()?;
+    codegen::manifest::changes_md(package, &old, new)
+}

@@ -1,1 +1,87 @@
-//! codegen (in progress).
+//! OData v4 CSDL → Rust code generator.
+//!
+//! The pipeline, each stage a named type:
+//!
+//! ```text
+//! csdl::model::Model ──closure──▶ Closure ──ir::build──▶ CrateIr ──emit──▶ Files
+//! ```
+//!
+//! - [`naming`]: every Rust name (casing, keywords, prelude names, collisions);
+//! - [`closure`]: which types a crate contains, and why;
+//! - [`ir`]: names, shapes and `Box` decisions settled;
+//! - [`emit`]: rendering with quote and prettyplease (models now, a client later).
+//!
+//! [`generate`] is a pure function: no I/O. The `xtask` writes the files.
+
+pub mod closure;
+pub mod config;
+pub mod emit;
+pub mod error;
+pub mod ir;
+pub mod manifest;
+pub mod naming;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+pub use config::{Config, ConfigFile, Root, Selection};
+pub use error::{Diagnostic, Error, Warning};
+
+/// Generated files: path relative to the crate folder → contents.
+pub type Files = BTreeMap<PathBuf, String>;
+
+/// Everything one generation produced.
+#[derive(Debug, Clone)]
+pub struct Generation {
+    /// The files.
+    pub files: Files,
+    /// Warnings (name collisions resolved with a suffix, …), in a stable order.
+    pub warnings: Vec<Warning>,
+    /// The closure report (`--explain`).
+    pub explain: String,
+    /// Counts for the summary.
+    pub stats: Stats,
+}
+
+/// Counts for the per-crate summary.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Entity and complex types selected.
+    pub structured: usize,
+    /// Enumerations selected.
+    pub enums: usize,
+    /// Type definitions selected.
+    pub definitions: usize,
+    /// Bound operations of selected types (for the client).
+    pub operations: usize,
+}
+
+/// Generates a crate: the closure of `config`'s roots in `model`, rendered.
+pub fn generate(config: &Config, model: &csdl::model::Model) -> Result<Files, Error> {
+    generate_full(config, model).map(|g| g.files)
+}
+
+/// Like [`generate`], with warnings, the closure report and counts.
+pub fn generate_full(config: &Config, model: &csdl::model::Model) -> Result<Generation, Error> {
+    let closure = closure::closure(config, model)?;
+    let ir = ir::build(config, model, &closure);
+    let mut files = emit::emit(&ir);
+    files.insert(PathBuf::from("API.txt"), manifest::api_txt(&ir));
+    let mut stats = Stats::default();
+    for id in &closure.types {
+        match model.ty(*id).kind {
+            csdl::model::TypeKind::Entity(_) | csdl::model::TypeKind::Complex(_) => {
+                stats.structured += 1
+            }
+            csdl::model::TypeKind::Enum(_) => stats.enums += 1,
+            csdl::model::TypeKind::Definition(_) => stats.definitions += 1,
+        }
+    }
+    stats.operations = ir.operations.len();
+    Ok(Generation {
+        files,
+        warnings: ir.warnings.clone(),
+        explain: closure.explain(model),
+        stats,
+    })
+}

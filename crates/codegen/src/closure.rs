@@ -1,0 +1,269 @@
+//! Selection: which types a crate contains, and why.
+//!
+//! The closure of the roots follows base types, the types of structural properties, and
+//! every (transitive) subtype of a type used polymorphically (a structural property's
+//! type, or a root). Navigation properties are *not* followed; they are emitted only when
+//! their target is selected anyway. The result is a set, so it does not depend on the
+//! order of the roots; the reasons are computed breadth-first in [`TypeId`] order, so the
+//! `--explain` report is deterministic too.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use csdl::model::{Model, Target, TypeId, TypeKind};
+
+use crate::config::{Config, Root, Selection};
+use crate::error::{Diagnostic, Error};
+
+/// Why a type was selected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reason {
+    /// Named in the config (the text of the root).
+    Root(String),
+    /// `--all` / `all = true`.
+    All,
+    /// Base type of a selected type.
+    Base(TypeId),
+    /// Type of a structural property of a selected type.
+    Property(TypeId, String),
+    /// Subtype of a type used polymorphically.
+    Derived(TypeId),
+}
+
+/// The selected types.
+#[derive(Debug, Clone)]
+pub struct Closure {
+    /// Every selected type.
+    pub types: BTreeSet<TypeId>,
+    /// The first reason found for each selected type.
+    pub reasons: BTreeMap<TypeId, Reason>,
+    /// Types given as roots (after resolving sets, singletons and paths).
+    pub roots: BTreeSet<TypeId>,
+}
+
+impl Closure {
+    /// The closure report: one line per type, grouped by reason, sorted by qualified name.
+    pub fn explain(&self, model: &Model) -> String {
+        let mut lines: Vec<(String, String)> = self
+            .reasons
+            .iter()
+            .map(|(id, r)| {
+                let why = match r {
+                    Reason::Root(text) if text == &model.ty(*id).qualified_name() => {
+                        "root".to_string()
+                    }
+                    Reason::Root(text) => format!("root (via `{text}`)"),
+                    Reason::All => "all".to_string(),
+                    Reason::Base(of) => format!("base type of {}", model.ty(*of).qualified_name()),
+                    Reason::Property(of, p) => {
+                        format!("type of property {}/{p}", model.ty(*of).qualified_name())
+                    }
+                    Reason::Derived(of) => format!(
+                        "subtype of {} (used polymorphically)",
+                        model.ty(*of).qualified_name()
+                    ),
+                };
+                (model.ty(*id).qualified_name(), why)
+            })
+            .collect();
+        lines.sort();
+        let mut out = String::new();
+        for (name, why) in lines {
+            out.push_str(&format!("  {name}: {why}\n"));
+        }
+        out
+    }
+}
+
+/// Resolves a root to the types it names.
+fn resolve_root(model: &Model, root: &Root) -> Result<TypeId, Diagnostic> {
+    let text = root.name.trim();
+    let not_found = |what: String| Diagnostic::at(what, root.location.clone());
+    if !text.contains('/') {
+        if let Some(id) = model.find_type(text) {
+            return Ok(id);
+        }
+        // An entity set or singleton name of any container.
+        for c in &model.containers {
+            if let Some(s) = c.entity_sets.iter().find(|s| s.name == text) {
+                return Ok(s.entity_type);
+            }
+            if let Some(s) = c.singletons.iter().find(|s| s.name == text) {
+                return Ok(s.entity_type);
+            }
+        }
+        return Err(not_found(format!(
+            "root `{text}` does not exist in the schema (no type, entity set or singleton of that name)"
+        )));
+    }
+    let mut segments = text.split('/').filter(|s| !s.is_empty());
+    let first = segments.next().unwrap_or_default();
+    // `Container/child/...`, the container namespace- or alias-qualified, or `child/...`.
+    let container = model.containers.iter().find(|c| {
+        first == format!("{}.{}", c.namespace, c.name)
+            || first == c.name
+            || model.schemas.iter().any(|s| {
+                s.namespace == c.namespace
+                    && s.alias
+                        .as_deref()
+                        .is_some_and(|a| first == format!("{a}.{}", c.name))
+            })
+    });
+    let (container, child) = match container {
+        Some(c) => (c, segments.next()),
+        None => match model.containers.first() {
+            Some(c) => (c, Some(first)),
+            None => {
+                return Err(not_found(format!(
+                    "root `{text}`: the schema has no entity container"
+                )));
+            }
+        },
+    };
+    let Some(child) = child else {
+        return Err(not_found(format!(
+            "root `{text}` names a container, not a type or path"
+        )));
+    };
+    let mut current = container
+        .entity_sets
+        .iter()
+        .find(|s| s.name == child)
+        .map(|s| s.entity_type)
+        .or_else(|| {
+            container
+                .singletons
+                .iter()
+                .find(|s| s.name == child)
+                .map(|s| s.entity_type)
+        })
+        .ok_or_else(|| {
+            not_found(format!(
+                "root `{text}`: `{child}` is not an entity set or singleton of {}",
+                container.name
+            ))
+        })?;
+    for seg in segments {
+        // A type-cast segment.
+        if seg.contains('.') {
+            current = model.find_type(seg).ok_or_else(|| {
+                not_found(format!("root `{text}`: type cast `{seg}` does not exist"))
+            })?;
+            continue;
+        }
+        let nav = model
+            .all_navigation(current)
+            .into_iter()
+            .find(|n| n.name == seg);
+        let Some(nav) = nav else {
+            return Err(not_found(format!(
+                "root `{text}`: `{}` has no navigation property `{seg}`",
+                model.ty(current).qualified_name()
+            )));
+        };
+        match nav.ty.target {
+            Target::Named(t) => current = t,
+            Target::Primitive(_) => {
+                return Err(not_found(format!(
+                    "root `{text}`: `{seg}` is not typed with an entity type"
+                )));
+            }
+        }
+    }
+    Ok(current)
+}
+
+/// Outgoing edges of a type: (target, reason), in declaration order.
+fn edges(model: &Model, id: TypeId) -> Vec<(TypeId, Reason)> {
+    let mut out = Vec::new();
+    let Some(s) = model.ty(id).structured() else {
+        return out;
+    };
+    if let Some(b) = s.base {
+        out.push((b, Reason::Base(id)));
+    }
+    for p in &s.properties {
+        if let Target::Named(t) = p.ty.target {
+            out.push((t, Reason::Property(id, p.name.clone())));
+            for d in model.all_derived(t) {
+                out.push((d, Reason::Derived(t)));
+            }
+        }
+    }
+    out
+}
+
+/// Computes the closure of a config's selection.
+pub fn closure(config: &Config, model: &Model) -> Result<Closure, Error> {
+    let mut reasons = BTreeMap::new();
+    let mut roots = BTreeSet::new();
+    match &config.selection {
+        Selection::All => {
+            for i in 0..model.types.len() {
+                let id = TypeId(i as u32);
+                reasons.insert(id, Reason::All);
+            }
+            let types = reasons.keys().copied().collect();
+            return Ok(Closure {
+                types,
+                reasons,
+                roots,
+            });
+        }
+        Selection::Roots(list) => {
+            let mut errors = Vec::new();
+            for r in list {
+                match resolve_root(model, r) {
+                    Ok(id) => {
+                        roots.insert(id);
+                        // The smallest root text for a type keeps the report independent of order.
+                        let entry = reasons
+                            .entry(id)
+                            .or_insert_with(|| Reason::Root(r.name.clone()));
+                        if let Reason::Root(t) = entry {
+                            if r.name < *t {
+                                *t = r.name.clone();
+                            }
+                        }
+                    }
+                    Err(d) => errors.push(d),
+                }
+            }
+            if !errors.is_empty() {
+                return Err(Error { errors });
+            }
+        }
+    }
+    // Breadth-first, each level in TypeId order.
+    let mut frontier: BTreeSet<TypeId> = roots.clone();
+    for r in &roots {
+        for d in model.all_derived(*r) {
+            if !reasons.contains_key(&d) {
+                reasons.insert(d, Reason::Derived(*r));
+                frontier.insert(d);
+            }
+        }
+    }
+    while !frontier.is_empty() {
+        let mut next = BTreeSet::new();
+        for id in &frontier {
+            for (t, why) in edges(model, *id) {
+                if !reasons.contains_key(&t) {
+                    reasons.insert(t, why);
+                    next.insert(t);
+                }
+            }
+        }
+        frontier = next;
+    }
+    let types = reasons.keys().copied().collect();
+    Ok(Closure {
+        types,
+        reasons,
+        roots,
+    })
+}
+
+/// Whether a type is an entity type.
+pub fn is_entity(model: &Model, id: TypeId) -> bool {
+    matches!(model.ty(id).kind, TypeKind::Entity(_))
+}

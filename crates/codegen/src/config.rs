@@ -1,0 +1,372 @@
+//! The generator's configuration: one [`Config`] per output crate, read from the
+//! committed `codegen.toml` ([`ConfigFile::parse`]) or built in code.
+//!
+//! ```toml
+//! [[crate]]
+//! name = "graph-v1"                      # the generated package name
+//! out = "generated/graph-v1"             # folder, relative to the workspace root
+//! schemas = ["schemas/graph-v1.0.xml"]   # the main CSDL file (references are followed)
+//! key_as_segment = true                  # client: `/set/{key}` instead of `/set('key')`
+//! roots = [                              # qualified type names, entity sets, singletons,
+//!   "microsoft.graph.complianceManagementPartner",    # or `Container/path` navigation paths
+//! ]
+//! # all = true                           # instead of roots: every type in the schema
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use crate::error::{Diagnostic, Error, Location};
+
+/// What to generate for one crate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// Package name of the generated crate (`graph-v1`).
+    pub name: String,
+    /// Output folder, relative to the workspace root (`generated/graph-v1`).
+    pub out: PathBuf,
+    /// Schema files as written in the config, relative to the workspace root. The first
+    /// is the main document; the rest are named in the header only (the reader follows
+    /// `edmx:Reference`s itself).
+    pub schemas: Vec<PathBuf>,
+    /// Which types to generate.
+    pub selection: Selection,
+    /// Whether the service addresses entities by key as a path segment (Graph does).
+    pub key_as_segment: bool,
+}
+
+/// The roots of generation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Selection {
+    /// Every type of every schema read.
+    All,
+    /// The closure of these roots.
+    Roots(Vec<Root>),
+}
+
+/// One root, with where it was written (for errors).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Root {
+    /// A qualified type name (`microsoft.graph.user`, alias forms accepted), an entity set
+    /// or singleton name, or a `Container/segment/...` navigation path.
+    pub name: String,
+    /// Where the root was written, if it came from a file.
+    pub location: Option<Location>,
+}
+
+impl Config {
+    /// A config for `name` generating into `out` from `schemas`.
+    pub fn new(name: impl Into<String>, out: impl Into<PathBuf>, schemas: Vec<PathBuf>) -> Self {
+        Config {
+            name: name.into(),
+            out: out.into(),
+            schemas,
+            selection: Selection::Roots(Vec::new()),
+            key_as_segment: false,
+        }
+    }
+
+    /// Adds a root (switching an [`Selection::All`] config back to roots).
+    pub fn root(&mut self, name: impl Into<String>) -> &mut Self {
+        let root = Root {
+            name: name.into(),
+            location: None,
+        };
+        match &mut self.selection {
+            Selection::Roots(r) => r.push(root),
+            Selection::All => self.selection = Selection::Roots(vec![root]),
+        }
+        self
+    }
+
+    /// Generates everything.
+    pub fn all(&mut self) -> &mut Self {
+        self.selection = Selection::All;
+        self
+    }
+
+    /// Sets the key style.
+    pub fn key_as_segment(&mut self, yes: bool) -> &mut Self {
+        self.key_as_segment = yes;
+        self
+    }
+
+    /// The schema files joined for the `@generated` header (`schemas/a.xml, schemas/b.xml`).
+    pub fn header_sources(&self) -> String {
+        let parts: Vec<String> = self
+            .schemas
+            .iter()
+            .map(|p| p.to_string_lossy().replace('\\', "/"))
+            .collect();
+        parts.join(", ")
+    }
+}
+
+/// The parsed `codegen.toml`: the crates to generate, in file order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigFile {
+    /// One entry per `[[crate]]` table.
+    pub crates: Vec<Config>,
+}
+
+/// Resolves byte offsets of the config text to `file:line:col`.
+struct Locator<'a> {
+    path: &'a Path,
+    text: &'a str,
+}
+
+impl Locator<'_> {
+    fn at(&self, offset: usize) -> Location {
+        let offset = offset.min(self.text.len());
+        let before = &self.text[..offset];
+        let line = before.matches('\n').count() as u32 + 1;
+        let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+        let col = self.text[line_start..offset].chars().count() as u32 + 1;
+        Location {
+            path: self.path.to_path_buf(),
+            line,
+            col,
+        }
+    }
+    fn of<T>(&self, s: &Spanned<T>) -> Location {
+        self.at(s.span().start)
+    }
+}
+
+impl ConfigFile {
+    /// Parses a config; `path` is used in error locations only.
+    pub fn parse(text: &str, path: &Path) -> Result<ConfigFile, Error> {
+        let loc = Locator { path, text };
+        let doc = DeTable::parse(text).map_err(|e| {
+            let at = e
+                .span()
+                .map(|s| loc.at(s.start))
+                .unwrap_or_else(|| loc.at(0));
+            Error::new(format!("invalid TOML: {}", e.message()), Some(at))
+        })?;
+        let mut errors = Vec::new();
+        let mut crates = Vec::new();
+        let doc = doc.get_ref();
+        for (key, value) in doc.iter() {
+            if key.get_ref().as_ref() != "crate" {
+                errors.push(Diagnostic::at(
+                    format!(
+                        "unknown key `{}` (expected `[[crate]]` tables)",
+                        key.get_ref()
+                    ),
+                    Some(loc.of(key)),
+                ));
+                continue;
+            }
+            match value.get_ref() {
+                DeValue::Array(items) => {
+                    for item in items.iter() {
+                        match item.get_ref() {
+                            DeValue::Table(t) => {
+                                if let Some(c) = parse_crate(t, &loc, &loc.of(item), &mut errors) {
+                                    crates.push(c);
+                                }
+                            }
+                            _ => errors.push(Diagnostic::at(
+                                "`crate` must be an array of tables (`[[crate]]`)",
+                                Some(loc.of(item)),
+                            )),
+                        }
+                    }
+                }
+                _ => errors.push(Diagnostic::at(
+                    "`crate` must be an array of tables (`[[crate]]`)",
+                    Some(loc.of(value)),
+                )),
+            }
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for c in &crates {
+            if !seen.insert(c.name.clone()) {
+                errors.push(Diagnostic::at(
+                    format!("crate `{}` is configured twice", c.name),
+                    None,
+                ));
+            }
+        }
+        if crates.is_empty() && errors.is_empty() {
+            errors.push(Diagnostic::at("no `[[crate]]` configured", Some(loc.at(0))));
+        }
+        if errors.is_empty() {
+            Ok(ConfigFile { crates })
+        } else {
+            Err(Error { errors })
+        }
+    }
+}
+
+fn string<'a>(
+    v: &'a Spanned<DeValue<'_>>,
+    what: &str,
+    loc: &Locator<'_>,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<&'a str> {
+    match v.get_ref() {
+        DeValue::String(s) => Some(s.as_ref()),
+        _ => {
+            errors.push(Diagnostic::at(
+                format!("`{what}` must be a string"),
+                Some(loc.of(v)),
+            ));
+            None
+        }
+    }
+}
+
+fn parse_crate(
+    t: &DeTable<'_>,
+    loc: &Locator<'_>,
+    table_loc: &Location,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<Config> {
+    let before = errors.len();
+    let mut name = None;
+    let mut out = None;
+    let mut schemas = Vec::new();
+    let mut roots: Option<Vec<Root>> = None;
+    let mut all = false;
+    let mut key_as_segment = false;
+    for (key, value) in t.iter() {
+        match key.get_ref().as_ref() {
+            "name" => name = string(value, "name", loc, errors).map(str::to_string),
+            "out" => out = string(value, "out", loc, errors).map(PathBuf::from),
+            "schemas" | "roots" => {
+                let k = key.get_ref().as_ref();
+                let DeValue::Array(items) = value.get_ref() else {
+                    errors.push(Diagnostic::at(format!("`{k}` must be an array of strings"), Some(loc.of(value))));
+                    continue;
+                };
+                let mut list = Vec::new();
+                for item in items.iter() {
+                    if let Some(s) = string(item, k, loc, errors) {
+                        list.push(Root { name: s.to_string(), location: Some(loc.of(item)) });
+                    }
+                }
+                if k == "schemas" {
+                    schemas = list.into_iter().map(|r| PathBuf::from(r.name)).collect();
+                } else {
+                    roots = Some(list);
+                }
+            }
+            "all" | "key_as_segment" => match value.get_ref() {
+                DeValue::Boolean(b) => {
+                    if key.get_ref().as_ref() == "all" { all = *b } else { key_as_segment = *b }
+                }
+                _ => errors.push(Diagnostic::at(format!("`{}` must be true or false", key.get_ref()), Some(loc.of(value)))),
+            },
+            other => errors.push(Diagnostic::at(
+                format!("unknown key `{other}` (expected name, out, schemas, roots, all, key_as_segment)"),
+                Some(loc.of(key)),
+            )),
+        }
+    }
+    let missing = |k: &str, errors: &mut Vec<Diagnostic>| {
+        errors.push(Diagnostic::at(
+            format!("`[[crate]]` is missing `{k}`"),
+            Some(table_loc.clone()),
+        ))
+    };
+    if name.is_none() {
+        missing("name", errors)
+    }
+    if out.is_none() {
+        missing("out", errors)
+    }
+    if schemas.is_empty() {
+        missing("schemas", errors)
+    }
+    let selection = match (all, roots) {
+        (true, Some(_)) => {
+            errors.push(Diagnostic::at(
+                "give either `roots` or `all = true`, not both",
+                Some(table_loc.clone()),
+            ));
+            Selection::All
+        }
+        (true, None) => Selection::All,
+        (false, Some(r)) if !r.is_empty() => Selection::Roots(r),
+        (false, _) => {
+            errors.push(Diagnostic::at(
+                "no roots: list `roots = [...]`, or set `all = true` to generate everything",
+                Some(table_loc.clone()),
+            ));
+            Selection::All
+        }
+    };
+    if errors.len() > before {
+        return None;
+    }
+    Some(Config {
+        name: name?,
+        out: out?,
+        schemas,
+        selection,
+        key_as_segment,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_crates() {
+        let text = r#"
+[[crate]]
+name = "a"
+out = "generated/a"
+schemas = ["schemas/a.xml"]
+key_as_segment = true
+roots = ["ns.t", "ns.u"]
+
+[[crate]]
+name = "b"
+out = "generated/b"
+schemas = ["schemas/b.xml"]
+all = true
+"#;
+        let f = ConfigFile::parse(text, Path::new("codegen.toml")).unwrap();
+        assert_eq!(f.crates.len(), 2);
+        let Selection::Roots(r) = &f.crates[0].selection else {
+            panic!("roots")
+        };
+        assert_eq!(r[1].name, "ns.u");
+        assert_eq!(
+            r[1].location.as_ref().unwrap().to_string(),
+            "codegen.toml:7:18"
+        );
+        assert!(f.crates[0].key_as_segment);
+        assert_eq!(f.crates[1].selection, Selection::All);
+    }
+
+    #[test]
+    fn errors_are_located() {
+        let text = "[[crate]]\nname = 1\nout = \"x\"\nschemas = [\"s\"]\nbogus = true\n";
+        let e = ConfigFile::parse(text, Path::new("c.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("error: `name` must be a string\n --> c.toml:2:8"),
+            "{e}"
+        );
+        assert!(e.contains("error: unknown key `bogus`"), "{e}");
+        assert!(e.contains(" --> c.toml:5:1"), "{e}");
+        assert!(e.contains("no roots"), "{e}");
+    }
+
+    #[test]
+    fn bad_toml_is_located() {
+        let e = ConfigFile::parse("[[crate]\n", Path::new("c.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("error: invalid TOML"), "{e}");
+        assert!(e.contains("--> c.toml:1:"), "{e}");
+    }
+}

@@ -1,0 +1,818 @@
+//! The crate IR: every Rust name, module path, `Box` decision and shape settled, so the
+//! emitters only render. Built from a [`Model`] and a [`Closure`] in passes:
+//!
+//! 1. names: modules per namespace, then per module the primary type names and file
+//!    stems (in CSDL-name order), then derived names (`Any…`, `…Create`, `…Update`);
+//! 2. shapes: fields (inherited first), polymorphic slots, create/update membership;
+//! 3. boxing: strongly connected components over single-valued struct edges; a field is
+//!    boxed when its target is in its own struct's component (collections never are).
+//!
+//! Everything is keyed by [`TypeId`] in `BTreeMap`s; no output depends on hash order.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use csdl::model::{Model, Primitive, Property, Target, TypeId, TypeKind, TypeRef};
+
+use crate::closure::Closure;
+use crate::config::Config;
+use crate::error::{Diagnostic, Warning};
+use crate::naming::{self, Allocator};
+
+/// The whole generated crate, before rendering.
+#[derive(Debug, Clone)]
+pub struct CrateIr {
+    /// Package name (`graph-v1`).
+    pub package: String,
+    /// Schema files for the `@generated` header.
+    pub sources: String,
+    /// Modules by Rust module name.
+    pub modules: BTreeMap<String, ModuleIr>,
+    /// Rust names of every selected type.
+    pub names: BTreeMap<TypeId, TypeNames>,
+    /// Entity sets and singletons whose type is selected (for the client emitter).
+    pub roots: Vec<ContainerChild>,
+    /// Operations bound to or returning selected types (for the client emitter).
+    pub operations: Vec<String>,
+    /// Client key style.
+    pub key_as_segment: bool,
+    /// Name collisions resolved with a suffix, and similar.
+    pub warnings: Vec<Warning>,
+}
+
+/// An entity set or singleton of a container, for the client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContainerChild {
+    /// `EntitySet` or `Singleton` name (wire).
+    pub name: String,
+    /// Whether it is a collection (entity set).
+    pub is_set: bool,
+    /// The entity type.
+    pub entity_type: TypeId,
+}
+
+/// One namespace.
+#[derive(Debug, Clone)]
+pub struct ModuleIr {
+    /// CSDL namespace.
+    pub namespace: String,
+    /// Items by file stem.
+    pub items: BTreeMap<String, Item>,
+}
+
+/// Rust names of one CSDL type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypeNames {
+    /// Module (namespace) name.
+    pub module: String,
+    /// File stem.
+    pub file: String,
+    /// The struct, enum or newtype (for an abstract type: reserved, not emitted).
+    pub name: String,
+    /// `Any…` enum, for types used polymorphically.
+    pub any: Option<String>,
+    /// `…Create` shape, for concrete entity types.
+    pub create: Option<String>,
+    /// `…Update` shape, for concrete entity types.
+    pub update: Option<String>,
+}
+
+/// One generated file's item.
+#[derive(Debug, Clone)]
+pub struct Item {
+    /// The type.
+    pub id: TypeId,
+    /// The CSDL qualified name.
+    pub qualified: String,
+    /// Doc lines.
+    pub doc: Vec<String>,
+    /// What to emit.
+    pub kind: ItemKind,
+}
+
+/// What an item is.
+#[derive(Debug, Clone)]
+pub enum ItemKind {
+    /// Entity or complex type.
+    Structured(StructIr),
+    /// Enumeration.
+    Enum(EnumIr),
+    /// Type definition (newtype).
+    Definition(FieldTy),
+}
+
+/// An entity or complex type.
+#[derive(Debug, Clone)]
+pub struct StructIr {
+    /// Entity (vs complex) type.
+    pub entity: bool,
+    /// Abstract: no struct is emitted.
+    pub is_abstract: bool,
+    /// Open type.
+    pub open: bool,
+    /// All fields, inherited first, then navigation.
+    pub fields: Vec<FieldIr>,
+    /// Indices of key fields, in key order; `None` when the key cannot be expressed.
+    pub key: Option<Vec<usize>>,
+    /// The `Any…` enum over this type and its subtypes.
+    pub poly: Option<PolyIr>,
+}
+
+/// A polymorphic slot's enum.
+#[derive(Debug, Clone)]
+pub struct PolyIr {
+    /// Variants: the type itself (when concrete) and every selected concrete subtype.
+    pub variants: Vec<VariantIr>,
+}
+
+/// One `Any…` variant.
+#[derive(Debug, Clone)]
+pub struct VariantIr {
+    /// Variant name.
+    pub name: String,
+    /// The concrete type.
+    pub id: TypeId,
+    /// `@odata.type` forms that select it (namespace- and alias-qualified).
+    pub wire: Vec<String>,
+    /// `#ns.Type`, written for subtypes.
+    pub tag: String,
+    /// Whether this is the declared type itself (no `@odata.type` written).
+    pub is_self: bool,
+}
+
+/// One property.
+#[derive(Debug, Clone)]
+pub struct FieldIr {
+    /// Wire (CSDL) name.
+    pub wire: String,
+    /// Rust field name.
+    pub name: String,
+    /// Doc lines.
+    pub doc: Vec<String>,
+    /// Type.
+    pub ty: FieldTy,
+    /// `Nullable`.
+    pub nullable: bool,
+    /// Navigation property (read shape only).
+    pub navigation: bool,
+    /// Key, `Core.Computed` or read-only `Core.Permissions`: never sent.
+    pub read_only: bool,
+    /// `Core.Immutable`: sent on create only.
+    pub immutable: bool,
+}
+
+/// A field's Rust type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldTy {
+    /// The element type.
+    pub base: BaseTy,
+    /// `Vec<…>`.
+    pub collection: bool,
+    /// `Box<…>` (never with `collection`).
+    pub boxed: bool,
+}
+
+/// An element type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BaseTy {
+    /// A Rust or runtime type, by path (`bool`, `::std::string::String`,
+    /// `crate::runtime::edm::Date`, `crate::runtime::json::Value`).
+    Path(&'static str),
+    /// A generated struct, enum or newtype.
+    Named(TypeId),
+    /// A generated `Any…` enum.
+    Any(TypeId),
+    /// `Flags<E>` of a generated enum.
+    Flags(TypeId),
+}
+
+/// An enumeration.
+#[derive(Debug, Clone)]
+pub struct EnumIr {
+    /// `IsFlags`.
+    pub flags: bool,
+    /// Members in declaration order.
+    pub members: Vec<MemberIr>,
+}
+
+/// One enum member.
+#[derive(Debug, Clone)]
+pub struct MemberIr {
+    /// Wire name.
+    pub wire: String,
+    /// Variant name.
+    pub name: String,
+    /// Doc lines.
+    pub doc: Vec<String>,
+}
+
+/// The Rust path of an Edm primitive, or `None` when the property is not part of the
+/// JSON body (`Edm.Stream`).
+pub fn primitive_path(p: Primitive) -> Option<&'static str> {
+    Some(match p {
+        Primitive::Binary => "crate::runtime::edm::Binary",
+        Primitive::Boolean => "bool",
+        Primitive::Byte => "u8",
+        Primitive::SByte => "i8",
+        Primitive::Int16 => "i16",
+        Primitive::Int32 => "i32",
+        Primitive::Int64 => "i64",
+        Primitive::Single => "f32",
+        Primitive::Double => "f64",
+        Primitive::Decimal => "crate::runtime::edm::Decimal",
+        Primitive::Date => "crate::runtime::edm::Date",
+        Primitive::DateTimeOffset => "crate::runtime::edm::DateTimeOffset",
+        Primitive::Duration => "crate::runtime::edm::Duration",
+        Primitive::TimeOfDay => "crate::runtime::edm::TimeOfDay",
+        Primitive::Guid => "crate::runtime::edm::Guid",
+        Primitive::String | Primitive::Path => "::std::string::String",
+        Primitive::Geography(_) | Primitive::Geometry(_) => "crate::runtime::edm::Geo",
+        Primitive::Untyped
+        | Primitive::PrimitiveType
+        | Primitive::AnyEntity
+        | Primitive::AnyComplex => "crate::runtime::json::Value",
+        Primitive::Stream => return None,
+    })
+}
+
+const CORE_DESCRIPTION_FALLBACK: &str = "";
+
+fn doc_of(description: Option<&str>, long: Option<&str>, fallback: String) -> Vec<String> {
+    let mut lines = Vec::new();
+    if let Some(d) = description.filter(|d| !d.trim().is_empty()) {
+        lines.extend(naming::doc_lines(d));
+    }
+    if let Some(l) = long.filter(|d| !d.trim().is_empty()) {
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
+        lines.extend(naming::doc_lines(l));
+    }
+    if lines.is_empty() {
+        lines.push(fallback);
+    }
+    let _ = CORE_DESCRIPTION_FALLBACK;
+    lines
+}
+
+/// Builds the IR.
+pub fn build(config: &Config, model: &Model, closure: &Closure) -> CrateIr {
+    let mut warnings = Vec::new();
+    let selected = &closure.types;
+    let loc = |pos| Some(model.sources.location(pos));
+
+    // Which types are used polymorphically: structural/navigation property types (and
+    // explicit roots) that have selected concrete subtypes or are abstract.
+    let mut slot_types: BTreeSet<TypeId> = closure.roots.clone();
+    for id in selected {
+        if let Some(s) = model.ty(*id).structured() {
+            for p in &s.properties {
+                if let Target::Named(t) = p.ty.target {
+                    slot_types.insert(t);
+                }
+            }
+            for n in &s.navigation {
+                if let Target::Named(t) = n.ty.target {
+                    if selected.contains(&t) {
+                        slot_types.insert(t);
+                    }
+                }
+            }
+        }
+    }
+    let is_concrete = |id: TypeId| model.ty(id).structured().is_some_and(|s| !s.is_abstract);
+    let poly: BTreeSet<TypeId> = slot_types
+        .iter()
+        .copied()
+        .filter(|t| selected.contains(t))
+        .filter(|t| match model.ty(*t).structured() {
+            Some(s) => {
+                s.is_abstract
+                    || model
+                        .all_derived(*t)
+                        .iter()
+                        .any(|d| selected.contains(d) && is_concrete(*d))
+            }
+            None => false,
+        })
+        .collect();
+
+    // Pass 1: names. Modules in namespace order.
+    let mut namespaces: BTreeSet<&str> = BTreeSet::new();
+    for id in selected {
+        namespaces.insert(&model.ty(*id).namespace);
+    }
+    let mut module_alloc = Allocator::new();
+    module_alloc.reserve("odata_tagged");
+    let mut module_of: BTreeMap<&str, String> = BTreeMap::new();
+    for ns in &namespaces {
+        let c = module_alloc.claim(&naming::module_name(ns), true);
+        if let Some(w) = &c.collided_with {
+            warnings.push(Warning(Diagnostic::at(
+                format!(
+                    "namespace `{ns}`: module name `{w}` is taken, using `{}`",
+                    c.name
+                ),
+                None,
+            )));
+        }
+        module_of.insert(ns, c.name);
+    }
+    // Per module, types in CSDL-name order.
+    let mut by_module: BTreeMap<String, Vec<TypeId>> = BTreeMap::new();
+    for id in selected {
+        by_module
+            .entry(module_of[model.ty(*id).namespace.as_str()].clone())
+            .or_default()
+            .push(*id);
+    }
+    let mut names: BTreeMap<TypeId, TypeNames> = BTreeMap::new();
+    for (module, ids) in &mut by_module {
+        ids.sort_by(|a, b| model.ty(*a).name.cmp(&model.ty(*b).name).then(a.cmp(b)));
+        let mut types = Allocator::new();
+        let mut files = Allocator::new();
+        for id in ids.iter() {
+            let t = model.ty(*id);
+            let n = types.claim(&naming::type_name(&t.name), false);
+            if let Some(w) = &n.collided_with {
+                warnings.push(Warning(Diagnostic::at(
+                    format!(
+                        "type `{}`: Rust name `{w}` is taken in module `{module}`, using `{}`",
+                        t.qualified_name(),
+                        n.name
+                    ),
+                    loc(t.pos),
+                )));
+            }
+            let f = files.claim(&naming::file_stem(&t.name), true);
+            names.insert(
+                *id,
+                TypeNames {
+                    module: module.clone(),
+                    file: f.name,
+                    name: n.name,
+                    any: None,
+                    create: None,
+                    update: None,
+                },
+            );
+        }
+        for id in ids.iter() {
+            let t = model.ty(*id);
+            let base = names[id].name.clone();
+            let mut derived = |suffix_or_prefix: &str, prefix: bool, types: &mut Allocator| {
+                let wanted = if prefix {
+                    naming::with_prefix(suffix_or_prefix, &base)
+                } else {
+                    naming::with_suffix(&base, suffix_or_prefix)
+                };
+                let c = types.claim(&wanted, false);
+                if let Some(w) = &c.collided_with {
+                    warnings.push(Warning(Diagnostic::at(
+                        format!(
+                            "type `{}`: Rust name `{w}` is taken in module `{module}`, using `{}`",
+                            t.qualified_name(),
+                            c.name
+                        ),
+                        loc(t.pos),
+                    )));
+                }
+                c.name
+            };
+            let any = poly.contains(id).then(|| derived("Any", true, &mut types));
+            let entity_concrete = matches!(t.kind, TypeKind::Entity(_)) && is_concrete(*id);
+            let create = entity_concrete.then(|| derived("Create", false, &mut types));
+            let update = entity_concrete.then(|| derived("Update", false, &mut types));
+            let n = names.get_mut(id).expect("named in pass 1");
+            n.any = any;
+            n.create = create;
+            n.update = update;
+        }
+    }
+
+    // Pass 2: shapes.
+    let mut modules: BTreeMap<String, ModuleIr> = BTreeMap::new();
+    for (ns, m) in &module_of {
+        modules.insert(
+            m.clone(),
+            ModuleIr {
+                namespace: ns.to_string(),
+                items: BTreeMap::new(),
+            },
+        );
+    }
+    let field_ty = |r: &TypeRef| -> Option<FieldTy> {
+        let base = match r.target {
+            Target::Primitive(p) => BaseTy::Path(primitive_path(p)?),
+            Target::Named(t) if !selected.contains(&t) => return None,
+            Target::Named(t) => match &model.ty(t).kind {
+                TypeKind::Enum(e) if e.is_flags && !r.collection => BaseTy::Flags(t),
+                TypeKind::Enum(e) if e.is_flags => BaseTy::Flags(t),
+                TypeKind::Entity(_) | TypeKind::Complex(_) if poly.contains(&t) => BaseTy::Any(t),
+                _ => BaseTy::Named(t),
+            },
+        };
+        Some(FieldTy {
+            base,
+            collection: r.collection,
+            boxed: false,
+        })
+    };
+    for id in selected {
+        let t = model.ty(*id);
+        let n = &names[id];
+        let qualified = t.qualified_name();
+        let kind = match &t.kind {
+            TypeKind::Entity(s) | TypeKind::Complex(s) => {
+                let entity = matches!(t.kind, TypeKind::Entity(_));
+                let mut alloc = Allocator::new();
+                alloc.reserve("additional");
+                let mut fields = Vec::new();
+                let key_names: Vec<&str> = s.key.iter().map(|k| k.path.as_str()).collect();
+                let props: Vec<&Property> = model.all_properties(*id);
+                for p in props {
+                    let Some(ty) = field_ty(&p.ty) else { continue };
+                    let c = alloc.claim(&naming::field_name(&p.name), true);
+                    if let Some(w) = &c.collided_with {
+                        warnings.push(Warning(Diagnostic::at(
+                            format!(
+                                "property `{qualified}/{}`: field name `{w}` is taken, using `{}`",
+                                p.name, c.name
+                            ),
+                            loc(p.pos),
+                        )));
+                    }
+                    let is_key = key_names.contains(&p.name.as_str());
+                    let read_only =
+                        is_key || p.computed || p.permissions.is_some_and(|x| x.read && !x.write);
+                    fields.push(FieldIr {
+                        wire: p.name.clone(),
+                        name: c.name,
+                        doc: doc_of(
+                            p.description.as_deref(),
+                            p.long_description.as_deref(),
+                            format!("The `{}` property.", p.name),
+                        ),
+                        ty,
+                        nullable: p.nullable && !p.ty.collection,
+                        navigation: false,
+                        read_only,
+                        immutable: p.immutable,
+                    });
+                }
+                for nav in model.all_navigation(*id) {
+                    let Some(ty) = field_ty(&nav.ty) else {
+                        continue;
+                    };
+                    let c = alloc.claim(&naming::field_name(&nav.name), true);
+                    if let Some(w) = &c.collided_with {
+                        warnings.push(Warning(Diagnostic::at(
+                            format!("navigation property `{qualified}/{}`: field name `{w}` is taken, using `{}`", nav.name, c.name),
+                            loc(nav.pos),
+                        )));
+                    }
+                    let mut doc = doc_of(
+                        nav.description.as_deref(),
+                        nav.long_description.as_deref(),
+                        format!("The `{}` navigation property.", nav.name),
+                    );
+                    doc.push(String::new());
+                    doc.push(
+                        "Navigation property: present only when expanded (`$expand`).".to_string(),
+                    );
+                    fields.push(FieldIr {
+                        wire: nav.name.clone(),
+                        name: c.name,
+                        doc,
+                        ty,
+                        nullable: true,
+                        navigation: true,
+                        read_only: true,
+                        immutable: false,
+                    });
+                }
+                let key = if entity && !s.key.is_empty() {
+                    s.key
+                        .iter()
+                        .map(|k| {
+                            fields
+                                .iter()
+                                .position(|f| !f.navigation && f.wire == k.path)
+                        })
+                        .collect::<Option<Vec<usize>>>()
+                } else {
+                    None
+                };
+                let poly_ir = n.any.as_ref().map(|_| {
+                    let mut members: Vec<TypeId> = Vec::new();
+                    if is_concrete(*id) {
+                        members.push(*id);
+                    }
+                    let mut subs: Vec<TypeId> = model
+                        .all_derived(*id)
+                        .into_iter()
+                        .filter(|d| selected.contains(d) && is_concrete(*d))
+                        .collect();
+                    subs.sort_by_key(|d| model.ty(*d).qualified_name());
+                    members.extend(subs);
+                    let mut valloc = Allocator::new();
+                    valloc.reserve("Unknown");
+                    let variants = members
+                        .into_iter()
+                        .map(|m| {
+                            let mt = model.ty(m);
+                            let c = valloc.claim(&naming::variant_name(&mt.name), false);
+                            let mut wire = vec![mt.qualified_name()];
+                            for s in &model.schemas {
+                                if s.namespace == mt.namespace {
+                                    if let Some(a) = &s.alias {
+                                        let w = format!("{a}.{}", mt.name);
+                                        if !wire.contains(&w) {
+                                            wire.push(w);
+                                        }
+                                    }
+                                }
+                            }
+                            VariantIr {
+                                name: c.name,
+                                id: m,
+                                wire,
+                                tag: format!("#{}", mt.qualified_name()),
+                                is_self: m == *id,
+                            }
+                        })
+                        .collect();
+                    PolyIr { variants }
+                });
+                ItemKind::Structured(StructIr {
+                    entity,
+                    is_abstract: s.is_abstract,
+                    open: s.open,
+                    fields,
+                    key,
+                    poly: poly_ir,
+                })
+            }
+            TypeKind::Enum(e) => {
+                let mut alloc = Allocator::new();
+                alloc.reserve("Unknown");
+                let members = e
+                    .members
+                    .iter()
+                    .map(|m| {
+                        let c = alloc.claim(&naming::variant_name(&m.name), false);
+                        if let Some(w) = &c.collided_with {
+                            warnings.push(Warning(Diagnostic::at(
+                                format!("member `{qualified}/{}`: variant name `{w}` is taken, using `{}`", m.name, c.name),
+                                loc(m.pos),
+                            )));
+                        }
+                        MemberIr {
+                            wire: m.name.clone(),
+                            name: c.name,
+                            doc: doc_of(m.description.as_deref(), None, format!("`{}`.", m.name)),
+                        }
+                    })
+                    .collect();
+                ItemKind::Enum(EnumIr {
+                    flags: e.is_flags,
+                    members,
+                })
+            }
+            TypeKind::Definition(d) => {
+                let base = primitive_path(d.underlying).unwrap_or("crate::runtime::json::Value");
+                ItemKind::Definition(FieldTy {
+                    base: BaseTy::Path(base),
+                    collection: false,
+                    boxed: false,
+                })
+            }
+        };
+        let what = match &t.kind {
+            TypeKind::Entity(_) => "entity type",
+            TypeKind::Complex(_) => "complex type",
+            TypeKind::Enum(_) => "enumeration",
+            TypeKind::Definition(_) => "type definition",
+        };
+        let doc = doc_of(
+            t.description.as_deref(),
+            t.long_description.as_deref(),
+            format!("The `{qualified}` {what}."),
+        );
+        modules
+            .get_mut(&n.module)
+            .expect("module named in pass 1")
+            .items
+            .insert(
+                n.file.clone(),
+                Item {
+                    id: *id,
+                    qualified,
+                    doc,
+                    kind,
+                },
+            );
+    }
+
+    // Pass 3: boxing.
+    break_cycles(&mut modules, model, &names);
+
+    // Container children for the client seam.
+    let mut roots = Vec::new();
+    for c in &model.containers {
+        for s in &c.entity_sets {
+            if selected.contains(&s.entity_type) {
+                roots.push(ContainerChild {
+                    name: s.name.clone(),
+                    is_set: true,
+                    entity_type: s.entity_type,
+                });
+            }
+        }
+        for s in &c.singletons {
+            if selected.contains(&s.entity_type) {
+                roots.push(ContainerChild {
+                    name: s.name.clone(),
+                    is_set: false,
+                    entity_type: s.entity_type,
+                });
+            }
+        }
+    }
+    let mut operations = Vec::new();
+    for op in &model.operations {
+        let bound_here = op
+            .binding
+            .as_ref()
+            .is_some_and(|b| matches!(b.target, Target::Named(t) if selected.contains(&t)));
+        if bound_here {
+            operations.push(format!("{}.{}", op.namespace, op.name));
+        }
+    }
+    operations.sort();
+    operations.dedup();
+
+    CrateIr {
+        package: config.name.clone(),
+        sources: config.header_sources(),
+        modules,
+        names,
+        roots,
+        operations,
+        key_as_segment: config.key_as_segment,
+        warnings,
+    }
+}
+
+/// Boxes single-valued fields that close a cycle of struct containment.
+fn break_cycles(
+    modules: &mut BTreeMap<String, ModuleIr>,
+    model: &Model,
+    names: &BTreeMap<TypeId, TypeNames>,
+) {
+    // The concrete structs a single-valued field of `ty` stores inline.
+    let inline_targets = |ty: &FieldTy, items: &BTreeMap<TypeId, &Item>| -> Vec<TypeId> {
+        if ty.collection {
+            return Vec::new();
+        }
+        match &ty.base {
+            BaseTy::Named(t) => match items.get(t).map(|i| &i.kind) {
+                Some(ItemKind::Structured(_)) => vec![*t],
+                _ => Vec::new(),
+            },
+            BaseTy::Any(t) => match items.get(t).map(|i| &i.kind) {
+                Some(ItemKind::Structured(s)) => s
+                    .poly
+                    .iter()
+                    .flat_map(|p| p.variants.iter().map(|v| v.id))
+                    .collect(),
+                _ => Vec::new(),
+            },
+            _ => Vec::new(),
+        }
+    };
+    let _ = names;
+    let _ = model;
+    let boxed: BTreeSet<(TypeId, usize)> = {
+        let items: BTreeMap<TypeId, &Item> = modules
+            .values()
+            .flat_map(|m| m.items.values())
+            .map(|i| (i.id, i))
+            .collect();
+        let mut graph: BTreeMap<TypeId, Vec<TypeId>> = BTreeMap::new();
+        for (id, item) in &items {
+            if let ItemKind::Structured(s) = &item.kind {
+                let mut out = Vec::new();
+                for f in &s.fields {
+                    out.extend(inline_targets(&f.ty, &items));
+                }
+                out.sort();
+                out.dedup();
+                graph.insert(*id, out);
+            }
+        }
+        let scc = tarjan(&graph);
+        let mut boxed = BTreeSet::new();
+        for (id, item) in &items {
+            if let ItemKind::Structured(s) = &item.kind {
+                for (i, f) in s.fields.iter().enumerate() {
+                    if inline_targets(&f.ty, &items)
+                        .iter()
+                        .any(|t| scc.get(t) == scc.get(id))
+                    {
+                        boxed.insert((*id, i));
+                    }
+                }
+            }
+        }
+        boxed
+    };
+    for m in modules.values_mut() {
+        for item in m.items.values_mut() {
+            let id = item.id;
+            if let ItemKind::Structured(s) = &mut item.kind {
+                for (i, f) in s.fields.iter_mut().enumerate() {
+                    if boxed.contains(&(id, i)) {
+                        f.ty.boxed = true;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Strongly connected components: node → component index (deterministic for a
+/// `BTreeMap` graph).
+fn tarjan(graph: &BTreeMap<TypeId, Vec<TypeId>>) -> BTreeMap<TypeId, usize> {
+    struct State<'g> {
+        graph: &'g BTreeMap<TypeId, Vec<TypeId>>,
+        index: BTreeMap<TypeId, usize>,
+        low: BTreeMap<TypeId, usize>,
+        on_stack: BTreeSet<TypeId>,
+        stack: Vec<TypeId>,
+        next: usize,
+        comp: BTreeMap<TypeId, usize>,
+        comps: usize,
+    }
+    // Iterative to be safe on deep graphs.
+    fn run(st: &mut State<'_>, start: TypeId) {
+        let mut work: Vec<(TypeId, usize)> = vec![(start, 0)];
+        st.index.insert(start, st.next);
+        st.low.insert(start, st.next);
+        st.next += 1;
+        st.stack.push(start);
+        st.on_stack.insert(start);
+        while let Some((v, i)) = work.pop() {
+            let succ = st.graph.get(&v).map(Vec::as_slice).unwrap_or(&[]);
+            if i < succ.len() {
+                work.push((v, i + 1));
+                let w = succ[i];
+                if !st.index.contains_key(&w) {
+                    st.index.insert(w, st.next);
+                    st.low.insert(w, st.next);
+                    st.next += 1;
+                    st.stack.push(w);
+                    st.on_stack.insert(w);
+                    work.push((w, 0));
+                } else if st.on_stack.contains(&w) {
+                    let lw = st.index[&w];
+                    let lv = st.low[&v];
+                    st.low.insert(v, lv.min(lw));
+                }
+            } else {
+                if st.low[&v] == st.index[&v] {
+                    while let Some(w) = st.stack.pop() {
+                        st.on_stack.remove(&w);
+                        st.comp.insert(w, st.comps);
+                        if w == v {
+                            break;
+                        }
+                    }
+                    st.comps += 1;
+                }
+                if let Some((parent, _)) = work.last() {
+                    let lp = st.low[parent];
+                    let lv = st.low[&v];
+                    st.low.insert(*parent, lp.min(lv));
+                }
+            }
+        }
+    }
+    let mut st = State {
+        graph,
+        index: BTreeMap::new(),
+        low: BTreeMap::new(),
+        on_stack: BTreeSet::new(),
+        stack: Vec::new(),
+        next: 0,
+        comp: BTreeMap::new(),
+        comps: 0,
+    };
+    for v in graph.keys() {
+        if !st.index.contains_key(v) {
+            run(&mut st, *v);
+        }
+    }
+    // Self-loops: a node alone in its component is "in a cycle" only with an edge to itself;
+    // callers compare components of the field's owner and target, which covers self-loops.
+    st.comp
+}
