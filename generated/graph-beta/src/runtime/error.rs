@@ -66,7 +66,11 @@ impl Error {
 
     /// The service's `request-id` (from the error body's `innererror`), for support cases.
     pub fn request_id(&self) -> Option<&str> {
-        self.odata_error()?.inner_error.as_ref()?.request_id.as_deref()
+        self.odata_error()?
+            .inner_error
+            .as_ref()?
+            .request_id
+            .as_deref()
     }
 }
 
@@ -78,7 +82,11 @@ impl fmt::Display for Error {
                 if let Some(t) = &error.target {
                     write!(f, " (target {t})")?;
                 }
-                if let Some(id) = error.inner_error.as_ref().and_then(|i| i.request_id.as_ref()) {
+                if let Some(id) = error
+                    .inner_error
+                    .as_ref()
+                    .and_then(|i| i.request_id.as_ref())
+                {
                     write!(f, " [request-id {id}]")?;
                 }
                 Ok(())
@@ -325,7 +333,10 @@ mod tests {
             status: 502,
             body: "<html>bad gateway</html>".to_owned(),
         };
-        assert_eq!(e.to_string(), "HTTP 502 without an OData error body: <html>bad gateway</html>");
+        assert_eq!(
+            e.to_string(),
+            "HTTP 502 without an OData error body: <html>bad gateway</html>"
+        );
         assert_eq!(e.status(), Some(502));
         let d = Error::Decode {
             status: 200,
