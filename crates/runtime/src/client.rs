@@ -720,7 +720,11 @@ impl Client {
             set_header(&mut headers, k, v.clone());
         }
         if let Some(t) = token {
-            set_header(&mut headers, "Authorization", format!("Bearer {}", t.secret()));
+            set_header(
+                &mut headers,
+                "Authorization",
+                format!("Bearer {}", t.secret()),
+            );
         }
         Request {
             method,
@@ -743,14 +747,26 @@ mod tests {
     #[test]
     fn clouds() {
         assert_eq!(GraphCloud::Global.v1(), "https://graph.microsoft.com/v1.0");
-        assert_eq!(GraphCloud::UsGovL4.beta(), "https://graph.microsoft.us/beta");
-        assert_eq!(GraphCloud::UsGovL5Dod.v1(), "https://dod-graph.microsoft.us/v1.0");
-        assert_eq!(GraphCloud::China.beta(), "https://microsoftgraph.chinacloudapi.cn/beta");
+        assert_eq!(
+            GraphCloud::UsGovL4.beta(),
+            "https://graph.microsoft.us/beta"
+        );
+        assert_eq!(
+            GraphCloud::UsGovL5Dod.v1(),
+            "https://dod-graph.microsoft.us/v1.0"
+        );
+        assert_eq!(
+            GraphCloud::China.beta(),
+            "https://microsoftgraph.chinacloudapi.cn/beta"
+        );
     }
 
     #[test]
     fn log_paths() {
-        assert_eq!(log_path("https://graph.microsoft.com/v1.0/users?$filter=x"), "/v1.0/users");
+        assert_eq!(
+            log_path("https://graph.microsoft.com/v1.0/users?$filter=x"),
+            "/v1.0/users"
+        );
         assert_eq!(log_path("https://h"), "/");
         assert_eq!(log_path("users/x#f"), "users/x");
     }

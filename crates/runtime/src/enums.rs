@@ -239,8 +239,14 @@ mod tests {
         let n: Color = enum_from_json(json!(5), &Path::ROOT).unwrap();
         assert_eq!(n.as_str(), "5");
         let e = enum_from_json::<Color>(json!(true), &Path::ROOT.key("c")).unwrap_err();
-        assert_eq!(e.to_string(), "at $.c: expected enumeration member, found boolean true");
-        assert_eq!(enum_url_literal("Sales.Pattern", "Yellow"), "Sales.Pattern'Yellow'");
+        assert_eq!(
+            e.to_string(),
+            "at $.c: expected enumeration member, found boolean true"
+        );
+        assert_eq!(
+            enum_url_literal("Sales.Pattern", "Yellow"),
+            "Sales.Pattern'Yellow'"
+        );
     }
 
     #[test]

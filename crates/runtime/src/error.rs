@@ -65,7 +65,11 @@ impl Error {
 
     /// The service's `request-id` (from the error body's `innererror`), for support cases.
     pub fn request_id(&self) -> Option<&str> {
-        self.odata_error()?.inner_error.as_ref()?.request_id.as_deref()
+        self.odata_error()?
+            .inner_error
+            .as_ref()?
+            .request_id
+            .as_deref()
     }
 }
 
@@ -77,7 +81,11 @@ impl fmt::Display for Error {
                 if let Some(t) = &error.target {
                     write!(f, " (target {t})")?;
                 }
-                if let Some(id) = error.inner_error.as_ref().and_then(|i| i.request_id.as_ref()) {
+                if let Some(id) = error
+                    .inner_error
+                    .as_ref()
+                    .and_then(|i| i.request_id.as_ref())
+                {
                     write!(f, " [request-id {id}]")?;
                 }
                 Ok(())
@@ -324,7 +332,10 @@ mod tests {
             status: 502,
             body: "<html>bad gateway</html>".to_owned(),
         };
-        assert_eq!(e.to_string(), "HTTP 502 without an OData error body: <html>bad gateway</html>");
+        assert_eq!(
+            e.to_string(),
+            "HTTP 502 without an OData error body: <html>bad gateway</html>"
+        );
         assert_eq!(e.status(), Some(502));
         let d = Error::Decode {
             status: 200,

@@ -103,7 +103,10 @@ impl DecodeError {
 
     /// `expected {expected}, found {what value is}`.
     pub fn expected(path: &Path<'_>, expected: &str, found: &Value) -> Self {
-        DecodeError::new(path, format!("expected {expected}, found {}", describe(found)))
+        DecodeError::new(
+            path,
+            format!("expected {expected}, found {}", describe(found)),
+        )
     }
 }
 
@@ -291,8 +294,10 @@ impl ObjectWriter {
 
     /// Write `@odata.type`; `type_name` is written as given (e.g. `#microsoft.graph.user`).
     pub fn odata_type(&mut self, type_name: &str) -> &mut Self {
-        self.map
-            .insert("@odata.type".to_owned(), Value::String(type_name.to_owned()));
+        self.map.insert(
+            "@odata.type".to_owned(),
+            Value::String(type_name.to_owned()),
+        );
         self
     }
 
@@ -669,7 +674,12 @@ impl<T: FromJson> FromJson for ValueOf<T> {
     fn from_json(value: Value, path: &Path<'_>) -> Result<Self, DecodeError> {
         let mut r = ObjectReader::new(value, path, "value wrapper")?;
         let v = match r.map.remove("value") {
-            None => return Err(DecodeError::new(path, "missing required property \"value\"")),
+            None => {
+                return Err(DecodeError::new(
+                    path,
+                    "missing required property \"value\"",
+                ));
+            }
             Some(v) => v,
         };
         T::from_json(v, &path.key("value")).map(ValueOf)
@@ -690,7 +700,9 @@ mod tests {
     use serde_json::json;
 
     fn err<T: FromJson + std::fmt::Debug>(v: Value) -> String {
-        T::from_json(v, &Path::ROOT.key("x")).unwrap_err().to_string()
+        T::from_json(v, &Path::ROOT.key("x"))
+            .unwrap_err()
+            .to_string()
     }
 
     #[test]
@@ -717,16 +729,34 @@ mod tests {
             "at $.androidOnboarded: expected Boolean, found string \"Boolean\""
         );
         assert_eq!(e.path, "$.androidOnboarded");
-        assert_eq!(err::<String>(json!(1)), "at $.x: expected String, found number 1");
-        assert_eq!(err::<i32>(json!(null)), "at $.x: expected Int32, found null");
+        assert_eq!(
+            err::<String>(json!(1)),
+            "at $.x: expected String, found number 1"
+        );
+        assert_eq!(
+            err::<i32>(json!(null)),
+            "at $.x: expected Int32, found null"
+        );
         assert_eq!(
             err::<i32>(json!(3000000000u64)),
             "at $.x: expected Int32, found number 3000000000 (out of range)"
         );
-        assert_eq!(err::<u8>(json!(-1)), "at $.x: expected Byte, found number -1 (out of range)");
-        assert_eq!(err::<i64>(json!(1.5)), "at $.x: expected Int64, found number 1.5");
-        assert_eq!(err::<i64>(json!("12a")), "at $.x: expected Int64, found string \"12a\"");
-        assert_eq!(err::<Vec<i32>>(json!({})), "at $.x: expected array, found object");
+        assert_eq!(
+            err::<u8>(json!(-1)),
+            "at $.x: expected Byte, found number -1 (out of range)"
+        );
+        assert_eq!(
+            err::<i64>(json!(1.5)),
+            "at $.x: expected Int64, found number 1.5"
+        );
+        assert_eq!(
+            err::<i64>(json!("12a")),
+            "at $.x: expected Int64, found string \"12a\""
+        );
+        assert_eq!(
+            err::<Vec<i32>>(json!({})),
+            "at $.x: expected array, found object"
+        );
         assert_eq!(
             err::<Vec<i32>>(json!([1, 2, "x"])),
             "at $.x[2]: expected Int32, found string \"x\""
@@ -737,7 +767,10 @@ mod tests {
 
     #[test]
     fn integers() {
-        assert_eq!(i64::from_json(json!("9007199254740993"), &Path::ROOT).unwrap(), 9007199254740993);
+        assert_eq!(
+            i64::from_json(json!("9007199254740993"), &Path::ROOT).unwrap(),
+            9007199254740993
+        );
         assert_eq!(i64::from_json(json!(-5), &Path::ROOT).unwrap(), -5);
         assert_eq!(i8::from_json(json!(-128), &Path::ROOT).unwrap(), -128);
         assert!(i8::from_json(json!(128), &Path::ROOT).is_err());
@@ -750,8 +783,15 @@ mod tests {
 
     #[test]
     fn floats() {
-        assert!(f64::from_json(json!("INF"), &Path::ROOT).unwrap().is_infinite());
-        assert_eq!(f64::from_json(json!("-INF"), &Path::ROOT).unwrap(), f64::NEG_INFINITY);
+        assert!(
+            f64::from_json(json!("INF"), &Path::ROOT)
+                .unwrap()
+                .is_infinite()
+        );
+        assert_eq!(
+            f64::from_json(json!("-INF"), &Path::ROOT).unwrap(),
+            f64::NEG_INFINITY
+        );
         assert!(f64::from_json(json!("NaN"), &Path::ROOT).unwrap().is_nan());
         assert_eq!(f64::from_json(json!(1.25), &Path::ROOT).unwrap(), 1.25);
         assert_eq!(f64::from_json(json!(3), &Path::ROOT).unwrap(), 3.0);
@@ -820,7 +860,10 @@ mod tests {
         assert_eq!(r.take::<String>("absent").unwrap(), None);
         assert!(r.take_required::<String>("absent").is_err());
         let e = r.take::<bool>("extra").unwrap_err();
-        assert_eq!(e.to_string(), "at $.extra: expected Boolean, found number 5");
+        assert_eq!(
+            e.to_string(),
+            "at $.extra: expected Boolean, found number 5"
+        );
         let rest = r.rest();
         assert_eq!(etag(&rest), Some("W/\"abc\""));
         assert!(rest.contains_key("name@odata.type"));
@@ -851,8 +894,14 @@ mod tests {
 
     #[test]
     fn odata_type_forms() {
-        assert_eq!(odata_type(&json!({"@odata.type": "#microsoft.graph.user"})), Some("microsoft.graph.user"));
-        assert_eq!(odata_type(&json!({"@type": "Model.Manager"})), Some("Model.Manager"));
+        assert_eq!(
+            odata_type(&json!({"@odata.type": "#microsoft.graph.user"})),
+            Some("microsoft.graph.user")
+        );
+        assert_eq!(
+            odata_type(&json!({"@type": "Model.Manager"})),
+            Some("Model.Manager")
+        );
         assert_eq!(
             odata_type(&json!({"@odata.type": "http://host/svc/$metadata#Ns.T"})),
             Some("Ns.T")
@@ -893,7 +942,10 @@ mod tests {
         assert_eq!(serde_json::to_string(&Wrapper(5)).unwrap(), "5");
         let mut de = serde_json::Deserializer::from_str("\"x\"");
         let e = deserialize::<i32, _>(&mut de).unwrap_err();
-        assert!(e.to_string().contains("expected Int32, found string \"x\""), "{e}");
+        assert!(
+            e.to_string().contains("expected Int32, found string \"x\""),
+            "{e}"
+        );
         let mut de = serde_json::Deserializer::from_str("\"12\"");
         assert_eq!(deserialize::<i64, _>(&mut de).unwrap(), 12);
     }

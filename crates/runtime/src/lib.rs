@@ -29,7 +29,7 @@ pub mod url;
 pub use self::auth::{AccessToken, AuthError, BoxFuture, StaticToken, TokenProvider};
 pub use self::client::{Client, ClientBuilder, GraphCloud, RequestOptions, Sleeper};
 pub use self::edm::{
-    Binary, Date, DateTimeOffset, Decimal, Duration, GeoKind, Geo, Guid, ParseError, TimeOfDay,
+    Binary, Date, DateTimeOffset, Decimal, Duration, Geo, GeoKind, Guid, ParseError, TimeOfDay,
     UtcOffset,
 };
 pub use self::enums::{Flags, OpenEnum};
@@ -40,5 +40,7 @@ pub use self::json::{
 pub use self::paging::{Page, Pager};
 pub use self::patch::Patch;
 pub use self::retry::RetryPolicy;
-pub use self::transport::{Method, Request, Response, Transport, TransportError, TransportErrorKind};
+pub use self::transport::{
+    Method, Request, Response, Transport, TransportError, TransportErrorKind,
+};
 pub use self::url::{Param, Query, RawLiteral, Resource, UrlLiteral};

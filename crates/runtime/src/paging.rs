@@ -130,7 +130,7 @@ impl<T: FromJson + Send + 'static> Pager<T> {
     }
 
     /// `@odata.count` from the pages read so far.
-    pub fn count(&self) -> Option<i64> {
+    pub fn total_count(&self) -> Option<i64> {
         self.count
     }
 
@@ -263,7 +263,9 @@ mod tests {
         assert_eq!(p.delta_link.as_deref(), Some("d"));
         assert_eq!(p.count, Some(0));
         assert_eq!(
-            json::from_str::<Page<i32>>(r#"{"value":[1,"a"]}"#).unwrap_err().to_string(),
+            json::from_str::<Page<i32>>(r#"{"value":[1,"a"]}"#)
+                .unwrap_err()
+                .to_string(),
             "at $.value[1]: expected Int32, found string \"a\""
         );
         assert!(json::from_str::<Page<i32>>(r#"{"items":[]}"#).is_err());

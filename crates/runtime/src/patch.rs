@@ -132,9 +132,18 @@ mod tests {
             .patch("b", &Patch::<i32>::Null)
             .patch("c", &Patch::<i32>::set(5));
         assert_eq!(w.finish(), json!({"b": null, "c": 5}));
-        assert_eq!(Patch::<i32>::from_json(json!(null), &Path::ROOT).unwrap(), Patch::Null);
-        assert_eq!(Patch::<i32>::from_json(json!(1), &Path::ROOT).unwrap(), Patch::Set(1));
+        assert_eq!(
+            Patch::<i32>::from_json(json!(null), &Path::ROOT).unwrap(),
+            Patch::Null
+        );
+        assert_eq!(
+            Patch::<i32>::from_json(json!(1), &Path::ROOT).unwrap(),
+            Patch::Set(1)
+        );
         assert!(Patch::<i32>::from_json(json!("1x"), &Path::ROOT).is_err());
-        assert_eq!(Patch::<bool>::set(true).as_set().unwrap().to_json(), json!(true));
+        assert_eq!(
+            Patch::<bool>::set(true).as_set().unwrap().to_json(),
+            json!(true)
+        );
     }
 }

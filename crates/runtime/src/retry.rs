@@ -209,9 +209,21 @@ mod tests {
             (Method::Patch, status(504), false),
             (Method::Get, status(500), false),
             (Method::Get, status(404), false),
-            (Method::Post, Outcome::Transport(TransportErrorKind::Connect), true),
-            (Method::Post, Outcome::Transport(TransportErrorKind::Timeout), false),
-            (Method::Get, Outcome::Transport(TransportErrorKind::Timeout), true),
+            (
+                Method::Post,
+                Outcome::Transport(TransportErrorKind::Connect),
+                true,
+            ),
+            (
+                Method::Post,
+                Outcome::Transport(TransportErrorKind::Timeout),
+                false,
+            ),
+            (
+                Method::Get,
+                Outcome::Transport(TransportErrorKind::Timeout),
+                true,
+            ),
         ];
         for (m, o, want) in cases {
             assert_eq!(RetryPolicy::is_retryable(m, &o), want, "{m} {o:?}");
@@ -221,17 +233,26 @@ mod tests {
     #[test]
     fn retry_after_forms() {
         let now = UNIX_EPOCH + Duration::from_secs(784_111_777); // 1994-11-06T08:49:37Z
-        assert_eq!(parse_retry_after("120", now), Some(Duration::from_secs(120)));
+        assert_eq!(
+            parse_retry_after("120", now),
+            Some(Duration::from_secs(120))
+        );
         assert_eq!(parse_retry_after(" 0 ", now), Some(Duration::ZERO));
         assert_eq!(
             parse_retry_after("Sun, 06 Nov 1994 08:49:47 GMT", now),
             Some(Duration::from_secs(10))
         );
-        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:00 GMT", now), Some(Duration::ZERO));
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 1994 08:49:00 GMT", now),
+            Some(Duration::ZERO)
+        );
         assert_eq!(parse_retry_after("-1", now), None);
         assert_eq!(parse_retry_after("1.5", now), None);
         assert_eq!(parse_retry_after("soon", now), None);
-        assert_eq!(parse_retry_after("Sun, 06 Foo 1994 08:49:47 GMT", now), None);
+        assert_eq!(
+            parse_retry_after("Sun, 06 Foo 1994 08:49:47 GMT", now),
+            None
+        );
     }
 
     #[test]
@@ -241,11 +262,17 @@ mod tests {
             status: 429,
             retry_after: Some("7"),
         };
-        assert_eq!(p.next_delay(Method::Post, &ra, 1, Duration::ZERO), Some(Duration::from_secs(7)));
+        assert_eq!(
+            p.next_delay(Method::Post, &ra, 1, Duration::ZERO),
+            Some(Duration::from_secs(7))
+        );
         // Attempt cap.
         assert_eq!(p.next_delay(Method::Get, &ra, 4, Duration::ZERO), None);
         // Total-time cap.
-        assert_eq!(p.next_delay(Method::Get, &ra, 1, Duration::from_secs(118)), None);
+        assert_eq!(
+            p.next_delay(Method::Get, &ra, 1, Duration::from_secs(118)),
+            None
+        );
         // Retry-After beyond what is honoured.
         let long = Outcome::Status {
             status: 503,
@@ -253,8 +280,14 @@ mod tests {
         };
         assert_eq!(p.next_delay(Method::Get, &long, 1, Duration::ZERO), None);
         // Not retryable.
-        assert_eq!(p.next_delay(Method::Post, &status(504), 1, Duration::ZERO), None);
-        assert_eq!(RetryPolicy::none().next_delay(Method::Get, &status(503), 1, Duration::ZERO), None);
+        assert_eq!(
+            p.next_delay(Method::Post, &status(504), 1, Duration::ZERO),
+            None
+        );
+        assert_eq!(
+            RetryPolicy::none().next_delay(Method::Get, &status(503), 1, Duration::ZERO),
+            None
+        );
     }
 
     #[test]
@@ -266,11 +299,20 @@ mod tests {
         };
         for _ in 0..200 {
             let d1 = p.backoff(1);
-            assert!(d1 >= Duration::from_millis(50) && d1 < Duration::from_millis(100), "{d1:?}");
+            assert!(
+                d1 >= Duration::from_millis(50) && d1 < Duration::from_millis(100),
+                "{d1:?}"
+            );
             let d3 = p.backoff(3);
-            assert!(d3 >= Duration::from_millis(200) && d3 < Duration::from_millis(400), "{d3:?}");
+            assert!(
+                d3 >= Duration::from_millis(200) && d3 < Duration::from_millis(400),
+                "{d3:?}"
+            );
             let d20 = p.backoff(20);
-            assert!(d20 >= Duration::from_millis(500) && d20 < Duration::from_millis(1000), "{d20:?}");
+            assert!(
+                d20 >= Duration::from_millis(500) && d20 < Duration::from_millis(1000),
+                "{d20:?}"
+            );
         }
         let zero = RetryPolicy {
             base_delay: Duration::ZERO,

@@ -192,7 +192,9 @@ pub use self::reqwest_transport::ReqwestTransport;
 
 #[cfg(feature = "reqwest")]
 mod reqwest_transport {
-    use super::{BoxFuture, Method, Request, Response, Transport, TransportError, TransportErrorKind};
+    use super::{
+        BoxFuture, Method, Request, Response, Transport, TransportError, TransportErrorKind,
+    };
 
     /// The default transport: reqwest with rustls (ring provider, platform roots).
     #[derive(Clone, Debug)]

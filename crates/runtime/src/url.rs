@@ -169,7 +169,17 @@ pub fn encode_query_value(s: &str) -> String {
             is_unreserved(b)
                 || matches!(
                     b,
-                    b'\'' | b'(' | b')' | b',' | b'/' | b':' | b'@' | b'$' | b'*' | b'!' | b';'
+                    b'\''
+                        | b'('
+                        | b')'
+                        | b','
+                        | b'/'
+                        | b':'
+                        | b'@'
+                        | b'$'
+                        | b'*'
+                        | b'!'
+                        | b';'
                         | b'='
                 )
         },
@@ -218,7 +228,8 @@ impl Resource {
     /// Append a single-part key in parentheses: `('O''Neil')`, `(42)`.
     pub fn key<K: UrlLiteral + ?Sized>(mut self, key: &K) -> Resource {
         self.path.push('(');
-        self.path.push_str(&encode_path_literal(&key.to_url_literal()));
+        self.path
+            .push_str(&encode_path_literal(&key.to_url_literal()));
         self.path.push(')');
         self
     }
@@ -277,10 +288,8 @@ impl Resource {
     /// primitive literal given as [`Value::String`] holding the literal text — use
     /// [`Resource::function_params`] to mix.
     pub fn function_alias(self, name: &str, params: &[(&str, Value)]) -> Resource {
-        let params: Vec<(&str, Param<'_>)> = params
-            .iter()
-            .map(|(n, v)| (*n, Param::Json(v)))
-            .collect();
+        let params: Vec<(&str, Param<'_>)> =
+            params.iter().map(|(n, v)| (*n, Param::Json(v))).collect();
         self.function_params(name, &params)
     }
 
@@ -613,7 +622,10 @@ mod tests {
         assert_eq!(d.to_url_literal(), "2012-12-03");
         let du: Duration = "P1D".parse().unwrap();
         assert_eq!(du.to_url_literal(), "duration'P1D'");
-        assert_eq!(Binary(b"OData".to_vec()).to_url_literal(), "binary'T0RhdGE='");
+        assert_eq!(
+            Binary(b"OData".to_vec()).to_url_literal(),
+            "binary'T0RhdGE='"
+        );
     }
 
     #[test]
@@ -671,8 +683,14 @@ mod tests {
             assert!(r.path().matches('/').count() <= 1);
         }
         let g: Guid = "01234567-89ab-cdef-0123-456789abcdef".parse().unwrap();
-        let r = Resource::new("users").key_segment(&g).segment("messages").segment("$count");
-        assert_eq!(r.path(), "users/01234567-89ab-cdef-0123-456789abcdef/messages/$count");
+        let r = Resource::new("users")
+            .key_segment(&g)
+            .segment("messages")
+            .segment("$count");
+        assert_eq!(
+            r.path(),
+            "users/01234567-89ab-cdef-0123-456789abcdef/messages/$count"
+        );
     }
 
     #[test]
@@ -683,14 +701,22 @@ mod tests {
             "microsoft.graph.getOffice365ActiveUserDetail",
             &[("period", &"D7")],
         );
-        assert_eq!(r.path(), "reports/microsoft.graph.getOffice365ActiveUserDetail(period='D7')");
-        let r = Resource::new("me").segment("drive").function("microsoft.graph.recent", &[]);
+        assert_eq!(
+            r.path(),
+            "reports/microsoft.graph.getOffice365ActiveUserDetail(period='D7')"
+        );
+        let r = Resource::new("me")
+            .segment("drive")
+            .function("microsoft.graph.recent", &[]);
         assert_eq!(r.path(), "me/drive/microsoft.graph.recent()");
         let r = Resource::new("a/b");
         assert_eq!(r.path(), "a%2Fb");
         let r = Resource::new("Products").function_params(
             "NS.Fn",
-            &[("n", Param::Literal(&5i32)), ("tags", Param::Json(&json!(["a b", "c&d"])))],
+            &[
+                ("n", Param::Literal(&5i32)),
+                ("tags", Param::Json(&json!(["a b", "c&d"]))),
+            ],
         );
         assert_eq!(r.path(), "Products/NS.Fn(n=5,tags=@tags)");
         assert_eq!(
@@ -698,7 +724,10 @@ mod tests {
             "Products/NS.Fn(n=5,tags=@tags)?@tags=%5B%22a%20b%22,%22c%26d%22%5D"
         );
         let r = Resource::new("F").function_alias("NS.G", &[("p", json!({"x": 1}))]);
-        assert_eq!(r.to_relative(&Query::new().top(1)), "F/NS.G(p=@p)?$top=1&@p=%7B%22x%22:1%7D");
+        assert_eq!(
+            r.to_relative(&Query::new().top(1)),
+            "F/NS.G(p=@p)?$top=1&@p=%7B%22x%22:1%7D"
+        );
     }
 
     #[test]
@@ -727,18 +756,30 @@ mod tests {
         assert_eq!(Query::new().encode(), "");
         assert_eq!(Query::new().custom("$evil", "1").encode(), "_%24evil=1");
         assert_eq!(Resource::new("users").to_relative(&Query::new()), "users");
-        assert_eq!(Resource::new("users").to_relative(&Query::new().top(1)), "users?$top=1");
+        assert_eq!(
+            Resource::new("users").to_relative(&Query::new().top(1)),
+            "users?$top=1"
+        );
         // A filter value built with a literal: quotes doubled, then encoded.
         let f = format!("mail eq {}", "o'hara@x.com".to_url_literal());
-        assert_eq!(Query::new().filter(f).encode(), "$filter=mail%20eq%20'o''hara@x.com'");
+        assert_eq!(
+            Query::new().filter(f).encode(),
+            "$filter=mail%20eq%20'o''hara@x.com'"
+        );
     }
 
     #[test]
     fn resolve_links() {
         let base = "https://host/odata/v4/catalog/Books?$top=2";
         let cases: &[(&str, &str)] = &[
-            ("https://other/x?$skiptoken=1", "https://other/x?$skiptoken=1"),
-            ("Books?$skiptoken=2", "https://host/odata/v4/catalog/Books?$skiptoken=2"),
+            (
+                "https://other/x?$skiptoken=1",
+                "https://other/x?$skiptoken=1",
+            ),
+            (
+                "Books?$skiptoken=2",
+                "https://host/odata/v4/catalog/Books?$skiptoken=2",
+            ),
             ("/root?x=1", "https://host/root?x=1"),
             ("?$skip=2", "https://host/odata/v4/catalog/Books?$skip=2"),
             ("../other/Books?a", "https://host/odata/v4/other/Books?a"),
