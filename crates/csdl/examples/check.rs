@@ -20,7 +20,11 @@ fn main() -> ExitCode {
             for w in &model.warnings {
                 eprintln!("{w}\n");
             }
-            let entities = model.types.iter().filter(|t| matches!(t.kind, csdl::model::TypeKind::Entity(_))).count();
+            let entities = model
+                .types
+                .iter()
+                .filter(|t| matches!(t.kind, csdl::model::TypeKind::Entity(_)))
+                .count();
             println!(
                 "{}: ok ({} types, {} entity types, {} operations, {} annotated targets, {} warnings)",
                 path.display(),
@@ -39,7 +43,12 @@ fn main() -> ExitCode {
             for e in &errors.errors {
                 eprintln!("{e}\n");
             }
-            eprintln!("{}: {} errors, {} warnings", path.display(), errors.errors.len(), errors.warnings.len());
+            eprintln!(
+                "{}: {} errors, {} warnings",
+                path.display(),
+                errors.errors.len(),
+                errors.warnings.len()
+            );
             ExitCode::FAILURE
         }
     }

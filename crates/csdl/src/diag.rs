@@ -44,10 +44,12 @@ pub struct Source {
 impl Source {
     pub fn new(path: PathBuf, text: Arc<str>) -> Self {
         let mut starts = vec![0u32];
-        starts.extend(
-            memchr_iter(text.as_bytes()).map(|i| (i + 1) as u32),
-        );
-        Source { path, text, line_starts: starts.into() }
+        starts.extend(memchr_iter(text.as_bytes()).map(|i| (i + 1) as u32));
+        Source {
+            path,
+            text,
+            line_starts: starts.into(),
+        }
     }
 
     /// Line and column of a byte offset (clamped to the text).
@@ -68,7 +70,11 @@ impl Source {
 }
 
 fn memchr_iter(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    bytes.iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(i, _)| i)
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n')
+        .map(|(i, _)| i)
 }
 
 /// The files of one load, indexed by [`Pos::file`].
@@ -89,9 +95,17 @@ impl Sources {
         match self.files.get(pos.file as usize) {
             Some(src) => {
                 let (line, col) = src.line_col(pos.offset);
-                Location { path: src.path.clone(), line, col }
+                Location {
+                    path: src.path.clone(),
+                    line,
+                    col,
+                }
             }
-            None => Location { path: PathBuf::from("<unknown>"), line: 0, col: 0 },
+            None => Location {
+                path: PathBuf::from("<unknown>"),
+                line: 0,
+                col: 0,
+            },
         }
     }
 }

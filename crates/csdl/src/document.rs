@@ -41,7 +41,7 @@ macro_rules! kinds {
                 match self { $( Kind::$v => $s, )* }
             }
             fn edm(local: &[u8]) -> Option<Kind> {
-                match local { $( l if l == $s.as_bytes() => Some(Kind::$v), )* _ => None }
+                match std::str::from_utf8(local).ok()? { $( $s => Some(Kind::$v), )* _ => None }
             }
         }
     };
@@ -352,7 +352,10 @@ impl Document {
     }
     /// The children of `id`, in document order.
     pub fn children(&self, id: ElemId) -> Children<'_> {
-        Children { doc: self, next: self.elements[id as usize].first_child }
+        Children {
+            doc: self,
+            next: self.elements[id as usize].first_child,
+        }
     }
     /// The children of `id` of one kind.
     pub fn children_of(&self, id: ElemId, kind: Kind) -> impl Iterator<Item = ElemId> + '_ {
@@ -385,7 +388,10 @@ impl Document {
     }
     /// The character content of an expression element, if it has one.
     pub fn text(&self, id: ElemId) -> Option<&str> {
-        self.elements[id as usize].text.as_ref().map(|t| self.text_of(t))
+        self.elements[id as usize]
+            .text
+            .as_ref()
+            .map(|t| self.text_of(t))
     }
     fn text_of<'s>(&'s self, t: &'s Text) -> &'s str {
         match t {
@@ -395,7 +401,9 @@ impl Document {
     }
     /// Position of attribute `name` of `id`, or of the element when it is absent.
     pub fn attr_pos(&self, id: ElemId, name: &str) -> Pos {
-        self.attr(id, name).map(|a| a.pos).unwrap_or_else(|| self.pos(id))
+        self.attr(id, name)
+            .map(|a| a.pos)
+            .unwrap_or_else(|| self.pos(id))
     }
 }
 
@@ -441,7 +449,12 @@ pub fn parse(file: u32, text: Arc<str>) -> Result<Document, Vec<ParseError>> {
     if !p.errors.is_empty() {
         return Err(p.errors);
     }
-    Ok(Document { file, text, elements: p.elements, attrs: p.attrs })
+    Ok(Document {
+        file,
+        text,
+        elements: p.elements,
+        attrs: p.attrs,
+    })
 }
 
 struct Open {
@@ -465,15 +478,25 @@ struct Parser {
 
 impl Parser {
     fn pos(&self, offset: usize) -> Pos {
-        Pos { file: self.file, offset: offset.min(u32::MAX as usize) as u32 }
+        Pos {
+            file: self.file,
+            offset: offset.min(u32::MAX as usize) as u32,
+        }
     }
     fn offset_of<T: AsRef<[u8]> + ?Sized>(&self, s: &T) -> usize {
         let p = s.as_ref().as_ptr() as usize;
-        if p >= self.base && p <= self.base + self.len { p - self.base } else { 0 }
+        if p >= self.base && p <= self.base + self.len {
+            p - self.base
+        } else {
+            0
+        }
     }
     fn error(&mut self, message: impl Into<String>, offset: usize) {
         let pos = self.pos(offset);
-        self.errors.push(ParseError { message: message.into(), pos });
+        self.errors.push(ParseError {
+            message: message.into(),
+            pos,
+        });
     }
 
     fn run(&mut self, text: &str) {
@@ -492,16 +515,9 @@ impl Parser {
                 }
             };
             match ev {
-                Event::Start(e) => {
-                    if !self.start(text, ns, &e, &mut root_seen, false) {
-                        return;
-                    }
-                }
-                Event::Empty(e) => {
-                    if !self.start(text, ns, &e, &mut root_seen, true) {
-                        return;
-                    }
-                }
+                Event::Start(e) if !self.start(text, ns, &e, &mut root_seen, false) => return,
+                Event::Empty(e) if !self.start(text, ns, &e, &mut root_seen, true) => return,
+                Event::Start(_) | Event::Empty(_) => {}
                 Event::End(_) => {
                     if self.skip > 0 {
                         self.skip -= 1;
@@ -509,21 +525,17 @@ impl Parser {
                         self.end();
                     }
                 }
-                Event::Text(t) => {
-                    if self.wants_text() {
-                        let raw: &str = &t;
-                        let start = self.offset_of(raw.as_bytes());
-                        let content = t.xml10_content();
-                        self.push_text(text, start, start + raw.len(), content);
-                    }
+                Event::Text(t) if self.wants_text() => {
+                    let raw: &str = &t;
+                    let start = self.offset_of(raw.as_bytes());
+                    let content = t.xml10_content();
+                    self.push_text(text, start, start + raw.len(), content);
                 }
-                Event::CData(t) => {
-                    if self.wants_text() {
-                        let raw: &str = &t;
-                        let start = self.offset_of(raw.as_bytes());
-                        let s = raw.to_owned();
-                        self.push_text(text, start, start + raw.len(), Cow::Owned(s));
-                    }
+                Event::CData(t) if self.wants_text() => {
+                    let raw: &str = &t;
+                    let start = self.offset_of(raw.as_bytes());
+                    let s = raw.to_owned();
+                    self.push_text(text, start, start + raw.len(), Cow::Owned(s));
                 }
                 Event::GeneralRef(r) => {
                     let raw: &str = &r;
@@ -548,7 +560,10 @@ impl Parser {
                         }
                         None => {
                             let name = raw.to_owned();
-                            self.error(format!("malformed XML: unknown entity reference `&{name};`"), at);
+                            self.error(
+                                format!("malformed XML: unknown entity reference `&{name};`"),
+                                at,
+                            );
                             return;
                         }
                     }
@@ -562,7 +577,10 @@ impl Parser {
                 }
                 Event::Eof => {
                     if !self.stack.is_empty() {
-                        self.error("malformed XML: unexpected end of document (unclosed element)", text.len());
+                        self.error(
+                            "malformed XML: unexpected end of document (unclosed element)",
+                            text.len(),
+                        );
                     } else if !root_seen {
                         self.error("not a CSDL document: no `edmx:Edmx` root element", 0);
                     }
@@ -582,7 +600,9 @@ impl Parser {
     }
 
     fn push_text(&mut self, text: &str, start: usize, end: usize, content: Cow<'_, str>) {
-        let Some(open) = self.stack.last() else { return };
+        let Some(open) = self.stack.last() else {
+            return;
+        };
         let id = open.id;
         if let Some((owner, buf)) = &mut self.text_buf
             && *owner == id
@@ -620,7 +640,14 @@ impl Parser {
     }
 
     /// Returns false when parsing must stop.
-    fn start(&mut self, text: &str, ns: Ns, e: &BytesStart<'_>, root_seen: &mut bool, empty: bool) -> bool {
+    fn start(
+        &mut self,
+        text: &str,
+        ns: Ns,
+        e: &BytesStart<'_>,
+        root_seen: &mut bool,
+        empty: bool,
+    ) -> bool {
         let qname = e.name();
         let raw_name = qname.as_ref().as_bytes();
         let offset = self.offset_of(raw_name).saturating_sub(1);
@@ -664,7 +691,16 @@ impl Parser {
         }
         let kind = match ns {
             Ns::Edmx => Kind::edmx(local),
-            Ns::Edm => Kind::edm(local).filter(|k| !matches!(k, Kind::Edmx | Kind::Reference | Kind::Include | Kind::IncludeAnnotations | Kind::DataServices)),
+            Ns::Edm => Kind::edm(local).filter(|k| {
+                !matches!(
+                    k,
+                    Kind::Edmx
+                        | Kind::Reference
+                        | Kind::Include
+                        | Kind::IncludeAnnotations
+                        | Kind::DataServices
+                )
+            }),
             Ns::Legacy if local == b"Schema" => {
                 self.error(LEGACY_V2V3, offset);
                 return false;
@@ -694,7 +730,9 @@ impl Parser {
             let kstart = self.offset_of(key);
             let raw: &str = a.value.as_ref();
             let vstart = self.offset_of(raw);
-            let inside = text.get(vstart..vstart + raw.len()).is_some_and(|t| std::ptr::eq(t, raw));
+            let inside = text
+                .get(vstart..vstart + raw.len())
+                .is_some_and(|t| std::ptr::eq(t, raw));
             let value = if raw.contains('&') {
                 match quick_xml::escape::unescape(raw) {
                     Ok(v) => Text::Owned(v.into_owned().into_boxed_str()),
@@ -733,14 +771,20 @@ impl Parser {
             open.last_child = id;
         }
         if !empty {
-            self.stack.push(Open { id, last_child: NONE });
+            self.stack.push(Open {
+                id,
+                last_child: NONE,
+            });
         }
         true
     }
 
     fn end(&mut self) {
         if let Some(open) = self.stack.pop()
-            && self.text_buf.as_ref().is_some_and(|(owner, _)| *owner == open.id)
+            && self
+                .text_buf
+                .as_ref()
+                .is_some_and(|(owner, _)| *owner == open.id)
         {
             self.flush_text();
         }

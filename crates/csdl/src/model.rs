@@ -419,16 +419,28 @@ pub enum Expr {
     Int(i64),
     /// Decimal, Float, Date, DateTimeOffset, Duration, Guid, TimeOfDay, Binary:
     /// kept as written, tagged with the expression's element name.
-    Literal { kind: &'static str, text: String },
+    Literal {
+        kind: &'static str,
+        text: String,
+    },
     String(String),
     /// Enum member expression, each member namespace-qualified (`Org.OData.Core.V1.Permission/Read`).
     EnumMember(Vec<String>),
     /// `Path`, `PropertyPath`, `NavigationPropertyPath`, `AnnotationPath`, `ModelElementPath`.
-    Path { kind: &'static str, path: String },
+    Path {
+        kind: &'static str,
+        path: String,
+    },
     Collection(Vec<Expr>),
-    Record { ty: Option<String>, properties: Vec<(String, Expr)> },
+    Record {
+        ty: Option<String>,
+        properties: Vec<(String, Expr)>,
+    },
     /// Any other dynamic expression (`If`, `Apply`, `Eq`, ...), by element name, with children.
-    Dynamic { kind: String, children: Vec<Expr> },
+    Dynamic {
+        kind: String,
+        children: Vec<Expr>,
+    },
 }
 
 /// `Capabilities` restrictions on an entity set, singleton or navigation path.
@@ -458,12 +470,20 @@ impl Model {
             return Some(*id);
         }
         let (prefix, name) = qualified.rsplit_once('.')?;
-        let ns = self.schemas.iter().find(|s| s.alias.as_deref() == Some(prefix))?;
-        self.type_index.get(&format!("{}.{}", ns.namespace, name)).copied()
+        let ns = self
+            .schemas
+            .iter()
+            .find(|s| s.alias.as_deref() == Some(prefix))?;
+        self.type_index
+            .get(&format!("{}.{}", ns.namespace, name))
+            .copied()
     }
     /// Annotations on a canonical target.
     pub fn annotations_of(&self, target: &str) -> &[Annotation] {
-        self.annotations.get(target).map(Vec::as_slice).unwrap_or(&[])
+        self.annotations
+            .get(target)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
     /// The base chain of a structured type, nearest base first (not including `id`).
     pub fn bases(&self, id: TypeId) -> impl Iterator<Item = TypeId> + '_ {
@@ -525,7 +545,10 @@ impl Model {
             targets.push(all);
         }
         targets.push(qn);
-        targets.iter().flat_map(|t| self.annotations_of(t)).collect()
+        targets
+            .iter()
+            .flat_map(|t| self.annotations_of(t))
+            .collect()
     }
     /// Capabilities restrictions on a canonical target path
     /// (`Container/entitySet`, `Type/navigationProperty`, ...).

@@ -2,7 +2,8 @@
 //! checking what CSDL requires, and merging annotations.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
@@ -30,7 +31,11 @@ pub const STANDARD_VOCABULARIES: &[&str] = &[
 pub fn load(path: &Path) -> Result<Model, Errors> {
     load_impl(path, &|p: &Path| match std::fs::read(p) {
         Ok(bytes) => String::from_utf8(bytes).map_err(|e| {
-            format!("`{}` is not UTF-8 (invalid byte at offset {})", p.display(), e.utf8_error().valid_up_to())
+            format!(
+                "`{}` is not UTF-8 (invalid byte at offset {})",
+                p.display(),
+                e.utf8_error().valid_up_to()
+            )
         }),
         Err(e) => Err(format!("cannot read `{}`: {e}", p.display())),
     })
@@ -41,14 +46,20 @@ pub fn load(path: &Path) -> Result<Model, Errors> {
 pub fn load_str(label: &str, text: &str) -> Result<Model, Errors> {
     let label_path = PathBuf::from(label);
     load_impl(&label_path, &|p: &Path| {
-        if p == label_path { Ok(text.to_owned()) } else { Err(format!("cannot read `{}`", p.display())) }
+        if p == label_path {
+            Ok(text.to_owned())
+        } else {
+            Err(format!("cannot read `{}`", p.display()))
+        }
     })
 }
 
 /// Reads and resolves the CSDL file at `path`, reading it and every referenced file
 /// through `read` (which returns `None` for a file that does not exist).
 pub fn load_with(path: &Path, read: &dyn Fn(&Path) -> Option<String>) -> Result<Model, Errors> {
-    load_impl(path, &|p: &Path| read(p).ok_or_else(|| format!("cannot read `{}`", p.display())))
+    load_impl(path, &|p: &Path| {
+        read(p).ok_or_else(|| format!("cannot read `{}`", p.display()))
+    })
 }
 
 type Raw = (Severity, String, Pos);
@@ -97,7 +108,6 @@ fn load_impl(path: &Path, read: &dyn Fn(&Path) -> Result<String, String>) -> Res
     let mut diags: Vec<Raw> = Vec::new();
     let mut unavailable: HashSet<String> = HashSet::new();
     let mut seen: HashSet<PathBuf> = HashSet::new();
-    let mut queue: VecDeque<PathBuf> = VecDeque::new();
 
     let main = normalize(path);
     seen.insert(main.clone());
@@ -108,7 +118,14 @@ fn load_impl(path: &Path, read: &dyn Fn(&Path) -> Result<String, String>) -> Res
         }
         Err(msg) => {
             let idx = sources.add(path.to_path_buf(), Arc::from(""));
-            diags.push((Severity::Error, msg, Pos { file: idx, offset: 0 }));
+            diags.push((
+                Severity::Error,
+                msg,
+                Pos {
+                    file: idx,
+                    offset: 0,
+                },
+            ));
         }
     }
     let mut next_doc = 0;
@@ -121,14 +138,25 @@ fn load_impl(path: &Path, read: &dyn Fn(&Path) -> Result<String, String>) -> Res
         let mut refs: Vec<(String, Pos, Vec<String>)> = Vec::new();
         for r in doc.children_of(doc.root(), Kind::Reference) {
             let Some(uri) = doc.get(r, "Uri") else {
-                diags.push((Severity::Error, "`edmx:Reference` is missing the required attribute `Uri`".into(), doc.pos(r)));
+                diags.push((
+                    Severity::Error,
+                    "`edmx:Reference` is missing the required attribute `Uri`".into(),
+                    doc.pos(r),
+                ));
                 continue;
             };
-            let includes: Vec<String> =
-                doc.children_of(r, Kind::Include).filter_map(|i| doc.get(i, "Namespace")).map(str::to_string).collect();
+            let includes: Vec<String> = doc
+                .children_of(r, Kind::Include)
+                .filter_map(|i| doc.get(i, "Namespace"))
+                .map(str::to_string)
+                .collect();
             for i in doc.children_of(r, Kind::Include) {
                 if doc.get(i, "Namespace").is_none() {
-                    diags.push((Severity::Error, "`edmx:Include` is missing the required attribute `Namespace`".into(), doc.pos(i)));
+                    diags.push((
+                        Severity::Error,
+                        "`edmx:Include` is missing the required attribute `Namespace`".into(),
+                        doc.pos(i),
+                    ));
                 }
             }
             for i in doc.children_of(r, Kind::IncludeAnnotations) {
@@ -141,7 +169,11 @@ fn load_impl(path: &Path, read: &dyn Fn(&Path) -> Result<String, String>) -> Res
                 }
             }
             if !uris.insert(uri) {
-                diags.push((Severity::Warning, format!("`{uri}` is referenced twice"), doc.attr_pos(r, "Uri")));
+                diags.push((
+                    Severity::Warning,
+                    format!("`{uri}` is referenced twice"),
+                    doc.attr_pos(r, "Uri"),
+                ));
                 continue;
             }
             if !includes.is_empty() && includes.iter().all(|ns| is_standard(ns)) {
@@ -168,19 +200,21 @@ fn load_impl(path: &Path, read: &dyn Fn(&Path) -> Result<String, String>) -> Res
                     if seen.len() >= MAX_DOCUMENTS {
                         diags.push((
                             Severity::Error,
-                            format!("too many referenced documents (at most {MAX_DOCUMENTS} are read)"),
+                            format!(
+                                "too many referenced documents (at most {MAX_DOCUMENTS} are read)"
+                            ),
                             uri_pos,
                         ));
                         continue;
                     }
                     seen.insert(p.clone());
-                    queue.push_back(p.clone());
                     let idx = sources.add(p, Arc::from(text));
                     parse_into(&sources, idx, &mut docs, &mut diags);
                 }
                 Some(None) => {}
                 None => {
-                    let looked: Vec<String> = cands.iter().map(|c| format!("`{}`", c.display())).collect();
+                    let looked: Vec<String> =
+                        cands.iter().map(|c| format!("`{}`", c.display())).collect();
                     diags.push((
                         Severity::Warning,
                         format!(
@@ -196,7 +230,6 @@ fn load_impl(path: &Path, read: &dyn Fn(&Path) -> Result<String, String>) -> Res
             }
         }
     }
-    let _ = queue;
 
     let mut model = Model {
         sources: Sources::default(),
@@ -225,14 +258,21 @@ fn parse_into(sources: &Sources, idx: u32, docs: &mut Vec<Document>, diags: &mut
             check_envelope(&doc, diags);
             docs.push(doc);
         }
-        Err(errs) => diags.extend(errs.into_iter().map(|e| (Severity::Error, e.message, e.pos))),
+        Err(errs) => diags.extend(
+            errs.into_iter()
+                .map(|e| (Severity::Error, e.message, e.pos)),
+        ),
     }
 }
 
 fn check_envelope(doc: &Document, diags: &mut Vec<Raw>) {
     let root = doc.root();
     match doc.get(root, "Version") {
-        None => diags.push((Severity::Error, "`edmx:Edmx` is missing the required attribute `Version`".into(), doc.pos(root))),
+        None => diags.push((
+            Severity::Error,
+            "`edmx:Edmx` is missing the required attribute `Version`".into(),
+            doc.pos(root),
+        )),
         Some("4.0") | Some("4.01") => {}
         Some(v @ ("1.0" | "2.0" | "3.0")) => diags.push((
             Severity::Error,
@@ -247,9 +287,17 @@ fn check_envelope(doc: &Document, diags: &mut Vec<Raw>) {
     }
     let ds: Vec<_> = doc.children_of(root, Kind::DataServices).collect();
     match ds.len() {
-        0 => diags.push((Severity::Error, "`edmx:Edmx` has no `edmx:DataServices` element".into(), doc.pos(root))),
+        0 => diags.push((
+            Severity::Error,
+            "`edmx:Edmx` has no `edmx:DataServices` element".into(),
+            doc.pos(root),
+        )),
         1 => {}
-        _ => diags.push((Severity::Error, "`edmx:Edmx` has more than one `edmx:DataServices` element".into(), doc.pos(ds[1]))),
+        _ => diags.push((
+            Severity::Error,
+            "`edmx:Edmx` has more than one `edmx:DataServices` element".into(),
+            doc.pos(ds[1]),
+        )),
     }
 }
 
@@ -257,9 +305,21 @@ fn finish(model: Model, diags: Vec<Raw>) -> Result<Model, Errors> {
     let mut diags = diags;
     diags.sort_by(|a, b| a.2.cmp(&b.2).then(a.0.cmp(&b.0)));
     diags.dedup();
-    let render = |d: &Raw| Diagnostic { severity: d.0, message: d.1.clone(), location: model.sources.location(d.2) };
-    let errors: Vec<Diagnostic> = diags.iter().filter(|d| d.0 == Severity::Error).map(render).collect();
-    let warnings: Vec<Diagnostic> = diags.iter().filter(|d| d.0 == Severity::Warning).map(render).collect();
+    let render = |d: &Raw| Diagnostic {
+        severity: d.0,
+        message: d.1.clone(),
+        location: model.sources.location(d.2),
+    };
+    let errors: Vec<Diagnostic> = diags
+        .iter()
+        .filter(|d| d.0 == Severity::Error)
+        .map(render)
+        .collect();
+    let warnings: Vec<Diagnostic> = diags
+        .iter()
+        .filter(|d| d.0 == Severity::Warning)
+        .map(render)
+        .collect();
     if errors.is_empty() {
         let mut model = model;
         model.warnings = warnings;
@@ -268,6 +328,58 @@ fn finish(model: Model, diags: Vec<Raw>) -> Result<Model, Errors> {
         Err(Errors { errors, warnings })
     }
 }
+
+/// FxHash (rustc's hasher): the resolver's maps are keyed by short names, where SipHash
+/// dominates the profile.
+#[derive(Default, Clone, Copy)]
+struct Fx(u64);
+
+impl Hasher for Fx {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes([
+                c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7],
+            ]));
+        }
+        let mut tail = 0u64;
+        for (i, b) in chunks.remainder().iter().enumerate() {
+            tail |= (*b as u64) << (8 * i);
+        }
+        self.add(tail ^ (bytes.len() as u64) << 56);
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.add(i as u64)
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.add(i as u64)
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.add(i)
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64)
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl Fx {
+    #[inline]
+    fn add(&mut self, w: u64) {
+        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+type Map<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
+
+/// A `PropertyRef` as written: path, alias, position.
+type RawKeyPart = (String, Option<String>, Pos);
+
+/// A `NavigationPropertyBinding` as written: container index, on an entity set (else a
+/// singleton), index of the set or singleton, path, target, position.
+type RawBinding = (usize, bool, usize, String, String, Pos);
 
 /// An element of one of the documents.
 #[derive(Clone, Copy)]
@@ -292,25 +404,29 @@ struct Resolver<'d, 'm> {
     m: &'m mut Model,
     diags: &'m mut Vec<Raw>,
     /// Per document: alias → namespace.
-    aliases: Vec<HashMap<&'d str, &'d str>>,
+    aliases: Vec<Map<&'d str, &'d str>>,
     /// Namespaces declared by a schema read.
-    namespaces: HashMap<&'d str, Pos>,
+    namespaces: Map<&'d str, Pos>,
     /// Namespaces that are referenced but not read (standard vocabularies, missing files).
     unavailable: HashSet<String>,
     /// Qualified name → what it is and where it was first declared.
-    names: HashMap<String, (Named, Pos)>,
+    names: Map<String, (Named, Pos)>,
     type_el: Vec<El>,
     op_el: Vec<El>,
     container_el: Vec<El>,
-    container_index: HashMap<String, usize>,
+    container_index: Map<String, usize>,
     /// Own key (path, alias, pos) of each type, if declared.
-    own_keys: Vec<Option<Vec<(String, Option<String>, Pos)>>>,
+    own_keys: Vec<Option<Vec<RawKeyPart>>>,
     /// Inline annotation targets for each operation overload.
     op_targets: Vec<String>,
     /// Names already warned about for an action/function/type clash.
     clash_warned: HashSet<String>,
+    /// (namespace, simple name) → type, for allocation-free lookups.
+    types_by_parts: Map<(&'d str, &'d str), TypeId>,
+    /// Annotations by canonical target, moved into the model at the end.
+    ann: Map<String, Vec<Annotation>>,
     /// `op_el` index → operation built from it.
-    op_built: HashMap<(u32, ElemId), usize>,
+    op_built: Map<(u32, ElemId), usize>,
 }
 
 fn named_word(n: Named) -> &'static str {
@@ -363,7 +479,11 @@ pub fn primitive(name: &str) -> Option<Primitive> {
         "PrimitiveType" => P::PrimitiveType,
         "EntityType" => P::AnyEntity,
         "ComplexType" => P::AnyComplex,
-        "AnnotationPath" | "PropertyPath" | "NavigationPropertyPath" | "AnyPropertyPath" | "ModelElementPath" => P::Path,
+        "AnnotationPath"
+        | "PropertyPath"
+        | "NavigationPropertyPath"
+        | "AnyPropertyPath"
+        | "ModelElementPath" => P::Path,
         _ => {
             let (geo, shape) = if let Some(s) = name.strip_prefix("Geography") {
                 (true, s)
@@ -390,7 +510,10 @@ pub fn primitive(name: &str) -> Option<Primitive> {
 
 fn split_collection(raw: &str) -> (bool, &str) {
     let t = raw.trim();
-    match t.strip_prefix("Collection(").and_then(|r| r.strip_suffix(')')) {
+    match t
+        .strip_prefix("Collection(")
+        .and_then(|r| r.strip_suffix(')'))
+    {
         Some(inner) => (true, inner.trim()),
         None => (false, t),
     }
@@ -407,8 +530,6 @@ fn range_of(p: Primitive) -> Option<(i64, i64)> {
     })
 }
 
-const CORE: &str = "Org.OData.Core.V1.";
-
 impl<'d, 'm> Resolver<'d, 'm> {
     fn new(
         docs: &'d [Document],
@@ -423,17 +544,19 @@ impl<'d, 'm> Resolver<'d, 'm> {
             m,
             diags,
             aliases: Vec::new(),
-            namespaces: HashMap::new(),
+            namespaces: Map::default(),
             unavailable,
-            names: HashMap::new(),
+            names: Map::default(),
             type_el: Vec::new(),
             op_el: Vec::new(),
             container_el: Vec::new(),
-            container_index: HashMap::new(),
+            container_index: Map::default(),
             own_keys: Vec::new(),
             op_targets: Vec::new(),
             clash_warned: HashSet::new(),
-            op_built: HashMap::new(),
+            op_built: Map::default(),
+            types_by_parts: Map::default(),
+            ann: Map::default(),
         }
     }
 
@@ -445,12 +568,17 @@ impl<'d, 'm> Resolver<'d, 'm> {
     }
     fn at(&self, pos: Pos) -> String {
         let loc = self.sources.location(pos);
-        if pos.file == 0 { format!("{}:{}", loc.line, loc.col) } else { loc.to_string() }
+        if pos.file == 0 {
+            format!("{}:{}", loc.line, loc.col)
+        } else {
+            loc.to_string()
+        }
     }
 
     fn schemas(&self, d: usize) -> impl Iterator<Item = ElemId> + 'd {
         let doc: &'d Document = &self.docs[d];
-        doc.children_of(doc.root(), Kind::DataServices).flat_map(move |ds| doc.children_of(ds, Kind::Schema))
+        doc.children_of(doc.root(), Kind::DataServices)
+            .flat_map(move |ds| doc.children_of(ds, Kind::Schema))
     }
 
     /// A required attribute, or an error.
@@ -459,7 +587,10 @@ impl<'d, 'm> Resolver<'d, 'm> {
             Some(v) => Some(v),
             None => {
                 let k = doc.kind(el).name();
-                self.err(format!("`{k}` is missing the required attribute `{name}`"), doc.pos(el));
+                self.err(
+                    format!("`{k}` is missing the required attribute `{name}`"),
+                    doc.pos(el),
+                );
                 None
             }
         }
@@ -472,7 +603,10 @@ impl<'d, 'm> Resolver<'d, 'm> {
                 Some(b) => b,
                 None => {
                     let v = doc.value(a);
-                    self.err(format!("invalid value `{v}` for `{name}`: expected `true` or `false`"), a.pos);
+                    self.err(
+                        format!("invalid value `{v}` for `{name}`: expected `true` or `false`"),
+                        a.pos,
+                    );
                     default
                 }
             },
@@ -493,7 +627,21 @@ impl<'d, 'm> Resolver<'d, 'm> {
     fn canonical_type(&self, doc: u32, raw: &str) -> String {
         let (coll, inner) = split_collection(raw);
         let q = self.qualify(doc, inner);
-        if coll { format!("Collection({q})") } else { q.into_owned() }
+        if coll {
+            format!("Collection({q})")
+        } else {
+            q.into_owned()
+        }
+    }
+
+    /// The type a possibly alias-qualified name denotes, without allocating.
+    fn lookup_type(&self, doc: u32, name: &str) -> Option<TypeId> {
+        let (prefix, simple) = name.rsplit_once('.')?;
+        let ns = self.aliases[doc as usize]
+            .get(prefix)
+            .copied()
+            .unwrap_or(prefix);
+        self.types_by_parts.get(&(ns, simple)).copied()
     }
 
     fn namespace_known(&self, ns: &str) -> bool {
@@ -509,28 +657,40 @@ impl<'d, 'm> Resolver<'d, 'm> {
         }
         if let Some(p) = inner.strip_prefix("Edm.") {
             return match primitive(p) {
-                Some(p) => Some(TypeRef { collection, target: Target::Primitive(p) }),
+                Some(p) => Some(TypeRef {
+                    collection,
+                    target: Target::Primitive(p),
+                }),
                 None => {
                     self.err(format!("unknown primitive type `{inner}`"), pos);
                     None
                 }
             };
         }
-        let q = self.qualify(doc, inner);
-        if let Some(id) = self.m.type_index.get(q.as_ref()) {
-            return Some(TypeRef { collection, target: Target::Named(*id) });
+        if let Some(id) = self.lookup_type(doc, inner) {
+            return Some(TypeRef {
+                collection,
+                target: Target::Named(id),
+            });
         }
+        let q = self.qualify(doc, inner);
         let Some((ns, _)) = q.rsplit_once('.') else {
             self.err(format!("unknown type `{inner}`: a type name must be qualified with a namespace or alias"), pos);
             return None;
         };
         if self.unavailable.contains(ns) || (is_standard(ns) && !self.namespace_known(ns)) {
-            return Some(TypeRef { collection, target: Target::Primitive(Primitive::Untyped) });
+            return Some(TypeRef {
+                collection,
+                target: Target::Primitive(Primitive::Untyped),
+            });
         }
         if self.namespace_known(ns) {
             self.err(format!("unknown type `{inner}`"), pos);
         } else {
-            self.err(format!("unknown type `{inner}`: no namespace or alias `{ns}` is in scope"), pos);
+            self.err(
+                format!("unknown type `{inner}`: no namespace or alias `{ns}` is in scope"),
+                pos,
+            );
         }
         None
     }
@@ -550,17 +710,23 @@ impl<'d, 'm> Resolver<'d, 'm> {
     fn collect_schemas(&mut self) {
         let docs = self.docs;
         for (d, doc) in docs.iter().enumerate() {
-            let mut aliases: HashMap<&'d str, &'d str> = HashMap::new();
-            let mut alias_pos: HashMap<&'d str, Pos> = HashMap::new();
+            let mut aliases: Map<&'d str, &'d str> = Map::default();
+            let mut alias_pos: Map<&'d str, Pos> = Map::default();
             let mut add_alias = |this: &mut Self, alias: &'d str, ns: &'d str, pos: Pos| {
                 if matches!(alias, "Edm" | "odata" | "System" | "Transient") {
-                    this.err(format!("`{alias}` is reserved and cannot be used as an alias"), pos);
+                    this.err(
+                        format!("`{alias}` is reserved and cannot be used as an alias"),
+                        pos,
+                    );
                     return;
                 }
                 if let Some(prev) = aliases.get(alias) {
                     if *prev != ns {
                         let at = this.at(alias_pos[alias]);
-                        this.err(format!("duplicate alias `{alias}` (first declared at {at})"), pos);
+                        this.err(
+                            format!("duplicate alias `{alias}` (first declared at {at})"),
+                            pos,
+                        );
                     }
                     return;
                 }
@@ -569,20 +735,29 @@ impl<'d, 'm> Resolver<'d, 'm> {
             };
             for r in doc.children_of(doc.root(), Kind::Reference) {
                 for i in doc.children_of(r, Kind::Include) {
-                    if let (Some(ns), Some(alias)) = (doc.get(i, "Namespace"), doc.attr(i, "Alias")) {
+                    if let (Some(ns), Some(alias)) = (doc.get(i, "Namespace"), doc.attr(i, "Alias"))
+                    {
                         add_alias(self, doc.value(alias), ns, alias.pos);
                     }
                 }
             }
             for s in self.schemas(d) {
-                let Some(ns) = self.req(doc, s, "Namespace") else { continue };
+                let Some(ns) = self.req(doc, s, "Namespace") else {
+                    continue;
+                };
                 let pos = doc.attr_pos(s, "Namespace");
                 if matches!(ns, "Edm" | "odata" | "System" | "Transient") {
-                    self.err(format!("`{ns}` is reserved and cannot be used as a namespace"), pos);
+                    self.err(
+                        format!("`{ns}` is reserved and cannot be used as a namespace"),
+                        pos,
+                    );
                 }
                 if let Some(prev) = self.namespaces.get(ns) {
                     let at = self.at(*prev);
-                    self.err(format!("duplicate schema namespace `{ns}` (first declared at {at})"), pos);
+                    self.err(
+                        format!("duplicate schema namespace `{ns}` (first declared at {at})"),
+                        pos,
+                    );
                     continue;
                 }
                 self.namespaces.insert(ns, pos);
@@ -622,11 +797,17 @@ impl<'d, 'm> Resolver<'d, 'm> {
             // function, and `image` both as a complex type and as a function.
             if self.clash_warned.insert(qname.clone()) {
                 let (a, b) = (named_word(prev), named_word(what));
-                self.warn(format!("`{qname}` is declared both as {a} and as {b} (first at {at})"), pos);
+                self.warn(
+                    format!("`{qname}` is declared both as {a} and as {b} (first at {at})"),
+                    pos,
+                );
             }
             return true;
         }
-        self.err(format!("duplicate name `{qname}` (first declared at {at})"), pos);
+        self.err(
+            format!("duplicate name `{qname}` (first declared at {at})"),
+            pos,
+        );
         false
     }
 
@@ -635,24 +816,34 @@ impl<'d, 'm> Resolver<'d, 'm> {
         let docs = self.docs;
         for (d, doc) in docs.iter().enumerate() {
             for s in self.schemas(d).collect::<Vec<_>>() {
-                let Some(ns) = doc.get(s, "Namespace") else { continue };
+                let Some(ns) = doc.get(s, "Namespace") else {
+                    continue;
+                };
                 for c in doc.children(s).collect::<Vec<_>>() {
                     let kind = doc.kind(c);
                     let what = match kind {
-                        Kind::EntityType | Kind::ComplexType | Kind::EnumType | Kind::TypeDefinition => Named::Type,
+                        Kind::EntityType
+                        | Kind::ComplexType
+                        | Kind::EnumType
+                        | Kind::TypeDefinition => Named::Type,
                         Kind::Action => Named::Action,
                         Kind::Function => Named::Function,
                         Kind::Term => Named::Term,
                         Kind::EntityContainer => Named::Container,
                         _ => continue,
                     };
-                    let Some(name) = self.req(doc, c, "Name") else { continue };
+                    let Some(name) = self.req(doc, c, "Name") else {
+                        continue;
+                    };
                     let pos = doc.attr_pos(c, "Name");
                     let qname = format!("{ns}.{name}");
                     if !self.declare(qname.clone(), what, pos) {
                         continue;
                     }
-                    let el = El { doc: d as u32, id: c };
+                    let el = El {
+                        doc: d as u32,
+                        id: c,
+                    };
                     match what {
                         Named::Type => {
                             let id = TypeId(self.m.types.len() as u32);
@@ -678,6 +869,7 @@ impl<'d, 'm> Resolver<'d, 'm> {
                                 pos: doc.pos(c),
                             });
                             self.m.type_index.insert(qname, id);
+                            self.types_by_parts.insert((ns, name), id);
                             self.type_el.push(el);
                             self.own_keys.push(None);
                         }
@@ -702,7 +894,10 @@ impl<'d, 'm> Resolver<'d, 'm> {
             } else {
                 match v.parse::<u64>() {
                     Ok(n) if n > 0 => f.max_length = Some(Some(n)),
-                    _ => self.err(format!("invalid `MaxLength` `{v}`: expected a positive integer or `max`"), a.pos),
+                    _ => self.err(
+                        format!("invalid `MaxLength` `{v}`: expected a positive integer or `max`"),
+                        a.pos,
+                    ),
                 }
             }
         }
@@ -710,7 +905,10 @@ impl<'d, 'm> Resolver<'d, 'm> {
             let v = doc.value(a).trim();
             match v.parse::<u32>() {
                 Ok(n) => f.precision = Some(n),
-                _ => self.err(format!("invalid `Precision` `{v}`: expected a non-negative integer"), a.pos),
+                _ => self.err(
+                    format!("invalid `Precision` `{v}`: expected a non-negative integer"),
+                    a.pos,
+                ),
             }
         }
         if let Some(a) = doc.attr(el, "Scale") {
@@ -739,7 +937,10 @@ impl<'d, 'm> Resolver<'d, 'm> {
             if v.eq_ignore_ascii_case("variable") || v.parse::<u32>().is_ok() {
                 f.srid = Some(v.to_string());
             } else {
-                self.err(format!("invalid `SRID` `{v}`: expected a non-negative integer or `variable`"), a.pos);
+                self.err(
+                    format!("invalid `SRID` `{v}`: expected a non-negative integer or `variable`"),
+                    a.pos,
+                );
             }
         }
         if doc.attr(el, "Unicode").is_some() {
@@ -750,7 +951,10 @@ impl<'d, 'm> Resolver<'d, 'm> {
 
     fn type_kind_of(&self, t: &TypeRef) -> Option<Kind> {
         match t.target {
-            Target::Named(id) => Some(self.docs[self.type_el[id.0 as usize].doc as usize].kind(self.type_el[id.0 as usize].id)),
+            Target::Named(id) => Some(
+                self.docs[self.type_el[id.0 as usize].doc as usize]
+                    .kind(self.type_el[id.0 as usize].id),
+            ),
             Target::Primitive(_) => None,
         }
     }
@@ -779,11 +983,19 @@ impl<'d, 'm> Resolver<'d, 'm> {
         if let Some(a) = doc.attr(el, "BaseType") {
             let raw = doc.value(a);
             if let Some(t) = self.type_ref(d, raw, a.pos) {
-                let want = if is_entity { Kind::EntityType } else { Kind::ComplexType };
+                let want = if is_entity {
+                    Kind::EntityType
+                } else {
+                    Kind::ComplexType
+                };
                 match (t.collection, t.target, self.type_kind_of(&t)) {
                     (false, Target::Named(id), Some(k)) if k == want => s.base = Some(id),
                     (_, _, k) => {
-                        let what = if is_entity { "entity type" } else { "complex type" };
+                        let what = if is_entity {
+                            "entity type"
+                        } else {
+                            "complex type"
+                        };
                         let found = match k {
                             Some(Kind::EntityType) => "entity type",
                             Some(Kind::ComplexType) => "complex type",
@@ -791,7 +1003,10 @@ impl<'d, 'm> Resolver<'d, 'm> {
                             Some(_) => "type definition",
                             None => "primitive type",
                         };
-                        self.err(format!("{what} `{tname}` cannot derive from {found} `{raw}`"), a.pos);
+                        self.err(
+                            format!("{what} `{tname}` cannot derive from {found} `{raw}`"),
+                            a.pos,
+                        );
                     }
                 }
             }
@@ -801,42 +1016,69 @@ impl<'d, 'm> Resolver<'d, 'm> {
         if is_entity {
             s.has_stream = self.bool_attr(doc, el, "HasStream", false);
         } else if let Some(a) = doc.attr(el, "HasStream") {
-            self.err(format!("`HasStream` is not allowed on complex type `{tname}`"), a.pos);
+            self.err(
+                format!("`HasStream` is not allowed on complex type `{tname}`"),
+                a.pos,
+            );
         }
-        let mut seen: HashMap<&'d str, Pos> = HashMap::new();
+        let mut seen: Map<&'d str, Pos> = Map::default();
         let mut keys = 0;
         for c in doc.children(el) {
             match doc.kind(c) {
                 Kind::Key if is_entity => {
                     keys += 1;
                     if keys > 1 {
-                        self.err(format!("entity type `{tname}` has more than one `Key`"), doc.pos(c));
+                        self.err(
+                            format!("entity type `{tname}` has more than one `Key`"),
+                            doc.pos(c),
+                        );
                         continue;
                     }
                     let mut parts = Vec::new();
                     for r in doc.children_of(c, Kind::PropertyRef) {
                         if let Some(name) = self.req(doc, r, "Name") {
-                            parts.push((name.to_string(), doc.get(r, "Alias").map(str::to_string), doc.attr_pos(r, "Name")));
+                            parts.push((
+                                name.to_string(),
+                                doc.get(r, "Alias").map(str::to_string),
+                                doc.attr_pos(r, "Name"),
+                            ));
                         }
                     }
                     if parts.is_empty() {
-                        self.err(format!("the key of `{tname}` has no `PropertyRef`"), doc.pos(c));
+                        self.err(
+                            format!("the key of `{tname}` has no `PropertyRef`"),
+                            doc.pos(c),
+                        );
                     }
                     self.own_keys[i] = Some(parts);
                 }
-                Kind::Key => self.err(format!("complex type `{tname}` cannot have a key"), doc.pos(c)),
+                Kind::Key => self.err(
+                    format!("complex type `{tname}` cannot have a key"),
+                    doc.pos(c),
+                ),
                 Kind::Property | Kind::NavigationProperty => {
-                    let Some(name) = self.req(doc, c, "Name") else { continue };
+                    let Some(name) = self.req(doc, c, "Name") else {
+                        continue;
+                    };
                     let pos = doc.attr_pos(c, "Name");
                     if let Some(prev) = seen.get(name) {
                         let at = self.at(*prev);
-                        self.err(format!("duplicate property `{name}` in `{tname}` (first declared at {at})"), pos);
+                        self.err(
+                            format!(
+                                "duplicate property `{name}` in `{tname}` (first declared at {at})"
+                            ),
+                            pos,
+                        );
                         continue;
                     }
                     seen.insert(name, pos);
-                    let Some(raw_ty) = self.req(doc, c, "Type") else { continue };
+                    let Some(raw_ty) = self.req(doc, c, "Type") else {
+                        continue;
+                    };
                     let ty_pos = doc.attr_pos(c, "Type");
-                    let Some(ty) = self.type_ref(d, raw_ty, ty_pos) else { continue };
+                    let Some(ty) = self.type_ref(d, raw_ty, ty_pos) else {
+                        continue;
+                    };
                     let nullable = self.bool_attr(doc, c, "Nullable", true);
                     if doc.kind(c) == Kind::Property {
                         if self.type_kind_of(&ty) == Some(Kind::EntityType) {
@@ -861,8 +1103,10 @@ impl<'d, 'm> Resolver<'d, 'm> {
                             pos: doc.pos(c),
                         });
                     } else {
-                        let ok = matches!(ty.target, Target::Primitive(Primitive::AnyEntity | Primitive::Untyped))
-                            || self.type_kind_of(&ty) == Some(Kind::EntityType);
+                        let ok = matches!(
+                            ty.target,
+                            Target::Primitive(Primitive::AnyEntity | Primitive::Untyped)
+                        ) || self.type_kind_of(&ty) == Some(Kind::EntityType);
                         if !ok {
                             self.err(
                                 format!("navigation property `{name}` of `{tname}` must have an entity type, found `{raw_ty}`"),
@@ -872,15 +1116,21 @@ impl<'d, 'm> Resolver<'d, 'm> {
                         }
                         let mut constraints = Vec::new();
                         for rc in doc.children_of(c, Kind::ReferentialConstraint) {
-                            if let (Some(p), Some(r)) =
-                                (self.req(doc, rc, "Property"), self.req(doc, rc, "ReferencedProperty"))
-                            {
-                                constraints.push(ReferentialConstraint { property: p.to_string(), referenced: r.to_string() });
+                            if let (Some(p), Some(r)) = (
+                                self.req(doc, rc, "Property"),
+                                self.req(doc, rc, "ReferencedProperty"),
+                            ) {
+                                constraints.push(ReferentialConstraint {
+                                    property: p.to_string(),
+                                    referenced: r.to_string(),
+                                });
                             }
                         }
                         let on_delete = match doc.child(c, Kind::OnDelete) {
                             Some(od) => match self.req(doc, od, "Action") {
-                                Some(a @ ("Cascade" | "None" | "SetNull" | "SetDefault")) => Some(a.to_string()),
+                                Some(a @ ("Cascade" | "None" | "SetNull" | "SetDefault")) => {
+                                    Some(a.to_string())
+                                }
                                 Some(a) => {
                                     self.err(
                                         format!("invalid `OnDelete` action `{a}`: expected `Cascade`, `None`, `SetNull` or `SetDefault`"),
@@ -909,7 +1159,11 @@ impl<'d, 'm> Resolver<'d, 'm> {
                 _ => {}
             }
         }
-        Some(if is_entity { TypeKind::Entity(s) } else { TypeKind::Complex(s) })
+        Some(if is_entity {
+            TypeKind::Entity(s)
+        } else {
+            TypeKind::Complex(s)
+        })
     }
 
     fn enum_type(&mut self, d: u32, el: ElemId) -> Option<TypeKind> {
@@ -930,14 +1184,19 @@ impl<'d, 'm> Resolver<'d, 'm> {
         let is_flags = self.bool_attr(doc, el, "IsFlags", false);
         let (lo, hi) = range_of(underlying).unwrap_or((i64::MIN, i64::MAX));
         let mut members: Vec<EnumMember> = Vec::new();
-        let mut seen: HashMap<&'d str, Pos> = HashMap::new();
+        let mut seen: Map<&'d str, Pos> = Map::default();
         let mut next: Option<i64> = Some(0);
         for mel in doc.children_of(el, Kind::Member) {
-            let Some(name) = self.req(doc, mel, "Name") else { continue };
+            let Some(name) = self.req(doc, mel, "Name") else {
+                continue;
+            };
             let pos = doc.attr_pos(mel, "Name");
             if let Some(prev) = seen.get(name) {
                 let at = self.at(*prev);
-                self.err(format!("duplicate enumeration member `{name}` (first declared at {at})"), pos);
+                self.err(
+                    format!("duplicate enumeration member `{name}` (first declared at {at})"),
+                    pos,
+                );
                 continue;
             }
             seen.insert(name, pos);
@@ -951,7 +1210,12 @@ impl<'d, 'm> Resolver<'d, 'm> {
                             continue;
                         }
                         Err(_) => {
-                            self.err(format!("invalid enumeration member value `{v}`: expected an integer"), a.pos);
+                            self.err(
+                                format!(
+                                    "invalid enumeration member value `{v}`: expected an integer"
+                                ),
+                                a.pos,
+                            );
                             continue;
                         }
                     }
@@ -959,15 +1223,27 @@ impl<'d, 'm> Resolver<'d, 'm> {
                 None => match next {
                     Some(n) if n <= hi => n,
                     _ => {
-                        self.err("implicit enumeration member value overflows the underlying type", pos);
+                        self.err(
+                            "implicit enumeration member value overflows the underlying type",
+                            pos,
+                        );
                         continue;
                     }
                 },
             };
             next = value.checked_add(1);
-            members.push(EnumMember { name: name.to_string(), value, description: None, pos: doc.pos(mel) });
+            members.push(EnumMember {
+                name: name.to_string(),
+                value,
+                description: None,
+                pos: doc.pos(mel),
+            });
         }
-        Some(TypeKind::Enum(EnumType { underlying, is_flags, members }))
+        Some(TypeKind::Enum(EnumType {
+            underlying,
+            is_flags,
+            members,
+        }))
     }
 
     fn type_definition(&mut self, d: u32, el: ElemId) -> Option<TypeKind> {
@@ -975,9 +1251,24 @@ impl<'d, 'm> Resolver<'d, 'm> {
         let raw = self.req(doc, el, "UnderlyingType")?;
         let pos = doc.attr_pos(el, "UnderlyingType");
         let underlying = match raw.strip_prefix("Edm.").and_then(primitive) {
-            Some(p) if !matches!(p, Primitive::AnyEntity | Primitive::AnyComplex | Primitive::Untyped | Primitive::Path) => p,
+            Some(p)
+                if !matches!(
+                    p,
+                    Primitive::AnyEntity
+                        | Primitive::AnyComplex
+                        | Primitive::Untyped
+                        | Primitive::Path
+                ) =>
+            {
+                p
+            }
             _ => {
-                self.err(format!("invalid type definition underlying type `{raw}`: expected a primitive type"), pos);
+                self.err(
+                    format!(
+                        "invalid type definition underlying type `{raw}`: expected a primitive type"
+                    ),
+                    pos,
+                );
                 return None;
             }
         };
@@ -992,7 +1283,9 @@ impl<'d, 'm> Resolver<'d, 'm> {
         }
     }
     fn base_of(&self, id: TypeId) -> Option<TypeId> {
-        self.m.types[id.0 as usize].structured().and_then(|s| s.base)
+        self.m.types[id.0 as usize]
+            .structured()
+            .and_then(|s| s.base)
     }
 
     /// Pass 3: cycles, derived types, keys.
@@ -1008,13 +1301,25 @@ impl<'d, 'm> Resolver<'d, 'm> {
                     2 => break,
                     1 => {
                         let at = chain.iter().position(|c| *c == t).unwrap_or(0);
-                        let mut names: Vec<String> =
-                            chain[at..].iter().map(|c: &TypeId| self.m.types[c.0 as usize].qualified_name()).collect();
+                        let mut names: Vec<String> = chain[at..]
+                            .iter()
+                            .map(|c: &TypeId| self.m.types[c.0 as usize].qualified_name())
+                            .collect();
                         names.push(self.m.types[t.0 as usize].qualified_name());
                         let first = chain[at];
                         let pos = self.docs[self.type_el[first.0 as usize].doc as usize]
                             .attr_pos(self.type_el[first.0 as usize].id, "BaseType");
-                        self.err(format!("inheritance cycle: {}", names.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(" → ")), pos);
+                        self.err(
+                            format!(
+                                "inheritance cycle: {}",
+                                names
+                                    .iter()
+                                    .map(|s| format!("`{s}`"))
+                                    .collect::<Vec<_>>()
+                                    .join(" → ")
+                            ),
+                            pos,
+                        );
                         if let Some(last) = chain.last().copied()
                             && let Some(s) = self.structured_mut(last)
                         {
@@ -1046,47 +1351,65 @@ impl<'d, 'm> Resolver<'d, 'm> {
             if let Some(b) = self.base_of(id) {
                 let (this_abs, base_abs) = (
                     self.m.types[i].structured().is_some_and(|s| s.is_abstract),
-                    self.m.types[b.0 as usize].structured().is_some_and(|s| s.is_abstract),
+                    self.m.types[b.0 as usize]
+                        .structured()
+                        .is_some_and(|s| s.is_abstract),
                 );
                 if this_abs && !base_abs {
                     let tn = self.m.types[i].qualified_name();
                     let bn = self.m.types[b.0 as usize].qualified_name();
-                    self.warn(format!("abstract type `{tn}` derives from the non-abstract type `{bn}`"), self.m.types[i].pos);
+                    self.warn(
+                        format!("abstract type `{tn}` derives from the non-abstract type `{bn}`"),
+                        self.m.types[i].pos,
+                    );
                 }
                 if self.m.types[i].structured().is_some_and(|s| s.has_stream) {
                     let tn = self.m.types[i].qualified_name();
-                    self.warn(format!("`HasStream` on `{tn}`, which has a base type"), self.m.types[i].pos);
+                    self.warn(
+                        format!("`HasStream` on `{tn}`, which has a base type"),
+                        self.m.types[i].pos,
+                    );
                 }
             }
         }
         // Keys: resolve own keys, then inherit in base-first order.
         let mut resolved: Vec<Option<Vec<KeyPart>>> = vec![None; n];
-        for i in 0..n {
-            let Some(parts) = self.own_keys[i].take() else { continue };
+        for (i, slot) in resolved.iter_mut().enumerate() {
+            let Some(parts) = self.own_keys[i].take() else {
+                continue;
+            };
             let id = TypeId(i as u32);
             let tn = self.m.types[i].qualified_name();
             let inherited: Option<TypeId> = self.m.bases(id).find(|b| self.own_keys_declared(*b));
             if let Some(b) = inherited {
                 let bn = self.m.types[b.0 as usize].qualified_name();
-                self.err(format!("entity type `{tn}` declares a key, but it inherits one from `{bn}`"), self.m.types[i].pos);
+                self.err(
+                    format!("entity type `{tn}` declares a key, but it inherits one from `{bn}`"),
+                    self.m.types[i].pos,
+                );
             }
             let mut key = Vec::new();
             for (path, alias, pos) in parts {
                 if let Some(ty) = self.key_part_type(id, &path, pos) {
                     if path.contains('/') && alias.is_none() {
-                        self.err(format!("key part `{path}` is a path and needs an `Alias`"), pos);
+                        self.err(
+                            format!("key part `{path}` is a path and needs an `Alias`"),
+                            pos,
+                        );
                     }
                     key.push(KeyPart { path, alias, ty });
                 }
             }
-            resolved[i] = Some(key);
+            *slot = Some(key);
         }
         for i in 0..n {
             let id = TypeId(i as u32);
             if !matches!(self.m.types[i].kind, TypeKind::Entity(_)) {
                 continue;
             }
-            let key = std::iter::once(id).chain(self.m.bases(id)).find_map(|t| resolved[t.0 as usize].clone());
+            let key = std::iter::once(id)
+                .chain(self.m.bases(id))
+                .find_map(|t| resolved[t.0 as usize].clone());
             if let Some(key) = key
                 && let Some(s) = self.structured_mut(id)
             {
@@ -1105,11 +1428,21 @@ impl<'d, 'm> Resolver<'d, 'm> {
         let mut cur = id;
         let segs: Vec<&str> = path.split('/').collect();
         for (i, seg) in segs.iter().enumerate() {
-            let prop = self.m.all_properties(cur).into_iter().find(|p| p.name == *seg).cloned();
+            let prop = self
+                .m
+                .all_properties(cur)
+                .into_iter()
+                .find(|p| p.name == *seg)
+                .cloned();
             let Some(prop) = prop else {
                 let is_nav = self.m.all_navigation(cur).iter().any(|n| n.name == *seg);
                 if is_nav && i + 1 < segs.len() {
-                    let nav = self.m.all_navigation(cur).into_iter().find(|n| n.name == *seg).cloned();
+                    let nav = self
+                        .m
+                        .all_navigation(cur)
+                        .into_iter()
+                        .find(|n| n.name == *seg)
+                        .cloned();
                     if let Some(nav) = nav
                         && let Target::Named(t) = nav.ty.target
                         && !nav.ty.collection
@@ -1119,18 +1452,33 @@ impl<'d, 'm> Resolver<'d, 'm> {
                     }
                 }
                 let on = self.m.types[cur.0 as usize].qualified_name();
-                self.err(format!("key property `{path}` of `{tn}` names no property of `{on}`"), pos);
+                self.err(
+                    format!("key property `{path}` of `{tn}` names no property of `{on}`"),
+                    pos,
+                );
                 return None;
             };
             if prop.ty.collection {
-                self.err(format!("key property `{path}` of `{tn}` is a collection"), pos);
+                self.err(
+                    format!("key property `{path}` of `{tn}` is a collection"),
+                    pos,
+                );
                 return None;
             }
             if i + 1 < segs.len() {
                 match prop.ty.target {
-                    Target::Named(t) if matches!(self.m.types[t.0 as usize].kind, TypeKind::Complex(_)) => cur = t,
+                    Target::Named(t)
+                        if matches!(self.m.types[t.0 as usize].kind, TypeKind::Complex(_)) =>
+                    {
+                        cur = t
+                    }
                     _ => {
-                        self.err(format!("key path `{path}` of `{tn}`: `{seg}` is not a complex property"), pos);
+                        self.err(
+                            format!(
+                                "key path `{path}` of `{tn}`: `{seg}` is not a complex property"
+                            ),
+                            pos,
+                        );
                         return None;
                     }
                 }
@@ -1157,7 +1505,10 @@ impl<'d, 'm> Resolver<'d, 'm> {
                     }
                     _ => false,
                 },
-                Target::Named(t) => matches!(self.m.types[t.0 as usize].kind, TypeKind::Enum(_) | TypeKind::Definition(_)),
+                Target::Named(t) => matches!(
+                    self.m.types[t.0 as usize].kind,
+                    TypeKind::Enum(_) | TypeKind::Definition(_)
+                ),
             };
             if !ok {
                 self.err(format!("key property `{path}` of `{tn}` must have a primitive, enumeration or type definition type"), pos);
@@ -1169,33 +1520,48 @@ impl<'d, 'm> Resolver<'d, 'm> {
     }
 
     fn build_operations(&mut self) {
-        let mut sigs: HashMap<String, Pos> = HashMap::new();
+        let mut sigs: Map<String, Pos> = Map::default();
         for i in 0..self.op_el.len() {
             let El { doc: d, id: el } = self.op_el[i];
             let doc: &'d Document = &self.docs[d as usize];
             let s = doc.parent(el);
             let ns = s.and_then(|s| doc.get(s, "Namespace")).unwrap_or("");
-            let Some(name) = doc.get(el, "Name") else { continue };
-            let kind = if doc.kind(el) == Kind::Action { OperationKind::Action } else { OperationKind::Function };
+            let Some(name) = doc.get(el, "Name") else {
+                continue;
+            };
+            let kind = if doc.kind(el) == Kind::Action {
+                OperationKind::Action
+            } else {
+                OperationKind::Function
+            };
             let qname = format!("{ns}.{name}");
             let is_bound = self.bool_attr(doc, el, "IsBound", false);
             let composable = self.bool_attr(doc, el, "IsComposable", false);
             if kind == OperationKind::Action && doc.attr(el, "IsComposable").is_some() {
-                self.err(format!("action `{qname}` cannot be composable"), doc.attr_pos(el, "IsComposable"));
+                self.err(
+                    format!("action `{qname}` cannot be composable"),
+                    doc.attr_pos(el, "IsComposable"),
+                );
             }
             let mut params = Vec::new();
             let mut raw_types = Vec::new();
-            let mut seen: HashMap<&'d str, Pos> = HashMap::new();
+            let mut seen: Map<&'d str, Pos> = Map::default();
             let mut ok = true;
             for p in doc.children_of(el, Kind::Parameter) {
-                let (Some(pname), Some(pty)) = (self.req(doc, p, "Name"), self.req(doc, p, "Type")) else {
+                let (Some(pname), Some(pty)) = (self.req(doc, p, "Name"), self.req(doc, p, "Type"))
+                else {
                     ok = false;
                     continue;
                 };
                 let pos = doc.attr_pos(p, "Name");
                 if let Some(prev) = seen.get(pname) {
                     let at = self.at(*prev);
-                    self.err(format!("duplicate parameter `{pname}` of `{qname}` (first declared at {at})"), pos);
+                    self.err(
+                        format!(
+                            "duplicate parameter `{pname}` of `{qname}` (first declared at {at})"
+                        ),
+                        pos,
+                    );
                     ok = false;
                     continue;
                 }
@@ -1220,7 +1586,10 @@ impl<'d, 'm> Resolver<'d, 'm> {
             let mut return_type = None;
             let rts: Vec<_> = doc.children_of(el, Kind::ReturnType).collect();
             if rts.len() > 1 {
-                self.err(format!("`{qname}` has more than one `ReturnType`"), doc.pos(rts[1]));
+                self.err(
+                    format!("`{qname}` has more than one `ReturnType`"),
+                    doc.pos(rts[1]),
+                );
             }
             if let Some(rt) = rts.first().copied()
                 && let Some(raw) = self.req(doc, rt, "Type")
@@ -1234,25 +1603,39 @@ impl<'d, 'm> Resolver<'d, 'm> {
                 }
             }
             if kind == OperationKind::Function && rts.is_empty() {
-                self.err(format!("function `{qname}` has no `ReturnType`"), doc.pos(el));
+                self.err(
+                    format!("function `{qname}` has no `ReturnType`"),
+                    doc.pos(el),
+                );
                 ok = false;
             }
             let mut binding = None;
             if is_bound {
                 if params.is_empty() && raw_types.is_empty() {
-                    self.err(format!("bound operation `{qname}` has no binding parameter"), doc.attr_pos(el, "IsBound"));
+                    self.err(
+                        format!("bound operation `{qname}` has no binding parameter"),
+                        doc.attr_pos(el, "IsBound"),
+                    );
                     ok = false;
                 } else if !params.is_empty() {
                     binding = Some(params.remove(0).ty);
                 }
             }
             let sig_types = if kind == OperationKind::Action {
-                if is_bound { raw_types.iter().take(1).cloned().collect::<Vec<_>>() } else { Vec::new() }
+                if is_bound {
+                    raw_types.iter().take(1).cloned().collect::<Vec<_>>()
+                } else {
+                    Vec::new()
+                }
             } else {
                 raw_types.clone()
             };
             let target = format!("{qname}({})", sig_types.join(","));
-            let kind_word = if kind == OperationKind::Action { "action" } else { "function" };
+            let kind_word = if kind == OperationKind::Action {
+                "action"
+            } else {
+                "function"
+            };
             let sig_key = format!("{kind_word} {target}");
             let pos = doc.attr_pos(el, "Name");
             if let Some(prev) = sigs.get(&sig_key) {
@@ -1290,17 +1673,29 @@ impl<'d, 'm> Resolver<'d, 'm> {
         let docs = self.docs;
         for (d, doc) in docs.iter().enumerate() {
             for s in self.schemas(d).collect::<Vec<_>>() {
-                let Some(ns) = doc.get(s, "Namespace") else { continue };
+                let Some(ns) = doc.get(s, "Namespace") else {
+                    continue;
+                };
                 for t in doc.children_of(s, Kind::Term).collect::<Vec<_>>() {
-                    let (Some(name), Some(raw)) = (doc.get(t, "Name"), self.req(doc, t, "Type")) else { continue };
-                    let Some(ty) = self.type_ref(d as u32, raw, doc.attr_pos(t, "Type")) else { continue };
+                    let (Some(name), Some(raw)) = (doc.get(t, "Name"), self.req(doc, t, "Type"))
+                    else {
+                        continue;
+                    };
+                    let Some(ty) = self.type_ref(d as u32, raw, doc.attr_pos(t, "Type")) else {
+                        continue;
+                    };
                     let nullable = self.bool_attr(doc, t, "Nullable", true);
-                    let base_term = doc.get(t, "BaseTerm").map(|b| self.qualify(d as u32, b).into_owned());
+                    let base_term = doc
+                        .get(t, "BaseTerm")
+                        .map(|b| self.qualify(d as u32, b).into_owned());
                     self.m.terms.push(Term {
                         namespace: ns.to_string(),
                         name: name.to_string(),
                         ty,
-                        applies_to: doc.get(t, "AppliesTo").map(|a| a.split_whitespace().map(str::to_string).collect()).unwrap_or_default(),
+                        applies_to: doc
+                            .get(t, "AppliesTo")
+                            .map(|a| a.split_whitespace().map(str::to_string).collect())
+                            .unwrap_or_default(),
                         pos: doc.pos(t),
                         base_term,
                         default_value: doc.get(t, "DefaultValue").map(str::to_string),
@@ -1311,26 +1706,39 @@ impl<'d, 'm> Resolver<'d, 'm> {
         }
     }
 
-    fn entity_type_attr(&mut self, d: u32, doc: &'d Document, el: ElemId, attr: &str, what: &str) -> Option<TypeId> {
+    fn entity_type_attr(
+        &mut self,
+        d: u32,
+        doc: &'d Document,
+        el: ElemId,
+        attr: &str,
+        what: &str,
+    ) -> Option<TypeId> {
         let raw = self.req(doc, el, attr)?;
         let pos = doc.attr_pos(el, attr);
         let ty = self.type_ref(d, raw, pos)?;
         match (ty.collection, ty.target, self.type_kind_of(&ty)) {
             (false, Target::Named(id), Some(Kind::EntityType)) => Some(id),
             _ => {
-                self.err(format!("{what} must have an entity type, found `{raw}`"), pos);
+                self.err(
+                    format!("{what} must have an entity type, found `{raw}`"),
+                    pos,
+                );
                 None
             }
         }
     }
 
     fn build_containers(&mut self) {
-        let mut raw_bindings: Vec<Vec<(usize, bool, usize, String, String, Pos)>> = Vec::new();
+        let mut raw_bindings: Vec<Vec<RawBinding>> = Vec::new();
         let mut extends: Vec<Option<(String, Pos)>> = Vec::new();
         for ci in 0..self.container_el.len() {
             let El { doc: d, id: el } = self.container_el[ci];
             let doc: &'d Document = &self.docs[d as usize];
-            let ns = doc.parent(el).and_then(|s| doc.get(s, "Namespace")).unwrap_or("");
+            let ns = doc
+                .parent(el)
+                .and_then(|s| doc.get(s, "Namespace"))
+                .unwrap_or("");
             let cname = doc.get(el, "Name").unwrap_or("");
             let mut c = Container {
                 namespace: ns.to_string(),
@@ -1343,13 +1751,18 @@ impl<'d, 'm> Resolver<'d, 'm> {
                 pos: doc.pos(el),
             };
             let mut bindings = Vec::new();
-            let mut seen: HashMap<&'d str, Pos> = HashMap::new();
+            let mut seen: Map<&'d str, Pos> = Map::default();
             for ch in doc.children(el) {
                 let k = doc.kind(ch);
-                if !matches!(k, Kind::EntitySet | Kind::Singleton | Kind::ActionImport | Kind::FunctionImport) {
+                if !matches!(
+                    k,
+                    Kind::EntitySet | Kind::Singleton | Kind::ActionImport | Kind::FunctionImport
+                ) {
                     continue;
                 }
-                let Some(name) = self.req(doc, ch, "Name") else { continue };
+                let Some(name) = self.req(doc, ch, "Name") else {
+                    continue;
+                };
                 let pos = doc.attr_pos(ch, "Name");
                 if let Some(prev) = seen.get(name) {
                     let at = self.at(*prev);
@@ -1359,18 +1772,46 @@ impl<'d, 'm> Resolver<'d, 'm> {
                 seen.insert(name, pos);
                 match k {
                     Kind::EntitySet | Kind::Singleton => {
-                        let attr = if k == Kind::EntitySet { "EntityType" } else { "Type" };
-                        let what = format!("{} `{name}`", if k == Kind::EntitySet { "entity set" } else { "singleton" });
-                        let Some(et) = self.entity_type_attr(d, doc, ch, attr, &what) else { continue };
+                        let attr = if k == Kind::EntitySet {
+                            "EntityType"
+                        } else {
+                            "Type"
+                        };
+                        let what = format!(
+                            "{} `{name}`",
+                            if k == Kind::EntitySet {
+                                "entity set"
+                            } else {
+                                "singleton"
+                            }
+                        );
+                        let Some(et) = self.entity_type_attr(d, doc, ch, attr, &what) else {
+                            continue;
+                        };
                         let is_set = k == Kind::EntitySet;
-                        let idx = if is_set { c.entity_sets.len() } else { c.singletons.len() };
+                        let idx = if is_set {
+                            c.entity_sets.len()
+                        } else {
+                            c.singletons.len()
+                        };
                         for b in doc.children_of(ch, Kind::NavigationPropertyBinding) {
-                            if let (Some(p), Some(t)) = (self.req(doc, b, "Path"), self.req(doc, b, "Target")) {
-                                bindings.push((ci, is_set, idx, p.to_string(), t.to_string(), doc.pos(b)));
+                            if let (Some(p), Some(t)) =
+                                (self.req(doc, b, "Path"), self.req(doc, b, "Target"))
+                            {
+                                bindings.push((
+                                    ci,
+                                    is_set,
+                                    idx,
+                                    p.to_string(),
+                                    t.to_string(),
+                                    doc.pos(b),
+                                ));
                             }
                         }
                         if is_set {
-                            if et.0 as usize >= self.m.types.len() || self.m.ty(et).structured().is_some_and(|s| s.key.is_empty()) {
+                            if et.0 as usize >= self.m.types.len()
+                                || self.m.ty(et).structured().is_some_and(|s| s.key.is_empty())
+                            {
                                 let tn = self.m.ty(et).qualified_name();
                                 self.warn(format!("entity set `{name}` has entity type `{tn}`, which has no key"), doc.attr_pos(ch, attr));
                             }
@@ -1398,9 +1839,15 @@ impl<'d, 'm> Resolver<'d, 'm> {
                     _ => {
                         let is_action = k == Kind::ActionImport;
                         let attr = if is_action { "Action" } else { "Function" };
-                        let Some(raw) = self.req(doc, ch, attr) else { continue };
+                        let Some(raw) = self.req(doc, ch, attr) else {
+                            continue;
+                        };
                         let q = self.qualify(d, raw).into_owned();
-                        let want = if is_action { OperationKind::Action } else { OperationKind::Function };
+                        let want = if is_action {
+                            OperationKind::Action
+                        } else {
+                            OperationKind::Function
+                        };
                         let overloads: Vec<OperationId> = self
                             .m
                             .operation_index
@@ -1417,11 +1864,15 @@ impl<'d, 'm> Resolver<'d, 'm> {
                             .unwrap_or_default();
                         if overloads.is_empty() {
                             let w = if is_action { "action" } else { "function" };
-                            self.err(format!("`{name}` imports `{raw}`, which is not an unbound {w}"), doc.attr_pos(ch, attr));
+                            self.err(
+                                format!("`{name}` imports `{raw}`, which is not an unbound {w}"),
+                                doc.attr_pos(ch, attr),
+                            );
                             continue;
                         }
                         let default_incl = false;
-                        let incl = self.bool_attr(doc, ch, "IncludeInServiceDocument", default_incl);
+                        let incl =
+                            self.bool_attr(doc, ch, "IncludeInServiceDocument", default_incl);
                         let imp = OperationImport {
                             name: name.to_string(),
                             operation: q,
@@ -1430,11 +1881,18 @@ impl<'d, 'm> Resolver<'d, 'm> {
                             include_in_service_document: incl,
                             pos: doc.pos(ch),
                         };
-                        if is_action { c.action_imports.push(imp) } else { c.function_imports.push(imp) }
+                        if is_action {
+                            c.action_imports.push(imp)
+                        } else {
+                            c.function_imports.push(imp)
+                        }
                     }
                 }
             }
-            extends.push(doc.attr(el, "Extends").map(|a| (self.qualify(d, doc.value(a)).into_owned(), a.pos)));
+            extends.push(
+                doc.attr(el, "Extends")
+                    .map(|a| (self.qualify(d, doc.value(a)).into_owned(), a.pos)),
+            );
             raw_bindings.push(bindings);
             self.m.containers.push(c);
         }
@@ -1456,7 +1914,10 @@ impl<'d, 'm> Resolver<'d, 'm> {
             while let Some(j) = cur {
                 if visited.contains(&j) {
                     let cn = format!("{}.{}", originals[i].namespace, originals[i].name);
-                    self.err(format!("entity container `{cn}` extends itself (cycle in `Extends`)"), originals[i].pos);
+                    self.err(
+                        format!("entity container `{cn}` extends itself (cycle in `Extends`)"),
+                        originals[i].pos,
+                    );
                     break;
                 }
                 visited.push(j);
@@ -1470,10 +1931,30 @@ impl<'d, 'm> Resolver<'d, 'm> {
                     .chain(c.action_imports.iter().map(|x| x.name.clone()))
                     .chain(c.function_imports.iter().map(|x| x.name.clone()))
                     .collect();
-                c.entity_sets.extend(src.entity_sets.iter().filter(|x| !names.contains(&x.name)).cloned());
-                c.singletons.extend(src.singletons.iter().filter(|x| !names.contains(&x.name)).cloned());
-                c.action_imports.extend(src.action_imports.iter().filter(|x| !names.contains(&x.name)).cloned());
-                c.function_imports.extend(src.function_imports.iter().filter(|x| !names.contains(&x.name)).cloned());
+                c.entity_sets.extend(
+                    src.entity_sets
+                        .iter()
+                        .filter(|x| !names.contains(&x.name))
+                        .cloned(),
+                );
+                c.singletons.extend(
+                    src.singletons
+                        .iter()
+                        .filter(|x| !names.contains(&x.name))
+                        .cloned(),
+                );
+                c.action_imports.extend(
+                    src.action_imports
+                        .iter()
+                        .filter(|x| !names.contains(&x.name))
+                        .cloned(),
+                );
+                c.function_imports.extend(
+                    src.function_imports
+                        .iter()
+                        .filter(|x| !names.contains(&x.name))
+                        .cloned(),
+                );
                 cur = ext_idx[j];
             }
         }
@@ -1482,9 +1963,15 @@ impl<'d, 'm> Resolver<'d, 'm> {
             for (ci, is_set, idx, path, target, pos) in bindings {
                 let c = &originals[ci];
                 let (et, owner) = if is_set {
-                    (c.entity_sets[idx].entity_type, c.entity_sets[idx].name.clone())
+                    (
+                        c.entity_sets[idx].entity_type,
+                        c.entity_sets[idx].name.clone(),
+                    )
                 } else {
-                    (c.singletons[idx].entity_type, c.singletons[idx].name.clone())
+                    (
+                        c.singletons[idx].entity_type,
+                        c.singletons[idx].name.clone(),
+                    )
                 };
                 let d = self.container_el[ci].doc;
                 let path_ok = self.follow_path(d, et, &path);
@@ -1498,7 +1985,11 @@ impl<'d, 'm> Resolver<'d, 'm> {
                 } else if !target_ok {
                     self.warn(format!("navigation property binding target `{target}` of `{owner}` names nothing in the container; kept unresolved"), pos);
                 }
-                let nb = NavigationBinding { path, target, resolved: path_ok && target_ok };
+                let nb = NavigationBinding {
+                    path,
+                    target,
+                    resolved: path_ok && target_ok,
+                };
                 for (i, cont) in self.m.containers.iter_mut().enumerate() {
                     let inherits = i == ci || {
                         let mut cur = ext_idx[i];
@@ -1521,9 +2012,15 @@ impl<'d, 'm> Resolver<'d, 'm> {
                         continue;
                     }
                     let list = if is_set {
-                        cont.entity_sets.iter_mut().find(|s| s.name == owner).map(|s| &mut s.navigation_bindings)
+                        cont.entity_sets
+                            .iter_mut()
+                            .find(|s| s.name == owner)
+                            .map(|s| &mut s.navigation_bindings)
                     } else {
-                        cont.singletons.iter_mut().find(|s| s.name == owner).map(|s| &mut s.navigation_bindings)
+                        cont.singletons
+                            .iter_mut()
+                            .find(|s| s.name == owner)
+                            .map(|s| &mut s.navigation_bindings)
                     };
                     if let Some(list) = list {
                         list.push(nb.clone());
@@ -1542,20 +2039,29 @@ impl<'d, 'm> Resolver<'d, 'm> {
                 return false;
             }
             if seg.contains('.') {
-                let q = self.qualify(d, seg);
-                match self.m.type_index.get(q.as_ref()) {
-                    Some(t) if *t == cur || self.m.bases(*t).any(|b| b == cur) => cur = *t,
+                match self.lookup_type(d, seg) {
+                    Some(t) if t == cur || self.m.bases(t).any(|b| b == cur) => cur = t,
                     _ => return false,
                 }
                 continue;
             }
-            if let Some(p) = self.m.all_properties(cur).into_iter().find(|p| p.name == seg) {
+            if let Some(p) = self
+                .m
+                .all_properties(cur)
+                .into_iter()
+                .find(|p| p.name == seg)
+            {
                 match p.ty.target {
                     Target::Named(t) if self.m.ty(t).structured().is_some() => cur = t,
                     _ => return false,
                 }
                 last_nav = false;
-            } else if let Some(n) = self.m.all_navigation(cur).into_iter().find(|n| n.name == seg) {
+            } else if let Some(n) = self
+                .m
+                .all_navigation(cur)
+                .into_iter()
+                .find(|n| n.name == seg)
+            {
                 match n.ty.target {
                     Target::Named(t) => cur = t,
                     _ => return false,
@@ -1571,10 +2077,14 @@ impl<'d, 'm> Resolver<'d, 'm> {
     fn binding_target_ok(&self, d: u32, ci: usize, target: &str) -> bool {
         let mut segs = target.split('/');
         let first = segs.next().unwrap_or("");
-        let has = |c: &Container, n: &str| c.entity_sets.iter().any(|s| s.name == n) || c.singletons.iter().any(|s| s.name == n);
+        let has = |c: &Container, n: &str| {
+            c.entity_sets.iter().any(|s| s.name == n) || c.singletons.iter().any(|s| s.name == n)
+        };
         if first.contains('.') {
             let q = self.qualify(d, first);
-            let Some(j) = self.container_index.get(q.as_ref()) else { return false };
+            let Some(j) = self.container_index.get(q.as_ref()) else {
+                return false;
+            };
             return segs.next().is_some_and(|s| has(&self.m.containers[*j], s));
         }
         has(&self.m.containers[ci], first)
@@ -1676,7 +2186,7 @@ impl<'d, 'm> Resolver<'d, 'm> {
     }
 
     fn push_annotation(&mut self, target: String, a: Annotation) {
-        self.m.annotations.entry(target).or_default().push(a);
+        self.ann.entry(target).or_default().push(a);
     }
 
     /// The inline annotations of `el` (and the annotations nested in them).
@@ -1689,7 +2199,9 @@ impl<'d, 'm> Resolver<'d, 'm> {
 
     fn annotation(&mut self, d: u32, a: ElemId, target: &str, outer_qualifier: Option<&str>) {
         let doc: &'d Document = &self.docs[d as usize];
-        let Some(raw_term) = self.req(doc, a, "Term") else { return };
+        let Some(raw_term) = self.req(doc, a, "Term") else {
+            return;
+        };
         let term = self.qualify(d, raw_term).into_owned();
         if let Some((prefix, _)) = term.rsplit_once('.')
             && !prefix.contains('.')
@@ -1707,7 +2219,15 @@ impl<'d, 'm> Resolver<'d, 'm> {
             Some(q) => format!("{target}/@{term}#{q}"),
             None => format!("{target}/@{term}"),
         };
-        self.push_annotation(target.to_string(), Annotation { term, qualifier, value, pos: doc.pos(a) });
+        self.push_annotation(
+            target.to_string(),
+            Annotation {
+                term,
+                qualifier,
+                value,
+                pos: doc.pos(a),
+            },
+        );
         for n in doc.children_of(a, Kind::Annotation) {
             self.annotation(d, n, &nested, None);
         }
@@ -1730,22 +2250,43 @@ impl<'d, 'm> Resolver<'d, 'm> {
     }
 
     fn constant(&mut self, d: u32, kind: &str, v: &str, pos: Pos) -> Option<Expr> {
-        const LITERALS: &[&str] = &["Binary", "Date", "DateTimeOffset", "Decimal", "Duration", "Float", "Guid", "TimeOfDay"];
-        const PATHS: &[&str] = &["AnnotationPath", "ModelElementPath", "NavigationPropertyPath", "PropertyPath", "Path"];
+        const LITERALS: &[&str] = &[
+            "Binary",
+            "Date",
+            "DateTimeOffset",
+            "Decimal",
+            "Duration",
+            "Float",
+            "Guid",
+            "TimeOfDay",
+        ];
+        const PATHS: &[&str] = &[
+            "AnnotationPath",
+            "ModelElementPath",
+            "NavigationPropertyPath",
+            "PropertyPath",
+            "Path",
+        ];
         Some(match kind {
             "String" => Expr::String(v.to_string()),
             "Bool" => match parse_bool(v) {
                 Some(b) => Expr::Bool(b),
                 None => {
                     self.warn(format!("invalid `Bool` value `{v}`; kept as written"), pos);
-                    Expr::Literal { kind: "Bool", text: v.to_string() }
+                    Expr::Literal {
+                        kind: "Bool",
+                        text: v.to_string(),
+                    }
                 }
             },
             "Int" => match v.trim().parse::<i64>() {
                 Ok(n) => Expr::Int(n),
                 Err(_) => {
                     self.warn(format!("invalid `Int` value `{v}`; kept as written"), pos);
-                    Expr::Literal { kind: "Int", text: v.to_string() }
+                    Expr::Literal {
+                        kind: "Int",
+                        text: v.to_string(),
+                    }
                 }
             },
             "EnumMember" => Expr::EnumMember(
@@ -1756,12 +2297,21 @@ impl<'d, 'm> Resolver<'d, 'm> {
                     })
                     .collect(),
             ),
-            "UrlRef" => Expr::Dynamic { kind: "UrlRef".into(), children: vec![Expr::String(v.to_string())] },
+            "UrlRef" => Expr::Dynamic {
+                kind: "UrlRef".into(),
+                children: vec![Expr::String(v.to_string())],
+            },
             k => {
                 if let Some(k) = LITERALS.iter().find(|l| **l == k) {
-                    Expr::Literal { kind: k, text: v.to_string() }
+                    Expr::Literal {
+                        kind: k,
+                        text: v.to_string(),
+                    }
                 } else if let Some(k) = PATHS.iter().find(|l| **l == k) {
-                    Expr::Path { kind: k, path: v.to_string() }
+                    Expr::Path {
+                        kind: k,
+                        path: v.to_string(),
+                    }
                 } else {
                     return None;
                 }
@@ -1775,10 +2325,17 @@ impl<'d, 'm> Resolver<'d, 'm> {
         if k.has_text() && k != Kind::LabeledElementReference {
             let text = doc.text(el).unwrap_or("");
             let text = if k == Kind::String { text } else { text.trim() };
-            return self.constant(d, k.name(), text, doc.pos(el)).unwrap_or(Expr::Null);
+            return self
+                .constant(d, k.name(), text, doc.pos(el))
+                .unwrap_or(Expr::Null);
         }
         let children = |this: &mut Self| -> Vec<Expr> {
-            doc.children(el).filter(|c| doc.kind(*c).is_expression()).collect::<Vec<_>>().into_iter().map(|c| this.expr(d, c)).collect()
+            doc.children(el)
+                .filter(|c| doc.kind(*c).is_expression())
+                .collect::<Vec<_>>()
+                .into_iter()
+                .map(|c| this.expr(d, c))
+                .collect()
         };
         match k {
             Kind::Null => Expr::Null,
@@ -1787,7 +2344,9 @@ impl<'d, 'm> Resolver<'d, 'm> {
                 let ty = doc.get(el, "Type").map(|t| self.qualify(d, t).into_owned());
                 let mut properties = Vec::new();
                 for pv in doc.children_of(el, Kind::PropertyValue).collect::<Vec<_>>() {
-                    let Some(p) = self.req(doc, pv, "Property") else { continue };
+                    let Some(p) = self.req(doc, pv, "Property") else {
+                        continue;
+                    };
                     let v = self.expr_of(d, pv);
                     properties.push((p.to_string(), v));
                 }
@@ -1795,17 +2354,30 @@ impl<'d, 'm> Resolver<'d, 'm> {
             }
             Kind::LabeledElementReference => Expr::Dynamic {
                 kind: k.name().into(),
-                children: vec![Expr::String(self.qualify(d, doc.text(el).unwrap_or("").trim()).into_owned())],
+                children: vec![Expr::String(
+                    self.qualify(d, doc.text(el).unwrap_or("").trim())
+                        .into_owned(),
+                )],
             },
             Kind::UrlRef => match doc.children(el).find(|c| doc.kind(*c).is_expression()) {
-                Some(_) => Expr::Dynamic { kind: "UrlRef".into(), children: children(self) },
-                None => Expr::Dynamic { kind: "UrlRef".into(), children: Vec::new() },
+                Some(_) => Expr::Dynamic {
+                    kind: "UrlRef".into(),
+                    children: children(self),
+                },
+                None => Expr::Dynamic {
+                    kind: "UrlRef".into(),
+                    children: Vec::new(),
+                },
             },
             _ => {
                 // Leading attribute operands: `Apply/@Function`, `Cast/@Type`, `IsOf/@Type`, `LabeledElement/@Name`.
                 let lead = match k {
-                    Kind::Apply => doc.get(el, "Function").map(|f| self.qualify(d, f).into_owned()),
-                    Kind::Cast | Kind::IsOf => doc.get(el, "Type").map(|t| self.canonical_type(d, t)),
+                    Kind::Apply => doc
+                        .get(el, "Function")
+                        .map(|f| self.qualify(d, f).into_owned()),
+                    Kind::Cast | Kind::IsOf => {
+                        doc.get(el, "Type").map(|t| self.canonical_type(d, t))
+                    }
                     Kind::LabeledElement => doc.get(el, "Name").map(str::to_string),
                     _ => None,
                 };
@@ -1818,7 +2390,10 @@ impl<'d, 'm> Resolver<'d, 'm> {
                 } else {
                     ch.extend(children(self));
                 }
-                Expr::Dynamic { kind: k.name().into(), children: ch }
+                Expr::Dynamic {
+                    kind: k.name().into(),
+                    children: ch,
+                }
             }
         }
     }
@@ -1828,12 +2403,16 @@ impl<'d, 'm> Resolver<'d, 'm> {
         for (d, doc) in docs.iter().enumerate() {
             let d32 = d as u32;
             for s in self.schemas(d).collect::<Vec<_>>() {
-                let Some(ns) = doc.get(s, "Namespace") else { continue };
+                let Some(ns) = doc.get(s, "Namespace") else {
+                    continue;
+                };
                 self.inline(d32, s, ns);
                 for c in doc.children(s).collect::<Vec<_>>() {
                     let k = doc.kind(c);
                     if k == Kind::Annotations {
-                        let Some(raw) = self.req(doc, c, "Target") else { continue };
+                        let Some(raw) = self.req(doc, c, "Target") else {
+                            continue;
+                        };
                         let target = self.canonical_target(d32, raw);
                         self.check_target(&target, doc.attr_pos(c, "Target"));
                         let q = doc.get(c, "Qualifier");
@@ -1842,14 +2421,22 @@ impl<'d, 'm> Resolver<'d, 'm> {
                         }
                         continue;
                     }
-                    let Some(name) = doc.get(c, "Name") else { continue };
+                    let Some(name) = doc.get(c, "Name") else {
+                        continue;
+                    };
                     let qn = format!("{ns}.{name}");
                     match k {
-                        Kind::EntityType | Kind::ComplexType | Kind::EnumType | Kind::TypeDefinition | Kind::Term => {
+                        Kind::EntityType
+                        | Kind::ComplexType
+                        | Kind::EnumType
+                        | Kind::TypeDefinition
+                        | Kind::Term => {
                             self.inline(d32, c, &qn);
                             for m in doc.children(c).collect::<Vec<_>>() {
-                                if matches!(doc.kind(m), Kind::Property | Kind::NavigationProperty | Kind::Member)
-                                    && let Some(mn) = doc.get(m, "Name")
+                                if matches!(
+                                    doc.kind(m),
+                                    Kind::Property | Kind::NavigationProperty | Kind::Member
+                                ) && let Some(mn) = doc.get(m, "Name")
                                 {
                                     self.inline(d32, m, &format!("{qn}/{mn}"));
                                 }
@@ -1857,7 +2444,9 @@ impl<'d, 'm> Resolver<'d, 'm> {
                         }
                         Kind::Action | Kind::Function => {
                             // Operations that failed to build have no target; skip their annotations.
-                            let Some(i) = self.op_built.get(&(d32, c)).copied() else { continue };
+                            let Some(i) = self.op_built.get(&(d32, c)).copied() else {
+                                continue;
+                            };
                             let target = self.m.operations[i].annotation_target.clone();
                             self.inline(d32, c, &target);
                             for p in doc.children(c).collect::<Vec<_>>() {
@@ -1867,7 +2456,9 @@ impl<'d, 'm> Resolver<'d, 'm> {
                                             self.inline(d32, p, &format!("{target}/{pn}"));
                                         }
                                     }
-                                    Kind::ReturnType => self.inline(d32, p, &format!("{target}/$ReturnType")),
+                                    Kind::ReturnType => {
+                                        self.inline(d32, p, &format!("{target}/$ReturnType"))
+                                    }
                                     _ => {}
                                 }
                             }
@@ -1875,8 +2466,13 @@ impl<'d, 'm> Resolver<'d, 'm> {
                         Kind::EntityContainer => {
                             self.inline(d32, c, &qn);
                             for m in doc.children(c).collect::<Vec<_>>() {
-                                if matches!(doc.kind(m), Kind::EntitySet | Kind::Singleton | Kind::ActionImport | Kind::FunctionImport)
-                                    && let Some(mn) = doc.get(m, "Name")
+                                if matches!(
+                                    doc.kind(m),
+                                    Kind::EntitySet
+                                        | Kind::Singleton
+                                        | Kind::ActionImport
+                                        | Kind::FunctionImport
+                                ) && let Some(mn) = doc.get(m, "Name")
                                 {
                                     self.inline(d32, m, &format!("{qn}/{mn}"));
                                 }
@@ -1897,42 +2493,55 @@ impl<'d, 'm> Resolver<'d, 'm> {
         }
         let ns = name.rsplit_once('.').map(|(n, _)| n).unwrap_or("");
         if self.namespaces.contains_key(ns) {
-            self.warn(format!("annotation target `{target}` names nothing in the model"), pos);
+            self.warn(
+                format!("annotation target `{target}` names nothing in the model"),
+                pos,
+            );
         }
     }
 
     // ---- Core vocabulary -------------------------------------------------------------
 
     fn apply_core(&mut self) {
-        let ann = std::mem::take(&mut self.m.annotations);
-        let desc = |t: &str| crate::vocab::core_string(ann.get(t).map(Vec::as_slice).unwrap_or(&[]), "Description");
-        let long = |t: &str| crate::vocab::core_string(ann.get(t).map(Vec::as_slice).unwrap_or(&[]), "LongDescription");
+        use crate::vocab;
+        let ann = std::mem::take(&mut self.ann);
         let get = |t: &str| ann.get(t).map(Vec::as_slice).unwrap_or(&[]);
+        let mut key = String::new();
+        let mut sub = |base: &str, name: &str| -> &[Annotation] {
+            key.clear();
+            key.push_str(base);
+            key.push('/');
+            key.push_str(name);
+            ann.get(key.as_str()).map(Vec::as_slice).unwrap_or(&[])
+        };
         for ty in &mut self.m.types {
             let qn = ty.qualified_name();
-            ty.description = desc(&qn);
-            ty.long_description = long(&qn);
+            let a = get(&qn);
+            ty.description = vocab::core_string(a, "Description");
+            ty.long_description = vocab::core_string(a, "LongDescription");
             match &mut ty.kind {
                 TypeKind::Entity(s) | TypeKind::Complex(s) => {
-                    s.optimistic_concurrency = crate::vocab::optimistic_concurrency(get(&qn));
+                    s.optimistic_concurrency = vocab::optimistic_concurrency(a);
                     for p in &mut s.properties {
-                        let t = format!("{qn}/{}", p.name);
-                        let a = get(&t);
-                        p.description = desc(&t);
-                        p.long_description = long(&t);
-                        p.computed = crate::vocab::core_tag(a, "Computed");
-                        p.immutable = crate::vocab::core_tag(a, "Immutable");
-                        p.permissions = crate::vocab::permissions(a);
+                        let a = sub(&qn, &p.name);
+                        if a.is_empty() {
+                            continue;
+                        }
+                        p.description = vocab::core_string(a, "Description");
+                        p.long_description = vocab::core_string(a, "LongDescription");
+                        p.computed = vocab::core_tag(a, "Computed");
+                        p.immutable = vocab::core_tag(a, "Immutable");
+                        p.permissions = vocab::permissions(a);
                     }
                     for n in &mut s.navigation {
-                        let t = format!("{qn}/{}", n.name);
-                        n.description = desc(&t);
-                        n.long_description = long(&t);
+                        let a = sub(&qn, &n.name);
+                        n.description = vocab::core_string(a, "Description");
+                        n.long_description = vocab::core_string(a, "LongDescription");
                     }
                 }
                 TypeKind::Enum(e) => {
                     for m in &mut e.members {
-                        m.description = desc(&format!("{qn}/{}", m.name));
+                        m.description = vocab::core_string(sub(&qn, &m.name), "Description");
                     }
                 }
                 TypeKind::Definition(_) => {}
@@ -1942,28 +2551,36 @@ impl<'d, 'm> Resolver<'d, 'm> {
             let qn = format!("{}.{}", op.namespace, op.name);
             let all = format!("{qn}({})", op.parameter_types.join(","));
             let targets = [op.annotation_target.as_str(), all.as_str(), qn.as_str()];
-            op.description = targets.iter().find_map(|t| desc(t));
-            op.long_description = targets.iter().find_map(|t| long(t));
+            op.description = targets
+                .iter()
+                .find_map(|t| vocab::core_string(get(t), "Description"));
+            op.long_description = targets
+                .iter()
+                .find_map(|t| vocab::core_string(get(t), "LongDescription"));
             for p in &mut op.parameters {
-                let pts: Vec<String> = targets.iter().map(|t| format!("{t}/{}", p.name)).collect();
-                p.description = pts.iter().find_map(|t| desc(t));
-                p.optional = pts.iter().any(|t| crate::vocab::core_term(get(t), "OptionalParameter").is_some());
+                for t in targets {
+                    let a = sub(t, &p.name);
+                    if p.description.is_none() {
+                        p.description = vocab::core_string(a, "Description");
+                    }
+                    p.optional |= vocab::core_term(a, "OptionalParameter").is_some();
+                }
             }
         }
         let mut concurrency: Vec<(TypeId, Vec<String>)> = Vec::new();
         for c in &mut self.m.containers {
             let qn = format!("{}.{}", c.namespace, c.name);
-            c.description = desc(&qn);
+            c.description = vocab::core_string(get(&qn), "Description");
             for s in &mut c.entity_sets {
-                let t = format!("{qn}/{}", s.name);
-                s.description = desc(&t);
-                let oc = crate::vocab::optimistic_concurrency(get(&t));
+                let a = sub(&qn, &s.name);
+                s.description = vocab::core_string(a, "Description");
+                let oc = vocab::optimistic_concurrency(a);
                 if !oc.is_empty() {
                     concurrency.push((s.entity_type, oc));
                 }
             }
             for s in &mut c.singletons {
-                s.description = desc(&format!("{qn}/{}", s.name));
+                s.description = vocab::core_string(sub(&qn, &s.name), "Description");
             }
         }
         for (t, paths) in concurrency {
@@ -1975,8 +2592,9 @@ impl<'d, 'm> Resolver<'d, 'm> {
                 }
             }
         }
-        self.m.annotations = ann;
-        let _ = CORE;
+        let mut out = HashMap::with_capacity(ann.len());
+        out.extend(ann);
+        self.m.annotations = out;
     }
 }
 

@@ -22,7 +22,9 @@ pub fn core_term<'a>(annotations: &'a [Annotation], name: &str) -> Option<&'a An
 
 /// The unqualified annotation of term `ns` + `name` (`ns` ends with a dot).
 pub fn find<'a>(annotations: &'a [Annotation], ns: &str, name: &str) -> Option<&'a Annotation> {
-    annotations.iter().find(|a| a.qualifier.is_none() && term_is(a, ns, name))
+    annotations
+        .iter()
+        .find(|a| a.qualifier.is_none() && term_is(a, ns, name))
 }
 
 /// A Core string term (`Description`, `LongDescription`, ...).
@@ -36,14 +38,20 @@ pub fn core_string(annotations: &[Annotation], name: &str) -> Option<String> {
 /// A Core tag term (`Computed`, `Immutable`, ...): true when applied without a value or
 /// with `true`.
 pub fn core_tag(annotations: &[Annotation], name: &str) -> bool {
-    matches!(core_term(annotations, name).map(|a| &a.value), Some(Expr::Default | Expr::Bool(true)))
+    matches!(
+        core_term(annotations, name).map(|a| &a.value),
+        Some(Expr::Default | Expr::Bool(true))
+    )
 }
 
 /// `Core.Permissions` (`Read`, `Write`, `ReadWrite`, `Invoke`, `None`).
 pub fn permissions(annotations: &[Annotation]) -> Option<Permissions> {
     let a = core_term(annotations, "Permissions")?;
     let members: Vec<&str> = match &a.value {
-        Expr::EnumMember(m) => m.iter().map(|s| s.rsplit('/').next().unwrap_or(s)).collect(),
+        Expr::EnumMember(m) => m
+            .iter()
+            .map(|s| s.rsplit('/').next().unwrap_or(s))
+            .collect(),
         Expr::String(s) => s.split([',', ' ']).filter(|s| !s.is_empty()).collect(),
         _ => return None,
     };
@@ -80,7 +88,9 @@ pub fn optimistic_concurrency(annotations: &[Annotation]) -> Vec<String> {
 /// The value of property `name` of a record expression.
 pub fn record_field<'a>(value: &'a Expr, name: &str) -> Option<&'a Expr> {
     match value {
-        Expr::Record { properties, .. } => properties.iter().find(|(n, _)| n == name).map(|(_, v)| v),
+        Expr::Record { properties, .. } => {
+            properties.iter().find(|(n, _)| n == name).map(|(_, v)| v)
+        }
         _ => None,
     }
 }
@@ -94,7 +104,9 @@ fn record_bool(value: &Expr, name: &str) -> Option<bool> {
 
 /// Reads `Capabilities.{Insert,Update,Delete,Read}Restrictions` from annotations of one target.
 pub fn capabilities(annotations: &[Annotation]) -> Capabilities {
-    let get = |term: &str, field: &str| find(annotations, CAPABILITIES, term).and_then(|a| record_bool(&a.value, field));
+    let get = |term: &str, field: &str| {
+        find(annotations, CAPABILITIES, term).and_then(|a| record_bool(&a.value, field))
+    };
     let read = find(annotations, CAPABILITIES, "ReadRestrictions");
     Capabilities {
         insertable: get("InsertRestrictions", "Insertable"),

@@ -20,7 +20,8 @@ pub fn corpus_path(name: &str) -> PathBuf {
 }
 
 fn expected() -> BTreeMap<String, BTreeMap<String, u64>> {
-    let text = std::fs::read_to_string(manifest().join("tests/fixtures/corpora/counts.json")).unwrap();
+    let text =
+        std::fs::read_to_string(manifest().join("tests/fixtures/corpora/counts.json")).unwrap();
     serde_json::from_str(&text).unwrap()
 }
 
@@ -41,16 +42,23 @@ fn model_counts(m: &Model, path: &std::path::Path) -> BTreeMap<String, u64> {
         }
         if let Some(s) = t.structured() {
             add("properties", s.properties.len());
-            add("collection_properties", s.properties.iter().filter(|p| p.ty.collection).count());
+            add(
+                "collection_properties",
+                s.properties.iter().filter(|p| p.ty.collection).count(),
+            );
             add("navigation_properties", s.navigation.len());
-            add("contained_navigation_properties", s.navigation.iter().filter(|n| n.contains_target).count());
+            add(
+                "contained_navigation_properties",
+                s.navigation.iter().filter(|n| n.contains_target).count(),
+            );
             add("derived_types", s.base.is_some() as usize);
             add("abstract_types", s.is_abstract as usize);
             add("open_types", s.open as usize);
             add("media_types", s.has_stream as usize);
             // A key declared here (not inherited): the base has none or a different one.
             let own = !s.key.is_empty()
-                && s.base.is_none_or(|b| m.ty(b).structured().is_none_or(|bs| bs.key.is_empty()));
+                && s.base
+                    .is_none_or(|b| m.ty(b).structured().is_none_or(|bs| bs.key.is_empty()));
             if own {
                 add("keys", 1);
                 add("key_parts", s.key.len());
@@ -74,15 +82,27 @@ fn model_counts(m: &Model, path: &std::path::Path) -> BTreeMap<String, u64> {
         add("function_imports", ct.function_imports.len());
         add(
             "navigation_property_bindings",
-            ct.entity_sets.iter().map(|s| s.navigation_bindings.len()).sum::<usize>()
-                + ct.singletons.iter().map(|s| s.navigation_bindings.len()).sum::<usize>(),
+            ct.entity_sets
+                .iter()
+                .map(|s| s.navigation_bindings.len())
+                .sum::<usize>()
+                + ct.singletons
+                    .iter()
+                    .map(|s| s.navigation_bindings.len())
+                    .sum::<usize>(),
         );
     }
     add("annotations", m.annotations.values().map(Vec::len).sum());
     // From the document layer: `Annotations` elements.
     let text = std::fs::read_to_string(path).unwrap();
     let doc = document::parse(0, text.into()).unwrap();
-    add("external_annotations", doc.elements.iter().filter(|e| e.kind == Kind::Annotations).count());
+    add(
+        "external_annotations",
+        doc.elements
+            .iter()
+            .filter(|e| e.kind == Kind::Annotations)
+            .count(),
+    );
     c
 }
 
@@ -96,7 +116,10 @@ fn corpora_counts_match_count_py() {
             assert_eq!(got.get(k).copied().unwrap_or(0), *v, "{name}: count of {k}");
         }
         for k in got.keys() {
-            assert!(want.contains_key(k), "{name}: {k} is not counted by count.py");
+            assert!(
+                want.contains_key(k),
+                "{name}: {k} is not counted by count.py"
+            );
         }
     }
 }
@@ -117,10 +140,15 @@ fn graph_warnings() {
 
 #[test]
 fn small_corpora_warnings() {
-    let all: Vec<String> = ["northwind-v4.xml", "trippin.xml", "oasis-core-v1.xml", "oasis-capabilities-v1.xml"]
-        .iter()
-        .map(|n| format!("== {n}\n{}", warnings_of(n)))
-        .collect();
+    let all: Vec<String> = [
+        "northwind-v4.xml",
+        "trippin.xml",
+        "oasis-core-v1.xml",
+        "oasis-capabilities-v1.xml",
+    ]
+    .iter()
+    .map(|n| format!("== {n}\n{}", warnings_of(n)))
+    .collect();
     insta::assert_snapshot!(all.join("\n"));
 }
 
@@ -136,7 +164,9 @@ fn every_prefix_of_trippin_is_handled() {
         let r = csdl::load_str("trippin.xml", &text[..end]);
         if end < complete {
             // A strict prefix is never a complete document (the root is unclosed).
-            let e = r.err().unwrap_or_else(|| panic!("prefix of {end} bytes loaded"));
+            let e = r
+                .err()
+                .unwrap_or_else(|| panic!("prefix of {end} bytes loaded"));
             assert!(!e.errors.is_empty());
             for d in &e.errors {
                 assert!(d.location.line >= 1, "{d}");

@@ -7,7 +7,9 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 fn files(dir: &str) -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join(dir);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join(dir);
     let mut v: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -18,7 +20,14 @@ fn files(dir: &str) -> Vec<PathBuf> {
 }
 
 /// Loads `path` under a short, stable label (`malformed/<name>.xml`).
-fn load(path: &Path, dir: &str) -> (String, String, Result<csdl::model::Model, csdl::diag::Errors>) {
+fn load(
+    path: &Path,
+    dir: &str,
+) -> (
+    String,
+    String,
+    Result<csdl::model::Model, csdl::diag::Errors>,
+) {
     let name = path.file_name().unwrap().to_string_lossy().into_owned();
     let label = format!("{dir}/{name}");
     let text = std::fs::read_to_string(path).unwrap();
@@ -79,5 +88,8 @@ fn error_format_is_rustc_style() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/malformed/unknown_type.xml");
     let (_, _, r) = load(&path, "malformed");
     let e = r.err().unwrap();
-    assert_eq!(e.errors[0].to_string(), "error: unknown type `t.Nope`\n --> malformed/unknown_type.xml:7:28");
+    assert_eq!(
+        e.errors[0].to_string(),
+        "error: unknown type `t.Nope`\n --> malformed/unknown_type.xml:7:28"
+    );
 }

@@ -26,7 +26,13 @@ struct Fs {
 
 impl Fs {
     fn new(files: &[(&str, String)]) -> Fs {
-        Fs { files: files.iter().map(|(p, t)| (PathBuf::from(p), t.clone())).collect(), reads: RefCell::new(Vec::new()) }
+        Fs {
+            files: files
+                .iter()
+                .map(|(p, t)| (PathBuf::from(p), t.clone()))
+                .collect(),
+            reads: RefCell::new(Vec::new()),
+        }
     }
     fn load(&self, main: &str) -> Result<csdl::model::Model, csdl::diag::Errors> {
         csdl::load_with(Path::new(main), &|p: &Path| {
@@ -42,42 +48,90 @@ fn local_references_are_found_by_relative_uri_then_last_segment() {
         (
             "dir/main.xml",
             doc(
-                &[("sub/other.xml", "other", "o"), ("https://example.com/v1/third.xml", "third", "th")],
+                &[
+                    ("sub/other.xml", "other", "o"),
+                    ("https://example.com/v1/third.xml", "third", "th"),
+                ],
                 "main",
                 r#"<ComplexType Name="M"><Property Name="a" Type="o.Thing"/><Property Name="b" Type="th.Other"/></ComplexType>"#,
             ),
         ),
-        ("dir/sub/other.xml", doc(&[], "other", r#"<ComplexType Name="Thing"/>"#)),
-        ("dir/third.xml", doc(&[], "third", r#"<EnumType Name="Other"><Member Name="x"/></EnumType>"#)),
+        (
+            "dir/sub/other.xml",
+            doc(&[], "other", r#"<ComplexType Name="Thing"/>"#),
+        ),
+        (
+            "dir/third.xml",
+            doc(
+                &[],
+                "third",
+                r#"<EnumType Name="Other"><Member Name="x"/></EnumType>"#,
+            ),
+        ),
     ]);
     let m = fs.load("dir/main.xml").unwrap();
     assert!(m.warnings.is_empty(), "{:?}", m.warnings);
     assert_eq!(m.sources.files.len(), 3);
-    let props = &m.ty(m.find_type("main.M").unwrap()).structured().unwrap().properties;
-    assert_eq!(props[0].ty.target, Target::Named(m.find_type("other.Thing").unwrap()));
-    assert_eq!(props[1].ty.target, Target::Named(m.find_type("third.Other").unwrap()));
+    let props = &m
+        .ty(m.find_type("main.M").unwrap())
+        .structured()
+        .unwrap()
+        .properties;
+    assert_eq!(
+        props[0].ty.target,
+        Target::Named(m.find_type("other.Thing").unwrap())
+    );
+    assert_eq!(
+        props[1].ty.target,
+        Target::Named(m.find_type("third.Other").unwrap())
+    );
 }
 
 #[test]
 fn a_missing_reference_is_a_located_warning_and_its_types_are_untyped() {
     let fs = Fs::new(&[(
         "main.xml",
-        doc(&[("gone.xml", "gone", "g")], "main", r#"<ComplexType Name="M"><Property Name="a" Type="g.X"/></ComplexType>"#),
+        doc(
+            &[("gone.xml", "gone", "g")],
+            "main",
+            r#"<ComplexType Name="M"><Property Name="a" Type="g.X"/></ComplexType>"#,
+        ),
     )]);
     let m = fs.load("main.xml").unwrap();
     assert_eq!(m.warnings.len(), 1);
     let w = m.warnings[0].to_string();
-    assert!(w.starts_with("warning: referenced document `gone.xml` not found"), "{w}");
+    assert!(
+        w.starts_with("warning: referenced document `gone.xml` not found"),
+        "{w}"
+    );
     assert!(w.ends_with("--> main.xml:2:19"), "{w}");
-    let p = &m.ty(m.find_type("main.M").unwrap()).structured().unwrap().properties[0];
+    let p = &m
+        .ty(m.find_type("main.M").unwrap())
+        .structured()
+        .unwrap()
+        .properties[0];
     assert_eq!(p.ty.target, Target::Primitive(Primitive::Untyped));
 }
 
 #[test]
 fn reference_cycles_terminate_and_read_each_file_once() {
     let fs = Fs::new(&[
-        ("a.xml", doc(&[("b.xml", "b", "bb")], "a", r#"<ComplexType Name="A"><Property Name="b" Type="bb.B"/></ComplexType>"#)),
-        ("b.xml", doc(&[("a.xml", "a", "aa")], "b", r#"<ComplexType Name="B"><Property Name="a" Type="aa.A"/></ComplexType>"#)),
+        (
+            "a.xml",
+            doc(
+                &[("b.xml", "b", "bb")],
+                "a",
+                r#"<ComplexType Name="A"><Property Name="b" Type="bb.B"/></ComplexType>"#,
+            ),
+        ),
+        (
+            "b.xml",
+            doc(
+                &[("a.xml", "a", "aa")],
+                "b",
+                r#"<ComplexType Name="B"><Property Name="a" Type="aa.A"/></ComplexType>"#,
+            ),
+        ),
     ]);
     let m = fs.load("a.xml").unwrap();
     assert!(m.warnings.is_empty(), "{:?}", m.warnings);
@@ -91,7 +145,11 @@ fn standard_vocabularies_need_no_file() {
     let fs = Fs::new(&[(
         "main.xml",
         doc(
-            &[("https://oasis-tcs.github.io/odata-vocabularies/vocabularies/Org.OData.Core.V1.xml", "Org.OData.Core.V1", "Core")],
+            &[(
+                "https://oasis-tcs.github.io/odata-vocabularies/vocabularies/Org.OData.Core.V1.xml",
+                "Org.OData.Core.V1",
+                "Core",
+            )],
             "main",
             r#"<ComplexType Name="M"><Property Name="t" Type="Core.Tag"><Annotation Term="Core.Description" String="d"/></Property></ComplexType>"#,
         ),
@@ -99,25 +157,52 @@ fn standard_vocabularies_need_no_file() {
     let m = fs.load("main.xml").unwrap();
     assert!(m.warnings.is_empty(), "{:?}", m.warnings);
     assert_eq!(fs.reads.borrow().as_slice(), [PathBuf::from("main.xml")]);
-    let p = &m.ty(m.find_type("main.M").unwrap()).structured().unwrap().properties[0];
+    let p = &m
+        .ty(m.find_type("main.M").unwrap())
+        .structured()
+        .unwrap()
+        .properties[0];
     assert_eq!(p.description.as_deref(), Some("d"));
-    assert_eq!(m.annotations_of("main.M/t")[0].term, "Org.OData.Core.V1.Description");
+    assert_eq!(
+        m.annotations_of("main.M/t")[0].term,
+        "Org.OData.Core.V1.Description"
+    );
 }
 
 #[test]
 fn errors_in_a_referenced_file_name_that_file() {
     let fs = Fs::new(&[
-        ("main.xml", doc(&[("lib.xml", "lib", "l")], "main", r#"<ComplexType Name="M" BaseType="l.Base"/>"#)),
-        ("lib.xml", doc(&[], "lib", "<ComplexType Name=\"Base\">\n<Property Name=\"x\" Type=\"l.Nope\"/></ComplexType>")),
+        (
+            "main.xml",
+            doc(
+                &[("lib.xml", "lib", "l")],
+                "main",
+                r#"<ComplexType Name="M" BaseType="l.Base"/>"#,
+            ),
+        ),
+        (
+            "lib.xml",
+            doc(
+                &[],
+                "lib",
+                "<ComplexType Name=\"Base\">\n<Property Name=\"x\" Type=\"l.Nope\"/></ComplexType>",
+            ),
+        ),
     ]);
     let e = fs.load("main.xml").unwrap_err();
     assert_eq!(e.errors.len(), 1);
-    assert_eq!(e.errors[0].to_string(), "error: unknown type `l.Nope`: no namespace or alias `l` is in scope\n --> lib.xml:5:20");
+    assert_eq!(
+        e.errors[0].to_string(),
+        "error: unknown type `l.Nope`: no namespace or alias `l` is in scope\n --> lib.xml:5:20"
+    );
 }
 
 #[test]
 fn an_unreadable_main_file_is_an_error() {
     let fs = Fs::new(&[]);
     let e = fs.load("nope.xml").unwrap_err();
-    assert_eq!(e.errors[0].to_string(), "error: cannot read `nope.xml`\n --> nope.xml:1:1");
+    assert_eq!(
+        e.errors[0].to_string(),
+        "error: cannot read `nope.xml`\n --> nope.xml:1:1"
+    );
 }
