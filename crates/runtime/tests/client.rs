@@ -1,181 +1,19 @@
 //! The client against a loopback HTTP/1.1 server (127.0.0.1, port chosen by the OS).
+#![cfg(feature = "reqwest")]
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::StreamExt as _;
 use odata_runtime::json::{DecodeError, FromJson, ObjectReader, ObjectWriter, Path, ToJson, Value};
 use odata_runtime::{
-    Client, Error, Map, Method, Patch, Query, RequestOptions, Resource, RetryPolicy, Sleeper,
+    Client, Error, Map, Method, Patch, Query, RequestOptions, Resource, RetryPolicy,
     TransportErrorKind, ValueOf,
 };
 use serde_json::json;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
 
-// ---- a tiny HTTP/1.1 server ---------------------------------------------------------
-
-#[derive(Clone, Debug)]
-struct Recorded {
-    method: String,
-    target: String,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-impl Recorded {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap()
-    }
-}
-
-struct Reply {
-    status: u16,
-    headers: Vec<(&'static str, String)>,
-    body: String,
-}
-
-fn reply(status: u16, body: Value) -> Reply {
-    Reply {
-        status,
-        headers: vec![("Content-Type", "application/json".to_owned())],
-        body: body.to_string(),
-    }
-}
-
-fn empty(status: u16) -> Reply {
-    Reply {
-        status,
-        headers: vec![],
-        body: String::new(),
-    }
-}
-
-type Handler = Arc<dyn Fn(usize, &Recorded, &str) -> Reply + Send + Sync>;
-
-struct Server {
-    base: String,
-    requests: Arc<Mutex<Vec<Recorded>>>,
-}
-
-impl Server {
-    /// Serve `handler(index, request, base_url)` for each request.
-    async fn start(handler: Handler) -> Server {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let requests = Arc::new(Mutex::new(Vec::new()));
-        let reqs = requests.clone();
-        let b = base.clone();
-        tokio::spawn(async move {
-            loop {
-                let Ok((mut sock, _)) = listener.accept().await else {
-                    return;
-                };
-                let handler = handler.clone();
-                let reqs = reqs.clone();
-                let b = b.clone();
-                tokio::spawn(async move {
-                    let Some(req) = read_request(&mut sock).await else {
-                        return;
-                    };
-                    let index = {
-                        let mut r = reqs.lock().unwrap();
-                        r.push(req.clone());
-                        r.len() - 1
-                    };
-                    let rep = handler(index, &req, &b);
-                    let mut out = format!("HTTP/1.1 {} X\r\n", rep.status);
-                    for (k, v) in &rep.headers {
-                        out.push_str(&format!("{k}: {v}\r\n"));
-                    }
-                    out.push_str(&format!(
-                        "Content-Length: {}\r\nConnection: close\r\n\r\n",
-                        rep.body.len()
-                    ));
-                    out.push_str(&rep.body);
-                    let _ = sock.write_all(out.as_bytes()).await;
-                    let _ = sock.shutdown().await;
-                });
-            }
-        });
-        Server { base, requests }
-    }
-
-    fn requests(&self) -> Vec<Recorded> {
-        self.requests.lock().unwrap().clone()
-    }
-}
-
-async fn read_request(sock: &mut tokio::net::TcpStream) -> Option<Recorded> {
-    let mut buf = Vec::new();
-    let mut chunk = [0u8; 4096];
-    let head_end = loop {
-        let n = sock.read(&mut chunk).await.ok()?;
-        if n == 0 {
-            return None;
-        }
-        buf.extend_from_slice(&chunk[..n]);
-        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            break i;
-        }
-        if buf.len() > 1 << 20 {
-            return None;
-        }
-    };
-    let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
-    let mut lines = head.split("\r\n");
-    let mut first = lines.next()?.split(' ');
-    let method = first.next()?.to_owned();
-    let target = first.next()?.to_owned();
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
-        .collect();
-    let len: usize = headers
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
-        .and_then(|(_, v)| v.parse().ok())
-        .unwrap_or(0);
-    let mut body = buf[head_end + 4..].to_vec();
-    while body.len() < len {
-        let n = sock.read(&mut chunk).await.ok()?;
-        if n == 0 {
-            break;
-        }
-        body.extend_from_slice(&chunk[..n]);
-    }
-    Some(Recorded {
-        method,
-        target,
-        headers,
-        body,
-    })
-}
-
-/// A sleeper that records the requested waits and returns at once.
-fn recording_sleeper() -> (Sleeper, Arc<Mutex<Vec<Duration>>>) {
-    let log = Arc::new(Mutex::new(Vec::new()));
-    let l = log.clone();
-    let sleeper: Sleeper = Arc::new(move |d| {
-        l.lock().unwrap().push(d);
-        Box::pin(async {})
-    });
-    (sleeper, log)
-}
-
-fn client(server: &Server, sleeper: Sleeper) -> Client {
-    Client::builder(format!("{}/svc/", server.base))
-        .bearer_token("t0ps3cret")
-        .sleeper(sleeper)
-        .build()
-        .unwrap()
-}
+mod common;
+use common::{Reply, Server, client, empty, recording_sleeper, reply};
 
 // ---- a "generated" entity ------------------------------------------------------------
 
@@ -770,4 +608,58 @@ async fn custom_transport_and_invalid_root() {
             "{bad}"
         );
     }
+}
+
+#[test]
+fn client_and_futures_are_send() {
+    fn send<T: Send>(_: &T) {}
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<Client>();
+    send_sync::<Error>();
+    let c = Client::builder("https://example.test").build().unwrap();
+    let res = partners();
+    let opts = RequestOptions::new();
+    let f = c.get::<Partner>(&res, &opts);
+    send(&f);
+    let p = c.pager::<Partner>(&res, &opts);
+    send(&p);
+    let u = c.update::<_, Partner>(
+        &res,
+        &PartnerUpdate {
+            display_name: Patch::Unchanged,
+        },
+        &opts,
+    );
+    send(&u);
+}
+
+#[tokio::test]
+async fn media_bytes() {
+    let server = Server::start(Arc::new(|_, req, _| {
+        if req.method == "GET" {
+            Reply {
+                status: 200,
+                headers: vec![("Content-Type", "image/png".to_owned())],
+                body: "PNGDATA".to_owned(),
+            }
+        } else {
+            empty(204)
+        }
+    }))
+    .await;
+    let (sleeper, _) = recording_sleeper();
+    let c = client(&server, sleeper);
+    let photo = Resource::new("me").segment("photo").segment("$value");
+    let resp = c.get_bytes(&photo, &RequestOptions::new()).await.unwrap();
+    assert_eq!(resp.body, b"PNGDATA");
+    assert_eq!(resp.header("content-type"), Some("image/png"));
+    c.put_bytes(&photo, "image/png", b"NEW".to_vec(), &RequestOptions::new())
+        .await
+        .unwrap();
+    let reqs = server.requests();
+    assert_eq!(reqs[0].target, "/svc/me/photo/$value");
+    assert_eq!(reqs[0].header("accept"), Some("*/*"));
+    assert_eq!(reqs[1].method, "PUT");
+    assert_eq!(reqs[1].header("content-type"), Some("image/png"));
+    assert_eq!(reqs[1].body, b"NEW");
 }

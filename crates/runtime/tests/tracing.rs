@@ -1,0 +1,118 @@
+//! Tracing output of the client: one span per attempt with method, path, attempt,
+//! status and request-id; never the token or the query. Its own test binary, with a
+//! global subscriber, so callsite interest caching across test threads cannot hide spans.
+#![cfg(feature = "reqwest")]
+
+use std::sync::Arc;
+
+use odata_runtime::json::Value;
+use odata_runtime::{Query, RequestOptions, Resource};
+use serde_json::json;
+
+mod common;
+use common::{Server, client, empty, recording_sleeper, reply};
+
+// ---- tracing: spans per request, never the token ------------------------------------
+
+mod capture {
+    use std::fmt::Write as _;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::{Arc, Mutex};
+    use tracing::field::{Field, Visit};
+    use tracing::span::{Attributes, Id, Record};
+    use tracing::{Event, Metadata, Subscriber};
+
+    /// Writes every span creation, span record and event as one text line.
+    #[derive(Clone, Default)]
+    pub struct Capture {
+        pub lines: Arc<Mutex<Vec<String>>>,
+        next: Arc<AtomicU64>,
+    }
+
+    struct Fields<'a>(&'a mut String);
+    impl Visit for Fields<'_> {
+        fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+            let _ = write!(self.0, " {}={:?}", field.name(), value);
+        }
+    }
+
+    impl Subscriber for Capture {
+        fn enabled(&self, _: &Metadata<'_>) -> bool {
+            true
+        }
+        fn new_span(&self, span: &Attributes<'_>) -> Id {
+            let mut line = format!("span {}", span.metadata().name());
+            span.record(&mut Fields(&mut line));
+            self.lines.lock().unwrap().push(line);
+            Id::from_u64(self.next.fetch_add(1, Ordering::Relaxed) + 1)
+        }
+        fn record(&self, _: &Id, values: &Record<'_>) {
+            let mut line = "record".to_owned();
+            values.record(&mut Fields(&mut line));
+            self.lines.lock().unwrap().push(line);
+        }
+        fn record_follows_from(&self, _: &Id, _: &Id) {}
+        fn event(&self, event: &Event<'_>) {
+            let mut line = "event".to_owned();
+            event.record(&mut Fields(&mut line));
+            self.lines.lock().unwrap().push(line);
+        }
+        fn enter(&self, _: &Id) {}
+        fn exit(&self, _: &Id) {}
+    }
+}
+
+#[tokio::test]
+async fn tracing_spans_carry_request_facts_but_no_token() {
+    let server = Server::start(Arc::new(|i, _, _| {
+        if i == 0 {
+            let mut r = empty(503);
+            r.headers.push(("Retry-After", "0".to_owned()));
+            r
+        } else {
+            let mut r = reply(200, json!({"id": "1"}));
+            r.headers.push(("request-id", "rid-42".to_owned()));
+            r
+        }
+    }))
+    .await;
+    let cap = capture::Capture::default();
+    tracing::subscriber::set_global_default(cap.clone()).unwrap();
+    let (sleeper, _) = recording_sleeper();
+    let c = client(&server, sleeper);
+    let _: Value = c
+        .get(
+            &Resource::new("complianceManagementPartners").key_segment("1"),
+            &RequestOptions::new().query(Query::new().filter("secret eq 'q'")),
+        )
+        .await
+        .unwrap();
+    let lines = cap.lines.lock().unwrap().join("\n");
+    assert!(!lines.contains("t0ps3cret"), "{lines}");
+    assert!(
+        !lines.contains("secret eq"),
+        "queries are not logged: {lines}"
+    );
+    let spans: Vec<&str> = lines
+        .lines()
+        .filter(|l| l.starts_with("span odata_request"))
+        .collect();
+    assert_eq!(spans.len(), 2, "{lines}");
+    assert!(
+        spans[0].contains("method=\"GET\"") || spans[0].contains("method=GET"),
+        "{lines}"
+    );
+    assert!(
+        spans[0].contains("/svc/complianceManagementPartners/1"),
+        "{lines}"
+    );
+    assert!(
+        spans[0].contains("attempt=1") && spans[1].contains("attempt=2"),
+        "{lines}"
+    );
+    assert!(
+        lines.contains("status=503") && lines.contains("status=200"),
+        "{lines}"
+    );
+    assert!(lines.contains("rid-42"), "{lines}");
+}
