@@ -385,6 +385,7 @@ fn remove_empty_parents(top: &Path, file: &Path) {
 
 /// Loads the schema and generates one crate; returns the files and the summary line.
 fn generate_one(job: &Job, args: &Args) -> Result<(Files, String), String> {
+    let start = Instant::now();
     let main = job.config.schemas.first().cloned().unwrap_or_default();
     let path = if job.base == Path::new(".") {
         main.clone()
@@ -430,7 +431,16 @@ fn generate_one(job: &Job, args: &Args) -> Result<(Files, String), String> {
             ));
         }
     }
+    let loaded = start.elapsed();
     let g = codegen::generate_full(&job.config, &model).map_err(|e| e.to_string())?;
+    if args.verbose {
+        eprintln!(
+            "{}: schema read in {} ms, generated in {} ms",
+            job.config.name,
+            loaded.as_millis(),
+            (start.elapsed() - loaded).as_millis()
+        );
+    }
     if !g.warnings.is_empty() {
         if args.verbose {
             for w in &g.warnings {

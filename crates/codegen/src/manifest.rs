@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::emit::models::{field_type, has_file};
+use crate::emit::models::{field_type_text, has_file};
 use crate::ir::{CrateIr, ItemKind};
 
 /// Renders `API.txt`.
@@ -23,7 +23,7 @@ pub fn api_txt(ir: &CrateIr) -> String {
                     if !s.is_abstract {
                         lines.insert(format!("type {m}::{} = {kind} {q}", n.name));
                         for f in &s.fields {
-                            let ty = field_type(ir, &f.ty).to_string().replace(' ', "");
+                            let ty = field_type_text(ir, &f.ty);
                             let null = if f.navigation {
                                 "navigation"
                             } else if f.ty.collection {
@@ -65,7 +65,7 @@ pub fn api_txt(ir: &CrateIr) -> String {
                     }
                 }
                 ItemKind::Definition(ty) => {
-                    let inner = field_type(ir, ty).to_string().replace(' ', "");
+                    let inner = field_type_text(ir, ty);
                     lines.insert(format!("type {m}::{} = definition {q}: {inner}", n.name));
                 }
             }

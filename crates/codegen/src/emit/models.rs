@@ -83,6 +83,28 @@ fn type_path(
     quote!(crate::models::#m::#t)
 }
 
+/// The Rust type of a field as text (for `API.txt`), e.g. `Vec<microsoft_graph::Foo>`.
+pub fn field_type_text(ir: &CrateIr, ty: &FieldTy) -> String {
+    let named = |id: csdl::model::TypeId, any: bool| {
+        let n = names(ir, id);
+        let t = if any { n.any.as_deref().unwrap_or(&n.name) } else { &n.name };
+        format!("{}::{t}", n.module)
+    };
+    let base = match &ty.base {
+        BaseTy::Path(p) => p.trim_start_matches("::std::string::").trim_start_matches("crate::runtime::").to_string(),
+        BaseTy::Named(t) => named(*t, false),
+        BaseTy::Any(t) => named(*t, true),
+        BaseTy::Flags(t) => format!("Flags<{}>", named(*t, false)),
+    };
+    if ty.collection {
+        format!("Vec<{base}>")
+    } else if ty.boxed {
+        format!("Box<{base}>")
+    } else {
+        base
+    }
+}
+
 /// The Rust type of a field's element, wrapped for collections and boxes.
 pub fn field_type(ir: &CrateIr, ty: &FieldTy) -> TokenStream {
     let base = match &ty.base {
@@ -108,10 +130,14 @@ fn item_file(ir: &CrateIr, item: &Item) -> Option<TokenStream> {
         return None;
     }
     let n = names(ir, item.id);
-    Some(match &item.kind {
+    let body = match &item.kind {
         ItemKind::Structured(s) => structured(ir, item, n, s),
         ItemKind::Enum(e) => enumeration(item, n, e),
         ItemKind::Definition(ty) => definition(ir, item, n, ty),
+    };
+    Some(quote! {
+        use crate::runtime::json;
+        #body
     })
 }
 
@@ -119,12 +145,12 @@ fn serde_impls(name: &TokenStream) -> TokenStream {
     quote! {
         impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                crate::runtime::json::serialize(self, serializer)
+                json::serialize(self, serializer)
             }
         }
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                crate::runtime::json::deserialize(deserializer)
+                json::deserialize(deserializer)
             }
         }
     }
@@ -218,20 +244,20 @@ fn read_struct(ir: &CrateIr, item: &Item, n: &TypeNames, s: &StructIr) -> TokenS
             /// Members this type does not declare: instance annotations (`@odata.etag`,
             /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
             /// Written back unchanged.
-            pub additional: crate::runtime::json::Map<::std::string::String, crate::runtime::json::Value>,
+            pub additional: json::Map<::std::string::String, json::Value>,
         }
-        impl crate::runtime::json::FromJson for #name {
-            fn from_json(value: crate::runtime::json::Value, path: &crate::runtime::json::Path<'_>) -> ::std::result::Result<Self, crate::runtime::json::DecodeError> {
-                let #reader = crate::runtime::json::ObjectReader::new(value, path, #qualified)?;
+        impl json::FromJson for #name {
+            fn from_json(value: json::Value, path: &json::Path<'_>) -> ::std::result::Result<Self, json::DecodeError> {
+                let #reader = json::ObjectReader::new(value, path, #qualified)?;
                 ::std::result::Result::Ok(Self {
                     #(#takes)*
                     additional: reader.rest(),
                 })
             }
         }
-        impl crate::runtime::json::ToJson for #name {
-            fn to_json(&self) -> crate::runtime::json::Value {
-                let mut writer = crate::runtime::json::ObjectWriter::new();
+        impl json::ToJson for #name {
+            fn to_json(&self) -> json::Value {
+                let mut writer = json::ObjectWriter::new();
                 #(#puts)*
                 writer.extend(&self.additional);
                 writer.finish()
@@ -291,15 +317,15 @@ fn any_enum(ir: &CrateIr, item: &Item, any: &str, s: &StructIr) -> TokenStream {
         let vn = ident(&v.name);
         let ty = type_path(ir, v.id, |n| &n.name);
         let pats = v.wire.iter().map(|w| quote!(#w));
-        quote!(#(#pats)|* => Self::#vn(<#ty as crate::runtime::json::FromJson>::from_json(value, path)?),)
+        quote!(#(#pats)|* => Self::#vn(<#ty as json::FromJson>::from_json(value, path)?),)
     });
     let writes = poly.variants.iter().map(|v| {
         let vn = ident(&v.name);
         let tag = &v.tag;
         if v.is_self {
-            quote!(Self::#vn(v) => crate::runtime::json::ToJson::to_json(v),)
+            quote!(Self::#vn(v) => json::ToJson::to_json(v),)
         } else {
-            quote!(Self::#vn(v) => crate::models::odata_tagged(crate::runtime::json::ToJson::to_json(v), #tag),)
+            quote!(Self::#vn(v) => crate::models::odata_tagged(json::ToJson::to_json(v), #tag),)
         }
     });
     let type_names = poly.variants.iter().map(|v| {
@@ -317,31 +343,31 @@ fn any_enum(ir: &CrateIr, item: &Item, any: &str, s: &StructIr) -> TokenStream {
             #(#variants)*
             /// A type this crate does not know (or no `@odata.type` where one is needed):
             /// the raw JSON object, written back unchanged.
-            Unknown(crate::runtime::json::Value),
+            Unknown(json::Value),
         }
         impl #name {
             /// The qualified type name: the variant's, or the `@odata.type` of an unknown value.
             pub fn type_name(&self) -> ::std::option::Option<&str> {
                 match self {
                     #(#type_names)*
-                    Self::Unknown(v) => crate::runtime::json::odata_type(v),
+                    Self::Unknown(v) => json::odata_type(v),
                 }
             }
         }
-        impl crate::runtime::json::FromJson for #name {
-            fn from_json(value: crate::runtime::json::Value, path: &crate::runtime::json::Path<'_>) -> ::std::result::Result<Self, crate::runtime::json::DecodeError> {
+        impl json::FromJson for #name {
+            fn from_json(value: json::Value, path: &json::Path<'_>) -> ::std::result::Result<Self, json::DecodeError> {
                 if !value.is_object() {
-                    return ::std::result::Result::Err(crate::runtime::json::DecodeError::expected(path, #expected, &value));
+                    return ::std::result::Result::Err(json::DecodeError::expected(path, #expected, &value));
                 }
-                let ty = crate::runtime::json::odata_type(&value).unwrap_or(#default_type).to_owned();
+                let ty = json::odata_type(&value).unwrap_or(#default_type).to_owned();
                 ::std::result::Result::Ok(match ty.as_str() {
                     #(#arms)*
                     _ => Self::Unknown(value),
                 })
             }
         }
-        impl crate::runtime::json::ToJson for #name {
-            fn to_json(&self) -> crate::runtime::json::Value {
+        impl json::ToJson for #name {
+            fn to_json(&self) -> json::Value {
                 match self {
                     #(#writes)*
                     Self::Unknown(v) => v.clone(),
@@ -431,12 +457,12 @@ fn write_shape(
         pub struct #name {
             #(#fields)*
             /// Extra members to send as they are (escape hatch for properties newer than this crate).
-            pub additional: crate::runtime::json::Map<::std::string::String, crate::runtime::json::Value>,
+            pub additional: json::Map<::std::string::String, json::Value>,
         }
         #setters_block
-        impl crate::runtime::json::ToJson for #name {
-            fn to_json(&self) -> crate::runtime::json::Value {
-                let mut writer = crate::runtime::json::ObjectWriter::new();
+        impl json::ToJson for #name {
+            fn to_json(&self) -> json::Value {
+                let mut writer = json::ObjectWriter::new();
                 writer.odata_type(#tag);
                 #(#puts)*
                 writer.extend(&self.additional);
@@ -516,13 +542,13 @@ fn enumeration(item: &Item, n: &TypeNames, e: &EnumIr) -> TokenStream {
                 Self::from(s)
             }
         }
-        impl crate::runtime::json::FromJson for #name {
-            fn from_json(value: crate::runtime::json::Value, path: &crate::runtime::json::Path<'_>) -> ::std::result::Result<Self, crate::runtime::json::DecodeError> {
+        impl json::FromJson for #name {
+            fn from_json(value: json::Value, path: &json::Path<'_>) -> ::std::result::Result<Self, json::DecodeError> {
                 crate::runtime::enums::enum_from_json(value, path)
             }
         }
-        impl crate::runtime::json::ToJson for #name {
-            fn to_json(&self) -> crate::runtime::json::Value {
+        impl json::ToJson for #name {
+            fn to_json(&self) -> json::Value {
                 crate::runtime::enums::enum_to_json(self)
             }
         }
@@ -539,14 +565,14 @@ fn definition(ir: &CrateIr, item: &Item, n: &TypeNames, ty: &FieldTy) -> TokenSt
         #doc
         #[derive(Debug, Clone, PartialEq)]
         pub struct #name(pub #inner);
-        impl crate::runtime::json::FromJson for #name {
-            fn from_json(value: crate::runtime::json::Value, path: &crate::runtime::json::Path<'_>) -> ::std::result::Result<Self, crate::runtime::json::DecodeError> {
-                <#inner as crate::runtime::json::FromJson>::from_json(value, path).map(Self)
+        impl json::FromJson for #name {
+            fn from_json(value: json::Value, path: &json::Path<'_>) -> ::std::result::Result<Self, json::DecodeError> {
+                <#inner as json::FromJson>::from_json(value, path).map(Self)
             }
         }
-        impl crate::runtime::json::ToJson for #name {
-            fn to_json(&self) -> crate::runtime::json::Value {
-                crate::runtime::json::ToJson::to_json(&self.0)
+        impl json::ToJson for #name {
+            fn to_json(&self) -> json::Value {
+                json::ToJson::to_json(&self.0)
             }
         }
         #serde

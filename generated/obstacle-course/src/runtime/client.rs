@@ -328,6 +328,15 @@ fn set_header(headers: &mut Vec<(String, String)>, name: &str, value: String) {
     headers.push((name.to_owned(), value));
 }
 
+/// `opts` plus header `name: value` unless `opts` already has one.
+fn with_default_header(opts: &RequestOptions, name: &str, value: &str) -> RequestOptions {
+    let mut opts = opts.clone();
+    if find_header(&opts.headers, name).is_none() {
+        opts.headers.push((name.to_owned(), value.to_owned()));
+    }
+    opts
+}
+
 /// The path part of a URL for logs (no scheme, host or query: queries may hold data).
 fn log_path(url: &str) -> &str {
     let no_query = url.split(['?', '#']).next().unwrap_or(url);
@@ -444,13 +453,29 @@ impl Client {
     }
 
     /// `GET` raw bytes (media streams, `$value`), returning the whole response.
+    /// Sends `Accept: */*` unless `opts` sets an `Accept` header.
     pub async fn get_bytes(
         &self,
         resource: &Resource,
         opts: &RequestOptions,
     ) -> Result<Response, Error> {
         let url = self.url(resource, &opts.query);
-        self.execute(Method::Get, url, None, opts).await
+        let opts = with_default_header(opts, "Accept", "*/*");
+        self.execute(Method::Get, url, None, &opts).await
+    }
+
+    /// `PUT` raw bytes (a media stream, `$value`) with the given `Content-Type`,
+    /// returning the whole response.
+    pub async fn put_bytes(
+        &self,
+        resource: &Resource,
+        content_type: &str,
+        bytes: Vec<u8>,
+        opts: &RequestOptions,
+    ) -> Result<Response, Error> {
+        let url = self.url(resource, &opts.query);
+        let opts = with_default_header(opts, "Content-Type", content_type);
+        self.execute(Method::Put, url, Some(bytes), &opts).await
     }
 
     /// `POST` an entity to a collection. 201 with the entity gives `Some`; 204
