@@ -425,6 +425,10 @@ impl Iterator for Children<'_> {
     }
 }
 
+/// The deepest element nesting accepted (CSDL needs about a dozen levels; the limit
+/// keeps later recursive stages within their stack).
+pub const MAX_DEPTH: usize = 200;
+
 const LEGACY_V2V3: &str =
     "this is an OData v2/v3 (EDMX 1.0) document; only OData v4 CSDL is supported";
 
@@ -713,6 +717,13 @@ impl Parser {
             }
             return true;
         };
+        if self.stack.len() >= MAX_DEPTH {
+            self.error(
+                format!("elements are nested more than {MAX_DEPTH} levels deep"),
+                offset,
+            );
+            return false;
+        }
         let id = self.elements.len() as u32;
         let attr_start = self.attrs.len() as u32;
         for a in e.attributes().with_checks(true) {

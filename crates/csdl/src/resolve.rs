@@ -1372,6 +1372,7 @@ impl<'d, 'm> Resolver<'d, 'm> {
                 }
             }
         }
+        self.check_partners();
         // Keys: resolve own keys, then inherit in base-first order.
         let mut resolved: Vec<Option<Vec<KeyPart>>> = vec![None; n];
         for (i, slot) in resolved.iter_mut().enumerate() {
@@ -1415,6 +1416,43 @@ impl<'d, 'm> Resolver<'d, 'm> {
             {
                 s.key = key;
             }
+        }
+    }
+
+    /// A single-segment `Partner` must name a navigation property of the target type.
+    fn check_partners(&mut self) {
+        let mut found = Vec::new();
+        for (i, t) in self.m.types.iter().enumerate() {
+            let Some(s) = t.structured() else { continue };
+            for n in &s.navigation {
+                let (Some(p), Target::Named(target)) = (&n.partner, n.ty.target) else {
+                    continue;
+                };
+                if p.contains('/') {
+                    continue;
+                }
+                let ok = self.m.all_navigation(target).iter().any(|x| x.name == *p)
+                    || self.m.all_derived(target).iter().any(|d| {
+                        self.m
+                            .ty(*d)
+                            .structured()
+                            .is_some_and(|ds| ds.navigation.iter().any(|x| x.name == *p))
+                    });
+                if !ok {
+                    let tn = self.m.ty(target).qualified_name();
+                    found.push((
+                        format!(
+                            "partner `{p}` of `{}/{}` is not a navigation property of `{tn}`",
+                            self.m.types[i].qualified_name(),
+                            n.name
+                        ),
+                        n.pos,
+                    ));
+                }
+            }
+        }
+        for (msg, pos) in found {
+            self.warn(msg, pos);
         }
     }
 

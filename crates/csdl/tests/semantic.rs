@@ -580,3 +580,23 @@ fn several_cycles_and_keyless_bases() {
         "k"
     );
 }
+
+#[test]
+fn a_partner_that_names_nothing_is_a_warning() {
+    let text = edmx(
+        r#"
+      <EntityType Name="E"><Key><PropertyRef Name="id"/></Key><Property Name="id" Type="Edm.Int32" Nullable="false"/>
+        <NavigationProperty Name="children" Type="Collection(ex.E)" Partner="parent"/>
+        <NavigationProperty Name="parent" Type="ex.E" Partner="kids"/>
+      </EntityType>
+"#,
+    );
+    let m = csdl::load_str("p.xml", &text).unwrap();
+    let w: Vec<String> = m.warnings.iter().map(|w| w.to_string()).collect();
+    assert_eq!(
+        w,
+        [
+            "warning: partner `kids` of `org.example.E/parent` is not a navigation property of `org.example.E`\n --> p.xml:10:9"
+        ]
+    );
+}
