@@ -40,8 +40,8 @@ macro_rules! kinds {
             pub fn name(self) -> &'static str {
                 match self { $( Kind::$v => $s, )* }
             }
-            fn edm(local: &[u8]) -> Option<Kind> {
-                match std::str::from_utf8(local).ok()? { $( $s => Some(Kind::$v), )* _ => None }
+            fn edm(local: &str) -> Option<Kind> {
+                match local { $( $s => Some(Kind::$v), )* _ => None }
             }
         }
     };
@@ -662,7 +662,8 @@ impl Parser {
             return true;
         }
         let local_name = e.local_name();
-        let local = local_name.as_ref().as_bytes();
+        let local_str: &str = local_name.as_ref();
+        let local = local_str.as_bytes();
         if self.stack.is_empty() {
             if *root_seen {
                 self.error("malformed XML: more than one root element", offset);
@@ -695,7 +696,7 @@ impl Parser {
         }
         let kind = match ns {
             Ns::Edmx => Kind::edmx(local),
-            Ns::Edm => Kind::edm(local).filter(|k| {
+            Ns::Edm => Kind::edm(local_str).filter(|k| {
                 !matches!(
                     k,
                     Kind::Edmx
