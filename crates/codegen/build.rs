@@ -53,6 +53,23 @@ fn main() {
         "/// The runtime's Cargo.toml.\npub const RUNTIME_MANIFEST: &str = include_str!({:?});\n",
         cargo.display().to_string()
     ));
+    // The workspace's `rust-version`, which the runtime inherits: generated crates declare it
+    // too, so their lints match the runtime's (clippy suggests newer APIs otherwise).
+    let root = manifest.join("../../Cargo.toml");
+    println!("cargo:rerun-if-changed={}", root.display());
+    let text = std::fs::read_to_string(&root).unwrap_or_default();
+    let version = text
+        .lines()
+        .find_map(|l| {
+            l.trim().strip_prefix("rust-version").map(|v| {
+                v.trim_start_matches([' ', '='])
+                    .trim()
+                    .trim_matches('"')
+                    .to_string()
+            })
+        })
+        .unwrap_or_else(|| "1.85".to_string());
+    code.push_str(&format!("/// The workspace's minimum supported Rust version.\npub const RUST_VERSION: &str = {version:?};\n"));
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_default()).join("runtime_files.rs");
     if let Err(e) = std::fs::write(&out, code) {
         println!("cargo:warning=cannot write {}: {e}", out.display());

@@ -87,7 +87,7 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, Failure> {
         if a.schemas.is_empty() || a.out.is_none() {
             return Err(Failure::Usage("`--schema` and `--out` go together".into()));
         }
-        if a.all == !a.include.is_empty() {
+        if a.all != a.include.is_empty() {
             return Err(Failure::Usage(
                 "give either `--all` or at least one `--include`".into(),
             ));

@@ -26,8 +26,14 @@ fn temp_dir(name: &str) -> PathBuf {
 }
 
 fn xtask(args: &[&str]) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_xtask")).args(args).output().unwrap();
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).into_owned())
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 /// Every file under `dir` with its bytes, sorted.
@@ -40,7 +46,10 @@ fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
             if p.is_dir() {
                 stack.push(p);
             } else {
-                out.push((p.strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(&p).unwrap()));
+                out.push((
+                    p.strip_prefix(dir).unwrap().to_path_buf(),
+                    std::fs::read(&p).unwrap(),
+                ));
             }
         }
     }
@@ -66,7 +75,20 @@ fn write_config(dir: &Path, crates: &[(&str, &str, &str)]) -> PathBuf {
 fn usage_errors_exit_2() {
     assert_eq!(xtask(&["codegen", "--bogus"]).0, 2);
     assert_eq!(xtask(&["codegen", "--schema", "x.xml"]).0, 2);
-    assert_eq!(xtask(&["codegen", "--schema", "x.xml", "--out", "o", "--all", "--include", "a.b"]).0, 2);
+    assert_eq!(
+        xtask(&[
+            "codegen",
+            "--schema",
+            "x.xml",
+            "--out",
+            "o",
+            "--all",
+            "--include",
+            "a.b"
+        ])
+        .0,
+        2
+    );
     assert_eq!(xtask(&["nope"]).0, 2);
 }
 
@@ -95,15 +117,27 @@ fn adhoc_generation_then_check_detects_stale_missing_and_extra() {
     let damaged = snapshot(&out);
     let (code, err) = xtask(&["codegen", "--check", "--schema", sc, o, s, "--all"]);
     assert_eq!(code, 3, "{err}");
-    assert!(err.contains("stale: ") && err.contains("src/lib.rs"), "{err}");
-    assert!(err.contains("missing: ") && err.contains("src/models/t_ns/state.rs"), "{err}");
-    assert!(err.contains("extra: ") && err.contains("src/models/t_ns/old.rs"), "{err}");
+    assert!(
+        err.contains("stale: ") && err.contains("src/lib.rs"),
+        "{err}"
+    );
+    assert!(
+        err.contains("missing: ") && err.contains("src/models/t_ns/state.rs"),
+        "{err}"
+    );
+    assert!(
+        err.contains("extra: ") && err.contains("src/models/t_ns/old.rs"),
+        "{err}"
+    );
     assert_eq!(snapshot(&out), damaged, "--check wrote something");
 
     // Regeneration repairs all three and removes the extra file.
     let (code, err) = xtask(&["codegen", "--schema", sc, o, s, "--all"]);
     assert_eq!(code, 0, "{err}");
-    assert!(err.contains("2 written") && err.contains("1 removed"), "{err}");
+    assert!(
+        err.contains("2 written") && err.contains("1 removed"),
+        "{err}"
+    );
     assert_eq!(snapshot(&out), before);
     let (code, _) = xtask(&["codegen", "--check", "--schema", sc, o, s, "--all"]);
     assert_eq!(code, 0);
@@ -117,7 +151,13 @@ fn a_late_failure_changes_nothing() {
     // Fails late: well-formed until the very end, then an unknown type reference.
     let bad = GOOD.replace("<EnumType Name=\"state\">", "<ComplexType Name=\"late\"><Property Name=\"x\" Type=\"t.ns.missing\" /></ComplexType><EnumType Name=\"state\">");
     std::fs::write(dir.join("bad.xml"), bad).unwrap();
-    let ok = write_config(&dir, &[("a", "good.xml", "\"t.ns.thing\""), ("b", "good.xml", "\"t.ns.thing\"")]);
+    let ok = write_config(
+        &dir,
+        &[
+            ("a", "good.xml", "\"t.ns.thing\""),
+            ("b", "good.xml", "\"t.ns.thing\""),
+        ],
+    );
     let (code, err) = xtask(&["codegen", "--config", ok.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
     // Make crate a's folder differ from what generation would write, to see it untouched.
@@ -126,17 +166,35 @@ fn a_late_failure_changes_nothing() {
     let before_b = snapshot(&dir.join("b"));
 
     // The second crate's root does not exist: nothing is written for the first either.
-    let cfg = write_config(&dir, &[("a", "good.xml", "\"t.ns.thing\""), ("b", "good.xml", "\"t.ns.thing\", \"t.ns.nope\"")]);
+    let cfg = write_config(
+        &dir,
+        &[
+            ("a", "good.xml", "\"t.ns.thing\""),
+            ("b", "good.xml", "\"t.ns.thing\", \"t.ns.nope\""),
+        ],
+    );
     let (code, err) = xtask(&["codegen", "--config", cfg.to_str().unwrap()]);
     assert_eq!(code, 1, "{err}");
-    assert!(err.contains("error: root `t.ns.nope` does not exist"), "{err}");
-    assert!(err.contains(" --> ") && err.contains("codegen.toml:"), "{err}");
+    assert!(
+        err.contains("error: root `t.ns.nope` does not exist"),
+        "{err}"
+    );
+    assert!(
+        err.contains(" --> ") && err.contains("codegen.toml:"),
+        "{err}"
+    );
     assert!(err.contains("nothing was written"), "{err}");
     assert_eq!(snapshot(&dir.join("a")), before_a);
     assert_eq!(snapshot(&dir.join("b")), before_b);
 
     // The second crate's schema fails late.
-    let cfg = write_config(&dir, &[("a", "good.xml", "\"t.ns.thing\""), ("b", "bad.xml", "\"t.ns.thing\"")]);
+    let cfg = write_config(
+        &dir,
+        &[
+            ("a", "good.xml", "\"t.ns.thing\""),
+            ("b", "bad.xml", "\"t.ns.thing\""),
+        ],
+    );
     let (code, err) = xtask(&["codegen", "--config", cfg.to_str().unwrap()]);
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("error: ") && err.contains("bad.xml:"), "{err}");
@@ -161,8 +219,17 @@ fn api_changes_are_reported_in_changes_md() {
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("public API changed"), "{err}");
     let changes = std::fs::read_to_string(dir.join("c/CHANGES.md")).unwrap();
-    assert!(changes.contains("- **breaking** changed: `field t_ns::Thing.name: String (nullable)"), "{changes}");
-    assert!(changes.contains("- added (new property): `field t_ns::Thing.added: i32 (nullable)"), "{changes}");
-    assert!(changes.contains("- added (new enum member): `member t_ns::State::Standby = standby`"), "{changes}");
+    assert!(
+        changes.contains("- **breaking** changed: `field t_ns::Thing.name: String (nullable)"),
+        "{changes}"
+    );
+    assert!(
+        changes.contains("- added (new property): `field t_ns::Thing.added: i32 (nullable)"),
+        "{changes}"
+    );
+    assert!(
+        changes.contains("- added (new enum member): `member t_ns::State::Standby = standby`"),
+        "{changes}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

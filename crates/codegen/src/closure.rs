@@ -219,10 +219,10 @@ pub fn closure(config: &Config, model: &Model) -> Result<Closure, Error> {
                         let entry = reasons
                             .entry(id)
                             .or_insert_with(|| Reason::Root(r.name.clone()));
-                        if let Reason::Root(t) = entry {
-                            if r.name < *t {
-                                *t = r.name.clone();
-                            }
+                        if let Reason::Root(t) = entry
+                            && r.name < *t
+                        {
+                            *t = r.name.clone();
                         }
                     }
                     Err(d) => errors.push(d),
@@ -237,8 +237,8 @@ pub fn closure(config: &Config, model: &Model) -> Result<Closure, Error> {
     let mut frontier: BTreeSet<TypeId> = roots.clone();
     for r in &roots {
         for d in model.all_derived(*r) {
-            if !reasons.contains_key(&d) {
-                reasons.insert(d, Reason::Derived(*r));
+            if let std::collections::btree_map::Entry::Vacant(e) = reasons.entry(d) {
+                e.insert(Reason::Derived(*r));
                 frontier.insert(d);
             }
         }
@@ -247,8 +247,8 @@ pub fn closure(config: &Config, model: &Model) -> Result<Closure, Error> {
         let mut next = BTreeSet::new();
         for id in &frontier {
             for (t, why) in edges(model, *id) {
-                if !reasons.contains_key(&t) {
-                    reasons.insert(t, why);
+                if let std::collections::btree_map::Entry::Vacant(e) = reasons.entry(t) {
+                    e.insert(why);
                     next.insert(t);
                 }
             }

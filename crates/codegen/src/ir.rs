@@ -271,10 +271,10 @@ pub fn build(config: &Config, model: &Model, closure: &Closure) -> CrateIr {
                 }
             }
             for n in &s.navigation {
-                if let Target::Named(t) = n.ty.target {
-                    if selected.contains(&t) {
-                        slot_types.insert(t);
-                    }
+                if let Target::Named(t) = n.ty.target
+                    && selected.contains(&t)
+                {
+                    slot_types.insert(t);
                 }
             }
         }
@@ -523,12 +523,12 @@ pub fn build(config: &Config, model: &Model, closure: &Closure) -> CrateIr {
                             let c = valloc.claim(&naming::variant_name(&mt.name), false);
                             let mut wire = vec![mt.qualified_name()];
                             for s in &model.schemas {
-                                if s.namespace == mt.namespace {
-                                    if let Some(a) = &s.alias {
-                                        let w = format!("{a}.{}", mt.name);
-                                        if !wire.contains(&w) {
-                                            wire.push(w);
-                                        }
+                                if let Some(a) =
+                                    s.alias.as_ref().filter(|_| s.namespace == mt.namespace)
+                                {
+                                    let w = format!("{a}.{}", mt.name);
+                                    if !wire.contains(&w) {
+                                        wire.push(w);
                                     }
                                 }
                             }

@@ -3,8 +3,9 @@
 use graph_v1::models::Entity;
 use graph_v1::models::microsoft_graph::{
     AnyDeviceAndAppManagementAssignmentTarget as Target, ComplianceManagementPartner,
-    ComplianceManagementPartnerAssignment, ComplianceManagementPartnerCreate, ComplianceManagementPartnerUpdate,
-    DeviceManagementPartnerTenantState, ExclusionGroupAssignmentTarget, GroupAssignmentTarget,
+    ComplianceManagementPartnerAssignment, ComplianceManagementPartnerCreate,
+    ComplianceManagementPartnerUpdate, DeviceManagementPartnerTenantState,
+    ExclusionGroupAssignmentTarget, GroupAssignmentTarget,
 };
 use graph_v1::runtime::json::{FromJson, Path, ToJson, from_str};
 use graph_v1::runtime::patch::Patch;
@@ -22,7 +23,10 @@ fn omitted_and_null_properties_read_as_none() {
     assert_eq!(v.display_name, None);
     assert_eq!(v.android_onboarded, None);
     assert_eq!(v.key(), Some("x".to_string()));
-    assert_eq!(ComplianceManagementPartner::TYPE_NAME, "microsoft.graph.complianceManagementPartner");
+    assert_eq!(
+        ComplianceManagementPartner::TYPE_NAME,
+        "microsoft.graph.complianceManagementPartner"
+    );
 }
 
 #[test]
@@ -55,9 +59,17 @@ fn polymorphic_values_accept_every_type_name_form() {
         }
     }
     // Two levels deep: exclusionGroupAssignmentTarget : groupAssignmentTarget.
-    let t: Target = decode(json!({"@odata.type": "#microsoft.graph.exclusionGroupAssignmentTarget", "groupId": "g"}));
-    assert!(matches!(t, Target::ExclusionGroupAssignmentTarget(_)), "{t:?}");
-    assert_eq!(t.type_name(), Some("microsoft.graph.exclusionGroupAssignmentTarget"));
+    let t: Target = decode(
+        json!({"@odata.type": "#microsoft.graph.exclusionGroupAssignmentTarget", "groupId": "g"}),
+    );
+    assert!(
+        matches!(t, Target::ExclusionGroupAssignmentTarget(_)),
+        "{t:?}"
+    );
+    assert_eq!(
+        t.type_name(),
+        Some("microsoft.graph.exclusionGroupAssignmentTarget")
+    );
 }
 
 #[test]
@@ -65,7 +77,10 @@ fn unknown_subtypes_and_untyped_values_are_kept_whole() {
     let raw = json!({"@odata.type": "#microsoft.graph.brandNewAssignmentTarget", "x": 1});
     let t: Target = decode(raw.clone());
     assert_eq!(t, Target::Unknown(raw.clone()));
-    assert_eq!(t.type_name(), Some("microsoft.graph.brandNewAssignmentTarget"));
+    assert_eq!(
+        t.type_name(),
+        Some("microsoft.graph.brandNewAssignmentTarget")
+    );
     assert_eq!(t.to_json(), raw);
     // The abstract base without @odata.type (the "empty base class" case): kept, not lost.
     let bare: Target = decode(json!({}));
@@ -88,7 +103,10 @@ fn odata_type_is_written_for_subtypes_in_base_typed_slots() {
     // A value read with its own @odata.type form keeps it.
     let read: ComplianceManagementPartnerAssignment =
         decode(json!({"target": {"@odata.type": "graph.groupAssignmentTarget", "groupId": "g"}}));
-    assert_eq!(read.to_json(), json!({"target": {"@odata.type": "graph.groupAssignmentTarget", "groupId": "g"}}));
+    assert_eq!(
+        read.to_json(),
+        json!({"target": {"@odata.type": "graph.groupAssignmentTarget", "groupId": "g"}})
+    );
     // The struct alone (not in a base-typed slot) writes no @odata.type.
     let mut g = GroupAssignmentTarget::default();
     g.group_id = Some("g".into());
@@ -100,9 +118,15 @@ fn enums_are_open_and_round_trip() {
     let s: DeviceManagementPartnerTenantState = decode(json!("unresponsive"));
     assert_eq!(s, DeviceManagementPartnerTenantState::Unresponsive);
     // The CSDL member `unknown` is `UnknownValue`; `Unknown(..)` keeps what the crate does not know.
-    assert_eq!(DeviceManagementPartnerTenantState::from("unknown"), DeviceManagementPartnerTenantState::UnknownValue);
+    assert_eq!(
+        DeviceManagementPartnerTenantState::from("unknown"),
+        DeviceManagementPartnerTenantState::UnknownValue
+    );
     let new: DeviceManagementPartnerTenantState = decode(json!("quantumEntangled"));
-    assert_eq!(new, DeviceManagementPartnerTenantState::Unknown("quantumEntangled".into()));
+    assert_eq!(
+        new,
+        DeviceManagementPartnerTenantState::Unknown("quantumEntangled".into())
+    );
     assert_eq!(new.to_json(), json!("quantumEntangled"));
     assert_eq!(new.to_string(), "quantumEntangled");
 }
@@ -127,7 +151,10 @@ fn create_shape_sends_only_what_is_set_and_the_type() {
 #[test]
 fn update_shape_tells_unchanged_null_and_set_apart() {
     let mut body = ComplianceManagementPartnerUpdate::default();
-    assert_eq!(body.to_json(), json!({"@odata.type": "#microsoft.graph.complianceManagementPartner"}));
+    assert_eq!(
+        body.to_json(),
+        json!({"@odata.type": "#microsoft.graph.complianceManagementPartner"})
+    );
     // displayName is nullable: Patch. iosOnboarded is not: Option (cannot be null).
     body.display_name = Patch::Null;
     body.ios_onboarded = Some(false);
@@ -141,9 +168,16 @@ fn update_shape_tells_unchanged_null_and_set_apart() {
 
 #[test]
 fn serde_bridge_uses_the_same_wire_format() {
-    let v: ComplianceManagementPartner = serde_json::from_str(r#"{"id":"x","partnerState":"enabled"}"#).unwrap();
-    assert_eq!(v.partner_state, Some(DeviceManagementPartnerTenantState::Enabled));
-    assert_eq!(serde_json::to_value(&v).unwrap(), json!({"id": "x", "partnerState": "enabled"}));
+    let v: ComplianceManagementPartner =
+        serde_json::from_str(r#"{"id":"x","partnerState":"enabled"}"#).unwrap();
+    assert_eq!(
+        v.partner_state,
+        Some(DeviceManagementPartnerTenantState::Enabled)
+    );
+    assert_eq!(
+        serde_json::to_value(&v).unwrap(),
+        json!({"id": "x", "partnerState": "enabled"})
+    );
     let err = from_str::<ComplianceManagementPartner>(r#"{"iosOnboarded": "yes"}"#).unwrap_err();
     assert!(err.to_string().starts_with("at $.iosOnboarded:"), "{err}");
 }

@@ -22,24 +22,40 @@ fn round_trip(schema: &str, entity: &str, value: &Value) -> Result<Value, String
     macro_rules! via {
         ($t:ty, $rt:path) => {{
             use $rt as rt;
-            let v: $t = rt::FromJson::from_json(value.clone(), &rt::Path::ROOT).map_err(|e| e.to_string())?;
+            let v: $t = rt::FromJson::from_json(value.clone(), &rt::Path::ROOT)
+                .map_err(|e| e.to_string())?;
             Ok(rt::ToJson::to_json(&v))
         }};
     }
     match (schema, entity) {
         ("schemas/graph-v1.0.xml", "microsoft.graph.complianceManagementPartner") => {
-            via!(graph_v1::models::microsoft_graph::ComplianceManagementPartner, graph_v1::runtime::json)
+            via!(
+                graph_v1::models::microsoft_graph::ComplianceManagementPartner,
+                graph_v1::runtime::json
+            )
         }
         ("schemas/graph-v1.0.xml", "microsoft.graph.deviceManagementPartner") => {
-            via!(graph_v1::models::microsoft_graph::DeviceManagementPartner, graph_v1::runtime::json)
+            via!(
+                graph_v1::models::microsoft_graph::DeviceManagementPartner,
+                graph_v1::runtime::json
+            )
         }
         ("schemas/graph-beta-intune.xml", "microsoft.graph.complianceManagementPartner") => {
-            via!(graph_beta::models::microsoft_graph::ComplianceManagementPartner, graph_beta::runtime::json)
+            via!(
+                graph_beta::models::microsoft_graph::ComplianceManagementPartner,
+                graph_beta::runtime::json
+            )
         }
         ("schemas/graph-beta-intune.xml", "microsoft.graph.deviceManagementPartner") => {
-            via!(graph_beta::models::microsoft_graph::DeviceManagementPartner, graph_beta::runtime::json)
+            via!(
+                graph_beta::models::microsoft_graph::DeviceManagementPartner,
+                graph_beta::runtime::json
+            )
         }
-        ("schemas/graph-beta-intune.xml", "microsoft.management.services.api.managedDeviceCompliance") => via!(
+        (
+            "schemas/graph-beta-intune.xml",
+            "microsoft.management.services.api.managedDeviceCompliance",
+        ) => via!(
             graph_beta::models::microsoft_management_services_api::ManagedDeviceCompliance,
             graph_beta::runtime::json
         ),
@@ -49,7 +65,9 @@ fn round_trip(schema: &str, entity: &str, value: &Value) -> Result<Value, String
 
 #[test]
 fn every_seed_body_round_trips_or_fails_at_a_template_field() {
-    let index: Value = serde_json::from_str(&std::fs::read_to_string(seeds_dir().join("seeds.json")).unwrap()).unwrap();
+    let index: Value =
+        serde_json::from_str(&std::fs::read_to_string(seeds_dir().join("seeds.json")).unwrap())
+            .unwrap();
     let mut checked = 0;
     for seed in index.as_array().unwrap() {
         let entity = seed["entity_type"].as_str().unwrap();
@@ -63,7 +81,9 @@ fn every_seed_body_round_trips_or_fails_at_a_template_field() {
         for schema in seed["schemas"].as_array().unwrap() {
             let schema = schema.as_str().unwrap();
             for key in ["request_body", "response_body"] {
-                let Some(file) = seed[key].as_str() else { continue };
+                let Some(file) = seed[key].as_str() else {
+                    continue;
+                };
                 let json = body(file);
                 let result = round_trip(schema, entity, &json);
                 let label = format!("seed {} {key} via {schema}", seed["seed"]);
@@ -86,24 +106,42 @@ fn every_seed_body_round_trips_or_fails_at_a_template_field() {
 
 #[test]
 fn template_enum_values_are_kept_as_unknown_members() {
-    use graph_v1::models::microsoft_graph::{DeviceManagementPartner, DeviceManagementPartnerAppType, DeviceManagementPartnerTenantState};
-    let v: DeviceManagementPartner = graph_v1::runtime::json::from_str(&body("002-request.json").to_string()).unwrap();
-    assert_eq!(v.partner_state, Some(DeviceManagementPartnerTenantState::Unknown("String".into())));
-    assert_eq!(v.partner_app_type, Some(DeviceManagementPartnerAppType::Unknown("String".into())));
+    use graph_v1::models::microsoft_graph::{
+        DeviceManagementPartner, DeviceManagementPartnerAppType, DeviceManagementPartnerTenantState,
+    };
+    let v: DeviceManagementPartner =
+        graph_v1::runtime::json::from_str(&body("002-request.json").to_string()).unwrap();
+    assert_eq!(
+        v.partner_state,
+        Some(DeviceManagementPartnerTenantState::Unknown("String".into()))
+    );
+    assert_eq!(
+        v.partner_app_type,
+        Some(DeviceManagementPartnerAppType::Unknown("String".into()))
+    );
     assert_eq!(v.partner_state.as_ref().map(|s| s.as_str()), Some("String"));
 }
 
 #[test]
 fn template_body_error_names_the_field_path() {
     use graph_beta::models::microsoft_graph::ComplianceManagementPartner;
-    let err = graph_beta::runtime::json::from_str::<ComplianceManagementPartner>(&body("000-request.json").to_string()).unwrap_err();
-    assert!(err.to_string().starts_with("at $.androidOnboarded:"), "{err}");
+    let err = graph_beta::runtime::json::from_str::<ComplianceManagementPartner>(
+        &body("000-request.json").to_string(),
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string().starts_with("at $.androidOnboarded:"),
+        "{err}"
+    );
 }
 
 #[test]
 fn polymorphic_targets_decode_by_odata_type() {
-    use graph_v1::models::microsoft_graph::{AnyDeviceAndAppManagementAssignmentTarget as Target, ComplianceManagementPartner};
-    let v: ComplianceManagementPartner = graph_v1::runtime::json::from_str(&body("001-response.json").to_string()).unwrap();
+    use graph_v1::models::microsoft_graph::{
+        AnyDeviceAndAppManagementAssignmentTarget as Target, ComplianceManagementPartner,
+    };
+    let v: ComplianceManagementPartner =
+        graph_v1::runtime::json::from_str(&body("001-response.json").to_string()).unwrap();
     let assignments = v.mac_os_enrollment_assignments.as_ref().unwrap();
     match &assignments[0].target {
         Some(Target::ConfigurationManagerCollectionAssignmentTarget(t)) => {
@@ -111,10 +149,16 @@ fn polymorphic_targets_decode_by_odata_type() {
         }
         other => panic!("expected a configurationManagerCollectionAssignmentTarget, got {other:?}"),
     }
-    assert_eq!(v.id.as_deref(), Some("d6d46d0d-6d0d-d6d4-0d6d-d4d60d6dd4d6"));
+    assert_eq!(
+        v.id.as_deref(),
+        Some("d6d46d0d-6d0d-d6d4-0d6d-d4d60d6dd4d6")
+    );
     assert_eq!(v.mac_os_onboarded, Some(true));
     assert_eq!(
-        v.last_heartbeat_date_time.as_ref().map(|d| d.to_string()).as_deref(),
+        v.last_heartbeat_date_time
+            .as_ref()
+            .map(|d| d.to_string())
+            .as_deref(),
         Some("2016-12-31T23:59:37.9174975-08:00")
     );
 }

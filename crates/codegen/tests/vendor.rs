@@ -44,6 +44,9 @@ fn vendored_graph_v1_builds_alone() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "vendored build failed:\n{stderr}");
-    assert!(!stderr.contains("warning"), "vendored build warned:\n{stderr}");
+    assert!(
+        !stderr.contains("warning"),
+        "vendored build warned:\n{stderr}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

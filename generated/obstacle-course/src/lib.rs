@@ -36,5 +36,6 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 #![allow(clippy::large_enum_variant)]
+#[rustfmt::skip]
 pub mod models;
 pub mod runtime;

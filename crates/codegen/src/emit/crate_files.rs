@@ -82,7 +82,7 @@ fn runtime_sections() -> String {
                 out.push('\n');
             }
         }
-        if keep && !(t.starts_with('#') && !t.starts_with("[")) {
+        if keep && (!t.starts_with('#') || t.starts_with('[')) {
             out.push_str(line);
             out.push('\n');
         }
@@ -100,6 +100,7 @@ fn cargo_toml(ir: &CrateIr) -> String {
 name = \"{name}\"\n\
 version = \"0.1.0\"\n\
 edition = \"2024\"\n\
+rust-version = \"{rust_version}\"\n\
 description = \"OData models generated from {sources}.\"\n\
 license = \"MIT OR Apache-2.0\"\n\
 publish = false\n\
@@ -111,6 +112,7 @@ path = \"src/lib.rs\"\n\
         sources = ir.sources,
         name = ir.package,
         deps = runtime_sections(),
+        rust_version = RUST_VERSION,
     )
 }
 
@@ -164,6 +166,8 @@ fn lib_rs(ir: &CrateIr) -> TokenStream {
         #![warn(missing_docs)]
         #![allow(clippy::large_enum_variant)]
 
+        // Formatted by the generator (prettyplease), not by rustfmt.
+        #[rustfmt::skip]
         pub mod models;
         pub mod runtime;
     }
@@ -197,11 +201,10 @@ fn models_mod(ir: &CrateIr) -> TokenStream {
         /// slot declared with one of its base types.
         #[doc(hidden)]
         pub fn odata_tagged(mut value: crate::runtime::json::Value, tag: &str) -> crate::runtime::json::Value {
-            if let crate::runtime::json::Value::Object(map) = &mut value
-                && !map.contains_key("@odata.type")
-                && !map.contains_key("@type")
-            {
-                map.insert("@odata.type".to_owned(), crate::runtime::json::Value::String(tag.to_owned()));
+            if let crate::runtime::json::Value::Object(map) = &mut value {
+                if !map.contains_key("@odata.type") && !map.contains_key("@type") {
+                    map.insert("@odata.type".to_owned(), crate::runtime::json::Value::String(tag.to_owned()));
+                }
             }
             value
         }

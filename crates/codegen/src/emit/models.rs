@@ -68,7 +68,7 @@ pub fn has_file(item: &Item) -> bool {
     }
 }
 
-fn names<'a>(ir: &'a CrateIr, id: csdl::model::TypeId) -> &'a TypeNames {
+fn names(ir: &CrateIr, id: csdl::model::TypeId) -> &TypeNames {
     &ir.names[&id]
 }
 
@@ -87,11 +87,18 @@ fn type_path(
 pub fn field_type_text(ir: &CrateIr, ty: &FieldTy) -> String {
     let named = |id: csdl::model::TypeId, any: bool| {
         let n = names(ir, id);
-        let t = if any { n.any.as_deref().unwrap_or(&n.name) } else { &n.name };
+        let t = if any {
+            n.any.as_deref().unwrap_or(&n.name)
+        } else {
+            &n.name
+        };
         format!("{}::{t}", n.module)
     };
     let base = match &ty.base {
-        BaseTy::Path(p) => p.trim_start_matches("::std::string::").trim_start_matches("crate::runtime::").to_string(),
+        BaseTy::Path(p) => p
+            .trim_start_matches("::std::string::")
+            .trim_start_matches("crate::runtime::")
+            .to_string(),
         BaseTy::Named(t) => named(*t, false),
         BaseTy::Any(t) => named(*t, true),
         BaseTy::Flags(t) => format!("Flags<{}>", named(*t, false)),
@@ -405,7 +412,7 @@ fn write_shape(
     let members: Vec<&FieldIr> = s
         .fields
         .iter()
-        .filter(|f| !f.navigation && !f.read_only && !(update && f.immutable))
+        .filter(|f| !(f.navigation || f.read_only || (update && f.immutable)))
         .collect();
     let patch = |f: &FieldIr| update && f.nullable;
     let fields = members.iter().map(|f| {

@@ -19,13 +19,13 @@ pub fn odata_tagged(
     mut value: crate::runtime::json::Value,
     tag: &str,
 ) -> crate::runtime::json::Value {
-    if let crate::runtime::json::Value::Object(map) = &mut value
-        && !map.contains_key("@odata.type") && !map.contains_key("@type")
-    {
-        map.insert(
-            "@odata.type".to_owned(),
-            crate::runtime::json::Value::String(tag.to_owned()),
-        );
+    if let crate::runtime::json::Value::Object(map) = &mut value {
+        if !map.contains_key("@odata.type") && !map.contains_key("@type") {
+            map.insert(
+                "@odata.type".to_owned(),
+                crate::runtime::json::Value::String(tag.to_owned()),
+            );
+        }
     }
     value
 }

@@ -291,7 +291,7 @@ fn decimal_parts(s: &str) -> Option<(bool, String, i64)> {
     digits = trimmed;
     while digits.ends_with('0') {
         digits.pop();
-        exp += 1;
+        exp = exp.saturating_add(1);
     }
     if digits.is_empty() {
         return Some((false, String::new(), 0));
@@ -1431,6 +1431,15 @@ mod tests {
         assert!(Decimal::from_json(json!(true), &Path::ROOT).is_err());
         assert_eq!(Decimal::new("2.5").unwrap().to_url_literal(), "2.5");
         assert_eq!(Decimal::from(5i64).to_f64(), 5.0);
+        // Extreme exponents neither overflow nor panic.
+        for t in ["10e9223372036854775807", "1e-9223372036854775808"] {
+            let d = Decimal::new(t).unwrap();
+            assert_eq!(d.to_json(), json!(t), "{t}");
+        }
+        assert_eq!(
+            Decimal::new("0e9223372036854775807").unwrap().to_json(),
+            json!(0.0)
+        );
     }
 
     #[test]
