@@ -731,7 +731,15 @@ impl Parser {
             let a = match a {
                 Ok(a) => a,
                 Err(err) => {
-                    self.error(format!("malformed XML: {err}"), offset);
+                    use quick_xml::events::attributes::AttrError as A;
+                    let (msg, at) = match err {
+                        A::ExpectedEq(p) => ("an attribute name must be followed by `=`".to_string(), p),
+                        A::ExpectedValue(p) => ("`=` must be followed by a quoted attribute value".to_string(), p),
+                        A::UnquotedValue(p) => ("attribute values must be quoted".to_string(), p),
+                        A::ExpectedQuote(p, q) => (format!("missing closing quote `{}` in attribute value", q as char), p),
+                        A::Duplicated(p, _) => ("duplicate attribute".to_string(), p),
+                    };
+                    self.error(format!("malformed XML: {msg}"), offset + 1 + at);
                     return false;
                 }
             };
@@ -749,7 +757,13 @@ impl Parser {
                 match quick_xml::escape::unescape(raw) {
                     Ok(v) => Text::Owned(v.into_owned().into_boxed_str()),
                     Err(err) => {
-                        self.error(format!("malformed XML: {err}"), vstart);
+                        let (msg, at) = match err {
+                            quick_xml::escape::EscapeError::UnrecognizedEntity(r, name) => {
+                                (format!("unknown entity reference `&{name};`"), vstart + r.start.saturating_sub(1))
+                            }
+                            other => (other.to_string(), vstart),
+                        };
+                        self.error(format!("malformed XML: {msg}"), at);
                         return false;
                     }
                 }
