@@ -733,10 +733,18 @@ impl Parser {
                 Err(err) => {
                     use quick_xml::events::attributes::AttrError as A;
                     let (msg, at) = match err {
-                        A::ExpectedEq(p) => ("an attribute name must be followed by `=`".to_string(), p),
-                        A::ExpectedValue(p) => ("`=` must be followed by a quoted attribute value".to_string(), p),
+                        A::ExpectedEq(p) => {
+                            ("an attribute name must be followed by `=`".to_string(), p)
+                        }
+                        A::ExpectedValue(p) => (
+                            "`=` must be followed by a quoted attribute value".to_string(),
+                            p,
+                        ),
                         A::UnquotedValue(p) => ("attribute values must be quoted".to_string(), p),
-                        A::ExpectedQuote(p, q) => (format!("missing closing quote `{}` in attribute value", q as char), p),
+                        A::ExpectedQuote(p, q) => (
+                            format!("missing closing quote `{}` in attribute value", q as char),
+                            p,
+                        ),
                         A::Duplicated(p, _) => ("duplicate attribute".to_string(), p),
                     };
                     self.error(format!("malformed XML: {msg}"), offset + 1 + at);
@@ -758,9 +766,10 @@ impl Parser {
                     Ok(v) => Text::Owned(v.into_owned().into_boxed_str()),
                     Err(err) => {
                         let (msg, at) = match err {
-                            quick_xml::escape::EscapeError::UnrecognizedEntity(r, name) => {
-                                (format!("unknown entity reference `&{name};`"), vstart + r.start.saturating_sub(1))
-                            }
+                            quick_xml::escape::EscapeError::UnrecognizedEntity(r, name) => (
+                                format!("unknown entity reference `&{name};`"),
+                                vstart + r.start.saturating_sub(1),
+                            ),
                             other => (other.to_string(), vstart),
                         };
                         self.error(format!("malformed XML: {msg}"), at);

@@ -108,6 +108,8 @@ fn load_impl(path: &Path, read: &dyn Fn(&Path) -> Result<String, String>) -> Res
     let mut diags: Vec<Raw> = Vec::new();
     let mut unavailable: HashSet<String> = HashSet::new();
     let mut seen: HashSet<PathBuf> = HashSet::new();
+    // Namespaces that found references promise: (namespace, uri, position).
+    let mut expected: Vec<(String, String, Pos)> = Vec::new();
 
     let main = normalize(path);
     seen.insert(main.clone());
@@ -210,8 +212,19 @@ fn load_impl(path: &Path, read: &dyn Fn(&Path) -> Result<String, String>) -> Res
                     seen.insert(p.clone());
                     let idx = sources.add(p, Arc::from(text));
                     parse_into(&sources, idx, &mut docs, &mut diags);
+                    expected.extend(
+                        includes
+                            .iter()
+                            .map(|ns| (ns.clone(), uri.to_string(), uri_pos)),
+                    );
                 }
-                Some(None) => {}
+                Some(None) => {
+                    expected.extend(
+                        includes
+                            .iter()
+                            .map(|ns| (ns.clone(), uri.to_string(), uri_pos)),
+                    );
+                }
                 None => {
                     let looked: Vec<String> =
                         cands.iter().map(|c| format!("`{}`", c.display())).collect();
@@ -245,7 +258,7 @@ fn load_impl(path: &Path, read: &dyn Fn(&Path) -> Result<String, String>) -> Res
     };
     if !diags.iter().any(|d| d.0 == Severity::Error) {
         let mut r = Resolver::new(&docs, &sources, unavailable, &mut model, &mut diags);
-        r.run();
+        r.run(&expected);
     }
     model.sources = sources;
     finish(model, diags)
@@ -695,8 +708,18 @@ impl<'d, 'm> Resolver<'d, 'm> {
         None
     }
 
-    fn run(&mut self) {
+    fn run(&mut self, expected: &[(String, String, Pos)]) {
         self.collect_schemas();
+        for (ns, uri, pos) in expected {
+            if !is_standard(ns) && !self.namespaces.contains_key(ns.as_str()) {
+                self.warn(
+                    format!(
+                        "`edmx:Include` names namespace `{ns}`, which `{uri}` does not declare"
+                    ),
+                    *pos,
+                );
+            }
+        }
         self.register();
         self.build_types();
         self.check_inheritance();

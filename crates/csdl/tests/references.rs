@@ -206,3 +206,26 @@ fn an_unreadable_main_file_is_an_error() {
         "error: cannot read `nope.xml`\n --> nope.xml:1:1"
     );
 }
+
+#[test]
+fn an_include_of_a_namespace_the_reference_lacks_is_a_warning() {
+    let fs = Fs::new(&[
+        (
+            "main.xml",
+            doc(
+                &[("lib.xml", "elsewhere", "e")],
+                "main",
+                r#"<ComplexType Name="M"/>"#,
+            ),
+        ),
+        ("lib.xml", doc(&[], "lib", r#"<ComplexType Name="L"/>"#)),
+    ]);
+    let m = fs.load("main.xml").unwrap();
+    let w: Vec<String> = m.warnings.iter().map(|w| w.to_string()).collect();
+    assert_eq!(
+        w,
+        [
+            "warning: `edmx:Include` names namespace `elsewhere`, which `lib.xml` does not declare\n --> main.xml:2:19"
+        ]
+    );
+}
