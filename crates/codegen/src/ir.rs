@@ -270,13 +270,9 @@ pub fn build(config: &Config, model: &Model, closure: &Closure) -> CrateIr {
                     slot_types.insert(t);
                 }
             }
-            for n in &s.navigation {
-                if let Target::Named(t) = n.ty.target
-                    && selected.contains(&t)
-                {
-                    slot_types.insert(t);
-                }
-            }
+            // Navigation properties do not make a type polymorphic: an expanded value of
+            // a type without an `Any…` enum reads as the declared struct (subtype members
+            // land in `additional`), or as raw JSON for an abstract declared type.
         }
     }
     let is_concrete = |id: TypeId| model.ty(id).structured().is_some_and(|s| !s.is_abstract);
@@ -417,6 +413,14 @@ pub fn build(config: &Config, model: &Model, closure: &Closure) -> CrateIr {
             boxed: false,
         })
     };
+    let nav_ty = |r: &TypeRef| -> Option<FieldTy> {
+        let mut ty = field_ty(r)?;
+        let abstract_target = matches!(ty.base, BaseTy::Named(t) if model.ty(t).structured().is_some_and(|s| s.is_abstract));
+        if abstract_target {
+            ty.base = BaseTy::Path("crate::runtime::json::Value");
+        }
+        Some(ty)
+    };
     for id in selected {
         let t = model.ty(*id);
         let n = &names[id];
@@ -460,7 +464,7 @@ pub fn build(config: &Config, model: &Model, closure: &Closure) -> CrateIr {
                     });
                 }
                 for nav in model.all_navigation(*id) {
-                    let Some(ty) = field_ty(&nav.ty) else {
+                    let Some(ty) = nav_ty(&nav.ty) else {
                         continue;
                     };
                     let c = alloc.claim(&naming::field_name(&nav.name), true);

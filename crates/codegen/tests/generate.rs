@@ -276,3 +276,45 @@ fn collisions_are_suffixed_and_reported_and_cycles_boxed() {
     assert!(w.starts_with("warning: property `my.ns.node/query_string`: field name `query_string` is taken, using `query_string_2`"), "{w}");
     assert!(w.contains("--> obstacle.xml:7:"), "{w}");
 }
+
+#[test]
+fn change_report_between_v1_and_beta_shapes_of_compliance_management_partner() {
+    let root = ["microsoft.graph.complianceManagementPartner"];
+    let v1 = codegen::generate(&v1_config(&root), model_v1()).unwrap();
+    let beta_model = load("schemas/graph-beta-intune.xml");
+    let mut c = Config::new(
+        "graph-v1",
+        "generated/graph-v1",
+        vec![PathBuf::from("schemas/graph-beta-intune.xml")],
+    );
+    c.root(root[0]);
+    let beta = codegen::generate(&c, &beta_model).unwrap();
+    let (old, new) = (file(&v1, "API.txt"), file(&beta, "API.txt"));
+    let changes = codegen::manifest::changes(old, new);
+    let text: Vec<String> = changes
+        .iter()
+        .map(|c| format!("{} {}", if c.breaking { "B" } else { "-" }, c.text))
+        .collect();
+    assert!(
+        text.iter().any(|t| t.starts_with("- added (new property): `field microsoft_graph::ComplianceManagementPartner.windows_onboarded: bool (not-null)")),
+        "{text:#?}"
+    );
+    assert!(
+        text.iter().any(|t| t.starts_with(
+            "- added (new property): `field microsoft_graph::ComplianceManagementPartner.windows_enrollment_assignments: Vec<microsoft_graph::ComplianceManagementPartnerAssignment> (collection)"
+        )),
+        "{text:#?}"
+    );
+    // Going back from beta to v1.0 removes them: breaking.
+    let back = codegen::manifest::changes(new, old);
+    assert!(
+        back.iter().any(|c| c.breaking
+            && c.text.contains(
+                "removed: `field microsoft_graph::ComplianceManagementPartner.windows_onboarded"
+            )),
+        "{back:#?}"
+    );
+    let md = codegen::manifest::changes_md("graph-v1", new, old).unwrap();
+    assert!(md.contains("breaking"), "{md}");
+    assert_eq!(codegen::manifest::changes_md("graph-v1", old, old), None);
+}

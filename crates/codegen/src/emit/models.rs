@@ -418,7 +418,12 @@ fn write_shape(
     let fields = members.iter().map(|f| {
         let fname = ident(&f.name);
         let ty = field_type(ir, &f.ty);
-        let d = docs(&field_doc(f));
+        // The full description is on the read shape; keep the write shapes small.
+        let d = docs(&[format!(
+            "`{}`: see [`{read}::{}`].",
+            f.wire,
+            f.name.trim_start_matches("r#")
+        )]);
         if patch(f) {
             quote!(#d pub #fname: crate::runtime::patch::Patch<#ty>,)
         } else {

@@ -152,53 +152,35 @@ impl crate::models::Entity for DeviceManagementPartner {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeviceManagementPartnerCreate {
-    /// Partner display name
-    ///
-    /// Wire name `displayName`; nullable.
+    /// `displayName`: see [`DeviceManagementPartner::display_name`].
     pub display_name: ::std::option::Option<::std::string::String>,
-    /// User groups that specifies whether enrollment is through partner.
-    ///
-    /// Wire name `groupsRequiringPartnerEnrollment`.
+    /// `groupsRequiringPartnerEnrollment`: see [`DeviceManagementPartner::groups_requiring_partner_enrollment`].
     pub groups_requiring_partner_enrollment: ::std::option::Option<
         ::std::vec::Vec<
             crate::models::microsoft_graph::DeviceManagementPartnerAssignment,
         >,
     >,
-    /// Whether device management partner is configured or not
-    ///
-    /// Wire name `isConfigured`; not nullable.
+    /// `isConfigured`: see [`DeviceManagementPartner::is_configured`].
     pub is_configured: ::std::option::Option<bool>,
-    /// Timestamp of last heartbeat after admin enabled option Connect to Device management Partner
-    ///
-    /// Wire name `lastHeartbeatDateTime`; not nullable.
+    /// `lastHeartbeatDateTime`: see [`DeviceManagementPartner::last_heartbeat_date_time`].
     pub last_heartbeat_date_time: ::std::option::Option<
         crate::runtime::edm::DateTimeOffset,
     >,
-    /// Partner App type. Possible values are: 'unknown', 'singleTenantApp', 'multiTenantApp'.
-    ///
-    /// Wire name `partnerAppType`; not nullable.
+    /// `partnerAppType`: see [`DeviceManagementPartner::partner_app_type`].
     pub partner_app_type: ::std::option::Option<
         crate::models::microsoft_graph::DeviceManagementPartnerAppType,
     >,
-    /// Partner state of this tenant. Possible values are: 'unknown', 'unavailable', 'enabled', 'terminated', 'rejected', 'unresponsive'.
-    ///
-    /// Wire name `partnerState`; not nullable.
+    /// `partnerState`: see [`DeviceManagementPartner::partner_state`].
     pub partner_state: ::std::option::Option<
         crate::models::microsoft_graph::DeviceManagementPartnerTenantState,
     >,
-    /// Partner Single tenant App id
-    ///
-    /// Wire name `singleTenantAppId`; nullable.
+    /// `singleTenantAppId`: see [`DeviceManagementPartner::single_tenant_app_id`].
     pub single_tenant_app_id: ::std::option::Option<::std::string::String>,
-    /// DateTime in UTC when PartnerDevices will be marked as NonCompliant
-    ///
-    /// Wire name `whenPartnerDevicesWillBeMarkedAsNonCompliantDateTime`; nullable.
+    /// `whenPartnerDevicesWillBeMarkedAsNonCompliantDateTime`: see [`DeviceManagementPartner::when_partner_devices_will_be_marked_as_non_compliant_date_time`].
     pub when_partner_devices_will_be_marked_as_non_compliant_date_time: ::std::option::Option<
         crate::runtime::edm::DateTimeOffset,
     >,
-    /// DateTime in UTC when PartnerDevices will be removed
-    ///
-    /// Wire name `whenPartnerDevicesWillBeRemovedDateTime`; nullable.
+    /// `whenPartnerDevicesWillBeRemovedDateTime`: see [`DeviceManagementPartner::when_partner_devices_will_be_removed_date_time`].
     pub when_partner_devices_will_be_removed_date_time: ::std::option::Option<
         crate::runtime::edm::DateTimeOffset,
     >,
@@ -325,53 +307,35 @@ impl json::ToJson for DeviceManagementPartnerCreate {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeviceManagementPartnerUpdate {
-    /// Partner display name
-    ///
-    /// Wire name `displayName`; nullable.
+    /// `displayName`: see [`DeviceManagementPartner::display_name`].
     pub display_name: crate::runtime::patch::Patch<::std::string::String>,
-    /// User groups that specifies whether enrollment is through partner.
-    ///
-    /// Wire name `groupsRequiringPartnerEnrollment`.
+    /// `groupsRequiringPartnerEnrollment`: see [`DeviceManagementPartner::groups_requiring_partner_enrollment`].
     pub groups_requiring_partner_enrollment: ::std::option::Option<
         ::std::vec::Vec<
             crate::models::microsoft_graph::DeviceManagementPartnerAssignment,
         >,
     >,
-    /// Whether device management partner is configured or not
-    ///
-    /// Wire name `isConfigured`; not nullable.
+    /// `isConfigured`: see [`DeviceManagementPartner::is_configured`].
     pub is_configured: ::std::option::Option<bool>,
-    /// Timestamp of last heartbeat after admin enabled option Connect to Device management Partner
-    ///
-    /// Wire name `lastHeartbeatDateTime`; not nullable.
+    /// `lastHeartbeatDateTime`: see [`DeviceManagementPartner::last_heartbeat_date_time`].
     pub last_heartbeat_date_time: ::std::option::Option<
         crate::runtime::edm::DateTimeOffset,
     >,
-    /// Partner App type. Possible values are: 'unknown', 'singleTenantApp', 'multiTenantApp'.
-    ///
-    /// Wire name `partnerAppType`; not nullable.
+    /// `partnerAppType`: see [`DeviceManagementPartner::partner_app_type`].
     pub partner_app_type: ::std::option::Option<
         crate::models::microsoft_graph::DeviceManagementPartnerAppType,
     >,
-    /// Partner state of this tenant. Possible values are: 'unknown', 'unavailable', 'enabled', 'terminated', 'rejected', 'unresponsive'.
-    ///
-    /// Wire name `partnerState`; not nullable.
+    /// `partnerState`: see [`DeviceManagementPartner::partner_state`].
     pub partner_state: ::std::option::Option<
         crate::models::microsoft_graph::DeviceManagementPartnerTenantState,
     >,
-    /// Partner Single tenant App id
-    ///
-    /// Wire name `singleTenantAppId`; nullable.
+    /// `singleTenantAppId`: see [`DeviceManagementPartner::single_tenant_app_id`].
     pub single_tenant_app_id: crate::runtime::patch::Patch<::std::string::String>,
-    /// DateTime in UTC when PartnerDevices will be marked as NonCompliant
-    ///
-    /// Wire name `whenPartnerDevicesWillBeMarkedAsNonCompliantDateTime`; nullable.
+    /// `whenPartnerDevicesWillBeMarkedAsNonCompliantDateTime`: see [`DeviceManagementPartner::when_partner_devices_will_be_marked_as_non_compliant_date_time`].
     pub when_partner_devices_will_be_marked_as_non_compliant_date_time: crate::runtime::patch::Patch<
         crate::runtime::edm::DateTimeOffset,
     >,
-    /// DateTime in UTC when PartnerDevices will be removed
-    ///
-    /// Wire name `whenPartnerDevicesWillBeRemovedDateTime`; nullable.
+    /// `whenPartnerDevicesWillBeRemovedDateTime`: see [`DeviceManagementPartner::when_partner_devices_will_be_removed_date_time`].
     pub when_partner_devices_will_be_removed_date_time: crate::runtime::patch::Patch<
         crate::runtime::edm::DateTimeOffset,
     >,

@@ -157,65 +157,37 @@ impl crate::models::Entity for ManagedDeviceCompliance {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ManagedDeviceComplianceCreate {
-    /// The `organizationId` property.
-    ///
-    /// Wire name `organizationId`; nullable.
+    /// `organizationId`: see [`ManagedDeviceCompliance::organization_id`].
     pub organization_id: ::std::option::Option<::std::string::String>,
-    /// The `organizationDisplayName` property.
-    ///
-    /// Wire name `organizationDisplayName`; nullable.
+    /// `organizationDisplayName`: see [`ManagedDeviceCompliance::organization_display_name`].
     pub organization_display_name: ::std::option::Option<::std::string::String>,
-    /// The `managedDeviceId` property.
-    ///
-    /// Wire name `managedDeviceId`; nullable.
+    /// `managedDeviceId`: see [`ManagedDeviceCompliance::managed_device_id`].
     pub managed_device_id: ::std::option::Option<::std::string::String>,
-    /// The `managedDeviceName` property.
-    ///
-    /// Wire name `managedDeviceName`; nullable.
+    /// `managedDeviceName`: see [`ManagedDeviceCompliance::managed_device_name`].
     pub managed_device_name: ::std::option::Option<::std::string::String>,
-    /// The `complianceStatus` property.
-    ///
-    /// Wire name `complianceStatus`; nullable.
+    /// `complianceStatus`: see [`ManagedDeviceCompliance::compliance_status`].
     pub compliance_status: ::std::option::Option<::std::string::String>,
-    /// The `osDescription` property.
-    ///
-    /// Wire name `osDescription`; nullable.
+    /// `osDescription`: see [`ManagedDeviceCompliance::os_description`].
     pub os_description: ::std::option::Option<::std::string::String>,
-    /// The `osVersion` property.
-    ///
-    /// Wire name `osVersion`; nullable.
+    /// `osVersion`: see [`ManagedDeviceCompliance::os_version`].
     pub os_version: ::std::option::Option<::std::string::String>,
-    /// The `lastSyncDateTime` property.
-    ///
-    /// Wire name `lastSyncDateTime`; nullable.
+    /// `lastSyncDateTime`: see [`ManagedDeviceCompliance::last_sync_date_time`].
     pub last_sync_date_time: ::std::option::Option<crate::runtime::edm::DateTimeOffset>,
-    /// The `ownerType` property.
-    ///
-    /// Wire name `ownerType`; nullable.
+    /// `ownerType`: see [`ManagedDeviceCompliance::owner_type`].
     pub owner_type: ::std::option::Option<::std::string::String>,
-    /// The `model` property.
-    ///
-    /// Wire name `model`; nullable.
+    /// `model`: see [`ManagedDeviceCompliance::model`].
     pub model: ::std::option::Option<::std::string::String>,
-    /// The `manufacturer` property.
-    ///
-    /// Wire name `manufacturer`; nullable.
+    /// `manufacturer`: see [`ManagedDeviceCompliance::manufacturer`].
     pub manufacturer: ::std::option::Option<::std::string::String>,
-    /// The `inGracePeriodUntilDateTime` property.
-    ///
-    /// Wire name `inGracePeriodUntilDateTime`; nullable.
+    /// `inGracePeriodUntilDateTime`: see [`ManagedDeviceCompliance::in_grace_period_until_date_time`].
     pub in_grace_period_until_date_time: ::std::option::Option<
         crate::runtime::edm::DateTimeOffset,
     >,
-    /// The `lastRefreshedDateTime` property.
-    ///
-    /// Wire name `lastRefreshedDateTime`; nullable.
+    /// `lastRefreshedDateTime`: see [`ManagedDeviceCompliance::last_refreshed_date_time`].
     pub last_refreshed_date_time: ::std::option::Option<
         crate::runtime::edm::DateTimeOffset,
     >,
-    /// The `deviceType` property.
-    ///
-    /// Wire name `deviceType`; nullable.
+    /// `deviceType`: see [`ManagedDeviceCompliance::device_type`].
     pub device_type: ::std::option::Option<::std::string::String>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
     pub additional: json::Map<::std::string::String, json::Value>,
@@ -362,67 +334,39 @@ impl json::ToJson for ManagedDeviceComplianceCreate {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ManagedDeviceComplianceUpdate {
-    /// The `organizationId` property.
-    ///
-    /// Wire name `organizationId`; nullable.
+    /// `organizationId`: see [`ManagedDeviceCompliance::organization_id`].
     pub organization_id: crate::runtime::patch::Patch<::std::string::String>,
-    /// The `organizationDisplayName` property.
-    ///
-    /// Wire name `organizationDisplayName`; nullable.
+    /// `organizationDisplayName`: see [`ManagedDeviceCompliance::organization_display_name`].
     pub organization_display_name: crate::runtime::patch::Patch<::std::string::String>,
-    /// The `managedDeviceId` property.
-    ///
-    /// Wire name `managedDeviceId`; nullable.
+    /// `managedDeviceId`: see [`ManagedDeviceCompliance::managed_device_id`].
     pub managed_device_id: crate::runtime::patch::Patch<::std::string::String>,
-    /// The `managedDeviceName` property.
-    ///
-    /// Wire name `managedDeviceName`; nullable.
+    /// `managedDeviceName`: see [`ManagedDeviceCompliance::managed_device_name`].
     pub managed_device_name: crate::runtime::patch::Patch<::std::string::String>,
-    /// The `complianceStatus` property.
-    ///
-    /// Wire name `complianceStatus`; nullable.
+    /// `complianceStatus`: see [`ManagedDeviceCompliance::compliance_status`].
     pub compliance_status: crate::runtime::patch::Patch<::std::string::String>,
-    /// The `osDescription` property.
-    ///
-    /// Wire name `osDescription`; nullable.
+    /// `osDescription`: see [`ManagedDeviceCompliance::os_description`].
     pub os_description: crate::runtime::patch::Patch<::std::string::String>,
-    /// The `osVersion` property.
-    ///
-    /// Wire name `osVersion`; nullable.
+    /// `osVersion`: see [`ManagedDeviceCompliance::os_version`].
     pub os_version: crate::runtime::patch::Patch<::std::string::String>,
-    /// The `lastSyncDateTime` property.
-    ///
-    /// Wire name `lastSyncDateTime`; nullable.
+    /// `lastSyncDateTime`: see [`ManagedDeviceCompliance::last_sync_date_time`].
     pub last_sync_date_time: crate::runtime::patch::Patch<
         crate::runtime::edm::DateTimeOffset,
     >,
-    /// The `ownerType` property.
-    ///
-    /// Wire name `ownerType`; nullable.
+    /// `ownerType`: see [`ManagedDeviceCompliance::owner_type`].
     pub owner_type: crate::runtime::patch::Patch<::std::string::String>,
-    /// The `model` property.
-    ///
-    /// Wire name `model`; nullable.
+    /// `model`: see [`ManagedDeviceCompliance::model`].
     pub model: crate::runtime::patch::Patch<::std::string::String>,
-    /// The `manufacturer` property.
-    ///
-    /// Wire name `manufacturer`; nullable.
+    /// `manufacturer`: see [`ManagedDeviceCompliance::manufacturer`].
     pub manufacturer: crate::runtime::patch::Patch<::std::string::String>,
-    /// The `inGracePeriodUntilDateTime` property.
-    ///
-    /// Wire name `inGracePeriodUntilDateTime`; nullable.
+    /// `inGracePeriodUntilDateTime`: see [`ManagedDeviceCompliance::in_grace_period_until_date_time`].
     pub in_grace_period_until_date_time: crate::runtime::patch::Patch<
         crate::runtime::edm::DateTimeOffset,
     >,
-    /// The `lastRefreshedDateTime` property.
-    ///
-    /// Wire name `lastRefreshedDateTime`; nullable.
+    /// `lastRefreshedDateTime`: see [`ManagedDeviceCompliance::last_refreshed_date_time`].
     pub last_refreshed_date_time: crate::runtime::patch::Patch<
         crate::runtime::edm::DateTimeOffset,
     >,
-    /// The `deviceType` property.
-    ///
-    /// Wire name `deviceType`; nullable.
+    /// `deviceType`: see [`ManagedDeviceCompliance::device_type`].
     pub device_type: crate::runtime::patch::Patch<::std::string::String>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
     pub additional: json::Map<::std::string::String, json::Value>,

@@ -139,55 +139,37 @@ impl crate::models::Entity for ComplianceManagementPartner {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ComplianceManagementPartnerCreate {
-    /// User groups which enroll Android devices through partner.
-    ///
-    /// Wire name `androidEnrollmentAssignments`.
+    /// `androidEnrollmentAssignments`: see [`ComplianceManagementPartner::android_enrollment_assignments`].
     pub android_enrollment_assignments: ::std::option::Option<
         ::std::vec::Vec<
             crate::models::microsoft_graph::ComplianceManagementPartnerAssignment,
         >,
     >,
-    /// Partner onboarded for Android devices.
-    ///
-    /// Wire name `androidOnboarded`; not nullable.
+    /// `androidOnboarded`: see [`ComplianceManagementPartner::android_onboarded`].
     pub android_onboarded: ::std::option::Option<bool>,
-    /// Partner display name
-    ///
-    /// Wire name `displayName`; nullable.
+    /// `displayName`: see [`ComplianceManagementPartner::display_name`].
     pub display_name: ::std::option::Option<::std::string::String>,
-    /// User groups which enroll ios devices through partner.
-    ///
-    /// Wire name `iosEnrollmentAssignments`.
+    /// `iosEnrollmentAssignments`: see [`ComplianceManagementPartner::ios_enrollment_assignments`].
     pub ios_enrollment_assignments: ::std::option::Option<
         ::std::vec::Vec<
             crate::models::microsoft_graph::ComplianceManagementPartnerAssignment,
         >,
     >,
-    /// Partner onboarded for ios devices.
-    ///
-    /// Wire name `iosOnboarded`; not nullable.
+    /// `iosOnboarded`: see [`ComplianceManagementPartner::ios_onboarded`].
     pub ios_onboarded: ::std::option::Option<bool>,
-    /// Timestamp of last heartbeat after admin onboarded to the compliance management partner
-    ///
-    /// Wire name `lastHeartbeatDateTime`; not nullable.
+    /// `lastHeartbeatDateTime`: see [`ComplianceManagementPartner::last_heartbeat_date_time`].
     pub last_heartbeat_date_time: ::std::option::Option<
         crate::runtime::edm::DateTimeOffset,
     >,
-    /// User groups which enroll Mac devices through partner.
-    ///
-    /// Wire name `macOsEnrollmentAssignments`.
+    /// `macOsEnrollmentAssignments`: see [`ComplianceManagementPartner::mac_os_enrollment_assignments`].
     pub mac_os_enrollment_assignments: ::std::option::Option<
         ::std::vec::Vec<
             crate::models::microsoft_graph::ComplianceManagementPartnerAssignment,
         >,
     >,
-    /// Partner onboarded for Mac devices.
-    ///
-    /// Wire name `macOsOnboarded`; not nullable.
+    /// `macOsOnboarded`: see [`ComplianceManagementPartner::mac_os_onboarded`].
     pub mac_os_onboarded: ::std::option::Option<bool>,
-    /// Partner state of this tenant
-    ///
-    /// Wire name `partnerState`; not nullable.
+    /// `partnerState`: see [`ComplianceManagementPartner::partner_state`].
     pub partner_state: ::std::option::Option<
         crate::models::microsoft_graph::DeviceManagementPartnerTenantState,
     >,
@@ -296,55 +278,37 @@ impl json::ToJson for ComplianceManagementPartnerCreate {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ComplianceManagementPartnerUpdate {
-    /// User groups which enroll Android devices through partner.
-    ///
-    /// Wire name `androidEnrollmentAssignments`.
+    /// `androidEnrollmentAssignments`: see [`ComplianceManagementPartner::android_enrollment_assignments`].
     pub android_enrollment_assignments: ::std::option::Option<
         ::std::vec::Vec<
             crate::models::microsoft_graph::ComplianceManagementPartnerAssignment,
         >,
     >,
-    /// Partner onboarded for Android devices.
-    ///
-    /// Wire name `androidOnboarded`; not nullable.
+    /// `androidOnboarded`: see [`ComplianceManagementPartner::android_onboarded`].
     pub android_onboarded: ::std::option::Option<bool>,
-    /// Partner display name
-    ///
-    /// Wire name `displayName`; nullable.
+    /// `displayName`: see [`ComplianceManagementPartner::display_name`].
     pub display_name: crate::runtime::patch::Patch<::std::string::String>,
-    /// User groups which enroll ios devices through partner.
-    ///
-    /// Wire name `iosEnrollmentAssignments`.
+    /// `iosEnrollmentAssignments`: see [`ComplianceManagementPartner::ios_enrollment_assignments`].
     pub ios_enrollment_assignments: ::std::option::Option<
         ::std::vec::Vec<
             crate::models::microsoft_graph::ComplianceManagementPartnerAssignment,
         >,
     >,
-    /// Partner onboarded for ios devices.
-    ///
-    /// Wire name `iosOnboarded`; not nullable.
+    /// `iosOnboarded`: see [`ComplianceManagementPartner::ios_onboarded`].
     pub ios_onboarded: ::std::option::Option<bool>,
-    /// Timestamp of last heartbeat after admin onboarded to the compliance management partner
-    ///
-    /// Wire name `lastHeartbeatDateTime`; not nullable.
+    /// `lastHeartbeatDateTime`: see [`ComplianceManagementPartner::last_heartbeat_date_time`].
     pub last_heartbeat_date_time: ::std::option::Option<
         crate::runtime::edm::DateTimeOffset,
     >,
-    /// User groups which enroll Mac devices through partner.
-    ///
-    /// Wire name `macOsEnrollmentAssignments`.
+    /// `macOsEnrollmentAssignments`: see [`ComplianceManagementPartner::mac_os_enrollment_assignments`].
     pub mac_os_enrollment_assignments: ::std::option::Option<
         ::std::vec::Vec<
             crate::models::microsoft_graph::ComplianceManagementPartnerAssignment,
         >,
     >,
-    /// Partner onboarded for Mac devices.
-    ///
-    /// Wire name `macOsOnboarded`; not nullable.
+    /// `macOsOnboarded`: see [`ComplianceManagementPartner::mac_os_onboarded`].
     pub mac_os_onboarded: ::std::option::Option<bool>,
-    /// Partner state of this tenant
-    ///
-    /// Wire name `partnerState`; not nullable.
+    /// `partnerState`: see [`ComplianceManagementPartner::partner_state`].
     pub partner_state: ::std::option::Option<
         crate::models::microsoft_graph::DeviceManagementPartnerTenantState,
     >,

@@ -25,7 +25,7 @@ pub struct Crate {
     ///
     /// Wire name `super`.
     pub super_: ::std::option::Option<
-        ::std::boxed::Box<crate::models::obstacle_course::AnyCrate>,
+        ::std::boxed::Box<crate::models::obstacle_course::Crate>,
     >,
     /// The `subs` navigation property.
     ///
@@ -33,7 +33,7 @@ pub struct Crate {
     ///
     /// Wire name `subs`.
     pub subs: ::std::option::Option<
-        ::std::vec::Vec<crate::models::obstacle_course::AnyCrate>,
+        ::std::vec::Vec<crate::models::obstacle_course::Crate>,
     >,
     /// The `children` navigation property.
     ///
@@ -41,7 +41,7 @@ pub struct Crate {
     ///
     /// Wire name `children`.
     pub children: ::std::option::Option<
-        ::std::vec::Vec<crate::models::obstacle_course::AnyCrate>,
+        ::std::vec::Vec<crate::models::obstacle_course::Crate>,
     >,
     /// Members this type does not declare: instance annotations (`@odata.etag`,
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
@@ -101,106 +101,15 @@ impl crate::models::Entity for Crate {
         self.r#type.clone()
     }
 }
-/// A `obstacle.course.crate` value of any known concrete type, chosen by `@odata.type`.
-///
-/// A value of a type this crate does not know is kept, whole, in `Unknown`.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum AnyCrate {
-    /// `obstacle.course.crate`.
-    Crate(crate::models::obstacle_course::Crate),
-    /// `obstacle.course.super`.
-    Super(crate::models::obstacle_course::Super),
-    /// A type this crate does not know (or no `@odata.type` where one is needed):
-    /// the raw JSON object, written back unchanged.
-    Unknown(json::Value),
-}
-impl AnyCrate {
-    /// The qualified type name: the variant's, or the `@odata.type` of an unknown value.
-    pub fn type_name(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::Crate(_) => ::std::option::Option::Some("obstacle.course.crate"),
-            Self::Super(_) => ::std::option::Option::Some("obstacle.course.super"),
-            Self::Unknown(v) => json::odata_type(v),
-        }
-    }
-}
-impl json::FromJson for AnyCrate {
-    fn from_json(
-        value: json::Value,
-        path: &json::Path<'_>,
-    ) -> ::std::result::Result<Self, json::DecodeError> {
-        if !value.is_object() {
-            return ::std::result::Result::Err(
-                json::DecodeError::expected(path, "object obstacle.course.crate", &value),
-            );
-        }
-        let ty = json::odata_type(&value).unwrap_or("obstacle.course.crate").to_owned();
-        ::std::result::Result::Ok(
-            match ty.as_str() {
-                "obstacle.course.crate" | "course.crate" => {
-                    Self::Crate(
-                        <crate::models::obstacle_course::Crate as json::FromJson>::from_json(
-                            value,
-                            path,
-                        )?,
-                    )
-                }
-                "obstacle.course.super" | "course.super" => {
-                    Self::Super(
-                        <crate::models::obstacle_course::Super as json::FromJson>::from_json(
-                            value,
-                            path,
-                        )?,
-                    )
-                }
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl json::ToJson for AnyCrate {
-    fn to_json(&self) -> json::Value {
-        match self {
-            Self::Crate(v) => json::ToJson::to_json(v),
-            Self::Super(v) => {
-                crate::models::odata_tagged(
-                    json::ToJson::to_json(v),
-                    "#obstacle.course.super",
-                )
-            }
-            Self::Unknown(v) => v.clone(),
-        }
-    }
-}
-impl ::serde::Serialize for AnyCrate {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        json::serialize(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AnyCrate {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        json::deserialize(deserializer)
-    }
-}
 /// Create (POST) body of `obstacle.course.crate` (see [`Crate`]).
 ///
 /// Only what is set is sent. Keys, computed and read-only properties are not part of this shape.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CrateCreate {
-    /// The `self` property.
-    ///
-    /// Wire name `self`; nullable.
+    /// `self`: see [`Crate::self_`].
     pub self_: ::std::option::Option<::std::string::String>,
-    /// The `keywords` property.
-    ///
-    /// Wire name `keywords`; nullable.
+    /// `keywords`: see [`Crate::keywords`].
     pub keywords: ::std::option::Option<crate::models::obstacle_course::Keywords>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
     pub additional: json::Map<::std::string::String, json::Value>,
@@ -239,13 +148,9 @@ impl json::ToJson for CrateCreate {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CrateUpdate {
-    /// The `self` property.
-    ///
-    /// Wire name `self`; nullable.
+    /// `self`: see [`Crate::self_`].
     pub self_: crate::runtime::patch::Patch<::std::string::String>,
-    /// The `keywords` property.
-    ///
-    /// Wire name `keywords`; nullable.
+    /// `keywords`: see [`Crate::keywords`].
     pub keywords: crate::runtime::patch::Patch<crate::models::obstacle_course::Keywords>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
     pub additional: json::Map<::std::string::String, json::Value>,

@@ -75,9 +75,7 @@ impl crate::models::Entity for KeyedChild {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct KeyedChildCreate {
-    /// The `createdBy` property.
-    ///
-    /// Wire name `createdBy`; nullable.
+    /// `createdBy`: see [`KeyedChild::created_by`].
     pub created_by: ::std::option::Option<::std::string::String>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
     pub additional: json::Map<::std::string::String, json::Value>,
@@ -107,9 +105,7 @@ impl json::ToJson for KeyedChildCreate {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct KeyedChildUpdate {
-    /// The `createdBy` property.
-    ///
-    /// Wire name `createdBy`; nullable.
+    /// `createdBy`: see [`KeyedChild::created_by`].
     pub created_by: crate::runtime::patch::Patch<::std::string::String>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
     pub additional: json::Map<::std::string::String, json::Value>,

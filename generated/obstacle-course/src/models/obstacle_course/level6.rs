@@ -45,17 +45,13 @@ pub struct Level6 {
     /// Navigation property: present only when expanded (`$expand`).
     ///
     /// Wire name `sibling`.
-    pub sibling: ::std::option::Option<
-        ::std::boxed::Box<crate::models::obstacle_course::AnyLevel0>,
-    >,
+    pub sibling: ::std::option::Option<crate::runtime::json::Value>,
     /// The `up` navigation property.
     ///
     /// Navigation property: present only when expanded (`$expand`).
     ///
     /// Wire name `up`.
-    pub up: ::std::option::Option<
-        ::std::boxed::Box<crate::models::obstacle_type_match::AnyLevel1>,
-    >,
+    pub up: ::std::option::Option<crate::runtime::json::Value>,
     /// Members this type does not declare: instance annotations (`@odata.etag`,
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
@@ -128,33 +124,19 @@ impl crate::models::Entity for Level6 {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Level6Create {
-    /// The `zero` property.
-    ///
-    /// Wire name `zero`; nullable.
+    /// `zero`: see [`Level6::zero`].
     pub zero: ::std::option::Option<i32>,
-    /// The `one` property.
-    ///
-    /// Wire name `one`; nullable.
+    /// `one`: see [`Level6::one`].
     pub one: ::std::option::Option<i32>,
-    /// The `two` property.
-    ///
-    /// Wire name `two`; nullable.
+    /// `two`: see [`Level6::two`].
     pub two: ::std::option::Option<i32>,
-    /// The `three` property.
-    ///
-    /// Wire name `three`; nullable.
+    /// `three`: see [`Level6::three`].
     pub three: ::std::option::Option<i32>,
-    /// The `four` property.
-    ///
-    /// Wire name `four`; nullable.
+    /// `four`: see [`Level6::four`].
     pub four: ::std::option::Option<i32>,
-    /// The `five` property.
-    ///
-    /// Wire name `five`; nullable.
+    /// `five`: see [`Level6::five`].
     pub five: ::std::option::Option<i32>,
-    /// The `six` property.
-    ///
-    /// Wire name `six`; nullable.
+    /// `six`: see [`Level6::six`].
     pub six: ::std::option::Option<i32>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
     pub additional: json::Map<::std::string::String, json::Value>,
@@ -217,33 +199,19 @@ impl json::ToJson for Level6Create {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Level6Update {
-    /// The `zero` property.
-    ///
-    /// Wire name `zero`; nullable.
+    /// `zero`: see [`Level6::zero`].
     pub zero: crate::runtime::patch::Patch<i32>,
-    /// The `one` property.
-    ///
-    /// Wire name `one`; nullable.
+    /// `one`: see [`Level6::one`].
     pub one: crate::runtime::patch::Patch<i32>,
-    /// The `two` property.
-    ///
-    /// Wire name `two`; nullable.
+    /// `two`: see [`Level6::two`].
     pub two: crate::runtime::patch::Patch<i32>,
-    /// The `three` property.
-    ///
-    /// Wire name `three`; nullable.
+    /// `three`: see [`Level6::three`].
     pub three: crate::runtime::patch::Patch<i32>,
-    /// The `four` property.
-    ///
-    /// Wire name `four`; nullable.
+    /// `four`: see [`Level6::four`].
     pub four: crate::runtime::patch::Patch<i32>,
-    /// The `five` property.
-    ///
-    /// Wire name `five`; nullable.
+    /// `five`: see [`Level6::five`].
     pub five: crate::runtime::patch::Patch<i32>,
-    /// The `six` property.
-    ///
-    /// Wire name `six`; nullable.
+    /// `six`: see [`Level6::six`].
     pub six: crate::runtime::patch::Patch<i32>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
     pub additional: json::Map<::std::string::String, json::Value>,

@@ -71,9 +71,7 @@ impl crate::models::Entity for Match {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct MatchCreate {
-    /// The `where` property.
-    ///
-    /// Wire name `where`; nullable.
+    /// `where`: see [`Match::where`].
     pub r#where: ::std::option::Option<::std::string::String>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
     pub additional: json::Map<::std::string::String, json::Value>,
@@ -103,9 +101,7 @@ impl json::ToJson for MatchCreate {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct MatchUpdate {
-    /// The `where` property.
-    ///
-    /// Wire name `where`; nullable.
+    /// `where`: see [`Match::where`].
     pub r#where: crate::runtime::patch::Patch<::std::string::String>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
     pub additional: json::Map<::std::string::String, json::Value>,

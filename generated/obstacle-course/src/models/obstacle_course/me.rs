@@ -17,7 +17,7 @@ pub struct Me {
     ///
     /// Wire name `crates`.
     pub crates: ::std::option::Option<
-        ::std::vec::Vec<crate::models::obstacle_course::AnyCrate>,
+        ::std::vec::Vec<crate::models::obstacle_course::Crate>,
     >,
     /// The `avatar` navigation property.
     ///

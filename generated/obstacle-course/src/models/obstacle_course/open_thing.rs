@@ -76,9 +76,7 @@ impl crate::models::Entity for OpenThing {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OpenThingCreate {
-    /// The `known` property.
-    ///
-    /// Wire name `known`; nullable.
+    /// `known`: see [`OpenThing::known`].
     pub known: ::std::option::Option<::std::string::String>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
     pub additional: json::Map<::std::string::String, json::Value>,
@@ -108,9 +106,7 @@ impl json::ToJson for OpenThingCreate {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OpenThingUpdate {
-    /// The `known` property.
-    ///
-    /// Wire name `known`; nullable.
+    /// `known`: see [`OpenThing::known`].
     pub known: crate::runtime::patch::Patch<::std::string::String>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
     pub additional: json::Map<::std::string::String, json::Value>,

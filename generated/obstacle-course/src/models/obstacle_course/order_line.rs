@@ -121,27 +121,17 @@ impl crate::models::Entity for OrderLine {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OrderLineCreate {
-    /// The `quantity` property.
-    ///
-    /// Wire name `quantity`; not nullable.
+    /// `quantity`: see [`OrderLine::quantity`].
     pub quantity: ::std::option::Option<i32>,
-    /// The `price` property.
-    ///
-    /// Wire name `price`; not nullable.
+    /// `price`: see [`OrderLine::price`].
     pub price: ::std::option::Option<crate::models::obstacle_course::Money>,
-    /// Settable on create only (Core.Immutable).
-    ///
-    /// Wire name `serialNumber`; not nullable; immutable.
+    /// `serialNumber`: see [`OrderLine::serial_number`].
     pub serial_number: ::std::option::Option<::std::string::String>,
-    /// The `permissions` property.
-    ///
-    /// Wire name `permissions`; not nullable.
+    /// `permissions`: see [`OrderLine::permissions`].
     pub permissions: ::std::option::Option<
         crate::runtime::enums::Flags<crate::models::obstacle_course::PermissionFlags>,
     >,
-    /// The `tags` property.
-    ///
-    /// Wire name `tags`.
+    /// `tags`: see [`OrderLine::tags`].
     pub tags: ::std::option::Option<
         ::std::vec::Vec<crate::models::obstacle_course::Color>,
     >,
@@ -210,23 +200,15 @@ impl json::ToJson for OrderLineCreate {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OrderLineUpdate {
-    /// The `quantity` property.
-    ///
-    /// Wire name `quantity`; not nullable.
+    /// `quantity`: see [`OrderLine::quantity`].
     pub quantity: ::std::option::Option<i32>,
-    /// The `price` property.
-    ///
-    /// Wire name `price`; not nullable.
+    /// `price`: see [`OrderLine::price`].
     pub price: ::std::option::Option<crate::models::obstacle_course::Money>,
-    /// The `permissions` property.
-    ///
-    /// Wire name `permissions`; not nullable.
+    /// `permissions`: see [`OrderLine::permissions`].
     pub permissions: ::std::option::Option<
         crate::runtime::enums::Flags<crate::models::obstacle_course::PermissionFlags>,
     >,
-    /// The `tags` property.
-    ///
-    /// Wire name `tags`.
+    /// `tags`: see [`OrderLine::tags`].
     pub tags: ::std::option::Option<
         ::std::vec::Vec<crate::models::obstacle_course::Color>,
     >,

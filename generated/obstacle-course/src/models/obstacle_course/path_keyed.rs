@@ -67,13 +67,9 @@ impl<'de> ::serde::Deserialize<'de> for PathKeyed {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PathKeyedCreate {
-    /// The `info` property.
-    ///
-    /// Wire name `info`; not nullable.
+    /// `info`: see [`PathKeyed::info`].
     pub info: ::std::option::Option<crate::models::obstacle_course::Info>,
-    /// The `label` property.
-    ///
-    /// Wire name `label`; nullable.
+    /// `label`: see [`PathKeyed::label`].
     pub label: ::std::option::Option<::std::string::String>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
     pub additional: json::Map<::std::string::String, json::Value>,
@@ -112,13 +108,9 @@ impl json::ToJson for PathKeyedCreate {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PathKeyedUpdate {
-    /// The `info` property.
-    ///
-    /// Wire name `info`; not nullable.
+    /// `info`: see [`PathKeyed::info`].
     pub info: ::std::option::Option<crate::models::obstacle_course::Info>,
-    /// The `label` property.
-    ///
-    /// Wire name `label`; nullable.
+    /// `label`: see [`PathKeyed::label`].
     pub label: crate::runtime::patch::Patch<::std::string::String>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
     pub additional: json::Map<::std::string::String, json::Value>,

@@ -71,9 +71,7 @@ impl crate::models::Entity for Photo {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PhotoCreate {
-    /// The `caption` property.
-    ///
-    /// Wire name `caption`; nullable.
+    /// `caption`: see [`Photo::caption`].
     pub caption: ::std::option::Option<::std::string::String>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
     pub additional: json::Map<::std::string::String, json::Value>,
@@ -103,9 +101,7 @@ impl json::ToJson for PhotoCreate {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PhotoUpdate {
-    /// The `caption` property.
-    ///
-    /// Wire name `caption`; nullable.
+    /// `caption`: see [`Photo::caption`].
     pub caption: crate::runtime::patch::Patch<::std::string::String>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
     pub additional: json::Map<::std::string::String, json::Value>,

@@ -473,277 +473,147 @@ impl crate::models::Entity for PrimitiveZoo {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrimitiveZooCreate {
-    /// The `binary` property.
-    ///
-    /// Wire name `binary`; nullable.
+    /// `binary`: see [`PrimitiveZoo::binary`].
     pub binary: ::std::option::Option<crate::runtime::edm::Binary>,
-    /// The `binaryMax` property.
-    ///
-    /// Wire name `binaryMax`; nullable.
+    /// `binaryMax`: see [`PrimitiveZoo::binary_max`].
     pub binary_max: ::std::option::Option<crate::runtime::edm::Binary>,
-    /// The `boolean` property.
-    ///
-    /// Wire name `boolean`; not nullable.
+    /// `boolean`: see [`PrimitiveZoo::boolean`].
     pub boolean: ::std::option::Option<bool>,
-    /// The `byte` property.
-    ///
-    /// Wire name `byte`; not nullable.
+    /// `byte`: see [`PrimitiveZoo::byte`].
     pub byte: ::std::option::Option<u8>,
-    /// The `date` property.
-    ///
-    /// Wire name `date`; nullable.
+    /// `date`: see [`PrimitiveZoo::date`].
     pub date: ::std::option::Option<crate::runtime::edm::Date>,
-    /// The `dateTimeOffset` property.
-    ///
-    /// Wire name `dateTimeOffset`; not nullable.
+    /// `dateTimeOffset`: see [`PrimitiveZoo::date_time_offset`].
     pub date_time_offset: ::std::option::Option<crate::runtime::edm::DateTimeOffset>,
-    /// The `dateTimeOffsetPrecise` property.
-    ///
-    /// Wire name `dateTimeOffsetPrecise`; nullable.
+    /// `dateTimeOffsetPrecise`: see [`PrimitiveZoo::date_time_offset_precise`].
     pub date_time_offset_precise: ::std::option::Option<
         crate::runtime::edm::DateTimeOffset,
     >,
-    /// The `decimal` property.
-    ///
-    /// Wire name `decimal`; nullable.
+    /// `decimal`: see [`PrimitiveZoo::decimal`].
     pub decimal: ::std::option::Option<crate::runtime::edm::Decimal>,
-    /// The `decimalFixed` property.
-    ///
-    /// Wire name `decimalFixed`; nullable.
+    /// `decimalFixed`: see [`PrimitiveZoo::decimal_fixed`].
     pub decimal_fixed: ::std::option::Option<crate::runtime::edm::Decimal>,
-    /// The `decimalVariable` property.
-    ///
-    /// Wire name `decimalVariable`; nullable.
+    /// `decimalVariable`: see [`PrimitiveZoo::decimal_variable`].
     pub decimal_variable: ::std::option::Option<crate::runtime::edm::Decimal>,
-    /// The `decimalVariableCased` property.
-    ///
-    /// Wire name `decimalVariableCased`; nullable.
+    /// `decimalVariableCased`: see [`PrimitiveZoo::decimal_variable_cased`].
     pub decimal_variable_cased: ::std::option::Option<crate::runtime::edm::Decimal>,
-    /// The `decimalFloating` property.
-    ///
-    /// Wire name `decimalFloating`; nullable.
+    /// `decimalFloating`: see [`PrimitiveZoo::decimal_floating`].
     pub decimal_floating: ::std::option::Option<crate::runtime::edm::Decimal>,
-    /// The `double` property.
-    ///
-    /// Wire name `double`; nullable.
+    /// `double`: see [`PrimitiveZoo::double`].
     pub double: ::std::option::Option<f64>,
-    /// The `duration` property.
-    ///
-    /// Wire name `duration`; nullable.
+    /// `duration`: see [`PrimitiveZoo::duration`].
     pub duration: ::std::option::Option<crate::runtime::edm::Duration>,
-    /// The `guid` property.
-    ///
-    /// Wire name `guid`; nullable.
+    /// `guid`: see [`PrimitiveZoo::guid`].
     pub guid: ::std::option::Option<crate::runtime::edm::Guid>,
-    /// The `int16` property.
-    ///
-    /// Wire name `int16`; nullable.
+    /// `int16`: see [`PrimitiveZoo::int16`].
     pub int16: ::std::option::Option<i16>,
-    /// The `int32` property.
-    ///
-    /// Wire name `int32`; not nullable.
+    /// `int32`: see [`PrimitiveZoo::int32`].
     pub int32: ::std::option::Option<i32>,
-    /// The `int64` property.
-    ///
-    /// Wire name `int64`; nullable.
+    /// `int64`: see [`PrimitiveZoo::int64`].
     pub int64: ::std::option::Option<i64>,
-    /// The `sByte` property.
-    ///
-    /// Wire name `sByte`; nullable.
+    /// `sByte`: see [`PrimitiveZoo::s_byte`].
     pub s_byte: ::std::option::Option<i8>,
-    /// The `single` property.
-    ///
-    /// Wire name `single`; nullable.
+    /// `single`: see [`PrimitiveZoo::single`].
     pub single: ::std::option::Option<f32>,
-    /// The `string` property.
-    ///
-    /// Wire name `string`; nullable.
+    /// `string`: see [`PrimitiveZoo::string`].
     pub string: ::std::option::Option<::std::string::String>,
-    /// The `stringMax255` property.
-    ///
-    /// Wire name `stringMax255`; not nullable.
+    /// `stringMax255`: see [`PrimitiveZoo::string_max255`].
     pub string_max255: ::std::option::Option<::std::string::String>,
-    /// The `stringMaxLengthMax` property.
-    ///
-    /// Wire name `stringMaxLengthMax`; nullable.
+    /// `stringMaxLengthMax`: see [`PrimitiveZoo::string_max_length_max`].
     pub string_max_length_max: ::std::option::Option<::std::string::String>,
-    /// The `stringNonUnicode` property.
-    ///
-    /// Wire name `stringNonUnicode`; nullable.
+    /// `stringNonUnicode`: see [`PrimitiveZoo::string_non_unicode`].
     pub string_non_unicode: ::std::option::Option<::std::string::String>,
-    /// The `timeOfDay` property.
-    ///
-    /// Wire name `timeOfDay`; nullable.
+    /// `timeOfDay`: see [`PrimitiveZoo::time_of_day`].
     pub time_of_day: ::std::option::Option<crate::runtime::edm::TimeOfDay>,
-    /// The `geography` property.
-    ///
-    /// Wire name `geography`; nullable.
+    /// `geography`: see [`PrimitiveZoo::geography`].
     pub geography: ::std::option::Option<crate::runtime::edm::Geo>,
-    /// The `geographyPoint` property.
-    ///
-    /// Wire name `geographyPoint`; nullable.
+    /// `geographyPoint`: see [`PrimitiveZoo::geography_point`].
     pub geography_point: ::std::option::Option<crate::runtime::edm::Geo>,
-    /// The `geographyLineString` property.
-    ///
-    /// Wire name `geographyLineString`; nullable.
+    /// `geographyLineString`: see [`PrimitiveZoo::geography_line_string`].
     pub geography_line_string: ::std::option::Option<crate::runtime::edm::Geo>,
-    /// The `geographyPolygon` property.
-    ///
-    /// Wire name `geographyPolygon`; nullable.
+    /// `geographyPolygon`: see [`PrimitiveZoo::geography_polygon`].
     pub geography_polygon: ::std::option::Option<crate::runtime::edm::Geo>,
-    /// The `geographyMultiPoint` property.
-    ///
-    /// Wire name `geographyMultiPoint`; nullable.
+    /// `geographyMultiPoint`: see [`PrimitiveZoo::geography_multi_point`].
     pub geography_multi_point: ::std::option::Option<crate::runtime::edm::Geo>,
-    /// The `geographyMultiLineString` property.
-    ///
-    /// Wire name `geographyMultiLineString`; nullable.
+    /// `geographyMultiLineString`: see [`PrimitiveZoo::geography_multi_line_string`].
     pub geography_multi_line_string: ::std::option::Option<crate::runtime::edm::Geo>,
-    /// The `geographyMultiPolygon` property.
-    ///
-    /// Wire name `geographyMultiPolygon`; nullable.
+    /// `geographyMultiPolygon`: see [`PrimitiveZoo::geography_multi_polygon`].
     pub geography_multi_polygon: ::std::option::Option<crate::runtime::edm::Geo>,
-    /// The `geographyCollection` property.
-    ///
-    /// Wire name `geographyCollection`; nullable.
+    /// `geographyCollection`: see [`PrimitiveZoo::geography_collection`].
     pub geography_collection: ::std::option::Option<crate::runtime::edm::Geo>,
-    /// The `geometry` property.
-    ///
-    /// Wire name `geometry`; nullable.
+    /// `geometry`: see [`PrimitiveZoo::geometry`].
     pub geometry: ::std::option::Option<crate::runtime::edm::Geo>,
-    /// The `geometryPoint` property.
-    ///
-    /// Wire name `geometryPoint`; nullable.
+    /// `geometryPoint`: see [`PrimitiveZoo::geometry_point`].
     pub geometry_point: ::std::option::Option<crate::runtime::edm::Geo>,
-    /// The `geometryLineString` property.
-    ///
-    /// Wire name `geometryLineString`; nullable.
+    /// `geometryLineString`: see [`PrimitiveZoo::geometry_line_string`].
     pub geometry_line_string: ::std::option::Option<crate::runtime::edm::Geo>,
-    /// The `geometryPolygon` property.
-    ///
-    /// Wire name `geometryPolygon`; nullable.
+    /// `geometryPolygon`: see [`PrimitiveZoo::geometry_polygon`].
     pub geometry_polygon: ::std::option::Option<crate::runtime::edm::Geo>,
-    /// The `geometryMultiPoint` property.
-    ///
-    /// Wire name `geometryMultiPoint`; nullable.
+    /// `geometryMultiPoint`: see [`PrimitiveZoo::geometry_multi_point`].
     pub geometry_multi_point: ::std::option::Option<crate::runtime::edm::Geo>,
-    /// The `geometryMultiLineString` property.
-    ///
-    /// Wire name `geometryMultiLineString`; nullable.
+    /// `geometryMultiLineString`: see [`PrimitiveZoo::geometry_multi_line_string`].
     pub geometry_multi_line_string: ::std::option::Option<crate::runtime::edm::Geo>,
-    /// The `geometryMultiPolygon` property.
-    ///
-    /// Wire name `geometryMultiPolygon`; nullable.
+    /// `geometryMultiPolygon`: see [`PrimitiveZoo::geometry_multi_polygon`].
     pub geometry_multi_polygon: ::std::option::Option<crate::runtime::edm::Geo>,
-    /// The `geometryCollection` property.
-    ///
-    /// Wire name `geometryCollection`; nullable.
+    /// `geometryCollection`: see [`PrimitiveZoo::geometry_collection`].
     pub geometry_collection: ::std::option::Option<crate::runtime::edm::Geo>,
-    /// The `untyped` property.
-    ///
-    /// Wire name `untyped`; nullable.
+    /// `untyped`: see [`PrimitiveZoo::untyped`].
     pub untyped: ::std::option::Option<crate::runtime::json::Value>,
-    /// The `amount` property.
-    ///
-    /// Wire name `amount`; nullable.
+    /// `amount`: see [`PrimitiveZoo::amount`].
     pub amount: ::std::option::Option<crate::models::obstacle_course::Money>,
-    /// The `email` property.
-    ///
-    /// Wire name `email`; nullable.
+    /// `email`: see [`PrimitiveZoo::email`].
     pub email: ::std::option::Option<crate::models::obstacle_course::EmailAddress>,
-    /// The `instant` property.
-    ///
-    /// Wire name `instant`; nullable.
+    /// `instant`: see [`PrimitiveZoo::instant`].
     pub instant: ::std::option::Option<crate::models::obstacle_course::PreciseInstant>,
-    /// The `range` property.
-    ///
-    /// Wire name `range`; not nullable.
+    /// `range`: see [`PrimitiveZoo::range`].
     pub range: ::std::option::Option<crate::models::obstacle_course::BigRange>,
-    /// The `favoriteColor` property.
-    ///
-    /// Wire name `favoriteColor`; nullable.
+    /// `favoriteColor`: see [`PrimitiveZoo::favorite_color`].
     pub favorite_color: ::std::option::Option<crate::models::obstacle_course::Color>,
-    /// The `resolution` property.
-    ///
-    /// Wire name `resolution`; nullable.
+    /// `resolution`: see [`PrimitiveZoo::resolution`].
     pub resolution: ::std::option::Option<crate::models::obstacle_course::Resolution>,
-    /// The `strings` property.
-    ///
-    /// Wire name `strings`.
+    /// `strings`: see [`PrimitiveZoo::strings`].
     pub strings: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// The `nullableInts` property.
-    ///
-    /// Wire name `nullableInts`.
+    /// `nullableInts`: see [`PrimitiveZoo::nullable_ints`].
     pub nullable_ints: ::std::option::Option<::std::vec::Vec<i32>>,
-    /// The `int64s` property.
-    ///
-    /// Wire name `int64s`.
+    /// `int64s`: see [`PrimitiveZoo::int64s`].
     pub int64s: ::std::option::Option<::std::vec::Vec<i64>>,
-    /// The `guids` property.
-    ///
-    /// Wire name `guids`.
+    /// `guids`: see [`PrimitiveZoo::guids`].
     pub guids: ::std::option::Option<::std::vec::Vec<crate::runtime::edm::Guid>>,
-    /// The `dates` property.
-    ///
-    /// Wire name `dates`.
+    /// `dates`: see [`PrimitiveZoo::dates`].
     pub dates: ::std::option::Option<::std::vec::Vec<crate::runtime::edm::Date>>,
-    /// The `instants` property.
-    ///
-    /// Wire name `instants`.
+    /// `instants`: see [`PrimitiveZoo::instants`].
     pub instants: ::std::option::Option<
         ::std::vec::Vec<crate::runtime::edm::DateTimeOffset>,
     >,
-    /// The `durations` property.
-    ///
-    /// Wire name `durations`.
+    /// `durations`: see [`PrimitiveZoo::durations`].
     pub durations: ::std::option::Option<::std::vec::Vec<crate::runtime::edm::Duration>>,
-    /// The `blobs` property.
-    ///
-    /// Wire name `blobs`.
+    /// `blobs`: see [`PrimitiveZoo::blobs`].
     pub blobs: ::std::option::Option<::std::vec::Vec<crate::runtime::edm::Binary>>,
-    /// The `decimals` property.
-    ///
-    /// Wire name `decimals`.
+    /// `decimals`: see [`PrimitiveZoo::decimals`].
     pub decimals: ::std::option::Option<::std::vec::Vec<crate::runtime::edm::Decimal>>,
-    /// The `doubles` property.
-    ///
-    /// Wire name `doubles`.
+    /// `doubles`: see [`PrimitiveZoo::doubles`].
     pub doubles: ::std::option::Option<::std::vec::Vec<f64>>,
-    /// The `points` property.
-    ///
-    /// Wire name `points`.
+    /// `points`: see [`PrimitiveZoo::points`].
     pub points: ::std::option::Option<::std::vec::Vec<crate::runtime::edm::Geo>>,
-    /// The `polygons` property.
-    ///
-    /// Wire name `polygons`.
+    /// `polygons`: see [`PrimitiveZoo::polygons`].
     pub polygons: ::std::option::Option<::std::vec::Vec<crate::runtime::edm::Geo>>,
-    /// The `untypeds` property.
-    ///
-    /// Wire name `untypeds`.
+    /// `untypeds`: see [`PrimitiveZoo::untypeds`].
     pub untypeds: ::std::option::Option<::std::vec::Vec<crate::runtime::json::Value>>,
-    /// The `colors` property.
-    ///
-    /// Wire name `colors`.
+    /// `colors`: see [`PrimitiveZoo::colors`].
     pub colors: ::std::option::Option<
         ::std::vec::Vec<crate::models::obstacle_course::Color>,
     >,
-    /// The `flagsList` property.
-    ///
-    /// Wire name `flagsList`.
+    /// `flagsList`: see [`PrimitiveZoo::flags_list`].
     pub flags_list: ::std::option::Option<
         ::std::vec::Vec<
             crate::runtime::enums::Flags<crate::models::obstacle_course::PermissionFlags>,
         >,
     >,
-    /// The `amounts` property.
-    ///
-    /// Wire name `amounts`.
+    /// `amounts`: see [`PrimitiveZoo::amounts`].
     pub amounts: ::std::option::Option<
         ::std::vec::Vec<crate::models::obstacle_course::Money>,
     >,
-    /// The `trees` property.
-    ///
-    /// Wire name `trees`.
+    /// `trees`: see [`PrimitiveZoo::trees`].
     pub trees: ::std::option::Option<
         ::std::vec::Vec<crate::models::obstacle_course::TreeNode>,
     >,
@@ -1341,291 +1211,161 @@ impl json::ToJson for PrimitiveZooCreate {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrimitiveZooUpdate {
-    /// The `binary` property.
-    ///
-    /// Wire name `binary`; nullable.
+    /// `binary`: see [`PrimitiveZoo::binary`].
     pub binary: crate::runtime::patch::Patch<crate::runtime::edm::Binary>,
-    /// The `binaryMax` property.
-    ///
-    /// Wire name `binaryMax`; nullable.
+    /// `binaryMax`: see [`PrimitiveZoo::binary_max`].
     pub binary_max: crate::runtime::patch::Patch<crate::runtime::edm::Binary>,
-    /// The `boolean` property.
-    ///
-    /// Wire name `boolean`; not nullable.
+    /// `boolean`: see [`PrimitiveZoo::boolean`].
     pub boolean: ::std::option::Option<bool>,
-    /// The `byte` property.
-    ///
-    /// Wire name `byte`; not nullable.
+    /// `byte`: see [`PrimitiveZoo::byte`].
     pub byte: ::std::option::Option<u8>,
-    /// The `date` property.
-    ///
-    /// Wire name `date`; nullable.
+    /// `date`: see [`PrimitiveZoo::date`].
     pub date: crate::runtime::patch::Patch<crate::runtime::edm::Date>,
-    /// The `dateTimeOffset` property.
-    ///
-    /// Wire name `dateTimeOffset`; not nullable.
+    /// `dateTimeOffset`: see [`PrimitiveZoo::date_time_offset`].
     pub date_time_offset: ::std::option::Option<crate::runtime::edm::DateTimeOffset>,
-    /// The `dateTimeOffsetPrecise` property.
-    ///
-    /// Wire name `dateTimeOffsetPrecise`; nullable.
+    /// `dateTimeOffsetPrecise`: see [`PrimitiveZoo::date_time_offset_precise`].
     pub date_time_offset_precise: crate::runtime::patch::Patch<
         crate::runtime::edm::DateTimeOffset,
     >,
-    /// The `decimal` property.
-    ///
-    /// Wire name `decimal`; nullable.
+    /// `decimal`: see [`PrimitiveZoo::decimal`].
     pub decimal: crate::runtime::patch::Patch<crate::runtime::edm::Decimal>,
-    /// The `decimalFixed` property.
-    ///
-    /// Wire name `decimalFixed`; nullable.
+    /// `decimalFixed`: see [`PrimitiveZoo::decimal_fixed`].
     pub decimal_fixed: crate::runtime::patch::Patch<crate::runtime::edm::Decimal>,
-    /// The `decimalVariable` property.
-    ///
-    /// Wire name `decimalVariable`; nullable.
+    /// `decimalVariable`: see [`PrimitiveZoo::decimal_variable`].
     pub decimal_variable: crate::runtime::patch::Patch<crate::runtime::edm::Decimal>,
-    /// The `decimalVariableCased` property.
-    ///
-    /// Wire name `decimalVariableCased`; nullable.
+    /// `decimalVariableCased`: see [`PrimitiveZoo::decimal_variable_cased`].
     pub decimal_variable_cased: crate::runtime::patch::Patch<
         crate::runtime::edm::Decimal,
     >,
-    /// The `decimalFloating` property.
-    ///
-    /// Wire name `decimalFloating`; nullable.
+    /// `decimalFloating`: see [`PrimitiveZoo::decimal_floating`].
     pub decimal_floating: crate::runtime::patch::Patch<crate::runtime::edm::Decimal>,
-    /// The `double` property.
-    ///
-    /// Wire name `double`; nullable.
+    /// `double`: see [`PrimitiveZoo::double`].
     pub double: crate::runtime::patch::Patch<f64>,
-    /// The `duration` property.
-    ///
-    /// Wire name `duration`; nullable.
+    /// `duration`: see [`PrimitiveZoo::duration`].
     pub duration: crate::runtime::patch::Patch<crate::runtime::edm::Duration>,
-    /// The `guid` property.
-    ///
-    /// Wire name `guid`; nullable.
+    /// `guid`: see [`PrimitiveZoo::guid`].
     pub guid: crate::runtime::patch::Patch<crate::runtime::edm::Guid>,
-    /// The `int16` property.
-    ///
-    /// Wire name `int16`; nullable.
+    /// `int16`: see [`PrimitiveZoo::int16`].
     pub int16: crate::runtime::patch::Patch<i16>,
-    /// The `int32` property.
-    ///
-    /// Wire name `int32`; not nullable.
+    /// `int32`: see [`PrimitiveZoo::int32`].
     pub int32: ::std::option::Option<i32>,
-    /// The `int64` property.
-    ///
-    /// Wire name `int64`; nullable.
+    /// `int64`: see [`PrimitiveZoo::int64`].
     pub int64: crate::runtime::patch::Patch<i64>,
-    /// The `sByte` property.
-    ///
-    /// Wire name `sByte`; nullable.
+    /// `sByte`: see [`PrimitiveZoo::s_byte`].
     pub s_byte: crate::runtime::patch::Patch<i8>,
-    /// The `single` property.
-    ///
-    /// Wire name `single`; nullable.
+    /// `single`: see [`PrimitiveZoo::single`].
     pub single: crate::runtime::patch::Patch<f32>,
-    /// The `string` property.
-    ///
-    /// Wire name `string`; nullable.
+    /// `string`: see [`PrimitiveZoo::string`].
     pub string: crate::runtime::patch::Patch<::std::string::String>,
-    /// The `stringMax255` property.
-    ///
-    /// Wire name `stringMax255`; not nullable.
+    /// `stringMax255`: see [`PrimitiveZoo::string_max255`].
     pub string_max255: ::std::option::Option<::std::string::String>,
-    /// The `stringMaxLengthMax` property.
-    ///
-    /// Wire name `stringMaxLengthMax`; nullable.
+    /// `stringMaxLengthMax`: see [`PrimitiveZoo::string_max_length_max`].
     pub string_max_length_max: crate::runtime::patch::Patch<::std::string::String>,
-    /// The `stringNonUnicode` property.
-    ///
-    /// Wire name `stringNonUnicode`; nullable.
+    /// `stringNonUnicode`: see [`PrimitiveZoo::string_non_unicode`].
     pub string_non_unicode: crate::runtime::patch::Patch<::std::string::String>,
-    /// The `timeOfDay` property.
-    ///
-    /// Wire name `timeOfDay`; nullable.
+    /// `timeOfDay`: see [`PrimitiveZoo::time_of_day`].
     pub time_of_day: crate::runtime::patch::Patch<crate::runtime::edm::TimeOfDay>,
-    /// The `geography` property.
-    ///
-    /// Wire name `geography`; nullable.
+    /// `geography`: see [`PrimitiveZoo::geography`].
     pub geography: crate::runtime::patch::Patch<crate::runtime::edm::Geo>,
-    /// The `geographyPoint` property.
-    ///
-    /// Wire name `geographyPoint`; nullable.
+    /// `geographyPoint`: see [`PrimitiveZoo::geography_point`].
     pub geography_point: crate::runtime::patch::Patch<crate::runtime::edm::Geo>,
-    /// The `geographyLineString` property.
-    ///
-    /// Wire name `geographyLineString`; nullable.
+    /// `geographyLineString`: see [`PrimitiveZoo::geography_line_string`].
     pub geography_line_string: crate::runtime::patch::Patch<crate::runtime::edm::Geo>,
-    /// The `geographyPolygon` property.
-    ///
-    /// Wire name `geographyPolygon`; nullable.
+    /// `geographyPolygon`: see [`PrimitiveZoo::geography_polygon`].
     pub geography_polygon: crate::runtime::patch::Patch<crate::runtime::edm::Geo>,
-    /// The `geographyMultiPoint` property.
-    ///
-    /// Wire name `geographyMultiPoint`; nullable.
+    /// `geographyMultiPoint`: see [`PrimitiveZoo::geography_multi_point`].
     pub geography_multi_point: crate::runtime::patch::Patch<crate::runtime::edm::Geo>,
-    /// The `geographyMultiLineString` property.
-    ///
-    /// Wire name `geographyMultiLineString`; nullable.
+    /// `geographyMultiLineString`: see [`PrimitiveZoo::geography_multi_line_string`].
     pub geography_multi_line_string: crate::runtime::patch::Patch<
         crate::runtime::edm::Geo,
     >,
-    /// The `geographyMultiPolygon` property.
-    ///
-    /// Wire name `geographyMultiPolygon`; nullable.
+    /// `geographyMultiPolygon`: see [`PrimitiveZoo::geography_multi_polygon`].
     pub geography_multi_polygon: crate::runtime::patch::Patch<crate::runtime::edm::Geo>,
-    /// The `geographyCollection` property.
-    ///
-    /// Wire name `geographyCollection`; nullable.
+    /// `geographyCollection`: see [`PrimitiveZoo::geography_collection`].
     pub geography_collection: crate::runtime::patch::Patch<crate::runtime::edm::Geo>,
-    /// The `geometry` property.
-    ///
-    /// Wire name `geometry`; nullable.
+    /// `geometry`: see [`PrimitiveZoo::geometry`].
     pub geometry: crate::runtime::patch::Patch<crate::runtime::edm::Geo>,
-    /// The `geometryPoint` property.
-    ///
-    /// Wire name `geometryPoint`; nullable.
+    /// `geometryPoint`: see [`PrimitiveZoo::geometry_point`].
     pub geometry_point: crate::runtime::patch::Patch<crate::runtime::edm::Geo>,
-    /// The `geometryLineString` property.
-    ///
-    /// Wire name `geometryLineString`; nullable.
+    /// `geometryLineString`: see [`PrimitiveZoo::geometry_line_string`].
     pub geometry_line_string: crate::runtime::patch::Patch<crate::runtime::edm::Geo>,
-    /// The `geometryPolygon` property.
-    ///
-    /// Wire name `geometryPolygon`; nullable.
+    /// `geometryPolygon`: see [`PrimitiveZoo::geometry_polygon`].
     pub geometry_polygon: crate::runtime::patch::Patch<crate::runtime::edm::Geo>,
-    /// The `geometryMultiPoint` property.
-    ///
-    /// Wire name `geometryMultiPoint`; nullable.
+    /// `geometryMultiPoint`: see [`PrimitiveZoo::geometry_multi_point`].
     pub geometry_multi_point: crate::runtime::patch::Patch<crate::runtime::edm::Geo>,
-    /// The `geometryMultiLineString` property.
-    ///
-    /// Wire name `geometryMultiLineString`; nullable.
+    /// `geometryMultiLineString`: see [`PrimitiveZoo::geometry_multi_line_string`].
     pub geometry_multi_line_string: crate::runtime::patch::Patch<
         crate::runtime::edm::Geo,
     >,
-    /// The `geometryMultiPolygon` property.
-    ///
-    /// Wire name `geometryMultiPolygon`; nullable.
+    /// `geometryMultiPolygon`: see [`PrimitiveZoo::geometry_multi_polygon`].
     pub geometry_multi_polygon: crate::runtime::patch::Patch<crate::runtime::edm::Geo>,
-    /// The `geometryCollection` property.
-    ///
-    /// Wire name `geometryCollection`; nullable.
+    /// `geometryCollection`: see [`PrimitiveZoo::geometry_collection`].
     pub geometry_collection: crate::runtime::patch::Patch<crate::runtime::edm::Geo>,
-    /// The `untyped` property.
-    ///
-    /// Wire name `untyped`; nullable.
+    /// `untyped`: see [`PrimitiveZoo::untyped`].
     pub untyped: crate::runtime::patch::Patch<crate::runtime::json::Value>,
-    /// The `amount` property.
-    ///
-    /// Wire name `amount`; nullable.
+    /// `amount`: see [`PrimitiveZoo::amount`].
     pub amount: crate::runtime::patch::Patch<crate::models::obstacle_course::Money>,
-    /// The `email` property.
-    ///
-    /// Wire name `email`; nullable.
+    /// `email`: see [`PrimitiveZoo::email`].
     pub email: crate::runtime::patch::Patch<
         crate::models::obstacle_course::EmailAddress,
     >,
-    /// The `instant` property.
-    ///
-    /// Wire name `instant`; nullable.
+    /// `instant`: see [`PrimitiveZoo::instant`].
     pub instant: crate::runtime::patch::Patch<
         crate::models::obstacle_course::PreciseInstant,
     >,
-    /// The `range` property.
-    ///
-    /// Wire name `range`; not nullable.
+    /// `range`: see [`PrimitiveZoo::range`].
     pub range: ::std::option::Option<crate::models::obstacle_course::BigRange>,
-    /// The `favoriteColor` property.
-    ///
-    /// Wire name `favoriteColor`; nullable.
+    /// `favoriteColor`: see [`PrimitiveZoo::favorite_color`].
     pub favorite_color: crate::runtime::patch::Patch<
         crate::models::obstacle_course::Color,
     >,
-    /// The `resolution` property.
-    ///
-    /// Wire name `resolution`; nullable.
+    /// `resolution`: see [`PrimitiveZoo::resolution`].
     pub resolution: crate::runtime::patch::Patch<
         crate::models::obstacle_course::Resolution,
     >,
-    /// The `strings` property.
-    ///
-    /// Wire name `strings`.
+    /// `strings`: see [`PrimitiveZoo::strings`].
     pub strings: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// The `nullableInts` property.
-    ///
-    /// Wire name `nullableInts`.
+    /// `nullableInts`: see [`PrimitiveZoo::nullable_ints`].
     pub nullable_ints: ::std::option::Option<::std::vec::Vec<i32>>,
-    /// The `int64s` property.
-    ///
-    /// Wire name `int64s`.
+    /// `int64s`: see [`PrimitiveZoo::int64s`].
     pub int64s: ::std::option::Option<::std::vec::Vec<i64>>,
-    /// The `guids` property.
-    ///
-    /// Wire name `guids`.
+    /// `guids`: see [`PrimitiveZoo::guids`].
     pub guids: ::std::option::Option<::std::vec::Vec<crate::runtime::edm::Guid>>,
-    /// The `dates` property.
-    ///
-    /// Wire name `dates`.
+    /// `dates`: see [`PrimitiveZoo::dates`].
     pub dates: ::std::option::Option<::std::vec::Vec<crate::runtime::edm::Date>>,
-    /// The `instants` property.
-    ///
-    /// Wire name `instants`.
+    /// `instants`: see [`PrimitiveZoo::instants`].
     pub instants: ::std::option::Option<
         ::std::vec::Vec<crate::runtime::edm::DateTimeOffset>,
     >,
-    /// The `durations` property.
-    ///
-    /// Wire name `durations`.
+    /// `durations`: see [`PrimitiveZoo::durations`].
     pub durations: ::std::option::Option<::std::vec::Vec<crate::runtime::edm::Duration>>,
-    /// The `blobs` property.
-    ///
-    /// Wire name `blobs`.
+    /// `blobs`: see [`PrimitiveZoo::blobs`].
     pub blobs: ::std::option::Option<::std::vec::Vec<crate::runtime::edm::Binary>>,
-    /// The `decimals` property.
-    ///
-    /// Wire name `decimals`.
+    /// `decimals`: see [`PrimitiveZoo::decimals`].
     pub decimals: ::std::option::Option<::std::vec::Vec<crate::runtime::edm::Decimal>>,
-    /// The `doubles` property.
-    ///
-    /// Wire name `doubles`.
+    /// `doubles`: see [`PrimitiveZoo::doubles`].
     pub doubles: ::std::option::Option<::std::vec::Vec<f64>>,
-    /// The `points` property.
-    ///
-    /// Wire name `points`.
+    /// `points`: see [`PrimitiveZoo::points`].
     pub points: ::std::option::Option<::std::vec::Vec<crate::runtime::edm::Geo>>,
-    /// The `polygons` property.
-    ///
-    /// Wire name `polygons`.
+    /// `polygons`: see [`PrimitiveZoo::polygons`].
     pub polygons: ::std::option::Option<::std::vec::Vec<crate::runtime::edm::Geo>>,
-    /// The `untypeds` property.
-    ///
-    /// Wire name `untypeds`.
+    /// `untypeds`: see [`PrimitiveZoo::untypeds`].
     pub untypeds: ::std::option::Option<::std::vec::Vec<crate::runtime::json::Value>>,
-    /// The `colors` property.
-    ///
-    /// Wire name `colors`.
+    /// `colors`: see [`PrimitiveZoo::colors`].
     pub colors: ::std::option::Option<
         ::std::vec::Vec<crate::models::obstacle_course::Color>,
     >,
-    /// The `flagsList` property.
-    ///
-    /// Wire name `flagsList`.
+    /// `flagsList`: see [`PrimitiveZoo::flags_list`].
     pub flags_list: ::std::option::Option<
         ::std::vec::Vec<
             crate::runtime::enums::Flags<crate::models::obstacle_course::PermissionFlags>,
         >,
     >,
-    /// The `amounts` property.
-    ///
-    /// Wire name `amounts`.
+    /// `amounts`: see [`PrimitiveZoo::amounts`].
     pub amounts: ::std::option::Option<
         ::std::vec::Vec<crate::models::obstacle_course::Money>,
     >,
-    /// The `trees` property.
-    ///
-    /// Wire name `trees`.
+    /// `trees`: see [`PrimitiveZoo::trees`].
     pub trees: ::std::option::Option<
         ::std::vec::Vec<crate::models::obstacle_course::TreeNode>,
     >,

@@ -28,16 +28,14 @@ pub struct Super {
     /// Navigation property: present only when expanded (`$expand`).
     ///
     /// Wire name `super`.
-    pub super_: ::std::option::Option<
-        ::std::boxed::Box<crate::models::obstacle_course::AnyCrate>,
-    >,
+    pub super_: ::std::option::Option<crate::models::obstacle_course::Crate>,
     /// The `subs` navigation property.
     ///
     /// Navigation property: present only when expanded (`$expand`).
     ///
     /// Wire name `subs`.
     pub subs: ::std::option::Option<
-        ::std::vec::Vec<crate::models::obstacle_course::AnyCrate>,
+        ::std::vec::Vec<crate::models::obstacle_course::Crate>,
     >,
     /// The `children` navigation property.
     ///
@@ -45,7 +43,7 @@ pub struct Super {
     ///
     /// Wire name `children`.
     pub children: ::std::option::Option<
-        ::std::vec::Vec<crate::models::obstacle_course::AnyCrate>,
+        ::std::vec::Vec<crate::models::obstacle_course::Crate>,
     >,
     /// Members this type does not declare: instance annotations (`@odata.etag`,
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
@@ -113,17 +111,11 @@ impl crate::models::Entity for Super {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SuperCreate {
-    /// The `self` property.
-    ///
-    /// Wire name `self`; nullable.
+    /// `self`: see [`Super::self_`].
     pub self_: ::std::option::Option<::std::string::String>,
-    /// The `keywords` property.
-    ///
-    /// Wire name `keywords`; nullable.
+    /// `keywords`: see [`Super::keywords`].
     pub keywords: ::std::option::Option<crate::models::obstacle_course::Keywords>,
-    /// The `level` property.
-    ///
-    /// Wire name `level`; not nullable.
+    /// `level`: see [`Super::level`].
     pub level: ::std::option::Option<i32>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
     pub additional: json::Map<::std::string::String, json::Value>,
@@ -168,17 +160,11 @@ impl json::ToJson for SuperCreate {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SuperUpdate {
-    /// The `self` property.
-    ///
-    /// Wire name `self`; nullable.
+    /// `self`: see [`Super::self_`].
     pub self_: crate::runtime::patch::Patch<::std::string::String>,
-    /// The `keywords` property.
-    ///
-    /// Wire name `keywords`; nullable.
+    /// `keywords`: see [`Super::keywords`].
     pub keywords: crate::runtime::patch::Patch<crate::models::obstacle_course::Keywords>,
-    /// The `level` property.
-    ///
-    /// Wire name `level`; not nullable.
+    /// `level`: see [`Super::level`].
     pub level: ::std::option::Option<i32>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
     pub additional: json::Map<::std::string::String, json::Value>,

@@ -105,19 +105,13 @@ impl crate::models::Entity for Widget {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WidgetCreate {
-    /// Targeted from an Annotations element (not inline).
-    ///
-    /// Wire name `name`; nullable.
+    /// `name`: see [`Widget::name`].
     pub name: ::std::option::Option<::std::string::String>,
-    /// The `ref` property.
-    ///
-    /// Wire name `ref`; nullable.
+    /// `ref`: see [`Widget::ref`].
     pub r#ref: ::std::option::Option<
         ::std::boxed::Box<crate::models::obstacle_course::WidgetRef>,
     >,
-    /// The `bag` property.
-    ///
-    /// Wire name `bag`; nullable.
+    /// `bag`: see [`Widget::bag`].
     pub bag: ::std::option::Option<crate::models::obstacle_course::AnyOpenBag>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
     pub additional: json::Map<::std::string::String, json::Value>,
@@ -167,19 +161,13 @@ impl json::ToJson for WidgetCreate {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WidgetUpdate {
-    /// Targeted from an Annotations element (not inline).
-    ///
-    /// Wire name `name`; nullable.
+    /// `name`: see [`Widget::name`].
     pub name: crate::runtime::patch::Patch<::std::string::String>,
-    /// The `ref` property.
-    ///
-    /// Wire name `ref`; nullable.
+    /// `ref`: see [`Widget::ref`].
     pub r#ref: crate::runtime::patch::Patch<
         ::std::boxed::Box<crate::models::obstacle_course::WidgetRef>,
     >,
-    /// The `bag` property.
-    ///
-    /// Wire name `bag`; nullable.
+    /// `bag`: see [`Widget::bag`].
     pub bag: crate::runtime::patch::Patch<crate::models::obstacle_course::AnyOpenBag>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
     pub additional: json::Map<::std::string::String, json::Value>,

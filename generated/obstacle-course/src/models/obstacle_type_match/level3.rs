@@ -32,9 +32,7 @@ pub struct Level3 {
     /// Navigation property: present only when expanded (`$expand`).
     ///
     /// Wire name `sibling`.
-    pub sibling: ::std::option::Option<
-        ::std::boxed::Box<crate::models::obstacle_course::AnyLevel0>,
-    >,
+    pub sibling: ::std::option::Option<crate::runtime::json::Value>,
     /// Members this type does not declare: instance annotations (`@odata.etag`,
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
@@ -103,21 +101,13 @@ impl crate::models::Entity for Level3 {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Level3Create {
-    /// The `zero` property.
-    ///
-    /// Wire name `zero`; nullable.
+    /// `zero`: see [`Level3::zero`].
     pub zero: ::std::option::Option<i32>,
-    /// The `one` property.
-    ///
-    /// Wire name `one`; nullable.
+    /// `one`: see [`Level3::one`].
     pub one: ::std::option::Option<i32>,
-    /// The `two` property.
-    ///
-    /// Wire name `two`; nullable.
+    /// `two`: see [`Level3::two`].
     pub two: ::std::option::Option<i32>,
-    /// The `three` property.
-    ///
-    /// Wire name `three`; nullable.
+    /// `three`: see [`Level3::three`].
     pub three: ::std::option::Option<i32>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
     pub additional: json::Map<::std::string::String, json::Value>,
@@ -162,21 +152,13 @@ impl json::ToJson for Level3Create {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Level3Update {
-    /// The `zero` property.
-    ///
-    /// Wire name `zero`; nullable.
+    /// `zero`: see [`Level3::zero`].
     pub zero: crate::runtime::patch::Patch<i32>,
-    /// The `one` property.
-    ///
-    /// Wire name `one`; nullable.
+    /// `one`: see [`Level3::one`].
     pub one: crate::runtime::patch::Patch<i32>,
-    /// The `two` property.
-    ///
-    /// Wire name `two`; nullable.
+    /// `two`: see [`Level3::two`].
     pub two: crate::runtime::patch::Patch<i32>,
-    /// The `three` property.
-    ///
-    /// Wire name `three`; nullable.
+    /// `three`: see [`Level3::three`].
     pub three: crate::runtime::patch::Patch<i32>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
     pub additional: json::Map<::std::string::String, json::Value>,

@@ -40,17 +40,13 @@ pub struct Level5 {
     /// Navigation property: present only when expanded (`$expand`).
     ///
     /// Wire name `sibling`.
-    pub sibling: ::std::option::Option<
-        ::std::boxed::Box<crate::models::obstacle_course::AnyLevel0>,
-    >,
+    pub sibling: ::std::option::Option<crate::runtime::json::Value>,
     /// The `up` navigation property.
     ///
     /// Navigation property: present only when expanded (`$expand`).
     ///
     /// Wire name `up`.
-    pub up: ::std::option::Option<
-        ::std::boxed::Box<crate::models::obstacle_type_match::AnyLevel1>,
-    >,
+    pub up: ::std::option::Option<crate::runtime::json::Value>,
     /// Members this type does not declare: instance annotations (`@odata.etag`,
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
@@ -125,29 +121,17 @@ impl crate::models::Entity for Level5 {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Level5Create {
-    /// The `zero` property.
-    ///
-    /// Wire name `zero`; nullable.
+    /// `zero`: see [`Level5::zero`].
     pub zero: ::std::option::Option<i32>,
-    /// The `one` property.
-    ///
-    /// Wire name `one`; nullable.
+    /// `one`: see [`Level5::one`].
     pub one: ::std::option::Option<i32>,
-    /// The `two` property.
-    ///
-    /// Wire name `two`; nullable.
+    /// `two`: see [`Level5::two`].
     pub two: ::std::option::Option<i32>,
-    /// The `three` property.
-    ///
-    /// Wire name `three`; nullable.
+    /// `three`: see [`Level5::three`].
     pub three: ::std::option::Option<i32>,
-    /// The `four` property.
-    ///
-    /// Wire name `four`; nullable.
+    /// `four`: see [`Level5::four`].
     pub four: ::std::option::Option<i32>,
-    /// The `five` property.
-    ///
-    /// Wire name `five`; nullable.
+    /// `five`: see [`Level5::five`].
     pub five: ::std::option::Option<i32>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
     pub additional: json::Map<::std::string::String, json::Value>,
@@ -204,29 +188,17 @@ impl json::ToJson for Level5Create {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Level5Update {
-    /// The `zero` property.
-    ///
-    /// Wire name `zero`; nullable.
+    /// `zero`: see [`Level5::zero`].
     pub zero: crate::runtime::patch::Patch<i32>,
-    /// The `one` property.
-    ///
-    /// Wire name `one`; nullable.
+    /// `one`: see [`Level5::one`].
     pub one: crate::runtime::patch::Patch<i32>,
-    /// The `two` property.
-    ///
-    /// Wire name `two`; nullable.
+    /// `two`: see [`Level5::two`].
     pub two: crate::runtime::patch::Patch<i32>,
-    /// The `three` property.
-    ///
-    /// Wire name `three`; nullable.
+    /// `three`: see [`Level5::three`].
     pub three: crate::runtime::patch::Patch<i32>,
-    /// The `four` property.
-    ///
-    /// Wire name `four`; nullable.
+    /// `four`: see [`Level5::four`].
     pub four: crate::runtime::patch::Patch<i32>,
-    /// The `five` property.
-    ///
-    /// Wire name `five`; nullable.
+    /// `five`: see [`Level5::five`].
     pub five: crate::runtime::patch::Patch<i32>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
     pub additional: json::Map<::std::string::String, json::Value>,

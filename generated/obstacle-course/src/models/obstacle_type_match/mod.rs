@@ -3,7 +3,6 @@
 //! Types of the `obstacle.type.match` namespace.
 mod beta;
 mod color;
-mod level1;
 mod level3;
 mod level5;
 mod option;
@@ -13,7 +12,6 @@ mod shape5;
 mod widget;
 pub use self::beta::Beta;
 pub use self::color::Color;
-pub use self::level1::AnyLevel1;
 pub use self::level3::{Level3, Level3Create, Level3Update};
 pub use self::level5::{Level5, Level5Create, Level5Update};
 pub use self::option::Option_;

@@ -85,9 +85,7 @@ impl crate::models::Entity for Widget {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WidgetCreate {
-    /// The `weight` property.
-    ///
-    /// Wire name `weight`; nullable.
+    /// `weight`: see [`Widget::weight`].
     pub weight: ::std::option::Option<f64>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
     pub additional: json::Map<::std::string::String, json::Value>,
@@ -114,9 +112,7 @@ impl json::ToJson for WidgetCreate {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WidgetUpdate {
-    /// The `weight` property.
-    ///
-    /// Wire name `weight`; nullable.
+    /// `weight`: see [`Widget::weight`].
     pub weight: crate::runtime::patch::Patch<f64>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
     pub additional: json::Map<::std::string::String, json::Value>,
