@@ -25,7 +25,9 @@ fn main() {
     for _ in 0..runs {
         let start = Instant::now();
         let r = root.clone();
-        let model = match csdl::load_with(Path::new("schemas/graph-v1.0.xml"), &move |p: &Path| std::fs::read_to_string(r.join(p)).ok()) {
+        let model = match csdl::load_with(Path::new("schemas/graph-v1.0.xml"), &move |p: &Path| {
+            std::fs::read_to_string(r.join(p)).ok()
+        }) {
             Ok(m) => m,
             Err(e) => {
                 eprintln!("{e}");
@@ -33,7 +35,11 @@ fn main() {
             }
         };
         load.push(start.elapsed());
-        let mut config = codegen::Config::new("graph-all", "/tmp/graph-all", vec![PathBuf::from("schemas/graph-v1.0.xml")]);
+        let mut config = codegen::Config::new(
+            "graph-all",
+            "/tmp/graph-all",
+            vec![PathBuf::from("schemas/graph-v1.0.xml")],
+        );
         config.all();
         let start = Instant::now();
         match codegen::generate(&config, &model) {
