@@ -33,9 +33,41 @@
 //! is kept whole in `AnyT::Unknown`. `@odata.type` is written for a subtype in a base-typed
 //! slot. Enums are open: an unknown member reads as `Unknown(String)` and round-trips;
 //! `IsFlags` enums are used as `runtime::enums::Flags<E>`, serialized as `"a,b"`.
+//!
+//! # Using the client
+//!
+//! [`GraphService`] is the entry point: one method per entity set and singleton, then one per
+//! navigation property, key (`by_id`), operation and request (`list`, `get`, `create`,
+//! `update`, `delete`). Builders are cheap to clone; they hold the runtime
+//! [`Client`] (auth, retries, paging) and the path.
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), graph_beta::Error> {
+//! let client = graph_beta::Client::builder(graph_beta::GRAPH_BETA)
+//!     .bearer_token("<access token>")
+//!     .build()?;
+//! let service = graph_beta::GraphService::new(client);
+//! let page = service.managed_device_compliances().list().top(10).await?;
+//! for item in &page.items {
+//!     println!("{item:?}");
+//! }
+//! use graph_beta::client::microsoft_management_services_api::ManagedDeviceComplianceField;
+//! let first = service.managed_device_compliances().list().select([ManagedDeviceComplianceField::Id]).orderby(ManagedDeviceComplianceField::Id).top(1).await?;
+//! println!("{} item(s)", first.items.len());
+//! # Ok(())
+//! # }
+//! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 #![allow(clippy::large_enum_variant)]
 #[rustfmt::skip]
 pub mod models;
 pub mod runtime;
+// Formatted by the generator (prettyplease), not by rustfmt.
+#[rustfmt::skip]
+pub mod client;
+pub use crate::client::GraphService;
+pub use crate::runtime::client::{GRAPH_BETA, GRAPH_V1, GraphCloud};
+pub use crate::runtime::{
+    Client, ClientBuilder, Error, ODataError, Page, Pager, Patch, Query, RequestOptions,
+};

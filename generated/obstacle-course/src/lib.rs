@@ -33,9 +33,41 @@
 //! is kept whole in `AnyT::Unknown`. `@odata.type` is written for a subtype in a base-typed
 //! slot. Enums are open: an unknown member reads as `Unknown(String)` and round-trips;
 //! `IsFlags` enums are used as `runtime::enums::Flags<E>`, serialized as `"a,b"`.
+//!
+//! # Using the client
+//!
+//! [`ObstacleService`] is the entry point: one method per entity set and singleton, then one per
+//! navigation property, key (`by_id`), operation and request (`list`, `get`, `create`,
+//! `update`, `delete`). Builders are cheap to clone; they hold the runtime
+//! [`Client`] (auth, retries, paging) and the path.
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), obstacle_course::Error> {
+//! let client = obstacle_course::Client::builder("https://services.example/odata/v4/service/")
+//!     .bearer_token("<access token>")
+//!     .build()?;
+//! let service = obstacle_course::ObstacleService::new(client);
+//! let page = service.keyed_children().list().top(10).await?;
+//! for item in &page.items {
+//!     println!("{item:?}");
+//! }
+//! use obstacle_course::client::obstacle_course::KeyedChildField;
+//! let first = service.keyed_children().list().select([KeyedChildField::CreatedBy]).orderby(KeyedChildField::CreatedBy).top(1).await?;
+//! println!("{} item(s)", first.items.len());
+//! # Ok(())
+//! # }
+//! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 #![allow(clippy::large_enum_variant)]
 #[rustfmt::skip]
 pub mod models;
 pub mod runtime;
+// Formatted by the generator (prettyplease), not by rustfmt.
+#[rustfmt::skip]
+pub mod client;
+pub use crate::client::ObstacleService;
+pub use crate::runtime::client::{GRAPH_BETA, GRAPH_V1, GraphCloud};
+pub use crate::runtime::{
+    Client, ClientBuilder, Error, ODataError, Page, Pager, Patch, Query, RequestOptions,
+};

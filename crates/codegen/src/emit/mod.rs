@@ -3,6 +3,7 @@
 //! `client` module renders request builders from the same IR (entity sets, singletons,
 //! operations are already carried by [`crate::ir::CrateIr`]).
 
+pub mod client;
 pub mod crate_files;
 pub mod models;
 pub mod tokens;

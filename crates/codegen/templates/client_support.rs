@@ -1,0 +1,453 @@
+//! Support for the generated request builders: the state every builder holds and the
+//! generic requests (`list`, `get`, actions, functions) they return. The builders in the
+//! sibling modules are thin: each method builds a path and calls one function here.
+
+use std::future::{Future, IntoFuture};
+use std::marker::PhantomData;
+use std::pin::Pin;
+
+use crate::runtime::{
+    Client, Error, FromJson, Map, Page, Pager, Param, Query, RawLiteral, RequestOptions,
+    Resource, ToJson, UrlLiteral, Value, ValueOf,
+};
+
+/// A boxed, `Send` future of a request's result (what `.await` on a request runs).
+pub type RequestFuture<T> = Pin<Box<dyn Future<Output = Result<T, Error>> + Send + 'static>>;
+
+/// A structural property of an entity type, named by its wire name, for typed
+/// `$select` and `$orderby`.
+pub trait Field: Copy {
+    /// The property's wire (CSDL) name.
+    fn wire_name(self) -> &'static str;
+}
+
+/// The state of a request builder: the client, the resource path and the request options
+/// (headers such as `If-Match` and `Prefer`) that its requests send.
+#[derive(Clone, Debug)]
+pub struct Builder {
+    client: Client,
+    resource: Resource,
+    options: RequestOptions,
+}
+
+/// A function argument: an inline URL literal or a JSON value passed as a parameter alias.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FnArg {
+    /// Inline literal text (already in URL literal form, not yet percent-encoded).
+    Literal(String),
+    /// JSON value, passed as `@name` alias (complex, collection and other values).
+    Json(Value),
+}
+
+/// An inline literal argument (primitive values).
+pub fn lit<T: UrlLiteral + ?Sized>(value: &T) -> FnArg {
+    FnArg::Literal(value.to_url_literal())
+}
+
+/// An enumeration literal argument: `ns.Type'member'`.
+pub fn enum_lit<E: crate::runtime::OpenEnum>(qualified_type: &str, value: &E) -> FnArg {
+    FnArg::Literal(crate::runtime::enums::enum_url_literal(
+        qualified_type,
+        value.as_str(),
+    ))
+}
+
+/// A JSON argument passed as a parameter alias.
+pub fn json<T: ToJson + ?Sized>(value: &T) -> FnArg {
+    FnArg::Json(value.to_json())
+}
+
+impl Builder {
+    /// A builder at `name` (an entity set, singleton or operation import) of the service.
+    pub fn root(client: &Client, name: &str) -> Builder {
+        Builder {
+            client: client.clone(),
+            resource: Resource::new(name),
+            options: RequestOptions::new(),
+        }
+    }
+
+    /// A builder at an encoded resource path relative to the service root.
+    pub fn at(client: &Client, resource: Resource) -> Builder {
+        Builder {
+            client: client.clone(),
+            resource,
+            options: RequestOptions::new(),
+        }
+    }
+
+    /// The client.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// The resource path.
+    pub fn resource(&self) -> &Resource {
+        &self.resource
+    }
+
+    /// The request options sent with every request of this builder.
+    pub fn options(&self) -> &RequestOptions {
+        &self.options
+    }
+
+    /// The same builder with `f` applied to its options.
+    pub fn map_options(mut self, f: impl FnOnce(RequestOptions) -> RequestOptions) -> Builder {
+        self.options = f(self.options);
+        self
+    }
+
+    /// `…/segment` (a navigation property), with fresh options.
+    pub fn nav(&self, segment: &str) -> Builder {
+        Builder {
+            client: self.client.clone(),
+            resource: self.resource.clone().segment(segment),
+            options: RequestOptions::new(),
+        }
+    }
+
+    /// One entity of this collection by a single-part key: `…/{key}` when `as_segment`
+    /// (Microsoft Graph), otherwise `…('key')`.
+    pub fn key<K: UrlLiteral + ?Sized>(&self, key: &K, as_segment: bool) -> Builder {
+        let resource = if as_segment {
+            self.resource.clone().key_segment(key)
+        } else {
+            self.resource.clone().key(key)
+        };
+        Builder {
+            client: self.client.clone(),
+            resource,
+            options: RequestOptions::new(),
+        }
+    }
+
+    /// One entity of this collection by a compound key: `…(a=1,b='x')`.
+    pub fn compound_key(&self, parts: &[(&str, &dyn UrlLiteral)]) -> Builder {
+        Builder {
+            client: self.client.clone(),
+            resource: self.resource.clone().compound_key(parts),
+            options: RequestOptions::new(),
+        }
+    }
+
+    /// `POST` an entity to this collection: 201 gives `Some`, 204 (`return=minimal`) `None`.
+    pub async fn create<B: ToJson + ?Sized, T: FromJson>(&self, body: &B) -> Result<Option<T>, Error> {
+        self.client.create(&self.resource, body, &self.options).await
+    }
+
+    /// `PATCH` this entity: 200 gives `Some`, 204 `None`.
+    pub async fn update<B: ToJson + ?Sized, T: FromJson>(&self, body: &B) -> Result<Option<T>, Error> {
+        self.client.update(&self.resource, body, &self.options).await
+    }
+
+    /// `DELETE` this entity.
+    pub async fn delete(&self) -> Result<(), Error> {
+        self.client.delete(&self.resource, &self.options).await
+    }
+
+    /// Invoke a bound action (or an action import at the root) with a JSON object of
+    /// parameters; the result, if any, decoded as `T`.
+    pub async fn action<B: ToJson + ?Sized, T: FromJson>(&self, name: Option<&str>, params: &B) -> Result<Option<T>, Error> {
+        let resource = self.operation_resource(name);
+        self.client.invoke_action(&resource, params, &self.options).await
+    }
+
+    /// Invoke an action without a result.
+    pub async fn action_unit<B: ToJson + ?Sized>(&self, name: Option<&str>, params: &B) -> Result<(), Error> {
+        self.action::<B, Value>(name, params).await.map(|_| ())
+    }
+
+    /// Invoke an action whose result is a primitive or a collection (`{"value": …}`).
+    pub async fn action_value<B: ToJson + ?Sized, T: FromJson>(&self, name: Option<&str>, params: &B) -> Result<Option<T>, Error> {
+        Ok(self.action::<B, ValueOf<T>>(name, params).await?.map(ValueOf::into_inner))
+    }
+
+    /// Invoke an action returning a collection of entities, as a stream across pages.
+    pub fn action_pager<B: ToJson + ?Sized, T: FromJson + Send + 'static>(&self, name: Option<&str>, params: &B) -> Pager<T> {
+        let resource = self.operation_resource(name);
+        self.client.action_pager(&resource, params, &self.options)
+    }
+
+    /// Invoke a function (`GET …/ns.f(a=1,b=@b)?@b=…`); the result decoded as `T`.
+    pub async fn function<T: FromJson>(&self, name: &str, args: &[(&str, FnArg)]) -> Result<Option<T>, Error> {
+        let resource = self.function_resource(name, args);
+        self.client.invoke_function(&resource, &self.options).await
+    }
+
+    /// Invoke a function whose result is a primitive or a collection (`{"value": …}`).
+    pub async fn function_value<T: FromJson>(&self, name: &str, args: &[(&str, FnArg)]) -> Result<Option<T>, Error> {
+        Ok(self.function::<ValueOf<T>>(name, args).await?.map(ValueOf::into_inner))
+    }
+
+    /// Invoke a function returning a collection of entities, as a stream across pages.
+    pub fn function_pager<T: FromJson + Send + 'static>(&self, name: &str, args: &[(&str, FnArg)]) -> Pager<T> {
+        let resource = self.function_resource(name, args);
+        self.client.pager(&resource, &self.options)
+    }
+
+    fn operation_resource(&self, name: Option<&str>) -> Resource {
+        match name {
+            Some(name) => self.resource.clone().segment(name),
+            None => self.resource.clone(),
+        }
+    }
+
+    fn function_resource(&self, name: &str, args: &[(&str, FnArg)]) -> Resource {
+        let literals: Vec<RawLiteral> = args
+            .iter()
+            .map(|(_, a)| match a {
+                FnArg::Literal(text) => RawLiteral(text.clone()),
+                FnArg::Json(_) => RawLiteral(String::new()),
+            })
+            .collect();
+        let params: Vec<(&str, Param<'_>)> = args
+            .iter()
+            .zip(&literals)
+            .map(|((n, a), l)| match a {
+                FnArg::Literal(_) => (*n, Param::Literal(l)),
+                FnArg::Json(v) => (*n, Param::Json(v)),
+            })
+            .collect();
+        self.resource.clone().function_params(name, &params)
+    }
+}
+
+/// An empty parameter object, for actions without parameters.
+pub fn no_params() -> Map<String, Value> {
+    Map::new()
+}
+
+/// A `GET` of one entity with `$select` and `$expand`. `.await` it, or call
+/// [`GetRequest::send`].
+pub struct GetRequest<T, F> {
+    builder: Builder,
+    query: Query,
+    _marker: PhantomData<fn() -> (T, F)>,
+}
+
+impl<T, F> std::fmt::Debug for GetRequest<T, F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GetRequest")
+            .field("resource", self.builder.resource())
+            .field("query", &self.query)
+            .finish()
+    }
+}
+
+impl<T: FromJson + Send + 'static, F: Field> GetRequest<T, F> {
+    /// A `GET` of the builder's resource.
+    pub fn new(builder: &Builder) -> Self {
+        GetRequest {
+            builder: builder.clone(),
+            query: Query::new(),
+            _marker: PhantomData,
+        }
+    }
+
+    /// `$select` these properties.
+    pub fn select(mut self, fields: impl IntoIterator<Item = F>) -> Self {
+        self.query = self.query.select(fields.into_iter().map(Field::wire_name));
+        self
+    }
+
+    /// `$select` property paths given as text (`Ns.Derived/prop`, `*`).
+    pub fn select_raw<S: Into<String>>(mut self, items: impl IntoIterator<Item = S>) -> Self {
+        self.query = self.query.select(items);
+        self
+    }
+
+    /// `$expand` navigation paths (with nested options in parentheses, `nav($select=id)`).
+    pub fn expand<S: Into<String>>(mut self, items: impl IntoIterator<Item = S>) -> Self {
+        self.query = self.query.expand(items);
+        self
+    }
+
+    /// A custom query option.
+    pub fn custom(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.query = self.query.custom(name, value);
+        self
+    }
+
+    /// An extra request header.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.builder = self.builder.map_options(|o| o.header(name, value));
+        self
+    }
+
+    /// The query options so far.
+    pub fn query(&self) -> &Query {
+        &self.query
+    }
+
+    /// Sends the request: 200 with the entity.
+    pub async fn send(self) -> Result<T, Error> {
+        let opts = self.builder.options().clone().query(self.query);
+        self.builder.client().get(self.builder.resource(), &opts).await
+    }
+}
+
+impl<T: FromJson + Send + 'static, F: Field + 'static> IntoFuture for GetRequest<T, F> {
+    type Output = Result<T, Error>;
+    type IntoFuture = RequestFuture<T>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A `GET` of a collection with query options. `.await` it (or [`ListRequest::page`])
+/// for the first page, or [`ListRequest::stream`] for every item across pages.
+pub struct ListRequest<T, F> {
+    builder: Builder,
+    query: Query,
+    _marker: PhantomData<fn() -> (T, F)>,
+}
+
+impl<T, F> std::fmt::Debug for ListRequest<T, F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ListRequest")
+            .field("resource", self.builder.resource())
+            .field("query", &self.query)
+            .finish()
+    }
+}
+
+impl<T: FromJson + Send + 'static, F: Field> ListRequest<T, F> {
+    /// A `GET` of the builder's collection.
+    pub fn new(builder: &Builder) -> Self {
+        ListRequest {
+            builder: builder.clone(),
+            query: Query::new(),
+            _marker: PhantomData,
+        }
+    }
+
+    /// `$select` these properties.
+    pub fn select(mut self, fields: impl IntoIterator<Item = F>) -> Self {
+        self.query = self.query.select(fields.into_iter().map(Field::wire_name));
+        self
+    }
+
+    /// `$select` property paths given as text (`Ns.Derived/prop`, `*`).
+    pub fn select_raw<S: Into<String>>(mut self, items: impl IntoIterator<Item = S>) -> Self {
+        self.query = self.query.select(items);
+        self
+    }
+
+    /// `$expand` navigation paths (with nested options in parentheses).
+    pub fn expand<S: Into<String>>(mut self, items: impl IntoIterator<Item = S>) -> Self {
+        self.query = self.query.expand(items);
+        self
+    }
+
+    /// `$filter`: an expression as text (`displayName eq 'A'`); quote values with
+    /// [`UrlLiteral::to_url_literal`]. It is percent-encoded when sent.
+    pub fn filter(mut self, expr: impl Into<String>) -> Self {
+        self.query = self.query.filter(expr);
+        self
+    }
+
+    /// `$search`.
+    pub fn search(mut self, expr: impl Into<String>) -> Self {
+        self.query = self.query.search(expr);
+        self
+    }
+
+    /// `$orderby` this property, ascending (call again for further keys).
+    pub fn orderby(mut self, field: F) -> Self {
+        self.query = self.query.orderby([field.wire_name()]);
+        self
+    }
+
+    /// `$orderby` this property, descending.
+    pub fn orderby_desc(mut self, field: F) -> Self {
+        self.query = self.query.orderby([format!("{} desc", field.wire_name())]);
+        self
+    }
+
+    /// `$orderby` an expression given as text.
+    pub fn orderby_raw(mut self, expr: impl Into<String>) -> Self {
+        self.query = self.query.orderby([expr.into()]);
+        self
+    }
+
+    /// `$top`.
+    pub fn top(mut self, n: u64) -> Self {
+        self.query = self.query.top(n);
+        self
+    }
+
+    /// `$skip`.
+    pub fn skip(mut self, n: u64) -> Self {
+        self.query = self.query.skip(n);
+        self
+    }
+
+    /// `$count=true|false`: the total is in [`Page::count`] / [`Pager::total_count`].
+    pub fn count(mut self, yes: bool) -> Self {
+        self.query = self.query.count(yes);
+        self
+    }
+
+    /// A custom query option.
+    pub fn custom(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.query = self.query.custom(name, value);
+        self
+    }
+
+    /// An extra request header (`ConsistencyLevel: eventual`).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.builder = self.builder.map_options(|o| o.header(name, value));
+        self
+    }
+
+    /// `Prefer: odata.maxpagesize=n`.
+    pub fn max_page_size(mut self, n: u32) -> Self {
+        self.builder = self.builder.map_options(|o| o.max_page_size(n));
+        self
+    }
+
+    /// The query options so far.
+    pub fn query(&self) -> &Query {
+        &self.query
+    }
+
+    /// The first page (`@odata.nextLink`, `@odata.count` included).
+    pub async fn page(self) -> Result<Page<T>, Error> {
+        let opts = self.builder.options().clone().query(self.query);
+        self.builder.client().get_page(self.builder.resource(), &opts).await
+    }
+
+    /// Every item across pages, following `@odata.nextLink` verbatim.
+    pub fn stream(self) -> Pager<T> {
+        let opts = self.builder.options().clone().query(self.query);
+        self.builder.client().pager(self.builder.resource(), &opts)
+    }
+
+    /// Every item across pages, collected.
+    pub async fn all(self) -> Result<Vec<T>, Error> {
+        let mut pager = self.stream();
+        let mut out = Vec::new();
+        while let Some(page) = pager.next_page().await {
+            out.extend(page?.items);
+        }
+        Ok(out)
+    }
+}
+
+impl<T: FromJson + Send + 'static, F: Field + 'static> IntoFuture for ListRequest<T, F> {
+    type Output = Result<Page<T>, Error>;
+    type IntoFuture = RequestFuture<Page<T>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.page())
+    }
+}
+
+/// The `Field` of entity types without structural properties known here.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum NoField {}
+
+impl Field for NoField {
+    fn wire_name(self) -> &'static str {
+        match self {}
+    }
+}
