@@ -4,6 +4,8 @@
 //! 127.0.0.1 for the length of a test. Node.js is required: without it the tests fail with
 //! a clear message, they never skip.
 
+pub mod http;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -12,7 +14,10 @@ use std::time::Duration;
 
 /// The repository root.
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("e2e/ has a parent").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("e2e/ has a parent")
+        .to_path_buf()
 }
 
 /// A running SAP CAP server; stopped when dropped.
@@ -74,14 +79,20 @@ impl CapServer {
             let _ = child.kill();
             panic!("unexpected first line from the CAP server: {line:?}");
         };
-        CapServer { child, service_root: format!("{base}/odata/v4/partners/") }
+        CapServer {
+            child,
+            service_root: format!("{base}/odata/v4/partners/"),
+        }
     }
 }
 
 impl Drop for CapServer {
     fn drop(&mut self) {
         // SIGTERM first (the server exits cleanly), then make sure.
-        let _ = Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status();
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.child.id().to_string())
+            .status();
         for _ in 0..50 {
             if let Ok(Some(_)) = self.child.try_wait() {
                 return;
