@@ -493,13 +493,13 @@ impl<'a> Ctx<'a> {
         }
         let mut bound: BTreeMap<(TypeId, bool), Vec<OperationId>> = BTreeMap::new();
         for (i, op) in model.operations.iter().enumerate() {
-            if let Some(b) = &op.binding {
-                if let Target::Named(t) = b.target {
-                    bound
-                        .entry((t, b.collection))
-                        .or_default()
-                        .push(OperationId(i as u32));
-                }
+            if let Some(b) = &op.binding
+                && let Target::Named(t) = b.target
+            {
+                bound
+                    .entry((t, b.collection))
+                    .or_default()
+                    .push(OperationId(i as u32));
             }
         }
         Ctx {
@@ -884,15 +884,15 @@ impl<'a> Ctx<'a> {
                     }
                 });
             }
-            if k.caps.create {
-                if let Some(create) = self.model_type(k.ty, |n| n.create.as_ref()) {
-                    methods.push(quote! {
+            if k.caps.create
+                && let Some(create) = self.model_type(k.ty, |n| n.create.as_ref())
+            {
+                methods.push(quote! {
                         /// `POST` a new entity: 201 gives `Some(created)`, 204 (after [`Self::return_minimal`]) `None`.
                         pub async fn create(&self, body: &#create) -> ::std::result::Result<::std::option::Option<#read>, crate::runtime::Error> {
                             self.inner.create(body).await
                         }
                     });
-                }
             }
         } else {
             if k.caps.get {
@@ -903,15 +903,15 @@ impl<'a> Ctx<'a> {
                     }
                 });
             }
-            if k.caps.update {
-                if let Some(update) = self.model_type(k.ty, |n| n.update.as_ref()) {
-                    methods.push(quote! {
+            if k.caps.update
+                && let Some(update) = self.model_type(k.ty, |n| n.update.as_ref())
+            {
+                methods.push(quote! {
                         /// `PATCH` the entity: 200 gives `Some(updated)`, 204 `None`. Send [`Self::if_match`] where the service uses ETags.
                         pub async fn update(&self, body: &#update) -> ::std::result::Result<::std::option::Option<#read>, crate::runtime::Error> {
                             self.inner.update(body).await
                         }
                     });
-                }
             }
             if k.caps.delete {
                 methods.push(quote! {
@@ -1418,15 +1418,15 @@ impl<'a> Ctx<'a> {
             lines.push("for item in &page.items {".into());
             lines.push("    println!(\"{item:?}\");".into());
             lines.push("}".into());
-            if let (Some(f), Some(s)) = (field, self.struct_ir(k.ty)) {
-                if let Some(first) = s.fields.iter().find(|f| !f.navigation) {
-                    let v = naming::variant_name(&first.wire);
-                    lines.push(format!("use {krate}::client::{m}::{f};"));
-                    lines.push(format!(
+            if let (Some(f), Some(s)) = (field, self.struct_ir(k.ty))
+                && let Some(first) = s.fields.iter().find(|f| !f.navigation)
+            {
+                let v = naming::variant_name(&first.wire);
+                lines.push(format!("use {krate}::client::{m}::{f};"));
+                lines.push(format!(
                         "let first = service{chain}.list().select([{f}::{v}]).orderby({f}::{v}).top(1).await?;"
                     ));
-                    lines.push("println!(\"{} item(s)\", first.items.len());".into());
-                }
+                lines.push("println!(\"{} item(s)\", first.items.len());".into());
             }
         } else {
             lines.push("let _ = service;".into());
