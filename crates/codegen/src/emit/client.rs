@@ -1353,7 +1353,7 @@ impl<'a> Ctx<'a> {
         let asyncness = if is_async { quote!(async) } else { quote!() };
         Some(quote! {
             #doc
-            pub #asyncness fn #m(&self, #(#sigs),*) -> #sig_ret {
+            pub #asyncness fn #m(&self #(, #sigs)*) -> #sig_ret {
                 #prelude
                 #call
             }

@@ -1,0 +1,187 @@
+//! The client emitter on a small schema: shells for unselected types on the way to
+//! selected ones, key styles by key type, Capabilities gating, overload names, and the
+//! root client; plus the Graph seed crate's builder names.
+
+use std::path::{Path, PathBuf};
+
+use codegen::{Config, Files};
+
+const CSDL: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:DataServices>
+    <Schema Namespace="T" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <EntityType Name="root">
+        <Key><PropertyRef Name="id"/></Key>
+        <Property Name="id" Type="Edm.String" Nullable="false"/>
+        <NavigationProperty Name="items" Type="Collection(T.item)" ContainsTarget="true"/>
+        <NavigationProperty Name="other" Type="T.unrelated" ContainsTarget="true"/>
+      </EntityType>
+      <EntityType Name="unrelated">
+        <Key><PropertyRef Name="id"/></Key>
+        <Property Name="id" Type="Edm.String" Nullable="false"/>
+      </EntityType>
+      <EntityType Name="item">
+        <Key><PropertyRef Name="id"/></Key>
+        <Property Name="id" Type="Edm.Guid" Nullable="false"/>
+        <Property Name="name" Type="Edm.String"/>
+      </EntityType>
+      <EntityType Name="pair">
+        <Key><PropertyRef Name="a"/><PropertyRef Name="b"/></Key>
+        <Property Name="a" Type="Edm.Int32" Nullable="false"/>
+        <Property Name="b" Type="Edm.String" Nullable="false"/>
+      </EntityType>
+      <Action Name="go" IsBound="true">
+        <Parameter Name="bp" Type="T.item"/>
+        <Parameter Name="n" Type="Edm.Int32"/>
+      </Action>
+      <Function Name="go" IsBound="true">
+        <Parameter Name="bp" Type="T.item"/>
+        <ReturnType Type="Edm.String"/>
+      </Function>
+      <Function Name="go" IsBound="true">
+        <Parameter Name="bp" Type="T.item"/>
+        <Parameter Name="q" Type="Edm.String"/>
+        <ReturnType Type="Collection(T.item)"/>
+      </Function>
+      <Action Name="uses_unselected" IsBound="true">
+        <Parameter Name="bp" Type="T.item"/>
+        <Parameter Name="u" Type="T.unrelated"/>
+      </Action>
+      <EntityContainer Name="Svc">
+        <Singleton Name="root" Type="T.root"/>
+        <EntitySet Name="items" EntityType="T.item"/>
+        <EntitySet Name="pairs" EntityType="T.pair"/>
+      </EntityContainer>
+      <Annotations Target="T.Svc/pairs">
+        <Annotation Term="Org.OData.Capabilities.V1.InsertRestrictions">
+          <Record><PropertyValue Property="Insertable" Bool="false"/></Record>
+        </Annotation>
+        <Annotation Term="Org.OData.Capabilities.V1.DeleteRestrictions">
+          <Record><PropertyValue Property="Deletable" Bool="false"/></Record>
+        </Annotation>
+      </Annotations>
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>
+"#;
+
+fn generate(key_as_segment: bool) -> Files {
+    let model = csdl::load_str("t.xml", CSDL).unwrap_or_else(|e| panic!("{e}"));
+    let mut c = Config::new("t", "generated/t", vec![PathBuf::from("t.xml")]);
+    c.root("T.item")
+        .root("T.pair")
+        .key_as_segment(key_as_segment);
+    codegen::generate(&c, &model).unwrap()
+}
+
+fn file<'a>(files: &'a Files, path: &str) -> &'a str {
+    files
+        .get(Path::new(path))
+        .unwrap_or_else(|| panic!("no {path}; files: {:?}", files.keys().collect::<Vec<_>>()))
+}
+
+/// The text without whitespace, so assertions do not depend on line breaks.
+fn squash(s: &str) -> String {
+    s.split_whitespace().collect()
+}
+
+#[test]
+fn root_client_shells_and_keys() {
+    let files = generate(false);
+    let root = squash(file(&files, "src/client/mod.rs"));
+    assert!(
+        root.contains("pubstructSvc{"),
+        "root client named after the container"
+    );
+    for m in ["pubfnroot(&self)", "pubfnitems(&self)", "pubfnpairs(&self)"] {
+        assert!(root.contains(m), "{m}");
+    }
+    // `root` is not selected but contains items: a shell with navigation only.
+    let shell = squash(file(&files, "src/client/t/root.rs"));
+    assert!(shell.contains("pubfnitems(&self)"));
+    assert!(!shell.contains("pubfnother("), "no path to a selected type");
+    assert!(
+        !shell.contains("pubfnget("),
+        "shells have navigation methods only"
+    );
+    assert!(!files.contains_key(Path::new("src/client/t/unrelated.rs")));
+    // Keys: Guid unquoted in parentheses, compound keys named.
+    let item = squash(file(&files, "src/client/t/item.rs"));
+    assert!(
+        item.contains("pubfnby_id(&self,id:&crate::runtime::edm::Guid)"),
+        "{item}"
+    );
+    assert!(item.contains("self.inner.key(id,false)"));
+    let pair = squash(file(&files, "src/client/t/pair.rs"));
+    assert!(pair.contains("pubfnby_key(&self,a:i32,b:&str)"), "{pair}");
+    assert!(pair.contains(r#"compound_key(&[("a",&aas&dyncrate::runtime::UrlLiteral),("b",&bas&dyncrate::runtime::UrlLiteral),"#), "{pair}");
+    // Key as segment when configured.
+    let seg = squash(file(&generate(true), "src/client/t/item.rs"));
+    assert!(seg.contains("self.inner.key(id,true)"));
+}
+
+#[test]
+fn capabilities_gate_operations() {
+    let files = generate(false);
+    let pair = squash(file(&files, "src/client/t/pair.rs"));
+    // Insertable=false and Deletable=false on `Svc/pairs`.
+    assert!(
+        pair.contains("pubstructPairCollectionNoCreateNoDelete{"),
+        "{pair}"
+    );
+    assert!(pair.contains("pubstructPairItemNoDelete{"));
+    assert!(pair.contains("pubfnlist(&self)"));
+    assert!(!pair.contains("pubasyncfncreate("));
+    assert!(!pair.contains("pubasyncfndelete("));
+    assert!(pair.contains("pubasyncfnupdate("));
+    // Unannotated: everything.
+    let item = squash(file(&files, "src/client/t/item.rs"));
+    for m in [
+        "pubfnlist(",
+        "pubasyncfncreate(",
+        "pubfnget(",
+        "pubasyncfnupdate(",
+        "pubasyncfndelete(",
+    ] {
+        assert!(item.contains(m), "{m}");
+    }
+}
+
+#[test]
+fn overloads_get_distinct_deterministic_names() {
+    let files = generate(false);
+    let item = squash(file(&files, "src/client/t/item.rs"));
+    // The action keeps the name; the functions get `_function` / `_with_<params>`.
+    assert!(item.contains("pubasyncfngo(&self,n:i32)"), "{item}");
+    assert!(item.contains(r#"body.put("n",&n);"#));
+    assert!(item.contains(r#"action_unit(::std::option::Option::Some("T.go"),&body)"#));
+    assert!(item.contains("pubasyncfngo_function(&self,)->::std::result::Result<::std::option::Option<::std::string::String>,"), "{item}");
+    assert!(item.contains(r#"function_value("T.go",&args)"#));
+    // A function returning entities is a stream across pages.
+    assert!(
+        item.contains(
+            "pubfngo_with_q(&self,q:&str)->crate::runtime::Pager<crate::models::t::Item>"
+        ),
+        "{item}"
+    );
+    // An operation over a type this crate does not have is left out.
+    assert!(!item.contains("uses_unselected"));
+    assert_eq!(generate(false), files, "deterministic");
+}
+
+#[test]
+fn field_enum_and_etag() {
+    let files = generate(false);
+    let item = squash(file(&files, "src/client/t/item.rs"));
+    assert!(item.contains("pubenumItemField{"));
+    assert!(item.contains(r#"Self::Name=>"name","#));
+    assert!(item.contains("implcrate::models::t::Item{"));
+    assert!(item.contains("crate::runtime::json::etag(&self.additional)"));
+    let lib = file(&files, "src/lib.rs");
+    assert!(lib.contains("pub mod client;"));
+    assert!(lib.contains("pub use crate::client::Svc;"));
+    assert!(
+        lib.contains("//! ```no_run"),
+        "a usage example in the crate docs"
+    );
+}
