@@ -1351,8 +1351,15 @@ impl<'a> Ctx<'a> {
         }
         let doc = docs(&doc);
         let asyncness = if is_async { quote!(async) } else { quote!() };
+        // Parameters mirror the schema's: as many as it declares.
+        let allow = if op.parameters.len() >= 7 {
+            quote!(#[allow(clippy::too_many_arguments)])
+        } else {
+            quote!()
+        };
         Some(quote! {
             #doc
+            #allow
             pub #asyncness fn #m(&self #(, #sigs)*) -> #sig_ret {
                 #prelude
                 #call
