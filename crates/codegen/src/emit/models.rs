@@ -514,6 +514,18 @@ fn enumeration(item: &Item, n: &TypeNames, e: &EnumIr) -> TokenStream {
         let w = &m.wire;
         quote!(#w => Self::#v,)
     });
+    // A member-less enum (Graph has some) has only `Unknown`: no single-arm matches.
+    let (as_str_body, from_body) = if e.members.is_empty() {
+        (
+            quote!(let Self::Unknown(s) = self; s),
+            quote!(Self::Unknown(s.to_owned())),
+        )
+    } else {
+        (
+            quote!(match self { #(#as_str)* Self::Unknown(s) => s, }),
+            quote!(match s { #(#from)* other => Self::Unknown(other.to_owned()), }),
+        )
+    };
     let serde = serde_impls(&quote!(#name));
     quote! {
         #doc
@@ -527,18 +539,12 @@ fn enumeration(item: &Item, n: &TypeNames, e: &EnumIr) -> TokenStream {
         impl #name {
             /// The wire name.
             pub fn as_str(&self) -> &str {
-                match self {
-                    #(#as_str)*
-                    Self::Unknown(s) => s,
-                }
+                #as_str_body
             }
         }
         impl ::std::convert::From<&str> for #name {
             fn from(s: &str) -> Self {
-                match s {
-                    #(#from)*
-                    other => Self::Unknown(other.to_owned()),
-                }
+                #from_body
             }
         }
         impl ::std::fmt::Display for #name {

@@ -255,10 +255,14 @@ impl FromJson for ODataError {
             }
             _ => Vec::new(),
         };
-        let inner_error = match m.remove("innererror") {
-            Some(v @ Value::Object(_)) => {
-                Some(InnerError::from_json(v, &err_path.key("innererror"))?)
-            }
+        // The spec spells it `innererror`; Microsoft Graph sends `innerError`.
+        let inner_key = if m.contains_key("innererror") {
+            "innererror"
+        } else {
+            "innerError"
+        };
+        let inner_error = match m.remove(inner_key) {
+            Some(v @ Value::Object(_)) => Some(InnerError::from_json(v, &err_path.key(inner_key))?),
             _ => None,
         };
         Ok(ODataError {
@@ -314,6 +318,21 @@ mod tests {
         );
         assert!(err.is_not_found());
         assert_eq!(err.request_id(), Some("rid-1"));
+    }
+
+    #[test]
+    fn graph_spells_inner_error_in_camel_case() {
+        // As Microsoft Graph actually answers (the spec's spelling is `innererror`).
+        let body = json!({"error": {
+            "code": "BadRequest",
+            "message": "Invalid request.",
+            "innerError": {"date": "2024-05-01T10:00:00", "request-id": "rid-g", "client-request-id": "cid-g"}
+        }});
+        let e = ODataError::from_json(body, &Path::ROOT).unwrap();
+        let ie = e.inner_error.as_ref().expect("innerError is read");
+        assert_eq!(ie.request_id.as_deref(), Some("rid-g"));
+        assert_eq!(ie.client_request_id.as_deref(), Some("cid-g"));
+        assert!(!e.extra.contains_key("innerError"));
     }
 
     #[test]
