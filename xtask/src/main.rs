@@ -389,9 +389,22 @@ fn remove_empty_parents(top: &Path, file: &Path) {
 }
 
 /// Loads the schema and generates one crate; returns the files and the summary line.
+/// A progress line on a terminal (never in pipes or CI logs, which get the summary only).
+fn progress(msg: std::fmt::Arguments<'_>) {
+    use std::io::IsTerminal;
+    if std::io::stderr().is_terminal() {
+        eprintln!("  {msg}");
+    }
+}
+
 fn generate_one(job: &Job, args: &Args) -> Result<(Files, String), String> {
     let start = Instant::now();
     let main = job.config.schemas.first().cloned().unwrap_or_default();
+    progress(format_args!(
+        "{}: reading {}",
+        job.config.name,
+        main.display()
+    ));
     let path = if job.base == Path::new(".") {
         main.clone()
     } else {
@@ -437,6 +450,11 @@ fn generate_one(job: &Job, args: &Args) -> Result<(Files, String), String> {
         }
     }
     let loaded = start.elapsed();
+    progress(format_args!(
+        "{}: generating ({} types read)",
+        job.config.name,
+        model.types.len()
+    ));
     let g = codegen::generate_full(&job.config, &model).map_err(|e| e.to_string())?;
     if args.verbose {
         eprintln!(
