@@ -116,18 +116,26 @@ impl DeviceManagementPartnersItem {
         support::GetRequest::new(&self.inner)
     }
     /// `PATCH` the entity: 200 gives `Some(updated)`, 204 `None`. Send [`Self::if_match`] where the service uses ETags.
-    pub async fn update(
+    pub fn update(
         &self,
         body: &crate::models::partners_service::DeviceManagementPartnersUpdate,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::partners_service::DeviceManagementPartners>,
-        crate::runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::option::Option<
+                crate::models::partners_service::DeviceManagementPartners,
+            >,
+            crate::runtime::Error,
+        >,
     > {
-        self.inner.update(body).await
+        self.inner.update(body)
     }
     /// `DELETE` the entity. Send [`Self::if_match`] where the service uses ETags.
-    pub async fn delete(&self) -> ::std::result::Result<(), crate::runtime::Error> {
-        self.inner.delete().await
+    pub fn delete(
+        &self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::runtime::Error>,
+    > {
+        self.inner.delete()
     }
     /// Bound action `PartnersService.terminate`: `POST …/PartnersService.terminate`.
     pub async fn terminate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
@@ -189,13 +197,17 @@ impl DeviceManagementPartnersCollection {
         support::ListRequest::new(&self.inner)
     }
     /// `POST` a new entity: 201 gives `Some(created)`, 204 (after [`Self::return_minimal`]) `None`.
-    pub async fn create(
+    pub fn create(
         &self,
         body: &crate::models::partners_service::DeviceManagementPartnersCreate,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::partners_service::DeviceManagementPartners>,
-        crate::runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::option::Option<
+                crate::models::partners_service::DeviceManagementPartners,
+            >,
+            crate::runtime::Error,
+        >,
     > {
-        self.inner.create(body).await
+        self.inner.create(body)
     }
 }

@@ -107,18 +107,26 @@ impl DeviceManagementPartnerItem {
         support::GetRequest::new(&self.inner)
     }
     /// `PATCH` the entity: 200 gives `Some(updated)`, 204 `None`. Send [`Self::if_match`] where the service uses ETags.
-    pub async fn update(
+    pub fn update(
         &self,
         body: &crate::models::microsoft_graph::DeviceManagementPartnerUpdate,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::microsoft_graph::DeviceManagementPartner>,
-        crate::runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::option::Option<
+                crate::models::microsoft_graph::DeviceManagementPartner,
+            >,
+            crate::runtime::Error,
+        >,
     > {
-        self.inner.update(body).await
+        self.inner.update(body)
     }
     /// `DELETE` the entity. Send [`Self::if_match`] where the service uses ETags.
-    pub async fn delete(&self) -> ::std::result::Result<(), crate::runtime::Error> {
-        self.inner.delete().await
+    pub fn delete(
+        &self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::runtime::Error>,
+    > {
+        self.inner.delete()
     }
     /// Bound action `microsoft.graph.terminate`: `POST …/microsoft.graph.terminate`.
     pub async fn terminate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
@@ -180,13 +188,17 @@ impl DeviceManagementPartnerCollection {
         support::ListRequest::new(&self.inner)
     }
     /// `POST` a new entity: 201 gives `Some(created)`, 204 (after [`Self::return_minimal`]) `None`.
-    pub async fn create(
+    pub fn create(
         &self,
         body: &crate::models::microsoft_graph::DeviceManagementPartnerCreate,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::microsoft_graph::DeviceManagementPartner>,
-        crate::runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::option::Option<
+                crate::models::microsoft_graph::DeviceManagementPartner,
+            >,
+            crate::runtime::Error,
+        >,
     > {
-        self.inner.create(body).await
+        self.inner.create(body)
     }
 }

@@ -118,20 +118,26 @@ impl ManagedDeviceComplianceItem {
         support::GetRequest::new(&self.inner)
     }
     /// `PATCH` the entity: 200 gives `Some(updated)`, 204 `None`. Send [`Self::if_match`] where the service uses ETags.
-    pub async fn update(
+    pub fn update(
         &self,
         body: &crate::models::microsoft_management_services_api::ManagedDeviceComplianceUpdate,
-    ) -> ::std::result::Result<
-        ::std::option::Option<
-            crate::models::microsoft_management_services_api::ManagedDeviceCompliance,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::option::Option<
+                crate::models::microsoft_management_services_api::ManagedDeviceCompliance,
+            >,
+            crate::runtime::Error,
         >,
-        crate::runtime::Error,
     > {
-        self.inner.update(body).await
+        self.inner.update(body)
     }
     /// `DELETE` the entity. Send [`Self::if_match`] where the service uses ETags.
-    pub async fn delete(&self) -> ::std::result::Result<(), crate::runtime::Error> {
-        self.inner.delete().await
+    pub fn delete(
+        &self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::runtime::Error>,
+    > {
+        self.inner.delete()
     }
 }
 /// Requests on a collection of `microsoft.management.services.api.managedDeviceCompliance`.
@@ -186,15 +192,17 @@ impl ManagedDeviceComplianceCollection {
         support::ListRequest::new(&self.inner)
     }
     /// `POST` a new entity: 201 gives `Some(created)`, 204 (after [`Self::return_minimal`]) `None`.
-    pub async fn create(
+    pub fn create(
         &self,
         body: &crate::models::microsoft_management_services_api::ManagedDeviceComplianceCreate,
-    ) -> ::std::result::Result<
-        ::std::option::Option<
-            crate::models::microsoft_management_services_api::ManagedDeviceCompliance,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::option::Option<
+                crate::models::microsoft_management_services_api::ManagedDeviceCompliance,
+            >,
+            crate::runtime::Error,
         >,
-        crate::runtime::Error,
     > {
-        self.inner.create(body).await
+        self.inner.create(body)
     }
 }

@@ -79,14 +79,16 @@ impl CrateItemNoDelete {
         support::GetRequest::new(&self.inner)
     }
     /// `PATCH` the entity: 200 gives `Some(updated)`, 204 `None`. Send [`Self::if_match`] where the service uses ETags.
-    pub async fn update(
+    pub fn update(
         &self,
         body: &crate::models::obstacle_course::CrateUpdate,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::obstacle_course::Crate>,
-        crate::runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::option::Option<crate::models::obstacle_course::Crate>,
+            crate::runtime::Error,
+        >,
     > {
-        self.inner.update(body).await
+        self.inner.update(body)
     }
     /// The `super` navigation property: `…/super`.
     pub fn super_(&self) -> crate::client::obstacle_course::CrateItemNoDelete {
@@ -172,18 +174,24 @@ impl CrateItem {
         support::GetRequest::new(&self.inner)
     }
     /// `PATCH` the entity: 200 gives `Some(updated)`, 204 `None`. Send [`Self::if_match`] where the service uses ETags.
-    pub async fn update(
+    pub fn update(
         &self,
         body: &crate::models::obstacle_course::CrateUpdate,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::obstacle_course::Crate>,
-        crate::runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::option::Option<crate::models::obstacle_course::Crate>,
+            crate::runtime::Error,
+        >,
     > {
-        self.inner.update(body).await
+        self.inner.update(body)
     }
     /// `DELETE` the entity. Send [`Self::if_match`] where the service uses ETags.
-    pub async fn delete(&self) -> ::std::result::Result<(), crate::runtime::Error> {
-        self.inner.delete().await
+    pub fn delete(
+        &self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::runtime::Error>,
+    > {
+        self.inner.delete()
     }
     /// The `super` navigation property: `…/super`.
     pub fn super_(&self) -> crate::client::obstacle_course::CrateItemNoDelete {
@@ -268,13 +276,15 @@ impl CrateCollection {
         support::ListRequest::new(&self.inner)
     }
     /// `POST` a new entity: 201 gives `Some(created)`, 204 (after [`Self::return_minimal`]) `None`.
-    pub async fn create(
+    pub fn create(
         &self,
         body: &crate::models::obstacle_course::CrateCreate,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::obstacle_course::Crate>,
-        crate::runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::option::Option<crate::models::obstacle_course::Crate>,
+            crate::runtime::Error,
+        >,
     > {
-        self.inner.create(body).await
+        self.inner.create(body)
     }
 }

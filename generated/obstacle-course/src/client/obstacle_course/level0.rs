@@ -59,8 +59,12 @@ impl Level0Item {
         support::GetRequest::new(&self.inner)
     }
     /// `DELETE` the entity. Send [`Self::if_match`] where the service uses ETags.
-    pub async fn delete(&self) -> ::std::result::Result<(), crate::runtime::Error> {
-        self.inner.delete().await
+    pub fn delete(
+        &self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::runtime::Error>,
+    > {
+        self.inner.delete()
     }
     /// Bound function `obstacle.type.match.ping`: `GET …/obstacle.type.match.ping(…)`.
     pub async fn ping(

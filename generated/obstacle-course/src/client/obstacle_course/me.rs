@@ -73,14 +73,16 @@ impl MeItemNoDelete {
         support::GetRequest::new(&self.inner)
     }
     /// `PATCH` the entity: 200 gives `Some(updated)`, 204 `None`. Send [`Self::if_match`] where the service uses ETags.
-    pub async fn update(
+    pub fn update(
         &self,
         body: &crate::models::obstacle_course::MeUpdate,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::obstacle_course::Me>,
-        crate::runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::option::Option<crate::models::obstacle_course::Me>,
+            crate::runtime::Error,
+        >,
     > {
-        self.inner.update(body).await
+        self.inner.update(body)
     }
     /// The `crates` navigation property (contained): `…/crates`.
     pub fn crates(&self) -> crate::client::obstacle_course::CrateCollection {

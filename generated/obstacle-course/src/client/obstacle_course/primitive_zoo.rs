@@ -269,18 +269,24 @@ impl PrimitiveZooItem {
         support::GetRequest::new(&self.inner)
     }
     /// `PATCH` the entity: 200 gives `Some(updated)`, 204 `None`. Send [`Self::if_match`] where the service uses ETags.
-    pub async fn update(
+    pub fn update(
         &self,
         body: &crate::models::obstacle_course::PrimitiveZooUpdate,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::obstacle_course::PrimitiveZoo>,
-        crate::runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::option::Option<crate::models::obstacle_course::PrimitiveZoo>,
+            crate::runtime::Error,
+        >,
     > {
-        self.inner.update(body).await
+        self.inner.update(body)
     }
     /// `DELETE` the entity. Send [`Self::if_match`] where the service uses ETags.
-    pub async fn delete(&self) -> ::std::result::Result<(), crate::runtime::Error> {
-        self.inner.delete().await
+    pub fn delete(
+        &self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::runtime::Error>,
+    > {
+        self.inner.delete()
     }
 }
 /// Requests on a collection of `obstacle.course.primitiveZoo`.
@@ -333,13 +339,15 @@ impl PrimitiveZooCollection {
         support::ListRequest::new(&self.inner)
     }
     /// `POST` a new entity: 201 gives `Some(created)`, 204 (after [`Self::return_minimal`]) `None`.
-    pub async fn create(
+    pub fn create(
         &self,
         body: &crate::models::obstacle_course::PrimitiveZooCreate,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::obstacle_course::PrimitiveZoo>,
-        crate::runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::option::Option<crate::models::obstacle_course::PrimitiveZoo>,
+            crate::runtime::Error,
+        >,
     > {
-        self.inner.create(body).await
+        self.inner.create(body)
     }
 }

@@ -82,14 +82,16 @@ impl WidgetItemNoDelete {
         support::GetRequest::new(&self.inner)
     }
     /// `PATCH` the entity: 200 gives `Some(updated)`, 204 `None`. Send [`Self::if_match`] where the service uses ETags.
-    pub async fn update(
+    pub fn update(
         &self,
         body: &crate::models::obstacle_course::WidgetUpdate,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::obstacle_course::Widget>,
-        crate::runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::option::Option<crate::models::obstacle_course::Widget>,
+            crate::runtime::Error,
+        >,
     > {
-        self.inner.update(body).await
+        self.inner.update(body)
     }
     /// The `twin` navigation property: `…/twin`.
     pub fn twin(&self) -> crate::client::obstacle_type_match::WidgetItemNoDelete {
@@ -186,18 +188,24 @@ impl WidgetItem {
         support::GetRequest::new(&self.inner)
     }
     /// `PATCH` the entity: 200 gives `Some(updated)`, 204 `None`. Send [`Self::if_match`] where the service uses ETags.
-    pub async fn update(
+    pub fn update(
         &self,
         body: &crate::models::obstacle_course::WidgetUpdate,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::obstacle_course::Widget>,
-        crate::runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::option::Option<crate::models::obstacle_course::Widget>,
+            crate::runtime::Error,
+        >,
     > {
-        self.inner.update(body).await
+        self.inner.update(body)
     }
     /// `DELETE` the entity. Send [`Self::if_match`] where the service uses ETags.
-    pub async fn delete(&self) -> ::std::result::Result<(), crate::runtime::Error> {
-        self.inner.delete().await
+    pub fn delete(
+        &self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::runtime::Error>,
+    > {
+        self.inner.delete()
     }
     /// The `twin` navigation property: `…/twin`.
     pub fn twin(&self) -> crate::client::obstacle_type_match::WidgetItemNoDelete {
@@ -293,14 +301,16 @@ impl WidgetCollection {
         support::ListRequest::new(&self.inner)
     }
     /// `POST` a new entity: 201 gives `Some(created)`, 204 (after [`Self::return_minimal`]) `None`.
-    pub async fn create(
+    pub fn create(
         &self,
         body: &crate::models::obstacle_course::WidgetCreate,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::obstacle_course::Widget>,
-        crate::runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::option::Option<crate::models::obstacle_course::Widget>,
+            crate::runtime::Error,
+        >,
     > {
-        self.inner.create(body).await
+        self.inner.create(body)
     }
     /// Bound action `obstacle.course.move`: `POST …/obstacle.course.move`.
     pub async fn r#move(
