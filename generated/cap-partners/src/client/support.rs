@@ -133,18 +133,20 @@ impl Builder {
     }
 
     /// `POST` an entity to this collection: 201 gives `Some`, 204 (`return=minimal`) `None`.
-    pub async fn create<B: ToJson + ?Sized, T: FromJson>(&self, body: &B) -> Result<Option<T>, Error> {
-        self.client.create(&self.resource, body, &self.options).await
+    ///
+    /// Returns the runtime's future itself (no wrapping coroutine per entity type).
+    pub fn create<B: ToJson + ?Sized, T: FromJson>(&self, body: &B) -> impl Future<Output = Result<Option<T>, Error>> {
+        self.client.create(&self.resource, body, &self.options)
     }
 
     /// `PATCH` this entity: 200 gives `Some`, 204 `None`.
-    pub async fn update<B: ToJson + ?Sized, T: FromJson>(&self, body: &B) -> Result<Option<T>, Error> {
-        self.client.update(&self.resource, body, &self.options).await
+    pub fn update<B: ToJson + ?Sized, T: FromJson>(&self, body: &B) -> impl Future<Output = Result<Option<T>, Error>> {
+        self.client.update(&self.resource, body, &self.options)
     }
 
     /// `DELETE` this entity.
-    pub async fn delete(&self) -> Result<(), Error> {
-        self.client.delete(&self.resource, &self.options).await
+    pub fn delete(&self) -> impl Future<Output = Result<(), Error>> {
+        self.client.delete(&self.resource, &self.options)
     }
 
     /// Invoke a bound action (or an action import at the root) with a JSON object of
