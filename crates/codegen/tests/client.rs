@@ -131,17 +131,17 @@ fn capabilities_gate_operations() {
     );
     assert!(pair.contains("pubstructPairItemNoDelete{"));
     assert!(pair.contains("pubfnlist(&self)"));
-    assert!(!pair.contains("pubasyncfncreate("));
-    assert!(!pair.contains("pubasyncfndelete("));
-    assert!(pair.contains("pubasyncfnupdate("));
+    assert!(!pair.contains("pubfncreate("));
+    assert!(!pair.contains("pubfndelete("));
+    assert!(pair.contains("pubfnupdate("));
     // Unannotated: everything.
     let item = squash(file(&files, "src/client/t/item.rs"));
     for m in [
         "pubfnlist(",
-        "pubasyncfncreate(",
+        "pubfncreate(",
         "pubfnget(",
-        "pubasyncfnupdate(",
-        "pubasyncfndelete(",
+        "pubfnupdate(",
+        "pubfndelete(",
     ] {
         assert!(item.contains(m), "{m}");
     }
