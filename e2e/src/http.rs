@@ -1,6 +1,6 @@
 //! A tiny loopback HTTP/1.1 server (127.0.0.1:0) that records every request and answers
-//! with what a handler returns. Shared by the wire tests; moved here from the runtime's
-//! client tests so that every generated crate's tests can use it.
+//! with what a handler returns. One copy for the repository: the wire tests use it, and the
+//! runtime's client tests include it (`crates/runtime/tests/common/mod.rs`).
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

@@ -65,8 +65,17 @@ pub fn emit(ir: &CrateIr, files: &mut Files) {
         };
         files.insert(
             PathBuf::from(format!("src/runtime/{target}")),
-            format!("{header}{text}"),
+            format!("{header}{}\n", without_unit_tests(text).trim_end()),
         );
+    }
+}
+
+/// A runtime file without its trailing `#[cfg(test)] mod tests { … }`: the runtime's unit
+/// tests run once, in `crates/runtime`, not again in every generated crate.
+fn without_unit_tests(text: &str) -> &str {
+    match text.rfind("\n#[cfg(test)]\nmod tests {") {
+        Some(i) if text.trim_end().ends_with('}') => &text[..=i],
+        _ => text,
     }
 }
 
