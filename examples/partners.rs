@@ -61,10 +61,10 @@ async fn main() -> Result<(), Error> {
     let partners = graph.device_management().compliance_management_partners();
 
     // POST /deviceManagement/complianceManagementPartners -> 201 with the entity.
-    let new = ComplianceManagementPartnerCreate::default()
-        .display_name("Display Name value")
-        .partner_state(DeviceManagementPartnerTenantState::Unavailable)
-        .mac_os_onboarded(true);
+    let mut new = ComplianceManagementPartnerCreate::default();
+    new.display_name = Some("Display Name value".into());
+    new.partner_state = Some(DeviceManagementPartnerTenantState::Unavailable);
+    new.mac_os_onboarded = Some(true);
     if let Some(p) = partners.create(&new).await? {
         println!("created {:?} ({:?})", p.id, p.display_name);
     }
@@ -94,7 +94,7 @@ async fn main() -> Result<(), Error> {
     let mut patch = ComplianceManagementPartnerUpdate::default();
     patch.display_name = graph_v1::Patch::Set("Contoso (renamed)".into());
     let etag = current.etag().unwrap_or("*").to_owned();
-    let updated = one.clone().if_match(etag).update(&patch).await?;
+    let updated = one.clone().if_match(&etag).update(&patch).await?;
     println!(
         "update answered {}",
         if updated.is_some() { "200" } else { "204" }

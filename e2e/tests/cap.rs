@@ -83,17 +83,18 @@ fn new_partner(name: &str, state: &str, ios: bool) -> ComplianceManagementPartne
     target.collection_id = Some("Collection Id value".into());
     let mut assignment = GraphComplianceManagementPartnerAssignment::default();
     assignment.target = Some(target);
-    ComplianceManagementPartnersCreate::default()
-        .display_name(name)
-        .partner_state(state)
-        .ios_onboarded(ios)
-        .android_onboarded(true)
-        .last_heartbeat_date_time(
-            "2016-12-31T23:59:37.9174975-08:00"
-                .parse::<DateTimeOffset>()
-                .unwrap(),
-        )
-        .mac_os_enrollment_assignments(vec![assignment])
+    let mut body = ComplianceManagementPartnersCreate::default();
+    body.display_name = Some(name.into());
+    body.partner_state = Some(state.into());
+    body.ios_onboarded = Some(ios);
+    body.android_onboarded = Some(true);
+    body.last_heartbeat_date_time = Some(
+        "2016-12-31T23:59:37.9174975-08:00"
+            .parse::<DateTimeOffset>()
+            .unwrap(),
+    );
+    body.mac_os_enrollment_assignments = Some(vec![assignment]);
+    body
 }
 
 fn service_error(e: &Error) -> (u16, String, String) {
@@ -244,7 +245,7 @@ async fn cap_server_end_to_end() {
     let etag = got.etag().expect("an ETag").to_owned();
     let updated = item
         .clone()
-        .if_match(etag.clone())
+        .if_match(&etag)
         .update(&patch)
         .await
         .unwrap()
@@ -253,7 +254,7 @@ async fn cap_server_end_to_end() {
     let new_etag = updated.etag().expect("a new ETag").to_owned();
     let stale = item
         .clone()
-        .if_match(etag)
+        .if_match(&etag)
         .update(&patch)
         .await
         .unwrap_err();
@@ -273,7 +274,7 @@ async fn cap_server_end_to_end() {
     assert_eq!(service_error(&item.delete().await.unwrap_err()).0, 428);
     let current = item.get().await.unwrap().etag().unwrap().to_owned();
     assert_ne!(current, new_etag);
-    item.clone().if_match(current).delete().await.unwrap();
+    item.clone().if_match(&current).delete().await.unwrap();
     let gone = item.get().await.unwrap_err();
     assert!(gone.is_not_found(), "{gone:?}");
 

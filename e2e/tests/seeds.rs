@@ -163,13 +163,13 @@ async fn seed_000_create_compliance_management_partner_template() {
     // Typed: displayName ("String" is a valid string), partnerState ("String" as an
     // unknown member) and the four assignment lists. Not typeable: the Boolean and
     // timestamp placeholders.
-    let body = ComplianceManagementPartnerCreate::default()
-        .android_enrollment_assignments(assignment())
-        .display_name("String")
-        .ios_enrollment_assignments(assignment())
-        .mac_os_enrollment_assignments(assignment())
-        .partner_state(DeviceManagementPartnerTenantState::Unknown("String".into()))
-        .windows_enrollment_assignments(assignment());
+    let mut body = ComplianceManagementPartnerCreate::default();
+    body.android_enrollment_assignments = Some(assignment());
+    body.display_name = Some("String".into());
+    body.ios_enrollment_assignments = Some(assignment());
+    body.mac_os_enrollment_assignments = Some(assignment());
+    body.partner_state = Some(DeviceManagementPartnerTenantState::Unknown("String".into()));
+    body.windows_enrollment_assignments = Some(assignment());
     let client = graph_beta::Client::builder(format!("{}/v1.0", server.base))
         .bearer_token(TOKEN)
         .build()
@@ -214,20 +214,20 @@ async fn seed_001_create_compliance_management_partner() {
     };
     let seed = seed("001");
     let server = seed_server(&seed).await;
-    let body = ComplianceManagementPartnerCreate::default()
-        .last_heartbeat_date_time(
-            "2016-12-31T23:59:37.9174975-08:00"
-                .parse::<graph_v1::runtime::edm::DateTimeOffset>()
-                .unwrap(),
-        )
-        .partner_state(DeviceManagementPartnerTenantState::Unavailable)
-        .display_name("Display Name value")
-        .mac_os_onboarded(true)
-        .android_onboarded(true)
-        .ios_onboarded(true)
-        .mac_os_enrollment_assignments(v1_assignments())
-        .android_enrollment_assignments(v1_assignments())
-        .ios_enrollment_assignments(v1_assignments());
+    let mut body = ComplianceManagementPartnerCreate::default();
+    body.last_heartbeat_date_time = Some(
+        "2016-12-31T23:59:37.9174975-08:00"
+            .parse::<graph_v1::runtime::edm::DateTimeOffset>()
+            .unwrap(),
+    );
+    body.partner_state = Some(DeviceManagementPartnerTenantState::Unavailable);
+    body.display_name = Some("Display Name value".into());
+    body.mac_os_onboarded = Some(true);
+    body.android_onboarded = Some(true);
+    body.ios_onboarded = Some(true);
+    body.mac_os_enrollment_assignments = Some(v1_assignments());
+    body.android_enrollment_assignments = Some(v1_assignments());
+    body.ios_enrollment_assignments = Some(v1_assignments());
     let created = v1(&server)
         .device_management()
         .compliance_management_partners()
@@ -257,27 +257,27 @@ async fn seed_002_create_device_management_partner() {
     let seed = seed("002");
     let server = seed_server(&seed).await;
     // Partial template: the two enum placeholders are sent as unknown members.
-    let body = DeviceManagementPartnerCreate::default()
-        .last_heartbeat_date_time(
-            "2017-01-01T00:03:33.2924976+03:00"
-                .parse::<DateTimeOffset>()
-                .unwrap(),
-        )
-        .partner_state(DeviceManagementPartnerTenantState::Unknown("String".into()))
-        .partner_app_type(DeviceManagementPartnerAppType::Unknown("String".into()))
-        .single_tenant_app_id("Single Tenant App Id value")
-        .display_name("Display Name value")
-        .is_configured(true)
-        .when_partner_devices_will_be_removed_date_time(
-            "2017-01-01T00:03:09.2463513+03:00"
-                .parse::<DateTimeOffset>()
-                .unwrap(),
-        )
-        .when_partner_devices_will_be_marked_as_non_compliant_date_time(
-            "2016-12-31T23:58:57.0898884+03:00"
-                .parse::<DateTimeOffset>()
-                .unwrap(),
-        );
+    let mut body = DeviceManagementPartnerCreate::default();
+    body.last_heartbeat_date_time = Some(
+        "2017-01-01T00:03:33.2924976+03:00"
+            .parse::<DateTimeOffset>()
+            .unwrap(),
+    );
+    body.partner_state = Some(DeviceManagementPartnerTenantState::Unknown("String".into()));
+    body.partner_app_type = Some(DeviceManagementPartnerAppType::Unknown("String".into()));
+    body.single_tenant_app_id = Some("Single Tenant App Id value".into());
+    body.display_name = Some("Display Name value".into());
+    body.is_configured = Some(true);
+    body.when_partner_devices_will_be_removed_date_time = Some(
+        "2017-01-01T00:03:09.2463513+03:00"
+            .parse::<DateTimeOffset>()
+            .unwrap(),
+    );
+    body.when_partner_devices_will_be_marked_as_non_compliant_date_time = Some(
+        "2016-12-31T23:58:57.0898884+03:00"
+            .parse::<DateTimeOffset>()
+            .unwrap(),
+    );
     // The page's service root is `localtest`: the client's root is whatever it is given.
     let client = graph_beta::Client::builder(format!("{}/localtest", server.base))
         .bearer_token(TOKEN)
@@ -360,18 +360,18 @@ async fn seed_004_create_managed_device_compliance_template() {
     let seed = seed("004");
     let server = seed_server(&seed).await;
     // Every string placeholder is a valid Edm.String; the three timestamps are not typeable.
-    let body = ManagedDeviceComplianceCreate::default()
-        .organization_id("String")
-        .organization_display_name("String")
-        .managed_device_id("String")
-        .managed_device_name("String")
-        .compliance_status("String")
-        .os_description("String")
-        .os_version("String")
-        .owner_type("String")
-        .model("String")
-        .manufacturer("String")
-        .device_type("String");
+    let mut body = ManagedDeviceComplianceCreate::default();
+    body.organization_id = Some("String".into());
+    body.organization_display_name = Some("String".into());
+    body.managed_device_id = Some("String".into());
+    body.managed_device_name = Some("String".into());
+    body.compliance_status = Some("String".into());
+    body.os_description = Some("String".into());
+    body.os_version = Some("String".into());
+    body.owner_type = Some("String".into());
+    body.model = Some("String".into());
+    body.manufacturer = Some("String".into());
+    body.device_type = Some("String".into());
     let result = beta(&server)
         .managed_device_compliances()
         .create(&body)

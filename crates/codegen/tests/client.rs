@@ -154,8 +154,11 @@ fn overloads_get_distinct_deterministic_names() {
     // The action keeps the name; the functions get `_function` / `_with_<params>`.
     assert!(item.contains("pubasyncfngo(&self,n:i32)"), "{item}");
     assert!(item.contains(r#"body.put("n",&n);"#));
-    assert!(item.contains(r#"action_unit(::std::option::Option::Some("T.go"),&body)"#));
-    assert!(item.contains("pubasyncfngo_function(&self,)->::std::result::Result<::std::option::Option<::std::string::String>,"), "{item}");
+    assert!(item.contains(r#"action_unit(Some("T.go"),&body)"#));
+    assert!(
+        item.contains("pubasyncfngo_function(&self,)->Result<Option<::std::string::String>,"),
+        "{item}"
+    );
     assert!(item.contains(r#"function_value("T.go",&args)"#));
     // A function returning entities is a stream across pages.
     assert!(

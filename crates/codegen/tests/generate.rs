@@ -243,32 +243,24 @@ fn collisions_are_suffixed_and_reported_and_cycles_boxed() {
     );
     // Direct and mutual recursion are boxed; the collection is not; the leaf is not.
     assert!(
-        node.contains(
-            "pub next: ::std::option::Option<::std::boxed::Box<crate::models::my_ns::Node>>"
-        ),
+        node.contains("pub next: Option<Box<super::Node>>"),
         "{node}"
     );
     assert!(
-        node.contains(
-            "pub other: ::std::option::Option<::std::boxed::Box<crate::models::my_ns::Other>>"
-        ),
+        node.contains("pub other: Option<Box<super::Other>>"),
         "{node}"
     );
     assert!(
-        node.contains(
-            "pub children: ::std::option::Option<::std::vec::Vec<crate::models::my_ns::Node>>"
-        ),
+        node.contains("pub children: Option<Vec<super::Node>>"),
         "{node}"
     );
     let other = file(&g.files, "src/models/my_ns/other.rs");
     assert!(
-        other.contains(
-            "pub back: ::std::option::Option<::std::boxed::Box<crate::models::my_ns::Node>>"
-        ),
+        other.contains("pub back: Option<Box<super::Node>>"),
         "{other}"
     );
     assert!(
-        other.contains("pub leaf: ::std::option::Option<crate::models::my_ns::Option_>"),
+        other.contains("pub leaf: Option<super::Option_>"),
         "{other}"
     );
     assert_eq!(g.warnings.len(), 1, "{:?}", g.warnings);

@@ -133,10 +133,10 @@ fn enums_are_open_and_round_trip() {
 
 #[test]
 fn create_shape_sends_only_what_is_set_and_the_type() {
-    let body = ComplianceManagementPartnerCreate::default()
-        .display_name("Partner")
-        .mac_os_onboarded(true)
-        .partner_state(DeviceManagementPartnerTenantState::Enabled);
+    let mut body = ComplianceManagementPartnerCreate::default();
+    body.display_name = Some("Partner".into());
+    body.mac_os_onboarded = Some(true);
+    body.partner_state = Some(DeviceManagementPartnerTenantState::Enabled);
     assert_eq!(
         body.to_json(),
         json!({
@@ -162,8 +162,11 @@ fn update_shape_tells_unchanged_null_and_set_apart() {
         body.to_json(),
         json!({"@odata.type": "#microsoft.graph.complianceManagementPartner", "displayName": null, "iosOnboarded": false})
     );
-    let body = body.display_name("again");
-    assert_eq!(body.display_name, Patch::Set("again".to_string()));
+    body.display_name = Patch::Set("again".to_string());
+    assert_eq!(
+        body.to_json(),
+        json!({"@odata.type": "#microsoft.graph.complianceManagementPartner", "displayName": "again", "iosOnboarded": false})
+    );
 }
 
 #[test]

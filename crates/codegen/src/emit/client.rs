@@ -748,7 +748,7 @@ impl<'a> Ctx<'a> {
             impl #ty {
                 /// The entity's ETag (`@odata.etag`), to send back as `If-Match` (the
                 /// item builders' `if_match`).
-                pub fn etag(&self) -> ::std::option::Option<&str> {
+                pub fn etag(&self) -> Option<&str> {
                     crate::runtime::json::etag(&self.additional)
                 }
             }
@@ -892,7 +892,7 @@ impl<'a> Ctx<'a> {
             {
                 methods.push(quote! {
                         /// `POST` a new entity: 201 gives `Some(created)`, 204 (after [`Self::return_minimal`]) `None`.
-                        pub fn create(&self, body: &#create) -> impl ::std::future::Future<Output = ::std::result::Result<::std::option::Option<#read>, crate::runtime::Error>> {
+                        pub fn create(&self, body: &#create) -> impl ::std::future::Future<Output = Result<Option<#read>, crate::runtime::Error>> {
                             self.inner.create(body)
                         }
                     });
@@ -911,7 +911,7 @@ impl<'a> Ctx<'a> {
             {
                 methods.push(quote! {
                         /// `PATCH` the entity: 200 gives `Some(updated)`, 204 `None`. Send [`Self::if_match`] where the service uses ETags.
-                        pub fn update(&self, body: &#update) -> impl ::std::future::Future<Output = ::std::result::Result<::std::option::Option<#read>, crate::runtime::Error>> {
+                        pub fn update(&self, body: &#update) -> impl ::std::future::Future<Output = Result<Option<#read>, crate::runtime::Error>> {
                             self.inner.update(body)
                         }
                     });
@@ -919,7 +919,7 @@ impl<'a> Ctx<'a> {
             if k.caps.delete {
                 methods.push(quote! {
                     /// `DELETE` the entity. Send [`Self::if_match`] where the service uses ETags.
-                    pub fn delete(&self) -> impl ::std::future::Future<Output = ::std::result::Result<(), crate::runtime::Error>> {
+                    pub fn delete(&self) -> impl ::std::future::Future<Output = Result<(), crate::runtime::Error>> {
                         self.inner.delete()
                     }
                 });
@@ -972,7 +972,7 @@ impl<'a> Ctx<'a> {
             quote! {
                 /// Sends `Prefer: return=minimal`: creates and updates answer 204 (`None`).
                 pub fn return_minimal(self) -> Self {
-                    #n { inner: self.inner.map_options(|o| o.return_minimal()) }
+                    Self { inner: self.inner.with_return_minimal() }
                 }
             }
         } else {
@@ -983,8 +983,8 @@ impl<'a> Ctx<'a> {
         } else {
             quote! {
                 /// Sends `If-Match: etag` (from the entity's `etag()`, or `*`) with update, delete and actions.
-                pub fn if_match(self, etag: impl ::std::convert::Into<::std::string::String>) -> Self {
-                    #n { inner: self.inner.map_options(|o| o.if_match(etag)) }
+                pub fn if_match(self, etag: &str) -> Self {
+                    Self { inner: self.inner.with_if_match(etag) }
                 }
             }
         };
@@ -996,15 +996,15 @@ impl<'a> Ctx<'a> {
             }
             impl #n {
                 pub(crate) fn from_builder(inner: support::Builder) -> Self {
-                    #n { inner }
+                    Self { inner }
                 }
                 /// The request state: client, resource path and options.
                 pub fn builder(&self) -> &support::Builder {
                     &self.inner
                 }
                 /// Adds a request header to every request of this builder.
-                pub fn header(self, name: impl ::std::convert::Into<::std::string::String>, value: impl ::std::convert::Into<::std::string::String>) -> Self {
-                    #n { inner: self.inner.map_options(|o| o.header(name, value)) }
+                pub fn header(self, name: &str, value: &str) -> Self {
+                    Self { inner: self.inner.with_header(name, value) }
                 }
                 #if_match
                 #minimal
@@ -1071,7 +1071,7 @@ impl<'a> Ctx<'a> {
         };
         if r.collection {
             let elem = match pass {
-                Pass::Str => quote!(::std::string::String),
+                Pass::Str => quote!(String),
                 Pass::Value => base,
                 Pass::Ref => {
                     // Strip the leading `&`.
@@ -1121,7 +1121,7 @@ impl<'a> Ctx<'a> {
             if entity {
                 (elem, Ret::Pager)
             } else {
-                (quote!(::std::vec::Vec<#elem>), Ret::Value)
+                (quote!(Vec<#elem>), Ret::Value)
             }
         } else if structured {
             (elem, Ret::Object)
@@ -1237,11 +1237,11 @@ impl<'a> Ctx<'a> {
                 ArgForm::Json => quote!(support::json(#r)),
             };
             if p.optional {
-                sigs.push(quote!(#a: ::std::option::Option<#sig>));
+                sigs.push(quote!(#a: Option<#sig>));
                 if is_action {
                     stmts.push(quote!(body.opt(#wire, &#a);));
                 } else {
-                    stmts.push(quote!(if let ::std::option::Option::Some(#a) = #a { args.push((#wire, #arg)); }));
+                    stmts.push(quote!(if let Some(#a) = #a { args.push((#wire, #arg)); }));
                 }
             } else {
                 sigs.push(quote!(#a: #sig));
@@ -1272,9 +1272,9 @@ impl<'a> Ctx<'a> {
             qualified.clone()
         };
         let action_name = if at_root {
-            quote!(::std::option::Option::None)
+            quote!(None)
         } else {
-            quote!(::std::option::Option::Some(#qualified))
+            quote!(Some(#qualified))
         };
         let prelude = if is_action {
             if op.parameters.is_empty() {
@@ -1286,37 +1286,37 @@ impl<'a> Ctx<'a> {
             let n = required.len();
             quote!(let args: [(&str, support::FnArg); #n] = [#(#required),*];)
         } else {
-            quote!(let mut args: ::std::vec::Vec<(&str, support::FnArg)> = ::std::vec![#(#required),*]; #(#stmts)*)
+            quote!(let mut args: Vec<(&str, support::FnArg)> = ::std::vec![#(#required),*]; #(#stmts)*)
         };
         let err = quote!(crate::runtime::Error);
         let (sig_ret, call, is_async) = match (how, is_action) {
             (Ret::Unit, true) => (
-                quote!(::std::result::Result<(), #err>),
+                quote!(Result<(), #err>),
                 quote!(#builder.action_unit(#action_name, &body).await),
                 true,
             ),
             (Ret::Unit, false) => (
-                quote!(::std::result::Result<(), #err>),
+                quote!(Result<(), #err>),
                 quote!(#builder.function::<crate::runtime::Value>(#fn_name, &args).await.map(|_| ())),
                 true,
             ),
             (Ret::Object, true) => (
-                quote!(::std::result::Result<::std::option::Option<#ret>, #err>),
+                quote!(Result<Option<#ret>, #err>),
                 quote!(#builder.action(#action_name, &body).await),
                 true,
             ),
             (Ret::Object, false) => (
-                quote!(::std::result::Result<::std::option::Option<#ret>, #err>),
+                quote!(Result<Option<#ret>, #err>),
                 quote!(#builder.function(#fn_name, &args).await),
                 true,
             ),
             (Ret::Value, true) => (
-                quote!(::std::result::Result<::std::option::Option<#ret>, #err>),
+                quote!(Result<Option<#ret>, #err>),
                 quote!(#builder.action_value(#action_name, &body).await),
                 true,
             ),
             (Ret::Value, false) => (
-                quote!(::std::result::Result<::std::option::Option<#ret>, #err>),
+                quote!(Result<Option<#ret>, #err>),
                 quote!(#builder.function_value(#fn_name, &args).await),
                 true,
             ),

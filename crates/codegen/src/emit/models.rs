@@ -6,7 +6,9 @@
 //!   writer, serde impls delegating to the runtime bridge, and `Entity` (the key);
 //! - `AnyT` when `T` is used polymorphically: one variant per concrete type, dispatched
 //!   on `@odata.type`, plus `Unknown(Value)`;
-//! - `TCreate` / `TUpdate` for concrete entity types: the write shapes.
+//! - `TCreate` / `TUpdate` for concrete entity types: the write shapes. They have no
+//!   setters (a generic `impl Into` setter per property and shape was a fifth of the
+//!   whole-Graph crate's compile memory): start from `default()` and assign the fields.
 
 use std::collections::BTreeMap;
 
@@ -72,15 +74,22 @@ fn names(ir: &CrateIr, id: csdl::model::TypeId) -> &TypeNames {
     &ir.names[&id]
 }
 
+/// A model type as seen from a file of module `here`: `super::T` within the same
+/// namespace, `crate::models::ns::T` across namespaces.
 fn type_path(
     ir: &CrateIr,
+    here: &str,
     id: csdl::model::TypeId,
     which: impl Fn(&TypeNames) -> &str,
 ) -> TokenStream {
     let n = names(ir, id);
-    let m = ident(&n.module);
     let t = ident(which(n));
-    quote!(crate::models::#m::#t)
+    if n.module == here {
+        quote!(super::#t)
+    } else {
+        let m = ident(&n.module);
+        quote!(crate::models::#m::#t)
+    }
 }
 
 /// The Rust type of a field as text (for `API.txt`), e.g. `Vec<microsoft_graph::Foo>`.
@@ -113,20 +122,24 @@ pub fn field_type_text(ir: &CrateIr, ty: &FieldTy) -> String {
 }
 
 /// The Rust type of a field's element, wrapped for collections and boxes.
-pub fn field_type(ir: &CrateIr, ty: &FieldTy) -> TokenStream {
+///
+/// Model files name std types by their prelude names: the naming module keeps every
+/// generated type name off the prelude's.
+pub fn field_type(ir: &CrateIr, here: &str, ty: &FieldTy) -> TokenStream {
     let base = match &ty.base {
+        BaseTy::Path("::std::string::String") => quote!(String),
         BaseTy::Path(p) => path(p),
-        BaseTy::Named(t) => type_path(ir, *t, |n| &n.name),
-        BaseTy::Any(t) => type_path(ir, *t, |n| n.any.as_deref().unwrap_or(&n.name)),
+        BaseTy::Named(t) => type_path(ir, here, *t, |n| &n.name),
+        BaseTy::Any(t) => type_path(ir, here, *t, |n| n.any.as_deref().unwrap_or(&n.name)),
         BaseTy::Flags(t) => {
-            let e = type_path(ir, *t, |n| &n.name);
+            let e = type_path(ir, here, *t, |n| &n.name);
             quote!(crate::runtime::enums::Flags<#e>)
         }
     };
     if ty.collection {
-        quote!(::std::vec::Vec<#base>)
+        quote!(Vec<#base>)
     } else if ty.boxed {
-        quote!(::std::boxed::Box<#base>)
+        quote!(Box<#base>)
     } else {
         base
     }
@@ -151,12 +164,12 @@ fn item_file(ir: &CrateIr, item: &Item) -> Option<TokenStream> {
 fn serde_impls(name: &TokenStream) -> TokenStream {
     quote! {
         impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 json::serialize(self, serializer)
             }
         }
         impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 json::deserialize(deserializer)
             }
         }
@@ -170,18 +183,23 @@ fn structured(ir: &CrateIr, item: &Item, n: &TypeNames, s: &StructIr) -> TokenSt
         out.extend(read_struct(ir, item, n, s));
     }
     if let Some(any) = &n.any {
-        out.extend(any_enum(ir, item, any, s));
+        out.extend(any_enum(ir, &n.module, item, any, s));
     }
     if let Some(create) = &n.create {
-        out.extend(write_shape(ir, qualified, &n.name, create, s, false));
+        out.extend(write_shape(
+            ir, &n.module, qualified, &n.name, create, s, false,
+        ));
     }
     if let Some(update) = &n.update {
-        out.extend(write_shape(ir, qualified, &n.name, update, s, true));
+        out.extend(write_shape(
+            ir, &n.module, qualified, &n.name, update, s, true,
+        ));
     }
     out
 }
 
 fn read_struct(ir: &CrateIr, item: &Item, n: &TypeNames, s: &StructIr) -> TokenStream {
+    let here = n.module.as_str();
     let name = ident(&n.name);
     let qualified = &item.qualified;
     let mut doc = item.doc.clone();
@@ -195,9 +213,9 @@ fn read_struct(ir: &CrateIr, item: &Item, n: &TypeNames, s: &StructIr) -> TokenS
     let doc = docs(&doc);
     let fields = s.fields.iter().map(|f| {
         let fname = ident(&f.name);
-        let ty = field_type(ir, &f.ty);
+        let ty = field_type(ir, here, &f.ty);
         let d = docs(&field_doc(f));
-        quote!(#d pub #fname: ::std::option::Option<#ty>,)
+        quote!(#d pub #fname: Option<#ty>,)
     });
     let takes = s.fields.iter().map(|f| {
         let fname = ident(&f.name);
@@ -213,24 +231,24 @@ fn read_struct(ir: &CrateIr, item: &Item, n: &TypeNames, s: &StructIr) -> TokenS
         let key_fields: Vec<&FieldIr> = key.iter().map(|i| &s.fields[*i]).collect();
         let (key_ty, key_expr) = if key_fields.len() == 1 {
             let f = ident(&key_fields[0].name);
-            (field_type(ir, &key_fields[0].ty), quote!(self.#f.clone()))
+            (
+                field_type(ir, here, &key_fields[0].ty),
+                quote!(self.#f.clone()),
+            )
         } else {
-            let tys = key_fields.iter().map(|f| field_type(ir, &f.ty));
+            let tys = key_fields.iter().map(|f| field_type(ir, here, &f.ty));
             let vals = key_fields.iter().map(|f| {
                 let f = ident(&f.name);
                 quote!(self.#f.clone()?)
             });
-            (
-                quote!((#(#tys,)*)),
-                quote!(::std::option::Option::Some((#(#vals,)*))),
-            )
+            (quote!((#(#tys,)*)), quote!(Some((#(#vals,)*))))
         };
         quote! {
             impl crate::models::Entity for #name {
                 type Key = #key_ty;
                 const TYPE_NAME: &'static str = #qualified;
                 #[allow(clippy::clone_on_copy)]
-                fn key(&self) -> ::std::option::Option<Self::Key> {
+                fn key(&self) -> Option<Self::Key> {
                     #key_expr
                 }
             }
@@ -251,12 +269,12 @@ fn read_struct(ir: &CrateIr, item: &Item, n: &TypeNames, s: &StructIr) -> TokenS
             /// Members this type does not declare: instance annotations (`@odata.etag`,
             /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
             /// Written back unchanged.
-            pub additional: json::Map<::std::string::String, json::Value>,
+            pub additional: json::Map<String, json::Value>,
         }
         impl json::FromJson for #name {
-            fn from_json(value: json::Value, path: &json::Path<'_>) -> ::std::result::Result<Self, json::DecodeError> {
+            fn from_json(value: json::Value, path: &json::Path<'_>) -> Result<Self, json::DecodeError> {
                 let #reader = json::ObjectReader::new(value, path, #qualified)?;
-                ::std::result::Result::Ok(Self {
+                Ok(Self {
                     #(#takes)*
                     additional: reader.rest(),
                 })
@@ -297,7 +315,7 @@ fn field_doc(f: &FieldIr) -> Vec<String> {
     d
 }
 
-fn any_enum(ir: &CrateIr, item: &Item, any: &str, s: &StructIr) -> TokenStream {
+fn any_enum(ir: &CrateIr, here: &str, item: &Item, any: &str, s: &StructIr) -> TokenStream {
     let Some(poly) = &s.poly else {
         return TokenStream::new();
     };
@@ -310,7 +328,7 @@ fn any_enum(ir: &CrateIr, item: &Item, any: &str, s: &StructIr) -> TokenStream {
     ]);
     let variants = poly.variants.iter().map(|v| {
         let vn = ident(&v.name);
-        let ty = type_path(ir, v.id, |n| &n.name);
+        let ty = type_path(ir, here, v.id, |n| &n.name);
         let d = docs(&[format!("`{}`.", v.tag.trim_start_matches('#'))]);
         quote!(#d #vn(#ty),)
     });
@@ -322,7 +340,7 @@ fn any_enum(ir: &CrateIr, item: &Item, any: &str, s: &StructIr) -> TokenStream {
         .unwrap_or_default();
     let arms = poly.variants.iter().map(|v| {
         let vn = ident(&v.name);
-        let ty = type_path(ir, v.id, |n| &n.name);
+        let ty = type_path(ir, here, v.id, |n| &n.name);
         let pats = v.wire.iter().map(|w| quote!(#w));
         quote!(#(#pats)|* => Self::#vn(<#ty as json::FromJson>::from_json(value, path)?),)
     });
@@ -338,7 +356,7 @@ fn any_enum(ir: &CrateIr, item: &Item, any: &str, s: &StructIr) -> TokenStream {
     let type_names = poly.variants.iter().map(|v| {
         let vn = ident(&v.name);
         let w = &v.wire[0];
-        quote!(Self::#vn(_) => ::std::option::Option::Some(#w),)
+        quote!(Self::#vn(_) => Some(#w),)
     });
     let expected = format!("object {qualified}");
     let serde = serde_impls(&quote!(#name));
@@ -354,7 +372,7 @@ fn any_enum(ir: &CrateIr, item: &Item, any: &str, s: &StructIr) -> TokenStream {
         }
         impl #name {
             /// The qualified type name: the variant's, or the `@odata.type` of an unknown value.
-            pub fn type_name(&self) -> ::std::option::Option<&str> {
+            pub fn type_name(&self) -> Option<&str> {
                 match self {
                     #(#type_names)*
                     Self::Unknown(v) => json::odata_type(v),
@@ -362,12 +380,12 @@ fn any_enum(ir: &CrateIr, item: &Item, any: &str, s: &StructIr) -> TokenStream {
             }
         }
         impl json::FromJson for #name {
-            fn from_json(value: json::Value, path: &json::Path<'_>) -> ::std::result::Result<Self, json::DecodeError> {
+            fn from_json(value: json::Value, path: &json::Path<'_>) -> Result<Self, json::DecodeError> {
                 if !value.is_object() {
-                    return ::std::result::Result::Err(json::DecodeError::expected(path, #expected, &value));
+                    return Err(json::DecodeError::expected(path, #expected, &value));
                 }
                 let ty = json::odata_type(&value).unwrap_or(#default_type).to_owned();
-                ::std::result::Result::Ok(match ty.as_str() {
+                Ok(match ty.as_str() {
                     #(#arms)*
                     _ => Self::Unknown(value),
                 })
@@ -387,6 +405,7 @@ fn any_enum(ir: &CrateIr, item: &Item, any: &str, s: &StructIr) -> TokenStream {
 
 fn write_shape(
     ir: &CrateIr,
+    here: &str,
     qualified: &str,
     read: &str,
     shape: &str,
@@ -408,6 +427,10 @@ fn write_shape(
     } else {
         doc.push("Only what is set is sent. Keys, computed and read-only properties are not part of this shape.".to_string());
     }
+    doc.push(String::new());
+    doc.push(format!(
+        "Start from `{shape}::default()` and assign the fields to send."
+    ));
     let doc = docs(&doc);
     let members: Vec<&FieldIr> = s
         .fields
@@ -417,7 +440,7 @@ fn write_shape(
     let patch = |f: &FieldIr| update && f.nullable;
     let fields = members.iter().map(|f| {
         let fname = ident(&f.name);
-        let ty = field_type(ir, &f.ty);
+        let ty = field_type(ir, here, &f.ty);
         // The full description is on the read shape; keep the write shapes small.
         let d = docs(&[format!(
             "`{}`: see [`{read}::{}`].",
@@ -427,7 +450,7 @@ fn write_shape(
         if patch(f) {
             quote!(#d pub #fname: crate::runtime::patch::Patch<#ty>,)
         } else {
-            quote!(#d pub #fname: ::std::option::Option<#ty>,)
+            quote!(#d pub #fname: Option<#ty>,)
         }
     });
     let puts = members.iter().map(|f| {
@@ -439,29 +462,7 @@ fn write_shape(
             quote!(writer.opt(#wire, &self.#fname);)
         }
     });
-    let setters = members.iter().map(|f| {
-        let fname = ident(&f.name);
-        let ty = field_type(ir, &f.ty);
-        let d = docs(&[format!("Sets `{}`.", f.wire)]);
-        let value = if patch(f) {
-            quote!(crate::runtime::patch::Patch::Set(value.into()))
-        } else {
-            quote!(::std::option::Option::Some(value.into()))
-        };
-        quote! {
-            #d
-            pub fn #fname(mut self, value: impl ::std::convert::Into<#ty>) -> Self {
-                self.#fname = #value;
-                self
-            }
-        }
-    });
     let tag = format!("#{qualified}");
-    let setters_block = if members.is_empty() {
-        TokenStream::new()
-    } else {
-        quote!(impl #name { #(#setters)* })
-    };
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Default)]
@@ -469,9 +470,8 @@ fn write_shape(
         pub struct #name {
             #(#fields)*
             /// Extra members to send as they are (escape hatch for properties newer than this crate).
-            pub additional: json::Map<::std::string::String, json::Value>,
+            pub additional: json::Map<String, json::Value>,
         }
-        #setters_block
         impl json::ToJson for #name {
             fn to_json(&self) -> json::Value {
                 let mut writer = json::ObjectWriter::new();
@@ -534,7 +534,7 @@ fn enumeration(item: &Item, n: &TypeNames, e: &EnumIr) -> TokenStream {
         pub enum #name {
             #(#variants)*
             /// A member this crate does not know, as sent by the service.
-            Unknown(::std::string::String),
+            Unknown(String),
         }
         impl #name {
             /// The wire name.
@@ -542,7 +542,7 @@ fn enumeration(item: &Item, n: &TypeNames, e: &EnumIr) -> TokenStream {
                 #as_str_body
             }
         }
-        impl ::std::convert::From<&str> for #name {
+        impl From<&str> for #name {
             fn from(s: &str) -> Self {
                 #from_body
             }
@@ -561,7 +561,7 @@ fn enumeration(item: &Item, n: &TypeNames, e: &EnumIr) -> TokenStream {
             }
         }
         impl json::FromJson for #name {
-            fn from_json(value: json::Value, path: &json::Path<'_>) -> ::std::result::Result<Self, json::DecodeError> {
+            fn from_json(value: json::Value, path: &json::Path<'_>) -> Result<Self, json::DecodeError> {
                 crate::runtime::enums::enum_from_json(value, path)
             }
         }
@@ -576,7 +576,8 @@ fn enumeration(item: &Item, n: &TypeNames, e: &EnumIr) -> TokenStream {
 
 fn definition(ir: &CrateIr, item: &Item, n: &TypeNames, ty: &FieldTy) -> TokenStream {
     let name = ident(&n.name);
-    let inner = field_type(ir, ty);
+    let here = n.module.as_str();
+    let inner = field_type(ir, here, ty);
     let doc = docs(&item.doc);
     let serde = serde_impls(&quote!(#name));
     quote! {
@@ -584,7 +585,7 @@ fn definition(ir: &CrateIr, item: &Item, n: &TypeNames, ty: &FieldTy) -> TokenSt
         #[derive(Debug, Clone, PartialEq)]
         pub struct #name(pub #inner);
         impl json::FromJson for #name {
-            fn from_json(value: json::Value, path: &json::Path<'_>) -> ::std::result::Result<Self, json::DecodeError> {
+            fn from_json(value: json::Value, path: &json::Path<'_>) -> Result<Self, json::DecodeError> {
                 <#inner as json::FromJson>::from_json(value, path).map(Self)
             }
         }

@@ -99,6 +99,21 @@ impl Builder {
         self
     }
 
+    /// The same builder with one more request header.
+    pub fn with_header(self, name: &str, value: &str) -> Builder {
+        self.map_options(|o| o.header(name, value))
+    }
+
+    /// The same builder sending `If-Match: etag`.
+    pub fn with_if_match(self, etag: &str) -> Builder {
+        self.map_options(|o| o.if_match(etag))
+    }
+
+    /// The same builder sending `Prefer: return=minimal`.
+    pub fn with_return_minimal(self) -> Builder {
+        self.map_options(RequestOptions::return_minimal)
+    }
+
     /// `…/segment` (a navigation property), with fresh options.
     pub fn nav(&self, segment: &str) -> Builder {
         Builder {

@@ -113,17 +113,14 @@ impl ObstacleService {
         flags: &crate::runtime::enums::Flags<
             crate::models::obstacle_course::PermissionFlags,
         >,
-        maybe: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<
-        ::std::option::Option<::std::string::String>,
-        crate::runtime::Error,
-    > {
-        let mut args: ::std::vec::Vec<(&str, support::FnArg)> = ::std::vec![
+        maybe: Option<&str>,
+    ) -> Result<Option<::std::string::String>, crate::runtime::Error> {
+        let mut args: Vec<(&str, support::FnArg)> = ::std::vec![
             ("dyn", support::lit(& r#dyn)), ("Option", support::json(option)), ("Vec",
             support::json(vec)), ("when", support::lit(when)), ("flags",
             support::json(flags))
         ];
-        if let ::std::option::Option::Some(maybe) = maybe {
+        if let Some(maybe) = maybe {
             args.push(("maybe", support::lit(maybe)));
         }
         support::Builder::at(&self.client, crate::runtime::Resource::default())
@@ -136,8 +133,8 @@ impl ObstacleService {
         r#type: &str,
         r#async: &crate::models::obstacle_course::Async,
         payload: &crate::models::obstacle_course::TreeNode,
-    ) -> ::std::result::Result<
-        ::std::option::Option<::std::vec::Vec<crate::models::obstacle_course::Keywords>>,
+    ) -> Result<
+        Option<Vec<crate::models::obstacle_course::Keywords>>,
         crate::runtime::Error,
     > {
         let mut body = crate::runtime::ObjectWriter::new();
@@ -145,31 +142,22 @@ impl ObstacleService {
         body.put("async", r#async);
         body.put("payload", payload);
         let body = body.finish();
-        support::Builder::root(&self.client, "dyn")
-            .action_value(::std::option::Option::None, &body)
-            .await
+        support::Builder::root(&self.client, "dyn").action_value(None, &body).await
     }
     /// Action import `makeWidget` (`obstacle.course.createWidget`): `POST /makeWidget`.
     pub async fn make_widget(
         &self,
         name: &str,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::obstacle_course::Widget>,
-        crate::runtime::Error,
-    > {
+    ) -> Result<Option<crate::models::obstacle_course::Widget>, crate::runtime::Error> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("name", name);
         let body = body.finish();
-        support::Builder::root(&self.client, "makeWidget")
-            .action(::std::option::Option::None, &body)
-            .await
+        support::Builder::root(&self.client, "makeWidget").action(None, &body).await
     }
     /// Action import `reset` (`obstacle.course.reset`): `POST /reset`.
-    pub async fn reset(&self) -> ::std::result::Result<(), crate::runtime::Error> {
+    pub async fn reset(&self) -> Result<(), crate::runtime::Error> {
         let body = support::no_params();
-        support::Builder::root(&self.client, "reset")
-            .action_unit(::std::option::Option::None, &body)
-            .await
+        support::Builder::root(&self.client, "reset").action_unit(None, &body).await
     }
     /// Function import `search` (`obstacle.course.search`): `GET /search(…)`.
     ///

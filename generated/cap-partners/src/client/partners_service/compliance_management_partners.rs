@@ -61,7 +61,7 @@ impl ::std::fmt::Display for ComplianceManagementPartnersField {
 impl crate::models::partners_service::ComplianceManagementPartners {
     /// The entity's ETag (`@odata.etag`), to send back as `If-Match` (the
     /// item builders' `if_match`).
-    pub fn etag(&self) -> ::std::option::Option<&str> {
+    pub fn etag(&self) -> Option<&str> {
         crate::runtime::json::etag(&self.additional)
     }
 }
@@ -72,37 +72,28 @@ pub struct ComplianceManagementPartnersItem {
 }
 impl ComplianceManagementPartnersItem {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
-        ComplianceManagementPartnersItem {
-            inner,
-        }
+        Self { inner }
     }
     /// The request state: client, resource path and options.
     pub fn builder(&self) -> &support::Builder {
         &self.inner
     }
     /// Adds a request header to every request of this builder.
-    pub fn header(
-        self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        ComplianceManagementPartnersItem {
-            inner: self.inner.map_options(|o| o.header(name, value)),
+    pub fn header(self, name: &str, value: &str) -> Self {
+        Self {
+            inner: self.inner.with_header(name, value),
         }
     }
     /// Sends `If-Match: etag` (from the entity's `etag()`, or `*`) with update, delete and actions.
-    pub fn if_match(
-        self,
-        etag: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        ComplianceManagementPartnersItem {
-            inner: self.inner.map_options(|o| o.if_match(etag)),
+    pub fn if_match(self, etag: &str) -> Self {
+        Self {
+            inner: self.inner.with_if_match(etag),
         }
     }
     /// Sends `Prefer: return=minimal`: creates and updates answer 204 (`None`).
     pub fn return_minimal(self) -> Self {
-        ComplianceManagementPartnersItem {
-            inner: self.inner.map_options(|o| o.return_minimal()),
+        Self {
+            inner: self.inner.with_return_minimal(),
         }
     }
     /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
@@ -119,10 +110,8 @@ impl ComplianceManagementPartnersItem {
         &self,
         body: &crate::models::partners_service::ComplianceManagementPartnersUpdate,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<
-                crate::models::partners_service::ComplianceManagementPartners,
-            >,
+        Output = Result<
+            Option<crate::models::partners_service::ComplianceManagementPartners>,
             crate::runtime::Error,
         >,
     > {
@@ -131,9 +120,7 @@ impl ComplianceManagementPartnersItem {
     /// `DELETE` the entity. Send [`Self::if_match`] where the service uses ETags.
     pub fn delete(
         &self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::runtime::Error>,
-    > {
+    ) -> impl ::std::future::Future<Output = Result<(), crate::runtime::Error>> {
         self.inner.delete()
     }
 }
@@ -144,28 +131,22 @@ pub struct ComplianceManagementPartnersCollection {
 }
 impl ComplianceManagementPartnersCollection {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
-        ComplianceManagementPartnersCollection {
-            inner,
-        }
+        Self { inner }
     }
     /// The request state: client, resource path and options.
     pub fn builder(&self) -> &support::Builder {
         &self.inner
     }
     /// Adds a request header to every request of this builder.
-    pub fn header(
-        self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        ComplianceManagementPartnersCollection {
-            inner: self.inner.map_options(|o| o.header(name, value)),
+    pub fn header(self, name: &str, value: &str) -> Self {
+        Self {
+            inner: self.inner.with_header(name, value),
         }
     }
     /// Sends `Prefer: return=minimal`: creates and updates answer 204 (`None`).
     pub fn return_minimal(self) -> Self {
-        ComplianceManagementPartnersCollection {
-            inner: self.inner.map_options(|o| o.return_minimal()),
+        Self {
+            inner: self.inner.with_return_minimal(),
         }
     }
     /// One `PartnersService.complianceManagementPartners` by its key `id`, in parentheses (`…('key')`).
@@ -193,10 +174,8 @@ impl ComplianceManagementPartnersCollection {
         &self,
         body: &crate::models::partners_service::ComplianceManagementPartnersCreate,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<
-                crate::models::partners_service::ComplianceManagementPartners,
-            >,
+        Output = Result<
+            Option<crate::models::partners_service::ComplianceManagementPartners>,
             crate::runtime::Error,
         >,
     > {

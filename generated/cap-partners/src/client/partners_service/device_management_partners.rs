@@ -62,7 +62,7 @@ impl ::std::fmt::Display for DeviceManagementPartnersField {
 impl crate::models::partners_service::DeviceManagementPartners {
     /// The entity's ETag (`@odata.etag`), to send back as `If-Match` (the
     /// item builders' `if_match`).
-    pub fn etag(&self) -> ::std::option::Option<&str> {
+    pub fn etag(&self) -> Option<&str> {
         crate::runtime::json::etag(&self.additional)
     }
 }
@@ -73,37 +73,28 @@ pub struct DeviceManagementPartnersItem {
 }
 impl DeviceManagementPartnersItem {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
-        DeviceManagementPartnersItem {
-            inner,
-        }
+        Self { inner }
     }
     /// The request state: client, resource path and options.
     pub fn builder(&self) -> &support::Builder {
         &self.inner
     }
     /// Adds a request header to every request of this builder.
-    pub fn header(
-        self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        DeviceManagementPartnersItem {
-            inner: self.inner.map_options(|o| o.header(name, value)),
+    pub fn header(self, name: &str, value: &str) -> Self {
+        Self {
+            inner: self.inner.with_header(name, value),
         }
     }
     /// Sends `If-Match: etag` (from the entity's `etag()`, or `*`) with update, delete and actions.
-    pub fn if_match(
-        self,
-        etag: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        DeviceManagementPartnersItem {
-            inner: self.inner.map_options(|o| o.if_match(etag)),
+    pub fn if_match(self, etag: &str) -> Self {
+        Self {
+            inner: self.inner.with_if_match(etag),
         }
     }
     /// Sends `Prefer: return=minimal`: creates and updates answer 204 (`None`).
     pub fn return_minimal(self) -> Self {
-        DeviceManagementPartnersItem {
-            inner: self.inner.map_options(|o| o.return_minimal()),
+        Self {
+            inner: self.inner.with_return_minimal(),
         }
     }
     /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
@@ -120,10 +111,8 @@ impl DeviceManagementPartnersItem {
         &self,
         body: &crate::models::partners_service::DeviceManagementPartnersUpdate,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<
-                crate::models::partners_service::DeviceManagementPartners,
-            >,
+        Output = Result<
+            Option<crate::models::partners_service::DeviceManagementPartners>,
             crate::runtime::Error,
         >,
     > {
@@ -132,17 +121,13 @@ impl DeviceManagementPartnersItem {
     /// `DELETE` the entity. Send [`Self::if_match`] where the service uses ETags.
     pub fn delete(
         &self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::runtime::Error>,
-    > {
+    ) -> impl ::std::future::Future<Output = Result<(), crate::runtime::Error>> {
         self.inner.delete()
     }
     /// Bound action `PartnersService.terminate`: `POST …/PartnersService.terminate`.
-    pub async fn terminate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
+    pub async fn terminate(&self) -> Result<(), crate::runtime::Error> {
         let body = support::no_params();
-        self.inner
-            .action_unit(::std::option::Option::Some("PartnersService.terminate"), &body)
-            .await
+        self.inner.action_unit(Some("PartnersService.terminate"), &body).await
     }
 }
 /// Requests on a collection of `PartnersService.deviceManagementPartners`.
@@ -152,28 +137,22 @@ pub struct DeviceManagementPartnersCollection {
 }
 impl DeviceManagementPartnersCollection {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
-        DeviceManagementPartnersCollection {
-            inner,
-        }
+        Self { inner }
     }
     /// The request state: client, resource path and options.
     pub fn builder(&self) -> &support::Builder {
         &self.inner
     }
     /// Adds a request header to every request of this builder.
-    pub fn header(
-        self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        DeviceManagementPartnersCollection {
-            inner: self.inner.map_options(|o| o.header(name, value)),
+    pub fn header(self, name: &str, value: &str) -> Self {
+        Self {
+            inner: self.inner.with_header(name, value),
         }
     }
     /// Sends `Prefer: return=minimal`: creates and updates answer 204 (`None`).
     pub fn return_minimal(self) -> Self {
-        DeviceManagementPartnersCollection {
-            inner: self.inner.map_options(|o| o.return_minimal()),
+        Self {
+            inner: self.inner.with_return_minimal(),
         }
     }
     /// One `PartnersService.deviceManagementPartners` by its key `id`, in parentheses (`…('key')`).
@@ -201,10 +180,8 @@ impl DeviceManagementPartnersCollection {
         &self,
         body: &crate::models::partners_service::DeviceManagementPartnersCreate,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<
-                crate::models::partners_service::DeviceManagementPartners,
-            >,
+        Output = Result<
+            Option<crate::models::partners_service::DeviceManagementPartners>,
             crate::runtime::Error,
         >,
     > {

@@ -28,7 +28,7 @@ impl ::std::fmt::Display for PartnerPlatformCountsField {
 impl crate::models::partners_service::PartnerPlatformCounts {
     /// The entity's ETag (`@odata.etag`), to send back as `If-Match` (the
     /// item builders' `if_match`).
-    pub fn etag(&self) -> ::std::option::Option<&str> {
+    pub fn etag(&self) -> Option<&str> {
         crate::runtime::json::etag(&self.additional)
     }
 }
@@ -39,35 +39,28 @@ pub struct PartnerPlatformCountsItem {
 }
 impl PartnerPlatformCountsItem {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
-        PartnerPlatformCountsItem { inner }
+        Self { inner }
     }
     /// The request state: client, resource path and options.
     pub fn builder(&self) -> &support::Builder {
         &self.inner
     }
     /// Adds a request header to every request of this builder.
-    pub fn header(
-        self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        PartnerPlatformCountsItem {
-            inner: self.inner.map_options(|o| o.header(name, value)),
+    pub fn header(self, name: &str, value: &str) -> Self {
+        Self {
+            inner: self.inner.with_header(name, value),
         }
     }
     /// Sends `If-Match: etag` (from the entity's `etag()`, or `*`) with update, delete and actions.
-    pub fn if_match(
-        self,
-        etag: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        PartnerPlatformCountsItem {
-            inner: self.inner.map_options(|o| o.if_match(etag)),
+    pub fn if_match(self, etag: &str) -> Self {
+        Self {
+            inner: self.inner.with_if_match(etag),
         }
     }
     /// Sends `Prefer: return=minimal`: creates and updates answer 204 (`None`).
     pub fn return_minimal(self) -> Self {
-        PartnerPlatformCountsItem {
-            inner: self.inner.map_options(|o| o.return_minimal()),
+        Self {
+            inner: self.inner.with_return_minimal(),
         }
     }
     /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
@@ -84,10 +77,8 @@ impl PartnerPlatformCountsItem {
         &self,
         body: &crate::models::partners_service::PartnerPlatformCountsUpdate,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<
-                crate::models::partners_service::PartnerPlatformCounts,
-            >,
+        Output = Result<
+            Option<crate::models::partners_service::PartnerPlatformCounts>,
             crate::runtime::Error,
         >,
     > {
@@ -96,9 +87,7 @@ impl PartnerPlatformCountsItem {
     /// `DELETE` the entity. Send [`Self::if_match`] where the service uses ETags.
     pub fn delete(
         &self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::runtime::Error>,
-    > {
+    ) -> impl ::std::future::Future<Output = Result<(), crate::runtime::Error>> {
         self.inner.delete()
     }
 }
@@ -109,28 +98,22 @@ pub struct PartnerPlatformCountsCollection {
 }
 impl PartnerPlatformCountsCollection {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
-        PartnerPlatformCountsCollection {
-            inner,
-        }
+        Self { inner }
     }
     /// The request state: client, resource path and options.
     pub fn builder(&self) -> &support::Builder {
         &self.inner
     }
     /// Adds a request header to every request of this builder.
-    pub fn header(
-        self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        PartnerPlatformCountsCollection {
-            inner: self.inner.map_options(|o| o.header(name, value)),
+    pub fn header(self, name: &str, value: &str) -> Self {
+        Self {
+            inner: self.inner.with_header(name, value),
         }
     }
     /// Sends `Prefer: return=minimal`: creates and updates answer 204 (`None`).
     pub fn return_minimal(self) -> Self {
-        PartnerPlatformCountsCollection {
-            inner: self.inner.map_options(|o| o.return_minimal()),
+        Self {
+            inner: self.inner.with_return_minimal(),
         }
     }
     /// One `PartnersService.partnerPlatformCounts` by its compound key (partnerId, platform), named: `…(partnerId=…,platform=…)`.
@@ -164,10 +147,8 @@ impl PartnerPlatformCountsCollection {
         &self,
         body: &crate::models::partners_service::PartnerPlatformCountsCreate,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<
-                crate::models::partners_service::PartnerPlatformCounts,
-            >,
+        Output = Result<
+            Option<crate::models::partners_service::PartnerPlatformCounts>,
             crate::runtime::Error,
         >,
     > {

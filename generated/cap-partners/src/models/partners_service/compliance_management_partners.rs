@@ -10,89 +10,81 @@ pub struct ComplianceManagementPartners {
     /// The `createdAt` property.
     ///
     /// Wire name `createdAt`; nullable; read-only; immutable.
-    pub created_at: ::std::option::Option<crate::runtime::edm::DateTimeOffset>,
+    pub created_at: Option<crate::runtime::edm::DateTimeOffset>,
     /// User's unique ID
     ///
     /// Wire name `createdBy`; nullable; read-only; immutable.
-    pub created_by: ::std::option::Option<::std::string::String>,
+    pub created_by: Option<String>,
     /// The `modifiedAt` property.
     ///
     /// Wire name `modifiedAt`; nullable; read-only.
-    pub modified_at: ::std::option::Option<crate::runtime::edm::DateTimeOffset>,
+    pub modified_at: Option<crate::runtime::edm::DateTimeOffset>,
     /// User's unique ID
     ///
     /// Wire name `modifiedBy`; nullable; read-only.
-    pub modified_by: ::std::option::Option<::std::string::String>,
+    pub modified_by: Option<String>,
     /// The `id` property.
     ///
     /// Wire name `id`; not nullable; read-only.
-    pub id: ::std::option::Option<crate::runtime::edm::Guid>,
+    pub id: Option<crate::runtime::edm::Guid>,
     /// The `displayName` property.
     ///
     /// Wire name `displayName`; nullable.
-    pub display_name: ::std::option::Option<::std::string::String>,
+    pub display_name: Option<String>,
     /// The `androidOnboarded` property.
     ///
     /// Wire name `androidOnboarded`; nullable.
-    pub android_onboarded: ::std::option::Option<bool>,
+    pub android_onboarded: Option<bool>,
     /// The `iosOnboarded` property.
     ///
     /// Wire name `iosOnboarded`; nullable.
-    pub ios_onboarded: ::std::option::Option<bool>,
+    pub ios_onboarded: Option<bool>,
     /// The `macOsOnboarded` property.
     ///
     /// Wire name `macOsOnboarded`; nullable.
-    pub mac_os_onboarded: ::std::option::Option<bool>,
+    pub mac_os_onboarded: Option<bool>,
     /// The `lastHeartbeatDateTime` property.
     ///
     /// Wire name `lastHeartbeatDateTime`; nullable.
-    pub last_heartbeat_date_time: ::std::option::Option<
-        crate::runtime::edm::DateTimeOffset,
-    >,
+    pub last_heartbeat_date_time: Option<crate::runtime::edm::DateTimeOffset>,
     /// The `partnerState` property.
     ///
     /// Wire name `partnerState`; nullable.
-    pub partner_state: ::std::option::Option<::std::string::String>,
+    pub partner_state: Option<String>,
     /// The `androidEnrollmentAssignments` property.
     ///
     /// Wire name `androidEnrollmentAssignments`.
-    pub android_enrollment_assignments: ::std::option::Option<
-        ::std::vec::Vec<
-            crate::models::partners_service::GraphComplianceManagementPartnerAssignment,
-        >,
+    pub android_enrollment_assignments: Option<
+        Vec<super::GraphComplianceManagementPartnerAssignment>,
     >,
     /// The `iosEnrollmentAssignments` property.
     ///
     /// Wire name `iosEnrollmentAssignments`.
-    pub ios_enrollment_assignments: ::std::option::Option<
-        ::std::vec::Vec<
-            crate::models::partners_service::GraphComplianceManagementPartnerAssignment,
-        >,
+    pub ios_enrollment_assignments: Option<
+        Vec<super::GraphComplianceManagementPartnerAssignment>,
     >,
     /// The `macOsEnrollmentAssignments` property.
     ///
     /// Wire name `macOsEnrollmentAssignments`.
-    pub mac_os_enrollment_assignments: ::std::option::Option<
-        ::std::vec::Vec<
-            crate::models::partners_service::GraphComplianceManagementPartnerAssignment,
-        >,
+    pub mac_os_enrollment_assignments: Option<
+        Vec<super::GraphComplianceManagementPartnerAssignment>,
     >,
     /// Members this type does not declare: instance annotations (`@odata.etag`,
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
-    pub additional: json::Map<::std::string::String, json::Value>,
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::FromJson for ComplianceManagementPartners {
     fn from_json(
         value: json::Value,
         path: &json::Path<'_>,
-    ) -> ::std::result::Result<Self, json::DecodeError> {
+    ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(
             value,
             path,
             "PartnersService.complianceManagementPartners",
         )?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             created_at: reader.take("createdAt")?,
             created_by: reader.take("createdBy")?,
             modified_at: reader.take("modifiedAt")?,
@@ -136,14 +128,14 @@ impl ::serde::Serialize for ComplianceManagementPartners {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         json::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ComplianceManagementPartners {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         json::deserialize(deserializer)
     }
 }
@@ -151,127 +143,44 @@ impl crate::models::Entity for ComplianceManagementPartners {
     type Key = crate::runtime::edm::Guid;
     const TYPE_NAME: &'static str = "PartnersService.complianceManagementPartners";
     #[allow(clippy::clone_on_copy)]
-    fn key(&self) -> ::std::option::Option<Self::Key> {
+    fn key(&self) -> Option<Self::Key> {
         self.id.clone()
     }
 }
 /// Create (POST) body of `PartnersService.complianceManagementPartners` (see [`ComplianceManagementPartners`]).
 ///
 /// Only what is set is sent. Keys, computed and read-only properties are not part of this shape.
+///
+/// Start from `ComplianceManagementPartnersCreate::default()` and assign the fields to send.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ComplianceManagementPartnersCreate {
     /// `displayName`: see [`ComplianceManagementPartners::display_name`].
-    pub display_name: ::std::option::Option<::std::string::String>,
+    pub display_name: Option<String>,
     /// `androidOnboarded`: see [`ComplianceManagementPartners::android_onboarded`].
-    pub android_onboarded: ::std::option::Option<bool>,
+    pub android_onboarded: Option<bool>,
     /// `iosOnboarded`: see [`ComplianceManagementPartners::ios_onboarded`].
-    pub ios_onboarded: ::std::option::Option<bool>,
+    pub ios_onboarded: Option<bool>,
     /// `macOsOnboarded`: see [`ComplianceManagementPartners::mac_os_onboarded`].
-    pub mac_os_onboarded: ::std::option::Option<bool>,
+    pub mac_os_onboarded: Option<bool>,
     /// `lastHeartbeatDateTime`: see [`ComplianceManagementPartners::last_heartbeat_date_time`].
-    pub last_heartbeat_date_time: ::std::option::Option<
-        crate::runtime::edm::DateTimeOffset,
-    >,
+    pub last_heartbeat_date_time: Option<crate::runtime::edm::DateTimeOffset>,
     /// `partnerState`: see [`ComplianceManagementPartners::partner_state`].
-    pub partner_state: ::std::option::Option<::std::string::String>,
+    pub partner_state: Option<String>,
     /// `androidEnrollmentAssignments`: see [`ComplianceManagementPartners::android_enrollment_assignments`].
-    pub android_enrollment_assignments: ::std::option::Option<
-        ::std::vec::Vec<
-            crate::models::partners_service::GraphComplianceManagementPartnerAssignment,
-        >,
+    pub android_enrollment_assignments: Option<
+        Vec<super::GraphComplianceManagementPartnerAssignment>,
     >,
     /// `iosEnrollmentAssignments`: see [`ComplianceManagementPartners::ios_enrollment_assignments`].
-    pub ios_enrollment_assignments: ::std::option::Option<
-        ::std::vec::Vec<
-            crate::models::partners_service::GraphComplianceManagementPartnerAssignment,
-        >,
+    pub ios_enrollment_assignments: Option<
+        Vec<super::GraphComplianceManagementPartnerAssignment>,
     >,
     /// `macOsEnrollmentAssignments`: see [`ComplianceManagementPartners::mac_os_enrollment_assignments`].
-    pub mac_os_enrollment_assignments: ::std::option::Option<
-        ::std::vec::Vec<
-            crate::models::partners_service::GraphComplianceManagementPartnerAssignment,
-        >,
+    pub mac_os_enrollment_assignments: Option<
+        Vec<super::GraphComplianceManagementPartnerAssignment>,
     >,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
-    pub additional: json::Map<::std::string::String, json::Value>,
-}
-impl ComplianceManagementPartnersCreate {
-    /// Sets `displayName`.
-    pub fn display_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.display_name = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `androidOnboarded`.
-    pub fn android_onboarded(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.android_onboarded = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `iosOnboarded`.
-    pub fn ios_onboarded(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.ios_onboarded = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `macOsOnboarded`.
-    pub fn mac_os_onboarded(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.mac_os_onboarded = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `lastHeartbeatDateTime`.
-    pub fn last_heartbeat_date_time(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::DateTimeOffset>,
-    ) -> Self {
-        self.last_heartbeat_date_time = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `partnerState`.
-    pub fn partner_state(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.partner_state = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `androidEnrollmentAssignments`.
-    pub fn android_enrollment_assignments(
-        mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<
-                crate::models::partners_service::GraphComplianceManagementPartnerAssignment,
-            >,
-        >,
-    ) -> Self {
-        self.android_enrollment_assignments = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `iosEnrollmentAssignments`.
-    pub fn ios_enrollment_assignments(
-        mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<
-                crate::models::partners_service::GraphComplianceManagementPartnerAssignment,
-            >,
-        >,
-    ) -> Self {
-        self.ios_enrollment_assignments = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `macOsEnrollmentAssignments`.
-    pub fn mac_os_enrollment_assignments(
-        mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<
-                crate::models::partners_service::GraphComplianceManagementPartnerAssignment,
-            >,
-        >,
-    ) -> Self {
-        self.mac_os_enrollment_assignments = ::std::option::Option::Some(value.into());
-        self
-    }
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::ToJson for ComplianceManagementPartnersCreate {
     fn to_json(&self) -> json::Value {
@@ -293,11 +202,13 @@ impl json::ToJson for ComplianceManagementPartnersCreate {
 /// Update (PATCH) body of `PartnersService.complianceManagementPartners` (see [`ComplianceManagementPartners`]).
 ///
 /// Only what is set is sent: `None` / `Patch::Unchanged` leave a property alone, `Patch::Null` clears a nullable one. Keys, computed, read-only and immutable properties are not part of this shape.
+///
+/// Start from `ComplianceManagementPartnersUpdate::default()` and assign the fields to send.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ComplianceManagementPartnersUpdate {
     /// `displayName`: see [`ComplianceManagementPartners::display_name`].
-    pub display_name: crate::runtime::patch::Patch<::std::string::String>,
+    pub display_name: crate::runtime::patch::Patch<String>,
     /// `androidOnboarded`: see [`ComplianceManagementPartners::android_onboarded`].
     pub android_onboarded: crate::runtime::patch::Patch<bool>,
     /// `iosOnboarded`: see [`ComplianceManagementPartners::ios_onboarded`].
@@ -309,104 +220,21 @@ pub struct ComplianceManagementPartnersUpdate {
         crate::runtime::edm::DateTimeOffset,
     >,
     /// `partnerState`: see [`ComplianceManagementPartners::partner_state`].
-    pub partner_state: crate::runtime::patch::Patch<::std::string::String>,
+    pub partner_state: crate::runtime::patch::Patch<String>,
     /// `androidEnrollmentAssignments`: see [`ComplianceManagementPartners::android_enrollment_assignments`].
-    pub android_enrollment_assignments: ::std::option::Option<
-        ::std::vec::Vec<
-            crate::models::partners_service::GraphComplianceManagementPartnerAssignment,
-        >,
+    pub android_enrollment_assignments: Option<
+        Vec<super::GraphComplianceManagementPartnerAssignment>,
     >,
     /// `iosEnrollmentAssignments`: see [`ComplianceManagementPartners::ios_enrollment_assignments`].
-    pub ios_enrollment_assignments: ::std::option::Option<
-        ::std::vec::Vec<
-            crate::models::partners_service::GraphComplianceManagementPartnerAssignment,
-        >,
+    pub ios_enrollment_assignments: Option<
+        Vec<super::GraphComplianceManagementPartnerAssignment>,
     >,
     /// `macOsEnrollmentAssignments`: see [`ComplianceManagementPartners::mac_os_enrollment_assignments`].
-    pub mac_os_enrollment_assignments: ::std::option::Option<
-        ::std::vec::Vec<
-            crate::models::partners_service::GraphComplianceManagementPartnerAssignment,
-        >,
+    pub mac_os_enrollment_assignments: Option<
+        Vec<super::GraphComplianceManagementPartnerAssignment>,
     >,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
-    pub additional: json::Map<::std::string::String, json::Value>,
-}
-impl ComplianceManagementPartnersUpdate {
-    /// Sets `displayName`.
-    pub fn display_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.display_name = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `androidOnboarded`.
-    pub fn android_onboarded(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.android_onboarded = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `iosOnboarded`.
-    pub fn ios_onboarded(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.ios_onboarded = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `macOsOnboarded`.
-    pub fn mac_os_onboarded(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.mac_os_onboarded = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `lastHeartbeatDateTime`.
-    pub fn last_heartbeat_date_time(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::DateTimeOffset>,
-    ) -> Self {
-        self.last_heartbeat_date_time = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `partnerState`.
-    pub fn partner_state(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.partner_state = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `androidEnrollmentAssignments`.
-    pub fn android_enrollment_assignments(
-        mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<
-                crate::models::partners_service::GraphComplianceManagementPartnerAssignment,
-            >,
-        >,
-    ) -> Self {
-        self.android_enrollment_assignments = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `iosEnrollmentAssignments`.
-    pub fn ios_enrollment_assignments(
-        mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<
-                crate::models::partners_service::GraphComplianceManagementPartnerAssignment,
-            >,
-        >,
-    ) -> Self {
-        self.ios_enrollment_assignments = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `macOsEnrollmentAssignments`.
-    pub fn mac_os_enrollment_assignments(
-        mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<
-                crate::models::partners_service::GraphComplianceManagementPartnerAssignment,
-            >,
-        >,
-    ) -> Self {
-        self.mac_os_enrollment_assignments = ::std::option::Option::Some(value.into());
-        self
-    }
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::ToJson for ComplianceManagementPartnersUpdate {
     fn to_json(&self) -> json::Value {

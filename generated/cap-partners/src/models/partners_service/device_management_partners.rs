@@ -10,77 +10,75 @@ pub struct DeviceManagementPartners {
     /// The `createdAt` property.
     ///
     /// Wire name `createdAt`; nullable; read-only; immutable.
-    pub created_at: ::std::option::Option<crate::runtime::edm::DateTimeOffset>,
+    pub created_at: Option<crate::runtime::edm::DateTimeOffset>,
     /// User's unique ID
     ///
     /// Wire name `createdBy`; nullable; read-only; immutable.
-    pub created_by: ::std::option::Option<::std::string::String>,
+    pub created_by: Option<String>,
     /// The `modifiedAt` property.
     ///
     /// Wire name `modifiedAt`; nullable; read-only.
-    pub modified_at: ::std::option::Option<crate::runtime::edm::DateTimeOffset>,
+    pub modified_at: Option<crate::runtime::edm::DateTimeOffset>,
     /// User's unique ID
     ///
     /// Wire name `modifiedBy`; nullable; read-only.
-    pub modified_by: ::std::option::Option<::std::string::String>,
+    pub modified_by: Option<String>,
     /// The `id` property.
     ///
     /// Wire name `id`; not nullable; read-only.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The `displayName` property.
     ///
     /// Wire name `displayName`; nullable.
-    pub display_name: ::std::option::Option<::std::string::String>,
+    pub display_name: Option<String>,
     /// The `isConfigured` property.
     ///
     /// Wire name `isConfigured`; nullable.
-    pub is_configured: ::std::option::Option<bool>,
+    pub is_configured: Option<bool>,
     /// The `lastHeartbeatDateTime` property.
     ///
     /// Wire name `lastHeartbeatDateTime`; nullable.
-    pub last_heartbeat_date_time: ::std::option::Option<
-        crate::runtime::edm::DateTimeOffset,
-    >,
+    pub last_heartbeat_date_time: Option<crate::runtime::edm::DateTimeOffset>,
     /// The `partnerAppType` property.
     ///
     /// Wire name `partnerAppType`; nullable.
-    pub partner_app_type: ::std::option::Option<::std::string::String>,
+    pub partner_app_type: Option<String>,
     /// The `partnerState` property.
     ///
     /// Wire name `partnerState`; nullable.
-    pub partner_state: ::std::option::Option<::std::string::String>,
+    pub partner_state: Option<String>,
     /// The `singleTenantAppId` property.
     ///
     /// Wire name `singleTenantAppId`; nullable.
-    pub single_tenant_app_id: ::std::option::Option<::std::string::String>,
+    pub single_tenant_app_id: Option<String>,
     /// The `whenPartnerDevicesWillBeMarkedAsNonCompliantDateTime` property.
     ///
     /// Wire name `whenPartnerDevicesWillBeMarkedAsNonCompliantDateTime`; nullable.
-    pub when_partner_devices_will_be_marked_as_non_compliant_date_time: ::std::option::Option<
+    pub when_partner_devices_will_be_marked_as_non_compliant_date_time: Option<
         crate::runtime::edm::DateTimeOffset,
     >,
     /// The `whenPartnerDevicesWillBeRemovedDateTime` property.
     ///
     /// Wire name `whenPartnerDevicesWillBeRemovedDateTime`; nullable.
-    pub when_partner_devices_will_be_removed_date_time: ::std::option::Option<
+    pub when_partner_devices_will_be_removed_date_time: Option<
         crate::runtime::edm::DateTimeOffset,
     >,
     /// Members this type does not declare: instance annotations (`@odata.etag`,
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
-    pub additional: json::Map<::std::string::String, json::Value>,
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::FromJson for DeviceManagementPartners {
     fn from_json(
         value: json::Value,
         path: &json::Path<'_>,
-    ) -> ::std::result::Result<Self, json::DecodeError> {
+    ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(
             value,
             path,
             "PartnersService.deviceManagementPartners",
         )?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             created_at: reader.take("createdAt")?,
             created_by: reader.take("createdBy")?,
             modified_at: reader.take("modifiedAt")?,
@@ -132,122 +130,55 @@ impl ::serde::Serialize for DeviceManagementPartners {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         json::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DeviceManagementPartners {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         json::deserialize(deserializer)
     }
 }
 impl crate::models::Entity for DeviceManagementPartners {
-    type Key = ::std::string::String;
+    type Key = String;
     const TYPE_NAME: &'static str = "PartnersService.deviceManagementPartners";
     #[allow(clippy::clone_on_copy)]
-    fn key(&self) -> ::std::option::Option<Self::Key> {
+    fn key(&self) -> Option<Self::Key> {
         self.id.clone()
     }
 }
 /// Create (POST) body of `PartnersService.deviceManagementPartners` (see [`DeviceManagementPartners`]).
 ///
 /// Only what is set is sent. Keys, computed and read-only properties are not part of this shape.
+///
+/// Start from `DeviceManagementPartnersCreate::default()` and assign the fields to send.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeviceManagementPartnersCreate {
     /// `displayName`: see [`DeviceManagementPartners::display_name`].
-    pub display_name: ::std::option::Option<::std::string::String>,
+    pub display_name: Option<String>,
     /// `isConfigured`: see [`DeviceManagementPartners::is_configured`].
-    pub is_configured: ::std::option::Option<bool>,
+    pub is_configured: Option<bool>,
     /// `lastHeartbeatDateTime`: see [`DeviceManagementPartners::last_heartbeat_date_time`].
-    pub last_heartbeat_date_time: ::std::option::Option<
-        crate::runtime::edm::DateTimeOffset,
-    >,
+    pub last_heartbeat_date_time: Option<crate::runtime::edm::DateTimeOffset>,
     /// `partnerAppType`: see [`DeviceManagementPartners::partner_app_type`].
-    pub partner_app_type: ::std::option::Option<::std::string::String>,
+    pub partner_app_type: Option<String>,
     /// `partnerState`: see [`DeviceManagementPartners::partner_state`].
-    pub partner_state: ::std::option::Option<::std::string::String>,
+    pub partner_state: Option<String>,
     /// `singleTenantAppId`: see [`DeviceManagementPartners::single_tenant_app_id`].
-    pub single_tenant_app_id: ::std::option::Option<::std::string::String>,
+    pub single_tenant_app_id: Option<String>,
     /// `whenPartnerDevicesWillBeMarkedAsNonCompliantDateTime`: see [`DeviceManagementPartners::when_partner_devices_will_be_marked_as_non_compliant_date_time`].
-    pub when_partner_devices_will_be_marked_as_non_compliant_date_time: ::std::option::Option<
+    pub when_partner_devices_will_be_marked_as_non_compliant_date_time: Option<
         crate::runtime::edm::DateTimeOffset,
     >,
     /// `whenPartnerDevicesWillBeRemovedDateTime`: see [`DeviceManagementPartners::when_partner_devices_will_be_removed_date_time`].
-    pub when_partner_devices_will_be_removed_date_time: ::std::option::Option<
+    pub when_partner_devices_will_be_removed_date_time: Option<
         crate::runtime::edm::DateTimeOffset,
     >,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
-    pub additional: json::Map<::std::string::String, json::Value>,
-}
-impl DeviceManagementPartnersCreate {
-    /// Sets `displayName`.
-    pub fn display_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.display_name = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `isConfigured`.
-    pub fn is_configured(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.is_configured = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `lastHeartbeatDateTime`.
-    pub fn last_heartbeat_date_time(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::DateTimeOffset>,
-    ) -> Self {
-        self.last_heartbeat_date_time = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `partnerAppType`.
-    pub fn partner_app_type(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.partner_app_type = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `partnerState`.
-    pub fn partner_state(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.partner_state = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `singleTenantAppId`.
-    pub fn single_tenant_app_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.single_tenant_app_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `whenPartnerDevicesWillBeMarkedAsNonCompliantDateTime`.
-    pub fn when_partner_devices_will_be_marked_as_non_compliant_date_time(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::DateTimeOffset>,
-    ) -> Self {
-        self.when_partner_devices_will_be_marked_as_non_compliant_date_time = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
-    }
-    /// Sets `whenPartnerDevicesWillBeRemovedDateTime`.
-    pub fn when_partner_devices_will_be_removed_date_time(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::DateTimeOffset>,
-    ) -> Self {
-        self.when_partner_devices_will_be_removed_date_time = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
-    }
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::ToJson for DeviceManagementPartnersCreate {
     fn to_json(&self) -> json::Value {
@@ -276,11 +207,13 @@ impl json::ToJson for DeviceManagementPartnersCreate {
 /// Update (PATCH) body of `PartnersService.deviceManagementPartners` (see [`DeviceManagementPartners`]).
 ///
 /// Only what is set is sent: `None` / `Patch::Unchanged` leave a property alone, `Patch::Null` clears a nullable one. Keys, computed, read-only and immutable properties are not part of this shape.
+///
+/// Start from `DeviceManagementPartnersUpdate::default()` and assign the fields to send.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeviceManagementPartnersUpdate {
     /// `displayName`: see [`DeviceManagementPartners::display_name`].
-    pub display_name: crate::runtime::patch::Patch<::std::string::String>,
+    pub display_name: crate::runtime::patch::Patch<String>,
     /// `isConfigured`: see [`DeviceManagementPartners::is_configured`].
     pub is_configured: crate::runtime::patch::Patch<bool>,
     /// `lastHeartbeatDateTime`: see [`DeviceManagementPartners::last_heartbeat_date_time`].
@@ -288,11 +221,11 @@ pub struct DeviceManagementPartnersUpdate {
         crate::runtime::edm::DateTimeOffset,
     >,
     /// `partnerAppType`: see [`DeviceManagementPartners::partner_app_type`].
-    pub partner_app_type: crate::runtime::patch::Patch<::std::string::String>,
+    pub partner_app_type: crate::runtime::patch::Patch<String>,
     /// `partnerState`: see [`DeviceManagementPartners::partner_state`].
-    pub partner_state: crate::runtime::patch::Patch<::std::string::String>,
+    pub partner_state: crate::runtime::patch::Patch<String>,
     /// `singleTenantAppId`: see [`DeviceManagementPartners::single_tenant_app_id`].
-    pub single_tenant_app_id: crate::runtime::patch::Patch<::std::string::String>,
+    pub single_tenant_app_id: crate::runtime::patch::Patch<String>,
     /// `whenPartnerDevicesWillBeMarkedAsNonCompliantDateTime`: see [`DeviceManagementPartners::when_partner_devices_will_be_marked_as_non_compliant_date_time`].
     pub when_partner_devices_will_be_marked_as_non_compliant_date_time: crate::runtime::patch::Patch<
         crate::runtime::edm::DateTimeOffset,
@@ -302,74 +235,7 @@ pub struct DeviceManagementPartnersUpdate {
         crate::runtime::edm::DateTimeOffset,
     >,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
-    pub additional: json::Map<::std::string::String, json::Value>,
-}
-impl DeviceManagementPartnersUpdate {
-    /// Sets `displayName`.
-    pub fn display_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.display_name = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `isConfigured`.
-    pub fn is_configured(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.is_configured = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `lastHeartbeatDateTime`.
-    pub fn last_heartbeat_date_time(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::DateTimeOffset>,
-    ) -> Self {
-        self.last_heartbeat_date_time = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `partnerAppType`.
-    pub fn partner_app_type(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.partner_app_type = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `partnerState`.
-    pub fn partner_state(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.partner_state = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `singleTenantAppId`.
-    pub fn single_tenant_app_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.single_tenant_app_id = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `whenPartnerDevicesWillBeMarkedAsNonCompliantDateTime`.
-    pub fn when_partner_devices_will_be_marked_as_non_compliant_date_time(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::DateTimeOffset>,
-    ) -> Self {
-        self.when_partner_devices_will_be_marked_as_non_compliant_date_time = crate::runtime::patch::Patch::Set(
-            value.into(),
-        );
-        self
-    }
-    /// Sets `whenPartnerDevicesWillBeRemovedDateTime`.
-    pub fn when_partner_devices_will_be_removed_date_time(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::DateTimeOffset>,
-    ) -> Self {
-        self.when_partner_devices_will_be_removed_date_time = crate::runtime::patch::Patch::Set(
-            value.into(),
-        );
-        self
-    }
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::ToJson for DeviceManagementPartnersUpdate {
     fn to_json(&self) -> json::Value {

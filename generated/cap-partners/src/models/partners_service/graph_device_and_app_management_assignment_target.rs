@@ -10,27 +10,27 @@ pub struct GraphDeviceAndAppManagementAssignmentTarget {
     /// The `groupId` property.
     ///
     /// Wire name `groupId`; nullable.
-    pub group_id: ::std::option::Option<::std::string::String>,
+    pub group_id: Option<String>,
     /// The `collectionId` property.
     ///
     /// Wire name `collectionId`; nullable.
-    pub collection_id: ::std::option::Option<::std::string::String>,
+    pub collection_id: Option<String>,
     /// Members this type does not declare: instance annotations (`@odata.etag`,
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
-    pub additional: json::Map<::std::string::String, json::Value>,
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::FromJson for GraphDeviceAndAppManagementAssignmentTarget {
     fn from_json(
         value: json::Value,
         path: &json::Path<'_>,
-    ) -> ::std::result::Result<Self, json::DecodeError> {
+    ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(
             value,
             path,
             "PartnersService.graph_deviceAndAppManagementAssignmentTarget",
         )?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             group_id: reader.take("groupId")?,
             collection_id: reader.take("collectionId")?,
             additional: reader.rest(),
@@ -50,14 +50,14 @@ impl ::serde::Serialize for GraphDeviceAndAppManagementAssignmentTarget {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         json::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GraphDeviceAndAppManagementAssignmentTarget {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         json::deserialize(deserializer)
     }
 }

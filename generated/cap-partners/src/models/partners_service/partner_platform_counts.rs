@@ -10,31 +10,31 @@ pub struct PartnerPlatformCounts {
     /// The `partnerId` property.
     ///
     /// Wire name `partnerId`; not nullable; read-only.
-    pub partner_id: ::std::option::Option<::std::string::String>,
+    pub partner_id: Option<String>,
     /// The `platform` property.
     ///
     /// Wire name `platform`; not nullable; read-only.
-    pub platform: ::std::option::Option<::std::string::String>,
+    pub platform: Option<String>,
     /// The `enrolledCount` property.
     ///
     /// Wire name `enrolledCount`; nullable.
-    pub enrolled_count: ::std::option::Option<i32>,
+    pub enrolled_count: Option<i32>,
     /// Members this type does not declare: instance annotations (`@odata.etag`,
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
-    pub additional: json::Map<::std::string::String, json::Value>,
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::FromJson for PartnerPlatformCounts {
     fn from_json(
         value: json::Value,
         path: &json::Path<'_>,
-    ) -> ::std::result::Result<Self, json::DecodeError> {
+    ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(
             value,
             path,
             "PartnersService.partnerPlatformCounts",
         )?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             partner_id: reader.take("partnerId")?,
             platform: reader.take("platform")?,
             enrolled_count: reader.take("enrolledCount")?,
@@ -56,42 +56,37 @@ impl ::serde::Serialize for PartnerPlatformCounts {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         json::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PartnerPlatformCounts {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         json::deserialize(deserializer)
     }
 }
 impl crate::models::Entity for PartnerPlatformCounts {
-    type Key = (::std::string::String, ::std::string::String);
+    type Key = (String, String);
     const TYPE_NAME: &'static str = "PartnersService.partnerPlatformCounts";
     #[allow(clippy::clone_on_copy)]
-    fn key(&self) -> ::std::option::Option<Self::Key> {
-        ::std::option::Option::Some((self.partner_id.clone()?, self.platform.clone()?))
+    fn key(&self) -> Option<Self::Key> {
+        Some((self.partner_id.clone()?, self.platform.clone()?))
     }
 }
 /// Create (POST) body of `PartnersService.partnerPlatformCounts` (see [`PartnerPlatformCounts`]).
 ///
 /// Only what is set is sent. Keys, computed and read-only properties are not part of this shape.
+///
+/// Start from `PartnerPlatformCountsCreate::default()` and assign the fields to send.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PartnerPlatformCountsCreate {
     /// `enrolledCount`: see [`PartnerPlatformCounts::enrolled_count`].
-    pub enrolled_count: ::std::option::Option<i32>,
+    pub enrolled_count: Option<i32>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
-    pub additional: json::Map<::std::string::String, json::Value>,
-}
-impl PartnerPlatformCountsCreate {
-    /// Sets `enrolledCount`.
-    pub fn enrolled_count(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.enrolled_count = ::std::option::Option::Some(value.into());
-        self
-    }
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::ToJson for PartnerPlatformCountsCreate {
     fn to_json(&self) -> json::Value {
@@ -105,20 +100,15 @@ impl json::ToJson for PartnerPlatformCountsCreate {
 /// Update (PATCH) body of `PartnersService.partnerPlatformCounts` (see [`PartnerPlatformCounts`]).
 ///
 /// Only what is set is sent: `None` / `Patch::Unchanged` leave a property alone, `Patch::Null` clears a nullable one. Keys, computed, read-only and immutable properties are not part of this shape.
+///
+/// Start from `PartnerPlatformCountsUpdate::default()` and assign the fields to send.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PartnerPlatformCountsUpdate {
     /// `enrolledCount`: see [`PartnerPlatformCounts::enrolled_count`].
     pub enrolled_count: crate::runtime::patch::Patch<i32>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
-    pub additional: json::Map<::std::string::String, json::Value>,
-}
-impl PartnerPlatformCountsUpdate {
-    /// Sets `enrolledCount`.
-    pub fn enrolled_count(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.enrolled_count = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::ToJson for PartnerPlatformCountsUpdate {
     fn to_json(&self) -> json::Value {

@@ -10,31 +10,31 @@ pub struct PartnerRegions {
     /// The `code` property.
     ///
     /// Wire name `code`; not nullable; read-only.
-    pub code: ::std::option::Option<i32>,
+    pub code: Option<i32>,
     /// The `name` property.
     ///
     /// Wire name `name`; nullable.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The `partnerCount` property.
     ///
     /// Wire name `partnerCount`; nullable.
-    pub partner_count: ::std::option::Option<i32>,
+    pub partner_count: Option<i32>,
     /// Members this type does not declare: instance annotations (`@odata.etag`,
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
-    pub additional: json::Map<::std::string::String, json::Value>,
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::FromJson for PartnerRegions {
     fn from_json(
         value: json::Value,
         path: &json::Path<'_>,
-    ) -> ::std::result::Result<Self, json::DecodeError> {
+    ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(
             value,
             path,
             "PartnersService.partnerRegions",
         )?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             code: reader.take("code")?,
             name: reader.take("name")?,
             partner_count: reader.take("partnerCount")?,
@@ -56,14 +56,14 @@ impl ::serde::Serialize for PartnerRegions {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         json::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PartnerRegions {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         json::deserialize(deserializer)
     }
 }
@@ -71,37 +71,24 @@ impl crate::models::Entity for PartnerRegions {
     type Key = i32;
     const TYPE_NAME: &'static str = "PartnersService.partnerRegions";
     #[allow(clippy::clone_on_copy)]
-    fn key(&self) -> ::std::option::Option<Self::Key> {
+    fn key(&self) -> Option<Self::Key> {
         self.code.clone()
     }
 }
 /// Create (POST) body of `PartnersService.partnerRegions` (see [`PartnerRegions`]).
 ///
 /// Only what is set is sent. Keys, computed and read-only properties are not part of this shape.
+///
+/// Start from `PartnerRegionsCreate::default()` and assign the fields to send.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PartnerRegionsCreate {
     /// `name`: see [`PartnerRegions::name`].
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `partnerCount`: see [`PartnerRegions::partner_count`].
-    pub partner_count: ::std::option::Option<i32>,
+    pub partner_count: Option<i32>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
-    pub additional: json::Map<::std::string::String, json::Value>,
-}
-impl PartnerRegionsCreate {
-    /// Sets `name`.
-    pub fn name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `partnerCount`.
-    pub fn partner_count(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.partner_count = ::std::option::Option::Some(value.into());
-        self
-    }
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::ToJson for PartnerRegionsCreate {
     fn to_json(&self) -> json::Value {
@@ -116,30 +103,17 @@ impl json::ToJson for PartnerRegionsCreate {
 /// Update (PATCH) body of `PartnersService.partnerRegions` (see [`PartnerRegions`]).
 ///
 /// Only what is set is sent: `None` / `Patch::Unchanged` leave a property alone, `Patch::Null` clears a nullable one. Keys, computed, read-only and immutable properties are not part of this shape.
+///
+/// Start from `PartnerRegionsUpdate::default()` and assign the fields to send.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PartnerRegionsUpdate {
     /// `name`: see [`PartnerRegions::name`].
-    pub name: crate::runtime::patch::Patch<::std::string::String>,
+    pub name: crate::runtime::patch::Patch<String>,
     /// `partnerCount`: see [`PartnerRegions::partner_count`].
     pub partner_count: crate::runtime::patch::Patch<i32>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
-    pub additional: json::Map<::std::string::String, json::Value>,
-}
-impl PartnerRegionsUpdate {
-    /// Sets `name`.
-    pub fn name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `partnerCount`.
-    pub fn partner_count(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.partner_count = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::ToJson for PartnerRegionsUpdate {
     fn to_json(&self) -> json::Value {

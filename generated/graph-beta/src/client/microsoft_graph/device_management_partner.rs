@@ -53,7 +53,7 @@ impl ::std::fmt::Display for DeviceManagementPartnerField {
 impl crate::models::microsoft_graph::DeviceManagementPartner {
     /// The entity's ETag (`@odata.etag`), to send back as `If-Match` (the
     /// item builders' `if_match`).
-    pub fn etag(&self) -> ::std::option::Option<&str> {
+    pub fn etag(&self) -> Option<&str> {
         crate::runtime::json::etag(&self.additional)
     }
 }
@@ -64,37 +64,28 @@ pub struct DeviceManagementPartnerItem {
 }
 impl DeviceManagementPartnerItem {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
-        DeviceManagementPartnerItem {
-            inner,
-        }
+        Self { inner }
     }
     /// The request state: client, resource path and options.
     pub fn builder(&self) -> &support::Builder {
         &self.inner
     }
     /// Adds a request header to every request of this builder.
-    pub fn header(
-        self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        DeviceManagementPartnerItem {
-            inner: self.inner.map_options(|o| o.header(name, value)),
+    pub fn header(self, name: &str, value: &str) -> Self {
+        Self {
+            inner: self.inner.with_header(name, value),
         }
     }
     /// Sends `If-Match: etag` (from the entity's `etag()`, or `*`) with update, delete and actions.
-    pub fn if_match(
-        self,
-        etag: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        DeviceManagementPartnerItem {
-            inner: self.inner.map_options(|o| o.if_match(etag)),
+    pub fn if_match(self, etag: &str) -> Self {
+        Self {
+            inner: self.inner.with_if_match(etag),
         }
     }
     /// Sends `Prefer: return=minimal`: creates and updates answer 204 (`None`).
     pub fn return_minimal(self) -> Self {
-        DeviceManagementPartnerItem {
-            inner: self.inner.map_options(|o| o.return_minimal()),
+        Self {
+            inner: self.inner.with_return_minimal(),
         }
     }
     /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
@@ -111,10 +102,8 @@ impl DeviceManagementPartnerItem {
         &self,
         body: &crate::models::microsoft_graph::DeviceManagementPartnerUpdate,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<
-                crate::models::microsoft_graph::DeviceManagementPartner,
-            >,
+        Output = Result<
+            Option<crate::models::microsoft_graph::DeviceManagementPartner>,
             crate::runtime::Error,
         >,
     > {
@@ -123,17 +112,13 @@ impl DeviceManagementPartnerItem {
     /// `DELETE` the entity. Send [`Self::if_match`] where the service uses ETags.
     pub fn delete(
         &self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::runtime::Error>,
-    > {
+    ) -> impl ::std::future::Future<Output = Result<(), crate::runtime::Error>> {
         self.inner.delete()
     }
     /// Bound action `microsoft.graph.terminate`: `POST …/microsoft.graph.terminate`.
-    pub async fn terminate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
+    pub async fn terminate(&self) -> Result<(), crate::runtime::Error> {
         let body = support::no_params();
-        self.inner
-            .action_unit(::std::option::Option::Some("microsoft.graph.terminate"), &body)
-            .await
+        self.inner.action_unit(Some("microsoft.graph.terminate"), &body).await
     }
 }
 /// Requests on a collection of `microsoft.graph.deviceManagementPartner`.
@@ -143,28 +128,22 @@ pub struct DeviceManagementPartnerCollection {
 }
 impl DeviceManagementPartnerCollection {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
-        DeviceManagementPartnerCollection {
-            inner,
-        }
+        Self { inner }
     }
     /// The request state: client, resource path and options.
     pub fn builder(&self) -> &support::Builder {
         &self.inner
     }
     /// Adds a request header to every request of this builder.
-    pub fn header(
-        self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        DeviceManagementPartnerCollection {
-            inner: self.inner.map_options(|o| o.header(name, value)),
+    pub fn header(self, name: &str, value: &str) -> Self {
+        Self {
+            inner: self.inner.with_header(name, value),
         }
     }
     /// Sends `Prefer: return=minimal`: creates and updates answer 204 (`None`).
     pub fn return_minimal(self) -> Self {
-        DeviceManagementPartnerCollection {
-            inner: self.inner.map_options(|o| o.return_minimal()),
+        Self {
+            inner: self.inner.with_return_minimal(),
         }
     }
     /// One `microsoft.graph.deviceManagementPartner` by its key `id`, as a path segment (`…/{key}`).
@@ -192,10 +171,8 @@ impl DeviceManagementPartnerCollection {
         &self,
         body: &crate::models::microsoft_graph::DeviceManagementPartnerCreate,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<
-                crate::models::microsoft_graph::DeviceManagementPartner,
-            >,
+        Output = Result<
+            Option<crate::models::microsoft_graph::DeviceManagementPartner>,
             crate::runtime::Error,
         >,
     > {

@@ -64,7 +64,7 @@ impl ::std::fmt::Display for ManagedDeviceComplianceField {
 impl crate::models::microsoft_management_services_api::ManagedDeviceCompliance {
     /// The entity's ETag (`@odata.etag`), to send back as `If-Match` (the
     /// item builders' `if_match`).
-    pub fn etag(&self) -> ::std::option::Option<&str> {
+    pub fn etag(&self) -> Option<&str> {
         crate::runtime::json::etag(&self.additional)
     }
 }
@@ -75,37 +75,28 @@ pub struct ManagedDeviceComplianceItem {
 }
 impl ManagedDeviceComplianceItem {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
-        ManagedDeviceComplianceItem {
-            inner,
-        }
+        Self { inner }
     }
     /// The request state: client, resource path and options.
     pub fn builder(&self) -> &support::Builder {
         &self.inner
     }
     /// Adds a request header to every request of this builder.
-    pub fn header(
-        self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        ManagedDeviceComplianceItem {
-            inner: self.inner.map_options(|o| o.header(name, value)),
+    pub fn header(self, name: &str, value: &str) -> Self {
+        Self {
+            inner: self.inner.with_header(name, value),
         }
     }
     /// Sends `If-Match: etag` (from the entity's `etag()`, or `*`) with update, delete and actions.
-    pub fn if_match(
-        self,
-        etag: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        ManagedDeviceComplianceItem {
-            inner: self.inner.map_options(|o| o.if_match(etag)),
+    pub fn if_match(self, etag: &str) -> Self {
+        Self {
+            inner: self.inner.with_if_match(etag),
         }
     }
     /// Sends `Prefer: return=minimal`: creates and updates answer 204 (`None`).
     pub fn return_minimal(self) -> Self {
-        ManagedDeviceComplianceItem {
-            inner: self.inner.map_options(|o| o.return_minimal()),
+        Self {
+            inner: self.inner.with_return_minimal(),
         }
     }
     /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
@@ -122,8 +113,8 @@ impl ManagedDeviceComplianceItem {
         &self,
         body: &crate::models::microsoft_management_services_api::ManagedDeviceComplianceUpdate,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<
+        Output = Result<
+            Option<
                 crate::models::microsoft_management_services_api::ManagedDeviceCompliance,
             >,
             crate::runtime::Error,
@@ -134,9 +125,7 @@ impl ManagedDeviceComplianceItem {
     /// `DELETE` the entity. Send [`Self::if_match`] where the service uses ETags.
     pub fn delete(
         &self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::runtime::Error>,
-    > {
+    ) -> impl ::std::future::Future<Output = Result<(), crate::runtime::Error>> {
         self.inner.delete()
     }
 }
@@ -147,28 +136,22 @@ pub struct ManagedDeviceComplianceCollection {
 }
 impl ManagedDeviceComplianceCollection {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
-        ManagedDeviceComplianceCollection {
-            inner,
-        }
+        Self { inner }
     }
     /// The request state: client, resource path and options.
     pub fn builder(&self) -> &support::Builder {
         &self.inner
     }
     /// Adds a request header to every request of this builder.
-    pub fn header(
-        self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        ManagedDeviceComplianceCollection {
-            inner: self.inner.map_options(|o| o.header(name, value)),
+    pub fn header(self, name: &str, value: &str) -> Self {
+        Self {
+            inner: self.inner.with_header(name, value),
         }
     }
     /// Sends `Prefer: return=minimal`: creates and updates answer 204 (`None`).
     pub fn return_minimal(self) -> Self {
-        ManagedDeviceComplianceCollection {
-            inner: self.inner.map_options(|o| o.return_minimal()),
+        Self {
+            inner: self.inner.with_return_minimal(),
         }
     }
     /// One `microsoft.management.services.api.managedDeviceCompliance` by its key `id`, as a path segment (`…/{key}`).
@@ -196,8 +179,8 @@ impl ManagedDeviceComplianceCollection {
         &self,
         body: &crate::models::microsoft_management_services_api::ManagedDeviceComplianceCreate,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<
+        Output = Result<
+            Option<
                 crate::models::microsoft_management_services_api::ManagedDeviceCompliance,
             >,
             crate::runtime::Error,

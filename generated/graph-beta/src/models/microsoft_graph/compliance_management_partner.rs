@@ -10,87 +10,75 @@ pub struct ComplianceManagementPartner {
     /// Id of the entity
     ///
     /// Wire name `id`; not nullable; read-only.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// User groups which enroll Android devices through partner.
     ///
     /// Wire name `androidEnrollmentAssignments`.
-    pub android_enrollment_assignments: ::std::option::Option<
-        ::std::vec::Vec<
-            crate::models::microsoft_graph::ComplianceManagementPartnerAssignment,
-        >,
+    pub android_enrollment_assignments: Option<
+        Vec<super::ComplianceManagementPartnerAssignment>,
     >,
     /// Partner onboarded for Android devices.
     ///
     /// Wire name `androidOnboarded`; not nullable.
-    pub android_onboarded: ::std::option::Option<bool>,
+    pub android_onboarded: Option<bool>,
     /// Partner display name
     ///
     /// Wire name `displayName`; nullable.
-    pub display_name: ::std::option::Option<::std::string::String>,
+    pub display_name: Option<String>,
     /// User groups which enroll ios devices through partner.
     ///
     /// Wire name `iosEnrollmentAssignments`.
-    pub ios_enrollment_assignments: ::std::option::Option<
-        ::std::vec::Vec<
-            crate::models::microsoft_graph::ComplianceManagementPartnerAssignment,
-        >,
+    pub ios_enrollment_assignments: Option<
+        Vec<super::ComplianceManagementPartnerAssignment>,
     >,
     /// Partner onboarded for ios devices.
     ///
     /// Wire name `iosOnboarded`; not nullable.
-    pub ios_onboarded: ::std::option::Option<bool>,
+    pub ios_onboarded: Option<bool>,
     /// Timestamp of last heartbeat after admin onboarded to the compliance management partner
     ///
     /// Wire name `lastHeartbeatDateTime`; not nullable.
-    pub last_heartbeat_date_time: ::std::option::Option<
-        crate::runtime::edm::DateTimeOffset,
-    >,
+    pub last_heartbeat_date_time: Option<crate::runtime::edm::DateTimeOffset>,
     /// User groups which enroll Mac devices through partner.
     ///
     /// Wire name `macOsEnrollmentAssignments`.
-    pub mac_os_enrollment_assignments: ::std::option::Option<
-        ::std::vec::Vec<
-            crate::models::microsoft_graph::ComplianceManagementPartnerAssignment,
-        >,
+    pub mac_os_enrollment_assignments: Option<
+        Vec<super::ComplianceManagementPartnerAssignment>,
     >,
     /// Partner onboarded for Mac devices.
     ///
     /// Wire name `macOsOnboarded`; not nullable.
-    pub mac_os_onboarded: ::std::option::Option<bool>,
+    pub mac_os_onboarded: Option<bool>,
     /// Partner state of this tenant. Possible values are: 'unknown', 'unavailable', 'enabled', 'terminated', 'rejected', 'unresponsive'.
     ///
     /// Wire name `partnerState`; not nullable.
-    pub partner_state: ::std::option::Option<
-        crate::models::microsoft_graph::DeviceManagementPartnerTenantState,
-    >,
+    pub partner_state: Option<super::DeviceManagementPartnerTenantState>,
     /// User groups which enroll Windows devices through partner.
     ///
     /// Wire name `windowsEnrollmentAssignments`.
-    pub windows_enrollment_assignments: ::std::option::Option<
-        ::std::vec::Vec<
-            crate::models::microsoft_graph::ComplianceManagementPartnerAssignment,
-        >,
+    pub windows_enrollment_assignments: Option<
+        Vec<super::ComplianceManagementPartnerAssignment>,
     >,
     /// Partner onboarded for Windows devices.
     ///
     /// Wire name `windowsOnboarded`; not nullable.
-    pub windows_onboarded: ::std::option::Option<bool>,
+    pub windows_onboarded: Option<bool>,
     /// Members this type does not declare: instance annotations (`@odata.etag`,
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
-    pub additional: json::Map<::std::string::String, json::Value>,
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::FromJson for ComplianceManagementPartner {
     fn from_json(
         value: json::Value,
         path: &json::Path<'_>,
-    ) -> ::std::result::Result<Self, json::DecodeError> {
+    ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(
             value,
             path,
             "microsoft.graph.complianceManagementPartner",
         )?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: reader.take("id")?,
             android_enrollment_assignments: reader.take("androidEnrollmentAssignments")?,
             android_onboarded: reader.take("androidOnboarded")?,
@@ -130,171 +118,65 @@ impl ::serde::Serialize for ComplianceManagementPartner {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         json::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ComplianceManagementPartner {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         json::deserialize(deserializer)
     }
 }
 impl crate::models::Entity for ComplianceManagementPartner {
-    type Key = ::std::string::String;
+    type Key = String;
     const TYPE_NAME: &'static str = "microsoft.graph.complianceManagementPartner";
     #[allow(clippy::clone_on_copy)]
-    fn key(&self) -> ::std::option::Option<Self::Key> {
+    fn key(&self) -> Option<Self::Key> {
         self.id.clone()
     }
 }
 /// Create (POST) body of `microsoft.graph.complianceManagementPartner` (see [`ComplianceManagementPartner`]).
 ///
 /// Only what is set is sent. Keys, computed and read-only properties are not part of this shape.
+///
+/// Start from `ComplianceManagementPartnerCreate::default()` and assign the fields to send.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ComplianceManagementPartnerCreate {
     /// `androidEnrollmentAssignments`: see [`ComplianceManagementPartner::android_enrollment_assignments`].
-    pub android_enrollment_assignments: ::std::option::Option<
-        ::std::vec::Vec<
-            crate::models::microsoft_graph::ComplianceManagementPartnerAssignment,
-        >,
+    pub android_enrollment_assignments: Option<
+        Vec<super::ComplianceManagementPartnerAssignment>,
     >,
     /// `androidOnboarded`: see [`ComplianceManagementPartner::android_onboarded`].
-    pub android_onboarded: ::std::option::Option<bool>,
+    pub android_onboarded: Option<bool>,
     /// `displayName`: see [`ComplianceManagementPartner::display_name`].
-    pub display_name: ::std::option::Option<::std::string::String>,
+    pub display_name: Option<String>,
     /// `iosEnrollmentAssignments`: see [`ComplianceManagementPartner::ios_enrollment_assignments`].
-    pub ios_enrollment_assignments: ::std::option::Option<
-        ::std::vec::Vec<
-            crate::models::microsoft_graph::ComplianceManagementPartnerAssignment,
-        >,
+    pub ios_enrollment_assignments: Option<
+        Vec<super::ComplianceManagementPartnerAssignment>,
     >,
     /// `iosOnboarded`: see [`ComplianceManagementPartner::ios_onboarded`].
-    pub ios_onboarded: ::std::option::Option<bool>,
+    pub ios_onboarded: Option<bool>,
     /// `lastHeartbeatDateTime`: see [`ComplianceManagementPartner::last_heartbeat_date_time`].
-    pub last_heartbeat_date_time: ::std::option::Option<
-        crate::runtime::edm::DateTimeOffset,
-    >,
+    pub last_heartbeat_date_time: Option<crate::runtime::edm::DateTimeOffset>,
     /// `macOsEnrollmentAssignments`: see [`ComplianceManagementPartner::mac_os_enrollment_assignments`].
-    pub mac_os_enrollment_assignments: ::std::option::Option<
-        ::std::vec::Vec<
-            crate::models::microsoft_graph::ComplianceManagementPartnerAssignment,
-        >,
+    pub mac_os_enrollment_assignments: Option<
+        Vec<super::ComplianceManagementPartnerAssignment>,
     >,
     /// `macOsOnboarded`: see [`ComplianceManagementPartner::mac_os_onboarded`].
-    pub mac_os_onboarded: ::std::option::Option<bool>,
+    pub mac_os_onboarded: Option<bool>,
     /// `partnerState`: see [`ComplianceManagementPartner::partner_state`].
-    pub partner_state: ::std::option::Option<
-        crate::models::microsoft_graph::DeviceManagementPartnerTenantState,
-    >,
+    pub partner_state: Option<super::DeviceManagementPartnerTenantState>,
     /// `windowsEnrollmentAssignments`: see [`ComplianceManagementPartner::windows_enrollment_assignments`].
-    pub windows_enrollment_assignments: ::std::option::Option<
-        ::std::vec::Vec<
-            crate::models::microsoft_graph::ComplianceManagementPartnerAssignment,
-        >,
+    pub windows_enrollment_assignments: Option<
+        Vec<super::ComplianceManagementPartnerAssignment>,
     >,
     /// `windowsOnboarded`: see [`ComplianceManagementPartner::windows_onboarded`].
-    pub windows_onboarded: ::std::option::Option<bool>,
+    pub windows_onboarded: Option<bool>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
-    pub additional: json::Map<::std::string::String, json::Value>,
-}
-impl ComplianceManagementPartnerCreate {
-    /// Sets `androidEnrollmentAssignments`.
-    pub fn android_enrollment_assignments(
-        mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<
-                crate::models::microsoft_graph::ComplianceManagementPartnerAssignment,
-            >,
-        >,
-    ) -> Self {
-        self.android_enrollment_assignments = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `androidOnboarded`.
-    pub fn android_onboarded(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.android_onboarded = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `displayName`.
-    pub fn display_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.display_name = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `iosEnrollmentAssignments`.
-    pub fn ios_enrollment_assignments(
-        mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<
-                crate::models::microsoft_graph::ComplianceManagementPartnerAssignment,
-            >,
-        >,
-    ) -> Self {
-        self.ios_enrollment_assignments = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `iosOnboarded`.
-    pub fn ios_onboarded(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.ios_onboarded = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `lastHeartbeatDateTime`.
-    pub fn last_heartbeat_date_time(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::DateTimeOffset>,
-    ) -> Self {
-        self.last_heartbeat_date_time = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `macOsEnrollmentAssignments`.
-    pub fn mac_os_enrollment_assignments(
-        mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<
-                crate::models::microsoft_graph::ComplianceManagementPartnerAssignment,
-            >,
-        >,
-    ) -> Self {
-        self.mac_os_enrollment_assignments = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `macOsOnboarded`.
-    pub fn mac_os_onboarded(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.mac_os_onboarded = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `partnerState`.
-    pub fn partner_state(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::models::microsoft_graph::DeviceManagementPartnerTenantState,
-        >,
-    ) -> Self {
-        self.partner_state = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `windowsEnrollmentAssignments`.
-    pub fn windows_enrollment_assignments(
-        mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<
-                crate::models::microsoft_graph::ComplianceManagementPartnerAssignment,
-            >,
-        >,
-    ) -> Self {
-        self.windows_enrollment_assignments = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `windowsOnboarded`.
-    pub fn windows_onboarded(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.windows_onboarded = ::std::option::Option::Some(value.into());
-        self
-    }
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::ToJson for ComplianceManagementPartnerCreate {
     fn to_json(&self) -> json::Value {
@@ -318,149 +200,43 @@ impl json::ToJson for ComplianceManagementPartnerCreate {
 /// Update (PATCH) body of `microsoft.graph.complianceManagementPartner` (see [`ComplianceManagementPartner`]).
 ///
 /// Only what is set is sent: `None` / `Patch::Unchanged` leave a property alone, `Patch::Null` clears a nullable one. Keys, computed, read-only and immutable properties are not part of this shape.
+///
+/// Start from `ComplianceManagementPartnerUpdate::default()` and assign the fields to send.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ComplianceManagementPartnerUpdate {
     /// `androidEnrollmentAssignments`: see [`ComplianceManagementPartner::android_enrollment_assignments`].
-    pub android_enrollment_assignments: ::std::option::Option<
-        ::std::vec::Vec<
-            crate::models::microsoft_graph::ComplianceManagementPartnerAssignment,
-        >,
+    pub android_enrollment_assignments: Option<
+        Vec<super::ComplianceManagementPartnerAssignment>,
     >,
     /// `androidOnboarded`: see [`ComplianceManagementPartner::android_onboarded`].
-    pub android_onboarded: ::std::option::Option<bool>,
+    pub android_onboarded: Option<bool>,
     /// `displayName`: see [`ComplianceManagementPartner::display_name`].
-    pub display_name: crate::runtime::patch::Patch<::std::string::String>,
+    pub display_name: crate::runtime::patch::Patch<String>,
     /// `iosEnrollmentAssignments`: see [`ComplianceManagementPartner::ios_enrollment_assignments`].
-    pub ios_enrollment_assignments: ::std::option::Option<
-        ::std::vec::Vec<
-            crate::models::microsoft_graph::ComplianceManagementPartnerAssignment,
-        >,
+    pub ios_enrollment_assignments: Option<
+        Vec<super::ComplianceManagementPartnerAssignment>,
     >,
     /// `iosOnboarded`: see [`ComplianceManagementPartner::ios_onboarded`].
-    pub ios_onboarded: ::std::option::Option<bool>,
+    pub ios_onboarded: Option<bool>,
     /// `lastHeartbeatDateTime`: see [`ComplianceManagementPartner::last_heartbeat_date_time`].
-    pub last_heartbeat_date_time: ::std::option::Option<
-        crate::runtime::edm::DateTimeOffset,
-    >,
+    pub last_heartbeat_date_time: Option<crate::runtime::edm::DateTimeOffset>,
     /// `macOsEnrollmentAssignments`: see [`ComplianceManagementPartner::mac_os_enrollment_assignments`].
-    pub mac_os_enrollment_assignments: ::std::option::Option<
-        ::std::vec::Vec<
-            crate::models::microsoft_graph::ComplianceManagementPartnerAssignment,
-        >,
+    pub mac_os_enrollment_assignments: Option<
+        Vec<super::ComplianceManagementPartnerAssignment>,
     >,
     /// `macOsOnboarded`: see [`ComplianceManagementPartner::mac_os_onboarded`].
-    pub mac_os_onboarded: ::std::option::Option<bool>,
+    pub mac_os_onboarded: Option<bool>,
     /// `partnerState`: see [`ComplianceManagementPartner::partner_state`].
-    pub partner_state: ::std::option::Option<
-        crate::models::microsoft_graph::DeviceManagementPartnerTenantState,
-    >,
+    pub partner_state: Option<super::DeviceManagementPartnerTenantState>,
     /// `windowsEnrollmentAssignments`: see [`ComplianceManagementPartner::windows_enrollment_assignments`].
-    pub windows_enrollment_assignments: ::std::option::Option<
-        ::std::vec::Vec<
-            crate::models::microsoft_graph::ComplianceManagementPartnerAssignment,
-        >,
+    pub windows_enrollment_assignments: Option<
+        Vec<super::ComplianceManagementPartnerAssignment>,
     >,
     /// `windowsOnboarded`: see [`ComplianceManagementPartner::windows_onboarded`].
-    pub windows_onboarded: ::std::option::Option<bool>,
+    pub windows_onboarded: Option<bool>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
-    pub additional: json::Map<::std::string::String, json::Value>,
-}
-impl ComplianceManagementPartnerUpdate {
-    /// Sets `androidEnrollmentAssignments`.
-    pub fn android_enrollment_assignments(
-        mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<
-                crate::models::microsoft_graph::ComplianceManagementPartnerAssignment,
-            >,
-        >,
-    ) -> Self {
-        self.android_enrollment_assignments = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `androidOnboarded`.
-    pub fn android_onboarded(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.android_onboarded = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `displayName`.
-    pub fn display_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.display_name = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `iosEnrollmentAssignments`.
-    pub fn ios_enrollment_assignments(
-        mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<
-                crate::models::microsoft_graph::ComplianceManagementPartnerAssignment,
-            >,
-        >,
-    ) -> Self {
-        self.ios_enrollment_assignments = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `iosOnboarded`.
-    pub fn ios_onboarded(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.ios_onboarded = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `lastHeartbeatDateTime`.
-    pub fn last_heartbeat_date_time(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::DateTimeOffset>,
-    ) -> Self {
-        self.last_heartbeat_date_time = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `macOsEnrollmentAssignments`.
-    pub fn mac_os_enrollment_assignments(
-        mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<
-                crate::models::microsoft_graph::ComplianceManagementPartnerAssignment,
-            >,
-        >,
-    ) -> Self {
-        self.mac_os_enrollment_assignments = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `macOsOnboarded`.
-    pub fn mac_os_onboarded(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.mac_os_onboarded = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `partnerState`.
-    pub fn partner_state(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::models::microsoft_graph::DeviceManagementPartnerTenantState,
-        >,
-    ) -> Self {
-        self.partner_state = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `windowsEnrollmentAssignments`.
-    pub fn windows_enrollment_assignments(
-        mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<
-                crate::models::microsoft_graph::ComplianceManagementPartnerAssignment,
-            >,
-        >,
-    ) -> Self {
-        self.windows_enrollment_assignments = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `windowsOnboarded`.
-    pub fn windows_onboarded(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.windows_onboarded = ::std::option::Option::Some(value.into());
-        self
-    }
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::ToJson for ComplianceManagementPartnerUpdate {
     fn to_json(&self) -> json::Value {

@@ -10,23 +10,23 @@ pub struct ConfigurationManagerCollectionAssignmentTarget {
     /// The collection Id that is the target of the assignment.
     ///
     /// Wire name `collectionId`; nullable.
-    pub collection_id: ::std::option::Option<::std::string::String>,
+    pub collection_id: Option<String>,
     /// Members this type does not declare: instance annotations (`@odata.etag`,
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
-    pub additional: json::Map<::std::string::String, json::Value>,
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::FromJson for ConfigurationManagerCollectionAssignmentTarget {
     fn from_json(
         value: json::Value,
         path: &json::Path<'_>,
-    ) -> ::std::result::Result<Self, json::DecodeError> {
+    ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(
             value,
             path,
             "microsoft.graph.configurationManagerCollectionAssignmentTarget",
         )?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             collection_id: reader.take("collectionId")?,
             additional: reader.rest(),
         })
@@ -44,14 +44,14 @@ impl ::serde::Serialize for ConfigurationManagerCollectionAssignmentTarget {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         json::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ConfigurationManagerCollectionAssignmentTarget {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         json::deserialize(deserializer)
     }
 }

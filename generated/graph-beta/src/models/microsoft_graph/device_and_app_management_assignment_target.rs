@@ -8,51 +8,39 @@ use crate::runtime::json;
 #[non_exhaustive]
 pub enum AnyDeviceAndAppManagementAssignmentTarget {
     /// `microsoft.graph.allDevicesAssignmentTarget`.
-    AllDevicesAssignmentTarget(
-        crate::models::microsoft_graph::AllDevicesAssignmentTarget,
-    ),
+    AllDevicesAssignmentTarget(super::AllDevicesAssignmentTarget),
     /// `microsoft.graph.allLicensedUsersAssignmentTarget`.
-    AllLicensedUsersAssignmentTarget(
-        crate::models::microsoft_graph::AllLicensedUsersAssignmentTarget,
-    ),
+    AllLicensedUsersAssignmentTarget(super::AllLicensedUsersAssignmentTarget),
     /// `microsoft.graph.configurationManagerCollectionAssignmentTarget`.
     ConfigurationManagerCollectionAssignmentTarget(
-        crate::models::microsoft_graph::ConfigurationManagerCollectionAssignmentTarget,
+        super::ConfigurationManagerCollectionAssignmentTarget,
     ),
     /// `microsoft.graph.exclusionGroupAssignmentTarget`.
-    ExclusionGroupAssignmentTarget(
-        crate::models::microsoft_graph::ExclusionGroupAssignmentTarget,
-    ),
+    ExclusionGroupAssignmentTarget(super::ExclusionGroupAssignmentTarget),
     /// `microsoft.graph.groupAssignmentTarget`.
-    GroupAssignmentTarget(crate::models::microsoft_graph::GroupAssignmentTarget),
+    GroupAssignmentTarget(super::GroupAssignmentTarget),
     /// A type this crate does not know (or no `@odata.type` where one is needed):
     /// the raw JSON object, written back unchanged.
     Unknown(json::Value),
 }
 impl AnyDeviceAndAppManagementAssignmentTarget {
     /// The qualified type name: the variant's, or the `@odata.type` of an unknown value.
-    pub fn type_name(&self) -> ::std::option::Option<&str> {
+    pub fn type_name(&self) -> Option<&str> {
         match self {
             Self::AllDevicesAssignmentTarget(_) => {
-                ::std::option::Option::Some("microsoft.graph.allDevicesAssignmentTarget")
+                Some("microsoft.graph.allDevicesAssignmentTarget")
             }
             Self::AllLicensedUsersAssignmentTarget(_) => {
-                ::std::option::Option::Some(
-                    "microsoft.graph.allLicensedUsersAssignmentTarget",
-                )
+                Some("microsoft.graph.allLicensedUsersAssignmentTarget")
             }
             Self::ConfigurationManagerCollectionAssignmentTarget(_) => {
-                ::std::option::Option::Some(
-                    "microsoft.graph.configurationManagerCollectionAssignmentTarget",
-                )
+                Some("microsoft.graph.configurationManagerCollectionAssignmentTarget")
             }
             Self::ExclusionGroupAssignmentTarget(_) => {
-                ::std::option::Option::Some(
-                    "microsoft.graph.exclusionGroupAssignmentTarget",
-                )
+                Some("microsoft.graph.exclusionGroupAssignmentTarget")
             }
             Self::GroupAssignmentTarget(_) => {
-                ::std::option::Option::Some("microsoft.graph.groupAssignmentTarget")
+                Some("microsoft.graph.groupAssignmentTarget")
             }
             Self::Unknown(v) => json::odata_type(v),
         }
@@ -62,9 +50,9 @@ impl json::FromJson for AnyDeviceAndAppManagementAssignmentTarget {
     fn from_json(
         value: json::Value,
         path: &json::Path<'_>,
-    ) -> ::std::result::Result<Self, json::DecodeError> {
+    ) -> Result<Self, json::DecodeError> {
         if !value.is_object() {
-            return ::std::result::Result::Err(
+            return Err(
                 json::DecodeError::expected(
                     path,
                     "object microsoft.graph.deviceAndAppManagementAssignmentTarget",
@@ -73,12 +61,12 @@ impl json::FromJson for AnyDeviceAndAppManagementAssignmentTarget {
             );
         }
         let ty = json::odata_type(&value).unwrap_or("").to_owned();
-        ::std::result::Result::Ok(
+        Ok(
             match ty.as_str() {
                 "microsoft.graph.allDevicesAssignmentTarget"
                 | "graph.allDevicesAssignmentTarget" => {
                     Self::AllDevicesAssignmentTarget(
-                        <crate::models::microsoft_graph::AllDevicesAssignmentTarget as json::FromJson>::from_json(
+                        <super::AllDevicesAssignmentTarget as json::FromJson>::from_json(
                             value,
                             path,
                         )?,
@@ -87,7 +75,7 @@ impl json::FromJson for AnyDeviceAndAppManagementAssignmentTarget {
                 "microsoft.graph.allLicensedUsersAssignmentTarget"
                 | "graph.allLicensedUsersAssignmentTarget" => {
                     Self::AllLicensedUsersAssignmentTarget(
-                        <crate::models::microsoft_graph::AllLicensedUsersAssignmentTarget as json::FromJson>::from_json(
+                        <super::AllLicensedUsersAssignmentTarget as json::FromJson>::from_json(
                             value,
                             path,
                         )?,
@@ -96,7 +84,7 @@ impl json::FromJson for AnyDeviceAndAppManagementAssignmentTarget {
                 "microsoft.graph.configurationManagerCollectionAssignmentTarget"
                 | "graph.configurationManagerCollectionAssignmentTarget" => {
                     Self::ConfigurationManagerCollectionAssignmentTarget(
-                        <crate::models::microsoft_graph::ConfigurationManagerCollectionAssignmentTarget as json::FromJson>::from_json(
+                        <super::ConfigurationManagerCollectionAssignmentTarget as json::FromJson>::from_json(
                             value,
                             path,
                         )?,
@@ -105,7 +93,7 @@ impl json::FromJson for AnyDeviceAndAppManagementAssignmentTarget {
                 "microsoft.graph.exclusionGroupAssignmentTarget"
                 | "graph.exclusionGroupAssignmentTarget" => {
                     Self::ExclusionGroupAssignmentTarget(
-                        <crate::models::microsoft_graph::ExclusionGroupAssignmentTarget as json::FromJson>::from_json(
+                        <super::ExclusionGroupAssignmentTarget as json::FromJson>::from_json(
                             value,
                             path,
                         )?,
@@ -114,7 +102,7 @@ impl json::FromJson for AnyDeviceAndAppManagementAssignmentTarget {
                 "microsoft.graph.groupAssignmentTarget"
                 | "graph.groupAssignmentTarget" => {
                     Self::GroupAssignmentTarget(
-                        <crate::models::microsoft_graph::GroupAssignmentTarget as json::FromJson>::from_json(
+                        <super::GroupAssignmentTarget as json::FromJson>::from_json(
                             value,
                             path,
                         )?,
@@ -166,14 +154,14 @@ impl ::serde::Serialize for AnyDeviceAndAppManagementAssignmentTarget {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         json::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AnyDeviceAndAppManagementAssignmentTarget {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         json::deserialize(deserializer)
     }
 }

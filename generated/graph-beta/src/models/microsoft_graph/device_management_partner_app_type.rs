@@ -14,7 +14,7 @@ pub enum DeviceManagementPartnerAppType {
     /// Partner App is Multi tenant in AAD.
     MultiTenantApp,
     /// A member this crate does not know, as sent by the service.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl DeviceManagementPartnerAppType {
     /// The wire name.
@@ -27,7 +27,7 @@ impl DeviceManagementPartnerAppType {
         }
     }
 }
-impl ::std::convert::From<&str> for DeviceManagementPartnerAppType {
+impl From<&str> for DeviceManagementPartnerAppType {
     fn from(s: &str) -> Self {
         match s {
             "unknown" => Self::UnknownValue,
@@ -54,7 +54,7 @@ impl json::FromJson for DeviceManagementPartnerAppType {
     fn from_json(
         value: json::Value,
         path: &json::Path<'_>,
-    ) -> ::std::result::Result<Self, json::DecodeError> {
+    ) -> Result<Self, json::DecodeError> {
         crate::runtime::enums::enum_from_json(value, path)
     }
 }
@@ -67,14 +67,14 @@ impl ::serde::Serialize for DeviceManagementPartnerAppType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         json::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DeviceManagementPartnerAppType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         json::deserialize(deserializer)
     }
 }

@@ -10,83 +10,79 @@ pub struct ManagedDeviceCompliance {
     /// The `id` property.
     ///
     /// Wire name `id`; not nullable; read-only.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The `organizationId` property.
     ///
     /// Wire name `organizationId`; nullable.
-    pub organization_id: ::std::option::Option<::std::string::String>,
+    pub organization_id: Option<String>,
     /// The `organizationDisplayName` property.
     ///
     /// Wire name `organizationDisplayName`; nullable.
-    pub organization_display_name: ::std::option::Option<::std::string::String>,
+    pub organization_display_name: Option<String>,
     /// The `managedDeviceId` property.
     ///
     /// Wire name `managedDeviceId`; nullable.
-    pub managed_device_id: ::std::option::Option<::std::string::String>,
+    pub managed_device_id: Option<String>,
     /// The `managedDeviceName` property.
     ///
     /// Wire name `managedDeviceName`; nullable.
-    pub managed_device_name: ::std::option::Option<::std::string::String>,
+    pub managed_device_name: Option<String>,
     /// The `complianceStatus` property.
     ///
     /// Wire name `complianceStatus`; nullable.
-    pub compliance_status: ::std::option::Option<::std::string::String>,
+    pub compliance_status: Option<String>,
     /// The `osDescription` property.
     ///
     /// Wire name `osDescription`; nullable.
-    pub os_description: ::std::option::Option<::std::string::String>,
+    pub os_description: Option<String>,
     /// The `osVersion` property.
     ///
     /// Wire name `osVersion`; nullable.
-    pub os_version: ::std::option::Option<::std::string::String>,
+    pub os_version: Option<String>,
     /// The `lastSyncDateTime` property.
     ///
     /// Wire name `lastSyncDateTime`; nullable.
-    pub last_sync_date_time: ::std::option::Option<crate::runtime::edm::DateTimeOffset>,
+    pub last_sync_date_time: Option<crate::runtime::edm::DateTimeOffset>,
     /// The `ownerType` property.
     ///
     /// Wire name `ownerType`; nullable.
-    pub owner_type: ::std::option::Option<::std::string::String>,
+    pub owner_type: Option<String>,
     /// The `model` property.
     ///
     /// Wire name `model`; nullable.
-    pub model: ::std::option::Option<::std::string::String>,
+    pub model: Option<String>,
     /// The `manufacturer` property.
     ///
     /// Wire name `manufacturer`; nullable.
-    pub manufacturer: ::std::option::Option<::std::string::String>,
+    pub manufacturer: Option<String>,
     /// The `inGracePeriodUntilDateTime` property.
     ///
     /// Wire name `inGracePeriodUntilDateTime`; nullable.
-    pub in_grace_period_until_date_time: ::std::option::Option<
-        crate::runtime::edm::DateTimeOffset,
-    >,
+    pub in_grace_period_until_date_time: Option<crate::runtime::edm::DateTimeOffset>,
     /// The `lastRefreshedDateTime` property.
     ///
     /// Wire name `lastRefreshedDateTime`; nullable.
-    pub last_refreshed_date_time: ::std::option::Option<
-        crate::runtime::edm::DateTimeOffset,
-    >,
+    pub last_refreshed_date_time: Option<crate::runtime::edm::DateTimeOffset>,
     /// The `deviceType` property.
     ///
     /// Wire name `deviceType`; nullable.
-    pub device_type: ::std::option::Option<::std::string::String>,
+    pub device_type: Option<String>,
     /// Members this type does not declare: instance annotations (`@odata.etag`,
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
-    pub additional: json::Map<::std::string::String, json::Value>,
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::FromJson for ManagedDeviceCompliance {
     fn from_json(
         value: json::Value,
         path: &json::Path<'_>,
-    ) -> ::std::result::Result<Self, json::DecodeError> {
+    ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(
             value,
             path,
             "microsoft.management.services.api.managedDeviceCompliance",
         )?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: reader.take("id")?,
             organization_id: reader.take("organizationId")?,
             organization_display_name: reader.take("organizationDisplayName")?,
@@ -132,179 +128,63 @@ impl ::serde::Serialize for ManagedDeviceCompliance {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         json::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ManagedDeviceCompliance {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         json::deserialize(deserializer)
     }
 }
 impl crate::models::Entity for ManagedDeviceCompliance {
-    type Key = ::std::string::String;
+    type Key = String;
     const TYPE_NAME: &'static str = "microsoft.management.services.api.managedDeviceCompliance";
     #[allow(clippy::clone_on_copy)]
-    fn key(&self) -> ::std::option::Option<Self::Key> {
+    fn key(&self) -> Option<Self::Key> {
         self.id.clone()
     }
 }
 /// Create (POST) body of `microsoft.management.services.api.managedDeviceCompliance` (see [`ManagedDeviceCompliance`]).
 ///
 /// Only what is set is sent. Keys, computed and read-only properties are not part of this shape.
+///
+/// Start from `ManagedDeviceComplianceCreate::default()` and assign the fields to send.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ManagedDeviceComplianceCreate {
     /// `organizationId`: see [`ManagedDeviceCompliance::organization_id`].
-    pub organization_id: ::std::option::Option<::std::string::String>,
+    pub organization_id: Option<String>,
     /// `organizationDisplayName`: see [`ManagedDeviceCompliance::organization_display_name`].
-    pub organization_display_name: ::std::option::Option<::std::string::String>,
+    pub organization_display_name: Option<String>,
     /// `managedDeviceId`: see [`ManagedDeviceCompliance::managed_device_id`].
-    pub managed_device_id: ::std::option::Option<::std::string::String>,
+    pub managed_device_id: Option<String>,
     /// `managedDeviceName`: see [`ManagedDeviceCompliance::managed_device_name`].
-    pub managed_device_name: ::std::option::Option<::std::string::String>,
+    pub managed_device_name: Option<String>,
     /// `complianceStatus`: see [`ManagedDeviceCompliance::compliance_status`].
-    pub compliance_status: ::std::option::Option<::std::string::String>,
+    pub compliance_status: Option<String>,
     /// `osDescription`: see [`ManagedDeviceCompliance::os_description`].
-    pub os_description: ::std::option::Option<::std::string::String>,
+    pub os_description: Option<String>,
     /// `osVersion`: see [`ManagedDeviceCompliance::os_version`].
-    pub os_version: ::std::option::Option<::std::string::String>,
+    pub os_version: Option<String>,
     /// `lastSyncDateTime`: see [`ManagedDeviceCompliance::last_sync_date_time`].
-    pub last_sync_date_time: ::std::option::Option<crate::runtime::edm::DateTimeOffset>,
+    pub last_sync_date_time: Option<crate::runtime::edm::DateTimeOffset>,
     /// `ownerType`: see [`ManagedDeviceCompliance::owner_type`].
-    pub owner_type: ::std::option::Option<::std::string::String>,
+    pub owner_type: Option<String>,
     /// `model`: see [`ManagedDeviceCompliance::model`].
-    pub model: ::std::option::Option<::std::string::String>,
+    pub model: Option<String>,
     /// `manufacturer`: see [`ManagedDeviceCompliance::manufacturer`].
-    pub manufacturer: ::std::option::Option<::std::string::String>,
+    pub manufacturer: Option<String>,
     /// `inGracePeriodUntilDateTime`: see [`ManagedDeviceCompliance::in_grace_period_until_date_time`].
-    pub in_grace_period_until_date_time: ::std::option::Option<
-        crate::runtime::edm::DateTimeOffset,
-    >,
+    pub in_grace_period_until_date_time: Option<crate::runtime::edm::DateTimeOffset>,
     /// `lastRefreshedDateTime`: see [`ManagedDeviceCompliance::last_refreshed_date_time`].
-    pub last_refreshed_date_time: ::std::option::Option<
-        crate::runtime::edm::DateTimeOffset,
-    >,
+    pub last_refreshed_date_time: Option<crate::runtime::edm::DateTimeOffset>,
     /// `deviceType`: see [`ManagedDeviceCompliance::device_type`].
-    pub device_type: ::std::option::Option<::std::string::String>,
+    pub device_type: Option<String>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
-    pub additional: json::Map<::std::string::String, json::Value>,
-}
-impl ManagedDeviceComplianceCreate {
-    /// Sets `organizationId`.
-    pub fn organization_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.organization_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `organizationDisplayName`.
-    pub fn organization_display_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.organization_display_name = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `managedDeviceId`.
-    pub fn managed_device_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.managed_device_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `managedDeviceName`.
-    pub fn managed_device_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.managed_device_name = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `complianceStatus`.
-    pub fn compliance_status(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.compliance_status = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `osDescription`.
-    pub fn os_description(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.os_description = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `osVersion`.
-    pub fn os_version(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.os_version = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `lastSyncDateTime`.
-    pub fn last_sync_date_time(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::DateTimeOffset>,
-    ) -> Self {
-        self.last_sync_date_time = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `ownerType`.
-    pub fn owner_type(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.owner_type = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `model`.
-    pub fn model(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.model = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `manufacturer`.
-    pub fn manufacturer(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.manufacturer = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `inGracePeriodUntilDateTime`.
-    pub fn in_grace_period_until_date_time(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::DateTimeOffset>,
-    ) -> Self {
-        self.in_grace_period_until_date_time = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `lastRefreshedDateTime`.
-    pub fn last_refreshed_date_time(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::DateTimeOffset>,
-    ) -> Self {
-        self.last_refreshed_date_time = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `deviceType`.
-    pub fn device_type(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.device_type = ::std::option::Option::Some(value.into());
-        self
-    }
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::ToJson for ManagedDeviceComplianceCreate {
     fn to_json(&self) -> json::Value {
@@ -331,33 +211,35 @@ impl json::ToJson for ManagedDeviceComplianceCreate {
 /// Update (PATCH) body of `microsoft.management.services.api.managedDeviceCompliance` (see [`ManagedDeviceCompliance`]).
 ///
 /// Only what is set is sent: `None` / `Patch::Unchanged` leave a property alone, `Patch::Null` clears a nullable one. Keys, computed, read-only and immutable properties are not part of this shape.
+///
+/// Start from `ManagedDeviceComplianceUpdate::default()` and assign the fields to send.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ManagedDeviceComplianceUpdate {
     /// `organizationId`: see [`ManagedDeviceCompliance::organization_id`].
-    pub organization_id: crate::runtime::patch::Patch<::std::string::String>,
+    pub organization_id: crate::runtime::patch::Patch<String>,
     /// `organizationDisplayName`: see [`ManagedDeviceCompliance::organization_display_name`].
-    pub organization_display_name: crate::runtime::patch::Patch<::std::string::String>,
+    pub organization_display_name: crate::runtime::patch::Patch<String>,
     /// `managedDeviceId`: see [`ManagedDeviceCompliance::managed_device_id`].
-    pub managed_device_id: crate::runtime::patch::Patch<::std::string::String>,
+    pub managed_device_id: crate::runtime::patch::Patch<String>,
     /// `managedDeviceName`: see [`ManagedDeviceCompliance::managed_device_name`].
-    pub managed_device_name: crate::runtime::patch::Patch<::std::string::String>,
+    pub managed_device_name: crate::runtime::patch::Patch<String>,
     /// `complianceStatus`: see [`ManagedDeviceCompliance::compliance_status`].
-    pub compliance_status: crate::runtime::patch::Patch<::std::string::String>,
+    pub compliance_status: crate::runtime::patch::Patch<String>,
     /// `osDescription`: see [`ManagedDeviceCompliance::os_description`].
-    pub os_description: crate::runtime::patch::Patch<::std::string::String>,
+    pub os_description: crate::runtime::patch::Patch<String>,
     /// `osVersion`: see [`ManagedDeviceCompliance::os_version`].
-    pub os_version: crate::runtime::patch::Patch<::std::string::String>,
+    pub os_version: crate::runtime::patch::Patch<String>,
     /// `lastSyncDateTime`: see [`ManagedDeviceCompliance::last_sync_date_time`].
     pub last_sync_date_time: crate::runtime::patch::Patch<
         crate::runtime::edm::DateTimeOffset,
     >,
     /// `ownerType`: see [`ManagedDeviceCompliance::owner_type`].
-    pub owner_type: crate::runtime::patch::Patch<::std::string::String>,
+    pub owner_type: crate::runtime::patch::Patch<String>,
     /// `model`: see [`ManagedDeviceCompliance::model`].
-    pub model: crate::runtime::patch::Patch<::std::string::String>,
+    pub model: crate::runtime::patch::Patch<String>,
     /// `manufacturer`: see [`ManagedDeviceCompliance::manufacturer`].
-    pub manufacturer: crate::runtime::patch::Patch<::std::string::String>,
+    pub manufacturer: crate::runtime::patch::Patch<String>,
     /// `inGracePeriodUntilDateTime`: see [`ManagedDeviceCompliance::in_grace_period_until_date_time`].
     pub in_grace_period_until_date_time: crate::runtime::patch::Patch<
         crate::runtime::edm::DateTimeOffset,
@@ -367,125 +249,9 @@ pub struct ManagedDeviceComplianceUpdate {
         crate::runtime::edm::DateTimeOffset,
     >,
     /// `deviceType`: see [`ManagedDeviceCompliance::device_type`].
-    pub device_type: crate::runtime::patch::Patch<::std::string::String>,
+    pub device_type: crate::runtime::patch::Patch<String>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
-    pub additional: json::Map<::std::string::String, json::Value>,
-}
-impl ManagedDeviceComplianceUpdate {
-    /// Sets `organizationId`.
-    pub fn organization_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.organization_id = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `organizationDisplayName`.
-    pub fn organization_display_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.organization_display_name = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `managedDeviceId`.
-    pub fn managed_device_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.managed_device_id = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `managedDeviceName`.
-    pub fn managed_device_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.managed_device_name = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `complianceStatus`.
-    pub fn compliance_status(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.compliance_status = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `osDescription`.
-    pub fn os_description(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.os_description = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `osVersion`.
-    pub fn os_version(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.os_version = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `lastSyncDateTime`.
-    pub fn last_sync_date_time(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::DateTimeOffset>,
-    ) -> Self {
-        self.last_sync_date_time = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `ownerType`.
-    pub fn owner_type(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.owner_type = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `model`.
-    pub fn model(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.model = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `manufacturer`.
-    pub fn manufacturer(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.manufacturer = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `inGracePeriodUntilDateTime`.
-    pub fn in_grace_period_until_date_time(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::DateTimeOffset>,
-    ) -> Self {
-        self.in_grace_period_until_date_time = crate::runtime::patch::Patch::Set(
-            value.into(),
-        );
-        self
-    }
-    /// Sets `lastRefreshedDateTime`.
-    pub fn last_refreshed_date_time(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::DateTimeOffset>,
-    ) -> Self {
-        self.last_refreshed_date_time = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `deviceType`.
-    pub fn device_type(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.device_type = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::ToJson for ManagedDeviceComplianceUpdate {
     fn to_json(&self) -> json::Value {

@@ -49,7 +49,7 @@ impl ::std::fmt::Display for ComplianceManagementPartnerField {
 impl crate::models::microsoft_graph::ComplianceManagementPartner {
     /// The entity's ETag (`@odata.etag`), to send back as `If-Match` (the
     /// item builders' `if_match`).
-    pub fn etag(&self) -> ::std::option::Option<&str> {
+    pub fn etag(&self) -> Option<&str> {
         crate::runtime::json::etag(&self.additional)
     }
 }
@@ -60,37 +60,28 @@ pub struct ComplianceManagementPartnerItem {
 }
 impl ComplianceManagementPartnerItem {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
-        ComplianceManagementPartnerItem {
-            inner,
-        }
+        Self { inner }
     }
     /// The request state: client, resource path and options.
     pub fn builder(&self) -> &support::Builder {
         &self.inner
     }
     /// Adds a request header to every request of this builder.
-    pub fn header(
-        self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        ComplianceManagementPartnerItem {
-            inner: self.inner.map_options(|o| o.header(name, value)),
+    pub fn header(self, name: &str, value: &str) -> Self {
+        Self {
+            inner: self.inner.with_header(name, value),
         }
     }
     /// Sends `If-Match: etag` (from the entity's `etag()`, or `*`) with update, delete and actions.
-    pub fn if_match(
-        self,
-        etag: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        ComplianceManagementPartnerItem {
-            inner: self.inner.map_options(|o| o.if_match(etag)),
+    pub fn if_match(self, etag: &str) -> Self {
+        Self {
+            inner: self.inner.with_if_match(etag),
         }
     }
     /// Sends `Prefer: return=minimal`: creates and updates answer 204 (`None`).
     pub fn return_minimal(self) -> Self {
-        ComplianceManagementPartnerItem {
-            inner: self.inner.map_options(|o| o.return_minimal()),
+        Self {
+            inner: self.inner.with_return_minimal(),
         }
     }
     /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
@@ -107,10 +98,8 @@ impl ComplianceManagementPartnerItem {
         &self,
         body: &crate::models::microsoft_graph::ComplianceManagementPartnerUpdate,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<
-                crate::models::microsoft_graph::ComplianceManagementPartner,
-            >,
+        Output = Result<
+            Option<crate::models::microsoft_graph::ComplianceManagementPartner>,
             crate::runtime::Error,
         >,
     > {
@@ -119,9 +108,7 @@ impl ComplianceManagementPartnerItem {
     /// `DELETE` the entity. Send [`Self::if_match`] where the service uses ETags.
     pub fn delete(
         &self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::runtime::Error>,
-    > {
+    ) -> impl ::std::future::Future<Output = Result<(), crate::runtime::Error>> {
         self.inner.delete()
     }
 }
@@ -132,28 +119,22 @@ pub struct ComplianceManagementPartnerCollection {
 }
 impl ComplianceManagementPartnerCollection {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
-        ComplianceManagementPartnerCollection {
-            inner,
-        }
+        Self { inner }
     }
     /// The request state: client, resource path and options.
     pub fn builder(&self) -> &support::Builder {
         &self.inner
     }
     /// Adds a request header to every request of this builder.
-    pub fn header(
-        self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        ComplianceManagementPartnerCollection {
-            inner: self.inner.map_options(|o| o.header(name, value)),
+    pub fn header(self, name: &str, value: &str) -> Self {
+        Self {
+            inner: self.inner.with_header(name, value),
         }
     }
     /// Sends `Prefer: return=minimal`: creates and updates answer 204 (`None`).
     pub fn return_minimal(self) -> Self {
-        ComplianceManagementPartnerCollection {
-            inner: self.inner.map_options(|o| o.return_minimal()),
+        Self {
+            inner: self.inner.with_return_minimal(),
         }
     }
     /// One `microsoft.graph.complianceManagementPartner` by its key `id`, as a path segment (`…/{key}`).
@@ -181,10 +162,8 @@ impl ComplianceManagementPartnerCollection {
         &self,
         body: &crate::models::microsoft_graph::ComplianceManagementPartnerCreate,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<
-                crate::models::microsoft_graph::ComplianceManagementPartner,
-            >,
+        Output = Result<
+            Option<crate::models::microsoft_graph::ComplianceManagementPartner>,
             crate::runtime::Error,
         >,
     > {

@@ -10,19 +10,19 @@ pub struct AllDevicesAssignmentTarget {
     /// Members this type does not declare: instance annotations (`@odata.etag`,
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
-    pub additional: json::Map<::std::string::String, json::Value>,
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::FromJson for AllDevicesAssignmentTarget {
     fn from_json(
         value: json::Value,
         path: &json::Path<'_>,
-    ) -> ::std::result::Result<Self, json::DecodeError> {
+    ) -> Result<Self, json::DecodeError> {
         let reader = json::ObjectReader::new(
             value,
             path,
             "microsoft.graph.allDevicesAssignmentTarget",
         )?;
-        ::std::result::Result::Ok(Self { additional: reader.rest() })
+        Ok(Self { additional: reader.rest() })
     }
 }
 impl json::ToJson for AllDevicesAssignmentTarget {
@@ -36,14 +36,14 @@ impl ::serde::Serialize for AllDevicesAssignmentTarget {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         json::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AllDevicesAssignmentTarget {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         json::deserialize(deserializer)
     }
 }

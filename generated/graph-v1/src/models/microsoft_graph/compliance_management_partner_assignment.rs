@@ -10,25 +10,23 @@ pub struct ComplianceManagementPartnerAssignment {
     /// Group assignment target.
     ///
     /// Wire name `target`; nullable.
-    pub target: ::std::option::Option<
-        crate::models::microsoft_graph::AnyDeviceAndAppManagementAssignmentTarget,
-    >,
+    pub target: Option<super::AnyDeviceAndAppManagementAssignmentTarget>,
     /// Members this type does not declare: instance annotations (`@odata.etag`,
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
-    pub additional: json::Map<::std::string::String, json::Value>,
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::FromJson for ComplianceManagementPartnerAssignment {
     fn from_json(
         value: json::Value,
         path: &json::Path<'_>,
-    ) -> ::std::result::Result<Self, json::DecodeError> {
+    ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(
             value,
             path,
             "microsoft.graph.complianceManagementPartnerAssignment",
         )?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             target: reader.take("target")?,
             additional: reader.rest(),
         })
@@ -46,14 +44,14 @@ impl ::serde::Serialize for ComplianceManagementPartnerAssignment {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         json::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ComplianceManagementPartnerAssignment {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         json::deserialize(deserializer)
     }
 }

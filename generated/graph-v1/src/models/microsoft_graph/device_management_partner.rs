@@ -10,73 +10,65 @@ pub struct DeviceManagementPartner {
     /// The `id` property.
     ///
     /// Wire name `id`; not nullable; read-only.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// Partner display name
     ///
     /// Wire name `displayName`; nullable.
-    pub display_name: ::std::option::Option<::std::string::String>,
+    pub display_name: Option<String>,
     /// User groups that specifies whether enrollment is through partner.
     ///
     /// Wire name `groupsRequiringPartnerEnrollment`.
-    pub groups_requiring_partner_enrollment: ::std::option::Option<
-        ::std::vec::Vec<
-            crate::models::microsoft_graph::DeviceManagementPartnerAssignment,
-        >,
+    pub groups_requiring_partner_enrollment: Option<
+        Vec<super::DeviceManagementPartnerAssignment>,
     >,
     /// Whether device management partner is configured or not
     ///
     /// Wire name `isConfigured`; not nullable.
-    pub is_configured: ::std::option::Option<bool>,
+    pub is_configured: Option<bool>,
     /// Timestamp of last heartbeat after admin enabled option Connect to Device management Partner
     ///
     /// Wire name `lastHeartbeatDateTime`; not nullable.
-    pub last_heartbeat_date_time: ::std::option::Option<
-        crate::runtime::edm::DateTimeOffset,
-    >,
+    pub last_heartbeat_date_time: Option<crate::runtime::edm::DateTimeOffset>,
     /// Partner App type
     ///
     /// Wire name `partnerAppType`; not nullable.
-    pub partner_app_type: ::std::option::Option<
-        crate::models::microsoft_graph::DeviceManagementPartnerAppType,
-    >,
+    pub partner_app_type: Option<super::DeviceManagementPartnerAppType>,
     /// Partner state of this tenant
     ///
     /// Wire name `partnerState`; not nullable.
-    pub partner_state: ::std::option::Option<
-        crate::models::microsoft_graph::DeviceManagementPartnerTenantState,
-    >,
+    pub partner_state: Option<super::DeviceManagementPartnerTenantState>,
     /// Partner Single tenant App id
     ///
     /// Wire name `singleTenantAppId`; nullable.
-    pub single_tenant_app_id: ::std::option::Option<::std::string::String>,
+    pub single_tenant_app_id: Option<String>,
     /// DateTime in UTC when PartnerDevices will be marked as NonCompliant
     ///
     /// Wire name `whenPartnerDevicesWillBeMarkedAsNonCompliantDateTime`; nullable.
-    pub when_partner_devices_will_be_marked_as_non_compliant_date_time: ::std::option::Option<
+    pub when_partner_devices_will_be_marked_as_non_compliant_date_time: Option<
         crate::runtime::edm::DateTimeOffset,
     >,
     /// DateTime in UTC when PartnerDevices will be removed
     ///
     /// Wire name `whenPartnerDevicesWillBeRemovedDateTime`; nullable.
-    pub when_partner_devices_will_be_removed_date_time: ::std::option::Option<
+    pub when_partner_devices_will_be_removed_date_time: Option<
         crate::runtime::edm::DateTimeOffset,
     >,
     /// Members this type does not declare: instance annotations (`@odata.etag`,
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
-    pub additional: json::Map<::std::string::String, json::Value>,
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::FromJson for DeviceManagementPartner {
     fn from_json(
         value: json::Value,
         path: &json::Path<'_>,
-    ) -> ::std::result::Result<Self, json::DecodeError> {
+    ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(
             value,
             path,
             "microsoft.graph.deviceManagementPartner",
         )?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: reader.take("id")?,
             display_name: reader.take("displayName")?,
             groups_requiring_partner_enrollment: reader
@@ -127,150 +119,59 @@ impl ::serde::Serialize for DeviceManagementPartner {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         json::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DeviceManagementPartner {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         json::deserialize(deserializer)
     }
 }
 impl crate::models::Entity for DeviceManagementPartner {
-    type Key = ::std::string::String;
+    type Key = String;
     const TYPE_NAME: &'static str = "microsoft.graph.deviceManagementPartner";
     #[allow(clippy::clone_on_copy)]
-    fn key(&self) -> ::std::option::Option<Self::Key> {
+    fn key(&self) -> Option<Self::Key> {
         self.id.clone()
     }
 }
 /// Create (POST) body of `microsoft.graph.deviceManagementPartner` (see [`DeviceManagementPartner`]).
 ///
 /// Only what is set is sent. Keys, computed and read-only properties are not part of this shape.
+///
+/// Start from `DeviceManagementPartnerCreate::default()` and assign the fields to send.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeviceManagementPartnerCreate {
     /// `displayName`: see [`DeviceManagementPartner::display_name`].
-    pub display_name: ::std::option::Option<::std::string::String>,
+    pub display_name: Option<String>,
     /// `groupsRequiringPartnerEnrollment`: see [`DeviceManagementPartner::groups_requiring_partner_enrollment`].
-    pub groups_requiring_partner_enrollment: ::std::option::Option<
-        ::std::vec::Vec<
-            crate::models::microsoft_graph::DeviceManagementPartnerAssignment,
-        >,
+    pub groups_requiring_partner_enrollment: Option<
+        Vec<super::DeviceManagementPartnerAssignment>,
     >,
     /// `isConfigured`: see [`DeviceManagementPartner::is_configured`].
-    pub is_configured: ::std::option::Option<bool>,
+    pub is_configured: Option<bool>,
     /// `lastHeartbeatDateTime`: see [`DeviceManagementPartner::last_heartbeat_date_time`].
-    pub last_heartbeat_date_time: ::std::option::Option<
-        crate::runtime::edm::DateTimeOffset,
-    >,
+    pub last_heartbeat_date_time: Option<crate::runtime::edm::DateTimeOffset>,
     /// `partnerAppType`: see [`DeviceManagementPartner::partner_app_type`].
-    pub partner_app_type: ::std::option::Option<
-        crate::models::microsoft_graph::DeviceManagementPartnerAppType,
-    >,
+    pub partner_app_type: Option<super::DeviceManagementPartnerAppType>,
     /// `partnerState`: see [`DeviceManagementPartner::partner_state`].
-    pub partner_state: ::std::option::Option<
-        crate::models::microsoft_graph::DeviceManagementPartnerTenantState,
-    >,
+    pub partner_state: Option<super::DeviceManagementPartnerTenantState>,
     /// `singleTenantAppId`: see [`DeviceManagementPartner::single_tenant_app_id`].
-    pub single_tenant_app_id: ::std::option::Option<::std::string::String>,
+    pub single_tenant_app_id: Option<String>,
     /// `whenPartnerDevicesWillBeMarkedAsNonCompliantDateTime`: see [`DeviceManagementPartner::when_partner_devices_will_be_marked_as_non_compliant_date_time`].
-    pub when_partner_devices_will_be_marked_as_non_compliant_date_time: ::std::option::Option<
+    pub when_partner_devices_will_be_marked_as_non_compliant_date_time: Option<
         crate::runtime::edm::DateTimeOffset,
     >,
     /// `whenPartnerDevicesWillBeRemovedDateTime`: see [`DeviceManagementPartner::when_partner_devices_will_be_removed_date_time`].
-    pub when_partner_devices_will_be_removed_date_time: ::std::option::Option<
+    pub when_partner_devices_will_be_removed_date_time: Option<
         crate::runtime::edm::DateTimeOffset,
     >,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
-    pub additional: json::Map<::std::string::String, json::Value>,
-}
-impl DeviceManagementPartnerCreate {
-    /// Sets `displayName`.
-    pub fn display_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.display_name = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `groupsRequiringPartnerEnrollment`.
-    pub fn groups_requiring_partner_enrollment(
-        mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<
-                crate::models::microsoft_graph::DeviceManagementPartnerAssignment,
-            >,
-        >,
-    ) -> Self {
-        self.groups_requiring_partner_enrollment = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
-    }
-    /// Sets `isConfigured`.
-    pub fn is_configured(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.is_configured = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `lastHeartbeatDateTime`.
-    pub fn last_heartbeat_date_time(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::DateTimeOffset>,
-    ) -> Self {
-        self.last_heartbeat_date_time = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `partnerAppType`.
-    pub fn partner_app_type(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::models::microsoft_graph::DeviceManagementPartnerAppType,
-        >,
-    ) -> Self {
-        self.partner_app_type = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `partnerState`.
-    pub fn partner_state(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::models::microsoft_graph::DeviceManagementPartnerTenantState,
-        >,
-    ) -> Self {
-        self.partner_state = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `singleTenantAppId`.
-    pub fn single_tenant_app_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.single_tenant_app_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `whenPartnerDevicesWillBeMarkedAsNonCompliantDateTime`.
-    pub fn when_partner_devices_will_be_marked_as_non_compliant_date_time(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::DateTimeOffset>,
-    ) -> Self {
-        self.when_partner_devices_will_be_marked_as_non_compliant_date_time = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
-    }
-    /// Sets `whenPartnerDevicesWillBeRemovedDateTime`.
-    pub fn when_partner_devices_will_be_removed_date_time(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::DateTimeOffset>,
-    ) -> Self {
-        self.when_partner_devices_will_be_removed_date_time = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
-    }
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::ToJson for DeviceManagementPartnerCreate {
     fn to_json(&self) -> json::Value {
@@ -304,33 +205,27 @@ impl json::ToJson for DeviceManagementPartnerCreate {
 /// Update (PATCH) body of `microsoft.graph.deviceManagementPartner` (see [`DeviceManagementPartner`]).
 ///
 /// Only what is set is sent: `None` / `Patch::Unchanged` leave a property alone, `Patch::Null` clears a nullable one. Keys, computed, read-only and immutable properties are not part of this shape.
+///
+/// Start from `DeviceManagementPartnerUpdate::default()` and assign the fields to send.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeviceManagementPartnerUpdate {
     /// `displayName`: see [`DeviceManagementPartner::display_name`].
-    pub display_name: crate::runtime::patch::Patch<::std::string::String>,
+    pub display_name: crate::runtime::patch::Patch<String>,
     /// `groupsRequiringPartnerEnrollment`: see [`DeviceManagementPartner::groups_requiring_partner_enrollment`].
-    pub groups_requiring_partner_enrollment: ::std::option::Option<
-        ::std::vec::Vec<
-            crate::models::microsoft_graph::DeviceManagementPartnerAssignment,
-        >,
+    pub groups_requiring_partner_enrollment: Option<
+        Vec<super::DeviceManagementPartnerAssignment>,
     >,
     /// `isConfigured`: see [`DeviceManagementPartner::is_configured`].
-    pub is_configured: ::std::option::Option<bool>,
+    pub is_configured: Option<bool>,
     /// `lastHeartbeatDateTime`: see [`DeviceManagementPartner::last_heartbeat_date_time`].
-    pub last_heartbeat_date_time: ::std::option::Option<
-        crate::runtime::edm::DateTimeOffset,
-    >,
+    pub last_heartbeat_date_time: Option<crate::runtime::edm::DateTimeOffset>,
     /// `partnerAppType`: see [`DeviceManagementPartner::partner_app_type`].
-    pub partner_app_type: ::std::option::Option<
-        crate::models::microsoft_graph::DeviceManagementPartnerAppType,
-    >,
+    pub partner_app_type: Option<super::DeviceManagementPartnerAppType>,
     /// `partnerState`: see [`DeviceManagementPartner::partner_state`].
-    pub partner_state: ::std::option::Option<
-        crate::models::microsoft_graph::DeviceManagementPartnerTenantState,
-    >,
+    pub partner_state: Option<super::DeviceManagementPartnerTenantState>,
     /// `singleTenantAppId`: see [`DeviceManagementPartner::single_tenant_app_id`].
-    pub single_tenant_app_id: crate::runtime::patch::Patch<::std::string::String>,
+    pub single_tenant_app_id: crate::runtime::patch::Patch<String>,
     /// `whenPartnerDevicesWillBeMarkedAsNonCompliantDateTime`: see [`DeviceManagementPartner::when_partner_devices_will_be_marked_as_non_compliant_date_time`].
     pub when_partner_devices_will_be_marked_as_non_compliant_date_time: crate::runtime::patch::Patch<
         crate::runtime::edm::DateTimeOffset,
@@ -340,92 +235,7 @@ pub struct DeviceManagementPartnerUpdate {
         crate::runtime::edm::DateTimeOffset,
     >,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
-    pub additional: json::Map<::std::string::String, json::Value>,
-}
-impl DeviceManagementPartnerUpdate {
-    /// Sets `displayName`.
-    pub fn display_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.display_name = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `groupsRequiringPartnerEnrollment`.
-    pub fn groups_requiring_partner_enrollment(
-        mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<
-                crate::models::microsoft_graph::DeviceManagementPartnerAssignment,
-            >,
-        >,
-    ) -> Self {
-        self.groups_requiring_partner_enrollment = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
-    }
-    /// Sets `isConfigured`.
-    pub fn is_configured(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.is_configured = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `lastHeartbeatDateTime`.
-    pub fn last_heartbeat_date_time(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::DateTimeOffset>,
-    ) -> Self {
-        self.last_heartbeat_date_time = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `partnerAppType`.
-    pub fn partner_app_type(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::models::microsoft_graph::DeviceManagementPartnerAppType,
-        >,
-    ) -> Self {
-        self.partner_app_type = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `partnerState`.
-    pub fn partner_state(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::models::microsoft_graph::DeviceManagementPartnerTenantState,
-        >,
-    ) -> Self {
-        self.partner_state = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `singleTenantAppId`.
-    pub fn single_tenant_app_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.single_tenant_app_id = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `whenPartnerDevicesWillBeMarkedAsNonCompliantDateTime`.
-    pub fn when_partner_devices_will_be_marked_as_non_compliant_date_time(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::DateTimeOffset>,
-    ) -> Self {
-        self.when_partner_devices_will_be_marked_as_non_compliant_date_time = crate::runtime::patch::Patch::Set(
-            value.into(),
-        );
-        self
-    }
-    /// Sets `whenPartnerDevicesWillBeRemovedDateTime`.
-    pub fn when_partner_devices_will_be_removed_date_time(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::DateTimeOffset>,
-    ) -> Self {
-        self.when_partner_devices_will_be_removed_date_time = crate::runtime::patch::Patch::Set(
-            value.into(),
-        );
-        self
-    }
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::ToJson for DeviceManagementPartnerUpdate {
     fn to_json(&self) -> json::Value {

@@ -28,7 +28,7 @@ impl ::std::fmt::Display for CrateField {
 impl crate::models::obstacle_course::Crate {
     /// The entity's ETag (`@odata.etag`), to send back as `If-Match` (the
     /// item builders' `if_match`).
-    pub fn etag(&self) -> ::std::option::Option<&str> {
+    pub fn etag(&self) -> Option<&str> {
         crate::runtime::json::etag(&self.additional)
     }
 }
@@ -41,35 +41,28 @@ pub struct CrateItemNoDelete {
 }
 impl CrateItemNoDelete {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
-        CrateItemNoDelete { inner }
+        Self { inner }
     }
     /// The request state: client, resource path and options.
     pub fn builder(&self) -> &support::Builder {
         &self.inner
     }
     /// Adds a request header to every request of this builder.
-    pub fn header(
-        self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        CrateItemNoDelete {
-            inner: self.inner.map_options(|o| o.header(name, value)),
+    pub fn header(self, name: &str, value: &str) -> Self {
+        Self {
+            inner: self.inner.with_header(name, value),
         }
     }
     /// Sends `If-Match: etag` (from the entity's `etag()`, or `*`) with update, delete and actions.
-    pub fn if_match(
-        self,
-        etag: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        CrateItemNoDelete {
-            inner: self.inner.map_options(|o| o.if_match(etag)),
+    pub fn if_match(self, etag: &str) -> Self {
+        Self {
+            inner: self.inner.with_if_match(etag),
         }
     }
     /// Sends `Prefer: return=minimal`: creates and updates answer 204 (`None`).
     pub fn return_minimal(self) -> Self {
-        CrateItemNoDelete {
-            inner: self.inner.map_options(|o| o.return_minimal()),
+        Self {
+            inner: self.inner.with_return_minimal(),
         }
     }
     /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
@@ -83,8 +76,8 @@ impl CrateItemNoDelete {
         &self,
         body: &crate::models::obstacle_course::CrateUpdate,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::obstacle_course::Crate>,
+        Output = Result<
+            Option<crate::models::obstacle_course::Crate>,
             crate::runtime::Error,
         >,
     > {
@@ -111,10 +104,7 @@ impl CrateItemNoDelete {
     /// Bound function `obstacle.course.final`: `GET …/obstacle.course.final(…)`.
     pub async fn r#final(
         &self,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::obstacle_course::Crate>,
-        crate::runtime::Error,
-    > {
+    ) -> Result<Option<crate::models::obstacle_course::Crate>, crate::runtime::Error> {
         let args: [(&str, support::FnArg); 0usize] = [];
         self.inner.function("obstacle.course.final", &args).await
     }
@@ -136,35 +126,28 @@ pub struct CrateItem {
 }
 impl CrateItem {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
-        CrateItem { inner }
+        Self { inner }
     }
     /// The request state: client, resource path and options.
     pub fn builder(&self) -> &support::Builder {
         &self.inner
     }
     /// Adds a request header to every request of this builder.
-    pub fn header(
-        self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        CrateItem {
-            inner: self.inner.map_options(|o| o.header(name, value)),
+    pub fn header(self, name: &str, value: &str) -> Self {
+        Self {
+            inner: self.inner.with_header(name, value),
         }
     }
     /// Sends `If-Match: etag` (from the entity's `etag()`, or `*`) with update, delete and actions.
-    pub fn if_match(
-        self,
-        etag: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        CrateItem {
-            inner: self.inner.map_options(|o| o.if_match(etag)),
+    pub fn if_match(self, etag: &str) -> Self {
+        Self {
+            inner: self.inner.with_if_match(etag),
         }
     }
     /// Sends `Prefer: return=minimal`: creates and updates answer 204 (`None`).
     pub fn return_minimal(self) -> Self {
-        CrateItem {
-            inner: self.inner.map_options(|o| o.return_minimal()),
+        Self {
+            inner: self.inner.with_return_minimal(),
         }
     }
     /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
@@ -178,8 +161,8 @@ impl CrateItem {
         &self,
         body: &crate::models::obstacle_course::CrateUpdate,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::obstacle_course::Crate>,
+        Output = Result<
+            Option<crate::models::obstacle_course::Crate>,
             crate::runtime::Error,
         >,
     > {
@@ -188,9 +171,7 @@ impl CrateItem {
     /// `DELETE` the entity. Send [`Self::if_match`] where the service uses ETags.
     pub fn delete(
         &self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::runtime::Error>,
-    > {
+    ) -> impl ::std::future::Future<Output = Result<(), crate::runtime::Error>> {
         self.inner.delete()
     }
     /// The `super` navigation property: `…/super`.
@@ -214,10 +195,7 @@ impl CrateItem {
     /// Bound function `obstacle.course.final`: `GET …/obstacle.course.final(…)`.
     pub async fn r#final(
         &self,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::obstacle_course::Crate>,
-        crate::runtime::Error,
-    > {
+    ) -> Result<Option<crate::models::obstacle_course::Crate>, crate::runtime::Error> {
         let args: [(&str, support::FnArg); 0usize] = [];
         self.inner.function("obstacle.course.final", &args).await
     }
@@ -239,26 +217,22 @@ pub struct CrateCollection {
 }
 impl CrateCollection {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
-        CrateCollection { inner }
+        Self { inner }
     }
     /// The request state: client, resource path and options.
     pub fn builder(&self) -> &support::Builder {
         &self.inner
     }
     /// Adds a request header to every request of this builder.
-    pub fn header(
-        self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        CrateCollection {
-            inner: self.inner.map_options(|o| o.header(name, value)),
+    pub fn header(self, name: &str, value: &str) -> Self {
+        Self {
+            inner: self.inner.with_header(name, value),
         }
     }
     /// Sends `Prefer: return=minimal`: creates and updates answer 204 (`None`).
     pub fn return_minimal(self) -> Self {
-        CrateCollection {
-            inner: self.inner.map_options(|o| o.return_minimal()),
+        Self {
+            inner: self.inner.with_return_minimal(),
         }
     }
     /// One `obstacle.course.crate` by its key `type`, in parentheses (`…('key')`).
@@ -280,8 +254,8 @@ impl CrateCollection {
         &self,
         body: &crate::models::obstacle_course::CrateCreate,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::obstacle_course::Crate>,
+        Output = Result<
+            Option<crate::models::obstacle_course::Crate>,
             crate::runtime::Error,
         >,
     > {

@@ -29,29 +29,22 @@ pub struct Level0Item {
 }
 impl Level0Item {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
-        Level0Item { inner }
+        Self { inner }
     }
     /// The request state: client, resource path and options.
     pub fn builder(&self) -> &support::Builder {
         &self.inner
     }
     /// Adds a request header to every request of this builder.
-    pub fn header(
-        self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        Level0Item {
-            inner: self.inner.map_options(|o| o.header(name, value)),
+    pub fn header(self, name: &str, value: &str) -> Self {
+        Self {
+            inner: self.inner.with_header(name, value),
         }
     }
     /// Sends `If-Match: etag` (from the entity's `etag()`, or `*`) with update, delete and actions.
-    pub fn if_match(
-        self,
-        etag: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        Level0Item {
-            inner: self.inner.map_options(|o| o.if_match(etag)),
+    pub fn if_match(self, etag: &str) -> Self {
+        Self {
+            inner: self.inner.with_if_match(etag),
         }
     }
     /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
@@ -61,18 +54,13 @@ impl Level0Item {
     /// `DELETE` the entity. Send [`Self::if_match`] where the service uses ETags.
     pub fn delete(
         &self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::runtime::Error>,
-    > {
+    ) -> impl ::std::future::Future<Output = Result<(), crate::runtime::Error>> {
         self.inner.delete()
     }
     /// Bound function `obstacle.type.match.ping`: `GET …/obstacle.type.match.ping(…)`.
     pub async fn ping(
         &self,
-    ) -> ::std::result::Result<
-        ::std::option::Option<::std::string::String>,
-        crate::runtime::Error,
-    > {
+    ) -> Result<Option<::std::string::String>, crate::runtime::Error> {
         let args: [(&str, support::FnArg); 0usize] = [];
         self.inner.function_value("obstacle.type.match.ping", &args).await
     }
@@ -84,26 +72,22 @@ pub struct Level0Collection {
 }
 impl Level0Collection {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
-        Level0Collection { inner }
+        Self { inner }
     }
     /// The request state: client, resource path and options.
     pub fn builder(&self) -> &support::Builder {
         &self.inner
     }
     /// Adds a request header to every request of this builder.
-    pub fn header(
-        self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        Level0Collection {
-            inner: self.inner.map_options(|o| o.header(name, value)),
+    pub fn header(self, name: &str, value: &str) -> Self {
+        Self {
+            inner: self.inner.with_header(name, value),
         }
     }
     /// Sends `Prefer: return=minimal`: creates and updates answer 204 (`None`).
     pub fn return_minimal(self) -> Self {
-        Level0Collection {
-            inner: self.inner.map_options(|o| o.return_minimal()),
+        Self {
+            inner: self.inner.with_return_minimal(),
         }
     }
     /// One `obstacle.course.level0` by its key `id`, in parentheses (`…('key')`).
@@ -124,12 +108,10 @@ impl Level0Collection {
     pub async fn self_(
         &self,
         super_: &crate::models::obstacle_type_match::Option_,
-    ) -> ::std::result::Result<(), crate::runtime::Error> {
+    ) -> Result<(), crate::runtime::Error> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("super", super_);
         let body = body.finish();
-        self.inner
-            .action_unit(::std::option::Option::Some("obstacle.type.match.Self"), &body)
-            .await
+        self.inner.action_unit(Some("obstacle.type.match.Self"), &body).await
     }
 }

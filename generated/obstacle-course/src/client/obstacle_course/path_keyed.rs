@@ -25,7 +25,7 @@ impl ::std::fmt::Display for PathKeyedField {
 impl crate::models::obstacle_course::PathKeyed {
     /// The entity's ETag (`@odata.etag`), to send back as `If-Match` (the
     /// item builders' `if_match`).
-    pub fn etag(&self) -> ::std::option::Option<&str> {
+    pub fn etag(&self) -> Option<&str> {
         crate::runtime::json::etag(&self.additional)
     }
 }
@@ -36,35 +36,28 @@ pub struct PathKeyedItem {
 }
 impl PathKeyedItem {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
-        PathKeyedItem { inner }
+        Self { inner }
     }
     /// The request state: client, resource path and options.
     pub fn builder(&self) -> &support::Builder {
         &self.inner
     }
     /// Adds a request header to every request of this builder.
-    pub fn header(
-        self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        PathKeyedItem {
-            inner: self.inner.map_options(|o| o.header(name, value)),
+    pub fn header(self, name: &str, value: &str) -> Self {
+        Self {
+            inner: self.inner.with_header(name, value),
         }
     }
     /// Sends `If-Match: etag` (from the entity's `etag()`, or `*`) with update, delete and actions.
-    pub fn if_match(
-        self,
-        etag: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        PathKeyedItem {
-            inner: self.inner.map_options(|o| o.if_match(etag)),
+    pub fn if_match(self, etag: &str) -> Self {
+        Self {
+            inner: self.inner.with_if_match(etag),
         }
     }
     /// Sends `Prefer: return=minimal`: creates and updates answer 204 (`None`).
     pub fn return_minimal(self) -> Self {
-        PathKeyedItem {
-            inner: self.inner.map_options(|o| o.return_minimal()),
+        Self {
+            inner: self.inner.with_return_minimal(),
         }
     }
     /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
@@ -78,8 +71,8 @@ impl PathKeyedItem {
         &self,
         body: &crate::models::obstacle_course::PathKeyedUpdate,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::obstacle_course::PathKeyed>,
+        Output = Result<
+            Option<crate::models::obstacle_course::PathKeyed>,
             crate::runtime::Error,
         >,
     > {
@@ -88,9 +81,7 @@ impl PathKeyedItem {
     /// `DELETE` the entity. Send [`Self::if_match`] where the service uses ETags.
     pub fn delete(
         &self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::runtime::Error>,
-    > {
+    ) -> impl ::std::future::Future<Output = Result<(), crate::runtime::Error>> {
         self.inner.delete()
     }
 }
@@ -101,26 +92,22 @@ pub struct PathKeyedCollection {
 }
 impl PathKeyedCollection {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
-        PathKeyedCollection { inner }
+        Self { inner }
     }
     /// The request state: client, resource path and options.
     pub fn builder(&self) -> &support::Builder {
         &self.inner
     }
     /// Adds a request header to every request of this builder.
-    pub fn header(
-        self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        PathKeyedCollection {
-            inner: self.inner.map_options(|o| o.header(name, value)),
+    pub fn header(self, name: &str, value: &str) -> Self {
+        Self {
+            inner: self.inner.with_header(name, value),
         }
     }
     /// Sends `Prefer: return=minimal`: creates and updates answer 204 (`None`).
     pub fn return_minimal(self) -> Self {
-        PathKeyedCollection {
-            inner: self.inner.map_options(|o| o.return_minimal()),
+        Self {
+            inner: self.inner.with_return_minimal(),
         }
     }
     /// One `obstacle.course.pathKeyed` by its key `infoCode`, in parentheses (`…('key')`).
@@ -148,8 +135,8 @@ impl PathKeyedCollection {
         &self,
         body: &crate::models::obstacle_course::PathKeyedCreate,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::obstacle_course::PathKeyed>,
+        Output = Result<
+            Option<crate::models::obstacle_course::PathKeyed>,
             crate::runtime::Error,
         >,
     > {

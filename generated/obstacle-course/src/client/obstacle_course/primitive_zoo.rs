@@ -217,7 +217,7 @@ impl ::std::fmt::Display for PrimitiveZooField {
 impl crate::models::obstacle_course::PrimitiveZoo {
     /// The entity's ETag (`@odata.etag`), to send back as `If-Match` (the
     /// item builders' `if_match`).
-    pub fn etag(&self) -> ::std::option::Option<&str> {
+    pub fn etag(&self) -> Option<&str> {
         crate::runtime::json::etag(&self.additional)
     }
 }
@@ -228,35 +228,28 @@ pub struct PrimitiveZooItem {
 }
 impl PrimitiveZooItem {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
-        PrimitiveZooItem { inner }
+        Self { inner }
     }
     /// The request state: client, resource path and options.
     pub fn builder(&self) -> &support::Builder {
         &self.inner
     }
     /// Adds a request header to every request of this builder.
-    pub fn header(
-        self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        PrimitiveZooItem {
-            inner: self.inner.map_options(|o| o.header(name, value)),
+    pub fn header(self, name: &str, value: &str) -> Self {
+        Self {
+            inner: self.inner.with_header(name, value),
         }
     }
     /// Sends `If-Match: etag` (from the entity's `etag()`, or `*`) with update, delete and actions.
-    pub fn if_match(
-        self,
-        etag: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        PrimitiveZooItem {
-            inner: self.inner.map_options(|o| o.if_match(etag)),
+    pub fn if_match(self, etag: &str) -> Self {
+        Self {
+            inner: self.inner.with_if_match(etag),
         }
     }
     /// Sends `Prefer: return=minimal`: creates and updates answer 204 (`None`).
     pub fn return_minimal(self) -> Self {
-        PrimitiveZooItem {
-            inner: self.inner.map_options(|o| o.return_minimal()),
+        Self {
+            inner: self.inner.with_return_minimal(),
         }
     }
     /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
@@ -273,8 +266,8 @@ impl PrimitiveZooItem {
         &self,
         body: &crate::models::obstacle_course::PrimitiveZooUpdate,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::obstacle_course::PrimitiveZoo>,
+        Output = Result<
+            Option<crate::models::obstacle_course::PrimitiveZoo>,
             crate::runtime::Error,
         >,
     > {
@@ -283,9 +276,7 @@ impl PrimitiveZooItem {
     /// `DELETE` the entity. Send [`Self::if_match`] where the service uses ETags.
     pub fn delete(
         &self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::runtime::Error>,
-    > {
+    ) -> impl ::std::future::Future<Output = Result<(), crate::runtime::Error>> {
         self.inner.delete()
     }
 }
@@ -296,26 +287,22 @@ pub struct PrimitiveZooCollection {
 }
 impl PrimitiveZooCollection {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
-        PrimitiveZooCollection { inner }
+        Self { inner }
     }
     /// The request state: client, resource path and options.
     pub fn builder(&self) -> &support::Builder {
         &self.inner
     }
     /// Adds a request header to every request of this builder.
-    pub fn header(
-        self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        PrimitiveZooCollection {
-            inner: self.inner.map_options(|o| o.header(name, value)),
+    pub fn header(self, name: &str, value: &str) -> Self {
+        Self {
+            inner: self.inner.with_header(name, value),
         }
     }
     /// Sends `Prefer: return=minimal`: creates and updates answer 204 (`None`).
     pub fn return_minimal(self) -> Self {
-        PrimitiveZooCollection {
-            inner: self.inner.map_options(|o| o.return_minimal()),
+        Self {
+            inner: self.inner.with_return_minimal(),
         }
     }
     /// One `obstacle.course.primitiveZoo` by its key `guidKey`, in parentheses (`…('key')`).
@@ -343,8 +330,8 @@ impl PrimitiveZooCollection {
         &self,
         body: &crate::models::obstacle_course::PrimitiveZooCreate,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::obstacle_course::PrimitiveZoo>,
+        Output = Result<
+            Option<crate::models::obstacle_course::PrimitiveZoo>,
             crate::runtime::Error,
         >,
     > {

@@ -31,7 +31,7 @@ impl ::std::fmt::Display for WidgetField {
 impl crate::models::obstacle_course::Widget {
     /// The entity's ETag (`@odata.etag`), to send back as `If-Match` (the
     /// item builders' `if_match`).
-    pub fn etag(&self) -> ::std::option::Option<&str> {
+    pub fn etag(&self) -> Option<&str> {
         crate::runtime::json::etag(&self.additional)
     }
 }
@@ -44,35 +44,28 @@ pub struct WidgetItemNoDelete {
 }
 impl WidgetItemNoDelete {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
-        WidgetItemNoDelete { inner }
+        Self { inner }
     }
     /// The request state: client, resource path and options.
     pub fn builder(&self) -> &support::Builder {
         &self.inner
     }
     /// Adds a request header to every request of this builder.
-    pub fn header(
-        self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        WidgetItemNoDelete {
-            inner: self.inner.map_options(|o| o.header(name, value)),
+    pub fn header(self, name: &str, value: &str) -> Self {
+        Self {
+            inner: self.inner.with_header(name, value),
         }
     }
     /// Sends `If-Match: etag` (from the entity's `etag()`, or `*`) with update, delete and actions.
-    pub fn if_match(
-        self,
-        etag: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        WidgetItemNoDelete {
-            inner: self.inner.map_options(|o| o.if_match(etag)),
+    pub fn if_match(self, etag: &str) -> Self {
+        Self {
+            inner: self.inner.with_if_match(etag),
         }
     }
     /// Sends `Prefer: return=minimal`: creates and updates answer 204 (`None`).
     pub fn return_minimal(self) -> Self {
-        WidgetItemNoDelete {
-            inner: self.inner.map_options(|o| o.return_minimal()),
+        Self {
+            inner: self.inner.with_return_minimal(),
         }
     }
     /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
@@ -86,8 +79,8 @@ impl WidgetItemNoDelete {
         &self,
         body: &crate::models::obstacle_course::WidgetUpdate,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::obstacle_course::Widget>,
+        Output = Result<
+            Option<crate::models::obstacle_course::Widget>,
             crate::runtime::Error,
         >,
     > {
@@ -110,23 +103,18 @@ impl WidgetItemNoDelete {
         &self,
         to: &str,
         self_: i32,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::obstacle_course::Widget>,
-        crate::runtime::Error,
-    > {
+    ) -> Result<Option<crate::models::obstacle_course::Widget>, crate::runtime::Error> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("to", to);
         body.put("self", &self_);
         let body = body.finish();
-        self.inner
-            .action(::std::option::Option::Some("obstacle.course.move"), &body)
-            .await
+        self.inner.action(Some("obstacle.course.move"), &body).await
     }
     /// Bound function `obstacle.course.search`: `GET …/obstacle.course.search(…)`.
     pub async fn search_with_query(
         &self,
         query: &str,
-    ) -> ::std::result::Result<::std::option::Option<bool>, crate::runtime::Error> {
+    ) -> Result<Option<bool>, crate::runtime::Error> {
         let args: [(&str, support::FnArg); 1usize] = [("query", support::lit(query))];
         self.inner.function_value("obstacle.course.search", &args).await
     }
@@ -135,7 +123,7 @@ impl WidgetItemNoDelete {
         &self,
         query: &str,
         case_sensitive: bool,
-    ) -> ::std::result::Result<::std::option::Option<bool>, crate::runtime::Error> {
+    ) -> Result<Option<bool>, crate::runtime::Error> {
         let args: [(&str, support::FnArg); 2usize] = [
             ("query", support::lit(query)),
             ("caseSensitive", support::lit(&case_sensitive)),
@@ -150,35 +138,28 @@ pub struct WidgetItem {
 }
 impl WidgetItem {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
-        WidgetItem { inner }
+        Self { inner }
     }
     /// The request state: client, resource path and options.
     pub fn builder(&self) -> &support::Builder {
         &self.inner
     }
     /// Adds a request header to every request of this builder.
-    pub fn header(
-        self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        WidgetItem {
-            inner: self.inner.map_options(|o| o.header(name, value)),
+    pub fn header(self, name: &str, value: &str) -> Self {
+        Self {
+            inner: self.inner.with_header(name, value),
         }
     }
     /// Sends `If-Match: etag` (from the entity's `etag()`, or `*`) with update, delete and actions.
-    pub fn if_match(
-        self,
-        etag: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        WidgetItem {
-            inner: self.inner.map_options(|o| o.if_match(etag)),
+    pub fn if_match(self, etag: &str) -> Self {
+        Self {
+            inner: self.inner.with_if_match(etag),
         }
     }
     /// Sends `Prefer: return=minimal`: creates and updates answer 204 (`None`).
     pub fn return_minimal(self) -> Self {
-        WidgetItem {
-            inner: self.inner.map_options(|o| o.return_minimal()),
+        Self {
+            inner: self.inner.with_return_minimal(),
         }
     }
     /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
@@ -192,8 +173,8 @@ impl WidgetItem {
         &self,
         body: &crate::models::obstacle_course::WidgetUpdate,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::obstacle_course::Widget>,
+        Output = Result<
+            Option<crate::models::obstacle_course::Widget>,
             crate::runtime::Error,
         >,
     > {
@@ -202,9 +183,7 @@ impl WidgetItem {
     /// `DELETE` the entity. Send [`Self::if_match`] where the service uses ETags.
     pub fn delete(
         &self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::runtime::Error>,
-    > {
+    ) -> impl ::std::future::Future<Output = Result<(), crate::runtime::Error>> {
         self.inner.delete()
     }
     /// The `twin` navigation property: `…/twin`.
@@ -224,23 +203,18 @@ impl WidgetItem {
         &self,
         to: &str,
         self_: i32,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::obstacle_course::Widget>,
-        crate::runtime::Error,
-    > {
+    ) -> Result<Option<crate::models::obstacle_course::Widget>, crate::runtime::Error> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("to", to);
         body.put("self", &self_);
         let body = body.finish();
-        self.inner
-            .action(::std::option::Option::Some("obstacle.course.move"), &body)
-            .await
+        self.inner.action(Some("obstacle.course.move"), &body).await
     }
     /// Bound function `obstacle.course.search`: `GET …/obstacle.course.search(…)`.
     pub async fn search_with_query(
         &self,
         query: &str,
-    ) -> ::std::result::Result<::std::option::Option<bool>, crate::runtime::Error> {
+    ) -> Result<Option<bool>, crate::runtime::Error> {
         let args: [(&str, support::FnArg); 1usize] = [("query", support::lit(query))];
         self.inner.function_value("obstacle.course.search", &args).await
     }
@@ -249,7 +223,7 @@ impl WidgetItem {
         &self,
         query: &str,
         case_sensitive: bool,
-    ) -> ::std::result::Result<::std::option::Option<bool>, crate::runtime::Error> {
+    ) -> Result<Option<bool>, crate::runtime::Error> {
         let args: [(&str, support::FnArg); 2usize] = [
             ("query", support::lit(query)),
             ("caseSensitive", support::lit(&case_sensitive)),
@@ -264,26 +238,22 @@ pub struct WidgetCollection {
 }
 impl WidgetCollection {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
-        WidgetCollection { inner }
+        Self { inner }
     }
     /// The request state: client, resource path and options.
     pub fn builder(&self) -> &support::Builder {
         &self.inner
     }
     /// Adds a request header to every request of this builder.
-    pub fn header(
-        self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        WidgetCollection {
-            inner: self.inner.map_options(|o| o.header(name, value)),
+    pub fn header(self, name: &str, value: &str) -> Self {
+        Self {
+            inner: self.inner.with_header(name, value),
         }
     }
     /// Sends `Prefer: return=minimal`: creates and updates answer 204 (`None`).
     pub fn return_minimal(self) -> Self {
-        WidgetCollection {
-            inner: self.inner.map_options(|o| o.return_minimal()),
+        Self {
+            inner: self.inner.with_return_minimal(),
         }
     }
     /// One `obstacle.course.Widget` by its key `id`, in parentheses (`…('key')`).
@@ -305,24 +275,19 @@ impl WidgetCollection {
         &self,
         body: &crate::models::obstacle_course::WidgetCreate,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::obstacle_course::Widget>,
+        Output = Result<
+            Option<crate::models::obstacle_course::Widget>,
             crate::runtime::Error,
         >,
     > {
         self.inner.create(body)
     }
     /// Bound action `obstacle.course.move`: `POST …/obstacle.course.move`.
-    pub async fn r#move(
-        &self,
-        to: &str,
-    ) -> ::std::result::Result<(), crate::runtime::Error> {
+    pub async fn r#move(&self, to: &str) -> Result<(), crate::runtime::Error> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("to", to);
         let body = body.finish();
-        self.inner
-            .action_unit(::std::option::Option::Some("obstacle.course.move"), &body)
-            .await
+        self.inner.action_unit(Some("obstacle.course.move"), &body).await
     }
     /// Bound function `obstacle.course.search`: `GET …/obstacle.course.search(…)`.
     ///

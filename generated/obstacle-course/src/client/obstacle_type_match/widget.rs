@@ -25,7 +25,7 @@ impl ::std::fmt::Display for WidgetField {
 impl crate::models::obstacle_type_match::Widget {
     /// The entity's ETag (`@odata.etag`), to send back as `If-Match` (the
     /// item builders' `if_match`).
-    pub fn etag(&self) -> ::std::option::Option<&str> {
+    pub fn etag(&self) -> Option<&str> {
         crate::runtime::json::etag(&self.additional)
     }
 }
@@ -38,35 +38,28 @@ pub struct WidgetItemNoDelete {
 }
 impl WidgetItemNoDelete {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
-        WidgetItemNoDelete { inner }
+        Self { inner }
     }
     /// The request state: client, resource path and options.
     pub fn builder(&self) -> &support::Builder {
         &self.inner
     }
     /// Adds a request header to every request of this builder.
-    pub fn header(
-        self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        WidgetItemNoDelete {
-            inner: self.inner.map_options(|o| o.header(name, value)),
+    pub fn header(self, name: &str, value: &str) -> Self {
+        Self {
+            inner: self.inner.with_header(name, value),
         }
     }
     /// Sends `If-Match: etag` (from the entity's `etag()`, or `*`) with update, delete and actions.
-    pub fn if_match(
-        self,
-        etag: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        WidgetItemNoDelete {
-            inner: self.inner.map_options(|o| o.if_match(etag)),
+    pub fn if_match(self, etag: &str) -> Self {
+        Self {
+            inner: self.inner.with_if_match(etag),
         }
     }
     /// Sends `Prefer: return=minimal`: creates and updates answer 204 (`None`).
     pub fn return_minimal(self) -> Self {
-        WidgetItemNoDelete {
-            inner: self.inner.map_options(|o| o.return_minimal()),
+        Self {
+            inner: self.inner.with_return_minimal(),
         }
     }
     /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
@@ -80,8 +73,8 @@ impl WidgetItemNoDelete {
         &self,
         body: &crate::models::obstacle_type_match::WidgetUpdate,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::obstacle_type_match::Widget>,
+        Output = Result<
+            Option<crate::models::obstacle_type_match::Widget>,
             crate::runtime::Error,
         >,
     > {
@@ -97,25 +90,20 @@ impl WidgetItemNoDelete {
     pub async fn r#move(
         &self,
         r#type: &crate::models::obstacle_course::Async,
-    ) -> ::std::result::Result<
-        ::std::option::Option<::std::vec::Vec<crate::models::obstacle_course::Keywords>>,
+    ) -> Result<
+        Option<Vec<crate::models::obstacle_course::Keywords>>,
         crate::runtime::Error,
     > {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("type", r#type);
         let body = body.finish();
-        self.inner
-            .action_value(::std::option::Option::Some("obstacle.course.move"), &body)
-            .await
+        self.inner.action_value(Some("obstacle.course.move"), &body).await
     }
     /// Bound function `obstacle.course.search`: `GET …/obstacle.course.search(…)`.
     pub async fn search(
         &self,
         query: &str,
-    ) -> ::std::result::Result<
-        ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        crate::runtime::Error,
-    > {
+    ) -> Result<Option<Vec<::std::string::String>>, crate::runtime::Error> {
         let args: [(&str, support::FnArg); 1usize] = [("query", support::lit(query))];
         self.inner.function_value("obstacle.course.search", &args).await
     }
@@ -127,35 +115,28 @@ pub struct WidgetItem {
 }
 impl WidgetItem {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
-        WidgetItem { inner }
+        Self { inner }
     }
     /// The request state: client, resource path and options.
     pub fn builder(&self) -> &support::Builder {
         &self.inner
     }
     /// Adds a request header to every request of this builder.
-    pub fn header(
-        self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        WidgetItem {
-            inner: self.inner.map_options(|o| o.header(name, value)),
+    pub fn header(self, name: &str, value: &str) -> Self {
+        Self {
+            inner: self.inner.with_header(name, value),
         }
     }
     /// Sends `If-Match: etag` (from the entity's `etag()`, or `*`) with update, delete and actions.
-    pub fn if_match(
-        self,
-        etag: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        WidgetItem {
-            inner: self.inner.map_options(|o| o.if_match(etag)),
+    pub fn if_match(self, etag: &str) -> Self {
+        Self {
+            inner: self.inner.with_if_match(etag),
         }
     }
     /// Sends `Prefer: return=minimal`: creates and updates answer 204 (`None`).
     pub fn return_minimal(self) -> Self {
-        WidgetItem {
-            inner: self.inner.map_options(|o| o.return_minimal()),
+        Self {
+            inner: self.inner.with_return_minimal(),
         }
     }
     /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
@@ -169,8 +150,8 @@ impl WidgetItem {
         &self,
         body: &crate::models::obstacle_type_match::WidgetUpdate,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::obstacle_type_match::Widget>,
+        Output = Result<
+            Option<crate::models::obstacle_type_match::Widget>,
             crate::runtime::Error,
         >,
     > {
@@ -179,9 +160,7 @@ impl WidgetItem {
     /// `DELETE` the entity. Send [`Self::if_match`] where the service uses ETags.
     pub fn delete(
         &self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::runtime::Error>,
-    > {
+    ) -> impl ::std::future::Future<Output = Result<(), crate::runtime::Error>> {
         self.inner.delete()
     }
     /// The `twin` navigation property: `…/twin`.
@@ -194,25 +173,20 @@ impl WidgetItem {
     pub async fn r#move(
         &self,
         r#type: &crate::models::obstacle_course::Async,
-    ) -> ::std::result::Result<
-        ::std::option::Option<::std::vec::Vec<crate::models::obstacle_course::Keywords>>,
+    ) -> Result<
+        Option<Vec<crate::models::obstacle_course::Keywords>>,
         crate::runtime::Error,
     > {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("type", r#type);
         let body = body.finish();
-        self.inner
-            .action_value(::std::option::Option::Some("obstacle.course.move"), &body)
-            .await
+        self.inner.action_value(Some("obstacle.course.move"), &body).await
     }
     /// Bound function `obstacle.course.search`: `GET …/obstacle.course.search(…)`.
     pub async fn search(
         &self,
         query: &str,
-    ) -> ::std::result::Result<
-        ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        crate::runtime::Error,
-    > {
+    ) -> Result<Option<Vec<::std::string::String>>, crate::runtime::Error> {
         let args: [(&str, support::FnArg); 1usize] = [("query", support::lit(query))];
         self.inner.function_value("obstacle.course.search", &args).await
     }
@@ -224,26 +198,22 @@ pub struct WidgetCollection {
 }
 impl WidgetCollection {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
-        WidgetCollection { inner }
+        Self { inner }
     }
     /// The request state: client, resource path and options.
     pub fn builder(&self) -> &support::Builder {
         &self.inner
     }
     /// Adds a request header to every request of this builder.
-    pub fn header(
-        self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        WidgetCollection {
-            inner: self.inner.map_options(|o| o.header(name, value)),
+    pub fn header(self, name: &str, value: &str) -> Self {
+        Self {
+            inner: self.inner.with_header(name, value),
         }
     }
     /// Sends `Prefer: return=minimal`: creates and updates answer 204 (`None`).
     pub fn return_minimal(self) -> Self {
-        WidgetCollection {
-            inner: self.inner.map_options(|o| o.return_minimal()),
+        Self {
+            inner: self.inner.with_return_minimal(),
         }
     }
     /// One `obstacle.type.match.Widget` by its key `code`, in parentheses (`…('key')`).
@@ -265,8 +235,8 @@ impl WidgetCollection {
         &self,
         body: &crate::models::obstacle_type_match::WidgetCreate,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::obstacle_type_match::Widget>,
+        Output = Result<
+            Option<crate::models::obstacle_type_match::Widget>,
             crate::runtime::Error,
         >,
     > {

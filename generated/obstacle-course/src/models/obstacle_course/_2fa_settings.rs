@@ -10,23 +10,23 @@ pub struct V2faSettings {
     /// The `enabled` property.
     ///
     /// Wire name `enabled`; not nullable.
-    pub enabled: ::std::option::Option<bool>,
+    pub enabled: Option<bool>,
     /// Members this type does not declare: instance annotations (`@odata.etag`,
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
-    pub additional: json::Map<::std::string::String, json::Value>,
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::FromJson for V2faSettings {
     fn from_json(
         value: json::Value,
         path: &json::Path<'_>,
-    ) -> ::std::result::Result<Self, json::DecodeError> {
+    ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(
             value,
             path,
             "obstacle.course._2faSettings",
         )?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             enabled: reader.take("enabled")?,
             additional: reader.rest(),
         })
@@ -44,14 +44,14 @@ impl ::serde::Serialize for V2faSettings {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         json::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for V2faSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         json::deserialize(deserializer)
     }
 }

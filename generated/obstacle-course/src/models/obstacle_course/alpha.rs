@@ -10,27 +10,23 @@ pub struct Alpha {
     /// The `beta` property.
     ///
     /// Wire name `beta`; nullable.
-    pub beta: ::std::option::Option<
-        ::std::boxed::Box<crate::models::obstacle_type_match::Beta>,
-    >,
+    pub beta: Option<Box<crate::models::obstacle_type_match::Beta>>,
     /// The `betas` property.
     ///
     /// Wire name `betas`.
-    pub betas: ::std::option::Option<
-        ::std::vec::Vec<crate::models::obstacle_type_match::Beta>,
-    >,
+    pub betas: Option<Vec<crate::models::obstacle_type_match::Beta>>,
     /// Members this type does not declare: instance annotations (`@odata.etag`,
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
-    pub additional: json::Map<::std::string::String, json::Value>,
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::FromJson for Alpha {
     fn from_json(
         value: json::Value,
         path: &json::Path<'_>,
-    ) -> ::std::result::Result<Self, json::DecodeError> {
+    ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(value, path, "obstacle.course.alpha")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             beta: reader.take("beta")?,
             betas: reader.take("betas")?,
             additional: reader.rest(),
@@ -50,14 +46,14 @@ impl ::serde::Serialize for Alpha {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         json::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Alpha {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         json::deserialize(deserializer)
     }
 }

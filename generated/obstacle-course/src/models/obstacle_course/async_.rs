@@ -34,7 +34,7 @@ pub enum Async {
     /// `_`.
     Vempty,
     /// A member this crate does not know, as sent by the service.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl Async {
     /// The wire name.
@@ -57,7 +57,7 @@ impl Async {
         }
     }
 }
-impl ::std::convert::From<&str> for Async {
+impl From<&str> for Async {
     fn from(s: &str) -> Self {
         match s {
             "Box" => Self::Box,
@@ -94,7 +94,7 @@ impl json::FromJson for Async {
     fn from_json(
         value: json::Value,
         path: &json::Path<'_>,
-    ) -> ::std::result::Result<Self, json::DecodeError> {
+    ) -> Result<Self, json::DecodeError> {
         crate::runtime::enums::enum_from_json(value, path)
     }
 }
@@ -107,14 +107,14 @@ impl ::serde::Serialize for Async {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         json::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Async {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         json::deserialize(deserializer)
     }
 }

@@ -20,7 +20,7 @@ pub enum BigRange {
     /// `alsoZero`.
     AlsoZero,
     /// A member this crate does not know, as sent by the service.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl BigRange {
     /// The wire name.
@@ -36,7 +36,7 @@ impl BigRange {
         }
     }
 }
-impl ::std::convert::From<&str> for BigRange {
+impl From<&str> for BigRange {
     fn from(s: &str) -> Self {
         match s {
             "negativeOne" => Self::NegativeOne,
@@ -66,7 +66,7 @@ impl json::FromJson for BigRange {
     fn from_json(
         value: json::Value,
         path: &json::Path<'_>,
-    ) -> ::std::result::Result<Self, json::DecodeError> {
+    ) -> Result<Self, json::DecodeError> {
         crate::runtime::enums::enum_from_json(value, path)
     }
 }
@@ -79,14 +79,14 @@ impl ::serde::Serialize for BigRange {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         json::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for BigRange {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         json::deserialize(deserializer)
     }
 }

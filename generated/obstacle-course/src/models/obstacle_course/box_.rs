@@ -10,27 +10,23 @@ pub struct Box_ {
     /// The `inner` property.
     ///
     /// Wire name `inner`; nullable.
-    pub inner: ::std::option::Option<
-        ::std::boxed::Box<crate::models::obstacle_course::Box_>,
-    >,
+    pub inner: Option<Box<super::Box_>>,
     /// The `items` property.
     ///
     /// Wire name `items`.
-    pub items: ::std::option::Option<
-        ::std::vec::Vec<crate::models::obstacle_course::Box_>,
-    >,
+    pub items: Option<Vec<super::Box_>>,
     /// Members this type does not declare: instance annotations (`@odata.etag`,
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
-    pub additional: json::Map<::std::string::String, json::Value>,
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::FromJson for Box_ {
     fn from_json(
         value: json::Value,
         path: &json::Path<'_>,
-    ) -> ::std::result::Result<Self, json::DecodeError> {
+    ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(value, path, "obstacle.course.Box")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             inner: reader.take("inner")?,
             items: reader.take("items")?,
             additional: reader.rest(),
@@ -50,14 +46,14 @@ impl ::serde::Serialize for Box_ {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         json::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Box_ {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         json::deserialize(deserializer)
     }
 }

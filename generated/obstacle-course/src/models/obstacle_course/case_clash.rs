@@ -16,7 +16,7 @@ pub enum CaseClash {
     /// `FOO_BAR`.
     FooBar4,
     /// A member this crate does not know, as sent by the service.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl CaseClash {
     /// The wire name.
@@ -30,7 +30,7 @@ impl CaseClash {
         }
     }
 }
-impl ::std::convert::From<&str> for CaseClash {
+impl From<&str> for CaseClash {
     fn from(s: &str) -> Self {
         match s {
             "fooBar" => Self::FooBar,
@@ -58,7 +58,7 @@ impl json::FromJson for CaseClash {
     fn from_json(
         value: json::Value,
         path: &json::Path<'_>,
-    ) -> ::std::result::Result<Self, json::DecodeError> {
+    ) -> Result<Self, json::DecodeError> {
         crate::runtime::enums::enum_from_json(value, path)
     }
 }
@@ -71,14 +71,14 @@ impl ::serde::Serialize for CaseClash {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         json::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CaseClash {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         json::deserialize(deserializer)
     }
 }

@@ -10,23 +10,23 @@ pub struct Client {
     /// The `request` property.
     ///
     /// Wire name `request`; nullable.
-    pub request: ::std::option::Option<::std::string::String>,
+    pub request: Option<String>,
     /// The `response` property.
     ///
     /// Wire name `response`; nullable.
-    pub response: ::std::option::Option<::std::string::String>,
+    pub response: Option<String>,
     /// Members this type does not declare: instance annotations (`@odata.etag`,
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
-    pub additional: json::Map<::std::string::String, json::Value>,
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::FromJson for Client {
     fn from_json(
         value: json::Value,
         path: &json::Path<'_>,
-    ) -> ::std::result::Result<Self, json::DecodeError> {
+    ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(value, path, "obstacle.course.Client")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             request: reader.take("request")?,
             response: reader.take("response")?,
             additional: reader.rest(),
@@ -46,14 +46,14 @@ impl ::serde::Serialize for Client {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         json::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Client {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         json::deserialize(deserializer)
     }
 }

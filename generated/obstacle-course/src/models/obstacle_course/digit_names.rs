@@ -10,121 +10,121 @@ pub struct DigitNames {
     /// The `_1st` property.
     ///
     /// Wire name `_1st`; nullable.
-    pub _1st: ::std::option::Option<::std::string::String>,
+    pub _1st: Option<String>,
     /// The `_123` property.
     ///
     /// Wire name `_123`; nullable.
-    pub _123: ::std::option::Option<i32>,
+    pub _123: Option<i32>,
     /// The `a_1` property.
     ///
     /// Wire name `a_1`; nullable.
-    pub a_1: ::std::option::Option<::std::string::String>,
+    pub a_1: Option<String>,
     /// The `a1` property.
     ///
     /// Wire name `a1`; nullable.
-    pub a1: ::std::option::Option<::std::string::String>,
+    pub a1: Option<String>,
     /// The `x_2d` property.
     ///
     /// Wire name `x_2d`; nullable.
-    pub x_2d: ::std::option::Option<::std::string::String>,
+    pub x_2d: Option<String>,
     /// The `x2D` property.
     ///
     /// Wire name `x2D`; nullable.
-    pub x2_d: ::std::option::Option<::std::string::String>,
+    pub x2_d: Option<String>,
     /// The `item_0_1` property.
     ///
     /// Wire name `item_0_1`; nullable.
-    pub item_0_1: ::std::option::Option<::std::string::String>,
+    pub item_0_1: Option<String>,
     /// The `version2_0` property.
     ///
     /// Wire name `version2_0`; nullable.
-    pub version2_0: ::std::option::Option<::std::string::String>,
+    pub version2_0: Option<String>,
     /// The `version20` property.
     ///
     /// Wire name `version20`; nullable.
-    pub version20: ::std::option::Option<::std::string::String>,
+    pub version20: Option<String>,
     /// The `mp3` property.
     ///
     /// Wire name `mp3`; nullable.
-    pub mp3: ::std::option::Option<::std::string::String>,
+    pub mp3: Option<String>,
     /// The `utf8Bytes` property.
     ///
     /// Wire name `utf8Bytes`; nullable.
-    pub utf8_bytes: ::std::option::Option<crate::runtime::edm::Binary>,
+    pub utf8_bytes: Option<crate::runtime::edm::Binary>,
     /// The `utf_8_bytes` property.
     ///
     /// Wire name `utf_8_bytes`; nullable.
-    pub utf_8_bytes: ::std::option::Option<crate::runtime::edm::Binary>,
+    pub utf_8_bytes: Option<crate::runtime::edm::Binary>,
     /// The `_id` property.
     ///
     /// Wire name `_id`; nullable.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The `_score` property.
     ///
     /// Wire name `_score`; nullable.
-    pub score: ::std::option::Option<f64>,
+    pub score: Option<f64>,
     /// The `_source` property.
     ///
     /// Wire name `_source`; nullable.
-    pub source: ::std::option::Option<crate::runtime::json::Value>,
+    pub source: Option<crate::runtime::json::Value>,
     /// The `__typename` property.
     ///
     /// Wire name `__typename`; nullable.
-    pub typename: ::std::option::Option<::std::string::String>,
+    pub typename: Option<String>,
     /// The `trailing_` property.
     ///
     /// Wire name `trailing_`; nullable.
-    pub trailing: ::std::option::Option<::std::string::String>,
+    pub trailing: Option<String>,
     /// The `double__underscore` property.
     ///
     /// Wire name `double__underscore`; nullable.
-    pub double_underscore: ::std::option::Option<::std::string::String>,
+    pub double_underscore: Option<String>,
     /// The `ALLCAPS` property.
     ///
     /// Wire name `ALLCAPS`; nullable.
-    pub allcaps: ::std::option::Option<::std::string::String>,
+    pub allcaps: Option<String>,
     /// The `größe` property.
     ///
     /// Wire name `größe`; nullable.
-    pub größe: ::std::option::Option<::std::string::String>,
+    pub größe: Option<String>,
     /// The `naïve` property.
     ///
     /// Wire name `naïve`; nullable.
-    pub naïve: ::std::option::Option<::std::string::String>,
+    pub naïve: Option<String>,
     /// The `日本語` property.
     ///
     /// Wire name `日本語`; nullable.
-    pub 日本語: ::std::option::Option<::std::string::String>,
+    pub 日本語: Option<String>,
     /// The `x‿y` property.
     ///
     /// Wire name `x‿y`; nullable.
-    pub x_y: ::std::option::Option<::std::string::String>,
+    pub x_y: Option<String>,
     /// The `zero‍width` property.
     ///
     /// Wire name `zero‍width`; nullable.
-    pub zero_width: ::std::option::Option<::std::string::String>,
+    pub zero_width: Option<String>,
     /// The `aVeryLongPropertyNameThatIsExactlyOneHundredAndTwentyEightCharactersLongToTestTheMaximumIdentifierLengthAllowedByODataCSDLxyzzzz` property.
     ///
     /// Wire name `aVeryLongPropertyNameThatIsExactlyOneHundredAndTwentyEightCharactersLongToTestTheMaximumIdentifierLengthAllowedByODataCSDLxyzzzz`; nullable.
-    pub a_very_long_property_name_that_is_exactly_one_hundred_and_twenty_eight_characters_long_to_test_the_maximum_identifier_length_allowed_by_o_data_csd_lxyzzzz: ::std::option::Option<
-        ::std::string::String,
+    pub a_very_long_property_name_that_is_exactly_one_hundred_and_twenty_eight_characters_long_to_test_the_maximum_identifier_length_allowed_by_o_data_csd_lxyzzzz: Option<
+        String,
     >,
     /// Members this type does not declare: instance annotations (`@odata.etag`,
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
-    pub additional: json::Map<::std::string::String, json::Value>,
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::FromJson for DigitNames {
     fn from_json(
         value: json::Value,
         path: &json::Path<'_>,
-    ) -> ::std::result::Result<Self, json::DecodeError> {
+    ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(
             value,
             path,
             "obstacle.course.digitNames",
         )?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             _1st: reader.take("_1st")?,
             _123: reader.take("_123")?,
             a_1: reader.take("a_1")?,
@@ -198,14 +198,14 @@ impl ::serde::Serialize for DigitNames {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         json::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DigitNames {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         json::deserialize(deserializer)
     }
 }

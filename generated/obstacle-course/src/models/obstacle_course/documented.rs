@@ -14,7 +14,7 @@ pub struct Documented {
     /// After a blank line; ends with spaces
     ///
     /// Wire name `attrMultiLine`; nullable.
-    pub attr_multi_line: ::std::option::Option<::std::string::String>,
+    pub attr_multi_line: Option<String>,
     /// First line, then an indented block:
     /// indented four spaces
     /// indented eight spaces
@@ -29,37 +29,37 @@ pub struct Documented {
     /// Last line ends with a backslash \\
     ///
     /// Wire name `elementMultiLine`; nullable.
-    pub element_multi_line: ::std::option::Option<::std::string::String>,
+    pub element_multi_line: Option<String>,
     /// Short.
     ///
     /// Long description with a bare URL <http://example.org/path_(with>)_parens and an email me@example.com and a path C:\\Windows\\System32\\ and **markdown** _emphasis_ &lt;!-- html comment --&gt;
     ///
     /// Wire name `longDescribed`; nullable.
-    pub long_described: ::std::option::Option<::std::string::String>,
+    pub long_described: Option<String>,
     /// The `emptyDescription` property.
     ///
     /// Wire name `emptyDescription`; nullable.
-    pub empty_description: ::std::option::Option<::std::string::String>,
+    pub empty_description: Option<String>,
     /// The `whitespaceDescription` property.
     ///
     /// Wire name `whitespaceDescription`; nullable.
-    pub whitespace_description: ::std::option::Option<::std::string::String>,
+    pub whitespace_description: Option<String>,
     /// Members this type does not declare: instance annotations (`@odata.etag`,
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
-    pub additional: json::Map<::std::string::String, json::Value>,
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::FromJson for Documented {
     fn from_json(
         value: json::Value,
         path: &json::Path<'_>,
-    ) -> ::std::result::Result<Self, json::DecodeError> {
+    ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(
             value,
             path,
             "obstacle.course.documented",
         )?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             attr_multi_line: reader.take("attrMultiLine")?,
             element_multi_line: reader.take("elementMultiLine")?,
             long_described: reader.take("longDescribed")?,
@@ -85,14 +85,14 @@ impl ::serde::Serialize for Documented {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         json::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Documented {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         json::deserialize(deserializer)
     }
 }

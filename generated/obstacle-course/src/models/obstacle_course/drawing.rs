@@ -10,29 +10,27 @@ pub struct Drawing {
     /// The `shapes` property.
     ///
     /// Wire name `shapes`.
-    pub shapes: ::std::option::Option<
-        ::std::vec::Vec<crate::models::obstacle_course::AnyShape0>,
-    >,
+    pub shapes: Option<Vec<super::AnyShape0>>,
     /// The `focus` property.
     ///
     /// Wire name `focus`; nullable.
-    pub focus: ::std::option::Option<crate::models::obstacle_course::AnyShape2>,
+    pub focus: Option<super::AnyShape2>,
     /// Members this type does not declare: instance annotations (`@odata.etag`,
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
-    pub additional: json::Map<::std::string::String, json::Value>,
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::FromJson for Drawing {
     fn from_json(
         value: json::Value,
         path: &json::Path<'_>,
-    ) -> ::std::result::Result<Self, json::DecodeError> {
+    ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(
             value,
             path,
             "obstacle.course.drawing",
         )?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             shapes: reader.take("shapes")?,
             focus: reader.take("focus")?,
             additional: reader.rest(),
@@ -52,14 +50,14 @@ impl ::serde::Serialize for Drawing {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         json::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Drawing {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         json::deserialize(deserializer)
     }
 }

@@ -3,13 +3,13 @@
 use crate::runtime::json;
 /// The `obstacle.course.emailAddress` type definition.
 #[derive(Debug, Clone, PartialEq)]
-pub struct EmailAddress(pub ::std::string::String);
+pub struct EmailAddress(pub String);
 impl json::FromJson for EmailAddress {
     fn from_json(
         value: json::Value,
         path: &json::Path<'_>,
-    ) -> ::std::result::Result<Self, json::DecodeError> {
-        <::std::string::String as json::FromJson>::from_json(value, path).map(Self)
+    ) -> Result<Self, json::DecodeError> {
+        <String as json::FromJson>::from_json(value, path).map(Self)
     }
 }
 impl json::ToJson for EmailAddress {
@@ -21,14 +21,14 @@ impl ::serde::Serialize for EmailAddress {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         json::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for EmailAddress {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         json::deserialize(deserializer)
     }
 }

@@ -10,27 +10,27 @@ pub struct Error {
     /// The `code` property.
     ///
     /// Wire name `code`; not nullable.
-    pub code: ::std::option::Option<::std::string::String>,
+    pub code: Option<String>,
     /// The `message` property.
     ///
     /// Wire name `message`; not nullable.
-    pub message: ::std::option::Option<::std::string::String>,
+    pub message: Option<String>,
     /// The `source` property.
     ///
     /// Wire name `source`; nullable.
-    pub source: ::std::option::Option<::std::string::String>,
+    pub source: Option<String>,
     /// Members this type does not declare: instance annotations (`@odata.etag`,
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
-    pub additional: json::Map<::std::string::String, json::Value>,
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::FromJson for Error {
     fn from_json(
         value: json::Value,
         path: &json::Path<'_>,
-    ) -> ::std::result::Result<Self, json::DecodeError> {
+    ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(value, path, "obstacle.course.Error")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             code: reader.take("code")?,
             message: reader.take("message")?,
             source: reader.take("source")?,
@@ -52,14 +52,14 @@ impl ::serde::Serialize for Error {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         json::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Error {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         json::deserialize(deserializer)
     }
 }

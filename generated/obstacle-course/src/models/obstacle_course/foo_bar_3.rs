@@ -10,27 +10,27 @@ pub struct FooBar3 {
     /// The `c` property.
     ///
     /// Wire name `c`; nullable.
-    pub c: ::std::option::Option<crate::models::obstacle_course::FooBar2>,
+    pub c: Option<super::FooBar2>,
     /// The `d` property.
     ///
     /// Wire name `d`; nullable.
-    pub d: ::std::option::Option<crate::models::obstacle_course::FooBar>,
+    pub d: Option<super::FooBar>,
     /// Members this type does not declare: instance annotations (`@odata.etag`,
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
-    pub additional: json::Map<::std::string::String, json::Value>,
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::FromJson for FooBar3 {
     fn from_json(
         value: json::Value,
         path: &json::Path<'_>,
-    ) -> ::std::result::Result<Self, json::DecodeError> {
+    ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(
             value,
             path,
             "obstacle.course.foo_bar",
         )?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             c: reader.take("c")?,
             d: reader.take("d")?,
             additional: reader.rest(),
@@ -50,14 +50,14 @@ impl ::serde::Serialize for FooBar3 {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         json::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for FooBar3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         json::deserialize(deserializer)
     }
 }

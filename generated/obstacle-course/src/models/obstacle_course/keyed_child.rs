@@ -10,27 +10,27 @@ pub struct KeyedChild {
     /// The `createdBy` property.
     ///
     /// Wire name `createdBy`; nullable.
-    pub created_by: ::std::option::Option<::std::string::String>,
+    pub created_by: Option<String>,
     /// The `childId` property.
     ///
     /// Wire name `childId`; not nullable; read-only.
-    pub child_id: ::std::option::Option<i64>,
+    pub child_id: Option<i64>,
     /// Members this type does not declare: instance annotations (`@odata.etag`,
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
-    pub additional: json::Map<::std::string::String, json::Value>,
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::FromJson for KeyedChild {
     fn from_json(
         value: json::Value,
         path: &json::Path<'_>,
-    ) -> ::std::result::Result<Self, json::DecodeError> {
+    ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(
             value,
             path,
             "obstacle.course.keyedChild",
         )?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             created_by: reader.take("createdBy")?,
             child_id: reader.take("childId")?,
             additional: reader.rest(),
@@ -50,14 +50,14 @@ impl ::serde::Serialize for KeyedChild {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         json::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for KeyedChild {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         json::deserialize(deserializer)
     }
 }
@@ -65,30 +65,22 @@ impl crate::models::Entity for KeyedChild {
     type Key = i64;
     const TYPE_NAME: &'static str = "obstacle.course.keyedChild";
     #[allow(clippy::clone_on_copy)]
-    fn key(&self) -> ::std::option::Option<Self::Key> {
+    fn key(&self) -> Option<Self::Key> {
         self.child_id.clone()
     }
 }
 /// Create (POST) body of `obstacle.course.keyedChild` (see [`KeyedChild`]).
 ///
 /// Only what is set is sent. Keys, computed and read-only properties are not part of this shape.
+///
+/// Start from `KeyedChildCreate::default()` and assign the fields to send.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct KeyedChildCreate {
     /// `createdBy`: see [`KeyedChild::created_by`].
-    pub created_by: ::std::option::Option<::std::string::String>,
+    pub created_by: Option<String>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
-    pub additional: json::Map<::std::string::String, json::Value>,
-}
-impl KeyedChildCreate {
-    /// Sets `createdBy`.
-    pub fn created_by(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.created_by = ::std::option::Option::Some(value.into());
-        self
-    }
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::ToJson for KeyedChildCreate {
     fn to_json(&self) -> json::Value {
@@ -102,23 +94,15 @@ impl json::ToJson for KeyedChildCreate {
 /// Update (PATCH) body of `obstacle.course.keyedChild` (see [`KeyedChild`]).
 ///
 /// Only what is set is sent: `None` / `Patch::Unchanged` leave a property alone, `Patch::Null` clears a nullable one. Keys, computed, read-only and immutable properties are not part of this shape.
+///
+/// Start from `KeyedChildUpdate::default()` and assign the fields to send.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct KeyedChildUpdate {
     /// `createdBy`: see [`KeyedChild::created_by`].
-    pub created_by: crate::runtime::patch::Patch<::std::string::String>,
+    pub created_by: crate::runtime::patch::Patch<String>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
-    pub additional: json::Map<::std::string::String, json::Value>,
-}
-impl KeyedChildUpdate {
-    /// Sets `createdBy`.
-    pub fn created_by(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.created_by = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::ToJson for KeyedChildUpdate {
     fn to_json(&self) -> json::Value {

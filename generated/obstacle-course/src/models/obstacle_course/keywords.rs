@@ -10,261 +10,259 @@ pub struct Keywords {
     /// The `type` property.
     ///
     /// Wire name `type`; nullable.
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// The `self` property.
     ///
     /// Wire name `self`; nullable.
-    pub self_: ::std::option::Option<::std::string::String>,
+    pub self_: Option<String>,
     /// The `Self` property.
     ///
     /// Wire name `Self`; nullable.
-    pub self_2: ::std::option::Option<::std::string::String>,
+    pub self_2: Option<String>,
     /// The `move` property.
     ///
     /// Wire name `move`; nullable.
-    pub r#move: ::std::option::Option<bool>,
+    pub r#move: Option<bool>,
     /// The `final` property.
     ///
     /// Wire name `final`; nullable.
-    pub r#final: ::std::option::Option<i32>,
+    pub r#final: Option<i32>,
     /// The `match` property.
     ///
     /// Wire name `match`; nullable.
-    pub r#match: ::std::option::Option<::std::string::String>,
+    pub r#match: Option<String>,
     /// The `crate` property.
     ///
     /// Wire name `crate`; nullable.
-    pub crate_: ::std::option::Option<::std::string::String>,
+    pub crate_: Option<String>,
     /// The `super` property.
     ///
     /// Wire name `super`; nullable.
-    pub super_: ::std::option::Option<::std::string::String>,
+    pub super_: Option<String>,
     /// The `async` property.
     ///
     /// Wire name `async`; nullable.
-    pub r#async: ::std::option::Option<crate::models::obstacle_course::Async>,
+    pub r#async: Option<super::Async>,
     /// The `await` property.
     ///
     /// Wire name `await`; nullable.
-    pub r#await: ::std::option::Option<::std::string::String>,
+    pub r#await: Option<String>,
     /// The `dyn` property.
     ///
     /// Wire name `dyn`; nullable.
-    pub r#dyn: ::std::option::Option<::std::string::String>,
+    pub r#dyn: Option<String>,
     /// The `Option` property.
     ///
     /// Wire name `Option`; nullable.
-    pub option: ::std::option::Option<crate::models::obstacle_course::Option_>,
+    pub option: Option<super::Option_>,
     /// The `Result` property.
     ///
     /// Wire name `Result`; nullable.
-    pub result: ::std::option::Option<crate::models::obstacle_course::Result_>,
+    pub result: Option<super::Result_>,
     /// The `Box` property.
     ///
     /// Wire name `Box`; nullable.
-    pub r#box: ::std::option::Option<crate::models::obstacle_course::Box_>,
+    pub r#box: Option<super::Box_>,
     /// The `String` property.
     ///
     /// Wire name `String`; nullable.
-    pub string: ::std::option::Option<crate::models::obstacle_course::String_>,
+    pub string: Option<super::String_>,
     /// The `Vec` property.
     ///
     /// Wire name `Vec`.
-    pub vec: ::std::option::Option<
-        ::std::vec::Vec<crate::models::obstacle_course::Vec_>,
-    >,
+    pub vec: Option<Vec<super::Vec_>>,
     /// The `Some` property.
     ///
     /// Wire name `Some`; nullable.
-    pub some: ::std::option::Option<crate::models::obstacle_course::Some_>,
+    pub some: Option<super::Some_>,
     /// The `None` property.
     ///
     /// Wire name `None`; nullable.
-    pub none: ::std::option::Option<crate::models::obstacle_course::None_>,
+    pub none: Option<super::None_>,
     /// The `abstract` property.
     ///
     /// Wire name `abstract`; nullable.
-    pub r#abstract: ::std::option::Option<::std::string::String>,
+    pub r#abstract: Option<String>,
     /// The `become` property.
     ///
     /// Wire name `become`; nullable.
-    pub r#become: ::std::option::Option<::std::string::String>,
+    pub r#become: Option<String>,
     /// The `box` property.
     ///
     /// Wire name `box`; nullable.
-    pub box_2: ::std::option::Option<::std::string::String>,
+    pub box_2: Option<String>,
     /// The `const` property.
     ///
     /// Wire name `const`; nullable.
-    pub r#const: ::std::option::Option<::std::string::String>,
+    pub r#const: Option<String>,
     /// The `continue` property.
     ///
     /// Wire name `continue`; nullable.
-    pub r#continue: ::std::option::Option<::std::string::String>,
+    pub r#continue: Option<String>,
     /// The `do` property.
     ///
     /// Wire name `do`; nullable.
-    pub r#do: ::std::option::Option<::std::string::String>,
+    pub r#do: Option<String>,
     /// The `else` property.
     ///
     /// Wire name `else`; nullable.
-    pub r#else: ::std::option::Option<::std::string::String>,
+    pub r#else: Option<String>,
     /// The `enum` property.
     ///
     /// Wire name `enum`; nullable.
-    pub r#enum: ::std::option::Option<::std::string::String>,
+    pub r#enum: Option<String>,
     /// The `extern` property.
     ///
     /// Wire name `extern`; nullable.
-    pub r#extern: ::std::option::Option<::std::string::String>,
+    pub r#extern: Option<String>,
     /// The `false` property.
     ///
     /// Wire name `false`; nullable.
-    pub r#false: ::std::option::Option<bool>,
+    pub r#false: Option<bool>,
     /// The `fn` property.
     ///
     /// Wire name `fn`; nullable.
-    pub r#fn: ::std::option::Option<::std::string::String>,
+    pub r#fn: Option<String>,
     /// The `for` property.
     ///
     /// Wire name `for`; nullable.
-    pub r#for: ::std::option::Option<::std::string::String>,
+    pub r#for: Option<String>,
     /// The `gen` property.
     ///
     /// Wire name `gen`; nullable.
-    pub r#gen: ::std::option::Option<::std::string::String>,
+    pub r#gen: Option<String>,
     /// The `if` property.
     ///
     /// Wire name `if`; nullable.
-    pub r#if: ::std::option::Option<::std::string::String>,
+    pub r#if: Option<String>,
     /// The `impl` property.
     ///
     /// Wire name `impl`; nullable.
-    pub r#impl: ::std::option::Option<::std::string::String>,
+    pub r#impl: Option<String>,
     /// The `in` property.
     ///
     /// Wire name `in`; nullable.
-    pub r#in: ::std::option::Option<::std::string::String>,
+    pub r#in: Option<String>,
     /// The `let` property.
     ///
     /// Wire name `let`; nullable.
-    pub r#let: ::std::option::Option<::std::string::String>,
+    pub r#let: Option<String>,
     /// The `loop` property.
     ///
     /// Wire name `loop`; nullable.
-    pub r#loop: ::std::option::Option<::std::string::String>,
+    pub r#loop: Option<String>,
     /// The `macro` property.
     ///
     /// Wire name `macro`; nullable.
-    pub r#macro: ::std::option::Option<::std::string::String>,
+    pub r#macro: Option<String>,
     /// The `mod` property.
     ///
     /// Wire name `mod`; nullable.
-    pub r#mod: ::std::option::Option<::std::string::String>,
+    pub r#mod: Option<String>,
     /// The `mut` property.
     ///
     /// Wire name `mut`; nullable.
-    pub r#mut: ::std::option::Option<::std::string::String>,
+    pub r#mut: Option<String>,
     /// The `override` property.
     ///
     /// Wire name `override`; nullable.
-    pub r#override: ::std::option::Option<::std::string::String>,
+    pub r#override: Option<String>,
     /// The `priv` property.
     ///
     /// Wire name `priv`; nullable.
-    pub r#priv: ::std::option::Option<::std::string::String>,
+    pub r#priv: Option<String>,
     /// The `pub` property.
     ///
     /// Wire name `pub`; nullable.
-    pub r#pub: ::std::option::Option<::std::string::String>,
+    pub r#pub: Option<String>,
     /// The `ref` property.
     ///
     /// Wire name `ref`; nullable.
-    pub r#ref: ::std::option::Option<::std::string::String>,
+    pub r#ref: Option<String>,
     /// The `return` property.
     ///
     /// Wire name `return`; nullable.
-    pub r#return: ::std::option::Option<::std::string::String>,
+    pub r#return: Option<String>,
     /// The `static` property.
     ///
     /// Wire name `static`; nullable.
-    pub r#static: ::std::option::Option<::std::string::String>,
+    pub r#static: Option<String>,
     /// The `struct` property.
     ///
     /// Wire name `struct`; nullable.
-    pub r#struct: ::std::option::Option<::std::string::String>,
+    pub r#struct: Option<String>,
     /// The `trait` property.
     ///
     /// Wire name `trait`; nullable.
-    pub r#trait: ::std::option::Option<::std::string::String>,
+    pub r#trait: Option<String>,
     /// The `true` property.
     ///
     /// Wire name `true`; nullable.
-    pub r#true: ::std::option::Option<bool>,
+    pub r#true: Option<bool>,
     /// The `try` property.
     ///
     /// Wire name `try`; nullable.
-    pub r#try: ::std::option::Option<::std::string::String>,
+    pub r#try: Option<String>,
     /// The `typeof` property.
     ///
     /// Wire name `typeof`; nullable.
-    pub r#typeof: ::std::option::Option<::std::string::String>,
+    pub r#typeof: Option<String>,
     /// The `union` property.
     ///
     /// Wire name `union`; nullable.
-    pub r#union: ::std::option::Option<::std::string::String>,
+    pub r#union: Option<String>,
     /// The `unsafe` property.
     ///
     /// Wire name `unsafe`; nullable.
-    pub r#unsafe: ::std::option::Option<::std::string::String>,
+    pub r#unsafe: Option<String>,
     /// The `unsized` property.
     ///
     /// Wire name `unsized`; nullable.
-    pub r#unsized: ::std::option::Option<::std::string::String>,
+    pub r#unsized: Option<String>,
     /// The `use` property.
     ///
     /// Wire name `use`; nullable.
-    pub r#use: ::std::option::Option<::std::string::String>,
+    pub r#use: Option<String>,
     /// The `virtual` property.
     ///
     /// Wire name `virtual`; nullable.
-    pub r#virtual: ::std::option::Option<::std::string::String>,
+    pub r#virtual: Option<String>,
     /// The `where` property.
     ///
     /// Wire name `where`; nullable.
-    pub r#where: ::std::option::Option<::std::string::String>,
+    pub r#where: Option<String>,
     /// The `while` property.
     ///
     /// Wire name `while`; nullable.
-    pub r#while: ::std::option::Option<::std::string::String>,
+    pub r#while: Option<String>,
     /// The `yield` property.
     ///
     /// Wire name `yield`; nullable.
-    pub r#yield: ::std::option::Option<::std::string::String>,
+    pub r#yield: Option<String>,
     /// The `_` property.
     ///
     /// Wire name `_`; nullable.
-    pub _empty: ::std::option::Option<::std::string::String>,
+    pub _empty: Option<String>,
     /// The `__` property.
     ///
     /// Wire name `__`; nullable.
-    pub _empty_2: ::std::option::Option<::std::string::String>,
+    pub _empty_2: Option<String>,
     /// Members this type does not declare: instance annotations (`@odata.etag`,
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
-    pub additional: json::Map<::std::string::String, json::Value>,
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::FromJson for Keywords {
     fn from_json(
         value: json::Value,
         path: &json::Path<'_>,
-    ) -> ::std::result::Result<Self, json::DecodeError> {
+    ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(
             value,
             path,
             "obstacle.course.keywords",
         )?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             r#type: reader.take("type")?,
             self_: reader.take("self")?,
             self_2: reader.take("Self")?,
@@ -400,14 +398,14 @@ impl ::serde::Serialize for Keywords {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         json::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Keywords {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         json::deserialize(deserializer)
     }
 }

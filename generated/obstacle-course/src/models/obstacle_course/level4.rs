@@ -10,45 +10,45 @@ pub struct Level4 {
     /// The `id` property.
     ///
     /// Wire name `id`; not nullable; read-only.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The `zero` property.
     ///
     /// Wire name `zero`; nullable.
-    pub zero: ::std::option::Option<i32>,
+    pub zero: Option<i32>,
     /// The `one` property.
     ///
     /// Wire name `one`; nullable.
-    pub one: ::std::option::Option<i32>,
+    pub one: Option<i32>,
     /// The `two` property.
     ///
     /// Wire name `two`; nullable.
-    pub two: ::std::option::Option<i32>,
+    pub two: Option<i32>,
     /// The `three` property.
     ///
     /// Wire name `three`; nullable.
-    pub three: ::std::option::Option<i32>,
+    pub three: Option<i32>,
     /// The `four` property.
     ///
     /// Wire name `four`; nullable.
-    pub four: ::std::option::Option<i32>,
+    pub four: Option<i32>,
     /// The `sibling` navigation property.
     ///
     /// Navigation property: present only when expanded (`$expand`).
     ///
     /// Wire name `sibling`.
-    pub sibling: ::std::option::Option<crate::runtime::json::Value>,
+    pub sibling: Option<crate::runtime::json::Value>,
     /// Members this type does not declare: instance annotations (`@odata.etag`,
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
-    pub additional: json::Map<::std::string::String, json::Value>,
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::FromJson for Level4 {
     fn from_json(
         value: json::Value,
         path: &json::Path<'_>,
-    ) -> ::std::result::Result<Self, json::DecodeError> {
+    ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(value, path, "obstacle.course.level4")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: reader.take("id")?,
             zero: reader.take("zero")?,
             one: reader.take("one")?,
@@ -78,70 +78,45 @@ impl ::serde::Serialize for Level4 {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         json::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Level4 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         json::deserialize(deserializer)
     }
 }
 impl crate::models::Entity for Level4 {
-    type Key = ::std::string::String;
+    type Key = String;
     const TYPE_NAME: &'static str = "obstacle.course.level4";
     #[allow(clippy::clone_on_copy)]
-    fn key(&self) -> ::std::option::Option<Self::Key> {
+    fn key(&self) -> Option<Self::Key> {
         self.id.clone()
     }
 }
 /// Create (POST) body of `obstacle.course.level4` (see [`Level4`]).
 ///
 /// Only what is set is sent. Keys, computed and read-only properties are not part of this shape.
+///
+/// Start from `Level4Create::default()` and assign the fields to send.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Level4Create {
     /// `zero`: see [`Level4::zero`].
-    pub zero: ::std::option::Option<i32>,
+    pub zero: Option<i32>,
     /// `one`: see [`Level4::one`].
-    pub one: ::std::option::Option<i32>,
+    pub one: Option<i32>,
     /// `two`: see [`Level4::two`].
-    pub two: ::std::option::Option<i32>,
+    pub two: Option<i32>,
     /// `three`: see [`Level4::three`].
-    pub three: ::std::option::Option<i32>,
+    pub three: Option<i32>,
     /// `four`: see [`Level4::four`].
-    pub four: ::std::option::Option<i32>,
+    pub four: Option<i32>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
-    pub additional: json::Map<::std::string::String, json::Value>,
-}
-impl Level4Create {
-    /// Sets `zero`.
-    pub fn zero(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.zero = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `one`.
-    pub fn one(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.one = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `two`.
-    pub fn two(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.two = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `three`.
-    pub fn three(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.three = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `four`.
-    pub fn four(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.four = ::std::option::Option::Some(value.into());
-        self
-    }
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::ToJson for Level4Create {
     fn to_json(&self) -> json::Value {
@@ -159,6 +134,8 @@ impl json::ToJson for Level4Create {
 /// Update (PATCH) body of `obstacle.course.level4` (see [`Level4`]).
 ///
 /// Only what is set is sent: `None` / `Patch::Unchanged` leave a property alone, `Patch::Null` clears a nullable one. Keys, computed, read-only and immutable properties are not part of this shape.
+///
+/// Start from `Level4Update::default()` and assign the fields to send.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Level4Update {
@@ -173,34 +150,7 @@ pub struct Level4Update {
     /// `four`: see [`Level4::four`].
     pub four: crate::runtime::patch::Patch<i32>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
-    pub additional: json::Map<::std::string::String, json::Value>,
-}
-impl Level4Update {
-    /// Sets `zero`.
-    pub fn zero(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.zero = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `one`.
-    pub fn one(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.one = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `two`.
-    pub fn two(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.two = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `three`.
-    pub fn three(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.three = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `four`.
-    pub fn four(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.four = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::ToJson for Level4Update {
     fn to_json(&self) -> json::Value {

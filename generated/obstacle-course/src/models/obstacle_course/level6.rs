@@ -11,59 +11,59 @@ pub struct Level6 {
     /// The `id` property.
     ///
     /// Wire name `id`; not nullable; read-only.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The `zero` property.
     ///
     /// Wire name `zero`; nullable.
-    pub zero: ::std::option::Option<i32>,
+    pub zero: Option<i32>,
     /// The `one` property.
     ///
     /// Wire name `one`; nullable.
-    pub one: ::std::option::Option<i32>,
+    pub one: Option<i32>,
     /// The `two` property.
     ///
     /// Wire name `two`; nullable.
-    pub two: ::std::option::Option<i32>,
+    pub two: Option<i32>,
     /// The `three` property.
     ///
     /// Wire name `three`; nullable.
-    pub three: ::std::option::Option<i32>,
+    pub three: Option<i32>,
     /// The `four` property.
     ///
     /// Wire name `four`; nullable.
-    pub four: ::std::option::Option<i32>,
+    pub four: Option<i32>,
     /// The `five` property.
     ///
     /// Wire name `five`; nullable.
-    pub five: ::std::option::Option<i32>,
+    pub five: Option<i32>,
     /// The `six` property.
     ///
     /// Wire name `six`; nullable.
-    pub six: ::std::option::Option<i32>,
+    pub six: Option<i32>,
     /// The `sibling` navigation property.
     ///
     /// Navigation property: present only when expanded (`$expand`).
     ///
     /// Wire name `sibling`.
-    pub sibling: ::std::option::Option<crate::runtime::json::Value>,
+    pub sibling: Option<crate::runtime::json::Value>,
     /// The `up` navigation property.
     ///
     /// Navigation property: present only when expanded (`$expand`).
     ///
     /// Wire name `up`.
-    pub up: ::std::option::Option<crate::runtime::json::Value>,
+    pub up: Option<crate::runtime::json::Value>,
     /// Members this type does not declare: instance annotations (`@odata.etag`,
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
-    pub additional: json::Map<::std::string::String, json::Value>,
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::FromJson for Level6 {
     fn from_json(
         value: json::Value,
         path: &json::Path<'_>,
-    ) -> ::std::result::Result<Self, json::DecodeError> {
+    ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(value, path, "obstacle.course.level6")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: reader.take("id")?,
             zero: reader.take("zero")?,
             one: reader.take("one")?,
@@ -99,84 +99,49 @@ impl ::serde::Serialize for Level6 {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         json::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Level6 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         json::deserialize(deserializer)
     }
 }
 impl crate::models::Entity for Level6 {
-    type Key = ::std::string::String;
+    type Key = String;
     const TYPE_NAME: &'static str = "obstacle.course.level6";
     #[allow(clippy::clone_on_copy)]
-    fn key(&self) -> ::std::option::Option<Self::Key> {
+    fn key(&self) -> Option<Self::Key> {
         self.id.clone()
     }
 }
 /// Create (POST) body of `obstacle.course.level6` (see [`Level6`]).
 ///
 /// Only what is set is sent. Keys, computed and read-only properties are not part of this shape.
+///
+/// Start from `Level6Create::default()` and assign the fields to send.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Level6Create {
     /// `zero`: see [`Level6::zero`].
-    pub zero: ::std::option::Option<i32>,
+    pub zero: Option<i32>,
     /// `one`: see [`Level6::one`].
-    pub one: ::std::option::Option<i32>,
+    pub one: Option<i32>,
     /// `two`: see [`Level6::two`].
-    pub two: ::std::option::Option<i32>,
+    pub two: Option<i32>,
     /// `three`: see [`Level6::three`].
-    pub three: ::std::option::Option<i32>,
+    pub three: Option<i32>,
     /// `four`: see [`Level6::four`].
-    pub four: ::std::option::Option<i32>,
+    pub four: Option<i32>,
     /// `five`: see [`Level6::five`].
-    pub five: ::std::option::Option<i32>,
+    pub five: Option<i32>,
     /// `six`: see [`Level6::six`].
-    pub six: ::std::option::Option<i32>,
+    pub six: Option<i32>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
-    pub additional: json::Map<::std::string::String, json::Value>,
-}
-impl Level6Create {
-    /// Sets `zero`.
-    pub fn zero(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.zero = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `one`.
-    pub fn one(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.one = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `two`.
-    pub fn two(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.two = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `three`.
-    pub fn three(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.three = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `four`.
-    pub fn four(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.four = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `five`.
-    pub fn five(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.five = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `six`.
-    pub fn six(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.six = ::std::option::Option::Some(value.into());
-        self
-    }
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::ToJson for Level6Create {
     fn to_json(&self) -> json::Value {
@@ -196,6 +161,8 @@ impl json::ToJson for Level6Create {
 /// Update (PATCH) body of `obstacle.course.level6` (see [`Level6`]).
 ///
 /// Only what is set is sent: `None` / `Patch::Unchanged` leave a property alone, `Patch::Null` clears a nullable one. Keys, computed, read-only and immutable properties are not part of this shape.
+///
+/// Start from `Level6Update::default()` and assign the fields to send.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Level6Update {
@@ -214,44 +181,7 @@ pub struct Level6Update {
     /// `six`: see [`Level6::six`].
     pub six: crate::runtime::patch::Patch<i32>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
-    pub additional: json::Map<::std::string::String, json::Value>,
-}
-impl Level6Update {
-    /// Sets `zero`.
-    pub fn zero(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.zero = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `one`.
-    pub fn one(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.one = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `two`.
-    pub fn two(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.two = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `three`.
-    pub fn three(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.three = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `four`.
-    pub fn four(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.four = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `five`.
-    pub fn five(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.five = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `six`.
-    pub fn six(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.six = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::ToJson for Level6Update {
     fn to_json(&self) -> json::Value {

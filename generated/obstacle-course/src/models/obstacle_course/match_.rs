@@ -10,23 +10,23 @@ pub struct Match {
     /// The `final` property.
     ///
     /// Wire name `final`; not nullable; read-only.
-    pub r#final: ::std::option::Option<i64>,
+    pub r#final: Option<i64>,
     /// The `where` property.
     ///
     /// Wire name `where`; nullable.
-    pub r#where: ::std::option::Option<::std::string::String>,
+    pub r#where: Option<String>,
     /// Members this type does not declare: instance annotations (`@odata.etag`,
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
-    pub additional: json::Map<::std::string::String, json::Value>,
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::FromJson for Match {
     fn from_json(
         value: json::Value,
         path: &json::Path<'_>,
-    ) -> ::std::result::Result<Self, json::DecodeError> {
+    ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(value, path, "obstacle.course.match")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             r#final: reader.take("final")?,
             r#where: reader.take("where")?,
             additional: reader.rest(),
@@ -46,14 +46,14 @@ impl ::serde::Serialize for Match {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         json::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Match {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         json::deserialize(deserializer)
     }
 }
@@ -61,30 +61,22 @@ impl crate::models::Entity for Match {
     type Key = i64;
     const TYPE_NAME: &'static str = "obstacle.course.match";
     #[allow(clippy::clone_on_copy)]
-    fn key(&self) -> ::std::option::Option<Self::Key> {
+    fn key(&self) -> Option<Self::Key> {
         self.r#final.clone()
     }
 }
 /// Create (POST) body of `obstacle.course.match` (see [`Match`]).
 ///
 /// Only what is set is sent. Keys, computed and read-only properties are not part of this shape.
+///
+/// Start from `MatchCreate::default()` and assign the fields to send.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct MatchCreate {
     /// `where`: see [`Match::where`].
-    pub r#where: ::std::option::Option<::std::string::String>,
+    pub r#where: Option<String>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
-    pub additional: json::Map<::std::string::String, json::Value>,
-}
-impl MatchCreate {
-    /// Sets `where`.
-    pub fn r#where(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.r#where = ::std::option::Option::Some(value.into());
-        self
-    }
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::ToJson for MatchCreate {
     fn to_json(&self) -> json::Value {
@@ -98,23 +90,15 @@ impl json::ToJson for MatchCreate {
 /// Update (PATCH) body of `obstacle.course.match` (see [`Match`]).
 ///
 /// Only what is set is sent: `None` / `Patch::Unchanged` leave a property alone, `Patch::Null` clears a nullable one. Keys, computed, read-only and immutable properties are not part of this shape.
+///
+/// Start from `MatchUpdate::default()` and assign the fields to send.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct MatchUpdate {
     /// `where`: see [`Match::where`].
-    pub r#where: crate::runtime::patch::Patch<::std::string::String>,
+    pub r#where: crate::runtime::patch::Patch<String>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
-    pub additional: json::Map<::std::string::String, json::Value>,
-}
-impl MatchUpdate {
-    /// Sets `where`.
-    pub fn r#where(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.r#where = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::ToJson for MatchUpdate {
     fn to_json(&self) -> json::Value {

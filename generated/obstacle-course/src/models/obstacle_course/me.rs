@@ -10,47 +10,43 @@ pub struct Me {
     /// The `id` property.
     ///
     /// Wire name `id`; not nullable; read-only.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The `crates` navigation property.
     ///
     /// Navigation property: present only when expanded (`$expand`).
     ///
     /// Wire name `crates`.
-    pub crates: ::std::option::Option<
-        ::std::vec::Vec<crate::models::obstacle_course::Crate>,
-    >,
+    pub crates: Option<Vec<super::Crate>>,
     /// The `avatar` navigation property.
     ///
     /// Navigation property: present only when expanded (`$expand`).
     ///
     /// Wire name `avatar`.
-    pub avatar: ::std::option::Option<crate::models::obstacle_course::Photo>,
+    pub avatar: Option<super::Photo>,
     /// The `favoriteWidget` navigation property.
     ///
     /// Navigation property: present only when expanded (`$expand`).
     ///
     /// Wire name `favoriteWidget`.
-    pub favorite_widget: ::std::option::Option<crate::models::obstacle_course::Widget>,
+    pub favorite_widget: Option<super::Widget>,
     /// The `widgets` navigation property.
     ///
     /// Navigation property: present only when expanded (`$expand`).
     ///
     /// Wire name `widgets`.
-    pub widgets: ::std::option::Option<
-        ::std::vec::Vec<crate::models::obstacle_course::Widget>,
-    >,
+    pub widgets: Option<Vec<super::Widget>>,
     /// Members this type does not declare: instance annotations (`@odata.etag`,
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
-    pub additional: json::Map<::std::string::String, json::Value>,
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::FromJson for Me {
     fn from_json(
         value: json::Value,
         path: &json::Path<'_>,
-    ) -> ::std::result::Result<Self, json::DecodeError> {
+    ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(value, path, "obstacle.course.me")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: reader.take("id")?,
             crates: reader.take("crates")?,
             avatar: reader.take("avatar")?,
@@ -76,33 +72,35 @@ impl ::serde::Serialize for Me {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         json::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Me {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         json::deserialize(deserializer)
     }
 }
 impl crate::models::Entity for Me {
-    type Key = ::std::string::String;
+    type Key = String;
     const TYPE_NAME: &'static str = "obstacle.course.me";
     #[allow(clippy::clone_on_copy)]
-    fn key(&self) -> ::std::option::Option<Self::Key> {
+    fn key(&self) -> Option<Self::Key> {
         self.id.clone()
     }
 }
 /// Create (POST) body of `obstacle.course.me` (see [`Me`]).
 ///
 /// Only what is set is sent. Keys, computed and read-only properties are not part of this shape.
+///
+/// Start from `MeCreate::default()` and assign the fields to send.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct MeCreate {
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
-    pub additional: json::Map<::std::string::String, json::Value>,
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::ToJson for MeCreate {
     fn to_json(&self) -> json::Value {
@@ -115,11 +113,13 @@ impl json::ToJson for MeCreate {
 /// Update (PATCH) body of `obstacle.course.me` (see [`Me`]).
 ///
 /// Only what is set is sent: `None` / `Patch::Unchanged` leave a property alone, `Patch::Null` clears a nullable one. Keys, computed, read-only and immutable properties are not part of this shape.
+///
+/// Start from `MeUpdate::default()` and assign the fields to send.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct MeUpdate {
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
-    pub additional: json::Map<::std::string::String, json::Value>,
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::ToJson for MeUpdate {
     fn to_json(&self) -> json::Value {

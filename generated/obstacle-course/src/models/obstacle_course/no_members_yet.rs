@@ -8,7 +8,7 @@ use crate::runtime::json;
 #[non_exhaustive]
 pub enum NoMembersYet {
     /// A member this crate does not know, as sent by the service.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl NoMembersYet {
     /// The wire name.
@@ -17,7 +17,7 @@ impl NoMembersYet {
         s
     }
 }
-impl ::std::convert::From<&str> for NoMembersYet {
+impl From<&str> for NoMembersYet {
     fn from(s: &str) -> Self {
         Self::Unknown(s.to_owned())
     }
@@ -39,7 +39,7 @@ impl json::FromJson for NoMembersYet {
     fn from_json(
         value: json::Value,
         path: &json::Path<'_>,
-    ) -> ::std::result::Result<Self, json::DecodeError> {
+    ) -> Result<Self, json::DecodeError> {
         crate::runtime::enums::enum_from_json(value, path)
     }
 }
@@ -52,14 +52,14 @@ impl ::serde::Serialize for NoMembersYet {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         json::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for NoMembersYet {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         json::deserialize(deserializer)
     }
 }

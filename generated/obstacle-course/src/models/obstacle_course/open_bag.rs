@@ -11,27 +11,27 @@ pub struct OpenBag {
     /// The `additionalProperties` property.
     ///
     /// Wire name `additionalProperties`; nullable.
-    pub additional_properties: ::std::option::Option<::std::string::String>,
+    pub additional_properties: Option<String>,
     /// The `additional_properties` property.
     ///
     /// Wire name `additional_properties`; nullable.
-    pub additional_properties_2: ::std::option::Option<::std::string::String>,
+    pub additional_properties_2: Option<String>,
     /// Members this type does not declare: instance annotations (`@odata.etag`,
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
-    pub additional: json::Map<::std::string::String, json::Value>,
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::FromJson for OpenBag {
     fn from_json(
         value: json::Value,
         path: &json::Path<'_>,
-    ) -> ::std::result::Result<Self, json::DecodeError> {
+    ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(
             value,
             path,
             "obstacle.course.openBag",
         )?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             additional_properties: reader.take("additionalProperties")?,
             additional_properties_2: reader.take("additional_properties")?,
             additional: reader.rest(),
@@ -51,14 +51,14 @@ impl ::serde::Serialize for OpenBag {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         json::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OpenBag {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         json::deserialize(deserializer)
     }
 }
@@ -69,21 +69,19 @@ impl<'de> ::serde::Deserialize<'de> for OpenBag {
 #[non_exhaustive]
 pub enum AnyOpenBag {
     /// `obstacle.course.openBag`.
-    OpenBag(crate::models::obstacle_course::OpenBag),
+    OpenBag(super::OpenBag),
     /// `obstacle.course.openBagChild`.
-    OpenBagChild(crate::models::obstacle_course::OpenBagChild),
+    OpenBagChild(super::OpenBagChild),
     /// A type this crate does not know (or no `@odata.type` where one is needed):
     /// the raw JSON object, written back unchanged.
     Unknown(json::Value),
 }
 impl AnyOpenBag {
     /// The qualified type name: the variant's, or the `@odata.type` of an unknown value.
-    pub fn type_name(&self) -> ::std::option::Option<&str> {
+    pub fn type_name(&self) -> Option<&str> {
         match self {
-            Self::OpenBag(_) => ::std::option::Option::Some("obstacle.course.openBag"),
-            Self::OpenBagChild(_) => {
-                ::std::option::Option::Some("obstacle.course.openBagChild")
-            }
+            Self::OpenBag(_) => Some("obstacle.course.openBag"),
+            Self::OpenBagChild(_) => Some("obstacle.course.openBagChild"),
             Self::Unknown(v) => json::odata_type(v),
         }
     }
@@ -92,9 +90,9 @@ impl json::FromJson for AnyOpenBag {
     fn from_json(
         value: json::Value,
         path: &json::Path<'_>,
-    ) -> ::std::result::Result<Self, json::DecodeError> {
+    ) -> Result<Self, json::DecodeError> {
         if !value.is_object() {
-            return ::std::result::Result::Err(
+            return Err(
                 json::DecodeError::expected(
                     path,
                     "object obstacle.course.openBag",
@@ -105,22 +103,16 @@ impl json::FromJson for AnyOpenBag {
         let ty = json::odata_type(&value)
             .unwrap_or("obstacle.course.openBag")
             .to_owned();
-        ::std::result::Result::Ok(
+        Ok(
             match ty.as_str() {
                 "obstacle.course.openBag" | "course.openBag" => {
                     Self::OpenBag(
-                        <crate::models::obstacle_course::OpenBag as json::FromJson>::from_json(
-                            value,
-                            path,
-                        )?,
+                        <super::OpenBag as json::FromJson>::from_json(value, path)?,
                     )
                 }
                 "obstacle.course.openBagChild" | "course.openBagChild" => {
                     Self::OpenBagChild(
-                        <crate::models::obstacle_course::OpenBagChild as json::FromJson>::from_json(
-                            value,
-                            path,
-                        )?,
+                        <super::OpenBagChild as json::FromJson>::from_json(value, path)?,
                     )
                 }
                 _ => Self::Unknown(value),
@@ -146,14 +138,14 @@ impl ::serde::Serialize for AnyOpenBag {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         json::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AnyOpenBag {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         json::deserialize(deserializer)
     }
 }

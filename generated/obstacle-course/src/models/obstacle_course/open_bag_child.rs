@@ -11,31 +11,31 @@ pub struct OpenBagChild {
     /// The `additionalProperties` property.
     ///
     /// Wire name `additionalProperties`; nullable.
-    pub additional_properties: ::std::option::Option<::std::string::String>,
+    pub additional_properties: Option<String>,
     /// The `additional_properties` property.
     ///
     /// Wire name `additional_properties`; nullable.
-    pub additional_properties_2: ::std::option::Option<::std::string::String>,
+    pub additional_properties_2: Option<String>,
     /// The `extra` property.
     ///
     /// Wire name `extra`; nullable.
-    pub extra: ::std::option::Option<i32>,
+    pub extra: Option<i32>,
     /// Members this type does not declare: instance annotations (`@odata.etag`,
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
-    pub additional: json::Map<::std::string::String, json::Value>,
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::FromJson for OpenBagChild {
     fn from_json(
         value: json::Value,
         path: &json::Path<'_>,
-    ) -> ::std::result::Result<Self, json::DecodeError> {
+    ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(
             value,
             path,
             "obstacle.course.openBagChild",
         )?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             additional_properties: reader.take("additionalProperties")?,
             additional_properties_2: reader.take("additional_properties")?,
             extra: reader.take("extra")?,
@@ -57,14 +57,14 @@ impl ::serde::Serialize for OpenBagChild {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         json::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OpenBagChild {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         json::deserialize(deserializer)
     }
 }

@@ -11,27 +11,27 @@ pub struct OpenThing {
     /// The `id` property.
     ///
     /// Wire name `id`; not nullable; read-only.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The `known` property.
     ///
     /// Wire name `known`; nullable.
-    pub known: ::std::option::Option<::std::string::String>,
+    pub known: Option<String>,
     /// Members this type does not declare: instance annotations (`@odata.etag`,
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
-    pub additional: json::Map<::std::string::String, json::Value>,
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::FromJson for OpenThing {
     fn from_json(
         value: json::Value,
         path: &json::Path<'_>,
-    ) -> ::std::result::Result<Self, json::DecodeError> {
+    ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(
             value,
             path,
             "obstacle.course.openThing",
         )?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: reader.take("id")?,
             known: reader.take("known")?,
             additional: reader.rest(),
@@ -51,45 +51,37 @@ impl ::serde::Serialize for OpenThing {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         json::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OpenThing {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         json::deserialize(deserializer)
     }
 }
 impl crate::models::Entity for OpenThing {
-    type Key = ::std::string::String;
+    type Key = String;
     const TYPE_NAME: &'static str = "obstacle.course.openThing";
     #[allow(clippy::clone_on_copy)]
-    fn key(&self) -> ::std::option::Option<Self::Key> {
+    fn key(&self) -> Option<Self::Key> {
         self.id.clone()
     }
 }
 /// Create (POST) body of `obstacle.course.openThing` (see [`OpenThing`]).
 ///
 /// Only what is set is sent. Keys, computed and read-only properties are not part of this shape.
+///
+/// Start from `OpenThingCreate::default()` and assign the fields to send.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OpenThingCreate {
     /// `known`: see [`OpenThing::known`].
-    pub known: ::std::option::Option<::std::string::String>,
+    pub known: Option<String>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
-    pub additional: json::Map<::std::string::String, json::Value>,
-}
-impl OpenThingCreate {
-    /// Sets `known`.
-    pub fn known(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.known = ::std::option::Option::Some(value.into());
-        self
-    }
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::ToJson for OpenThingCreate {
     fn to_json(&self) -> json::Value {
@@ -103,23 +95,15 @@ impl json::ToJson for OpenThingCreate {
 /// Update (PATCH) body of `obstacle.course.openThing` (see [`OpenThing`]).
 ///
 /// Only what is set is sent: `None` / `Patch::Unchanged` leave a property alone, `Patch::Null` clears a nullable one. Keys, computed, read-only and immutable properties are not part of this shape.
+///
+/// Start from `OpenThingUpdate::default()` and assign the fields to send.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OpenThingUpdate {
     /// `known`: see [`OpenThing::known`].
-    pub known: crate::runtime::patch::Patch<::std::string::String>,
+    pub known: crate::runtime::patch::Patch<String>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
-    pub additional: json::Map<::std::string::String, json::Value>,
-}
-impl OpenThingUpdate {
-    /// Sets `known`.
-    pub fn known(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.known = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::ToJson for OpenThingUpdate {
     fn to_json(&self) -> json::Value {

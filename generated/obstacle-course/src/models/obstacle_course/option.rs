@@ -10,23 +10,23 @@ pub struct Option_ {
     /// The `Some` property.
     ///
     /// Wire name `Some`; nullable.
-    pub some: ::std::option::Option<crate::models::obstacle_course::Some_>,
+    pub some: Option<super::Some_>,
     /// The `None` property.
     ///
     /// Wire name `None`; nullable.
-    pub none: ::std::option::Option<crate::models::obstacle_course::None_>,
+    pub none: Option<super::None_>,
     /// Members this type does not declare: instance annotations (`@odata.etag`,
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
-    pub additional: json::Map<::std::string::String, json::Value>,
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::FromJson for Option_ {
     fn from_json(
         value: json::Value,
         path: &json::Path<'_>,
-    ) -> ::std::result::Result<Self, json::DecodeError> {
+    ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(value, path, "obstacle.course.Option")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             some: reader.take("Some")?,
             none: reader.take("None")?,
             additional: reader.rest(),
@@ -46,14 +46,14 @@ impl ::serde::Serialize for Option_ {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         json::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Option_ {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         json::deserialize(deserializer)
     }
 }

@@ -10,59 +10,55 @@ pub struct OrderLine {
     /// The `orderId` property.
     ///
     /// Wire name `orderId`; not nullable; read-only.
-    pub order_id: ::std::option::Option<i32>,
+    pub order_id: Option<i32>,
     /// The `lineCode` property.
     ///
     /// Wire name `lineCode`; not nullable; read-only.
-    pub line_code: ::std::option::Option<::std::string::String>,
+    pub line_code: Option<String>,
     /// The `quantity` property.
     ///
     /// Wire name `quantity`; not nullable.
-    pub quantity: ::std::option::Option<i32>,
+    pub quantity: Option<i32>,
     /// The `price` property.
     ///
     /// Wire name `price`; not nullable.
-    pub price: ::std::option::Option<crate::models::obstacle_course::Money>,
+    pub price: Option<super::Money>,
     /// Set by the service (Core.Computed): must not be sent on POST/PATCH.
     ///
     /// Wire name `createdDateTime`; not nullable; read-only.
-    pub created_date_time: ::std::option::Option<crate::runtime::edm::DateTimeOffset>,
+    pub created_date_time: Option<crate::runtime::edm::DateTimeOffset>,
     /// Read-only (Core.Permissions = Read).
     ///
     /// Wire name `auditTrail`; read-only.
-    pub audit_trail: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub audit_trail: Option<Vec<String>>,
     /// Settable on create only (Core.Immutable).
     ///
     /// Wire name `serialNumber`; not nullable; immutable.
-    pub serial_number: ::std::option::Option<::std::string::String>,
+    pub serial_number: Option<String>,
     /// The `permissions` property.
     ///
     /// Wire name `permissions`; not nullable.
-    pub permissions: ::std::option::Option<
-        crate::runtime::enums::Flags<crate::models::obstacle_course::PermissionFlags>,
-    >,
+    pub permissions: Option<crate::runtime::enums::Flags<super::PermissionFlags>>,
     /// The `tags` property.
     ///
     /// Wire name `tags`.
-    pub tags: ::std::option::Option<
-        ::std::vec::Vec<crate::models::obstacle_course::Color>,
-    >,
+    pub tags: Option<Vec<super::Color>>,
     /// Members this type does not declare: instance annotations (`@odata.etag`,
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
-    pub additional: json::Map<::std::string::String, json::Value>,
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::FromJson for OrderLine {
     fn from_json(
         value: json::Value,
         path: &json::Path<'_>,
-    ) -> ::std::result::Result<Self, json::DecodeError> {
+    ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(
             value,
             path,
             "obstacle.course.orderLine",
         )?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             order_id: reader.take("orderId")?,
             line_code: reader.take("lineCode")?,
             quantity: reader.take("quantity")?,
@@ -96,90 +92,45 @@ impl ::serde::Serialize for OrderLine {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         json::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OrderLine {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         json::deserialize(deserializer)
     }
 }
 impl crate::models::Entity for OrderLine {
-    type Key = (i32, ::std::string::String);
+    type Key = (i32, String);
     const TYPE_NAME: &'static str = "obstacle.course.orderLine";
     #[allow(clippy::clone_on_copy)]
-    fn key(&self) -> ::std::option::Option<Self::Key> {
-        ::std::option::Option::Some((self.order_id.clone()?, self.line_code.clone()?))
+    fn key(&self) -> Option<Self::Key> {
+        Some((self.order_id.clone()?, self.line_code.clone()?))
     }
 }
 /// Create (POST) body of `obstacle.course.orderLine` (see [`OrderLine`]).
 ///
 /// Only what is set is sent. Keys, computed and read-only properties are not part of this shape.
+///
+/// Start from `OrderLineCreate::default()` and assign the fields to send.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OrderLineCreate {
     /// `quantity`: see [`OrderLine::quantity`].
-    pub quantity: ::std::option::Option<i32>,
+    pub quantity: Option<i32>,
     /// `price`: see [`OrderLine::price`].
-    pub price: ::std::option::Option<crate::models::obstacle_course::Money>,
+    pub price: Option<super::Money>,
     /// `serialNumber`: see [`OrderLine::serial_number`].
-    pub serial_number: ::std::option::Option<::std::string::String>,
+    pub serial_number: Option<String>,
     /// `permissions`: see [`OrderLine::permissions`].
-    pub permissions: ::std::option::Option<
-        crate::runtime::enums::Flags<crate::models::obstacle_course::PermissionFlags>,
-    >,
+    pub permissions: Option<crate::runtime::enums::Flags<super::PermissionFlags>>,
     /// `tags`: see [`OrderLine::tags`].
-    pub tags: ::std::option::Option<
-        ::std::vec::Vec<crate::models::obstacle_course::Color>,
-    >,
+    pub tags: Option<Vec<super::Color>>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
-    pub additional: json::Map<::std::string::String, json::Value>,
-}
-impl OrderLineCreate {
-    /// Sets `quantity`.
-    pub fn quantity(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.quantity = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `price`.
-    pub fn price(
-        mut self,
-        value: impl ::std::convert::Into<crate::models::obstacle_course::Money>,
-    ) -> Self {
-        self.price = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `serialNumber`.
-    pub fn serial_number(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.serial_number = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `permissions`.
-    pub fn permissions(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::runtime::enums::Flags<crate::models::obstacle_course::PermissionFlags>,
-        >,
-    ) -> Self {
-        self.permissions = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `tags`.
-    pub fn tags(
-        mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::models::obstacle_course::Color>,
-        >,
-    ) -> Self {
-        self.tags = ::std::option::Option::Some(value.into());
-        self
-    }
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::ToJson for OrderLineCreate {
     fn to_json(&self) -> json::Value {
@@ -197,58 +148,21 @@ impl json::ToJson for OrderLineCreate {
 /// Update (PATCH) body of `obstacle.course.orderLine` (see [`OrderLine`]).
 ///
 /// Only what is set is sent: `None` / `Patch::Unchanged` leave a property alone, `Patch::Null` clears a nullable one. Keys, computed, read-only and immutable properties are not part of this shape.
+///
+/// Start from `OrderLineUpdate::default()` and assign the fields to send.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OrderLineUpdate {
     /// `quantity`: see [`OrderLine::quantity`].
-    pub quantity: ::std::option::Option<i32>,
+    pub quantity: Option<i32>,
     /// `price`: see [`OrderLine::price`].
-    pub price: ::std::option::Option<crate::models::obstacle_course::Money>,
+    pub price: Option<super::Money>,
     /// `permissions`: see [`OrderLine::permissions`].
-    pub permissions: ::std::option::Option<
-        crate::runtime::enums::Flags<crate::models::obstacle_course::PermissionFlags>,
-    >,
+    pub permissions: Option<crate::runtime::enums::Flags<super::PermissionFlags>>,
     /// `tags`: see [`OrderLine::tags`].
-    pub tags: ::std::option::Option<
-        ::std::vec::Vec<crate::models::obstacle_course::Color>,
-    >,
+    pub tags: Option<Vec<super::Color>>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
-    pub additional: json::Map<::std::string::String, json::Value>,
-}
-impl OrderLineUpdate {
-    /// Sets `quantity`.
-    pub fn quantity(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.quantity = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `price`.
-    pub fn price(
-        mut self,
-        value: impl ::std::convert::Into<crate::models::obstacle_course::Money>,
-    ) -> Self {
-        self.price = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `permissions`.
-    pub fn permissions(
-        mut self,
-        value: impl ::std::convert::Into<
-            crate::runtime::enums::Flags<crate::models::obstacle_course::PermissionFlags>,
-        >,
-    ) -> Self {
-        self.permissions = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `tags`.
-    pub fn tags(
-        mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::models::obstacle_course::Color>,
-        >,
-    ) -> Self {
-        self.tags = ::std::option::Option::Some(value.into());
-        self
-    }
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::ToJson for OrderLineUpdate {
     fn to_json(&self) -> json::Value {

@@ -10,27 +10,27 @@ pub struct PathKeyed {
     /// The `info` property.
     ///
     /// Wire name `info`; not nullable.
-    pub info: ::std::option::Option<crate::models::obstacle_course::Info>,
+    pub info: Option<super::Info>,
     /// The `label` property.
     ///
     /// Wire name `label`; nullable.
-    pub label: ::std::option::Option<::std::string::String>,
+    pub label: Option<String>,
     /// Members this type does not declare: instance annotations (`@odata.etag`,
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
-    pub additional: json::Map<::std::string::String, json::Value>,
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::FromJson for PathKeyed {
     fn from_json(
         value: json::Value,
         path: &json::Path<'_>,
-    ) -> ::std::result::Result<Self, json::DecodeError> {
+    ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(
             value,
             path,
             "obstacle.course.pathKeyed",
         )?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             info: reader.take("info")?,
             label: reader.take("label")?,
             additional: reader.rest(),
@@ -50,47 +50,31 @@ impl ::serde::Serialize for PathKeyed {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         json::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PathKeyed {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         json::deserialize(deserializer)
     }
 }
 /// Create (POST) body of `obstacle.course.pathKeyed` (see [`PathKeyed`]).
 ///
 /// Only what is set is sent. Keys, computed and read-only properties are not part of this shape.
+///
+/// Start from `PathKeyedCreate::default()` and assign the fields to send.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PathKeyedCreate {
     /// `info`: see [`PathKeyed::info`].
-    pub info: ::std::option::Option<crate::models::obstacle_course::Info>,
+    pub info: Option<super::Info>,
     /// `label`: see [`PathKeyed::label`].
-    pub label: ::std::option::Option<::std::string::String>,
+    pub label: Option<String>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
-    pub additional: json::Map<::std::string::String, json::Value>,
-}
-impl PathKeyedCreate {
-    /// Sets `info`.
-    pub fn info(
-        mut self,
-        value: impl ::std::convert::Into<crate::models::obstacle_course::Info>,
-    ) -> Self {
-        self.info = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `label`.
-    pub fn label(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.label = ::std::option::Option::Some(value.into());
-        self
-    }
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::ToJson for PathKeyedCreate {
     fn to_json(&self) -> json::Value {
@@ -105,33 +89,17 @@ impl json::ToJson for PathKeyedCreate {
 /// Update (PATCH) body of `obstacle.course.pathKeyed` (see [`PathKeyed`]).
 ///
 /// Only what is set is sent: `None` / `Patch::Unchanged` leave a property alone, `Patch::Null` clears a nullable one. Keys, computed, read-only and immutable properties are not part of this shape.
+///
+/// Start from `PathKeyedUpdate::default()` and assign the fields to send.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PathKeyedUpdate {
     /// `info`: see [`PathKeyed::info`].
-    pub info: ::std::option::Option<crate::models::obstacle_course::Info>,
+    pub info: Option<super::Info>,
     /// `label`: see [`PathKeyed::label`].
-    pub label: crate::runtime::patch::Patch<::std::string::String>,
+    pub label: crate::runtime::patch::Patch<String>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
-    pub additional: json::Map<::std::string::String, json::Value>,
-}
-impl PathKeyedUpdate {
-    /// Sets `info`.
-    pub fn info(
-        mut self,
-        value: impl ::std::convert::Into<crate::models::obstacle_course::Info>,
-    ) -> Self {
-        self.info = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `label`.
-    pub fn label(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.label = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::ToJson for PathKeyedUpdate {
     fn to_json(&self) -> json::Value {

@@ -24,7 +24,7 @@ pub enum PermissionFlags {
     /// `readWrite`.
     ReadWrite,
     /// A member this crate does not know, as sent by the service.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl PermissionFlags {
     /// The wire name.
@@ -41,7 +41,7 @@ impl PermissionFlags {
         }
     }
 }
-impl ::std::convert::From<&str> for PermissionFlags {
+impl From<&str> for PermissionFlags {
     fn from(s: &str) -> Self {
         match s {
             "read" => Self::Read,
@@ -72,7 +72,7 @@ impl json::FromJson for PermissionFlags {
     fn from_json(
         value: json::Value,
         path: &json::Path<'_>,
-    ) -> ::std::result::Result<Self, json::DecodeError> {
+    ) -> Result<Self, json::DecodeError> {
         crate::runtime::enums::enum_from_json(value, path)
     }
 }
@@ -85,14 +85,14 @@ impl ::serde::Serialize for PermissionFlags {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         json::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PermissionFlags {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         json::deserialize(deserializer)
     }
 }

@@ -10,23 +10,23 @@ pub struct Photo {
     /// The `id` property.
     ///
     /// Wire name `id`; not nullable; read-only.
-    pub id: ::std::option::Option<i32>,
+    pub id: Option<i32>,
     /// The `caption` property.
     ///
     /// Wire name `caption`; nullable.
-    pub caption: ::std::option::Option<::std::string::String>,
+    pub caption: Option<String>,
     /// Members this type does not declare: instance annotations (`@odata.etag`,
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
-    pub additional: json::Map<::std::string::String, json::Value>,
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::FromJson for Photo {
     fn from_json(
         value: json::Value,
         path: &json::Path<'_>,
-    ) -> ::std::result::Result<Self, json::DecodeError> {
+    ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(value, path, "obstacle.course.photo")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: reader.take("id")?,
             caption: reader.take("caption")?,
             additional: reader.rest(),
@@ -46,14 +46,14 @@ impl ::serde::Serialize for Photo {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         json::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Photo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         json::deserialize(deserializer)
     }
 }
@@ -61,30 +61,22 @@ impl crate::models::Entity for Photo {
     type Key = i32;
     const TYPE_NAME: &'static str = "obstacle.course.photo";
     #[allow(clippy::clone_on_copy)]
-    fn key(&self) -> ::std::option::Option<Self::Key> {
+    fn key(&self) -> Option<Self::Key> {
         self.id.clone()
     }
 }
 /// Create (POST) body of `obstacle.course.photo` (see [`Photo`]).
 ///
 /// Only what is set is sent. Keys, computed and read-only properties are not part of this shape.
+///
+/// Start from `PhotoCreate::default()` and assign the fields to send.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PhotoCreate {
     /// `caption`: see [`Photo::caption`].
-    pub caption: ::std::option::Option<::std::string::String>,
+    pub caption: Option<String>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
-    pub additional: json::Map<::std::string::String, json::Value>,
-}
-impl PhotoCreate {
-    /// Sets `caption`.
-    pub fn caption(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.caption = ::std::option::Option::Some(value.into());
-        self
-    }
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::ToJson for PhotoCreate {
     fn to_json(&self) -> json::Value {
@@ -98,23 +90,15 @@ impl json::ToJson for PhotoCreate {
 /// Update (PATCH) body of `obstacle.course.photo` (see [`Photo`]).
 ///
 /// Only what is set is sent: `None` / `Patch::Unchanged` leave a property alone, `Patch::Null` clears a nullable one. Keys, computed, read-only and immutable properties are not part of this shape.
+///
+/// Start from `PhotoUpdate::default()` and assign the fields to send.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PhotoUpdate {
     /// `caption`: see [`Photo::caption`].
-    pub caption: crate::runtime::patch::Patch<::std::string::String>,
+    pub caption: crate::runtime::patch::Patch<String>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
-    pub additional: json::Map<::std::string::String, json::Value>,
-}
-impl PhotoUpdate {
-    /// Sets `caption`.
-    pub fn caption(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.caption = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::ToJson for PhotoUpdate {
     fn to_json(&self) -> json::Value {

@@ -10,21 +10,19 @@ pub struct Ping {
     /// The `pong` property.
     ///
     /// Wire name `pong`; nullable.
-    pub pong: ::std::option::Option<
-        ::std::boxed::Box<crate::models::obstacle_course::Pong>,
-    >,
+    pub pong: Option<Box<super::Pong>>,
     /// Members this type does not declare: instance annotations (`@odata.etag`,
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
-    pub additional: json::Map<::std::string::String, json::Value>,
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::FromJson for Ping {
     fn from_json(
         value: json::Value,
         path: &json::Path<'_>,
-    ) -> ::std::result::Result<Self, json::DecodeError> {
+    ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(value, path, "obstacle.course.ping")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             pong: reader.take("pong")?,
             additional: reader.rest(),
         })
@@ -42,14 +40,14 @@ impl ::serde::Serialize for Ping {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         json::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Ping {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         json::deserialize(deserializer)
     }
 }

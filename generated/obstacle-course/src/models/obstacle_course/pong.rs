@@ -10,21 +10,19 @@ pub struct Pong {
     /// The `ping` property.
     ///
     /// Wire name `ping`; nullable.
-    pub ping: ::std::option::Option<
-        ::std::boxed::Box<crate::models::obstacle_course::Ping>,
-    >,
+    pub ping: Option<Box<super::Ping>>,
     /// Members this type does not declare: instance annotations (`@odata.etag`,
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
-    pub additional: json::Map<::std::string::String, json::Value>,
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::FromJson for Pong {
     fn from_json(
         value: json::Value,
         path: &json::Path<'_>,
-    ) -> ::std::result::Result<Self, json::DecodeError> {
+    ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(value, path, "obstacle.course.pong")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             ping: reader.take("ping")?,
             additional: reader.rest(),
         })
@@ -42,14 +40,14 @@ impl ::serde::Serialize for Pong {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         json::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Pong {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         json::deserialize(deserializer)
     }
 }

@@ -10,297 +10,283 @@ pub struct PrimitiveZoo {
     /// The `guidKey` property.
     ///
     /// Wire name `guidKey`; not nullable; read-only.
-    pub guid_key: ::std::option::Option<crate::runtime::edm::Guid>,
+    pub guid_key: Option<crate::runtime::edm::Guid>,
     /// The `binary` property.
     ///
     /// Wire name `binary`; nullable.
-    pub binary: ::std::option::Option<crate::runtime::edm::Binary>,
+    pub binary: Option<crate::runtime::edm::Binary>,
     /// The `binaryMax` property.
     ///
     /// Wire name `binaryMax`; nullable.
-    pub binary_max: ::std::option::Option<crate::runtime::edm::Binary>,
+    pub binary_max: Option<crate::runtime::edm::Binary>,
     /// The `boolean` property.
     ///
     /// Wire name `boolean`; not nullable.
-    pub boolean: ::std::option::Option<bool>,
+    pub boolean: Option<bool>,
     /// The `byte` property.
     ///
     /// Wire name `byte`; not nullable.
-    pub byte: ::std::option::Option<u8>,
+    pub byte: Option<u8>,
     /// The `date` property.
     ///
     /// Wire name `date`; nullable.
-    pub date: ::std::option::Option<crate::runtime::edm::Date>,
+    pub date: Option<crate::runtime::edm::Date>,
     /// The `dateTimeOffset` property.
     ///
     /// Wire name `dateTimeOffset`; not nullable.
-    pub date_time_offset: ::std::option::Option<crate::runtime::edm::DateTimeOffset>,
+    pub date_time_offset: Option<crate::runtime::edm::DateTimeOffset>,
     /// The `dateTimeOffsetPrecise` property.
     ///
     /// Wire name `dateTimeOffsetPrecise`; nullable.
-    pub date_time_offset_precise: ::std::option::Option<
-        crate::runtime::edm::DateTimeOffset,
-    >,
+    pub date_time_offset_precise: Option<crate::runtime::edm::DateTimeOffset>,
     /// The `decimal` property.
     ///
     /// Wire name `decimal`; nullable.
-    pub decimal: ::std::option::Option<crate::runtime::edm::Decimal>,
+    pub decimal: Option<crate::runtime::edm::Decimal>,
     /// The `decimalFixed` property.
     ///
     /// Wire name `decimalFixed`; nullable.
-    pub decimal_fixed: ::std::option::Option<crate::runtime::edm::Decimal>,
+    pub decimal_fixed: Option<crate::runtime::edm::Decimal>,
     /// The `decimalVariable` property.
     ///
     /// Wire name `decimalVariable`; nullable.
-    pub decimal_variable: ::std::option::Option<crate::runtime::edm::Decimal>,
+    pub decimal_variable: Option<crate::runtime::edm::Decimal>,
     /// The `decimalVariableCased` property.
     ///
     /// Wire name `decimalVariableCased`; nullable.
-    pub decimal_variable_cased: ::std::option::Option<crate::runtime::edm::Decimal>,
+    pub decimal_variable_cased: Option<crate::runtime::edm::Decimal>,
     /// The `decimalFloating` property.
     ///
     /// Wire name `decimalFloating`; nullable.
-    pub decimal_floating: ::std::option::Option<crate::runtime::edm::Decimal>,
+    pub decimal_floating: Option<crate::runtime::edm::Decimal>,
     /// The `double` property.
     ///
     /// Wire name `double`; nullable.
-    pub double: ::std::option::Option<f64>,
+    pub double: Option<f64>,
     /// The `duration` property.
     ///
     /// Wire name `duration`; nullable.
-    pub duration: ::std::option::Option<crate::runtime::edm::Duration>,
+    pub duration: Option<crate::runtime::edm::Duration>,
     /// The `guid` property.
     ///
     /// Wire name `guid`; nullable.
-    pub guid: ::std::option::Option<crate::runtime::edm::Guid>,
+    pub guid: Option<crate::runtime::edm::Guid>,
     /// The `int16` property.
     ///
     /// Wire name `int16`; nullable.
-    pub int16: ::std::option::Option<i16>,
+    pub int16: Option<i16>,
     /// The `int32` property.
     ///
     /// Wire name `int32`; not nullable.
-    pub int32: ::std::option::Option<i32>,
+    pub int32: Option<i32>,
     /// The `int64` property.
     ///
     /// Wire name `int64`; nullable.
-    pub int64: ::std::option::Option<i64>,
+    pub int64: Option<i64>,
     /// The `sByte` property.
     ///
     /// Wire name `sByte`; nullable.
-    pub s_byte: ::std::option::Option<i8>,
+    pub s_byte: Option<i8>,
     /// The `single` property.
     ///
     /// Wire name `single`; nullable.
-    pub single: ::std::option::Option<f32>,
+    pub single: Option<f32>,
     /// The `string` property.
     ///
     /// Wire name `string`; nullable.
-    pub string: ::std::option::Option<::std::string::String>,
+    pub string: Option<String>,
     /// The `stringMax255` property.
     ///
     /// Wire name `stringMax255`; not nullable.
-    pub string_max255: ::std::option::Option<::std::string::String>,
+    pub string_max255: Option<String>,
     /// The `stringMaxLengthMax` property.
     ///
     /// Wire name `stringMaxLengthMax`; nullable.
-    pub string_max_length_max: ::std::option::Option<::std::string::String>,
+    pub string_max_length_max: Option<String>,
     /// The `stringNonUnicode` property.
     ///
     /// Wire name `stringNonUnicode`; nullable.
-    pub string_non_unicode: ::std::option::Option<::std::string::String>,
+    pub string_non_unicode: Option<String>,
     /// The `timeOfDay` property.
     ///
     /// Wire name `timeOfDay`; nullable.
-    pub time_of_day: ::std::option::Option<crate::runtime::edm::TimeOfDay>,
+    pub time_of_day: Option<crate::runtime::edm::TimeOfDay>,
     /// The `geography` property.
     ///
     /// Wire name `geography`; nullable.
-    pub geography: ::std::option::Option<crate::runtime::edm::Geo>,
+    pub geography: Option<crate::runtime::edm::Geo>,
     /// The `geographyPoint` property.
     ///
     /// Wire name `geographyPoint`; nullable.
-    pub geography_point: ::std::option::Option<crate::runtime::edm::Geo>,
+    pub geography_point: Option<crate::runtime::edm::Geo>,
     /// The `geographyLineString` property.
     ///
     /// Wire name `geographyLineString`; nullable.
-    pub geography_line_string: ::std::option::Option<crate::runtime::edm::Geo>,
+    pub geography_line_string: Option<crate::runtime::edm::Geo>,
     /// The `geographyPolygon` property.
     ///
     /// Wire name `geographyPolygon`; nullable.
-    pub geography_polygon: ::std::option::Option<crate::runtime::edm::Geo>,
+    pub geography_polygon: Option<crate::runtime::edm::Geo>,
     /// The `geographyMultiPoint` property.
     ///
     /// Wire name `geographyMultiPoint`; nullable.
-    pub geography_multi_point: ::std::option::Option<crate::runtime::edm::Geo>,
+    pub geography_multi_point: Option<crate::runtime::edm::Geo>,
     /// The `geographyMultiLineString` property.
     ///
     /// Wire name `geographyMultiLineString`; nullable.
-    pub geography_multi_line_string: ::std::option::Option<crate::runtime::edm::Geo>,
+    pub geography_multi_line_string: Option<crate::runtime::edm::Geo>,
     /// The `geographyMultiPolygon` property.
     ///
     /// Wire name `geographyMultiPolygon`; nullable.
-    pub geography_multi_polygon: ::std::option::Option<crate::runtime::edm::Geo>,
+    pub geography_multi_polygon: Option<crate::runtime::edm::Geo>,
     /// The `geographyCollection` property.
     ///
     /// Wire name `geographyCollection`; nullable.
-    pub geography_collection: ::std::option::Option<crate::runtime::edm::Geo>,
+    pub geography_collection: Option<crate::runtime::edm::Geo>,
     /// The `geometry` property.
     ///
     /// Wire name `geometry`; nullable.
-    pub geometry: ::std::option::Option<crate::runtime::edm::Geo>,
+    pub geometry: Option<crate::runtime::edm::Geo>,
     /// The `geometryPoint` property.
     ///
     /// Wire name `geometryPoint`; nullable.
-    pub geometry_point: ::std::option::Option<crate::runtime::edm::Geo>,
+    pub geometry_point: Option<crate::runtime::edm::Geo>,
     /// The `geometryLineString` property.
     ///
     /// Wire name `geometryLineString`; nullable.
-    pub geometry_line_string: ::std::option::Option<crate::runtime::edm::Geo>,
+    pub geometry_line_string: Option<crate::runtime::edm::Geo>,
     /// The `geometryPolygon` property.
     ///
     /// Wire name `geometryPolygon`; nullable.
-    pub geometry_polygon: ::std::option::Option<crate::runtime::edm::Geo>,
+    pub geometry_polygon: Option<crate::runtime::edm::Geo>,
     /// The `geometryMultiPoint` property.
     ///
     /// Wire name `geometryMultiPoint`; nullable.
-    pub geometry_multi_point: ::std::option::Option<crate::runtime::edm::Geo>,
+    pub geometry_multi_point: Option<crate::runtime::edm::Geo>,
     /// The `geometryMultiLineString` property.
     ///
     /// Wire name `geometryMultiLineString`; nullable.
-    pub geometry_multi_line_string: ::std::option::Option<crate::runtime::edm::Geo>,
+    pub geometry_multi_line_string: Option<crate::runtime::edm::Geo>,
     /// The `geometryMultiPolygon` property.
     ///
     /// Wire name `geometryMultiPolygon`; nullable.
-    pub geometry_multi_polygon: ::std::option::Option<crate::runtime::edm::Geo>,
+    pub geometry_multi_polygon: Option<crate::runtime::edm::Geo>,
     /// The `geometryCollection` property.
     ///
     /// Wire name `geometryCollection`; nullable.
-    pub geometry_collection: ::std::option::Option<crate::runtime::edm::Geo>,
+    pub geometry_collection: Option<crate::runtime::edm::Geo>,
     /// The `untyped` property.
     ///
     /// Wire name `untyped`; nullable.
-    pub untyped: ::std::option::Option<crate::runtime::json::Value>,
+    pub untyped: Option<crate::runtime::json::Value>,
     /// The `amount` property.
     ///
     /// Wire name `amount`; nullable.
-    pub amount: ::std::option::Option<crate::models::obstacle_course::Money>,
+    pub amount: Option<super::Money>,
     /// The `email` property.
     ///
     /// Wire name `email`; nullable.
-    pub email: ::std::option::Option<crate::models::obstacle_course::EmailAddress>,
+    pub email: Option<super::EmailAddress>,
     /// The `instant` property.
     ///
     /// Wire name `instant`; nullable.
-    pub instant: ::std::option::Option<crate::models::obstacle_course::PreciseInstant>,
+    pub instant: Option<super::PreciseInstant>,
     /// The `range` property.
     ///
     /// Wire name `range`; not nullable.
-    pub range: ::std::option::Option<crate::models::obstacle_course::BigRange>,
+    pub range: Option<super::BigRange>,
     /// The `favoriteColor` property.
     ///
     /// Wire name `favoriteColor`; nullable.
-    pub favorite_color: ::std::option::Option<crate::models::obstacle_course::Color>,
+    pub favorite_color: Option<super::Color>,
     /// The `resolution` property.
     ///
     /// Wire name `resolution`; nullable.
-    pub resolution: ::std::option::Option<crate::models::obstacle_course::Resolution>,
+    pub resolution: Option<super::Resolution>,
     /// The `strings` property.
     ///
     /// Wire name `strings`.
-    pub strings: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub strings: Option<Vec<String>>,
     /// The `nullableInts` property.
     ///
     /// Wire name `nullableInts`.
-    pub nullable_ints: ::std::option::Option<::std::vec::Vec<i32>>,
+    pub nullable_ints: Option<Vec<i32>>,
     /// The `int64s` property.
     ///
     /// Wire name `int64s`.
-    pub int64s: ::std::option::Option<::std::vec::Vec<i64>>,
+    pub int64s: Option<Vec<i64>>,
     /// The `guids` property.
     ///
     /// Wire name `guids`.
-    pub guids: ::std::option::Option<::std::vec::Vec<crate::runtime::edm::Guid>>,
+    pub guids: Option<Vec<crate::runtime::edm::Guid>>,
     /// The `dates` property.
     ///
     /// Wire name `dates`.
-    pub dates: ::std::option::Option<::std::vec::Vec<crate::runtime::edm::Date>>,
+    pub dates: Option<Vec<crate::runtime::edm::Date>>,
     /// The `instants` property.
     ///
     /// Wire name `instants`.
-    pub instants: ::std::option::Option<
-        ::std::vec::Vec<crate::runtime::edm::DateTimeOffset>,
-    >,
+    pub instants: Option<Vec<crate::runtime::edm::DateTimeOffset>>,
     /// The `durations` property.
     ///
     /// Wire name `durations`.
-    pub durations: ::std::option::Option<::std::vec::Vec<crate::runtime::edm::Duration>>,
+    pub durations: Option<Vec<crate::runtime::edm::Duration>>,
     /// The `blobs` property.
     ///
     /// Wire name `blobs`.
-    pub blobs: ::std::option::Option<::std::vec::Vec<crate::runtime::edm::Binary>>,
+    pub blobs: Option<Vec<crate::runtime::edm::Binary>>,
     /// The `decimals` property.
     ///
     /// Wire name `decimals`.
-    pub decimals: ::std::option::Option<::std::vec::Vec<crate::runtime::edm::Decimal>>,
+    pub decimals: Option<Vec<crate::runtime::edm::Decimal>>,
     /// The `doubles` property.
     ///
     /// Wire name `doubles`.
-    pub doubles: ::std::option::Option<::std::vec::Vec<f64>>,
+    pub doubles: Option<Vec<f64>>,
     /// The `points` property.
     ///
     /// Wire name `points`.
-    pub points: ::std::option::Option<::std::vec::Vec<crate::runtime::edm::Geo>>,
+    pub points: Option<Vec<crate::runtime::edm::Geo>>,
     /// The `polygons` property.
     ///
     /// Wire name `polygons`.
-    pub polygons: ::std::option::Option<::std::vec::Vec<crate::runtime::edm::Geo>>,
+    pub polygons: Option<Vec<crate::runtime::edm::Geo>>,
     /// The `untypeds` property.
     ///
     /// Wire name `untypeds`.
-    pub untypeds: ::std::option::Option<::std::vec::Vec<crate::runtime::json::Value>>,
+    pub untypeds: Option<Vec<crate::runtime::json::Value>>,
     /// The `colors` property.
     ///
     /// Wire name `colors`.
-    pub colors: ::std::option::Option<
-        ::std::vec::Vec<crate::models::obstacle_course::Color>,
-    >,
+    pub colors: Option<Vec<super::Color>>,
     /// The `flagsList` property.
     ///
     /// Wire name `flagsList`.
-    pub flags_list: ::std::option::Option<
-        ::std::vec::Vec<
-            crate::runtime::enums::Flags<crate::models::obstacle_course::PermissionFlags>,
-        >,
-    >,
+    pub flags_list: Option<Vec<crate::runtime::enums::Flags<super::PermissionFlags>>>,
     /// The `amounts` property.
     ///
     /// Wire name `amounts`.
-    pub amounts: ::std::option::Option<
-        ::std::vec::Vec<crate::models::obstacle_course::Money>,
-    >,
+    pub amounts: Option<Vec<super::Money>>,
     /// The `trees` property.
     ///
     /// Wire name `trees`.
-    pub trees: ::std::option::Option<
-        ::std::vec::Vec<crate::models::obstacle_course::TreeNode>,
-    >,
+    pub trees: Option<Vec<super::TreeNode>>,
     /// Members this type does not declare: instance annotations (`@odata.etag`,
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
-    pub additional: json::Map<::std::string::String, json::Value>,
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::FromJson for PrimitiveZoo {
     fn from_json(
         value: json::Value,
         path: &json::Path<'_>,
-    ) -> ::std::result::Result<Self, json::DecodeError> {
+    ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(
             value,
             path,
             "obstacle.course.primitiveZoo",
         )?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             guid_key: reader.take("guidKey")?,
             binary: reader.take("binary")?,
             binary_max: reader.take("binaryMax")?,
@@ -448,14 +434,14 @@ impl ::serde::Serialize for PrimitiveZoo {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         json::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PrimitiveZoo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         json::deserialize(deserializer)
     }
 }
@@ -463,674 +449,150 @@ impl crate::models::Entity for PrimitiveZoo {
     type Key = crate::runtime::edm::Guid;
     const TYPE_NAME: &'static str = "obstacle.course.primitiveZoo";
     #[allow(clippy::clone_on_copy)]
-    fn key(&self) -> ::std::option::Option<Self::Key> {
+    fn key(&self) -> Option<Self::Key> {
         self.guid_key.clone()
     }
 }
 /// Create (POST) body of `obstacle.course.primitiveZoo` (see [`PrimitiveZoo`]).
 ///
 /// Only what is set is sent. Keys, computed and read-only properties are not part of this shape.
+///
+/// Start from `PrimitiveZooCreate::default()` and assign the fields to send.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrimitiveZooCreate {
     /// `binary`: see [`PrimitiveZoo::binary`].
-    pub binary: ::std::option::Option<crate::runtime::edm::Binary>,
+    pub binary: Option<crate::runtime::edm::Binary>,
     /// `binaryMax`: see [`PrimitiveZoo::binary_max`].
-    pub binary_max: ::std::option::Option<crate::runtime::edm::Binary>,
+    pub binary_max: Option<crate::runtime::edm::Binary>,
     /// `boolean`: see [`PrimitiveZoo::boolean`].
-    pub boolean: ::std::option::Option<bool>,
+    pub boolean: Option<bool>,
     /// `byte`: see [`PrimitiveZoo::byte`].
-    pub byte: ::std::option::Option<u8>,
+    pub byte: Option<u8>,
     /// `date`: see [`PrimitiveZoo::date`].
-    pub date: ::std::option::Option<crate::runtime::edm::Date>,
+    pub date: Option<crate::runtime::edm::Date>,
     /// `dateTimeOffset`: see [`PrimitiveZoo::date_time_offset`].
-    pub date_time_offset: ::std::option::Option<crate::runtime::edm::DateTimeOffset>,
+    pub date_time_offset: Option<crate::runtime::edm::DateTimeOffset>,
     /// `dateTimeOffsetPrecise`: see [`PrimitiveZoo::date_time_offset_precise`].
-    pub date_time_offset_precise: ::std::option::Option<
-        crate::runtime::edm::DateTimeOffset,
-    >,
+    pub date_time_offset_precise: Option<crate::runtime::edm::DateTimeOffset>,
     /// `decimal`: see [`PrimitiveZoo::decimal`].
-    pub decimal: ::std::option::Option<crate::runtime::edm::Decimal>,
+    pub decimal: Option<crate::runtime::edm::Decimal>,
     /// `decimalFixed`: see [`PrimitiveZoo::decimal_fixed`].
-    pub decimal_fixed: ::std::option::Option<crate::runtime::edm::Decimal>,
+    pub decimal_fixed: Option<crate::runtime::edm::Decimal>,
     /// `decimalVariable`: see [`PrimitiveZoo::decimal_variable`].
-    pub decimal_variable: ::std::option::Option<crate::runtime::edm::Decimal>,
+    pub decimal_variable: Option<crate::runtime::edm::Decimal>,
     /// `decimalVariableCased`: see [`PrimitiveZoo::decimal_variable_cased`].
-    pub decimal_variable_cased: ::std::option::Option<crate::runtime::edm::Decimal>,
+    pub decimal_variable_cased: Option<crate::runtime::edm::Decimal>,
     /// `decimalFloating`: see [`PrimitiveZoo::decimal_floating`].
-    pub decimal_floating: ::std::option::Option<crate::runtime::edm::Decimal>,
+    pub decimal_floating: Option<crate::runtime::edm::Decimal>,
     /// `double`: see [`PrimitiveZoo::double`].
-    pub double: ::std::option::Option<f64>,
+    pub double: Option<f64>,
     /// `duration`: see [`PrimitiveZoo::duration`].
-    pub duration: ::std::option::Option<crate::runtime::edm::Duration>,
+    pub duration: Option<crate::runtime::edm::Duration>,
     /// `guid`: see [`PrimitiveZoo::guid`].
-    pub guid: ::std::option::Option<crate::runtime::edm::Guid>,
+    pub guid: Option<crate::runtime::edm::Guid>,
     /// `int16`: see [`PrimitiveZoo::int16`].
-    pub int16: ::std::option::Option<i16>,
+    pub int16: Option<i16>,
     /// `int32`: see [`PrimitiveZoo::int32`].
-    pub int32: ::std::option::Option<i32>,
+    pub int32: Option<i32>,
     /// `int64`: see [`PrimitiveZoo::int64`].
-    pub int64: ::std::option::Option<i64>,
+    pub int64: Option<i64>,
     /// `sByte`: see [`PrimitiveZoo::s_byte`].
-    pub s_byte: ::std::option::Option<i8>,
+    pub s_byte: Option<i8>,
     /// `single`: see [`PrimitiveZoo::single`].
-    pub single: ::std::option::Option<f32>,
+    pub single: Option<f32>,
     /// `string`: see [`PrimitiveZoo::string`].
-    pub string: ::std::option::Option<::std::string::String>,
+    pub string: Option<String>,
     /// `stringMax255`: see [`PrimitiveZoo::string_max255`].
-    pub string_max255: ::std::option::Option<::std::string::String>,
+    pub string_max255: Option<String>,
     /// `stringMaxLengthMax`: see [`PrimitiveZoo::string_max_length_max`].
-    pub string_max_length_max: ::std::option::Option<::std::string::String>,
+    pub string_max_length_max: Option<String>,
     /// `stringNonUnicode`: see [`PrimitiveZoo::string_non_unicode`].
-    pub string_non_unicode: ::std::option::Option<::std::string::String>,
+    pub string_non_unicode: Option<String>,
     /// `timeOfDay`: see [`PrimitiveZoo::time_of_day`].
-    pub time_of_day: ::std::option::Option<crate::runtime::edm::TimeOfDay>,
+    pub time_of_day: Option<crate::runtime::edm::TimeOfDay>,
     /// `geography`: see [`PrimitiveZoo::geography`].
-    pub geography: ::std::option::Option<crate::runtime::edm::Geo>,
+    pub geography: Option<crate::runtime::edm::Geo>,
     /// `geographyPoint`: see [`PrimitiveZoo::geography_point`].
-    pub geography_point: ::std::option::Option<crate::runtime::edm::Geo>,
+    pub geography_point: Option<crate::runtime::edm::Geo>,
     /// `geographyLineString`: see [`PrimitiveZoo::geography_line_string`].
-    pub geography_line_string: ::std::option::Option<crate::runtime::edm::Geo>,
+    pub geography_line_string: Option<crate::runtime::edm::Geo>,
     /// `geographyPolygon`: see [`PrimitiveZoo::geography_polygon`].
-    pub geography_polygon: ::std::option::Option<crate::runtime::edm::Geo>,
+    pub geography_polygon: Option<crate::runtime::edm::Geo>,
     /// `geographyMultiPoint`: see [`PrimitiveZoo::geography_multi_point`].
-    pub geography_multi_point: ::std::option::Option<crate::runtime::edm::Geo>,
+    pub geography_multi_point: Option<crate::runtime::edm::Geo>,
     /// `geographyMultiLineString`: see [`PrimitiveZoo::geography_multi_line_string`].
-    pub geography_multi_line_string: ::std::option::Option<crate::runtime::edm::Geo>,
+    pub geography_multi_line_string: Option<crate::runtime::edm::Geo>,
     /// `geographyMultiPolygon`: see [`PrimitiveZoo::geography_multi_polygon`].
-    pub geography_multi_polygon: ::std::option::Option<crate::runtime::edm::Geo>,
+    pub geography_multi_polygon: Option<crate::runtime::edm::Geo>,
     /// `geographyCollection`: see [`PrimitiveZoo::geography_collection`].
-    pub geography_collection: ::std::option::Option<crate::runtime::edm::Geo>,
+    pub geography_collection: Option<crate::runtime::edm::Geo>,
     /// `geometry`: see [`PrimitiveZoo::geometry`].
-    pub geometry: ::std::option::Option<crate::runtime::edm::Geo>,
+    pub geometry: Option<crate::runtime::edm::Geo>,
     /// `geometryPoint`: see [`PrimitiveZoo::geometry_point`].
-    pub geometry_point: ::std::option::Option<crate::runtime::edm::Geo>,
+    pub geometry_point: Option<crate::runtime::edm::Geo>,
     /// `geometryLineString`: see [`PrimitiveZoo::geometry_line_string`].
-    pub geometry_line_string: ::std::option::Option<crate::runtime::edm::Geo>,
+    pub geometry_line_string: Option<crate::runtime::edm::Geo>,
     /// `geometryPolygon`: see [`PrimitiveZoo::geometry_polygon`].
-    pub geometry_polygon: ::std::option::Option<crate::runtime::edm::Geo>,
+    pub geometry_polygon: Option<crate::runtime::edm::Geo>,
     /// `geometryMultiPoint`: see [`PrimitiveZoo::geometry_multi_point`].
-    pub geometry_multi_point: ::std::option::Option<crate::runtime::edm::Geo>,
+    pub geometry_multi_point: Option<crate::runtime::edm::Geo>,
     /// `geometryMultiLineString`: see [`PrimitiveZoo::geometry_multi_line_string`].
-    pub geometry_multi_line_string: ::std::option::Option<crate::runtime::edm::Geo>,
+    pub geometry_multi_line_string: Option<crate::runtime::edm::Geo>,
     /// `geometryMultiPolygon`: see [`PrimitiveZoo::geometry_multi_polygon`].
-    pub geometry_multi_polygon: ::std::option::Option<crate::runtime::edm::Geo>,
+    pub geometry_multi_polygon: Option<crate::runtime::edm::Geo>,
     /// `geometryCollection`: see [`PrimitiveZoo::geometry_collection`].
-    pub geometry_collection: ::std::option::Option<crate::runtime::edm::Geo>,
+    pub geometry_collection: Option<crate::runtime::edm::Geo>,
     /// `untyped`: see [`PrimitiveZoo::untyped`].
-    pub untyped: ::std::option::Option<crate::runtime::json::Value>,
+    pub untyped: Option<crate::runtime::json::Value>,
     /// `amount`: see [`PrimitiveZoo::amount`].
-    pub amount: ::std::option::Option<crate::models::obstacle_course::Money>,
+    pub amount: Option<super::Money>,
     /// `email`: see [`PrimitiveZoo::email`].
-    pub email: ::std::option::Option<crate::models::obstacle_course::EmailAddress>,
+    pub email: Option<super::EmailAddress>,
     /// `instant`: see [`PrimitiveZoo::instant`].
-    pub instant: ::std::option::Option<crate::models::obstacle_course::PreciseInstant>,
+    pub instant: Option<super::PreciseInstant>,
     /// `range`: see [`PrimitiveZoo::range`].
-    pub range: ::std::option::Option<crate::models::obstacle_course::BigRange>,
+    pub range: Option<super::BigRange>,
     /// `favoriteColor`: see [`PrimitiveZoo::favorite_color`].
-    pub favorite_color: ::std::option::Option<crate::models::obstacle_course::Color>,
+    pub favorite_color: Option<super::Color>,
     /// `resolution`: see [`PrimitiveZoo::resolution`].
-    pub resolution: ::std::option::Option<crate::models::obstacle_course::Resolution>,
+    pub resolution: Option<super::Resolution>,
     /// `strings`: see [`PrimitiveZoo::strings`].
-    pub strings: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub strings: Option<Vec<String>>,
     /// `nullableInts`: see [`PrimitiveZoo::nullable_ints`].
-    pub nullable_ints: ::std::option::Option<::std::vec::Vec<i32>>,
+    pub nullable_ints: Option<Vec<i32>>,
     /// `int64s`: see [`PrimitiveZoo::int64s`].
-    pub int64s: ::std::option::Option<::std::vec::Vec<i64>>,
+    pub int64s: Option<Vec<i64>>,
     /// `guids`: see [`PrimitiveZoo::guids`].
-    pub guids: ::std::option::Option<::std::vec::Vec<crate::runtime::edm::Guid>>,
+    pub guids: Option<Vec<crate::runtime::edm::Guid>>,
     /// `dates`: see [`PrimitiveZoo::dates`].
-    pub dates: ::std::option::Option<::std::vec::Vec<crate::runtime::edm::Date>>,
+    pub dates: Option<Vec<crate::runtime::edm::Date>>,
     /// `instants`: see [`PrimitiveZoo::instants`].
-    pub instants: ::std::option::Option<
-        ::std::vec::Vec<crate::runtime::edm::DateTimeOffset>,
-    >,
+    pub instants: Option<Vec<crate::runtime::edm::DateTimeOffset>>,
     /// `durations`: see [`PrimitiveZoo::durations`].
-    pub durations: ::std::option::Option<::std::vec::Vec<crate::runtime::edm::Duration>>,
+    pub durations: Option<Vec<crate::runtime::edm::Duration>>,
     /// `blobs`: see [`PrimitiveZoo::blobs`].
-    pub blobs: ::std::option::Option<::std::vec::Vec<crate::runtime::edm::Binary>>,
+    pub blobs: Option<Vec<crate::runtime::edm::Binary>>,
     /// `decimals`: see [`PrimitiveZoo::decimals`].
-    pub decimals: ::std::option::Option<::std::vec::Vec<crate::runtime::edm::Decimal>>,
+    pub decimals: Option<Vec<crate::runtime::edm::Decimal>>,
     /// `doubles`: see [`PrimitiveZoo::doubles`].
-    pub doubles: ::std::option::Option<::std::vec::Vec<f64>>,
+    pub doubles: Option<Vec<f64>>,
     /// `points`: see [`PrimitiveZoo::points`].
-    pub points: ::std::option::Option<::std::vec::Vec<crate::runtime::edm::Geo>>,
+    pub points: Option<Vec<crate::runtime::edm::Geo>>,
     /// `polygons`: see [`PrimitiveZoo::polygons`].
-    pub polygons: ::std::option::Option<::std::vec::Vec<crate::runtime::edm::Geo>>,
+    pub polygons: Option<Vec<crate::runtime::edm::Geo>>,
     /// `untypeds`: see [`PrimitiveZoo::untypeds`].
-    pub untypeds: ::std::option::Option<::std::vec::Vec<crate::runtime::json::Value>>,
+    pub untypeds: Option<Vec<crate::runtime::json::Value>>,
     /// `colors`: see [`PrimitiveZoo::colors`].
-    pub colors: ::std::option::Option<
-        ::std::vec::Vec<crate::models::obstacle_course::Color>,
-    >,
+    pub colors: Option<Vec<super::Color>>,
     /// `flagsList`: see [`PrimitiveZoo::flags_list`].
-    pub flags_list: ::std::option::Option<
-        ::std::vec::Vec<
-            crate::runtime::enums::Flags<crate::models::obstacle_course::PermissionFlags>,
-        >,
-    >,
+    pub flags_list: Option<Vec<crate::runtime::enums::Flags<super::PermissionFlags>>>,
     /// `amounts`: see [`PrimitiveZoo::amounts`].
-    pub amounts: ::std::option::Option<
-        ::std::vec::Vec<crate::models::obstacle_course::Money>,
-    >,
+    pub amounts: Option<Vec<super::Money>>,
     /// `trees`: see [`PrimitiveZoo::trees`].
-    pub trees: ::std::option::Option<
-        ::std::vec::Vec<crate::models::obstacle_course::TreeNode>,
-    >,
+    pub trees: Option<Vec<super::TreeNode>>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
-    pub additional: json::Map<::std::string::String, json::Value>,
-}
-impl PrimitiveZooCreate {
-    /// Sets `binary`.
-    pub fn binary(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::Binary>,
-    ) -> Self {
-        self.binary = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `binaryMax`.
-    pub fn binary_max(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::Binary>,
-    ) -> Self {
-        self.binary_max = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `boolean`.
-    pub fn boolean(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.boolean = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `byte`.
-    pub fn byte(mut self, value: impl ::std::convert::Into<u8>) -> Self {
-        self.byte = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `date`.
-    pub fn date(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::Date>,
-    ) -> Self {
-        self.date = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `dateTimeOffset`.
-    pub fn date_time_offset(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::DateTimeOffset>,
-    ) -> Self {
-        self.date_time_offset = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `dateTimeOffsetPrecise`.
-    pub fn date_time_offset_precise(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::DateTimeOffset>,
-    ) -> Self {
-        self.date_time_offset_precise = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `decimal`.
-    pub fn decimal(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::Decimal>,
-    ) -> Self {
-        self.decimal = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `decimalFixed`.
-    pub fn decimal_fixed(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::Decimal>,
-    ) -> Self {
-        self.decimal_fixed = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `decimalVariable`.
-    pub fn decimal_variable(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::Decimal>,
-    ) -> Self {
-        self.decimal_variable = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `decimalVariableCased`.
-    pub fn decimal_variable_cased(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::Decimal>,
-    ) -> Self {
-        self.decimal_variable_cased = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `decimalFloating`.
-    pub fn decimal_floating(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::Decimal>,
-    ) -> Self {
-        self.decimal_floating = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `double`.
-    pub fn double(mut self, value: impl ::std::convert::Into<f64>) -> Self {
-        self.double = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `duration`.
-    pub fn duration(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::Duration>,
-    ) -> Self {
-        self.duration = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `guid`.
-    pub fn guid(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::Guid>,
-    ) -> Self {
-        self.guid = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `int16`.
-    pub fn int16(mut self, value: impl ::std::convert::Into<i16>) -> Self {
-        self.int16 = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `int32`.
-    pub fn int32(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.int32 = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `int64`.
-    pub fn int64(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.int64 = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `sByte`.
-    pub fn s_byte(mut self, value: impl ::std::convert::Into<i8>) -> Self {
-        self.s_byte = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `single`.
-    pub fn single(mut self, value: impl ::std::convert::Into<f32>) -> Self {
-        self.single = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `string`.
-    pub fn string(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.string = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `stringMax255`.
-    pub fn string_max255(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.string_max255 = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `stringMaxLengthMax`.
-    pub fn string_max_length_max(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.string_max_length_max = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `stringNonUnicode`.
-    pub fn string_non_unicode(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.string_non_unicode = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `timeOfDay`.
-    pub fn time_of_day(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::TimeOfDay>,
-    ) -> Self {
-        self.time_of_day = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `geography`.
-    pub fn geography(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::Geo>,
-    ) -> Self {
-        self.geography = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `geographyPoint`.
-    pub fn geography_point(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::Geo>,
-    ) -> Self {
-        self.geography_point = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `geographyLineString`.
-    pub fn geography_line_string(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::Geo>,
-    ) -> Self {
-        self.geography_line_string = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `geographyPolygon`.
-    pub fn geography_polygon(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::Geo>,
-    ) -> Self {
-        self.geography_polygon = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `geographyMultiPoint`.
-    pub fn geography_multi_point(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::Geo>,
-    ) -> Self {
-        self.geography_multi_point = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `geographyMultiLineString`.
-    pub fn geography_multi_line_string(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::Geo>,
-    ) -> Self {
-        self.geography_multi_line_string = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `geographyMultiPolygon`.
-    pub fn geography_multi_polygon(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::Geo>,
-    ) -> Self {
-        self.geography_multi_polygon = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `geographyCollection`.
-    pub fn geography_collection(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::Geo>,
-    ) -> Self {
-        self.geography_collection = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `geometry`.
-    pub fn geometry(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::Geo>,
-    ) -> Self {
-        self.geometry = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `geometryPoint`.
-    pub fn geometry_point(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::Geo>,
-    ) -> Self {
-        self.geometry_point = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `geometryLineString`.
-    pub fn geometry_line_string(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::Geo>,
-    ) -> Self {
-        self.geometry_line_string = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `geometryPolygon`.
-    pub fn geometry_polygon(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::Geo>,
-    ) -> Self {
-        self.geometry_polygon = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `geometryMultiPoint`.
-    pub fn geometry_multi_point(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::Geo>,
-    ) -> Self {
-        self.geometry_multi_point = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `geometryMultiLineString`.
-    pub fn geometry_multi_line_string(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::Geo>,
-    ) -> Self {
-        self.geometry_multi_line_string = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `geometryMultiPolygon`.
-    pub fn geometry_multi_polygon(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::Geo>,
-    ) -> Self {
-        self.geometry_multi_polygon = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `geometryCollection`.
-    pub fn geometry_collection(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::Geo>,
-    ) -> Self {
-        self.geometry_collection = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `untyped`.
-    pub fn untyped(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::json::Value>,
-    ) -> Self {
-        self.untyped = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `amount`.
-    pub fn amount(
-        mut self,
-        value: impl ::std::convert::Into<crate::models::obstacle_course::Money>,
-    ) -> Self {
-        self.amount = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `email`.
-    pub fn email(
-        mut self,
-        value: impl ::std::convert::Into<crate::models::obstacle_course::EmailAddress>,
-    ) -> Self {
-        self.email = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `instant`.
-    pub fn instant(
-        mut self,
-        value: impl ::std::convert::Into<crate::models::obstacle_course::PreciseInstant>,
-    ) -> Self {
-        self.instant = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `range`.
-    pub fn range(
-        mut self,
-        value: impl ::std::convert::Into<crate::models::obstacle_course::BigRange>,
-    ) -> Self {
-        self.range = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `favoriteColor`.
-    pub fn favorite_color(
-        mut self,
-        value: impl ::std::convert::Into<crate::models::obstacle_course::Color>,
-    ) -> Self {
-        self.favorite_color = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `resolution`.
-    pub fn resolution(
-        mut self,
-        value: impl ::std::convert::Into<crate::models::obstacle_course::Resolution>,
-    ) -> Self {
-        self.resolution = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `strings`.
-    pub fn strings(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
-        self.strings = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `nullableInts`.
-    pub fn nullable_ints(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<i32>>,
-    ) -> Self {
-        self.nullable_ints = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `int64s`.
-    pub fn int64s(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<i64>>,
-    ) -> Self {
-        self.int64s = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `guids`.
-    pub fn guids(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<crate::runtime::edm::Guid>>,
-    ) -> Self {
-        self.guids = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `dates`.
-    pub fn dates(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<crate::runtime::edm::Date>>,
-    ) -> Self {
-        self.dates = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `instants`.
-    pub fn instants(
-        mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::runtime::edm::DateTimeOffset>,
-        >,
-    ) -> Self {
-        self.instants = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `durations`.
-    pub fn durations(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<crate::runtime::edm::Duration>>,
-    ) -> Self {
-        self.durations = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `blobs`.
-    pub fn blobs(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<crate::runtime::edm::Binary>>,
-    ) -> Self {
-        self.blobs = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `decimals`.
-    pub fn decimals(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<crate::runtime::edm::Decimal>>,
-    ) -> Self {
-        self.decimals = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `doubles`.
-    pub fn doubles(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<f64>>,
-    ) -> Self {
-        self.doubles = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `points`.
-    pub fn points(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<crate::runtime::edm::Geo>>,
-    ) -> Self {
-        self.points = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `polygons`.
-    pub fn polygons(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<crate::runtime::edm::Geo>>,
-    ) -> Self {
-        self.polygons = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `untypeds`.
-    pub fn untypeds(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<crate::runtime::json::Value>>,
-    ) -> Self {
-        self.untypeds = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `colors`.
-    pub fn colors(
-        mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::models::obstacle_course::Color>,
-        >,
-    ) -> Self {
-        self.colors = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `flagsList`.
-    pub fn flags_list(
-        mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<
-                crate::runtime::enums::Flags<
-                    crate::models::obstacle_course::PermissionFlags,
-                >,
-            >,
-        >,
-    ) -> Self {
-        self.flags_list = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `amounts`.
-    pub fn amounts(
-        mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::models::obstacle_course::Money>,
-        >,
-    ) -> Self {
-        self.amounts = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `trees`.
-    pub fn trees(
-        mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::models::obstacle_course::TreeNode>,
-        >,
-    ) -> Self {
-        self.trees = ::std::option::Option::Some(value.into());
-        self
-    }
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::ToJson for PrimitiveZooCreate {
     fn to_json(&self) -> json::Value {
@@ -1208,6 +670,8 @@ impl json::ToJson for PrimitiveZooCreate {
 /// Update (PATCH) body of `obstacle.course.primitiveZoo` (see [`PrimitiveZoo`]).
 ///
 /// Only what is set is sent: `None` / `Patch::Unchanged` leave a property alone, `Patch::Null` clears a nullable one. Keys, computed, read-only and immutable properties are not part of this shape.
+///
+/// Start from `PrimitiveZooUpdate::default()` and assign the fields to send.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrimitiveZooUpdate {
@@ -1216,13 +680,13 @@ pub struct PrimitiveZooUpdate {
     /// `binaryMax`: see [`PrimitiveZoo::binary_max`].
     pub binary_max: crate::runtime::patch::Patch<crate::runtime::edm::Binary>,
     /// `boolean`: see [`PrimitiveZoo::boolean`].
-    pub boolean: ::std::option::Option<bool>,
+    pub boolean: Option<bool>,
     /// `byte`: see [`PrimitiveZoo::byte`].
-    pub byte: ::std::option::Option<u8>,
+    pub byte: Option<u8>,
     /// `date`: see [`PrimitiveZoo::date`].
     pub date: crate::runtime::patch::Patch<crate::runtime::edm::Date>,
     /// `dateTimeOffset`: see [`PrimitiveZoo::date_time_offset`].
-    pub date_time_offset: ::std::option::Option<crate::runtime::edm::DateTimeOffset>,
+    pub date_time_offset: Option<crate::runtime::edm::DateTimeOffset>,
     /// `dateTimeOffsetPrecise`: see [`PrimitiveZoo::date_time_offset_precise`].
     pub date_time_offset_precise: crate::runtime::patch::Patch<
         crate::runtime::edm::DateTimeOffset,
@@ -1248,7 +712,7 @@ pub struct PrimitiveZooUpdate {
     /// `int16`: see [`PrimitiveZoo::int16`].
     pub int16: crate::runtime::patch::Patch<i16>,
     /// `int32`: see [`PrimitiveZoo::int32`].
-    pub int32: ::std::option::Option<i32>,
+    pub int32: Option<i32>,
     /// `int64`: see [`PrimitiveZoo::int64`].
     pub int64: crate::runtime::patch::Patch<i64>,
     /// `sByte`: see [`PrimitiveZoo::s_byte`].
@@ -1256,13 +720,13 @@ pub struct PrimitiveZooUpdate {
     /// `single`: see [`PrimitiveZoo::single`].
     pub single: crate::runtime::patch::Patch<f32>,
     /// `string`: see [`PrimitiveZoo::string`].
-    pub string: crate::runtime::patch::Patch<::std::string::String>,
+    pub string: crate::runtime::patch::Patch<String>,
     /// `stringMax255`: see [`PrimitiveZoo::string_max255`].
-    pub string_max255: ::std::option::Option<::std::string::String>,
+    pub string_max255: Option<String>,
     /// `stringMaxLengthMax`: see [`PrimitiveZoo::string_max_length_max`].
-    pub string_max_length_max: crate::runtime::patch::Patch<::std::string::String>,
+    pub string_max_length_max: crate::runtime::patch::Patch<String>,
     /// `stringNonUnicode`: see [`PrimitiveZoo::string_non_unicode`].
-    pub string_non_unicode: crate::runtime::patch::Patch<::std::string::String>,
+    pub string_non_unicode: crate::runtime::patch::Patch<String>,
     /// `timeOfDay`: see [`PrimitiveZoo::time_of_day`].
     pub time_of_day: crate::runtime::patch::Patch<crate::runtime::edm::TimeOfDay>,
     /// `geography`: see [`PrimitiveZoo::geography`].
@@ -1304,589 +768,53 @@ pub struct PrimitiveZooUpdate {
     /// `untyped`: see [`PrimitiveZoo::untyped`].
     pub untyped: crate::runtime::patch::Patch<crate::runtime::json::Value>,
     /// `amount`: see [`PrimitiveZoo::amount`].
-    pub amount: crate::runtime::patch::Patch<crate::models::obstacle_course::Money>,
+    pub amount: crate::runtime::patch::Patch<super::Money>,
     /// `email`: see [`PrimitiveZoo::email`].
-    pub email: crate::runtime::patch::Patch<
-        crate::models::obstacle_course::EmailAddress,
-    >,
+    pub email: crate::runtime::patch::Patch<super::EmailAddress>,
     /// `instant`: see [`PrimitiveZoo::instant`].
-    pub instant: crate::runtime::patch::Patch<
-        crate::models::obstacle_course::PreciseInstant,
-    >,
+    pub instant: crate::runtime::patch::Patch<super::PreciseInstant>,
     /// `range`: see [`PrimitiveZoo::range`].
-    pub range: ::std::option::Option<crate::models::obstacle_course::BigRange>,
+    pub range: Option<super::BigRange>,
     /// `favoriteColor`: see [`PrimitiveZoo::favorite_color`].
-    pub favorite_color: crate::runtime::patch::Patch<
-        crate::models::obstacle_course::Color,
-    >,
+    pub favorite_color: crate::runtime::patch::Patch<super::Color>,
     /// `resolution`: see [`PrimitiveZoo::resolution`].
-    pub resolution: crate::runtime::patch::Patch<
-        crate::models::obstacle_course::Resolution,
-    >,
+    pub resolution: crate::runtime::patch::Patch<super::Resolution>,
     /// `strings`: see [`PrimitiveZoo::strings`].
-    pub strings: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub strings: Option<Vec<String>>,
     /// `nullableInts`: see [`PrimitiveZoo::nullable_ints`].
-    pub nullable_ints: ::std::option::Option<::std::vec::Vec<i32>>,
+    pub nullable_ints: Option<Vec<i32>>,
     /// `int64s`: see [`PrimitiveZoo::int64s`].
-    pub int64s: ::std::option::Option<::std::vec::Vec<i64>>,
+    pub int64s: Option<Vec<i64>>,
     /// `guids`: see [`PrimitiveZoo::guids`].
-    pub guids: ::std::option::Option<::std::vec::Vec<crate::runtime::edm::Guid>>,
+    pub guids: Option<Vec<crate::runtime::edm::Guid>>,
     /// `dates`: see [`PrimitiveZoo::dates`].
-    pub dates: ::std::option::Option<::std::vec::Vec<crate::runtime::edm::Date>>,
+    pub dates: Option<Vec<crate::runtime::edm::Date>>,
     /// `instants`: see [`PrimitiveZoo::instants`].
-    pub instants: ::std::option::Option<
-        ::std::vec::Vec<crate::runtime::edm::DateTimeOffset>,
-    >,
+    pub instants: Option<Vec<crate::runtime::edm::DateTimeOffset>>,
     /// `durations`: see [`PrimitiveZoo::durations`].
-    pub durations: ::std::option::Option<::std::vec::Vec<crate::runtime::edm::Duration>>,
+    pub durations: Option<Vec<crate::runtime::edm::Duration>>,
     /// `blobs`: see [`PrimitiveZoo::blobs`].
-    pub blobs: ::std::option::Option<::std::vec::Vec<crate::runtime::edm::Binary>>,
+    pub blobs: Option<Vec<crate::runtime::edm::Binary>>,
     /// `decimals`: see [`PrimitiveZoo::decimals`].
-    pub decimals: ::std::option::Option<::std::vec::Vec<crate::runtime::edm::Decimal>>,
+    pub decimals: Option<Vec<crate::runtime::edm::Decimal>>,
     /// `doubles`: see [`PrimitiveZoo::doubles`].
-    pub doubles: ::std::option::Option<::std::vec::Vec<f64>>,
+    pub doubles: Option<Vec<f64>>,
     /// `points`: see [`PrimitiveZoo::points`].
-    pub points: ::std::option::Option<::std::vec::Vec<crate::runtime::edm::Geo>>,
+    pub points: Option<Vec<crate::runtime::edm::Geo>>,
     /// `polygons`: see [`PrimitiveZoo::polygons`].
-    pub polygons: ::std::option::Option<::std::vec::Vec<crate::runtime::edm::Geo>>,
+    pub polygons: Option<Vec<crate::runtime::edm::Geo>>,
     /// `untypeds`: see [`PrimitiveZoo::untypeds`].
-    pub untypeds: ::std::option::Option<::std::vec::Vec<crate::runtime::json::Value>>,
+    pub untypeds: Option<Vec<crate::runtime::json::Value>>,
     /// `colors`: see [`PrimitiveZoo::colors`].
-    pub colors: ::std::option::Option<
-        ::std::vec::Vec<crate::models::obstacle_course::Color>,
-    >,
+    pub colors: Option<Vec<super::Color>>,
     /// `flagsList`: see [`PrimitiveZoo::flags_list`].
-    pub flags_list: ::std::option::Option<
-        ::std::vec::Vec<
-            crate::runtime::enums::Flags<crate::models::obstacle_course::PermissionFlags>,
-        >,
-    >,
+    pub flags_list: Option<Vec<crate::runtime::enums::Flags<super::PermissionFlags>>>,
     /// `amounts`: see [`PrimitiveZoo::amounts`].
-    pub amounts: ::std::option::Option<
-        ::std::vec::Vec<crate::models::obstacle_course::Money>,
-    >,
+    pub amounts: Option<Vec<super::Money>>,
     /// `trees`: see [`PrimitiveZoo::trees`].
-    pub trees: ::std::option::Option<
-        ::std::vec::Vec<crate::models::obstacle_course::TreeNode>,
-    >,
+    pub trees: Option<Vec<super::TreeNode>>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
-    pub additional: json::Map<::std::string::String, json::Value>,
-}
-impl PrimitiveZooUpdate {
-    /// Sets `binary`.
-    pub fn binary(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::Binary>,
-    ) -> Self {
-        self.binary = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `binaryMax`.
-    pub fn binary_max(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::Binary>,
-    ) -> Self {
-        self.binary_max = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `boolean`.
-    pub fn boolean(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.boolean = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `byte`.
-    pub fn byte(mut self, value: impl ::std::convert::Into<u8>) -> Self {
-        self.byte = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `date`.
-    pub fn date(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::Date>,
-    ) -> Self {
-        self.date = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `dateTimeOffset`.
-    pub fn date_time_offset(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::DateTimeOffset>,
-    ) -> Self {
-        self.date_time_offset = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `dateTimeOffsetPrecise`.
-    pub fn date_time_offset_precise(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::DateTimeOffset>,
-    ) -> Self {
-        self.date_time_offset_precise = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `decimal`.
-    pub fn decimal(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::Decimal>,
-    ) -> Self {
-        self.decimal = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `decimalFixed`.
-    pub fn decimal_fixed(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::Decimal>,
-    ) -> Self {
-        self.decimal_fixed = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `decimalVariable`.
-    pub fn decimal_variable(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::Decimal>,
-    ) -> Self {
-        self.decimal_variable = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `decimalVariableCased`.
-    pub fn decimal_variable_cased(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::Decimal>,
-    ) -> Self {
-        self.decimal_variable_cased = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `decimalFloating`.
-    pub fn decimal_floating(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::Decimal>,
-    ) -> Self {
-        self.decimal_floating = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `double`.
-    pub fn double(mut self, value: impl ::std::convert::Into<f64>) -> Self {
-        self.double = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `duration`.
-    pub fn duration(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::Duration>,
-    ) -> Self {
-        self.duration = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `guid`.
-    pub fn guid(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::Guid>,
-    ) -> Self {
-        self.guid = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `int16`.
-    pub fn int16(mut self, value: impl ::std::convert::Into<i16>) -> Self {
-        self.int16 = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `int32`.
-    pub fn int32(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.int32 = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `int64`.
-    pub fn int64(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.int64 = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `sByte`.
-    pub fn s_byte(mut self, value: impl ::std::convert::Into<i8>) -> Self {
-        self.s_byte = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `single`.
-    pub fn single(mut self, value: impl ::std::convert::Into<f32>) -> Self {
-        self.single = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `string`.
-    pub fn string(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.string = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `stringMax255`.
-    pub fn string_max255(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.string_max255 = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `stringMaxLengthMax`.
-    pub fn string_max_length_max(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.string_max_length_max = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `stringNonUnicode`.
-    pub fn string_non_unicode(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.string_non_unicode = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `timeOfDay`.
-    pub fn time_of_day(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::TimeOfDay>,
-    ) -> Self {
-        self.time_of_day = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `geography`.
-    pub fn geography(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::Geo>,
-    ) -> Self {
-        self.geography = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `geographyPoint`.
-    pub fn geography_point(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::Geo>,
-    ) -> Self {
-        self.geography_point = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `geographyLineString`.
-    pub fn geography_line_string(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::Geo>,
-    ) -> Self {
-        self.geography_line_string = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `geographyPolygon`.
-    pub fn geography_polygon(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::Geo>,
-    ) -> Self {
-        self.geography_polygon = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `geographyMultiPoint`.
-    pub fn geography_multi_point(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::Geo>,
-    ) -> Self {
-        self.geography_multi_point = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `geographyMultiLineString`.
-    pub fn geography_multi_line_string(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::Geo>,
-    ) -> Self {
-        self.geography_multi_line_string = crate::runtime::patch::Patch::Set(
-            value.into(),
-        );
-        self
-    }
-    /// Sets `geographyMultiPolygon`.
-    pub fn geography_multi_polygon(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::Geo>,
-    ) -> Self {
-        self.geography_multi_polygon = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `geographyCollection`.
-    pub fn geography_collection(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::Geo>,
-    ) -> Self {
-        self.geography_collection = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `geometry`.
-    pub fn geometry(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::Geo>,
-    ) -> Self {
-        self.geometry = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `geometryPoint`.
-    pub fn geometry_point(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::Geo>,
-    ) -> Self {
-        self.geometry_point = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `geometryLineString`.
-    pub fn geometry_line_string(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::Geo>,
-    ) -> Self {
-        self.geometry_line_string = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `geometryPolygon`.
-    pub fn geometry_polygon(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::Geo>,
-    ) -> Self {
-        self.geometry_polygon = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `geometryMultiPoint`.
-    pub fn geometry_multi_point(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::Geo>,
-    ) -> Self {
-        self.geometry_multi_point = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `geometryMultiLineString`.
-    pub fn geometry_multi_line_string(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::Geo>,
-    ) -> Self {
-        self.geometry_multi_line_string = crate::runtime::patch::Patch::Set(
-            value.into(),
-        );
-        self
-    }
-    /// Sets `geometryMultiPolygon`.
-    pub fn geometry_multi_polygon(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::Geo>,
-    ) -> Self {
-        self.geometry_multi_polygon = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `geometryCollection`.
-    pub fn geometry_collection(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::edm::Geo>,
-    ) -> Self {
-        self.geometry_collection = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `untyped`.
-    pub fn untyped(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::json::Value>,
-    ) -> Self {
-        self.untyped = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `amount`.
-    pub fn amount(
-        mut self,
-        value: impl ::std::convert::Into<crate::models::obstacle_course::Money>,
-    ) -> Self {
-        self.amount = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `email`.
-    pub fn email(
-        mut self,
-        value: impl ::std::convert::Into<crate::models::obstacle_course::EmailAddress>,
-    ) -> Self {
-        self.email = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `instant`.
-    pub fn instant(
-        mut self,
-        value: impl ::std::convert::Into<crate::models::obstacle_course::PreciseInstant>,
-    ) -> Self {
-        self.instant = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `range`.
-    pub fn range(
-        mut self,
-        value: impl ::std::convert::Into<crate::models::obstacle_course::BigRange>,
-    ) -> Self {
-        self.range = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `favoriteColor`.
-    pub fn favorite_color(
-        mut self,
-        value: impl ::std::convert::Into<crate::models::obstacle_course::Color>,
-    ) -> Self {
-        self.favorite_color = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `resolution`.
-    pub fn resolution(
-        mut self,
-        value: impl ::std::convert::Into<crate::models::obstacle_course::Resolution>,
-    ) -> Self {
-        self.resolution = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `strings`.
-    pub fn strings(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
-        self.strings = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `nullableInts`.
-    pub fn nullable_ints(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<i32>>,
-    ) -> Self {
-        self.nullable_ints = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `int64s`.
-    pub fn int64s(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<i64>>,
-    ) -> Self {
-        self.int64s = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `guids`.
-    pub fn guids(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<crate::runtime::edm::Guid>>,
-    ) -> Self {
-        self.guids = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `dates`.
-    pub fn dates(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<crate::runtime::edm::Date>>,
-    ) -> Self {
-        self.dates = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `instants`.
-    pub fn instants(
-        mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::runtime::edm::DateTimeOffset>,
-        >,
-    ) -> Self {
-        self.instants = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `durations`.
-    pub fn durations(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<crate::runtime::edm::Duration>>,
-    ) -> Self {
-        self.durations = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `blobs`.
-    pub fn blobs(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<crate::runtime::edm::Binary>>,
-    ) -> Self {
-        self.blobs = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `decimals`.
-    pub fn decimals(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<crate::runtime::edm::Decimal>>,
-    ) -> Self {
-        self.decimals = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `doubles`.
-    pub fn doubles(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<f64>>,
-    ) -> Self {
-        self.doubles = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `points`.
-    pub fn points(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<crate::runtime::edm::Geo>>,
-    ) -> Self {
-        self.points = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `polygons`.
-    pub fn polygons(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<crate::runtime::edm::Geo>>,
-    ) -> Self {
-        self.polygons = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `untypeds`.
-    pub fn untypeds(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<crate::runtime::json::Value>>,
-    ) -> Self {
-        self.untypeds = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `colors`.
-    pub fn colors(
-        mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::models::obstacle_course::Color>,
-        >,
-    ) -> Self {
-        self.colors = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `flagsList`.
-    pub fn flags_list(
-        mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<
-                crate::runtime::enums::Flags<
-                    crate::models::obstacle_course::PermissionFlags,
-                >,
-            >,
-        >,
-    ) -> Self {
-        self.flags_list = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `amounts`.
-    pub fn amounts(
-        mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::models::obstacle_course::Money>,
-        >,
-    ) -> Self {
-        self.amounts = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `trees`.
-    pub fn trees(
-        mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::models::obstacle_course::TreeNode>,
-        >,
-    ) -> Self {
-        self.trees = ::std::option::Option::Some(value.into());
-        self
-    }
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::ToJson for PrimitiveZooUpdate {
     fn to_json(&self) -> json::Value {

@@ -10,67 +10,67 @@ pub struct QueryHolder {
     /// The `queryString` property.
     ///
     /// Wire name `queryString`; nullable.
-    pub query_string: ::std::option::Option<::std::string::String>,
+    pub query_string: Option<String>,
     /// The `query_string` property.
     ///
     /// Wire name `query_string`; nullable.
-    pub query_string_2: ::std::option::Option<::std::string::String>,
+    pub query_string_2: Option<String>,
     /// The `QueryString` property.
     ///
     /// Wire name `QueryString`; nullable.
-    pub query_string_3: ::std::option::Option<::std::string::String>,
+    pub query_string_3: Option<String>,
     /// The `QUERY_STRING` property.
     ///
     /// Wire name `QUERY_STRING`; nullable.
-    pub query_string_4: ::std::option::Option<::std::string::String>,
+    pub query_string_4: Option<String>,
     /// The `odataType` property.
     ///
     /// Wire name `odataType`; nullable.
-    pub odata_type: ::std::option::Option<::std::string::String>,
+    pub odata_type: Option<String>,
     /// The `odata_type` property.
     ///
     /// Wire name `odata_type`; nullable.
-    pub odata_type_2: ::std::option::Option<::std::string::String>,
+    pub odata_type_2: Option<String>,
     /// The `httpStatus` property.
     ///
     /// Wire name `httpStatus`; nullable.
-    pub http_status: ::std::option::Option<i32>,
+    pub http_status: Option<i32>,
     /// The `HTTPStatus` property.
     ///
     /// Wire name `HTTPStatus`; nullable.
-    pub http_status_2: ::std::option::Option<i32>,
+    pub http_status_2: Option<i32>,
     /// The `ipv4Address` property.
     ///
     /// Wire name `ipv4Address`; nullable.
-    pub ipv4_address: ::std::option::Option<::std::string::String>,
+    pub ipv4_address: Option<String>,
     /// The `IPv4Address` property.
     ///
     /// Wire name `IPv4Address`; nullable.
-    pub i_pv4_address: ::std::option::Option<::std::string::String>,
+    pub i_pv4_address: Option<String>,
     /// The `x` property.
     ///
     /// Wire name `x`; nullable.
-    pub x: ::std::option::Option<i32>,
+    pub x: Option<i32>,
     /// The `X` property.
     ///
     /// Wire name `X`; nullable.
-    pub x_2: ::std::option::Option<i32>,
+    pub x_2: Option<i32>,
     /// Members this type does not declare: instance annotations (`@odata.etag`,
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
-    pub additional: json::Map<::std::string::String, json::Value>,
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::FromJson for QueryHolder {
     fn from_json(
         value: json::Value,
         path: &json::Path<'_>,
-    ) -> ::std::result::Result<Self, json::DecodeError> {
+    ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(
             value,
             path,
             "obstacle.course.queryHolder",
         )?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             query_string: reader.take("queryString")?,
             query_string_2: reader.take("query_string")?,
             query_string_3: reader.take("QueryString")?,
@@ -110,14 +110,14 @@ impl ::serde::Serialize for QueryHolder {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         json::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for QueryHolder {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         json::deserialize(deserializer)
     }
 }

@@ -18,7 +18,7 @@ pub enum Resolution {
     /// `_8K`.
     V8k,
     /// A member this crate does not know, as sent by the service.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl Resolution {
     /// The wire name.
@@ -33,7 +33,7 @@ impl Resolution {
         }
     }
 }
-impl ::std::convert::From<&str> for Resolution {
+impl From<&str> for Resolution {
     fn from(s: &str) -> Self {
         match s {
             "_480p" => Self::V480p,
@@ -62,7 +62,7 @@ impl json::FromJson for Resolution {
     fn from_json(
         value: json::Value,
         path: &json::Path<'_>,
-    ) -> ::std::result::Result<Self, json::DecodeError> {
+    ) -> Result<Self, json::DecodeError> {
         crate::runtime::enums::enum_from_json(value, path)
     }
 }
@@ -75,14 +75,14 @@ impl ::serde::Serialize for Resolution {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         json::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Resolution {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         json::deserialize(deserializer)
     }
 }

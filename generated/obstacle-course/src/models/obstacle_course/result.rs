@@ -10,23 +10,23 @@ pub struct Result_ {
     /// The `Ok` property.
     ///
     /// Wire name `Ok`; nullable.
-    pub ok: ::std::option::Option<::std::string::String>,
+    pub ok: Option<String>,
     /// The `Err` property.
     ///
     /// Wire name `Err`; nullable.
-    pub err: ::std::option::Option<crate::models::obstacle_course::Error>,
+    pub err: Option<super::Error>,
     /// Members this type does not declare: instance annotations (`@odata.etag`,
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
-    pub additional: json::Map<::std::string::String, json::Value>,
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::FromJson for Result_ {
     fn from_json(
         value: json::Value,
         path: &json::Path<'_>,
-    ) -> ::std::result::Result<Self, json::DecodeError> {
+    ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(value, path, "obstacle.course.Result")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             ok: reader.take("Ok")?,
             err: reader.take("Err")?,
             additional: reader.rest(),
@@ -46,14 +46,14 @@ impl ::serde::Serialize for Result_ {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         json::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Result_ {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         json::deserialize(deserializer)
     }
 }

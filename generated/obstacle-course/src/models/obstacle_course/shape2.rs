@@ -8,7 +8,7 @@ use crate::runtime::json;
 #[non_exhaustive]
 pub enum AnyShape2 {
     /// `obstacle.course.shape4`.
-    Shape4(crate::models::obstacle_course::Shape4),
+    Shape4(super::Shape4),
     /// `obstacle.type.match.shape3`.
     Shape3(crate::models::obstacle_type_match::Shape3),
     /// `obstacle.type.match.shape5`.
@@ -19,11 +19,11 @@ pub enum AnyShape2 {
 }
 impl AnyShape2 {
     /// The qualified type name: the variant's, or the `@odata.type` of an unknown value.
-    pub fn type_name(&self) -> ::std::option::Option<&str> {
+    pub fn type_name(&self) -> Option<&str> {
         match self {
-            Self::Shape4(_) => ::std::option::Option::Some("obstacle.course.shape4"),
-            Self::Shape3(_) => ::std::option::Option::Some("obstacle.type.match.shape3"),
-            Self::Shape5(_) => ::std::option::Option::Some("obstacle.type.match.shape5"),
+            Self::Shape4(_) => Some("obstacle.course.shape4"),
+            Self::Shape3(_) => Some("obstacle.type.match.shape3"),
+            Self::Shape5(_) => Some("obstacle.type.match.shape5"),
             Self::Unknown(v) => json::odata_type(v),
         }
     }
@@ -32,9 +32,9 @@ impl json::FromJson for AnyShape2 {
     fn from_json(
         value: json::Value,
         path: &json::Path<'_>,
-    ) -> ::std::result::Result<Self, json::DecodeError> {
+    ) -> Result<Self, json::DecodeError> {
         if !value.is_object() {
-            return ::std::result::Result::Err(
+            return Err(
                 json::DecodeError::expected(
                     path,
                     "object obstacle.course.shape2",
@@ -43,14 +43,11 @@ impl json::FromJson for AnyShape2 {
             );
         }
         let ty = json::odata_type(&value).unwrap_or("").to_owned();
-        ::std::result::Result::Ok(
+        Ok(
             match ty.as_str() {
                 "obstacle.course.shape4" | "course.shape4" => {
                     Self::Shape4(
-                        <crate::models::obstacle_course::Shape4 as json::FromJson>::from_json(
-                            value,
-                            path,
-                        )?,
+                        <super::Shape4 as json::FromJson>::from_json(value, path)?,
                     )
                 }
                 "obstacle.type.match.shape3" | "self.shape3" => {
@@ -103,14 +100,14 @@ impl ::serde::Serialize for AnyShape2 {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         json::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AnyShape2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         json::deserialize(deserializer)
     }
 }

@@ -10,35 +10,35 @@ pub struct Shape4 {
     /// The `name` property.
     ///
     /// Wire name `name`; nullable.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The `color` property.
     ///
     /// Wire name `color`; nullable.
-    pub color: ::std::option::Option<crate::models::obstacle_course::Color>,
+    pub color: Option<super::Color>,
     /// The `sides` property.
     ///
     /// Wire name `sides`; not nullable.
-    pub sides: ::std::option::Option<i32>,
+    pub sides: Option<i32>,
     /// The `closed` property.
     ///
     /// Wire name `closed`; not nullable.
-    pub closed: ::std::option::Option<bool>,
+    pub closed: Option<bool>,
     /// The `area` property.
     ///
     /// Wire name `area`; nullable.
-    pub area: ::std::option::Option<f64>,
+    pub area: Option<f64>,
     /// Members this type does not declare: instance annotations (`@odata.etag`,
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
-    pub additional: json::Map<::std::string::String, json::Value>,
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::FromJson for Shape4 {
     fn from_json(
         value: json::Value,
         path: &json::Path<'_>,
-    ) -> ::std::result::Result<Self, json::DecodeError> {
+    ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(value, path, "obstacle.course.shape4")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             name: reader.take("name")?,
             color: reader.take("color")?,
             sides: reader.take("sides")?,
@@ -64,14 +64,14 @@ impl ::serde::Serialize for Shape4 {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         json::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Shape4 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         json::deserialize(deserializer)
     }
 }

@@ -10,23 +10,23 @@ pub struct String_ {
     /// The `value` property.
     ///
     /// Wire name `value`; nullable.
-    pub value: ::std::option::Option<::std::string::String>,
+    pub value: Option<String>,
     /// The `chars` property.
     ///
     /// Wire name `chars`.
-    pub chars: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub chars: Option<Vec<String>>,
     /// Members this type does not declare: instance annotations (`@odata.etag`,
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
-    pub additional: json::Map<::std::string::String, json::Value>,
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::FromJson for String_ {
     fn from_json(
         value: json::Value,
         path: &json::Path<'_>,
-    ) -> ::std::result::Result<Self, json::DecodeError> {
+    ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(value, path, "obstacle.course.String")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             value: reader.take("value")?,
             chars: reader.take("chars")?,
             additional: reader.rest(),
@@ -46,14 +46,14 @@ impl ::serde::Serialize for String_ {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         json::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for String_ {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         json::deserialize(deserializer)
     }
 }

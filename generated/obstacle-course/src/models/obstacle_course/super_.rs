@@ -10,53 +10,49 @@ pub struct Super {
     /// The `type` property.
     ///
     /// Wire name `type`; not nullable; read-only.
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// The `self` property.
     ///
     /// Wire name `self`; nullable.
-    pub self_: ::std::option::Option<::std::string::String>,
+    pub self_: Option<String>,
     /// The `keywords` property.
     ///
     /// Wire name `keywords`; nullable.
-    pub keywords: ::std::option::Option<crate::models::obstacle_course::Keywords>,
+    pub keywords: Option<super::Keywords>,
     /// The `level` property.
     ///
     /// Wire name `level`; not nullable.
-    pub level: ::std::option::Option<i32>,
+    pub level: Option<i32>,
     /// The `super` navigation property.
     ///
     /// Navigation property: present only when expanded (`$expand`).
     ///
     /// Wire name `super`.
-    pub super_: ::std::option::Option<crate::models::obstacle_course::Crate>,
+    pub super_: Option<super::Crate>,
     /// The `subs` navigation property.
     ///
     /// Navigation property: present only when expanded (`$expand`).
     ///
     /// Wire name `subs`.
-    pub subs: ::std::option::Option<
-        ::std::vec::Vec<crate::models::obstacle_course::Crate>,
-    >,
+    pub subs: Option<Vec<super::Crate>>,
     /// The `children` navigation property.
     ///
     /// Navigation property: present only when expanded (`$expand`).
     ///
     /// Wire name `children`.
-    pub children: ::std::option::Option<
-        ::std::vec::Vec<crate::models::obstacle_course::Crate>,
-    >,
+    pub children: Option<Vec<super::Crate>>,
     /// Members this type does not declare: instance annotations (`@odata.etag`,
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
-    pub additional: json::Map<::std::string::String, json::Value>,
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::FromJson for Super {
     fn from_json(
         value: json::Value,
         path: &json::Path<'_>,
-    ) -> ::std::result::Result<Self, json::DecodeError> {
+    ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(value, path, "obstacle.course.super")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             r#type: reader.take("type")?,
             self_: reader.take("self")?,
             keywords: reader.take("keywords")?,
@@ -86,62 +82,41 @@ impl ::serde::Serialize for Super {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         json::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Super {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         json::deserialize(deserializer)
     }
 }
 impl crate::models::Entity for Super {
-    type Key = ::std::string::String;
+    type Key = String;
     const TYPE_NAME: &'static str = "obstacle.course.super";
     #[allow(clippy::clone_on_copy)]
-    fn key(&self) -> ::std::option::Option<Self::Key> {
+    fn key(&self) -> Option<Self::Key> {
         self.r#type.clone()
     }
 }
 /// Create (POST) body of `obstacle.course.super` (see [`Super`]).
 ///
 /// Only what is set is sent. Keys, computed and read-only properties are not part of this shape.
+///
+/// Start from `SuperCreate::default()` and assign the fields to send.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SuperCreate {
     /// `self`: see [`Super::self_`].
-    pub self_: ::std::option::Option<::std::string::String>,
+    pub self_: Option<String>,
     /// `keywords`: see [`Super::keywords`].
-    pub keywords: ::std::option::Option<crate::models::obstacle_course::Keywords>,
+    pub keywords: Option<super::Keywords>,
     /// `level`: see [`Super::level`].
-    pub level: ::std::option::Option<i32>,
+    pub level: Option<i32>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
-    pub additional: json::Map<::std::string::String, json::Value>,
-}
-impl SuperCreate {
-    /// Sets `self`.
-    pub fn self_(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.self_ = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `keywords`.
-    pub fn keywords(
-        mut self,
-        value: impl ::std::convert::Into<crate::models::obstacle_course::Keywords>,
-    ) -> Self {
-        self.keywords = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `level`.
-    pub fn level(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.level = ::std::option::Option::Some(value.into());
-        self
-    }
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::ToJson for SuperCreate {
     fn to_json(&self) -> json::Value {
@@ -157,40 +132,19 @@ impl json::ToJson for SuperCreate {
 /// Update (PATCH) body of `obstacle.course.super` (see [`Super`]).
 ///
 /// Only what is set is sent: `None` / `Patch::Unchanged` leave a property alone, `Patch::Null` clears a nullable one. Keys, computed, read-only and immutable properties are not part of this shape.
+///
+/// Start from `SuperUpdate::default()` and assign the fields to send.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SuperUpdate {
     /// `self`: see [`Super::self_`].
-    pub self_: crate::runtime::patch::Patch<::std::string::String>,
+    pub self_: crate::runtime::patch::Patch<String>,
     /// `keywords`: see [`Super::keywords`].
-    pub keywords: crate::runtime::patch::Patch<crate::models::obstacle_course::Keywords>,
+    pub keywords: crate::runtime::patch::Patch<super::Keywords>,
     /// `level`: see [`Super::level`].
-    pub level: ::std::option::Option<i32>,
+    pub level: Option<i32>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
-    pub additional: json::Map<::std::string::String, json::Value>,
-}
-impl SuperUpdate {
-    /// Sets `self`.
-    pub fn self_(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.self_ = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `keywords`.
-    pub fn keywords(
-        mut self,
-        value: impl ::std::convert::Into<crate::models::obstacle_course::Keywords>,
-    ) -> Self {
-        self.keywords = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `level`.
-    pub fn level(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.level = ::std::option::Option::Some(value.into());
-        self
-    }
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::ToJson for SuperUpdate {
     fn to_json(&self) -> json::Value {

@@ -10,35 +10,31 @@ pub struct TreeNode {
     /// The `label` property.
     ///
     /// Wire name `label`; not nullable.
-    pub label: ::std::option::Option<::std::string::String>,
+    pub label: Option<String>,
     /// The `parent` property.
     ///
     /// Wire name `parent`; nullable.
-    pub parent: ::std::option::Option<
-        ::std::boxed::Box<crate::models::obstacle_course::TreeNode>,
-    >,
+    pub parent: Option<Box<super::TreeNode>>,
     /// The `children` property.
     ///
     /// Wire name `children`.
-    pub children: ::std::option::Option<
-        ::std::vec::Vec<crate::models::obstacle_course::TreeNode>,
-    >,
+    pub children: Option<Vec<super::TreeNode>>,
     /// Members this type does not declare: instance annotations (`@odata.etag`,
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
-    pub additional: json::Map<::std::string::String, json::Value>,
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::FromJson for TreeNode {
     fn from_json(
         value: json::Value,
         path: &json::Path<'_>,
-    ) -> ::std::result::Result<Self, json::DecodeError> {
+    ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(
             value,
             path,
             "obstacle.course.treeNode",
         )?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             label: reader.take("label")?,
             parent: reader.take("parent")?,
             children: reader.take("children")?,
@@ -60,14 +56,14 @@ impl ::serde::Serialize for TreeNode {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         json::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for TreeNode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         json::deserialize(deserializer)
     }
 }

@@ -3,13 +3,13 @@
 use crate::runtime::json;
 /// The `obstacle.course.Vec` type definition.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Vec_(pub ::std::string::String);
+pub struct Vec_(pub String);
 impl json::FromJson for Vec_ {
     fn from_json(
         value: json::Value,
         path: &json::Path<'_>,
-    ) -> ::std::result::Result<Self, json::DecodeError> {
-        <::std::string::String as json::FromJson>::from_json(value, path).map(Self)
+    ) -> Result<Self, json::DecodeError> {
+        <String as json::FromJson>::from_json(value, path).map(Self)
     }
 }
 impl json::ToJson for Vec_ {
@@ -21,14 +21,14 @@ impl ::serde::Serialize for Vec_ {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         json::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Vec_ {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         json::deserialize(deserializer)
     }
 }

@@ -10,49 +10,43 @@ pub struct Widget {
     /// The `id` property.
     ///
     /// Wire name `id`; not nullable; read-only.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// Targeted from an Annotations element (not inline).
     ///
     /// Wire name `name`; nullable.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The `ref` property.
     ///
     /// Wire name `ref`; nullable.
-    pub r#ref: ::std::option::Option<
-        ::std::boxed::Box<crate::models::obstacle_course::WidgetRef>,
-    >,
+    pub r#ref: Option<Box<super::WidgetRef>>,
     /// The `bag` property.
     ///
     /// Wire name `bag`; nullable.
-    pub bag: ::std::option::Option<crate::models::obstacle_course::AnyOpenBag>,
+    pub bag: Option<super::AnyOpenBag>,
     /// The `twin` navigation property.
     ///
     /// Navigation property: present only when expanded (`$expand`).
     ///
     /// Wire name `twin`.
-    pub twin: ::std::option::Option<
-        ::std::boxed::Box<crate::models::obstacle_type_match::Widget>,
-    >,
+    pub twin: Option<Box<crate::models::obstacle_type_match::Widget>>,
     /// The `orderLines` navigation property.
     ///
     /// Navigation property: present only when expanded (`$expand`).
     ///
     /// Wire name `orderLines`.
-    pub order_lines: ::std::option::Option<
-        ::std::vec::Vec<crate::models::obstacle_course::OrderLine>,
-    >,
+    pub order_lines: Option<Vec<super::OrderLine>>,
     /// Members this type does not declare: instance annotations (`@odata.etag`,
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
-    pub additional: json::Map<::std::string::String, json::Value>,
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::FromJson for Widget {
     fn from_json(
         value: json::Value,
         path: &json::Path<'_>,
-    ) -> ::std::result::Result<Self, json::DecodeError> {
+    ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(value, path, "obstacle.course.Widget")?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: reader.take("id")?,
             name: reader.take("name")?,
             r#ref: reader.take("ref")?,
@@ -80,69 +74,41 @@ impl ::serde::Serialize for Widget {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         json::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Widget {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         json::deserialize(deserializer)
     }
 }
 impl crate::models::Entity for Widget {
-    type Key = ::std::string::String;
+    type Key = String;
     const TYPE_NAME: &'static str = "obstacle.course.Widget";
     #[allow(clippy::clone_on_copy)]
-    fn key(&self) -> ::std::option::Option<Self::Key> {
+    fn key(&self) -> Option<Self::Key> {
         self.id.clone()
     }
 }
 /// Create (POST) body of `obstacle.course.Widget` (see [`Widget`]).
 ///
 /// Only what is set is sent. Keys, computed and read-only properties are not part of this shape.
+///
+/// Start from `WidgetCreate::default()` and assign the fields to send.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WidgetCreate {
     /// `name`: see [`Widget::name`].
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `ref`: see [`Widget::ref`].
-    pub r#ref: ::std::option::Option<
-        ::std::boxed::Box<crate::models::obstacle_course::WidgetRef>,
-    >,
+    pub r#ref: Option<Box<super::WidgetRef>>,
     /// `bag`: see [`Widget::bag`].
-    pub bag: ::std::option::Option<crate::models::obstacle_course::AnyOpenBag>,
+    pub bag: Option<super::AnyOpenBag>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
-    pub additional: json::Map<::std::string::String, json::Value>,
-}
-impl WidgetCreate {
-    /// Sets `name`.
-    pub fn name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `ref`.
-    pub fn r#ref(
-        mut self,
-        value: impl ::std::convert::Into<
-            ::std::boxed::Box<crate::models::obstacle_course::WidgetRef>,
-        >,
-    ) -> Self {
-        self.r#ref = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `bag`.
-    pub fn bag(
-        mut self,
-        value: impl ::std::convert::Into<crate::models::obstacle_course::AnyOpenBag>,
-    ) -> Self {
-        self.bag = ::std::option::Option::Some(value.into());
-        self
-    }
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::ToJson for WidgetCreate {
     fn to_json(&self) -> json::Value {
@@ -158,47 +124,19 @@ impl json::ToJson for WidgetCreate {
 /// Update (PATCH) body of `obstacle.course.Widget` (see [`Widget`]).
 ///
 /// Only what is set is sent: `None` / `Patch::Unchanged` leave a property alone, `Patch::Null` clears a nullable one. Keys, computed, read-only and immutable properties are not part of this shape.
+///
+/// Start from `WidgetUpdate::default()` and assign the fields to send.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WidgetUpdate {
     /// `name`: see [`Widget::name`].
-    pub name: crate::runtime::patch::Patch<::std::string::String>,
+    pub name: crate::runtime::patch::Patch<String>,
     /// `ref`: see [`Widget::ref`].
-    pub r#ref: crate::runtime::patch::Patch<
-        ::std::boxed::Box<crate::models::obstacle_course::WidgetRef>,
-    >,
+    pub r#ref: crate::runtime::patch::Patch<Box<super::WidgetRef>>,
     /// `bag`: see [`Widget::bag`].
-    pub bag: crate::runtime::patch::Patch<crate::models::obstacle_course::AnyOpenBag>,
+    pub bag: crate::runtime::patch::Patch<super::AnyOpenBag>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
-    pub additional: json::Map<::std::string::String, json::Value>,
-}
-impl WidgetUpdate {
-    /// Sets `name`.
-    pub fn name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `ref`.
-    pub fn r#ref(
-        mut self,
-        value: impl ::std::convert::Into<
-            ::std::boxed::Box<crate::models::obstacle_course::WidgetRef>,
-        >,
-    ) -> Self {
-        self.r#ref = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `bag`.
-    pub fn bag(
-        mut self,
-        value: impl ::std::convert::Into<crate::models::obstacle_course::AnyOpenBag>,
-    ) -> Self {
-        self.bag = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::ToJson for WidgetUpdate {
     fn to_json(&self) -> json::Value {

@@ -10,31 +10,29 @@ pub struct WidgetRef {
     /// The `note` property.
     ///
     /// Wire name `note`; nullable.
-    pub note: ::std::option::Option<::std::string::String>,
+    pub note: Option<String>,
     /// The `widget` navigation property.
     ///
     /// Navigation property: present only when expanded (`$expand`).
     ///
     /// Wire name `widget`.
-    pub widget: ::std::option::Option<
-        ::std::boxed::Box<crate::models::obstacle_course::Widget>,
-    >,
+    pub widget: Option<Box<super::Widget>>,
     /// Members this type does not declare: instance annotations (`@odata.etag`,
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
-    pub additional: json::Map<::std::string::String, json::Value>,
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::FromJson for WidgetRef {
     fn from_json(
         value: json::Value,
         path: &json::Path<'_>,
-    ) -> ::std::result::Result<Self, json::DecodeError> {
+    ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(
             value,
             path,
             "obstacle.course.widgetRef",
         )?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             note: reader.take("note")?,
             widget: reader.take("widget")?,
             additional: reader.rest(),
@@ -54,14 +52,14 @@ impl ::serde::Serialize for WidgetRef {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         json::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for WidgetRef {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         json::deserialize(deserializer)
     }
 }

@@ -10,35 +10,35 @@ pub struct Color {
     /// The `r` property.
     ///
     /// Wire name `r`; not nullable.
-    pub r: ::std::option::Option<u8>,
+    pub r: Option<u8>,
     /// The `g` property.
     ///
     /// Wire name `g`; not nullable.
-    pub g: ::std::option::Option<u8>,
+    pub g: Option<u8>,
     /// The `b` property.
     ///
     /// Wire name `b`; not nullable.
-    pub b: ::std::option::Option<u8>,
+    pub b: Option<u8>,
     /// The `named` property.
     ///
     /// Wire name `named`; nullable.
-    pub named: ::std::option::Option<crate::models::obstacle_course::Color>,
+    pub named: Option<crate::models::obstacle_course::Color>,
     /// Members this type does not declare: instance annotations (`@odata.etag`,
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
-    pub additional: json::Map<::std::string::String, json::Value>,
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::FromJson for Color {
     fn from_json(
         value: json::Value,
         path: &json::Path<'_>,
-    ) -> ::std::result::Result<Self, json::DecodeError> {
+    ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(
             value,
             path,
             "obstacle.type.match.color",
         )?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             r: reader.take("r")?,
             g: reader.take("g")?,
             b: reader.take("b")?,
@@ -62,14 +62,14 @@ impl ::serde::Serialize for Color {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         json::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Color {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         json::deserialize(deserializer)
     }
 }

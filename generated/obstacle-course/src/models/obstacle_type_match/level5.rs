@@ -10,59 +10,59 @@ pub struct Level5 {
     /// The `id` property.
     ///
     /// Wire name `id`; not nullable; read-only.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The `zero` property.
     ///
     /// Wire name `zero`; nullable.
-    pub zero: ::std::option::Option<i32>,
+    pub zero: Option<i32>,
     /// The `one` property.
     ///
     /// Wire name `one`; nullable.
-    pub one: ::std::option::Option<i32>,
+    pub one: Option<i32>,
     /// The `two` property.
     ///
     /// Wire name `two`; nullable.
-    pub two: ::std::option::Option<i32>,
+    pub two: Option<i32>,
     /// The `three` property.
     ///
     /// Wire name `three`; nullable.
-    pub three: ::std::option::Option<i32>,
+    pub three: Option<i32>,
     /// The `four` property.
     ///
     /// Wire name `four`; nullable.
-    pub four: ::std::option::Option<i32>,
+    pub four: Option<i32>,
     /// The `five` property.
     ///
     /// Wire name `five`; nullable.
-    pub five: ::std::option::Option<i32>,
+    pub five: Option<i32>,
     /// The `sibling` navigation property.
     ///
     /// Navigation property: present only when expanded (`$expand`).
     ///
     /// Wire name `sibling`.
-    pub sibling: ::std::option::Option<crate::runtime::json::Value>,
+    pub sibling: Option<crate::runtime::json::Value>,
     /// The `up` navigation property.
     ///
     /// Navigation property: present only when expanded (`$expand`).
     ///
     /// Wire name `up`.
-    pub up: ::std::option::Option<crate::runtime::json::Value>,
+    pub up: Option<crate::runtime::json::Value>,
     /// Members this type does not declare: instance annotations (`@odata.etag`,
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
-    pub additional: json::Map<::std::string::String, json::Value>,
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::FromJson for Level5 {
     fn from_json(
         value: json::Value,
         path: &json::Path<'_>,
-    ) -> ::std::result::Result<Self, json::DecodeError> {
+    ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(
             value,
             path,
             "obstacle.type.match.level5",
         )?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: reader.take("id")?,
             zero: reader.take("zero")?,
             one: reader.take("one")?,
@@ -96,77 +96,47 @@ impl ::serde::Serialize for Level5 {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         json::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Level5 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         json::deserialize(deserializer)
     }
 }
 impl crate::models::Entity for Level5 {
-    type Key = ::std::string::String;
+    type Key = String;
     const TYPE_NAME: &'static str = "obstacle.type.match.level5";
     #[allow(clippy::clone_on_copy)]
-    fn key(&self) -> ::std::option::Option<Self::Key> {
+    fn key(&self) -> Option<Self::Key> {
         self.id.clone()
     }
 }
 /// Create (POST) body of `obstacle.type.match.level5` (see [`Level5`]).
 ///
 /// Only what is set is sent. Keys, computed and read-only properties are not part of this shape.
+///
+/// Start from `Level5Create::default()` and assign the fields to send.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Level5Create {
     /// `zero`: see [`Level5::zero`].
-    pub zero: ::std::option::Option<i32>,
+    pub zero: Option<i32>,
     /// `one`: see [`Level5::one`].
-    pub one: ::std::option::Option<i32>,
+    pub one: Option<i32>,
     /// `two`: see [`Level5::two`].
-    pub two: ::std::option::Option<i32>,
+    pub two: Option<i32>,
     /// `three`: see [`Level5::three`].
-    pub three: ::std::option::Option<i32>,
+    pub three: Option<i32>,
     /// `four`: see [`Level5::four`].
-    pub four: ::std::option::Option<i32>,
+    pub four: Option<i32>,
     /// `five`: see [`Level5::five`].
-    pub five: ::std::option::Option<i32>,
+    pub five: Option<i32>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
-    pub additional: json::Map<::std::string::String, json::Value>,
-}
-impl Level5Create {
-    /// Sets `zero`.
-    pub fn zero(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.zero = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `one`.
-    pub fn one(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.one = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `two`.
-    pub fn two(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.two = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `three`.
-    pub fn three(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.three = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `four`.
-    pub fn four(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.four = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `five`.
-    pub fn five(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.five = ::std::option::Option::Some(value.into());
-        self
-    }
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::ToJson for Level5Create {
     fn to_json(&self) -> json::Value {
@@ -185,6 +155,8 @@ impl json::ToJson for Level5Create {
 /// Update (PATCH) body of `obstacle.type.match.level5` (see [`Level5`]).
 ///
 /// Only what is set is sent: `None` / `Patch::Unchanged` leave a property alone, `Patch::Null` clears a nullable one. Keys, computed, read-only and immutable properties are not part of this shape.
+///
+/// Start from `Level5Update::default()` and assign the fields to send.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Level5Update {
@@ -201,39 +173,7 @@ pub struct Level5Update {
     /// `five`: see [`Level5::five`].
     pub five: crate::runtime::patch::Patch<i32>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
-    pub additional: json::Map<::std::string::String, json::Value>,
-}
-impl Level5Update {
-    /// Sets `zero`.
-    pub fn zero(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.zero = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `one`.
-    pub fn one(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.one = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `two`.
-    pub fn two(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.two = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `three`.
-    pub fn three(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.three = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `four`.
-    pub fn four(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.four = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
-    /// Sets `five`.
-    pub fn five(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.five = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::ToJson for Level5Update {
     fn to_json(&self) -> json::Value {

@@ -10,27 +10,27 @@ pub struct Shape1 {
     /// The `name` property.
     ///
     /// Wire name `name`; nullable.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The `color` property.
     ///
     /// Wire name `color`; nullable.
-    pub color: ::std::option::Option<crate::models::obstacle_course::Color>,
+    pub color: Option<crate::models::obstacle_course::Color>,
     /// Members this type does not declare: instance annotations (`@odata.etag`,
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
-    pub additional: json::Map<::std::string::String, json::Value>,
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::FromJson for Shape1 {
     fn from_json(
         value: json::Value,
         path: &json::Path<'_>,
-    ) -> ::std::result::Result<Self, json::DecodeError> {
+    ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(
             value,
             path,
             "obstacle.type.match.shape1",
         )?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             name: reader.take("name")?,
             color: reader.take("color")?,
             additional: reader.rest(),
@@ -50,14 +50,14 @@ impl ::serde::Serialize for Shape1 {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         json::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Shape1 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         json::deserialize(deserializer)
     }
 }

@@ -10,43 +10,43 @@ pub struct Shape5 {
     /// The `name` property.
     ///
     /// Wire name `name`; nullable.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The `color` property.
     ///
     /// Wire name `color`; nullable.
-    pub color: ::std::option::Option<crate::models::obstacle_course::Color>,
+    pub color: Option<crate::models::obstacle_course::Color>,
     /// The `sides` property.
     ///
     /// Wire name `sides`; not nullable.
-    pub sides: ::std::option::Option<i32>,
+    pub sides: Option<i32>,
     /// The `closed` property.
     ///
     /// Wire name `closed`; not nullable.
-    pub closed: ::std::option::Option<bool>,
+    pub closed: Option<bool>,
     /// The `area` property.
     ///
     /// Wire name `area`; nullable.
-    pub area: ::std::option::Option<f64>,
+    pub area: Option<f64>,
     /// The `label` property.
     ///
     /// Wire name `label`; nullable.
-    pub label: ::std::option::Option<::std::string::String>,
+    pub label: Option<String>,
     /// Members this type does not declare: instance annotations (`@odata.etag`,
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
-    pub additional: json::Map<::std::string::String, json::Value>,
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::FromJson for Shape5 {
     fn from_json(
         value: json::Value,
         path: &json::Path<'_>,
-    ) -> ::std::result::Result<Self, json::DecodeError> {
+    ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(
             value,
             path,
             "obstacle.type.match.shape5",
         )?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             name: reader.take("name")?,
             color: reader.take("color")?,
             sides: reader.take("sides")?,
@@ -74,14 +74,14 @@ impl ::serde::Serialize for Shape5 {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         json::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Shape5 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         json::deserialize(deserializer)
     }
 }

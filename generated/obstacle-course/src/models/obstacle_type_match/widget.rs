@@ -10,35 +10,33 @@ pub struct Widget {
     /// The `code` property.
     ///
     /// Wire name `code`; not nullable; read-only.
-    pub code: ::std::option::Option<i32>,
+    pub code: Option<i32>,
     /// The `weight` property.
     ///
     /// Wire name `weight`; nullable.
-    pub weight: ::std::option::Option<f64>,
+    pub weight: Option<f64>,
     /// The `twin` navigation property.
     ///
     /// Navigation property: present only when expanded (`$expand`).
     ///
     /// Wire name `twin`.
-    pub twin: ::std::option::Option<
-        ::std::boxed::Box<crate::models::obstacle_course::Widget>,
-    >,
+    pub twin: Option<Box<crate::models::obstacle_course::Widget>>,
     /// Members this type does not declare: instance annotations (`@odata.etag`,
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
-    pub additional: json::Map<::std::string::String, json::Value>,
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::FromJson for Widget {
     fn from_json(
         value: json::Value,
         path: &json::Path<'_>,
-    ) -> ::std::result::Result<Self, json::DecodeError> {
+    ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(
             value,
             path,
             "obstacle.type.match.Widget",
         )?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             code: reader.take("code")?,
             weight: reader.take("weight")?,
             twin: reader.take("twin")?,
@@ -60,14 +58,14 @@ impl ::serde::Serialize for Widget {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         json::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Widget {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         json::deserialize(deserializer)
     }
 }
@@ -75,27 +73,22 @@ impl crate::models::Entity for Widget {
     type Key = i32;
     const TYPE_NAME: &'static str = "obstacle.type.match.Widget";
     #[allow(clippy::clone_on_copy)]
-    fn key(&self) -> ::std::option::Option<Self::Key> {
+    fn key(&self) -> Option<Self::Key> {
         self.code.clone()
     }
 }
 /// Create (POST) body of `obstacle.type.match.Widget` (see [`Widget`]).
 ///
 /// Only what is set is sent. Keys, computed and read-only properties are not part of this shape.
+///
+/// Start from `WidgetCreate::default()` and assign the fields to send.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WidgetCreate {
     /// `weight`: see [`Widget::weight`].
-    pub weight: ::std::option::Option<f64>,
+    pub weight: Option<f64>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
-    pub additional: json::Map<::std::string::String, json::Value>,
-}
-impl WidgetCreate {
-    /// Sets `weight`.
-    pub fn weight(mut self, value: impl ::std::convert::Into<f64>) -> Self {
-        self.weight = ::std::option::Option::Some(value.into());
-        self
-    }
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::ToJson for WidgetCreate {
     fn to_json(&self) -> json::Value {
@@ -109,20 +102,15 @@ impl json::ToJson for WidgetCreate {
 /// Update (PATCH) body of `obstacle.type.match.Widget` (see [`Widget`]).
 ///
 /// Only what is set is sent: `None` / `Patch::Unchanged` leave a property alone, `Patch::Null` clears a nullable one. Keys, computed, read-only and immutable properties are not part of this shape.
+///
+/// Start from `WidgetUpdate::default()` and assign the fields to send.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WidgetUpdate {
     /// `weight`: see [`Widget::weight`].
     pub weight: crate::runtime::patch::Patch<f64>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
-    pub additional: json::Map<::std::string::String, json::Value>,
-}
-impl WidgetUpdate {
-    /// Sets `weight`.
-    pub fn weight(mut self, value: impl ::std::convert::Into<f64>) -> Self {
-        self.weight = crate::runtime::patch::Patch::Set(value.into());
-        self
-    }
+    pub additional: json::Map<String, json::Value>,
 }
 impl json::ToJson for WidgetUpdate {
     fn to_json(&self) -> json::Value {
