@@ -262,52 +262,72 @@ fn run(args: &Args) -> Result<(), Failure> {
         return Err(Failure::Stale);
     }
 
-    // Stage every changed file beside its target, then rename, then remove extras.
-    let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
-    let cleanup = |staged: &[(PathBuf, PathBuf)]| {
-        for (tmp, _) in staged {
-            let _ = std::fs::remove_file(tmp);
-        }
-    };
-    for (d, plan) in done.iter().zip(&plans) {
+    // Write: a file that exists is staged beside its target and renamed over it once
+    // every write succeeded; a new file is written in place (nothing to lose) and
+    // removed again if anything fails. Two writers share the work.
+    let mut writes: Vec<Write> = Vec::new();
+    let mut changes: Vec<Option<String>> = Vec::new();
+    for d in &done {
         let job = &jobs[d.job_index];
-        let mut files = d.files.clone();
-        if let Some(changes) = changes_md(&job.dir, &job.config.name, &files) {
-            files.insert(PathBuf::from("CHANGES.md"), changes);
-        }
-        let mut targets: Vec<&PathBuf> = plan.write.iter().collect();
-        let changes_path = PathBuf::from("CHANGES.md");
-        if files.contains_key(&changes_path) {
-            targets.push(&changes_path);
-        }
-        for rel in targets {
+        changes.push(changes_md(&job.dir, &job.config.name, &d.files));
+    }
+    for ((d, plan), changes) in done.iter().zip(&plans).zip(&changes) {
+        let job = &jobs[d.job_index];
+        let mut add = |rel: &Path, text| {
             let target = job.dir.join(rel);
-            let tmp = tmp_path(&target);
-            let res = target
-                .parent()
-                .map(std::fs::create_dir_all)
-                .unwrap_or(Ok(()))
-                .and_then(|_| std::fs::write(&tmp, files[rel].as_bytes()));
-            if let Err(e) = res {
-                cleanup(&staged);
-                return Err(Failure::User(format!(
-                    "error: cannot write `{}`: {e}; nothing was changed",
-                    tmp.display()
-                )));
-            }
-            staged.push((tmp, target));
+            let staged = plan.existing.contains(rel).then(|| tmp_path(&target));
+            writes.push(Write {
+                target,
+                staged,
+                text,
+            });
+        };
+        for rel in &plan.write {
+            add(rel, d.files[rel].as_str());
+        }
+        if let Some(text) = changes {
+            add(Path::new("CHANGES.md"), text.as_str());
         }
     }
-    for (tmp, target) in &staged {
-        if let Err(e) = std::fs::rename(tmp, target) {
-            cleanup(&staged);
-            return Err(Failure::User(format!(
-                "error: cannot replace `{}`: {e}",
-                target.display()
-            )));
+    let results: Vec<std::io::Result<()>> = std::thread::scope(|s| {
+        let half = writes.len().div_ceil(2).max(1);
+        let handles: Vec<_> = writes
+            .chunks(half)
+            .map(|part| s.spawn(move || part.iter().map(Write::write).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    let undo = |writes: &[Write<'_>]| {
+        for w in writes {
+            let _ = std::fs::remove_file(w.staged.as_ref().unwrap_or(&w.target));
+        }
+    };
+    if let Some((w, e)) = writes
+        .iter()
+        .zip(&results)
+        .find_map(|(w, r)| r.as_ref().err().map(|e| (w, e)))
+    {
+        undo(&writes);
+        return Err(Failure::User(format!(
+            "error: cannot write `{}`: {e}; nothing was changed",
+            w.staged.as_ref().unwrap_or(&w.target).display()
+        )));
+    }
+    for w in &writes {
+        if let Some(tmp) = &w.staged {
+            if let Err(e) = std::fs::rename(tmp, &w.target) {
+                undo(&writes);
+                return Err(Failure::User(format!(
+                    "error: cannot replace `{}`: {e}",
+                    w.target.display()
+                )));
+            }
         }
         if args.verbose {
-            eprintln!("  wrote {}", show(&root, target));
+            eprintln!("  wrote {}", show(&root, &w.target));
         }
     }
     for (d, plan) in done.iter().zip(&plans) {
@@ -365,6 +385,22 @@ fn sanitize_package(name: &str) -> String {
 
 fn show(root: &Path, p: &Path) -> String {
     p.strip_prefix(root).unwrap_or(p).display().to_string()
+}
+
+/// One file to write: in place when `staged` is `None`, else to `staged` first.
+struct Write<'a> {
+    target: PathBuf,
+    staged: Option<PathBuf>,
+    text: &'a str,
+}
+
+impl Write<'_> {
+    fn write(&self) -> std::io::Result<()> {
+        if let Some(dir) = self.target.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        std::fs::write(self.staged.as_ref().unwrap_or(&self.target), self.text)
+    }
 }
 
 fn tmp_path(target: &Path) -> PathBuf {

@@ -24,7 +24,14 @@
 //! `Core.Immutable` ones from `TUpdate`, so they cannot be sent. In `TUpdate` a nullable
 //! property is a `Patch<T>` (`Unchanged`, `Null` or `Set`), a non-nullable one an `Option<T>`
 //! (`None` = unchanged), so `null` can only be sent where the schema allows it. Both shapes
-//! write `@odata.type`.
+//! write `@odata.type`. They have no setters: start from `TCreate::default()` and assign
+//! the fields to send.
+//!
+//! # JSON and serde
+//!
+//! Every model type implements `runtime::json::FromJson` / `ToJson` (the exact OData JSON
+//! wire format). With the `serde` feature they also implement `serde::Serialize` /
+//! `Deserialize`, through the same wire format.
 //!
 //! # Polymorphism and enums
 //!

@@ -719,7 +719,7 @@ impl<'a> Ctx<'a> {
         )]);
         quote! {
             #doc
-            #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+            #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
             pub enum #n {
                 #(#decl)*
             }

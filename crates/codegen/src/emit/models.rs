@@ -161,13 +161,16 @@ fn item_file(ir: &CrateIr, item: &Item) -> Option<TokenStream> {
     })
 }
 
+/// The serde bridge, behind the crate's `serde` feature.
 fn serde_impls(name: &TokenStream) -> TokenStream {
     quote! {
+        #[cfg(feature = "serde")]
         impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 json::serialize(self, serializer)
             }
         }
+        #[cfg(feature = "serde")]
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 json::deserialize(deserializer)

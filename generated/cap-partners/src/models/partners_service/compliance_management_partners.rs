@@ -124,6 +124,7 @@ impl json::ToJson for ComplianceManagementPartners {
         writer.finish()
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for ComplianceManagementPartners {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -132,6 +133,7 @@ impl ::serde::Serialize for ComplianceManagementPartners {
         json::serialize(self, serializer)
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for ComplianceManagementPartners {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -126,6 +126,7 @@ impl json::ToJson for DeviceManagementPartners {
         writer.finish()
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for DeviceManagementPartners {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -134,6 +135,7 @@ impl ::serde::Serialize for DeviceManagementPartners {
         json::serialize(self, serializer)
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for DeviceManagementPartners {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

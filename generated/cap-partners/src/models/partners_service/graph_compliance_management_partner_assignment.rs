@@ -40,6 +40,7 @@ impl json::ToJson for GraphComplianceManagementPartnerAssignment {
         writer.finish()
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for GraphComplianceManagementPartnerAssignment {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -48,6 +49,7 @@ impl ::serde::Serialize for GraphComplianceManagementPartnerAssignment {
         json::serialize(self, serializer)
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for GraphComplianceManagementPartnerAssignment {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -52,6 +52,7 @@ impl json::ToJson for PartnerPlatformCounts {
         writer.finish()
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for PartnerPlatformCounts {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -60,6 +61,7 @@ impl ::serde::Serialize for PartnerPlatformCounts {
         json::serialize(self, serializer)
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for PartnerPlatformCounts {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -32,6 +32,7 @@ impl json::ToJson for AllLicensedUsersAssignmentTarget {
         writer.finish()
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for AllLicensedUsersAssignmentTarget {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -40,6 +41,7 @@ impl ::serde::Serialize for AllLicensedUsersAssignmentTarget {
         json::serialize(self, serializer)
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for AllLicensedUsersAssignmentTarget {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

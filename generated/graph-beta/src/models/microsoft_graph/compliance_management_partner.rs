@@ -114,6 +114,7 @@ impl json::ToJson for ComplianceManagementPartner {
         writer.finish()
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for ComplianceManagementPartner {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -122,6 +123,7 @@ impl ::serde::Serialize for ComplianceManagementPartner {
         json::serialize(self, serializer)
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for ComplianceManagementPartner {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -40,6 +40,7 @@ impl json::ToJson for ComplianceManagementPartnerAssignment {
         writer.finish()
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for ComplianceManagementPartnerAssignment {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -48,6 +49,7 @@ impl ::serde::Serialize for ComplianceManagementPartnerAssignment {
         json::serialize(self, serializer)
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for ComplianceManagementPartnerAssignment {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

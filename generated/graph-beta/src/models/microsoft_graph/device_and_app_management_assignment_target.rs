@@ -150,6 +150,7 @@ impl json::ToJson for AnyDeviceAndAppManagementAssignmentTarget {
         }
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for AnyDeviceAndAppManagementAssignmentTarget {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -158,6 +159,7 @@ impl ::serde::Serialize for AnyDeviceAndAppManagementAssignmentTarget {
         json::serialize(self, serializer)
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for AnyDeviceAndAppManagementAssignmentTarget {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

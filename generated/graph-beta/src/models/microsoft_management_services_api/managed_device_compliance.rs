@@ -124,6 +124,7 @@ impl json::ToJson for ManagedDeviceCompliance {
         writer.finish()
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for ManagedDeviceCompliance {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -132,6 +133,7 @@ impl ::serde::Serialize for ManagedDeviceCompliance {
         json::serialize(self, serializer)
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for ManagedDeviceCompliance {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

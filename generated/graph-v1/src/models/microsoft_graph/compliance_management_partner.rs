@@ -100,6 +100,7 @@ impl json::ToJson for ComplianceManagementPartner {
         writer.finish()
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for ComplianceManagementPartner {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -108,6 +109,7 @@ impl ::serde::Serialize for ComplianceManagementPartner {
         json::serialize(self, serializer)
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for ComplianceManagementPartner {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -40,6 +40,7 @@ impl json::ToJson for ConfigurationManagerCollectionAssignmentTarget {
         writer.finish()
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for ConfigurationManagerCollectionAssignmentTarget {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -48,6 +49,7 @@ impl ::serde::Serialize for ConfigurationManagerCollectionAssignmentTarget {
         json::serialize(self, serializer)
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for ConfigurationManagerCollectionAssignmentTarget {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -115,6 +115,7 @@ impl json::ToJson for DeviceManagementPartner {
         writer.finish()
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for DeviceManagementPartner {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -123,6 +124,7 @@ impl ::serde::Serialize for DeviceManagementPartner {
         json::serialize(self, serializer)
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for DeviceManagementPartner {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -63,6 +63,7 @@ impl json::ToJson for DeviceManagementPartnerAppType {
         crate::runtime::enums::enum_to_json(self)
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for DeviceManagementPartnerAppType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -71,6 +72,7 @@ impl ::serde::Serialize for DeviceManagementPartnerAppType {
         json::serialize(self, serializer)
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for DeviceManagementPartnerAppType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

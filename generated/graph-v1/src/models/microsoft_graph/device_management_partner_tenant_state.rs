@@ -75,6 +75,7 @@ impl json::ToJson for DeviceManagementPartnerTenantState {
         crate::runtime::enums::enum_to_json(self)
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for DeviceManagementPartnerTenantState {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -83,6 +84,7 @@ impl ::serde::Serialize for DeviceManagementPartnerTenantState {
         json::serialize(self, serializer)
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for DeviceManagementPartnerTenantState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

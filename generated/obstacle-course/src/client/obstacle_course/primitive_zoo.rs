@@ -2,7 +2,7 @@
 
 use crate::client::support;
 /// The structural properties of `obstacle.course.primitiveZoo`, by wire name, for typed `$select` and `$orderby`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum PrimitiveZooField {
     /// `guidKey`: The `guidKey` property.
     GuidKey,

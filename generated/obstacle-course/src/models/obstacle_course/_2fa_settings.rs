@@ -40,6 +40,7 @@ impl json::ToJson for V2faSettings {
         writer.finish()
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for V2faSettings {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -48,6 +49,7 @@ impl ::serde::Serialize for V2faSettings {
         json::serialize(self, serializer)
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for V2faSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -42,6 +42,7 @@ impl json::ToJson for Alpha {
         writer.finish()
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for Alpha {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -50,6 +51,7 @@ impl ::serde::Serialize for Alpha {
         json::serialize(self, serializer)
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for Alpha {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

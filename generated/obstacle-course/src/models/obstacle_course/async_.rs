@@ -103,6 +103,7 @@ impl json::ToJson for Async {
         crate::runtime::enums::enum_to_json(self)
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for Async {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -111,6 +112,7 @@ impl ::serde::Serialize for Async {
         json::serialize(self, serializer)
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for Async {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

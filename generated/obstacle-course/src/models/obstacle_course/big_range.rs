@@ -75,6 +75,7 @@ impl json::ToJson for BigRange {
         crate::runtime::enums::enum_to_json(self)
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for BigRange {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -83,6 +84,7 @@ impl ::serde::Serialize for BigRange {
         json::serialize(self, serializer)
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for BigRange {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -67,6 +67,7 @@ impl json::ToJson for CaseClash {
         crate::runtime::enums::enum_to_json(self)
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for CaseClash {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -75,6 +76,7 @@ impl ::serde::Serialize for CaseClash {
         json::serialize(self, serializer)
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for CaseClash {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -72,6 +72,7 @@ impl json::ToJson for Crate {
         writer.finish()
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for Crate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -80,6 +81,7 @@ impl ::serde::Serialize for Crate {
         json::serialize(self, serializer)
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for Crate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -194,6 +194,7 @@ impl json::ToJson for DigitNames {
         writer.finish()
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for DigitNames {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -202,6 +203,7 @@ impl ::serde::Serialize for DigitNames {
         json::serialize(self, serializer)
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for DigitNames {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

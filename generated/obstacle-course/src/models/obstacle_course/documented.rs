@@ -81,6 +81,7 @@ impl json::ToJson for Documented {
         writer.finish()
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for Documented {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -89,6 +90,7 @@ impl ::serde::Serialize for Documented {
         json::serialize(self, serializer)
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for Documented {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -46,6 +46,7 @@ impl json::ToJson for Drawing {
         writer.finish()
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for Drawing {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -54,6 +55,7 @@ impl ::serde::Serialize for Drawing {
         json::serialize(self, serializer)
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for Drawing {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

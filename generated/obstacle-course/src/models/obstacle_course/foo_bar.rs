@@ -36,6 +36,7 @@ impl json::ToJson for FooBar {
         writer.finish()
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for FooBar {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -44,6 +45,7 @@ impl ::serde::Serialize for FooBar {
         json::serialize(self, serializer)
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for FooBar {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -46,6 +46,7 @@ impl json::ToJson for FooBar3 {
         writer.finish()
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for FooBar3 {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -54,6 +55,7 @@ impl ::serde::Serialize for FooBar3 {
         json::serialize(self, serializer)
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for FooBar3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

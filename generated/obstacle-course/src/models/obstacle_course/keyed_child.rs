@@ -46,6 +46,7 @@ impl json::ToJson for KeyedChild {
         writer.finish()
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for KeyedChild {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -54,6 +55,7 @@ impl ::serde::Serialize for KeyedChild {
         json::serialize(self, serializer)
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for KeyedChild {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

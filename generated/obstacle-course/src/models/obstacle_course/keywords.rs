@@ -394,6 +394,7 @@ impl json::ToJson for Keywords {
         writer.finish()
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for Keywords {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -402,6 +403,7 @@ impl ::serde::Serialize for Keywords {
         json::serialize(self, serializer)
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for Keywords {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -74,6 +74,7 @@ impl json::ToJson for Level4 {
         writer.finish()
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for Level4 {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -82,6 +83,7 @@ impl ::serde::Serialize for Level4 {
         json::serialize(self, serializer)
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for Level4 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -95,6 +95,7 @@ impl json::ToJson for Level6 {
         writer.finish()
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for Level6 {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -103,6 +104,7 @@ impl ::serde::Serialize for Level6 {
         json::serialize(self, serializer)
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for Level6 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

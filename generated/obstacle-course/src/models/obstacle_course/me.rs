@@ -68,6 +68,7 @@ impl json::ToJson for Me {
         writer.finish()
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for Me {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -76,6 +77,7 @@ impl ::serde::Serialize for Me {
         json::serialize(self, serializer)
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for Me {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -18,6 +18,7 @@ impl json::ToJson for Money {
         json::ToJson::to_json(&self.0)
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for Money {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -26,6 +27,7 @@ impl ::serde::Serialize for Money {
         json::serialize(self, serializer)
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for Money {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

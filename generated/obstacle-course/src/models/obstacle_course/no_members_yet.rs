@@ -48,6 +48,7 @@ impl json::ToJson for NoMembersYet {
         crate::runtime::enums::enum_to_json(self)
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for NoMembersYet {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -56,6 +57,7 @@ impl ::serde::Serialize for NoMembersYet {
         json::serialize(self, serializer)
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for NoMembersYet {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -28,6 +28,7 @@ impl json::ToJson for None_ {
         writer.finish()
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for None_ {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -36,6 +37,7 @@ impl ::serde::Serialize for None_ {
         json::serialize(self, serializer)
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for None_ {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

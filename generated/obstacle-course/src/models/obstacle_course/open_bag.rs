@@ -47,6 +47,7 @@ impl json::ToJson for OpenBag {
         writer.finish()
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for OpenBag {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -55,6 +56,7 @@ impl ::serde::Serialize for OpenBag {
         json::serialize(self, serializer)
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for OpenBag {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -134,6 +136,7 @@ impl json::ToJson for AnyOpenBag {
         }
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for AnyOpenBag {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -142,6 +145,7 @@ impl ::serde::Serialize for AnyOpenBag {
         json::serialize(self, serializer)
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for AnyOpenBag {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -53,6 +53,7 @@ impl json::ToJson for OpenBagChild {
         writer.finish()
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for OpenBagChild {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -61,6 +62,7 @@ impl ::serde::Serialize for OpenBagChild {
         json::serialize(self, serializer)
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for OpenBagChild {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

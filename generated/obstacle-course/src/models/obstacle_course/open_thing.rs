@@ -47,6 +47,7 @@ impl json::ToJson for OpenThing {
         writer.finish()
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for OpenThing {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -55,6 +56,7 @@ impl ::serde::Serialize for OpenThing {
         json::serialize(self, serializer)
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for OpenThing {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

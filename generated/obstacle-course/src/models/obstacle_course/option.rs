@@ -42,6 +42,7 @@ impl json::ToJson for Option_ {
         writer.finish()
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for Option_ {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -50,6 +51,7 @@ impl ::serde::Serialize for Option_ {
         json::serialize(self, serializer)
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for Option_ {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

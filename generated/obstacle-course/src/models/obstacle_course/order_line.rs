@@ -88,6 +88,7 @@ impl json::ToJson for OrderLine {
         writer.finish()
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for OrderLine {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -96,6 +97,7 @@ impl ::serde::Serialize for OrderLine {
         json::serialize(self, serializer)
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for OrderLine {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -81,6 +81,7 @@ impl json::ToJson for PermissionFlags {
         crate::runtime::enums::enum_to_json(self)
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for PermissionFlags {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -89,6 +90,7 @@ impl ::serde::Serialize for PermissionFlags {
         json::serialize(self, serializer)
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for PermissionFlags {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

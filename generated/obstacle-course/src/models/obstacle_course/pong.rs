@@ -36,6 +36,7 @@ impl json::ToJson for Pong {
         writer.finish()
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for Pong {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -44,6 +45,7 @@ impl ::serde::Serialize for Pong {
         json::serialize(self, serializer)
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for Pong {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -430,6 +430,7 @@ impl json::ToJson for PrimitiveZoo {
         writer.finish()
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for PrimitiveZoo {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -438,6 +439,7 @@ impl ::serde::Serialize for PrimitiveZoo {
         json::serialize(self, serializer)
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for PrimitiveZoo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -106,6 +106,7 @@ impl json::ToJson for QueryHolder {
         writer.finish()
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for QueryHolder {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -114,6 +115,7 @@ impl ::serde::Serialize for QueryHolder {
         json::serialize(self, serializer)
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for QueryHolder {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -71,6 +71,7 @@ impl json::ToJson for Resolution {
         crate::runtime::enums::enum_to_json(self)
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for Resolution {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -79,6 +80,7 @@ impl ::serde::Serialize for Resolution {
         json::serialize(self, serializer)
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for Resolution {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -42,6 +42,7 @@ impl json::ToJson for Result_ {
         writer.finish()
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for Result_ {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -50,6 +51,7 @@ impl ::serde::Serialize for Result_ {
         json::serialize(self, serializer)
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for Result_ {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

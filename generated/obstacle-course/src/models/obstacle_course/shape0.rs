@@ -113,6 +113,7 @@ impl json::ToJson for AnyShape0 {
         }
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for AnyShape0 {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -121,6 +122,7 @@ impl ::serde::Serialize for AnyShape0 {
         json::serialize(self, serializer)
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for AnyShape0 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -96,6 +96,7 @@ impl json::ToJson for AnyShape2 {
         }
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for AnyShape2 {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -104,6 +105,7 @@ impl ::serde::Serialize for AnyShape2 {
         json::serialize(self, serializer)
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for AnyShape2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

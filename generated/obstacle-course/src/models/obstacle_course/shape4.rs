@@ -60,6 +60,7 @@ impl json::ToJson for Shape4 {
         writer.finish()
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for Shape4 {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -68,6 +69,7 @@ impl ::serde::Serialize for Shape4 {
         json::serialize(self, serializer)
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for Shape4 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

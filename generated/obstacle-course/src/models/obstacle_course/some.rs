@@ -36,6 +36,7 @@ impl json::ToJson for Some_ {
         writer.finish()
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for Some_ {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -44,6 +45,7 @@ impl ::serde::Serialize for Some_ {
         json::serialize(self, serializer)
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for Some_ {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -42,6 +42,7 @@ impl json::ToJson for String_ {
         writer.finish()
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for String_ {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -50,6 +51,7 @@ impl ::serde::Serialize for String_ {
         json::serialize(self, serializer)
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for String_ {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

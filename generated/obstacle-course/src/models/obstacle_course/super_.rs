@@ -78,6 +78,7 @@ impl json::ToJson for Super {
         writer.finish()
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for Super {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -86,6 +87,7 @@ impl ::serde::Serialize for Super {
         json::serialize(self, serializer)
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for Super {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -36,6 +36,7 @@ impl json::ToJson for V102 {
         writer.finish()
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for V102 {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -44,6 +45,7 @@ impl ::serde::Serialize for V102 {
         json::serialize(self, serializer)
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for V102 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

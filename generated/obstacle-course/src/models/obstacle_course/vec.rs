@@ -17,6 +17,7 @@ impl json::ToJson for Vec_ {
         json::ToJson::to_json(&self.0)
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for Vec_ {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -25,6 +26,7 @@ impl ::serde::Serialize for Vec_ {
         json::serialize(self, serializer)
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for Vec_ {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

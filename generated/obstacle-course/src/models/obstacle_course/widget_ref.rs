@@ -48,6 +48,7 @@ impl json::ToJson for WidgetRef {
         writer.finish()
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for WidgetRef {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -56,6 +57,7 @@ impl ::serde::Serialize for WidgetRef {
         json::serialize(self, serializer)
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for WidgetRef {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -58,6 +58,7 @@ impl json::ToJson for Color {
         writer.finish()
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for Color {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -66,6 +67,7 @@ impl ::serde::Serialize for Color {
         json::serialize(self, serializer)
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for Color {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

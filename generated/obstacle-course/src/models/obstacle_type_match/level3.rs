@@ -72,6 +72,7 @@ impl json::ToJson for Level3 {
         writer.finish()
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for Level3 {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -80,6 +81,7 @@ impl ::serde::Serialize for Level3 {
         json::serialize(self, serializer)
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for Level3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

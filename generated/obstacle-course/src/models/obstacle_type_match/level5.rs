@@ -92,6 +92,7 @@ impl json::ToJson for Level5 {
         writer.finish()
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for Level5 {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -100,6 +101,7 @@ impl ::serde::Serialize for Level5 {
         json::serialize(self, serializer)
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for Level5 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -46,6 +46,7 @@ impl json::ToJson for Shape1 {
         writer.finish()
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for Shape1 {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -54,6 +55,7 @@ impl ::serde::Serialize for Shape1 {
         json::serialize(self, serializer)
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for Shape1 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -58,6 +58,7 @@ impl json::ToJson for Shape3 {
         writer.finish()
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for Shape3 {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -66,6 +67,7 @@ impl ::serde::Serialize for Shape3 {
         json::serialize(self, serializer)
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for Shape3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -70,6 +70,7 @@ impl json::ToJson for Shape5 {
         writer.finish()
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for Shape5 {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -78,6 +79,7 @@ impl ::serde::Serialize for Shape5 {
         json::serialize(self, serializer)
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for Shape5 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

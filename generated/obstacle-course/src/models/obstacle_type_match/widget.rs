@@ -54,6 +54,7 @@ impl json::ToJson for Widget {
         writer.finish()
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for Widget {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -62,6 +63,7 @@ impl ::serde::Serialize for Widget {
         json::serialize(self, serializer)
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for Widget {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
