@@ -317,14 +317,14 @@ fn run(args: &Args) -> Result<(), Failure> {
         )));
     }
     for w in &writes {
-        if let Some(tmp) = &w.staged {
-            if let Err(e) = std::fs::rename(tmp, &w.target) {
-                undo(&writes);
-                return Err(Failure::User(format!(
-                    "error: cannot replace `{}`: {e}",
-                    w.target.display()
-                )));
-            }
+        if let Some(tmp) = &w.staged
+            && let Err(e) = std::fs::rename(tmp, &w.target)
+        {
+            undo(&writes);
+            return Err(Failure::User(format!(
+                "error: cannot replace `{}`: {e}",
+                w.target.display()
+            )));
         }
         if args.verbose {
             eprintln!("  wrote {}", show(&root, &w.target));

@@ -466,9 +466,11 @@ fn write_shape(
         }
     });
     let tag = format!("#{qualified}");
+    // No `PartialEq`: a body is compared by its JSON (`to_json()`), and a derived
+    // comparison per write shape was a large share of a whole-Graph crate's build.
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, Default)]
+        #[derive(Debug, Clone, Default)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*

@@ -154,7 +154,7 @@ impl crate::models::Entity for ComplianceManagementPartners {
 /// Only what is set is sent. Keys, computed and read-only properties are not part of this shape.
 ///
 /// Start from `ComplianceManagementPartnersCreate::default()` and assign the fields to send.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ComplianceManagementPartnersCreate {
     /// `displayName`: see [`ComplianceManagementPartners::display_name`].
@@ -206,7 +206,7 @@ impl json::ToJson for ComplianceManagementPartnersCreate {
 /// Only what is set is sent: `None` / `Patch::Unchanged` leave a property alone, `Patch::Null` clears a nullable one. Keys, computed, read-only and immutable properties are not part of this shape.
 ///
 /// Start from `ComplianceManagementPartnersUpdate::default()` and assign the fields to send.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ComplianceManagementPartnersUpdate {
     /// `displayName`: see [`ComplianceManagementPartners::display_name`].

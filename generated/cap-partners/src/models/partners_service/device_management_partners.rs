@@ -156,7 +156,7 @@ impl crate::models::Entity for DeviceManagementPartners {
 /// Only what is set is sent. Keys, computed and read-only properties are not part of this shape.
 ///
 /// Start from `DeviceManagementPartnersCreate::default()` and assign the fields to send.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeviceManagementPartnersCreate {
     /// `displayName`: see [`DeviceManagementPartners::display_name`].
@@ -211,7 +211,7 @@ impl json::ToJson for DeviceManagementPartnersCreate {
 /// Only what is set is sent: `None` / `Patch::Unchanged` leave a property alone, `Patch::Null` clears a nullable one. Keys, computed, read-only and immutable properties are not part of this shape.
 ///
 /// Start from `DeviceManagementPartnersUpdate::default()` and assign the fields to send.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeviceManagementPartnersUpdate {
     /// `displayName`: see [`DeviceManagementPartners::display_name`].

@@ -82,7 +82,7 @@ impl crate::models::Entity for PartnerPlatformCounts {
 /// Only what is set is sent. Keys, computed and read-only properties are not part of this shape.
 ///
 /// Start from `PartnerPlatformCountsCreate::default()` and assign the fields to send.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PartnerPlatformCountsCreate {
     /// `enrolledCount`: see [`PartnerPlatformCounts::enrolled_count`].
@@ -104,7 +104,7 @@ impl json::ToJson for PartnerPlatformCountsCreate {
 /// Only what is set is sent: `None` / `Patch::Unchanged` leave a property alone, `Patch::Null` clears a nullable one. Keys, computed, read-only and immutable properties are not part of this shape.
 ///
 /// Start from `PartnerPlatformCountsUpdate::default()` and assign the fields to send.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PartnerPlatformCountsUpdate {
     /// `enrolledCount`: see [`PartnerPlatformCounts::enrolled_count`].

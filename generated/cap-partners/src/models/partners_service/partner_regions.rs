@@ -82,7 +82,7 @@ impl crate::models::Entity for PartnerRegions {
 /// Only what is set is sent. Keys, computed and read-only properties are not part of this shape.
 ///
 /// Start from `PartnerRegionsCreate::default()` and assign the fields to send.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PartnerRegionsCreate {
     /// `name`: see [`PartnerRegions::name`].
@@ -107,7 +107,7 @@ impl json::ToJson for PartnerRegionsCreate {
 /// Only what is set is sent: `None` / `Patch::Unchanged` leave a property alone, `Patch::Null` clears a nullable one. Keys, computed, read-only and immutable properties are not part of this shape.
 ///
 /// Start from `PartnerRegionsUpdate::default()` and assign the fields to send.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PartnerRegionsUpdate {
     /// `name`: see [`PartnerRegions::name`].

@@ -144,7 +144,7 @@ impl crate::models::Entity for ComplianceManagementPartner {
 /// Only what is set is sent. Keys, computed and read-only properties are not part of this shape.
 ///
 /// Start from `ComplianceManagementPartnerCreate::default()` and assign the fields to send.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ComplianceManagementPartnerCreate {
     /// `androidEnrollmentAssignments`: see [`ComplianceManagementPartner::android_enrollment_assignments`].
@@ -204,7 +204,7 @@ impl json::ToJson for ComplianceManagementPartnerCreate {
 /// Only what is set is sent: `None` / `Patch::Unchanged` leave a property alone, `Patch::Null` clears a nullable one. Keys, computed, read-only and immutable properties are not part of this shape.
 ///
 /// Start from `ComplianceManagementPartnerUpdate::default()` and assign the fields to send.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ComplianceManagementPartnerUpdate {
     /// `androidEnrollmentAssignments`: see [`ComplianceManagementPartner::android_enrollment_assignments`].

@@ -154,7 +154,7 @@ impl crate::models::Entity for ManagedDeviceCompliance {
 /// Only what is set is sent. Keys, computed and read-only properties are not part of this shape.
 ///
 /// Start from `ManagedDeviceComplianceCreate::default()` and assign the fields to send.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ManagedDeviceComplianceCreate {
     /// `organizationId`: see [`ManagedDeviceCompliance::organization_id`].
@@ -215,7 +215,7 @@ impl json::ToJson for ManagedDeviceComplianceCreate {
 /// Only what is set is sent: `None` / `Patch::Unchanged` leave a property alone, `Patch::Null` clears a nullable one. Keys, computed, read-only and immutable properties are not part of this shape.
 ///
 /// Start from `ManagedDeviceComplianceUpdate::default()` and assign the fields to send.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ManagedDeviceComplianceUpdate {
     /// `organizationId`: see [`ManagedDeviceCompliance::organization_id`].

@@ -145,7 +145,7 @@ impl crate::models::Entity for DeviceManagementPartner {
 /// Only what is set is sent. Keys, computed and read-only properties are not part of this shape.
 ///
 /// Start from `DeviceManagementPartnerCreate::default()` and assign the fields to send.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeviceManagementPartnerCreate {
     /// `displayName`: see [`DeviceManagementPartner::display_name`].
@@ -209,7 +209,7 @@ impl json::ToJson for DeviceManagementPartnerCreate {
 /// Only what is set is sent: `None` / `Patch::Unchanged` leave a property alone, `Patch::Null` clears a nullable one. Keys, computed, read-only and immutable properties are not part of this shape.
 ///
 /// Start from `DeviceManagementPartnerUpdate::default()` and assign the fields to send.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeviceManagementPartnerUpdate {
     /// `displayName`: see [`DeviceManagementPartner::display_name`].

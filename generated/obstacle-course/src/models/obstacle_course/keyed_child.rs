@@ -76,7 +76,7 @@ impl crate::models::Entity for KeyedChild {
 /// Only what is set is sent. Keys, computed and read-only properties are not part of this shape.
 ///
 /// Start from `KeyedChildCreate::default()` and assign the fields to send.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct KeyedChildCreate {
     /// `createdBy`: see [`KeyedChild::created_by`].
@@ -98,7 +98,7 @@ impl json::ToJson for KeyedChildCreate {
 /// Only what is set is sent: `None` / `Patch::Unchanged` leave a property alone, `Patch::Null` clears a nullable one. Keys, computed, read-only and immutable properties are not part of this shape.
 ///
 /// Start from `KeyedChildUpdate::default()` and assign the fields to send.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct KeyedChildUpdate {
     /// `createdBy`: see [`KeyedChild::created_by`].

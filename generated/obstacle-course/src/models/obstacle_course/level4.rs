@@ -104,7 +104,7 @@ impl crate::models::Entity for Level4 {
 /// Only what is set is sent. Keys, computed and read-only properties are not part of this shape.
 ///
 /// Start from `Level4Create::default()` and assign the fields to send.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Level4Create {
     /// `zero`: see [`Level4::zero`].
@@ -138,7 +138,7 @@ impl json::ToJson for Level4Create {
 /// Only what is set is sent: `None` / `Patch::Unchanged` leave a property alone, `Patch::Null` clears a nullable one. Keys, computed, read-only and immutable properties are not part of this shape.
 ///
 /// Start from `Level4Update::default()` and assign the fields to send.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Level4Update {
     /// `zero`: see [`Level4::zero`].

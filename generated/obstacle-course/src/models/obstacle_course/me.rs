@@ -98,7 +98,7 @@ impl crate::models::Entity for Me {
 /// Only what is set is sent. Keys, computed and read-only properties are not part of this shape.
 ///
 /// Start from `MeCreate::default()` and assign the fields to send.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct MeCreate {
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
@@ -117,7 +117,7 @@ impl json::ToJson for MeCreate {
 /// Only what is set is sent: `None` / `Patch::Unchanged` leave a property alone, `Patch::Null` clears a nullable one. Keys, computed, read-only and immutable properties are not part of this shape.
 ///
 /// Start from `MeUpdate::default()` and assign the fields to send.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct MeUpdate {
     /// Extra members to send as they are (escape hatch for properties newer than this crate).

@@ -77,7 +77,7 @@ impl crate::models::Entity for OpenThing {
 /// Only what is set is sent. Keys, computed and read-only properties are not part of this shape.
 ///
 /// Start from `OpenThingCreate::default()` and assign the fields to send.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct OpenThingCreate {
     /// `known`: see [`OpenThing::known`].
@@ -99,7 +99,7 @@ impl json::ToJson for OpenThingCreate {
 /// Only what is set is sent: `None` / `Patch::Unchanged` leave a property alone, `Patch::Null` clears a nullable one. Keys, computed, read-only and immutable properties are not part of this shape.
 ///
 /// Start from `OpenThingUpdate::default()` and assign the fields to send.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct OpenThingUpdate {
     /// `known`: see [`OpenThing::known`].

@@ -118,7 +118,7 @@ impl crate::models::Entity for OrderLine {
 /// Only what is set is sent. Keys, computed and read-only properties are not part of this shape.
 ///
 /// Start from `OrderLineCreate::default()` and assign the fields to send.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct OrderLineCreate {
     /// `quantity`: see [`OrderLine::quantity`].
@@ -152,7 +152,7 @@ impl json::ToJson for OrderLineCreate {
 /// Only what is set is sent: `None` / `Patch::Unchanged` leave a property alone, `Patch::Null` clears a nullable one. Keys, computed, read-only and immutable properties are not part of this shape.
 ///
 /// Start from `OrderLineUpdate::default()` and assign the fields to send.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct OrderLineUpdate {
     /// `quantity`: see [`OrderLine::quantity`].

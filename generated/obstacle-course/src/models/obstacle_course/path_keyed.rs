@@ -68,7 +68,7 @@ impl<'de> ::serde::Deserialize<'de> for PathKeyed {
 /// Only what is set is sent. Keys, computed and read-only properties are not part of this shape.
 ///
 /// Start from `PathKeyedCreate::default()` and assign the fields to send.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PathKeyedCreate {
     /// `info`: see [`PathKeyed::info`].
@@ -93,7 +93,7 @@ impl json::ToJson for PathKeyedCreate {
 /// Only what is set is sent: `None` / `Patch::Unchanged` leave a property alone, `Patch::Null` clears a nullable one. Keys, computed, read-only and immutable properties are not part of this shape.
 ///
 /// Start from `PathKeyedUpdate::default()` and assign the fields to send.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PathKeyedUpdate {
     /// `info`: see [`PathKeyed::info`].

@@ -72,7 +72,7 @@ impl crate::models::Entity for Photo {
 /// Only what is set is sent. Keys, computed and read-only properties are not part of this shape.
 ///
 /// Start from `PhotoCreate::default()` and assign the fields to send.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PhotoCreate {
     /// `caption`: see [`Photo::caption`].
@@ -94,7 +94,7 @@ impl json::ToJson for PhotoCreate {
 /// Only what is set is sent: `None` / `Patch::Unchanged` leave a property alone, `Patch::Null` clears a nullable one. Keys, computed, read-only and immutable properties are not part of this shape.
 ///
 /// Start from `PhotoUpdate::default()` and assign the fields to send.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PhotoUpdate {
     /// `caption`: see [`Photo::caption`].

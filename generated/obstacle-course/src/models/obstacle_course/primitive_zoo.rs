@@ -460,7 +460,7 @@ impl crate::models::Entity for PrimitiveZoo {
 /// Only what is set is sent. Keys, computed and read-only properties are not part of this shape.
 ///
 /// Start from `PrimitiveZooCreate::default()` and assign the fields to send.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PrimitiveZooCreate {
     /// `binary`: see [`PrimitiveZoo::binary`].
@@ -674,7 +674,7 @@ impl json::ToJson for PrimitiveZooCreate {
 /// Only what is set is sent: `None` / `Patch::Unchanged` leave a property alone, `Patch::Null` clears a nullable one. Keys, computed, read-only and immutable properties are not part of this shape.
 ///
 /// Start from `PrimitiveZooUpdate::default()` and assign the fields to send.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PrimitiveZooUpdate {
     /// `binary`: see [`PrimitiveZoo::binary`].
