@@ -149,6 +149,16 @@ fn create_shape_sends_only_what_is_set_and_the_type() {
 }
 
 #[test]
+fn write_shapes_debug_as_the_json_they_send() {
+    let mut body = ComplianceManagementPartnerCreate::default();
+    body.display_name = Some("Partner".into());
+    assert_eq!(
+        format!("{body:?}"),
+        r##"ComplianceManagementPartnerCreate {"@odata.type":"#microsoft.graph.complianceManagementPartner","displayName":"Partner"}"##
+    );
+}
+
+#[test]
 fn update_shape_tells_unchanged_null_and_set_apart() {
     let mut body = ComplianceManagementPartnerUpdate::default();
     assert_eq!(

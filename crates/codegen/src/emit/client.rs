@@ -719,9 +719,15 @@ impl<'a> Ctx<'a> {
         )]);
         quote! {
             #doc
-            #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+            // `Debug` prints the wire name (like `Display`): one match per field enum, not two.
+            #[derive(Clone, Copy, PartialEq, Eq, Hash)]
             pub enum #n {
                 #(#decl)*
+            }
+            impl ::std::fmt::Debug for #n {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(support::Field::wire_name(*self))
+                }
             }
             impl support::Field for #n {
                 fn wire_name(self) -> &'static str {

@@ -265,7 +265,7 @@ fn read_struct(ir: &CrateIr, item: &Item, n: &TypeNames, s: &StructIr) -> TokenS
     };
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, Default)]
+        #[derive(Debug, Clone, Default)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
@@ -273,6 +273,12 @@ fn read_struct(ir: &CrateIr, item: &Item, n: &TypeNames, s: &StructIr) -> TokenS
             /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
             /// Written back unchanged.
             pub additional: json::Map<String, json::Value>,
+        }
+        /// Equal when both write the same JSON.
+        impl PartialEq for #name {
+            fn eq(&self, other: &Self) -> bool {
+                json::eq_json(self, other)
+            }
         }
         impl json::FromJson for #name {
             fn from_json(value: json::Value, path: &json::Path<'_>) -> Result<Self, json::DecodeError> {
@@ -466,16 +472,22 @@ fn write_shape(
         }
     });
     let tag = format!("#{qualified}");
-    // No `PartialEq`: a body is compared by its JSON (`to_json()`), and a derived
-    // comparison per write shape was a large share of a whole-Graph crate's build.
+    // No `PartialEq`, and `Debug` prints the JSON sent: a body is compared by its JSON
+    // (`to_json()`), and derived impls per write shape were a large share of a
+    // whole-Graph crate's build.
     quote! {
         #doc
-        #[derive(Debug, Clone, Default)]
+        #[derive(Clone, Default)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
             /// Extra members to send as they are (escape hatch for properties newer than this crate).
             pub additional: json::Map<String, json::Value>,
+        }
+        impl ::std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                json::debug_body(#shape, self, f)
+            }
         }
         impl json::ToJson for #name {
             fn to_json(&self) -> json::Value {

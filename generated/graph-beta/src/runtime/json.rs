@@ -174,6 +174,23 @@ pub fn to_string<T: ToJson + ?Sized>(value: &T) -> String {
     value.to_json().to_string()
 }
 
+/// `PartialEq` of two model values by the JSON they write: one non-generic function for
+/// every generated struct, instead of a field-by-field comparison each (it allocates:
+/// meant for tests and change detection, not hot loops).
+pub fn eq_json(a: &dyn ToJson, b: &dyn ToJson) -> bool {
+    a.to_json() == b.to_json()
+}
+
+/// `Debug` of a request body: its name and the JSON it sends (`TCreate {"a":1}`), the
+/// most useful view of a write shape, in one non-generic function for all of them.
+pub fn debug_body(
+    name: &str,
+    body: &dyn ToJson,
+    f: &mut std::fmt::Formatter<'_>,
+) -> std::fmt::Result {
+    write!(f, "{name} {}", body.to_json())
+}
+
 /// The `@odata.type` (or 4.01 `@type`) of an object, without a leading `#` and
 /// without an absolute `…$metadata#` prefix. `None` for non-objects or when absent.
 pub fn odata_type(value: &Value) -> Option<&str> {

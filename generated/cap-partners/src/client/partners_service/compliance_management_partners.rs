@@ -2,7 +2,7 @@
 
 use crate::client::support;
 /// The structural properties of `PartnersService.complianceManagementPartners`, by wire name, for typed `$select` and `$orderby`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ComplianceManagementPartnersField {
     /// `createdAt`: The `createdAt` property.
     CreatedAt,
@@ -32,6 +32,11 @@ pub enum ComplianceManagementPartnersField {
     IosEnrollmentAssignments,
     /// `macOsEnrollmentAssignments`: The `macOsEnrollmentAssignments` property.
     MacOsEnrollmentAssignments,
+}
+impl ::std::fmt::Debug for ComplianceManagementPartnersField {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(support::Field::wire_name(*self))
+    }
 }
 impl support::Field for ComplianceManagementPartnersField {
     fn wire_name(self) -> &'static str {

@@ -2,7 +2,7 @@
 
 use crate::client::support;
 /// The structural properties of `PartnersService.deviceManagementPartners`, by wire name, for typed `$select` and `$orderby`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DeviceManagementPartnersField {
     /// `createdAt`: The `createdAt` property.
     CreatedAt,
@@ -30,6 +30,11 @@ pub enum DeviceManagementPartnersField {
     WhenPartnerDevicesWillBeMarkedAsNonCompliantDateTime,
     /// `whenPartnerDevicesWillBeRemovedDateTime`: The `whenPartnerDevicesWillBeRemovedDateTime` property.
     WhenPartnerDevicesWillBeRemovedDateTime,
+}
+impl ::std::fmt::Debug for DeviceManagementPartnersField {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(support::Field::wire_name(*self))
+    }
 }
 impl support::Field for DeviceManagementPartnersField {
     fn wire_name(self) -> &'static str {

@@ -2,7 +2,7 @@
 
 use crate::client::support;
 /// The structural properties of `PartnersService.partnerPlatformCounts`, by wire name, for typed `$select` and `$orderby`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PartnerPlatformCountsField {
     /// `partnerId`: The `partnerId` property.
     PartnerId,
@@ -10,6 +10,11 @@ pub enum PartnerPlatformCountsField {
     Platform,
     /// `enrolledCount`: The `enrolledCount` property.
     EnrolledCount,
+}
+impl ::std::fmt::Debug for PartnerPlatformCountsField {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(support::Field::wire_name(*self))
+    }
 }
 impl support::Field for PartnerPlatformCountsField {
     fn wire_name(self) -> &'static str {

@@ -2,7 +2,7 @@
 
 use crate::client::support;
 /// The structural properties of `PartnersService.partnerRegions`, by wire name, for typed `$select` and `$orderby`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PartnerRegionsField {
     /// `code`: The `code` property.
     Code,
@@ -10,6 +10,11 @@ pub enum PartnerRegionsField {
     Name,
     /// `partnerCount`: The `partnerCount` property.
     PartnerCount,
+}
+impl ::std::fmt::Debug for PartnerRegionsField {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(support::Field::wire_name(*self))
+    }
 }
 impl support::Field for PartnerRegionsField {
     fn wire_name(self) -> &'static str {

@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `PartnersService.complianceManagementPartners` entity type.
 ///
 /// Read shape of `PartnersService.complianceManagementPartners`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ComplianceManagementPartners {
     /// The `createdAt` property.
@@ -73,6 +73,12 @@ pub struct ComplianceManagementPartners {
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
+}
+/// Equal when both write the same JSON.
+impl PartialEq for ComplianceManagementPartners {
+    fn eq(&self, other: &Self) -> bool {
+        json::eq_json(self, other)
+    }
 }
 impl json::FromJson for ComplianceManagementPartners {
     fn from_json(
@@ -154,7 +160,7 @@ impl crate::models::Entity for ComplianceManagementPartners {
 /// Only what is set is sent. Keys, computed and read-only properties are not part of this shape.
 ///
 /// Start from `ComplianceManagementPartnersCreate::default()` and assign the fields to send.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ComplianceManagementPartnersCreate {
     /// `displayName`: see [`ComplianceManagementPartners::display_name`].
@@ -184,6 +190,11 @@ pub struct ComplianceManagementPartnersCreate {
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
     pub additional: json::Map<String, json::Value>,
 }
+impl ::std::fmt::Debug for ComplianceManagementPartnersCreate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_body("ComplianceManagementPartnersCreate", self, f)
+    }
+}
 impl json::ToJson for ComplianceManagementPartnersCreate {
     fn to_json(&self) -> json::Value {
         let mut writer = json::ObjectWriter::new();
@@ -206,7 +217,7 @@ impl json::ToJson for ComplianceManagementPartnersCreate {
 /// Only what is set is sent: `None` / `Patch::Unchanged` leave a property alone, `Patch::Null` clears a nullable one. Keys, computed, read-only and immutable properties are not part of this shape.
 ///
 /// Start from `ComplianceManagementPartnersUpdate::default()` and assign the fields to send.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ComplianceManagementPartnersUpdate {
     /// `displayName`: see [`ComplianceManagementPartners::display_name`].
@@ -237,6 +248,11 @@ pub struct ComplianceManagementPartnersUpdate {
     >,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
     pub additional: json::Map<String, json::Value>,
+}
+impl ::std::fmt::Debug for ComplianceManagementPartnersUpdate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_body("ComplianceManagementPartnersUpdate", self, f)
+    }
 }
 impl json::ToJson for ComplianceManagementPartnersUpdate {
     fn to_json(&self) -> json::Value {

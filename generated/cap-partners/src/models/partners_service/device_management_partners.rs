@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `PartnersService.deviceManagementPartners` entity type.
 ///
 /// Read shape of `PartnersService.deviceManagementPartners`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeviceManagementPartners {
     /// The `createdAt` property.
@@ -67,6 +67,12 @@ pub struct DeviceManagementPartners {
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
+}
+/// Equal when both write the same JSON.
+impl PartialEq for DeviceManagementPartners {
+    fn eq(&self, other: &Self) -> bool {
+        json::eq_json(self, other)
+    }
 }
 impl json::FromJson for DeviceManagementPartners {
     fn from_json(
@@ -156,7 +162,7 @@ impl crate::models::Entity for DeviceManagementPartners {
 /// Only what is set is sent. Keys, computed and read-only properties are not part of this shape.
 ///
 /// Start from `DeviceManagementPartnersCreate::default()` and assign the fields to send.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DeviceManagementPartnersCreate {
     /// `displayName`: see [`DeviceManagementPartners::display_name`].
@@ -181,6 +187,11 @@ pub struct DeviceManagementPartnersCreate {
     >,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
     pub additional: json::Map<String, json::Value>,
+}
+impl ::std::fmt::Debug for DeviceManagementPartnersCreate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_body("DeviceManagementPartnersCreate", self, f)
+    }
 }
 impl json::ToJson for DeviceManagementPartnersCreate {
     fn to_json(&self) -> json::Value {
@@ -211,7 +222,7 @@ impl json::ToJson for DeviceManagementPartnersCreate {
 /// Only what is set is sent: `None` / `Patch::Unchanged` leave a property alone, `Patch::Null` clears a nullable one. Keys, computed, read-only and immutable properties are not part of this shape.
 ///
 /// Start from `DeviceManagementPartnersUpdate::default()` and assign the fields to send.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DeviceManagementPartnersUpdate {
     /// `displayName`: see [`DeviceManagementPartners::display_name`].
@@ -238,6 +249,11 @@ pub struct DeviceManagementPartnersUpdate {
     >,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
     pub additional: json::Map<String, json::Value>,
+}
+impl ::std::fmt::Debug for DeviceManagementPartnersUpdate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_body("DeviceManagementPartnersUpdate", self, f)
+    }
 }
 impl json::ToJson for DeviceManagementPartnersUpdate {
     fn to_json(&self) -> json::Value {

@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `PartnersService.graph_complianceManagementPartnerAssignment` complex type.
 ///
 /// Read shape of `PartnersService.graph_complianceManagementPartnerAssignment`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GraphComplianceManagementPartnerAssignment {
     /// The `target` property.
@@ -15,6 +15,12 @@ pub struct GraphComplianceManagementPartnerAssignment {
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
+}
+/// Equal when both write the same JSON.
+impl PartialEq for GraphComplianceManagementPartnerAssignment {
+    fn eq(&self, other: &Self) -> bool {
+        json::eq_json(self, other)
+    }
 }
 impl json::FromJson for GraphComplianceManagementPartnerAssignment {
     fn from_json(

@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `PartnersService.partnerPlatformCounts` entity type.
 ///
 /// Read shape of `PartnersService.partnerPlatformCounts`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PartnerPlatformCounts {
     /// The `partnerId` property.
@@ -23,6 +23,12 @@ pub struct PartnerPlatformCounts {
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
+}
+/// Equal when both write the same JSON.
+impl PartialEq for PartnerPlatformCounts {
+    fn eq(&self, other: &Self) -> bool {
+        json::eq_json(self, other)
+    }
 }
 impl json::FromJson for PartnerPlatformCounts {
     fn from_json(
@@ -82,13 +88,18 @@ impl crate::models::Entity for PartnerPlatformCounts {
 /// Only what is set is sent. Keys, computed and read-only properties are not part of this shape.
 ///
 /// Start from `PartnerPlatformCountsCreate::default()` and assign the fields to send.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PartnerPlatformCountsCreate {
     /// `enrolledCount`: see [`PartnerPlatformCounts::enrolled_count`].
     pub enrolled_count: Option<i32>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
     pub additional: json::Map<String, json::Value>,
+}
+impl ::std::fmt::Debug for PartnerPlatformCountsCreate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_body("PartnerPlatformCountsCreate", self, f)
+    }
 }
 impl json::ToJson for PartnerPlatformCountsCreate {
     fn to_json(&self) -> json::Value {
@@ -104,13 +115,18 @@ impl json::ToJson for PartnerPlatformCountsCreate {
 /// Only what is set is sent: `None` / `Patch::Unchanged` leave a property alone, `Patch::Null` clears a nullable one. Keys, computed, read-only and immutable properties are not part of this shape.
 ///
 /// Start from `PartnerPlatformCountsUpdate::default()` and assign the fields to send.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PartnerPlatformCountsUpdate {
     /// `enrolledCount`: see [`PartnerPlatformCounts::enrolled_count`].
     pub enrolled_count: crate::runtime::patch::Patch<i32>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
     pub additional: json::Map<String, json::Value>,
+}
+impl ::std::fmt::Debug for PartnerPlatformCountsUpdate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_body("PartnerPlatformCountsUpdate", self, f)
+    }
 }
 impl json::ToJson for PartnerPlatformCountsUpdate {
     fn to_json(&self) -> json::Value {

@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `PartnersService.partnerRegions` entity type.
 ///
 /// Read shape of `PartnersService.partnerRegions`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PartnerRegions {
     /// The `code` property.
@@ -23,6 +23,12 @@ pub struct PartnerRegions {
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
+}
+/// Equal when both write the same JSON.
+impl PartialEq for PartnerRegions {
+    fn eq(&self, other: &Self) -> bool {
+        json::eq_json(self, other)
+    }
 }
 impl json::FromJson for PartnerRegions {
     fn from_json(
@@ -82,7 +88,7 @@ impl crate::models::Entity for PartnerRegions {
 /// Only what is set is sent. Keys, computed and read-only properties are not part of this shape.
 ///
 /// Start from `PartnerRegionsCreate::default()` and assign the fields to send.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PartnerRegionsCreate {
     /// `name`: see [`PartnerRegions::name`].
@@ -91,6 +97,11 @@ pub struct PartnerRegionsCreate {
     pub partner_count: Option<i32>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
     pub additional: json::Map<String, json::Value>,
+}
+impl ::std::fmt::Debug for PartnerRegionsCreate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_body("PartnerRegionsCreate", self, f)
+    }
 }
 impl json::ToJson for PartnerRegionsCreate {
     fn to_json(&self) -> json::Value {
@@ -107,7 +118,7 @@ impl json::ToJson for PartnerRegionsCreate {
 /// Only what is set is sent: `None` / `Patch::Unchanged` leave a property alone, `Patch::Null` clears a nullable one. Keys, computed, read-only and immutable properties are not part of this shape.
 ///
 /// Start from `PartnerRegionsUpdate::default()` and assign the fields to send.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PartnerRegionsUpdate {
     /// `name`: see [`PartnerRegions::name`].
@@ -116,6 +127,11 @@ pub struct PartnerRegionsUpdate {
     pub partner_count: crate::runtime::patch::Patch<i32>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
     pub additional: json::Map<String, json::Value>,
+}
+impl ::std::fmt::Debug for PartnerRegionsUpdate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_body("PartnerRegionsUpdate", self, f)
+    }
 }
 impl json::ToJson for PartnerRegionsUpdate {
     fn to_json(&self) -> json::Value {

@@ -2,7 +2,7 @@
 
 use crate::client::support;
 /// The structural properties of `microsoft.graph.complianceManagementPartner`, by wire name, for typed `$select` and `$orderby`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ComplianceManagementPartnerField {
     /// `id`: Id of the entity
     Id,
@@ -28,6 +28,11 @@ pub enum ComplianceManagementPartnerField {
     WindowsEnrollmentAssignments,
     /// `windowsOnboarded`: Partner onboarded for Windows devices.
     WindowsOnboarded,
+}
+impl ::std::fmt::Debug for ComplianceManagementPartnerField {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(support::Field::wire_name(*self))
+    }
 }
 impl support::Field for ComplianceManagementPartnerField {
     fn wire_name(self) -> &'static str {

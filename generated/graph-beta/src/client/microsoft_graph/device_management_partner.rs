@@ -2,7 +2,7 @@
 
 use crate::client::support;
 /// The structural properties of `microsoft.graph.deviceManagementPartner`, by wire name, for typed `$select` and `$orderby`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DeviceManagementPartnerField {
     /// `id`: Id of the entity
     Id,
@@ -24,6 +24,11 @@ pub enum DeviceManagementPartnerField {
     WhenPartnerDevicesWillBeMarkedAsNonCompliantDateTime,
     /// `whenPartnerDevicesWillBeRemovedDateTime`: DateTime in UTC when PartnerDevices will be removed
     WhenPartnerDevicesWillBeRemovedDateTime,
+}
+impl ::std::fmt::Debug for DeviceManagementPartnerField {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(support::Field::wire_name(*self))
+    }
 }
 impl support::Field for DeviceManagementPartnerField {
     fn wire_name(self) -> &'static str {

@@ -2,7 +2,7 @@
 
 use crate::client::support;
 /// The structural properties of `microsoft.management.services.api.managedDeviceCompliance`, by wire name, for typed `$select` and `$orderby`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ManagedDeviceComplianceField {
     /// `id`: The `id` property.
     Id,
@@ -34,6 +34,11 @@ pub enum ManagedDeviceComplianceField {
     LastRefreshedDateTime,
     /// `deviceType`: The `deviceType` property.
     DeviceType,
+}
+impl ::std::fmt::Debug for ManagedDeviceComplianceField {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(support::Field::wire_name(*self))
+    }
 }
 impl support::Field for ManagedDeviceComplianceField {
     fn wire_name(self) -> &'static str {

@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// Represents an assignment to a Configuration Manager Collection.
 ///
 /// Read shape of `microsoft.graph.configurationManagerCollectionAssignmentTarget`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ConfigurationManagerCollectionAssignmentTarget {
     /// The collection Id that is the target of the assignment.
@@ -15,6 +15,12 @@ pub struct ConfigurationManagerCollectionAssignmentTarget {
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
+}
+/// Equal when both write the same JSON.
+impl PartialEq for ConfigurationManagerCollectionAssignmentTarget {
+    fn eq(&self, other: &Self) -> bool {
+        json::eq_json(self, other)
+    }
 }
 impl json::FromJson for ConfigurationManagerCollectionAssignmentTarget {
     fn from_json(

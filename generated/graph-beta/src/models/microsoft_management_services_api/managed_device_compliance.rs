@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `microsoft.management.services.api.managedDeviceCompliance` entity type.
 ///
 /// Read shape of `microsoft.management.services.api.managedDeviceCompliance`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ManagedDeviceCompliance {
     /// The `id` property.
@@ -71,6 +71,12 @@ pub struct ManagedDeviceCompliance {
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
+}
+/// Equal when both write the same JSON.
+impl PartialEq for ManagedDeviceCompliance {
+    fn eq(&self, other: &Self) -> bool {
+        json::eq_json(self, other)
+    }
 }
 impl json::FromJson for ManagedDeviceCompliance {
     fn from_json(
@@ -154,7 +160,7 @@ impl crate::models::Entity for ManagedDeviceCompliance {
 /// Only what is set is sent. Keys, computed and read-only properties are not part of this shape.
 ///
 /// Start from `ManagedDeviceComplianceCreate::default()` and assign the fields to send.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ManagedDeviceComplianceCreate {
     /// `organizationId`: see [`ManagedDeviceCompliance::organization_id`].
@@ -188,6 +194,11 @@ pub struct ManagedDeviceComplianceCreate {
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
     pub additional: json::Map<String, json::Value>,
 }
+impl ::std::fmt::Debug for ManagedDeviceComplianceCreate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_body("ManagedDeviceComplianceCreate", self, f)
+    }
+}
 impl json::ToJson for ManagedDeviceComplianceCreate {
     fn to_json(&self) -> json::Value {
         let mut writer = json::ObjectWriter::new();
@@ -215,7 +226,7 @@ impl json::ToJson for ManagedDeviceComplianceCreate {
 /// Only what is set is sent: `None` / `Patch::Unchanged` leave a property alone, `Patch::Null` clears a nullable one. Keys, computed, read-only and immutable properties are not part of this shape.
 ///
 /// Start from `ManagedDeviceComplianceUpdate::default()` and assign the fields to send.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ManagedDeviceComplianceUpdate {
     /// `organizationId`: see [`ManagedDeviceCompliance::organization_id`].
@@ -254,6 +265,11 @@ pub struct ManagedDeviceComplianceUpdate {
     pub device_type: crate::runtime::patch::Patch<String>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
     pub additional: json::Map<String, json::Value>,
+}
+impl ::std::fmt::Debug for ManagedDeviceComplianceUpdate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_body("ManagedDeviceComplianceUpdate", self, f)
+    }
 }
 impl json::ToJson for ManagedDeviceComplianceUpdate {
     fn to_json(&self) -> json::Value {

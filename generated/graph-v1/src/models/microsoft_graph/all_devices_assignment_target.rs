@@ -4,13 +4,19 @@ use crate::runtime::json;
 /// Represents an assignment to all managed devices in the tenant.
 ///
 /// Read shape of `microsoft.graph.allDevicesAssignmentTarget`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AllDevicesAssignmentTarget {
     /// Members this type does not declare: instance annotations (`@odata.etag`,
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
+}
+/// Equal when both write the same JSON.
+impl PartialEq for AllDevicesAssignmentTarget {
+    fn eq(&self, other: &Self) -> bool {
+        json::eq_json(self, other)
+    }
 }
 impl json::FromJson for AllDevicesAssignmentTarget {
     fn from_json(

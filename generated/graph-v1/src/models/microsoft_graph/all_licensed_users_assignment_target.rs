@@ -4,13 +4,19 @@ use crate::runtime::json;
 /// Represents an assignment to all licensed users in the tenant.
 ///
 /// Read shape of `microsoft.graph.allLicensedUsersAssignmentTarget`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AllLicensedUsersAssignmentTarget {
     /// Members this type does not declare: instance annotations (`@odata.etag`,
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
+}
+/// Equal when both write the same JSON.
+impl PartialEq for AllLicensedUsersAssignmentTarget {
+    fn eq(&self, other: &Self) -> bool {
+        json::eq_json(self, other)
+    }
 }
 impl json::FromJson for AllLicensedUsersAssignmentTarget {
     fn from_json(

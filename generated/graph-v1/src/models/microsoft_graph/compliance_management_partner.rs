@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// Compliance management partner for all platforms
 ///
 /// Read shape of `microsoft.graph.complianceManagementPartner`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ComplianceManagementPartner {
     /// The `id` property.
@@ -57,6 +57,12 @@ pub struct ComplianceManagementPartner {
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
+}
+/// Equal when both write the same JSON.
+impl PartialEq for ComplianceManagementPartner {
+    fn eq(&self, other: &Self) -> bool {
+        json::eq_json(self, other)
+    }
 }
 impl json::FromJson for ComplianceManagementPartner {
     fn from_json(
@@ -130,7 +136,7 @@ impl crate::models::Entity for ComplianceManagementPartner {
 /// Only what is set is sent. Keys, computed and read-only properties are not part of this shape.
 ///
 /// Start from `ComplianceManagementPartnerCreate::default()` and assign the fields to send.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ComplianceManagementPartnerCreate {
     /// `androidEnrollmentAssignments`: see [`ComplianceManagementPartner::android_enrollment_assignments`].
@@ -160,6 +166,11 @@ pub struct ComplianceManagementPartnerCreate {
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
     pub additional: json::Map<String, json::Value>,
 }
+impl ::std::fmt::Debug for ComplianceManagementPartnerCreate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_body("ComplianceManagementPartnerCreate", self, f)
+    }
+}
 impl json::ToJson for ComplianceManagementPartnerCreate {
     fn to_json(&self) -> json::Value {
         let mut writer = json::ObjectWriter::new();
@@ -182,7 +193,7 @@ impl json::ToJson for ComplianceManagementPartnerCreate {
 /// Only what is set is sent: `None` / `Patch::Unchanged` leave a property alone, `Patch::Null` clears a nullable one. Keys, computed, read-only and immutable properties are not part of this shape.
 ///
 /// Start from `ComplianceManagementPartnerUpdate::default()` and assign the fields to send.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ComplianceManagementPartnerUpdate {
     /// `androidEnrollmentAssignments`: see [`ComplianceManagementPartner::android_enrollment_assignments`].
@@ -211,6 +222,11 @@ pub struct ComplianceManagementPartnerUpdate {
     pub partner_state: Option<super::DeviceManagementPartnerTenantState>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
     pub additional: json::Map<String, json::Value>,
+}
+impl ::std::fmt::Debug for ComplianceManagementPartnerUpdate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_body("ComplianceManagementPartnerUpdate", self, f)
+    }
 }
 impl json::ToJson for ComplianceManagementPartnerUpdate {
     fn to_json(&self) -> json::Value {

@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// Entity which represents a connection to device management partner.
 ///
 /// Read shape of `microsoft.graph.deviceManagementPartner`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeviceManagementPartner {
     /// The `id` property.
@@ -57,6 +57,12 @@ pub struct DeviceManagementPartner {
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
+}
+/// Equal when both write the same JSON.
+impl PartialEq for DeviceManagementPartner {
+    fn eq(&self, other: &Self) -> bool {
+        json::eq_json(self, other)
+    }
 }
 impl json::FromJson for DeviceManagementPartner {
     fn from_json(
@@ -145,7 +151,7 @@ impl crate::models::Entity for DeviceManagementPartner {
 /// Only what is set is sent. Keys, computed and read-only properties are not part of this shape.
 ///
 /// Start from `DeviceManagementPartnerCreate::default()` and assign the fields to send.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DeviceManagementPartnerCreate {
     /// `displayName`: see [`DeviceManagementPartner::display_name`].
@@ -174,6 +180,11 @@ pub struct DeviceManagementPartnerCreate {
     >,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
     pub additional: json::Map<String, json::Value>,
+}
+impl ::std::fmt::Debug for DeviceManagementPartnerCreate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_body("DeviceManagementPartnerCreate", self, f)
+    }
 }
 impl json::ToJson for DeviceManagementPartnerCreate {
     fn to_json(&self) -> json::Value {
@@ -209,7 +220,7 @@ impl json::ToJson for DeviceManagementPartnerCreate {
 /// Only what is set is sent: `None` / `Patch::Unchanged` leave a property alone, `Patch::Null` clears a nullable one. Keys, computed, read-only and immutable properties are not part of this shape.
 ///
 /// Start from `DeviceManagementPartnerUpdate::default()` and assign the fields to send.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DeviceManagementPartnerUpdate {
     /// `displayName`: see [`DeviceManagementPartner::display_name`].
@@ -238,6 +249,11 @@ pub struct DeviceManagementPartnerUpdate {
     >,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
     pub additional: json::Map<String, json::Value>,
+}
+impl ::std::fmt::Debug for DeviceManagementPartnerUpdate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_body("DeviceManagementPartnerUpdate", self, f)
+    }
 }
 impl json::ToJson for DeviceManagementPartnerUpdate {
     fn to_json(&self) -> json::Value {

@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// User group targeting for Device Management Partner
 ///
 /// Read shape of `microsoft.graph.deviceManagementPartnerAssignment`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeviceManagementPartnerAssignment {
     /// User groups targeting for devices to be enrolled through partner.
@@ -15,6 +15,12 @@ pub struct DeviceManagementPartnerAssignment {
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
+}
+/// Equal when both write the same JSON.
+impl PartialEq for DeviceManagementPartnerAssignment {
+    fn eq(&self, other: &Self) -> bool {
+        json::eq_json(self, other)
+    }
 }
 impl json::FromJson for DeviceManagementPartnerAssignment {
     fn from_json(

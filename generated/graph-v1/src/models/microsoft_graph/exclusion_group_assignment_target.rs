@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// Represents a group that should be excluded from an assignment.
 ///
 /// Read shape of `microsoft.graph.exclusionGroupAssignmentTarget`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ExclusionGroupAssignmentTarget {
     /// The group Id that is the target of the assignment.
@@ -15,6 +15,12 @@ pub struct ExclusionGroupAssignmentTarget {
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
+}
+/// Equal when both write the same JSON.
+impl PartialEq for ExclusionGroupAssignmentTarget {
+    fn eq(&self, other: &Self) -> bool {
+        json::eq_json(self, other)
+    }
 }
 impl json::FromJson for ExclusionGroupAssignmentTarget {
     fn from_json(

@@ -2,7 +2,7 @@
 
 use crate::client::support;
 /// The structural properties of `obstacle.course.crate`, by wire name, for typed `$select` and `$orderby`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CrateField {
     /// `type`: The `type` property.
     Type,
@@ -10,6 +10,11 @@ pub enum CrateField {
     Self_,
     /// `keywords`: The `keywords` property.
     Keywords,
+}
+impl ::std::fmt::Debug for CrateField {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(support::Field::wire_name(*self))
+    }
 }
 impl support::Field for CrateField {
     fn wire_name(self) -> &'static str {

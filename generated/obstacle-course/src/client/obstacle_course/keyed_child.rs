@@ -2,12 +2,17 @@
 
 use crate::client::support;
 /// The structural properties of `obstacle.course.keyedChild`, by wire name, for typed `$select` and `$orderby`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum KeyedChildField {
     /// `createdBy`: The `createdBy` property.
     CreatedBy,
     /// `childId`: The `childId` property.
     ChildId,
+}
+impl ::std::fmt::Debug for KeyedChildField {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(support::Field::wire_name(*self))
+    }
 }
 impl support::Field for KeyedChildField {
     fn wire_name(self) -> &'static str {

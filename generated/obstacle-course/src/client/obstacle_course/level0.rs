@@ -2,12 +2,17 @@
 
 use crate::client::support;
 /// The structural properties of `obstacle.course.level0`, by wire name, for typed `$select` and `$orderby`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Level0Field {
     /// `id`: The `id` property.
     Id,
     /// `zero`: The `zero` property.
     Zero,
+}
+impl ::std::fmt::Debug for Level0Field {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(support::Field::wire_name(*self))
+    }
 }
 impl support::Field for Level0Field {
     fn wire_name(self) -> &'static str {

@@ -2,12 +2,17 @@
 
 use crate::client::support;
 /// The structural properties of `obstacle.course.match`, by wire name, for typed `$select` and `$orderby`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum MatchField {
     /// `final`: The `final` property.
     Final,
     /// `where`: The `where` property.
     Where,
+}
+impl ::std::fmt::Debug for MatchField {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(support::Field::wire_name(*self))
+    }
 }
 impl support::Field for MatchField {
     fn wire_name(self) -> &'static str {

@@ -2,10 +2,15 @@
 
 use crate::client::support;
 /// The structural properties of `obstacle.course.me`, by wire name, for typed `$select` and `$orderby`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum MeField {
     /// `id`: The `id` property.
     Id,
+}
+impl ::std::fmt::Debug for MeField {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(support::Field::wire_name(*self))
+    }
 }
 impl support::Field for MeField {
     fn wire_name(self) -> &'static str {

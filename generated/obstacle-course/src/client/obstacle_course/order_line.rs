@@ -2,7 +2,7 @@
 
 use crate::client::support;
 /// The structural properties of `obstacle.course.orderLine`, by wire name, for typed `$select` and `$orderby`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum OrderLineField {
     /// `orderId`: The `orderId` property.
     OrderId,
@@ -22,6 +22,11 @@ pub enum OrderLineField {
     Permissions,
     /// `tags`: The `tags` property.
     Tags,
+}
+impl ::std::fmt::Debug for OrderLineField {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(support::Field::wire_name(*self))
+    }
 }
 impl support::Field for OrderLineField {
     fn wire_name(self) -> &'static str {

@@ -2,12 +2,17 @@
 
 use crate::client::support;
 /// The structural properties of `obstacle.course.pathKeyed`, by wire name, for typed `$select` and `$orderby`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PathKeyedField {
     /// `info`: The `info` property.
     Info,
     /// `label`: The `label` property.
     Label,
+}
+impl ::std::fmt::Debug for PathKeyedField {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(support::Field::wire_name(*self))
+    }
 }
 impl support::Field for PathKeyedField {
     fn wire_name(self) -> &'static str {

@@ -2,12 +2,17 @@
 
 use crate::client::support;
 /// The structural properties of `obstacle.course.photo`, by wire name, for typed `$select` and `$orderby`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PhotoField {
     /// `id`: The `id` property.
     Id,
     /// `caption`: The `caption` property.
     Caption,
+}
+impl ::std::fmt::Debug for PhotoField {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(support::Field::wire_name(*self))
+    }
 }
 impl support::Field for PhotoField {
     fn wire_name(self) -> &'static str {

@@ -2,7 +2,7 @@
 
 use crate::client::support;
 /// The structural properties of `obstacle.course.primitiveZoo`, by wire name, for typed `$select` and `$orderby`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PrimitiveZooField {
     /// `guidKey`: The `guidKey` property.
     GuidKey,
@@ -136,6 +136,11 @@ pub enum PrimitiveZooField {
     Amounts,
     /// `trees`: The `trees` property.
     Trees,
+}
+impl ::std::fmt::Debug for PrimitiveZooField {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(support::Field::wire_name(*self))
+    }
 }
 impl support::Field for PrimitiveZooField {
     fn wire_name(self) -> &'static str {

@@ -2,7 +2,7 @@
 
 use crate::client::support;
 /// The structural properties of `obstacle.course.Widget`, by wire name, for typed `$select` and `$orderby`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum WidgetField {
     /// `id`: The `id` property.
     Id,
@@ -12,6 +12,11 @@ pub enum WidgetField {
     Ref,
     /// `bag`: The `bag` property.
     Bag,
+}
+impl ::std::fmt::Debug for WidgetField {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(support::Field::wire_name(*self))
+    }
 }
 impl support::Field for WidgetField {
     fn wire_name(self) -> &'static str {

@@ -2,12 +2,17 @@
 
 use crate::client::support;
 /// The structural properties of `obstacle.type.match.Widget`, by wire name, for typed `$select` and `$orderby`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum WidgetField {
     /// `code`: The `code` property.
     Code,
     /// `weight`: The `weight` property.
     Weight,
+}
+impl ::std::fmt::Debug for WidgetField {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(support::Field::wire_name(*self))
+    }
 }
 impl support::Field for WidgetField {
     fn wire_name(self) -> &'static str {

@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `obstacle.course._2faSettings` complex type.
 ///
 /// Read shape of `obstacle.course._2faSettings`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct V2faSettings {
     /// The `enabled` property.
@@ -15,6 +15,12 @@ pub struct V2faSettings {
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
+}
+/// Equal when both write the same JSON.
+impl PartialEq for V2faSettings {
+    fn eq(&self, other: &Self) -> bool {
+        json::eq_json(self, other)
+    }
 }
 impl json::FromJson for V2faSettings {
     fn from_json(

@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `obstacle.course.alpha` complex type.
 ///
 /// Read shape of `obstacle.course.alpha`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Alpha {
     /// The `beta` property.
@@ -19,6 +19,12 @@ pub struct Alpha {
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
+}
+/// Equal when both write the same JSON.
+impl PartialEq for Alpha {
+    fn eq(&self, other: &Self) -> bool {
+        json::eq_json(self, other)
+    }
 }
 impl json::FromJson for Alpha {
     fn from_json(

@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `obstacle.course.crate` entity type.
 ///
 /// Read shape of `obstacle.course.crate`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Crate {
     /// The `type` property.
@@ -41,6 +41,12 @@ pub struct Crate {
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
+}
+/// Equal when both write the same JSON.
+impl PartialEq for Crate {
+    fn eq(&self, other: &Self) -> bool {
+        json::eq_json(self, other)
+    }
 }
 impl json::FromJson for Crate {
     fn from_json(
@@ -102,7 +108,7 @@ impl crate::models::Entity for Crate {
 /// Only what is set is sent. Keys, computed and read-only properties are not part of this shape.
 ///
 /// Start from `CrateCreate::default()` and assign the fields to send.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CrateCreate {
     /// `self`: see [`Crate::self_`].
@@ -111,6 +117,11 @@ pub struct CrateCreate {
     pub keywords: Option<super::Keywords>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
     pub additional: json::Map<String, json::Value>,
+}
+impl ::std::fmt::Debug for CrateCreate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_body("CrateCreate", self, f)
+    }
 }
 impl json::ToJson for CrateCreate {
     fn to_json(&self) -> json::Value {
@@ -127,7 +138,7 @@ impl json::ToJson for CrateCreate {
 /// Only what is set is sent: `None` / `Patch::Unchanged` leave a property alone, `Patch::Null` clears a nullable one. Keys, computed, read-only and immutable properties are not part of this shape.
 ///
 /// Start from `CrateUpdate::default()` and assign the fields to send.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CrateUpdate {
     /// `self`: see [`Crate::self_`].
@@ -136,6 +147,11 @@ pub struct CrateUpdate {
     pub keywords: crate::runtime::patch::Patch<super::Keywords>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
     pub additional: json::Map<String, json::Value>,
+}
+impl ::std::fmt::Debug for CrateUpdate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_body("CrateUpdate", self, f)
+    }
 }
 impl json::ToJson for CrateUpdate {
     fn to_json(&self) -> json::Value {

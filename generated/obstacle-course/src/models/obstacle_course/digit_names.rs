@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `obstacle.course.digitNames` complex type.
 ///
 /// Read shape of `obstacle.course.digitNames`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DigitNames {
     /// The `_1st` property.
@@ -113,6 +113,12 @@ pub struct DigitNames {
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
+}
+/// Equal when both write the same JSON.
+impl PartialEq for DigitNames {
+    fn eq(&self, other: &Self) -> bool {
+        json::eq_json(self, other)
+    }
 }
 impl json::FromJson for DigitNames {
     fn from_json(

@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// A type whose whole doc is on one line but contains "/*" without a closing marker /*
 ///
 /// Read shape of `obstacle.course.documented`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Documented {
     /// Line one.
@@ -48,6 +48,12 @@ pub struct Documented {
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
+}
+/// Equal when both write the same JSON.
+impl PartialEq for Documented {
+    fn eq(&self, other: &Self) -> bool {
+        json::eq_json(self, other)
+    }
 }
 impl json::FromJson for Documented {
     fn from_json(

@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `obstacle.course.keyedChild` entity type.
 ///
 /// Read shape of `obstacle.course.keyedChild`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct KeyedChild {
     /// The `createdBy` property.
@@ -19,6 +19,12 @@ pub struct KeyedChild {
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
+}
+/// Equal when both write the same JSON.
+impl PartialEq for KeyedChild {
+    fn eq(&self, other: &Self) -> bool {
+        json::eq_json(self, other)
+    }
 }
 impl json::FromJson for KeyedChild {
     fn from_json(
@@ -76,13 +82,18 @@ impl crate::models::Entity for KeyedChild {
 /// Only what is set is sent. Keys, computed and read-only properties are not part of this shape.
 ///
 /// Start from `KeyedChildCreate::default()` and assign the fields to send.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct KeyedChildCreate {
     /// `createdBy`: see [`KeyedChild::created_by`].
     pub created_by: Option<String>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
     pub additional: json::Map<String, json::Value>,
+}
+impl ::std::fmt::Debug for KeyedChildCreate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_body("KeyedChildCreate", self, f)
+    }
 }
 impl json::ToJson for KeyedChildCreate {
     fn to_json(&self) -> json::Value {
@@ -98,13 +109,18 @@ impl json::ToJson for KeyedChildCreate {
 /// Only what is set is sent: `None` / `Patch::Unchanged` leave a property alone, `Patch::Null` clears a nullable one. Keys, computed, read-only and immutable properties are not part of this shape.
 ///
 /// Start from `KeyedChildUpdate::default()` and assign the fields to send.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct KeyedChildUpdate {
     /// `createdBy`: see [`KeyedChild::created_by`].
     pub created_by: crate::runtime::patch::Patch<String>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
     pub additional: json::Map<String, json::Value>,
+}
+impl ::std::fmt::Debug for KeyedChildUpdate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_body("KeyedChildUpdate", self, f)
+    }
 }
 impl json::ToJson for KeyedChildUpdate {
     fn to_json(&self) -> json::Value {

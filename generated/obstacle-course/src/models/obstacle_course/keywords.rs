@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// Keywords as property names. Ends a doc comment *​/ and opens one /* here; "double" and 'single' quotes; back\\slash, \\n (literal backslash-n) and \\u{0}; &lt;b&gt;not html&lt;/b&gt; and Vec&lt;T&gt; -&gt; Option&lt;T&gt;; \[brackets\], \[Option\] (looks like an intra-doc link), \[text\](not-a-url) and \[^note\]; a bare URL <https://example.com/a_b?x=1&y=2#frag>; braces {} {0} {name} {{; raw-string terminators "# and "##; #\[derive(Debug)\] and #!\[allow\]; 'unclosed backtick; &amp; an escaped entity; unicode: naïve — 🦀; trailing backslash \\
 ///
 /// Read shape of `obstacle.course.keywords`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Keywords {
     /// The `type` property.
@@ -251,6 +251,12 @@ pub struct Keywords {
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
+}
+/// Equal when both write the same JSON.
+impl PartialEq for Keywords {
+    fn eq(&self, other: &Self) -> bool {
+        json::eq_json(self, other)
+    }
 }
 impl json::FromJson for Keywords {
     fn from_json(

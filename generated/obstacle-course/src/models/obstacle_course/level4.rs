@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `obstacle.course.level4` entity type.
 ///
 /// Read shape of `obstacle.course.level4`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Level4 {
     /// The `id` property.
@@ -41,6 +41,12 @@ pub struct Level4 {
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
+}
+/// Equal when both write the same JSON.
+impl PartialEq for Level4 {
+    fn eq(&self, other: &Self) -> bool {
+        json::eq_json(self, other)
+    }
 }
 impl json::FromJson for Level4 {
     fn from_json(
@@ -104,7 +110,7 @@ impl crate::models::Entity for Level4 {
 /// Only what is set is sent. Keys, computed and read-only properties are not part of this shape.
 ///
 /// Start from `Level4Create::default()` and assign the fields to send.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Level4Create {
     /// `zero`: see [`Level4::zero`].
@@ -119,6 +125,11 @@ pub struct Level4Create {
     pub four: Option<i32>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
     pub additional: json::Map<String, json::Value>,
+}
+impl ::std::fmt::Debug for Level4Create {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_body("Level4Create", self, f)
+    }
 }
 impl json::ToJson for Level4Create {
     fn to_json(&self) -> json::Value {
@@ -138,7 +149,7 @@ impl json::ToJson for Level4Create {
 /// Only what is set is sent: `None` / `Patch::Unchanged` leave a property alone, `Patch::Null` clears a nullable one. Keys, computed, read-only and immutable properties are not part of this shape.
 ///
 /// Start from `Level4Update::default()` and assign the fields to send.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Level4Update {
     /// `zero`: see [`Level4::zero`].
@@ -153,6 +164,11 @@ pub struct Level4Update {
     pub four: crate::runtime::patch::Patch<i32>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
     pub additional: json::Map<String, json::Value>,
+}
+impl ::std::fmt::Debug for Level4Update {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_body("Level4Update", self, f)
+    }
 }
 impl json::ToJson for Level4Update {
     fn to_json(&self) -> json::Value {

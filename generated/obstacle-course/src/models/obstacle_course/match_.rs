@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `obstacle.course.match` entity type.
 ///
 /// Read shape of `obstacle.course.match`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Match {
     /// The `final` property.
@@ -19,6 +19,12 @@ pub struct Match {
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
+}
+/// Equal when both write the same JSON.
+impl PartialEq for Match {
+    fn eq(&self, other: &Self) -> bool {
+        json::eq_json(self, other)
+    }
 }
 impl json::FromJson for Match {
     fn from_json(
@@ -72,13 +78,18 @@ impl crate::models::Entity for Match {
 /// Only what is set is sent. Keys, computed and read-only properties are not part of this shape.
 ///
 /// Start from `MatchCreate::default()` and assign the fields to send.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MatchCreate {
     /// `where`: see [`Match::where`].
     pub r#where: Option<String>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
     pub additional: json::Map<String, json::Value>,
+}
+impl ::std::fmt::Debug for MatchCreate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_body("MatchCreate", self, f)
+    }
 }
 impl json::ToJson for MatchCreate {
     fn to_json(&self) -> json::Value {
@@ -94,13 +105,18 @@ impl json::ToJson for MatchCreate {
 /// Only what is set is sent: `None` / `Patch::Unchanged` leave a property alone, `Patch::Null` clears a nullable one. Keys, computed, read-only and immutable properties are not part of this shape.
 ///
 /// Start from `MatchUpdate::default()` and assign the fields to send.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MatchUpdate {
     /// `where`: see [`Match::where`].
     pub r#where: crate::runtime::patch::Patch<String>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
     pub additional: json::Map<String, json::Value>,
+}
+impl ::std::fmt::Debug for MatchUpdate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_body("MatchUpdate", self, f)
+    }
 }
 impl json::ToJson for MatchUpdate {
     fn to_json(&self) -> json::Value {

@@ -5,7 +5,7 @@ use crate::runtime::json;
 ///
 /// Read shape of `obstacle.course.openBagChild`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
 /// Open type: dynamic properties are kept in `additional`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct OpenBagChild {
     /// The `additionalProperties` property.
@@ -24,6 +24,12 @@ pub struct OpenBagChild {
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
+}
+/// Equal when both write the same JSON.
+impl PartialEq for OpenBagChild {
+    fn eq(&self, other: &Self) -> bool {
+        json::eq_json(self, other)
+    }
 }
 impl json::FromJson for OpenBagChild {
     fn from_json(

@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `obstacle.course.orderLine` entity type.
 ///
 /// Read shape of `obstacle.course.orderLine`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct OrderLine {
     /// The `orderId` property.
@@ -47,6 +47,12 @@ pub struct OrderLine {
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
+}
+/// Equal when both write the same JSON.
+impl PartialEq for OrderLine {
+    fn eq(&self, other: &Self) -> bool {
+        json::eq_json(self, other)
+    }
 }
 impl json::FromJson for OrderLine {
     fn from_json(
@@ -118,7 +124,7 @@ impl crate::models::Entity for OrderLine {
 /// Only what is set is sent. Keys, computed and read-only properties are not part of this shape.
 ///
 /// Start from `OrderLineCreate::default()` and assign the fields to send.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct OrderLineCreate {
     /// `quantity`: see [`OrderLine::quantity`].
@@ -133,6 +139,11 @@ pub struct OrderLineCreate {
     pub tags: Option<Vec<super::Color>>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
     pub additional: json::Map<String, json::Value>,
+}
+impl ::std::fmt::Debug for OrderLineCreate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_body("OrderLineCreate", self, f)
+    }
 }
 impl json::ToJson for OrderLineCreate {
     fn to_json(&self) -> json::Value {
@@ -152,7 +163,7 @@ impl json::ToJson for OrderLineCreate {
 /// Only what is set is sent: `None` / `Patch::Unchanged` leave a property alone, `Patch::Null` clears a nullable one. Keys, computed, read-only and immutable properties are not part of this shape.
 ///
 /// Start from `OrderLineUpdate::default()` and assign the fields to send.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct OrderLineUpdate {
     /// `quantity`: see [`OrderLine::quantity`].
@@ -165,6 +176,11 @@ pub struct OrderLineUpdate {
     pub tags: Option<Vec<super::Color>>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
     pub additional: json::Map<String, json::Value>,
+}
+impl ::std::fmt::Debug for OrderLineUpdate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_body("OrderLineUpdate", self, f)
+    }
 }
 impl json::ToJson for OrderLineUpdate {
     fn to_json(&self) -> json::Value {

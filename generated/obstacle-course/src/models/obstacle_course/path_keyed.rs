@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `obstacle.course.pathKeyed` entity type.
 ///
 /// Read shape of `obstacle.course.pathKeyed`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PathKeyed {
     /// The `info` property.
@@ -19,6 +19,12 @@ pub struct PathKeyed {
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
+}
+/// Equal when both write the same JSON.
+impl PartialEq for PathKeyed {
+    fn eq(&self, other: &Self) -> bool {
+        json::eq_json(self, other)
+    }
 }
 impl json::FromJson for PathKeyed {
     fn from_json(
@@ -68,7 +74,7 @@ impl<'de> ::serde::Deserialize<'de> for PathKeyed {
 /// Only what is set is sent. Keys, computed and read-only properties are not part of this shape.
 ///
 /// Start from `PathKeyedCreate::default()` and assign the fields to send.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PathKeyedCreate {
     /// `info`: see [`PathKeyed::info`].
@@ -77,6 +83,11 @@ pub struct PathKeyedCreate {
     pub label: Option<String>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
     pub additional: json::Map<String, json::Value>,
+}
+impl ::std::fmt::Debug for PathKeyedCreate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_body("PathKeyedCreate", self, f)
+    }
 }
 impl json::ToJson for PathKeyedCreate {
     fn to_json(&self) -> json::Value {
@@ -93,7 +104,7 @@ impl json::ToJson for PathKeyedCreate {
 /// Only what is set is sent: `None` / `Patch::Unchanged` leave a property alone, `Patch::Null` clears a nullable one. Keys, computed, read-only and immutable properties are not part of this shape.
 ///
 /// Start from `PathKeyedUpdate::default()` and assign the fields to send.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PathKeyedUpdate {
     /// `info`: see [`PathKeyed::info`].
@@ -102,6 +113,11 @@ pub struct PathKeyedUpdate {
     pub label: crate::runtime::patch::Patch<String>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
     pub additional: json::Map<String, json::Value>,
+}
+impl ::std::fmt::Debug for PathKeyedUpdate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_body("PathKeyedUpdate", self, f)
+    }
 }
 impl json::ToJson for PathKeyedUpdate {
     fn to_json(&self) -> json::Value {

@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `obstacle.course.primitiveZoo` entity type.
 ///
 /// Read shape of `obstacle.course.primitiveZoo`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PrimitiveZoo {
     /// The `guidKey` property.
@@ -276,6 +276,12 @@ pub struct PrimitiveZoo {
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
 }
+/// Equal when both write the same JSON.
+impl PartialEq for PrimitiveZoo {
+    fn eq(&self, other: &Self) -> bool {
+        json::eq_json(self, other)
+    }
+}
 impl json::FromJson for PrimitiveZoo {
     fn from_json(
         value: json::Value,
@@ -460,7 +466,7 @@ impl crate::models::Entity for PrimitiveZoo {
 /// Only what is set is sent. Keys, computed and read-only properties are not part of this shape.
 ///
 /// Start from `PrimitiveZooCreate::default()` and assign the fields to send.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PrimitiveZooCreate {
     /// `binary`: see [`PrimitiveZoo::binary`].
@@ -596,6 +602,11 @@ pub struct PrimitiveZooCreate {
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
     pub additional: json::Map<String, json::Value>,
 }
+impl ::std::fmt::Debug for PrimitiveZooCreate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_body("PrimitiveZooCreate", self, f)
+    }
+}
 impl json::ToJson for PrimitiveZooCreate {
     fn to_json(&self) -> json::Value {
         let mut writer = json::ObjectWriter::new();
@@ -674,7 +685,7 @@ impl json::ToJson for PrimitiveZooCreate {
 /// Only what is set is sent: `None` / `Patch::Unchanged` leave a property alone, `Patch::Null` clears a nullable one. Keys, computed, read-only and immutable properties are not part of this shape.
 ///
 /// Start from `PrimitiveZooUpdate::default()` and assign the fields to send.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PrimitiveZooUpdate {
     /// `binary`: see [`PrimitiveZoo::binary`].
@@ -817,6 +828,11 @@ pub struct PrimitiveZooUpdate {
     pub trees: Option<Vec<super::TreeNode>>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
     pub additional: json::Map<String, json::Value>,
+}
+impl ::std::fmt::Debug for PrimitiveZooUpdate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_body("PrimitiveZooUpdate", self, f)
+    }
 }
 impl json::ToJson for PrimitiveZooUpdate {
     fn to_json(&self) -> json::Value {

@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `obstacle.course.super` entity type.
 ///
 /// Read shape of `obstacle.course.super`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Super {
     /// The `type` property.
@@ -45,6 +45,12 @@ pub struct Super {
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
+}
+/// Equal when both write the same JSON.
+impl PartialEq for Super {
+    fn eq(&self, other: &Self) -> bool {
+        json::eq_json(self, other)
+    }
 }
 impl json::FromJson for Super {
     fn from_json(
@@ -108,7 +114,7 @@ impl crate::models::Entity for Super {
 /// Only what is set is sent. Keys, computed and read-only properties are not part of this shape.
 ///
 /// Start from `SuperCreate::default()` and assign the fields to send.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SuperCreate {
     /// `self`: see [`Super::self_`].
@@ -119,6 +125,11 @@ pub struct SuperCreate {
     pub level: Option<i32>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
     pub additional: json::Map<String, json::Value>,
+}
+impl ::std::fmt::Debug for SuperCreate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_body("SuperCreate", self, f)
+    }
 }
 impl json::ToJson for SuperCreate {
     fn to_json(&self) -> json::Value {
@@ -136,7 +147,7 @@ impl json::ToJson for SuperCreate {
 /// Only what is set is sent: `None` / `Patch::Unchanged` leave a property alone, `Patch::Null` clears a nullable one. Keys, computed, read-only and immutable properties are not part of this shape.
 ///
 /// Start from `SuperUpdate::default()` and assign the fields to send.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SuperUpdate {
     /// `self`: see [`Super::self_`].
@@ -147,6 +158,11 @@ pub struct SuperUpdate {
     pub level: Option<i32>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
     pub additional: json::Map<String, json::Value>,
+}
+impl ::std::fmt::Debug for SuperUpdate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_body("SuperUpdate", self, f)
+    }
 }
 impl json::ToJson for SuperUpdate {
     fn to_json(&self) -> json::Value {

@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `obstacle.course.Widget` entity type.
 ///
 /// Read shape of `obstacle.course.Widget`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Widget {
     /// The `id` property.
@@ -39,6 +39,12 @@ pub struct Widget {
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
+}
+/// Equal when both write the same JSON.
+impl PartialEq for Widget {
+    fn eq(&self, other: &Self) -> bool {
+        json::eq_json(self, other)
+    }
 }
 impl json::FromJson for Widget {
     fn from_json(
@@ -100,7 +106,7 @@ impl crate::models::Entity for Widget {
 /// Only what is set is sent. Keys, computed and read-only properties are not part of this shape.
 ///
 /// Start from `WidgetCreate::default()` and assign the fields to send.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct WidgetCreate {
     /// `name`: see [`Widget::name`].
@@ -111,6 +117,11 @@ pub struct WidgetCreate {
     pub bag: Option<super::AnyOpenBag>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
     pub additional: json::Map<String, json::Value>,
+}
+impl ::std::fmt::Debug for WidgetCreate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_body("WidgetCreate", self, f)
+    }
 }
 impl json::ToJson for WidgetCreate {
     fn to_json(&self) -> json::Value {
@@ -128,7 +139,7 @@ impl json::ToJson for WidgetCreate {
 /// Only what is set is sent: `None` / `Patch::Unchanged` leave a property alone, `Patch::Null` clears a nullable one. Keys, computed, read-only and immutable properties are not part of this shape.
 ///
 /// Start from `WidgetUpdate::default()` and assign the fields to send.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct WidgetUpdate {
     /// `name`: see [`Widget::name`].
@@ -139,6 +150,11 @@ pub struct WidgetUpdate {
     pub bag: crate::runtime::patch::Patch<super::AnyOpenBag>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
     pub additional: json::Map<String, json::Value>,
+}
+impl ::std::fmt::Debug for WidgetUpdate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_body("WidgetUpdate", self, f)
+    }
 }
 impl json::ToJson for WidgetUpdate {
     fn to_json(&self) -> json::Value {

@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `obstacle.type.match.color` complex type.
 ///
 /// Read shape of `obstacle.type.match.color`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Color {
     /// The `r` property.
@@ -27,6 +27,12 @@ pub struct Color {
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
+}
+/// Equal when both write the same JSON.
+impl PartialEq for Color {
+    fn eq(&self, other: &Self) -> bool {
+        json::eq_json(self, other)
+    }
 }
 impl json::FromJson for Color {
     fn from_json(

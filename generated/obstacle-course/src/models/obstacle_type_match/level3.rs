@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `obstacle.type.match.level3` entity type.
 ///
 /// Read shape of `obstacle.type.match.level3`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Level3 {
     /// The `id` property.
@@ -37,6 +37,12 @@ pub struct Level3 {
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
+}
+/// Equal when both write the same JSON.
+impl PartialEq for Level3 {
+    fn eq(&self, other: &Self) -> bool {
+        json::eq_json(self, other)
+    }
 }
 impl json::FromJson for Level3 {
     fn from_json(
@@ -102,7 +108,7 @@ impl crate::models::Entity for Level3 {
 /// Only what is set is sent. Keys, computed and read-only properties are not part of this shape.
 ///
 /// Start from `Level3Create::default()` and assign the fields to send.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Level3Create {
     /// `zero`: see [`Level3::zero`].
@@ -115,6 +121,11 @@ pub struct Level3Create {
     pub three: Option<i32>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
     pub additional: json::Map<String, json::Value>,
+}
+impl ::std::fmt::Debug for Level3Create {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_body("Level3Create", self, f)
+    }
 }
 impl json::ToJson for Level3Create {
     fn to_json(&self) -> json::Value {
@@ -133,7 +144,7 @@ impl json::ToJson for Level3Create {
 /// Only what is set is sent: `None` / `Patch::Unchanged` leave a property alone, `Patch::Null` clears a nullable one. Keys, computed, read-only and immutable properties are not part of this shape.
 ///
 /// Start from `Level3Update::default()` and assign the fields to send.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Level3Update {
     /// `zero`: see [`Level3::zero`].
@@ -146,6 +157,11 @@ pub struct Level3Update {
     pub three: crate::runtime::patch::Patch<i32>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
     pub additional: json::Map<String, json::Value>,
+}
+impl ::std::fmt::Debug for Level3Update {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_body("Level3Update", self, f)
+    }
 }
 impl json::ToJson for Level3Update {
     fn to_json(&self) -> json::Value {

@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `obstacle.type.match.level5` entity type.
 ///
 /// Read shape of `obstacle.type.match.level5`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Level5 {
     /// The `id` property.
@@ -51,6 +51,12 @@ pub struct Level5 {
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
+}
+/// Equal when both write the same JSON.
+impl PartialEq for Level5 {
+    fn eq(&self, other: &Self) -> bool {
+        json::eq_json(self, other)
+    }
 }
 impl json::FromJson for Level5 {
     fn from_json(
@@ -122,7 +128,7 @@ impl crate::models::Entity for Level5 {
 /// Only what is set is sent. Keys, computed and read-only properties are not part of this shape.
 ///
 /// Start from `Level5Create::default()` and assign the fields to send.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Level5Create {
     /// `zero`: see [`Level5::zero`].
@@ -139,6 +145,11 @@ pub struct Level5Create {
     pub five: Option<i32>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
     pub additional: json::Map<String, json::Value>,
+}
+impl ::std::fmt::Debug for Level5Create {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_body("Level5Create", self, f)
+    }
 }
 impl json::ToJson for Level5Create {
     fn to_json(&self) -> json::Value {
@@ -159,7 +170,7 @@ impl json::ToJson for Level5Create {
 /// Only what is set is sent: `None` / `Patch::Unchanged` leave a property alone, `Patch::Null` clears a nullable one. Keys, computed, read-only and immutable properties are not part of this shape.
 ///
 /// Start from `Level5Update::default()` and assign the fields to send.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Level5Update {
     /// `zero`: see [`Level5::zero`].
@@ -176,6 +187,11 @@ pub struct Level5Update {
     pub five: crate::runtime::patch::Patch<i32>,
     /// Extra members to send as they are (escape hatch for properties newer than this crate).
     pub additional: json::Map<String, json::Value>,
+}
+impl ::std::fmt::Debug for Level5Update {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_body("Level5Update", self, f)
+    }
 }
 impl json::ToJson for Level5Update {
     fn to_json(&self) -> json::Value {

@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `obstacle.type.match.Option` complex type.
 ///
 /// Read shape of `obstacle.type.match.Option`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Option_ {
     /// The `enabled` property.
@@ -15,6 +15,12 @@ pub struct Option_ {
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
+}
+/// Equal when both write the same JSON.
+impl PartialEq for Option_ {
+    fn eq(&self, other: &Self) -> bool {
+        json::eq_json(self, other)
+    }
 }
 impl json::FromJson for Option_ {
     fn from_json(
