@@ -1,0 +1,67 @@
+//! Model files are written as text (`emit::text`), not through prettyplease: every one of
+//! them must be exactly what prettyplease prints for it, for the obstacle course (odd
+//! names, docs with `*/`, quotes, newlines) and for the whole of Microsoft Graph v1.0.
+
+use std::path::{Path, PathBuf};
+
+use codegen::Config;
+
+fn workspace() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn generate_all(schema: &str) -> codegen::Files {
+    let root = workspace();
+    let model = csdl::load_with(Path::new(schema), &move |p: &Path| {
+        std::fs::read_to_string(root.join(p)).ok()
+    })
+    .unwrap_or_else(|e| panic!("{e}"));
+    let mut config = Config::new("layout", "unused", vec![PathBuf::from(schema)]);
+    config.all();
+    codegen::generate(&config, &model).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The model files whose text differs from prettyplease's layout of the same code.
+fn misformatted(files: &codegen::Files) -> (usize, Vec<String>) {
+    let mut checked = 0;
+    let mut bad = Vec::new();
+    for (path, text) in files {
+        if !path.starts_with("src/models") || path.ends_with("mod.rs") {
+            continue;
+        }
+        checked += 1;
+        let (header, body) = text.split_once("\n\n").expect("header, blank line, code");
+        assert!(header.starts_with("// @generated"), "{}", path.display());
+        let file = syn::parse_file(body).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let pretty = prettyplease::unparse(&file);
+        if pretty != body {
+            let line = pretty
+                .lines()
+                .zip(body.lines())
+                .position(|(a, b)| a != b)
+                .unwrap_or(0);
+            bad.push(format!(
+                "{} line {}: prettyplease {:?}, written {:?}",
+                path.display(),
+                line + 3,
+                pretty.lines().nth(line).unwrap_or(""),
+                body.lines().nth(line).unwrap_or("")
+            ));
+        }
+    }
+    (checked, bad)
+}
+
+#[test]
+fn obstacle_course_models_are_in_prettyplease_layout() {
+    let (checked, bad) = misformatted(&generate_all("schemas/obstacle-course.xml"));
+    assert!(checked > 50, "{checked}");
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
+#[test]
+fn whole_graph_models_are_in_prettyplease_layout() {
+    let (checked, bad) = misformatted(&generate_all("schemas/graph-v1.0.xml"));
+    assert!(checked > 3_500, "{checked}");
+    assert!(bad.is_empty(), "{} files:\n{}", bad.len(), bad.join("\n"));
+}
