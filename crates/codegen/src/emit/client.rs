@@ -230,47 +230,71 @@ pub fn emit(ir: &CrateIr, model: &Model, files: &mut Files) {
         quote!(crate::client::#m::#n)
     };
 
-    // One file per entity type.
-    let mut per_file: BTreeMap<(String, String), Vec<TokenStream>> = BTreeMap::new();
+    // One file per entity type: first what goes in each (names settled here, in order),
+    // then the tokens and their formatting, on two workers (proc-macro2's tokens are not
+    // `Send`, so each worker builds its own).
+    enum Piece<'p> {
+        Field(TypeId, &'p str),
+        Etag(TypeId),
+        Builder(Key, &'p str),
+    }
+    let mut per_file: BTreeMap<(String, String), Vec<Piece<'_>>> = BTreeMap::new();
     let mut exports: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
     for t in &ordered {
         let key = type_file[t].clone();
         let mut items = Vec::new();
         let mut names_here = Vec::new();
         if let Some(fname) = field_name.get(t) {
-            items.push(ctx.field_enum(*t, fname));
+            items.push(Piece::Field(*t, fname));
             names_here.push(fname.clone());
-            if let Some(etag) = ctx.etag_impl(*t) {
-                items.push(etag);
-            }
+            items.push(Piece::Etag(*t));
         }
         for k in sorted_keys.iter().filter(|k| k.ty == *t) {
             let name = &builder_name[k];
             names_here.push(name.clone());
-            items.push(ctx.builder(
-                *k,
-                name,
-                &builders[k],
-                &builder_path,
-                field_name.get(t).map(String::as_str),
-                &type_file[t].0,
-            ));
+            items.push(Piece::Builder(*k, name));
         }
         per_file.entry(key.clone()).or_default().extend(items);
         exports.entry(key).or_default().extend(names_here);
     }
-    let mut modules: BTreeMap<String, Vec<(String, Vec<String>)>> = BTreeMap::new();
-    for ((m, f), items) in per_file {
+    let per_file: Vec<((String, String), Vec<Piece<'_>>)> = per_file.into_iter().collect();
+    let render_file = |pieces: &[Piece<'_>]| -> String {
+        let items = pieces.iter().filter_map(|p| match p {
+            Piece::Field(t, fname) => Some(ctx.field_enum(*t, fname)),
+            Piece::Etag(t) => ctx.etag_impl(*t),
+            Piece::Builder(k, name) => Some(ctx.builder(
+                *k,
+                name,
+                &builders[k],
+                &builder_path,
+                field_name.get(&k.ty).map(String::as_str),
+            )),
+        });
         let tokens = quote! {
             use crate::client::support;
             #(#items)*
         };
-        files.insert(
-            PathBuf::from(format!("src/client/{m}/{f}.rs")),
-            render(&header, tokens),
-        );
+        render(&header, tokens)
+    };
+    let half = per_file.len().div_ceil(2).max(1);
+    let rendered: Vec<String> = std::thread::scope(|s| {
+        let handles: Vec<_> = per_file
+            .chunks(half)
+            .map(|part| {
+                let render_file = &render_file;
+                s.spawn(move || part.iter().map(|(_, p)| render_file(p)).collect::<Vec<_>>())
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    let mut modules: BTreeMap<String, Vec<(String, Vec<String>)>> = BTreeMap::new();
+    for (((m, f), _), text) in per_file.iter().zip(rendered) {
+        files.insert(PathBuf::from(format!("src/client/{m}/{f}.rs")), text);
         let ex = exports.remove(&(m.clone(), f.clone())).unwrap_or_default();
-        modules.entry(m).or_default().push((f, ex));
+        modules.entry(m.clone()).or_default().push((f.clone(), ex));
     }
     for (m, fs) in &modules {
         let mods = fs.iter().map(|(f, _)| {
@@ -791,11 +815,9 @@ impl<'a> Ctx<'a> {
         k: Key,
         name: &str,
         steps: &[NavStep],
-        builder_path: &dyn Fn(Key) -> TokenStream,
+        builder_path: &(dyn Fn(Key) -> TokenStream + Sync),
         field: Option<&str>,
-        module: &str,
     ) -> TokenStream {
-        let _ = module;
         let ty = self.model.ty(k.ty);
         let qn = ty.qualified_name();
         let n = ident(name);
