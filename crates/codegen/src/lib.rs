@@ -9,7 +9,8 @@
 //! - [`naming`]: every Rust name (casing, keywords, prelude names, collisions);
 //! - [`closure`]: which types a crate contains, and why;
 //! - [`ir`]: names, shapes and `Box` decisions settled;
-//! - [`emit`]: rendering with quote and prettyplease (models now, a client later).
+//! - [`emit`]: rendering: model files as text in prettyplease's layout (`emit::text`,
+//!   checked by `tests/layout.rs`), the client and scaffolding with quote + prettyplease.
 //!
 //! [`generate`] is a pure function: no I/O. The `xtask` writes the files.
 
