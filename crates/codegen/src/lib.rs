@@ -9,7 +9,7 @@
 //! - [`naming`]: every Rust name (casing, keywords, prelude names, collisions);
 //! - [`closure`]: which types a crate contains, and why;
 //! - [`ir`]: names, shapes and `Box` decisions settled;
-//! - [`emit`]: rendering: model files as text in prettyplease's layout (`emit::text`,
+//! - [`emit`]: rendering: model files as text in prettyplease's layout (`emit::models`,
 //!   checked by `tests/layout.rs`), the client and scaffolding with quote + prettyplease.
 //!
 //! [`generate`] is a pure function: no I/O. The `xtask` writes the files.

@@ -1,4 +1,4 @@
-//! Model files are written as text (`emit::text`), not through prettyplease: every one of
+//! Model files are written as text (`emit::models`), not through prettyplease: every one of
 //! them must be exactly what prettyplease prints for it, for the obstacle course (odd
 //! names, docs with `*/`, quotes, newlines) and for the whole of Microsoft Graph v1.0.
 

@@ -5,7 +5,6 @@
 pub mod client;
 pub mod crate_files;
 pub mod models;
-pub mod text;
 pub mod tokens;
 
 use std::path::PathBuf;

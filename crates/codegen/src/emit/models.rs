@@ -1,5 +1,4 @@
-//! Renders model types: one file per CSDL type under `src/models/<namespace>/`, written
-//! as text by [`super::text`] (in prettyplease's layout, checked by `tests/layout.rs`).
+//! Renders model types: one file per CSDL type under `src/models/<namespace>/`.
 //!
 //! Per entity or complex type `T` (file `t.rs`):
 //! - `T`, the read shape: every property `Option<_>`, plus `additional` (everything the
@@ -10,10 +9,17 @@
 //! - `TCreate` / `TUpdate` for concrete entity types: the write shapes. They have no
 //!   setters (a generic `impl Into` setter per property and shape was a fifth of the
 //!   whole-Graph crate's compile memory): start from `default()` and assign the fields.
+//!
+//! Rendering every model through quote → syn → prettyplease was most of the time of a
+//! whole-Graph generation. Model code is regular, so it is written here as text exactly
+//! as prettyplease prints it; an item with a line prettyplease would break (wider than
+//! its margin) or a doc line that cannot be a `///` comment goes through syn and
+//! prettyplease after all. `tests/layout.rs` checks that every model file equals
+//! prettyplease's output for it.
 
 use std::collections::BTreeMap;
 
-use crate::ir::{BaseTy, CrateIr, FieldTy, Item, ItemKind, TypeNames};
+use crate::ir::{BaseTy, CrateIr, EnumIr, FieldIr, FieldTy, Item, ItemKind, StructIr, TypeNames};
 
 /// Renders every type file; keys are paths relative to the crate root.
 pub fn emit_all(ir: &CrateIr) -> BTreeMap<String, String> {
@@ -28,8 +34,8 @@ pub fn emit_all(ir: &CrateIr) -> BTreeMap<String, String> {
                 .map(move |(f, item)| (format!("src/models/{m}/{f}.rs"), item))
         })
         .collect();
-    // Two workers at most: the output is collected into a BTreeMap, so the order in
-    // which files are rendered never shows.
+    // Up to four workers: the output is collected into a BTreeMap, so the order in which
+    // files are rendered never shows.
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
@@ -44,17 +50,14 @@ pub fn emit_all(ir: &CrateIr) -> BTreeMap<String, String> {
                 s.spawn(move || {
                     part.iter()
                         .filter_map(|(p, item)| {
-                            super::text::item_file(ir, item)
-                                .map(|t| (p.clone(), format!("{header}\n{t}")))
+                            item_file(ir, item).map(|t| (p.clone(), format!("{header}\n{t}")))
                         })
                         .collect::<Vec<_>>()
                 })
             })
             .collect();
         for h in handles {
-            if let Ok(v) = h.join() {
-                out.extend(v);
-            }
+            out.extend(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
         }
     });
     out
@@ -68,29 +71,109 @@ pub fn has_file(item: &Item) -> bool {
     }
 }
 
+/// prettyplease's line width.
+const MARGIN: usize = 89;
+
+/// One item (struct, enum or impl block) being written.
+#[derive(Default)]
+struct Out {
+    text: String,
+    /// A line is too wide or a doc line needs the attribute form: format with prettyplease.
+    reformat: bool,
+}
+
+impl Out {
+    fn line(&mut self, depth: usize, s: &str) {
+        let start = self.text.len();
+        for _ in 0..depth {
+            self.text.push_str("    ");
+        }
+        self.text.push_str(s);
+        if self.text.len() - start > MARGIN {
+            self.reformat = true;
+        }
+        self.text.push('\n');
+    }
+
+    fn docs(&mut self, depth: usize, lines: &[String]) {
+        for l in lines {
+            for _ in 0..depth {
+                self.text.push_str("    ");
+            }
+            if l.chars().any(|c| c.is_control() && c != '\t') {
+                // Not expressible as a `///` comment (a bare CR is an error there).
+                self.text.push_str("#[doc = ");
+                self.text.push_str(&lit(&format!(" {l}")));
+                self.text.push_str("]\n");
+                self.reformat = true;
+            } else if l.is_empty() {
+                self.text.push_str("///\n");
+            } else {
+                self.text.push_str("/// ");
+                self.text.push_str(l.trim_end_matches(' '));
+                self.text.push('\n');
+            }
+        }
+    }
+
+    /// The item as prettyplease prints it.
+    fn finish(self, file: &mut String) {
+        if !self.reformat {
+            file.push_str(&self.text);
+            return;
+        }
+        match syn::parse_file(&self.text) {
+            Ok(f) => file.push_str(&prettyplease::unparse(&f)),
+            // A generator bug: a compile error rather than a panic.
+            Err(e) => file.push_str(&format!("compile_error!({:?});\n", e.to_string())),
+        }
+    }
+}
+
+/// A string literal as proc-macro2 writes it.
+fn lit(s: &str) -> String {
+    proc_macro2::Literal::string(s).to_string()
+}
+
 fn names(ir: &CrateIr, id: csdl::model::TypeId) -> &TypeNames {
     &ir.names[&id]
 }
 
-/// The Rust type of a field as text (for `API.txt`), e.g. `Vec<microsoft_graph::Foo>`.
-pub fn field_type_text(ir: &CrateIr, ty: &FieldTy) -> String {
-    let named = |id: csdl::model::TypeId, any: bool| {
-        let n = names(ir, id);
-        let t = if any {
-            n.any.as_deref().unwrap_or(&n.name)
-        } else {
-            &n.name
-        };
-        format!("{}::{t}", n.module)
+/// Where a type is named from.
+#[derive(Clone, Copy)]
+enum Seen<'a> {
+    /// Code in the model module `here`: `super::T`, or `crate::models::ns::T`.
+    From(&'a str),
+    /// `API.txt`: `ns::T`, runtime types without `crate::runtime::`.
+    Api,
+}
+
+fn type_path(ir: &CrateIr, seen: Seen<'_>, id: csdl::model::TypeId, any: bool) -> String {
+    let n = names(ir, id);
+    let t = if any {
+        n.any.as_deref().unwrap_or(&n.name)
+    } else {
+        &n.name
     };
-    let base = match &ty.base {
-        BaseTy::Path(p) => p
-            .trim_start_matches("::std::string::")
-            .trim_start_matches("crate::runtime::")
-            .to_string(),
-        BaseTy::Named(t) => named(*t, false),
-        BaseTy::Any(t) => named(*t, true),
-        BaseTy::Flags(t) => format!("Flags<{}>", named(*t, false)),
+    match seen {
+        Seen::From(here) if n.module == here => format!("super::{t}"),
+        Seen::From(_) => format!("crate::models::{}::{t}", n.module),
+        Seen::Api => format!("{}::{t}", n.module),
+    }
+}
+
+fn type_text(ir: &CrateIr, seen: Seen<'_>, ty: &FieldTy) -> String {
+    let base = match (&ty.base, seen) {
+        (BaseTy::Path("::std::string::String"), _) => "String".to_string(),
+        (BaseTy::Path(p), Seen::From(_)) => (*p).to_string(),
+        (BaseTy::Path(p), Seen::Api) => p.trim_start_matches("crate::runtime::").to_string(),
+        (BaseTy::Named(t), _) => type_path(ir, seen, *t, false),
+        (BaseTy::Any(t), _) => type_path(ir, seen, *t, true),
+        (BaseTy::Flags(t), Seen::From(_)) => format!(
+            "crate::runtime::enums::Flags<{}>",
+            type_path(ir, seen, *t, false)
+        ),
+        (BaseTy::Flags(t), Seen::Api) => format!("Flags<{}>", type_path(ir, seen, *t, false)),
     };
     if ty.collection {
         format!("Vec<{base}>")
@@ -99,4 +182,624 @@ pub fn field_type_text(ir: &CrateIr, ty: &FieldTy) -> String {
     } else {
         base
     }
+}
+
+/// The Rust type of a field in the code of model module `here`, with prelude names for
+/// std types.
+fn field_type(ir: &CrateIr, here: &str, ty: &FieldTy) -> String {
+    type_text(ir, Seen::From(here), ty)
+}
+
+/// The Rust type of a field as `API.txt` shows it, e.g. `Vec<microsoft_graph::Foo>`.
+pub fn field_type_text(ir: &CrateIr, ty: &FieldTy) -> String {
+    type_text(ir, Seen::Api, ty)
+}
+
+/// The text of a model file (after the header), or `None` when the item has no file.
+fn item_file(ir: &CrateIr, item: &Item) -> Option<String> {
+    if !has_file(item) {
+        return None;
+    }
+    let n = names(ir, item.id);
+    let mut file = String::from("use crate::runtime::json;\n");
+    match &item.kind {
+        ItemKind::Structured(s) => structured(ir, item, n, s, &mut file),
+        ItemKind::Enum(e) => enumeration(item, n, e, &mut file),
+        ItemKind::Definition(ty) => definition(ir, item, n, ty, &mut file),
+    }
+    Some(file)
+}
+
+const FROM_JSON_SIG: [&str; 4] = [
+    "fn from_json(",
+    "    value: json::Value,",
+    "    path: &json::Path<'_>,",
+    ") -> Result<Self, json::DecodeError> {",
+];
+
+fn from_json_sig(o: &mut Out) {
+    for l in FROM_JSON_SIG {
+        o.line(1, l);
+    }
+}
+
+fn serde_impls(name: &str, file: &mut String) {
+    let mut o = Out::default();
+    o.line(0, "#[cfg(feature = \"serde\")]");
+    o.line(0, &format!("impl ::serde::Serialize for {name} {{"));
+    o.line(1, "fn serialize<S: ::serde::Serializer>(");
+    o.line(2, "&self,");
+    o.line(2, "serializer: S,");
+    o.line(1, ") -> Result<S::Ok, S::Error> {");
+    o.line(2, "json::serialize(self, serializer)");
+    o.line(1, "}");
+    o.line(0, "}");
+    o.finish(file);
+    let mut o = Out::default();
+    o.line(0, "#[cfg(feature = \"serde\")]");
+    o.line(
+        0,
+        &format!("impl<'de> ::serde::Deserialize<'de> for {name} {{"),
+    );
+    o.line(1, "fn deserialize<D: ::serde::Deserializer<'de>>(");
+    o.line(2, "deserializer: D,");
+    o.line(1, ") -> Result<Self, D::Error> {");
+    o.line(2, "json::deserialize(deserializer)");
+    o.line(1, "}");
+    o.line(0, "}");
+    o.finish(file);
+}
+
+fn structured(ir: &CrateIr, item: &Item, n: &TypeNames, s: &StructIr, file: &mut String) {
+    if !s.is_abstract {
+        read_struct(ir, item, n, s, file);
+    }
+    if let Some(any) = &n.any {
+        any_enum(ir, &n.module, item, any, s, file);
+    }
+    if let Some(create) = &n.create {
+        write_shape(
+            ir,
+            &n.module,
+            &item.qualified,
+            &n.name,
+            create,
+            s,
+            false,
+            file,
+        );
+    }
+    if let Some(update) = &n.update {
+        write_shape(
+            ir,
+            &n.module,
+            &item.qualified,
+            &n.name,
+            update,
+            s,
+            true,
+            file,
+        );
+    }
+}
+
+fn field_doc(f: &FieldIr) -> Vec<String> {
+    let mut d = f.doc.clone();
+    d.push(String::new());
+    let mut facts = format!("Wire name `{}`", f.wire);
+    if !f.navigation && !f.ty.collection {
+        facts.push_str(if f.nullable {
+            "; nullable"
+        } else {
+            "; not nullable"
+        });
+    }
+    if f.read_only && !f.navigation {
+        facts.push_str("; read-only");
+    }
+    if f.immutable {
+        facts.push_str("; immutable");
+    }
+    facts.push('.');
+    d.push(facts);
+    d
+}
+
+fn read_struct(ir: &CrateIr, item: &Item, n: &TypeNames, s: &StructIr, file: &mut String) {
+    let here = n.module.as_str();
+    let name = &n.name;
+    let qualified = &item.qualified;
+    let mut doc = item.doc.clone();
+    doc.push(String::new());
+    doc.push(format!(
+        "Read shape of `{qualified}`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`."
+    ));
+    if s.open {
+        doc.push("Open type: dynamic properties are kept in `additional`.".to_string());
+    }
+    let mut o = Out::default();
+    o.docs(0, &doc);
+    o.line(0, "#[derive(Debug, Clone, Default)]");
+    o.line(0, "#[non_exhaustive]");
+    o.line(0, &format!("pub struct {name} {{"));
+    for f in &s.fields {
+        o.docs(1, &field_doc(f));
+        o.line(
+            1,
+            &format!("pub {}: Option<{}>,", f.name, field_type(ir, here, &f.ty)),
+        );
+    }
+    o.docs(
+        1,
+        &[
+            "Members this type does not declare: instance annotations (`@odata.etag`,".into(),
+            "`prop@odata.type`), dynamic properties, and properties newer than this crate.".into(),
+            "Written back unchanged.".into(),
+        ],
+    );
+    o.line(1, "pub additional: json::Map<String, json::Value>,");
+    o.line(0, "}");
+    o.finish(file);
+
+    let mut o = Out::default();
+    o.docs(0, &["Equal when both write the same JSON.".into()]);
+    o.line(0, &format!("impl PartialEq for {name} {{"));
+    o.line(1, "fn eq(&self, other: &Self) -> bool {");
+    o.line(2, "json::eq_json(self, other)");
+    o.line(1, "}");
+    o.line(0, "}");
+    o.finish(file);
+
+    let mut o = Out::default();
+    o.line(0, &format!("impl json::FromJson for {name} {{"));
+    from_json_sig(&mut o);
+    let reader = if s.fields.is_empty() {
+        "reader"
+    } else {
+        "mut reader"
+    };
+    o.line(
+        2,
+        &format!(
+            "let {reader} = json::ObjectReader::new(value, path, {})?;",
+            lit(qualified)
+        ),
+    );
+    if s.fields.is_empty() {
+        o.line(2, "Ok(Self { additional: reader.rest() })");
+    } else {
+        o.line(2, "Ok(Self {");
+        for f in &s.fields {
+            o.line(3, &format!("{}: reader.take({})?,", f.name, lit(&f.wire)));
+        }
+        o.line(3, "additional: reader.rest(),");
+        o.line(2, "})");
+    }
+    o.line(1, "}");
+    o.line(0, "}");
+    o.finish(file);
+
+    let mut o = Out::default();
+    o.line(0, &format!("impl json::ToJson for {name} {{"));
+    o.line(1, "fn to_json(&self) -> json::Value {");
+    o.line(2, "let mut writer = json::ObjectWriter::new();");
+    for f in &s.fields {
+        o.line(
+            2,
+            &format!("writer.opt({}, &self.{});", lit(&f.wire), f.name),
+        );
+    }
+    o.line(2, "writer.extend(&self.additional);");
+    o.line(2, "writer.finish()");
+    o.line(1, "}");
+    o.line(0, "}");
+    o.finish(file);
+
+    serde_impls(name, file);
+
+    if let Some(key) = s.key.as_ref().filter(|_| s.entity) {
+        let key_fields: Vec<&FieldIr> = key.iter().map(|i| &s.fields[*i]).collect();
+        let (key_ty, key_expr) = if key_fields.len() == 1 {
+            (
+                field_type(ir, here, &key_fields[0].ty),
+                format!("self.{}.clone()", key_fields[0].name),
+            )
+        } else {
+            let tys: Vec<String> = key_fields
+                .iter()
+                .map(|f| field_type(ir, here, &f.ty))
+                .collect();
+            let vals: Vec<String> = key_fields
+                .iter()
+                .map(|f| format!("self.{}.clone()?", f.name))
+                .collect();
+            (
+                format!("({})", tys.join(", ")),
+                format!("Some(({}))", vals.join(", ")),
+            )
+        };
+        let mut o = Out::default();
+        o.line(0, &format!("impl crate::models::Entity for {name} {{"));
+        o.line(1, &format!("type Key = {key_ty};"));
+        o.line(
+            1,
+            &format!("const TYPE_NAME: &'static str = {};", lit(qualified)),
+        );
+        o.line(1, "#[allow(clippy::clone_on_copy)]");
+        o.line(1, "fn key(&self) -> Option<Self::Key> {");
+        o.line(2, &key_expr);
+        o.line(1, "}");
+        o.line(0, "}");
+        o.finish(file);
+    }
+}
+
+fn any_enum(ir: &CrateIr, here: &str, item: &Item, any: &str, s: &StructIr, file: &mut String) {
+    let Some(poly) = &s.poly else {
+        return;
+    };
+    let qualified = &item.qualified;
+    let mut o = Out::default();
+    o.docs(
+        0,
+        &[
+            format!("A `{qualified}` value of any known concrete type, chosen by `@odata.type`."),
+            String::new(),
+            "A value of a type this crate does not know is kept, whole, in `Unknown`.".to_string(),
+        ],
+    );
+    o.line(0, "#[derive(Debug, Clone, PartialEq)]");
+    o.line(0, "#[non_exhaustive]");
+    o.line(0, &format!("pub enum {any} {{"));
+    for v in &poly.variants {
+        o.docs(1, &[format!("`{}`.", v.tag.trim_start_matches('#'))]);
+        o.line(
+            1,
+            &format!(
+                "{}({}),",
+                v.name,
+                type_path(ir, Seen::From(here), v.id, false)
+            ),
+        );
+    }
+    o.docs(
+        1,
+        &[
+            "A type this crate does not know (or no `@odata.type` where one is needed):".into(),
+            "the raw JSON object, written back unchanged.".into(),
+        ],
+    );
+    o.line(1, "Unknown(json::Value),");
+    o.line(0, "}");
+    o.finish(file);
+
+    let mut o = Out::default();
+    o.line(0, &format!("impl {any} {{"));
+    o.docs(
+        1,
+        &[
+            "The qualified type name: the variant's, or the `@odata.type` of an unknown value."
+                .into(),
+        ],
+    );
+    o.line(1, "pub fn type_name(&self) -> Option<&str> {");
+    o.line(2, "match self {");
+    for v in &poly.variants {
+        o.line(
+            3,
+            &format!("Self::{}(_) => Some({}),", v.name, lit(&v.wire[0])),
+        );
+    }
+    o.line(3, "Self::Unknown(v) => json::odata_type(v),");
+    o.line(2, "}");
+    o.line(1, "}");
+    o.line(0, "}");
+    o.finish(file);
+
+    let default_type = poly
+        .variants
+        .iter()
+        .find(|v| v.is_self)
+        .map(|v| v.wire[0].clone())
+        .unwrap_or_default();
+    let mut o = Out::default();
+    o.line(0, &format!("impl json::FromJson for {any} {{"));
+    from_json_sig(&mut o);
+    o.line(2, "if !value.is_object() {");
+    o.line(
+        3,
+        &format!(
+            "return Err(json::DecodeError::expected(path, {}, &value));",
+            lit(&format!("object {qualified}"))
+        ),
+    );
+    o.line(2, "}");
+    o.line(
+        2,
+        &format!(
+            "let ty = json::odata_type(&value).unwrap_or({}).to_owned();",
+            lit(&default_type)
+        ),
+    );
+    o.line(2, "Ok(match ty.as_str() {");
+    for v in &poly.variants {
+        let pats: Vec<String> = v.wire.iter().map(|w| lit(w)).collect();
+        o.line(
+            3,
+            &format!(
+                "{} => Self::{}(<{} as json::FromJson>::from_json(value, path)?),",
+                pats.join(" | "),
+                v.name,
+                type_path(ir, Seen::From(here), v.id, false)
+            ),
+        );
+    }
+    o.line(3, "_ => Self::Unknown(value),");
+    o.line(2, "})");
+    o.line(1, "}");
+    o.line(0, "}");
+    o.finish(file);
+
+    let mut o = Out::default();
+    o.line(0, &format!("impl json::ToJson for {any} {{"));
+    o.line(1, "fn to_json(&self) -> json::Value {");
+    o.line(2, "match self {");
+    for v in &poly.variants {
+        if v.is_self {
+            o.line(
+                3,
+                &format!("Self::{}(v) => json::ToJson::to_json(v),", v.name),
+            );
+        } else {
+            o.line(
+                3,
+                &format!(
+                    "Self::{}(v) => crate::models::odata_tagged(json::ToJson::to_json(v), {}),",
+                    v.name,
+                    lit(&v.tag)
+                ),
+            );
+        }
+    }
+    o.line(3, "Self::Unknown(v) => v.clone(),");
+    o.line(2, "}");
+    o.line(1, "}");
+    o.line(0, "}");
+    o.finish(file);
+
+    serde_impls(any, file);
+}
+
+#[allow(clippy::too_many_arguments)]
+fn write_shape(
+    ir: &CrateIr,
+    here: &str,
+    qualified: &str,
+    read: &str,
+    shape: &str,
+    s: &StructIr,
+    update: bool,
+    file: &mut String,
+) {
+    let kind = if update {
+        "Update (PATCH)"
+    } else {
+        "Create (POST)"
+    };
+    let mut doc = vec![
+        format!("{kind} body of `{qualified}` (see [`{read}`])."),
+        String::new(),
+    ];
+    if update {
+        doc.push("Only what is set is sent: `None` / `Patch::Unchanged` leave a property alone, `Patch::Null` clears a nullable one. Keys, computed, read-only and immutable properties are not part of this shape.".to_string());
+    } else {
+        doc.push("Only what is set is sent. Keys, computed and read-only properties are not part of this shape.".to_string());
+    }
+    doc.push(String::new());
+    doc.push(format!(
+        "Start from `{shape}::default()` and assign the fields to send."
+    ));
+    let members: Vec<&FieldIr> = s
+        .fields
+        .iter()
+        .filter(|f| !(f.navigation || f.read_only || (update && f.immutable)))
+        .collect();
+    let patch = |f: &FieldIr| update && f.nullable;
+    // No `PartialEq`, and `Debug` prints the JSON sent: a body is compared by its JSON
+    // (`to_json()`), and derived impls per write shape were a large share of a
+    // whole-Graph crate's build.
+    let mut o = Out::default();
+    o.docs(0, &doc);
+    o.line(0, "#[derive(Clone, Default)]");
+    o.line(0, "#[non_exhaustive]");
+    o.line(0, &format!("pub struct {shape} {{"));
+    for f in &members {
+        // The full description is on the read shape; keep the write shapes small.
+        o.docs(
+            1,
+            &[format!(
+                "`{}`: see [`{read}::{}`].",
+                f.wire,
+                f.name.trim_start_matches("r#")
+            )],
+        );
+        let ty = field_type(ir, here, &f.ty);
+        if patch(f) {
+            o.line(
+                1,
+                &format!("pub {}: crate::runtime::patch::Patch<{ty}>,", f.name),
+            );
+        } else {
+            o.line(1, &format!("pub {}: Option<{ty}>,", f.name));
+        }
+    }
+    o.docs(
+        1,
+        &["Extra members to send as they are (escape hatch for properties newer than this crate)."
+            .into()],
+    );
+    o.line(1, "pub additional: json::Map<String, json::Value>,");
+    o.line(0, "}");
+    o.finish(file);
+
+    let mut o = Out::default();
+    o.line(0, &format!("impl ::std::fmt::Debug for {shape} {{"));
+    o.line(
+        1,
+        "fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {",
+    );
+    o.line(2, &format!("json::debug_body({}, self, f)", lit(shape)));
+    o.line(1, "}");
+    o.line(0, "}");
+    o.finish(file);
+
+    let mut o = Out::default();
+    o.line(0, &format!("impl json::ToJson for {shape} {{"));
+    o.line(1, "fn to_json(&self) -> json::Value {");
+    o.line(2, "let mut writer = json::ObjectWriter::new();");
+    o.line(
+        2,
+        &format!("writer.odata_type({});", lit(&format!("#{qualified}"))),
+    );
+    for f in &members {
+        let how = if patch(f) { "patch" } else { "opt" };
+        o.line(
+            2,
+            &format!("writer.{how}({}, &self.{});", lit(&f.wire), f.name),
+        );
+    }
+    o.line(2, "writer.extend(&self.additional);");
+    o.line(2, "writer.finish()");
+    o.line(1, "}");
+    o.line(0, "}");
+    o.finish(file);
+}
+
+fn enumeration(item: &Item, n: &TypeNames, e: &EnumIr, file: &mut String) {
+    let name = &n.name;
+    let mut doc = item.doc.clone();
+    doc.push(String::new());
+    if e.flags {
+        doc.push(
+            "Members of a flags set: use it as `Flags<Self>`, serialized as `\"a,b\"`.".to_string(),
+        );
+        doc.push(String::new());
+    }
+    doc.push(
+        "Open: a member this crate does not know reads as `Unknown` and is written back unchanged."
+            .to_string(),
+    );
+    let mut o = Out::default();
+    o.docs(0, &doc);
+    o.line(0, "#[derive(Debug, Clone, PartialEq, Eq, Hash)]");
+    o.line(0, "#[non_exhaustive]");
+    o.line(0, &format!("pub enum {name} {{"));
+    for m in &e.members {
+        o.docs(1, &m.doc);
+        o.line(1, &format!("{},", m.name));
+    }
+    o.docs(
+        1,
+        &["A member this crate does not know, as sent by the service.".into()],
+    );
+    o.line(1, "Unknown(String),");
+    o.line(0, "}");
+    o.finish(file);
+
+    let mut o = Out::default();
+    o.line(0, &format!("impl {name} {{"));
+    o.docs(1, &["The wire name.".into()]);
+    o.line(1, "pub fn as_str(&self) -> &str {");
+    // A member-less enum (Graph has some) has only `Unknown`: no single-arm matches.
+    if e.members.is_empty() {
+        o.line(2, "let Self::Unknown(s) = self;");
+        o.line(2, "s");
+    } else {
+        o.line(2, "match self {");
+        for m in &e.members {
+            o.line(3, &format!("Self::{} => {},", m.name, lit(&m.wire)));
+        }
+        o.line(3, "Self::Unknown(s) => s,");
+        o.line(2, "}");
+    }
+    o.line(1, "}");
+    o.line(0, "}");
+    o.finish(file);
+
+    let mut o = Out::default();
+    o.line(0, &format!("impl From<&str> for {name} {{"));
+    o.line(1, "fn from(s: &str) -> Self {");
+    if e.members.is_empty() {
+        o.line(2, "Self::Unknown(s.to_owned())");
+    } else {
+        o.line(2, "match s {");
+        for m in &e.members {
+            o.line(3, &format!("{} => Self::{},", lit(&m.wire), m.name));
+        }
+        o.line(3, "other => Self::Unknown(other.to_owned()),");
+        o.line(2, "}");
+    }
+    o.line(1, "}");
+    o.line(0, "}");
+    o.finish(file);
+
+    let mut o = Out::default();
+    o.line(0, &format!("impl ::std::fmt::Display for {name} {{"));
+    o.line(
+        1,
+        "fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {",
+    );
+    o.line(2, "f.write_str(self.as_str())");
+    o.line(1, "}");
+    o.line(0, "}");
+    o.line(
+        0,
+        &format!("impl crate::runtime::enums::OpenEnum for {name} {{"),
+    );
+    o.line(1, "fn as_str(&self) -> &str {");
+    o.line(2, &format!("{name}::as_str(self)"));
+    o.line(1, "}");
+    o.line(1, "fn from_wire(s: &str) -> Self {");
+    o.line(2, "Self::from(s)");
+    o.line(1, "}");
+    o.line(0, "}");
+    o.line(0, &format!("impl json::FromJson for {name} {{"));
+    from_json_sig(&mut o);
+    o.line(2, "crate::runtime::enums::enum_from_json(value, path)");
+    o.line(1, "}");
+    o.line(0, "}");
+    o.line(0, &format!("impl json::ToJson for {name} {{"));
+    o.line(1, "fn to_json(&self) -> json::Value {");
+    o.line(2, "crate::runtime::enums::enum_to_json(self)");
+    o.line(1, "}");
+    o.line(0, "}");
+    o.finish(file);
+
+    serde_impls(name, file);
+}
+
+fn definition(ir: &CrateIr, item: &Item, n: &TypeNames, ty: &FieldTy, file: &mut String) {
+    let name = &n.name;
+    let inner = field_type(ir, &n.module, ty);
+    let mut o = Out::default();
+    o.docs(0, &item.doc);
+    o.line(0, "#[derive(Debug, Clone, PartialEq)]");
+    o.line(0, &format!("pub struct {name}(pub {inner});"));
+    o.finish(file);
+    let mut o = Out::default();
+    o.line(0, &format!("impl json::FromJson for {name} {{"));
+    from_json_sig(&mut o);
+    o.line(
+        2,
+        &format!("<{inner} as json::FromJson>::from_json(value, path).map(Self)"),
+    );
+    o.line(1, "}");
+    o.line(0, "}");
+    o.line(0, &format!("impl json::ToJson for {name} {{"));
+    o.line(1, "fn to_json(&self) -> json::Value {");
+    o.line(2, "json::ToJson::to_json(&self.0)");
+    o.line(1, "}");
+    o.line(0, "}");
+    o.finish(file);
+    serde_impls(name, file);
 }
