@@ -238,7 +238,7 @@ fn collisions_are_suffixed_and_reported_and_cycles_boxed() {
     assert!(node.contains("pub r#type: "), "{node}");
     assert!(node.contains("pub self_: "), "{node}");
     assert!(
-        node.contains("reader.take(\"query_string\")"),
+        node.contains("reader.field(\"query_string\")"),
         "wire names kept"
     );
     // Direct and mutual recursion are boxed; the collection is not; the leaf is not.

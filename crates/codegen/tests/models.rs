@@ -159,6 +159,20 @@ fn write_shapes_debug_as_the_json_they_send() {
 }
 
 #[test]
+fn read_shapes_debug_as_the_json_they_write_with_what_is_kept() {
+    let p = ComplianceManagementPartner::from_json(
+        json!({"id": "1", "displayName": null, "@odata.etag": "W/\"1\""}),
+        &Path::ROOT,
+    )
+    .unwrap();
+    // Absent and null properties are left out; kept annotations are shown.
+    assert_eq!(
+        format!("{p:?}"),
+        r#"ComplianceManagementPartner {"@odata.etag":"W/\"1\"","id":"1"}"#
+    );
+}
+
+#[test]
 fn update_shape_tells_unchanged_null_and_set_apart() {
     let mut body = ComplianceManagementPartnerUpdate::default();
     assert_eq!(

@@ -180,14 +180,16 @@ pub fn eq_json(a: &dyn ToJson, b: &dyn ToJson) -> bool {
     a.to_json() == b.to_json()
 }
 
-/// `Debug` of a request body: its name and the JSON it sends (`TCreate {"a":1}`), the
-/// most useful view of a write shape, in one non-generic function for all of them.
-pub fn debug_body(
+/// `Debug` of a generated struct: its name and the JSON it writes (`User {"id":"1"}`).
+/// It shows what a value holds without a line for every absent property (Graph types
+/// have dozens), including what is kept in `additional`, and it is one non-generic
+/// function for every struct instead of a derived `fmt` each.
+pub fn debug_json(
     name: &str,
-    body: &dyn ToJson,
+    value: &dyn ToJson,
     f: &mut std::fmt::Formatter<'_>,
 ) -> std::fmt::Result {
-    write!(f, "{name} {}", body.to_json())
+    write!(f, "{name} {}", value.to_json())
 }
 
 /// The `@odata.type` (or 4.01 `@type`) of an object, without a leading `#` and
@@ -223,6 +225,8 @@ pub fn etag(rest: &Map<String, Value>) -> Option<&str> {
 pub struct ObjectReader<'a> {
     map: Map<String, Value>,
     path: &'a Path<'a>,
+    /// The first error met by [`ObjectReader::field`], reported by [`ObjectReader::finish`].
+    error: Option<DecodeError>,
 }
 
 impl<'a> ObjectReader<'a> {
@@ -230,7 +234,11 @@ impl<'a> ObjectReader<'a> {
     /// `microsoft.graph.user`) is only used in the error message.
     pub fn new(value: Value, path: &'a Path<'a>, type_name: &str) -> Result<Self, DecodeError> {
         match value {
-            Value::Object(map) => Ok(ObjectReader { map, path }),
+            Value::Object(map) => Ok(ObjectReader {
+                map,
+                path,
+                error: None,
+            }),
             other => Err(DecodeError::expected(
                 path,
                 &format!("object {type_name}"),
@@ -241,7 +249,11 @@ impl<'a> ObjectReader<'a> {
 
     /// Wrap an already separated map.
     pub fn from_map(map: Map<String, Value>, path: &'a Path<'a>) -> Self {
-        ObjectReader { map, path }
+        ObjectReader {
+            map,
+            path,
+            error: None,
+        }
     }
 
     /// Where the object sits in the document.
@@ -259,6 +271,37 @@ impl<'a> ObjectReader<'a> {
         match self.map.remove(wire) {
             None | Some(Value::Null) => Ok(None),
             Some(v) => T::from_json(v, &self.path.key(wire)).map(Some),
+        }
+    }
+
+    /// Remove and decode member `wire` for a struct literal: absent or `null` gives
+    /// `None`, and so does a member that does not decode, whose error is kept for
+    /// [`ObjectReader::finish`] (the first one wins; later members are not decoded).
+    ///
+    /// Generated `from_json` bodies read every property this way and end with `finish`:
+    /// one call per property and no early return in each of thousands of functions,
+    /// which is most of what it costs to compile them.
+    pub fn field<T: FromJson>(&mut self, wire: &str) -> Option<T> {
+        if self.error.is_some() {
+            return None;
+        }
+        match self.map.remove(wire) {
+            None | Some(Value::Null) => None,
+            Some(v) => match T::from_json(v, &self.path.key(wire)) {
+                Ok(t) => Some(t),
+                Err(e) => {
+                    self.error = Some(e);
+                    None
+                }
+            },
+        }
+    }
+
+    /// `value`, or the first error met by [`ObjectReader::field`].
+    pub fn finish<T>(self, value: T) -> Result<T, DecodeError> {
+        match self.error {
+            None => Ok(value),
+            Some(e) => Err(e),
         }
     }
 
@@ -291,9 +334,10 @@ impl<'a> ObjectReader<'a> {
         self.map.get(wire)
     }
 
-    /// Everything not taken: unknown properties and instance annotations.
-    pub fn rest(self) -> Map<String, Value> {
-        self.map
+    /// Everything not taken so far (unknown properties and instance annotations),
+    /// leaving the reader empty.
+    pub fn rest(&mut self) -> Map<String, Value> {
+        std::mem::take(&mut self.map)
     }
 }
 
@@ -886,6 +930,45 @@ mod tests {
         assert!(rest.contains_key("name@odata.type"));
         assert!(rest.contains_key("#microsoft.graph.restore"));
         assert!(!rest.contains_key("id"));
+    }
+
+    #[test]
+    fn reader_field_keeps_the_first_error_for_finish() {
+        let root = Path::ROOT;
+        let v = json!({"a": 1, "b": "x", "c": true, "d": null, "z": 0});
+        let mut r = ObjectReader::new(v, &root, "ns.T").unwrap();
+        let a: Option<i32> = r.field("a");
+        let d: Option<i32> = r.field("d");
+        let absent: Option<i32> = r.field("absent");
+        assert_eq!((a, d, absent), (Some(1), None, None));
+        assert_eq!(r.field::<i32>("b"), None, "a bad member reads as None");
+        // After the first error nothing else is decoded: `c` is valid but not taken.
+        assert_eq!(r.field::<bool>("c"), None);
+        let rest = r.rest();
+        assert!(rest.contains_key("c") && rest.contains_key("z") && !rest.contains_key("b"));
+        assert!(r.rest().is_empty(), "rest leaves the reader empty");
+        let e = r.finish(()).unwrap_err();
+        assert_eq!(e.to_string(), "at $.b: expected Int32, found string \"x\"");
+
+        let mut ok = ObjectReader::new(json!({"a": 2}), &root, "ns.T").unwrap();
+        let a: Option<i32> = ok.field("a");
+        assert_eq!(ok.finish(a).unwrap(), Some(2));
+    }
+
+    #[test]
+    fn debug_json_prints_name_and_json() {
+        struct T;
+        impl ToJson for T {
+            fn to_json(&self) -> Value {
+                json!({"a": 1})
+            }
+        }
+        impl fmt::Debug for T {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                debug_json("T", self, f)
+            }
+        }
+        assert_eq!(format!("{T:?}"), r#"T {"a":1}"#);
     }
 
     #[test]

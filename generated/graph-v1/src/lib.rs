@@ -31,7 +31,8 @@
 //!
 //! Every model type implements `runtime::json::FromJson` / `ToJson` (the exact OData JSON
 //! wire format). With the `serde` feature they also implement `serde::Serialize` /
-//! `Deserialize`, through the same wire format.
+//! `Deserialize`, through the same wire format. Structs compare (`PartialEq`) and print
+//! (`Debug`) by that JSON: `User {"displayName":"Ada"}`, absent properties left out.
 //!
 //! # Polymorphism and enums
 //!

@@ -305,6 +305,21 @@ fn field_doc(f: &FieldIr) -> Vec<String> {
     d
 }
 
+/// `Debug` as the JSON the value writes (`json::debug_json`): one non-generic call
+/// instead of a derived `fmt` per struct, and no line per absent property.
+fn debug_json_impl(name: &str, file: &mut String) {
+    let mut o = Out::default();
+    o.line(0, &format!("impl ::std::fmt::Debug for {name} {{"));
+    o.line(
+        1,
+        "fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {",
+    );
+    o.line(2, &format!("json::debug_json({}, self, f)", lit(name)));
+    o.line(1, "}");
+    o.line(0, "}");
+    o.finish(file);
+}
+
 fn read_struct(ir: &CrateIr, item: &Item, n: &TypeNames, s: &StructIr, file: &mut String) {
     let here = n.module.as_str();
     let name = &n.name;
@@ -319,7 +334,7 @@ fn read_struct(ir: &CrateIr, item: &Item, n: &TypeNames, s: &StructIr, file: &mu
     }
     let mut o = Out::default();
     o.docs(0, &doc);
-    o.line(0, "#[derive(Debug, Clone, Default)]");
+    o.line(0, "#[derive(Clone, Default)]");
     o.line(0, "#[non_exhaustive]");
     o.line(0, &format!("pub struct {name} {{"));
     for f in &s.fields {
@@ -341,6 +356,8 @@ fn read_struct(ir: &CrateIr, item: &Item, n: &TypeNames, s: &StructIr, file: &mu
     o.line(0, "}");
     o.finish(file);
 
+    debug_json_impl(name, file);
+
     let mut o = Out::default();
     o.docs(0, &["Equal when both write the same JSON.".into()]);
     o.line(0, &format!("impl PartialEq for {name} {{"));
@@ -353,27 +370,25 @@ fn read_struct(ir: &CrateIr, item: &Item, n: &TypeNames, s: &StructIr, file: &mu
     let mut o = Out::default();
     o.line(0, &format!("impl json::FromJson for {name} {{"));
     from_json_sig(&mut o);
-    let reader = if s.fields.is_empty() {
-        "reader"
-    } else {
-        "mut reader"
-    };
     o.line(
         2,
         &format!(
-            "let {reader} = json::ObjectReader::new(value, path, {})?;",
+            "let mut reader = json::ObjectReader::new(value, path, {})?;",
             lit(qualified)
         ),
     );
     if s.fields.is_empty() {
         o.line(2, "Ok(Self { additional: reader.rest() })");
     } else {
-        o.line(2, "Ok(Self {");
+        // No `?` per property: `field` keeps the first error for `finish` (an early
+        // return per property is most of the compile cost of thousands of these).
+        o.line(2, "let value = Self {");
         for f in &s.fields {
-            o.line(3, &format!("{}: reader.take({})?,", f.name, lit(&f.wire)));
+            o.line(3, &format!("{}: reader.field({}),", f.name, lit(&f.wire)));
         }
         o.line(3, "additional: reader.rest(),");
-        o.line(2, "})");
+        o.line(2, "};");
+        o.line(2, "reader.finish(value)");
     }
     o.line(1, "}");
     o.line(0, "}");
@@ -642,16 +657,7 @@ fn write_shape(
     o.line(0, "}");
     o.finish(file);
 
-    let mut o = Out::default();
-    o.line(0, &format!("impl ::std::fmt::Debug for {shape} {{"));
-    o.line(
-        1,
-        "fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {",
-    );
-    o.line(2, &format!("json::debug_body({}, self, f)", lit(shape)));
-    o.line(1, "}");
-    o.line(0, "}");
-    o.finish(file);
+    debug_json_impl(shape, file);
 
     let mut o = Out::default();
     o.line(0, &format!("impl json::ToJson for {shape} {{"));

@@ -207,7 +207,7 @@ fn lenient_string(v: Option<Value>) -> Option<String> {
 
 impl FromJson for ODataErrorDetail {
     fn from_json(value: Value, path: &Path<'_>) -> Result<Self, DecodeError> {
-        let r = ObjectReader::new(value, path, "error detail")?;
+        let mut r = ObjectReader::new(value, path, "error detail")?;
         let mut m = r.rest();
         Ok(ODataErrorDetail {
             code: lenient_string(m.remove("code")).unwrap_or_default(),
@@ -220,7 +220,7 @@ impl FromJson for ODataErrorDetail {
 
 impl FromJson for InnerError {
     fn from_json(value: Value, path: &Path<'_>) -> Result<Self, DecodeError> {
-        let r = ObjectReader::new(value, path, "innererror")?;
+        let mut r = ObjectReader::new(value, path, "innererror")?;
         let mut m = r.rest();
         Ok(InnerError {
             request_id: lenient_string(m.remove("request-id")),
@@ -240,7 +240,7 @@ impl FromJson for ODataError {
             Some(Value::Object(_)) => outer.take_required::<Value>("error")?,
             _ => return Err(DecodeError::new(path, "missing \"error\" object")),
         };
-        let r = ObjectReader::new(inner, &err_path, "error")?;
+        let mut r = ObjectReader::new(inner, &err_path, "error")?;
         let mut m = r.rest();
         let details = match m.remove("details") {
             Some(Value::Array(items)) => {

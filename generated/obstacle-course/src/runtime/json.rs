@@ -181,14 +181,16 @@ pub fn eq_json(a: &dyn ToJson, b: &dyn ToJson) -> bool {
     a.to_json() == b.to_json()
 }
 
-/// `Debug` of a request body: its name and the JSON it sends (`TCreate {"a":1}`), the
-/// most useful view of a write shape, in one non-generic function for all of them.
-pub fn debug_body(
+/// `Debug` of a generated struct: its name and the JSON it writes (`User {"id":"1"}`).
+/// It shows what a value holds without a line for every absent property (Graph types
+/// have dozens), including what is kept in `additional`, and it is one non-generic
+/// function for every struct instead of a derived `fmt` each.
+pub fn debug_json(
     name: &str,
-    body: &dyn ToJson,
+    value: &dyn ToJson,
     f: &mut std::fmt::Formatter<'_>,
 ) -> std::fmt::Result {
-    write!(f, "{name} {}", body.to_json())
+    write!(f, "{name} {}", value.to_json())
 }
 
 /// The `@odata.type` (or 4.01 `@type`) of an object, without a leading `#` and
@@ -224,6 +226,8 @@ pub fn etag(rest: &Map<String, Value>) -> Option<&str> {
 pub struct ObjectReader<'a> {
     map: Map<String, Value>,
     path: &'a Path<'a>,
+    /// The first error met by [`ObjectReader::field`], reported by [`ObjectReader::finish`].
+    error: Option<DecodeError>,
 }
 
 impl<'a> ObjectReader<'a> {
@@ -231,7 +235,11 @@ impl<'a> ObjectReader<'a> {
     /// `microsoft.graph.user`) is only used in the error message.
     pub fn new(value: Value, path: &'a Path<'a>, type_name: &str) -> Result<Self, DecodeError> {
         match value {
-            Value::Object(map) => Ok(ObjectReader { map, path }),
+            Value::Object(map) => Ok(ObjectReader {
+                map,
+                path,
+                error: None,
+            }),
             other => Err(DecodeError::expected(
                 path,
                 &format!("object {type_name}"),
@@ -242,7 +250,11 @@ impl<'a> ObjectReader<'a> {
 
     /// Wrap an already separated map.
     pub fn from_map(map: Map<String, Value>, path: &'a Path<'a>) -> Self {
-        ObjectReader { map, path }
+        ObjectReader {
+            map,
+            path,
+            error: None,
+        }
     }
 
     /// Where the object sits in the document.
@@ -260,6 +272,37 @@ impl<'a> ObjectReader<'a> {
         match self.map.remove(wire) {
             None | Some(Value::Null) => Ok(None),
             Some(v) => T::from_json(v, &self.path.key(wire)).map(Some),
+        }
+    }
+
+    /// Remove and decode member `wire` for a struct literal: absent or `null` gives
+    /// `None`, and so does a member that does not decode, whose error is kept for
+    /// [`ObjectReader::finish`] (the first one wins; later members are not decoded).
+    ///
+    /// Generated `from_json` bodies read every property this way and end with `finish`:
+    /// one call per property and no early return in each of thousands of functions,
+    /// which is most of what it costs to compile them.
+    pub fn field<T: FromJson>(&mut self, wire: &str) -> Option<T> {
+        if self.error.is_some() {
+            return None;
+        }
+        match self.map.remove(wire) {
+            None | Some(Value::Null) => None,
+            Some(v) => match T::from_json(v, &self.path.key(wire)) {
+                Ok(t) => Some(t),
+                Err(e) => {
+                    self.error = Some(e);
+                    None
+                }
+            },
+        }
+    }
+
+    /// `value`, or the first error met by [`ObjectReader::field`].
+    pub fn finish<T>(self, value: T) -> Result<T, DecodeError> {
+        match self.error {
+            None => Ok(value),
+            Some(e) => Err(e),
         }
     }
 
@@ -292,9 +335,10 @@ impl<'a> ObjectReader<'a> {
         self.map.get(wire)
     }
 
-    /// Everything not taken: unknown properties and instance annotations.
-    pub fn rest(self) -> Map<String, Value> {
-        self.map
+    /// Everything not taken so far (unknown properties and instance annotations),
+    /// leaving the reader empty.
+    pub fn rest(&mut self) -> Map<String, Value> {
+        std::mem::take(&mut self.map)
     }
 }
 

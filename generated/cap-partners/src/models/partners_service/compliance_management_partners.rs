@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `PartnersService.complianceManagementPartners` entity type.
 ///
 /// Read shape of `PartnersService.complianceManagementPartners`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ComplianceManagementPartners {
     /// The `createdAt` property.
@@ -74,6 +74,11 @@ pub struct ComplianceManagementPartners {
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
 }
+impl ::std::fmt::Debug for ComplianceManagementPartners {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_json("ComplianceManagementPartners", self, f)
+    }
+}
 /// Equal when both write the same JSON.
 impl PartialEq for ComplianceManagementPartners {
     fn eq(&self, other: &Self) -> bool {
@@ -90,23 +95,24 @@ impl json::FromJson for ComplianceManagementPartners {
             path,
             "PartnersService.complianceManagementPartners",
         )?;
-        Ok(Self {
-            created_at: reader.take("createdAt")?,
-            created_by: reader.take("createdBy")?,
-            modified_at: reader.take("modifiedAt")?,
-            modified_by: reader.take("modifiedBy")?,
-            id: reader.take("id")?,
-            display_name: reader.take("displayName")?,
-            android_onboarded: reader.take("androidOnboarded")?,
-            ios_onboarded: reader.take("iosOnboarded")?,
-            mac_os_onboarded: reader.take("macOsOnboarded")?,
-            last_heartbeat_date_time: reader.take("lastHeartbeatDateTime")?,
-            partner_state: reader.take("partnerState")?,
-            android_enrollment_assignments: reader.take("androidEnrollmentAssignments")?,
-            ios_enrollment_assignments: reader.take("iosEnrollmentAssignments")?,
-            mac_os_enrollment_assignments: reader.take("macOsEnrollmentAssignments")?,
+        let value = Self {
+            created_at: reader.field("createdAt"),
+            created_by: reader.field("createdBy"),
+            modified_at: reader.field("modifiedAt"),
+            modified_by: reader.field("modifiedBy"),
+            id: reader.field("id"),
+            display_name: reader.field("displayName"),
+            android_onboarded: reader.field("androidOnboarded"),
+            ios_onboarded: reader.field("iosOnboarded"),
+            mac_os_onboarded: reader.field("macOsOnboarded"),
+            last_heartbeat_date_time: reader.field("lastHeartbeatDateTime"),
+            partner_state: reader.field("partnerState"),
+            android_enrollment_assignments: reader.field("androidEnrollmentAssignments"),
+            ios_enrollment_assignments: reader.field("iosEnrollmentAssignments"),
+            mac_os_enrollment_assignments: reader.field("macOsEnrollmentAssignments"),
             additional: reader.rest(),
-        })
+        };
+        reader.finish(value)
     }
 }
 impl json::ToJson for ComplianceManagementPartners {
@@ -192,7 +198,7 @@ pub struct ComplianceManagementPartnersCreate {
 }
 impl ::std::fmt::Debug for ComplianceManagementPartnersCreate {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        json::debug_body("ComplianceManagementPartnersCreate", self, f)
+        json::debug_json("ComplianceManagementPartnersCreate", self, f)
     }
 }
 impl json::ToJson for ComplianceManagementPartnersCreate {
@@ -251,7 +257,7 @@ pub struct ComplianceManagementPartnersUpdate {
 }
 impl ::std::fmt::Debug for ComplianceManagementPartnersUpdate {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        json::debug_body("ComplianceManagementPartnersUpdate", self, f)
+        json::debug_json("ComplianceManagementPartnersUpdate", self, f)
     }
 }
 impl json::ToJson for ComplianceManagementPartnersUpdate {

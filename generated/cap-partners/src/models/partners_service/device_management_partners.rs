@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `PartnersService.deviceManagementPartners` entity type.
 ///
 /// Read shape of `PartnersService.deviceManagementPartners`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DeviceManagementPartners {
     /// The `createdAt` property.
@@ -68,6 +68,11 @@ pub struct DeviceManagementPartners {
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
 }
+impl ::std::fmt::Debug for DeviceManagementPartners {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_json("DeviceManagementPartners", self, f)
+    }
+}
 /// Equal when both write the same JSON.
 impl PartialEq for DeviceManagementPartners {
     fn eq(&self, other: &Self) -> bool {
@@ -84,24 +89,25 @@ impl json::FromJson for DeviceManagementPartners {
             path,
             "PartnersService.deviceManagementPartners",
         )?;
-        Ok(Self {
-            created_at: reader.take("createdAt")?,
-            created_by: reader.take("createdBy")?,
-            modified_at: reader.take("modifiedAt")?,
-            modified_by: reader.take("modifiedBy")?,
-            id: reader.take("id")?,
-            display_name: reader.take("displayName")?,
-            is_configured: reader.take("isConfigured")?,
-            last_heartbeat_date_time: reader.take("lastHeartbeatDateTime")?,
-            partner_app_type: reader.take("partnerAppType")?,
-            partner_state: reader.take("partnerState")?,
-            single_tenant_app_id: reader.take("singleTenantAppId")?,
+        let value = Self {
+            created_at: reader.field("createdAt"),
+            created_by: reader.field("createdBy"),
+            modified_at: reader.field("modifiedAt"),
+            modified_by: reader.field("modifiedBy"),
+            id: reader.field("id"),
+            display_name: reader.field("displayName"),
+            is_configured: reader.field("isConfigured"),
+            last_heartbeat_date_time: reader.field("lastHeartbeatDateTime"),
+            partner_app_type: reader.field("partnerAppType"),
+            partner_state: reader.field("partnerState"),
+            single_tenant_app_id: reader.field("singleTenantAppId"),
             when_partner_devices_will_be_marked_as_non_compliant_date_time: reader
-                .take("whenPartnerDevicesWillBeMarkedAsNonCompliantDateTime")?,
+                .field("whenPartnerDevicesWillBeMarkedAsNonCompliantDateTime"),
             when_partner_devices_will_be_removed_date_time: reader
-                .take("whenPartnerDevicesWillBeRemovedDateTime")?,
+                .field("whenPartnerDevicesWillBeRemovedDateTime"),
             additional: reader.rest(),
-        })
+        };
+        reader.finish(value)
     }
 }
 impl json::ToJson for DeviceManagementPartners {
@@ -190,7 +196,7 @@ pub struct DeviceManagementPartnersCreate {
 }
 impl ::std::fmt::Debug for DeviceManagementPartnersCreate {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        json::debug_body("DeviceManagementPartnersCreate", self, f)
+        json::debug_json("DeviceManagementPartnersCreate", self, f)
     }
 }
 impl json::ToJson for DeviceManagementPartnersCreate {
@@ -252,7 +258,7 @@ pub struct DeviceManagementPartnersUpdate {
 }
 impl ::std::fmt::Debug for DeviceManagementPartnersUpdate {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        json::debug_body("DeviceManagementPartnersUpdate", self, f)
+        json::debug_json("DeviceManagementPartnersUpdate", self, f)
     }
 }
 impl json::ToJson for DeviceManagementPartnersUpdate {

@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `PartnersService.graph_complianceManagementPartnerAssignment` complex type.
 ///
 /// Read shape of `PartnersService.graph_complianceManagementPartnerAssignment`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GraphComplianceManagementPartnerAssignment {
     /// The `target` property.
@@ -15,6 +15,11 @@ pub struct GraphComplianceManagementPartnerAssignment {
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
+}
+impl ::std::fmt::Debug for GraphComplianceManagementPartnerAssignment {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_json("GraphComplianceManagementPartnerAssignment", self, f)
+    }
 }
 /// Equal when both write the same JSON.
 impl PartialEq for GraphComplianceManagementPartnerAssignment {
@@ -32,10 +37,11 @@ impl json::FromJson for GraphComplianceManagementPartnerAssignment {
             path,
             "PartnersService.graph_complianceManagementPartnerAssignment",
         )?;
-        Ok(Self {
-            target: reader.take("target")?,
+        let value = Self {
+            target: reader.field("target"),
             additional: reader.rest(),
-        })
+        };
+        reader.finish(value)
     }
 }
 impl json::ToJson for GraphComplianceManagementPartnerAssignment {

@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `PartnersService.graph_deviceAndAppManagementAssignmentTarget` complex type.
 ///
 /// Read shape of `PartnersService.graph_deviceAndAppManagementAssignmentTarget`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GraphDeviceAndAppManagementAssignmentTarget {
     /// The `groupId` property.
@@ -19,6 +19,11 @@ pub struct GraphDeviceAndAppManagementAssignmentTarget {
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
+}
+impl ::std::fmt::Debug for GraphDeviceAndAppManagementAssignmentTarget {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_json("GraphDeviceAndAppManagementAssignmentTarget", self, f)
+    }
 }
 /// Equal when both write the same JSON.
 impl PartialEq for GraphDeviceAndAppManagementAssignmentTarget {
@@ -36,11 +41,12 @@ impl json::FromJson for GraphDeviceAndAppManagementAssignmentTarget {
             path,
             "PartnersService.graph_deviceAndAppManagementAssignmentTarget",
         )?;
-        Ok(Self {
-            group_id: reader.take("groupId")?,
-            collection_id: reader.take("collectionId")?,
+        let value = Self {
+            group_id: reader.field("groupId"),
+            collection_id: reader.field("collectionId"),
             additional: reader.rest(),
-        })
+        };
+        reader.finish(value)
     }
 }
 impl json::ToJson for GraphDeviceAndAppManagementAssignmentTarget {

@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `PartnersService.partnerPlatformCounts` entity type.
 ///
 /// Read shape of `PartnersService.partnerPlatformCounts`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PartnerPlatformCounts {
     /// The `partnerId` property.
@@ -24,6 +24,11 @@ pub struct PartnerPlatformCounts {
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
 }
+impl ::std::fmt::Debug for PartnerPlatformCounts {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_json("PartnerPlatformCounts", self, f)
+    }
+}
 /// Equal when both write the same JSON.
 impl PartialEq for PartnerPlatformCounts {
     fn eq(&self, other: &Self) -> bool {
@@ -40,12 +45,13 @@ impl json::FromJson for PartnerPlatformCounts {
             path,
             "PartnersService.partnerPlatformCounts",
         )?;
-        Ok(Self {
-            partner_id: reader.take("partnerId")?,
-            platform: reader.take("platform")?,
-            enrolled_count: reader.take("enrolledCount")?,
+        let value = Self {
+            partner_id: reader.field("partnerId"),
+            platform: reader.field("platform"),
+            enrolled_count: reader.field("enrolledCount"),
             additional: reader.rest(),
-        })
+        };
+        reader.finish(value)
     }
 }
 impl json::ToJson for PartnerPlatformCounts {
@@ -98,7 +104,7 @@ pub struct PartnerPlatformCountsCreate {
 }
 impl ::std::fmt::Debug for PartnerPlatformCountsCreate {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        json::debug_body("PartnerPlatformCountsCreate", self, f)
+        json::debug_json("PartnerPlatformCountsCreate", self, f)
     }
 }
 impl json::ToJson for PartnerPlatformCountsCreate {
@@ -125,7 +131,7 @@ pub struct PartnerPlatformCountsUpdate {
 }
 impl ::std::fmt::Debug for PartnerPlatformCountsUpdate {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        json::debug_body("PartnerPlatformCountsUpdate", self, f)
+        json::debug_json("PartnerPlatformCountsUpdate", self, f)
     }
 }
 impl json::ToJson for PartnerPlatformCountsUpdate {

@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `PartnersService.partnerRegions` entity type.
 ///
 /// Read shape of `PartnersService.partnerRegions`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PartnerRegions {
     /// The `code` property.
@@ -24,6 +24,11 @@ pub struct PartnerRegions {
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
 }
+impl ::std::fmt::Debug for PartnerRegions {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_json("PartnerRegions", self, f)
+    }
+}
 /// Equal when both write the same JSON.
 impl PartialEq for PartnerRegions {
     fn eq(&self, other: &Self) -> bool {
@@ -40,12 +45,13 @@ impl json::FromJson for PartnerRegions {
             path,
             "PartnersService.partnerRegions",
         )?;
-        Ok(Self {
-            code: reader.take("code")?,
-            name: reader.take("name")?,
-            partner_count: reader.take("partnerCount")?,
+        let value = Self {
+            code: reader.field("code"),
+            name: reader.field("name"),
+            partner_count: reader.field("partnerCount"),
             additional: reader.rest(),
-        })
+        };
+        reader.finish(value)
     }
 }
 impl json::ToJson for PartnerRegions {
@@ -100,7 +106,7 @@ pub struct PartnerRegionsCreate {
 }
 impl ::std::fmt::Debug for PartnerRegionsCreate {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        json::debug_body("PartnerRegionsCreate", self, f)
+        json::debug_json("PartnerRegionsCreate", self, f)
     }
 }
 impl json::ToJson for PartnerRegionsCreate {
@@ -130,7 +136,7 @@ pub struct PartnerRegionsUpdate {
 }
 impl ::std::fmt::Debug for PartnerRegionsUpdate {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        json::debug_body("PartnerRegionsUpdate", self, f)
+        json::debug_json("PartnerRegionsUpdate", self, f)
     }
 }
 impl json::ToJson for PartnerRegionsUpdate {

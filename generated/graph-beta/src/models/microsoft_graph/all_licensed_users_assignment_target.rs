@@ -4,13 +4,18 @@ use crate::runtime::json;
 /// Represents an assignment to all licensed users in the tenant.
 ///
 /// Read shape of `microsoft.graph.allLicensedUsersAssignmentTarget`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AllLicensedUsersAssignmentTarget {
     /// Members this type does not declare: instance annotations (`@odata.etag`,
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
+}
+impl ::std::fmt::Debug for AllLicensedUsersAssignmentTarget {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_json("AllLicensedUsersAssignmentTarget", self, f)
+    }
 }
 /// Equal when both write the same JSON.
 impl PartialEq for AllLicensedUsersAssignmentTarget {
@@ -23,7 +28,7 @@ impl json::FromJson for AllLicensedUsersAssignmentTarget {
         value: json::Value,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        let reader = json::ObjectReader::new(
+        let mut reader = json::ObjectReader::new(
             value,
             path,
             "microsoft.graph.allLicensedUsersAssignmentTarget",

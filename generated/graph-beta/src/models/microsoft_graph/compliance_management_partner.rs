@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// Compliance management partner for all platforms
 ///
 /// Read shape of `microsoft.graph.complianceManagementPartner`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ComplianceManagementPartner {
     /// Id of the entity
@@ -68,6 +68,11 @@ pub struct ComplianceManagementPartner {
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
 }
+impl ::std::fmt::Debug for ComplianceManagementPartner {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_json("ComplianceManagementPartner", self, f)
+    }
+}
 /// Equal when both write the same JSON.
 impl PartialEq for ComplianceManagementPartner {
     fn eq(&self, other: &Self) -> bool {
@@ -84,21 +89,22 @@ impl json::FromJson for ComplianceManagementPartner {
             path,
             "microsoft.graph.complianceManagementPartner",
         )?;
-        Ok(Self {
-            id: reader.take("id")?,
-            android_enrollment_assignments: reader.take("androidEnrollmentAssignments")?,
-            android_onboarded: reader.take("androidOnboarded")?,
-            display_name: reader.take("displayName")?,
-            ios_enrollment_assignments: reader.take("iosEnrollmentAssignments")?,
-            ios_onboarded: reader.take("iosOnboarded")?,
-            last_heartbeat_date_time: reader.take("lastHeartbeatDateTime")?,
-            mac_os_enrollment_assignments: reader.take("macOsEnrollmentAssignments")?,
-            mac_os_onboarded: reader.take("macOsOnboarded")?,
-            partner_state: reader.take("partnerState")?,
-            windows_enrollment_assignments: reader.take("windowsEnrollmentAssignments")?,
-            windows_onboarded: reader.take("windowsOnboarded")?,
+        let value = Self {
+            id: reader.field("id"),
+            android_enrollment_assignments: reader.field("androidEnrollmentAssignments"),
+            android_onboarded: reader.field("androidOnboarded"),
+            display_name: reader.field("displayName"),
+            ios_enrollment_assignments: reader.field("iosEnrollmentAssignments"),
+            ios_onboarded: reader.field("iosOnboarded"),
+            last_heartbeat_date_time: reader.field("lastHeartbeatDateTime"),
+            mac_os_enrollment_assignments: reader.field("macOsEnrollmentAssignments"),
+            mac_os_onboarded: reader.field("macOsOnboarded"),
+            partner_state: reader.field("partnerState"),
+            windows_enrollment_assignments: reader.field("windowsEnrollmentAssignments"),
+            windows_onboarded: reader.field("windowsOnboarded"),
             additional: reader.rest(),
-        })
+        };
+        reader.finish(value)
     }
 }
 impl json::ToJson for ComplianceManagementPartner {
@@ -188,7 +194,7 @@ pub struct ComplianceManagementPartnerCreate {
 }
 impl ::std::fmt::Debug for ComplianceManagementPartnerCreate {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        json::debug_body("ComplianceManagementPartnerCreate", self, f)
+        json::debug_json("ComplianceManagementPartnerCreate", self, f)
     }
 }
 impl json::ToJson for ComplianceManagementPartnerCreate {
@@ -253,7 +259,7 @@ pub struct ComplianceManagementPartnerUpdate {
 }
 impl ::std::fmt::Debug for ComplianceManagementPartnerUpdate {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        json::debug_body("ComplianceManagementPartnerUpdate", self, f)
+        json::debug_json("ComplianceManagementPartnerUpdate", self, f)
     }
 }
 impl json::ToJson for ComplianceManagementPartnerUpdate {

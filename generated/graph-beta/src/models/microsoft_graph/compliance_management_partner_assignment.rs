@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// User group targeting for Compliance Management Partner
 ///
 /// Read shape of `microsoft.graph.complianceManagementPartnerAssignment`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ComplianceManagementPartnerAssignment {
     /// Group assignment target.
@@ -15,6 +15,11 @@ pub struct ComplianceManagementPartnerAssignment {
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
+}
+impl ::std::fmt::Debug for ComplianceManagementPartnerAssignment {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_json("ComplianceManagementPartnerAssignment", self, f)
+    }
 }
 /// Equal when both write the same JSON.
 impl PartialEq for ComplianceManagementPartnerAssignment {
@@ -32,10 +37,11 @@ impl json::FromJson for ComplianceManagementPartnerAssignment {
             path,
             "microsoft.graph.complianceManagementPartnerAssignment",
         )?;
-        Ok(Self {
-            target: reader.take("target")?,
+        let value = Self {
+            target: reader.field("target"),
             additional: reader.rest(),
-        })
+        };
+        reader.finish(value)
     }
 }
 impl json::ToJson for ComplianceManagementPartnerAssignment {

@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// Represents an assignment to a Configuration Manager Collection.
 ///
 /// Read shape of `microsoft.graph.configurationManagerCollectionAssignmentTarget`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ConfigurationManagerCollectionAssignmentTarget {
     /// The collection Id that is the target of the assignment.
@@ -15,6 +15,11 @@ pub struct ConfigurationManagerCollectionAssignmentTarget {
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
+}
+impl ::std::fmt::Debug for ConfigurationManagerCollectionAssignmentTarget {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_json("ConfigurationManagerCollectionAssignmentTarget", self, f)
+    }
 }
 /// Equal when both write the same JSON.
 impl PartialEq for ConfigurationManagerCollectionAssignmentTarget {
@@ -32,10 +37,11 @@ impl json::FromJson for ConfigurationManagerCollectionAssignmentTarget {
             path,
             "microsoft.graph.configurationManagerCollectionAssignmentTarget",
         )?;
-        Ok(Self {
-            collection_id: reader.take("collectionId")?,
+        let value = Self {
+            collection_id: reader.field("collectionId"),
             additional: reader.rest(),
-        })
+        };
+        reader.finish(value)
     }
 }
 impl json::ToJson for ConfigurationManagerCollectionAssignmentTarget {

@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// Represents a group that should be excluded from an assignment.
 ///
 /// Read shape of `microsoft.graph.exclusionGroupAssignmentTarget`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ExclusionGroupAssignmentTarget {
     /// The group Id that is the target of the assignment.
@@ -15,6 +15,11 @@ pub struct ExclusionGroupAssignmentTarget {
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
+}
+impl ::std::fmt::Debug for ExclusionGroupAssignmentTarget {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_json("ExclusionGroupAssignmentTarget", self, f)
+    }
 }
 /// Equal when both write the same JSON.
 impl PartialEq for ExclusionGroupAssignmentTarget {
@@ -32,10 +37,11 @@ impl json::FromJson for ExclusionGroupAssignmentTarget {
             path,
             "microsoft.graph.exclusionGroupAssignmentTarget",
         )?;
-        Ok(Self {
-            group_id: reader.take("groupId")?,
+        let value = Self {
+            group_id: reader.field("groupId"),
             additional: reader.rest(),
-        })
+        };
+        reader.finish(value)
     }
 }
 impl json::ToJson for ExclusionGroupAssignmentTarget {

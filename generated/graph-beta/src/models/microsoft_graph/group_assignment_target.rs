@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// Represents an assignment to a group.
 ///
 /// Read shape of `microsoft.graph.groupAssignmentTarget`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GroupAssignmentTarget {
     /// The group Id that is the target of the assignment.
@@ -15,6 +15,11 @@ pub struct GroupAssignmentTarget {
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
+}
+impl ::std::fmt::Debug for GroupAssignmentTarget {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_json("GroupAssignmentTarget", self, f)
+    }
 }
 /// Equal when both write the same JSON.
 impl PartialEq for GroupAssignmentTarget {
@@ -32,10 +37,11 @@ impl json::FromJson for GroupAssignmentTarget {
             path,
             "microsoft.graph.groupAssignmentTarget",
         )?;
-        Ok(Self {
-            group_id: reader.take("groupId")?,
+        let value = Self {
+            group_id: reader.field("groupId"),
             additional: reader.rest(),
-        })
+        };
+        reader.finish(value)
     }
 }
 impl json::ToJson for GroupAssignmentTarget {

@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `microsoft.management.services.api.managedDeviceCompliance` entity type.
 ///
 /// Read shape of `microsoft.management.services.api.managedDeviceCompliance`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ManagedDeviceCompliance {
     /// The `id` property.
@@ -72,6 +72,11 @@ pub struct ManagedDeviceCompliance {
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
 }
+impl ::std::fmt::Debug for ManagedDeviceCompliance {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_json("ManagedDeviceCompliance", self, f)
+    }
+}
 /// Equal when both write the same JSON.
 impl PartialEq for ManagedDeviceCompliance {
     fn eq(&self, other: &Self) -> bool {
@@ -88,24 +93,25 @@ impl json::FromJson for ManagedDeviceCompliance {
             path,
             "microsoft.management.services.api.managedDeviceCompliance",
         )?;
-        Ok(Self {
-            id: reader.take("id")?,
-            organization_id: reader.take("organizationId")?,
-            organization_display_name: reader.take("organizationDisplayName")?,
-            managed_device_id: reader.take("managedDeviceId")?,
-            managed_device_name: reader.take("managedDeviceName")?,
-            compliance_status: reader.take("complianceStatus")?,
-            os_description: reader.take("osDescription")?,
-            os_version: reader.take("osVersion")?,
-            last_sync_date_time: reader.take("lastSyncDateTime")?,
-            owner_type: reader.take("ownerType")?,
-            model: reader.take("model")?,
-            manufacturer: reader.take("manufacturer")?,
-            in_grace_period_until_date_time: reader.take("inGracePeriodUntilDateTime")?,
-            last_refreshed_date_time: reader.take("lastRefreshedDateTime")?,
-            device_type: reader.take("deviceType")?,
+        let value = Self {
+            id: reader.field("id"),
+            organization_id: reader.field("organizationId"),
+            organization_display_name: reader.field("organizationDisplayName"),
+            managed_device_id: reader.field("managedDeviceId"),
+            managed_device_name: reader.field("managedDeviceName"),
+            compliance_status: reader.field("complianceStatus"),
+            os_description: reader.field("osDescription"),
+            os_version: reader.field("osVersion"),
+            last_sync_date_time: reader.field("lastSyncDateTime"),
+            owner_type: reader.field("ownerType"),
+            model: reader.field("model"),
+            manufacturer: reader.field("manufacturer"),
+            in_grace_period_until_date_time: reader.field("inGracePeriodUntilDateTime"),
+            last_refreshed_date_time: reader.field("lastRefreshedDateTime"),
+            device_type: reader.field("deviceType"),
             additional: reader.rest(),
-        })
+        };
+        reader.finish(value)
     }
 }
 impl json::ToJson for ManagedDeviceCompliance {
@@ -196,7 +202,7 @@ pub struct ManagedDeviceComplianceCreate {
 }
 impl ::std::fmt::Debug for ManagedDeviceComplianceCreate {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        json::debug_body("ManagedDeviceComplianceCreate", self, f)
+        json::debug_json("ManagedDeviceComplianceCreate", self, f)
     }
 }
 impl json::ToJson for ManagedDeviceComplianceCreate {
@@ -268,7 +274,7 @@ pub struct ManagedDeviceComplianceUpdate {
 }
 impl ::std::fmt::Debug for ManagedDeviceComplianceUpdate {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        json::debug_body("ManagedDeviceComplianceUpdate", self, f)
+        json::debug_json("ManagedDeviceComplianceUpdate", self, f)
     }
 }
 impl json::ToJson for ManagedDeviceComplianceUpdate {

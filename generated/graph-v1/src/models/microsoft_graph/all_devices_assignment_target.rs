@@ -4,13 +4,18 @@ use crate::runtime::json;
 /// Represents an assignment to all managed devices in the tenant.
 ///
 /// Read shape of `microsoft.graph.allDevicesAssignmentTarget`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AllDevicesAssignmentTarget {
     /// Members this type does not declare: instance annotations (`@odata.etag`,
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
+}
+impl ::std::fmt::Debug for AllDevicesAssignmentTarget {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_json("AllDevicesAssignmentTarget", self, f)
+    }
 }
 /// Equal when both write the same JSON.
 impl PartialEq for AllDevicesAssignmentTarget {
@@ -23,7 +28,7 @@ impl json::FromJson for AllDevicesAssignmentTarget {
         value: json::Value,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        let reader = json::ObjectReader::new(
+        let mut reader = json::ObjectReader::new(
             value,
             path,
             "microsoft.graph.allDevicesAssignmentTarget",

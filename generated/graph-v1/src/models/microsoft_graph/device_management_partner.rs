@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// Entity which represents a connection to device management partner.
 ///
 /// Read shape of `microsoft.graph.deviceManagementPartner`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DeviceManagementPartner {
     /// The `id` property.
@@ -58,6 +58,11 @@ pub struct DeviceManagementPartner {
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
 }
+impl ::std::fmt::Debug for DeviceManagementPartner {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_json("DeviceManagementPartner", self, f)
+    }
+}
 /// Equal when both write the same JSON.
 impl PartialEq for DeviceManagementPartner {
     fn eq(&self, other: &Self) -> bool {
@@ -74,22 +79,23 @@ impl json::FromJson for DeviceManagementPartner {
             path,
             "microsoft.graph.deviceManagementPartner",
         )?;
-        Ok(Self {
-            id: reader.take("id")?,
-            display_name: reader.take("displayName")?,
+        let value = Self {
+            id: reader.field("id"),
+            display_name: reader.field("displayName"),
             groups_requiring_partner_enrollment: reader
-                .take("groupsRequiringPartnerEnrollment")?,
-            is_configured: reader.take("isConfigured")?,
-            last_heartbeat_date_time: reader.take("lastHeartbeatDateTime")?,
-            partner_app_type: reader.take("partnerAppType")?,
-            partner_state: reader.take("partnerState")?,
-            single_tenant_app_id: reader.take("singleTenantAppId")?,
+                .field("groupsRequiringPartnerEnrollment"),
+            is_configured: reader.field("isConfigured"),
+            last_heartbeat_date_time: reader.field("lastHeartbeatDateTime"),
+            partner_app_type: reader.field("partnerAppType"),
+            partner_state: reader.field("partnerState"),
+            single_tenant_app_id: reader.field("singleTenantAppId"),
             when_partner_devices_will_be_marked_as_non_compliant_date_time: reader
-                .take("whenPartnerDevicesWillBeMarkedAsNonCompliantDateTime")?,
+                .field("whenPartnerDevicesWillBeMarkedAsNonCompliantDateTime"),
             when_partner_devices_will_be_removed_date_time: reader
-                .take("whenPartnerDevicesWillBeRemovedDateTime")?,
+                .field("whenPartnerDevicesWillBeRemovedDateTime"),
             additional: reader.rest(),
-        })
+        };
+        reader.finish(value)
     }
 }
 impl json::ToJson for DeviceManagementPartner {
@@ -183,7 +189,7 @@ pub struct DeviceManagementPartnerCreate {
 }
 impl ::std::fmt::Debug for DeviceManagementPartnerCreate {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        json::debug_body("DeviceManagementPartnerCreate", self, f)
+        json::debug_json("DeviceManagementPartnerCreate", self, f)
     }
 }
 impl json::ToJson for DeviceManagementPartnerCreate {
@@ -252,7 +258,7 @@ pub struct DeviceManagementPartnerUpdate {
 }
 impl ::std::fmt::Debug for DeviceManagementPartnerUpdate {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        json::debug_body("DeviceManagementPartnerUpdate", self, f)
+        json::debug_json("DeviceManagementPartnerUpdate", self, f)
     }
 }
 impl json::ToJson for DeviceManagementPartnerUpdate {

@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// User group targeting for Device Management Partner
 ///
 /// Read shape of `microsoft.graph.deviceManagementPartnerAssignment`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DeviceManagementPartnerAssignment {
     /// User groups targeting for devices to be enrolled through partner.
@@ -15,6 +15,11 @@ pub struct DeviceManagementPartnerAssignment {
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
+}
+impl ::std::fmt::Debug for DeviceManagementPartnerAssignment {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_json("DeviceManagementPartnerAssignment", self, f)
+    }
 }
 /// Equal when both write the same JSON.
 impl PartialEq for DeviceManagementPartnerAssignment {
@@ -32,10 +37,11 @@ impl json::FromJson for DeviceManagementPartnerAssignment {
             path,
             "microsoft.graph.deviceManagementPartnerAssignment",
         )?;
-        Ok(Self {
-            target: reader.take("target")?,
+        let value = Self {
+            target: reader.field("target"),
             additional: reader.rest(),
-        })
+        };
+        reader.finish(value)
     }
 }
 impl json::ToJson for DeviceManagementPartnerAssignment {

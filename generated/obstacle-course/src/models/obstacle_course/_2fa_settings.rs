@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `obstacle.course._2faSettings` complex type.
 ///
 /// Read shape of `obstacle.course._2faSettings`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct V2faSettings {
     /// The `enabled` property.
@@ -15,6 +15,11 @@ pub struct V2faSettings {
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
+}
+impl ::std::fmt::Debug for V2faSettings {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_json("V2faSettings", self, f)
+    }
 }
 /// Equal when both write the same JSON.
 impl PartialEq for V2faSettings {
@@ -32,10 +37,11 @@ impl json::FromJson for V2faSettings {
             path,
             "obstacle.course._2faSettings",
         )?;
-        Ok(Self {
-            enabled: reader.take("enabled")?,
+        let value = Self {
+            enabled: reader.field("enabled"),
             additional: reader.rest(),
-        })
+        };
+        reader.finish(value)
     }
 }
 impl json::ToJson for V2faSettings {

@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `obstacle.course.alpha` complex type.
 ///
 /// Read shape of `obstacle.course.alpha`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Alpha {
     /// The `beta` property.
@@ -20,6 +20,11 @@ pub struct Alpha {
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
 }
+impl ::std::fmt::Debug for Alpha {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_json("Alpha", self, f)
+    }
+}
 /// Equal when both write the same JSON.
 impl PartialEq for Alpha {
     fn eq(&self, other: &Self) -> bool {
@@ -32,11 +37,12 @@ impl json::FromJson for Alpha {
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(value, path, "obstacle.course.alpha")?;
-        Ok(Self {
-            beta: reader.take("beta")?,
-            betas: reader.take("betas")?,
+        let value = Self {
+            beta: reader.field("beta"),
+            betas: reader.field("betas"),
             additional: reader.rest(),
-        })
+        };
+        reader.finish(value)
     }
 }
 impl json::ToJson for Alpha {

@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `obstacle.course.Box` complex type.
 ///
 /// Read shape of `obstacle.course.Box`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Box_ {
     /// The `inner` property.
@@ -20,6 +20,11 @@ pub struct Box_ {
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
 }
+impl ::std::fmt::Debug for Box_ {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_json("Box_", self, f)
+    }
+}
 /// Equal when both write the same JSON.
 impl PartialEq for Box_ {
     fn eq(&self, other: &Self) -> bool {
@@ -32,11 +37,12 @@ impl json::FromJson for Box_ {
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(value, path, "obstacle.course.Box")?;
-        Ok(Self {
-            inner: reader.take("inner")?,
-            items: reader.take("items")?,
+        let value = Self {
+            inner: reader.field("inner"),
+            items: reader.field("items"),
             additional: reader.rest(),
-        })
+        };
+        reader.finish(value)
     }
 }
 impl json::ToJson for Box_ {

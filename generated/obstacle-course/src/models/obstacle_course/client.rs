@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `obstacle.course.Client` complex type.
 ///
 /// Read shape of `obstacle.course.Client`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Client {
     /// The `request` property.
@@ -20,6 +20,11 @@ pub struct Client {
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
 }
+impl ::std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_json("Client", self, f)
+    }
+}
 /// Equal when both write the same JSON.
 impl PartialEq for Client {
     fn eq(&self, other: &Self) -> bool {
@@ -32,11 +37,12 @@ impl json::FromJson for Client {
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(value, path, "obstacle.course.Client")?;
-        Ok(Self {
-            request: reader.take("request")?,
-            response: reader.take("response")?,
+        let value = Self {
+            request: reader.field("request"),
+            response: reader.field("response"),
             additional: reader.rest(),
-        })
+        };
+        reader.finish(value)
     }
 }
 impl json::ToJson for Client {

@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `obstacle.course.crate` entity type.
 ///
 /// Read shape of `obstacle.course.crate`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Crate {
     /// The `type` property.
@@ -42,6 +42,11 @@ pub struct Crate {
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
 }
+impl ::std::fmt::Debug for Crate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_json("Crate", self, f)
+    }
+}
 /// Equal when both write the same JSON.
 impl PartialEq for Crate {
     fn eq(&self, other: &Self) -> bool {
@@ -54,15 +59,16 @@ impl json::FromJson for Crate {
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(value, path, "obstacle.course.crate")?;
-        Ok(Self {
-            r#type: reader.take("type")?,
-            self_: reader.take("self")?,
-            keywords: reader.take("keywords")?,
-            super_: reader.take("super")?,
-            subs: reader.take("subs")?,
-            children: reader.take("children")?,
+        let value = Self {
+            r#type: reader.field("type"),
+            self_: reader.field("self"),
+            keywords: reader.field("keywords"),
+            super_: reader.field("super"),
+            subs: reader.field("subs"),
+            children: reader.field("children"),
             additional: reader.rest(),
-        })
+        };
+        reader.finish(value)
     }
 }
 impl json::ToJson for Crate {
@@ -120,7 +126,7 @@ pub struct CrateCreate {
 }
 impl ::std::fmt::Debug for CrateCreate {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        json::debug_body("CrateCreate", self, f)
+        json::debug_json("CrateCreate", self, f)
     }
 }
 impl json::ToJson for CrateCreate {
@@ -150,7 +156,7 @@ pub struct CrateUpdate {
 }
 impl ::std::fmt::Debug for CrateUpdate {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        json::debug_body("CrateUpdate", self, f)
+        json::debug_json("CrateUpdate", self, f)
     }
 }
 impl json::ToJson for CrateUpdate {

@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `obstacle.course.digitNames` complex type.
 ///
 /// Read shape of `obstacle.course.digitNames`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DigitNames {
     /// The `_1st` property.
@@ -114,6 +114,11 @@ pub struct DigitNames {
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
 }
+impl ::std::fmt::Debug for DigitNames {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_json("DigitNames", self, f)
+    }
+}
 /// Equal when both write the same JSON.
 impl PartialEq for DigitNames {
     fn eq(&self, other: &Self) -> bool {
@@ -130,37 +135,38 @@ impl json::FromJson for DigitNames {
             path,
             "obstacle.course.digitNames",
         )?;
-        Ok(Self {
-            _1st: reader.take("_1st")?,
-            _123: reader.take("_123")?,
-            a_1: reader.take("a_1")?,
-            a1: reader.take("a1")?,
-            x_2d: reader.take("x_2d")?,
-            x2_d: reader.take("x2D")?,
-            item_0_1: reader.take("item_0_1")?,
-            version2_0: reader.take("version2_0")?,
-            version20: reader.take("version20")?,
-            mp3: reader.take("mp3")?,
-            utf8_bytes: reader.take("utf8Bytes")?,
-            utf_8_bytes: reader.take("utf_8_bytes")?,
-            id: reader.take("_id")?,
-            score: reader.take("_score")?,
-            source: reader.take("_source")?,
-            typename: reader.take("__typename")?,
-            trailing: reader.take("trailing_")?,
-            double_underscore: reader.take("double__underscore")?,
-            allcaps: reader.take("ALLCAPS")?,
-            größe: reader.take("größe")?,
-            naïve: reader.take("naïve")?,
-            日本語: reader.take("日本語")?,
-            x_y: reader.take("x‿y")?,
-            zero_width: reader.take("zero\u{200d}width")?,
+        let value = Self {
+            _1st: reader.field("_1st"),
+            _123: reader.field("_123"),
+            a_1: reader.field("a_1"),
+            a1: reader.field("a1"),
+            x_2d: reader.field("x_2d"),
+            x2_d: reader.field("x2D"),
+            item_0_1: reader.field("item_0_1"),
+            version2_0: reader.field("version2_0"),
+            version20: reader.field("version20"),
+            mp3: reader.field("mp3"),
+            utf8_bytes: reader.field("utf8Bytes"),
+            utf_8_bytes: reader.field("utf_8_bytes"),
+            id: reader.field("_id"),
+            score: reader.field("_score"),
+            source: reader.field("_source"),
+            typename: reader.field("__typename"),
+            trailing: reader.field("trailing_"),
+            double_underscore: reader.field("double__underscore"),
+            allcaps: reader.field("ALLCAPS"),
+            größe: reader.field("größe"),
+            naïve: reader.field("naïve"),
+            日本語: reader.field("日本語"),
+            x_y: reader.field("x‿y"),
+            zero_width: reader.field("zero\u{200d}width"),
             a_very_long_property_name_that_is_exactly_one_hundred_and_twenty_eight_characters_long_to_test_the_maximum_identifier_length_allowed_by_o_data_csd_lxyzzzz: reader
-                .take(
+                .field(
                     "aVeryLongPropertyNameThatIsExactlyOneHundredAndTwentyEightCharactersLongToTestTheMaximumIdentifierLengthAllowedByODataCSDLxyzzzz",
-                )?,
+                ),
             additional: reader.rest(),
-        })
+        };
+        reader.finish(value)
     }
 }
 impl json::ToJson for DigitNames {

@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// A type whose whole doc is on one line but contains "/*" without a closing marker /*
 ///
 /// Read shape of `obstacle.course.documented`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Documented {
     /// Line one.
@@ -49,6 +49,11 @@ pub struct Documented {
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
 }
+impl ::std::fmt::Debug for Documented {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_json("Documented", self, f)
+    }
+}
 /// Equal when both write the same JSON.
 impl PartialEq for Documented {
     fn eq(&self, other: &Self) -> bool {
@@ -65,14 +70,15 @@ impl json::FromJson for Documented {
             path,
             "obstacle.course.documented",
         )?;
-        Ok(Self {
-            attr_multi_line: reader.take("attrMultiLine")?,
-            element_multi_line: reader.take("elementMultiLine")?,
-            long_described: reader.take("longDescribed")?,
-            empty_description: reader.take("emptyDescription")?,
-            whitespace_description: reader.take("whitespaceDescription")?,
+        let value = Self {
+            attr_multi_line: reader.field("attrMultiLine"),
+            element_multi_line: reader.field("elementMultiLine"),
+            long_described: reader.field("longDescribed"),
+            empty_description: reader.field("emptyDescription"),
+            whitespace_description: reader.field("whitespaceDescription"),
             additional: reader.rest(),
-        })
+        };
+        reader.finish(value)
     }
 }
 impl json::ToJson for Documented {

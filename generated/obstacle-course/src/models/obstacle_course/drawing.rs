@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `obstacle.course.drawing` complex type.
 ///
 /// Read shape of `obstacle.course.drawing`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Drawing {
     /// The `shapes` property.
@@ -19,6 +19,11 @@ pub struct Drawing {
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
+}
+impl ::std::fmt::Debug for Drawing {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_json("Drawing", self, f)
+    }
 }
 /// Equal when both write the same JSON.
 impl PartialEq for Drawing {
@@ -36,11 +41,12 @@ impl json::FromJson for Drawing {
             path,
             "obstacle.course.drawing",
         )?;
-        Ok(Self {
-            shapes: reader.take("shapes")?,
-            focus: reader.take("focus")?,
+        let value = Self {
+            shapes: reader.field("shapes"),
+            focus: reader.field("focus"),
             additional: reader.rest(),
-        })
+        };
+        reader.finish(value)
     }
 }
 impl json::ToJson for Drawing {

@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `obstacle.course.Error` complex type.
 ///
 /// Read shape of `obstacle.course.Error`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Error {
     /// The `code` property.
@@ -24,6 +24,11 @@ pub struct Error {
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
 }
+impl ::std::fmt::Debug for Error {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_json("Error", self, f)
+    }
+}
 /// Equal when both write the same JSON.
 impl PartialEq for Error {
     fn eq(&self, other: &Self) -> bool {
@@ -36,12 +41,13 @@ impl json::FromJson for Error {
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(value, path, "obstacle.course.Error")?;
-        Ok(Self {
-            code: reader.take("code")?,
-            message: reader.take("message")?,
-            source: reader.take("source")?,
+        let value = Self {
+            code: reader.field("code"),
+            message: reader.field("message"),
+            source: reader.field("source"),
             additional: reader.rest(),
-        })
+        };
+        reader.finish(value)
     }
 }
 impl json::ToJson for Error {

@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `obstacle.course.FooBar` complex type.
 ///
 /// Read shape of `obstacle.course.FooBar`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct FooBar {
     /// The `b` property.
@@ -15,6 +15,11 @@ pub struct FooBar {
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
+}
+impl ::std::fmt::Debug for FooBar {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_json("FooBar", self, f)
+    }
 }
 /// Equal when both write the same JSON.
 impl PartialEq for FooBar {
@@ -28,10 +33,11 @@ impl json::FromJson for FooBar {
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(value, path, "obstacle.course.FooBar")?;
-        Ok(Self {
-            b: reader.take("b")?,
+        let value = Self {
+            b: reader.field("b"),
             additional: reader.rest(),
-        })
+        };
+        reader.finish(value)
     }
 }
 impl json::ToJson for FooBar {

@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `obstacle.course.foo_bar` complex type.
 ///
 /// Read shape of `obstacle.course.foo_bar`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct FooBar3 {
     /// The `c` property.
@@ -19,6 +19,11 @@ pub struct FooBar3 {
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
+}
+impl ::std::fmt::Debug for FooBar3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_json("FooBar3", self, f)
+    }
 }
 /// Equal when both write the same JSON.
 impl PartialEq for FooBar3 {
@@ -36,11 +41,12 @@ impl json::FromJson for FooBar3 {
             path,
             "obstacle.course.foo_bar",
         )?;
-        Ok(Self {
-            c: reader.take("c")?,
-            d: reader.take("d")?,
+        let value = Self {
+            c: reader.field("c"),
+            d: reader.field("d"),
             additional: reader.rest(),
-        })
+        };
+        reader.finish(value)
     }
 }
 impl json::ToJson for FooBar3 {

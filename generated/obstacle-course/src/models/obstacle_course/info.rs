@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `obstacle.course.info` complex type.
 ///
 /// Read shape of `obstacle.course.info`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Info {
     /// The `code` property.
@@ -20,6 +20,11 @@ pub struct Info {
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
 }
+impl ::std::fmt::Debug for Info {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_json("Info", self, f)
+    }
+}
 /// Equal when both write the same JSON.
 impl PartialEq for Info {
     fn eq(&self, other: &Self) -> bool {
@@ -32,11 +37,12 @@ impl json::FromJson for Info {
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(value, path, "obstacle.course.info")?;
-        Ok(Self {
-            code: reader.take("code")?,
-            region: reader.take("region")?,
+        let value = Self {
+            code: reader.field("code"),
+            region: reader.field("region"),
             additional: reader.rest(),
-        })
+        };
+        reader.finish(value)
     }
 }
 impl json::ToJson for Info {

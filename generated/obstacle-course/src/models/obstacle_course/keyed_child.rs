@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `obstacle.course.keyedChild` entity type.
 ///
 /// Read shape of `obstacle.course.keyedChild`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct KeyedChild {
     /// The `createdBy` property.
@@ -19,6 +19,11 @@ pub struct KeyedChild {
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
+}
+impl ::std::fmt::Debug for KeyedChild {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_json("KeyedChild", self, f)
+    }
 }
 /// Equal when both write the same JSON.
 impl PartialEq for KeyedChild {
@@ -36,11 +41,12 @@ impl json::FromJson for KeyedChild {
             path,
             "obstacle.course.keyedChild",
         )?;
-        Ok(Self {
-            created_by: reader.take("createdBy")?,
-            child_id: reader.take("childId")?,
+        let value = Self {
+            created_by: reader.field("createdBy"),
+            child_id: reader.field("childId"),
             additional: reader.rest(),
-        })
+        };
+        reader.finish(value)
     }
 }
 impl json::ToJson for KeyedChild {
@@ -92,7 +98,7 @@ pub struct KeyedChildCreate {
 }
 impl ::std::fmt::Debug for KeyedChildCreate {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        json::debug_body("KeyedChildCreate", self, f)
+        json::debug_json("KeyedChildCreate", self, f)
     }
 }
 impl json::ToJson for KeyedChildCreate {
@@ -119,7 +125,7 @@ pub struct KeyedChildUpdate {
 }
 impl ::std::fmt::Debug for KeyedChildUpdate {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        json::debug_body("KeyedChildUpdate", self, f)
+        json::debug_json("KeyedChildUpdate", self, f)
     }
 }
 impl json::ToJson for KeyedChildUpdate {

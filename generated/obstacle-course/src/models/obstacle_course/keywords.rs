@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// Keywords as property names. Ends a doc comment *​/ and opens one /* here; "double" and 'single' quotes; back\\slash, \\n (literal backslash-n) and \\u{0}; &lt;b&gt;not html&lt;/b&gt; and Vec&lt;T&gt; -&gt; Option&lt;T&gt;; \[brackets\], \[Option\] (looks like an intra-doc link), \[text\](not-a-url) and \[^note\]; a bare URL <https://example.com/a_b?x=1&y=2#frag>; braces {} {0} {name} {{; raw-string terminators "# and "##; #\[derive(Debug)\] and #!\[allow\]; 'unclosed backtick; &amp; an escaped entity; unicode: naïve — 🦀; trailing backslash \\
 ///
 /// Read shape of `obstacle.course.keywords`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Keywords {
     /// The `type` property.
@@ -252,6 +252,11 @@ pub struct Keywords {
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
 }
+impl ::std::fmt::Debug for Keywords {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_json("Keywords", self, f)
+    }
+}
 /// Equal when both write the same JSON.
 impl PartialEq for Keywords {
     fn eq(&self, other: &Self) -> bool {
@@ -268,69 +273,70 @@ impl json::FromJson for Keywords {
             path,
             "obstacle.course.keywords",
         )?;
-        Ok(Self {
-            r#type: reader.take("type")?,
-            self_: reader.take("self")?,
-            self_2: reader.take("Self")?,
-            r#move: reader.take("move")?,
-            r#final: reader.take("final")?,
-            r#match: reader.take("match")?,
-            crate_: reader.take("crate")?,
-            super_: reader.take("super")?,
-            r#async: reader.take("async")?,
-            r#await: reader.take("await")?,
-            r#dyn: reader.take("dyn")?,
-            option: reader.take("Option")?,
-            result: reader.take("Result")?,
-            r#box: reader.take("Box")?,
-            string: reader.take("String")?,
-            vec: reader.take("Vec")?,
-            some: reader.take("Some")?,
-            none: reader.take("None")?,
-            r#abstract: reader.take("abstract")?,
-            r#become: reader.take("become")?,
-            box_2: reader.take("box")?,
-            r#const: reader.take("const")?,
-            r#continue: reader.take("continue")?,
-            r#do: reader.take("do")?,
-            r#else: reader.take("else")?,
-            r#enum: reader.take("enum")?,
-            r#extern: reader.take("extern")?,
-            r#false: reader.take("false")?,
-            r#fn: reader.take("fn")?,
-            r#for: reader.take("for")?,
-            r#gen: reader.take("gen")?,
-            r#if: reader.take("if")?,
-            r#impl: reader.take("impl")?,
-            r#in: reader.take("in")?,
-            r#let: reader.take("let")?,
-            r#loop: reader.take("loop")?,
-            r#macro: reader.take("macro")?,
-            r#mod: reader.take("mod")?,
-            r#mut: reader.take("mut")?,
-            r#override: reader.take("override")?,
-            r#priv: reader.take("priv")?,
-            r#pub: reader.take("pub")?,
-            r#ref: reader.take("ref")?,
-            r#return: reader.take("return")?,
-            r#static: reader.take("static")?,
-            r#struct: reader.take("struct")?,
-            r#trait: reader.take("trait")?,
-            r#true: reader.take("true")?,
-            r#try: reader.take("try")?,
-            r#typeof: reader.take("typeof")?,
-            r#union: reader.take("union")?,
-            r#unsafe: reader.take("unsafe")?,
-            r#unsized: reader.take("unsized")?,
-            r#use: reader.take("use")?,
-            r#virtual: reader.take("virtual")?,
-            r#where: reader.take("where")?,
-            r#while: reader.take("while")?,
-            r#yield: reader.take("yield")?,
-            _empty: reader.take("_")?,
-            _empty_2: reader.take("__")?,
+        let value = Self {
+            r#type: reader.field("type"),
+            self_: reader.field("self"),
+            self_2: reader.field("Self"),
+            r#move: reader.field("move"),
+            r#final: reader.field("final"),
+            r#match: reader.field("match"),
+            crate_: reader.field("crate"),
+            super_: reader.field("super"),
+            r#async: reader.field("async"),
+            r#await: reader.field("await"),
+            r#dyn: reader.field("dyn"),
+            option: reader.field("Option"),
+            result: reader.field("Result"),
+            r#box: reader.field("Box"),
+            string: reader.field("String"),
+            vec: reader.field("Vec"),
+            some: reader.field("Some"),
+            none: reader.field("None"),
+            r#abstract: reader.field("abstract"),
+            r#become: reader.field("become"),
+            box_2: reader.field("box"),
+            r#const: reader.field("const"),
+            r#continue: reader.field("continue"),
+            r#do: reader.field("do"),
+            r#else: reader.field("else"),
+            r#enum: reader.field("enum"),
+            r#extern: reader.field("extern"),
+            r#false: reader.field("false"),
+            r#fn: reader.field("fn"),
+            r#for: reader.field("for"),
+            r#gen: reader.field("gen"),
+            r#if: reader.field("if"),
+            r#impl: reader.field("impl"),
+            r#in: reader.field("in"),
+            r#let: reader.field("let"),
+            r#loop: reader.field("loop"),
+            r#macro: reader.field("macro"),
+            r#mod: reader.field("mod"),
+            r#mut: reader.field("mut"),
+            r#override: reader.field("override"),
+            r#priv: reader.field("priv"),
+            r#pub: reader.field("pub"),
+            r#ref: reader.field("ref"),
+            r#return: reader.field("return"),
+            r#static: reader.field("static"),
+            r#struct: reader.field("struct"),
+            r#trait: reader.field("trait"),
+            r#true: reader.field("true"),
+            r#try: reader.field("try"),
+            r#typeof: reader.field("typeof"),
+            r#union: reader.field("union"),
+            r#unsafe: reader.field("unsafe"),
+            r#unsized: reader.field("unsized"),
+            r#use: reader.field("use"),
+            r#virtual: reader.field("virtual"),
+            r#where: reader.field("where"),
+            r#while: reader.field("while"),
+            r#yield: reader.field("yield"),
+            _empty: reader.field("_"),
+            _empty_2: reader.field("__"),
             additional: reader.rest(),
-        })
+        };
+        reader.finish(value)
     }
 }
 impl json::ToJson for Keywords {

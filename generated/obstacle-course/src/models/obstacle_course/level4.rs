@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `obstacle.course.level4` entity type.
 ///
 /// Read shape of `obstacle.course.level4`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Level4 {
     /// The `id` property.
@@ -42,6 +42,11 @@ pub struct Level4 {
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
 }
+impl ::std::fmt::Debug for Level4 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_json("Level4", self, f)
+    }
+}
 /// Equal when both write the same JSON.
 impl PartialEq for Level4 {
     fn eq(&self, other: &Self) -> bool {
@@ -54,16 +59,17 @@ impl json::FromJson for Level4 {
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(value, path, "obstacle.course.level4")?;
-        Ok(Self {
-            id: reader.take("id")?,
-            zero: reader.take("zero")?,
-            one: reader.take("one")?,
-            two: reader.take("two")?,
-            three: reader.take("three")?,
-            four: reader.take("four")?,
-            sibling: reader.take("sibling")?,
+        let value = Self {
+            id: reader.field("id"),
+            zero: reader.field("zero"),
+            one: reader.field("one"),
+            two: reader.field("two"),
+            three: reader.field("three"),
+            four: reader.field("four"),
+            sibling: reader.field("sibling"),
             additional: reader.rest(),
-        })
+        };
+        reader.finish(value)
     }
 }
 impl json::ToJson for Level4 {
@@ -128,7 +134,7 @@ pub struct Level4Create {
 }
 impl ::std::fmt::Debug for Level4Create {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        json::debug_body("Level4Create", self, f)
+        json::debug_json("Level4Create", self, f)
     }
 }
 impl json::ToJson for Level4Create {
@@ -167,7 +173,7 @@ pub struct Level4Update {
 }
 impl ::std::fmt::Debug for Level4Update {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        json::debug_body("Level4Update", self, f)
+        json::debug_json("Level4Update", self, f)
     }
 }
 impl json::ToJson for Level4Update {

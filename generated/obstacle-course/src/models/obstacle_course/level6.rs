@@ -5,7 +5,7 @@ use crate::runtime::json;
 ///
 /// Read shape of `obstacle.course.level6`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
 /// Open type: dynamic properties are kept in `additional`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Level6 {
     /// The `id` property.
@@ -57,6 +57,11 @@ pub struct Level6 {
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
 }
+impl ::std::fmt::Debug for Level6 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_json("Level6", self, f)
+    }
+}
 /// Equal when both write the same JSON.
 impl PartialEq for Level6 {
     fn eq(&self, other: &Self) -> bool {
@@ -69,19 +74,20 @@ impl json::FromJson for Level6 {
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(value, path, "obstacle.course.level6")?;
-        Ok(Self {
-            id: reader.take("id")?,
-            zero: reader.take("zero")?,
-            one: reader.take("one")?,
-            two: reader.take("two")?,
-            three: reader.take("three")?,
-            four: reader.take("four")?,
-            five: reader.take("five")?,
-            six: reader.take("six")?,
-            sibling: reader.take("sibling")?,
-            up: reader.take("up")?,
+        let value = Self {
+            id: reader.field("id"),
+            zero: reader.field("zero"),
+            one: reader.field("one"),
+            two: reader.field("two"),
+            three: reader.field("three"),
+            four: reader.field("four"),
+            five: reader.field("five"),
+            six: reader.field("six"),
+            sibling: reader.field("sibling"),
+            up: reader.field("up"),
             additional: reader.rest(),
-        })
+        };
+        reader.finish(value)
     }
 }
 impl json::ToJson for Level6 {
@@ -153,7 +159,7 @@ pub struct Level6Create {
 }
 impl ::std::fmt::Debug for Level6Create {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        json::debug_body("Level6Create", self, f)
+        json::debug_json("Level6Create", self, f)
     }
 }
 impl json::ToJson for Level6Create {
@@ -198,7 +204,7 @@ pub struct Level6Update {
 }
 impl ::std::fmt::Debug for Level6Update {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        json::debug_body("Level6Update", self, f)
+        json::debug_json("Level6Update", self, f)
     }
 }
 impl json::ToJson for Level6Update {

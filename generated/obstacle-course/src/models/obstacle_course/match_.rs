@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `obstacle.course.match` entity type.
 ///
 /// Read shape of `obstacle.course.match`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Match {
     /// The `final` property.
@@ -20,6 +20,11 @@ pub struct Match {
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
 }
+impl ::std::fmt::Debug for Match {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_json("Match", self, f)
+    }
+}
 /// Equal when both write the same JSON.
 impl PartialEq for Match {
     fn eq(&self, other: &Self) -> bool {
@@ -32,11 +37,12 @@ impl json::FromJson for Match {
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(value, path, "obstacle.course.match")?;
-        Ok(Self {
-            r#final: reader.take("final")?,
-            r#where: reader.take("where")?,
+        let value = Self {
+            r#final: reader.field("final"),
+            r#where: reader.field("where"),
             additional: reader.rest(),
-        })
+        };
+        reader.finish(value)
     }
 }
 impl json::ToJson for Match {
@@ -88,7 +94,7 @@ pub struct MatchCreate {
 }
 impl ::std::fmt::Debug for MatchCreate {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        json::debug_body("MatchCreate", self, f)
+        json::debug_json("MatchCreate", self, f)
     }
 }
 impl json::ToJson for MatchCreate {
@@ -115,7 +121,7 @@ pub struct MatchUpdate {
 }
 impl ::std::fmt::Debug for MatchUpdate {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        json::debug_body("MatchUpdate", self, f)
+        json::debug_json("MatchUpdate", self, f)
     }
 }
 impl json::ToJson for MatchUpdate {

@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `obstacle.course.me` entity type.
 ///
 /// Read shape of `obstacle.course.me`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Me {
     /// The `id` property.
@@ -40,6 +40,11 @@ pub struct Me {
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
 }
+impl ::std::fmt::Debug for Me {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_json("Me", self, f)
+    }
+}
 /// Equal when both write the same JSON.
 impl PartialEq for Me {
     fn eq(&self, other: &Self) -> bool {
@@ -52,14 +57,15 @@ impl json::FromJson for Me {
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(value, path, "obstacle.course.me")?;
-        Ok(Self {
-            id: reader.take("id")?,
-            crates: reader.take("crates")?,
-            avatar: reader.take("avatar")?,
-            favorite_widget: reader.take("favoriteWidget")?,
-            widgets: reader.take("widgets")?,
+        let value = Self {
+            id: reader.field("id"),
+            crates: reader.field("crates"),
+            avatar: reader.field("avatar"),
+            favorite_widget: reader.field("favoriteWidget"),
+            widgets: reader.field("widgets"),
             additional: reader.rest(),
-        })
+        };
+        reader.finish(value)
     }
 }
 impl json::ToJson for Me {
@@ -112,7 +118,7 @@ pub struct MeCreate {
 }
 impl ::std::fmt::Debug for MeCreate {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        json::debug_body("MeCreate", self, f)
+        json::debug_json("MeCreate", self, f)
     }
 }
 impl json::ToJson for MeCreate {
@@ -136,7 +142,7 @@ pub struct MeUpdate {
 }
 impl ::std::fmt::Debug for MeUpdate {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        json::debug_body("MeUpdate", self, f)
+        json::debug_json("MeUpdate", self, f)
     }
 }
 impl json::ToJson for MeUpdate {

@@ -5,7 +5,7 @@ use crate::runtime::json;
 ///
 /// Read shape of `obstacle.course.openBag`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
 /// Open type: dynamic properties are kept in `additional`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct OpenBag {
     /// The `additionalProperties` property.
@@ -20,6 +20,11 @@ pub struct OpenBag {
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
+}
+impl ::std::fmt::Debug for OpenBag {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_json("OpenBag", self, f)
+    }
 }
 /// Equal when both write the same JSON.
 impl PartialEq for OpenBag {
@@ -37,11 +42,12 @@ impl json::FromJson for OpenBag {
             path,
             "obstacle.course.openBag",
         )?;
-        Ok(Self {
-            additional_properties: reader.take("additionalProperties")?,
-            additional_properties_2: reader.take("additional_properties")?,
+        let value = Self {
+            additional_properties: reader.field("additionalProperties"),
+            additional_properties_2: reader.field("additional_properties"),
             additional: reader.rest(),
-        })
+        };
+        reader.finish(value)
     }
 }
 impl json::ToJson for OpenBag {

@@ -5,7 +5,7 @@ use crate::runtime::json;
 ///
 /// Read shape of `obstacle.course.openBagChild`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
 /// Open type: dynamic properties are kept in `additional`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct OpenBagChild {
     /// The `additionalProperties` property.
@@ -25,6 +25,11 @@ pub struct OpenBagChild {
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
 }
+impl ::std::fmt::Debug for OpenBagChild {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_json("OpenBagChild", self, f)
+    }
+}
 /// Equal when both write the same JSON.
 impl PartialEq for OpenBagChild {
     fn eq(&self, other: &Self) -> bool {
@@ -41,12 +46,13 @@ impl json::FromJson for OpenBagChild {
             path,
             "obstacle.course.openBagChild",
         )?;
-        Ok(Self {
-            additional_properties: reader.take("additionalProperties")?,
-            additional_properties_2: reader.take("additional_properties")?,
-            extra: reader.take("extra")?,
+        let value = Self {
+            additional_properties: reader.field("additionalProperties"),
+            additional_properties_2: reader.field("additional_properties"),
+            extra: reader.field("extra"),
             additional: reader.rest(),
-        })
+        };
+        reader.finish(value)
     }
 }
 impl json::ToJson for OpenBagChild {

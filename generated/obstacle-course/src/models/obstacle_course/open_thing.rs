@@ -5,7 +5,7 @@ use crate::runtime::json;
 ///
 /// Read shape of `obstacle.course.openThing`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
 /// Open type: dynamic properties are kept in `additional`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct OpenThing {
     /// The `id` property.
@@ -20,6 +20,11 @@ pub struct OpenThing {
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
+}
+impl ::std::fmt::Debug for OpenThing {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_json("OpenThing", self, f)
+    }
 }
 /// Equal when both write the same JSON.
 impl PartialEq for OpenThing {
@@ -37,11 +42,12 @@ impl json::FromJson for OpenThing {
             path,
             "obstacle.course.openThing",
         )?;
-        Ok(Self {
-            id: reader.take("id")?,
-            known: reader.take("known")?,
+        let value = Self {
+            id: reader.field("id"),
+            known: reader.field("known"),
             additional: reader.rest(),
-        })
+        };
+        reader.finish(value)
     }
 }
 impl json::ToJson for OpenThing {
@@ -93,7 +99,7 @@ pub struct OpenThingCreate {
 }
 impl ::std::fmt::Debug for OpenThingCreate {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        json::debug_body("OpenThingCreate", self, f)
+        json::debug_json("OpenThingCreate", self, f)
     }
 }
 impl json::ToJson for OpenThingCreate {
@@ -120,7 +126,7 @@ pub struct OpenThingUpdate {
 }
 impl ::std::fmt::Debug for OpenThingUpdate {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        json::debug_body("OpenThingUpdate", self, f)
+        json::debug_json("OpenThingUpdate", self, f)
     }
 }
 impl json::ToJson for OpenThingUpdate {

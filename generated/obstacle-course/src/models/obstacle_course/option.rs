@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `obstacle.course.Option` complex type.
 ///
 /// Read shape of `obstacle.course.Option`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Option_ {
     /// The `Some` property.
@@ -20,6 +20,11 @@ pub struct Option_ {
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
 }
+impl ::std::fmt::Debug for Option_ {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_json("Option_", self, f)
+    }
+}
 /// Equal when both write the same JSON.
 impl PartialEq for Option_ {
     fn eq(&self, other: &Self) -> bool {
@@ -32,11 +37,12 @@ impl json::FromJson for Option_ {
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(value, path, "obstacle.course.Option")?;
-        Ok(Self {
-            some: reader.take("Some")?,
-            none: reader.take("None")?,
+        let value = Self {
+            some: reader.field("Some"),
+            none: reader.field("None"),
             additional: reader.rest(),
-        })
+        };
+        reader.finish(value)
     }
 }
 impl json::ToJson for Option_ {

@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `obstacle.course.orderLine` entity type.
 ///
 /// Read shape of `obstacle.course.orderLine`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct OrderLine {
     /// The `orderId` property.
@@ -48,6 +48,11 @@ pub struct OrderLine {
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
 }
+impl ::std::fmt::Debug for OrderLine {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_json("OrderLine", self, f)
+    }
+}
 /// Equal when both write the same JSON.
 impl PartialEq for OrderLine {
     fn eq(&self, other: &Self) -> bool {
@@ -64,18 +69,19 @@ impl json::FromJson for OrderLine {
             path,
             "obstacle.course.orderLine",
         )?;
-        Ok(Self {
-            order_id: reader.take("orderId")?,
-            line_code: reader.take("lineCode")?,
-            quantity: reader.take("quantity")?,
-            price: reader.take("price")?,
-            created_date_time: reader.take("createdDateTime")?,
-            audit_trail: reader.take("auditTrail")?,
-            serial_number: reader.take("serialNumber")?,
-            permissions: reader.take("permissions")?,
-            tags: reader.take("tags")?,
+        let value = Self {
+            order_id: reader.field("orderId"),
+            line_code: reader.field("lineCode"),
+            quantity: reader.field("quantity"),
+            price: reader.field("price"),
+            created_date_time: reader.field("createdDateTime"),
+            audit_trail: reader.field("auditTrail"),
+            serial_number: reader.field("serialNumber"),
+            permissions: reader.field("permissions"),
+            tags: reader.field("tags"),
             additional: reader.rest(),
-        })
+        };
+        reader.finish(value)
     }
 }
 impl json::ToJson for OrderLine {
@@ -142,7 +148,7 @@ pub struct OrderLineCreate {
 }
 impl ::std::fmt::Debug for OrderLineCreate {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        json::debug_body("OrderLineCreate", self, f)
+        json::debug_json("OrderLineCreate", self, f)
     }
 }
 impl json::ToJson for OrderLineCreate {
@@ -179,7 +185,7 @@ pub struct OrderLineUpdate {
 }
 impl ::std::fmt::Debug for OrderLineUpdate {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        json::debug_body("OrderLineUpdate", self, f)
+        json::debug_json("OrderLineUpdate", self, f)
     }
 }
 impl json::ToJson for OrderLineUpdate {

@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `obstacle.course.pathKeyed` entity type.
 ///
 /// Read shape of `obstacle.course.pathKeyed`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PathKeyed {
     /// The `info` property.
@@ -19,6 +19,11 @@ pub struct PathKeyed {
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
+}
+impl ::std::fmt::Debug for PathKeyed {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_json("PathKeyed", self, f)
+    }
 }
 /// Equal when both write the same JSON.
 impl PartialEq for PathKeyed {
@@ -36,11 +41,12 @@ impl json::FromJson for PathKeyed {
             path,
             "obstacle.course.pathKeyed",
         )?;
-        Ok(Self {
-            info: reader.take("info")?,
-            label: reader.take("label")?,
+        let value = Self {
+            info: reader.field("info"),
+            label: reader.field("label"),
             additional: reader.rest(),
-        })
+        };
+        reader.finish(value)
     }
 }
 impl json::ToJson for PathKeyed {
@@ -86,7 +92,7 @@ pub struct PathKeyedCreate {
 }
 impl ::std::fmt::Debug for PathKeyedCreate {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        json::debug_body("PathKeyedCreate", self, f)
+        json::debug_json("PathKeyedCreate", self, f)
     }
 }
 impl json::ToJson for PathKeyedCreate {
@@ -116,7 +122,7 @@ pub struct PathKeyedUpdate {
 }
 impl ::std::fmt::Debug for PathKeyedUpdate {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        json::debug_body("PathKeyedUpdate", self, f)
+        json::debug_json("PathKeyedUpdate", self, f)
     }
 }
 impl json::ToJson for PathKeyedUpdate {

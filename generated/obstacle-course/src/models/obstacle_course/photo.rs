@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `obstacle.course.photo` entity type.
 ///
 /// Read shape of `obstacle.course.photo`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Photo {
     /// The `id` property.
@@ -20,6 +20,11 @@ pub struct Photo {
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
 }
+impl ::std::fmt::Debug for Photo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_json("Photo", self, f)
+    }
+}
 /// Equal when both write the same JSON.
 impl PartialEq for Photo {
     fn eq(&self, other: &Self) -> bool {
@@ -32,11 +37,12 @@ impl json::FromJson for Photo {
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(value, path, "obstacle.course.photo")?;
-        Ok(Self {
-            id: reader.take("id")?,
-            caption: reader.take("caption")?,
+        let value = Self {
+            id: reader.field("id"),
+            caption: reader.field("caption"),
             additional: reader.rest(),
-        })
+        };
+        reader.finish(value)
     }
 }
 impl json::ToJson for Photo {
@@ -88,7 +94,7 @@ pub struct PhotoCreate {
 }
 impl ::std::fmt::Debug for PhotoCreate {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        json::debug_body("PhotoCreate", self, f)
+        json::debug_json("PhotoCreate", self, f)
     }
 }
 impl json::ToJson for PhotoCreate {
@@ -115,7 +121,7 @@ pub struct PhotoUpdate {
 }
 impl ::std::fmt::Debug for PhotoUpdate {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        json::debug_body("PhotoUpdate", self, f)
+        json::debug_json("PhotoUpdate", self, f)
     }
 }
 impl json::ToJson for PhotoUpdate {

@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `obstacle.course.ping` complex type.
 ///
 /// Read shape of `obstacle.course.ping`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Ping {
     /// The `pong` property.
@@ -15,6 +15,11 @@ pub struct Ping {
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
+}
+impl ::std::fmt::Debug for Ping {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_json("Ping", self, f)
+    }
 }
 /// Equal when both write the same JSON.
 impl PartialEq for Ping {
@@ -28,10 +33,11 @@ impl json::FromJson for Ping {
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(value, path, "obstacle.course.ping")?;
-        Ok(Self {
-            pong: reader.take("pong")?,
+        let value = Self {
+            pong: reader.field("pong"),
             additional: reader.rest(),
-        })
+        };
+        reader.finish(value)
     }
 }
 impl json::ToJson for Ping {

@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `obstacle.course.pong` complex type.
 ///
 /// Read shape of `obstacle.course.pong`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Pong {
     /// The `ping` property.
@@ -15,6 +15,11 @@ pub struct Pong {
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
+}
+impl ::std::fmt::Debug for Pong {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_json("Pong", self, f)
+    }
 }
 /// Equal when both write the same JSON.
 impl PartialEq for Pong {
@@ -28,10 +33,11 @@ impl json::FromJson for Pong {
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(value, path, "obstacle.course.pong")?;
-        Ok(Self {
-            ping: reader.take("ping")?,
+        let value = Self {
+            ping: reader.field("ping"),
             additional: reader.rest(),
-        })
+        };
+        reader.finish(value)
     }
 }
 impl json::ToJson for Pong {

@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `obstacle.course.primitiveZoo` entity type.
 ///
 /// Read shape of `obstacle.course.primitiveZoo`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct PrimitiveZoo {
     /// The `guidKey` property.
@@ -276,6 +276,11 @@ pub struct PrimitiveZoo {
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
 }
+impl ::std::fmt::Debug for PrimitiveZoo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_json("PrimitiveZoo", self, f)
+    }
+}
 /// Equal when both write the same JSON.
 impl PartialEq for PrimitiveZoo {
     fn eq(&self, other: &Self) -> bool {
@@ -292,75 +297,76 @@ impl json::FromJson for PrimitiveZoo {
             path,
             "obstacle.course.primitiveZoo",
         )?;
-        Ok(Self {
-            guid_key: reader.take("guidKey")?,
-            binary: reader.take("binary")?,
-            binary_max: reader.take("binaryMax")?,
-            boolean: reader.take("boolean")?,
-            byte: reader.take("byte")?,
-            date: reader.take("date")?,
-            date_time_offset: reader.take("dateTimeOffset")?,
-            date_time_offset_precise: reader.take("dateTimeOffsetPrecise")?,
-            decimal: reader.take("decimal")?,
-            decimal_fixed: reader.take("decimalFixed")?,
-            decimal_variable: reader.take("decimalVariable")?,
-            decimal_variable_cased: reader.take("decimalVariableCased")?,
-            decimal_floating: reader.take("decimalFloating")?,
-            double: reader.take("double")?,
-            duration: reader.take("duration")?,
-            guid: reader.take("guid")?,
-            int16: reader.take("int16")?,
-            int32: reader.take("int32")?,
-            int64: reader.take("int64")?,
-            s_byte: reader.take("sByte")?,
-            single: reader.take("single")?,
-            string: reader.take("string")?,
-            string_max255: reader.take("stringMax255")?,
-            string_max_length_max: reader.take("stringMaxLengthMax")?,
-            string_non_unicode: reader.take("stringNonUnicode")?,
-            time_of_day: reader.take("timeOfDay")?,
-            geography: reader.take("geography")?,
-            geography_point: reader.take("geographyPoint")?,
-            geography_line_string: reader.take("geographyLineString")?,
-            geography_polygon: reader.take("geographyPolygon")?,
-            geography_multi_point: reader.take("geographyMultiPoint")?,
-            geography_multi_line_string: reader.take("geographyMultiLineString")?,
-            geography_multi_polygon: reader.take("geographyMultiPolygon")?,
-            geography_collection: reader.take("geographyCollection")?,
-            geometry: reader.take("geometry")?,
-            geometry_point: reader.take("geometryPoint")?,
-            geometry_line_string: reader.take("geometryLineString")?,
-            geometry_polygon: reader.take("geometryPolygon")?,
-            geometry_multi_point: reader.take("geometryMultiPoint")?,
-            geometry_multi_line_string: reader.take("geometryMultiLineString")?,
-            geometry_multi_polygon: reader.take("geometryMultiPolygon")?,
-            geometry_collection: reader.take("geometryCollection")?,
-            untyped: reader.take("untyped")?,
-            amount: reader.take("amount")?,
-            email: reader.take("email")?,
-            instant: reader.take("instant")?,
-            range: reader.take("range")?,
-            favorite_color: reader.take("favoriteColor")?,
-            resolution: reader.take("resolution")?,
-            strings: reader.take("strings")?,
-            nullable_ints: reader.take("nullableInts")?,
-            int64s: reader.take("int64s")?,
-            guids: reader.take("guids")?,
-            dates: reader.take("dates")?,
-            instants: reader.take("instants")?,
-            durations: reader.take("durations")?,
-            blobs: reader.take("blobs")?,
-            decimals: reader.take("decimals")?,
-            doubles: reader.take("doubles")?,
-            points: reader.take("points")?,
-            polygons: reader.take("polygons")?,
-            untypeds: reader.take("untypeds")?,
-            colors: reader.take("colors")?,
-            flags_list: reader.take("flagsList")?,
-            amounts: reader.take("amounts")?,
-            trees: reader.take("trees")?,
+        let value = Self {
+            guid_key: reader.field("guidKey"),
+            binary: reader.field("binary"),
+            binary_max: reader.field("binaryMax"),
+            boolean: reader.field("boolean"),
+            byte: reader.field("byte"),
+            date: reader.field("date"),
+            date_time_offset: reader.field("dateTimeOffset"),
+            date_time_offset_precise: reader.field("dateTimeOffsetPrecise"),
+            decimal: reader.field("decimal"),
+            decimal_fixed: reader.field("decimalFixed"),
+            decimal_variable: reader.field("decimalVariable"),
+            decimal_variable_cased: reader.field("decimalVariableCased"),
+            decimal_floating: reader.field("decimalFloating"),
+            double: reader.field("double"),
+            duration: reader.field("duration"),
+            guid: reader.field("guid"),
+            int16: reader.field("int16"),
+            int32: reader.field("int32"),
+            int64: reader.field("int64"),
+            s_byte: reader.field("sByte"),
+            single: reader.field("single"),
+            string: reader.field("string"),
+            string_max255: reader.field("stringMax255"),
+            string_max_length_max: reader.field("stringMaxLengthMax"),
+            string_non_unicode: reader.field("stringNonUnicode"),
+            time_of_day: reader.field("timeOfDay"),
+            geography: reader.field("geography"),
+            geography_point: reader.field("geographyPoint"),
+            geography_line_string: reader.field("geographyLineString"),
+            geography_polygon: reader.field("geographyPolygon"),
+            geography_multi_point: reader.field("geographyMultiPoint"),
+            geography_multi_line_string: reader.field("geographyMultiLineString"),
+            geography_multi_polygon: reader.field("geographyMultiPolygon"),
+            geography_collection: reader.field("geographyCollection"),
+            geometry: reader.field("geometry"),
+            geometry_point: reader.field("geometryPoint"),
+            geometry_line_string: reader.field("geometryLineString"),
+            geometry_polygon: reader.field("geometryPolygon"),
+            geometry_multi_point: reader.field("geometryMultiPoint"),
+            geometry_multi_line_string: reader.field("geometryMultiLineString"),
+            geometry_multi_polygon: reader.field("geometryMultiPolygon"),
+            geometry_collection: reader.field("geometryCollection"),
+            untyped: reader.field("untyped"),
+            amount: reader.field("amount"),
+            email: reader.field("email"),
+            instant: reader.field("instant"),
+            range: reader.field("range"),
+            favorite_color: reader.field("favoriteColor"),
+            resolution: reader.field("resolution"),
+            strings: reader.field("strings"),
+            nullable_ints: reader.field("nullableInts"),
+            int64s: reader.field("int64s"),
+            guids: reader.field("guids"),
+            dates: reader.field("dates"),
+            instants: reader.field("instants"),
+            durations: reader.field("durations"),
+            blobs: reader.field("blobs"),
+            decimals: reader.field("decimals"),
+            doubles: reader.field("doubles"),
+            points: reader.field("points"),
+            polygons: reader.field("polygons"),
+            untypeds: reader.field("untypeds"),
+            colors: reader.field("colors"),
+            flags_list: reader.field("flagsList"),
+            amounts: reader.field("amounts"),
+            trees: reader.field("trees"),
             additional: reader.rest(),
-        })
+        };
+        reader.finish(value)
     }
 }
 impl json::ToJson for PrimitiveZoo {
@@ -604,7 +610,7 @@ pub struct PrimitiveZooCreate {
 }
 impl ::std::fmt::Debug for PrimitiveZooCreate {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        json::debug_body("PrimitiveZooCreate", self, f)
+        json::debug_json("PrimitiveZooCreate", self, f)
     }
 }
 impl json::ToJson for PrimitiveZooCreate {
@@ -831,7 +837,7 @@ pub struct PrimitiveZooUpdate {
 }
 impl ::std::fmt::Debug for PrimitiveZooUpdate {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        json::debug_body("PrimitiveZooUpdate", self, f)
+        json::debug_json("PrimitiveZooUpdate", self, f)
     }
 }
 impl json::ToJson for PrimitiveZooUpdate {

@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `obstacle.course.queryHolder` complex type.
 ///
 /// Read shape of `obstacle.course.queryHolder`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryHolder {
     /// The `queryString` property.
@@ -60,6 +60,11 @@ pub struct QueryHolder {
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
 }
+impl ::std::fmt::Debug for QueryHolder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_json("QueryHolder", self, f)
+    }
+}
 /// Equal when both write the same JSON.
 impl PartialEq for QueryHolder {
     fn eq(&self, other: &Self) -> bool {
@@ -76,21 +81,22 @@ impl json::FromJson for QueryHolder {
             path,
             "obstacle.course.queryHolder",
         )?;
-        Ok(Self {
-            query_string: reader.take("queryString")?,
-            query_string_2: reader.take("query_string")?,
-            query_string_3: reader.take("QueryString")?,
-            query_string_4: reader.take("QUERY_STRING")?,
-            odata_type: reader.take("odataType")?,
-            odata_type_2: reader.take("odata_type")?,
-            http_status: reader.take("httpStatus")?,
-            http_status_2: reader.take("HTTPStatus")?,
-            ipv4_address: reader.take("ipv4Address")?,
-            i_pv4_address: reader.take("IPv4Address")?,
-            x: reader.take("x")?,
-            x_2: reader.take("X")?,
+        let value = Self {
+            query_string: reader.field("queryString"),
+            query_string_2: reader.field("query_string"),
+            query_string_3: reader.field("QueryString"),
+            query_string_4: reader.field("QUERY_STRING"),
+            odata_type: reader.field("odataType"),
+            odata_type_2: reader.field("odata_type"),
+            http_status: reader.field("httpStatus"),
+            http_status_2: reader.field("HTTPStatus"),
+            ipv4_address: reader.field("ipv4Address"),
+            i_pv4_address: reader.field("IPv4Address"),
+            x: reader.field("x"),
+            x_2: reader.field("X"),
             additional: reader.rest(),
-        })
+        };
+        reader.finish(value)
     }
 }
 impl json::ToJson for QueryHolder {

@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `obstacle.course.Result` complex type.
 ///
 /// Read shape of `obstacle.course.Result`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Result_ {
     /// The `Ok` property.
@@ -20,6 +20,11 @@ pub struct Result_ {
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
 }
+impl ::std::fmt::Debug for Result_ {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_json("Result_", self, f)
+    }
+}
 /// Equal when both write the same JSON.
 impl PartialEq for Result_ {
     fn eq(&self, other: &Self) -> bool {
@@ -32,11 +37,12 @@ impl json::FromJson for Result_ {
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(value, path, "obstacle.course.Result")?;
-        Ok(Self {
-            ok: reader.take("Ok")?,
-            err: reader.take("Err")?,
+        let value = Self {
+            ok: reader.field("Ok"),
+            err: reader.field("Err"),
             additional: reader.rest(),
-        })
+        };
+        reader.finish(value)
     }
 }
 impl json::ToJson for Result_ {

@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `obstacle.course.Self` complex type.
 ///
 /// Read shape of `obstacle.course.Self`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Self_ {
     /// The `myself` property.
@@ -15,6 +15,11 @@ pub struct Self_ {
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
+}
+impl ::std::fmt::Debug for Self_ {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_json("Self_", self, f)
+    }
 }
 /// Equal when both write the same JSON.
 impl PartialEq for Self_ {
@@ -28,10 +33,11 @@ impl json::FromJson for Self_ {
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(value, path, "obstacle.course.Self")?;
-        Ok(Self {
-            myself: reader.take("myself")?,
+        let value = Self {
+            myself: reader.field("myself"),
             additional: reader.rest(),
-        })
+        };
+        reader.finish(value)
     }
 }
 impl json::ToJson for Self_ {

@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `obstacle.course.self` complex type.
 ///
 /// Read shape of `obstacle.course.self`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Self2 {
     /// The `me` property.
@@ -15,6 +15,11 @@ pub struct Self2 {
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
+}
+impl ::std::fmt::Debug for Self2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_json("Self2", self, f)
+    }
 }
 /// Equal when both write the same JSON.
 impl PartialEq for Self2 {
@@ -28,10 +33,11 @@ impl json::FromJson for Self2 {
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(value, path, "obstacle.course.self")?;
-        Ok(Self {
-            me: reader.take("me")?,
+        let value = Self {
+            me: reader.field("me"),
             additional: reader.rest(),
-        })
+        };
+        reader.finish(value)
     }
 }
 impl json::ToJson for Self2 {

@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `obstacle.course.shape4` complex type.
 ///
 /// Read shape of `obstacle.course.shape4`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Shape4 {
     /// The `name` property.
@@ -32,6 +32,11 @@ pub struct Shape4 {
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
 }
+impl ::std::fmt::Debug for Shape4 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_json("Shape4", self, f)
+    }
+}
 /// Equal when both write the same JSON.
 impl PartialEq for Shape4 {
     fn eq(&self, other: &Self) -> bool {
@@ -44,14 +49,15 @@ impl json::FromJson for Shape4 {
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(value, path, "obstacle.course.shape4")?;
-        Ok(Self {
-            name: reader.take("name")?,
-            color: reader.take("color")?,
-            sides: reader.take("sides")?,
-            closed: reader.take("closed")?,
-            area: reader.take("area")?,
+        let value = Self {
+            name: reader.field("name"),
+            color: reader.field("color"),
+            sides: reader.field("sides"),
+            closed: reader.field("closed"),
+            area: reader.field("area"),
             additional: reader.rest(),
-        })
+        };
+        reader.finish(value)
     }
 }
 impl json::ToJson for Shape4 {

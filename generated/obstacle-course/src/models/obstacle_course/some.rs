@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `obstacle.course.Some` complex type.
 ///
 /// Read shape of `obstacle.course.Some`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Some_ {
     /// The `value` property.
@@ -15,6 +15,11 @@ pub struct Some_ {
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
+}
+impl ::std::fmt::Debug for Some_ {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_json("Some_", self, f)
+    }
 }
 /// Equal when both write the same JSON.
 impl PartialEq for Some_ {
@@ -28,10 +33,11 @@ impl json::FromJson for Some_ {
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(value, path, "obstacle.course.Some")?;
-        Ok(Self {
-            value: reader.take("value")?,
+        let value = Self {
+            value: reader.field("value"),
             additional: reader.rest(),
-        })
+        };
+        reader.finish(value)
     }
 }
 impl json::ToJson for Some_ {

@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `obstacle.course.String` complex type.
 ///
 /// Read shape of `obstacle.course.String`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct String_ {
     /// The `value` property.
@@ -20,6 +20,11 @@ pub struct String_ {
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
 }
+impl ::std::fmt::Debug for String_ {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_json("String_", self, f)
+    }
+}
 /// Equal when both write the same JSON.
 impl PartialEq for String_ {
     fn eq(&self, other: &Self) -> bool {
@@ -32,11 +37,12 @@ impl json::FromJson for String_ {
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(value, path, "obstacle.course.String")?;
-        Ok(Self {
-            value: reader.take("value")?,
-            chars: reader.take("chars")?,
+        let value = Self {
+            value: reader.field("value"),
+            chars: reader.field("chars"),
             additional: reader.rest(),
-        })
+        };
+        reader.finish(value)
     }
 }
 impl json::ToJson for String_ {

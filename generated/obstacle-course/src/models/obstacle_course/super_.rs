@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `obstacle.course.super` entity type.
 ///
 /// Read shape of `obstacle.course.super`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Super {
     /// The `type` property.
@@ -46,6 +46,11 @@ pub struct Super {
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
 }
+impl ::std::fmt::Debug for Super {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_json("Super", self, f)
+    }
+}
 /// Equal when both write the same JSON.
 impl PartialEq for Super {
     fn eq(&self, other: &Self) -> bool {
@@ -58,16 +63,17 @@ impl json::FromJson for Super {
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(value, path, "obstacle.course.super")?;
-        Ok(Self {
-            r#type: reader.take("type")?,
-            self_: reader.take("self")?,
-            keywords: reader.take("keywords")?,
-            level: reader.take("level")?,
-            super_: reader.take("super")?,
-            subs: reader.take("subs")?,
-            children: reader.take("children")?,
+        let value = Self {
+            r#type: reader.field("type"),
+            self_: reader.field("self"),
+            keywords: reader.field("keywords"),
+            level: reader.field("level"),
+            super_: reader.field("super"),
+            subs: reader.field("subs"),
+            children: reader.field("children"),
             additional: reader.rest(),
-        })
+        };
+        reader.finish(value)
     }
 }
 impl json::ToJson for Super {
@@ -128,7 +134,7 @@ pub struct SuperCreate {
 }
 impl ::std::fmt::Debug for SuperCreate {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        json::debug_body("SuperCreate", self, f)
+        json::debug_json("SuperCreate", self, f)
     }
 }
 impl json::ToJson for SuperCreate {
@@ -161,7 +167,7 @@ pub struct SuperUpdate {
 }
 impl ::std::fmt::Debug for SuperUpdate {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        json::debug_body("SuperUpdate", self, f)
+        json::debug_json("SuperUpdate", self, f)
     }
 }
 impl json::ToJson for SuperUpdate {

@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `obstacle.course.treeNode` complex type.
 ///
 /// Read shape of `obstacle.course.treeNode`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TreeNode {
     /// The `label` property.
@@ -24,6 +24,11 @@ pub struct TreeNode {
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
 }
+impl ::std::fmt::Debug for TreeNode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_json("TreeNode", self, f)
+    }
+}
 /// Equal when both write the same JSON.
 impl PartialEq for TreeNode {
     fn eq(&self, other: &Self) -> bool {
@@ -40,12 +45,13 @@ impl json::FromJson for TreeNode {
             path,
             "obstacle.course.treeNode",
         )?;
-        Ok(Self {
-            label: reader.take("label")?,
-            parent: reader.take("parent")?,
-            children: reader.take("children")?,
+        let value = Self {
+            label: reader.field("label"),
+            parent: reader.field("parent"),
+            children: reader.field("children"),
             additional: reader.rest(),
-        })
+        };
+        reader.finish(value)
     }
 }
 impl json::ToJson for TreeNode {

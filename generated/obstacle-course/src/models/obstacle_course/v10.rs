@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `obstacle.course.V10` complex type.
 ///
 /// Read shape of `obstacle.course.V10`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct V10 {
     /// The `b` property.
@@ -15,6 +15,11 @@ pub struct V10 {
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
+}
+impl ::std::fmt::Debug for V10 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_json("V10", self, f)
+    }
 }
 /// Equal when both write the same JSON.
 impl PartialEq for V10 {
@@ -28,10 +33,11 @@ impl json::FromJson for V10 {
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(value, path, "obstacle.course.V10")?;
-        Ok(Self {
-            b: reader.take("b")?,
+        let value = Self {
+            b: reader.field("b"),
             additional: reader.rest(),
-        })
+        };
+        reader.finish(value)
     }
 }
 impl json::ToJson for V10 {

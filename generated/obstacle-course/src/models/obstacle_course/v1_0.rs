@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `obstacle.course.v1_0` complex type.
 ///
 /// Read shape of `obstacle.course.v1_0`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct V102 {
     /// The `a` property.
@@ -15,6 +15,11 @@ pub struct V102 {
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
+}
+impl ::std::fmt::Debug for V102 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_json("V102", self, f)
+    }
 }
 /// Equal when both write the same JSON.
 impl PartialEq for V102 {
@@ -28,10 +33,11 @@ impl json::FromJson for V102 {
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(value, path, "obstacle.course.v1_0")?;
-        Ok(Self {
-            a: reader.take("a")?,
+        let value = Self {
+            a: reader.field("a"),
             additional: reader.rest(),
-        })
+        };
+        reader.finish(value)
     }
 }
 impl json::ToJson for V102 {

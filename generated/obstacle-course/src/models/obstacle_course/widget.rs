@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `obstacle.course.Widget` entity type.
 ///
 /// Read shape of `obstacle.course.Widget`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Widget {
     /// The `id` property.
@@ -40,6 +40,11 @@ pub struct Widget {
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
 }
+impl ::std::fmt::Debug for Widget {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_json("Widget", self, f)
+    }
+}
 /// Equal when both write the same JSON.
 impl PartialEq for Widget {
     fn eq(&self, other: &Self) -> bool {
@@ -52,15 +57,16 @@ impl json::FromJson for Widget {
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
         let mut reader = json::ObjectReader::new(value, path, "obstacle.course.Widget")?;
-        Ok(Self {
-            id: reader.take("id")?,
-            name: reader.take("name")?,
-            r#ref: reader.take("ref")?,
-            bag: reader.take("bag")?,
-            twin: reader.take("twin")?,
-            order_lines: reader.take("orderLines")?,
+        let value = Self {
+            id: reader.field("id"),
+            name: reader.field("name"),
+            r#ref: reader.field("ref"),
+            bag: reader.field("bag"),
+            twin: reader.field("twin"),
+            order_lines: reader.field("orderLines"),
             additional: reader.rest(),
-        })
+        };
+        reader.finish(value)
     }
 }
 impl json::ToJson for Widget {
@@ -120,7 +126,7 @@ pub struct WidgetCreate {
 }
 impl ::std::fmt::Debug for WidgetCreate {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        json::debug_body("WidgetCreate", self, f)
+        json::debug_json("WidgetCreate", self, f)
     }
 }
 impl json::ToJson for WidgetCreate {
@@ -153,7 +159,7 @@ pub struct WidgetUpdate {
 }
 impl ::std::fmt::Debug for WidgetUpdate {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        json::debug_body("WidgetUpdate", self, f)
+        json::debug_json("WidgetUpdate", self, f)
     }
 }
 impl json::ToJson for WidgetUpdate {

@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `obstacle.course.widgetRef` complex type.
 ///
 /// Read shape of `obstacle.course.widgetRef`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct WidgetRef {
     /// The `note` property.
@@ -22,6 +22,11 @@ pub struct WidgetRef {
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
 }
+impl ::std::fmt::Debug for WidgetRef {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_json("WidgetRef", self, f)
+    }
+}
 /// Equal when both write the same JSON.
 impl PartialEq for WidgetRef {
     fn eq(&self, other: &Self) -> bool {
@@ -38,11 +43,12 @@ impl json::FromJson for WidgetRef {
             path,
             "obstacle.course.widgetRef",
         )?;
-        Ok(Self {
-            note: reader.take("note")?,
-            widget: reader.take("widget")?,
+        let value = Self {
+            note: reader.field("note"),
+            widget: reader.field("widget"),
             additional: reader.rest(),
-        })
+        };
+        reader.finish(value)
     }
 }
 impl json::ToJson for WidgetRef {

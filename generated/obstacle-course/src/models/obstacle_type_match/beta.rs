@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `obstacle.type.match.beta` complex type.
 ///
 /// Read shape of `obstacle.type.match.beta`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Beta {
     /// The `alpha` property.
@@ -15,6 +15,11 @@ pub struct Beta {
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
+}
+impl ::std::fmt::Debug for Beta {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_json("Beta", self, f)
+    }
 }
 /// Equal when both write the same JSON.
 impl PartialEq for Beta {
@@ -32,10 +37,11 @@ impl json::FromJson for Beta {
             path,
             "obstacle.type.match.beta",
         )?;
-        Ok(Self {
-            alpha: reader.take("alpha")?,
+        let value = Self {
+            alpha: reader.field("alpha"),
             additional: reader.rest(),
-        })
+        };
+        reader.finish(value)
     }
 }
 impl json::ToJson for Beta {

@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `obstacle.type.match.color` complex type.
 ///
 /// Read shape of `obstacle.type.match.color`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Color {
     /// The `r` property.
@@ -28,6 +28,11 @@ pub struct Color {
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
 }
+impl ::std::fmt::Debug for Color {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_json("Color", self, f)
+    }
+}
 /// Equal when both write the same JSON.
 impl PartialEq for Color {
     fn eq(&self, other: &Self) -> bool {
@@ -44,13 +49,14 @@ impl json::FromJson for Color {
             path,
             "obstacle.type.match.color",
         )?;
-        Ok(Self {
-            r: reader.take("r")?,
-            g: reader.take("g")?,
-            b: reader.take("b")?,
-            named: reader.take("named")?,
+        let value = Self {
+            r: reader.field("r"),
+            g: reader.field("g"),
+            b: reader.field("b"),
+            named: reader.field("named"),
             additional: reader.rest(),
-        })
+        };
+        reader.finish(value)
     }
 }
 impl json::ToJson for Color {

@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `obstacle.type.match.level3` entity type.
 ///
 /// Read shape of `obstacle.type.match.level3`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Level3 {
     /// The `id` property.
@@ -38,6 +38,11 @@ pub struct Level3 {
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
 }
+impl ::std::fmt::Debug for Level3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_json("Level3", self, f)
+    }
+}
 /// Equal when both write the same JSON.
 impl PartialEq for Level3 {
     fn eq(&self, other: &Self) -> bool {
@@ -54,15 +59,16 @@ impl json::FromJson for Level3 {
             path,
             "obstacle.type.match.level3",
         )?;
-        Ok(Self {
-            id: reader.take("id")?,
-            zero: reader.take("zero")?,
-            one: reader.take("one")?,
-            two: reader.take("two")?,
-            three: reader.take("three")?,
-            sibling: reader.take("sibling")?,
+        let value = Self {
+            id: reader.field("id"),
+            zero: reader.field("zero"),
+            one: reader.field("one"),
+            two: reader.field("two"),
+            three: reader.field("three"),
+            sibling: reader.field("sibling"),
             additional: reader.rest(),
-        })
+        };
+        reader.finish(value)
     }
 }
 impl json::ToJson for Level3 {
@@ -124,7 +130,7 @@ pub struct Level3Create {
 }
 impl ::std::fmt::Debug for Level3Create {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        json::debug_body("Level3Create", self, f)
+        json::debug_json("Level3Create", self, f)
     }
 }
 impl json::ToJson for Level3Create {
@@ -160,7 +166,7 @@ pub struct Level3Update {
 }
 impl ::std::fmt::Debug for Level3Update {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        json::debug_body("Level3Update", self, f)
+        json::debug_json("Level3Update", self, f)
     }
 }
 impl json::ToJson for Level3Update {

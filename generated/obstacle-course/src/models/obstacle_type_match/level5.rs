@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `obstacle.type.match.level5` entity type.
 ///
 /// Read shape of `obstacle.type.match.level5`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Level5 {
     /// The `id` property.
@@ -52,6 +52,11 @@ pub struct Level5 {
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
 }
+impl ::std::fmt::Debug for Level5 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_json("Level5", self, f)
+    }
+}
 /// Equal when both write the same JSON.
 impl PartialEq for Level5 {
     fn eq(&self, other: &Self) -> bool {
@@ -68,18 +73,19 @@ impl json::FromJson for Level5 {
             path,
             "obstacle.type.match.level5",
         )?;
-        Ok(Self {
-            id: reader.take("id")?,
-            zero: reader.take("zero")?,
-            one: reader.take("one")?,
-            two: reader.take("two")?,
-            three: reader.take("three")?,
-            four: reader.take("four")?,
-            five: reader.take("five")?,
-            sibling: reader.take("sibling")?,
-            up: reader.take("up")?,
+        let value = Self {
+            id: reader.field("id"),
+            zero: reader.field("zero"),
+            one: reader.field("one"),
+            two: reader.field("two"),
+            three: reader.field("three"),
+            four: reader.field("four"),
+            five: reader.field("five"),
+            sibling: reader.field("sibling"),
+            up: reader.field("up"),
             additional: reader.rest(),
-        })
+        };
+        reader.finish(value)
     }
 }
 impl json::ToJson for Level5 {
@@ -148,7 +154,7 @@ pub struct Level5Create {
 }
 impl ::std::fmt::Debug for Level5Create {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        json::debug_body("Level5Create", self, f)
+        json::debug_json("Level5Create", self, f)
     }
 }
 impl json::ToJson for Level5Create {
@@ -190,7 +196,7 @@ pub struct Level5Update {
 }
 impl ::std::fmt::Debug for Level5Update {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        json::debug_body("Level5Update", self, f)
+        json::debug_json("Level5Update", self, f)
     }
 }
 impl json::ToJson for Level5Update {

@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `obstacle.type.match.Option` complex type.
 ///
 /// Read shape of `obstacle.type.match.Option`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Option_ {
     /// The `enabled` property.
@@ -15,6 +15,11 @@ pub struct Option_ {
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
+}
+impl ::std::fmt::Debug for Option_ {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_json("Option_", self, f)
+    }
 }
 /// Equal when both write the same JSON.
 impl PartialEq for Option_ {
@@ -32,10 +37,11 @@ impl json::FromJson for Option_ {
             path,
             "obstacle.type.match.Option",
         )?;
-        Ok(Self {
-            enabled: reader.take("enabled")?,
+        let value = Self {
+            enabled: reader.field("enabled"),
             additional: reader.rest(),
-        })
+        };
+        reader.finish(value)
     }
 }
 impl json::ToJson for Option_ {

@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `obstacle.type.match.shape1` complex type.
 ///
 /// Read shape of `obstacle.type.match.shape1`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Shape1 {
     /// The `name` property.
@@ -19,6 +19,11 @@ pub struct Shape1 {
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
+}
+impl ::std::fmt::Debug for Shape1 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_json("Shape1", self, f)
+    }
 }
 /// Equal when both write the same JSON.
 impl PartialEq for Shape1 {
@@ -36,11 +41,12 @@ impl json::FromJson for Shape1 {
             path,
             "obstacle.type.match.shape1",
         )?;
-        Ok(Self {
-            name: reader.take("name")?,
-            color: reader.take("color")?,
+        let value = Self {
+            name: reader.field("name"),
+            color: reader.field("color"),
             additional: reader.rest(),
-        })
+        };
+        reader.finish(value)
     }
 }
 impl json::ToJson for Shape1 {

@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `obstacle.type.match.shape3` complex type.
 ///
 /// Read shape of `obstacle.type.match.shape3`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Shape3 {
     /// The `name` property.
@@ -28,6 +28,11 @@ pub struct Shape3 {
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
 }
+impl ::std::fmt::Debug for Shape3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_json("Shape3", self, f)
+    }
+}
 /// Equal when both write the same JSON.
 impl PartialEq for Shape3 {
     fn eq(&self, other: &Self) -> bool {
@@ -44,13 +49,14 @@ impl json::FromJson for Shape3 {
             path,
             "obstacle.type.match.shape3",
         )?;
-        Ok(Self {
-            name: reader.take("name")?,
-            color: reader.take("color")?,
-            sides: reader.take("sides")?,
-            closed: reader.take("closed")?,
+        let value = Self {
+            name: reader.field("name"),
+            color: reader.field("color"),
+            sides: reader.field("sides"),
+            closed: reader.field("closed"),
             additional: reader.rest(),
-        })
+        };
+        reader.finish(value)
     }
 }
 impl json::ToJson for Shape3 {

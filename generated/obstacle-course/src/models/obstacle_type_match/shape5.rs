@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `obstacle.type.match.shape5` complex type.
 ///
 /// Read shape of `obstacle.type.match.shape5`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Shape5 {
     /// The `name` property.
@@ -36,6 +36,11 @@ pub struct Shape5 {
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
 }
+impl ::std::fmt::Debug for Shape5 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_json("Shape5", self, f)
+    }
+}
 /// Equal when both write the same JSON.
 impl PartialEq for Shape5 {
     fn eq(&self, other: &Self) -> bool {
@@ -52,15 +57,16 @@ impl json::FromJson for Shape5 {
             path,
             "obstacle.type.match.shape5",
         )?;
-        Ok(Self {
-            name: reader.take("name")?,
-            color: reader.take("color")?,
-            sides: reader.take("sides")?,
-            closed: reader.take("closed")?,
-            area: reader.take("area")?,
-            label: reader.take("label")?,
+        let value = Self {
+            name: reader.field("name"),
+            color: reader.field("color"),
+            sides: reader.field("sides"),
+            closed: reader.field("closed"),
+            area: reader.field("area"),
+            label: reader.field("label"),
             additional: reader.rest(),
-        })
+        };
+        reader.finish(value)
     }
 }
 impl json::ToJson for Shape5 {

@@ -4,7 +4,7 @@ use crate::runtime::json;
 /// The `obstacle.type.match.Widget` entity type.
 ///
 /// Read shape of `obstacle.type.match.Widget`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Widget {
     /// The `code` property.
@@ -26,6 +26,11 @@ pub struct Widget {
     /// Written back unchanged.
     pub additional: json::Map<String, json::Value>,
 }
+impl ::std::fmt::Debug for Widget {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        json::debug_json("Widget", self, f)
+    }
+}
 /// Equal when both write the same JSON.
 impl PartialEq for Widget {
     fn eq(&self, other: &Self) -> bool {
@@ -42,12 +47,13 @@ impl json::FromJson for Widget {
             path,
             "obstacle.type.match.Widget",
         )?;
-        Ok(Self {
-            code: reader.take("code")?,
-            weight: reader.take("weight")?,
-            twin: reader.take("twin")?,
+        let value = Self {
+            code: reader.field("code"),
+            weight: reader.field("weight"),
+            twin: reader.field("twin"),
             additional: reader.rest(),
-        })
+        };
+        reader.finish(value)
     }
 }
 impl json::ToJson for Widget {
@@ -100,7 +106,7 @@ pub struct WidgetCreate {
 }
 impl ::std::fmt::Debug for WidgetCreate {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        json::debug_body("WidgetCreate", self, f)
+        json::debug_json("WidgetCreate", self, f)
     }
 }
 impl json::ToJson for WidgetCreate {
@@ -127,7 +133,7 @@ pub struct WidgetUpdate {
 }
 impl ::std::fmt::Debug for WidgetUpdate {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        json::debug_body("WidgetUpdate", self, f)
+        json::debug_json("WidgetUpdate", self, f)
     }
 }
 impl json::ToJson for WidgetUpdate {
