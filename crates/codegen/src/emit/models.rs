@@ -320,6 +320,34 @@ fn debug_json_impl(name: &str, file: &mut String) {
     o.finish(file);
 }
 
+/// `impl ToJson` of a read or write shape: `@odata.type` when given, then
+/// `writer.<how>(wire, &self.field)` per member (`opt` or `patch`), then `additional`.
+fn to_json_impl<'f>(
+    name: &str,
+    odata_type: Option<&str>,
+    members: impl Iterator<Item = (&'static str, &'f FieldIr)>,
+    file: &mut String,
+) {
+    let mut o = Out::default();
+    o.line(0, &format!("impl json::ToJson for {name} {{"));
+    o.line(1, "fn to_json(&self) -> json::Value {");
+    o.line(2, "let mut writer = json::ObjectWriter::new();");
+    if let Some(t) = odata_type {
+        o.line(2, &format!("writer.odata_type({});", lit(t)));
+    }
+    for (how, f) in members {
+        o.line(
+            2,
+            &format!("writer.{how}({}, &self.{});", lit(&f.wire), f.name),
+        );
+    }
+    o.line(2, "writer.extend(&self.additional);");
+    o.line(2, "writer.finish()");
+    o.line(1, "}");
+    o.line(0, "}");
+    o.finish(file);
+}
+
 fn read_struct(ir: &CrateIr, item: &Item, n: &TypeNames, s: &StructIr, file: &mut String) {
     let here = n.module.as_str();
     let name = &n.name;
@@ -394,21 +422,7 @@ fn read_struct(ir: &CrateIr, item: &Item, n: &TypeNames, s: &StructIr, file: &mu
     o.line(0, "}");
     o.finish(file);
 
-    let mut o = Out::default();
-    o.line(0, &format!("impl json::ToJson for {name} {{"));
-    o.line(1, "fn to_json(&self) -> json::Value {");
-    o.line(2, "let mut writer = json::ObjectWriter::new();");
-    for f in &s.fields {
-        o.line(
-            2,
-            &format!("writer.opt({}, &self.{});", lit(&f.wire), f.name),
-        );
-    }
-    o.line(2, "writer.extend(&self.additional);");
-    o.line(2, "writer.finish()");
-    o.line(1, "}");
-    o.line(0, "}");
-    o.finish(file);
+    to_json_impl(name, None, s.fields.iter().map(|f| ("opt", f)), file);
 
     serde_impls(name, file);
 
@@ -659,26 +673,14 @@ fn write_shape(
 
     debug_json_impl(shape, file);
 
-    let mut o = Out::default();
-    o.line(0, &format!("impl json::ToJson for {shape} {{"));
-    o.line(1, "fn to_json(&self) -> json::Value {");
-    o.line(2, "let mut writer = json::ObjectWriter::new();");
-    o.line(
-        2,
-        &format!("writer.odata_type({});", lit(&format!("#{qualified}"))),
+    let odata_type = format!("#{qualified}");
+    let how = |f: &FieldIr| if patch(f) { "patch" } else { "opt" };
+    to_json_impl(
+        shape,
+        Some(&odata_type),
+        members.iter().map(|f| (how(f), *f)),
+        file,
     );
-    for f in &members {
-        let how = if patch(f) { "patch" } else { "opt" };
-        o.line(
-            2,
-            &format!("writer.{how}({}, &self.{});", lit(&f.wire), f.name),
-        );
-    }
-    o.line(2, "writer.extend(&self.additional);");
-    o.line(2, "writer.finish()");
-    o.line(1, "}");
-    o.line(0, "}");
-    o.finish(file);
 }
 
 fn enumeration(item: &Item, n: &TypeNames, e: &EnumIr, file: &mut String) {

@@ -286,15 +286,12 @@ impl<'a> ObjectReader<'a> {
         if self.error.is_some() {
             return None;
         }
-        match self.map.remove(wire) {
-            None | Some(Value::Null) => None,
-            Some(v) => match T::from_json(v, &self.path.key(wire)) {
-                Ok(t) => Some(t),
-                Err(e) => {
-                    self.error = Some(e);
-                    None
-                }
-            },
+        match self.take(wire) {
+            Ok(v) => v,
+            Err(e) => {
+                self.error = Some(e);
+                None
+            }
         }
     }
 
