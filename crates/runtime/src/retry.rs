@@ -8,8 +8,15 @@ use super::transport::{Method, TransportErrorKind};
 /// Retry configuration: bounded exponential backoff with jitter, `Retry-After` honoured.
 ///
 /// Retried: 429 and 503 for every method (the service did not apply the request),
-/// 504 and timeouts only for idempotent methods (GET, PUT, DELETE), connection failures
-/// for every method (nothing was sent).
+/// 504, timeouts and other I/O failures only for idempotent methods (GET, PUT, DELETE),
+/// connection failures for every method (nothing was sent). Never retried: a request
+/// the transport refused ([`TransportErrorKind::InvalidRequest`]) and a response over
+/// the size limit.
+///
+/// `max_total` caps the whole request: attempts, waits and the time the client itself
+/// spends. No retry starts when its wait would reach the cap, and every attempt is cut
+/// off at the cap (its timeout is the client's request timeout or the time left,
+/// whichever is shorter).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Attempts in total, the first one included (1 = never retry).
@@ -18,8 +25,9 @@ pub struct RetryPolicy {
     pub base_delay: Duration,
     /// Upper bound of one computed backoff.
     pub max_delay: Duration,
-    /// Upper bound of the time spent on one request, waits included: no retry is
-    /// started when its wait would end after this.
+    /// Upper bound of the time spent on one request, attempts and waits included: no
+    /// retry is started when its wait would end at or after this, and each attempt is
+    /// bounded by the time left. `ClientBuilder::total_timeout` overrides it.
     pub max_total: Duration,
     /// Longest `Retry-After` that is honoured; a longer one ends the retries.
     pub max_retry_after: Duration,
@@ -71,6 +79,7 @@ impl RetryPolicy {
             Outcome::Transport(TransportErrorKind::Connect) => true,
             Outcome::Transport(TransportErrorKind::Timeout) => method.is_idempotent(),
             Outcome::Transport(TransportErrorKind::Other) => method.is_idempotent(),
+            Outcome::Transport(_) => false,
         }
     }
 
@@ -98,7 +107,8 @@ impl RetryPolicy {
             Some(d) => d,
             None => self.backoff(attempts),
         };
-        if elapsed.saturating_add(delay) > self.max_total {
+        // The next attempt needs time too: a wait that uses up the budget is pointless.
+        if elapsed.saturating_add(delay) >= self.max_total {
             return None;
         }
         Some(delay)
@@ -224,6 +234,16 @@ mod tests {
                 Outcome::Transport(TransportErrorKind::Timeout),
                 true,
             ),
+            (
+                Method::Get,
+                Outcome::Transport(TransportErrorKind::InvalidRequest),
+                false,
+            ),
+            (
+                Method::Get,
+                Outcome::Transport(TransportErrorKind::ResponseTooLarge),
+                false,
+            ),
         ];
         for (m, o, want) in cases {
             assert_eq!(RetryPolicy::is_retryable(m, &o), want, "{m} {o:?}");
@@ -272,6 +292,15 @@ mod tests {
         assert_eq!(
             p.next_delay(Method::Get, &ra, 1, Duration::from_secs(118)),
             None
+        );
+        // A wait that ends exactly at the cap leaves no time for the attempt.
+        assert_eq!(
+            p.next_delay(Method::Get, &ra, 1, Duration::from_secs(113)),
+            None
+        );
+        assert_eq!(
+            p.next_delay(Method::Get, &ra, 1, Duration::from_secs(112)),
+            Some(Duration::from_secs(7))
         );
         // Retry-After beyond what is honoured.
         let long = Outcome::Status {
