@@ -2,12 +2,14 @@
 //! with what a handler returns. One copy for the repository: the wire tests use it, and the
 //! runtime's client tests include it (`crates/runtime/tests/common/mod.rs`).
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
 
 #[derive(Clone, Debug)]
 pub struct Recorded {
@@ -53,6 +55,12 @@ pub fn empty(status: u16) -> Reply {
 
 pub type Handler = Arc<dyn Fn(usize, &Recorded, &str) -> Reply + Send + Sync>;
 
+/// A handler that writes the raw response itself (endless bodies, stalls, lying
+/// `Content-Length`): it gets the request's index, the request and the socket.
+pub type RawHandler = Arc<
+    dyn Fn(usize, Recorded, TcpStream) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync,
+>;
+
 pub struct Server {
     pub base: String,
     pub requests: Arc<Mutex<Vec<Recorded>>>,
@@ -63,9 +71,36 @@ impl Server {
     pub async fn start(handler: Handler) -> Server {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
+        let b = base.clone();
+        let raw: RawHandler = Arc::new(move |index, req, mut sock| {
+            let rep = handler(index, &req, &b);
+            Box::pin(async move {
+                let mut out = format!("HTTP/1.1 {} X\r\n", rep.status);
+                for (k, v) in &rep.headers {
+                    out.push_str(&format!("{k}: {v}\r\n"));
+                }
+                out.push_str(&format!(
+                    "Content-Length: {}\r\nConnection: close\r\n\r\n",
+                    rep.body.len()
+                ));
+                out.push_str(&rep.body);
+                let _ = sock.write_all(out.as_bytes()).await;
+                let _ = sock.shutdown().await;
+            })
+        });
+        Self::serve(listener, base, raw)
+    }
+
+    /// Serve with a handler that writes the raw response on the socket.
+    pub async fn start_raw(handler: RawHandler) -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        Self::serve(listener, base, handler)
+    }
+
+    fn serve(listener: TcpListener, base: String, handler: RawHandler) -> Server {
         let requests = Arc::new(Mutex::new(Vec::new()));
         let reqs = requests.clone();
-        let b = base.clone();
         tokio::spawn(async move {
             loop {
                 let Ok((mut sock, _)) = listener.accept().await else {
@@ -73,7 +108,6 @@ impl Server {
                 };
                 let handler = handler.clone();
                 let reqs = reqs.clone();
-                let b = b.clone();
                 tokio::spawn(async move {
                     let Some(req) = read_request(&mut sock).await else {
                         return;
@@ -83,22 +117,16 @@ impl Server {
                         r.push(req.clone());
                         r.len() - 1
                     };
-                    let rep = handler(index, &req, &b);
-                    let mut out = format!("HTTP/1.1 {} X\r\n", rep.status);
-                    for (k, v) in &rep.headers {
-                        out.push_str(&format!("{k}: {v}\r\n"));
-                    }
-                    out.push_str(&format!(
-                        "Content-Length: {}\r\nConnection: close\r\n\r\n",
-                        rep.body.len()
-                    ));
-                    out.push_str(&rep.body);
-                    let _ = sock.write_all(out.as_bytes()).await;
-                    let _ = sock.shutdown().await;
+                    handler(index, req, sock).await;
                 });
             }
         });
         Server { base, requests }
+    }
+
+    /// The port the server listens on.
+    pub fn port(&self) -> u16 {
+        self.base.rsplit(':').next().unwrap().parse().unwrap()
     }
 
     pub fn requests(&self) -> Vec<Recorded> {
@@ -106,7 +134,7 @@ impl Server {
     }
 }
 
-async fn read_request(sock: &mut tokio::net::TcpStream) -> Option<Recorded> {
+async fn read_request(sock: &mut TcpStream) -> Option<Recorded> {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 4096];
     let head_end = loop {

@@ -1,0 +1,479 @@
+//! Credentials stay home: the token goes only to the service root's origin (and the
+//! allowed ones), whatever form a link or redirect takes. Two loopback listeners on
+//! different ports are two origins; `localhost` and `127.0.0.1` are two more.
+#![cfg(feature = "reqwest")]
+
+use std::sync::{Arc, Mutex};
+
+use futures_util::StreamExt as _;
+use odata_runtime::json::Value;
+use odata_runtime::{
+    AccessToken, AuthError, BoxFuture, Client, CrossOrigin, Error, Method, RequestOptions,
+    Resource, TokenProvider, TokenRequest,
+};
+use serde_json::json;
+
+mod common;
+use common::{Recorded, Reply, Server, empty, recording_sleeper, reply};
+
+const TOKEN: &str = "t0ps3cret";
+
+/// Records what each token was asked for.
+#[derive(Clone, Default)]
+struct Recording(Arc<Mutex<Vec<(String, String)>>>);
+
+impl TokenProvider for Recording {
+    fn token(&self, request: &TokenRequest<'_>) -> BoxFuture<'_, Result<AccessToken, AuthError>> {
+        self.0
+            .lock()
+            .unwrap()
+            .push((request.origin().to_string(), request.url().to_owned()));
+        Box::pin(async { Ok(AccessToken::new(TOKEN)) })
+    }
+}
+
+fn client_for(root: &str, policy: CrossOrigin) -> Client {
+    let (sleeper, _) = recording_sleeper();
+    Client::builder(root)
+        .bearer_token(TOKEN)
+        .default_header("x-api-key", "k3y")
+        .cross_origin(policy)
+        .sleeper(sleeper)
+        .build()
+        .unwrap()
+}
+
+/// Whether a request carried any credential the client holds.
+fn has_credentials(r: &Recorded) -> bool {
+    r.header("authorization").is_some() || r.header("x-api-key").is_some()
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Expect {
+    /// Another origin: refused, or sent without credentials to `B` / to A as `localhost`.
+    OtherOrigin,
+    /// Not a URL the client accepts: never sent, whatever the policy.
+    Invalid,
+}
+
+#[tokio::test]
+async fn next_links_never_carry_the_token_to_another_origin() {
+    for policy in [CrossOrigin::Refuse, CrossOrigin::WithoutCredentials] {
+        let other = Server::start(Arc::new(|_, _, _| reply(200, json!({"value": [99]})))).await;
+        let pb = other.port();
+        let link = Arc::new(Mutex::new(String::new()));
+        let l = link.clone();
+        let root = Server::start(Arc::new(move |_, req, _| {
+            if req.target.contains("skiptoken") {
+                // Reached as `localhost`: the same socket, another origin.
+                reply(200, json!({"value": [98]}))
+            } else {
+                reply(
+                    200,
+                    json!({"value": [1], "@odata.nextLink": l.lock().unwrap().clone()}),
+                )
+            }
+        }))
+        .await;
+        let pa = root.port();
+        let forms = [
+            (
+                format!("http://127.0.0.1:{pb}/svc/items?$skiptoken=2"),
+                Expect::OtherOrigin,
+            ),
+            (
+                format!("//127.0.0.1:{pb}/svc/items?$skiptoken=2"),
+                Expect::OtherOrigin,
+            ),
+            (
+                format!("HTTP://127.0.0.1:{pb}/svc/items?$skiptoken=2"),
+                Expect::OtherOrigin,
+            ),
+            (
+                format!("http://localhost:{pa}/svc/items?$skiptoken=2"),
+                Expect::OtherOrigin,
+            ),
+            (
+                format!("http://127.0.0.1:{pa}@127.0.0.1:{pb}/svc/items"),
+                Expect::Invalid,
+            ),
+            (
+                format!("http://127.0.0.1:{pa}\\@127.0.0.1:{pb}/svc/items"),
+                Expect::Invalid,
+            ),
+            (format!("http:/127.0.0.1:{pb}/svc/items"), Expect::Invalid),
+            (format!("http:127.0.0.1:{pb}/svc/items"), Expect::Invalid),
+            (
+                format!("http://127.0.0.1:{pb}/svc/\r\nitems"),
+                Expect::Invalid,
+            ),
+            (format!("\\\\127.0.0.1:{pb}/svc/items"), Expect::Invalid),
+            (
+                format!("http://%31%32%37.0.0.1:{pb}/svc/items"),
+                Expect::Invalid,
+            ),
+            (format!("http://2130706433:{pb}/svc/items"), Expect::Invalid),
+        ];
+        for (form, expect) in forms {
+            *link.lock().unwrap() = form.clone();
+            let before_root = root.requests().len();
+            let before_other = other.requests().len();
+            let c = client_for(&format!("{}/svc", root.base), policy);
+            let results: Vec<Result<i64, Error>> = c
+                .pager::<i64>(&Resource::new("items"), &RequestOptions::new())
+                .collect()
+                .await;
+            assert!(matches!(results[0], Ok(1)), "{form:?}: {results:?}");
+            let new_root = &root.requests()[before_root..];
+            let new_other = &other.requests()[before_other..];
+            // The first page went to the root with the token.
+            assert_eq!(
+                new_root[0].header("authorization"),
+                Some("Bearer t0ps3cret")
+            );
+            // Nothing after it carried a credential.
+            for r in new_root[1..].iter().chain(new_other) {
+                assert!(!has_credentials(r), "{form:?} ({policy:?}) leaked: {r:?}");
+            }
+            let followed = new_root.len() - 1 + new_other.len();
+            match (expect, policy) {
+                (Expect::Invalid, _) => {
+                    assert!(
+                        matches!(results[1], Err(Error::InvalidRequest(_))),
+                        "{form:?}: {results:?}"
+                    );
+                    assert_eq!(followed, 0, "{form:?}");
+                }
+                (Expect::OtherOrigin, CrossOrigin::Refuse) => {
+                    assert!(
+                        matches!(results[1], Err(Error::OriginNotAllowed { .. })),
+                        "{form:?}: {results:?}"
+                    );
+                    assert_eq!(followed, 0, "{form:?}");
+                }
+                (Expect::OtherOrigin, _) => {
+                    assert_eq!(results.len(), 2, "{form:?}: {results:?}");
+                    assert!(results[1].is_ok(), "{form:?}: {results:?}");
+                    assert_eq!(followed, 1, "{form:?}");
+                }
+            }
+            assert_eq!(results.len(), 2, "{form:?}: {results:?}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn same_origin_links_keep_the_token() {
+    let root = Server::start(Arc::new(|i, _, base| {
+        let link = match i {
+            // Absolute, with the host in upper case and the port explicit.
+            0 => json!(format!(
+                "{}/svc/items?p=1",
+                base.replace("http://", "HTTP://")
+            )),
+            // Relative to the page.
+            1 => json!("items?p=2"),
+            // Absolute path.
+            2 => json!("/svc/items?p=3"),
+            _ => Value::Null,
+        };
+        reply(200, json!({"value": [i], "@odata.nextLink": link}))
+    }))
+    .await;
+    let c = client_for(&format!("{}/svc", root.base), CrossOrigin::Refuse);
+    let items: Vec<i64> = c
+        .pager::<i64>(&Resource::new("items"), &RequestOptions::new())
+        .map(|r| r.unwrap())
+        .collect()
+        .await;
+    assert_eq!(items, [0, 1, 2, 3]);
+    let reqs = root.requests();
+    assert_eq!(reqs.len(), 4);
+    assert!(
+        reqs.iter()
+            .all(|r| r.header("authorization") == Some("Bearer t0ps3cret"))
+    );
+    assert_eq!(reqs[3].target, "/svc/items?p=3");
+}
+
+fn redirect(status: u16, location: String) -> Reply {
+    let mut r = empty(status);
+    r.headers.push(("Location", location));
+    r
+}
+
+#[tokio::test]
+async fn redirects_never_carry_the_token_off_origin() {
+    let other = Server::start(Arc::new(|_, _, _| reply(200, json!({"value": 7})))).await;
+    let b = other.base.clone();
+    let root = Server::start(Arc::new(move |_, req, base| {
+        let path = req.target.as_str();
+        if path.starts_with("/svc/away") {
+            let status = path["/svc/away".len()..].parse().unwrap();
+            redirect(status, format!("{b}/landing?$skiptoken=s3cr3tskip"))
+        } else if path == "/svc/trick" {
+            let port = b.rsplit(':').next().unwrap();
+            redirect(302, format!("{base}@127.0.0.1:{port}/landing"))
+        } else if path == "/svc/same" {
+            redirect(307, "/svc/final".to_owned())
+        } else if path == "/svc/loop" {
+            redirect(302, "/svc/loop".to_owned())
+        } else {
+            reply(200, json!({"value": 1}))
+        }
+    }))
+    .await;
+    let root_url = format!("{}/svc", root.base);
+    let res = |p: &str| Resource::new(p);
+
+    // Default: refused, nothing reaches the other origin.
+    let c = client_for(&root_url, CrossOrigin::Refuse);
+    for status in [301, 302, 303, 307, 308] {
+        let err = c
+            .get::<Value>(&res(&format!("away{status}")), &RequestOptions::new())
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::OriginNotAllowed { .. }), "{err:?}");
+        assert!(!err.to_string().contains("s3cr3tskip"), "{err}");
+    }
+    assert!(other.requests().is_empty());
+
+    // Without credentials: followed, with neither the token nor the default headers.
+    let c = client_for(&root_url, CrossOrigin::WithoutCredentials);
+    for status in [301, 302, 303, 307, 308] {
+        let v: Value = c
+            .get(&res(&format!("away{status}")), &RequestOptions::new())
+            .await
+            .unwrap();
+        assert_eq!(v, json!({"value": 7}));
+    }
+    // A POST keeps its method and body on 307/308, becomes a GET on 301/302/303.
+    for status in [302, 307] {
+        let _: Option<Value> = c
+            .invoke_action(
+                &res(&format!("away{status}")),
+                &json!({"a": 1}),
+                &RequestOptions::new(),
+            )
+            .await
+            .unwrap();
+    }
+    let seen = other.requests();
+    assert_eq!(seen.len(), 7);
+    for r in &seen {
+        assert!(!has_credentials(r), "{r:?}");
+        assert_eq!(r.target, "/landing?$skiptoken=s3cr3tskip");
+    }
+    assert_eq!(seen[5].method, "GET");
+    assert!(seen[5].body.is_empty());
+    assert_eq!(seen[6].method, "POST");
+    assert_eq!(seen[6].json(), json!({"a": 1}));
+
+    // Userinfo in a Location: never sent anywhere.
+    let before = root.requests().len();
+    let err = c
+        .get::<Value>(&res("trick"), &RequestOptions::new())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
+    assert_eq!(root.requests().len(), before + 1);
+    assert_eq!(other.requests().len(), 7);
+
+    // Same origin: followed with the token.
+    let before = root.requests().len();
+    let _: Value = c.get(&res("same"), &RequestOptions::new()).await.unwrap();
+    let reqs = root.requests();
+    assert_eq!(reqs[before + 1].target, "/svc/final");
+    assert_eq!(
+        reqs[before + 1].header("authorization"),
+        Some("Bearer t0ps3cret")
+    );
+
+    // A loop ends after the cap.
+    let before = root.requests().len();
+    let err = c
+        .get::<Value>(&res("loop"), &RequestOptions::new())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::TooManyRedirects { limit: 10 }),
+        "{err:?}"
+    );
+    assert_eq!(root.requests().len(), before + 11);
+}
+
+#[tokio::test]
+async fn allowed_origin_gets_the_token_and_the_provider_sees_the_url() {
+    let other = Server::start(Arc::new(|_, _, _| reply(200, json!({"value": [2]})))).await;
+    let b = other.base.clone();
+    let root = Server::start(Arc::new(move |_, _, _| {
+        reply(
+            200,
+            json!({"value": [1], "@odata.nextLink": format!("{b}/items?$skiptoken=x")}),
+        )
+    }))
+    .await;
+    let provider = Recording::default();
+    let (sleeper, _) = recording_sleeper();
+    let c = Client::builder(format!("{}/svc", root.base))
+        .token_provider(provider.clone())
+        .allow_origin(other.base.clone())
+        .sleeper(sleeper)
+        .build()
+        .unwrap();
+    let items: Vec<i64> = c
+        .pager::<i64>(&Resource::new("items"), &RequestOptions::new())
+        .map(|r| r.unwrap())
+        .collect()
+        .await;
+    assert_eq!(items, [1, 2]);
+    assert_eq!(
+        other.requests()[0].header("authorization"),
+        Some("Bearer t0ps3cret")
+    );
+    let asked = provider.0.lock().unwrap().clone();
+    assert_eq!(
+        asked,
+        [
+            (root.base.clone(), format!("{}/svc/items", root.base)),
+            (
+                other.base.clone(),
+                format!("{}/items?$skiptoken=x", other.base)
+            ),
+        ]
+    );
+    // An allowed origin that does not parse fails the build.
+    assert!(matches!(
+        Client::builder("https://example.test")
+            .allow_origin("https://user@example.test")
+            .build(),
+        Err(Error::InvalidRequest(_))
+    ));
+}
+
+/// A transport that records requests and answers with a page linking to `next`.
+struct Recorder {
+    next: String,
+    seen: Arc<Mutex<Vec<odata_runtime::Request>>>,
+}
+
+impl odata_runtime::Transport for Recorder {
+    fn send(
+        &self,
+        request: odata_runtime::Request,
+    ) -> BoxFuture<'_, Result<odata_runtime::Response, odata_runtime::TransportError>> {
+        self.seen.lock().unwrap().push(request);
+        let body = json!({"value": [1], "@odata.nextLink": self.next}).to_string();
+        Box::pin(async move {
+            Ok(odata_runtime::Response {
+                status: 200,
+                headers: vec![],
+                body: body.into_bytes(),
+            })
+        })
+    }
+}
+
+#[tokio::test]
+async fn https_never_downgrades_to_http_with_or_without_the_token() {
+    let cases: [(CrossOrigin, Option<&str>, &str, Option<bool>); 7] = [
+        // (policy, allowed origin, next link, Some(token sent) / None = refused)
+        (
+            CrossOrigin::Refuse,
+            None,
+            "http://example.test/svc/items?p=2",
+            None,
+        ),
+        (
+            CrossOrigin::WithoutCredentials,
+            None,
+            "http://example.test/svc/items?p=2",
+            None,
+        ),
+        (
+            CrossOrigin::WithoutCredentials,
+            Some("https://example.test:443"),
+            "http://example.test:443/svc/items?p=2",
+            None,
+        ),
+        (
+            CrossOrigin::Refuse,
+            Some("http://example.test"),
+            "http://example.test/svc/items?p=2",
+            Some(true),
+        ),
+        (
+            CrossOrigin::Refuse,
+            None,
+            "https://EXAMPLE.test:443/svc/items?p=2",
+            Some(true),
+        ),
+        (
+            CrossOrigin::Refuse,
+            None,
+            "https://example.test:8443/svc/items?p=2",
+            None,
+        ),
+        (
+            CrossOrigin::WithoutCredentials,
+            None,
+            "https://example.test.:443/svc/items?p=2",
+            Some(false),
+        ),
+    ];
+    for (policy, allowed, next, expect) in cases {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let mut b = Client::builder("https://example.test/svc")
+            .bearer_token(TOKEN)
+            .cross_origin(policy)
+            .transport(Recorder {
+                next: next.to_owned(),
+                seen: seen.clone(),
+            });
+        if let Some(a) = allowed {
+            b = b.allow_origin(a);
+        }
+        let c = b.build().unwrap();
+        let mut pager = c.pager::<i64>(&Resource::new("items"), &RequestOptions::new());
+        pager.next_page().await.unwrap().unwrap();
+        let second = pager.next_page().await.unwrap();
+        let seen = seen.lock().unwrap();
+        match expect {
+            None => {
+                assert!(
+                    matches!(second, Err(Error::OriginNotAllowed { .. })),
+                    "{next}: {second:?}"
+                );
+                assert_eq!(seen.len(), 1, "{next}");
+            }
+            Some(token) => {
+                assert!(second.is_ok(), "{next}: {second:?}");
+                assert_eq!(seen.len(), 2, "{next}");
+                assert_eq!(seen[1].header("authorization").is_some(), token, "{next}");
+            }
+        }
+    }
+    // `execute` applies the same rule to any URL it is handed (upload URLs, media links).
+    let c = Client::builder("https://example.test/svc")
+        .bearer_token(TOKEN)
+        .transport(Recorder {
+            next: String::new(),
+            seen: Arc::default(),
+        })
+        .build()
+        .unwrap();
+    let err = c
+        .execute(
+            Method::Put,
+            "https://upload.example.test/session?tempauth=x".to_owned(),
+            Some(vec![1]),
+            &RequestOptions::new(),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::OriginNotAllowed { .. }), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        "refused to send a request to https://upload.example.test, another origin than the service root's (allow it with ClientBuilder::allow_origin, or follow such links without credentials with ClientBuilder::cross_origin)"
+    );
+}
