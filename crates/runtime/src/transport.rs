@@ -249,7 +249,7 @@ mod reqwest_transport {
     /// redirects not followed (the client follows them under its origin rule).
     #[derive(Clone, Debug)]
     pub struct ReqwestTransport {
-        client: reqwest::Client,
+        pub(super) client: reqwest::Client,
     }
 
     impl ReqwestTransport {
@@ -300,7 +300,7 @@ mod reqwest_transport {
         }
     }
 
-    fn convert(e: reqwest::Error) -> TransportError {
+    pub(super) fn convert(e: reqwest::Error) -> TransportError {
         let kind = if e.is_builder() {
             TransportErrorKind::InvalidRequest
         } else if e.is_connect() {
@@ -394,6 +394,28 @@ mod tests {
         assert!(d.contains("application/json"));
         assert!(!d.contains("tok3n") && d.contains("https://x/y"), "{d}");
         assert_eq!(r.header("accept"), Some("application/json"));
+    }
+
+    #[cfg(feature = "reqwest")]
+    #[test]
+    fn reqwest_errors_without_url_and_builder_errors_not_retried() {
+        let client = ReqwestTransport::new().unwrap().client;
+        let e = client
+            .get("http://[::1/x?$skiptoken=tok3n")
+            .build()
+            .unwrap_err();
+        let t = reqwest_transport::convert(e);
+        assert_eq!(t.kind(), TransportErrorKind::InvalidRequest);
+        let text = format!("{t} {t:?}");
+        assert!(!text.contains("tok3n"), "{text}");
+        let e = client
+            .get("http://h/x?$skiptoken=tok3n")
+            .header("X", "a\r\nb")
+            .build()
+            .unwrap_err();
+        let t = reqwest_transport::convert(e);
+        assert_eq!(t.kind(), TransportErrorKind::InvalidRequest);
+        assert!(!format!("{t} {t:?}").contains("tok3n"));
     }
 
     #[test]

@@ -115,4 +115,63 @@ async fn tracing_spans_carry_request_facts_but_no_token() {
         "{lines}"
     );
     assert!(lines.contains("rid-42"), "{lines}");
+
+    // Secrets in queries, next links and redirect targets never reach the log, at any
+    // level, on any path: retries after a transport error (INFO, with the error text),
+    // redirects, next links, cross-origin sends.
+    let server = Server::start(Arc::new(|i, req, base| {
+        if req.target.starts_with("/svc/moved") {
+            let mut r = empty(302);
+            r.headers.push((
+                "Location",
+                format!("{base}/svc/items?$skiptoken=s3cr3tskip1&$filter=s3cr3tfilter1"),
+            ));
+            r
+        } else {
+            reply(
+                200,
+                json!({"value": [i], "@odata.nextLink": if i < 3 {
+                    json!(format!("items?$skiptoken=s3cr3tskip2&n={i}"))
+                } else {
+                    Value::Null
+                }}),
+            )
+        }
+    }))
+    .await;
+    let (sleeper, _) = recording_sleeper();
+    let c = client(&server, sleeper);
+    let secret_query = RequestOptions::new().query(
+        Query::new()
+            .filter("name eq 's3cr3tfilter0'")
+            .custom("$skiptoken", "s3cr3tskip0"),
+    );
+    let _: Value = c.get(&Resource::new("moved"), &secret_query).await.unwrap();
+    let mut pager = c.pager::<i64>(&Resource::new("items"), &secret_query);
+    while let Some(item) = futures_util::StreamExt::next(&mut pager).await {
+        item.unwrap();
+    }
+    // Connection refused: retried at INFO with the error text.
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let (sleeper, _) = recording_sleeper();
+    let refused = odata_runtime::Client::builder(format!("http://127.0.0.1:{port}/svc"))
+        .sleeper(sleeper)
+        .build()
+        .unwrap();
+    let err = refused
+        .get::<Value>(&Resource::new("items"), &secret_query)
+        .await
+        .unwrap_err();
+    assert!(!format!("{err} {err:?}").contains("s3cr3t"), "{err:?}");
+    let lines = cap.lines.lock().unwrap().join("\n");
+    assert!(lines.contains("retrying after transport error"), "{lines}");
+    assert!(lines.contains("following redirect"), "{lines}");
+    assert!(!lines.contains("s3cr3t"), "a secret was logged: {lines}");
+    assert!(
+        !lines.contains("skiptoken") && !lines.contains("filter"),
+        "{lines}"
+    );
 }
