@@ -835,8 +835,9 @@ impl Client {
     /// 2xx response or the error. `url` is absolute. The escape hatch for anything the
     /// typed helpers do not cover, and the single place every request goes through:
     ///
-    /// - the URL must pass [`Origin::parse`] and the headers [`check_header`]-style
-    ///   checks, or [`Error::InvalidRequest`] is returned and nothing is sent;
+    /// - the URL must pass [`Origin::parse`], and header names must be HTTP tokens and
+    ///   values free of CR, LF and other control characters, or
+    ///   [`Error::InvalidRequest`] is returned and nothing is sent;
     /// - the token goes only to the root's origin and the allowed ones; other origins
     ///   are refused or sent without credentials ([`CrossOrigin`]), redirect targets
     ///   included (at most [`MAX_REDIRECTS`] per attempt);
