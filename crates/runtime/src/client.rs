@@ -252,6 +252,8 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("root", &self.root)
             .field("authenticated", &self.token.is_some())
+            .field("allowed_origins", &self.allowed)
+            .field("cross_origin", &self.cross_origin)
             .field("retry", &self.retry)
             .finish_non_exhaustive()
     }
@@ -872,6 +874,14 @@ impl Client {
             let limit = inner
                 .request_timeout
                 .min(total.saturating_sub(started.elapsed()));
+            if limit.is_zero() {
+                // The total limit is used up (a sleeper overslept, or a zero limit):
+                // an attempt could not finish in time, so none starts.
+                return Err(Error::Transport(TransportError::new(
+                    TransportErrorKind::Timeout,
+                    format!("total time limit of {} ms reached", total.as_millis()),
+                )));
+            }
             let attempt = self.attempt(method, &url, &origin, body.as_ref(), &headers, limit);
             let result = match within(limit, attempt.instrument(span.clone())).await {
                 Some(r) => r,

@@ -223,6 +223,19 @@ async fn a_stalled_request_never_outlasts_the_total_cap() {
             .all(|t| t.unwrap() <= Duration::from_secs(5)),
         "{timeouts:?}"
     );
+    // No time at all: no attempt starts.
+    let stall = Stall::default();
+    let c = Client::builder("https://example.test")
+        .transport(stall.clone())
+        .total_timeout(Duration::ZERO)
+        .build()
+        .unwrap();
+    let err = c
+        .get::<Value>(&Resource::new("x"), &RequestOptions::new())
+        .await
+        .unwrap_err();
+    assert!(matches!(&err, Error::Transport(e) if e.kind() == TransportErrorKind::Timeout));
+    assert!(stall.0.lock().unwrap().is_empty());
 }
 
 #[tokio::test]
