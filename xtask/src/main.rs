@@ -6,8 +6,9 @@
 //! cargo xtask codegen --schema FILE [--schema FILE ...] --out DIR (--all | --include NAME ...)
 //! ```
 //!
-//! Exit codes: 0 success; 1 a user error (schema, config, missing root) or an I/O error;
-//! 2 a usage error (bad flags); 3 `--check` found stale, missing or extra files.
+//! Exit codes: 0 success; 1 a user error (schema, config, missing root, a file the run may
+//! not overwrite or remove: see [`owned`]) or an I/O error; 2 a usage error (bad flags);
+//! 3 `--check` found stale, missing, extra, edited or foreign files.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -15,6 +16,8 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use codegen::{Config, ConfigFile, Files};
+
+mod owned;
 
 // Generation allocates millions of small token trees; glibc's allocator spends about a
 // third of the run in malloc/free (perf), mimalloc roughly halves that.
@@ -26,6 +29,7 @@ usage: cargo xtask codegen [--check] [--explain] [--verbose] [--config FILE]
        cargo xtask codegen --schema FILE [--schema FILE ...] --out DIR (--all | --include NAME ...)
 
   --check         write nothing; exit 3 naming every stale, missing or extra file
+                  (and edited or foreign files the next run would refuse to touch)
   --explain       print the closure report: every type pulled in, and why
   --verbose       list every file written or removed, and warnings in full
   --config FILE   the configuration (default: codegen.toml at the workspace root)
@@ -35,10 +39,11 @@ usage: cargo xtask codegen [--check] [--explain] [--verbose] [--config FILE]
   --include NAME  a root: a qualified type name, entity set, singleton or Container/path
                   (with --schema, repeatable)
 
-exit codes: 0 ok, 1 error in a schema, the config or a root (or I/O), 2 usage, 3 --check found differences";
+Only files listed in the crate's GENERATED.txt and unchanged since are overwritten or
+removed; --out must be absent, empty or a generated crate.
 
-/// Files the generator never owns inside a crate folder.
-const IGNORED: &[&str] = &["target", "Cargo.lock", "CHANGES.md"];
+exit codes: 0 ok, 1 error in a schema, the config or a root, a file it may not touch
+(or I/O), 2 usage, 3 --check found differences";
 
 #[derive(Default)]
 struct Args {
@@ -223,14 +228,29 @@ fn run(args: &Args) -> Result<(), Failure> {
         )));
     }
 
-    // Plan the writes.
+    // Plan the writes: what each crate folder's manifest proves the generator may
+    // overwrite or remove, and the files it must not touch.
     let mut stale = Vec::new();
     let mut plans = Vec::new();
+    let mut refused = Vec::new();
     for d in &done {
         let job = &jobs[d.job_index];
-        let plan = plan(&job.dir, &d.files).map_err(|e| Failure::User(format!("error: {e}")))?;
+        let changes = changes_md(&job.dir, &job.config.name, &d.files);
+        let plan = owned::plan(&job.dir, &d.files, changes.as_deref())
+            .map_err(|e| Failure::User(format!("error: {e}")))?;
+        for c in &plan.conflicts {
+            let p = show(&root, &job.dir.join(&c.path));
+            if args.check {
+                stale.push(format!("{}: {p}", c.kind));
+            } else {
+                refused.push(format!("error: `{p}` {}", c.reason()));
+            }
+        }
         if args.check {
             for p in &plan.write {
+                if p == Path::new(owned::CHANGES) {
+                    continue;
+                }
                 let kind = if plan.existing.contains(p) {
                     "stale"
                 } else {
@@ -243,6 +263,13 @@ fn run(args: &Args) -> Result<(), Failure> {
             }
         }
         plans.push(plan);
+    }
+    if !refused.is_empty() {
+        return Err(Failure::User(format!(
+            "{}\nerror: the generator overwrites or removes only files it wrote (listed in {}) and unchanged since; nothing was written",
+            refused.join("\n"),
+            owned::MANIFEST
+        )));
     }
     if args.check {
         for (d, _) in done.iter().zip(&plans) {
@@ -263,30 +290,22 @@ fn run(args: &Args) -> Result<(), Failure> {
     }
 
     // Write: a file that exists is staged beside its target and renamed over it once
-    // every write succeeded; a new file is written in place (nothing to lose) and
-    // removed again if anything fails. Two writers share the work.
+    // every write succeeded; a new file is created in place (nothing to lose; never over
+    // a file that appeared meanwhile) and removed again if anything fails. Two writers
+    // share the work.
     let mut writes: Vec<Write> = Vec::new();
-    let mut changes: Vec<Option<String>> = Vec::new();
-    for d in &done {
+    for (d, plan) in done.iter().zip(&plans) {
         let job = &jobs[d.job_index];
-        changes.push(changes_md(&job.dir, &job.config.name, &d.files));
-    }
-    for ((d, plan), changes) in done.iter().zip(&plans).zip(&changes) {
-        let job = &jobs[d.job_index];
-        let mut add = |rel: &Path, text| {
+        for rel in &plan.write {
             let target = job.dir.join(rel);
             let staged = plan.existing.contains(rel).then(|| tmp_path(&target));
             writes.push(Write {
+                dir: &job.dir,
+                rel,
                 target,
                 staged,
-                text,
+                text: plan.texts[rel].as_str(),
             });
-        };
-        for rel in &plan.write {
-            add(rel, d.files[rel].as_str());
-        }
-        if let Some(text) = changes {
-            add(Path::new("CHANGES.md"), text.as_str());
         }
     }
     let results: Vec<std::io::Result<()>> = std::thread::scope(|s| {
@@ -300,9 +319,12 @@ fn run(args: &Args) -> Result<(), Failure> {
             .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
             .collect()
     });
+    // Only what this run created is undone.
     let undo = |writes: &[Write<'_>]| {
-        for w in writes {
-            let _ = std::fs::remove_file(w.staged.as_ref().unwrap_or(&w.target));
+        for (w, r) in writes.iter().zip(&results) {
+            if r.is_ok() {
+                let _ = std::fs::remove_file(w.staged.as_ref().unwrap_or(&w.target));
+            }
         }
     };
     if let Some((w, e)) = writes
@@ -334,6 +356,12 @@ fn run(args: &Args) -> Result<(), Failure> {
         let job = &jobs[d.job_index];
         for rel in &plan.remove {
             let p = job.dir.join(rel);
+            if !owned::parents_are_plain(&job.dir, rel) {
+                return Err(Failure::User(format!(
+                    "error: not removing `{}`: a folder on its path became a link",
+                    p.display()
+                )));
+            }
             if let Err(e) = std::fs::remove_file(&p) {
                 return Err(Failure::User(format!(
                     "error: cannot remove `{}`: {e}",
@@ -345,11 +373,20 @@ fn run(args: &Args) -> Result<(), Failure> {
             }
             remove_empty_parents(&job.dir, &p);
         }
-        let unchanged = d.files.len() - plan.write.len();
+        let written = plan
+            .write
+            .iter()
+            .filter(|p| d.files.contains_key(*p))
+            .count();
+        let manifest = if plan.write.contains(Path::new(owned::MANIFEST)) {
+            format!(" ({} updated)", owned::MANIFEST)
+        } else {
+            String::new()
+        };
         eprintln!(
-            "{}; files: {} written, {unchanged} unchanged, {} removed",
+            "{}; files: {written} written, {} unchanged, {} removed{manifest}",
             d.summary,
-            plan.write.len(),
+            d.files.len() - written,
             plan.remove.len()
         );
         if d.files.contains_key(Path::new("API.txt"))
@@ -389,17 +426,35 @@ fn show(root: &Path, p: &Path) -> String {
 
 /// One file to write: in place when `staged` is `None`, else to `staged` first.
 struct Write<'a> {
+    /// The crate folder, and the file's path inside it.
+    dir: &'a Path,
+    rel: &'a Path,
     target: PathBuf,
     staged: Option<PathBuf>,
     text: &'a str,
 }
 
 impl Write<'_> {
+    /// Creates the file (new, never through a link: `create_new` neither follows a link
+    /// nor replaces a file) after checking that no folder on the way is a link.
     fn write(&self) -> std::io::Result<()> {
+        use std::io::Write as _;
+        if !owned::parents_are_plain(self.dir, self.rel) {
+            return Err(std::io::Error::other("a folder on its path is a link"));
+        }
         if let Some(dir) = self.target.parent() {
             std::fs::create_dir_all(dir)?;
         }
-        std::fs::write(self.staged.as_ref().unwrap_or(&self.target), self.text)
+        let path = self.staged.as_ref().unwrap_or(&self.target);
+        if self.staged.is_some() && std::fs::symlink_metadata(path).is_ok_and(|m| !m.is_dir()) {
+            // A temporary file left by an interrupted run (or a link in its place).
+            std::fs::remove_file(path)?;
+        }
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)?;
+        f.write_all(self.text.as_bytes())
     }
 }
 
@@ -532,60 +587,6 @@ fn generate_one(job: &Job, args: &Args) -> Result<(Files, String), String> {
         s.operations
     );
     Ok((g.files, line))
-}
-
-/// What to write and remove in one crate folder.
-struct Plan {
-    write: BTreeSet<PathBuf>,
-    remove: BTreeSet<PathBuf>,
-    existing: BTreeSet<PathBuf>,
-}
-
-fn plan(dir: &Path, files: &Files) -> std::io::Result<Plan> {
-    let mut existing = BTreeSet::new();
-    if dir.exists() {
-        walk(dir, dir, &mut existing)?;
-    }
-    let mut write = BTreeSet::new();
-    for (rel, text) in files {
-        let on_disk = std::fs::read(dir.join(rel)).ok();
-        if on_disk.as_deref() != Some(text.as_bytes()) {
-            write.insert(rel.clone());
-        }
-    }
-    let wanted: BTreeSet<&PathBuf> = files.keys().collect();
-    let remove = existing
-        .iter()
-        .filter(|p| !wanted.contains(p))
-        .cloned()
-        .collect();
-    Ok(Plan {
-        write,
-        remove,
-        existing,
-    })
-}
-
-fn walk(top: &Path, dir: &Path, out: &mut BTreeSet<PathBuf>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
-        let p = entry.path();
-        let rel = p.strip_prefix(top).unwrap_or(&p).to_path_buf();
-        let first = rel
-            .components()
-            .next()
-            .map(|c| c.as_os_str().to_string_lossy().to_string())
-            .unwrap_or_default();
-        if IGNORED.contains(&first.as_str()) || first.starts_with('.') {
-            continue;
-        }
-        if entry.file_type()?.is_dir() {
-            walk(top, &p, out)?;
-        } else {
-            out.insert(rel);
-        }
-    }
-    Ok(())
 }
 
 /// `CHANGES.md` content when the public API (API.txt) changed against the crate on disk.

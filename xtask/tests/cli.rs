@@ -92,55 +92,389 @@ fn usage_errors_exit_2() {
     assert_eq!(xtask(&["nope"]).0, 2);
 }
 
+/// `GOOD` after a schema change: `thing` gains a property, the enum `state` is gone.
+fn good_v2() -> String {
+    GOOD.replace(
+        "<Property Name=\"state\" Type=\"t.ns.state\" />",
+        "<Property Name=\"added\" Type=\"Edm.Int32\" />",
+    )
+    .replace(
+        "<EnumType Name=\"state\"><Member Name=\"on\" Value=\"0\" /><Member Name=\"off\" Value=\"1\" /></EnumType>",
+        "",
+    )
+}
+
+/// `cargo xtask codegen --schema SCHEMA --out OUT --all`, with `--check` first if asked.
+fn gen_all(schema: &Path, out: &Path, check: bool) -> (i32, String) {
+    let mut args = vec!["codegen"];
+    if check {
+        args.push("--check");
+    }
+    args.extend([
+        "--schema",
+        schema.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--all",
+    ]);
+    xtask(&args)
+}
+
 #[test]
 fn adhoc_generation_then_check_detects_stale_missing_and_extra() {
     let dir = temp_dir("adhoc");
-    std::fs::write(dir.join("s.xml"), GOOD).unwrap();
-    let out = dir.join("out");
     let schema = dir.join("s.xml");
-    let (s, o, sc) = (out.to_str().unwrap(), "--out", schema.to_str().unwrap());
-    let (code, err) = xtask(&["codegen", "--schema", sc, o, s, "--all"]);
+    std::fs::write(&schema, GOOD).unwrap();
+    let out = dir.join("out");
+    let (code, err) = gen_all(&schema, &out, false);
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("files: "), "{err}");
     assert!(out.join("src/models/t_ns/thing.rs").exists());
+    let manifest = std::fs::read_to_string(out.join("GENERATED.txt")).unwrap();
+    for listed in [
+        "  src/lib.rs\n",
+        "  src/models/t_ns/state.rs\n",
+        "  Cargo.toml\n",
+    ] {
+        assert!(manifest.contains(listed), "{listed}: {manifest}");
+    }
     // Unchanged regeneration writes nothing.
     let before = snapshot(&out);
-    let (code, err) = xtask(&["codegen", "--schema", sc, o, s, "--all"]);
+    let (code, err) = gen_all(&schema, &out, false);
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("files: 0 written"), "{err}");
     assert_eq!(snapshot(&out), before);
 
-    // Damage: one stale, one missing, one extra.
-    std::fs::write(out.join("src/lib.rs"), "// edited\n").unwrap();
-    std::fs::remove_file(out.join("src/models/t_ns/state.rs")).unwrap();
-    std::fs::write(out.join("src/models/t_ns/old.rs"), "// gone\n").unwrap();
+    // The schema changes (thing.rs stale, state.rs no longer generated), a generated file
+    // is deleted (missing) and the user adds a file of their own (not reported).
+    std::fs::write(&schema, good_v2()).unwrap();
+    std::fs::remove_file(out.join("src/models/mod.rs")).unwrap();
+    std::fs::write(out.join("src/models/t_ns/notes.md"), "mine\n").unwrap();
     let damaged = snapshot(&out);
-    let (code, err) = xtask(&["codegen", "--check", "--schema", sc, o, s, "--all"]);
+    let (code, err) = gen_all(&schema, &out, true);
     assert_eq!(code, 3, "{err}");
-    assert!(
-        err.contains("stale: ") && err.contains("src/lib.rs"),
-        "{err}"
-    );
-    assert!(
-        err.contains("missing: ") && err.contains("src/models/t_ns/state.rs"),
-        "{err}"
-    );
-    assert!(
-        err.contains("extra: ") && err.contains("src/models/t_ns/old.rs"),
-        "{err}"
-    );
+    for line in [
+        "stale: ",
+        "src/models/t_ns/thing.rs",
+        "missing: ",
+        "src/models/mod.rs",
+        "extra: ",
+        "src/models/t_ns/state.rs",
+        "GENERATED.txt",
+    ] {
+        assert!(err.contains(line), "{line}: {err}");
+    }
+    assert!(!err.contains("notes.md"), "{err}");
     assert_eq!(snapshot(&out), damaged, "--check wrote something");
 
-    // Regeneration repairs all three and removes the extra file.
-    let (code, err) = xtask(&["codegen", "--schema", sc, o, s, "--all"]);
+    // Regeneration repairs both and removes the file no longer generated; the user's file stays.
+    let (code, err) = gen_all(&schema, &out, false);
     assert_eq!(code, 0, "{err}");
+    assert!(err.contains("1 removed"), "{err}");
+    assert!(!out.join("src/models/t_ns/state.rs").exists());
+    assert!(out.join("src/models/mod.rs").exists());
+    assert_eq!(
+        std::fs::read(out.join("src/models/t_ns/notes.md")).unwrap(),
+        b"mine\n"
+    );
+    let manifest = std::fs::read_to_string(out.join("GENERATED.txt")).unwrap();
     assert!(
-        err.contains("2 written") && err.contains("1 removed"),
+        !manifest.contains("state.rs") && !manifest.contains("notes.md"),
+        "{manifest}"
+    );
+    let (code, err) = gen_all(&schema, &out, true);
+    assert_eq!(code, 0, "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Writes `files` (path, content) under `dir`.
+fn plant(dir: &Path, files: &[(&str, &str)]) {
+    for (p, text) in files {
+        let p = dir.join(p);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+}
+
+#[test]
+fn out_into_a_folder_that_is_not_a_generated_crate_is_refused() {
+    let dir = temp_dir("foreign");
+    let schema = dir.join("s.xml");
+    std::fs::write(&schema, GOOD).unwrap();
+    let cases: &[&[(&str, &str)]] = &[
+        &[
+            ("NOTES.md", "my notes\n"),
+            ("src/main.rs", "fn main() {}\n"),
+            ("deep/er/file.txt", "x"),
+        ],
+        // A project that happens to have the generator's paths.
+        &[
+            ("Cargo.toml", "[package]\nname = \"mine\"\n"),
+            ("src/lib.rs", "//! mine\n"),
+        ],
+        // Only a dot file, or only a file named like a manifest.
+        &[(".gitignore", "/target\n")],
+        &[("GENERATED.txt", "my list of generated things\n")],
+    ];
+    for (i, files) in cases.iter().enumerate() {
+        let out = dir.join(format!("out{i}"));
+        plant(&out, files);
+        let before = snapshot(&out);
+        for check in [false, true] {
+            let (code, err) = gen_all(&schema, &out, check);
+            assert_eq!(code, 1, "case {i}: {err}");
+            assert!(err.contains("nothing was written"), "case {i}: {err}");
+            assert!(!err.contains("panicked"), "{err}");
+            assert_eq!(snapshot(&out), before, "case {i} (check: {check})");
+        }
+        let (_, err) = gen_all(&schema, &out, false);
+        if i == 0 {
+            assert!(
+                err.contains("is not empty and is not a generated crate")
+                    && err.contains("`NOTES.md`")
+                    && err.contains("src/main.rs"),
+                "{err}"
+            );
+        }
+    }
+    // An empty folder, or one holding only empty folders, is fine; so is an absent one.
+    let empty = dir.join("empty");
+    std::fs::create_dir_all(empty.join("src")).unwrap();
+    assert_eq!(gen_all(&schema, &empty, false).0, 0);
+    assert_eq!(gen_all(&schema, &dir.join("absent/x"), false).0, 0);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn hand_written_files_in_a_generated_crate_are_never_removed_or_overwritten() {
+    let dir = temp_dir("handwritten");
+    let schema = dir.join("s.xml");
+    std::fs::write(&schema, GOOD).unwrap();
+    let out = dir.join("out");
+    assert_eq!(gen_all(&schema, &out, false).0, 0);
+    let mine: &[(&str, &str)] = &[
+        ("README.md", "# my crate\n"),
+        ("src/extra.rs", "pub fn mine() {}\n"),
+        ("src/models/t_ns/helpers.rs", "// mine\n"),
+        ("notes/a/b.txt", "deep\n"),
+        ("Cargo.lock", "# cargo's\n"),
+    ];
+    plant(&out, mine);
+    // A schema change regenerates around them.
+    std::fs::write(&schema, good_v2()).unwrap();
+    let (code, err) = gen_all(&schema, &out, false);
+    assert_eq!(code, 0, "{err}");
+    for (p, text) in mine {
+        assert_eq!(std::fs::read_to_string(out.join(p)).unwrap(), *text, "{p}");
+    }
+
+    // The next schema adds a type whose file the user already has: refused, naming it,
+    // and nothing at all is written.
+    let v3 = good_v2().replace(
+        "</Schema>",
+        "<ComplexType Name=\"helpers\"><Property Name=\"x\" Type=\"Edm.String\" /></ComplexType></Schema>",
+    );
+    std::fs::write(&schema, v3).unwrap();
+    let before = snapshot(&out);
+    let (code, err) = gen_all(&schema, &out, false);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("src/models/t_ns/helpers.rs` was not written by the generator"),
         "{err}"
     );
+    assert!(err.contains("nothing was written"), "{err}");
     assert_eq!(snapshot(&out), before);
-    let (code, _) = xtask(&["codegen", "--check", "--schema", sc, o, s, "--all"]);
-    assert_eq!(code, 0);
+    let (code, err) = gen_all(&schema, &out, true);
+    assert_eq!(code, 3, "{err}");
+    assert!(
+        err.contains("foreign: ") && err.contains("helpers.rs"),
+        "{err}"
+    );
+    // Once the user moves it away, the type is generated.
+    std::fs::remove_file(out.join("src/models/t_ns/helpers.rs")).unwrap();
+    let (code, err) = gen_all(&schema, &out, false);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.join("src/models/t_ns/helpers.rs").exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn an_edited_generated_file_is_refused_not_lost() {
+    let dir = temp_dir("edited");
+    let schema = dir.join("s.xml");
+    std::fs::write(&schema, GOOD).unwrap();
+    let out = dir.join("out");
+    assert_eq!(gen_all(&schema, &out, false).0, 0);
+    // Edited: one file the output still wants, one it drops (state.rs, with v2).
+    let lib = std::fs::read_to_string(out.join("src/lib.rs")).unwrap() + "// my edit\n";
+    std::fs::write(out.join("src/lib.rs"), &lib).unwrap();
+    std::fs::write(out.join("src/models/t_ns/state.rs"), "// my edit\n").unwrap();
+    std::fs::write(&schema, good_v2()).unwrap();
+    let before = snapshot(&out);
+    let (code, err) = gen_all(&schema, &out, false);
+    assert_eq!(code, 1, "{err}");
+    for p in ["src/lib.rs", "src/models/t_ns/state.rs"] {
+        assert!(
+            err.contains(&format!("{p}` was changed by hand since it was generated")),
+            "{p}: {err}"
+        );
+    }
+    assert_eq!(snapshot(&out), before, "an edited file was touched");
+    let (code, err) = gen_all(&schema, &out, true);
+    assert_eq!(code, 3, "{err}");
+    assert!(
+        err.contains("edited: ") && err.contains("src/lib.rs"),
+        "{err}"
+    );
+    // Deleting (or restoring) the edited files lets the generator proceed.
+    std::fs::remove_file(out.join("src/lib.rs")).unwrap();
+    std::fs::remove_file(out.join("src/models/t_ns/state.rs")).unwrap();
+    let (code, err) = gen_all(&schema, &out, false);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(gen_all(&schema, &out, true).0, 0);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_crate_from_before_manifests_is_adopted() {
+    let dir = temp_dir("legacy");
+    let schema = dir.join("s.xml");
+    std::fs::write(&schema, GOOD).unwrap();
+    let out = dir.join("out");
+    assert_eq!(gen_all(&schema, &out, false).0, 0);
+    std::fs::remove_file(out.join("GENERATED.txt")).unwrap();
+    plant(&out, &[("NOTES.md", "mine\n")]);
+    // --check reports the missing manifest; regeneration adopts the marked files,
+    // removes the one no longer generated and leaves the user's file alone.
+    let (code, err) = gen_all(&schema, &out, true);
+    assert_eq!(code, 3, "{err}");
+    assert!(
+        err.contains("missing: ") && err.contains("GENERATED.txt"),
+        "{err}"
+    );
+    std::fs::write(&schema, good_v2()).unwrap();
+    let (code, err) = gen_all(&schema, &out, false);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("1 removed"), "{err}");
+    assert!(!out.join("src/models/t_ns/state.rs").exists());
+    assert_eq!(std::fs::read(out.join("NOTES.md")).unwrap(), b"mine\n");
+    let manifest = std::fs::read_to_string(out.join("GENERATED.txt")).unwrap();
+    assert!(
+        manifest.contains("  src/lib.rs\n") && !manifest.contains("NOTES"),
+        "{manifest}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn manifest_paths_outside_the_crate_are_never_removed() {
+    let dir = temp_dir("escape");
+    let schema = dir.join("s.xml");
+    std::fs::write(&schema, GOOD).unwrap();
+    let out = dir.join("out");
+    assert_eq!(gen_all(&schema, &out, false).0, 0);
+    // Victims outside the crate with the very content (and hash) of a listed file.
+    let lib = std::fs::read(out.join("src/lib.rs")).unwrap();
+    std::fs::write(dir.join("victim.rs"), &lib).unwrap();
+    let manifest = std::fs::read_to_string(out.join("GENERATED.txt")).unwrap();
+    let hash = manifest
+        .lines()
+        .find(|l| l.ends_with("  src/lib.rs"))
+        .unwrap()
+        .split("  ")
+        .next()
+        .unwrap()
+        .to_string();
+    let absolute = dir.join("victim.rs");
+    for bad in [
+        "../victim.rs".to_string(),
+        "src/../../victim.rs".to_string(),
+        absolute.display().to_string(),
+    ] {
+        std::fs::write(
+            out.join("GENERATED.txt"),
+            format!("{manifest}{hash}  {bad}\n"),
+        )
+        .unwrap();
+        let before = snapshot(&out);
+        let (code, err) = gen_all(&schema, &out, false);
+        assert_eq!(code, 1, "{bad}: {err}");
+        assert!(
+            err.contains("GENERATED.txt:") && err.contains("is not a path inside the crate"),
+            "{err}"
+        );
+        assert_eq!(std::fs::read(dir.join("victim.rs")).unwrap(), lib, "{bad}");
+        assert_eq!(snapshot(&out), before);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[cfg(unix)]
+#[test]
+fn links_inside_the_crate_are_never_followed() {
+    use std::os::unix::fs::symlink;
+    let dir = temp_dir("links");
+    let schema = dir.join("s.xml");
+    std::fs::write(&schema, GOOD).unwrap();
+    // The user's project elsewhere, holding files with the generated names.
+    let project = dir.join("project");
+    plant(
+        &project,
+        &[
+            ("src/lib.rs", "// my project\n"),
+            ("src/models/mod.rs", "// mine\n"),
+        ],
+    );
+    let project_before = snapshot(&project);
+
+    // A fresh --out folder holding only a link is not empty: refused.
+    let out = dir.join("fresh");
+    std::fs::create_dir_all(&out).unwrap();
+    symlink(project.join("src"), out.join("src")).unwrap();
+    let (code, err) = gen_all(&schema, &out, false);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(snapshot(&project), project_before);
+
+    // A generated crate whose `src` became a link: nothing is written through it.
+    let out = dir.join("out");
+    assert_eq!(gen_all(&schema, &out, false).0, 0);
+    std::fs::rename(out.join("src"), dir.join("src-moved")).unwrap();
+    symlink(project.join("src"), out.join("src")).unwrap();
+    std::fs::write(&schema, good_v2()).unwrap();
+    let (code, err) = gen_all(&schema, &out, false);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("symbolic link"), "{err}");
+    assert_eq!(snapshot(&project), project_before);
+    std::fs::remove_file(out.join("src")).unwrap();
+    std::fs::rename(dir.join("src-moved"), out.join("src")).unwrap();
+
+    // A listed file replaced by a link to a file with identical content, which the new
+    // output drops (state.rs) or rewrites (thing.rs): neither the link nor its target is touched.
+    for rel in ["src/models/t_ns/state.rs", "src/models/t_ns/thing.rs"] {
+        let victim = dir.join(format!("victim-{}", rel.replace('/', "-")));
+        std::fs::rename(out.join(rel), &victim).unwrap();
+        symlink(&victim, out.join(rel)).unwrap();
+        let victim_before = std::fs::read(&victim).unwrap();
+        let (code, err) = gen_all(&schema, &out, false);
+        assert_eq!(code, 1, "{err}");
+        assert!(err.contains(rel) && err.contains("symbolic link"), "{err}");
+        assert_eq!(std::fs::read(&victim).unwrap(), victim_before);
+        assert!(
+            std::fs::symlink_metadata(out.join(rel))
+                .unwrap()
+                .is_symlink()
+        );
+        std::fs::remove_file(out.join(rel)).unwrap();
+        std::fs::rename(&victim, out.join(rel)).unwrap();
+    }
+    // A link planted where a staged write's temporary file goes is not followed either.
+    let target = dir.join("tmp-target");
+    std::fs::write(&target, "keep\n").unwrap();
+    symlink(&target, out.join("src/models/t_ns/.thing.rs.codegen-tmp")).unwrap();
+    let (code, err) = gen_all(&schema, &out, false);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(std::fs::read(&target).unwrap(), b"keep\n");
+    assert_eq!(snapshot(&project), project_before);
     let _ = std::fs::remove_dir_all(&dir);
 }
 
