@@ -21,6 +21,7 @@
 pub mod diag;
 pub mod document;
 pub mod model;
+pub mod names;
 mod resolve;
 pub mod vocab;
 

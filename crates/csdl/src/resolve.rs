@@ -269,6 +269,7 @@ fn parse_into(sources: &Sources, idx: u32, docs: &mut Vec<Document>, diags: &mut
     match document::parse(idx, text) {
         Ok(doc) => {
             check_envelope(&doc, diags);
+            check_names(&doc, diags);
             docs.push(doc);
         }
         Err(errs) => diags.extend(
@@ -311,6 +312,51 @@ fn check_envelope(doc: &Document, diags: &mut Vec<Raw>) {
             "`edmx:Edmx` has more than one `edmx:DataServices` element".into(),
             doc.pos(ds[1]),
         )),
+    }
+}
+
+/// Checks every declared name, namespace and alias of a document ([`crate::names`]).
+fn check_names(doc: &Document, diags: &mut Vec<Raw>) {
+    use crate::names::{Place, Verdict, check_name, check_namespace};
+    for (id, el) in doc.elements.iter().enumerate() {
+        let id = id as ElemId;
+        let checks: &[(&str, Option<Place>)] = match el.kind {
+            Kind::EntityType
+            | Kind::ComplexType
+            | Kind::EnumType
+            | Kind::TypeDefinition
+            | Kind::Action
+            | Kind::Function
+            | Kind::Term
+            | Kind::EntityContainer => &[("Name", Some(Place::SchemaLevel))],
+            Kind::Member
+            | Kind::Property
+            | Kind::NavigationProperty
+            | Kind::Parameter
+            | Kind::EntitySet
+            | Kind::Singleton
+            | Kind::ActionImport
+            | Kind::FunctionImport => &[("Name", Some(Place::Member))],
+            Kind::Schema | Kind::Include => {
+                &[("Namespace", None), ("Alias", Some(Place::SchemaLevel))]
+            }
+            _ => continue,
+        };
+        for (attr, place) in checks {
+            let Some(a) = doc.attr(id, attr) else {
+                continue;
+            };
+            let value = doc.value(a);
+            let verdict = match place {
+                Some(place) => check_name(value, *place),
+                None => check_namespace(value),
+            };
+            match verdict {
+                Verdict::Valid => {}
+                Verdict::Warning(m) => diags.push((Severity::Warning, m, a.pos)),
+                Verdict::Error(m) => diags.push((Severity::Error, m, a.pos)),
+            }
+        }
     }
 }
 
