@@ -502,15 +502,9 @@ fn generate_one(job: &Job, args: &Args) -> Result<(Files, String), String> {
         job.base.join(&main)
     };
     // Show paths as written in the config (relative to the workspace root).
-    let model = if job.base == Path::new(".") {
-        csdl::load(&path)
-    } else {
-        let base = job.base.clone();
-        csdl::load_with(&main, &move |p: &Path| {
-            std::fs::read_to_string(base.join(p)).ok()
-        })
-    }
-    .map_err(|e| {
+    // Every file through csdl's safe opening (regular files, size cap, references
+    // inside the naming document's folder or among the configured schemas).
+    let model = csdl::load_in(&job.base, &job.config.schemas).map_err(|e| {
         if path.exists() {
             e.to_string()
         } else {

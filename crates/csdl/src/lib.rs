@@ -25,4 +25,7 @@ pub mod names;
 mod resolve;
 pub mod vocab;
 
-pub use resolve::{MAX_DOCUMENTS, STANDARD_VOCABULARIES, load, load_str, load_with};
+pub use resolve::{
+    MAX_DOCUMENT_SIZE, MAX_DOCUMENTS, ReadError, ReadErrorKind, STANDARD_VOCABULARIES, load,
+    load_in, load_str, load_with, read_document,
+};

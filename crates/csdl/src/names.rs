@@ -195,9 +195,9 @@ mod tests {
             ("名前", "ok"),
             ("a1", "ok"),
             ("a_b", "ok"),
-            ("e\u{301}", "ok"),  // combining acute (Mn)
+            ("e\u{301}", "ok"),   // combining acute (Mn)
             ("x\u{203F}y", "ok"), // undertie (Pc)
-            ("Ⅻ", "ok"),         // Nl
+            ("Ⅻ", "ok"),          // Nl
             (&long, "ok"),
             ("request-id", "warn"),
             ("client-request-id", "warn"),
@@ -271,10 +271,7 @@ mod tests {
         assert_eq!(check_namespace("a"), Verdict::Valid);
         assert!(matches!(check_namespace("my-co.x"), Verdict::Warning(_)));
         for bad in ["", ".a", "a.", "a..b", "a.1b", "a b", "a.\u{202E}"] {
-            assert!(
-                matches!(check_namespace(bad), Verdict::Error(_)),
-                "{bad:?}"
-            );
+            assert!(matches!(check_namespace(bad), Verdict::Error(_)), "{bad:?}");
         }
         let parts = vec!["abcdefgh"; 60].join(".");
         assert!(matches!(check_namespace(&parts), Verdict::Error(_)));
