@@ -425,9 +425,16 @@ impl Iterator for Children<'_> {
     }
 }
 
-/// The deepest element nesting accepted (CSDL needs about a dozen levels; the limit
-/// keeps later recursive stages within their stack).
+/// The deepest element nesting accepted, counting elements the reader ignores (CSDL
+/// needs about a dozen levels; the limit keeps later recursive stages within their
+/// stack). Deeper nesting is an error at the element that exceeds it.
 pub const MAX_DEPTH: usize = 200;
+
+/// The longest attribute value, and the longest character content of an expression
+/// element, accepted (in bytes, as written). Real documents stay under 2 KB (Graph's
+/// longest description is 849 characters); a longer value is an error at its
+/// attribute or element. Names are held to 128 characters ([`crate::names`]).
+pub const MAX_VALUE_LEN: usize = 1024 * 1024;
 
 const LEGACY_V2V3: &str =
     "this is an OData v2/v3 (EDMX 1.0) document; only OData v4 CSDL is supported";
@@ -513,7 +520,9 @@ impl Parser {
             let (ns, ev) = match ev {
                 Ok((ns, ev)) => (ns_class(&ns), ev),
                 Err(e) => {
-                    let at = reader.error_position() as usize;
+                    // Limits of the XML reader (nesting, namespace bindings) leave the
+                    // error position unset: the event began at `before`.
+                    let at = (reader.error_position() as usize).max(before);
                     self.error(format!("malformed XML: {e}"), at);
                     return;
                 }
@@ -532,12 +541,18 @@ impl Parser {
                 Event::Text(t) if self.wants_text() => {
                     let raw: &str = &t;
                     let start = self.offset_of(raw.as_bytes());
+                    if !self.text_fits(raw.len()) {
+                        return;
+                    }
                     let content = t.xml10_content();
                     self.push_text(text, start, start + raw.len(), content);
                 }
                 Event::CData(t) if self.wants_text() => {
                     let raw: &str = &t;
                     let start = self.offset_of(raw.as_bytes());
+                    if !self.text_fits(raw.len()) {
+                        return;
+                    }
                     let s = raw.to_owned();
                     self.push_text(text, start, start + raw.len(), Cow::Owned(s));
                 }
@@ -559,11 +574,14 @@ impl Parser {
                     match resolved {
                         Some(s) => {
                             if self.wants_text() {
+                                if !self.text_fits(s.len()) {
+                                    return;
+                                }
                                 self.push_text(text, at, at, Cow::Owned(s));
                             }
                         }
                         None => {
-                            let name = raw.to_owned();
+                            let name = crate::names::escape(raw);
                             self.error(
                                 format!("malformed XML: unknown entity reference `&{name};`"),
                                 at,
@@ -601,6 +619,34 @@ impl Parser {
                 .stack
                 .last()
                 .is_some_and(|o| self.elements[o.id as usize].kind.has_text())
+    }
+
+    /// Whether `more` bytes of text still fit the innermost element's content; else
+    /// an error at the element.
+    fn text_fits(&mut self, more: usize) -> bool {
+        let Some(open) = self.stack.last() else {
+            return true;
+        };
+        let id = open.id;
+        let el = &self.elements[id as usize];
+        let have = match (&self.text_buf, &el.text) {
+            (Some((owner, buf)), _) if *owner == id => buf.len(),
+            (_, Some(Text::Span(a, b))) => (b - a) as usize,
+            (_, Some(Text::Owned(o))) => o.len(),
+            (_, None) => 0,
+        };
+        if have + more <= MAX_VALUE_LEN {
+            return true;
+        }
+        let (kind, pos) = (el.kind.name(), el.pos.offset as usize);
+        self.error(
+            format!(
+                "the content of `{kind}` is longer than {} MiB ({MAX_VALUE_LEN} bytes), the most accepted",
+                MAX_VALUE_LEN >> 20
+            ),
+            pos,
+        );
+        false
     }
 
     fn push_text(&mut self, text: &str, start: usize, end: usize, content: Cow<'_, str>) {
@@ -657,6 +703,13 @@ impl Parser {
         let offset = self.offset_of(raw_name).saturating_sub(1);
         if self.skip > 0 {
             if !empty {
+                if self.stack.len() + self.skip as usize >= MAX_DEPTH {
+                    self.error(
+                        format!("elements are nested more than {MAX_DEPTH} levels deep"),
+                        offset,
+                    );
+                    return false;
+                }
                 self.skip += 1;
             }
             return true;
@@ -687,7 +740,7 @@ impl Parser {
                 self.error(
                     format!(
                         "not a CSDL document: the root element is `{}`, expected `edmx:Edmx`",
-                        String::from_utf8_lossy(raw_name)
+                        crate::names::escape(&String::from_utf8_lossy(raw_name))
                     ),
                     offset,
                 );
@@ -752,11 +805,23 @@ impl Parser {
                 }
             };
             let key = a.key.as_ref().as_bytes();
+            let raw: &str = a.value.as_ref();
+            if raw.len() > MAX_VALUE_LEN {
+                let at = self.offset_of(key);
+                self.error(
+                    format!(
+                        "the value of attribute `{}` is longer than {} MiB ({MAX_VALUE_LEN} bytes), the most accepted",
+                        crate::names::escape(&String::from_utf8_lossy(key)),
+                        MAX_VALUE_LEN >> 20
+                    ),
+                    at,
+                );
+                return false;
+            }
             if key.contains(&b':') || key == b"xmlns" {
                 continue; // foreign-namespace attribute or namespace declaration
             }
             let kstart = self.offset_of(key);
-            let raw: &str = a.value.as_ref();
             let vstart = self.offset_of(raw);
             let inside = text
                 .get(vstart..vstart + raw.len())

@@ -74,7 +74,9 @@ pub fn check_name(name: &str, place: Place) -> Verdict {
             }
             continue;
         }
-        let what = if i == 0 && c.is_numeric() {
+        let what = if c == '.' && i > 0 {
+            "holds `.`, which makes the qualified name of a schema element ambiguous".to_string()
+        } else if i == 0 && c.is_numeric() {
             format!("starts with {}", describe(c))
         } else {
             format!("holds {}", describe(c))
@@ -134,6 +136,8 @@ pub fn check_namespace(ns: &str) -> Verdict {
 fn describe(c: char) -> String {
     if c.is_control() || c.is_whitespace() || is_invisible(c) {
         format!("the character U+{:04X}", c as u32)
+    } else if c == '`' {
+        "a backtick (U+0060)".to_string()
     } else if c.is_numeric() {
         format!("the digit `{c}` (U+{:04X})", c as u32)
     } else {
@@ -143,7 +147,7 @@ fn describe(c: char) -> String {
 
 /// Format and other invisible characters std does not classify: bidi controls,
 /// zero-width characters, the BOM, soft hyphen, tags and variation selectors.
-fn is_invisible(c: char) -> bool {
+pub(crate) fn is_invisible(c: char) -> bool {
     matches!(c as u32,
         0xAD | 0x34F | 0x61C | 0x115F..=0x1160 | 0x17B4..=0x17B5 | 0x180B..=0x180F
         | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F | 0x3164 | 0xFE00..=0xFE0F
@@ -171,6 +175,28 @@ pub fn escape(s: &str) -> String {
     }
     out
 }
+
+/// A diagnostic message made safe for a terminal: control, format and invisible
+/// characters (which a hostile value may carry into a quoted excerpt) as `\u{…}`, and
+/// at most [`MAX_MESSAGE_LEN`] characters.
+pub fn inert_message(m: &str) -> String {
+    let mut out = String::with_capacity(m.len().min(MAX_MESSAGE_LEN + 8));
+    for (i, c) in m.chars().enumerate() {
+        if i == MAX_MESSAGE_LEN {
+            out.push('…');
+            break;
+        }
+        if c.is_control() || is_invisible(c) {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The longest diagnostic message shown, in characters.
+pub const MAX_MESSAGE_LEN: usize = 1000;
 
 #[cfg(test)]
 mod tests {

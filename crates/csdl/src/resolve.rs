@@ -630,7 +630,7 @@ fn finish(model: Model, diags: Vec<Raw>) -> Result<Model, Errors> {
     diags.dedup();
     let render = |d: &Raw| Diagnostic {
         severity: d.0,
-        message: d.1.clone(),
+        message: crate::names::inert_message(&d.1),
         location: model.sources.location(d.2),
     };
     let errors: Vec<Diagnostic> = diags
