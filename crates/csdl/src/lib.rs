@@ -17,6 +17,62 @@
 //! References to the standard OASIS vocabularies ([`STANDARD_VOCABULARIES`]) are
 //! understood without a file; their terms are namespace-qualified in the model and
 //! [`vocab`] reads the Core and Capabilities terms later stages need.
+//!
+//! # Which files are opened
+//!
+//! The input is metadata written by someone else, so the reader opens only what the
+//! user chose:
+//! - the documents the user names ([`load`]'s path, [`load_in`]'s `schemas`: `--schema`
+//!   or `schemas` in `codegen.toml`), wherever they are;
+//! - a document an `edmx:Reference` names, only if its `Uri` is a relative path that
+//!   stays inside the folder of the document naming it (subfolders are fine) and the
+//!   file, symbolic links followed, lies inside that folder; a URL
+//!   (`https://…/x.xml`) is looked for by its last segment beside the document.
+//!   An absolute path, a `file:` URI, a `..` leaving the folder, a path with `\` and a
+//!   symbolic link out of the folder are never opened (unless the path names one of
+//!   the user's documents);
+//! - every file opened ([`read_document`]) must be a regular file (not a device, FIFO,
+//!   socket or folder; checked before opening and again on the open file) of at most
+//!   [`MAX_DOCUMENT_SIZE`] (64 MiB; Graph v1.0 is 3.5 MB), in UTF-8. The same size cap
+//!   applies to text given to [`load_str`] or returned by [`load_with`]'s callback.
+//!
+//! A reference not opened is a warning at its `Uri` attribute (the document still
+//! loads: documents by others reference vocabularies and files nobody has), and an
+//! error at the same place when a type from one of its namespaces is used. A missing
+//! file is a warning, and its types are read as `Edm.Untyped`. The diagnostics quote the
+//! `Uri` as written and nothing of the file.
+//!
+//! # Names
+//!
+//! Every declared name is checked ([`names`]): the `Name` of entity, complex and enum
+//! types, enum members, type definitions, properties, navigation properties, actions,
+//! functions, parameters, terms, entity containers, entity sets, singletons and
+//! imports; schema `Namespace`s (dot-separated names) and every `Alias`. A name is
+//! OData's `SimpleIdentifier` (a letter or `_`, then letters, digits, `_` and combining
+//! marks; at most 128 characters; a namespace at most 511).
+//! - A `-` inside a name, or a `.` inside the name of a member (property, enum member,
+//!   parameter, entity set, …), is accepted with a located warning and kept as written
+//!   (Graph v1.0's `InnerError` has properties `request-id` and `client-request-id`).
+//! - Everything else is a located error (`file:line:col` of the attribute): an empty or
+//!   over-long name, a leading digit (any script's), control and format characters
+//!   (line breaks, tabs, bidi controls U+202A–U+202E and U+2066–U+2069, zero-width
+//!   characters, the BOM), whitespace, and every other punctuation or symbol
+//!   (`` ` `` `<` `>` `"` `'` `\` `{` `}` `[` `]` `(` `)` `*` `#` `!` `$` `&` `@` `/` `:`
+//!   `;` `|` `~` `+` `=` `%`, superscripts, …); a `.` in a schema-level name.
+//!
+//! # Limits
+//!
+//! | what | limit | beyond it |
+//! |---|---|---|
+//! | document size | [`MAX_DOCUMENT_SIZE`] = 64 MiB | error, file not read |
+//! | documents per load | [`MAX_DOCUMENTS`] = 256 | error at the `Uri` |
+//! | element nesting (ignored elements included) | [`document::MAX_DEPTH`] = 200 | error at the element |
+//! | attribute value, expression text | [`document::MAX_VALUE_LEN`] = 1 MiB | error at the attribute or element |
+//! | name | [`names::MAX_NAME_LEN`] = 128 characters | error at the attribute |
+//! | namespace | [`names::MAX_NAMESPACE_LEN`] = 511 characters | error at the attribute |
+//!
+//! Diagnostics never carry control or invisible characters from the input (they are
+//! shown as `\u{…}`) and are at most 1,000 characters long.
 
 pub mod diag;
 pub mod document;
