@@ -764,6 +764,27 @@ mod tests {
     }
 
     #[test]
+    fn doubles_survive_a_round_trip() {
+        // Found by the decode fuzz target: without serde_json's `float_roundtrip`, `1e-199`
+        // reads as 9.999999999999999e-200, which writes back and reads as
+        // 1.0000000000000001e-199, so a GET → PATCH of an unchanged Double changed it.
+        for text in [
+            "1e-199",
+            "9.999999999999999e-200",
+            "0.1",
+            "5e-324",
+            "1.7976931348623157e308",
+        ] {
+            let first: f64 = from_slice(text.as_bytes()).unwrap();
+            let written = to_vec(&first);
+            let second: f64 = from_slice(&written).unwrap();
+            assert_eq!(first.to_bits(), second.to_bits(), "{text}");
+        }
+        let x: f64 = from_slice(b"1e-199").unwrap();
+        assert_eq!(x, 1e-199);
+    }
+
+    #[test]
     fn path_display() {
         let root = Path::ROOT;
         let a = root.key("a");
