@@ -305,7 +305,8 @@ pub fn build(config: &Config, model: &Model, closure: &Closure) -> CrateIr {
         if let Some(w) = &c.collided_with {
             warnings.push(Warning(Diagnostic::at(
                 format!(
-                    "namespace `{ns}`: module name `{w}` is taken, using `{}`",
+                    "namespace {}: module name `{w}` is taken, using `{}`",
+                    naming::code(ns),
                     c.name
                 ),
                 None,
@@ -332,8 +333,8 @@ pub fn build(config: &Config, model: &Model, closure: &Closure) -> CrateIr {
             if let Some(w) = &n.collided_with {
                 warnings.push(Warning(Diagnostic::at(
                     format!(
-                        "type `{}`: Rust name `{w}` is taken in module `{module}`, using `{}`",
-                        t.qualified_name(),
+                        "type {}: Rust name `{w}` is taken in module `{module}`, using `{}`",
+                        naming::code(&t.qualified_name()),
                         n.name
                     ),
                     loc(t.pos),
@@ -365,8 +366,8 @@ pub fn build(config: &Config, model: &Model, closure: &Closure) -> CrateIr {
                 if let Some(w) = &c.collided_with {
                     warnings.push(Warning(Diagnostic::at(
                         format!(
-                            "type `{}`: Rust name `{w}` is taken in module `{module}`, using `{}`",
-                            t.qualified_name(),
+                            "type {}: Rust name `{w}` is taken in module `{module}`, using `{}`",
+                            naming::code(&t.qualified_name()),
                             c.name
                         ),
                         loc(t.pos),
@@ -439,8 +440,9 @@ pub fn build(config: &Config, model: &Model, closure: &Closure) -> CrateIr {
                     if let Some(w) = &c.collided_with {
                         warnings.push(Warning(Diagnostic::at(
                             format!(
-                                "property `{qualified}/{}`: field name `{w}` is taken, using `{}`",
-                                p.name, c.name
+                                "property {}: field name `{w}` is taken, using `{}`",
+                                naming::code(&format!("{qualified}/{}", p.name)),
+                                c.name
                             ),
                             loc(p.pos),
                         )));
@@ -454,7 +456,7 @@ pub fn build(config: &Config, model: &Model, closure: &Closure) -> CrateIr {
                         doc: doc_of(
                             p.description.as_deref(),
                             p.long_description.as_deref(),
-                            format!("The `{}` property.", p.name),
+                            format!("The {} property.", naming::code(&p.name)),
                         ),
                         ty,
                         nullable: p.nullable && !p.ty.collection,
@@ -470,14 +472,18 @@ pub fn build(config: &Config, model: &Model, closure: &Closure) -> CrateIr {
                     let c = alloc.claim(&naming::field_name(&nav.name), true);
                     if let Some(w) = &c.collided_with {
                         warnings.push(Warning(Diagnostic::at(
-                            format!("navigation property `{qualified}/{}`: field name `{w}` is taken, using `{}`", nav.name, c.name),
+                            format!(
+                                "navigation property {}: field name `{w}` is taken, using `{}`",
+                                naming::code(&format!("{qualified}/{}", nav.name)),
+                                c.name
+                            ),
                             loc(nav.pos),
                         )));
                     }
                     let mut doc = doc_of(
                         nav.description.as_deref(),
                         nav.long_description.as_deref(),
-                        format!("The `{}` navigation property.", nav.name),
+                        format!("The {} navigation property.", naming::code(&nav.name)),
                     );
                     doc.push(String::new());
                     doc.push(
@@ -566,14 +572,22 @@ pub fn build(config: &Config, model: &Model, closure: &Closure) -> CrateIr {
                         let c = alloc.claim(&naming::variant_name(&m.name), false);
                         if let Some(w) = &c.collided_with {
                             warnings.push(Warning(Diagnostic::at(
-                                format!("member `{qualified}/{}`: variant name `{w}` is taken, using `{}`", m.name, c.name),
+                                format!(
+                                    "member {}: variant name `{w}` is taken, using `{}`",
+                                    naming::code(&format!("{qualified}/{}", m.name)),
+                                    c.name
+                                ),
                                 loc(m.pos),
                             )));
                         }
                         MemberIr {
                             wire: m.name.clone(),
                             name: c.name,
-                            doc: doc_of(m.description.as_deref(), None, format!("`{}`.", m.name)),
+                            doc: doc_of(
+                                m.description.as_deref(),
+                                None,
+                                format!("{}.", naming::code(&m.name)),
+                            ),
                         }
                     })
                     .collect();
@@ -600,7 +614,7 @@ pub fn build(config: &Config, model: &Model, closure: &Closure) -> CrateIr {
         let doc = doc_of(
             t.description.as_deref(),
             t.long_description.as_deref(),
-            format!("The `{qualified}` {what}."),
+            format!("The {} {what}.", naming::code(&qualified)),
         );
         modules
             .get_mut(&n.module)

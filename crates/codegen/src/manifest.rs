@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::emit::models::{field_type_text, has_file};
 use crate::ir::{CrateIr, ItemKind};
+use crate::naming;
 
 /// Renders `API.txt`.
 pub fn api_txt(ir: &CrateIr) -> String {
@@ -16,7 +17,7 @@ pub fn api_txt(ir: &CrateIr) -> String {
                 continue;
             }
             let n = &ir.names[&item.id];
-            let q = &item.qualified;
+            let q = &naming::plain(&item.qualified);
             match &item.kind {
                 ItemKind::Structured(s) => {
                     let kind = if s.entity { "entity" } else { "complex" };
@@ -40,14 +41,20 @@ pub fn api_txt(ir: &CrateIr) -> String {
                             };
                             lines.insert(format!(
                                 "field {m}::{}.{}: {ty} ({null}{ro}) = {q}/{}",
-                                n.name, f.name, f.wire
+                                n.name,
+                                f.name,
+                                naming::plain(&f.wire)
                             ));
                         }
                     }
                     if let (Some(any), Some(p)) = (&n.any, &s.poly) {
                         lines.insert(format!("type {m}::{any} = polymorphic {q}"));
                         for v in &p.variants {
-                            lines.insert(format!("variant {m}::{any}::{} = {}", v.name, v.wire[0]));
+                            lines.insert(format!(
+                                "variant {m}::{any}::{} = {}",
+                                v.name,
+                                naming::plain(&v.wire[0])
+                            ));
                         }
                     }
                     for shape in [&n.create, &n.update].into_iter().flatten() {
@@ -60,7 +67,9 @@ pub fn api_txt(ir: &CrateIr) -> String {
                     for mem in &e.members {
                         lines.insert(format!(
                             "member {m}::{}::{} = {}",
-                            n.name, mem.name, mem.wire
+                            n.name,
+                            mem.name,
+                            naming::plain(&mem.wire)
                         ));
                     }
                 }

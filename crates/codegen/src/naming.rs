@@ -90,18 +90,23 @@ pub fn is_keyword(s: &str) -> bool {
 }
 
 /// Makes `s` (already cased) a valid identifier: keywords raw, `self` & co. suffixed,
-/// empty or leading-digit names prefixed with `prefix`.
+/// empty or leading-digit names prefixed with `prefix` (`"V"` for camel case, `"_"` for
+/// snake case).
+///
+/// Identifiers are ASCII: rustc warns about many non-ASCII ones (`uncommon_codepoints`,
+/// `mixed_script_confusables`, `confusable_idents`) and normalises them (NFC), so two
+/// distinct names could become one. Latin letters with diacritics are transliterated
+/// (`Straße` → `Strasse`, `naïve` → `naive`); any other non-ASCII character becomes its
+/// code point (`α` → `u03b1` in snake case, `U03b1` in camel case). Collisions this makes
+/// are resolved and reported by [`Allocator`]; the wire name is kept by the caller.
 fn finish(s: String, digit_prefix: &str) -> String {
-    let mut s: String = s
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    let mut s = if s.is_ascii() {
+        s.chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect()
+    } else {
+        ascii_ident(&s, digit_prefix == "V")
+    };
     if s.is_empty() {
         s.push_str(digit_prefix);
         s.push_str("empty");
@@ -115,6 +120,62 @@ fn finish(s: String, digit_prefix: &str) -> String {
         s.insert_str(0, "r#");
     }
     s
+}
+
+/// Transliterations of U+00C0–U+017F (Latin-1 Supplement and Latin Extended-A) to
+/// ASCII; `""` for the two that are not letters (`×`, `÷`).
+const LATIN: [&str; 192] = [
+    "A", "A", "A", "A", "A", "A", "AE", "C", "E", "E", "E", "E", "I", "I", "I", "I", "D", "N", "O",
+    "O", "O", "O", "O", "", "O", "U", "U", "U", "U", "Y", "TH", "ss", "a", "a", "a", "a", "a", "a",
+    "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i", "d", "n", "o", "o", "o", "o", "o", "", "o",
+    "u", "u", "u", "u", "y", "th", "y", "A", "a", "A", "a", "A", "a", "C", "c", "C", "c", "C", "c",
+    "C", "c", "D", "d", "D", "d", "E", "e", "E", "e", "E", "e", "E", "e", "E", "e", "G", "g", "G",
+    "g", "G", "g", "G", "g", "H", "h", "H", "h", "I", "i", "I", "i", "I", "i", "I", "i", "I", "i",
+    "IJ", "ij", "J", "j", "K", "k", "k", "L", "l", "L", "l", "L", "l", "L", "l", "L", "l", "N",
+    "n", "N", "n", "N", "n", "n", "N", "n", "O", "o", "O", "o", "O", "o", "OE", "oe", "R", "r",
+    "R", "r", "R", "r", "S", "s", "S", "s", "S", "s", "S", "s", "T", "t", "T", "t", "T", "t", "U",
+    "u", "U", "u", "U", "u", "U", "u", "U", "u", "U", "u", "W", "w", "Y", "y", "Y", "Z", "z", "Z",
+    "z", "Z", "z", "s",
+];
+
+/// `s` with every non-ASCII character transliterated or spelled as its code point.
+fn ascii_ident(s: &str, camel: bool) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        let t = (c as usize)
+            .checked_sub(0xC0)
+            .and_then(|i| LATIN.get(i))
+            .filter(|t| !t.is_empty());
+        match t {
+            _ if c.is_ascii_alphanumeric() || c == '_' => out.push(c),
+            _ if c.is_ascii() => out.push('_'),
+            Some(t) => out.push_str(t),
+            // Lower-case hex digits: an all-capitals name would be an acronym to clippy.
+            None => out.push_str(&format!(
+                "{}{:04x}",
+                if camel { 'U' } else { 'u' },
+                c as u32
+            )),
+        }
+    }
+    out
+}
+
+/// Whether `s` is a valid Rust identifier as the generator writes them (raw ones as
+/// `r#type`), by the XID rules rustc uses.
+pub fn is_ident(s: &str) -> bool {
+    let (raw, body) = match s.strip_prefix("r#") {
+        Some(b) => (true, b),
+        None => (false, s),
+    };
+    let mut chars = body.chars();
+    let start_ok = chars
+        .next()
+        .is_some_and(|c| c == '_' || unicode_ident::is_xid_start(c));
+    start_ok
+        && chars.all(unicode_ident::is_xid_continue)
+        && body != "_"
+        && !(raw && NON_RAW.contains(&body))
 }
 
 /// Name of a struct, enum or newtype for a CSDL type name: `complianceManagementPartner`
@@ -253,13 +314,23 @@ impl Allocator {
     }
 }
 
-/// Renders `s` as a Rust string-literal-safe doc line set: one entry per line, each
-/// neutralised for rustdoc (no code blocks, no HTML, no broken links, no bare URLs).
+// ---------------------------------------------------------------------------
+// Text: every schema string that reaches generated text.
+//
+// A schema is written by someone else. Its names and descriptions end up in doc comments
+// (rendered by rustdoc, and run as doctests when they hold a code block), in Markdown
+// files and in string literals. Everything it says goes through [`inert`] (prose: a
+// description line, a name in a sentence) or [`code`] (a name or path shown as inline
+// code), which share one rule for invisible characters ([`push_visible`]); string
+// literals are written by `proc_macro2::Literal::string`, which escapes the same
+// characters (`char::escape_debug`).
+
+/// Renders a description as doc lines: one entry per line, each through [`inert`],
+/// leading and trailing blank lines dropped and runs of blank lines collapsed.
 pub fn doc_lines(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     for raw in text.replace("\r\n", "\n").replace('\r', "\n").split('\n') {
-        let line = raw.trim();
-        out.push(sanitize_doc_line(line));
+        out.push(inert(raw));
     }
     while out.last().is_some_and(|l| l.is_empty()) {
         out.pop();
@@ -272,10 +343,23 @@ pub fn doc_lines(text: &str) -> Vec<String> {
     out
 }
 
-/// Neutralises one line of a description for rustdoc.
-fn sanitize_doc_line(line: &str) -> String {
-    let mut out = String::with_capacity(line.len() + 8);
-    let mut rest = line;
+/// Makes schema text inert as one line of prose in a doc comment or Markdown file.
+///
+/// The result is a single line that rustdoc (CommonMark) renders as plain text:
+/// - no block can start: leading whitespace is trimmed (no indented code block), a
+///   leading `#`, `~`, list marker (`- `, `* `, `+ `, `1. `, `1) `) or table `|` is
+///   backslash-escaped, `>` is an entity;
+/// - no code span or fence: a backtick becomes `'`;
+/// - no HTML (tags, comments, autolinks) and no entity: `<` and `>` become `&lt;` and
+///   `&gt;`, an `&` that would start an entity becomes `&amp;`;
+/// - no links (inline, reference, intra-doc, footnote): `[` and `]` are escaped; an
+///   `http(s)://` URL becomes an autolink `<…>` of printable ASCII only;
+/// - a backslash stays a backslash (`\\`), `*/` cannot close a block comment (`*\/`);
+/// - line breaks, control, format and bidi characters (U+202E, U+2066, U+200B, U+FEFF,
+///   …) are shown as `\u{202E}`, other spaces (no-break space, …) are plain spaces.
+pub fn inert(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut rest = text.trim();
     // No Markdown lists, block quotes or tables: their continuation rules need indentation
     // the descriptions do not have.
     if let Some(marker) = ["- ", "* ", "+ ", "| "]
@@ -293,7 +377,7 @@ fn sanitize_doc_line(line: &str) -> String {
             rest = &rest[digits..];
         }
     }
-    while !rest.is_empty() {
+    while let Some(c) = rest.chars().next() {
         if let Some(url_len) = url_at(rest) {
             out.push('<');
             out.push_str(&rest[..url_len]);
@@ -301,35 +385,101 @@ fn sanitize_doc_line(line: &str) -> String {
             rest = &rest[url_len..];
             continue;
         }
-        let c = rest.chars().next().unwrap_or(' ');
         match c {
             '`' => out.push('\''),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
+            '&' if entity_at(rest) => out.push_str("&amp;"),
             '[' => out.push_str("\\["),
             ']' => out.push_str("\\]"),
-            '*' if rest.starts_with("*/") => out.push_str("*\u{200b}"),
+            '*' if rest.starts_with("*/") => out.push_str("*\\"),
             '\\' => out.push_str("\\\\"),
-            '#' if out.is_empty() => out.push_str("\\#"),
-            '\t' => out.push(' '),
-            c if c.is_control() => out.push(' '),
-            c => out.push(c),
+            '#' | '~' if out.is_empty() => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => push_visible(&mut out, c),
         }
         rest = &rest[c.len_utf8()..];
     }
-    // Markdown list or heading markers at line start stay harmless; a leading `|`
-    // could start a table, a leading `>` is already escaped.
     out
 }
 
-/// Length of an `http://` or `https://` URL at the start of `s`.
+/// A schema name or path as inline code in a doc comment or Markdown file:
+/// `` `name` ``. Inside a code span nothing is markup; a backtick (which would end it)
+/// becomes `'`, and invisible characters are shown as in [`inert`].
+pub fn code(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('`');
+    for c in text.chars() {
+        match c {
+            '`' => out.push('\''),
+            c => push_visible(&mut out, c),
+        }
+    }
+    out.push('`');
+    out
+}
+
+/// A schema name or path in plain generated text (`API.txt`, warnings): one line,
+/// no backtick, invisible characters shown as in [`inert`].
+pub fn plain(text: &str) -> String {
+    let code = code(text);
+    code[1..code.len() - 1].to_string()
+}
+
+/// Pushes `c`, or a visible stand-in: `\u{…}` for line breaks, control, format, bidi,
+/// private-use and unassigned characters (what `char::escape_debug` escapes, so a
+/// generated file never holds a character rustc's `text_direction_codepoint_*` lints
+/// deny), a plain space for other spaces, `' '` for a tab.
+fn push_visible(out: &mut String, c: char) {
+    if c == '\t' {
+        out.push(' ');
+    } else if c.is_ascii() {
+        if c.is_ascii_control() {
+            out.push_str(&format!("\\u{{{:X}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    } else if c.is_whitespace() && !matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}') {
+        out.push(' ');
+    } else if is_printable(c) {
+        out.push(c);
+    } else {
+        out.push_str(&format!("\\u{{{:X}}}", c as u32));
+    }
+}
+
+/// Whether `c` is printable by Rust's own table (`escape_debug` leaves it as it is).
+/// A combining mark counts as printable (escape_debug escapes it only at the start).
+fn is_printable(c: char) -> bool {
+    let mut buf = [0u8; 5];
+    buf[0] = b'a';
+    let len = 1 + c.encode_utf8(&mut buf[1..]).len();
+    // `buf[..len]` is "a" followed by `c`: valid UTF-8.
+    std::str::from_utf8(&buf[..len]).is_ok_and(|s| s.escape_debug().eq(s.chars()))
+}
+
+/// Whether `s` starts with an HTML entity reference (`&amp;`, `&#60;`, `&#x3C;`).
+fn entity_at(s: &str) -> bool {
+    let body = &s[1..];
+    let end = body
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '#'))
+        .unwrap_or(body.len());
+    end > 0 && body[end..].starts_with(';')
+}
+
+/// Length of an `http://` or `https://` URL at the start of `s`: printable ASCII up to
+/// a space or a character that would end an autolink or a sentence.
 fn url_at(s: &str) -> Option<usize> {
     if !(s.starts_with("http://") || s.starts_with("https://")) {
         return None;
     }
     let end = s
         .char_indices()
-        .find(|(_, c)| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`' | ')' | ']' | '['))
+        .find(|(_, c)| {
+            !c.is_ascii_graphic() || matches!(c, '<' | '>' | '"' | '`' | ')' | ']' | '[' | '\\')
+        })
         .map(|(i, _)| i)
         .unwrap_or(s.len());
     // Trailing punctuation belongs to the sentence.
@@ -478,7 +628,7 @@ mod tests {
             doc_lines("see [link] and <b>"),
             ["see \\[link\\] and &lt;b&gt;"]
         );
-        assert_eq!(doc_lines("ends */ here"), ["ends *\u{200b}/ here"]);
+        assert_eq!(doc_lines("ends */ here"), ["ends *\\/ here"]);
         assert_eq!(
             doc_lines("See https://aka.ms/x. Or http://a.b/c?d=e"),
             ["See <https://aka.ms/x>. Or <http://a.b/c?d=e>"]
@@ -487,5 +637,72 @@ mod tests {
         assert_eq!(doc_lines("- item\n  more"), ["\\- item", "more"]);
         assert_eq!(doc_lines("1. first"), ["1\\. first"]);
         assert_eq!(doc_lines("quote \" and \\"), ["quote \" and \\\\"]);
+        assert_eq!(doc_lines("a\n    fn main() {}"), ["a", "fn main() {}"]);
+        assert_eq!(doc_lines("~~~rust\nx\n~~~"), ["\\~~~rust", "x", "\\~~~"]);
+        assert_eq!(
+            doc_lines("<script>alert(1)</script> <!-- c --> &lt;b&gt; &amp; & AT&T"),
+            [
+                "&lt;script&gt;alert(1)&lt;/script&gt; &lt;!-- c --&gt; &amp;lt;b&amp;gt; &amp;amp; & AT&T"
+            ]
+        );
+        assert_eq!(
+            doc_lines("[x](javascript:alert(1)) [crate::x] [r]: http://e [^f]"),
+            ["\\[x\\](javascript:alert(1)) \\[crate::x\\] \\[r\\]: <http://e> \\[^f\\]"]
+        );
+        assert_eq!(doc_lines("<https://a.b/c>"), ["&lt;<https://a.b/c>&gt;"]);
+        assert_eq!(
+            doc_lines("https://a.b/\u{202e}x"),
+            ["<https://a.b/>\\u{202E}x"]
+        );
+    }
+
+    #[test]
+    fn invisible_characters_are_shown() {
+        assert_eq!(inert("a\u{202e}b\u{2066}c"), "a\\u{202E}b\\u{2066}c");
+        assert_eq!(
+            inert("zero\u{200b}width\u{feff}\u{61c}"),
+            "zero\\u{200B}width\\u{FEFF}\\u{61C}"
+        );
+        assert_eq!(
+            inert("line\nbreak\r\u{85}\u{2028}end"),
+            "line\\u{A}break\\u{D}\\u{85}\\u{2028}end"
+        );
+        assert_eq!(inert("no\u{a0}break\tspace"), "no break space");
+        assert_eq!(
+            inert("Straße naïve Ωμέγα 名前 x²"),
+            "Straße naïve Ωμέγα 名前 x²"
+        );
+        assert_eq!(code("a`b\u{202e}"), "`a'b\\u{202E}`");
+        assert_eq!(code("request-id"), "`request-id`");
+        assert_eq!(plain("a\nb"), "a\\u{A}b");
+    }
+
+    #[test]
+    fn non_ascii_names_become_ascii_identifiers() {
+        let table = [
+            ("Straße", "strasse", "Strasse"),
+            ("naïve", "naive", "Naive"),
+            (
+                "Ωμέγα",
+                "u03c9u03bcu03adu03b3u03b1",
+                "U03a9U03bcU03adU03b3U03b1",
+            ),
+            ("名前", "u540du524d", "U540dU524d"),
+            ("x²", "xu00b2", "XU00b2"),
+            ("٣x", "u0663x", "U0663x"),
+            ("request-id", "request_id", "RequestId"),
+            ("a\u{202e}b", "a_b", "AB"),
+        ];
+        for (csdl, snake, camel) in table {
+            assert_eq!(field_name(csdl), snake, "field_name({csdl:?})");
+            assert_eq!(type_name(csdl), camel, "type_name({csdl:?})");
+            assert!(is_ident(&variant_name(csdl)) && is_ident(&file_stem(csdl)));
+        }
+        for bad in ["", "_", "2a", "a-b", "x²", "r#self", "r#_"] {
+            assert!(!is_ident(bad), "{bad:?}");
+        }
+        for good in ["a", "_a", "r#type", "A1", "Straße"] {
+            assert!(is_ident(good), "{good:?}");
+        }
     }
 }

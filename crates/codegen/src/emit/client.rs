@@ -311,7 +311,10 @@ pub fn emit(ir: &CrateIr, model: &Model, files: &mut Files) {
             .find(|(_, v)| *v == m)
             .map(|(k, _)| k.clone())
             .unwrap_or_default();
-        let inner = format!(" Request builders for the entity types of the `{ns}` namespace.");
+        let inner = format!(
+            " Request builders for the entity types of the {} namespace.",
+            naming::code(&ns)
+        );
         let tokens = quote! {
             #![doc = #inner]
             #(#mods)*
@@ -370,14 +373,20 @@ pub fn emit(ir: &CrateIr, model: &Model, files: &mut Files) {
                 .find(|(_, v)| *v == m)
                 .map(|(k, _)| k.clone())
                 .unwrap_or_default();
-            docs(&[format!("Request builders of the `{ns}` namespace.")])
+            docs(&[format!(
+                "Request builders of the {} namespace.",
+                naming::code(&ns)
+            )])
         })
         .collect();
     let cdesc = container
         .map(|c| format!("{}.{}", c.namespace, c.name))
         .unwrap_or_else(|| "service".into());
     let root_doc = docs(&[
-        format!("The `{cdesc}` entity container: the entry point of the typed requests."),
+        format!(
+            "The {} entity container: the entry point of the typed requests.",
+            naming::code(&cdesc)
+        ),
         String::new(),
         "Construct it from a runtime [`Client`](crate::runtime::Client) (cheap to clone);".into(),
         "every method returns a builder for one path of the service.".into(),
@@ -429,7 +438,11 @@ fn step_doc(description: Option<&str>, wire: &str, what: &str) -> Vec<String> {
         d.extend(naming::doc_lines(text));
         d.push(String::new());
     }
-    d.push(format!("The `{wire}` {what}: `…/{wire}`."));
+    d.push(format!(
+        "The {} {what}: {}.",
+        naming::code(wire),
+        naming::code(&format!("…/{wire}"))
+    ));
     d
 }
 
@@ -660,14 +673,14 @@ impl<'a> Ctx<'a> {
                 doc.push(String::new());
             }
             doc.push(format!(
-                "The `{}` navigation property{}: `…/{}`.",
-                n.name,
+                "The {} navigation property{}: {}.",
+                naming::code(&n.name),
                 if n.contains_target {
                     " (contained)"
                 } else {
                     ""
                 },
-                n.name
+                naming::code(&format!("…/{}", n.name))
             ));
             out.push(NavStep {
                 wire: n.name.clone(),
@@ -726,9 +739,9 @@ impl<'a> Ctx<'a> {
             })
             .collect();
         let decl = variants.iter().map(|(v, wire, doc)| {
-            let mut d = vec![format!("`{wire}`.")];
+            let mut d = vec![format!("{}.", naming::code(wire))];
             if let Some(first) = doc.first().filter(|l| !l.is_empty()) {
-                d = vec![format!("`{wire}`: {first}")];
+                d = vec![format!("{}: {first}", naming::code(wire))];
             }
             let d = docs(&d);
             quote!(#d #v,)
@@ -738,8 +751,8 @@ impl<'a> Ctx<'a> {
             .map(|(v, wire, _)| quote!(Self::#v => #wire,));
         let n = ident(name);
         let doc = docs(&[format!(
-            "The structural properties of `{}`, by wire name, for typed `$select` and `$orderby`.",
-            ty.qualified_name()
+            "The structural properties of {}, by wire name, for typed `$select` and `$orderby`.",
+            naming::code(&ty.qualified_name())
         )]);
         quote! {
             #doc
@@ -866,7 +879,11 @@ impl<'a> Ctx<'a> {
                         "in parentheses (`…('key')`)"
                     };
                     let doc = docs(&[
-                        format!("One `{qn}` by its key `{wire}`, {how}."),
+                        format!(
+                            "One {} by its key {}, {how}.",
+                            naming::code(&qn),
+                            naming::code(wire)
+                        ),
                         String::new(),
                         "The value is quoted and percent-encoded: it cannot change the path."
                             .into(),
@@ -891,10 +908,12 @@ impl<'a> Ctx<'a> {
                         pairs.push(quote!((#wire, #r as &dyn crate::runtime::UrlLiteral)));
                     }
                     let names: Vec<String> = parts.iter().map(|p| p.0.clone()).collect();
+                    let listed: Vec<String> = names.iter().map(|n| naming::code(n)).collect();
                     let doc = docs(&[format!(
-                        "One `{qn}` by its compound key ({}), named: `…({}=…)`.",
-                        names.join(", "),
-                        names.join("=…,")
+                        "One {} by its compound key ({}), named: {}.",
+                        naming::code(&qn),
+                        listed.join(", "),
+                        naming::code(&format!("…({}=…)", names.join("=…,")))
                     )]);
                     methods.push(quote! {
                         #doc
@@ -981,7 +1000,7 @@ impl<'a> Ctx<'a> {
         } else {
             "one"
         };
-        let mut doc = vec![format!("Requests on {what} `{qn}`.")];
+        let mut doc = vec![format!("Requests on {what} {}.", naming::code(&qn))];
         if shell {
             doc.push(String::new());
             doc.push(
@@ -1366,13 +1385,31 @@ impl<'a> Ctx<'a> {
         }
         let kind = if is_action { "action" } else { "function" };
         let how_doc = match (at_root, is_action) {
-            (false, true) => format!("Bound {kind} `{qualified}`: `POST …/{qualified}`."),
-            (false, false) => format!("Bound {kind} `{qualified}`: `GET …/{qualified}(…)`."),
+            (false, true) => format!(
+                "Bound {kind} {}: {}.",
+                naming::code(&qualified),
+                naming::code(&format!("POST …/{qualified}"))
+            ),
+            (false, false) => format!(
+                "Bound {kind} {}: {}.",
+                naming::code(&qualified),
+                naming::code(&format!("GET …/{qualified}(…)"))
+            ),
             (true, true) => {
-                format!("Action import `{fn_name}` (`{qualified}`): `POST /{fn_name}`.")
+                format!(
+                    "Action import {} ({}): {}.",
+                    naming::code(&fn_name),
+                    naming::code(&qualified),
+                    naming::code(&format!("POST /{fn_name}"))
+                )
             }
             (true, false) => {
-                format!("Function import `{fn_name}` (`{qualified}`): `GET /{fn_name}(…)`.")
+                format!(
+                    "Function import {} ({}): {}.",
+                    naming::code(&fn_name),
+                    naming::code(&qualified),
+                    naming::code(&format!("GET /{fn_name}(…)"))
+                )
             }
         };
         doc.push(how_doc);

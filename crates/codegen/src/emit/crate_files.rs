@@ -11,6 +11,7 @@ use super::models::has_file;
 use super::tokens::{docs, ident, render};
 use crate::Files;
 use crate::ir::{CrateIr, ItemKind};
+use crate::naming;
 
 include!(concat!(env!("OUT_DIR"), "/runtime_files.rs"));
 
@@ -46,7 +47,10 @@ pub fn emit(ir: &CrateIr, files: &mut Files) {
             }
             uses.push(quote!(pub use self::#f::{#(#exported),*};));
         }
-        let inner = format!(" Types of the `{}` namespace.", module.namespace);
+        let inner = format!(
+            " Types of the {} namespace.",
+            naming::code(&module.namespace)
+        );
         let tokens = quote! {
             #![doc = #inner]
             #(#mods)*
@@ -196,7 +200,10 @@ fn models_mod(ir: &CrateIr) -> TokenStream {
         .iter()
         .filter(|(_, m)| m.items.values().any(has_file))
         .map(|(m, module)| {
-            let d = docs(&[format!("The `{}` namespace.", module.namespace)]);
+            let d = docs(&[format!(
+                "The {} namespace.",
+                naming::code(&module.namespace)
+            )]);
             let m = ident(m);
             quote!(#d pub mod #m;)
         });

@@ -20,6 +20,7 @@
 use std::collections::BTreeMap;
 
 use crate::ir::{BaseTy, CrateIr, EnumIr, FieldIr, FieldTy, Item, ItemKind, StructIr, TypeNames};
+use crate::naming;
 
 /// Renders every type file; keys are paths relative to the crate root.
 pub fn emit_all(ir: &CrateIr) -> BTreeMap<String, String> {
@@ -286,7 +287,7 @@ fn structured(ir: &CrateIr, item: &Item, n: &TypeNames, s: &StructIr, file: &mut
 fn field_doc(f: &FieldIr) -> Vec<String> {
     let mut d = f.doc.clone();
     d.push(String::new());
-    let mut facts = format!("Wire name `{}`", f.wire);
+    let mut facts = format!("Wire name {}", naming::code(&f.wire));
     if !f.navigation && !f.ty.collection {
         facts.push_str(if f.nullable {
             "; nullable"
@@ -355,7 +356,8 @@ fn read_struct(ir: &CrateIr, item: &Item, n: &TypeNames, s: &StructIr, file: &mu
     let mut doc = item.doc.clone();
     doc.push(String::new());
     doc.push(format!(
-        "Read shape of `{qualified}`: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`."
+        "Read shape of {}: every property is optional, because the service may omit any of them (`$select`), and `null` reads as `None`.",
+        naming::code(qualified)
     ));
     if s.open {
         doc.push("Open type: dynamic properties are kept in `additional`.".to_string());
@@ -472,7 +474,10 @@ fn any_enum(ir: &CrateIr, here: &str, item: &Item, any: &str, s: &StructIr, file
     o.docs(
         0,
         &[
-            format!("A `{qualified}` value of any known concrete type, chosen by `@odata.type`."),
+            format!(
+                "A {} value of any known concrete type, chosen by `@odata.type`.",
+                naming::code(qualified)
+            ),
             String::new(),
             "A value of a type this crate does not know is kept, whole, in `Unknown`.".to_string(),
         ],
@@ -481,7 +486,10 @@ fn any_enum(ir: &CrateIr, here: &str, item: &Item, any: &str, s: &StructIr, file
     o.line(0, "#[non_exhaustive]");
     o.line(0, &format!("pub enum {any} {{"));
     for v in &poly.variants {
-        o.docs(1, &[format!("`{}`.", v.tag.trim_start_matches('#'))]);
+        o.docs(
+            1,
+            &[format!("{}.", naming::code(v.tag.trim_start_matches('#')))],
+        );
         o.line(
             1,
             &format!(
@@ -616,7 +624,10 @@ fn write_shape(
         "Create (POST)"
     };
     let mut doc = vec![
-        format!("{kind} body of `{qualified}` (see [`{read}`])."),
+        format!(
+            "{kind} body of {} (see [`{read}`]).",
+            naming::code(qualified)
+        ),
         String::new(),
     ];
     if update {
@@ -647,8 +658,8 @@ fn write_shape(
         o.docs(
             1,
             &[format!(
-                "`{}`: see [`{read}::{}`].",
-                f.wire,
+                "{}: see [`{read}::{}`].",
+                naming::code(&f.wire),
                 f.name.trim_start_matches("r#")
             )],
         );

@@ -3,8 +3,18 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
+use crate::naming;
+
 /// An identifier, raw when the name says so (`r#type`).
+///
+/// Callers pass names from [`naming`], which are always valid; anything else is a
+/// generator bug, caught by a debug assertion, and in a release build replaced by its
+/// [`naming::file_stem`] (always a plain identifier) rather than a panic in `Ident::new`.
 pub fn ident(name: &str) -> Ident {
+    if !naming::is_ident(name) {
+        debug_assert!(false, "not an identifier: {name:?}");
+        return Ident::new(&naming::file_stem(name), Span::call_site());
+    }
     match name.strip_prefix("r#") {
         Some(raw) => Ident::new_raw(raw, Span::call_site()),
         None => Ident::new(name, Span::call_site()),
@@ -38,5 +48,34 @@ pub fn render(header: &str, tokens: TokenStream) -> String {
         Ok(file) => format!("{header}\n{}", prettyplease::unparse(&file)),
         // A generator bug: make it a compile error rather than panic.
         Err(e) => format!("{header}\ncompile_error!({:?});\n", e.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn idents_from_naming_are_valid() {
+        for name in [
+            "type", "r#type", "self_", "Straße", "x²", "٣x", "a-b", "", "_", "9",
+        ] {
+            for rust in [
+                naming::field_name(name),
+                naming::type_name(name),
+                naming::variant_name(name),
+                naming::file_stem(name),
+                naming::module_name(name),
+            ] {
+                assert!(naming::is_ident(&rust), "{name:?} → {rust:?}");
+                assert_eq!(ident(&rust).to_string(), rust);
+            }
+        }
+    }
+
+    #[test]
+    #[cfg(not(debug_assertions))]
+    fn an_invalid_name_is_replaced_not_a_panic() {
+        assert_eq!(ident("x²").to_string(), "xu00b2");
     }
 }
