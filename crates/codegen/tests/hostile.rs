@@ -249,3 +249,24 @@ fn committed_crates_are_inert() {
     .unwrap();
     assert!(hostile.contains("std::process::exit(1);") && hostile.contains("\\u{202E}"));
 }
+
+/// The crate example calls the method the root client really has: an entity set whose
+/// name is taken (`client`, or two names equal once ASCII) gets a suffixed method.
+#[test]
+fn the_crate_example_uses_the_claimed_method_names() {
+    let mut names = plain_names();
+    names[10] = "client".into();
+    let descriptions: [String; 5] = Default::default();
+    let model = csdl::load_str("hostile.xml", &document(&names, &descriptions)).unwrap();
+    let mut config = codegen::Config::new(
+        "hostile",
+        "generated/hostile",
+        vec![std::path::PathBuf::from("hostile.xml")],
+    );
+    config.all();
+    let files = codegen::generate(&config, &model).unwrap();
+    let lib = &files[std::path::Path::new("src/lib.rs")];
+    assert!(lib.contains("service.client_2().list()"), "{lib}");
+    let root = &files[std::path::Path::new("src/client/mod.rs")];
+    assert!(root.contains("pub fn client_2(&self)"), "{root}");
+}

@@ -66,9 +66,30 @@ struct Key {
 #[derive(Debug, Clone)]
 struct NavStep {
     wire: String,
+    /// The method's name, claimed in the builder's (or root client's) scope.
+    method: String,
     target: Key,
     doc: Vec<String>,
 }
+
+/// Methods of the root client that are not entity sets or singletons.
+const ROOT_METHODS: [&str; 2] = ["new", "client"];
+
+/// Methods of every builder that are not navigation or operations.
+const BUILDER_METHODS: [&str; 12] = [
+    "from_builder",
+    "builder",
+    "header",
+    "if_match",
+    "return_minimal",
+    "by_id",
+    "by_key",
+    "list",
+    "get",
+    "create",
+    "update",
+    "delete",
+];
 
 struct Ctx<'a> {
     ir: &'a CrateIr,
@@ -87,6 +108,10 @@ pub fn emit(ir: &CrateIr, model: &Model, files: &mut Files) {
 
     // Roots, then a breadth-first walk over navigation.
     let mut root_steps: Vec<NavStep> = Vec::new();
+    let mut root_alloc = Allocator::new();
+    for r in ROOT_METHODS {
+        root_alloc.reserve(r);
+    }
     if let Some(c) = container {
         let cname = format!("{}.{}", c.namespace, c.name);
         for s in &c.entity_sets {
@@ -94,6 +119,7 @@ pub fn emit(ir: &CrateIr, model: &Model, files: &mut Files) {
                 let caps = ctx.caps(&format!("{cname}/{}", s.name), s.entity_type, true, true);
                 root_steps.push(NavStep {
                     wire: s.name.clone(),
+                    method: root_alloc.claim(&naming::field_name(&s.name), true).name,
                     target: ctx.key(s.entity_type, true, caps),
                     doc: step_doc(s.description.as_deref(), &s.name, "entity set"),
                 });
@@ -105,6 +131,7 @@ pub fn emit(ir: &CrateIr, model: &Model, files: &mut Files) {
                 caps.delete = false;
                 root_steps.push(NavStep {
                     wire: s.name.clone(),
+                    method: root_alloc.claim(&naming::field_name(&s.name), true).name,
                     target: ctx.key(s.entity_type, false, caps),
                     doc: step_doc(s.description.as_deref(), &s.name, "singleton"),
                 });
@@ -112,12 +139,12 @@ pub fn emit(ir: &CrateIr, model: &Model, files: &mut Files) {
         }
     }
     let mut builders: BTreeMap<Key, Vec<NavStep>> = BTreeMap::new();
-    // The shortest method path to each builder, for the crate example.
-    let mut paths: BTreeMap<Key, Vec<String>> = BTreeMap::new();
+    // The shortest method path to each builder, for the crate example: (wire, method).
+    let mut paths: BTreeMap<Key, Vec<(String, String)>> = BTreeMap::new();
     let mut queue: VecDeque<Key> = VecDeque::new();
     for s in &root_steps {
         if let std::collections::btree_map::Entry::Vacant(e) = paths.entry(s.target) {
-            e.insert(vec![s.wire.clone()]);
+            e.insert(vec![(s.wire.clone(), s.method.clone())]);
             queue.push_back(s.target);
         }
     }
@@ -131,7 +158,7 @@ pub fn emit(ir: &CrateIr, model: &Model, files: &mut Files) {
             let item = ctx.item_of(k);
             if let std::collections::btree_map::Entry::Vacant(e) = paths.entry(item) {
                 let mut p = here.clone();
-                p.push("#key".into());
+                p.push(("#key".into(), String::new()));
                 e.insert(p);
             }
             queue.push_back(item);
@@ -139,7 +166,7 @@ pub fn emit(ir: &CrateIr, model: &Model, files: &mut Files) {
         for s in &steps {
             if let std::collections::btree_map::Entry::Vacant(e) = paths.entry(s.target) {
                 let mut p = here.clone();
-                p.push(s.wire.clone());
+                p.push((s.wire.clone(), s.method.clone()));
                 e.insert(p);
             }
             queue.push_back(s.target);
@@ -329,13 +356,9 @@ pub fn emit(ir: &CrateIr, model: &Model, files: &mut Files) {
     // The root client.
     let root_name = naming::type_name(container.map(|c| c.name.as_str()).unwrap_or("Service"));
     let root_ident = ident(&root_name);
-    let mut alloc = Allocator::new();
-    for r in ["new", "client"] {
-        alloc.reserve(r);
-    }
     let mut methods = Vec::new();
     for s in &root_steps {
-        let m = ident(&alloc.claim(&naming::field_name(&s.wire), true).name);
+        let m = ident(&s.method);
         let ret = builder_path(s.target);
         let d = docs(&s.doc);
         let wire = &s.wire;
@@ -362,7 +385,7 @@ pub fn emit(ir: &CrateIr, model: &Model, files: &mut Files) {
             .iter()
             .map(|(o, n, _)| (*o, Some(n.clone())))
             .collect();
-        methods.extend(ctx.operations(&ops, &mut alloc, true));
+        methods.extend(ctx.operations(&ops, &mut root_alloc, true));
     }
     let mod_names: Vec<_> = modules.keys().map(|m| ident(m)).collect();
     let mod_docs: Vec<_> = modules
@@ -653,6 +676,10 @@ impl<'a> Ctx<'a> {
         }
         let shell = !self.selected.contains(&k.ty);
         let mut out = Vec::new();
+        let mut alloc = Allocator::new();
+        for r in BUILDER_METHODS {
+            alloc.reserve(r);
+        }
         for (decl, n) in self.navigation(k.ty) {
             let Target::Named(target) = n.ty.target else {
                 continue;
@@ -684,6 +711,7 @@ impl<'a> Ctx<'a> {
             ));
             out.push(NavStep {
                 wire: n.name.clone(),
+                method: alloc.claim(&naming::field_name(&n.name), true).name,
                 target: self.key(target, n.ty.collection, caps),
                 doc,
             });
@@ -843,21 +871,11 @@ impl<'a> Ctx<'a> {
             None => quote!(support::NoField),
         };
         let mut alloc = Allocator::new();
-        for r in [
-            "from_builder",
-            "builder",
-            "header",
-            "if_match",
-            "return_minimal",
-            "by_id",
-            "by_key",
-            "list",
-            "get",
-            "create",
-            "update",
-            "delete",
-        ] {
+        for r in BUILDER_METHODS {
             alloc.reserve(r);
+        }
+        for s in steps {
+            alloc.reserve(&s.method);
         }
         let mut methods: Vec<TokenStream> = Vec::new();
         let shell = !self.selected.contains(&k.ty);
@@ -972,7 +990,7 @@ impl<'a> Ctx<'a> {
                 });
             }
             for s in steps {
-                let m = ident(&alloc.claim(&naming::field_name(&s.wire), true).name);
+                let m = ident(&s.method);
                 let ret = builder_path(s.target);
                 let d = docs(&s.doc);
                 let wire = &s.wire;
@@ -1441,7 +1459,7 @@ impl<'a> Ctx<'a> {
         ir: &CrateIr,
         root: &str,
         builders: &BTreeMap<Key, Vec<NavStep>>,
-        paths: &BTreeMap<Key, Vec<String>>,
+        paths: &BTreeMap<Key, Vec<(String, String)>>,
     ) -> Vec<String> {
         let krate = ir.package.replace('-', "_");
         let service_root = if ir.package.contains("beta") {
@@ -1454,7 +1472,7 @@ impl<'a> Ctx<'a> {
         // The shortest path to a listable collection of a selected type.
         let best = builders
             .keys()
-            .filter(|k| k.collection && k.caps.list && !paths[*k].iter().any(|p| p == "#key"))
+            .filter(|k| k.collection && k.caps.list && !paths[*k].iter().any(|p| p.0 == "#key"))
             .min_by_key(|k| (paths[*k].len(), paths[*k].clone()));
         let mut lines = vec![
             "# Using the client".to_string(),
@@ -1477,7 +1495,7 @@ impl<'a> Ctx<'a> {
         if let Some(k) = best {
             let chain: Vec<String> = paths[k]
                 .iter()
-                .map(|w| format!(".{}()", naming::field_name(w)))
+                .map(|(_, method)| format!(".{method}()"))
                 .collect();
             let chain = chain.join("");
             let field = ir
