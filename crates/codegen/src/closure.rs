@@ -13,6 +13,7 @@ use csdl::model::{Model, Target, TypeId, TypeKind};
 
 use crate::config::{Config, Root, Selection};
 use crate::error::{Diagnostic, Error};
+use crate::naming;
 
 /// Why a type was selected.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,6 +44,8 @@ pub struct Closure {
 impl Closure {
     /// The closure report: one line per type, grouped by reason, sorted by qualified name.
     pub fn explain(&self, model: &Model) -> String {
+        // Names as plain text: a terminal never sees a schema's control characters.
+        let q = |id: TypeId| naming::plain(&model.ty(id).qualified_name());
         let mut lines: Vec<(String, String)> = self
             .reasons
             .iter()
@@ -51,18 +54,17 @@ impl Closure {
                     Reason::Root(text) if text == &model.ty(*id).qualified_name() => {
                         "root".to_string()
                     }
-                    Reason::Root(text) => format!("root (via `{text}`)"),
+                    Reason::Root(text) => format!("root (via {})", naming::code(text)),
                     Reason::All => "all".to_string(),
-                    Reason::Base(of) => format!("base type of {}", model.ty(*of).qualified_name()),
+                    Reason::Base(of) => format!("base type of {}", q(*of)),
                     Reason::Property(of, p) => {
-                        format!("type of property {}/{p}", model.ty(*of).qualified_name())
+                        format!("type of property {}/{}", q(*of), naming::plain(p))
                     }
-                    Reason::Derived(of) => format!(
-                        "subtype of {} (used polymorphically)",
-                        model.ty(*of).qualified_name()
-                    ),
+                    Reason::Derived(of) => {
+                        format!("subtype of {} (used polymorphically)", q(*of))
+                    }
                 };
-                (model.ty(*id).qualified_name(), why)
+                (q(*id), why)
             })
             .collect();
         lines.sort();
