@@ -1,5 +1,5 @@
 //! Arbitrary names and descriptions through the reader and the generator: the input is
-//! split at NUL bytes into 12 names and 5 descriptions (missing fields are plain names),
+//! split at NUL bytes into 12 names and 5 descriptions (missing names are plain ones),
 //! placed in a small CSDL document, read and generated. The reader must answer with
 //! located errors, or every generated file must parse with `syn` and hold no doctest,
 //! no HTML and no foreign link (the check of `crates/codegen/tests/support/inert.rs`).
@@ -15,7 +15,10 @@ fuzz_target!(|data: &[u8]| {
     let mut fields = text.split('\0');
     let mut names: [String; 12] = Default::default();
     for (i, n) in names.iter_mut().enumerate() {
-        *n = fields.next().map_or_else(|| format!("n{i}"), str::to_string);
+        // A missing field is a plain name (`entity_type`).
+        *n = fields
+            .next()
+            .map_or_else(|| inert::NAMES[i].replace(' ', "_"), str::to_string);
     }
     let mut descriptions: [String; inert::DESCRIPTIONS] = Default::default();
     for d in descriptions.iter_mut() {

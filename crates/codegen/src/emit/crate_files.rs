@@ -131,7 +131,11 @@ path = \"src/lib.rs\"\n\
 
 fn lib_rs(ir: &CrateIr) -> TokenStream {
     let lines: Vec<String> = vec![
-        format!("OData models for `{}`, generated from {}.", ir.package, ir.sources),
+        format!(
+            "OData models for `{}`, generated from {}.",
+            ir.package,
+            naming::inert(&ir.sources)
+        ),
         String::new(),
         "Every type is in [`models`], one module per CSDL namespace (`models::microsoft_graph`), one".into(),
         "file per type. The runtime these types use is vendored in [`runtime`], so this crate".into(),
