@@ -217,13 +217,25 @@ pub fn module_name(namespace: &str) -> String {
 
 /// File stem (and private module name) of a type's file: `snake_case`, never a raw
 /// identifier (`type` → `type_`), so the file name is plain.
+///
+/// At most [`MAX_FILE_STEM`] bytes, so that a file or folder name fits every file system
+/// (255 bytes) even for a 128-character non-ASCII name spelled as code points: a longer
+/// stem is cut (the callers' [`Allocator`] resolves the collisions this may cause).
 pub fn file_stem(csdl: &str) -> String {
     let s = finish(csdl.to_snake_case(), "_");
-    match s.strip_prefix("r#") {
+    let mut s = match s.strip_prefix("r#") {
         Some(k) => format!("{k}_"),
         None => s,
+    };
+    if s.len() > MAX_FILE_STEM {
+        // ASCII: any byte index is a char boundary.
+        s.truncate(MAX_FILE_STEM);
     }
+    s
 }
+
+/// The longest file stem or module name [`file_stem`] returns, in bytes.
+pub const MAX_FILE_STEM: usize = 120;
 
 /// A name with a suffix appended, keeping it a valid identifier (`r#type` + `Create`
 /// stays `r#type`-free: suffixing a raw keyword yields a plain name).
@@ -588,6 +600,10 @@ mod tests {
         assert_eq!(file_stem("type"), "type_");
         assert_eq!(file_stem("self"), "self_");
         assert_eq!(file_stem("9lives"), "_9lives");
+        let long = file_stem(&"名".repeat(128));
+        assert_eq!(long.len(), MAX_FILE_STEM);
+        assert!(long.starts_with("u540du540d") && is_ident(&long));
+        assert_eq!(module_name(&"a.".repeat(100)).len(), MAX_FILE_STEM);
     }
 
     #[test]

@@ -174,8 +174,10 @@ fn hostile_names_are_refused_or_inert() {
         "[crate::x]",
         "self",
     ];
+    let long = "名".repeat(128);
+    let hostile: Vec<&str> = hostile.into_iter().chain([long.as_str()]).collect();
     for (slot, _) in inert::NAMES.iter().enumerate() {
-        for h in hostile {
+        for h in &hostile {
             let mut names = plain_names();
             names[slot] = h.to_string();
             let descriptions: [String; 5] = Default::default();

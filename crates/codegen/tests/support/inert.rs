@@ -31,6 +31,12 @@ pub fn check_files_with<'a>(
     verbatim: bool,
 ) -> Result<(), String> {
     for (path, text) in files {
+        if let Some(c) = path.components().find(|c| c.as_os_str().len() > 255) {
+            return Err(format!(
+                "{}: a path component longer than 255 bytes: {c:?}",
+                path.display()
+            ));
+        }
         let copied = path.starts_with("src/runtime") || path.ends_with("src/client/support.rs");
         if copied && !verbatim {
             continue;
