@@ -55,12 +55,12 @@
 //!     .bearer_token("<access token>")
 //!     .build()?;
 //! let service = obstacle_course::ObstacleService::new(client);
-//! let page = service.keyed_children().list().top(10).await?;
+//! let page = service.hostile_texts().list().top(10).await?;
 //! for item in &page.items {
 //!     println!("{item:?}");
 //! }
-//! use obstacle_course::client::obstacle_course::KeyedChildField;
-//! let first = service.keyed_children().list().select([KeyedChildField::CreatedBy]).orderby(KeyedChildField::CreatedBy).top(1).await?;
+//! use obstacle_course::client::obstacle_course::HostileTextField;
+//! let first = service.hostile_texts().list().select([HostileTextField::Id]).orderby(HostileTextField::Id).top(1).await?;
 //! println!("{} item(s)", first.items.len());
 //! # Ok(())
 //! # }

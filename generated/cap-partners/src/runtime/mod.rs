@@ -10,8 +10,14 @@
 //!   `Binary`, `Geo`.
 //! - [`patch`], [`enums`]: `Patch<T>`, `OpenEnum`, `Flags<E>`.
 //! - [`url`]: key and parameter literals, resource paths, query options.
-//! - [`client`], [`paging`], [`error`], [`retry`], [`auth`], [`transport`]: the async
-//!   HTTP client.
+//! - [`client`], [`paging`], [`error`], [`retry`], [`auth`], [`transport`], [`origin`]:
+//!   the async HTTP client.
+//!
+//! The client sends the bearer token only to the service root's origin (scheme, host,
+//! port) and to origins allowed with [`ClientBuilder::allow_origin`]; any other URL (a
+//! next link, a redirect, a URL given to [`Client::execute`]) is refused or sent without
+//! credentials ([`CrossOrigin`]). Responses are read up to a size limit, requests are
+//! bounded in time, paging in pages; see [`ClientBuilder`] for the defaults.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -21,14 +27,15 @@ pub mod edm;
 pub mod enums;
 pub mod error;
 pub mod json;
+pub mod origin;
 pub mod paging;
 pub mod patch;
 pub mod retry;
 pub mod transport;
 pub mod url;
 
-pub use self::auth::{AccessToken, AuthError, BoxFuture, StaticToken, TokenProvider};
-pub use self::client::{Client, ClientBuilder, GraphCloud, RequestOptions, Sleeper};
+pub use self::auth::{AccessToken, AuthError, BoxFuture, StaticToken, TokenProvider, TokenRequest};
+pub use self::client::{Client, ClientBuilder, CrossOrigin, GraphCloud, RequestOptions, Sleeper};
 pub use self::edm::{
     Binary, Date, DateTimeOffset, Decimal, Duration, Geo, GeoKind, Guid, ParseError, TimeOfDay,
     UtcOffset,
@@ -38,6 +45,7 @@ pub use self::error::{Error, InnerError, ODataError, ODataErrorDetail};
 pub use self::json::{
     DecodeError, FromJson, Map, ObjectReader, ObjectWriter, Path, ToJson, Value, ValueOf,
 };
+pub use self::origin::{Origin, OriginError};
 pub use self::paging::{Page, Pager};
 pub use self::patch::Patch;
 pub use self::retry::RetryPolicy;

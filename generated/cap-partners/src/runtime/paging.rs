@@ -2,13 +2,14 @@
 //! Collection pages and a `Stream` of items across pages.
 
 use std::collections::{HashSet, VecDeque};
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use futures_core::Stream;
 
 use super::auth::BoxFuture;
-use super::client::{Client, RequestOptions};
+use super::client::{Client, RequestOptions, log_path};
 use super::error::Error;
 use super::json::{self, DecodeError, FromJson, Map, ObjectReader, Path, Value};
 use super::transport::Method;
@@ -75,15 +76,22 @@ type Fetch<T> = BoxFuture<'static, Result<(Page<T>, String), Error>>;
 /// at a time.
 ///
 /// `@odata.nextLink` is followed verbatim: an absolute link is requested as is, a
-/// relative one is resolved against the URL of the page that carried it. Paging stops
-/// after the last page, after an error, or when a link repeats (a service bug that
-/// would otherwise loop forever).
+/// relative one is resolved against the URL of the page that carried it; either way
+/// under the client's origin rule (a link to another origin is refused or followed
+/// without credentials, see [`CrossOrigin`](super::client::CrossOrigin)). Paging stops
+/// after the last page, after an error, when a link repeats (a service bug that would
+/// otherwise loop forever; logged at `warn`), or after the client's
+/// [`max_pages`](super::client::ClientBuilder::max_pages) pages, with
+/// [`Error::TooManyPages`] when the last one still has a next link (a link that varies
+/// in a junk parameter defeats the repeat check, not this cap). The repeat check keeps
+/// a 64-bit hash per page read, never the links themselves.
 pub struct Pager<T> {
     client: Client,
     opts: RequestOptions,
     first: Option<(Method, String, Option<Vec<u8>>)>,
     next: Option<String>,
-    seen: HashSet<String>,
+    seen: HashSet<u64>,
+    max_pages: usize,
     buffer: VecDeque<T>,
     fetch: Option<Fetch<T>>,
     done: bool,
@@ -99,7 +107,7 @@ impl<T> std::fmt::Debug for Pager<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Pager")
             .field("pages", &self.pages)
-            .field("next", &self.next)
+            .field("next", &self.next.as_deref().map(log_path))
             .field("done", &self.done)
             .finish_non_exhaustive()
     }
@@ -114,8 +122,9 @@ impl<T: FromJson + Send + 'static> Pager<T> {
         opts: RequestOptions,
     ) -> Pager<T> {
         let mut seen = HashSet::new();
-        seen.insert(url.clone());
+        seen.insert(link_hash(&url));
         Pager {
+            max_pages: client.max_pages(),
             client,
             opts,
             first: Some((method, url, body)),
@@ -206,9 +215,15 @@ impl<T: FromJson + Send + 'static> Pager<T> {
                     self.delta_link = page.delta_link.clone();
                 }
                 match &page.next_link {
+                    Some(_) if self.pages >= self.max_pages => {
+                        // Hand out this page; the next poll reports the cap.
+                        self.fetch = Some(Box::pin(std::future::ready(Err(Error::TooManyPages {
+                            limit: self.max_pages,
+                        }))));
+                    }
                     Some(link) => {
                         let abs = resolve(&url, link);
-                        if self.seen.insert(abs.clone()) {
+                        if self.seen.insert(link_hash(&abs)) {
                             self.next = Some(abs);
                         } else {
                             tracing::warn!(
@@ -224,6 +239,13 @@ impl<T: FromJson + Send + 'static> Pager<T> {
             }
         }
     }
+}
+
+/// The hash the repeat check keeps per link (SipHash with fixed keys).
+fn link_hash(url: &str) -> u64 {
+    let mut h = DefaultHasher::new();
+    url.hash(&mut h);
+    h.finish()
 }
 
 impl<T: FromJson + Send + 'static> Stream for Pager<T> {

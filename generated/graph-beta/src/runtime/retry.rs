@@ -9,8 +9,15 @@ use super::transport::{Method, TransportErrorKind};
 /// Retry configuration: bounded exponential backoff with jitter, `Retry-After` honoured.
 ///
 /// Retried: 429 and 503 for every method (the service did not apply the request),
-/// 504 and timeouts only for idempotent methods (GET, PUT, DELETE), connection failures
-/// for every method (nothing was sent).
+/// 504, timeouts and other I/O failures only for idempotent methods (GET, PUT, DELETE),
+/// connection failures for every method (nothing was sent). Never retried: a request
+/// the transport refused ([`TransportErrorKind::InvalidRequest`]) and a response over
+/// the size limit.
+///
+/// `max_total` caps the whole request: attempts, waits and the time the client itself
+/// spends. No retry starts when its wait would reach the cap, and every attempt is cut
+/// off at the cap (its timeout is the client's request timeout or the time left,
+/// whichever is shorter).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Attempts in total, the first one included (1 = never retry).
@@ -19,8 +26,9 @@ pub struct RetryPolicy {
     pub base_delay: Duration,
     /// Upper bound of one computed backoff.
     pub max_delay: Duration,
-    /// Upper bound of the time spent on one request, waits included: no retry is
-    /// started when its wait would end after this.
+    /// Upper bound of the time spent on one request, attempts and waits included: no
+    /// retry is started when its wait would end at or after this, and each attempt is
+    /// bounded by the time left. `ClientBuilder::total_timeout` overrides it.
     pub max_total: Duration,
     /// Longest `Retry-After` that is honoured; a longer one ends the retries.
     pub max_retry_after: Duration,
@@ -72,6 +80,7 @@ impl RetryPolicy {
             Outcome::Transport(TransportErrorKind::Connect) => true,
             Outcome::Transport(TransportErrorKind::Timeout) => method.is_idempotent(),
             Outcome::Transport(TransportErrorKind::Other) => method.is_idempotent(),
+            Outcome::Transport(_) => false,
         }
     }
 
@@ -99,7 +108,8 @@ impl RetryPolicy {
             Some(d) => d,
             None => self.backoff(attempts),
         };
-        if elapsed.saturating_add(delay) > self.max_total {
+        // The next attempt needs time too: a wait that uses up the budget is pointless.
+        if elapsed.saturating_add(delay) >= self.max_total {
             return None;
         }
         Some(delay)

@@ -3,6 +3,7 @@
 //! default implementation on reqwest (cargo feature `reqwest`).
 
 use std::fmt;
+use std::time::Duration;
 
 pub use super::auth::BoxFuture;
 
@@ -46,6 +47,10 @@ impl fmt::Display for Method {
 }
 
 /// One HTTP request as the transport sends it.
+///
+/// The client has already checked the URL (an absolute `http(s)` URL, see
+/// [`Origin::parse`](super::origin::Origin::parse)) and the headers (valid names, no
+/// CR, LF or other control characters in values).
 #[derive(Clone)]
 pub struct Request {
     /// The method.
@@ -56,6 +61,16 @@ pub struct Request {
     pub headers: Vec<(String, String)>,
     /// The body, if any.
     pub body: Option<Vec<u8>>,
+    /// The most response body bytes the transport may read. A transport fails fast with
+    /// [`TransportError::too_large`] when `Content-Length` announces more, and otherwise
+    /// reads the body incrementally and stops as soon as it would exceed this (it never
+    /// buffers more). The client's [`max_response_size`](super::client::ClientBuilder::max_response_size).
+    pub max_response_size: usize,
+    /// The time this exchange may take, body included: the client's request timeout,
+    /// shortened to what is left of the total time limit. The client also stops waiting
+    /// itself when it runs out (inside a tokio runtime), but a transport should honour
+    /// it so that it can close the connection.
+    pub timeout: Option<Duration>,
 }
 
 impl Request {
@@ -66,7 +81,7 @@ impl Request {
 }
 
 impl fmt::Debug for Request {
-    /// The `Authorization` header value is redacted.
+    /// The `Authorization` header value is redacted, and the URL's query is left out.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let headers: Vec<(&str, &str)> = self
             .headers
@@ -81,9 +96,11 @@ impl fmt::Debug for Request {
             .collect();
         f.debug_struct("Request")
             .field("method", &self.method)
-            .field("url", &self.url)
+            .field("url", &without_query(&self.url))
             .field("headers", &headers)
             .field("body_len", &self.body.as_ref().map(Vec::len))
+            .field("max_response_size", &self.max_response_size)
+            .field("timeout", &self.timeout)
             .finish()
     }
 }
@@ -111,6 +128,11 @@ impl Response {
     }
 }
 
+/// `url` without its query and fragment (which may hold data: filters, skip tokens).
+pub(super) fn without_query(url: &str) -> &str {
+    url.split(['?', '#']).next().unwrap_or(url)
+}
+
 pub(super) fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
     headers
         .iter()
@@ -120,12 +142,18 @@ pub(super) fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Op
 
 /// What went wrong below HTTP.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum TransportErrorKind {
     /// The connection could not be made: the request was not sent, so it is safe to retry.
     Connect,
     /// The request timed out; it may or may not have reached the service.
     Timeout,
-    /// Anything else (I/O during the exchange, invalid URL, TLS, …).
+    /// The transport refused the request before sending it (a URL, header or body it
+    /// cannot send). Never retried: it cannot succeed.
+    InvalidRequest,
+    /// The response body is larger than [`Request::max_response_size`]. Never retried.
+    ResponseTooLarge,
+    /// Anything else (I/O during the exchange, TLS, …).
     Other,
 }
 
@@ -156,6 +184,14 @@ impl TransportError {
         self
     }
 
+    /// A body larger than `limit` bytes: [`TransportErrorKind::ResponseTooLarge`].
+    pub fn too_large(limit: usize) -> TransportError {
+        TransportError::new(
+            TransportErrorKind::ResponseTooLarge,
+            format!("the response body is larger than the limit of {limit} bytes"),
+        )
+    }
+
     /// The kind of failure.
     pub fn kind(&self) -> TransportErrorKind {
         self.kind
@@ -167,6 +203,8 @@ impl fmt::Display for TransportError {
         let kind = match self.kind {
             TransportErrorKind::Connect => "connect error",
             TransportErrorKind::Timeout => "timeout",
+            TransportErrorKind::InvalidRequest => "request refused by the transport",
+            TransportErrorKind::ResponseTooLarge => "response too large",
             TransportErrorKind::Other => "transport error",
         };
         write!(f, "{kind}: {}", self.message)
@@ -183,6 +221,17 @@ impl std::error::Error for TransportError {
 
 /// Sends one HTTP request and reads the whole response. Implement it to plug in
 /// another HTTP stack, a proxy, a recorder or a test double.
+///
+/// An implementation must
+/// - not follow redirects itself: return the 3xx response, and the client follows it
+///   under its origin rule (the token never goes to another origin);
+/// - read at most [`Request::max_response_size`] body bytes, failing with
+///   [`TransportError::too_large`] beyond (the client checks the length again, but
+///   only after the transport has buffered it);
+/// - honour [`Request::timeout`];
+/// - report a request it cannot send (bad URL, header, body) as
+///   [`TransportErrorKind::InvalidRequest`], which is not retried;
+/// - keep the URL's query out of its error messages (they end up in logs).
 pub trait Transport: Send + Sync {
     /// Send `request`.
     fn send(&self, request: Request) -> BoxFuture<'_, Result<Response, TransportError>>;
@@ -197,24 +246,35 @@ mod reqwest_transport {
         BoxFuture, Method, Request, Response, Transport, TransportError, TransportErrorKind,
     };
 
-    /// The default transport: reqwest with rustls (ring provider, platform roots).
+    /// The default transport: reqwest with rustls (ring provider, platform roots),
+    /// redirects not followed (the client follows them under its origin rule).
     #[derive(Clone, Debug)]
     pub struct ReqwestTransport {
-        client: reqwest::Client,
+        pub(super) client: reqwest::Client,
     }
 
     impl ReqwestTransport {
-        /// A transport with a 100 s request timeout and a 30 s connect timeout.
+        /// A transport with a 100 s request timeout (used when a request carries no
+        /// [`Request::timeout`]) and a 30 s connect timeout.
         pub fn new() -> Result<ReqwestTransport, TransportError> {
+            Self::with_connect_timeout(std::time::Duration::from_secs(30))
+        }
+
+        /// A transport with the given connect timeout (and a 100 s request timeout used
+        /// when a request carries no [`Request::timeout`]).
+        pub fn with_connect_timeout(
+            connect: std::time::Duration,
+        ) -> Result<ReqwestTransport, TransportError> {
             Self::from_builder(
                 reqwest::Client::builder()
                     .timeout(std::time::Duration::from_secs(100))
-                    .connect_timeout(std::time::Duration::from_secs(30)),
+                    .connect_timeout(connect),
             )
         }
 
-        /// A transport from a configured reqwest builder. Installs rustls' ring crypto
-        /// provider as the process default if no provider was installed yet.
+        /// A transport from a configured reqwest builder; its redirect policy is set to
+        /// [`reqwest::redirect::Policy::none`]. Installs rustls' ring crypto provider as
+        /// the process default if no provider was installed yet.
         pub fn from_builder(
             builder: reqwest::ClientBuilder,
         ) -> Result<ReqwestTransport, TransportError> {
@@ -222,28 +282,37 @@ mod reqwest_transport {
                 // Losing a race with another installer is fine: a provider is set.
                 let _ = rustls::crypto::ring::default_provider().install_default();
             }
-            let client = builder.build().map_err(|e| {
-                TransportError::new(TransportErrorKind::Other, "cannot build the HTTP client")
-                    .with_source(e)
-            })?;
+            let client = builder
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .map_err(|e| {
+                    TransportError::new(TransportErrorKind::Other, "cannot build the HTTP client")
+                        .with_source(e.without_url())
+                })?;
             Ok(ReqwestTransport { client })
         }
 
-        /// Wrap an existing reqwest client.
+        /// Wrap an existing reqwest client. Build it with
+        /// `.redirect(reqwest::redirect::Policy::none())`: otherwise reqwest follows
+        /// redirects itself, to any origin (it drops `Authorization` on a change of
+        /// host, port or scheme, but the client's origin rule is bypassed).
         pub fn from_client(client: reqwest::Client) -> ReqwestTransport {
             ReqwestTransport { client }
         }
     }
 
-    fn convert(e: reqwest::Error) -> TransportError {
-        let kind = if e.is_connect() {
+    pub(super) fn convert(e: reqwest::Error) -> TransportError {
+        let kind = if e.is_builder() {
+            TransportErrorKind::InvalidRequest
+        } else if e.is_connect() {
             TransportErrorKind::Connect
         } else if e.is_timeout() {
             TransportErrorKind::Timeout
         } else {
             TransportErrorKind::Other
         };
-        // reqwest's Display includes the URL; ours never carries secrets.
+        // reqwest's Display and Debug include the URL, query and all: drop it.
+        let e = e.without_url();
         TransportError::new(kind, e.to_string()).with_source(e)
     }
 
@@ -257,6 +326,7 @@ mod reqwest_transport {
                     Method::Put => reqwest::Method::PUT,
                     Method::Delete => reqwest::Method::DELETE,
                 };
+                let limit = request.max_response_size;
                 let mut rb = self.client.request(method, request.url.as_str());
                 for (k, v) in &request.headers {
                     rb = rb.header(k.as_str(), v.as_str());
@@ -264,7 +334,10 @@ mod reqwest_transport {
                 if let Some(body) = request.body {
                     rb = rb.body(body);
                 }
-                let resp = rb.send().await.map_err(convert)?;
+                if let Some(t) = request.timeout {
+                    rb = rb.timeout(t);
+                }
+                let mut resp = rb.send().await.map_err(convert)?;
                 let status = resp.status().as_u16();
                 let headers = resp
                     .headers()
@@ -276,7 +349,20 @@ mod reqwest_transport {
                         )
                     })
                     .collect();
-                let body = resp.bytes().await.map_err(convert)?.to_vec();
+                if resp
+                    .content_length()
+                    .is_some_and(|n| n > u64::try_from(limit).unwrap_or(u64::MAX))
+                {
+                    return Err(TransportError::too_large(limit));
+                }
+                let mut body = Vec::new();
+                while let Some(chunk) = resp.chunk().await.map_err(convert)? {
+                    if chunk.len() > limit - body.len() {
+                        // Dropping `resp` closes the connection: nothing more is read.
+                        return Err(TransportError::too_large(limit));
+                    }
+                    body.extend_from_slice(&chunk);
+                }
                 Ok(Response {
                     status,
                     headers,

@@ -3,19 +3,60 @@
 //! helpers generated request builders call.
 
 use std::fmt;
+use std::future::Future;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use tokio::time::Instant;
 use tracing::Instrument as _;
 
-use super::auth::{AccessToken, BoxFuture, StaticToken, TokenProvider};
+use super::auth::{AccessToken, AuthError, BoxFuture, StaticToken, TokenProvider, TokenRequest};
 use super::edm::Guid;
 use super::error::{Error, ODataError};
 use super::json::{self, FromJson, ToJson};
+use super::origin::Origin;
 use super::paging::{Page, Pager};
 use super::retry::{Outcome, RetryPolicy};
-use super::transport::{Method, Request, Response, Transport, find_header};
-use super::url::{Query, Resource, is_absolute};
+use super::transport::{
+    Method, Request, Response, Transport, TransportError, TransportErrorKind, find_header,
+};
+use super::url::{Query, Resource, is_absolute, resolve};
+
+/// The default maximum response body size: 64 MiB. A Graph page of 999 large entities
+/// is a few MiB; decoding JSON takes several times its size in memory, so much larger
+/// bodies belong to streaming, not to this buffer.
+pub const DEFAULT_MAX_RESPONSE_SIZE: usize = 64 << 20;
+/// The default connect timeout of the default transport: 30 s.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
+/// The default timeout of one attempt, body included: 100 s (Microsoft Graph's SDKs use
+/// the same).
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(100);
+/// The default maximum number of pages a [`Pager`] reads: 10 000 (ten million items at
+/// Graph's largest page size, a hundred thousand at its default of ten for messages).
+pub const DEFAULT_MAX_PAGES: usize = 10_000;
+/// The most redirects followed for one attempt.
+pub const MAX_REDIRECTS: usize = 10;
+
+/// What the client does with a URL on another origin than the service root's (and not
+/// allowed with [`ClientBuilder::allow_origin`]): a next or delta link, a media or
+/// upload URL given to [`Client::execute`], a redirect target.
+///
+/// Whatever the choice, the token is never sent there, and a client whose root is
+/// `https` never sends anything over plain `http` unless that `http` origin is allowed
+/// explicitly.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum CrossOrigin {
+    /// Send nothing and fail with [`Error::OriginNotAllowed`] (the default): a service,
+    /// a proxy or a hostile link cannot make the client talk to another server.
+    #[default]
+    Refuse,
+    /// Send the request without credentials: no `Authorization`, `Cookie` or
+    /// `Proxy-Authorization` header from any source, and none of the client's default
+    /// headers (they may hold API keys). Use it for pre-authenticated URLs on other
+    /// hosts, such as Graph's upload sessions and drive item downloads (a 302 to a
+    /// download URL).
+    WithoutCredentials,
+}
 
 /// Microsoft Graph v1.0, global service.
 pub const GRAPH_V1: &str = "https://graph.microsoft.com/v1.0";
@@ -145,6 +186,12 @@ impl RequestOptions {
 
 struct Inner {
     root: String,
+    root_origin: Origin,
+    allowed: Vec<Origin>,
+    cross_origin: CrossOrigin,
+    max_response_size: usize,
+    request_timeout: Duration,
+    max_pages: usize,
     token: Option<Arc<dyn TokenProvider>>,
     transport: Arc<dyn Transport>,
     retry: RetryPolicy,
@@ -166,14 +213,31 @@ impl fmt::Debug for Client {
         f.debug_struct("Client")
             .field("root", &self.inner.root)
             .field("authenticated", &self.inner.token.is_some())
+            .field("allowed_origins", &self.inner.allowed)
+            .field("cross_origin", &self.inner.cross_origin)
+            .field("max_response_size", &self.inner.max_response_size)
+            .field("request_timeout", &self.inner.request_timeout)
+            .field("max_pages", &self.inner.max_pages)
             .field("retry", &self.inner.retry)
             .finish_non_exhaustive()
     }
 }
 
 /// Builds a [`Client`].
+///
+/// Defaults: token sent to the root's origin only, other origins refused
+/// ([`CrossOrigin::Refuse`]), responses up to [`DEFAULT_MAX_RESPONSE_SIZE`], connect
+/// timeout [`DEFAULT_CONNECT_TIMEOUT`], [`DEFAULT_REQUEST_TIMEOUT`] per attempt, 120 s in
+/// all ([`RetryPolicy::max_total`]), [`DEFAULT_MAX_PAGES`] pages per pager.
 pub struct ClientBuilder {
     root: String,
+    allowed: Vec<String>,
+    cross_origin: CrossOrigin,
+    max_response_size: usize,
+    connect_timeout: Duration,
+    request_timeout: Duration,
+    total_timeout: Option<Duration>,
+    max_pages: usize,
     token: Option<Arc<dyn TokenProvider>>,
     transport: Option<Arc<dyn Transport>>,
     retry: RetryPolicy,
@@ -189,12 +253,69 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("root", &self.root)
             .field("authenticated", &self.token.is_some())
+            .field("allowed_origins", &self.allowed)
+            .field("cross_origin", &self.cross_origin)
             .field("retry", &self.retry)
             .finish_non_exhaustive()
     }
 }
 
 impl ClientBuilder {
+    /// Also send the token to `origin` (`https://host` or `https://host:port`; a full
+    /// URL is accepted and only its origin kept). An `http` origin must be given as
+    /// `http://…`: an `https` one never allows plain `http`. Like Kiota's allowed hosts.
+    /// An origin that does not parse fails [`build`](ClientBuilder::build).
+    pub fn allow_origin(mut self, origin: impl Into<String>) -> ClientBuilder {
+        self.allowed.push(origin.into());
+        self
+    }
+
+    /// What to do with URLs on other origins (default [`CrossOrigin::Refuse`]).
+    pub fn cross_origin(mut self, policy: CrossOrigin) -> ClientBuilder {
+        self.cross_origin = policy;
+        self
+    }
+
+    /// The largest response body read, in bytes (default
+    /// [`DEFAULT_MAX_RESPONSE_SIZE`]), for success and error responses alike. A larger
+    /// body fails with [`Error::ResponseTooLarge`] as soon as `Content-Length` announces
+    /// it or the bytes read pass the limit; the rest is not read.
+    pub fn max_response_size(mut self, bytes: usize) -> ClientBuilder {
+        self.max_response_size = bytes;
+        self
+    }
+
+    /// The connect timeout of the default transport (default
+    /// [`DEFAULT_CONNECT_TIMEOUT`]). A transport given with
+    /// [`transport`](ClientBuilder::transport) has its own.
+    pub fn connect_timeout(mut self, timeout: Duration) -> ClientBuilder {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// The time one attempt may take, redirects and body included (default
+    /// [`DEFAULT_REQUEST_TIMEOUT`]). An attempt is also cut off when the total time
+    /// limit runs out.
+    pub fn request_timeout(mut self, timeout: Duration) -> ClientBuilder {
+        self.request_timeout = timeout;
+        self
+    }
+
+    /// The time one request may take in all, attempts and waits between them included
+    /// (default 120 s). Sets [`RetryPolicy::max_total`], whatever the order of this call
+    /// and [`retry_policy`](ClientBuilder::retry_policy).
+    pub fn total_timeout(mut self, timeout: Duration) -> ClientBuilder {
+        self.total_timeout = Some(timeout);
+        self
+    }
+
+    /// The most pages a [`Pager`] reads (default [`DEFAULT_MAX_PAGES`]); when the last
+    /// of them still has a next link, the pager ends with [`Error::TooManyPages`].
+    pub fn max_pages(mut self, pages: usize) -> ClientBuilder {
+        self.max_pages = pages;
+        self
+    }
+
     /// Use `provider` for the `Authorization: Bearer` header.
     pub fn token_provider(mut self, provider: impl TokenProvider + 'static) -> ClientBuilder {
         self.token = Some(Arc::new(provider));
@@ -266,37 +387,53 @@ impl ClientBuilder {
         self
     }
 
-    /// Build the client. Fails when the root is not an absolute `http(s)` URL, or
-    /// when no transport was given and the `reqwest` feature is off.
+    /// Build the client. Fails when the root is not an absolute `http(s)` URL without
+    /// userinfo, query or fragment (see [`Origin::parse`]), when an allowed origin does
+    /// not parse, when a default header is not a valid header, or when no transport was
+    /// given and the `reqwest` feature is off.
     pub fn build(self) -> Result<Client, Error> {
         let root = self.root.trim_end_matches('/').to_owned();
-        let lower = root.to_ascii_lowercase();
-        let host_part = lower
-            .strip_prefix("https://")
-            .or_else(|| lower.strip_prefix("http://"));
-        match host_part {
-            Some(h) if !h.is_empty() && !h.starts_with('/') && !root.contains(['?', '#']) => {}
-            _ => {
-                return Err(Error::InvalidRequest(format!(
-                    "service root must be an absolute http(s) URL without query: {:?}",
-                    self.root
-                )));
-            }
+        let root_origin = Origin::parse(&root)
+            .map_err(|e| Error::InvalidRequest(format!("service root: {e}")))?;
+        if root.contains(['?', '#']) {
+            return Err(Error::InvalidRequest(
+                "service root: it has a query or fragment".to_owned(),
+            ));
         }
-        let transport = match self.transport {
-            Some(t) => t,
-            None => default_transport()?,
-        };
+        let allowed = self
+            .allowed
+            .iter()
+            .map(|o| {
+                Origin::parse(o).map_err(|e| Error::InvalidRequest(format!("allowed origin: {e}")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         let mut default_headers = self.default_headers;
         if let Some(ua) = self.user_agent {
             default_headers.push(("User-Agent".to_owned(), ua));
         }
+        for (name, value) in &default_headers {
+            check_header(name, value)?;
+        }
+        let transport = match self.transport {
+            Some(t) => t,
+            None => default_transport(self.connect_timeout)?,
+        };
+        let mut retry = self.retry;
+        if let Some(total) = self.total_timeout {
+            retry.max_total = total;
+        }
         Ok(Client {
             inner: Arc::new(Inner {
                 root,
+                root_origin,
+                allowed,
+                cross_origin: self.cross_origin,
+                max_response_size: self.max_response_size,
+                request_timeout: self.request_timeout,
+                max_pages: self.max_pages,
                 token: self.token,
                 transport,
-                retry: self.retry,
+                retry,
                 sleeper: self.sleeper.unwrap_or_else(tokio_sleeper),
                 default_headers,
                 accept: if self.ieee754_compatible {
@@ -311,15 +448,84 @@ impl ClientBuilder {
 }
 
 #[cfg(feature = "reqwest")]
-fn default_transport() -> Result<Arc<dyn Transport>, Error> {
-    Ok(Arc::new(super::transport::ReqwestTransport::new()?))
+fn default_transport(connect_timeout: Duration) -> Result<Arc<dyn Transport>, Error> {
+    Ok(Arc::new(
+        super::transport::ReqwestTransport::with_connect_timeout(connect_timeout)?,
+    ))
 }
 
 #[cfg(not(feature = "reqwest"))]
-fn default_transport() -> Result<Arc<dyn Transport>, Error> {
+fn default_transport(_connect_timeout: Duration) -> Result<Arc<dyn Transport>, Error> {
     Err(Error::InvalidRequest(
         "no transport: enable the `reqwest` feature or call ClientBuilder::transport".to_owned(),
     ))
+}
+
+/// A header the transport can send: a token name, a value without CR, LF or other
+/// control characters (tab allowed). The error names the header, never its value.
+fn check_header(name: &str, value: &str) -> Result<(), Error> {
+    let name_ok = !name.is_empty()
+        && name.bytes().all(|b| {
+            b.is_ascii_alphanumeric()
+                || matches!(
+                    b,
+                    b'!' | b'#'
+                        | b'$'
+                        | b'%'
+                        | b'&'
+                        | b'\''
+                        | b'*'
+                        | b'+'
+                        | b'-'
+                        | b'.'
+                        | b'^'
+                        | b'_'
+                        | b'`'
+                        | b'|'
+                        | b'~'
+                )
+        });
+    if !name_ok {
+        return Err(Error::InvalidRequest(format!(
+            "header name {:?} is not a valid HTTP header name",
+            name.chars().take(64).collect::<String>()
+        )));
+    }
+    if value.bytes().any(|b| (b < b' ' && b != b'\t') || b == 0x7f) {
+        return Err(Error::InvalidRequest(format!(
+            "the value of header {name} holds a line break or another control character"
+        )));
+    }
+    Ok(())
+}
+
+/// Whether a header carries credentials (never sent to another origin).
+fn is_credential_header(name: &str) -> bool {
+    ["authorization", "proxy-authorization", "cookie"]
+        .iter()
+        .any(|h| name.eq_ignore_ascii_case(h))
+}
+
+/// Run `fut` for at most `limit` (with tokio's timer, inside a tokio runtime; elsewhere
+/// the transport's own [`Request::timeout`] is the only bound).
+async fn within<F: Future>(limit: Duration, fut: F) -> Option<F::Output> {
+    if tokio::runtime::Handle::try_current().is_ok() {
+        tokio::time::timeout(limit, fut).await.ok()
+    } else {
+        Some(fut.await)
+    }
+}
+
+/// How an attempt failed: a transport error (maybe retried) or a final error.
+enum Failure {
+    Transport(TransportError),
+    Fatal(Error),
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Failure {
+        Failure::Fatal(e)
+    }
 }
 
 /// Set `name` in `headers`, replacing an existing value (case-insensitive).
@@ -338,7 +544,7 @@ fn with_default_header(opts: &RequestOptions, name: &str, value: &str) -> Reques
 }
 
 /// The path part of a URL for logs (no scheme, host or query: queries may hold data).
-fn log_path(url: &str) -> &str {
+pub(super) fn log_path(url: &str) -> &str {
     let no_query = url.split(['?', '#']).next().unwrap_or(url);
     match no_query.find("://") {
         Some(i) => {
@@ -402,6 +608,13 @@ impl Client {
     pub fn builder(root: impl Into<String>) -> ClientBuilder {
         ClientBuilder {
             root: root.into(),
+            allowed: Vec::new(),
+            cross_origin: CrossOrigin::default(),
+            max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            total_timeout: None,
+            max_pages: DEFAULT_MAX_PAGES,
             token: None,
             transport: None,
             retry: RetryPolicy::default(),
@@ -418,9 +631,19 @@ impl Client {
         &self.inner.root
     }
 
-    /// The retry policy.
+    /// The retry policy (its `max_total` is the total time limit).
     pub fn retry_policy(&self) -> &RetryPolicy {
         &self.inner.retry
+    }
+
+    /// The origin of the service root.
+    pub fn origin(&self) -> &Origin {
+        &self.inner.root_origin
+    }
+
+    /// The maximum number of pages a [`Pager`] reads.
+    pub fn max_pages(&self) -> usize {
+        self.inner.max_pages
     }
 
     /// The absolute URL of `resource` with `query`.
@@ -611,9 +834,18 @@ impl Client {
         )
     }
 
-    /// Send one request with auth, standard headers and retries; returns the 2xx
-    /// response or the error. `url` is absolute. The escape hatch for anything the
-    /// typed helpers do not cover.
+    /// Send one request with auth, standard headers, redirects and retries; returns the
+    /// 2xx response or the error. `url` is absolute. The escape hatch for anything the
+    /// typed helpers do not cover, and the single place every request goes through:
+    ///
+    /// - the URL must pass [`Origin::parse`], and header names must be HTTP tokens and
+    ///   values free of CR, LF and other control characters, or
+    ///   [`Error::InvalidRequest`] is returned and nothing is sent;
+    /// - the token goes only to the root's origin and the allowed ones; other origins
+    ///   are refused or sent without credentials ([`CrossOrigin`]), redirect targets
+    ///   included (at most [`MAX_REDIRECTS`] per attempt);
+    /// - every attempt is bounded by the request timeout and the time left of the
+    ///   total limit; response bodies by the maximum response size.
     pub async fn execute(
         &self,
         method: Method,
@@ -622,9 +854,12 @@ impl Client {
         opts: &RequestOptions,
     ) -> Result<Response, Error> {
         let inner = &self.inner;
-        let path = log_path(&url).to_owned();
+        let origin = Origin::parse(&url).map_err(|e| Error::InvalidRequest(format!("URL: {e}")))?;
         let correlation = inner.client_request_id.then(|| Guid::new_v4().to_string());
+        let headers = self.headers(body.is_some(), opts, correlation.as_deref())?;
+        let path = log_path(&url).to_owned();
         let started = Instant::now();
+        let total = inner.retry.max_total;
         let mut attempts: u32 = 0;
         loop {
             attempts += 1;
@@ -637,24 +872,35 @@ impl Client {
                 request_id = tracing::field::Empty,
                 client_request_id = correlation.as_deref().unwrap_or(""),
             );
-            let token = match &inner.token {
-                Some(p) => Some(
-                    p.token()
-                        .instrument(span.clone())
-                        .await
-                        .map_err(Error::Auth)?,
-                ),
-                None => None,
+            let limit = inner
+                .request_timeout
+                .min(total.saturating_sub(started.elapsed()));
+            if limit.is_zero() {
+                // The total limit is used up (a sleeper overslept, or a zero limit):
+                // an attempt could not finish in time, so none starts.
+                return Err(Error::Transport(TransportError::new(
+                    TransportErrorKind::Timeout,
+                    format!("total time limit of {} ms reached", total.as_millis()),
+                )));
+            }
+            let attempt = self.attempt(method, &url, &origin, body.as_ref(), &headers, limit);
+            let result = match within(limit, attempt.instrument(span.clone())).await {
+                Some(r) => r,
+                None => Err(Failure::Transport(TransportError::new(
+                    TransportErrorKind::Timeout,
+                    format!("no complete response within {} ms", limit.as_millis()),
+                ))),
             };
-            let request = self.build_request(
-                method,
-                &url,
-                body.clone(),
-                opts,
-                token.as_ref(),
-                correlation.as_deref(),
-            );
-            let result = inner.transport.send(request).instrument(span.clone()).await;
+            let result = match result {
+                Ok(resp) => Ok(resp),
+                Err(Failure::Fatal(e)) => return Err(e),
+                Err(Failure::Transport(e)) if e.kind() == TransportErrorKind::ResponseTooLarge => {
+                    return Err(Error::ResponseTooLarge {
+                        limit: inner.max_response_size,
+                    });
+                }
+                Err(Failure::Transport(e)) => Err(e),
+            };
             let outcome_delay = match &result {
                 Ok(resp) => {
                     span.record("status", resp.status);
@@ -709,22 +955,137 @@ impl Client {
         }
     }
 
-    fn build_request(
+    /// Whether a request to `origin` may be sent, and with credentials.
+    fn admit(&self, origin: &Origin) -> Result<bool, Error> {
+        let inner = &self.inner;
+        if *origin == inner.root_origin || inner.allowed.contains(origin) {
+            return Ok(true);
+        }
+        let downgrade = inner.root_origin.is_https() && !origin.is_https();
+        match inner.cross_origin {
+            CrossOrigin::WithoutCredentials if !downgrade => Ok(false),
+            _ => Err(Error::OriginNotAllowed {
+                origin: origin.clone(),
+            }),
+        }
+    }
+
+    /// One attempt: send, and follow redirects under the origin rule.
+    async fn attempt(
         &self,
         method: Method,
         url: &str,
-        body: Option<Vec<u8>>,
+        origin: &Origin,
+        body: Option<&Vec<u8>>,
+        headers: &[(String, String)],
+        limit: Duration,
+    ) -> Result<Response, Failure> {
+        let inner = &self.inner;
+        let deadline = Instant::now() + limit;
+        let mut method = method;
+        let mut url = url.to_owned();
+        let mut origin = origin.clone();
+        let mut body = body.cloned();
+        let mut headers = headers.to_vec();
+        let mut redirects = 0;
+        loop {
+            let credentials = self.admit(&origin)?;
+            let mut hop_headers = if credentials {
+                headers.clone()
+            } else {
+                tracing::debug!(origin = %origin, "sending without credentials to another origin");
+                headers
+                    .iter()
+                    .filter(|(k, _)| {
+                        !is_credential_header(k)
+                            && !inner
+                                .default_headers
+                                .iter()
+                                .any(|(d, _)| d.eq_ignore_ascii_case(k))
+                    })
+                    .cloned()
+                    .collect()
+            };
+            if credentials {
+                if let Some(provider) = &inner.token {
+                    let token = provider
+                        .token(&TokenRequest::new(&origin, &url))
+                        .await
+                        .map_err(Error::Auth)?;
+                    let value = bearer(&token)?;
+                    set_header(&mut hop_headers, "Authorization", value);
+                }
+            }
+            let request = Request {
+                method,
+                url: url.clone(),
+                headers: hop_headers,
+                body: body.clone(),
+                max_response_size: inner.max_response_size,
+                timeout: Some(deadline.saturating_duration_since(Instant::now())),
+            };
+            let resp = inner
+                .transport
+                .send(request)
+                .await
+                .map_err(Failure::Transport)?;
+            if resp.body.len() > inner.max_response_size {
+                return Err(Failure::Transport(TransportError::too_large(
+                    inner.max_response_size,
+                )));
+            }
+            let location = match resp.status {
+                301 | 302 | 303 | 307 | 308 => resp.header("location"),
+                _ => None,
+            };
+            let Some(location) = location else {
+                return Ok(resp);
+            };
+            redirects += 1;
+            if redirects > MAX_REDIRECTS {
+                return Err(Error::TooManyRedirects {
+                    limit: MAX_REDIRECTS,
+                }
+                .into());
+            }
+            let next = resolve(&url, location.trim());
+            origin = Origin::parse(&next)
+                .map_err(|e| Error::InvalidRequest(format!("redirect target: {e}")))?;
+            let to_get = match resp.status {
+                303 => method != Method::Get,
+                301 | 302 => method == Method::Post,
+                _ => false,
+            };
+            if to_get {
+                method = Method::Get;
+                body = None;
+                headers.retain(|(k, _)| !k.eq_ignore_ascii_case("content-type"));
+            }
+            tracing::debug!(
+                status = resp.status,
+                path = log_path(&next),
+                same_origin = origin == inner.root_origin,
+                "following redirect"
+            );
+            url = next;
+        }
+    }
+
+    /// The headers of every request: standard ones, defaults, options. Checked here,
+    /// once, so that a bad one fails before anything is sent.
+    fn headers(
+        &self,
+        has_body: bool,
         opts: &RequestOptions,
-        token: Option<&AccessToken>,
         correlation: Option<&str>,
-    ) -> Request {
+    ) -> Result<Vec<(String, String)>, Error> {
         let inner = &self.inner;
         let mut headers: Vec<(String, String)> = vec![
             ("Accept".to_owned(), inner.accept.clone()),
             ("OData-MaxVersion".to_owned(), "4.0".to_owned()),
             ("OData-Version".to_owned(), "4.0".to_owned()),
         ];
-        if body.is_some() {
+        if has_body {
             headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
         }
         if let Some(id) = correlation {
@@ -745,20 +1106,23 @@ impl Client {
         for (k, v) in &opts.headers {
             set_header(&mut headers, k, v.clone());
         }
-        if let Some(t) = token {
-            set_header(
-                &mut headers,
-                "Authorization",
-                format!("Bearer {}", t.secret()),
-            );
+        for (k, v) in &headers {
+            check_header(k, v)?;
         }
-        Request {
-            method,
-            url: url.to_owned(),
-            headers,
-            body,
-        }
+        Ok(headers)
     }
+}
+
+/// The `Authorization` value for `token`, refused (without quoting it) when it cannot
+/// be a header value.
+fn bearer(token: &AccessToken) -> Result<String, Error> {
+    let value = format!("Bearer {}", token.secret());
+    if check_header("Authorization", &value).is_err() {
+        return Err(Error::Auth(AuthError::new(
+            "the token holds a line break or another control character",
+        )));
+    }
+    Ok(value)
 }
 
 /// The `ETag` response header, if any (some services send it instead of `@odata.etag`).

@@ -97,6 +97,20 @@ impl ObstacleService {
             support::Builder::root(&self.client, "openThings"),
         )
     }
+    /// Set docs:
+    /// '''
+    /// std::process::exit(1);
+    /// '''
+    /// &lt;script&gt;x&lt;/script&gt; \u{202E} \[a\](javascript:b)
+    ///
+    /// The `hostileTexts` entity set: `…/hostileTexts`.
+    pub fn hostile_texts(
+        &self,
+    ) -> crate::client::obstacle_course::HostileTextCollection {
+        crate::client::obstacle_course::HostileTextCollection::from_builder(
+            support::Builder::root(&self.client, "hostileTexts"),
+        )
+    }
     /// The `self` singleton: `…/self`.
     pub fn self_(&self) -> crate::client::obstacle_course::MeItemNoDelete {
         crate::client::obstacle_course::MeItemNoDelete::from_builder(

@@ -5,6 +5,8 @@ use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 
+use super::origin::Origin;
+
 /// A boxed, `Send` future (no `async-trait` needed).
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -78,11 +80,43 @@ impl std::error::Error for AuthError {
     }
 }
 
+/// What a token is asked for: the request about to be sent.
+///
+/// The client asks only for requests it will send the token with, that is requests to
+/// the service root's origin or to an origin allowed with
+/// [`ClientBuilder::allow_origin`](super::client::ClientBuilder::allow_origin), so a
+/// provider serving several resources can pick the token (audience, scope) by
+/// [`origin`](TokenRequest::origin).
+#[derive(Clone, Copy, Debug)]
+pub struct TokenRequest<'a> {
+    origin: &'a Origin,
+    url: &'a str,
+}
+
+impl<'a> TokenRequest<'a> {
+    /// A request for a token for `url`, whose origin is `origin`.
+    pub fn new(origin: &'a Origin, url: &'a str) -> TokenRequest<'a> {
+        TokenRequest { origin, url }
+    }
+
+    /// The origin (scheme, host, port) the token will be sent to.
+    pub fn origin(&self) -> &'a Origin {
+        self.origin
+    }
+
+    /// The absolute URL of the request, query included.
+    pub fn url(&self) -> &'a str {
+        self.url
+    }
+}
+
 /// Supplies the bearer token for each request attempt. Implementations should cache
-/// and refresh tokens themselves; the client asks once per attempt.
+/// and refresh tokens themselves; the client asks once per attempt (and per redirect
+/// followed with credentials).
 pub trait TokenProvider: Send + Sync {
-    /// The token to send now.
-    fn token(&self) -> BoxFuture<'_, Result<AccessToken, AuthError>>;
+    /// The token to send with `request`. Take from `request` what the future needs
+    /// (e.g. `request.origin().clone()`): the future may not borrow it.
+    fn token(&self, request: &TokenRequest<'_>) -> BoxFuture<'_, Result<AccessToken, AuthError>>;
 }
 
 /// A fixed token (tests, short scripts, tokens obtained elsewhere).
@@ -103,7 +137,8 @@ impl fmt::Debug for StaticToken {
 }
 
 impl TokenProvider for StaticToken {
-    fn token(&self) -> BoxFuture<'_, Result<AccessToken, AuthError>> {
+    /// The same token for every request the client sends credentials with.
+    fn token(&self, _request: &TokenRequest<'_>) -> BoxFuture<'_, Result<AccessToken, AuthError>> {
         let t = self.0.clone();
         Box::pin(async move { Ok(t) })
     }

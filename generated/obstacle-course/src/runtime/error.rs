@@ -5,9 +5,15 @@ use std::fmt;
 
 use super::auth::AuthError;
 use super::json::{DecodeError, FromJson, Map, ObjectReader, Path, Value};
+use super::origin::Origin;
 use super::transport::TransportError;
 
 /// Why a request failed.
+///
+/// No variant's `Display` or `Debug` holds a request URL's query or the token: URLs
+/// appear as their origin (scheme, host, port) at most. Text from the service (an OData
+/// error message, the start of a non-OData error body) is kept as received and may quote
+/// the request.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
@@ -36,8 +42,32 @@ pub enum Error {
     },
     /// No token could be obtained.
     Auth(AuthError),
-    /// The request could not be built (e.g. a service root that is not an absolute URL).
+    /// The request could not be built (e.g. a service root that is not an absolute URL,
+    /// a header holding CR or LF); nothing was sent.
     InvalidRequest(String),
+    /// The URL (a link, a redirect target, a URL given to `execute`) is on another
+    /// origin than the service root's and was refused (see
+    /// [`CrossOrigin`](super::client::CrossOrigin)); nothing was sent there.
+    OriginNotAllowed {
+        /// The refused origin.
+        origin: Origin,
+    },
+    /// The response body was larger than the client's maximum response size; reading
+    /// stopped there.
+    ResponseTooLarge {
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// A chain of redirects was longer than the limit.
+    TooManyRedirects {
+        /// The limit.
+        limit: usize,
+    },
+    /// A pager read its maximum number of pages and the last one still had a next link.
+    TooManyPages {
+        /// The limit.
+        limit: usize,
+    },
 }
 
 impl Error {
@@ -104,6 +134,25 @@ impl fmt::Display for Error {
             }
             Error::Auth(e) => write!(f, "authentication failed: {e}"),
             Error::InvalidRequest(m) => write!(f, "invalid request: {m}"),
+            Error::OriginNotAllowed { origin } => write!(
+                f,
+                "refused to send a request to {origin}, another origin than the service root's \
+                 (allow it with ClientBuilder::allow_origin, or follow such links without \
+                 credentials with ClientBuilder::cross_origin)"
+            ),
+            Error::ResponseTooLarge { limit } => write!(
+                f,
+                "the response body is larger than the limit of {limit} bytes \
+                 (ClientBuilder::max_response_size)"
+            ),
+            Error::TooManyRedirects { limit } => {
+                write!(f, "more than {limit} redirects in a row")
+            }
+            Error::TooManyPages { limit } => write!(
+                f,
+                "paging stopped after {limit} pages while the service still sent a next link \
+                 (ClientBuilder::max_pages)"
+            ),
         }
     }
 }

@@ -121,7 +121,7 @@ impl PartnerPlatformCountsCollection {
             inner: self.inner.with_return_minimal(),
         }
     }
-    /// One `PartnersService.partnerPlatformCounts` by its compound key (partnerId, platform), named: `…(partnerId=…,platform=…)`.
+    /// One `PartnersService.partnerPlatformCounts` by its compound key (`partnerId`, `platform`), named: `…(partnerId=…,platform=…)`.
     pub fn by_key(
         &self,
         partner_id: &str,

@@ -2,6 +2,7 @@
 
 //! Request builders for the entity types of the `obstacle.course` namespace.
 mod crate_;
+mod hostile_text;
 mod keyed_child;
 mod level0;
 mod match_;
@@ -13,6 +14,7 @@ mod photo;
 mod primitive_zoo;
 mod widget;
 pub use self::crate_::{CrateField, CrateItemNoDelete, CrateItem, CrateCollection};
+pub use self::hostile_text::{HostileTextField, HostileTextItem, HostileTextCollection};
 pub use self::keyed_child::{KeyedChildField, KeyedChildItem, KeyedChildCollection};
 pub use self::level0::{Level0Field, Level0Item, Level0Collection};
 pub use self::match_::{MatchField, MatchItem, MatchCollection};

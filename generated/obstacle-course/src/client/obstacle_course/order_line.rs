@@ -136,7 +136,7 @@ impl OrderLineCollection {
             inner: self.inner.with_return_minimal(),
         }
     }
-    /// One `obstacle.course.orderLine` by its compound key (orderId, lineCode), named: `…(orderId=…,lineCode=…)`.
+    /// One `obstacle.course.orderLine` by its compound key (`orderId`, `lineCode`), named: `…(orderId=…,lineCode=…)`.
     pub fn by_key(
         &self,
         order_id: i32,

@@ -86,23 +86,19 @@ pub struct DigitNames {
     /// The `größe` property.
     ///
     /// Wire name `größe`; nullable.
-    pub größe: Option<String>,
+    pub grosse: Option<String>,
     /// The `naïve` property.
     ///
     /// Wire name `naïve`; nullable.
-    pub naïve: Option<String>,
+    pub naive: Option<String>,
     /// The `日本語` property.
     ///
     /// Wire name `日本語`; nullable.
-    pub 日本語: Option<String>,
+    pub u65e5u672cu8a9e: Option<String>,
     /// The `x‿y` property.
     ///
     /// Wire name `x‿y`; nullable.
     pub x_y: Option<String>,
-    /// The `zero‍width` property.
-    ///
-    /// Wire name `zero‍width`; nullable.
-    pub zero_width: Option<String>,
     /// The `aVeryLongPropertyNameThatIsExactlyOneHundredAndTwentyEightCharactersLongToTestTheMaximumIdentifierLengthAllowedByODataCSDLxyzzzz` property.
     ///
     /// Wire name `aVeryLongPropertyNameThatIsExactlyOneHundredAndTwentyEightCharactersLongToTestTheMaximumIdentifierLengthAllowedByODataCSDLxyzzzz`; nullable.
@@ -155,11 +151,10 @@ impl json::FromJson for DigitNames {
             trailing: reader.field("trailing_"),
             double_underscore: reader.field("double__underscore"),
             allcaps: reader.field("ALLCAPS"),
-            größe: reader.field("größe"),
-            naïve: reader.field("naïve"),
-            日本語: reader.field("日本語"),
+            grosse: reader.field("größe"),
+            naive: reader.field("naïve"),
+            u65e5u672cu8a9e: reader.field("日本語"),
             x_y: reader.field("x‿y"),
-            zero_width: reader.field("zero\u{200d}width"),
             a_very_long_property_name_that_is_exactly_one_hundred_and_twenty_eight_characters_long_to_test_the_maximum_identifier_length_allowed_by_o_data_csd_lxyzzzz: reader
                 .field(
                     "aVeryLongPropertyNameThatIsExactlyOneHundredAndTwentyEightCharactersLongToTestTheMaximumIdentifierLengthAllowedByODataCSDLxyzzzz",
@@ -191,11 +186,10 @@ impl json::ToJson for DigitNames {
         writer.opt("trailing_", &self.trailing);
         writer.opt("double__underscore", &self.double_underscore);
         writer.opt("ALLCAPS", &self.allcaps);
-        writer.opt("größe", &self.größe);
-        writer.opt("naïve", &self.naïve);
-        writer.opt("日本語", &self.日本語);
+        writer.opt("größe", &self.grosse);
+        writer.opt("naïve", &self.naive);
+        writer.opt("日本語", &self.u65e5u672cu8a9e);
         writer.opt("x‿y", &self.x_y);
-        writer.opt("zero\u{200d}width", &self.zero_width);
         writer
             .opt(
                 "aVeryLongPropertyNameThatIsExactlyOneHundredAndTwentyEightCharactersLongToTestTheMaximumIdentifierLengthAllowedByODataCSDLxyzzzz",

@@ -25,7 +25,7 @@ pub struct Documented {
     /// '''rust
     /// let x: Vec&lt;u8&gt; = vec!\[\];
     /// '''
-    /// \- a bullet with *​/ inside
+    /// \- a bullet with *\/ inside
     /// Last line ends with a backslash \\
     ///
     /// Wire name `elementMultiLine`; nullable.
