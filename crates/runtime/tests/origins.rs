@@ -303,6 +303,43 @@ async fn redirects_never_carry_the_token_off_origin() {
 }
 
 #[tokio::test]
+async fn a_redirect_back_from_another_origin_carries_no_token() {
+    // The root sends the client away; the foreign server picks a URL on the root's
+    // origin and redirects back to it. That URL is the foreign server's choice: it must
+    // not be sent with the token (a confused deputy), although it is on the root's origin.
+    let root_base = Arc::new(Mutex::new(String::new()));
+    let rb = root_base.clone();
+    let other = Server::start(Arc::new(move |_, _, _| {
+        redirect(302, format!("{}/svc/delete-everything", rb.lock().unwrap()))
+    }))
+    .await;
+    let b = other.base.clone();
+    let root = Server::start(Arc::new(move |_, req, _| {
+        if req.target == "/svc/away" {
+            redirect(302, format!("{b}/bounce"))
+        } else {
+            reply(200, json!({"value": 1}))
+        }
+    }))
+    .await;
+    *root_base.lock().unwrap() = root.base.clone();
+    let c = client_for(
+        &format!("{}/svc", root.base),
+        CrossOrigin::WithoutCredentials,
+    );
+    let _: Value = c
+        .get(&Resource::new("away"), &RequestOptions::new())
+        .await
+        .unwrap();
+    let reqs = root.requests();
+    assert_eq!(reqs.len(), 2, "{reqs:?}");
+    assert_eq!(reqs[0].header("authorization"), Some("Bearer t0ps3cret"));
+    assert_eq!(reqs[1].target, "/svc/delete-everything");
+    assert!(!has_credentials(&reqs[1]), "{:?}", reqs[1]);
+    assert!(!has_credentials(&other.requests()[0]));
+}
+
+#[tokio::test]
 async fn allowed_origin_gets_the_token_and_the_provider_sees_the_url() {
     let other = Server::start(Arc::new(|_, _, _| reply(200, json!({"value": [2]})))).await;
     let b = other.base.clone();

@@ -988,8 +988,12 @@ impl Client {
         let mut body = body.cloned();
         let mut headers = headers.to_vec();
         let mut redirects = 0;
+        // Once a redirect chain has left the trusted origins, a redirect back to them is
+        // the foreign server's choice of URL: it is sent without credentials too.
+        let mut left_home = false;
         loop {
-            let credentials = self.admit(&origin)?;
+            let credentials = self.admit(&origin)? && !left_home;
+            left_home |= !credentials;
             let mut hop_headers = if credentials {
                 headers.clone()
             } else {
