@@ -29,6 +29,7 @@ const CSDL: &str = r#"<?xml version="1.0" encoding="utf-8"?>
         <Key><PropertyRef Name="a"/><PropertyRef Name="b"/></Key>
         <Property Name="a" Type="Edm.Int32" Nullable="false"/>
         <Property Name="b" Type="Edm.String" Nullable="false"/>
+        <NavigationProperty Name="links" Type="Collection(T.item)"/>
       </EntityType>
       <Action Name="go" IsBound="true">
         <Parameter Name="bp" Type="T.item"/>
@@ -145,6 +146,37 @@ fn capabilities_gate_operations() {
     ] {
         assert!(item.contains(m), "{m}");
     }
+}
+
+#[test]
+fn no_entity_delete_through_non_containment_navigation() {
+    let files = generate(false);
+    let item = squash(file(&files, "src/client/t/item.rs"));
+    let pair = squash(file(&files, "src/client/t/pair.rs"));
+    // `pairs(..)/links` is not containment: `DELETE …/links/{id}` would delete the item
+    // itself, so its items have no `delete()`; reading and updating stay.
+    assert!(
+        pair.contains("pubfnlinks(&self)->crate::client::t::ItemCollectionNoDelete"),
+        "{pair}"
+    );
+    // Everything from the `ItemItemNoDelete` struct to the next builder type.
+    let start = item
+        .find("pubstructItemItemNoDelete{")
+        .expect("an item builder without delete");
+    let rest = &item[start + 1..];
+    let end = rest.find("pubstruct").unwrap_or(rest.len());
+    let builder = &rest[..end];
+    assert!(builder.contains("implItemItemNoDelete{"), "{builder}");
+    assert!(!builder.contains("pubfndelete("), "{builder}");
+    assert!(builder.contains("pubfnget("), "{builder}");
+    assert!(builder.contains("pubfnupdate("), "{builder}");
+    // The entity set and the containment path `root/items` keep it.
+    assert!(item.contains("pubfndelete("));
+    let root = squash(file(&files, "src/client/t/root.rs"));
+    assert!(
+        root.contains("pubfnitems(&self)->crate::client::t::ItemCollection{"),
+        "{root}"
+    );
 }
 
 #[test]

@@ -688,12 +688,10 @@ impl<'a> Ctx<'a> {
                 continue;
             }
             let canonical = format!("{}/{}", self.model.ty(decl).qualified_name(), n.name);
-            let caps = self.caps(
-                &canonical,
-                target,
-                n.ty.collection,
-                n.contains_target || n.ty.collection,
-            );
+            // Deleting an entity happens on its canonical path: through a non-containment
+            // navigation property, `DELETE …/members/{id}` would delete the member itself
+            // where a user means to remove the link (`…/members/{id}/$ref`).
+            let caps = self.caps(&canonical, target, n.ty.collection, n.contains_target);
             let mut doc = Vec::new();
             if let Some(d) = n.description.as_deref().filter(|d| !d.trim().is_empty()) {
                 doc.extend(naming::doc_lines(d));

@@ -95,8 +95,8 @@ impl CrateItemNoDelete {
         )
     }
     /// The `subs` navigation property: `…/subs`.
-    pub fn subs(&self) -> crate::client::obstacle_course::CrateCollection {
-        crate::client::obstacle_course::CrateCollection::from_builder(
+    pub fn subs(&self) -> crate::client::obstacle_course::CrateCollectionNoDelete {
+        crate::client::obstacle_course::CrateCollectionNoDelete::from_builder(
             self.inner.nav("subs"),
         )
     }
@@ -186,8 +186,8 @@ impl CrateItem {
         )
     }
     /// The `subs` navigation property: `…/subs`.
-    pub fn subs(&self) -> crate::client::obstacle_course::CrateCollection {
-        crate::client::obstacle_course::CrateCollection::from_builder(
+    pub fn subs(&self) -> crate::client::obstacle_course::CrateCollectionNoDelete {
+        crate::client::obstacle_course::CrateCollectionNoDelete::from_builder(
             self.inner.nav("subs"),
         )
     }
@@ -213,6 +213,63 @@ impl CrateItem {
     ) -> crate::runtime::Pager<crate::models::obstacle_course::Crate> {
         let args: [(&str, support::FnArg); 1usize] = [("depth", support::lit(&depth))];
         self.inner.function_pager("obstacle.course.related", &args)
+    }
+}
+/// Requests on a collection of `obstacle.course.crate`.
+///
+/// The service's Capabilities annotations restrict the paths to this builder (NoDelete).
+#[derive(Clone, Debug)]
+pub struct CrateCollectionNoDelete {
+    inner: support::Builder,
+}
+impl CrateCollectionNoDelete {
+    pub(crate) fn from_builder(inner: support::Builder) -> Self {
+        Self { inner }
+    }
+    /// The request state: client, resource path and options.
+    pub fn builder(&self) -> &support::Builder {
+        &self.inner
+    }
+    /// Adds a request header to every request of this builder.
+    pub fn header(self, name: &str, value: &str) -> Self {
+        Self {
+            inner: self.inner.with_header(name, value),
+        }
+    }
+    /// Sends `Prefer: return=minimal`: creates and updates answer 204 (`None`).
+    pub fn return_minimal(self) -> Self {
+        Self {
+            inner: self.inner.with_return_minimal(),
+        }
+    }
+    /// One `obstacle.course.crate` by its key `type`, in parentheses (`…('key')`).
+    ///
+    /// The value is quoted and percent-encoded: it cannot change the path.
+    pub fn by_id(
+        &self,
+        r#type: &str,
+    ) -> crate::client::obstacle_course::CrateItemNoDelete {
+        crate::client::obstacle_course::CrateItemNoDelete::from_builder(
+            self.inner.key(r#type, false),
+        )
+    }
+    /// `GET` the collection: `.await` for the first page, `.stream()` for every item, with query options.
+    pub fn list(
+        &self,
+    ) -> support::ListRequest<crate::models::obstacle_course::Crate, CrateField> {
+        support::ListRequest::new(&self.inner)
+    }
+    /// `POST` a new entity: 201 gives `Some(created)`, 204 (after [`Self::return_minimal`]) `None`.
+    pub fn create(
+        &self,
+        body: &crate::models::obstacle_course::CrateCreate,
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Option<crate::models::obstacle_course::Crate>,
+            crate::runtime::Error,
+        >,
+    > {
+        self.inner.create(body)
     }
 }
 /// Requests on a collection of `obstacle.course.crate`.

@@ -99,8 +99,8 @@ impl MeItemNoDelete {
         )
     }
     /// The `widgets` navigation property: `…/widgets`.
-    pub fn widgets(&self) -> crate::client::obstacle_course::WidgetCollection {
-        crate::client::obstacle_course::WidgetCollection::from_builder(
+    pub fn widgets(&self) -> crate::client::obstacle_course::WidgetCollectionNoDelete {
+        crate::client::obstacle_course::WidgetCollectionNoDelete::from_builder(
             self.inner.nav("widgets"),
         )
     }

@@ -13,17 +13,25 @@ mod path_keyed;
 mod photo;
 mod primitive_zoo;
 mod widget;
-pub use self::crate_::{CrateField, CrateItemNoDelete, CrateItem, CrateCollection};
+pub use self::crate_::{
+    CrateField, CrateItemNoDelete, CrateItem, CrateCollectionNoDelete, CrateCollection,
+};
 pub use self::hostile_text::{HostileTextField, HostileTextItem, HostileTextCollection};
 pub use self::keyed_child::{KeyedChildField, KeyedChildItem, KeyedChildCollection};
 pub use self::level0::{Level0Field, Level0Item, Level0Collection};
 pub use self::match_::{MatchField, MatchItem, MatchCollection};
 pub use self::me::{MeField, MeItemNoDelete};
 pub use self::open_thing::{OpenThingField, OpenThingItem, OpenThingCollection};
-pub use self::order_line::{OrderLineField, OrderLineItem, OrderLineCollection};
+pub use self::order_line::{
+    OrderLineField, OrderLineItemNoDelete, OrderLineItem, OrderLineCollectionNoDelete,
+    OrderLineCollection,
+};
 pub use self::path_keyed::{PathKeyedField, PathKeyedItem, PathKeyedCollection};
 pub use self::photo::{PhotoField, PhotoItem, PhotoCollection};
 pub use self::primitive_zoo::{
     PrimitiveZooField, PrimitiveZooItem, PrimitiveZooCollection,
 };
-pub use self::widget::{WidgetField, WidgetItemNoDelete, WidgetItem, WidgetCollection};
+pub use self::widget::{
+    WidgetField, WidgetItemNoDelete, WidgetItem, WidgetCollectionNoDelete,
+    WidgetCollection,
+};

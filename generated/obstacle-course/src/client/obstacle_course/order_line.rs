@@ -56,6 +56,58 @@ impl crate::models::obstacle_course::OrderLine {
     }
 }
 /// Requests on one `obstacle.course.orderLine`.
+///
+/// The service's Capabilities annotations restrict the paths to this builder (NoDelete).
+#[derive(Clone, Debug)]
+pub struct OrderLineItemNoDelete {
+    inner: support::Builder,
+}
+impl OrderLineItemNoDelete {
+    pub(crate) fn from_builder(inner: support::Builder) -> Self {
+        Self { inner }
+    }
+    /// The request state: client, resource path and options.
+    pub fn builder(&self) -> &support::Builder {
+        &self.inner
+    }
+    /// Adds a request header to every request of this builder.
+    pub fn header(self, name: &str, value: &str) -> Self {
+        Self {
+            inner: self.inner.with_header(name, value),
+        }
+    }
+    /// Sends `If-Match: etag` (from the entity's `etag()`, or `*`) with update, delete and actions.
+    pub fn if_match(self, etag: &str) -> Self {
+        Self {
+            inner: self.inner.with_if_match(etag),
+        }
+    }
+    /// Sends `Prefer: return=minimal`: creates and updates answer 204 (`None`).
+    pub fn return_minimal(self) -> Self {
+        Self {
+            inner: self.inner.with_return_minimal(),
+        }
+    }
+    /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
+    pub fn get(
+        &self,
+    ) -> support::GetRequest<crate::models::obstacle_course::OrderLine, OrderLineField> {
+        support::GetRequest::new(&self.inner)
+    }
+    /// `PATCH` the entity: 200 gives `Some(updated)`, 204 `None`. Send [`Self::if_match`] where the service uses ETags.
+    pub fn update(
+        &self,
+        body: &crate::models::obstacle_course::OrderLineUpdate,
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Option<crate::models::obstacle_course::OrderLine>,
+            crate::runtime::Error,
+        >,
+    > {
+        self.inner.update(body)
+    }
+}
+/// Requests on one `obstacle.course.orderLine`.
 #[derive(Clone, Debug)]
 pub struct OrderLineItem {
     inner: support::Builder,
@@ -109,6 +161,72 @@ impl OrderLineItem {
         &self,
     ) -> impl ::std::future::Future<Output = Result<(), crate::runtime::Error>> {
         self.inner.delete()
+    }
+}
+/// Requests on a collection of `obstacle.course.orderLine`.
+///
+/// The service's Capabilities annotations restrict the paths to this builder (NoDelete).
+#[derive(Clone, Debug)]
+pub struct OrderLineCollectionNoDelete {
+    inner: support::Builder,
+}
+impl OrderLineCollectionNoDelete {
+    pub(crate) fn from_builder(inner: support::Builder) -> Self {
+        Self { inner }
+    }
+    /// The request state: client, resource path and options.
+    pub fn builder(&self) -> &support::Builder {
+        &self.inner
+    }
+    /// Adds a request header to every request of this builder.
+    pub fn header(self, name: &str, value: &str) -> Self {
+        Self {
+            inner: self.inner.with_header(name, value),
+        }
+    }
+    /// Sends `Prefer: return=minimal`: creates and updates answer 204 (`None`).
+    pub fn return_minimal(self) -> Self {
+        Self {
+            inner: self.inner.with_return_minimal(),
+        }
+    }
+    /// One `obstacle.course.orderLine` by its compound key (`orderId`, `lineCode`), named: `…(orderId=…,lineCode=…)`.
+    pub fn by_key(
+        &self,
+        order_id: i32,
+        line_code: &str,
+    ) -> crate::client::obstacle_course::OrderLineItemNoDelete {
+        crate::client::obstacle_course::OrderLineItemNoDelete::from_builder(
+            self
+                .inner
+                .compound_key(
+                    &[
+                        ("orderId", &order_id as &dyn crate::runtime::UrlLiteral),
+                        ("lineCode", &line_code as &dyn crate::runtime::UrlLiteral),
+                    ],
+                ),
+        )
+    }
+    /// `GET` the collection: `.await` for the first page, `.stream()` for every item, with query options.
+    pub fn list(
+        &self,
+    ) -> support::ListRequest<
+        crate::models::obstacle_course::OrderLine,
+        OrderLineField,
+    > {
+        support::ListRequest::new(&self.inner)
+    }
+    /// `POST` a new entity: 201 gives `Some(created)`, 204 (after [`Self::return_minimal`]) `None`.
+    pub fn create(
+        &self,
+        body: &crate::models::obstacle_course::OrderLineCreate,
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Option<crate::models::obstacle_course::OrderLine>,
+            crate::runtime::Error,
+        >,
+    > {
+        self.inner.create(body)
     }
 }
 /// Requests on a collection of `obstacle.course.orderLine`.

@@ -98,8 +98,10 @@ impl WidgetItemNoDelete {
         )
     }
     /// The `orderLines` navigation property: `…/orderLines`.
-    pub fn order_lines(&self) -> crate::client::obstacle_course::OrderLineCollection {
-        crate::client::obstacle_course::OrderLineCollection::from_builder(
+    pub fn order_lines(
+        &self,
+    ) -> crate::client::obstacle_course::OrderLineCollectionNoDelete {
+        crate::client::obstacle_course::OrderLineCollectionNoDelete::from_builder(
             self.inner.nav("orderLines"),
         )
     }
@@ -198,8 +200,10 @@ impl WidgetItem {
         )
     }
     /// The `orderLines` navigation property: `…/orderLines`.
-    pub fn order_lines(&self) -> crate::client::obstacle_course::OrderLineCollection {
-        crate::client::obstacle_course::OrderLineCollection::from_builder(
+    pub fn order_lines(
+        &self,
+    ) -> crate::client::obstacle_course::OrderLineCollectionNoDelete {
+        crate::client::obstacle_course::OrderLineCollectionNoDelete::from_builder(
             self.inner.nav("orderLines"),
         )
     }
@@ -234,6 +238,77 @@ impl WidgetItem {
             ("caseSensitive", support::lit(&case_sensitive)),
         ];
         self.inner.function_value("obstacle.course.search", &args).await
+    }
+}
+/// Requests on a collection of `obstacle.course.Widget`.
+///
+/// The service's Capabilities annotations restrict the paths to this builder (NoDelete).
+#[derive(Clone, Debug)]
+pub struct WidgetCollectionNoDelete {
+    inner: support::Builder,
+}
+impl WidgetCollectionNoDelete {
+    pub(crate) fn from_builder(inner: support::Builder) -> Self {
+        Self { inner }
+    }
+    /// The request state: client, resource path and options.
+    pub fn builder(&self) -> &support::Builder {
+        &self.inner
+    }
+    /// Adds a request header to every request of this builder.
+    pub fn header(self, name: &str, value: &str) -> Self {
+        Self {
+            inner: self.inner.with_header(name, value),
+        }
+    }
+    /// Sends `Prefer: return=minimal`: creates and updates answer 204 (`None`).
+    pub fn return_minimal(self) -> Self {
+        Self {
+            inner: self.inner.with_return_minimal(),
+        }
+    }
+    /// One `obstacle.course.Widget` by its key `id`, in parentheses (`…('key')`).
+    ///
+    /// The value is quoted and percent-encoded: it cannot change the path.
+    pub fn by_id(&self, id: &str) -> crate::client::obstacle_course::WidgetItemNoDelete {
+        crate::client::obstacle_course::WidgetItemNoDelete::from_builder(
+            self.inner.key(id, false),
+        )
+    }
+    /// `GET` the collection: `.await` for the first page, `.stream()` for every item, with query options.
+    pub fn list(
+        &self,
+    ) -> support::ListRequest<crate::models::obstacle_course::Widget, WidgetField> {
+        support::ListRequest::new(&self.inner)
+    }
+    /// `POST` a new entity: 201 gives `Some(created)`, 204 (after [`Self::return_minimal`]) `None`.
+    pub fn create(
+        &self,
+        body: &crate::models::obstacle_course::WidgetCreate,
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Option<crate::models::obstacle_course::Widget>,
+            crate::runtime::Error,
+        >,
+    > {
+        self.inner.create(body)
+    }
+    /// Bound action `obstacle.course.move`: `POST …/obstacle.course.move`.
+    pub async fn r#move(&self, to: &str) -> Result<(), crate::runtime::Error> {
+        let mut body = crate::runtime::ObjectWriter::new();
+        body.put("to", to);
+        let body = body.finish();
+        self.inner.action_unit(Some("obstacle.course.move"), &body).await
+    }
+    /// Bound function `obstacle.course.search`: `GET …/obstacle.course.search(…)`.
+    ///
+    /// The result is a stream of entities across pages.
+    pub fn search(
+        &self,
+        query: &str,
+    ) -> crate::runtime::Pager<crate::models::obstacle_course::Widget> {
+        let args: [(&str, support::FnArg); 1usize] = [("query", support::lit(query))];
+        self.inner.function_pager("obstacle.course.search", &args)
     }
 }
 /// Requests on a collection of `obstacle.course.Widget`.
