@@ -544,7 +544,7 @@ fn with_default_header(opts: &RequestOptions, name: &str, value: &str) -> Reques
 
 /// The path part of a URL for logs (no scheme, host or query: queries may hold data).
 pub(super) fn log_path(url: &str) -> &str {
-    let no_query = url.split(['?', '#']).next().unwrap_or(url);
+    let no_query = super::transport::without_query(url);
     match no_query.find("://") {
         Some(i) => {
             let after = &no_query[i + 3..];
