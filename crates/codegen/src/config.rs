@@ -35,6 +35,11 @@ pub struct Config {
     pub selection: Selection,
     /// Whether the service addresses entities by key as a path segment (Graph does).
     pub key_as_segment: bool,
+    /// The service root the crate's example and `SERVICE_ROOT` use
+    /// (`https://graph.microsoft.com/v1.0`).
+    pub service_root: Option<String>,
+    /// Other roots of the same service (national clouds, staging), by name.
+    pub service_roots: Vec<(String, String)>,
 }
 
 /// The roots of generation.
@@ -65,6 +70,8 @@ impl Config {
             schemas,
             selection: Selection::Roots(Vec::new()),
             key_as_segment: false,
+            service_root: None,
+            service_roots: Vec::new(),
         }
     }
 
@@ -233,6 +240,8 @@ fn parse_crate(
     let mut roots: Option<Vec<Root>> = None;
     let mut all = false;
     let mut key_as_segment = false;
+    let mut service_root = None;
+    let mut service_roots = Vec::new();
     for (key, value) in t.iter() {
         match key.get_ref().as_ref() {
             "name" => name = string(value, "name", loc, errors).map(str::to_string),
@@ -261,8 +270,33 @@ fn parse_crate(
                 }
                 _ => errors.push(Diagnostic::at(format!("`{}` must be true or false", key.get_ref()), Some(loc.of(value)))),
             },
+            "service_root" => {
+                service_root = string(value, "service_root", loc, errors)
+                    .and_then(|u| service_url(u, &loc.of(value), errors));
+            }
+            "service_roots" => {
+                let DeValue::Table(roots) = value.get_ref() else {
+                    errors.push(Diagnostic::at("`service_roots` must be a table of name = \"URL\"", Some(loc.of(value))));
+                    continue;
+                };
+                for (name, url) in roots.iter() {
+                    let n = name.get_ref().as_ref();
+                    if n.is_empty() || !n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') || n.starts_with(|c: char| c.is_ascii_digit()) {
+                        errors.push(Diagnostic::at(
+                            format!("service root name `{}` must be ASCII letters, digits and `_`", crate::naming::plain(n)),
+                            Some(loc.of(name)),
+                        ));
+                        continue;
+                    }
+                    if let Some(u) = string(url, "service_roots", loc, errors)
+                        .and_then(|u| service_url(u, &loc.of(url), errors))
+                    {
+                        service_roots.push((n.to_string(), u));
+                    }
+                }
+            }
             other => errors.push(Diagnostic::at(
-                format!("unknown key `{other}` (expected name, out, schemas, roots, all, key_as_segment)"),
+                format!("unknown key `{other}` (expected name, out, schemas, roots, all, key_as_segment, service_root, service_roots)"),
                 Some(loc.of(key)),
             )),
         }
@@ -309,7 +343,31 @@ fn parse_crate(
         schemas,
         selection,
         key_as_segment,
+        service_root,
+        service_roots,
     })
+}
+
+/// A service root URL: `http(s)://host[:port]/path`, printable ASCII without quotes,
+/// spaces or backslashes (it lands in a string constant and in docs).
+fn service_url(url: &str, at: &Location, errors: &mut Vec<Diagnostic>) -> Option<String> {
+    let scheme_ok = url.starts_with("https://") || url.starts_with("http://");
+    let chars_ok = url
+        .chars()
+        .all(|c| c.is_ascii_graphic() && !matches!(c, '"' | '\\' | '`' | '<' | '>'));
+    let host = url.split("://").nth(1).unwrap_or("");
+    if scheme_ok && chars_ok && !host.is_empty() && !host.starts_with('/') && url.len() <= 2048 {
+        Some(url.to_string())
+    } else {
+        errors.push(Diagnostic::at(
+            format!(
+                "`{}` is not a service root URL (expected `https://host/path`, printable ASCII)",
+                crate::naming::plain(url)
+            ),
+            Some(at.clone()),
+        ));
+        None
+    }
 }
 
 #[cfg(test)]

@@ -18,6 +18,8 @@ use crate::config::Config;
 use crate::error::{Diagnostic, Warning};
 use crate::naming::{self, Allocator};
 
+pub mod client;
+
 /// The whole generated crate, before rendering.
 #[derive(Debug, Clone)]
 pub struct CrateIr {
@@ -35,6 +37,8 @@ pub struct CrateIr {
     pub operations: Vec<String>,
     /// Client key style.
     pub key_as_segment: bool,
+    /// The client: builders, methods and operations, settled.
+    pub client: client::ClientIr,
     /// Name collisions resolved with a suffix, and similar.
     pub warnings: Vec<Warning>,
 }
@@ -669,7 +673,7 @@ pub fn build(config: &Config, model: &Model, closure: &Closure) -> CrateIr {
     operations.sort();
     operations.dedup();
 
-    CrateIr {
+    let mut ir = CrateIr {
         package: config.name.clone(),
         sources: config.header_sources(),
         modules,
@@ -677,8 +681,13 @@ pub fn build(config: &Config, model: &Model, closure: &Closure) -> CrateIr {
         roots,
         operations,
         key_as_segment: config.key_as_segment,
+        client: client::ClientIr::default(),
         warnings,
-    }
+    };
+    let (client, warnings) = client::build(&ir, config, model);
+    ir.client = client;
+    ir.warnings.extend(warnings);
+    ir
 }
 
 /// Boxes single-valued fields that close a cycle of struct containment.

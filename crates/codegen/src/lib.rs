@@ -66,7 +66,7 @@ pub fn generate(config: &Config, model: &csdl::model::Model) -> Result<Files, Er
 pub fn generate_full(config: &Config, model: &csdl::model::Model) -> Result<Generation, Error> {
     let closure = closure::closure(config, model)?;
     let ir = ir::build(config, model, &closure);
-    let mut files = emit::emit(&ir, model);
+    let mut files = emit::emit(&ir);
     files.insert(PathBuf::from("API.txt"), manifest::api_txt(&ir));
     let mut stats = Stats::default();
     for id in &closure.types {

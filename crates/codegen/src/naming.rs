@@ -199,6 +199,13 @@ pub fn field_name(csdl: &str) -> String {
     finish(s, "_")
 }
 
+/// Name of a constant: `china` → `CHINA`, `usGov` → `US_GOV`.
+pub fn const_name(name: &str) -> String {
+    let s = field_name(name);
+    let s = s.strip_prefix("r#").unwrap_or(&s);
+    s.trim_end_matches('_').to_ascii_uppercase()
+}
+
 /// Name of an enum variant for an enum member or a subtype: `unavailable` →
 /// `Unavailable`, `unknown` → `UnknownValue` (the catch-all is `Unknown`).
 pub fn variant_name(csdl: &str) -> String {

@@ -127,10 +127,10 @@ fn capabilities_gate_operations() {
     let pair = squash(file(&files, "src/client/t/pair.rs"));
     // Insertable=false and Deletable=false on `Svc/pairs`.
     assert!(
-        pair.contains("pubstructPairCollectionNoCreateNoDelete{"),
+        pair.contains("pubstructPairCollectionNoCreateNoDeleteBuilder{"),
         "{pair}"
     );
-    assert!(pair.contains("pubstructPairItemNoDelete{"));
+    assert!(pair.contains("pubstructPairNoDeleteBuilder{"));
     assert!(pair.contains("pubfnlist(&self)"));
     assert!(!pair.contains("pubfncreate("));
     assert!(!pair.contains("pubfndelete("));
@@ -156,17 +156,17 @@ fn no_entity_delete_through_non_containment_navigation() {
     // `pairs(..)/links` is not containment: `DELETE …/links/{id}` would delete the item
     // itself, so its items have no `delete()`; reading and updating stay.
     assert!(
-        pair.contains("pubfnlinks(&self)->crate::client::t::ItemCollectionNoDelete"),
+        pair.contains("pubfnlinks(&self)->super::ItemCollectionNoDeleteBuilder"),
         "{pair}"
     );
-    // Everything from the `ItemItemNoDelete` struct to the next builder type.
+    // Everything from the `ItemNoDeleteBuilder` struct to the next builder type.
     let start = item
-        .find("pubstructItemItemNoDelete{")
+        .find("pubstructItemNoDeleteBuilder{")
         .expect("an item builder without delete");
     let rest = &item[start + 1..];
     let end = rest.find("pubstruct").unwrap_or(rest.len());
     let builder = &rest[..end];
-    assert!(builder.contains("implItemItemNoDelete{"), "{builder}");
+    assert!(builder.contains("implItemNoDeleteBuilder{"), "{builder}");
     assert!(!builder.contains("pubfndelete("), "{builder}");
     assert!(builder.contains("pubfnget("), "{builder}");
     assert!(builder.contains("pubfnupdate("), "{builder}");
@@ -174,7 +174,7 @@ fn no_entity_delete_through_non_containment_navigation() {
     assert!(item.contains("pubfndelete("));
     let root = squash(file(&files, "src/client/t/root.rs"));
     assert!(
-        root.contains("pubfnitems(&self)->crate::client::t::ItemCollection{"),
+        root.contains("pubfnitems(&self)->super::ItemCollectionBuilder{"),
         "{root}"
     );
 }
@@ -188,14 +188,14 @@ fn overloads_get_distinct_deterministic_names() {
     assert!(item.contains(r#"body.put("n",&n);"#));
     assert!(item.contains(r#"action_unit(Some("T.go"),&body)"#));
     assert!(
-        item.contains("pubasyncfngo_function(&self,)->Result<Option<::std::string::String>,"),
+        item.contains("pubasyncfngo_function(&self)->Result<Option<String>,"),
         "{item}"
     );
     assert!(item.contains(r#"function_value("T.go",&args)"#));
     // A function returning entities is a stream across pages.
     assert!(
         item.contains(
-            "pubfngo_with_q(&self,q:&str)->crate::runtime::Pager<crate::models::t::Item>"
+            "pubfngo_with_q(&self,q:&str)->crate::runtime::Pager<Item>"
         ),
         "{item}"
     );
@@ -210,7 +210,7 @@ fn field_enum_and_etag() {
     let item = squash(file(&files, "src/client/t/item.rs"));
     assert!(item.contains("pubenumItemField{"));
     assert!(item.contains(r#"Self::Name=>"name","#));
-    assert!(item.contains("implcrate::models::t::Item{"));
+    assert!(item.contains("usecrate::models::t::{Item,ItemCreate,ItemUpdate};")&&item.contains("implItem{"));
     assert!(item.contains("crate::runtime::json::etag(&self.additional)"));
     let lib = file(&files, "src/lib.rs");
     assert!(lib.contains("pub mod client;"));

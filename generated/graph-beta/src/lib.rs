@@ -51,7 +51,7 @@
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), graph_beta::Error> {
-//! let client = graph_beta::Client::builder(graph_beta::GRAPH_BETA)
+//! let client = graph_beta::Client::builder("https://services.example/odata/v4/service/")
 //!     .bearer_token("<access token>")
 //!     .build()?;
 //! let service = graph_beta::GraphService::new(client);
@@ -70,12 +70,10 @@
 #![allow(clippy::large_enum_variant)]
 #[rustfmt::skip]
 pub mod models;
-pub mod runtime;
-// Formatted by the generator (prettyplease), not by rustfmt.
 #[rustfmt::skip]
 pub mod client;
+pub mod runtime;
 pub use crate::client::GraphService;
-pub use crate::runtime::client::{GRAPH_BETA, GRAPH_V1, GraphCloud};
 pub use crate::runtime::{
     Client, ClientBuilder, Error, ODataError, Page, Pager, Patch, Query, RequestOptions,
 };

@@ -70,12 +70,10 @@
 #![allow(clippy::large_enum_variant)]
 #[rustfmt::skip]
 pub mod models;
-pub mod runtime;
-// Formatted by the generator (prettyplease), not by rustfmt.
 #[rustfmt::skip]
 pub mod client;
+pub mod runtime;
 pub use crate::client::ObstacleService;
-pub use crate::runtime::client::{GRAPH_BETA, GRAPH_V1, GraphCloud};
 pub use crate::runtime::{
     Client, ClientBuilder, Error, ODataError, Page, Pager, Patch, Query, RequestOptions,
 };

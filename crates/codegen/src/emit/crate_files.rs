@@ -177,6 +177,9 @@ fn lib_rs(ir: &CrateIr) -> TokenStream {
         "slot. Enums are open: an unknown member reads as `Unknown(String)` and round-trips;".into(),
         "`IsFlags` enums are used as `runtime::enums::Flags<E>`, serialized as `\"a,b\"`.".into(),
     ];
+    let mut lines = lines;
+    lines.push(String::new());
+    lines.extend(super::client::example_docs(ir));
     let doc_attrs = lines.iter().map(|l| {
         let text = if l.is_empty() {
             String::new()
@@ -185,16 +188,45 @@ fn lib_rs(ir: &CrateIr) -> TokenStream {
         };
         quote!(#![doc = #text])
     });
+    let root = ident(&ir.client.root.name);
+    let service_root = ir.client.service_root.as_ref().map(|url| {
+        let d = docs(&[format!(
+            "The service root this crate was generated for: {} (`service_root` in `codegen.toml`).",
+            naming::code(url)
+        )]);
+        quote!(#d pub const SERVICE_ROOT: &str = #url;)
+    });
+    let service_roots = (!ir.client.service_roots.is_empty()).then(|| {
+        let consts = ir.client.service_roots.iter().map(|(name, url)| {
+            let d = docs(&[format!("{}.", naming::code(url))]);
+            let n = ident(name);
+            quote!(#d pub const #n: &str = #url;)
+        });
+        quote! {
+            /// Other roots of the same service (`service_roots` in `codegen.toml`).
+            pub mod service_roots {
+                #(#consts)*
+            }
+        }
+    });
     quote! {
         #(#doc_attrs)*
         #![forbid(unsafe_code)]
         #![warn(missing_docs)]
         #![allow(clippy::large_enum_variant)]
 
-        // Formatted by the generator (prettyplease), not by rustfmt.
         #[rustfmt::skip]
         pub mod models;
+        #[rustfmt::skip]
+        pub mod client;
         pub mod runtime;
+
+        pub use crate::client::#root;
+        pub use crate::runtime::{
+            Client, ClientBuilder, Error, ODataError, Page, Pager, Patch, Query, RequestOptions,
+        };
+        #service_root
+        #service_roots
     }
 }
 

@@ -23,13 +23,12 @@ pub fn header(sources: &str) -> String {
 ///
 /// Models (themselves split over two workers) and the client render at the same time;
 /// every file lands in a `BTreeMap`, so the order of the work never shows in the output.
-pub fn emit(ir: &CrateIr, model: &csdl::model::Model) -> Files {
+pub fn emit(ir: &CrateIr) -> Files {
     let mut files = Files::new();
     crate_files::emit(ir, &mut files);
     let models = std::thread::scope(|s| {
         let models = s.spawn(|| models::emit_all(ir));
-        // The client adds its docs and re-exports to the scaffolding's lib.rs.
-        client::emit(ir, model, &mut files);
+        client::emit(ir, &mut files);
         models
             .join()
             .unwrap_or_else(|e| std::panic::resume_unwind(e))

@@ -26,32 +26,32 @@ impl EntityContainer {
     /// The `complianceManagementPartners` entity set: `…/complianceManagementPartners`.
     pub fn compliance_management_partners(
         &self,
-    ) -> crate::client::partners_service::ComplianceManagementPartnersCollection {
-        crate::client::partners_service::ComplianceManagementPartnersCollection::from_builder(
+    ) -> crate::client::partners_service::ComplianceManagementPartnersCollectionBuilder {
+        crate::client::partners_service::ComplianceManagementPartnersCollectionBuilder::from_builder(
             support::Builder::root(&self.client, "complianceManagementPartners"),
         )
     }
     /// The `deviceManagementPartners` entity set: `…/deviceManagementPartners`.
     pub fn device_management_partners(
         &self,
-    ) -> crate::client::partners_service::DeviceManagementPartnersCollection {
-        crate::client::partners_service::DeviceManagementPartnersCollection::from_builder(
+    ) -> crate::client::partners_service::DeviceManagementPartnersCollectionBuilder {
+        crate::client::partners_service::DeviceManagementPartnersCollectionBuilder::from_builder(
             support::Builder::root(&self.client, "deviceManagementPartners"),
         )
     }
     /// The `partnerRegions` entity set: `…/partnerRegions`.
     pub fn partner_regions(
         &self,
-    ) -> crate::client::partners_service::PartnerRegionsCollection {
-        crate::client::partners_service::PartnerRegionsCollection::from_builder(
+    ) -> crate::client::partners_service::PartnerRegionsCollectionBuilder {
+        crate::client::partners_service::PartnerRegionsCollectionBuilder::from_builder(
             support::Builder::root(&self.client, "partnerRegions"),
         )
     }
     /// The `partnerPlatformCounts` entity set: `…/partnerPlatformCounts`.
     pub fn partner_platform_counts(
         &self,
-    ) -> crate::client::partners_service::PartnerPlatformCountsCollection {
-        crate::client::partners_service::PartnerPlatformCountsCollection::from_builder(
+    ) -> crate::client::partners_service::PartnerPlatformCountsCollectionBuilder {
+        crate::client::partners_service::PartnerPlatformCountsCollectionBuilder::from_builder(
             support::Builder::root(&self.client, "partnerPlatformCounts"),
         )
     }

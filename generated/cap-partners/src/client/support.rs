@@ -149,19 +149,24 @@ impl Builder {
 
     /// `POST` an entity to this collection: 201 gives `Some`, 204 (`return=minimal`) `None`.
     ///
-    /// Returns the runtime's future itself (no wrapping coroutine per entity type).
-    pub fn create<B: ToJson + ?Sized, T: FromJson>(&self, body: &B) -> impl Future<Output = Result<Option<T>, Error>> {
-        self.client.create(&self.resource, body, &self.options)
+    /// The body is encoded now; the request is sent when the future is polled.
+    pub fn create<B: ToJson + ?Sized, T: FromJson + Send + 'static>(&self, body: &B) -> RequestFuture<Option<T>> {
+        let (this, body) = (self.clone(), body.to_json());
+        Box::pin(async move { this.client.create(&this.resource, &body, &this.options).await })
     }
 
     /// `PATCH` this entity: 200 gives `Some`, 204 `None`.
-    pub fn update<B: ToJson + ?Sized, T: FromJson>(&self, body: &B) -> impl Future<Output = Result<Option<T>, Error>> {
-        self.client.update(&self.resource, body, &self.options)
+    ///
+    /// The body is encoded now; the request is sent when the future is polled.
+    pub fn update<B: ToJson + ?Sized, T: FromJson + Send + 'static>(&self, body: &B) -> RequestFuture<Option<T>> {
+        let (this, body) = (self.clone(), body.to_json());
+        Box::pin(async move { this.client.update(&this.resource, &body, &this.options).await })
     }
 
     /// `DELETE` this entity.
-    pub fn delete(&self) -> impl Future<Output = Result<(), Error>> {
-        self.client.delete(&self.resource, &self.options)
+    pub fn delete(&self) -> RequestFuture<()> {
+        let this = self.clone();
+        Box::pin(async move { this.client.delete(&this.resource, &this.options).await })
     }
 
     /// Invoke a bound action (or an action import at the root) with a JSON object of

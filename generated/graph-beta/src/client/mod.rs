@@ -28,16 +28,16 @@ impl GraphService {
     /// The `managedDeviceCompliances` entity set: `…/managedDeviceCompliances`.
     pub fn managed_device_compliances(
         &self,
-    ) -> crate::client::microsoft_management_services_api::ManagedDeviceComplianceCollection {
-        crate::client::microsoft_management_services_api::ManagedDeviceComplianceCollection::from_builder(
+    ) -> crate::client::microsoft_management_services_api::ManagedDeviceComplianceCollectionBuilder {
+        crate::client::microsoft_management_services_api::ManagedDeviceComplianceCollectionBuilder::from_builder(
             support::Builder::root(&self.client, "managedDeviceCompliances"),
         )
     }
     /// The `deviceManagement` singleton: `…/deviceManagement`.
     pub fn device_management(
         &self,
-    ) -> crate::client::microsoft_graph::DeviceManagementItem {
-        crate::client::microsoft_graph::DeviceManagementItem::from_builder(
+    ) -> crate::client::microsoft_graph::DeviceManagementBuilder {
+        crate::client::microsoft_graph::DeviceManagementBuilder::from_builder(
             support::Builder::root(&self.client, "deviceManagement"),
         )
     }

@@ -26,8 +26,8 @@ impl GraphService {
     /// The `deviceManagement` singleton: `…/deviceManagement`.
     pub fn device_management(
         &self,
-    ) -> crate::client::microsoft_graph::DeviceManagementItem {
-        crate::client::microsoft_graph::DeviceManagementItem::from_builder(
+    ) -> crate::client::microsoft_graph::DeviceManagementBuilder {
+        crate::client::microsoft_graph::DeviceManagementBuilder::from_builder(
             support::Builder::root(&self.client, "deviceManagement"),
         )
     }

@@ -28,72 +28,80 @@ impl ObstacleService {
     /// The widgets; described out of line on the entity set.
     ///
     /// The `widgets` entity set: `…/widgets`.
-    pub fn widgets(&self) -> crate::client::obstacle_course::WidgetCollection {
-        crate::client::obstacle_course::WidgetCollection::from_builder(
+    pub fn widgets(&self) -> crate::client::obstacle_course::WidgetCollectionBuilder {
+        crate::client::obstacle_course::WidgetCollectionBuilder::from_builder(
             support::Builder::root(&self.client, "widgets"),
         )
     }
     /// The `otherWidgets` entity set: `…/otherWidgets`.
-    pub fn other_widgets(&self) -> crate::client::obstacle_type_match::WidgetCollection {
-        crate::client::obstacle_type_match::WidgetCollection::from_builder(
+    pub fn other_widgets(
+        &self,
+    ) -> crate::client::obstacle_type_match::WidgetCollectionBuilder {
+        crate::client::obstacle_type_match::WidgetCollectionBuilder::from_builder(
             support::Builder::root(&self.client, "otherWidgets"),
         )
     }
     /// The `type` entity set: `…/type`.
-    pub fn r#type(&self) -> crate::client::obstacle_course::CrateCollection {
-        crate::client::obstacle_course::CrateCollection::from_builder(
+    pub fn r#type(&self) -> crate::client::obstacle_course::CrateCollectionBuilder {
+        crate::client::obstacle_course::CrateCollectionBuilder::from_builder(
             support::Builder::root(&self.client, "type"),
         )
     }
     /// The `matches` entity set: `…/matches`.
-    pub fn matches(&self) -> crate::client::obstacle_course::MatchCollection {
-        crate::client::obstacle_course::MatchCollection::from_builder(
+    pub fn matches(&self) -> crate::client::obstacle_course::MatchCollectionBuilder {
+        crate::client::obstacle_course::MatchCollectionBuilder::from_builder(
             support::Builder::root(&self.client, "matches"),
         )
     }
     /// The `orderLines` entity set: `…/orderLines`.
-    pub fn order_lines(&self) -> crate::client::obstacle_course::OrderLineCollection {
-        crate::client::obstacle_course::OrderLineCollection::from_builder(
+    pub fn order_lines(
+        &self,
+    ) -> crate::client::obstacle_course::OrderLineCollectionBuilder {
+        crate::client::obstacle_course::OrderLineCollectionBuilder::from_builder(
             support::Builder::root(&self.client, "orderLines"),
         )
     }
     /// The `primitiveZoos` entity set: `…/primitiveZoos`.
     pub fn primitive_zoos(
         &self,
-    ) -> crate::client::obstacle_course::PrimitiveZooCollection {
-        crate::client::obstacle_course::PrimitiveZooCollection::from_builder(
+    ) -> crate::client::obstacle_course::PrimitiveZooCollectionBuilder {
+        crate::client::obstacle_course::PrimitiveZooCollectionBuilder::from_builder(
             support::Builder::root(&self.client, "primitiveZoos"),
         )
     }
     /// The `levels` entity set: `…/levels`.
-    pub fn levels(&self) -> crate::client::obstacle_course::Level0Collection {
-        crate::client::obstacle_course::Level0Collection::from_builder(
+    pub fn levels(&self) -> crate::client::obstacle_course::Level0CollectionBuilder {
+        crate::client::obstacle_course::Level0CollectionBuilder::from_builder(
             support::Builder::root(&self.client, "levels"),
         )
     }
     /// The `keyedChildren` entity set: `…/keyedChildren`.
     pub fn keyed_children(
         &self,
-    ) -> crate::client::obstacle_course::KeyedChildCollection {
-        crate::client::obstacle_course::KeyedChildCollection::from_builder(
+    ) -> crate::client::obstacle_course::KeyedChildCollectionBuilder {
+        crate::client::obstacle_course::KeyedChildCollectionBuilder::from_builder(
             support::Builder::root(&self.client, "keyedChildren"),
         )
     }
     /// The `pathKeyed` entity set: `…/pathKeyed`.
-    pub fn path_keyed(&self) -> crate::client::obstacle_course::PathKeyedCollection {
-        crate::client::obstacle_course::PathKeyedCollection::from_builder(
+    pub fn path_keyed(
+        &self,
+    ) -> crate::client::obstacle_course::PathKeyedCollectionBuilder {
+        crate::client::obstacle_course::PathKeyedCollectionBuilder::from_builder(
             support::Builder::root(&self.client, "pathKeyed"),
         )
     }
     /// The `photos` entity set: `…/photos`.
-    pub fn photos(&self) -> crate::client::obstacle_course::PhotoCollection {
-        crate::client::obstacle_course::PhotoCollection::from_builder(
+    pub fn photos(&self) -> crate::client::obstacle_course::PhotoCollectionBuilder {
+        crate::client::obstacle_course::PhotoCollectionBuilder::from_builder(
             support::Builder::root(&self.client, "photos"),
         )
     }
     /// The `openThings` entity set: `…/openThings`.
-    pub fn open_things(&self) -> crate::client::obstacle_course::OpenThingCollection {
-        crate::client::obstacle_course::OpenThingCollection::from_builder(
+    pub fn open_things(
+        &self,
+    ) -> crate::client::obstacle_course::OpenThingCollectionBuilder {
+        crate::client::obstacle_course::OpenThingCollectionBuilder::from_builder(
             support::Builder::root(&self.client, "openThings"),
         )
     }
@@ -106,14 +114,14 @@ impl ObstacleService {
     /// The `hostileTexts` entity set: `…/hostileTexts`.
     pub fn hostile_texts(
         &self,
-    ) -> crate::client::obstacle_course::HostileTextCollection {
-        crate::client::obstacle_course::HostileTextCollection::from_builder(
+    ) -> crate::client::obstacle_course::HostileTextCollectionBuilder {
+        crate::client::obstacle_course::HostileTextCollectionBuilder::from_builder(
             support::Builder::root(&self.client, "hostileTexts"),
         )
     }
     /// The `self` singleton: `…/self`.
-    pub fn self_(&self) -> crate::client::obstacle_course::MeItemNoDelete {
-        crate::client::obstacle_course::MeItemNoDelete::from_builder(
+    pub fn self_(&self) -> crate::client::obstacle_course::MeNoDeleteBuilder {
+        crate::client::obstacle_course::MeNoDeleteBuilder::from_builder(
             support::Builder::root(&self.client, "self"),
         )
     }
@@ -128,7 +136,7 @@ impl ObstacleService {
             crate::models::obstacle_course::PermissionFlags,
         >,
         maybe: Option<&str>,
-    ) -> Result<Option<::std::string::String>, crate::runtime::Error> {
+    ) -> Result<Option<String>, crate::runtime::Error> {
         let mut args: Vec<(&str, support::FnArg)> = ::std::vec![
             ("dyn", support::lit(& r#dyn)), ("Option", support::json(option)), ("Vec",
             support::json(vec)), ("when", support::lit(when)), ("flags",
@@ -159,7 +167,7 @@ impl ObstacleService {
         support::Builder::root(&self.client, "dyn").action_value(None, &body).await
     }
     /// Action import `makeWidget` (`obstacle.course.createWidget`): `POST /makeWidget`.
-    pub async fn make_widget(
+    pub async fn create_widget(
         &self,
         name: &str,
     ) -> Result<Option<crate::models::obstacle_course::Widget>, crate::runtime::Error> {
@@ -176,7 +184,7 @@ impl ObstacleService {
     /// Function import `search` (`obstacle.course.search`): `GET /search(…)`.
     ///
     /// The result is a stream of entities across pages.
-    pub fn search_with_query(
+    pub fn search(
         &self,
         query: &str,
     ) -> crate::runtime::Pager<crate::models::obstacle_course::Widget> {

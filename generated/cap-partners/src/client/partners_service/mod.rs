@@ -6,17 +6,17 @@ mod device_management_partners;
 mod partner_platform_counts;
 mod partner_regions;
 pub use self::compliance_management_partners::{
-    ComplianceManagementPartnersField, ComplianceManagementPartnersItem,
-    ComplianceManagementPartnersCollection,
+    ComplianceManagementPartnersField, ComplianceManagementPartnersBuilder,
+    ComplianceManagementPartnersCollectionBuilder,
 };
 pub use self::device_management_partners::{
-    DeviceManagementPartnersField, DeviceManagementPartnersItem,
-    DeviceManagementPartnersCollection,
+    DeviceManagementPartnersField, DeviceManagementPartnersBuilder,
+    DeviceManagementPartnersCollectionBuilder,
 };
 pub use self::partner_platform_counts::{
-    PartnerPlatformCountsField, PartnerPlatformCountsItem,
-    PartnerPlatformCountsCollection,
+    PartnerPlatformCountsField, PartnerPlatformCountsBuilder,
+    PartnerPlatformCountsCollectionBuilder,
 };
 pub use self::partner_regions::{
-    PartnerRegionsField, PartnerRegionsItem, PartnerRegionsCollection,
+    PartnerRegionsField, PartnerRegionsBuilder, PartnerRegionsCollectionBuilder,
 };

@@ -3,6 +3,6 @@
 //! Request builders for the entity types of the `microsoft.management.services.api` namespace.
 mod managed_device_compliance;
 pub use self::managed_device_compliance::{
-    ManagedDeviceComplianceField, ManagedDeviceComplianceItem,
-    ManagedDeviceComplianceCollection,
+    ManagedDeviceComplianceField, ManagedDeviceComplianceBuilder,
+    ManagedDeviceComplianceCollectionBuilder,
 };

@@ -5,10 +5,10 @@ use crate::client::support;
 ///
 /// This type is not part of this crate's models: only navigation towards the selected types is available.
 #[derive(Clone, Debug)]
-pub struct DeviceManagementItem {
+pub struct DeviceManagementBuilder {
     inner: support::Builder,
 }
-impl DeviceManagementItem {
+impl DeviceManagementBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -33,8 +33,8 @@ impl DeviceManagementItem {
     /// The `complianceManagementPartners` navigation property (contained): `…/complianceManagementPartners`.
     pub fn compliance_management_partners(
         &self,
-    ) -> crate::client::microsoft_graph::ComplianceManagementPartnerCollection {
-        crate::client::microsoft_graph::ComplianceManagementPartnerCollection::from_builder(
+    ) -> super::ComplianceManagementPartnerCollectionBuilder {
+        super::ComplianceManagementPartnerCollectionBuilder::from_builder(
             self.inner.nav("complianceManagementPartners"),
         )
     }
@@ -43,8 +43,8 @@ impl DeviceManagementItem {
     /// The `deviceManagementPartners` navigation property (contained): `…/deviceManagementPartners`.
     pub fn device_management_partners(
         &self,
-    ) -> crate::client::microsoft_graph::DeviceManagementPartnerCollection {
-        crate::client::microsoft_graph::DeviceManagementPartnerCollection::from_builder(
+    ) -> super::DeviceManagementPartnerCollectionBuilder {
+        super::DeviceManagementPartnerCollectionBuilder::from_builder(
             self.inner.nav("deviceManagementPartners"),
         )
     }

@@ -5,11 +5,11 @@ mod compliance_management_partner;
 mod device_management;
 mod device_management_partner;
 pub use self::compliance_management_partner::{
-    ComplianceManagementPartnerField, ComplianceManagementPartnerItem,
-    ComplianceManagementPartnerCollection,
+    ComplianceManagementPartnerField, ComplianceManagementPartnerBuilder,
+    ComplianceManagementPartnerCollectionBuilder,
 };
-pub use self::device_management::DeviceManagementItem;
+pub use self::device_management::DeviceManagementBuilder;
 pub use self::device_management_partner::{
-    DeviceManagementPartnerField, DeviceManagementPartnerItem,
-    DeviceManagementPartnerCollection,
+    DeviceManagementPartnerField, DeviceManagementPartnerBuilder,
+    DeviceManagementPartnerCollectionBuilder,
 };

@@ -29,10 +29,10 @@ impl ::std::fmt::Display for Level0Field {
 }
 /// Requests on one `obstacle.course.level0`.
 #[derive(Clone, Debug)]
-pub struct Level0Item {
+pub struct Level0Builder {
     inner: support::Builder,
 }
-impl Level0Item {
+impl Level0Builder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -57,25 +57,21 @@ impl Level0Item {
         support::GetRequest::new(&self.inner)
     }
     /// `DELETE` the entity. Send [`Self::if_match`] where the service uses ETags.
-    pub fn delete(
-        &self,
-    ) -> impl ::std::future::Future<Output = Result<(), crate::runtime::Error>> {
+    pub fn delete(&self) -> support::RequestFuture<()> {
         self.inner.delete()
     }
     /// Bound function `obstacle.type.match.ping`: `GET …/obstacle.type.match.ping(…)`.
-    pub async fn ping(
-        &self,
-    ) -> Result<Option<::std::string::String>, crate::runtime::Error> {
+    pub async fn ping(&self) -> Result<Option<String>, crate::runtime::Error> {
         let args: [(&str, support::FnArg); 0usize] = [];
         self.inner.function_value("obstacle.type.match.ping", &args).await
     }
 }
 /// Requests on a collection of `obstacle.course.level0`.
 #[derive(Clone, Debug)]
-pub struct Level0Collection {
+pub struct Level0CollectionBuilder {
     inner: support::Builder,
 }
-impl Level0Collection {
+impl Level0CollectionBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -98,10 +94,8 @@ impl Level0Collection {
     /// One `obstacle.course.level0` by its key `id`, in parentheses (`…('key')`).
     ///
     /// The value is quoted and percent-encoded: it cannot change the path.
-    pub fn by_id(&self, id: &str) -> crate::client::obstacle_course::Level0Item {
-        crate::client::obstacle_course::Level0Item::from_builder(
-            self.inner.key(id, false),
-        )
+    pub fn by_id(&self, id: &str) -> super::Level0Builder {
+        super::Level0Builder::from_builder(self.inner.key(id, false))
     }
     /// `GET` the collection: `.await` for the first page, `.stream()` for every item, with query options.
     pub fn list(

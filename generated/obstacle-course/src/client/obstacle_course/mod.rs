@@ -14,24 +14,29 @@ mod photo;
 mod primitive_zoo;
 mod widget;
 pub use self::crate_::{
-    CrateField, CrateItemNoDelete, CrateItem, CrateCollectionNoDelete, CrateCollection,
+    CrateField, CrateBuilder, CrateCollectionBuilder, CrateCollectionNoDeleteBuilder,
+    CrateNoDeleteBuilder,
 };
-pub use self::hostile_text::{HostileTextField, HostileTextItem, HostileTextCollection};
-pub use self::keyed_child::{KeyedChildField, KeyedChildItem, KeyedChildCollection};
-pub use self::level0::{Level0Field, Level0Item, Level0Collection};
-pub use self::match_::{MatchField, MatchItem, MatchCollection};
-pub use self::me::{MeField, MeItemNoDelete};
-pub use self::open_thing::{OpenThingField, OpenThingItem, OpenThingCollection};
+pub use self::hostile_text::{
+    HostileTextField, HostileTextBuilder, HostileTextCollectionBuilder,
+};
+pub use self::keyed_child::{
+    KeyedChildField, KeyedChildBuilder, KeyedChildCollectionBuilder,
+};
+pub use self::level0::{Level0Field, Level0Builder, Level0CollectionBuilder};
+pub use self::match_::{MatchField, MatchBuilder, MatchCollectionBuilder};
+pub use self::me::{MeField, MeNoDeleteBuilder};
+pub use self::open_thing::{OpenThingField, OpenThingBuilder, OpenThingCollectionBuilder};
 pub use self::order_line::{
-    OrderLineField, OrderLineItemNoDelete, OrderLineItem, OrderLineCollectionNoDelete,
-    OrderLineCollection,
+    OrderLineField, OrderLineBuilder, OrderLineCollectionBuilder,
+    OrderLineCollectionNoDeleteBuilder, OrderLineNoDeleteBuilder,
 };
-pub use self::path_keyed::{PathKeyedField, PathKeyedItem, PathKeyedCollection};
-pub use self::photo::{PhotoField, PhotoItem, PhotoCollection};
+pub use self::path_keyed::{PathKeyedField, PathKeyedBuilder, PathKeyedCollectionBuilder};
+pub use self::photo::{PhotoField, PhotoBuilder, PhotoCollectionBuilder};
 pub use self::primitive_zoo::{
-    PrimitiveZooField, PrimitiveZooItem, PrimitiveZooCollection,
+    PrimitiveZooField, PrimitiveZooBuilder, PrimitiveZooCollectionBuilder,
 };
 pub use self::widget::{
-    WidgetField, WidgetItemNoDelete, WidgetItem, WidgetCollectionNoDelete,
-    WidgetCollection,
+    WidgetField, WidgetBuilder, WidgetCollectionBuilder, WidgetCollectionNoDeleteBuilder,
+    WidgetNoDeleteBuilder,
 };

@@ -2,4 +2,6 @@
 
 //! Request builders for the entity types of the `obstacle.type.match` namespace.
 mod widget;
-pub use self::widget::{WidgetField, WidgetItemNoDelete, WidgetItem, WidgetCollection};
+pub use self::widget::{
+    WidgetField, WidgetBuilder, WidgetCollectionBuilder, WidgetNoDeleteBuilder,
+};
