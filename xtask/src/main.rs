@@ -572,13 +572,21 @@ fn generate_one(job: &Job, args: &Args) -> Result<(Files, String), String> {
     }
     let s = g.stats;
     let line = format!(
-        "{}: {} schema file(s) read, {} entity/complex types, {} enums, {} type definitions, {} bound operations",
+        "{}: {} schema file(s) read, {} entity/complex types, {} enums, {} type definitions, {} operations{}",
         job.config.name,
         model.sources.files.len(),
         s.structured,
         s.enums,
         s.definitions,
-        s.operations
+        s.operations,
+        if s.left_out > 0 {
+            format!(
+                " ({} operations or navigation properties left out: --explain lists them)",
+                s.left_out
+            )
+        } else {
+            String::new()
+        }
     );
     Ok((g.files, line))
 }

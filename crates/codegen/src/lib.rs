@@ -53,8 +53,11 @@ pub struct Stats {
     pub enums: usize,
     /// Type definitions selected.
     pub definitions: usize,
-    /// Bound operations of selected types (for the client).
+    /// Operations the client offers (bound and imports, each overload once).
     pub operations: usize,
+    /// Operations and navigation properties the client leaves out ([`Generation::explain`]
+    /// lists each with the reason).
+    pub left_out: usize,
 }
 
 /// Generates a crate: the closure of `config`'s roots in `model`, rendered.
@@ -78,11 +81,36 @@ pub fn generate_full(config: &Config, model: &csdl::model::Model) -> Result<Gene
             csdl::model::TypeKind::Definition(_) => stats.definitions += 1,
         }
     }
-    stats.operations = ir.operations.len();
+    let client = &ir.client;
+    let mut ops: std::collections::BTreeSet<(&str, Option<&str>, Vec<&str>)> = Default::default();
+    let builders = client
+        .modules
+        .values()
+        .flat_map(|m| m.files.values())
+        .flat_map(|f| &f.builders);
+    for op in builders
+        .flat_map(|b| &b.operations)
+        .chain(&client.root.operations)
+    {
+        let params = op.params.iter().map(|p| p.wire.as_str()).collect();
+        ops.insert((&op.qualified, op.import.as_deref(), params));
+    }
+    stats.operations = ops.len();
+    stats.left_out = client.left_out.len();
+    let mut explain = closure.explain(model);
+    if !client.left_out.is_empty() {
+        explain.push_str(&format!(
+            "left out of the client ({}):\n",
+            client.left_out.len()
+        ));
+        for l in &client.left_out {
+            explain.push_str(&format!("  {}: {}\n", l.what, l.reason));
+        }
+    }
     Ok(Generation {
         files,
         warnings: ir.warnings.clone(),
-        explain: closure.explain(model),
+        explain,
         stats,
     })
 }

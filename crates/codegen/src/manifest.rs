@@ -1,10 +1,12 @@
 //! `API.txt`: one line per public item of a generated crate (types, fields with their Rust
-//! type and nullability, enum members, variants), sorted, for review and for the change
-//! report ([`changes`]).
+//! type and nullability, enum members, variants; the client's root, builders, methods
+//! with their signatures and field enums), sorted, for review and for the change report
+//! ([`changes`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::emit::models::{field_type_text, has_file};
+use crate::ir::client::{BuilderRef, OperationIr, ParamIr, Pass, ReturnIr, TyIr};
 use crate::ir::{CrateIr, ItemKind};
 use crate::naming;
 
@@ -80,6 +82,7 @@ pub fn api_txt(ir: &CrateIr) -> String {
             }
         }
     }
+    client_lines(ir, &mut lines);
     let mut out = format!(
         "# Public API of {} (generated from {}). One line per item.\n",
         ir.package, ir.sources
@@ -89,6 +92,154 @@ pub fn api_txt(ir: &CrateIr) -> String {
         out.push('\n');
     }
     out
+}
+
+/// A client type as `API.txt` shows it (`microsoft_graph::User`, `Vec<String>`).
+fn ty_text(t: &TyIr) -> String {
+    match t {
+        TyIr::Model(m, n) => format!("{m}::{n}"),
+        TyIr::Path(p) => p
+            .trim_start_matches("crate::runtime::")
+            .trim_start_matches("::std::string::")
+            .to_string(),
+        TyIr::Flags(e) => format!("Flags<{}>", ty_text(e)),
+        TyIr::Vec(e) => format!("Vec<{}>", ty_text(e)),
+    }
+}
+
+fn param_text(p: &ParamIr) -> String {
+    let t = ty_text(&p.ty);
+    let sig = match (p.collection, p.pass) {
+        (true, _) => format!("&[{t}]"),
+        (false, Pass::Value) => t,
+        (false, Pass::Str) => "&str".into(),
+        (false, Pass::Ref) => format!("&{t}"),
+    };
+    if p.optional {
+        format!("{}: Option<{sig}>", p.rust)
+    } else {
+        format!("{}: {sig}", p.rust)
+    }
+}
+
+fn builder_text(b: &BuilderRef) -> String {
+    format!("client::{}::{}", b.module, b.name)
+}
+
+fn operation_line(owner: &str, op: &OperationIr) -> String {
+    let params: Vec<String> = op.params.iter().map(param_text).collect();
+    let ret = match &op.ret {
+        ReturnIr::Unit => "()".to_string(),
+        ReturnIr::Object(t) | ReturnIr::Value(t) => format!("Option<{}>", ty_text(t)),
+        ReturnIr::Pager(t) => format!("Pager<{}>", ty_text(t)),
+    };
+    let kind = if op.is_action { "action" } else { "function" };
+    let via = op
+        .import
+        .as_deref()
+        .map(|i| format!(" via import {}", naming::plain(i)))
+        .unwrap_or_default();
+    format!(
+        "method {owner}.{}: ({}) -> {ret} = {kind} {}{via}",
+        op.method,
+        params.join(", "),
+        naming::plain(&op.qualified)
+    )
+}
+
+/// The client's lines: root client, builders and their methods, field enums, roots.
+fn client_lines(ir: &CrateIr, lines: &mut BTreeSet<String>) {
+    let c = &ir.client;
+    let root = &c.root.name;
+    lines.insert(format!(
+        "client {root} = container {}",
+        naming::plain(c.root.container.as_deref().unwrap_or(""))
+    ));
+    for s in &c.root.steps {
+        lines.insert(format!(
+            "method {root}.{}: () -> {} = /{}",
+            s.method,
+            builder_text(&s.target),
+            naming::plain(&s.wire)
+        ));
+    }
+    for op in &c.root.operations {
+        lines.insert(operation_line(root, op));
+    }
+    if let Some(url) = &c.service_root {
+        lines.insert(format!("const SERVICE_ROOT = {url}"));
+    }
+    for (name, url) in &c.service_roots {
+        lines.insert(format!("const service_roots::{name} = {url}"));
+    }
+    for (m, module) in &c.modules {
+        for file in module.files.values() {
+            if let Some(f) = &file.field {
+                let q = naming::plain(&f.qualified);
+                lines.insert(format!("type client::{m}::{} = field enum {q}", f.name));
+                for (v, wire, _) in &f.variants {
+                    lines.insert(format!(
+                        "variant client::{m}::{}::{v} = {}",
+                        f.name,
+                        naming::plain(wire)
+                    ));
+                }
+            }
+            for b in &file.builders {
+                let owner = format!("client::{m}::{}", b.name);
+                let what = if b.collection { "collection" } else { "one" };
+                lines.insert(format!(
+                    "type {owner} = builder {what} {}",
+                    naming::plain(&b.qualified)
+                ));
+                let read = ty_text(&b.read);
+                let field = b.field.as_deref().unwrap_or("NoField");
+                let mut method = |name: &str, sig: String| {
+                    lines.insert(format!("method {owner}.{name}: {sig}"));
+                };
+                if let Some(k) = &b.key {
+                    let name = if k.parts.len() == 1 {
+                        "by_id"
+                    } else {
+                        "by_key"
+                    };
+                    let params: Vec<String> = k.parts.iter().map(param_text).collect();
+                    method(
+                        name,
+                        format!("({}) -> {}", params.join(", "), builder_text(&k.item)),
+                    );
+                }
+                if b.list {
+                    method("list", format!("() -> ListRequest<{read}, {field}>"));
+                }
+                if let Some(t) = &b.create {
+                    method("create", format!("(&{}) -> Option<{read}>", ty_text(t)));
+                }
+                if b.get {
+                    method("get", format!("() -> GetRequest<{read}, {field}>"));
+                }
+                if let Some(t) = &b.update {
+                    method("update", format!("(&{}) -> Option<{read}>", ty_text(t)));
+                }
+                if b.delete {
+                    method("delete", "() -> ()".into());
+                }
+                for s in &b.nav {
+                    method(
+                        &s.method,
+                        format!(
+                            "() -> {} = …/{}",
+                            builder_text(&s.target),
+                            naming::plain(&s.wire)
+                        ),
+                    );
+                }
+                for op in &b.operations {
+                    lines.insert(operation_line(&owner, op));
+                }
+            }
+        }
+    }
 }
 
 /// One API difference.
@@ -123,7 +274,9 @@ pub fn changes(old: &str, new: &str) -> Vec<Change> {
         match old.get(k) {
             None => {
                 let breaking = false;
-                let what = if k.starts_with("variant ") {
+                let what = if k.starts_with("method ") {
+                    "new method"
+                } else if k.starts_with("variant ") {
                     "new subtype"
                 } else if k.starts_with("member ") {
                     "new enum member"

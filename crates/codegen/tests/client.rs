@@ -194,9 +194,7 @@ fn overloads_get_distinct_deterministic_names() {
     assert!(item.contains(r#"function_value("T.go",&args)"#));
     // A function returning entities is a stream across pages.
     assert!(
-        item.contains(
-            "pubfngo_with_q(&self,q:&str)->crate::runtime::Pager<Item>"
-        ),
+        item.contains("pubfngo_with_q(&self,q:&str)->crate::runtime::Pager<Item>"),
         "{item}"
     );
     // An operation over a type this crate does not have is left out.
@@ -210,7 +208,10 @@ fn field_enum_and_etag() {
     let item = squash(file(&files, "src/client/t/item.rs"));
     assert!(item.contains("pubenumItemField{"));
     assert!(item.contains(r#"Self::Name=>"name","#));
-    assert!(item.contains("usecrate::models::t::{Item,ItemCreate,ItemUpdate};")&&item.contains("implItem{"));
+    assert!(
+        item.contains("usecrate::models::t::{Item,ItemCreate,ItemUpdate};")
+            && item.contains("implItem{")
+    );
     assert!(item.contains("crate::runtime::json::etag(&self.additional)"));
     let lib = file(&files, "src/lib.rs");
     assert!(lib.contains("pub mod client;"));
@@ -218,5 +219,122 @@ fn field_enum_and_etag() {
     assert!(
         lib.contains("//! ```no_run"),
         "a usage example in the crate docs"
+    );
+}
+
+#[test]
+fn operations_left_out_are_counted_and_explained() {
+    let model = csdl::load_str("t.xml", CSDL).unwrap_or_else(|e| panic!("{e}"));
+    let mut c = Config::new("t", "generated/t", vec![PathBuf::from("t.xml")]);
+    c.root("T.item").root("T.pair");
+    let g = codegen::generate_full(&c, &model).unwrap();
+    // `uses_unselected` takes a `T.unrelated`, which the crate does not have.
+    assert_eq!(g.stats.left_out, 1, "{}", g.explain);
+    assert!(
+        g.explain.contains(
+            "bound action `T.uses_unselected` on `T.item`: parameter `u`: `T.unrelated` is not in this crate (add it to `roots`)"
+        ),
+        "{}",
+        g.explain
+    );
+    // go (action), go() and go(q): three operations.
+    assert_eq!(g.stats.operations, 3);
+    // With the type selected, it is generated and nothing is left out.
+    c.root("T.unrelated");
+    let g = codegen::generate_full(&c, &model).unwrap();
+    assert_eq!(g.stats.left_out, 0, "{}", g.explain);
+    let item = squash(file(&g.files, "src/client/t/item.rs"));
+    assert!(
+        item.contains("pubasyncfnuses_unselected(&self,u:&Unrelated,)"),
+        "{item}"
+    );
+}
+
+#[test]
+fn api_txt_lists_the_client_surface() {
+    let files = generate(false);
+    let api = file(&files, "API.txt");
+    for line in [
+        "client Svc = container T.Svc",
+        "method Svc.pairs: () -> client::t::PairCollectionNoCreateNoDeleteBuilder = /pairs",
+        "type client::t::ItemBuilder = builder one T.item",
+        "method client::t::ItemCollectionBuilder.by_id: (id: &edm::Guid) -> client::t::ItemBuilder",
+        "method client::t::ItemBuilder.go: (n: i32) -> () = action T.go",
+        "method client::t::ItemBuilder.go_function: () -> Option<String> = function T.go",
+        "method client::t::ItemBuilder.go_with_q: (q: &str) -> Pager<t::Item> = function T.go",
+        "method client::t::PairCollectionNoCreateNoDeleteBuilder.by_key: (a: i32, b: &str) -> client::t::PairNoDeleteBuilder",
+        "variant client::t::ItemField::Name = name",
+    ] {
+        assert!(api.lines().any(|l| l == line), "missing {line:?} in\n{api}");
+    }
+    // A renamed builder is a breaking change in the report.
+    let renamed = api.replace(
+        "client::t::ItemBuilder.go_with_q",
+        "client::t::ItemBuilder.go_q",
+    );
+    let changes = codegen::manifest::changes(api, &renamed);
+    assert!(
+        changes.iter().any(|c| c.breaking
+            && c.text
+                .starts_with("removed: `method client::t::ItemBuilder.go_with_q")),
+        "{changes:?}"
+    );
+}
+
+/// Graph declares `delta` on `directoryObject` collections and again on `user`
+/// collections: the service calls the most specific one for the same URL, so a
+/// collection of users offers one `delta`, typed for users, and no `delta_2`.
+#[test]
+fn an_overload_bound_to_a_base_type_is_hidden_by_the_derived_one() {
+    const CSDL: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:DataServices>
+    <Schema Namespace="G" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <EntityType Name="directoryObject">
+        <Key><PropertyRef Name="id"/></Key>
+        <Property Name="id" Type="Edm.String" Nullable="false"/>
+      </EntityType>
+      <EntityType Name="user" BaseType="G.directoryObject">
+        <Property Name="displayName" Type="Edm.String"/>
+      </EntityType>
+      <Function Name="delta" IsBound="true">
+        <Parameter Name="bp" Type="Collection(G.directoryObject)"/>
+        <ReturnType Type="Collection(G.directoryObject)"/>
+      </Function>
+      <Function Name="delta" IsBound="true">
+        <Parameter Name="bp" Type="Collection(G.user)"/>
+        <ReturnType Type="Collection(G.user)"/>
+      </Function>
+      <Function Name="delta" IsBound="true">
+        <Parameter Name="bp" Type="Collection(G.user)"/>
+        <Parameter Name="token" Type="Edm.String"/>
+        <ReturnType Type="Collection(G.user)"/>
+      </Function>
+      <EntityContainer Name="Svc">
+        <EntitySet Name="users" EntityType="G.user"/>
+        <EntitySet Name="directoryObjects" EntityType="G.directoryObject"/>
+      </EntityContainer>
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>
+"#;
+    let model = csdl::load_str("g.xml", CSDL).unwrap_or_else(|e| panic!("{e}"));
+    let mut c = Config::new("g", "generated/g", vec![PathBuf::from("g.xml")]);
+    c.all();
+    let files = codegen::generate(&c, &model).unwrap();
+    let user = squash(file(&files, "src/client/g/user.rs"));
+    assert!(
+        user.contains("pubfndelta(&self)->crate::runtime::Pager<User>"),
+        "{user}"
+    );
+    assert!(
+        user.contains("pubfndelta_with_token(&self,token:&str)->crate::runtime::Pager<User>"),
+        "{user}"
+    );
+    assert_eq!(user.matches("fndelta").count(), 2, "{user}");
+    let objects = squash(file(&files, "src/client/g/directory_object.rs"));
+    assert!(
+        objects.contains("pubfndelta(&self)->crate::runtime::Pager<DirectoryObject>"),
+        "{objects}"
     );
 }

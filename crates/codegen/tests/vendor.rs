@@ -50,3 +50,92 @@ fn vendored_graph_v1_builds_alone() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A crate whose container is named `Client` and which has types named `Error`, `client`
+/// and `Page`, and an operation named `ErrorBuilder`: the crate root re-exports the runtime's `Client` and `Error`, so the root
+/// client takes another name (with a warning), and the model types live in their module.
+#[test]
+fn a_container_named_client_with_a_type_named_error_builds() {
+    const CSDL: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:DataServices>
+    <Schema Namespace="N" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <EntityType Name="Error">
+        <Key><PropertyRef Name="id"/></Key>
+        <Property Name="id" Type="Edm.String" Nullable="false"/>
+        <NavigationProperty Name="client" Type="N.client"/>
+      </EntityType>
+      <EntityType Name="client">
+        <Key><PropertyRef Name="id"/></Key>
+        <Property Name="id" Type="Edm.Int64" Nullable="false"/>
+        <Property Name="page" Type="N.Page"/>
+      </EntityType>
+      <ComplexType Name="Page"><Property Name="n" Type="Edm.Int32"/></ComplexType>
+      <Function Name="ErrorBuilder" IsBound="true">
+        <Parameter Name="e" Type="N.Error"/>
+        <ReturnType Type="N.Error"/>
+      </Function>
+      <EntityContainer Name="Client">
+        <EntitySet Name="Error" EntityType="N.Error"/>
+        <EntitySet Name="clients" EntityType="N.client"/>
+      </EntityContainer>
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>
+"#;
+    let model = csdl::load_str("client.xml", CSDL).unwrap_or_else(|e| panic!("{e}"));
+    let mut config = codegen::Config::new("client-named", "out", vec!["client.xml".into()]);
+    config.all();
+    let g = codegen::generate_full(&config, &model).unwrap_or_else(|e| panic!("{e}"));
+    let warnings: Vec<String> = g.warnings.iter().map(|w| w.to_string()).collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w
+                .contains("`Client` is a name of the crate root, the root client is `Client2`")),
+        "{warnings:?}"
+    );
+    let lib = &g.files[std::path::Path::new("src/lib.rs")];
+    assert!(lib.contains("pub use crate::client::Client2;"), "{lib}");
+
+    let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let dir = std::env::temp_dir().join(format!("client-named-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    for (path, text) in &g.files {
+        let p = dir.join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        let text = if path == std::path::Path::new("Cargo.toml") {
+            format!("{text}\n[workspace]\n")
+        } else {
+            text.clone()
+        };
+        std::fs::write(p, text).unwrap();
+    }
+    std::fs::create_dir_all(dir.join("tests")).unwrap();
+    // Uses every name that could collide.
+    std::fs::write(
+        dir.join("tests/names.rs"),
+        "use client_named::{Client, Client2, Error};\n\
+         #[test]\nfn names() {\n\
+         let c = Client::builder(\"https://example.invalid/svc\").build().unwrap();\n\
+         let root = Client2::new(c);\n\
+         let _ = root.error().by_id(\"a\").client().get();\n\
+         let _: Option<Error> = None;\n\
+         let _ = client_named::models::n::Error::default();\n\
+         let _ = client_named::client::n::ErrorBuilder::error_builder;\n}\n",
+    )
+    .unwrap();
+    let target = workspace.join("target/vendor-test");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = Command::new(cargo)
+        .args(["test", "--offline", "--quiet", "--no-run"])
+        .current_dir(&dir)
+        .env("CARGO_TARGET_DIR", &target)
+        .env_remove("RUSTFLAGS")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "build failed:\n{stderr}");
+    assert!(!stderr.contains("warning"), "build warned:\n{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -51,7 +51,7 @@
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), graph_v1::Error> {
-//! let client = graph_v1::Client::builder("https://services.example/odata/v4/service/")
+//! let client = graph_v1::Client::builder(graph_v1::SERVICE_ROOT)
 //!     .bearer_token("<access token>")
 //!     .build()?;
 //! let service = graph_v1::GraphService::new(client);
@@ -77,3 +77,14 @@ pub use crate::client::GraphService;
 pub use crate::runtime::{
     Client, ClientBuilder, Error, ODataError, Page, Pager, Patch, Query, RequestOptions,
 };
+/// The service root this crate was generated for: `https://graph.microsoft.com/v1.0` (`service_root` in `codegen.toml`).
+pub const SERVICE_ROOT: &str = "https://graph.microsoft.com/v1.0";
+/// Other roots of the same service (`service_roots` in `codegen.toml`).
+pub mod service_roots {
+    /// `https://microsoftgraph.chinacloudapi.cn/v1.0`.
+    pub const CHINA: &str = "https://microsoftgraph.chinacloudapi.cn/v1.0";
+    /// `https://graph.microsoft.us/v1.0`.
+    pub const US_GOV: &str = "https://graph.microsoft.us/v1.0";
+    /// `https://dod-graph.microsoft.us/v1.0`.
+    pub const US_GOV_DOD: &str = "https://dod-graph.microsoft.us/v1.0";
+}

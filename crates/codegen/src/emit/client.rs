@@ -85,7 +85,10 @@ pub fn emit(ir: &CrateIr, files: &mut Files) {
             render(&header, tokens),
         );
     }
-    files.insert(PathBuf::from("src/client/mod.rs"), render(&header, root(ir)));
+    files.insert(
+        PathBuf::from("src/client/mod.rs"),
+        render(&header, root(ir)),
+    );
     files.insert(
         PathBuf::from("src/client/support.rs"),
         format!("{header}\n{SUPPORT}"),
@@ -368,7 +371,10 @@ fn builder(scope: &mut Scope<'_>, b: &BuilderIr) -> TokenStream {
     } else {
         "one"
     };
-    let mut doc = vec![format!("Requests on {what} {}.", naming::code(&b.qualified))];
+    let mut doc = vec![format!(
+        "Requests on {what} {}.",
+        naming::code(&b.qualified)
+    )];
     if b.shell {
         doc.push(String::new());
         doc.push(
@@ -642,8 +648,11 @@ pub fn example_docs(ir: &CrateIr) -> Vec<String> {
     let mut lines = vec![
         "# Using the client".to_string(),
         String::new(),
-        format!("[`{root}`] is the entry point: one method per entity set and singleton, then one per"),
-        "navigation property, key (`by_id`), operation and request (`list`, `get`, `create`,".into(),
+        format!(
+            "[`{root}`] is the entry point: one method per entity set and singleton, then one per"
+        ),
+        "navigation property, key (`by_id`), operation and request (`list`, `get`, `create`,"
+            .into(),
         "`update`, `delete`). Builders are cheap to clone; they hold the runtime".into(),
         "[`Client`] (auth, retries, paging) and the path.".into(),
         String::new(),

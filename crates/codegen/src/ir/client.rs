@@ -417,12 +417,10 @@ pub fn build(ir: &CrateIr, config: &Config, model: &Model) -> (ClientIr, Vec<War
     }
     let mut modules: BTreeMap<String, ClientModuleIr> = BTreeMap::new();
     for (t, (m, stem)) in &names.file {
-        let module = modules
-            .entry(m.clone())
-            .or_insert_with(|| ClientModuleIr {
-                namespace: model.ty(*t).namespace.clone(),
-                files: BTreeMap::new(),
-            });
+        let module = modules.entry(m.clone()).or_insert_with(|| ClientModuleIr {
+            namespace: model.ty(*t).namespace.clone(),
+            files: BTreeMap::new(),
+        });
         let field = names.field.get(t).map(|n| ctx.field_enum(*t, n));
         let etag = ctx
             .struct_ir(*t)
@@ -771,10 +769,7 @@ impl<'a> Ctx<'a> {
     fn walk(
         &mut self,
         roots: &[Step],
-    ) -> (
-        BTreeMap<Key, Vec<Step>>,
-        BTreeMap<Key, Vec<Option<String>>>,
-    ) {
+    ) -> (BTreeMap<Key, Vec<Step>>, BTreeMap<Key, Vec<Option<String>>>) {
         let mut builders: BTreeMap<Key, Vec<Step>> = BTreeMap::new();
         let mut paths: BTreeMap<Key, Vec<Option<String>>> = BTreeMap::new();
         let mut queue: VecDeque<Key> = VecDeque::new();
@@ -842,9 +837,14 @@ impl<'a> Ctx<'a> {
             let scope = scopes.entry(m.clone()).or_default();
             for item in module.items.values() {
                 let n = &self.ir.names[&item.id];
-                for name in [Some(&n.name), n.any.as_ref(), n.create.as_ref(), n.update.as_ref()]
-                    .into_iter()
-                    .flatten()
+                for name in [
+                    Some(&n.name),
+                    n.any.as_ref(),
+                    n.create.as_ref(),
+                    n.update.as_ref(),
+                ]
+                .into_iter()
+                .flatten()
                 {
                     scope.reserve(name);
                 }
@@ -898,7 +898,10 @@ impl<'a> Ctx<'a> {
                 let wanted = naming::with_suffix(&base_name(*t), "Field");
                 let c = scopes.entry(m.clone()).or_default().claim(&wanted, false);
                 if let Some(w) = &c.collided_with {
-                    let what = format!("field enum of {}", naming::code(&model.ty(*t).qualified_name()));
+                    let what = format!(
+                        "field enum of {}",
+                        naming::code(&model.ty(*t).qualified_name())
+                    );
                     self.warn_collision(what, w, &c.name, &format!("client module `{m}`"));
                 }
                 field.insert(*t, c.name);
@@ -918,7 +921,10 @@ impl<'a> Ctx<'a> {
             );
             let c = scopes.entry(m.clone()).or_default().claim(&wanted, false);
             if let Some(w) = &c.collided_with {
-                let what = format!("builder of {}", naming::code(&model.ty(k.ty).qualified_name()));
+                let what = format!(
+                    "builder of {}",
+                    naming::code(&model.ty(k.ty).qualified_name())
+                );
                 self.warn_collision(what, w, &c.name, &format!("client module `{m}`"));
             }
             builder.insert(
@@ -1090,7 +1096,8 @@ impl<'a> Ctx<'a> {
         for c in chain {
             for o in self.bound.get(&(c, collection)).into_iter().flatten() {
                 let op = self.model.operation(*o);
-                let mut params: Vec<String> = op.parameters.iter().map(|p| p.name.clone()).collect();
+                let mut params: Vec<String> =
+                    op.parameters.iter().map(|p| p.name.clone()).collect();
                 params.sort();
                 let signature = (
                     format!("{}.{}", op.namespace, op.name),
@@ -1119,7 +1126,11 @@ impl<'a> Ctx<'a> {
             let op = model.operation(*o);
             match self.unsupported(op) {
                 Some(reason) => {
-                    let kind = if op.kind == OperationKind::Action { "action" } else { "function" };
+                    let kind = if op.kind == OperationKind::Action {
+                        "action"
+                    } else {
+                        "function"
+                    };
                     let what = match (import, &op.binding) {
                         (Some(i), _) => format!("{kind} import {}", naming::code(i)),
                         (None, Some(b)) => {
@@ -1147,7 +1158,10 @@ impl<'a> Ctx<'a> {
                 i.clone().unwrap_or_else(|| op.name.clone()),
                 op.kind == OperationKind::Function,
                 op.parameters.len(),
-                op.parameters.iter().map(|p| p.name.clone()).collect::<Vec<_>>(),
+                op.parameters
+                    .iter()
+                    .map(|p| p.name.clone())
+                    .collect::<Vec<_>>(),
                 op.namespace.clone(),
                 *o,
             )
@@ -1177,7 +1191,9 @@ impl<'a> Ctx<'a> {
                 return Some(format!("parameter {}: {why}", naming::code(&p.name)));
             }
         }
-        self.return_ty(op).err().map(|why| format!("return type: {why}"))
+        self.return_ty(op)
+            .err()
+            .map(|why| format!("return type: {why}"))
     }
 
     fn type_name(&self, r: &TypeRef) -> String {
@@ -1199,7 +1215,10 @@ impl<'a> Ctx<'a> {
         let (ty, pass, form) = match r.target {
             Target::Primitive(p) => {
                 let path = primitive_path(p).ok_or_else(|| {
-                    format!("{} parameters are not supported", naming::code(&self.type_name(r)))
+                    format!(
+                        "{} parameters are not supported",
+                        naming::code(&self.type_name(r))
+                    )
                 })?;
                 let form = if path == "crate::runtime::json::Value"
                     || path == "crate::runtime::edm::Geo"
