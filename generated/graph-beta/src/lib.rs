@@ -68,17 +68,21 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 #![allow(clippy::large_enum_variant)]
+
 #[rustfmt::skip]
 pub mod models;
 #[rustfmt::skip]
 pub mod client;
 pub mod runtime;
+
 pub use crate::client::GraphService;
 pub use crate::runtime::{
     Client, ClientBuilder, Error, ODataError, Page, Pager, Patch, Query, RequestOptions,
 };
+
 /// The service root this crate was generated for: `https://graph.microsoft.com/beta` (`service_root` in `codegen.toml`).
 pub const SERVICE_ROOT: &str = "https://graph.microsoft.com/beta";
+
 /// Other roots of the same service (`service_roots` in `codegen.toml`).
 pub mod service_roots {
     /// `https://microsoftgraph.chinacloudapi.cn/beta`.

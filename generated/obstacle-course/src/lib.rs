@@ -68,11 +68,13 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 #![allow(clippy::large_enum_variant)]
+
 #[rustfmt::skip]
 pub mod models;
 #[rustfmt::skip]
 pub mod client;
 pub mod runtime;
+
 pub use crate::client::ObstacleService;
 pub use crate::runtime::{
     Client, ClientBuilder, Error, ODataError, Page, Pager, Patch, Query, RequestOptions,

@@ -45,10 +45,37 @@ pub fn docs(lines: &[String]) -> TokenStream {
 /// The tokens are moved into the parser (a clone would make syn copy every token).
 pub fn render(header: &str, tokens: TokenStream) -> String {
     match syn::parse2::<syn::File>(tokens) {
-        Ok(file) => format!("{header}\n{}", prettyplease::unparse(&file)),
+        Ok(file) => format!("{header}\n{}", layout(file)),
         // A generator bug: make it a compile error rather than panic.
         Err(e) => format!("{header}\ncompile_error!({:?});\n", e.to_string()),
     }
+}
+
+/// The layout of every generated Rust file: prettyplease's, with a blank line between
+/// top-level items.
+pub fn layout(mut file: syn::File) -> String {
+    // A run of `use`s, or of `mod x;`s, stays together.
+    let declaration = |item: &syn::Item| match item {
+        syn::Item::Use(_) => Some(0),
+        syn::Item::Mod(m) if m.content.is_none() => Some(1),
+        _ => None,
+    };
+    let items = std::mem::take(&mut file.items);
+    // The inner attributes (`#![doc]`), then each item on its own.
+    let mut out = prettyplease::unparse(&file);
+    file.attrs.clear();
+    file.shebang = None;
+    let mut previous = None;
+    for item in items {
+        let kind = declaration(&item);
+        if !out.is_empty() && (kind.is_none() || kind != previous) {
+            out.push('\n');
+        }
+        previous = kind;
+        file.items = vec![item];
+        out.push_str(&prettyplease::unparse(&file));
+    }
+    out
 }
 
 #[cfg(test)]

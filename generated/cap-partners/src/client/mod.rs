@@ -2,10 +2,12 @@
 
 //! Typed request builders: the root client, and one module per namespace with
 //! each entity type's collection and item builders.
+
 /// Generic requests the builders delegate to.
 pub mod support;
 /// Request builders of the `PartnersService` namespace.
 pub mod partners_service;
+
 /// The `PartnersService.EntityContainer` entity container: the entry point of the typed requests.
 ///
 /// Construct it from a runtime [`Client`](crate::runtime::Client) (cheap to clone);
@@ -14,6 +16,7 @@ pub mod partners_service;
 pub struct EntityContainer {
     client: crate::runtime::Client,
 }
+
 impl EntityContainer {
     /// The root client over a runtime client (service root, auth, transport, retries).
     pub fn new(client: crate::runtime::Client) -> Self {

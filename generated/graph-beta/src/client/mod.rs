@@ -2,12 +2,14 @@
 
 //! Typed request builders: the root client, and one module per namespace with
 //! each entity type's collection and item builders.
+
 /// Generic requests the builders delegate to.
 pub mod support;
 /// Request builders of the `microsoft.graph` namespace.
 pub mod microsoft_graph;
 /// Request builders of the `microsoft.management.services.api` namespace.
 pub mod microsoft_management_services_api;
+
 /// The `microsoft.graph.GraphService` entity container: the entry point of the typed requests.
 ///
 /// Construct it from a runtime [`Client`](crate::runtime::Client) (cheap to clone);
@@ -16,6 +18,7 @@ pub mod microsoft_management_services_api;
 pub struct GraphService {
     client: crate::runtime::Client,
 }
+
 impl GraphService {
     /// The root client over a runtime client (service root, auth, transport, retries).
     pub fn new(client: crate::runtime::Client) -> Self {

@@ -2,10 +2,12 @@
 
 //! Typed request builders: the root client, and one module per namespace with
 //! each entity type's collection and item builders.
+
 /// Generic requests the builders delegate to.
 pub mod support;
 /// Request builders of the `microsoft.graph` namespace.
 pub mod microsoft_graph;
+
 /// The `microsoft.graph.GraphService` entity container: the entry point of the typed requests.
 ///
 /// Construct it from a runtime [`Client`](crate::runtime::Client) (cheap to clone);
@@ -14,6 +16,7 @@ pub mod microsoft_graph;
 pub struct GraphService {
     client: crate::runtime::Client,
 }
+
 impl GraphService {
     /// The root client over a runtime client (service root, auth, transport, retries).
     pub fn new(client: crate::runtime::Client) -> Self {

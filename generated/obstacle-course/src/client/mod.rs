@@ -2,12 +2,14 @@
 
 //! Typed request builders: the root client, and one module per namespace with
 //! each entity type's collection and item builders.
+
 /// Generic requests the builders delegate to.
 pub mod support;
 /// Request builders of the `obstacle.course` namespace.
 pub mod obstacle_course;
 /// Request builders of the `obstacle.type.match` namespace.
 pub mod obstacle_type_match;
+
 /// The `obstacle.course.ObstacleService` entity container: the entry point of the typed requests.
 ///
 /// Construct it from a runtime [`Client`](crate::runtime::Client) (cheap to clone);
@@ -16,6 +18,7 @@ pub mod obstacle_type_match;
 pub struct ObstacleService {
     client: crate::runtime::Client,
 }
+
 impl ObstacleService {
     /// The root client over a runtime client (service root, auth, transport, retries).
     pub fn new(client: crate::runtime::Client) -> Self {

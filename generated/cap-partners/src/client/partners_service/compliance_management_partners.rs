@@ -5,6 +5,7 @@ use crate::models::partners_service::{
     ComplianceManagementPartners, ComplianceManagementPartnersCreate,
     ComplianceManagementPartnersUpdate,
 };
+
 /// The structural properties of `PartnersService.complianceManagementPartners`, by wire name, for typed `$select` and `$orderby`.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ComplianceManagementPartnersField {
@@ -37,11 +38,13 @@ pub enum ComplianceManagementPartnersField {
     /// `macOsEnrollmentAssignments`: The `macOsEnrollmentAssignments` property.
     MacOsEnrollmentAssignments,
 }
+
 impl ::std::fmt::Debug for ComplianceManagementPartnersField {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(support::Field::wire_name(*self))
     }
 }
+
 impl support::Field for ComplianceManagementPartnersField {
     fn wire_name(self) -> &'static str {
         match self {
@@ -62,11 +65,13 @@ impl support::Field for ComplianceManagementPartnersField {
         }
     }
 }
+
 impl ::std::fmt::Display for ComplianceManagementPartnersField {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(support::Field::wire_name(*self))
     }
 }
+
 impl ComplianceManagementPartners {
     /// The entity's ETag (`@odata.etag`), to send back as `If-Match` (the
     /// item builders' `if_match`).
@@ -74,11 +79,13 @@ impl ComplianceManagementPartners {
         crate::runtime::json::etag(&self.additional)
     }
 }
+
 /// Requests on one `PartnersService.complianceManagementPartners`.
 #[derive(Clone, Debug)]
 pub struct ComplianceManagementPartnersBuilder {
     inner: support::Builder,
 }
+
 impl ComplianceManagementPartnersBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
@@ -126,11 +133,13 @@ impl ComplianceManagementPartnersBuilder {
         self.inner.delete()
     }
 }
+
 /// Requests on a collection of `PartnersService.complianceManagementPartners`.
 #[derive(Clone, Debug)]
 pub struct ComplianceManagementPartnersCollectionBuilder {
     inner: support::Builder,
 }
+
 impl ComplianceManagementPartnersCollectionBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }

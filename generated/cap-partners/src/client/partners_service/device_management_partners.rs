@@ -5,6 +5,7 @@ use crate::models::partners_service::{
     DeviceManagementPartners, DeviceManagementPartnersCreate,
     DeviceManagementPartnersUpdate,
 };
+
 /// The structural properties of `PartnersService.deviceManagementPartners`, by wire name, for typed `$select` and `$orderby`.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DeviceManagementPartnersField {
@@ -35,11 +36,13 @@ pub enum DeviceManagementPartnersField {
     /// `whenPartnerDevicesWillBeRemovedDateTime`: The `whenPartnerDevicesWillBeRemovedDateTime` property.
     WhenPartnerDevicesWillBeRemovedDateTime,
 }
+
 impl ::std::fmt::Debug for DeviceManagementPartnersField {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(support::Field::wire_name(*self))
     }
 }
+
 impl support::Field for DeviceManagementPartnersField {
     fn wire_name(self) -> &'static str {
         match self {
@@ -63,11 +66,13 @@ impl support::Field for DeviceManagementPartnersField {
         }
     }
 }
+
 impl ::std::fmt::Display for DeviceManagementPartnersField {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(support::Field::wire_name(*self))
     }
 }
+
 impl DeviceManagementPartners {
     /// The entity's ETag (`@odata.etag`), to send back as `If-Match` (the
     /// item builders' `if_match`).
@@ -75,11 +80,13 @@ impl DeviceManagementPartners {
         crate::runtime::json::etag(&self.additional)
     }
 }
+
 /// Requests on one `PartnersService.deviceManagementPartners`.
 #[derive(Clone, Debug)]
 pub struct DeviceManagementPartnersBuilder {
     inner: support::Builder,
 }
+
 impl DeviceManagementPartnersBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
@@ -129,11 +136,13 @@ impl DeviceManagementPartnersBuilder {
         self.inner.action_unit(Some("PartnersService.terminate"), &body).await
     }
 }
+
 /// Requests on a collection of `PartnersService.deviceManagementPartners`.
 #[derive(Clone, Debug)]
 pub struct DeviceManagementPartnersCollectionBuilder {
     inner: support::Builder,
 }
+
 impl DeviceManagementPartnersCollectionBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }

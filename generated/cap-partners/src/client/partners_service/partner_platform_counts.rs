@@ -4,6 +4,7 @@ use crate::client::support;
 use crate::models::partners_service::{
     PartnerPlatformCounts, PartnerPlatformCountsCreate, PartnerPlatformCountsUpdate,
 };
+
 /// The structural properties of `PartnersService.partnerPlatformCounts`, by wire name, for typed `$select` and `$orderby`.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PartnerPlatformCountsField {
@@ -14,11 +15,13 @@ pub enum PartnerPlatformCountsField {
     /// `enrolledCount`: The `enrolledCount` property.
     EnrolledCount,
 }
+
 impl ::std::fmt::Debug for PartnerPlatformCountsField {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(support::Field::wire_name(*self))
     }
 }
+
 impl support::Field for PartnerPlatformCountsField {
     fn wire_name(self) -> &'static str {
         match self {
@@ -28,11 +31,13 @@ impl support::Field for PartnerPlatformCountsField {
         }
     }
 }
+
 impl ::std::fmt::Display for PartnerPlatformCountsField {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(support::Field::wire_name(*self))
     }
 }
+
 impl PartnerPlatformCounts {
     /// The entity's ETag (`@odata.etag`), to send back as `If-Match` (the
     /// item builders' `if_match`).
@@ -40,11 +45,13 @@ impl PartnerPlatformCounts {
         crate::runtime::json::etag(&self.additional)
     }
 }
+
 /// Requests on one `PartnersService.partnerPlatformCounts`.
 #[derive(Clone, Debug)]
 pub struct PartnerPlatformCountsBuilder {
     inner: support::Builder,
 }
+
 impl PartnerPlatformCountsBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
@@ -89,11 +96,13 @@ impl PartnerPlatformCountsBuilder {
         self.inner.delete()
     }
 }
+
 /// Requests on a collection of `PartnersService.partnerPlatformCounts`.
 #[derive(Clone, Debug)]
 pub struct PartnerPlatformCountsCollectionBuilder {
     inner: support::Builder,
 }
+
 impl PartnerPlatformCountsCollectionBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }

@@ -4,6 +4,7 @@ use crate::client::support;
 use crate::models::partners_service::{
     PartnerRegions, PartnerRegionsCreate, PartnerRegionsUpdate,
 };
+
 /// The structural properties of `PartnersService.partnerRegions`, by wire name, for typed `$select` and `$orderby`.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PartnerRegionsField {
@@ -14,11 +15,13 @@ pub enum PartnerRegionsField {
     /// `partnerCount`: The `partnerCount` property.
     PartnerCount,
 }
+
 impl ::std::fmt::Debug for PartnerRegionsField {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(support::Field::wire_name(*self))
     }
 }
+
 impl support::Field for PartnerRegionsField {
     fn wire_name(self) -> &'static str {
         match self {
@@ -28,11 +31,13 @@ impl support::Field for PartnerRegionsField {
         }
     }
 }
+
 impl ::std::fmt::Display for PartnerRegionsField {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(support::Field::wire_name(*self))
     }
 }
+
 impl PartnerRegions {
     /// The entity's ETag (`@odata.etag`), to send back as `If-Match` (the
     /// item builders' `if_match`).
@@ -40,11 +45,13 @@ impl PartnerRegions {
         crate::runtime::json::etag(&self.additional)
     }
 }
+
 /// Requests on one `PartnersService.partnerRegions`.
 #[derive(Clone, Debug)]
 pub struct PartnerRegionsBuilder {
     inner: support::Builder,
 }
+
 impl PartnerRegionsBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
@@ -87,11 +94,13 @@ impl PartnerRegionsBuilder {
         self.inner.delete()
     }
 }
+
 /// Requests on a collection of `PartnersService.partnerRegions`.
 #[derive(Clone, Debug)]
 pub struct PartnerRegionsCollectionBuilder {
     inner: support::Builder,
 }
+
 impl PartnerRegionsCollectionBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }

@@ -5,6 +5,7 @@ use crate::models::microsoft_graph::{
     ComplianceManagementPartner, ComplianceManagementPartnerCreate,
     ComplianceManagementPartnerUpdate,
 };
+
 /// The structural properties of `microsoft.graph.complianceManagementPartner`, by wire name, for typed `$select` and `$orderby`.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ComplianceManagementPartnerField {
@@ -33,11 +34,13 @@ pub enum ComplianceManagementPartnerField {
     /// `windowsOnboarded`: Partner onboarded for Windows devices.
     WindowsOnboarded,
 }
+
 impl ::std::fmt::Debug for ComplianceManagementPartnerField {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(support::Field::wire_name(*self))
     }
 }
+
 impl support::Field for ComplianceManagementPartnerField {
     fn wire_name(self) -> &'static str {
         match self {
@@ -56,11 +59,13 @@ impl support::Field for ComplianceManagementPartnerField {
         }
     }
 }
+
 impl ::std::fmt::Display for ComplianceManagementPartnerField {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(support::Field::wire_name(*self))
     }
 }
+
 impl ComplianceManagementPartner {
     /// The entity's ETag (`@odata.etag`), to send back as `If-Match` (the
     /// item builders' `if_match`).
@@ -68,11 +73,13 @@ impl ComplianceManagementPartner {
         crate::runtime::json::etag(&self.additional)
     }
 }
+
 /// Requests on one `microsoft.graph.complianceManagementPartner`.
 #[derive(Clone, Debug)]
 pub struct ComplianceManagementPartnerBuilder {
     inner: support::Builder,
 }
+
 impl ComplianceManagementPartnerBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
@@ -120,11 +127,13 @@ impl ComplianceManagementPartnerBuilder {
         self.inner.delete()
     }
 }
+
 /// Requests on a collection of `microsoft.graph.complianceManagementPartner`.
 #[derive(Clone, Debug)]
 pub struct ComplianceManagementPartnerCollectionBuilder {
     inner: support::Builder,
 }
+
 impl ComplianceManagementPartnerCollectionBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }

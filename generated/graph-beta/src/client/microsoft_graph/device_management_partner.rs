@@ -4,6 +4,7 @@ use crate::client::support;
 use crate::models::microsoft_graph::{
     DeviceManagementPartner, DeviceManagementPartnerCreate, DeviceManagementPartnerUpdate,
 };
+
 /// The structural properties of `microsoft.graph.deviceManagementPartner`, by wire name, for typed `$select` and `$orderby`.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DeviceManagementPartnerField {
@@ -28,11 +29,13 @@ pub enum DeviceManagementPartnerField {
     /// `whenPartnerDevicesWillBeRemovedDateTime`: DateTime in UTC when PartnerDevices will be removed
     WhenPartnerDevicesWillBeRemovedDateTime,
 }
+
 impl ::std::fmt::Debug for DeviceManagementPartnerField {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(support::Field::wire_name(*self))
     }
 }
+
 impl support::Field for DeviceManagementPartnerField {
     fn wire_name(self) -> &'static str {
         match self {
@@ -53,11 +56,13 @@ impl support::Field for DeviceManagementPartnerField {
         }
     }
 }
+
 impl ::std::fmt::Display for DeviceManagementPartnerField {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(support::Field::wire_name(*self))
     }
 }
+
 impl DeviceManagementPartner {
     /// The entity's ETag (`@odata.etag`), to send back as `If-Match` (the
     /// item builders' `if_match`).
@@ -65,11 +70,13 @@ impl DeviceManagementPartner {
         crate::runtime::json::etag(&self.additional)
     }
 }
+
 /// Requests on one `microsoft.graph.deviceManagementPartner`.
 #[derive(Clone, Debug)]
 pub struct DeviceManagementPartnerBuilder {
     inner: support::Builder,
 }
+
 impl DeviceManagementPartnerBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
@@ -119,11 +126,13 @@ impl DeviceManagementPartnerBuilder {
         self.inner.action_unit(Some("microsoft.graph.terminate"), &body).await
     }
 }
+
 /// Requests on a collection of `microsoft.graph.deviceManagementPartner`.
 #[derive(Clone, Debug)]
 pub struct DeviceManagementPartnerCollectionBuilder {
     inner: support::Builder,
 }
+
 impl DeviceManagementPartnerCollectionBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }

@@ -4,6 +4,7 @@ use crate::client::support;
 use crate::models::microsoft_management_services_api::{
     ManagedDeviceCompliance, ManagedDeviceComplianceCreate, ManagedDeviceComplianceUpdate,
 };
+
 /// The structural properties of `microsoft.management.services.api.managedDeviceCompliance`, by wire name, for typed `$select` and `$orderby`.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ManagedDeviceComplianceField {
@@ -38,11 +39,13 @@ pub enum ManagedDeviceComplianceField {
     /// `deviceType`: The `deviceType` property.
     DeviceType,
 }
+
 impl ::std::fmt::Debug for ManagedDeviceComplianceField {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(support::Field::wire_name(*self))
     }
 }
+
 impl support::Field for ManagedDeviceComplianceField {
     fn wire_name(self) -> &'static str {
         match self {
@@ -64,11 +67,13 @@ impl support::Field for ManagedDeviceComplianceField {
         }
     }
 }
+
 impl ::std::fmt::Display for ManagedDeviceComplianceField {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(support::Field::wire_name(*self))
     }
 }
+
 impl ManagedDeviceCompliance {
     /// The entity's ETag (`@odata.etag`), to send back as `If-Match` (the
     /// item builders' `if_match`).
@@ -76,11 +81,13 @@ impl ManagedDeviceCompliance {
         crate::runtime::json::etag(&self.additional)
     }
 }
+
 /// Requests on one `microsoft.management.services.api.managedDeviceCompliance`.
 #[derive(Clone, Debug)]
 pub struct ManagedDeviceComplianceBuilder {
     inner: support::Builder,
 }
+
 impl ManagedDeviceComplianceBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
@@ -125,11 +132,13 @@ impl ManagedDeviceComplianceBuilder {
         self.inner.delete()
     }
 }
+
 /// Requests on a collection of `microsoft.management.services.api.managedDeviceCompliance`.
 #[derive(Clone, Debug)]
 pub struct ManagedDeviceComplianceCollectionBuilder {
     inner: support::Builder,
 }
+
 impl ManagedDeviceComplianceCollectionBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }

@@ -5,6 +5,7 @@ use crate::models::microsoft_graph::{
     ComplianceManagementPartner, ComplianceManagementPartnerCreate,
     ComplianceManagementPartnerUpdate,
 };
+
 /// The structural properties of `microsoft.graph.complianceManagementPartner`, by wire name, for typed `$select` and `$orderby`.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ComplianceManagementPartnerField {
@@ -29,11 +30,13 @@ pub enum ComplianceManagementPartnerField {
     /// `partnerState`: Partner state of this tenant
     PartnerState,
 }
+
 impl ::std::fmt::Debug for ComplianceManagementPartnerField {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(support::Field::wire_name(*self))
     }
 }
+
 impl support::Field for ComplianceManagementPartnerField {
     fn wire_name(self) -> &'static str {
         match self {
@@ -50,11 +53,13 @@ impl support::Field for ComplianceManagementPartnerField {
         }
     }
 }
+
 impl ::std::fmt::Display for ComplianceManagementPartnerField {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(support::Field::wire_name(*self))
     }
 }
+
 impl ComplianceManagementPartner {
     /// The entity's ETag (`@odata.etag`), to send back as `If-Match` (the
     /// item builders' `if_match`).
@@ -62,11 +67,13 @@ impl ComplianceManagementPartner {
         crate::runtime::json::etag(&self.additional)
     }
 }
+
 /// Requests on one `microsoft.graph.complianceManagementPartner`.
 #[derive(Clone, Debug)]
 pub struct ComplianceManagementPartnerBuilder {
     inner: support::Builder,
 }
+
 impl ComplianceManagementPartnerBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
@@ -114,11 +121,13 @@ impl ComplianceManagementPartnerBuilder {
         self.inner.delete()
     }
 }
+
 /// Requests on a collection of `microsoft.graph.complianceManagementPartner`.
 #[derive(Clone, Debug)]
 pub struct ComplianceManagementPartnerCollectionBuilder {
     inner: support::Builder,
 }
+
 impl ComplianceManagementPartnerCollectionBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }

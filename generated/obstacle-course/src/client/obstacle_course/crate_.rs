@@ -2,6 +2,7 @@
 
 use crate::client::support;
 use crate::models::obstacle_course::{Crate, CrateCreate, CrateUpdate};
+
 /// The structural properties of `obstacle.course.crate`, by wire name, for typed `$select` and `$orderby`.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CrateField {
@@ -12,11 +13,13 @@ pub enum CrateField {
     /// `keywords`: The `keywords` property.
     Keywords,
 }
+
 impl ::std::fmt::Debug for CrateField {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(support::Field::wire_name(*self))
     }
 }
+
 impl support::Field for CrateField {
     fn wire_name(self) -> &'static str {
         match self {
@@ -26,11 +29,13 @@ impl support::Field for CrateField {
         }
     }
 }
+
 impl ::std::fmt::Display for CrateField {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(support::Field::wire_name(*self))
     }
 }
+
 impl Crate {
     /// The entity's ETag (`@odata.etag`), to send back as `If-Match` (the
     /// item builders' `if_match`).
@@ -38,11 +43,13 @@ impl Crate {
         crate::runtime::json::etag(&self.additional)
     }
 }
+
 /// Requests on one `obstacle.course.crate`.
 #[derive(Clone, Debug)]
 pub struct CrateBuilder {
     inner: support::Builder,
 }
+
 impl CrateBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
@@ -106,11 +113,13 @@ impl CrateBuilder {
         self.inner.function_pager("obstacle.course.related", &args)
     }
 }
+
 /// Requests on a collection of `obstacle.course.crate`.
 #[derive(Clone, Debug)]
 pub struct CrateCollectionBuilder {
     inner: support::Builder,
 }
+
 impl CrateCollectionBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
@@ -146,6 +155,7 @@ impl CrateCollectionBuilder {
         self.inner.create(body)
     }
 }
+
 /// Requests on a collection of `obstacle.course.crate`.
 ///
 /// The service's Capabilities annotations restrict the paths to this builder (NoDelete).
@@ -153,6 +163,7 @@ impl CrateCollectionBuilder {
 pub struct CrateCollectionNoDeleteBuilder {
     inner: support::Builder,
 }
+
 impl CrateCollectionNoDeleteBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
@@ -188,6 +199,7 @@ impl CrateCollectionNoDeleteBuilder {
         self.inner.create(body)
     }
 }
+
 /// Requests on one `obstacle.course.crate`.
 ///
 /// The service's Capabilities annotations restrict the paths to this builder (NoDelete).
@@ -195,6 +207,7 @@ impl CrateCollectionNoDeleteBuilder {
 pub struct CrateNoDeleteBuilder {
     inner: support::Builder,
 }
+
 impl CrateNoDeleteBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }

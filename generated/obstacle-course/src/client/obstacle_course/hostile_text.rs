@@ -2,6 +2,7 @@
 
 use crate::client::support;
 use crate::models::obstacle_course::{HostileText, HostileTextCreate, HostileTextUpdate};
+
 /// The structural properties of `obstacle.course.hostileText`, by wire name, for typed `$select` and `$orderby`.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum HostileTextField {
@@ -24,11 +25,13 @@ pub enum HostileTextField {
     /// `level`: The `level` property.
     Level,
 }
+
 impl ::std::fmt::Debug for HostileTextField {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(support::Field::wire_name(*self))
     }
 }
+
 impl support::Field for HostileTextField {
     fn wire_name(self) -> &'static str {
         match self {
@@ -44,11 +47,13 @@ impl support::Field for HostileTextField {
         }
     }
 }
+
 impl ::std::fmt::Display for HostileTextField {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(support::Field::wire_name(*self))
     }
 }
+
 impl HostileText {
     /// The entity's ETag (`@odata.etag`), to send back as `If-Match` (the
     /// item builders' `if_match`).
@@ -56,11 +61,13 @@ impl HostileText {
         crate::runtime::json::etag(&self.additional)
     }
 }
+
 /// Requests on one `obstacle.course.hostileText`.
 #[derive(Clone, Debug)]
 pub struct HostileTextBuilder {
     inner: support::Builder,
 }
+
 impl HostileTextBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
@@ -103,11 +110,13 @@ impl HostileTextBuilder {
         self.inner.delete()
     }
 }
+
 /// Requests on a collection of `obstacle.course.hostileText`.
 #[derive(Clone, Debug)]
 pub struct HostileTextCollectionBuilder {
     inner: support::Builder,
 }
+
 impl HostileTextCollectionBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }

@@ -2,6 +2,7 @@
 
 use crate::client::support;
 use crate::models::obstacle_course::{KeyedChild, KeyedChildCreate, KeyedChildUpdate};
+
 /// The structural properties of `obstacle.course.keyedChild`, by wire name, for typed `$select` and `$orderby`.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum KeyedChildField {
@@ -10,11 +11,13 @@ pub enum KeyedChildField {
     /// `childId`: The `childId` property.
     ChildId,
 }
+
 impl ::std::fmt::Debug for KeyedChildField {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(support::Field::wire_name(*self))
     }
 }
+
 impl support::Field for KeyedChildField {
     fn wire_name(self) -> &'static str {
         match self {
@@ -23,11 +26,13 @@ impl support::Field for KeyedChildField {
         }
     }
 }
+
 impl ::std::fmt::Display for KeyedChildField {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(support::Field::wire_name(*self))
     }
 }
+
 impl KeyedChild {
     /// The entity's ETag (`@odata.etag`), to send back as `If-Match` (the
     /// item builders' `if_match`).
@@ -35,11 +40,13 @@ impl KeyedChild {
         crate::runtime::json::etag(&self.additional)
     }
 }
+
 /// Requests on one `obstacle.course.keyedChild`.
 #[derive(Clone, Debug)]
 pub struct KeyedChildBuilder {
     inner: support::Builder,
 }
+
 impl KeyedChildBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
@@ -82,11 +89,13 @@ impl KeyedChildBuilder {
         self.inner.delete()
     }
 }
+
 /// Requests on a collection of `obstacle.course.keyedChild`.
 #[derive(Clone, Debug)]
 pub struct KeyedChildCollectionBuilder {
     inner: support::Builder,
 }
+
 impl KeyedChildCollectionBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }

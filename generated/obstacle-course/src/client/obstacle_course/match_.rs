@@ -2,6 +2,7 @@
 
 use crate::client::support;
 use crate::models::obstacle_course::{Match, MatchCreate, MatchUpdate};
+
 /// The structural properties of `obstacle.course.match`, by wire name, for typed `$select` and `$orderby`.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum MatchField {
@@ -10,11 +11,13 @@ pub enum MatchField {
     /// `where`: The `where` property.
     Where,
 }
+
 impl ::std::fmt::Debug for MatchField {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(support::Field::wire_name(*self))
     }
 }
+
 impl support::Field for MatchField {
     fn wire_name(self) -> &'static str {
         match self {
@@ -23,11 +26,13 @@ impl support::Field for MatchField {
         }
     }
 }
+
 impl ::std::fmt::Display for MatchField {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(support::Field::wire_name(*self))
     }
 }
+
 impl Match {
     /// The entity's ETag (`@odata.etag`), to send back as `If-Match` (the
     /// item builders' `if_match`).
@@ -35,11 +40,13 @@ impl Match {
         crate::runtime::json::etag(&self.additional)
     }
 }
+
 /// Requests on one `obstacle.course.match`.
 #[derive(Clone, Debug)]
 pub struct MatchBuilder {
     inner: support::Builder,
 }
+
 impl MatchBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
@@ -79,11 +86,13 @@ impl MatchBuilder {
         self.inner.delete()
     }
 }
+
 /// Requests on a collection of `obstacle.course.match`.
 #[derive(Clone, Debug)]
 pub struct MatchCollectionBuilder {
     inner: support::Builder,
 }
+
 impl MatchCollectionBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }

@@ -2,17 +2,20 @@
 
 use crate::client::support;
 use crate::models::obstacle_course::{Me, MeUpdate};
+
 /// The structural properties of `obstacle.course.me`, by wire name, for typed `$select` and `$orderby`.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum MeField {
     /// `id`: The `id` property.
     Id,
 }
+
 impl ::std::fmt::Debug for MeField {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(support::Field::wire_name(*self))
     }
 }
+
 impl support::Field for MeField {
     fn wire_name(self) -> &'static str {
         match self {
@@ -20,11 +23,13 @@ impl support::Field for MeField {
         }
     }
 }
+
 impl ::std::fmt::Display for MeField {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(support::Field::wire_name(*self))
     }
 }
+
 impl Me {
     /// The entity's ETag (`@odata.etag`), to send back as `If-Match` (the
     /// item builders' `if_match`).
@@ -32,6 +37,7 @@ impl Me {
         crate::runtime::json::etag(&self.additional)
     }
 }
+
 /// Requests on one `obstacle.course.me`.
 ///
 /// The service's Capabilities annotations restrict the paths to this builder (NoDelete).
@@ -39,6 +45,7 @@ impl Me {
 pub struct MeNoDeleteBuilder {
     inner: support::Builder,
 }
+
 impl MeNoDeleteBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }

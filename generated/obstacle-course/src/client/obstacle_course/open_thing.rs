@@ -2,6 +2,7 @@
 
 use crate::client::support;
 use crate::models::obstacle_course::{OpenThing, OpenThingCreate, OpenThingUpdate};
+
 /// The structural properties of `obstacle.course.openThing`, by wire name, for typed `$select` and `$orderby`.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum OpenThingField {
@@ -10,11 +11,13 @@ pub enum OpenThingField {
     /// `known`: The `known` property.
     Known,
 }
+
 impl ::std::fmt::Debug for OpenThingField {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(support::Field::wire_name(*self))
     }
 }
+
 impl support::Field for OpenThingField {
     fn wire_name(self) -> &'static str {
         match self {
@@ -23,11 +26,13 @@ impl support::Field for OpenThingField {
         }
     }
 }
+
 impl ::std::fmt::Display for OpenThingField {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(support::Field::wire_name(*self))
     }
 }
+
 impl OpenThing {
     /// The entity's ETag (`@odata.etag`), to send back as `If-Match` (the
     /// item builders' `if_match`).
@@ -35,11 +40,13 @@ impl OpenThing {
         crate::runtime::json::etag(&self.additional)
     }
 }
+
 /// Requests on one `obstacle.course.openThing`.
 #[derive(Clone, Debug)]
 pub struct OpenThingBuilder {
     inner: support::Builder,
 }
+
 impl OpenThingBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
@@ -82,11 +89,13 @@ impl OpenThingBuilder {
         self.inner.delete()
     }
 }
+
 /// Requests on a collection of `obstacle.course.openThing`.
 #[derive(Clone, Debug)]
 pub struct OpenThingCollectionBuilder {
     inner: support::Builder,
 }
+
 impl OpenThingCollectionBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }

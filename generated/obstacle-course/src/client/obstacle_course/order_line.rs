@@ -2,6 +2,7 @@
 
 use crate::client::support;
 use crate::models::obstacle_course::{OrderLine, OrderLineCreate, OrderLineUpdate};
+
 /// The structural properties of `obstacle.course.orderLine`, by wire name, for typed `$select` and `$orderby`.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum OrderLineField {
@@ -24,11 +25,13 @@ pub enum OrderLineField {
     /// `tags`: The `tags` property.
     Tags,
 }
+
 impl ::std::fmt::Debug for OrderLineField {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(support::Field::wire_name(*self))
     }
 }
+
 impl support::Field for OrderLineField {
     fn wire_name(self) -> &'static str {
         match self {
@@ -44,11 +47,13 @@ impl support::Field for OrderLineField {
         }
     }
 }
+
 impl ::std::fmt::Display for OrderLineField {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(support::Field::wire_name(*self))
     }
 }
+
 impl OrderLine {
     /// The entity's ETag (`@odata.etag`), to send back as `If-Match` (the
     /// item builders' `if_match`).
@@ -56,11 +61,13 @@ impl OrderLine {
         crate::runtime::json::etag(&self.additional)
     }
 }
+
 /// Requests on one `obstacle.course.orderLine`.
 #[derive(Clone, Debug)]
 pub struct OrderLineBuilder {
     inner: support::Builder,
 }
+
 impl OrderLineBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
@@ -103,11 +110,13 @@ impl OrderLineBuilder {
         self.inner.delete()
     }
 }
+
 /// Requests on a collection of `obstacle.course.orderLine`.
 #[derive(Clone, Debug)]
 pub struct OrderLineCollectionBuilder {
     inner: support::Builder,
 }
+
 impl OrderLineCollectionBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
@@ -153,6 +162,7 @@ impl OrderLineCollectionBuilder {
         self.inner.create(body)
     }
 }
+
 /// Requests on a collection of `obstacle.course.orderLine`.
 ///
 /// The service's Capabilities annotations restrict the paths to this builder (NoDelete).
@@ -160,6 +170,7 @@ impl OrderLineCollectionBuilder {
 pub struct OrderLineCollectionNoDeleteBuilder {
     inner: support::Builder,
 }
+
 impl OrderLineCollectionNoDeleteBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
@@ -209,6 +220,7 @@ impl OrderLineCollectionNoDeleteBuilder {
         self.inner.create(body)
     }
 }
+
 /// Requests on one `obstacle.course.orderLine`.
 ///
 /// The service's Capabilities annotations restrict the paths to this builder (NoDelete).
@@ -216,6 +228,7 @@ impl OrderLineCollectionNoDeleteBuilder {
 pub struct OrderLineNoDeleteBuilder {
     inner: support::Builder,
 }
+
 impl OrderLineNoDeleteBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }

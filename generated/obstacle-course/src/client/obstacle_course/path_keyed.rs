@@ -2,6 +2,7 @@
 
 use crate::client::support;
 use crate::models::obstacle_course::{PathKeyed, PathKeyedCreate, PathKeyedUpdate};
+
 /// The structural properties of `obstacle.course.pathKeyed`, by wire name, for typed `$select` and `$orderby`.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PathKeyedField {
@@ -10,11 +11,13 @@ pub enum PathKeyedField {
     /// `label`: The `label` property.
     Label,
 }
+
 impl ::std::fmt::Debug for PathKeyedField {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(support::Field::wire_name(*self))
     }
 }
+
 impl support::Field for PathKeyedField {
     fn wire_name(self) -> &'static str {
         match self {
@@ -23,11 +26,13 @@ impl support::Field for PathKeyedField {
         }
     }
 }
+
 impl ::std::fmt::Display for PathKeyedField {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(support::Field::wire_name(*self))
     }
 }
+
 impl PathKeyed {
     /// The entity's ETag (`@odata.etag`), to send back as `If-Match` (the
     /// item builders' `if_match`).
@@ -35,11 +40,13 @@ impl PathKeyed {
         crate::runtime::json::etag(&self.additional)
     }
 }
+
 /// Requests on one `obstacle.course.pathKeyed`.
 #[derive(Clone, Debug)]
 pub struct PathKeyedBuilder {
     inner: support::Builder,
 }
+
 impl PathKeyedBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
@@ -82,11 +89,13 @@ impl PathKeyedBuilder {
         self.inner.delete()
     }
 }
+
 /// Requests on a collection of `obstacle.course.pathKeyed`.
 #[derive(Clone, Debug)]
 pub struct PathKeyedCollectionBuilder {
     inner: support::Builder,
 }
+
 impl PathKeyedCollectionBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }

@@ -2,6 +2,7 @@
 
 use crate::client::support;
 use crate::models::obstacle_course::{Photo, PhotoCreate, PhotoUpdate};
+
 /// The structural properties of `obstacle.course.photo`, by wire name, for typed `$select` and `$orderby`.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PhotoField {
@@ -10,11 +11,13 @@ pub enum PhotoField {
     /// `caption`: The `caption` property.
     Caption,
 }
+
 impl ::std::fmt::Debug for PhotoField {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(support::Field::wire_name(*self))
     }
 }
+
 impl support::Field for PhotoField {
     fn wire_name(self) -> &'static str {
         match self {
@@ -23,11 +26,13 @@ impl support::Field for PhotoField {
         }
     }
 }
+
 impl ::std::fmt::Display for PhotoField {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(support::Field::wire_name(*self))
     }
 }
+
 impl Photo {
     /// The entity's ETag (`@odata.etag`), to send back as `If-Match` (the
     /// item builders' `if_match`).
@@ -35,11 +40,13 @@ impl Photo {
         crate::runtime::json::etag(&self.additional)
     }
 }
+
 /// Requests on one `obstacle.course.photo`.
 #[derive(Clone, Debug)]
 pub struct PhotoBuilder {
     inner: support::Builder,
 }
+
 impl PhotoBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
@@ -79,11 +86,13 @@ impl PhotoBuilder {
         self.inner.delete()
     }
 }
+
 /// Requests on a collection of `obstacle.course.photo`.
 #[derive(Clone, Debug)]
 pub struct PhotoCollectionBuilder {
     inner: support::Builder,
 }
+
 impl PhotoCollectionBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }

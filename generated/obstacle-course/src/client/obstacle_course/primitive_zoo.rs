@@ -4,6 +4,7 @@ use crate::client::support;
 use crate::models::obstacle_course::{
     PrimitiveZoo, PrimitiveZooCreate, PrimitiveZooUpdate,
 };
+
 /// The structural properties of `obstacle.course.primitiveZoo`, by wire name, for typed `$select` and `$orderby`.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PrimitiveZooField {
@@ -140,11 +141,13 @@ pub enum PrimitiveZooField {
     /// `trees`: The `trees` property.
     Trees,
 }
+
 impl ::std::fmt::Debug for PrimitiveZooField {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(support::Field::wire_name(*self))
     }
 }
+
 impl support::Field for PrimitiveZooField {
     fn wire_name(self) -> &'static str {
         match self {
@@ -217,11 +220,13 @@ impl support::Field for PrimitiveZooField {
         }
     }
 }
+
 impl ::std::fmt::Display for PrimitiveZooField {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(support::Field::wire_name(*self))
     }
 }
+
 impl PrimitiveZoo {
     /// The entity's ETag (`@odata.etag`), to send back as `If-Match` (the
     /// item builders' `if_match`).
@@ -229,11 +234,13 @@ impl PrimitiveZoo {
         crate::runtime::json::etag(&self.additional)
     }
 }
+
 /// Requests on one `obstacle.course.primitiveZoo`.
 #[derive(Clone, Debug)]
 pub struct PrimitiveZooBuilder {
     inner: support::Builder,
 }
+
 impl PrimitiveZooBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
@@ -276,11 +283,13 @@ impl PrimitiveZooBuilder {
         self.inner.delete()
     }
 }
+
 /// Requests on a collection of `obstacle.course.primitiveZoo`.
 #[derive(Clone, Debug)]
 pub struct PrimitiveZooCollectionBuilder {
     inner: support::Builder,
 }
+
 impl PrimitiveZooCollectionBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }

@@ -2,6 +2,7 @@
 
 use crate::client::support;
 use crate::models::obstacle_course::{Widget, WidgetCreate, WidgetUpdate};
+
 /// The structural properties of `obstacle.course.Widget`, by wire name, for typed `$select` and `$orderby`.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum WidgetField {
@@ -14,11 +15,13 @@ pub enum WidgetField {
     /// `bag`: The `bag` property.
     Bag,
 }
+
 impl ::std::fmt::Debug for WidgetField {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(support::Field::wire_name(*self))
     }
 }
+
 impl support::Field for WidgetField {
     fn wire_name(self) -> &'static str {
         match self {
@@ -29,11 +32,13 @@ impl support::Field for WidgetField {
         }
     }
 }
+
 impl ::std::fmt::Display for WidgetField {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(support::Field::wire_name(*self))
     }
 }
+
 impl Widget {
     /// The entity's ETag (`@odata.etag`), to send back as `If-Match` (the
     /// item builders' `if_match`).
@@ -41,11 +46,13 @@ impl Widget {
         crate::runtime::json::etag(&self.additional)
     }
 }
+
 /// Requests on one `obstacle.course.Widget`.
 #[derive(Clone, Debug)]
 pub struct WidgetBuilder {
     inner: support::Builder,
 }
+
 impl WidgetBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
@@ -129,11 +136,13 @@ impl WidgetBuilder {
         self.inner.function_value("obstacle.course.search", &args).await
     }
 }
+
 /// Requests on a collection of `obstacle.course.Widget`.
 #[derive(Clone, Debug)]
 pub struct WidgetCollectionBuilder {
     inner: support::Builder,
 }
+
 impl WidgetCollectionBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
@@ -183,6 +192,7 @@ impl WidgetCollectionBuilder {
         self.inner.function_pager("obstacle.course.search", &args)
     }
 }
+
 /// Requests on a collection of `obstacle.course.Widget`.
 ///
 /// The service's Capabilities annotations restrict the paths to this builder (NoDelete).
@@ -190,6 +200,7 @@ impl WidgetCollectionBuilder {
 pub struct WidgetCollectionNoDeleteBuilder {
     inner: support::Builder,
 }
+
 impl WidgetCollectionNoDeleteBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
@@ -239,6 +250,7 @@ impl WidgetCollectionNoDeleteBuilder {
         self.inner.function_pager("obstacle.course.search", &args)
     }
 }
+
 /// Requests on one `obstacle.course.Widget`.
 ///
 /// The service's Capabilities annotations restrict the paths to this builder (NoDelete).
@@ -246,6 +258,7 @@ impl WidgetCollectionNoDeleteBuilder {
 pub struct WidgetNoDeleteBuilder {
     inner: support::Builder,
 }
+
 impl WidgetNoDeleteBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }

@@ -2,6 +2,7 @@
 
 use crate::client::support;
 use crate::models::obstacle_type_match::{Widget, WidgetCreate, WidgetUpdate};
+
 /// The structural properties of `obstacle.type.match.Widget`, by wire name, for typed `$select` and `$orderby`.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum WidgetField {
@@ -10,11 +11,13 @@ pub enum WidgetField {
     /// `weight`: The `weight` property.
     Weight,
 }
+
 impl ::std::fmt::Debug for WidgetField {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(support::Field::wire_name(*self))
     }
 }
+
 impl support::Field for WidgetField {
     fn wire_name(self) -> &'static str {
         match self {
@@ -23,11 +26,13 @@ impl support::Field for WidgetField {
         }
     }
 }
+
 impl ::std::fmt::Display for WidgetField {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(support::Field::wire_name(*self))
     }
 }
+
 impl Widget {
     /// The entity's ETag (`@odata.etag`), to send back as `If-Match` (the
     /// item builders' `if_match`).
@@ -35,11 +40,13 @@ impl Widget {
         crate::runtime::json::etag(&self.additional)
     }
 }
+
 /// Requests on one `obstacle.type.match.Widget`.
 #[derive(Clone, Debug)]
 pub struct WidgetBuilder {
     inner: support::Builder,
 }
+
 impl WidgetBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
@@ -106,11 +113,13 @@ impl WidgetBuilder {
         self.inner.function_value("obstacle.course.search", &args).await
     }
 }
+
 /// Requests on a collection of `obstacle.type.match.Widget`.
 #[derive(Clone, Debug)]
 pub struct WidgetCollectionBuilder {
     inner: support::Builder,
 }
+
 impl WidgetCollectionBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
@@ -146,6 +155,7 @@ impl WidgetCollectionBuilder {
         self.inner.create(body)
     }
 }
+
 /// Requests on one `obstacle.type.match.Widget`.
 ///
 /// The service's Capabilities annotations restrict the paths to this builder (NoDelete).
@@ -153,6 +163,7 @@ impl WidgetCollectionBuilder {
 pub struct WidgetNoDeleteBuilder {
     inner: support::Builder,
 }
+
 impl WidgetNoDeleteBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
