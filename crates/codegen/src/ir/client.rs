@@ -425,8 +425,7 @@ pub fn build(ir: &CrateIr, config: &Config, model: &Model) -> (ClientIr, Vec<War
         let etag = ctx
             .struct_ir(*t)
             .filter(|s| !s.is_abstract)
-            .map(|_| ctx.model_ty(*t, |n| Some(&n.name)))
-            .flatten();
+            .and_then(|_| ctx.model_ty(*t, |n| Some(&n.name)));
         let mut list: Vec<(&String, Key)> = builders
             .keys()
             .filter(|k| k.ty == *t)
