@@ -7,7 +7,7 @@ use std::marker::PhantomData;
 use std::pin::Pin;
 
 use crate::runtime::{
-    Client, Error, FromJson, Map, Page, Pager, Param, Query, RawLiteral, RequestOptions,
+    Client, Error, FromJson, Map, Method, Page, Pager, Param, Query, RawLiteral, RequestOptions,
     Resource, ToJson, UrlLiteral, Value, ValueOf,
 };
 
@@ -143,6 +143,81 @@ impl Builder {
             resource: self.resource.clone().compound_key(parts),
             options: RequestOptions::new(),
         }
+    }
+
+    /// A builder at an entity set (or singleton) of the service, on the same client: the
+    /// start of another path, e.g. the canonical URL of an entity a reference points to.
+    pub fn at_root(&self, name: &str) -> Builder {
+        Builder::root(&self.client, name)
+    }
+
+    /// The absolute URL of this resource (no query options): what `@odata.id` holds.
+    pub fn url(&self) -> String {
+        self.client.url(&self.resource, &Query::new())
+    }
+
+    /// `…/ns.Type`: this collection or entity cast to a derived type, with fresh options.
+    pub fn cast(&self, qualified_type: &str) -> Builder {
+        self.nav(qualified_type)
+    }
+
+    /// `GET …/$count`: the number of entities of this collection (with the request's
+    /// `$filter` and `$search`), read from the `text/plain` body.
+    pub fn count(&self) -> CountRequest {
+        CountRequest {
+            builder: self.nav("$count"),
+            query: Query::new(),
+        }
+    }
+
+    /// `POST …/$ref` with `{"@odata.id": url}`: adds a reference to `entity` to this
+    /// collection-valued navigation property.
+    pub fn add_ref(&self, entity: &Builder) -> RequestFuture<()> {
+        self.send_ref(Method::Post, entity)
+    }
+
+    /// `PUT …/$ref` with `{"@odata.id": url}`: sets this single-valued navigation
+    /// property to `entity`.
+    pub fn set_ref(&self, entity: &Builder) -> RequestFuture<()> {
+        self.send_ref(Method::Put, entity)
+    }
+
+    /// `DELETE …/$ref`: removes the reference (for an item of a collection-valued
+    /// navigation property, `…/nav/{key}/$ref`), not the entity.
+    pub fn remove_ref(&self) -> RequestFuture<()> {
+        let (client, url, options) = self.ref_request();
+        Box::pin(async move {
+            client.execute(Method::Delete, url, None, &options).await?;
+            Ok(())
+        })
+    }
+
+    /// `GET …/$ref` of a single-valued navigation property: the entity it references,
+    /// or `None` when the service answers 204 (no entity).
+    pub fn get_ref(&self) -> RequestFuture<Option<Reference>> {
+        let (this, resource) = (self.clone(), self.resource.clone().segment("$ref"));
+        Box::pin(async move { this.client.get_optional(&resource, &this.options).await })
+    }
+
+    /// `GET …/$ref` of a collection-valued navigation property: the references, paged.
+    pub fn refs(&self) -> ListRequest<Reference, NoField> {
+        ListRequest::new(&self.nav("$ref"))
+    }
+
+    fn ref_request(&self) -> (Client, String, RequestOptions) {
+        let resource = self.resource.clone().segment("$ref");
+        let url = self.client.url(&resource, &Query::new());
+        (self.client.clone(), url, self.options.clone())
+    }
+
+    fn send_ref(&self, method: Method, entity: &Builder) -> RequestFuture<()> {
+        let body = Reference { id: entity.url() };
+        let body = crate::runtime::json::to_vec(&body);
+        let (client, url, options) = self.ref_request();
+        Box::pin(async move {
+            client.execute(method, url, Some(body), &options).await?;
+            Ok(())
+        })
     }
 
     /// `POST` an entity to this collection: 201 gives `Some`, 204 (`return=minimal`) `None`.
@@ -471,5 +546,89 @@ pub enum NoField {}
 impl Field for NoField {
     fn wire_name(self) -> &'static str {
         match self {}
+    }
+}
+
+/// An entity reference (`$ref`): the entity's URL, `@odata.id` (`@id` in OData 4.01).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reference {
+    /// The entity's URL (absolute, or relative to the service root), as the service wrote it.
+    pub id: String,
+}
+
+impl FromJson for Reference {
+    fn from_json(value: Value, path: &crate::runtime::Path<'_>) -> Result<Self, crate::runtime::DecodeError> {
+        let id = match &value {
+            Value::Object(map) => map.get("@odata.id").or_else(|| map.get("@id")),
+            _ => None,
+        };
+        match id {
+            Some(Value::String(id)) => Ok(Reference { id: id.clone() }),
+            _ => Err(crate::runtime::DecodeError::expected(path, "an entity reference (`@odata.id`)", &value)),
+        }
+    }
+}
+
+impl ToJson for Reference {
+    fn to_json(&self) -> Value {
+        let mut map = Map::new();
+        map.insert("@odata.id".to_owned(), Value::String(self.id.clone()));
+        Value::Object(map)
+    }
+}
+
+/// `GET …/$count`: `.await` it for the number, after optional `$filter` / `$search`.
+///
+/// Microsoft Graph counts directory objects only with `ConsistencyLevel: eventual`:
+/// add it with [`CountRequest::header`].
+#[derive(Debug)]
+pub struct CountRequest {
+    builder: Builder,
+    query: Query,
+}
+
+impl CountRequest {
+    /// `$filter`: count only the entities matching the expression.
+    pub fn filter(mut self, expr: impl Into<String>) -> Self {
+        self.query = self.query.filter(expr);
+        self
+    }
+
+    /// `$search`.
+    pub fn search(mut self, expr: impl Into<String>) -> Self {
+        self.query = self.query.search(expr);
+        self
+    }
+
+    /// Adds a request header (`ConsistencyLevel: eventual` for Graph's advanced queries).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.builder = self.builder.map_options(|o| o.header(name, value));
+        self
+    }
+
+    /// Sends the request: the count as a number.
+    pub async fn send(self) -> Result<u64, Error> {
+        let opts = self.builder.options().clone().query(self.query);
+        let resp = self.builder.client().get_bytes(self.builder.resource(), &opts).await?;
+        let text = std::str::from_utf8(&resp.body).unwrap_or("").trim();
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        text.parse::<u64>().map_err(|_| {
+            let shown: String = text.chars().take(40).collect();
+            Error::Decode {
+                status: resp.status,
+                error: crate::runtime::DecodeError::new(
+                    &crate::runtime::Path::ROOT,
+                    format!("expected a count (a non-negative integer), found {shown:?}"),
+                ),
+            }
+        })
+    }
+}
+
+impl IntoFuture for CountRequest {
+    type Output = Result<u64, Error>;
+    type IntoFuture = RequestFuture<u64>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }

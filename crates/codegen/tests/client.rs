@@ -154,29 +154,56 @@ fn no_entity_delete_through_non_containment_navigation() {
     let item = squash(file(&files, "src/client/t/item.rs"));
     let pair = squash(file(&files, "src/client/t/pair.rs"));
     // `pairs(..)/links` is not containment: `DELETE …/links/{id}` would delete the item
-    // itself, so its items have no `delete()`; reading and updating stay.
+    // itself, so its items have no `delete()` but `remove_ref()`; reading and updating stay.
     assert!(
-        pair.contains("pubfnlinks(&self)->super::ItemCollectionNoDeleteBuilder"),
+        pair.contains("pubfnlinks(&self)->super::ItemLinkCollectionBuilder"),
         "{pair}"
     );
-    // Everything from the `ItemNoDeleteBuilder` struct to the next builder type.
-    let start = item
-        .find("pubstructItemNoDeleteBuilder{")
-        .expect("an item builder without delete");
-    let rest = &item[start + 1..];
-    let end = rest.find("pubstruct").unwrap_or(rest.len());
-    let builder = &rest[..end];
-    assert!(builder.contains("implItemNoDeleteBuilder{"), "{builder}");
+    let builder = builder_text(&item, "ItemLinkItemBuilder");
     assert!(!builder.contains("pubfndelete("), "{builder}");
     assert!(builder.contains("pubfnget("), "{builder}");
     assert!(builder.contains("pubfnupdate("), "{builder}");
-    // The entity set and the containment path `root/items` keep it.
-    assert!(item.contains("pubfndelete("));
+    assert!(
+        builder.contains(
+            "pubfnremove_ref(&self)->support::RequestFuture<()>{self.inner.remove_ref()}"
+        ),
+        "{builder}"
+    );
+    // The collection adds references, by key (the only entity set of `T.item`) or by
+    // any entity builder, and lists them.
+    let links = builder_text(&item, "ItemLinkCollectionBuilder");
+    assert!(links.contains(r#"pubfnadd_ref_by_id(&self,id:&crate::runtime::edm::Guid,)->support::RequestFuture<()>{self.inner.add_ref(&self.inner.at_root("items").key(id,false))}"#), "{links}");
+    assert!(
+        links.contains(
+            "pubfnadd_ref_at(&self,entity:&support::Builder)->support::RequestFuture<()>"
+        ),
+        "{links}"
+    );
+    assert!(
+        links.contains(
+            "pubfnrefs(&self)->support::ListRequest<support::Reference,support::NoField>"
+        ),
+        "{links}"
+    );
+    // The entity set and the containment path `root/items` keep delete, and offer no `$ref`.
+    let canonical = builder_text(&item, "ItemBuilder");
+    assert!(canonical.contains("pubfndelete("), "{canonical}");
+    assert!(!canonical.contains("_ref"), "{canonical}");
     let root = squash(file(&files, "src/client/t/root.rs"));
     assert!(
         root.contains("pubfnitems(&self)->super::ItemCollectionBuilder{"),
         "{root}"
     );
+}
+
+/// The squashed text of one builder: from its struct to the next builder's.
+fn builder_text(file: &str, name: &str) -> String {
+    let start = file
+        .find(&format!("pubstruct{name}{{"))
+        .unwrap_or_else(|| panic!("no {name} in {file}"));
+    let rest = &file[start + 1..];
+    let end = rest.find("///Requestson").unwrap_or(rest.len());
+    rest[..end].to_string()
 }
 
 #[test]
@@ -336,5 +363,65 @@ fn an_overload_bound_to_a_base_type_is_hidden_by_the_derived_one() {
     assert!(
         objects.contains("pubfndelta(&self)->crate::runtime::Pager<DirectoryObject>"),
         "{objects}"
+    );
+}
+
+#[test]
+fn casts_and_counts() {
+    const CSDL: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:DataServices>
+    <Schema Namespace="G" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <EntityType Name="directoryObject">
+        <Key><PropertyRef Name="id"/></Key>
+        <Property Name="id" Type="Edm.String" Nullable="false"/>
+      </EntityType>
+      <EntityType Name="user" BaseType="G.directoryObject">
+        <Property Name="displayName" Type="Edm.String"/>
+      </EntityType>
+      <EntityType Name="group" BaseType="G.directoryObject">
+        <NavigationProperty Name="members" Type="Collection(G.directoryObject)"/>
+      </EntityType>
+      <EntityContainer Name="Svc">
+        <EntitySet Name="directoryObjects" EntityType="G.directoryObject"/>
+        <EntitySet Name="groups" EntityType="G.group"/>
+      </EntityContainer>
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>
+"#;
+    let model = csdl::load_str("g.xml", CSDL).unwrap_or_else(|e| panic!("{e}"));
+    let mut c = Config::new("g", "generated/g", vec![PathBuf::from("g.xml")]);
+    c.all().key_as_segment(true);
+    let files = codegen::generate(&c, &model).unwrap();
+    let objects = squash(file(&files, "src/client/g/directory_object.rs"));
+    // `groups/{id}/members/microsoft.graph.user`-style casts keep the path's kind.
+    let members = builder_text(&objects, "DirectoryObjectLinkCollectionBuilder");
+    assert!(members.contains(r#"pubfnas_user(&self)->super::UserLinkCollectionBuilder{super::UserLinkCollectionBuilder::from_builder(self.inner.cast("G.user"))}"#), "{members}");
+    assert!(
+        members.contains("pubfnas_group(&self)->super::GroupLinkCollectionBuilder"),
+        "{members}"
+    );
+    assert!(
+        members.contains(
+            r#"self.inner.add_ref(&self.inner.at_root("directoryObjects").key(id,true))"#
+        ),
+        "{members}"
+    );
+    let one = builder_text(&objects, "DirectoryObjectBuilder");
+    assert!(one.contains(r#"pubfnas_user(&self)->super::UserBuilder{super::UserBuilder::from_builder(self.inner.cast("G.user"))}"#), "{one}");
+    // `$count` on listable collections.
+    let set = builder_text(&objects, "DirectoryObjectCollectionBuilder");
+    assert!(
+        set.contains("pubfncount(&self)->support::CountRequest{self.inner.count()}"),
+        "{set}"
+    );
+    assert!(!one.contains("pubfncount("), "{one}");
+    // The cast builders are typed as the derived type.
+    let user = squash(file(&files, "src/client/g/user.rs"));
+    assert!(
+        builder_text(&user, "UserLinkCollectionBuilder")
+            .contains("pubfnlist(&self)->support::ListRequest<User,UserField>"),
+        "{user}"
     );
 }

@@ -22,7 +22,7 @@ use crate::Files;
 use crate::ir::CrateIr;
 use crate::ir::client::{
     ArgForm, BuilderIr, BuilderRef, ClientFileIr, FieldEnumIr, NavIr, OperationIr, ParamIr, Pass,
-    ReturnIr, TyIr,
+    RefsIr, ReturnIr, TyIr,
 };
 use crate::naming;
 
@@ -360,8 +360,33 @@ fn builder(scope: &mut Scope<'_>, b: &BuilderIr) -> TokenStream {
             }
         });
     }
+    if b.count {
+        methods.push(quote! {
+            /// `GET …/$count`: the number of entities (`.await` it), optionally with `$filter`
+            /// and `$search`. Microsoft Graph counts directory objects only with the
+            /// `ConsistencyLevel: eventual` header: `.count().header("ConsistencyLevel", "eventual")`.
+            pub fn count(&self) -> support::CountRequest {
+                self.inner.count()
+            }
+        });
+    }
+    if let Some(refs) = &b.refs {
+        methods.extend(ref_methods(scope, refs));
+    }
     for s in &b.nav {
         methods.push(nav_method(scope, s, false));
+    }
+    for s in &b.casts {
+        let m = ident(&s.method);
+        let ret = scope.builder(&s.target);
+        let d = docs(&s.doc);
+        let wire = &s.wire;
+        methods.push(quote! {
+            #d
+            pub fn #m(&self) -> #ret {
+                #ret::from_builder(self.inner.cast(#wire))
+            }
+        });
     }
     for op in &b.operations {
         methods.push(operation(scope, op, false));
@@ -432,6 +457,102 @@ fn builder(scope: &mut Scope<'_>, b: &BuilderIr) -> TokenStream {
             #(#methods)*
         }
     }
+}
+
+/// `add_ref_*`/`set_ref_*`, `refs()`, `get_ref()`, `remove_ref()`.
+fn ref_methods(scope: &mut Scope<'_>, refs: &RefsIr) -> Vec<TokenStream> {
+    let mut out = Vec::new();
+    let (verb, key) = match refs {
+        RefsIr::Collection(key) => {
+            out.push(quote! {
+                /// `GET …/$ref`: the references (entity URLs) this navigation property holds, paged.
+                pub fn refs(&self) -> support::ListRequest<support::Reference, support::NoField> {
+                    self.inner.refs()
+                }
+            });
+            ("add", key)
+        }
+        RefsIr::Item => {
+            out.push(quote! {
+                /// `DELETE …/{key}/$ref`: removes this entity from the navigation property
+                /// (the entity itself is not deleted).
+                pub fn remove_ref(&self) -> support::RequestFuture<()> {
+                    self.inner.remove_ref()
+                }
+            });
+            return out;
+        }
+        RefsIr::Single(key) => {
+            out.push(quote! {
+                /// `GET …/$ref`: the entity this navigation property references (`None` on 204).
+                pub fn get_ref(&self) -> support::RequestFuture<Option<support::Reference>> {
+                    self.inner.get_ref()
+                }
+                /// `DELETE …/$ref`: clears the navigation property (the entity itself is not deleted).
+                pub fn remove_ref(&self) -> support::RequestFuture<()> {
+                    self.inner.remove_ref()
+                }
+            });
+            ("set", key)
+        }
+    };
+    let (http, doc_what) = if verb == "add" {
+        ("POST", "Adds a reference to")
+    } else {
+        ("PUT", "Sets the reference to")
+    };
+    let send = ident(&format!("{verb}_ref"));
+    let at = ident(&format!("{verb}_ref_at"));
+    let at_doc = docs(&[
+        format!(
+            "`{http} …/$ref` with `{{\"@odata.id\": url}}`: {} the entity at `entity`",
+            doc_what.to_lowercase()
+        ),
+        "(any builder of one entity: its canonical URL).".into(),
+    ]);
+    out.push(quote! {
+        #at_doc
+        pub fn #at(&self, entity: &support::Builder) -> support::RequestFuture<()> {
+            self.inner.#send(entity)
+        }
+    });
+    if let Some(key) = key {
+        let set = &key.set;
+        let as_segment = key.as_segment;
+        let mut sigs = Vec::new();
+        let target = if let [part] = key.parts.as_slice() {
+            let (sig, arg) = scope.param(part);
+            let a = ident(&part.rust);
+            sigs.push(quote!(#a: #sig));
+            quote!(self.inner.at_root(#set).key(#arg, #as_segment))
+        } else {
+            let mut pairs = Vec::new();
+            for p in &key.parts {
+                let (sig, _) = scope.param(p);
+                let a = ident(&p.rust);
+                sigs.push(quote!(#a: #sig));
+                let wire = &p.wire;
+                pairs.push(quote!((#wire, &#a as &dyn crate::runtime::UrlLiteral)));
+            }
+            quote!(self.inner.at_root(#set).compound_key(&[#(#pairs),*]))
+        };
+        let name = ident(&format!(
+            "{verb}_ref_by_{}",
+            if key.parts.len() == 1 { "id" } else { "key" }
+        ));
+        let doc = docs(&[format!(
+            "`{http} …/$ref` with `{{\"@odata.id\": \"…/{set}/{{key}}\"}}`: {} the entity of {} with this key.",
+            doc_what.to_lowercase(),
+            naming::code(set)
+        )]);
+        out.push(quote! {
+            #doc
+            pub fn #name(&self, #(#sigs),*) -> support::RequestFuture<()> {
+                self.inner.#send(&#target)
+            }
+        });
+    }
+    out
 }
 
 /// An operation method: on a builder (bound), or on the root client (an import).

@@ -245,10 +245,40 @@ pub struct BuilderIr {
     pub update: Option<TyIr>,
     /// `delete()`.
     pub delete: bool,
+    /// `count()` (`…/$count`), on listable collections.
+    pub count: bool,
+    /// Reference (`$ref`) methods, on builders reached through a non-containment
+    /// navigation property.
+    pub refs: Option<RefsIr>,
     /// Navigation methods.
     pub nav: Vec<NavIr>,
+    /// Casts to derived types (`as_user()`: `…/ns.user`).
+    pub casts: Vec<NavIr>,
     /// Bound operations.
     pub operations: Vec<OperationIr>,
+}
+
+/// The `$ref` methods of a builder reached through a non-containment navigation property.
+#[derive(Debug, Clone)]
+pub enum RefsIr {
+    /// A collection: `add_ref_at`, `add_ref_by_id`/`by_key` (with a key), `refs()`.
+    Collection(Option<RefKeyIr>),
+    /// An entity of such a collection: `remove_ref()`.
+    Item,
+    /// A single-valued property: `set_ref_at`, `set_ref_by_id`/`by_key`, `get_ref()`,
+    /// `remove_ref()`.
+    Single(Option<RefKeyIr>),
+}
+
+/// A reference made from a key: `{root}/{set}/{key}`.
+#[derive(Debug, Clone)]
+pub struct RefKeyIr {
+    /// The entity set holding the referenced entities.
+    pub set: String,
+    /// The key parts.
+    pub parts: Vec<ParamIr>,
+    /// `…/{key}` rather than `…('key')`.
+    pub as_segment: bool,
 }
 
 /// The crate example's path.
@@ -292,7 +322,7 @@ pub const CRATE_ROOT_NAMES: [&str; 14] = [
 const ROOT_METHODS: [&str; 2] = ["new", "client"];
 
 /// Methods of every builder that are not navigation or operations.
-const BUILDER_METHODS: [&str; 12] = [
+const BUILDER_METHODS: [&str; 22] = [
     "from_builder",
     "builder",
     "header",
@@ -305,6 +335,16 @@ const BUILDER_METHODS: [&str; 12] = [
     "create",
     "update",
     "delete",
+    "count",
+    "refs",
+    "add_ref_at",
+    "add_ref_by_id",
+    "add_ref_by_key",
+    "set_ref_at",
+    "set_ref_by_id",
+    "set_ref_by_key",
+    "get_ref",
+    "remove_ref",
 ];
 
 /// What the paths to a builder allow (annotation restrictions combined with what the
@@ -328,12 +368,37 @@ impl Caps {
     };
 }
 
+/// How a builder's path reaches its entities.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Link {
+    /// On their canonical path (entity set, singleton, containment).
+    Canonical,
+    /// Through a non-containment collection-valued navigation property (`…/members`):
+    /// references are added (`$ref`) rather than entities deleted. The entity set that
+    /// holds the targets, when known, lets a reference be made from a key.
+    Collection(Option<u32>),
+    /// An entity of such a collection (`…/members/{id}`): its reference is removed.
+    Item,
+    /// Through a non-containment single-valued navigation property (`…/manager`).
+    Single(Option<u32>),
+}
+
 /// One builder to generate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 struct Key {
     ty: TypeId,
     collection: bool,
     caps: Caps,
+    link: Link,
+}
+
+/// What the walk found from one builder.
+#[derive(Debug, Clone)]
+struct Walked {
+    /// Navigation properties.
+    steps: Vec<Step>,
+    /// Casts to derived types.
+    casts: Vec<Step>,
 }
 
 /// A navigation step found by the walk (method names are claimed later).
@@ -369,7 +434,7 @@ pub fn build(ir: &CrateIr, config: &Config, model: &Model) -> (ClientIr, Vec<War
                 let caps = ctx.caps(&format!("{cname}/{}", s.name), s.entity_type, true, true);
                 root_steps.push(Step {
                     wire: s.name.clone(),
-                    target: ctx.key(s.entity_type, true, caps),
+                    target: ctx.key(s.entity_type, true, caps, Link::Canonical),
                     doc: step_doc(s.description.as_deref(), &s.name, "entity set"),
                 });
             }
@@ -380,7 +445,7 @@ pub fn build(ir: &CrateIr, config: &Config, model: &Model) -> (ClientIr, Vec<War
                 caps.delete = false;
                 root_steps.push(Step {
                     wire: s.name.clone(),
-                    target: ctx.key(s.entity_type, false, caps),
+                    target: ctx.key(s.entity_type, false, caps, Link::Canonical),
                     doc: step_doc(s.description.as_deref(), &s.name, "singleton"),
                 });
             }
@@ -492,7 +557,7 @@ pub fn build(ir: &CrateIr, config: &Config, model: &Model) -> (ClientIr, Vec<War
 /// selected type, as the method names claimed along it.
 fn example(
     client: &ClientIr,
-    builders: &BTreeMap<Key, Vec<Step>>,
+    builders: &BTreeMap<Key, Walked>,
     paths: &BTreeMap<Key, Vec<Option<String>>>,
     names: &Names,
     ctx: &Ctx<'_>,
@@ -514,11 +579,13 @@ fn example(
         .collect();
     let mut chain = Vec::new();
     let mut nav: &[NavIr] = &client.root.steps;
+    let mut casts: &[NavIr] = &[];
     for wire in paths[best].iter().flatten() {
-        let step = nav.iter().find(|s| &s.wire == wire)?;
+        let step = nav.iter().chain(casts).find(|s| &s.wire == wire)?;
         chain.push(step.method.clone());
         let b = by_ref.get(&(step.target.module.as_str(), step.target.name.as_str()))?;
         nav = &b.nav;
+        casts = &b.casts;
     }
     let field = names.field.get(&best.ty).and_then(|f| {
         let s = ctx.struct_ir(best.ty)?;
@@ -646,7 +713,7 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn key(&self, t: TypeId, collection: bool, caps: Caps) -> Key {
+    fn key(&self, t: TypeId, collection: bool, caps: Caps, link: Link) -> Key {
         let mut caps = if self.selected.contains(&t) {
             caps
         } else {
@@ -660,16 +727,25 @@ impl<'a> Ctx<'a> {
             ty: t,
             collection,
             caps,
+            link,
         }
     }
 
     fn item_of(&self, k: Key) -> Key {
-        self.key(k.ty, false, k.caps)
+        let link = match k.link {
+            Link::Collection(_) => Link::Item,
+            _ => Link::Canonical,
+        };
+        self.key(k.ty, false, k.caps, link)
     }
 
-    /// `NoCreate`, `NoDelete`, … for the operations the paths forbid.
+    /// `NoCreate`, `NoDelete`, … for the operations the paths forbid (an entity reached
+    /// through a link is never deleted there: that is by design, not a restriction).
     fn restricted(&self, k: Key) -> String {
-        let max = self.max_caps(k.ty, k.collection);
+        let mut max = self.max_caps(k.ty, k.collection);
+        if k.link != Link::Canonical {
+            max.delete = false;
+        }
         let mut s = String::new();
         let mut no = |allowed: bool, possible: bool, what: &str| {
             if possible && !allowed {
@@ -753,13 +829,78 @@ impl<'a> Ctx<'a> {
                 },
                 naming::code(&format!("…/{}", n.name))
             ));
+            let link = match (n.contains_target, n.ty.collection) {
+                (true, _) => Link::Canonical,
+                (false, true) => Link::Collection(self.reference_set(target)),
+                (false, false) => Link::Single(self.reference_set(target)),
+            };
             out.push(Step {
                 wire: n.name.clone(),
-                target: self.key(target, n.ty.collection, caps),
+                target: self.key(target, n.ty.collection, caps, link),
                 doc,
             });
         }
         out
+    }
+
+    /// The entity set whose entities a reference to `t` points at: the container's only
+    /// entity set of exactly that type.
+    fn reference_set(&self, t: TypeId) -> Option<u32> {
+        let c = self.model.containers.first()?;
+        let mut sets = c
+            .entity_sets
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.entity_type == t);
+        match (sets.next(), sets.next()) {
+            (Some((i, _)), None) => Some(i as u32),
+            _ => None,
+        }
+    }
+
+    /// Casts from a builder of `k.ty` to the builders of its selected derived entity
+    /// types (`…/ns.Derived`), with the same path capabilities.
+    fn casts(&self, k: Key) -> Vec<Step> {
+        if !self.selected.contains(&k.ty) {
+            return Vec::new();
+        }
+        let mut derived: Vec<TypeId> = self
+            .model
+            .all_derived(k.ty)
+            .into_iter()
+            .filter(|d| self.selected.contains(d) && self.has_builder(*d))
+            .collect();
+        derived.sort_by_key(|d| (self.model.ty(*d).qualified_name(), *d));
+        derived.dedup();
+        derived
+            .into_iter()
+            .map(|d| {
+                let max = self.max_caps(d, k.collection);
+                let caps = Caps {
+                    list: k.caps.list && max.list,
+                    create: k.caps.create && max.create,
+                    get: k.caps.get && max.get,
+                    update: k.caps.update && max.update,
+                    delete: k.caps.delete && max.delete,
+                };
+                let ty = self.model.ty(d);
+                let q = ty.qualified_name();
+                Step {
+                    wire: q.clone(),
+                    target: self.key(d, k.collection, caps, k.link),
+                    doc: vec![format!(
+                        "{} cast to the derived type {}: {}.",
+                        if k.collection {
+                            "The collection"
+                        } else {
+                            "The entity"
+                        },
+                        naming::code(&q),
+                        naming::code(&format!("…/{q}"))
+                    )],
+                }
+            })
+            .collect()
     }
 
     /// Every builder reached from the roots, with its steps, and the shortest path of
@@ -768,8 +909,8 @@ impl<'a> Ctx<'a> {
     fn walk(
         &mut self,
         roots: &[Step],
-    ) -> (BTreeMap<Key, Vec<Step>>, BTreeMap<Key, Vec<Option<String>>>) {
-        let mut builders: BTreeMap<Key, Vec<Step>> = BTreeMap::new();
+    ) -> (BTreeMap<Key, Walked>, BTreeMap<Key, Vec<Option<String>>>) {
+        let mut builders: BTreeMap<Key, Walked> = BTreeMap::new();
         let mut paths: BTreeMap<Key, Vec<Option<String>>> = BTreeMap::new();
         let mut queue: VecDeque<Key> = VecDeque::new();
         for s in roots {
@@ -783,6 +924,7 @@ impl<'a> Ctx<'a> {
                 continue;
             }
             let steps = self.steps(k);
+            let casts = self.casts(k);
             let here = paths.get(&k).cloned().unwrap_or_default();
             if k.collection {
                 let item = self.item_of(k);
@@ -793,7 +935,7 @@ impl<'a> Ctx<'a> {
                 });
                 queue.push_back(item);
             }
-            for s in &steps {
+            for s in steps.iter().chain(&casts) {
                 paths.entry(s.target).or_insert_with(|| {
                     let mut p = here.clone();
                     p.push(Some(s.wire.clone()));
@@ -801,7 +943,7 @@ impl<'a> Ctx<'a> {
                 });
                 queue.push_back(s.target);
             }
-            builders.insert(k, steps);
+            builders.insert(k, Walked { steps, casts });
         }
         (builders, paths)
     }
@@ -822,7 +964,7 @@ impl<'a> Ctx<'a> {
         c.name
     }
 
-    fn names(&mut self, builders: &BTreeMap<Key, Vec<Step>>) -> Names {
+    fn names(&mut self, builders: &BTreeMap<Key, Walked>) -> Names {
         let model = self.model;
         // Client modules mirror the model modules; shells get module names of their own
         // namespace (claimed after the model's).
@@ -911,11 +1053,19 @@ impl<'a> Ctx<'a> {
         sorted.sort_by_key(|k| (model.ty(k.ty).qualified_name(), *k));
         for k in &sorted {
             let m = file[&k.ty].0.clone();
-            // `UserBuilder`, `UserCollectionBuilder`, `UserCollectionNoCreateBuilder`.
+            // `UserBuilder`, `UserCollectionBuilder`, `UserCollectionNoCreateBuilder`;
+            // through a link: `UserLinkCollectionBuilder`, `UserLinkItemBuilder`,
+            // `UserLinkBuilder` (single-valued).
+            let kind = match (k.link, k.collection) {
+                (Link::Canonical, true) => "Collection",
+                (Link::Canonical, false) => "",
+                (Link::Collection(_), _) => "LinkCollection",
+                (Link::Item, _) => "LinkItem",
+                (Link::Single(_), _) => "Link",
+            };
             let wanted = format!(
-                "{}{}{}Builder",
+                "{}{kind}{}Builder",
                 naming::with_suffix(&base_name(k.ty), ""),
-                if k.collection { "Collection" } else { "" },
                 self.restricted(*k)
             );
             let c = scopes.entry(m.clone()).or_default().claim(&wanted, false);
@@ -1022,7 +1172,7 @@ impl<'a> Ctx<'a> {
             .collect()
     }
 
-    fn builder(&mut self, k: Key, steps: &[Step], names: &Names) -> BuilderIr {
+    fn builder(&mut self, k: Key, walked: &Walked, names: &Names) -> BuilderIr {
         let me = names.builder[&k].clone();
         let scope = format!("`{}`", me.name);
         let shell = !self.selected.contains(&k.ty);
@@ -1039,7 +1189,8 @@ impl<'a> Ctx<'a> {
         } else {
             None
         };
-        let nav: Vec<NavIr> = steps
+        let nav: Vec<NavIr> = walked
+            .steps
             .iter()
             .map(|s| NavIr {
                 wire: s.wire.clone(),
@@ -1048,6 +1199,30 @@ impl<'a> Ctx<'a> {
                 doc: s.doc.clone(),
             })
             .collect();
+        let casts: Vec<NavIr> = walked
+            .casts
+            .iter()
+            .map(|s| {
+                let name = &self.model.ty(s.target.ty).name;
+                let wanted = naming::field_name(&format!(
+                    "as_{}",
+                    naming::field_name(name).trim_start_matches("r#")
+                ));
+                NavIr {
+                    wire: s.wire.clone(),
+                    method: self.claim_method(&mut alloc, &wanted, &scope),
+                    target: names.builder[&s.target].clone(),
+                    doc: s.doc.clone(),
+                }
+            })
+            .collect();
+        let refs = match k.link {
+            Link::Canonical => None,
+            Link::Collection(set) => Some(RefsIr::Collection(self.ref_key(k.ty, set))),
+            Link::Item => Some(RefsIr::Item),
+            Link::Single(set) => Some(RefsIr::Single(self.ref_key(k.ty, set))),
+        };
+        let count = k.collection && k.caps.list;
         let operations = if shell {
             Vec::new()
         } else {
@@ -1078,9 +1253,23 @@ impl<'a> Ctx<'a> {
                 None
             },
             delete: !k.collection && k.caps.delete,
+            count,
+            refs,
             nav,
+            casts,
             operations,
         }
+    }
+
+    /// Making a reference from a key: the entity set and the key parts.
+    fn ref_key(&self, t: TypeId, set: Option<u32>) -> Option<RefKeyIr> {
+        let c = self.model.containers.first()?;
+        let set = c.entity_sets.get(set? as usize)?;
+        Some(RefKeyIr {
+            set: set.name.clone(),
+            parts: self.key_parts(t)?,
+            as_segment: self.ir.key_as_segment,
+        })
     }
 
     /// Operations bound to `t` or a base type of it (collection-bound ones for a

@@ -89,16 +89,20 @@ impl CrateBuilder {
         self.inner.delete()
     }
     /// The `super` navigation property: `…/super`.
-    pub fn super_(&self) -> super::CrateNoDeleteBuilder {
-        super::CrateNoDeleteBuilder::from_builder(self.inner.nav("super"))
+    pub fn super_(&self) -> super::CrateLinkBuilder {
+        super::CrateLinkBuilder::from_builder(self.inner.nav("super"))
     }
     /// The `subs` navigation property: `…/subs`.
-    pub fn subs(&self) -> super::CrateCollectionNoDeleteBuilder {
-        super::CrateCollectionNoDeleteBuilder::from_builder(self.inner.nav("subs"))
+    pub fn subs(&self) -> super::CrateLinkCollectionBuilder {
+        super::CrateLinkCollectionBuilder::from_builder(self.inner.nav("subs"))
     }
     /// The `children` navigation property (contained): `…/children`.
     pub fn children(&self) -> super::CrateCollectionBuilder {
         super::CrateCollectionBuilder::from_builder(self.inner.nav("children"))
+    }
+    /// The entity cast to the derived type `obstacle.course.super`: `…/obstacle.course.super`.
+    pub fn as_super(&self) -> super::SuperBuilder {
+        super::SuperBuilder::from_builder(self.inner.cast("obstacle.course.super"))
     }
     /// Bound function `obstacle.course.final`: `GET …/obstacle.course.final(…)`.
     pub async fn r#final(&self) -> Result<Option<Crate>, crate::runtime::Error> {
@@ -154,61 +158,27 @@ impl CrateCollectionBuilder {
     pub fn create(&self, body: &CrateCreate) -> support::RequestFuture<Option<Crate>> {
         self.inner.create(body)
     }
-}
-
-/// Requests on a collection of `obstacle.course.crate`.
-///
-/// The service's Capabilities annotations restrict the paths to this builder (NoDelete).
-#[derive(Clone, Debug)]
-pub struct CrateCollectionNoDeleteBuilder {
-    inner: support::Builder,
-}
-
-impl CrateCollectionNoDeleteBuilder {
-    pub(crate) fn from_builder(inner: support::Builder) -> Self {
-        Self { inner }
+    /// `GET …/$count`: the number of entities (`.await` it), optionally with `$filter`
+    /// and `$search`. Microsoft Graph counts directory objects only with the
+    /// `ConsistencyLevel: eventual` header: `.count().header("ConsistencyLevel", "eventual")`.
+    pub fn count(&self) -> support::CountRequest {
+        self.inner.count()
     }
-    /// The request state: client, resource path and options.
-    pub fn builder(&self) -> &support::Builder {
-        &self.inner
-    }
-    /// Adds a request header to every request of this builder.
-    pub fn header(self, name: &str, value: &str) -> Self {
-        Self {
-            inner: self.inner.with_header(name, value),
-        }
-    }
-    /// Sends `Prefer: return=minimal`: creates and updates answer 204 (`None`).
-    pub fn return_minimal(self) -> Self {
-        Self {
-            inner: self.inner.with_return_minimal(),
-        }
-    }
-    /// One `obstacle.course.crate` by its key `type`, in parentheses (`…('key')`).
-    ///
-    /// The value is quoted and percent-encoded: it cannot change the path.
-    pub fn by_id(&self, r#type: &str) -> super::CrateNoDeleteBuilder {
-        super::CrateNoDeleteBuilder::from_builder(self.inner.key(r#type, false))
-    }
-    /// `GET` the collection: `.await` for the first page, `.stream()` for every item, with query options.
-    pub fn list(&self) -> support::ListRequest<Crate, CrateField> {
-        support::ListRequest::new(&self.inner)
-    }
-    /// `POST` a new entity: 201 gives `Some(created)`, 204 (after [`Self::return_minimal`]) `None`.
-    pub fn create(&self, body: &CrateCreate) -> support::RequestFuture<Option<Crate>> {
-        self.inner.create(body)
+    /// The collection cast to the derived type `obstacle.course.super`: `…/obstacle.course.super`.
+    pub fn as_super(&self) -> super::SuperCollectionBuilder {
+        super::SuperCollectionBuilder::from_builder(
+            self.inner.cast("obstacle.course.super"),
+        )
     }
 }
 
 /// Requests on one `obstacle.course.crate`.
-///
-/// The service's Capabilities annotations restrict the paths to this builder (NoDelete).
 #[derive(Clone, Debug)]
-pub struct CrateNoDeleteBuilder {
+pub struct CrateLinkBuilder {
     inner: support::Builder,
 }
 
-impl CrateNoDeleteBuilder {
+impl CrateLinkBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -242,17 +212,182 @@ impl CrateNoDeleteBuilder {
     pub fn update(&self, body: &CrateUpdate) -> support::RequestFuture<Option<Crate>> {
         self.inner.update(body)
     }
+    /// `GET …/$ref`: the entity this navigation property references (`None` on 204).
+    pub fn get_ref(&self) -> support::RequestFuture<Option<support::Reference>> {
+        self.inner.get_ref()
+    }
+    /// `DELETE …/$ref`: clears the navigation property (the entity itself is not deleted).
+    pub fn remove_ref(&self) -> support::RequestFuture<()> {
+        self.inner.remove_ref()
+    }
+    /// `PUT …/$ref` with `{"@odata.id": url}`: sets the reference to the entity at `entity`
+    /// (any builder of one entity: its canonical URL).
+    pub fn set_ref_at(&self, entity: &support::Builder) -> support::RequestFuture<()> {
+        self.inner.set_ref(entity)
+    }
+    /// `PUT …/$ref` with `{"@odata.id": "…/type/{key}"}`: sets the reference to the entity of `type` with this key.
+    pub fn set_ref_by_id(&self, r#type: &str) -> support::RequestFuture<()> {
+        self.inner.set_ref(&self.inner.at_root("type").key(r#type, false))
+    }
     /// The `super` navigation property: `…/super`.
-    pub fn super_(&self) -> super::CrateNoDeleteBuilder {
-        super::CrateNoDeleteBuilder::from_builder(self.inner.nav("super"))
+    pub fn super_(&self) -> super::CrateLinkBuilder {
+        super::CrateLinkBuilder::from_builder(self.inner.nav("super"))
     }
     /// The `subs` navigation property: `…/subs`.
-    pub fn subs(&self) -> super::CrateCollectionNoDeleteBuilder {
-        super::CrateCollectionNoDeleteBuilder::from_builder(self.inner.nav("subs"))
+    pub fn subs(&self) -> super::CrateLinkCollectionBuilder {
+        super::CrateLinkCollectionBuilder::from_builder(self.inner.nav("subs"))
     }
     /// The `children` navigation property (contained): `…/children`.
     pub fn children(&self) -> super::CrateCollectionBuilder {
         super::CrateCollectionBuilder::from_builder(self.inner.nav("children"))
+    }
+    /// The entity cast to the derived type `obstacle.course.super`: `…/obstacle.course.super`.
+    pub fn as_super(&self) -> super::SuperLinkBuilder {
+        super::SuperLinkBuilder::from_builder(self.inner.cast("obstacle.course.super"))
+    }
+    /// Bound function `obstacle.course.final`: `GET …/obstacle.course.final(…)`.
+    pub async fn r#final(&self) -> Result<Option<Crate>, crate::runtime::Error> {
+        let args: [(&str, support::FnArg); 0usize] = [];
+        self.inner.function("obstacle.course.final", &args).await
+    }
+    /// Bound function `obstacle.course.related`: `GET …/obstacle.course.related(…)`.
+    ///
+    /// The result is a stream of entities across pages.
+    pub fn related(&self, depth: i32) -> crate::runtime::Pager<Crate> {
+        let args: [(&str, support::FnArg); 1usize] = [("depth", support::lit(&depth))];
+        self.inner.function_pager("obstacle.course.related", &args)
+    }
+}
+
+/// Requests on a collection of `obstacle.course.crate`.
+#[derive(Clone, Debug)]
+pub struct CrateLinkCollectionBuilder {
+    inner: support::Builder,
+}
+
+impl CrateLinkCollectionBuilder {
+    pub(crate) fn from_builder(inner: support::Builder) -> Self {
+        Self { inner }
+    }
+    /// The request state: client, resource path and options.
+    pub fn builder(&self) -> &support::Builder {
+        &self.inner
+    }
+    /// Adds a request header to every request of this builder.
+    pub fn header(self, name: &str, value: &str) -> Self {
+        Self {
+            inner: self.inner.with_header(name, value),
+        }
+    }
+    /// Sends `Prefer: return=minimal`: creates and updates answer 204 (`None`).
+    pub fn return_minimal(self) -> Self {
+        Self {
+            inner: self.inner.with_return_minimal(),
+        }
+    }
+    /// One `obstacle.course.crate` by its key `type`, in parentheses (`…('key')`).
+    ///
+    /// The value is quoted and percent-encoded: it cannot change the path.
+    pub fn by_id(&self, r#type: &str) -> super::CrateLinkItemBuilder {
+        super::CrateLinkItemBuilder::from_builder(self.inner.key(r#type, false))
+    }
+    /// `GET` the collection: `.await` for the first page, `.stream()` for every item, with query options.
+    pub fn list(&self) -> support::ListRequest<Crate, CrateField> {
+        support::ListRequest::new(&self.inner)
+    }
+    /// `POST` a new entity: 201 gives `Some(created)`, 204 (after [`Self::return_minimal`]) `None`.
+    pub fn create(&self, body: &CrateCreate) -> support::RequestFuture<Option<Crate>> {
+        self.inner.create(body)
+    }
+    /// `GET …/$count`: the number of entities (`.await` it), optionally with `$filter`
+    /// and `$search`. Microsoft Graph counts directory objects only with the
+    /// `ConsistencyLevel: eventual` header: `.count().header("ConsistencyLevel", "eventual")`.
+    pub fn count(&self) -> support::CountRequest {
+        self.inner.count()
+    }
+    /// `GET …/$ref`: the references (entity URLs) this navigation property holds, paged.
+    pub fn refs(&self) -> support::ListRequest<support::Reference, support::NoField> {
+        self.inner.refs()
+    }
+    /// `POST …/$ref` with `{"@odata.id": url}`: adds a reference to the entity at `entity`
+    /// (any builder of one entity: its canonical URL).
+    pub fn add_ref_at(&self, entity: &support::Builder) -> support::RequestFuture<()> {
+        self.inner.add_ref(entity)
+    }
+    /// `POST …/$ref` with `{"@odata.id": "…/type/{key}"}`: adds a reference to the entity of `type` with this key.
+    pub fn add_ref_by_id(&self, r#type: &str) -> support::RequestFuture<()> {
+        self.inner.add_ref(&self.inner.at_root("type").key(r#type, false))
+    }
+    /// The collection cast to the derived type `obstacle.course.super`: `…/obstacle.course.super`.
+    pub fn as_super(&self) -> super::SuperLinkCollectionBuilder {
+        super::SuperLinkCollectionBuilder::from_builder(
+            self.inner.cast("obstacle.course.super"),
+        )
+    }
+}
+
+/// Requests on one `obstacle.course.crate`.
+#[derive(Clone, Debug)]
+pub struct CrateLinkItemBuilder {
+    inner: support::Builder,
+}
+
+impl CrateLinkItemBuilder {
+    pub(crate) fn from_builder(inner: support::Builder) -> Self {
+        Self { inner }
+    }
+    /// The request state: client, resource path and options.
+    pub fn builder(&self) -> &support::Builder {
+        &self.inner
+    }
+    /// Adds a request header to every request of this builder.
+    pub fn header(self, name: &str, value: &str) -> Self {
+        Self {
+            inner: self.inner.with_header(name, value),
+        }
+    }
+    /// Sends `If-Match: etag` (from the entity's `etag()`, or `*`) with update, delete and actions.
+    pub fn if_match(self, etag: &str) -> Self {
+        Self {
+            inner: self.inner.with_if_match(etag),
+        }
+    }
+    /// Sends `Prefer: return=minimal`: creates and updates answer 204 (`None`).
+    pub fn return_minimal(self) -> Self {
+        Self {
+            inner: self.inner.with_return_minimal(),
+        }
+    }
+    /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
+    pub fn get(&self) -> support::GetRequest<Crate, CrateField> {
+        support::GetRequest::new(&self.inner)
+    }
+    /// `PATCH` the entity: 200 gives `Some(updated)`, 204 `None`. Send [`Self::if_match`] where the service uses ETags.
+    pub fn update(&self, body: &CrateUpdate) -> support::RequestFuture<Option<Crate>> {
+        self.inner.update(body)
+    }
+    /// `DELETE …/{key}/$ref`: removes this entity from the navigation property
+    /// (the entity itself is not deleted).
+    pub fn remove_ref(&self) -> support::RequestFuture<()> {
+        self.inner.remove_ref()
+    }
+    /// The `super` navigation property: `…/super`.
+    pub fn super_(&self) -> super::CrateLinkBuilder {
+        super::CrateLinkBuilder::from_builder(self.inner.nav("super"))
+    }
+    /// The `subs` navigation property: `…/subs`.
+    pub fn subs(&self) -> super::CrateLinkCollectionBuilder {
+        super::CrateLinkCollectionBuilder::from_builder(self.inner.nav("subs"))
+    }
+    /// The `children` navigation property (contained): `…/children`.
+    pub fn children(&self) -> super::CrateCollectionBuilder {
+        super::CrateCollectionBuilder::from_builder(self.inner.nav("children"))
+    }
+    /// The entity cast to the derived type `obstacle.course.super`: `…/obstacle.course.super`.
+    pub fn as_super(&self) -> super::SuperLinkItemBuilder {
+        super::SuperLinkItemBuilder::from_builder(
+            self.inner.cast("obstacle.course.super"),
+        )
     }
     /// Bound function `obstacle.course.final`: `GET …/obstacle.course.final(…)`.
     pub async fn r#final(&self) -> Result<Option<Crate>, crate::runtime::Error> {

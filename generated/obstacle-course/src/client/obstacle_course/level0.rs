@@ -66,6 +66,44 @@ impl Level0Builder {
     pub fn delete(&self) -> support::RequestFuture<()> {
         self.inner.delete()
     }
+    /// The entity cast to the derived type `obstacle.course.level2`: `…/obstacle.course.level2`.
+    pub fn as_level2(&self) -> super::Level2Builder {
+        super::Level2Builder::from_builder(self.inner.cast("obstacle.course.level2"))
+    }
+    /// The entity cast to the derived type `obstacle.course.level4`: `…/obstacle.course.level4`.
+    pub fn as_level4(&self) -> super::Level4NoUpdateBuilder {
+        super::Level4NoUpdateBuilder::from_builder(
+            self.inner.cast("obstacle.course.level4"),
+        )
+    }
+    /// The entity cast to the derived type `obstacle.course.level6`: `…/obstacle.course.level6`.
+    pub fn as_level6(&self) -> super::Level6NoUpdateBuilder {
+        super::Level6NoUpdateBuilder::from_builder(
+            self.inner.cast("obstacle.course.level6"),
+        )
+    }
+    /// The entity cast to the derived type `obstacle.type.match.level1`: `…/obstacle.type.match.level1`.
+    pub fn as_level1(&self) -> crate::client::obstacle_type_match::Level1Builder {
+        crate::client::obstacle_type_match::Level1Builder::from_builder(
+            self.inner.cast("obstacle.type.match.level1"),
+        )
+    }
+    /// The entity cast to the derived type `obstacle.type.match.level3`: `…/obstacle.type.match.level3`.
+    pub fn as_level3(
+        &self,
+    ) -> crate::client::obstacle_type_match::Level3NoUpdateBuilder {
+        crate::client::obstacle_type_match::Level3NoUpdateBuilder::from_builder(
+            self.inner.cast("obstacle.type.match.level3"),
+        )
+    }
+    /// The entity cast to the derived type `obstacle.type.match.level5`: `…/obstacle.type.match.level5`.
+    pub fn as_level5(
+        &self,
+    ) -> crate::client::obstacle_type_match::Level5NoUpdateBuilder {
+        crate::client::obstacle_type_match::Level5NoUpdateBuilder::from_builder(
+            self.inner.cast("obstacle.type.match.level5"),
+        )
+    }
     /// Bound function `obstacle.type.match.ping`: `GET …/obstacle.type.match.ping(…)`.
     pub async fn ping(&self) -> Result<Option<String>, crate::runtime::Error> {
         let args: [(&str, support::FnArg); 0usize] = [];
@@ -111,6 +149,54 @@ impl Level0CollectionBuilder {
     ) -> support::ListRequest<crate::runtime::json::Value, Level0Field> {
         support::ListRequest::new(&self.inner)
     }
+    /// `GET …/$count`: the number of entities (`.await` it), optionally with `$filter`
+    /// and `$search`. Microsoft Graph counts directory objects only with the
+    /// `ConsistencyLevel: eventual` header: `.count().header("ConsistencyLevel", "eventual")`.
+    pub fn count(&self) -> support::CountRequest {
+        self.inner.count()
+    }
+    /// The collection cast to the derived type `obstacle.course.level2`: `…/obstacle.course.level2`.
+    pub fn as_level2(&self) -> super::Level2CollectionBuilder {
+        super::Level2CollectionBuilder::from_builder(
+            self.inner.cast("obstacle.course.level2"),
+        )
+    }
+    /// The collection cast to the derived type `obstacle.course.level4`: `…/obstacle.course.level4`.
+    pub fn as_level4(&self) -> super::Level4CollectionNoCreateNoUpdateBuilder {
+        super::Level4CollectionNoCreateNoUpdateBuilder::from_builder(
+            self.inner.cast("obstacle.course.level4"),
+        )
+    }
+    /// The collection cast to the derived type `obstacle.course.level6`: `…/obstacle.course.level6`.
+    pub fn as_level6(&self) -> super::Level6CollectionNoCreateNoUpdateBuilder {
+        super::Level6CollectionNoCreateNoUpdateBuilder::from_builder(
+            self.inner.cast("obstacle.course.level6"),
+        )
+    }
+    /// The collection cast to the derived type `obstacle.type.match.level1`: `…/obstacle.type.match.level1`.
+    pub fn as_level1(
+        &self,
+    ) -> crate::client::obstacle_type_match::Level1CollectionBuilder {
+        crate::client::obstacle_type_match::Level1CollectionBuilder::from_builder(
+            self.inner.cast("obstacle.type.match.level1"),
+        )
+    }
+    /// The collection cast to the derived type `obstacle.type.match.level3`: `…/obstacle.type.match.level3`.
+    pub fn as_level3(
+        &self,
+    ) -> crate::client::obstacle_type_match::Level3CollectionNoCreateNoUpdateBuilder {
+        crate::client::obstacle_type_match::Level3CollectionNoCreateNoUpdateBuilder::from_builder(
+            self.inner.cast("obstacle.type.match.level3"),
+        )
+    }
+    /// The collection cast to the derived type `obstacle.type.match.level5`: `…/obstacle.type.match.level5`.
+    pub fn as_level5(
+        &self,
+    ) -> crate::client::obstacle_type_match::Level5CollectionNoCreateNoUpdateBuilder {
+        crate::client::obstacle_type_match::Level5CollectionNoCreateNoUpdateBuilder::from_builder(
+            self.inner.cast("obstacle.type.match.level5"),
+        )
+    }
     /// Bound action `obstacle.type.match.Self`: `POST …/obstacle.type.match.Self`.
     pub async fn self_(
         &self,
@@ -120,5 +206,99 @@ impl Level0CollectionBuilder {
         body.put("super", super_);
         let body = body.finish();
         self.inner.action_unit(Some("obstacle.type.match.Self"), &body).await
+    }
+}
+
+/// Requests on one `obstacle.course.level0`.
+#[derive(Clone, Debug)]
+pub struct Level0LinkBuilder {
+    inner: support::Builder,
+}
+
+impl Level0LinkBuilder {
+    pub(crate) fn from_builder(inner: support::Builder) -> Self {
+        Self { inner }
+    }
+    /// The request state: client, resource path and options.
+    pub fn builder(&self) -> &support::Builder {
+        &self.inner
+    }
+    /// Adds a request header to every request of this builder.
+    pub fn header(self, name: &str, value: &str) -> Self {
+        Self {
+            inner: self.inner.with_header(name, value),
+        }
+    }
+    /// Sends `If-Match: etag` (from the entity's `etag()`, or `*`) with update, delete and actions.
+    pub fn if_match(self, etag: &str) -> Self {
+        Self {
+            inner: self.inner.with_if_match(etag),
+        }
+    }
+    /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
+    pub fn get(&self) -> support::GetRequest<crate::runtime::json::Value, Level0Field> {
+        support::GetRequest::new(&self.inner)
+    }
+    /// `GET …/$ref`: the entity this navigation property references (`None` on 204).
+    pub fn get_ref(&self) -> support::RequestFuture<Option<support::Reference>> {
+        self.inner.get_ref()
+    }
+    /// `DELETE …/$ref`: clears the navigation property (the entity itself is not deleted).
+    pub fn remove_ref(&self) -> support::RequestFuture<()> {
+        self.inner.remove_ref()
+    }
+    /// `PUT …/$ref` with `{"@odata.id": url}`: sets the reference to the entity at `entity`
+    /// (any builder of one entity: its canonical URL).
+    pub fn set_ref_at(&self, entity: &support::Builder) -> support::RequestFuture<()> {
+        self.inner.set_ref(entity)
+    }
+    /// `PUT …/$ref` with `{"@odata.id": "…/levels/{key}"}`: sets the reference to the entity of `levels` with this key.
+    pub fn set_ref_by_id(&self, id: &str) -> support::RequestFuture<()> {
+        self.inner.set_ref(&self.inner.at_root("levels").key(id, false))
+    }
+    /// The entity cast to the derived type `obstacle.course.level2`: `…/obstacle.course.level2`.
+    pub fn as_level2(&self) -> super::Level2LinkBuilder2 {
+        super::Level2LinkBuilder2::from_builder(
+            self.inner.cast("obstacle.course.level2"),
+        )
+    }
+    /// The entity cast to the derived type `obstacle.course.level4`: `…/obstacle.course.level4`.
+    pub fn as_level4(&self) -> super::Level4LinkNoUpdateBuilder2 {
+        super::Level4LinkNoUpdateBuilder2::from_builder(
+            self.inner.cast("obstacle.course.level4"),
+        )
+    }
+    /// The entity cast to the derived type `obstacle.course.level6`: `…/obstacle.course.level6`.
+    pub fn as_level6(&self) -> super::Level6LinkNoUpdateBuilder2 {
+        super::Level6LinkNoUpdateBuilder2::from_builder(
+            self.inner.cast("obstacle.course.level6"),
+        )
+    }
+    /// The entity cast to the derived type `obstacle.type.match.level1`: `…/obstacle.type.match.level1`.
+    pub fn as_level1(&self) -> crate::client::obstacle_type_match::Level1LinkBuilder2 {
+        crate::client::obstacle_type_match::Level1LinkBuilder2::from_builder(
+            self.inner.cast("obstacle.type.match.level1"),
+        )
+    }
+    /// The entity cast to the derived type `obstacle.type.match.level3`: `…/obstacle.type.match.level3`.
+    pub fn as_level3(
+        &self,
+    ) -> crate::client::obstacle_type_match::Level3LinkNoUpdateBuilder2 {
+        crate::client::obstacle_type_match::Level3LinkNoUpdateBuilder2::from_builder(
+            self.inner.cast("obstacle.type.match.level3"),
+        )
+    }
+    /// The entity cast to the derived type `obstacle.type.match.level5`: `…/obstacle.type.match.level5`.
+    pub fn as_level5(
+        &self,
+    ) -> crate::client::obstacle_type_match::Level5LinkNoUpdateBuilder2 {
+        crate::client::obstacle_type_match::Level5LinkNoUpdateBuilder2::from_builder(
+            self.inner.cast("obstacle.type.match.level5"),
+        )
+    }
+    /// Bound function `obstacle.type.match.ping`: `GET …/obstacle.type.match.ping(…)`.
+    pub async fn ping(&self) -> Result<Option<String>, crate::runtime::Error> {
+        let args: [(&str, support::FnArg); 0usize] = [];
+        self.inner.function_value("obstacle.type.match.ping", &args).await
     }
 }

@@ -127,4 +127,10 @@ impl MatchCollectionBuilder {
     pub fn create(&self, body: &MatchCreate) -> support::RequestFuture<Option<Match>> {
         self.inner.create(body)
     }
+    /// `GET …/$count`: the number of entities (`.await` it), optionally with `$filter`
+    /// and `$search`. Microsoft Graph counts directory objects only with the
+    /// `ConsistencyLevel: eventual` header: `.count().header("ConsistencyLevel", "eventual")`.
+    pub fn count(&self) -> support::CountRequest {
+        self.inner.count()
+    }
 }

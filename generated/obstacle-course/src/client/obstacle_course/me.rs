@@ -89,11 +89,11 @@ impl MeNoDeleteBuilder {
         super::PhotoBuilder::from_builder(self.inner.nav("avatar"))
     }
     /// The `favoriteWidget` navigation property: `…/favoriteWidget`.
-    pub fn favorite_widget(&self) -> super::WidgetNoDeleteBuilder {
-        super::WidgetNoDeleteBuilder::from_builder(self.inner.nav("favoriteWidget"))
+    pub fn favorite_widget(&self) -> super::WidgetLinkBuilder {
+        super::WidgetLinkBuilder::from_builder(self.inner.nav("favoriteWidget"))
     }
     /// The `widgets` navigation property: `…/widgets`.
-    pub fn widgets(&self) -> super::WidgetCollectionNoDeleteBuilder {
-        super::WidgetCollectionNoDeleteBuilder::from_builder(self.inner.nav("widgets"))
+    pub fn widgets(&self) -> super::WidgetLinkCollectionBuilder {
+        super::WidgetLinkCollectionBuilder::from_builder(self.inner.nav("widgets"))
     }
 }

@@ -6,6 +6,9 @@ mod crate_;
 mod hostile_text;
 mod keyed_child;
 mod level0;
+mod level2;
+mod level4;
+mod level6;
 mod match_;
 mod me;
 mod open_thing;
@@ -13,11 +16,12 @@ mod order_line;
 mod path_keyed;
 mod photo;
 mod primitive_zoo;
+mod super_;
 mod widget;
 
 pub use self::crate_::{
-    CrateField, CrateBuilder, CrateCollectionBuilder, CrateCollectionNoDeleteBuilder,
-    CrateNoDeleteBuilder,
+    CrateField, CrateBuilder, CrateCollectionBuilder, CrateLinkBuilder,
+    CrateLinkCollectionBuilder, CrateLinkItemBuilder,
 };
 pub use self::hostile_text::{
     HostileTextField, HostileTextBuilder, HostileTextCollectionBuilder,
@@ -25,20 +29,38 @@ pub use self::hostile_text::{
 pub use self::keyed_child::{
     KeyedChildField, KeyedChildBuilder, KeyedChildCollectionBuilder,
 };
-pub use self::level0::{Level0Field, Level0Builder, Level0CollectionBuilder};
+pub use self::level0::{
+    Level0Field, Level0Builder, Level0CollectionBuilder, Level0LinkBuilder,
+};
+pub use self::level2::{
+    Level2Field, Level2Builder, Level2CollectionBuilder, Level2LinkBuilder,
+    Level2LinkBuilder2,
+};
+pub use self::level4::{
+    Level4Field, Level4CollectionNoCreateNoUpdateBuilder, Level4LinkNoUpdateBuilder,
+    Level4LinkNoUpdateBuilder2, Level4NoUpdateBuilder,
+};
+pub use self::level6::{
+    Level6Field, Level6CollectionNoCreateNoUpdateBuilder, Level6LinkNoUpdateBuilder,
+    Level6LinkNoUpdateBuilder2, Level6NoUpdateBuilder,
+};
 pub use self::match_::{MatchField, MatchBuilder, MatchCollectionBuilder};
 pub use self::me::{MeField, MeNoDeleteBuilder};
 pub use self::open_thing::{OpenThingField, OpenThingBuilder, OpenThingCollectionBuilder};
 pub use self::order_line::{
     OrderLineField, OrderLineBuilder, OrderLineCollectionBuilder,
-    OrderLineCollectionNoDeleteBuilder, OrderLineNoDeleteBuilder,
+    OrderLineLinkCollectionBuilder, OrderLineLinkItemBuilder,
 };
 pub use self::path_keyed::{PathKeyedField, PathKeyedBuilder, PathKeyedCollectionBuilder};
 pub use self::photo::{PhotoField, PhotoBuilder, PhotoCollectionBuilder};
 pub use self::primitive_zoo::{
     PrimitiveZooField, PrimitiveZooBuilder, PrimitiveZooCollectionBuilder,
 };
+pub use self::super_::{
+    SuperField, SuperBuilder, SuperCollectionBuilder, SuperLinkBuilder,
+    SuperLinkCollectionBuilder, SuperLinkItemBuilder,
+};
 pub use self::widget::{
-    WidgetField, WidgetBuilder, WidgetCollectionBuilder, WidgetCollectionNoDeleteBuilder,
-    WidgetNoDeleteBuilder,
+    WidgetField, WidgetBuilder, WidgetCollectionBuilder, WidgetLinkBuilder,
+    WidgetLinkCollectionBuilder, WidgetLinkItemBuilder,
 };

@@ -161,17 +161,21 @@ impl OrderLineCollectionBuilder {
     ) -> support::RequestFuture<Option<OrderLine>> {
         self.inner.create(body)
     }
+    /// `GET …/$count`: the number of entities (`.await` it), optionally with `$filter`
+    /// and `$search`. Microsoft Graph counts directory objects only with the
+    /// `ConsistencyLevel: eventual` header: `.count().header("ConsistencyLevel", "eventual")`.
+    pub fn count(&self) -> support::CountRequest {
+        self.inner.count()
+    }
 }
 
 /// Requests on a collection of `obstacle.course.orderLine`.
-///
-/// The service's Capabilities annotations restrict the paths to this builder (NoDelete).
 #[derive(Clone, Debug)]
-pub struct OrderLineCollectionNoDeleteBuilder {
+pub struct OrderLineLinkCollectionBuilder {
     inner: support::Builder,
 }
 
-impl OrderLineCollectionNoDeleteBuilder {
+impl OrderLineLinkCollectionBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -196,8 +200,8 @@ impl OrderLineCollectionNoDeleteBuilder {
         &self,
         order_id: i32,
         line_code: &str,
-    ) -> super::OrderLineNoDeleteBuilder {
-        super::OrderLineNoDeleteBuilder::from_builder(
+    ) -> super::OrderLineLinkItemBuilder {
+        super::OrderLineLinkItemBuilder::from_builder(
             self
                 .inner
                 .compound_key(
@@ -219,17 +223,49 @@ impl OrderLineCollectionNoDeleteBuilder {
     ) -> support::RequestFuture<Option<OrderLine>> {
         self.inner.create(body)
     }
+    /// `GET …/$count`: the number of entities (`.await` it), optionally with `$filter`
+    /// and `$search`. Microsoft Graph counts directory objects only with the
+    /// `ConsistencyLevel: eventual` header: `.count().header("ConsistencyLevel", "eventual")`.
+    pub fn count(&self) -> support::CountRequest {
+        self.inner.count()
+    }
+    /// `GET …/$ref`: the references (entity URLs) this navigation property holds, paged.
+    pub fn refs(&self) -> support::ListRequest<support::Reference, support::NoField> {
+        self.inner.refs()
+    }
+    /// `POST …/$ref` with `{"@odata.id": url}`: adds a reference to the entity at `entity`
+    /// (any builder of one entity: its canonical URL).
+    pub fn add_ref_at(&self, entity: &support::Builder) -> support::RequestFuture<()> {
+        self.inner.add_ref(entity)
+    }
+    /// `POST …/$ref` with `{"@odata.id": "…/orderLines/{key}"}`: adds a reference to the entity of `orderLines` with this key.
+    pub fn add_ref_by_key(
+        &self,
+        order_id: i32,
+        line_code: &str,
+    ) -> support::RequestFuture<()> {
+        self.inner
+            .add_ref(
+                &self
+                    .inner
+                    .at_root("orderLines")
+                    .compound_key(
+                        &[
+                            ("orderId", &order_id as &dyn crate::runtime::UrlLiteral),
+                            ("lineCode", &line_code as &dyn crate::runtime::UrlLiteral),
+                        ],
+                    ),
+            )
+    }
 }
 
 /// Requests on one `obstacle.course.orderLine`.
-///
-/// The service's Capabilities annotations restrict the paths to this builder (NoDelete).
 #[derive(Clone, Debug)]
-pub struct OrderLineNoDeleteBuilder {
+pub struct OrderLineLinkItemBuilder {
     inner: support::Builder,
 }
 
-impl OrderLineNoDeleteBuilder {
+impl OrderLineLinkItemBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -265,5 +301,10 @@ impl OrderLineNoDeleteBuilder {
         body: &OrderLineUpdate,
     ) -> support::RequestFuture<Option<OrderLine>> {
         self.inner.update(body)
+    }
+    /// `DELETE …/{key}/$ref`: removes this entity from the navigation property
+    /// (the entity itself is not deleted).
+    pub fn remove_ref(&self) -> support::RequestFuture<()> {
+        self.inner.remove_ref()
     }
 }

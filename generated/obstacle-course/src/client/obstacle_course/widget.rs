@@ -92,16 +92,14 @@ impl WidgetBuilder {
         self.inner.delete()
     }
     /// The `twin` navigation property: `…/twin`.
-    pub fn twin(&self) -> crate::client::obstacle_type_match::WidgetNoDeleteBuilder {
-        crate::client::obstacle_type_match::WidgetNoDeleteBuilder::from_builder(
+    pub fn twin(&self) -> crate::client::obstacle_type_match::WidgetLinkBuilder {
+        crate::client::obstacle_type_match::WidgetLinkBuilder::from_builder(
             self.inner.nav("twin"),
         )
     }
     /// The `orderLines` navigation property: `…/orderLines`.
-    pub fn order_lines(&self) -> super::OrderLineCollectionNoDeleteBuilder {
-        super::OrderLineCollectionNoDeleteBuilder::from_builder(
-            self.inner.nav("orderLines"),
-        )
+    pub fn order_lines(&self) -> super::OrderLineLinkCollectionBuilder {
+        super::OrderLineLinkCollectionBuilder::from_builder(self.inner.nav("orderLines"))
     }
     /// Bound action `obstacle.course.move`: `POST …/obstacle.course.move`.
     pub async fn r#move(
@@ -177,63 +175,11 @@ impl WidgetCollectionBuilder {
     pub fn create(&self, body: &WidgetCreate) -> support::RequestFuture<Option<Widget>> {
         self.inner.create(body)
     }
-    /// Bound action `obstacle.course.move`: `POST …/obstacle.course.move`.
-    pub async fn r#move(&self, to: &str) -> Result<(), crate::runtime::Error> {
-        let mut body = crate::runtime::ObjectWriter::new();
-        body.put("to", to);
-        let body = body.finish();
-        self.inner.action_unit(Some("obstacle.course.move"), &body).await
-    }
-    /// Bound function `obstacle.course.search`: `GET …/obstacle.course.search(…)`.
-    ///
-    /// The result is a stream of entities across pages.
-    pub fn search(&self, query: &str) -> crate::runtime::Pager<Widget> {
-        let args: [(&str, support::FnArg); 1usize] = [("query", support::lit(query))];
-        self.inner.function_pager("obstacle.course.search", &args)
-    }
-}
-
-/// Requests on a collection of `obstacle.course.Widget`.
-///
-/// The service's Capabilities annotations restrict the paths to this builder (NoDelete).
-#[derive(Clone, Debug)]
-pub struct WidgetCollectionNoDeleteBuilder {
-    inner: support::Builder,
-}
-
-impl WidgetCollectionNoDeleteBuilder {
-    pub(crate) fn from_builder(inner: support::Builder) -> Self {
-        Self { inner }
-    }
-    /// The request state: client, resource path and options.
-    pub fn builder(&self) -> &support::Builder {
-        &self.inner
-    }
-    /// Adds a request header to every request of this builder.
-    pub fn header(self, name: &str, value: &str) -> Self {
-        Self {
-            inner: self.inner.with_header(name, value),
-        }
-    }
-    /// Sends `Prefer: return=minimal`: creates and updates answer 204 (`None`).
-    pub fn return_minimal(self) -> Self {
-        Self {
-            inner: self.inner.with_return_minimal(),
-        }
-    }
-    /// One `obstacle.course.Widget` by its key `id`, in parentheses (`…('key')`).
-    ///
-    /// The value is quoted and percent-encoded: it cannot change the path.
-    pub fn by_id(&self, id: &str) -> super::WidgetNoDeleteBuilder {
-        super::WidgetNoDeleteBuilder::from_builder(self.inner.key(id, false))
-    }
-    /// `GET` the collection: `.await` for the first page, `.stream()` for every item, with query options.
-    pub fn list(&self) -> support::ListRequest<Widget, WidgetField> {
-        support::ListRequest::new(&self.inner)
-    }
-    /// `POST` a new entity: 201 gives `Some(created)`, 204 (after [`Self::return_minimal`]) `None`.
-    pub fn create(&self, body: &WidgetCreate) -> support::RequestFuture<Option<Widget>> {
-        self.inner.create(body)
+    /// `GET …/$count`: the number of entities (`.await` it), optionally with `$filter`
+    /// and `$search`. Microsoft Graph counts directory objects only with the
+    /// `ConsistencyLevel: eventual` header: `.count().header("ConsistencyLevel", "eventual")`.
+    pub fn count(&self) -> support::CountRequest {
+        self.inner.count()
     }
     /// Bound action `obstacle.course.move`: `POST …/obstacle.course.move`.
     pub async fn r#move(&self, to: &str) -> Result<(), crate::runtime::Error> {
@@ -252,14 +198,12 @@ impl WidgetCollectionNoDeleteBuilder {
 }
 
 /// Requests on one `obstacle.course.Widget`.
-///
-/// The service's Capabilities annotations restrict the paths to this builder (NoDelete).
 #[derive(Clone, Debug)]
-pub struct WidgetNoDeleteBuilder {
+pub struct WidgetLinkBuilder {
     inner: support::Builder,
 }
 
-impl WidgetNoDeleteBuilder {
+impl WidgetLinkBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -293,17 +237,196 @@ impl WidgetNoDeleteBuilder {
     pub fn update(&self, body: &WidgetUpdate) -> support::RequestFuture<Option<Widget>> {
         self.inner.update(body)
     }
+    /// `GET …/$ref`: the entity this navigation property references (`None` on 204).
+    pub fn get_ref(&self) -> support::RequestFuture<Option<support::Reference>> {
+        self.inner.get_ref()
+    }
+    /// `DELETE …/$ref`: clears the navigation property (the entity itself is not deleted).
+    pub fn remove_ref(&self) -> support::RequestFuture<()> {
+        self.inner.remove_ref()
+    }
+    /// `PUT …/$ref` with `{"@odata.id": url}`: sets the reference to the entity at `entity`
+    /// (any builder of one entity: its canonical URL).
+    pub fn set_ref_at(&self, entity: &support::Builder) -> support::RequestFuture<()> {
+        self.inner.set_ref(entity)
+    }
+    /// `PUT …/$ref` with `{"@odata.id": "…/widgets/{key}"}`: sets the reference to the entity of `widgets` with this key.
+    pub fn set_ref_by_id(&self, id: &str) -> support::RequestFuture<()> {
+        self.inner.set_ref(&self.inner.at_root("widgets").key(id, false))
+    }
     /// The `twin` navigation property: `…/twin`.
-    pub fn twin(&self) -> crate::client::obstacle_type_match::WidgetNoDeleteBuilder {
-        crate::client::obstacle_type_match::WidgetNoDeleteBuilder::from_builder(
+    pub fn twin(&self) -> crate::client::obstacle_type_match::WidgetLinkBuilder {
+        crate::client::obstacle_type_match::WidgetLinkBuilder::from_builder(
             self.inner.nav("twin"),
         )
     }
     /// The `orderLines` navigation property: `…/orderLines`.
-    pub fn order_lines(&self) -> super::OrderLineCollectionNoDeleteBuilder {
-        super::OrderLineCollectionNoDeleteBuilder::from_builder(
-            self.inner.nav("orderLines"),
+    pub fn order_lines(&self) -> super::OrderLineLinkCollectionBuilder {
+        super::OrderLineLinkCollectionBuilder::from_builder(self.inner.nav("orderLines"))
+    }
+    /// Bound action `obstacle.course.move`: `POST …/obstacle.course.move`.
+    pub async fn r#move(
+        &self,
+        to: &str,
+        self_: i32,
+    ) -> Result<Option<Widget>, crate::runtime::Error> {
+        let mut body = crate::runtime::ObjectWriter::new();
+        body.put("to", to);
+        body.put("self", &self_);
+        let body = body.finish();
+        self.inner.action(Some("obstacle.course.move"), &body).await
+    }
+    /// Bound function `obstacle.course.search`: `GET …/obstacle.course.search(…)`.
+    pub async fn search(
+        &self,
+        query: &str,
+    ) -> Result<Option<bool>, crate::runtime::Error> {
+        let args: [(&str, support::FnArg); 1usize] = [("query", support::lit(query))];
+        self.inner.function_value("obstacle.course.search", &args).await
+    }
+    /// Bound function `obstacle.course.search`: `GET …/obstacle.course.search(…)`.
+    pub async fn search_with_query_case_sensitive(
+        &self,
+        query: &str,
+        case_sensitive: bool,
+    ) -> Result<Option<bool>, crate::runtime::Error> {
+        let args: [(&str, support::FnArg); 2usize] = [
+            ("query", support::lit(query)),
+            ("caseSensitive", support::lit(&case_sensitive)),
+        ];
+        self.inner.function_value("obstacle.course.search", &args).await
+    }
+}
+
+/// Requests on a collection of `obstacle.course.Widget`.
+#[derive(Clone, Debug)]
+pub struct WidgetLinkCollectionBuilder {
+    inner: support::Builder,
+}
+
+impl WidgetLinkCollectionBuilder {
+    pub(crate) fn from_builder(inner: support::Builder) -> Self {
+        Self { inner }
+    }
+    /// The request state: client, resource path and options.
+    pub fn builder(&self) -> &support::Builder {
+        &self.inner
+    }
+    /// Adds a request header to every request of this builder.
+    pub fn header(self, name: &str, value: &str) -> Self {
+        Self {
+            inner: self.inner.with_header(name, value),
+        }
+    }
+    /// Sends `Prefer: return=minimal`: creates and updates answer 204 (`None`).
+    pub fn return_minimal(self) -> Self {
+        Self {
+            inner: self.inner.with_return_minimal(),
+        }
+    }
+    /// One `obstacle.course.Widget` by its key `id`, in parentheses (`…('key')`).
+    ///
+    /// The value is quoted and percent-encoded: it cannot change the path.
+    pub fn by_id(&self, id: &str) -> super::WidgetLinkItemBuilder {
+        super::WidgetLinkItemBuilder::from_builder(self.inner.key(id, false))
+    }
+    /// `GET` the collection: `.await` for the first page, `.stream()` for every item, with query options.
+    pub fn list(&self) -> support::ListRequest<Widget, WidgetField> {
+        support::ListRequest::new(&self.inner)
+    }
+    /// `POST` a new entity: 201 gives `Some(created)`, 204 (after [`Self::return_minimal`]) `None`.
+    pub fn create(&self, body: &WidgetCreate) -> support::RequestFuture<Option<Widget>> {
+        self.inner.create(body)
+    }
+    /// `GET …/$count`: the number of entities (`.await` it), optionally with `$filter`
+    /// and `$search`. Microsoft Graph counts directory objects only with the
+    /// `ConsistencyLevel: eventual` header: `.count().header("ConsistencyLevel", "eventual")`.
+    pub fn count(&self) -> support::CountRequest {
+        self.inner.count()
+    }
+    /// `GET …/$ref`: the references (entity URLs) this navigation property holds, paged.
+    pub fn refs(&self) -> support::ListRequest<support::Reference, support::NoField> {
+        self.inner.refs()
+    }
+    /// `POST …/$ref` with `{"@odata.id": url}`: adds a reference to the entity at `entity`
+    /// (any builder of one entity: its canonical URL).
+    pub fn add_ref_at(&self, entity: &support::Builder) -> support::RequestFuture<()> {
+        self.inner.add_ref(entity)
+    }
+    /// `POST …/$ref` with `{"@odata.id": "…/widgets/{key}"}`: adds a reference to the entity of `widgets` with this key.
+    pub fn add_ref_by_id(&self, id: &str) -> support::RequestFuture<()> {
+        self.inner.add_ref(&self.inner.at_root("widgets").key(id, false))
+    }
+    /// Bound action `obstacle.course.move`: `POST …/obstacle.course.move`.
+    pub async fn r#move(&self, to: &str) -> Result<(), crate::runtime::Error> {
+        let mut body = crate::runtime::ObjectWriter::new();
+        body.put("to", to);
+        let body = body.finish();
+        self.inner.action_unit(Some("obstacle.course.move"), &body).await
+    }
+    /// Bound function `obstacle.course.search`: `GET …/obstacle.course.search(…)`.
+    ///
+    /// The result is a stream of entities across pages.
+    pub fn search(&self, query: &str) -> crate::runtime::Pager<Widget> {
+        let args: [(&str, support::FnArg); 1usize] = [("query", support::lit(query))];
+        self.inner.function_pager("obstacle.course.search", &args)
+    }
+}
+
+/// Requests on one `obstacle.course.Widget`.
+#[derive(Clone, Debug)]
+pub struct WidgetLinkItemBuilder {
+    inner: support::Builder,
+}
+
+impl WidgetLinkItemBuilder {
+    pub(crate) fn from_builder(inner: support::Builder) -> Self {
+        Self { inner }
+    }
+    /// The request state: client, resource path and options.
+    pub fn builder(&self) -> &support::Builder {
+        &self.inner
+    }
+    /// Adds a request header to every request of this builder.
+    pub fn header(self, name: &str, value: &str) -> Self {
+        Self {
+            inner: self.inner.with_header(name, value),
+        }
+    }
+    /// Sends `If-Match: etag` (from the entity's `etag()`, or `*`) with update, delete and actions.
+    pub fn if_match(self, etag: &str) -> Self {
+        Self {
+            inner: self.inner.with_if_match(etag),
+        }
+    }
+    /// Sends `Prefer: return=minimal`: creates and updates answer 204 (`None`).
+    pub fn return_minimal(self) -> Self {
+        Self {
+            inner: self.inner.with_return_minimal(),
+        }
+    }
+    /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
+    pub fn get(&self) -> support::GetRequest<Widget, WidgetField> {
+        support::GetRequest::new(&self.inner)
+    }
+    /// `PATCH` the entity: 200 gives `Some(updated)`, 204 `None`. Send [`Self::if_match`] where the service uses ETags.
+    pub fn update(&self, body: &WidgetUpdate) -> support::RequestFuture<Option<Widget>> {
+        self.inner.update(body)
+    }
+    /// `DELETE …/{key}/$ref`: removes this entity from the navigation property
+    /// (the entity itself is not deleted).
+    pub fn remove_ref(&self) -> support::RequestFuture<()> {
+        self.inner.remove_ref()
+    }
+    /// The `twin` navigation property: `…/twin`.
+    pub fn twin(&self) -> crate::client::obstacle_type_match::WidgetLinkBuilder {
+        crate::client::obstacle_type_match::WidgetLinkBuilder::from_builder(
+            self.inner.nav("twin"),
         )
+    }
+    /// The `orderLines` navigation property: `…/orderLines`.
+    pub fn order_lines(&self) -> super::OrderLineLinkCollectionBuilder {
+        super::OrderLineLinkCollectionBuilder::from_builder(self.inner.nav("orderLines"))
     }
     /// Bound action `obstacle.course.move`: `POST …/obstacle.course.move`.
     pub async fn r#move(

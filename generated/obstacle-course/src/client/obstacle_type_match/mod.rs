@@ -2,8 +2,23 @@
 
 //! Request builders for the entity types of the `obstacle.type.match` namespace.
 
+mod level1;
+mod level3;
+mod level5;
 mod widget;
 
+pub use self::level1::{
+    Level1Field, Level1Builder, Level1CollectionBuilder, Level1LinkBuilder,
+    Level1LinkBuilder2,
+};
+pub use self::level3::{
+    Level3Field, Level3CollectionNoCreateNoUpdateBuilder, Level3LinkNoUpdateBuilder,
+    Level3LinkNoUpdateBuilder2, Level3NoUpdateBuilder,
+};
+pub use self::level5::{
+    Level5Field, Level5CollectionNoCreateNoUpdateBuilder, Level5LinkNoUpdateBuilder,
+    Level5LinkNoUpdateBuilder2, Level5NoUpdateBuilder,
+};
 pub use self::widget::{
-    WidgetField, WidgetBuilder, WidgetCollectionBuilder, WidgetNoDeleteBuilder,
+    WidgetField, WidgetBuilder, WidgetCollectionBuilder, WidgetLinkBuilder,
 };

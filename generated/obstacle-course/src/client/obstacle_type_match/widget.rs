@@ -86,8 +86,8 @@ impl WidgetBuilder {
         self.inner.delete()
     }
     /// The `twin` navigation property: `…/twin`.
-    pub fn twin(&self) -> crate::client::obstacle_course::WidgetNoDeleteBuilder {
-        crate::client::obstacle_course::WidgetNoDeleteBuilder::from_builder(
+    pub fn twin(&self) -> crate::client::obstacle_course::WidgetLinkBuilder {
+        crate::client::obstacle_course::WidgetLinkBuilder::from_builder(
             self.inner.nav("twin"),
         )
     }
@@ -154,17 +154,21 @@ impl WidgetCollectionBuilder {
     pub fn create(&self, body: &WidgetCreate) -> support::RequestFuture<Option<Widget>> {
         self.inner.create(body)
     }
+    /// `GET …/$count`: the number of entities (`.await` it), optionally with `$filter`
+    /// and `$search`. Microsoft Graph counts directory objects only with the
+    /// `ConsistencyLevel: eventual` header: `.count().header("ConsistencyLevel", "eventual")`.
+    pub fn count(&self) -> support::CountRequest {
+        self.inner.count()
+    }
 }
 
 /// Requests on one `obstacle.type.match.Widget`.
-///
-/// The service's Capabilities annotations restrict the paths to this builder (NoDelete).
 #[derive(Clone, Debug)]
-pub struct WidgetNoDeleteBuilder {
+pub struct WidgetLinkBuilder {
     inner: support::Builder,
 }
 
-impl WidgetNoDeleteBuilder {
+impl WidgetLinkBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -198,9 +202,26 @@ impl WidgetNoDeleteBuilder {
     pub fn update(&self, body: &WidgetUpdate) -> support::RequestFuture<Option<Widget>> {
         self.inner.update(body)
     }
+    /// `GET …/$ref`: the entity this navigation property references (`None` on 204).
+    pub fn get_ref(&self) -> support::RequestFuture<Option<support::Reference>> {
+        self.inner.get_ref()
+    }
+    /// `DELETE …/$ref`: clears the navigation property (the entity itself is not deleted).
+    pub fn remove_ref(&self) -> support::RequestFuture<()> {
+        self.inner.remove_ref()
+    }
+    /// `PUT …/$ref` with `{"@odata.id": url}`: sets the reference to the entity at `entity`
+    /// (any builder of one entity: its canonical URL).
+    pub fn set_ref_at(&self, entity: &support::Builder) -> support::RequestFuture<()> {
+        self.inner.set_ref(entity)
+    }
+    /// `PUT …/$ref` with `{"@odata.id": "…/otherWidgets/{key}"}`: sets the reference to the entity of `otherWidgets` with this key.
+    pub fn set_ref_by_id(&self, code: i32) -> support::RequestFuture<()> {
+        self.inner.set_ref(&self.inner.at_root("otherWidgets").key(&code, false))
+    }
     /// The `twin` navigation property: `…/twin`.
-    pub fn twin(&self) -> crate::client::obstacle_course::WidgetNoDeleteBuilder {
-        crate::client::obstacle_course::WidgetNoDeleteBuilder::from_builder(
+    pub fn twin(&self) -> crate::client::obstacle_course::WidgetLinkBuilder {
+        crate::client::obstacle_course::WidgetLinkBuilder::from_builder(
             self.inner.nav("twin"),
         )
     }
