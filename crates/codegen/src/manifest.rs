@@ -132,6 +132,7 @@ fn operation_line(owner: &str, op: &OperationIr) -> String {
         ReturnIr::Unit => "()".to_string(),
         ReturnIr::Object(t) | ReturnIr::Value(t) => format!("Option<{}>", ty_text(t)),
         ReturnIr::Pager(t) => format!("Pager<{}>", ty_text(t)),
+        ReturnIr::Bytes => "Vec<u8>".to_string(),
     };
     let kind = if op.is_action { "action" } else { "function" };
     let via = op

@@ -249,6 +249,21 @@ impl Builder {
         self.client.invoke_action(&resource, params, &self.options).await
     }
 
+    /// Invoke an action whose result is a stream (`Edm.Stream`): the response body.
+    pub async fn action_bytes<B: ToJson + ?Sized>(&self, name: Option<&str>, params: &B) -> Result<Vec<u8>, Error> {
+        let resource = self.operation_resource(name);
+        let url = self.client.url(&resource, &Query::new());
+        let opts = self.options.clone().header("Accept", "*/*");
+        let body = crate::runtime::json::to_vec(params);
+        Ok(self.client.execute(Method::Post, url, Some(body), &opts).await?.body)
+    }
+
+    /// Invoke a function whose result is a stream (`Edm.Stream`): the response body.
+    pub async fn function_bytes(&self, name: &str, args: &[(&str, FnArg)]) -> Result<Vec<u8>, Error> {
+        let resource = self.function_resource(name, args);
+        Ok(self.client.get_bytes(&resource, &self.options).await?.body)
+    }
+
     /// Invoke an action without a result.
     pub async fn action_unit<B: ToJson + ?Sized>(&self, name: Option<&str>, params: &B) -> Result<(), Error> {
         self.action::<B, Value>(name, params).await.map(|_| ())

@@ -656,6 +656,16 @@ fn operation(scope: &mut Scope<'_>, op: &OperationIr, at_root: bool) -> TokenStr
                 true,
             )
         }
+        (ReturnIr::Bytes, true) => (
+            quote!(Result<Vec<u8>, crate::runtime::Error>),
+            quote!(#builder.action_bytes(#action_name, &body).await),
+            true,
+        ),
+        (ReturnIr::Bytes, false) => (
+            quote!(Result<Vec<u8>, crate::runtime::Error>),
+            quote!(#builder.function_bytes(#fn_name, &args).await),
+            true,
+        ),
         (ReturnIr::Pager(t), true) => {
             let t = scope.ty(t);
             (

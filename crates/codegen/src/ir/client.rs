@@ -195,6 +195,8 @@ pub enum ReturnIr {
     Value(TyIr),
     /// A collection of entities, paged.
     Pager(TyIr),
+    /// A stream (`Edm.Stream`): the response body's bytes.
+    Bytes,
 }
 
 /// One action or function method.
@@ -885,9 +887,14 @@ impl<'a> Ctx<'a> {
                 };
                 let ty = self.model.ty(d);
                 let q = ty.qualified_name();
+                let link = match k.link {
+                    Link::Collection(_) => Link::Collection(self.reference_set(d)),
+                    Link::Single(_) => Link::Single(self.reference_set(d)),
+                    other => other,
+                };
                 Step {
                     wire: q.clone(),
-                    target: self.key(d, k.collection, caps, k.link),
+                    target: self.key(d, k.collection, caps, link),
                     doc: vec![format!(
                         "{} cast to the derived type {}: {}.",
                         if k.collection {
@@ -1457,6 +1464,9 @@ impl<'a> Ctx<'a> {
             return Ok(ReturnIr::Unit);
         };
         let (elem, structured, entity) = match rt.ty.target {
+            Target::Primitive(Primitive::Stream) if !rt.ty.collection => {
+                return Ok(ReturnIr::Bytes);
+            }
             Target::Primitive(p) => {
                 let path = primitive_path(p).ok_or_else(|| {
                     format!(

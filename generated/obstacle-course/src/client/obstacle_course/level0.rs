@@ -257,42 +257,40 @@ impl Level0LinkBuilder {
         self.inner.set_ref(&self.inner.at_root("levels").key(id, false))
     }
     /// The entity cast to the derived type `obstacle.course.level2`: `…/obstacle.course.level2`.
-    pub fn as_level2(&self) -> super::Level2LinkBuilder2 {
-        super::Level2LinkBuilder2::from_builder(
-            self.inner.cast("obstacle.course.level2"),
-        )
+    pub fn as_level2(&self) -> super::Level2LinkBuilder {
+        super::Level2LinkBuilder::from_builder(self.inner.cast("obstacle.course.level2"))
     }
     /// The entity cast to the derived type `obstacle.course.level4`: `…/obstacle.course.level4`.
-    pub fn as_level4(&self) -> super::Level4LinkNoUpdateBuilder2 {
-        super::Level4LinkNoUpdateBuilder2::from_builder(
+    pub fn as_level4(&self) -> super::Level4LinkNoUpdateBuilder {
+        super::Level4LinkNoUpdateBuilder::from_builder(
             self.inner.cast("obstacle.course.level4"),
         )
     }
     /// The entity cast to the derived type `obstacle.course.level6`: `…/obstacle.course.level6`.
-    pub fn as_level6(&self) -> super::Level6LinkNoUpdateBuilder2 {
-        super::Level6LinkNoUpdateBuilder2::from_builder(
+    pub fn as_level6(&self) -> super::Level6LinkNoUpdateBuilder {
+        super::Level6LinkNoUpdateBuilder::from_builder(
             self.inner.cast("obstacle.course.level6"),
         )
     }
     /// The entity cast to the derived type `obstacle.type.match.level1`: `…/obstacle.type.match.level1`.
-    pub fn as_level1(&self) -> crate::client::obstacle_type_match::Level1LinkBuilder2 {
-        crate::client::obstacle_type_match::Level1LinkBuilder2::from_builder(
+    pub fn as_level1(&self) -> crate::client::obstacle_type_match::Level1LinkBuilder {
+        crate::client::obstacle_type_match::Level1LinkBuilder::from_builder(
             self.inner.cast("obstacle.type.match.level1"),
         )
     }
     /// The entity cast to the derived type `obstacle.type.match.level3`: `…/obstacle.type.match.level3`.
     pub fn as_level3(
         &self,
-    ) -> crate::client::obstacle_type_match::Level3LinkNoUpdateBuilder2 {
-        crate::client::obstacle_type_match::Level3LinkNoUpdateBuilder2::from_builder(
+    ) -> crate::client::obstacle_type_match::Level3LinkNoUpdateBuilder {
+        crate::client::obstacle_type_match::Level3LinkNoUpdateBuilder::from_builder(
             self.inner.cast("obstacle.type.match.level3"),
         )
     }
     /// The entity cast to the derived type `obstacle.type.match.level5`: `…/obstacle.type.match.level5`.
     pub fn as_level5(
         &self,
-    ) -> crate::client::obstacle_type_match::Level5LinkNoUpdateBuilder2 {
-        crate::client::obstacle_type_match::Level5LinkNoUpdateBuilder2::from_builder(
+    ) -> crate::client::obstacle_type_match::Level5LinkNoUpdateBuilder {
+        crate::client::obstacle_type_match::Level5LinkNoUpdateBuilder::from_builder(
             self.inner.cast("obstacle.type.match.level5"),
         )
     }

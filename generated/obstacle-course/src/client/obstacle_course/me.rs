@@ -96,4 +96,9 @@ impl MeNoDeleteBuilder {
     pub fn widgets(&self) -> super::WidgetLinkCollectionBuilder {
         super::WidgetLinkCollectionBuilder::from_builder(self.inner.nav("widgets"))
     }
+    /// Bound action `obstacle.course.exportAll`: `POST …/obstacle.course.exportAll`.
+    pub async fn export_all(&self) -> Result<Vec<u8>, crate::runtime::Error> {
+        let body = support::no_params();
+        self.inner.action_bytes(Some("obstacle.course.exportAll"), &body).await
+    }
 }

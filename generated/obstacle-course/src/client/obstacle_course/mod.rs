@@ -34,15 +34,14 @@ pub use self::level0::{
 };
 pub use self::level2::{
     Level2Field, Level2Builder, Level2CollectionBuilder, Level2LinkBuilder,
-    Level2LinkBuilder2,
 };
 pub use self::level4::{
     Level4Field, Level4CollectionNoCreateNoUpdateBuilder, Level4LinkNoUpdateBuilder,
-    Level4LinkNoUpdateBuilder2, Level4NoUpdateBuilder,
+    Level4NoUpdateBuilder,
 };
 pub use self::level6::{
     Level6Field, Level6CollectionNoCreateNoUpdateBuilder, Level6LinkNoUpdateBuilder,
-    Level6LinkNoUpdateBuilder2, Level6NoUpdateBuilder,
+    Level6NoUpdateBuilder,
 };
 pub use self::match_::{MatchField, MatchBuilder, MatchCollectionBuilder};
 pub use self::me::{MeField, MeNoDeleteBuilder};

@@ -218,10 +218,6 @@ impl SuperLinkBuilder {
     pub fn set_ref_at(&self, entity: &support::Builder) -> support::RequestFuture<()> {
         self.inner.set_ref(entity)
     }
-    /// `PUT …/$ref` with `{"@odata.id": "…/type/{key}"}`: sets the reference to the entity of `type` with this key.
-    pub fn set_ref_by_id(&self, r#type: &str) -> support::RequestFuture<()> {
-        self.inner.set_ref(&self.inner.at_root("type").key(r#type, false))
-    }
     /// The `super` navigation property: `…/super`.
     pub fn super_(&self) -> super::CrateLinkBuilder {
         super::CrateLinkBuilder::from_builder(self.inner.nav("super"))
@@ -302,10 +298,6 @@ impl SuperLinkCollectionBuilder {
     /// (any builder of one entity: its canonical URL).
     pub fn add_ref_at(&self, entity: &support::Builder) -> support::RequestFuture<()> {
         self.inner.add_ref(entity)
-    }
-    /// `POST …/$ref` with `{"@odata.id": "…/type/{key}"}`: adds a reference to the entity of `type` with this key.
-    pub fn add_ref_by_id(&self, r#type: &str) -> support::RequestFuture<()> {
-        self.inner.add_ref(&self.inner.at_root("type").key(r#type, false))
     }
 }
 

@@ -9,15 +9,14 @@ mod widget;
 
 pub use self::level1::{
     Level1Field, Level1Builder, Level1CollectionBuilder, Level1LinkBuilder,
-    Level1LinkBuilder2,
 };
 pub use self::level3::{
     Level3Field, Level3CollectionNoCreateNoUpdateBuilder, Level3LinkNoUpdateBuilder,
-    Level3LinkNoUpdateBuilder2, Level3NoUpdateBuilder,
+    Level3NoUpdateBuilder,
 };
 pub use self::level5::{
     Level5Field, Level5CollectionNoCreateNoUpdateBuilder, Level5LinkNoUpdateBuilder,
-    Level5LinkNoUpdateBuilder2, Level5NoUpdateBuilder,
+    Level5NoUpdateBuilder,
 };
 pub use self::widget::{
     WidgetField, WidgetBuilder, WidgetCollectionBuilder, WidgetLinkBuilder,
