@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::emit::models::{field_type_text, has_file};
-use crate::ir::client::{BuilderRef, OperationIr, ParamIr, Pass, ReturnIr, TyIr};
+use crate::ir::client::{BuilderRef, FilterIr, OperationIr, ParamIr, Pass, ReturnIr, TyIr};
 use crate::ir::{CrateIr, ItemKind};
 use crate::naming;
 
@@ -178,12 +178,25 @@ fn client_lines(ir: &CrateIr, lines: &mut BTreeSet<String>) {
             if let Some(f) = &file.field {
                 let q = naming::plain(&f.qualified);
                 lines.insert(format!("type client::{m}::{} = field enum {q}", f.name));
-                for (v, wire, _) in &f.variants {
+                for v in &f.variants {
                     lines.insert(format!(
-                        "variant client::{m}::{}::{v} = {}",
+                        "variant client::{m}::{}::{} = {}",
                         f.name,
-                        naming::plain(wire)
+                        v.name,
+                        naming::plain(&v.wire)
                     ));
+                    if let Some((c, filter)) = &v.filter {
+                        let ty = match filter {
+                            FilterIr::Value(t) => format!("Operand<{}>", ty_text(t)),
+                            FilterIr::Values(t) => format!("CollectionOperand<{}>", ty_text(t)),
+                            FilterIr::Enum(t, _) => format!("EnumOperand<{}>", ty_text(t)),
+                            FilterIr::Flags(t, _) => format!("FlagsOperand<{}>", ty_text(t)),
+                            FilterIr::Enums(t, _) => {
+                                format!("EnumCollectionOperand<{}>", ty_text(t))
+                            }
+                        };
+                        lines.insert(format!("const client::{m}::{}::{c}: {ty}", f.name));
+                    }
                 }
             }
             for b in &file.builders {

@@ -235,6 +235,13 @@ fn field_enum_and_etag() {
     let item = squash(file(&files, "src/client/t/item.rs"));
     assert!(item.contains("pubenumItemField{"));
     assert!(item.contains(r#"Self::Name=>"name","#));
+    // Typed `$filter` operands, one constant per comparable property.
+    assert!(item.contains("usecrate::runtime::filter;"), "{item}");
+    assert!(
+        item.contains(r#"pubconstNAME:filter::Operand<String>=filter::Operand::property("name");"#),
+        "{item}"
+    );
+    assert!(item.contains(r#"pubconstID:filter::Operand<crate::runtime::edm::Guid>=filter::Operand::property("id",);"#), "{item}");
     assert!(
         item.contains("usecrate::models::t::{Item,ItemCreate,ItemUpdate};")
             && item.contains("implItem{")

@@ -9,6 +9,7 @@
 //!   `Binary`, `Geo`.
 //! - [`patch`], [`enums`]: `Patch<T>`, `OpenEnum`, `Flags<E>`.
 //! - [`url`]: key and parameter literals, resource paths, query options.
+//! - [`filter`]: typed `$filter` expressions.
 //! - [`client`], [`paging`], [`error`], [`retry`], [`auth`], [`transport`], [`origin`]:
 //!   the async HTTP client.
 //!
@@ -25,6 +26,7 @@ pub mod client;
 pub mod edm;
 pub mod enums;
 pub mod error;
+pub mod filter;
 pub mod json;
 pub mod origin;
 pub mod paging;

@@ -21,8 +21,8 @@ use super::tokens::{docs, ident, path, render};
 use crate::Files;
 use crate::ir::CrateIr;
 use crate::ir::client::{
-    ArgForm, BuilderIr, BuilderRef, ClientFileIr, FieldEnumIr, NavIr, OperationIr, ParamIr, Pass,
-    RefsIr, ReturnIr, TyIr,
+    ArgForm, BuilderIr, BuilderRef, ClientFileIr, FieldEnumIr, FilterIr, NavIr, OperationIr,
+    ParamIr, Pass, RefsIr, ReturnIr, TyIr,
 };
 use crate::naming;
 
@@ -159,7 +159,7 @@ fn client_file(here: &str, file: &ClientFileIr) -> TokenStream {
     };
     let mut items = Vec::new();
     if let Some(f) = &file.field {
-        items.push(field_enum(f));
+        items.push(field_enum(&mut scope, f));
     }
     if let Some(t) = &file.etag {
         let t = scope.ty(t);
@@ -183,32 +183,105 @@ fn client_file(here: &str, file: &ClientFileIr) -> TokenStream {
     } else {
         quote!(use crate::models::#m::{#(#imports),*};)
     };
+    let filter = if file
+        .field
+        .as_ref()
+        .is_some_and(|f| f.variants.iter().any(|v| v.filter.is_some()))
+    {
+        quote!(
+            use crate::runtime::filter;
+        )
+    } else {
+        quote!()
+    };
     quote! {
         use crate::client::support;
+        #filter
         #models
         #(#items)*
     }
 }
 
-fn field_enum(f: &FieldEnumIr) -> TokenStream {
-    let decl = f.variants.iter().map(|(v, wire, doc)| {
-        let d = match doc {
-            Some(first) => format!("{}: {first}", naming::code(wire)),
-            None => format!("{}.", naming::code(wire)),
+fn field_enum(scope: &mut Scope<'_>, f: &FieldEnumIr) -> TokenStream {
+    let decl = f.variants.iter().map(|v| {
+        let d = match &v.doc {
+            Some(first) => format!("{}: {first}", naming::code(&v.wire)),
+            None => format!("{}.", naming::code(&v.wire)),
         };
         let d = docs(&[d]);
-        let v = ident(v);
-        quote!(#d #v,)
+        let n = ident(&v.name);
+        quote!(#d #n,)
     });
-    let arms = f.variants.iter().map(|(v, wire, _)| {
-        let v = ident(v);
-        quote!(Self::#v => #wire,)
+    let arms = f.variants.iter().map(|v| {
+        let n = ident(&v.name);
+        let wire = &v.wire;
+        quote!(Self::#n => #wire,)
     });
+    let consts: Vec<TokenStream> = f
+        .variants
+        .iter()
+        .filter_map(|v| {
+            let (name, filter) = v.filter.as_ref()?;
+            let c = ident(name);
+            let wire = &v.wire;
+            let d = docs(&[format!(
+                "{} in `$filter` expressions.",
+                naming::code(&v.wire)
+            )]);
+            let (ty, init) = match filter {
+                FilterIr::Value(t) => {
+                    let t = scope.ty(t);
+                    (quote!(Operand<#t>), quote!(Operand::property(#wire)))
+                }
+                FilterIr::Values(t) => {
+                    let t = scope.ty(t);
+                    (
+                        quote!(CollectionOperand<#t>),
+                        quote!(CollectionOperand::property(#wire)),
+                    )
+                }
+                FilterIr::Enum(t, q) => {
+                    let t = scope.ty(t);
+                    (
+                        quote!(EnumOperand<#t>),
+                        quote!(EnumOperand::property(#wire, #q)),
+                    )
+                }
+                FilterIr::Flags(t, q) => {
+                    let t = scope.ty(t);
+                    (
+                        quote!(FlagsOperand<#t>),
+                        quote!(FlagsOperand::property(#wire, #q)),
+                    )
+                }
+                FilterIr::Enums(t, q) => {
+                    let t = scope.ty(t);
+                    (
+                        quote!(EnumCollectionOperand<#t>),
+                        quote!(EnumCollectionOperand::property(#wire, #q)),
+                    )
+                }
+            };
+            Some(quote!(#d pub const #c: filter::#ty = filter::#init;))
+        })
+        .collect();
     let n = ident(&f.name);
-    let doc = docs(&[format!(
-        "The structural properties of {}, by wire name, for typed `$select` and `$orderby`.",
-        naming::code(&f.qualified)
-    )]);
+    let doc = docs(&[
+        format!(
+            "The structural properties of {}, by wire name, for typed `$select` and `$orderby`;",
+            naming::code(&f.qualified)
+        ),
+        "its constants are the typed operands of `$filter` expressions.".into(),
+    ]);
+    let filter_impl = if consts.is_empty() {
+        quote!()
+    } else {
+        quote! {
+            impl #n {
+                #(#consts)*
+            }
+        }
+    };
     quote! {
         #doc
         // `Debug` prints the wire name (like `Display`): one match per field enum, not two.
@@ -233,6 +306,7 @@ fn field_enum(f: &FieldEnumIr) -> TokenStream {
                 f.write_str(support::Field::wire_name(*self))
             }
         }
+        #filter_impl
     }
 }
 

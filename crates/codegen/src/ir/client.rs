@@ -93,8 +93,37 @@ pub struct FieldEnumIr {
     pub name: String,
     /// The entity type's qualified name.
     pub qualified: String,
-    /// Variants: name, wire name, first doc line of the property.
-    pub variants: Vec<(String, String, Option<String>)>,
+    /// One variant per structural property.
+    pub variants: Vec<FieldVariantIr>,
+}
+
+/// One structural property in a field enum.
+#[derive(Debug, Clone)]
+pub struct FieldVariantIr {
+    /// Variant name.
+    pub name: String,
+    /// Wire name.
+    pub wire: String,
+    /// First doc line of the property.
+    pub doc: Option<String>,
+    /// The `$filter` operand constant (`DISPLAY_NAME`), for properties a filter can
+    /// compare.
+    pub filter: Option<(String, FilterIr)>,
+}
+
+/// The typed `$filter` operand of a property.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FilterIr {
+    /// A primitive value: `Operand<T>`.
+    Value(TyIr),
+    /// An enumeration member: `EnumOperand<E>` of this qualified type.
+    Enum(TyIr, String),
+    /// A flags enumeration: `FlagsOperand<E>`.
+    Flags(TyIr, String),
+    /// A collection of primitive values: `CollectionOperand<T>`.
+    Values(TyIr),
+    /// A collection of enumeration members: `EnumCollectionOperand<E>`.
+    Enums(TyIr, String),
 }
 
 /// Where a builder is: client module and name.
@@ -1134,7 +1163,14 @@ impl<'a> Ctx<'a> {
                     .map(|f| {
                         let v = alloc.claim(&naming::variant_name(&f.wire), false).name;
                         let first = f.doc.first().filter(|l| !l.is_empty()).cloned();
-                        (v, f.wire.clone(), first)
+                        FieldVariantIr {
+                            name: v,
+                            wire: f.wire.clone(),
+                            doc: first,
+                            filter: self
+                                .filter_ir(&f.ty)
+                                .map(|ir| (naming::const_name(&f.name), ir)),
+                        }
                     })
                     .collect()
             })
@@ -1144,6 +1180,50 @@ impl<'a> Ctx<'a> {
             qualified: self.model.ty(t).qualified_name(),
             variants,
         }
+    }
+
+    /// The `$filter` operand of a property of type `ty`, if a filter compares it
+    /// (primitives a URL literal can carry, enumerations, and collections of them).
+    fn filter_ir(&self, ty: &super::FieldTy) -> Option<FilterIr> {
+        use super::BaseTy;
+        let enum_of = |t: TypeId| -> Option<(TyIr, String)> {
+            let n = self.ir.names.get(&t)?;
+            Some((
+                TyIr::Model(n.module.clone(), n.name.clone()),
+                self.model.ty(t).qualified_name(),
+            ))
+        };
+        Some(match (&ty.base, ty.collection) {
+            (BaseTy::Path(p), collection) => {
+                // Values without a URL literal form (JSON, geography) are not compared.
+                if matches!(
+                    *p,
+                    "crate::runtime::json::Value" | "crate::runtime::edm::Geo"
+                ) {
+                    return None;
+                }
+                if collection {
+                    FilterIr::Values(TyIr::Path(p))
+                } else {
+                    FilterIr::Value(TyIr::Path(p))
+                }
+            }
+            (BaseTy::Named(t), collection)
+                if matches!(self.model.ty(*t).kind, TypeKind::Enum(_)) =>
+            {
+                let (e, q) = enum_of(*t)?;
+                if collection {
+                    FilterIr::Enums(e, q)
+                } else {
+                    FilterIr::Enum(e, q)
+                }
+            }
+            (BaseTy::Flags(t), false) => {
+                let (e, q) = enum_of(*t)?;
+                FilterIr::Flags(e, q)
+            }
+            _ => return None,
+        })
     }
 
     /// The key parts of `t` (inherited keys included), or `None` when a part is not
