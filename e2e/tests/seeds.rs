@@ -135,6 +135,16 @@ fn check_v1_partner_response(p: &graph_v1::models::microsoft_graph::ComplianceMa
         Some("2016-12-31T23:59:37.9174975-08:00".to_string())
     );
     let a = &p.ios_enrollment_assignments.as_ref().unwrap()[0];
+    // The accessors read a variant without a `match`.
+    let target = a.target.as_ref().unwrap();
+    assert_eq!(
+        target
+            .as_configuration_manager_collection_assignment_target()
+            .and_then(|t| t.collection_id.as_deref()),
+        Some("Collection Id value")
+    );
+    assert!(target.as_group_assignment_target().is_none());
+    assert!(target.clone().into_group_assignment_target().is_none());
     match &a.target {
         Some(Target::ConfigurationManagerCollectionAssignmentTarget(t)) => {
             assert_eq!(t.collection_id.as_deref(), Some("Collection Id value"))

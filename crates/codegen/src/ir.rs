@@ -126,6 +126,9 @@ pub struct StructIr {
 pub struct PolyIr {
     /// Variants: the type itself (when concrete) and every selected concrete subtype.
     pub variants: Vec<VariantIr>,
+    /// Accessors for the properties every variant shares (the declared type's):
+    /// Rust field name and method name (`display_name()`).
+    pub accessors: Vec<(String, String)>,
 }
 
 /// One `Any…` variant.
@@ -141,6 +144,8 @@ pub struct VariantIr {
     pub tag: String,
     /// Whether this is the declared type itself (no `@odata.type` written).
     pub is_self: bool,
+    /// `as_…(&self) -> Option<&T>` and `into_…(self) -> Option<T>`.
+    pub methods: (String, String),
 }
 
 /// One property.
@@ -552,10 +557,14 @@ pub fn build(config: &Config, model: &Model, closure: &Closure) -> CrateIr {
                                 wire,
                                 tag: format!("#{}", mt.qualified_name()),
                                 is_self: m == *id,
+                                methods: Default::default(),
                             }
                         })
                         .collect();
-                    PolyIr { variants }
+                    PolyIr {
+                        variants,
+                        accessors: Vec::new(),
+                    }
                 });
                 ItemKind::Structured(StructIr {
                     entity,
@@ -637,6 +646,7 @@ pub fn build(config: &Config, model: &Model, closure: &Closure) -> CrateIr {
 
     // Pass 3: boxing.
     break_cycles(&mut modules, model, &names);
+    poly_accessors(&mut modules);
 
     // Container children for the client seam.
     let mut roots = Vec::new();
@@ -688,6 +698,45 @@ pub fn build(config: &Config, model: &Model, closure: &Closure) -> CrateIr {
     ir.client = client;
     ir.warnings.extend(warnings);
     ir
+}
+
+/// Names the methods of every `Any…` enum: `as_x()`/`into_x()` per variant, then one
+/// accessor per property of the declared type (which every variant has).
+fn poly_accessors(modules: &mut BTreeMap<String, ModuleIr>) {
+    for module in modules.values_mut() {
+        for item in module.items.values_mut() {
+            let ItemKind::Structured(s) = &mut item.kind else {
+                continue;
+            };
+            let Some(poly) = &mut s.poly else {
+                continue;
+            };
+            let mut alloc = Allocator::new();
+            for r in [
+                "type_name",
+                "clone",
+                "fmt",
+                "eq",
+                "ne",
+                "to_json",
+                "from_json",
+            ] {
+                alloc.reserve(r);
+            }
+            for v in &mut poly.variants {
+                let snake = naming::field_name(&v.name);
+                let snake = snake.trim_start_matches("r#");
+                let as_ = alloc.claim(&format!("as_{snake}"), true).name;
+                let into = alloc.claim(&format!("into_{snake}"), true).name;
+                v.methods = (as_, into);
+            }
+            poly.accessors = s
+                .fields
+                .iter()
+                .map(|f| (f.name.clone(), alloc.claim(&f.name, true).name))
+                .collect();
+        }
+    }
 }
 
 /// Boxes single-valued fields that close a cycle of struct containment.

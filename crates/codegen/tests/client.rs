@@ -432,3 +432,43 @@ fn casts_and_counts() {
         "{user}"
     );
 }
+
+/// `Any…` enums read a variant without a `match` (`as_x`/`into_x`) and read the
+/// properties every variant shares (the declared type's) directly.
+#[test]
+fn polymorphic_enums_have_variant_and_property_accessors() {
+    const CSDL: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:DataServices>
+    <Schema Namespace="P" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <ComplexType Name="shape" Abstract="true">
+        <Property Name="displayName" Type="Edm.String"/>
+        <Property Name="next" Type="P.holder"/>
+      </ComplexType>
+      <ComplexType Name="circle" BaseType="P.shape"><Property Name="r" Type="Edm.Double"/></ComplexType>
+      <ComplexType Name="square" BaseType="P.shape"/>
+      <ComplexType Name="holder"><Property Name="shape" Type="P.shape"/></ComplexType>
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>
+"#;
+    let model = csdl::load_str("p.xml", CSDL).unwrap_or_else(|e| panic!("{e}"));
+    let mut c = Config::new("p", "generated/p", vec![PathBuf::from("p.xml")]);
+    c.all();
+    let files = codegen::generate(&c, &model).unwrap();
+    let shape = squash(file(&files, "src/models/p/shape.rs"));
+    assert!(shape.contains("pubfnas_circle(&self)->Option<&super::Circle>{matchself{Self::Circle(v)=>Some(v),_=>None,}}"), "{shape}");
+    assert!(
+        shape.contains("pubfninto_square(self)->Option<super::Square>"),
+        "{shape}"
+    );
+    assert!(shape.contains("pubfndisplay_name(&self)->Option<&String>{matchself{Self::Circle(v)=>v.display_name.as_ref(),Self::Square(v)=>v.display_name.as_ref(),Self::Unknown(_)=>None,}}"), "{shape}");
+    // `next` closes a cycle (shape → holder → shape): boxed in the structs, not in the
+    // accessor's type.
+    assert!(
+        shape.contains(
+            "pubfnnext(&self)->Option<&super::Holder>{matchself{Self::Circle(v)=>v.next.as_deref(),"
+        ),
+        "{shape}"
+    );
+}

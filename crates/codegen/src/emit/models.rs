@@ -530,6 +530,54 @@ fn any_enum(ir: &CrateIr, here: &str, item: &Item, any: &str, s: &StructIr, file
     o.line(3, "Self::Unknown(v) => json::odata_type(v),");
     o.line(2, "}");
     o.line(1, "}");
+    for v in &poly.variants {
+        let t = type_path(ir, Seen::From(here), v.id, false);
+        let (as_, into) = &v.methods;
+        let q = naming::code(v.tag.trim_start_matches('#'));
+        o.docs(1, &[format!("The {q} value, if this is one.")]);
+        o.line(1, &format!("pub fn {as_}(&self) -> Option<&{t}> {{"));
+        o.line(2, "match self {");
+        o.line(3, &format!("Self::{}(v) => Some(v),", v.name));
+        o.line(3, "_ => None,");
+        o.line(2, "}");
+        o.line(1, "}");
+        o.docs(1, &[format!("The {q} value, if this is one.")]);
+        o.line(1, &format!("pub fn {into}(self) -> Option<{t}> {{"));
+        o.line(2, "match self {");
+        o.line(3, &format!("Self::{}(v) => Some(v),", v.name));
+        o.line(3, "_ => None,");
+        o.line(2, "}");
+        o.line(1, "}");
+    }
+    for (field, method) in &poly.accessors {
+        let Some(f) = s.fields.iter().find(|f| &f.name == field) else {
+            continue;
+        };
+        let mut unboxed = f.ty.clone();
+        unboxed.boxed = false;
+        let ty = field_type(ir, here, &unboxed);
+        o.docs(
+            1,
+            &[format!(
+                "The {} property, whatever the variant (`None` for an unknown type).",
+                naming::code(&f.wire)
+            )],
+        );
+        o.line(1, &format!("pub fn {method}(&self) -> Option<&{ty}> {{"));
+        o.line(2, "match self {");
+        for v in &poly.variants {
+            let boxed = variant_field(ir, v.id, &f.wire).is_some_and(|vf| vf.ty.boxed);
+            let name = variant_field(ir, v.id, &f.wire).map(|vf| vf.name.clone());
+            match name {
+                Some(n) if boxed => o.line(3, &format!("Self::{}(v) => v.{n}.as_deref(),", v.name)),
+                Some(n) => o.line(3, &format!("Self::{}(v) => v.{n}.as_ref(),", v.name)),
+                None => o.line(3, &format!("Self::{}(_) => None,", v.name)),
+            }
+        }
+        o.line(3, "Self::Unknown(_) => None,");
+        o.line(2, "}");
+        o.line(1, "}");
+    }
     o.line(0, "}");
     o.finish(file);
 
@@ -605,6 +653,15 @@ fn any_enum(ir: &CrateIr, here: &str, item: &Item, any: &str, s: &StructIr, file
     o.finish(file);
 
     serde_impls(any, file);
+}
+
+/// The field of a variant's struct with this wire name.
+fn variant_field<'a>(ir: &'a CrateIr, id: csdl::model::TypeId, wire: &str) -> Option<&'a FieldIr> {
+    let n = ir.names.get(&id)?;
+    match &ir.modules.get(&n.module)?.items.get(&n.file)?.kind {
+        ItemKind::Structured(s) => s.fields.iter().find(|f| f.wire == wire),
+        _ => None,
+    }
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -45,6 +45,92 @@ impl AnyDeviceAndAppManagementAssignmentTarget {
             Self::Unknown(v) => json::odata_type(v),
         }
     }
+    /// The `microsoft.graph.allDevicesAssignmentTarget` value, if this is one.
+    pub fn as_all_devices_assignment_target(
+        &self,
+    ) -> Option<&super::AllDevicesAssignmentTarget> {
+        match self {
+            Self::AllDevicesAssignmentTarget(v) => Some(v),
+            _ => None,
+        }
+    }
+    /// The `microsoft.graph.allDevicesAssignmentTarget` value, if this is one.
+    pub fn into_all_devices_assignment_target(
+        self,
+    ) -> Option<super::AllDevicesAssignmentTarget> {
+        match self {
+            Self::AllDevicesAssignmentTarget(v) => Some(v),
+            _ => None,
+        }
+    }
+    /// The `microsoft.graph.allLicensedUsersAssignmentTarget` value, if this is one.
+    pub fn as_all_licensed_users_assignment_target(
+        &self,
+    ) -> Option<&super::AllLicensedUsersAssignmentTarget> {
+        match self {
+            Self::AllLicensedUsersAssignmentTarget(v) => Some(v),
+            _ => None,
+        }
+    }
+    /// The `microsoft.graph.allLicensedUsersAssignmentTarget` value, if this is one.
+    pub fn into_all_licensed_users_assignment_target(
+        self,
+    ) -> Option<super::AllLicensedUsersAssignmentTarget> {
+        match self {
+            Self::AllLicensedUsersAssignmentTarget(v) => Some(v),
+            _ => None,
+        }
+    }
+    /// The `microsoft.graph.configurationManagerCollectionAssignmentTarget` value, if this is one.
+    pub fn as_configuration_manager_collection_assignment_target(
+        &self,
+    ) -> Option<&super::ConfigurationManagerCollectionAssignmentTarget> {
+        match self {
+            Self::ConfigurationManagerCollectionAssignmentTarget(v) => Some(v),
+            _ => None,
+        }
+    }
+    /// The `microsoft.graph.configurationManagerCollectionAssignmentTarget` value, if this is one.
+    pub fn into_configuration_manager_collection_assignment_target(
+        self,
+    ) -> Option<super::ConfigurationManagerCollectionAssignmentTarget> {
+        match self {
+            Self::ConfigurationManagerCollectionAssignmentTarget(v) => Some(v),
+            _ => None,
+        }
+    }
+    /// The `microsoft.graph.exclusionGroupAssignmentTarget` value, if this is one.
+    pub fn as_exclusion_group_assignment_target(
+        &self,
+    ) -> Option<&super::ExclusionGroupAssignmentTarget> {
+        match self {
+            Self::ExclusionGroupAssignmentTarget(v) => Some(v),
+            _ => None,
+        }
+    }
+    /// The `microsoft.graph.exclusionGroupAssignmentTarget` value, if this is one.
+    pub fn into_exclusion_group_assignment_target(
+        self,
+    ) -> Option<super::ExclusionGroupAssignmentTarget> {
+        match self {
+            Self::ExclusionGroupAssignmentTarget(v) => Some(v),
+            _ => None,
+        }
+    }
+    /// The `microsoft.graph.groupAssignmentTarget` value, if this is one.
+    pub fn as_group_assignment_target(&self) -> Option<&super::GroupAssignmentTarget> {
+        match self {
+            Self::GroupAssignmentTarget(v) => Some(v),
+            _ => None,
+        }
+    }
+    /// The `microsoft.graph.groupAssignmentTarget` value, if this is one.
+    pub fn into_group_assignment_target(self) -> Option<super::GroupAssignmentTarget> {
+        match self {
+            Self::GroupAssignmentTarget(v) => Some(v),
+            _ => None,
+        }
+    }
 }
 impl json::FromJson for AnyDeviceAndAppManagementAssignmentTarget {
     fn from_json(

@@ -99,6 +99,50 @@ impl AnyOpenBag {
             Self::Unknown(v) => json::odata_type(v),
         }
     }
+    /// The `obstacle.course.openBag` value, if this is one.
+    pub fn as_open_bag(&self) -> Option<&super::OpenBag> {
+        match self {
+            Self::OpenBag(v) => Some(v),
+            _ => None,
+        }
+    }
+    /// The `obstacle.course.openBag` value, if this is one.
+    pub fn into_open_bag(self) -> Option<super::OpenBag> {
+        match self {
+            Self::OpenBag(v) => Some(v),
+            _ => None,
+        }
+    }
+    /// The `obstacle.course.openBagChild` value, if this is one.
+    pub fn as_open_bag_child(&self) -> Option<&super::OpenBagChild> {
+        match self {
+            Self::OpenBagChild(v) => Some(v),
+            _ => None,
+        }
+    }
+    /// The `obstacle.course.openBagChild` value, if this is one.
+    pub fn into_open_bag_child(self) -> Option<super::OpenBagChild> {
+        match self {
+            Self::OpenBagChild(v) => Some(v),
+            _ => None,
+        }
+    }
+    /// The `additionalProperties` property, whatever the variant (`None` for an unknown type).
+    pub fn additional_properties(&self) -> Option<&String> {
+        match self {
+            Self::OpenBag(v) => v.additional_properties.as_ref(),
+            Self::OpenBagChild(v) => v.additional_properties.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The `additional_properties` property, whatever the variant (`None` for an unknown type).
+    pub fn additional_properties_2(&self) -> Option<&String> {
+        match self {
+            Self::OpenBag(v) => v.additional_properties_2.as_ref(),
+            Self::OpenBagChild(v) => v.additional_properties_2.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
 }
 impl json::FromJson for AnyOpenBag {
     fn from_json(

@@ -30,6 +30,72 @@ impl AnyShape0 {
             Self::Unknown(v) => json::odata_type(v),
         }
     }
+    /// The `obstacle.course.shape4` value, if this is one.
+    pub fn as_shape4(&self) -> Option<&super::Shape4> {
+        match self {
+            Self::Shape4(v) => Some(v),
+            _ => None,
+        }
+    }
+    /// The `obstacle.course.shape4` value, if this is one.
+    pub fn into_shape4(self) -> Option<super::Shape4> {
+        match self {
+            Self::Shape4(v) => Some(v),
+            _ => None,
+        }
+    }
+    /// The `obstacle.type.match.shape1` value, if this is one.
+    pub fn as_shape1(&self) -> Option<&crate::models::obstacle_type_match::Shape1> {
+        match self {
+            Self::Shape1(v) => Some(v),
+            _ => None,
+        }
+    }
+    /// The `obstacle.type.match.shape1` value, if this is one.
+    pub fn into_shape1(self) -> Option<crate::models::obstacle_type_match::Shape1> {
+        match self {
+            Self::Shape1(v) => Some(v),
+            _ => None,
+        }
+    }
+    /// The `obstacle.type.match.shape3` value, if this is one.
+    pub fn as_shape3(&self) -> Option<&crate::models::obstacle_type_match::Shape3> {
+        match self {
+            Self::Shape3(v) => Some(v),
+            _ => None,
+        }
+    }
+    /// The `obstacle.type.match.shape3` value, if this is one.
+    pub fn into_shape3(self) -> Option<crate::models::obstacle_type_match::Shape3> {
+        match self {
+            Self::Shape3(v) => Some(v),
+            _ => None,
+        }
+    }
+    /// The `obstacle.type.match.shape5` value, if this is one.
+    pub fn as_shape5(&self) -> Option<&crate::models::obstacle_type_match::Shape5> {
+        match self {
+            Self::Shape5(v) => Some(v),
+            _ => None,
+        }
+    }
+    /// The `obstacle.type.match.shape5` value, if this is one.
+    pub fn into_shape5(self) -> Option<crate::models::obstacle_type_match::Shape5> {
+        match self {
+            Self::Shape5(v) => Some(v),
+            _ => None,
+        }
+    }
+    /// The `name` property, whatever the variant (`None` for an unknown type).
+    pub fn name(&self) -> Option<&String> {
+        match self {
+            Self::Shape4(v) => v.name.as_ref(),
+            Self::Shape1(v) => v.name.as_ref(),
+            Self::Shape3(v) => v.name.as_ref(),
+            Self::Shape5(v) => v.name.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
 }
 impl json::FromJson for AnyShape0 {
     fn from_json(
