@@ -528,7 +528,8 @@ impl From<Error> for Failure {
 }
 
 /// Set `name` in `headers`, replacing an existing value (case-insensitive).
-fn set_header(headers: &mut Vec<(String, String)>, name: &str, value: String) {
+#[doc(hidden)]
+pub fn set_header(headers: &mut Vec<(String, String)>, name: &str, value: String) {
     headers.retain(|(k, _)| !k.eq_ignore_ascii_case(name));
     headers.push((name.to_owned(), value));
 }
@@ -543,7 +544,8 @@ fn with_default_header(opts: &RequestOptions, name: &str, value: &str) -> Reques
 }
 
 /// The path part of a URL for logs (no scheme, host or query: queries may hold data).
-pub(super) fn log_path(url: &str) -> &str {
+#[doc(hidden)]
+pub fn log_path(url: &str) -> &str {
     let no_query = super::transport::without_query(url);
     match no_query.find("://") {
         Some(i) => {
@@ -1131,56 +1133,4 @@ fn bearer(token: &AccessToken) -> Result<String, Error> {
 /// The `ETag` response header, if any (some services send it instead of `@odata.etag`).
 pub fn etag_header(resp: &Response) -> Option<&str> {
     find_header(&resp.headers, "etag")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn clouds() {
-        assert_eq!(GraphCloud::Global.v1(), "https://graph.microsoft.com/v1.0");
-        assert_eq!(
-            GraphCloud::UsGovL4.beta(),
-            "https://graph.microsoft.us/beta"
-        );
-        assert_eq!(
-            GraphCloud::UsGovL5Dod.v1(),
-            "https://dod-graph.microsoft.us/v1.0"
-        );
-        assert_eq!(
-            GraphCloud::China.beta(),
-            "https://microsoftgraph.chinacloudapi.cn/beta"
-        );
-    }
-
-    #[test]
-    fn log_paths() {
-        assert_eq!(
-            log_path("https://graph.microsoft.com/v1.0/users?$filter=x"),
-            "/v1.0/users"
-        );
-        assert_eq!(log_path("https://h"), "/");
-        assert_eq!(log_path("users/x#f"), "users/x");
-    }
-
-    #[test]
-    fn headers_replace_case_insensitively() {
-        let mut h = vec![("Accept".to_owned(), "a".to_owned())];
-        set_header(&mut h, "accept", "b".to_owned());
-        assert_eq!(h, vec![("accept".to_owned(), "b".to_owned())]);
-    }
-
-    #[test]
-    fn options_builders() {
-        let o = RequestOptions::new()
-            .if_match("W/\"1\"")
-            .return_minimal()
-            .max_page_size(50)
-            .header("ConsistencyLevel", "eventual")
-            .query(Query::new().top(3));
-        assert_eq!(o.prefer, vec!["return=minimal", "odata.maxpagesize=50"]);
-        assert_eq!(o.if_match.as_deref(), Some("W/\"1\""));
-        assert_eq!(o.query.encode(), "$top=3");
-    }
 }

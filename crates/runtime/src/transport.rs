@@ -238,6 +238,9 @@ pub trait Transport: Send + Sync {
 
 #[cfg(feature = "reqwest")]
 pub use self::reqwest_transport::ReqwestTransport;
+#[cfg(feature = "reqwest")]
+#[doc(hidden)]
+pub use self::reqwest_transport::convert as convert_reqwest_error;
 
 #[cfg(feature = "reqwest")]
 mod reqwest_transport {
@@ -300,7 +303,8 @@ mod reqwest_transport {
         }
     }
 
-    pub(super) fn convert(e: reqwest::Error) -> TransportError {
+    /// A reqwest error as a [`TransportError`] (no URL: it may hold a query).
+    pub fn convert(e: reqwest::Error) -> TransportError {
         let kind = if e.is_builder() {
             TransportErrorKind::InvalidRequest
         } else if e.is_connect() {
@@ -369,62 +373,5 @@ mod reqwest_transport {
                 })
             })
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn request_debug_redacts_authorization() {
-        let r = Request {
-            method: Method::Get,
-            url: "https://x/y?$skiptoken=tok3n".to_owned(),
-            headers: vec![
-                ("Authorization".to_owned(), "Bearer s3cr3t".to_owned()),
-                ("Accept".to_owned(), "application/json".to_owned()),
-            ],
-            body: None,
-            max_response_size: 10,
-            timeout: None,
-        };
-        let d = format!("{r:?}");
-        assert!(!d.contains("s3cr3t"), "{d}");
-        assert!(d.contains("application/json"));
-        assert!(!d.contains("tok3n") && d.contains("https://x/y"), "{d}");
-        assert_eq!(r.header("accept"), Some("application/json"));
-    }
-
-    #[cfg(feature = "reqwest")]
-    #[test]
-    fn reqwest_errors_without_url_and_builder_errors_not_retried() {
-        let client = ReqwestTransport::new().unwrap().client;
-        let e = client
-            .get("http://[::1/x?$skiptoken=tok3n")
-            .build()
-            .unwrap_err();
-        let t = reqwest_transport::convert(e);
-        assert_eq!(t.kind(), TransportErrorKind::InvalidRequest);
-        let text = format!("{t} {t:?}");
-        assert!(!text.contains("tok3n"), "{text}");
-        let e = client
-            .get("http://h/x?$skiptoken=tok3n")
-            .header("X", "a\r\nb")
-            .build()
-            .unwrap_err();
-        let t = reqwest_transport::convert(e);
-        assert_eq!(t.kind(), TransportErrorKind::InvalidRequest);
-        assert!(!format!("{t} {t:?}").contains("tok3n"));
-    }
-
-    #[test]
-    fn methods() {
-        assert!(Method::Get.is_idempotent());
-        assert!(Method::Put.is_idempotent());
-        assert!(Method::Delete.is_idempotent());
-        assert!(!Method::Post.is_idempotent());
-        assert!(!Method::Patch.is_idempotent());
-        assert_eq!(Method::Patch.to_string(), "PATCH");
     }
 }
