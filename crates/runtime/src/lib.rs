@@ -12,6 +12,7 @@
 //! - [`filter`]: typed `$filter` expressions.
 //! - [`client`], [`paging`], [`error`], [`retry`], [`auth`], [`transport`], [`origin`]:
 //!   the async HTTP client.
+//! - [`request`]: the generic requests the generated request builders delegate to.
 //!
 //! The client sends the bearer token only to the service root's origin (scheme, host,
 //! port) and to origins allowed with [`ClientBuilder::allow_origin`]; any other URL (a
@@ -31,6 +32,7 @@ pub mod json;
 pub mod origin;
 pub mod paging;
 pub mod patch;
+pub mod request;
 pub mod retry;
 pub mod transport;
 pub mod url;

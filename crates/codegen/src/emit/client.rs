@@ -9,7 +9,8 @@
 //!   per distinct set of `Capabilities` restrictions on the paths that reach it), its
 //!   `…Field` enum for `$select`/`$orderby`, and an `etag()` accessor.
 //!
-//! The generic requests the builders delegate to are the runtime's `request` module.
+//! The generic requests the builders delegate to are the runtime's `request` module
+//! (imported as `support`).
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -25,9 +26,6 @@ use crate::ir::client::{
     ParamIr, Pass, RefsIr, ReturnIr, TyIr,
 };
 use crate::naming;
-
-/// The generic support module, copied into `src/client/support.rs`.
-const SUPPORT: &str = include_str!("../../templates/client_support.rs");
 
 /// Renders `src/client/**`.
 pub fn emit(ir: &CrateIr, files: &mut Files) {
@@ -195,7 +193,7 @@ fn client_file(here: &str, file: &ClientFileIr) -> TokenStream {
         quote!()
     };
     quote! {
-        use crate::client::support;
+        use crate::runtime::request as support;
         #filter
         #models
         #(#items)*
@@ -814,8 +812,7 @@ fn root(ir: &CrateIr) -> TokenStream {
     quote! {
         #![doc = " Typed request builders: the root client, and one module per namespace with"]
         #![doc = " each entity type's collection and item builders."]
-        /// Generic requests the builders delegate to.
-        pub mod support;
+        use crate::runtime::request as support;
         #( #mod_docs pub mod #mod_names; )*
 
         #root_doc

@@ -1,6 +1,6 @@
 //! The crate scaffolding: `Cargo.toml`, `src/lib.rs` (with the crate's documentation),
-//! `src/models/mod.rs` and one `mod.rs` per namespace, and the vendored runtime under
-//! `src/runtime/`.
+//! `src/models/mod.rs` and one `mod.rs` per namespace. The vendored runtime is
+//! [`super::runtime`]'s.
 
 use std::path::PathBuf;
 
@@ -12,8 +12,6 @@ use super::tokens::{docs, ident, render};
 use crate::Files;
 use crate::ir::{CrateIr, ItemKind};
 use crate::naming;
-
-include!(concat!(env!("OUT_DIR"), "/runtime_files.rs"));
 
 /// Adds the scaffolding files.
 pub fn emit(ir: &CrateIr, files: &mut Files) {
@@ -61,49 +59,6 @@ pub fn emit(ir: &CrateIr, files: &mut Files) {
             render(&header, tokens),
         );
     }
-    for (rel, text) in RUNTIME_FILES {
-        let target = if *rel == "lib.rs" {
-            "mod.rs".to_string()
-        } else {
-            rel.to_string()
-        };
-        files.insert(
-            PathBuf::from(format!("src/runtime/{target}")),
-            format!("{header}{}\n", without_unit_tests(text).trim_end()),
-        );
-    }
-}
-
-/// A runtime file without its trailing `#[cfg(test)] mod tests { … }`: the runtime's unit
-/// tests run once, in `crates/runtime`, not again in every generated crate.
-fn without_unit_tests(text: &str) -> &str {
-    match text.rfind("\n#[cfg(test)]\nmod tests {") {
-        Some(i) if text.trim_end().ends_with('}') => &text[..=i],
-        _ => text,
-    }
-}
-
-/// `[dependencies]` and `[features]` of the runtime's manifest, verbatim.
-fn runtime_sections() -> String {
-    let mut out = String::new();
-    let mut keep = false;
-    for line in RUNTIME_MANIFEST.lines() {
-        let t = line.trim();
-        if t.starts_with('[') {
-            keep = t == "[dependencies]" || t == "[features]";
-            if keep && !out.is_empty() {
-                out.push('\n');
-            }
-        }
-        if keep && (!t.starts_with('#') || t.starts_with('[')) {
-            out.push_str(line);
-            out.push('\n');
-        }
-    }
-    while out.ends_with("\n\n") {
-        out.pop();
-    }
-    out.replace("\n\n\n", "\n\n")
 }
 
 fn cargo_toml(ir: &CrateIr) -> String {
@@ -124,8 +79,8 @@ path = \"src/lib.rs\"\n\
 {deps}",
         sources = ir.sources,
         name = ir.package,
-        deps = runtime_sections(),
-        rust_version = RUST_VERSION,
+        deps = super::runtime::MANIFEST_SECTIONS,
+        rust_version = super::runtime::RUST_VERSION,
     )
 }
 

@@ -1,10 +1,11 @@
 //! Emission: IR → files. `models` renders the model types; `crate_files` the crate
-//! scaffolding (Cargo.toml, lib.rs, mod.rs files, the vendored runtime); `client` the
-//! request builders (entity sets, singletons, navigation, operations).
+//! scaffolding (Cargo.toml, lib.rs, mod.rs files); `runtime` the vendored runtime;
+//! `client` the request builders (entity sets, singletons, navigation, operations).
 
 pub mod client;
 pub mod crate_files;
 pub mod models;
+pub mod runtime;
 pub mod tokens;
 
 use std::path::PathBuf;
@@ -26,6 +27,7 @@ pub fn header(sources: &str) -> String {
 pub fn emit(ir: &CrateIr) -> Files {
     let mut files = Files::new();
     crate_files::emit(ir, &mut files);
+    runtime::emit(&header(&ir.sources), &mut files);
     let models = std::thread::scope(|s| {
         let models = s.spawn(|| models::emit_all(ir));
         client::emit(ir, &mut files);

@@ -17,8 +17,8 @@ use proc_macro2::{TokenStream, TokenTree};
 use pulldown_cmark::{BrokenLink, CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag};
 
 /// Checks every `.rs` and `.md` file of a generation but the ones copied verbatim
-/// (the vendored runtime and the client's `support.rs`, checked once in the committed
-/// crates); `Err` names the file and what is wrong.
+/// (the vendored runtime, checked once in the committed crates); `Err` names the file
+/// and what is wrong.
 pub fn check_files<'a>(
     files: impl IntoIterator<Item = (&'a std::path::Path, &'a String)>,
 ) -> Result<(), String> {
@@ -37,7 +37,7 @@ pub fn check_files_with<'a>(
                 path.display()
             ));
         }
-        let copied = path.starts_with("src/runtime") || path.ends_with("src/client/support.rs");
+        let copied = path.starts_with("src/runtime");
         if copied && !verbatim {
             continue;
         }

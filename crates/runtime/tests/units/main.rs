@@ -10,6 +10,7 @@ mod json;
 mod origin;
 mod paging;
 mod patch;
+mod request;
 mod retry;
 mod transport;
 mod url;

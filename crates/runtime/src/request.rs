@@ -1,14 +1,20 @@
-//! Support for the generated request builders: the state every builder holds and the
-//! generic requests (`list`, `get`, actions, functions) they return. The builders in the
-//! sibling modules are thin: each method builds a path and calls one function here.
+//! The requests of the generated request builders: the state every builder holds
+//! ([`Builder`]: client, resource path, request options) and the generic requests it
+//! makes (`GET` of one entity or a collection with query options, create, update,
+//! delete, bound and unbound actions and functions).
+//!
+//! A generated crate's builders (`src/client/`) are thin: each method builds a path and
+//! calls one function here, as `crate::runtime::request` (imported as `support`), so the
+//! request code is compiled once per crate rather than once per entity type.
 
 use std::future::{Future, IntoFuture};
 use std::marker::PhantomData;
 use std::pin::Pin;
 
-use crate::runtime::{
-    Client, Error, FromJson, Map, Method, Page, Pager, Param, Query, RawLiteral, RequestOptions,
-    Resource, ToJson, UrlLiteral, Value, ValueOf,
+use super::enums::{OpenEnum, enum_url_literal};
+use super::{
+    Client, DecodeError, Error, FromJson, Map, Method, Page, Pager, Param, Path, Query,
+    RawLiteral, RequestOptions, Resource, ToJson, UrlLiteral, Value, ValueOf,
 };
 
 /// A boxed, `Send` future of a request's result (what `.await` on a request runs).
@@ -45,11 +51,8 @@ pub fn lit<T: UrlLiteral + ?Sized>(value: &T) -> FnArg {
 }
 
 /// An enumeration literal argument: `ns.Type'member'`.
-pub fn enum_lit<E: crate::runtime::OpenEnum>(qualified_type: &str, value: &E) -> FnArg {
-    FnArg::Literal(crate::runtime::enums::enum_url_literal(
-        qualified_type,
-        value.as_str(),
-    ))
+pub fn enum_lit<E: OpenEnum>(qualified_type: &str, value: &E) -> FnArg {
+    FnArg::Literal(enum_url_literal(qualified_type, value.as_str()))
 }
 
 /// A JSON argument passed as a parameter alias.
@@ -212,7 +215,7 @@ impl Builder {
 
     fn send_ref(&self, method: Method, entity: &Builder) -> RequestFuture<()> {
         let body = Reference { id: entity.url() };
-        let body = crate::runtime::json::to_vec(&body);
+        let body = super::json::to_vec(&body);
         let (client, url, options) = self.ref_request();
         Box::pin(async move {
             client.execute(method, url, Some(body), &options).await?;
@@ -244,9 +247,15 @@ impl Builder {
 
     /// Invoke a bound action (or an action import at the root) with a JSON object of
     /// parameters; the result, if any, decoded as `T`.
-    pub async fn action<B: ToJson + ?Sized, T: FromJson>(&self, name: Option<&str>, params: &B) -> Result<Option<T>, Error> {
+    pub async fn action<B: ToJson + ?Sized, T: FromJson>(
+        &self,
+        name: Option<&str>,
+        params: &B,
+    ) -> Result<Option<T>, Error> {
         let resource = self.operation_resource(name);
-        self.client.invoke_action(&resource, params, &self.options).await
+        self.client
+            .invoke_action(&resource, params, &self.options)
+            .await
     }
 
     /// Invoke an action whose result is a stream (`Edm.Stream`): the response body.
@@ -254,7 +263,7 @@ impl Builder {
         let resource = self.operation_resource(name);
         let url = self.client.url(&resource, &Query::new());
         let opts = self.options.clone().header("Accept", "*/*");
-        let body = crate::runtime::json::to_vec(params);
+        let body = super::json::to_vec(params);
         Ok(self.client.execute(Method::Post, url, Some(body), &opts).await?.body)
     }
 
@@ -265,34 +274,64 @@ impl Builder {
     }
 
     /// Invoke an action without a result.
-    pub async fn action_unit<B: ToJson + ?Sized>(&self, name: Option<&str>, params: &B) -> Result<(), Error> {
+    pub async fn action_unit<B: ToJson + ?Sized>(
+        &self,
+        name: Option<&str>,
+        params: &B,
+    ) -> Result<(), Error> {
         self.action::<B, Value>(name, params).await.map(|_| ())
     }
 
     /// Invoke an action whose result is a primitive or a collection (`{"value": …}`).
-    pub async fn action_value<B: ToJson + ?Sized, T: FromJson>(&self, name: Option<&str>, params: &B) -> Result<Option<T>, Error> {
-        Ok(self.action::<B, ValueOf<T>>(name, params).await?.map(ValueOf::into_inner))
+    pub async fn action_value<B: ToJson + ?Sized, T: FromJson>(
+        &self,
+        name: Option<&str>,
+        params: &B,
+    ) -> Result<Option<T>, Error> {
+        Ok(self
+            .action::<B, ValueOf<T>>(name, params)
+            .await?
+            .map(ValueOf::into_inner))
     }
 
     /// Invoke an action returning a collection of entities, as a stream across pages.
-    pub fn action_pager<B: ToJson + ?Sized, T: FromJson + Send + 'static>(&self, name: Option<&str>, params: &B) -> Pager<T> {
+    pub fn action_pager<B: ToJson + ?Sized, T: FromJson + Send + 'static>(
+        &self,
+        name: Option<&str>,
+        params: &B,
+    ) -> Pager<T> {
         let resource = self.operation_resource(name);
         self.client.action_pager(&resource, params, &self.options)
     }
 
     /// Invoke a function (`GET …/ns.f(a=1,b=@b)?@b=…`); the result decoded as `T`.
-    pub async fn function<T: FromJson>(&self, name: &str, args: &[(&str, FnArg)]) -> Result<Option<T>, Error> {
+    pub async fn function<T: FromJson>(
+        &self,
+        name: &str,
+        args: &[(&str, FnArg)],
+    ) -> Result<Option<T>, Error> {
         let resource = self.function_resource(name, args);
         self.client.invoke_function(&resource, &self.options).await
     }
 
     /// Invoke a function whose result is a primitive or a collection (`{"value": …}`).
-    pub async fn function_value<T: FromJson>(&self, name: &str, args: &[(&str, FnArg)]) -> Result<Option<T>, Error> {
-        Ok(self.function::<ValueOf<T>>(name, args).await?.map(ValueOf::into_inner))
+    pub async fn function_value<T: FromJson>(
+        &self,
+        name: &str,
+        args: &[(&str, FnArg)],
+    ) -> Result<Option<T>, Error> {
+        Ok(self
+            .function::<ValueOf<T>>(name, args)
+            .await?
+            .map(ValueOf::into_inner))
     }
 
     /// Invoke a function returning a collection of entities, as a stream across pages.
-    pub fn function_pager<T: FromJson + Send + 'static>(&self, name: &str, args: &[(&str, FnArg)]) -> Pager<T> {
+    pub fn function_pager<T: FromJson + Send + 'static>(
+        &self,
+        name: &str,
+        args: &[(&str, FnArg)],
+    ) -> Pager<T> {
         let resource = self.function_resource(name, args);
         self.client.pager(&resource, &self.options)
     }
@@ -394,7 +433,10 @@ impl<T: FromJson + Send + 'static, F: Field> GetRequest<T, F> {
     /// Sends the request: 200 with the entity.
     pub async fn send(self) -> Result<T, Error> {
         let opts = self.builder.options().clone().query(self.query);
-        self.builder.client().get(self.builder.resource(), &opts).await
+        self.builder
+            .client()
+            .get(self.builder.resource(), &opts)
+            .await
     }
 }
 
@@ -526,7 +568,10 @@ impl<T: FromJson + Send + 'static, F: Field> ListRequest<T, F> {
     /// The first page (`@odata.nextLink`, `@odata.count` included).
     pub async fn page(self) -> Result<Page<T>, Error> {
         let opts = self.builder.options().clone().query(self.query);
-        self.builder.client().get_page(self.builder.resource(), &opts).await
+        self.builder
+            .client()
+            .get_page(self.builder.resource(), &opts)
+            .await
     }
 
     /// Every item across pages, following `@odata.nextLink` verbatim.
@@ -572,14 +617,14 @@ pub struct Reference {
 }
 
 impl FromJson for Reference {
-    fn from_json(value: Value, path: &crate::runtime::Path<'_>) -> Result<Self, crate::runtime::DecodeError> {
+    fn from_json(value: Value, path: &Path<'_>) -> Result<Self, DecodeError> {
         let id = match &value {
             Value::Object(map) => map.get("@odata.id").or_else(|| map.get("@id")),
             _ => None,
         };
         match id {
             Some(Value::String(id)) => Ok(Reference { id: id.clone() }),
-            _ => Err(crate::runtime::DecodeError::expected(path, "an entity reference (`@odata.id`)", &value)),
+            _ => Err(DecodeError::expected(path, "an entity reference (`@odata.id`)", &value)),
         }
     }
 }
@@ -631,8 +676,8 @@ impl CountRequest {
             let shown: String = text.chars().take(40).collect();
             Error::Decode {
                 status: resp.status,
-                error: crate::runtime::DecodeError::new(
-                    &crate::runtime::Path::ROOT,
+                error: DecodeError::new(
+                    &Path::ROOT,
                     format!("expected a count (a non-negative integer), found {shown:?}"),
                 ),
             }
