@@ -178,7 +178,7 @@ async fn seed_000_create_compliance_management_partner_template() {
     body.display_name = Some("String".into());
     body.ios_enrollment_assignments = Some(assignment());
     body.mac_os_enrollment_assignments = Some(assignment());
-    body.partner_state = Some(DeviceManagementPartnerTenantState::Unknown("String".into()));
+    body.partner_state = Some(DeviceManagementPartnerTenantState::from("String"));
     body.windows_enrollment_assignments = Some(assignment());
     let client = graph_beta::Client::builder(format!("{}/v1.0", server.base))
         .bearer_token(TOKEN)
@@ -273,8 +273,8 @@ async fn seed_002_create_device_management_partner() {
             .parse::<DateTimeOffset>()
             .unwrap(),
     );
-    body.partner_state = Some(DeviceManagementPartnerTenantState::Unknown("String".into()));
-    body.partner_app_type = Some(DeviceManagementPartnerAppType::Unknown("String".into()));
+    body.partner_state = Some(DeviceManagementPartnerTenantState::from("String"));
+    body.partner_app_type = Some(DeviceManagementPartnerAppType::from("String"));
     body.single_tenant_app_id = Some("Single Tenant App Id value".into());
     body.display_name = Some("Display Name value".into());
     body.is_configured = Some(true);
@@ -313,9 +313,13 @@ async fn seed_002_create_device_management_partner() {
         Some("da463021-3021-da46-2130-46da213046da")
     );
     assert_eq!(created.is_configured, Some(true));
-    assert_eq!(
+    assert!(matches!(
         created.partner_app_type,
-        Some(DeviceManagementPartnerAppType::Unknown("String".into()))
+        Some(DeviceManagementPartnerAppType::Unknown(_))
+    ));
+    assert_eq!(
+        created.partner_app_type.as_ref().map(|t| t.as_str()),
+        Some("String")
     );
     assert_eq!(
         created

@@ -123,12 +123,52 @@ fn enums_are_open_and_round_trip() {
         DeviceManagementPartnerTenantState::UnknownValue
     );
     let new: DeviceManagementPartnerTenantState = decode(json!("quantumEntangled"));
+    assert!(matches!(
+        new,
+        DeviceManagementPartnerTenantState::Unknown(_)
+    ));
+    assert_eq!(new.as_str(), "quantumEntangled");
     assert_eq!(
         new,
-        DeviceManagementPartnerTenantState::Unknown("quantumEntangled".into())
+        DeviceManagementPartnerTenantState::from("quantumEntangled")
+    );
+    assert_ne!(
+        new,
+        DeviceManagementPartnerTenantState::from("quantumentangled")
     );
     assert_eq!(new.to_json(), json!("quantumEntangled"));
     assert_eq!(new.to_string(), "quantumEntangled");
+    // serde goes through the same wire form, unknown member included.
+    let text = serde_json::to_string(&new).unwrap();
+    assert_eq!(text, "\"quantumEntangled\"");
+    let back: DeviceManagementPartnerTenantState = serde_json::from_str(&text).unwrap();
+    assert_eq!(back, new);
+    // In a flags set and as a property, read → write gives the same string.
+    let flags: graph_v1::runtime::enums::Flags<DeviceManagementPartnerTenantState> =
+        decode(json!("unresponsive,quantumEntangled"));
+    assert_eq!(flags.to_json(), json!("unresponsive,quantumEntangled"));
+    assert!(flags.contains(&DeviceManagementPartnerTenantState::from(
+        "quantumEntangled"
+    )));
+}
+
+/// An enum without members (Graph has some) reads every value as an unknown member and
+/// writes it back.
+#[test]
+fn a_member_less_enum_keeps_every_value() {
+    use obstacle_course::models::obstacle_course::NoMembersYet;
+    let v: NoMembersYet = obstacle_course::runtime::json::FromJson::from_json(
+        json!("first"),
+        &obstacle_course::runtime::json::Path::ROOT,
+    )
+    .unwrap();
+    assert!(matches!(v, NoMembersYet::Unknown(_)));
+    assert_eq!(v.as_str(), "first");
+    assert_eq!(
+        obstacle_course::runtime::json::ToJson::to_json(&v),
+        json!("first")
+    );
+    assert_eq!(NoMembersYet::from("first"), v);
 }
 
 #[test]

@@ -7,7 +7,7 @@
 //! - [`json`]: `FromJson`/`ToJson`, JSON paths and decode errors, object reader/writer.
 //! - [`edm`]: `Decimal`, `Date`, `TimeOfDay`, `DateTimeOffset`, `Duration`, `Guid`,
 //!   `Binary`, `Geo`.
-//! - [`patch`], [`enums`]: `Patch<T>`, `OpenEnum`, `Flags<E>`.
+//! - [`patch`], [`enums`]: `Patch<T>`, `OpenEnum`, `UnknownMember`, `Flags<E>`.
 //! - [`url`]: key and parameter literals, resource paths, query options.
 //! - [`filter`]: typed `$filter` expressions.
 //! - [`client`], [`paging`], [`error`], [`retry`], [`auth`], [`transport`], [`origin`]:
@@ -43,7 +43,7 @@ pub use self::edm::{
     Binary, Date, DateTimeOffset, Decimal, Duration, Geo, GeoKind, Guid, ParseError, TimeOfDay,
     UtcOffset,
 };
-pub use self::enums::{Flags, OpenEnum};
+pub use self::enums::{Flags, OpenEnum, UnknownMember};
 pub use self::error::{Error, InnerError, ODataError, ODataErrorDetail};
 pub use self::json::{
     DecodeError, FromJson, Map, ObjectReader, ObjectWriter, Path, ToJson, Value, ValueOf,

@@ -129,7 +129,8 @@ fn lib_rs(ir: &CrateIr) -> TokenStream {
         "A type used polymorphically gets an `AnyT` enum over its concrete types, chosen by".into(),
         "`@odata.type` (`#ns.T`, `ns.T` and alias-qualified forms); a type this crate does not know".into(),
         "is kept whole in `AnyT::Unknown`. `@odata.type` is written for a subtype in a base-typed".into(),
-        "slot. Enums are open: an unknown member reads as `Unknown(String)` and round-trips;".into(),
+        "slot. Enums are open: an unknown member reads as `Unknown(_)` (opaque: test it with".into(),
+        "`as_str()`) and round-trips;".into(),
         "`IsFlags` enums are used as `runtime::enums::Flags<E>`, serialized as `\"a,b\"`.".into(),
     ];
     let mut lines = lines;

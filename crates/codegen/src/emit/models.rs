@@ -765,6 +765,10 @@ fn enumeration(item: &Item, n: &TypeNames, e: &EnumIr, file: &mut String) {
         "Open: a member this crate does not know reads as `Unknown` and is written back unchanged."
             .to_string(),
     );
+    doc.push(
+        "Test for such a member with `as_str()`, which still holds once a later schema adds it."
+            .to_string(),
+    );
     let mut o = Out::default();
     o.docs(0, &doc);
     o.line(0, "#[derive(Debug, Clone, PartialEq, Eq, Hash)]");
@@ -778,7 +782,7 @@ fn enumeration(item: &Item, n: &TypeNames, e: &EnumIr, file: &mut String) {
         1,
         &["A member this crate does not know, as sent by the service.".into()],
     );
-    o.line(1, "Unknown(String),");
+    o.line(1, "Unknown(crate::runtime::enums::UnknownMember),");
     o.line(0, "}");
     o.finish(file);
 
@@ -788,14 +792,14 @@ fn enumeration(item: &Item, n: &TypeNames, e: &EnumIr, file: &mut String) {
     o.line(1, "pub fn as_str(&self) -> &str {");
     // A member-less enum (Graph has some) has only `Unknown`: no single-arm matches.
     if e.members.is_empty() {
-        o.line(2, "let Self::Unknown(s) = self;");
-        o.line(2, "s");
+        o.line(2, "let Self::Unknown(u) = self;");
+        o.line(2, "u.as_str()");
     } else {
         o.line(2, "match self {");
         for m in &e.members {
             o.line(3, &format!("Self::{} => {},", m.name, lit(&m.wire)));
         }
-        o.line(3, "Self::Unknown(s) => s,");
+        o.line(3, "Self::Unknown(u) => u.as_str(),");
         o.line(2, "}");
     }
     o.line(1, "}");
@@ -806,13 +810,19 @@ fn enumeration(item: &Item, n: &TypeNames, e: &EnumIr, file: &mut String) {
     o.line(0, &format!("impl From<&str> for {name} {{"));
     o.line(1, "fn from(s: &str) -> Self {");
     if e.members.is_empty() {
-        o.line(2, "Self::Unknown(s.to_owned())");
+        o.line(
+            2,
+            "Self::Unknown(crate::runtime::enums::UnknownMember::new(s))",
+        );
     } else {
         o.line(2, "match s {");
         for m in &e.members {
             o.line(3, &format!("{} => Self::{},", lit(&m.wire), m.name));
         }
-        o.line(3, "other => Self::Unknown(other.to_owned()),");
+        o.line(
+            3,
+            "other => Self::Unknown(crate::runtime::enums::UnknownMember::new(other)),",
+        );
         o.line(2, "}");
     }
     o.line(1, "}");

@@ -85,3 +85,108 @@ fn flags_edit() {
     let back: Flags<Color> = serde_json::from_str("\"blue\"").unwrap();
     assert_eq!(back.as_slice(), &[Color::Blue]);
 }
+
+/// Compiles `code` as a crate using this runtime (the rlib the test binary was built
+/// against, found next to it); `Err` holds rustc's errors.
+fn compile_against_runtime(name: &str, code: &str) -> Result<(), String> {
+    let deps = std::env::current_exe()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let rlib = std::fs::read_dir(&deps)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            let f = p.file_name().unwrap().to_string_lossy();
+            f.starts_with("libodata_runtime-") && f.ends_with(".rlib")
+        })
+        .max_by_key(|p| p.metadata().unwrap().modified().unwrap())
+        .expect("the runtime's rlib next to the test binary");
+    let dir = std::env::temp_dir().join(format!("unknown-member-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let src = dir.join(format!("{name}.rs"));
+    std::fs::write(&src, code).unwrap();
+    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
+    let out = std::process::Command::new(rustc)
+        .args([
+            "--edition",
+            "2024",
+            "--crate-type",
+            "lib",
+            "--emit",
+            "metadata",
+        ])
+        .arg("--crate-name")
+        .arg(name)
+        .arg("--out-dir")
+        .arg(&dir)
+        .arg("--extern")
+        .arg(format!("odata_runtime={}", rlib.display()))
+        .arg("-L")
+        .arg(format!("dependency={}", deps.display()))
+        .arg(&src)
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_file(&src);
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).into_owned())
+    }
+}
+
+/// An open enum's unknown member cannot be built or read outside the crate (the
+/// generated crate, for the vendored runtime), so no code can match `Unknown` against a
+/// name that a later schema may turn into a member of its own.
+#[test]
+fn unknown_member_is_opaque_outside_the_crate() {
+    // What may be done with one: clone, compare, hash, debug.
+    compile_against_runtime(
+        "allowed",
+        "pub fn f(u: &odata_runtime::UnknownMember) -> bool {\n\
+             let v = u.clone();\n\
+             !format!(\"{v:?}\").is_empty() && v == *u\n\
+         }\n",
+    )
+    .unwrap();
+    for (name, body, error) in [
+        (
+            "call_new",
+            "odata_runtime::UnknownMember::new(\"teal\")",
+            "associated function `new` is private",
+        ),
+        (
+            "tuple_ctor",
+            "odata_runtime::UnknownMember(\"teal\".into())",
+            "cannot initialize a tuple struct which contains private fields",
+        ),
+        ("from_str", "\"teal\".into()", "UnknownMember: From<&str>"),
+        ("default", "Default::default()", "UnknownMember: Default"),
+    ] {
+        let code = format!("pub fn f() -> odata_runtime::UnknownMember {{ {body} }}\n");
+        let err = compile_against_runtime(name, &code).expect_err(name);
+        assert!(err.contains(error), "{name}: {err}");
+    }
+    for (name, body, error) in [
+        (
+            "as_str",
+            "u.as_str() == \"teal\"",
+            "method `as_str` is private",
+        ),
+        (
+            "field",
+            "&*u.0 == \"teal\"",
+            "field `0` of struct `UnknownMember` is private",
+        ),
+        (
+            "display",
+            "u.to_string() == \"teal\"",
+            "method `to_string` exists",
+        ),
+    ] {
+        let code = format!("pub fn f(u: &odata_runtime::UnknownMember) -> bool {{ {body} }}\n");
+        let err = compile_against_runtime(name, &code).expect_err(name);
+        assert!(err.contains(error), "{name}: {err}");
+    }
+}
