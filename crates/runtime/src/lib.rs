@@ -1,8 +1,10 @@
 //! Runtime support for generated OData v4 clients.
 //!
-//! These files are copied verbatim into every generated crate as `src/runtime/` (this
-//! file becomes `runtime/mod.rs`), so modules refer to each other with `super::` and
-//! `self::`, never with the crate root path.
+//! Every generated crate carries these files as `src/runtime/` (this file becomes
+//! `runtime/mod.rs`): each is one `@generated` comment line followed by the file byte for
+//! byte, from the code generator's explicit list (`codegen::emit::runtime::FILES`). So
+//! modules refer to each other with `super::` and `self::`, never with the crate root
+//! path, and no file holds its own tests (they are in `tests/`).
 //!
 //! - [`json`]: `FromJson`/`ToJson`, JSON paths and decode errors, object reader/writer.
 //! - [`edm`]: `Decimal`, `Date`, `TimeOfDay`, `DateTimeOffset`, `Duration`, `Guid`,
