@@ -6,7 +6,7 @@
 //! ```
 //!
 //! Against the real service, build the client with
-//! `Client::builder(graph_v1::GRAPH_V1).bearer_token(token)` (or your own `TokenProvider`,
+//! `Client::builder(graph_v1::SERVICE_ROOT).bearer_token(token)` (or your own `TokenProvider`,
 //! which is asked per request with a `TokenRequest`: the origin and URL the token goes to;
 //! the token only ever goes to the service root's origin and those allowed with
 //! `ClientBuilder::allow_origin`).

@@ -40,7 +40,7 @@ pub mod transport;
 pub mod url;
 
 pub use self::auth::{AccessToken, AuthError, BoxFuture, StaticToken, TokenProvider, TokenRequest};
-pub use self::client::{Client, ClientBuilder, CrossOrigin, GraphCloud, RequestOptions, Sleeper};
+pub use self::client::{Client, ClientBuilder, CrossOrigin, RequestOptions, Sleeper};
 pub use self::edm::{
     Binary, Date, DateTimeOffset, Decimal, Duration, Geo, GeoKind, Guid, ParseError, TimeOfDay,
     UtcOffset,

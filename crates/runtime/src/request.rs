@@ -13,8 +13,8 @@ use std::pin::Pin;
 
 use super::enums::{OpenEnum, enum_url_literal};
 use super::{
-    Client, DecodeError, Error, FromJson, Map, Method, Page, Pager, Param, Path, Query,
-    RawLiteral, RequestOptions, Resource, ToJson, UrlLiteral, Value, ValueOf,
+    Client, DecodeError, Error, FromJson, Map, Method, Page, Pager, Param, Path, Query, RawLiteral,
+    RequestOptions, Resource, ToJson, UrlLiteral, Value, ValueOf,
 };
 
 /// A boxed, `Send` future of a request's result (what `.await` on a request runs).
@@ -226,17 +226,31 @@ impl Builder {
     /// `POST` an entity to this collection: 201 gives `Some`, 204 (`return=minimal`) `None`.
     ///
     /// The body is encoded now; the request is sent when the future is polled.
-    pub fn create<B: ToJson + ?Sized, T: FromJson + Send + 'static>(&self, body: &B) -> RequestFuture<Option<T>> {
+    pub fn create<B: ToJson + ?Sized, T: FromJson + Send + 'static>(
+        &self,
+        body: &B,
+    ) -> RequestFuture<Option<T>> {
         let (this, body) = (self.clone(), body.to_json());
-        Box::pin(async move { this.client.create(&this.resource, &body, &this.options).await })
+        Box::pin(async move {
+            this.client
+                .create(&this.resource, &body, &this.options)
+                .await
+        })
     }
 
     /// `PATCH` this entity: 200 gives `Some`, 204 `None`.
     ///
     /// The body is encoded now; the request is sent when the future is polled.
-    pub fn update<B: ToJson + ?Sized, T: FromJson + Send + 'static>(&self, body: &B) -> RequestFuture<Option<T>> {
+    pub fn update<B: ToJson + ?Sized, T: FromJson + Send + 'static>(
+        &self,
+        body: &B,
+    ) -> RequestFuture<Option<T>> {
         let (this, body) = (self.clone(), body.to_json());
-        Box::pin(async move { this.client.update(&this.resource, &body, &this.options).await })
+        Box::pin(async move {
+            this.client
+                .update(&this.resource, &body, &this.options)
+                .await
+        })
     }
 
     /// `DELETE` this entity.
@@ -259,16 +273,28 @@ impl Builder {
     }
 
     /// Invoke an action whose result is a stream (`Edm.Stream`): the response body.
-    pub async fn action_bytes<B: ToJson + ?Sized>(&self, name: Option<&str>, params: &B) -> Result<Vec<u8>, Error> {
+    pub async fn action_bytes<B: ToJson + ?Sized>(
+        &self,
+        name: Option<&str>,
+        params: &B,
+    ) -> Result<Vec<u8>, Error> {
         let resource = self.operation_resource(name);
         let url = self.client.url(&resource, &Query::new());
         let opts = self.options.clone().header("Accept", "*/*");
         let body = super::json::to_vec(params);
-        Ok(self.client.execute(Method::Post, url, Some(body), &opts).await?.body)
+        Ok(self
+            .client
+            .execute(Method::Post, url, Some(body), &opts)
+            .await?
+            .body)
     }
 
     /// Invoke a function whose result is a stream (`Edm.Stream`): the response body.
-    pub async fn function_bytes(&self, name: &str, args: &[(&str, FnArg)]) -> Result<Vec<u8>, Error> {
+    pub async fn function_bytes(
+        &self,
+        name: &str,
+        args: &[(&str, FnArg)],
+    ) -> Result<Vec<u8>, Error> {
         let resource = self.function_resource(name, args);
         Ok(self.client.get_bytes(&resource, &self.options).await?.body)
     }
@@ -624,7 +650,11 @@ impl FromJson for Reference {
         };
         match id {
             Some(Value::String(id)) => Ok(Reference { id: id.clone() }),
-            _ => Err(DecodeError::expected(path, "an entity reference (`@odata.id`)", &value)),
+            _ => Err(DecodeError::expected(
+                path,
+                "an entity reference (`@odata.id`)",
+                &value,
+            )),
         }
     }
 }
@@ -669,7 +699,11 @@ impl CountRequest {
     /// Sends the request: the count as a number.
     pub async fn send(self) -> Result<u64, Error> {
         let opts = self.builder.options().clone().query(self.query);
-        let resp = self.builder.client().get_bytes(self.builder.resource(), &opts).await?;
+        let resp = self
+            .builder
+            .client()
+            .get_bytes(self.builder.resource(), &opts)
+            .await?;
         let text = std::str::from_utf8(&resp.body).unwrap_or("").trim();
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         text.parse::<u64>().map_err(|_| {

@@ -39,7 +39,8 @@
 //! A type used polymorphically gets an `AnyT` enum over its concrete types, chosen by
 //! `@odata.type` (`#ns.T`, `ns.T` and alias-qualified forms); a type this crate does not know
 //! is kept whole in `AnyT::Unknown`. `@odata.type` is written for a subtype in a base-typed
-//! slot. Enums are open: an unknown member reads as `Unknown(String)` and round-trips;
+//! slot. Enums are open: an unknown member reads as `Unknown(_)` (opaque: test it with
+//! `as_str()`) and round-trips;
 //! `IsFlags` enums are used as `runtime::enums::Flags<E>`, serialized as `"a,b"`.
 //!
 //! # Using the client

@@ -87,10 +87,6 @@ pub fn emit(ir: &CrateIr, files: &mut Files) {
         PathBuf::from("src/client/mod.rs"),
         render(&header, root(ir)),
     );
-    files.insert(
-        PathBuf::from("src/client/support.rs"),
-        format!("{header}\n{SUPPORT}"),
-    );
 }
 
 /// Names types from client module `here`: model types of the same namespace by their

@@ -5,23 +5,6 @@ use odata_runtime::client::*;
 use odata_runtime::url::Query;
 
 #[test]
-fn clouds() {
-    assert_eq!(GraphCloud::Global.v1(), "https://graph.microsoft.com/v1.0");
-    assert_eq!(
-        GraphCloud::UsGovL4.beta(),
-        "https://graph.microsoft.us/beta"
-    );
-    assert_eq!(
-        GraphCloud::UsGovL5Dod.v1(),
-        "https://dod-graph.microsoft.us/v1.0"
-    );
-    assert_eq!(
-        GraphCloud::China.beta(),
-        "https://microsoftgraph.chinacloudapi.cn/beta"
-    );
-}
-
-#[test]
 fn log_paths() {
     assert_eq!(
         log_path("https://graph.microsoft.com/v1.0/users?$filter=x"),

@@ -239,6 +239,9 @@ pub trait Transport: Send + Sync {
 
 #[cfg(feature = "reqwest")]
 pub use self::reqwest_transport::ReqwestTransport;
+#[cfg(feature = "reqwest")]
+#[doc(hidden)]
+pub use self::reqwest_transport::convert as convert_reqwest_error;
 
 #[cfg(feature = "reqwest")]
 mod reqwest_transport {
@@ -301,7 +304,8 @@ mod reqwest_transport {
         }
     }
 
-    pub(super) fn convert(e: reqwest::Error) -> TransportError {
+    /// A reqwest error as a [`TransportError`] (no URL: it may hold a query).
+    pub fn convert(e: reqwest::Error) -> TransportError {
         let kind = if e.is_builder() {
             TransportErrorKind::InvalidRequest
         } else if e.is_connect() {

@@ -3,8 +3,8 @@
 //! Typed request builders: the root client, and one module per namespace with
 //! each entity type's collection and item builders.
 
-/// Generic requests the builders delegate to.
-pub mod support;
+use crate::runtime::request as support;
+
 /// Request builders of the `microsoft.graph` namespace.
 pub mod microsoft_graph;
 /// Request builders of the `microsoft.management.services.api` namespace.

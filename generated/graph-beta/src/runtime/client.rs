@@ -58,58 +58,6 @@ pub enum CrossOrigin {
     WithoutCredentials,
 }
 
-/// Microsoft Graph v1.0, global service.
-pub const GRAPH_V1: &str = "https://graph.microsoft.com/v1.0";
-/// Microsoft Graph beta, global service.
-pub const GRAPH_BETA: &str = "https://graph.microsoft.com/beta";
-/// Microsoft Graph v1.0 for US Government L4.
-pub const GRAPH_US_GOV_V1: &str = "https://graph.microsoft.us/v1.0";
-/// Microsoft Graph beta for US Government L4.
-pub const GRAPH_US_GOV_BETA: &str = "https://graph.microsoft.us/beta";
-/// Microsoft Graph v1.0 for US Government L5 (DoD).
-pub const GRAPH_US_GOV_DOD_V1: &str = "https://dod-graph.microsoft.us/v1.0";
-/// Microsoft Graph beta for US Government L5 (DoD).
-pub const GRAPH_US_GOV_DOD_BETA: &str = "https://dod-graph.microsoft.us/beta";
-/// Microsoft Graph v1.0 operated by 21Vianet in China.
-pub const GRAPH_CHINA_V1: &str = "https://microsoftgraph.chinacloudapi.cn/v1.0";
-/// Microsoft Graph beta operated by 21Vianet in China.
-pub const GRAPH_CHINA_BETA: &str = "https://microsoftgraph.chinacloudapi.cn/beta";
-
-/// A Microsoft Graph national cloud.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum GraphCloud {
-    /// `https://graph.microsoft.com`
-    Global,
-    /// US Government L4, `https://graph.microsoft.us`
-    UsGovL4,
-    /// US Government L5 (DoD), `https://dod-graph.microsoft.us`
-    UsGovL5Dod,
-    /// China (21Vianet), `https://microsoftgraph.chinacloudapi.cn`
-    China,
-}
-
-impl GraphCloud {
-    /// The v1.0 service root.
-    pub fn v1(&self) -> &'static str {
-        match self {
-            GraphCloud::Global => GRAPH_V1,
-            GraphCloud::UsGovL4 => GRAPH_US_GOV_V1,
-            GraphCloud::UsGovL5Dod => GRAPH_US_GOV_DOD_V1,
-            GraphCloud::China => GRAPH_CHINA_V1,
-        }
-    }
-
-    /// The beta service root.
-    pub fn beta(&self) -> &'static str {
-        match self {
-            GraphCloud::Global => GRAPH_BETA,
-            GraphCloud::UsGovL4 => GRAPH_US_GOV_BETA,
-            GraphCloud::UsGovL5Dod => GRAPH_US_GOV_DOD_BETA,
-            GraphCloud::China => GRAPH_CHINA_BETA,
-        }
-    }
-}
-
 /// Waits for a duration; the default uses `tokio::time::sleep`.
 pub type Sleeper = Arc<dyn Fn(Duration) -> BoxFuture<'static, ()> + Send + Sync>;
 
@@ -529,7 +477,8 @@ impl From<Error> for Failure {
 }
 
 /// Set `name` in `headers`, replacing an existing value (case-insensitive).
-fn set_header(headers: &mut Vec<(String, String)>, name: &str, value: String) {
+#[doc(hidden)]
+pub fn set_header(headers: &mut Vec<(String, String)>, name: &str, value: String) {
     headers.retain(|(k, _)| !k.eq_ignore_ascii_case(name));
     headers.push((name.to_owned(), value));
 }
@@ -544,7 +493,8 @@ fn with_default_header(opts: &RequestOptions, name: &str, value: &str) -> Reques
 }
 
 /// The path part of a URL for logs (no scheme, host or query: queries may hold data).
-pub(super) fn log_path(url: &str) -> &str {
+#[doc(hidden)]
+pub fn log_path(url: &str) -> &str {
     let no_query = super::transport::without_query(url);
     match no_query.find("://") {
         Some(i) => {
@@ -604,7 +554,8 @@ fn decode_optional<T: FromJson>(resp: &Response) -> Result<Option<T>, Error> {
 }
 
 impl Client {
-    /// A builder for a client of the service at `root` (e.g. [`GRAPH_V1`]).
+    /// A builder for a client of the service at `root` (a generated crate's
+    /// `SERVICE_ROOT`, or any service root URL).
     pub fn builder(root: impl Into<String>) -> ClientBuilder {
         ClientBuilder {
             root: root.into(),

@@ -553,7 +553,8 @@ fn float_from_text(s: &str) -> Option<f64> {
 }
 
 /// Whether `s` follows the JSON number grammar (`-?int frac? exp?`).
-pub(super) fn is_json_number(s: &str) -> bool {
+#[doc(hidden)]
+pub fn is_json_number(s: &str) -> bool {
     let b = s.as_bytes();
     let mut i = 0;
     if b.first() == Some(&b'-') {

@@ -2,7 +2,8 @@
 //! Open enumerations and `IsFlags` sets.
 //!
 //! Services add enum members all the time, so generated enums are *open*: every wire
-//! string maps to a value (unknown ones to an `Unknown(..)` variant) and back unchanged.
+//! string maps to a value (unknown ones to an `Unknown(UnknownMember)` variant) and back
+//! unchanged.
 
 use std::fmt;
 use std::str::FromStr;
@@ -18,6 +19,33 @@ pub trait OpenEnum: Sized {
     fn as_str(&self) -> &str;
     /// The value for a wire name; never fails (unknown names are kept).
     fn from_wire(s: &str) -> Self;
+}
+
+/// The value of an open enum's `Unknown` variant: a member the crate does not know, kept
+/// as the service sent it so that it is written back unchanged.
+///
+/// It is opaque: outside the crate nothing can build one or read its name from it. So
+/// `Unknown` cannot be matched against a particular name (`Unknown(s) if s == "teal"`), a
+/// test that would silently stop matching when a later schema adds the member `Teal`.
+/// Compare the enum's `as_str()` instead: `color.as_str() == "teal"` holds for the
+/// unknown member now and for `Teal` later. Build a value from its name with the enum's
+/// `From<&str>`, which picks the known member when there is one.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct UnknownMember(Box<str>);
+
+// Generated enums (in the crate this file is vendored into) are the only callers.
+#[allow(dead_code)]
+impl UnknownMember {
+    /// The member named `wire`: for a generated enum's `From<&str>`, after the known
+    /// members.
+    pub(crate) fn new(wire: &str) -> UnknownMember {
+        UnknownMember(wire.into())
+    }
+
+    /// The member's name, for the generated enum's `as_str()`.
+    pub(crate) fn as_str(&self) -> &str {
+        &self.0
+    }
 }
 
 /// Decode an open enum from a JSON string (a JSON number is kept as its text, as

@@ -4,6 +4,7 @@ use crate::runtime::json;
 /// Partner state of this tenant.
 ///
 /// Open: a member this crate does not know reads as `Unknown` and is written back unchanged.
+/// Test for such a member with `as_str()`, which still holds once a later schema adds it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DeviceManagementPartnerTenantState {
@@ -20,7 +21,7 @@ pub enum DeviceManagementPartnerTenantState {
     /// Partner is unresponsive.
     Unresponsive,
     /// A member this crate does not know, as sent by the service.
-    Unknown(String),
+    Unknown(crate::runtime::enums::UnknownMember),
 }
 impl DeviceManagementPartnerTenantState {
     /// The wire name.
@@ -32,7 +33,7 @@ impl DeviceManagementPartnerTenantState {
             Self::Terminated => "terminated",
             Self::Rejected => "rejected",
             Self::Unresponsive => "unresponsive",
-            Self::Unknown(s) => s,
+            Self::Unknown(u) => u.as_str(),
         }
     }
 }
@@ -45,7 +46,7 @@ impl From<&str> for DeviceManagementPartnerTenantState {
             "terminated" => Self::Terminated,
             "rejected" => Self::Rejected,
             "unresponsive" => Self::Unresponsive,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(crate::runtime::enums::UnknownMember::new(other)),
         }
     }
 }

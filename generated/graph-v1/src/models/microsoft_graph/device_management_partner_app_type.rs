@@ -4,6 +4,7 @@ use crate::runtime::json;
 /// Partner App Type.
 ///
 /// Open: a member this crate does not know reads as `Unknown` and is written back unchanged.
+/// Test for such a member with `as_str()`, which still holds once a later schema adds it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DeviceManagementPartnerAppType {
@@ -14,7 +15,7 @@ pub enum DeviceManagementPartnerAppType {
     /// Partner App is Multi tenant in AAD.
     MultiTenantApp,
     /// A member this crate does not know, as sent by the service.
-    Unknown(String),
+    Unknown(crate::runtime::enums::UnknownMember),
 }
 impl DeviceManagementPartnerAppType {
     /// The wire name.
@@ -23,7 +24,7 @@ impl DeviceManagementPartnerAppType {
             Self::UnknownValue => "unknown",
             Self::SingleTenantApp => "singleTenantApp",
             Self::MultiTenantApp => "multiTenantApp",
-            Self::Unknown(s) => s,
+            Self::Unknown(u) => u.as_str(),
         }
     }
 }
@@ -33,7 +34,7 @@ impl From<&str> for DeviceManagementPartnerAppType {
             "unknown" => Self::UnknownValue,
             "singleTenantApp" => Self::SingleTenantApp,
             "multiTenantApp" => Self::MultiTenantApp,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(crate::runtime::enums::UnknownMember::new(other)),
         }
     }
 }

@@ -4,6 +4,7 @@ use crate::runtime::json;
 /// The `obstacle.course.async` enumeration.
 ///
 /// Open: a member this crate does not know reads as `Unknown` and is written back unchanged.
+/// Test for such a member with `as_str()`, which still holds once a later schema adds it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Async {
@@ -34,7 +35,7 @@ pub enum Async {
     /// `_`.
     Vempty,
     /// A member this crate does not know, as sent by the service.
-    Unknown(String),
+    Unknown(crate::runtime::enums::UnknownMember),
 }
 impl Async {
     /// The wire name.
@@ -53,7 +54,7 @@ impl Async {
             Self::Self2 => "self",
             Self::Type => "type",
             Self::Vempty => "_",
-            Self::Unknown(s) => s,
+            Self::Unknown(u) => u.as_str(),
         }
     }
 }
@@ -73,7 +74,7 @@ impl From<&str> for Async {
             "self" => Self::Self2,
             "type" => Self::Type,
             "_" => Self::Vempty,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(crate::runtime::enums::UnknownMember::new(other)),
         }
     }
 }

@@ -4,6 +4,7 @@ use crate::runtime::json;
 /// The `obstacle.course.bigRange` enumeration.
 ///
 /// Open: a member this crate does not know reads as `Unknown` and is written back unchanged.
+/// Test for such a member with `as_str()`, which still holds once a later schema adds it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BigRange {
@@ -20,7 +21,7 @@ pub enum BigRange {
     /// `alsoZero`.
     AlsoZero,
     /// A member this crate does not know, as sent by the service.
-    Unknown(String),
+    Unknown(crate::runtime::enums::UnknownMember),
 }
 impl BigRange {
     /// The wire name.
@@ -32,7 +33,7 @@ impl BigRange {
             Self::AboveUInt32 => "aboveUInt32",
             Self::Max => "max",
             Self::AlsoZero => "alsoZero",
-            Self::Unknown(s) => s,
+            Self::Unknown(u) => u.as_str(),
         }
     }
 }
@@ -45,7 +46,7 @@ impl From<&str> for BigRange {
             "aboveUInt32" => Self::AboveUInt32,
             "max" => Self::Max,
             "alsoZero" => Self::AlsoZero,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(crate::runtime::enums::UnknownMember::new(other)),
         }
     }
 }

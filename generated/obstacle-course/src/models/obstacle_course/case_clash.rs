@@ -4,6 +4,7 @@ use crate::runtime::json;
 /// The `obstacle.course.caseClash` enumeration.
 ///
 /// Open: a member this crate does not know reads as `Unknown` and is written back unchanged.
+/// Test for such a member with `as_str()`, which still holds once a later schema adds it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CaseClash {
@@ -16,7 +17,7 @@ pub enum CaseClash {
     /// `FOO_BAR`.
     FooBar4,
     /// A member this crate does not know, as sent by the service.
-    Unknown(String),
+    Unknown(crate::runtime::enums::UnknownMember),
 }
 impl CaseClash {
     /// The wire name.
@@ -26,7 +27,7 @@ impl CaseClash {
             Self::FooBar2 => "FooBar",
             Self::FooBar3 => "foo_bar",
             Self::FooBar4 => "FOO_BAR",
-            Self::Unknown(s) => s,
+            Self::Unknown(u) => u.as_str(),
         }
     }
 }
@@ -37,7 +38,7 @@ impl From<&str> for CaseClash {
             "FooBar" => Self::FooBar2,
             "foo_bar" => Self::FooBar3,
             "FOO_BAR" => Self::FooBar4,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(crate::runtime::enums::UnknownMember::new(other)),
         }
     }
 }

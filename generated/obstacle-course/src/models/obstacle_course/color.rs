@@ -4,6 +4,7 @@ use crate::runtime::json;
 /// The `obstacle.course.color` enumeration.
 ///
 /// Open: a member this crate does not know reads as `Unknown` and is written back unchanged.
+/// Test for such a member with `as_str()`, which still holds once a later schema adds it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Color {
@@ -16,7 +17,7 @@ pub enum Color {
     /// `unknownFutureValue`.
     UnknownFutureValue,
     /// A member this crate does not know, as sent by the service.
-    Unknown(String),
+    Unknown(crate::runtime::enums::UnknownMember),
 }
 impl Color {
     /// The wire name.
@@ -26,7 +27,7 @@ impl Color {
             Self::Green => "green",
             Self::Blue => "blue",
             Self::UnknownFutureValue => "unknownFutureValue",
-            Self::Unknown(s) => s,
+            Self::Unknown(u) => u.as_str(),
         }
     }
 }
@@ -37,7 +38,7 @@ impl From<&str> for Color {
             "green" => Self::Green,
             "blue" => Self::Blue,
             "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(crate::runtime::enums::UnknownMember::new(other)),
         }
     }
 }

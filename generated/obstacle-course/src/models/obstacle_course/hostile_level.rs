@@ -4,6 +4,7 @@ use crate::runtime::json;
 /// The `obstacle.course.hostileLevel` enumeration.
 ///
 /// Open: a member this crate does not know reads as `Unknown` and is written back unchanged.
+/// Test for such a member with `as_str()`, which still holds once a later schema adds it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HostileLevel {
@@ -20,7 +21,7 @@ pub enum HostileLevel {
     /// `request-id`.
     RequestId,
     /// A member this crate does not know, as sent by the service.
-    Unknown(String),
+    Unknown(crate::runtime::enums::UnknownMember),
 }
 impl HostileLevel {
     /// The wire name.
@@ -31,7 +32,7 @@ impl HostileLevel {
             Self::U041aU043eU0434 => "код",
             Self::U540d => "名",
             Self::RequestId => "request-id",
-            Self::Unknown(s) => s,
+            Self::Unknown(u) => u.as_str(),
         }
     }
 }
@@ -43,7 +44,7 @@ impl From<&str> for HostileLevel {
             "код" => Self::U041aU043eU0434,
             "名" => Self::U540d,
             "request-id" => Self::RequestId,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(crate::runtime::enums::UnknownMember::new(other)),
         }
     }
 }

@@ -4,22 +4,23 @@ use crate::runtime::json;
 /// The `obstacle.course.noMembersYet` enumeration.
 ///
 /// Open: a member this crate does not know reads as `Unknown` and is written back unchanged.
+/// Test for such a member with `as_str()`, which still holds once a later schema adds it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NoMembersYet {
     /// A member this crate does not know, as sent by the service.
-    Unknown(String),
+    Unknown(crate::runtime::enums::UnknownMember),
 }
 impl NoMembersYet {
     /// The wire name.
     pub fn as_str(&self) -> &str {
-        let Self::Unknown(s) = self;
-        s
+        let Self::Unknown(u) = self;
+        u.as_str()
     }
 }
 impl From<&str> for NoMembersYet {
     fn from(s: &str) -> Self {
-        Self::Unknown(s.to_owned())
+        Self::Unknown(crate::runtime::enums::UnknownMember::new(s))
     }
 }
 impl ::std::fmt::Display for NoMembersYet {

@@ -6,6 +6,7 @@ use crate::runtime::json;
 /// Members of a flags set: use it as `Flags<Self>`, serialized as `"a,b"`.
 ///
 /// Open: a member this crate does not know reads as `Unknown` and is written back unchanged.
+/// Test for such a member with `as_str()`, which still holds once a later schema adds it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PermissionFlags {
@@ -24,7 +25,7 @@ pub enum PermissionFlags {
     /// `readWrite`.
     ReadWrite,
     /// A member this crate does not know, as sent by the service.
-    Unknown(String),
+    Unknown(crate::runtime::enums::UnknownMember),
 }
 impl PermissionFlags {
     /// The wire name.
@@ -37,7 +38,7 @@ impl PermissionFlags {
             Self::Share => "share",
             Self::Admin => "admin",
             Self::ReadWrite => "readWrite",
-            Self::Unknown(s) => s,
+            Self::Unknown(u) => u.as_str(),
         }
     }
 }
@@ -51,7 +52,7 @@ impl From<&str> for PermissionFlags {
             "share" => Self::Share,
             "admin" => Self::Admin,
             "readWrite" => Self::ReadWrite,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(crate::runtime::enums::UnknownMember::new(other)),
         }
     }
 }

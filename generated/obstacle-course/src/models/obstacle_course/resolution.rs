@@ -4,6 +4,7 @@ use crate::runtime::json;
 /// The `obstacle.course.resolution` enumeration.
 ///
 /// Open: a member this crate does not know reads as `Unknown` and is written back unchanged.
+/// Test for such a member with `as_str()`, which still holds once a later schema adds it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Resolution {
@@ -18,7 +19,7 @@ pub enum Resolution {
     /// `_8K`.
     V8k,
     /// A member this crate does not know, as sent by the service.
-    Unknown(String),
+    Unknown(crate::runtime::enums::UnknownMember),
 }
 impl Resolution {
     /// The wire name.
@@ -29,7 +30,7 @@ impl Resolution {
             Self::V1080p => "_1080p",
             Self::V4k => "_4k",
             Self::V8k => "_8K",
-            Self::Unknown(s) => s,
+            Self::Unknown(u) => u.as_str(),
         }
     }
 }
@@ -41,7 +42,7 @@ impl From<&str> for Resolution {
             "_1080p" => Self::V1080p,
             "_4k" => Self::V4k,
             "_8K" => Self::V8k,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(crate::runtime::enums::UnknownMember::new(other)),
         }
     }
 }
