@@ -11,7 +11,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use csdl::model::{Model, Primitive, Property, Target, TypeId, TypeKind, TypeRef};
+use csdl::model::{
+    EnumMember, EnumType, Model, NavigationProperty, Primitive, Property, Structured, Target, Type,
+    TypeId, TypeKind, TypeRef,
+};
 
 use crate::closure::Closure;
 use crate::config::Config;
@@ -243,8 +246,6 @@ pub fn primitive_path(p: Primitive) -> Option<&'static str> {
     })
 }
 
-const CORE_DESCRIPTION_FALLBACK: &str = "";
-
 fn doc_of(description: Option<&str>, long: Option<&str>, fallback: String) -> Vec<String> {
     let mut lines = Vec::new();
     if let Some(d) = description.filter(|d| !d.trim().is_empty()) {
@@ -259,441 +260,38 @@ fn doc_of(description: Option<&str>, long: Option<&str>, fallback: String) -> Ve
     if lines.is_empty() {
         lines.push(fallback);
     }
-    let _ = CORE_DESCRIPTION_FALLBACK;
     lines
 }
 
 /// Builds the IR.
 pub fn build(config: &Config, model: &Model, closure: &Closure) -> CrateIr {
-    let mut warnings = Vec::new();
-    let selected = &closure.types;
-    let loc = |pos| Some(model.sources.location(pos));
-
-    // Which types are used polymorphically: structural/navigation property types (and
-    // explicit roots) that have selected concrete subtypes or are abstract.
-    let mut slot_types: BTreeSet<TypeId> = closure.roots.clone();
-    for id in selected {
-        if let Some(s) = model.ty(*id).structured() {
-            for p in &s.properties {
-                if let Target::Named(t) = p.ty.target {
-                    slot_types.insert(t);
-                }
-            }
-            // Navigation properties do not make a type polymorphic: an expanded value of
-            // a type without an `Any…` enum reads as the declared struct (subtype members
-            // land in `additional`), or as raw JSON for an abstract declared type.
-        }
-    }
-    let is_concrete = |id: TypeId| model.ty(id).structured().is_some_and(|s| !s.is_abstract);
-    let poly: BTreeSet<TypeId> = slot_types
-        .iter()
-        .copied()
-        .filter(|t| selected.contains(t))
-        .filter(|t| match model.ty(*t).structured() {
-            Some(s) => {
-                s.is_abstract
-                    || model
-                        .all_derived(*t)
-                        .iter()
-                        .any(|d| selected.contains(d) && is_concrete(*d))
-            }
-            None => false,
-        })
-        .collect();
-
-    // Pass 1: names. Modules in namespace order.
-    let mut namespaces: BTreeSet<&str> = BTreeSet::new();
-    for id in selected {
-        namespaces.insert(&model.ty(*id).namespace);
-    }
-    let mut module_alloc = Allocator::new();
-    module_alloc.reserve("odata_tagged");
-    let mut module_of: BTreeMap<&str, String> = BTreeMap::new();
-    for ns in &namespaces {
-        let c = module_alloc.claim(&naming::module_name(ns), true);
-        if let Some(w) = &c.collided_with {
-            warnings.push(Warning(Diagnostic::at(
-                format!(
-                    "namespace {}: module name `{w}` is taken, using `{}`",
-                    naming::code(ns),
-                    c.name
-                ),
-                None,
-            )));
-        }
-        module_of.insert(ns, c.name);
-    }
-    // Per module, types in CSDL-name order.
-    let mut by_module: BTreeMap<String, Vec<TypeId>> = BTreeMap::new();
-    for id in selected {
-        by_module
-            .entry(module_of[model.ty(*id).namespace.as_str()].clone())
-            .or_default()
-            .push(*id);
-    }
-    let mut names: BTreeMap<TypeId, TypeNames> = BTreeMap::new();
-    for (module, ids) in &mut by_module {
-        ids.sort_by(|a, b| model.ty(*a).name.cmp(&model.ty(*b).name).then(a.cmp(b)));
-        let mut types = Allocator::new();
-        let mut files = Allocator::new();
-        for id in ids.iter() {
-            let t = model.ty(*id);
-            let n = types.claim(&naming::type_name(&t.name), false);
-            if let Some(w) = &n.collided_with {
-                warnings.push(Warning(Diagnostic::at(
-                    format!(
-                        "type {}: Rust name `{w}` is taken in module `{module}`, using `{}`",
-                        naming::code(&t.qualified_name()),
-                        n.name
-                    ),
-                    loc(t.pos),
-                )));
-            }
-            let f = files.claim(&naming::file_stem(&t.name), true);
-            names.insert(
-                *id,
-                TypeNames {
-                    module: module.clone(),
-                    file: f.name,
-                    name: n.name,
-                    any: None,
-                    create: None,
-                    update: None,
-                },
-            );
-        }
-        for id in ids.iter() {
-            let t = model.ty(*id);
-            let base = names[id].name.clone();
-            let mut derived = |suffix_or_prefix: &str, prefix: bool, types: &mut Allocator| {
-                let wanted = if prefix {
-                    naming::with_prefix(suffix_or_prefix, &base)
-                } else {
-                    naming::with_suffix(&base, suffix_or_prefix)
-                };
-                let c = types.claim(&wanted, false);
-                if let Some(w) = &c.collided_with {
-                    warnings.push(Warning(Diagnostic::at(
-                        format!(
-                            "type {}: Rust name `{w}` is taken in module `{module}`, using `{}`",
-                            naming::code(&t.qualified_name()),
-                            c.name
-                        ),
-                        loc(t.pos),
-                    )));
-                }
-                c.name
-            };
-            let any = poly.contains(id).then(|| derived("Any", true, &mut types));
-            let entity_concrete = matches!(t.kind, TypeKind::Entity(_)) && is_concrete(*id);
-            let create = entity_concrete.then(|| derived("Create", false, &mut types));
-            let update = entity_concrete.then(|| derived("Update", false, &mut types));
-            let n = names.get_mut(id).expect("named in pass 1");
-            n.any = any;
-            n.create = create;
-            n.update = update;
-        }
-    }
-
+    let mut b = Builder {
+        model,
+        selected: &closure.types,
+        poly: polymorphic_types(model, closure),
+        warnings: Vec::new(),
+    };
+    // Pass 1: names.
+    let module_of = b.module_names();
+    let names = b.type_names(&module_of);
     // Pass 2: shapes.
-    let mut modules: BTreeMap<String, ModuleIr> = BTreeMap::new();
-    for (ns, m) in &module_of {
-        modules.insert(
-            m.clone(),
-            ModuleIr {
-                namespace: ns.to_string(),
-                items: BTreeMap::new(),
-            },
-        );
-    }
-    let field_ty = |r: &TypeRef| -> Option<FieldTy> {
-        let base = match r.target {
-            Target::Primitive(p) => BaseTy::Path(primitive_path(p)?),
-            Target::Named(t) if !selected.contains(&t) => return None,
-            Target::Named(t) => match &model.ty(t).kind {
-                TypeKind::Enum(e) if e.is_flags && !r.collection => BaseTy::Flags(t),
-                TypeKind::Enum(e) if e.is_flags => BaseTy::Flags(t),
-                TypeKind::Entity(_) | TypeKind::Complex(_) if poly.contains(&t) => BaseTy::Any(t),
-                _ => BaseTy::Named(t),
-            },
-        };
-        Some(FieldTy {
-            base,
-            collection: r.collection,
-            boxed: false,
-        })
-    };
-    let nav_ty = |r: &TypeRef| -> Option<FieldTy> {
-        let mut ty = field_ty(r)?;
-        let abstract_target = matches!(ty.base, BaseTy::Named(t) if model.ty(t).structured().is_some_and(|s| s.is_abstract));
-        if abstract_target {
-            ty.base = BaseTy::Path("crate::runtime::json::Value");
-        }
-        Some(ty)
-    };
-    for id in selected {
-        let t = model.ty(*id);
-        let n = &names[id];
-        let qualified = t.qualified_name();
-        let kind = match &t.kind {
-            TypeKind::Entity(s) | TypeKind::Complex(s) => {
-                let entity = matches!(t.kind, TypeKind::Entity(_));
-                let mut alloc = Allocator::new();
-                alloc.reserve("additional");
-                let mut fields = Vec::new();
-                let key_names: Vec<&str> = s.key.iter().map(|k| k.path.as_str()).collect();
-                let props: Vec<&Property> = model.all_properties(*id);
-                for p in props {
-                    let Some(ty) = field_ty(&p.ty) else { continue };
-                    let c = alloc.claim(&naming::field_name(&p.name), true);
-                    if let Some(w) = &c.collided_with {
-                        warnings.push(Warning(Diagnostic::at(
-                            format!(
-                                "property {}: field name `{w}` is taken, using `{}`",
-                                naming::code(&format!("{qualified}/{}", p.name)),
-                                c.name
-                            ),
-                            loc(p.pos),
-                        )));
-                    }
-                    let is_key = key_names.contains(&p.name.as_str());
-                    let read_only =
-                        is_key || p.computed || p.permissions.is_some_and(|x| x.read && !x.write);
-                    fields.push(FieldIr {
-                        wire: p.name.clone(),
-                        name: c.name,
-                        doc: doc_of(
-                            p.description.as_deref(),
-                            p.long_description.as_deref(),
-                            format!("The {} property.", naming::code(&p.name)),
-                        ),
-                        ty,
-                        nullable: p.nullable && !p.ty.collection,
-                        navigation: false,
-                        read_only,
-                        immutable: p.immutable,
-                    });
-                }
-                for nav in model.all_navigation(*id) {
-                    let Some(ty) = nav_ty(&nav.ty) else {
-                        continue;
-                    };
-                    let c = alloc.claim(&naming::field_name(&nav.name), true);
-                    if let Some(w) = &c.collided_with {
-                        warnings.push(Warning(Diagnostic::at(
-                            format!(
-                                "navigation property {}: field name `{w}` is taken, using `{}`",
-                                naming::code(&format!("{qualified}/{}", nav.name)),
-                                c.name
-                            ),
-                            loc(nav.pos),
-                        )));
-                    }
-                    let mut doc = doc_of(
-                        nav.description.as_deref(),
-                        nav.long_description.as_deref(),
-                        format!("The {} navigation property.", naming::code(&nav.name)),
-                    );
-                    doc.push(String::new());
-                    doc.push(
-                        "Navigation property: present only when expanded (`$expand`).".to_string(),
-                    );
-                    fields.push(FieldIr {
-                        wire: nav.name.clone(),
-                        name: c.name,
-                        doc,
-                        ty,
-                        nullable: true,
-                        navigation: true,
-                        read_only: true,
-                        immutable: false,
-                    });
-                }
-                let key = if entity && !s.key.is_empty() {
-                    s.key
-                        .iter()
-                        .map(|k| {
-                            fields
-                                .iter()
-                                .position(|f| !f.navigation && f.wire == k.path)
-                        })
-                        .collect::<Option<Vec<usize>>>()
-                } else {
-                    None
-                };
-                let poly_ir = n.any.as_ref().map(|_| {
-                    let mut members: Vec<TypeId> = Vec::new();
-                    if is_concrete(*id) {
-                        members.push(*id);
-                    }
-                    let mut subs: Vec<TypeId> = model
-                        .all_derived(*id)
-                        .into_iter()
-                        .filter(|d| selected.contains(d) && is_concrete(*d))
-                        .collect();
-                    subs.sort_by_key(|d| model.ty(*d).qualified_name());
-                    members.extend(subs);
-                    let mut valloc = Allocator::new();
-                    valloc.reserve("Unknown");
-                    let variants = members
-                        .into_iter()
-                        .map(|m| {
-                            let mt = model.ty(m);
-                            let c = valloc.claim(&naming::variant_name(&mt.name), false);
-                            let mut wire = vec![mt.qualified_name()];
-                            for s in &model.schemas {
-                                if let Some(a) =
-                                    s.alias.as_ref().filter(|_| s.namespace == mt.namespace)
-                                {
-                                    let w = format!("{a}.{}", mt.name);
-                                    if !wire.contains(&w) {
-                                        wire.push(w);
-                                    }
-                                }
-                            }
-                            VariantIr {
-                                name: c.name,
-                                id: m,
-                                wire,
-                                tag: format!("#{}", mt.qualified_name()),
-                                is_self: m == *id,
-                                methods: Default::default(),
-                            }
-                        })
-                        .collect();
-                    PolyIr {
-                        variants,
-                        accessors: Vec::new(),
-                    }
-                });
-                ItemKind::Structured(StructIr {
-                    entity,
-                    is_abstract: s.is_abstract,
-                    open: s.open,
-                    fields,
-                    key,
-                    poly: poly_ir,
-                })
-            }
-            TypeKind::Enum(e) => {
-                let mut alloc = Allocator::new();
-                alloc.reserve("Unknown");
-                let members = e
-                    .members
-                    .iter()
-                    .map(|m| {
-                        let c = alloc.claim(&naming::variant_name(&m.name), false);
-                        if let Some(w) = &c.collided_with {
-                            warnings.push(Warning(Diagnostic::at(
-                                format!(
-                                    "member {}: variant name `{w}` is taken, using `{}`",
-                                    naming::code(&format!("{qualified}/{}", m.name)),
-                                    c.name
-                                ),
-                                loc(m.pos),
-                            )));
-                        }
-                        MemberIr {
-                            wire: m.name.clone(),
-                            name: c.name,
-                            doc: doc_of(
-                                m.description.as_deref(),
-                                None,
-                                format!("{}.", naming::code(&m.name)),
-                            ),
-                        }
-                    })
-                    .collect();
-                ItemKind::Enum(EnumIr {
-                    flags: e.is_flags,
-                    members,
-                })
-            }
-            TypeKind::Definition(d) => {
-                let base = primitive_path(d.underlying).unwrap_or("crate::runtime::json::Value");
-                ItemKind::Definition(FieldTy {
-                    base: BaseTy::Path(base),
-                    collection: false,
-                    boxed: false,
-                })
-            }
-        };
-        let what = match &t.kind {
-            TypeKind::Entity(_) => "entity type",
-            TypeKind::Complex(_) => "complex type",
-            TypeKind::Enum(_) => "enumeration",
-            TypeKind::Definition(_) => "type definition",
-        };
-        let doc = doc_of(
-            t.description.as_deref(),
-            t.long_description.as_deref(),
-            format!("The {} {what}.", naming::code(&qualified)),
-        );
-        modules
-            .get_mut(&n.module)
-            .expect("module named in pass 1")
-            .items
-            .insert(
-                n.file.clone(),
-                Item {
-                    id: *id,
-                    qualified,
-                    doc,
-                    kind,
-                },
-            );
-    }
-
+    let mut modules = b.modules(&module_of, &names);
     // Pass 3: boxing.
-    break_cycles(&mut modules, model, &names);
+    break_cycles(&mut modules);
     poly_accessors(&mut modules);
-
-    // Container children for the client seam.
-    let mut roots = Vec::new();
-    for c in &model.containers {
-        for s in &c.entity_sets {
-            if selected.contains(&s.entity_type) {
-                roots.push(ContainerChild {
-                    name: s.name.clone(),
-                    is_set: true,
-                    entity_type: s.entity_type,
-                });
-            }
-        }
-        for s in &c.singletons {
-            if selected.contains(&s.entity_type) {
-                roots.push(ContainerChild {
-                    name: s.name.clone(),
-                    is_set: false,
-                    entity_type: s.entity_type,
-                });
-            }
-        }
-    }
-    let mut operations = Vec::new();
-    for op in &model.operations {
-        let bound_here = op
-            .binding
-            .as_ref()
-            .is_some_and(|b| matches!(b.target, Target::Named(t) if selected.contains(&t)));
-        if bound_here {
-            operations.push(format!("{}.{}", op.namespace, op.name));
-        }
-    }
-    operations.sort();
-    operations.dedup();
 
     let mut ir = CrateIr {
         package: config.name.clone(),
         sources: config.header_sources(),
         modules,
         names,
-        roots,
-        operations,
+        roots: container_children(model, &closure.types),
+        operations: bound_operations(model, &closure.types),
         key_as_segment: config.key_as_segment,
         client: client::ClientIr::default(),
-        warnings,
+        warnings: b.warnings,
     };
+    // The client: its own names and warnings.
     let (client, warnings) = client::build(&ir, config, model);
     ir.client = client;
     ir.warnings.extend(warnings);
@@ -739,12 +337,523 @@ fn poly_accessors(modules: &mut BTreeMap<String, ModuleIr>) {
     }
 }
 
+/// The types used polymorphically (they get an `Any…` enum): selected structural
+/// property types (and explicit roots) that are abstract or have a selected concrete
+/// subtype.
+fn polymorphic_types(model: &Model, closure: &Closure) -> BTreeSet<TypeId> {
+    let selected = &closure.types;
+    let mut slot_types: BTreeSet<TypeId> = closure.roots.clone();
+    for id in selected {
+        if let Some(s) = model.ty(*id).structured() {
+            for p in &s.properties {
+                if let Target::Named(t) = p.ty.target {
+                    slot_types.insert(t);
+                }
+            }
+            // Navigation properties do not make a type polymorphic: an expanded value of
+            // a type without an `Any…` enum reads as the declared struct (subtype members
+            // land in `additional`), or as raw JSON for an abstract declared type.
+        }
+    }
+    slot_types
+        .into_iter()
+        .filter(|t| selected.contains(t))
+        .filter(|t| match model.ty(*t).structured() {
+            Some(s) => {
+                s.is_abstract
+                    || model
+                        .all_derived(*t)
+                        .iter()
+                        .any(|d| selected.contains(d) && is_concrete(model, *d))
+            }
+            None => false,
+        })
+        .collect()
+}
+
+fn is_concrete(model: &Model, id: TypeId) -> bool {
+    model.ty(id).structured().is_some_and(|s| !s.is_abstract)
+}
+
+/// What a claimed name belongs to: says which collision warning to write, and where.
+enum Owner<'a> {
+    /// The module of a namespace.
+    Module(&'a str),
+    /// A Rust name (primary or derived) of a type, in a module.
+    Type(&'a Type, &'a str),
+    /// The field of a structural property of a type (qualified name).
+    Property(&'a str, &'a Property),
+    /// The field of a navigation property of a type (qualified name).
+    Navigation(&'a str, &'a NavigationProperty),
+    /// The variant of a member of an enumeration (qualified name).
+    Member(&'a str, &'a EnumMember),
+}
+
+/// The state the passes share.
+struct Builder<'m> {
+    model: &'m Model,
+    selected: &'m BTreeSet<TypeId>,
+    /// See [`polymorphic_types`].
+    poly: BTreeSet<TypeId>,
+    warnings: Vec<Warning>,
+}
+
+impl<'m> Builder<'m> {
+    /// Claims `wanted` in `scope` for `owner`. A collision resolved with a suffix is
+    /// reported as a warning, located at the owner's declaration.
+    fn claim(
+        &mut self,
+        scope: &mut Allocator,
+        wanted: &str,
+        snake: bool,
+        owner: Owner<'_>,
+    ) -> String {
+        let c = scope.claim(wanted, snake);
+        if let Some(w) = &c.collided_with {
+            let got = &c.name;
+            let loc = |pos| Some(self.model.sources.location(pos));
+            let (message, location) = match owner {
+                Owner::Module(ns) => (
+                    format!(
+                        "namespace {}: module name `{w}` is taken, using `{got}`",
+                        naming::code(ns)
+                    ),
+                    None,
+                ),
+                Owner::Type(t, module) => (
+                    format!(
+                        "type {}: Rust name `{w}` is taken in module `{module}`, using `{got}`",
+                        naming::code(&t.qualified_name())
+                    ),
+                    loc(t.pos),
+                ),
+                Owner::Property(qualified, p) => (
+                    format!(
+                        "property {}: field name `{w}` is taken, using `{got}`",
+                        naming::code(&format!("{qualified}/{}", p.name))
+                    ),
+                    loc(p.pos),
+                ),
+                Owner::Navigation(qualified, nav) => (
+                    format!(
+                        "navigation property {}: field name `{w}` is taken, using `{got}`",
+                        naming::code(&format!("{qualified}/{}", nav.name))
+                    ),
+                    loc(nav.pos),
+                ),
+                Owner::Member(qualified, m) => (
+                    format!(
+                        "member {}: variant name `{w}` is taken, using `{got}`",
+                        naming::code(&format!("{qualified}/{}", m.name))
+                    ),
+                    loc(m.pos),
+                ),
+            };
+            self.warnings
+                .push(Warning(Diagnostic::at(message, location)));
+        }
+        c.name
+    }
+
+    /// Pass 1a: one module per namespace, claimed in namespace order.
+    fn module_names(&mut self) -> BTreeMap<&'m str, String> {
+        let model = self.model;
+        let namespaces: BTreeSet<&str> = self
+            .selected
+            .iter()
+            .map(|id| model.ty(*id).namespace.as_str())
+            .collect();
+        let mut modules = Allocator::new();
+        modules.reserve("odata_tagged");
+        let mut module_of = BTreeMap::new();
+        for ns in namespaces {
+            let name = self.claim(
+                &mut modules,
+                &naming::module_name(ns),
+                true,
+                Owner::Module(ns),
+            );
+            module_of.insert(ns, name);
+        }
+        module_of
+    }
+
+    /// Pass 1b: per module, in CSDL-name order, each type's name and file stem; then
+    /// its derived names (`Any…`, `…Create`, `…Update`), so a primary name always wins
+    /// over a derived one.
+    fn type_names(&mut self, module_of: &BTreeMap<&str, String>) -> BTreeMap<TypeId, TypeNames> {
+        let model = self.model;
+        let mut by_module: BTreeMap<&str, Vec<TypeId>> = BTreeMap::new();
+        for id in self.selected {
+            by_module
+                .entry(&module_of[model.ty(*id).namespace.as_str()])
+                .or_default()
+                .push(*id);
+        }
+        let mut names: BTreeMap<TypeId, TypeNames> = BTreeMap::new();
+        for (module, mut ids) in by_module {
+            ids.sort_by(|a, b| model.ty(*a).name.cmp(&model.ty(*b).name).then(a.cmp(b)));
+            let mut types = Allocator::new();
+            let mut files = Allocator::new();
+            for id in &ids {
+                let t = model.ty(*id);
+                let name = self.claim(
+                    &mut types,
+                    &naming::type_name(&t.name),
+                    false,
+                    Owner::Type(t, module),
+                );
+                let file = files.claim(&naming::file_stem(&t.name), true).name;
+                names.insert(
+                    *id,
+                    TypeNames {
+                        module: module.to_string(),
+                        file,
+                        name,
+                        any: None,
+                        create: None,
+                        update: None,
+                    },
+                );
+            }
+            for id in &ids {
+                let t = model.ty(*id);
+                let base = names[id].name.clone();
+                let wants_any = self.poly.contains(id);
+                let entity_concrete =
+                    matches!(t.kind, TypeKind::Entity(_)) && is_concrete(model, *id);
+                let mut derived =
+                    |wanted: String| self.claim(&mut types, &wanted, false, Owner::Type(t, module));
+                let any = wants_any.then(|| derived(naming::with_prefix("Any", &base)));
+                let create = entity_concrete.then(|| derived(naming::with_suffix(&base, "Create")));
+                let update = entity_concrete.then(|| derived(naming::with_suffix(&base, "Update")));
+                let n = names.get_mut(id).expect("named above");
+                n.any = any;
+                n.create = create;
+                n.update = update;
+            }
+        }
+        names
+    }
+
+    /// Pass 2: every selected type's item, in its module under its file stem.
+    fn modules(
+        &mut self,
+        module_of: &BTreeMap<&str, String>,
+        names: &BTreeMap<TypeId, TypeNames>,
+    ) -> BTreeMap<String, ModuleIr> {
+        let mut modules: BTreeMap<String, ModuleIr> = module_of
+            .iter()
+            .map(|(ns, m)| {
+                let module = ModuleIr {
+                    namespace: ns.to_string(),
+                    items: BTreeMap::new(),
+                };
+                (m.clone(), module)
+            })
+            .collect();
+        for id in self.selected {
+            let n = &names[id];
+            let item = self.item(*id, n.any.is_some());
+            modules
+                .get_mut(&n.module)
+                .expect("module named in pass 1")
+                .items
+                .insert(n.file.clone(), item);
+        }
+        modules
+    }
+
+    fn item(&mut self, id: TypeId, any: bool) -> Item {
+        let t = self.model.ty(id);
+        let qualified = t.qualified_name();
+        let (kind, what) = match &t.kind {
+            TypeKind::Entity(s) => (
+                ItemKind::Structured(self.structured(id, &qualified, s, true, any)),
+                "entity type",
+            ),
+            TypeKind::Complex(s) => (
+                ItemKind::Structured(self.structured(id, &qualified, s, false, any)),
+                "complex type",
+            ),
+            TypeKind::Enum(e) => (
+                ItemKind::Enum(self.enumeration(&qualified, e)),
+                "enumeration",
+            ),
+            TypeKind::Definition(d) => {
+                let base = primitive_path(d.underlying).unwrap_or("crate::runtime::json::Value");
+                let ty = FieldTy {
+                    base: BaseTy::Path(base),
+                    collection: false,
+                    boxed: false,
+                };
+                (ItemKind::Definition(ty), "type definition")
+            }
+        };
+        let doc = doc_of(
+            t.description.as_deref(),
+            t.long_description.as_deref(),
+            format!("The {} {what}.", naming::code(&qualified)),
+        );
+        Item {
+            id,
+            qualified,
+            doc,
+            kind,
+        }
+    }
+
+    /// An entity or complex type: fields, key, and the `Any…` enum when `any`.
+    fn structured(
+        &mut self,
+        id: TypeId,
+        qualified: &str,
+        s: &Structured,
+        entity: bool,
+        any: bool,
+    ) -> StructIr {
+        let fields = self.fields(id, qualified, s);
+        let key = if entity && !s.key.is_empty() {
+            s.key
+                .iter()
+                .map(|k| {
+                    fields
+                        .iter()
+                        .position(|f| !f.navigation && f.wire == k.path)
+                })
+                .collect::<Option<Vec<usize>>>()
+        } else {
+            None
+        };
+        StructIr {
+            entity,
+            is_abstract: s.is_abstract,
+            open: s.open,
+            fields,
+            key,
+            poly: any.then(|| self.poly_ir(id)),
+        }
+    }
+
+    /// Structural properties (inherited first), then navigation properties; fields
+    /// share one scope with the `additional` map of open and unknown members.
+    fn fields(&mut self, id: TypeId, qualified: &str, s: &Structured) -> Vec<FieldIr> {
+        let model = self.model;
+        let mut scope = Allocator::new();
+        scope.reserve("additional");
+        let mut fields = Vec::new();
+        for p in model.all_properties(id) {
+            let Some(ty) = self.field_ty(&p.ty) else {
+                continue;
+            };
+            let name = self.claim(
+                &mut scope,
+                &naming::field_name(&p.name),
+                true,
+                Owner::Property(qualified, p),
+            );
+            let is_key = s.key.iter().any(|k| k.path == p.name);
+            let read_only =
+                is_key || p.computed || p.permissions.is_some_and(|x| x.read && !x.write);
+            fields.push(FieldIr {
+                wire: p.name.clone(),
+                name,
+                doc: doc_of(
+                    p.description.as_deref(),
+                    p.long_description.as_deref(),
+                    format!("The {} property.", naming::code(&p.name)),
+                ),
+                ty,
+                nullable: p.nullable && !p.ty.collection,
+                navigation: false,
+                read_only,
+                immutable: p.immutable,
+            });
+        }
+        for nav in model.all_navigation(id) {
+            let Some(ty) = self.nav_ty(&nav.ty) else {
+                continue;
+            };
+            let name = self.claim(
+                &mut scope,
+                &naming::field_name(&nav.name),
+                true,
+                Owner::Navigation(qualified, nav),
+            );
+            let mut doc = doc_of(
+                nav.description.as_deref(),
+                nav.long_description.as_deref(),
+                format!("The {} navigation property.", naming::code(&nav.name)),
+            );
+            doc.push(String::new());
+            doc.push("Navigation property: present only when expanded (`$expand`).".to_string());
+            fields.push(FieldIr {
+                wire: nav.name.clone(),
+                name,
+                doc,
+                ty,
+                nullable: true,
+                navigation: true,
+                read_only: true,
+                immutable: false,
+            });
+        }
+        fields
+    }
+
+    /// A structural property's type, or `None` when it is not part of the crate (an
+    /// unselected type, `Edm.Stream`).
+    fn field_ty(&self, r: &TypeRef) -> Option<FieldTy> {
+        let base = match r.target {
+            Target::Primitive(p) => BaseTy::Path(primitive_path(p)?),
+            Target::Named(t) if !self.selected.contains(&t) => return None,
+            Target::Named(t) => match &self.model.ty(t).kind {
+                TypeKind::Enum(e) if e.is_flags => BaseTy::Flags(t),
+                TypeKind::Entity(_) | TypeKind::Complex(_) if self.poly.contains(&t) => {
+                    BaseTy::Any(t)
+                }
+                _ => BaseTy::Named(t),
+            },
+        };
+        Some(FieldTy {
+            base,
+            collection: r.collection,
+            boxed: false,
+        })
+    }
+
+    /// A navigation property's type: as [`Self::field_ty`], but raw JSON for an
+    /// abstract target without an `Any…` enum.
+    fn nav_ty(&self, r: &TypeRef) -> Option<FieldTy> {
+        let mut ty = self.field_ty(r)?;
+        let abstract_target = matches!(ty.base, BaseTy::Named(t) if self.model.ty(t).structured().is_some_and(|s| s.is_abstract));
+        if abstract_target {
+            ty.base = BaseTy::Path("crate::runtime::json::Value");
+        }
+        Some(ty)
+    }
+
+    /// The `Any…` enum of `id`: the type itself when concrete, then its selected
+    /// concrete subtypes by qualified name.
+    fn poly_ir(&self, id: TypeId) -> PolyIr {
+        let model = self.model;
+        let mut members: Vec<TypeId> = Vec::new();
+        if is_concrete(model, id) {
+            members.push(id);
+        }
+        let mut subs: Vec<TypeId> = model
+            .all_derived(id)
+            .into_iter()
+            .filter(|d| self.selected.contains(d) && is_concrete(model, *d))
+            .collect();
+        subs.sort_by_key(|d| model.ty(*d).qualified_name());
+        members.extend(subs);
+        let mut scope = Allocator::new();
+        scope.reserve("Unknown");
+        let variants = members
+            .into_iter()
+            .map(|m| {
+                let mt = model.ty(m);
+                let name = scope.claim(&naming::variant_name(&mt.name), false).name;
+                let mut wire = vec![mt.qualified_name()];
+                for s in &model.schemas {
+                    if let Some(a) = s.alias.as_ref().filter(|_| s.namespace == mt.namespace) {
+                        let w = format!("{a}.{}", mt.name);
+                        if !wire.contains(&w) {
+                            wire.push(w);
+                        }
+                    }
+                }
+                VariantIr {
+                    name,
+                    id: m,
+                    wire,
+                    tag: format!("#{}", mt.qualified_name()),
+                    is_self: m == id,
+                    methods: Default::default(),
+                }
+            })
+            .collect();
+        PolyIr {
+            variants,
+            accessors: Vec::new(),
+        }
+    }
+
+    /// An enumeration's members, in declaration order.
+    fn enumeration(&mut self, qualified: &str, e: &EnumType) -> EnumIr {
+        let mut scope = Allocator::new();
+        scope.reserve("Unknown");
+        let members = e
+            .members
+            .iter()
+            .map(|m| MemberIr {
+                wire: m.name.clone(),
+                name: self.claim(
+                    &mut scope,
+                    &naming::variant_name(&m.name),
+                    false,
+                    Owner::Member(qualified, m),
+                ),
+                doc: doc_of(
+                    m.description.as_deref(),
+                    None,
+                    format!("{}.", naming::code(&m.name)),
+                ),
+            })
+            .collect();
+        EnumIr {
+            flags: e.is_flags,
+            members,
+        }
+    }
+}
+
+/// The entity sets and singletons whose entity type is selected, in container order.
+fn container_children(model: &Model, selected: &BTreeSet<TypeId>) -> Vec<ContainerChild> {
+    let mut roots = Vec::new();
+    for c in &model.containers {
+        for s in &c.entity_sets {
+            if selected.contains(&s.entity_type) {
+                roots.push(ContainerChild {
+                    name: s.name.clone(),
+                    is_set: true,
+                    entity_type: s.entity_type,
+                });
+            }
+        }
+        for s in &c.singletons {
+            if selected.contains(&s.entity_type) {
+                roots.push(ContainerChild {
+                    name: s.name.clone(),
+                    is_set: false,
+                    entity_type: s.entity_type,
+                });
+            }
+        }
+    }
+    roots
+}
+
+/// The qualified names of operations bound to a selected type, sorted, once each.
+fn bound_operations(model: &Model, selected: &BTreeSet<TypeId>) -> Vec<String> {
+    let mut operations: Vec<String> = model
+        .operations
+        .iter()
+        .filter(|op| {
+            op.binding
+                .as_ref()
+                .is_some_and(|b| matches!(b.target, Target::Named(t) if selected.contains(&t)))
+        })
+        .map(|op| format!("{}.{}", op.namespace, op.name))
+        .collect();
+    operations.sort();
+    operations.dedup();
+    operations
+}
+
 /// Boxes single-valued fields that close a cycle of struct containment.
-fn break_cycles(
-    modules: &mut BTreeMap<String, ModuleIr>,
-    model: &Model,
-    names: &BTreeMap<TypeId, TypeNames>,
-) {
+fn break_cycles(modules: &mut BTreeMap<String, ModuleIr>) {
     // The concrete structs a single-valued field of `ty` stores inline.
     let inline_targets = |ty: &FieldTy, items: &BTreeMap<TypeId, &Item>| -> Vec<TypeId> {
         if ty.collection {
@@ -766,8 +875,6 @@ fn break_cycles(
             _ => Vec::new(),
         }
     };
-    let _ = names;
-    let _ = model;
     let boxed: BTreeSet<(TypeId, usize)> = {
         let items: BTreeMap<TypeId, &Item> = modules
             .values()
