@@ -8,8 +8,6 @@ use std::fmt;
 
 pub use serde_json::{Map, Number, Value};
 
-use super::patch::Patch;
-
 /// A location inside a JSON document: a cheap linked list of segments that lives on
 /// the stack while a value is decoded. `Display` renders it as `$.a.b[0].c`.
 #[derive(Clone, Copy)]
@@ -317,15 +315,6 @@ impl<'a> ObjectReader<'a> {
         }
     }
 
-    /// Remove member `wire` as a tri-state: absent → `Unchanged`, `null` → `Null`.
-    pub fn take_patch<T: FromJson>(&mut self, wire: &str) -> Result<Patch<T>, DecodeError> {
-        match self.map.remove(wire) {
-            None => Ok(Patch::Unchanged),
-            Some(Value::Null) => Ok(Patch::Null),
-            Some(v) => T::from_json(v, &self.path.key(wire)).map(Patch::Set),
-        }
-    }
-
     /// Look at member `wire` without removing it.
     pub fn peek(&self, wire: &str) -> Option<&Value> {
         self.map.get(wire)
@@ -370,20 +359,6 @@ impl ObjectWriter {
     /// Always write `wire`.
     pub fn put<T: ToJson + ?Sized>(&mut self, wire: &str, value: &T) -> &mut Self {
         self.map.insert(wire.to_owned(), value.to_json());
-        self
-    }
-
-    /// Write `wire` for `Set` (the value) and `Null` (`null`); skip `Unchanged`.
-    pub fn patch<T: ToJson>(&mut self, wire: &str, value: &Patch<T>) -> &mut Self {
-        match value {
-            Patch::Unchanged => {}
-            Patch::Null => {
-                self.map.insert(wire.to_owned(), Value::Null);
-            }
-            Patch::Set(v) => {
-                self.map.insert(wire.to_owned(), v.to_json());
-            }
-        }
         self
     }
 

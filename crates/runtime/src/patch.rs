@@ -1,6 +1,6 @@
 //! `Patch<T>`: the tri-state value of a nullable property in an update (PATCH) body.
 
-use super::json::{DecodeError, FromJson, Path, Value};
+use super::json::{DecodeError, FromJson, ObjectReader, ObjectWriter, Path, ToJson, Value};
 
 /// A nullable property in an update body: leave it alone, set it to `null`, or set it.
 ///
@@ -97,6 +97,27 @@ impl<T: FromJson> FromJson for Patch<T> {
         match value {
             Value::Null => Ok(Patch::Null),
             v => T::from_json(v, path).map(Patch::Set),
+        }
+    }
+}
+
+impl ObjectReader<'_> {
+    /// Remove member `wire` as a tri-state: absent → `Unchanged`, `null` → `Null`.
+    pub fn take_patch<T: FromJson>(&mut self, wire: &str) -> Result<Patch<T>, DecodeError> {
+        if self.peek(wire).is_none() {
+            return Ok(Patch::Unchanged);
+        }
+        Ok(self.take(wire)?.map_or(Patch::Null, Patch::Set))
+    }
+}
+
+impl ObjectWriter {
+    /// Write `wire` for `Set` (the value) and `Null` (`null`); skip `Unchanged`.
+    pub fn patch<T: ToJson>(&mut self, wire: &str, value: &Patch<T>) -> &mut Self {
+        match value {
+            Patch::Unchanged => self,
+            Patch::Null => self.put(wire, &Value::Null),
+            Patch::Set(v) => self.put(wire, v),
         }
     }
 }

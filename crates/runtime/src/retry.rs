@@ -1,8 +1,8 @@
 //! When and how long to wait before trying a request again.
 
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use super::edm::{Date, random_u64};
 use super::transport::{Method, TransportErrorKind};
 
 /// Retry configuration: bounded exponential backoff with jitter, `Retry-After` honoured.
@@ -157,7 +157,7 @@ pub fn parse_http_date(s: &str) -> Option<SystemTime> {
     .position(|m| m == mon)? as u8
         + 1;
     let year: i32 = year.parse().ok()?;
-    let date = super::edm::Date::new(year, month, u8::try_from(day).ok()?)?;
+    let date = Date::new(year, month, u8::try_from(day).ok()?)?;
     let t: Vec<u64> = time
         .split(':')
         .map(|x| x.parse::<u64>().ok())
@@ -171,27 +171,4 @@ pub fn parse_http_date(s: &str) -> Option<SystemTime> {
     let days = u64::try_from(date.days_since_epoch()).ok()?;
     let secs = days * 86_400 + h * 3600 + m * 60 + sec;
     UNIX_EPOCH.checked_add(Duration::from_secs(secs))
-}
-
-static STATE: AtomicU64 = AtomicU64::new(0);
-
-/// A small non-cryptographic PRNG (splitmix64) seeded from the clock; for jitter and
-/// correlation ids only.
-pub fn random_u64() -> u64 {
-    let mut s = STATE.load(Ordering::Relaxed);
-    if s == 0 {
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_nanos() as u64)
-            .unwrap_or(0x9E37_79B9_7F4A_7C15);
-        let addr = &STATE as *const AtomicU64 as u64;
-        s = nanos ^ addr.rotate_left(32) ^ u64::from(std::process::id());
-        let _ = STATE.compare_exchange(0, s | 1, Ordering::Relaxed, Ordering::Relaxed);
-    }
-    let mut z = STATE
-        .fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed)
-        .wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
 }

@@ -1,6 +1,7 @@
 //! Unit tests of `retry` (outside the source file, which is vendored byte for byte into
 //! every generated crate).
 
+use odata_runtime::edm::random_u64;
 use odata_runtime::retry::*;
 use odata_runtime::transport::{Method, TransportErrorKind};
 use std::time::{Duration, UNIX_EPOCH};
