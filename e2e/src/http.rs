@@ -11,32 +11,44 @@ use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
+/// One request as the server read it.
 #[derive(Clone, Debug)]
 pub struct Recorded {
+    /// The method (`GET`, `POST`, …).
     pub method: String,
+    /// The request target (path and query), as sent.
     pub target: String,
+    /// Headers in order, names as sent.
     pub headers: Vec<(String, String)>,
+    /// The body bytes.
     pub body: Vec<u8>,
 }
 
 impl Recorded {
+    /// The first header named `name` (ASCII case-insensitive).
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
     }
+    /// The body as JSON (panics when it is not JSON).
     pub fn json(&self) -> Value {
         serde_json::from_slice(&self.body).unwrap()
     }
 }
 
+/// What the handler answers.
 pub struct Reply {
+    /// The status code.
     pub status: u16,
+    /// Response headers (`Content-Length` is added).
     pub headers: Vec<(&'static str, String)>,
+    /// The body.
     pub body: String,
 }
 
+/// A JSON reply with `status`.
 pub fn reply(status: u16, body: Value) -> Reply {
     Reply {
         status,
@@ -45,6 +57,7 @@ pub fn reply(status: u16, body: Value) -> Reply {
     }
 }
 
+/// A reply with `status` and no body.
 pub fn empty(status: u16) -> Reply {
     Reply {
         status,
@@ -53,6 +66,7 @@ pub fn empty(status: u16) -> Reply {
     }
 }
 
+/// Answers request number `index` (from 0), given the request and the server's base URL.
 pub type Handler = Arc<dyn Fn(usize, &Recorded, &str) -> Reply + Send + Sync>;
 
 /// A handler that writes the raw response itself (endless bodies, stalls, lying
@@ -61,8 +75,11 @@ pub type RawHandler = Arc<
     dyn Fn(usize, Recorded, TcpStream) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync,
 >;
 
+/// A running server; it stops when the runtime that spawned it stops.
 pub struct Server {
+    /// `http://127.0.0.1:port`.
     pub base: String,
+    /// Every request received, in order.
     pub requests: Arc<Mutex<Vec<Recorded>>>,
 }
 
@@ -129,6 +146,7 @@ impl Server {
         self.base.rsplit(':').next().unwrap().parse().unwrap()
     }
 
+    /// A copy of every request received so far, in order.
     pub fn requests(&self) -> Vec<Recorded> {
         self.requests.lock().unwrap().clone()
     }

@@ -13,15 +13,20 @@ use std::sync::Arc;
 /// Line and column are computed only when a diagnostic is rendered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct Pos {
+    /// Index into [`Sources::files`].
     pub file: u32,
+    /// Byte offset in that file's text.
     pub offset: u32,
 }
 
 /// A resolved location, 1-based line and column (column counts characters).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Location {
+    /// The file, as given or as found for a reference.
     pub path: PathBuf,
+    /// Line, from 1.
     pub line: u32,
+    /// Column in characters, from 1.
     pub col: u32,
 }
 
@@ -36,12 +41,14 @@ impl fmt::Display for Location {
 pub struct Source {
     /// The path as given (or as found for a reference), used verbatim in messages.
     pub path: PathBuf,
+    /// The whole text.
     pub text: Arc<str>,
     /// Byte offsets at which each line starts.
     line_starts: Arc<[u32]>,
 }
 
 impl Source {
+    /// A file read from `path`, with its line starts indexed.
     pub fn new(path: PathBuf, text: Arc<str>) -> Self {
         let mut starts = vec![0u32];
         starts.extend(memchr_iter(&text).map(|i| (i + 1) as u32));
@@ -77,6 +84,7 @@ fn memchr_iter(text: &str) -> impl Iterator<Item = usize> + '_ {
 /// The files of one load, indexed by [`Pos::file`].
 #[derive(Debug, Clone, Default)]
 pub struct Sources {
+    /// The files, in read order (the main document first).
     pub files: Vec<Source>,
 }
 
@@ -107,17 +115,23 @@ impl Sources {
     }
 }
 
+/// How bad a [`Diagnostic`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
+    /// The document cannot be used: no model is built.
     Error,
+    /// Accepted, but possibly surprising.
     Warning,
 }
 
 /// A located message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// Error or warning.
     pub severity: Severity,
+    /// What is wrong, one line.
     pub message: String,
+    /// Where (`file:line:col`).
     pub location: Location,
 }
 
@@ -134,6 +148,7 @@ impl fmt::Display for Diagnostic {
 /// The errors of a failed load: every error found, in source order.
 #[derive(Debug, Clone)]
 pub struct Errors {
+    /// The errors, at least one.
     pub errors: Vec<Diagnostic>,
     /// Warnings found before the failure.
     pub warnings: Vec<Diagnostic>,

@@ -53,24 +53,30 @@ pub struct OperationId(pub u32);
 /// One `<Schema>`.
 #[derive(Debug, Clone)]
 pub struct Schema {
+    /// `Namespace`.
     pub namespace: String,
+    /// `Alias`, if declared.
     pub alias: Option<String>,
     /// Index into [`Sources`] of the file that declared it.
     pub file: u32,
+    /// Where the `<Schema>` element starts.
     pub pos: Pos,
 }
 
 /// A named type.
 #[derive(Debug, Clone)]
 pub struct Type {
+    /// Namespace of the declaring schema (never its alias).
     pub namespace: String,
     /// Simple name as written in the CSDL.
     pub name: String,
+    /// What kind of type, with its kind-specific parts.
     pub kind: TypeKind,
     /// `Core.Description`, if annotated.
     pub description: Option<String>,
     /// `Core.LongDescription`, if annotated.
     pub long_description: Option<String>,
+    /// Where the declaring element starts.
     pub pos: Pos,
 }
 
@@ -88,19 +94,27 @@ impl Type {
     }
 }
 
+/// The kind of a named type.
 #[derive(Debug, Clone)]
 pub enum TypeKind {
+    /// `<EntityType>`.
     Entity(Structured),
+    /// `<ComplexType>`.
     Complex(Structured),
+    /// `<EnumType>`.
     Enum(EnumType),
+    /// `<TypeDefinition>`.
     Definition(TypeDefinition),
 }
 
 /// An entity type or a complex type.
 #[derive(Debug, Clone)]
 pub struct Structured {
+    /// `BaseType`, resolved.
     pub base: Option<TypeId>,
+    /// `Abstract`.
     pub is_abstract: bool,
+    /// `OpenType`: instances may carry dynamic properties.
     pub open: bool,
     /// Entity types only.
     pub has_stream: bool,
@@ -131,13 +145,19 @@ pub struct KeyPart {
 /// A structural property.
 #[derive(Debug, Clone)]
 pub struct Property {
+    /// `Name`, as written.
     pub name: String,
+    /// `Type`, resolved.
     pub ty: TypeRef,
     /// `Nullable` (default true). For a collection: whether its items may be null.
     pub nullable: bool,
+    /// `MaxLength`, `Precision`, `Scale`, `SRID`, `Unicode`.
     pub facets: Facets,
+    /// `DefaultValue`, as written.
     pub default_value: Option<String>,
+    /// `Core.Description`, if annotated.
     pub description: Option<String>,
+    /// `Core.LongDescription`, if annotated.
     pub long_description: Option<String>,
     /// `Core.Computed`.
     pub computed: bool,
@@ -145,14 +165,18 @@ pub struct Property {
     pub immutable: bool,
     /// `Core.Permissions`.
     pub permissions: Option<Permissions>,
+    /// Where the `<Property>` element starts.
     pub pos: Pos,
 }
 
 /// `Core.Permissions` flags.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Permissions {
+    /// `Read`: the value may be read.
     pub read: bool,
+    /// `Write`: the value may be written.
     pub write: bool,
+    /// `Invoke`: the operation may be invoked (for operation-typed values).
     pub invoke: bool,
 }
 
@@ -161,24 +185,34 @@ pub struct Permissions {
 pub struct Facets {
     /// `MaxLength`: `None` unset, `Some(None)` = `max`.
     pub max_length: Option<Option<u64>>,
+    /// `Precision`.
     pub precision: Option<u32>,
     /// `Scale`: `Some(None)` = `variable` (4.0) / `floating` (4.01).
     pub scale: Option<Option<u32>>,
+    /// `SRID`, as written (a number or `variable`).
     pub srid: Option<String>,
+    /// `Unicode`.
     pub unicode: Option<bool>,
 }
 
 /// A navigation property.
 #[derive(Debug, Clone)]
 pub struct NavigationProperty {
+    /// `Name`, as written.
     pub name: String,
     /// Always names an entity type (possibly in a collection).
     pub ty: TypeRef,
+    /// `Nullable` (default true; single-valued navigation only).
     pub nullable: bool,
+    /// `Partner`: the path of the inverse navigation property.
     pub partner: Option<String>,
+    /// `ContainsTarget`: the related entities are contained (addressed through this property).
     pub contains_target: bool,
+    /// `Core.Description`, if annotated.
     pub description: Option<String>,
+    /// `Core.LongDescription`, if annotated.
     pub long_description: Option<String>,
+    /// Where the `<NavigationProperty>` element starts.
     pub pos: Pos,
     /// `ReferentialConstraint`s, in order.
     pub referential_constraints: Vec<ReferentialConstraint>,
@@ -198,37 +232,61 @@ pub struct ReferentialConstraint {
 /// A reference to a type, possibly a collection of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TypeRef {
+    /// `Collection(…)`.
     pub collection: bool,
+    /// The element type.
     pub target: Target,
 }
 
+/// What a [`TypeRef`] names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
+    /// An Edm primitive or built-in abstract type.
     Primitive(Primitive),
+    /// A type of the model.
     Named(TypeId),
 }
 
 /// Edm primitive and built-in abstract types.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Primitive {
+    /// `Edm.Binary`.
     Binary,
+    /// `Edm.Boolean`.
     Boolean,
+    /// `Edm.Byte`.
     Byte,
+    /// `Edm.Date`.
     Date,
+    /// `Edm.DateTimeOffset`.
     DateTimeOffset,
+    /// `Edm.Decimal`.
     Decimal,
+    /// `Edm.Double`.
     Double,
+    /// `Edm.Duration`.
     Duration,
+    /// `Edm.Guid`.
     Guid,
+    /// `Edm.Int16`.
     Int16,
+    /// `Edm.Int32`.
     Int32,
+    /// `Edm.Int64`.
     Int64,
+    /// `Edm.SByte`.
     SByte,
+    /// `Edm.Single`.
     Single,
+    /// `Edm.Stream`.
     Stream,
+    /// `Edm.String`.
     String,
+    /// `Edm.TimeOfDay`.
     TimeOfDay,
+    /// `Edm.Geography…` (`Edm.Geography` itself is [`Geo::Any`]).
     Geography(Geo),
+    /// `Edm.Geometry…` (`Edm.Geometry` itself is [`Geo::Any`]).
     Geometry(Geo),
     /// `Edm.Untyped`, also used for types of vocabularies the reader could not load.
     Untyped,
@@ -246,56 +304,81 @@ pub enum Primitive {
 /// The shape of a geography/geometry type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Geo {
+    /// The abstract `Edm.Geography` / `Edm.Geometry`.
     Any,
+    /// `…Point`.
     Point,
+    /// `…LineString`.
     LineString,
+    /// `…Polygon`.
     Polygon,
+    /// `…MultiPoint`.
     MultiPoint,
+    /// `…MultiLineString`.
     MultiLineString,
+    /// `…MultiPolygon`.
     MultiPolygon,
+    /// `…Collection`.
     Collection,
 }
 
 /// An enumeration type.
 #[derive(Debug, Clone)]
 pub struct EnumType {
+    /// `UnderlyingType` (default `Edm.Int32`).
     pub underlying: Primitive,
+    /// `IsFlags`: values combine members bitwise.
     pub is_flags: bool,
+    /// Members in declaration order.
     pub members: Vec<EnumMember>,
 }
 
+/// One `<Member>` of an enumeration.
 #[derive(Debug, Clone)]
 pub struct EnumMember {
+    /// `Name`, as written.
     pub name: String,
     /// Explicit or implicit (previous + 1, starting at 0) value.
     pub value: i64,
+    /// `Core.Description`, if annotated.
     pub description: Option<String>,
+    /// Where the `<Member>` element starts.
     pub pos: Pos,
 }
 
 /// A type definition.
 #[derive(Debug, Clone)]
 pub struct TypeDefinition {
+    /// `UnderlyingType`: a primitive type.
     pub underlying: Primitive,
+    /// Facets on the definition.
     pub facets: Facets,
 }
 
 /// One overload of an action or function.
 #[derive(Debug, Clone)]
 pub struct Operation {
+    /// Action or function.
     pub kind: OperationKind,
+    /// Namespace of the declaring schema.
     pub namespace: String,
+    /// `Name`, shared by the overloads.
     pub name: String,
     /// The binding parameter's type (first parameter) when `IsBound="true"`.
     pub binding: Option<TypeRef>,
     /// Parameters after the binding parameter, in order.
     pub parameters: Vec<Parameter>,
+    /// `<ReturnType>`; `None` for an action without one.
     pub return_type: Option<ReturnType>,
     /// Functions only.
     pub composable: bool,
+    /// `EntitySetPath`, as written.
     pub entity_set_path: Option<String>,
+    /// `Core.Description`, if annotated.
     pub description: Option<String>,
+    /// `Core.LongDescription`, if annotated.
     pub long_description: Option<String>,
+    /// Where the declaring element starts.
     pub pos: Pos,
     /// The canonical annotation target of this overload as CSDL 14.2.2 spells it:
     /// `ns.Action(BindingType)` / `ns.Action()` for actions, `ns.Function(T1,T2)` for
@@ -305,66 +388,104 @@ pub struct Operation {
     pub parameter_types: Vec<String>,
 }
 
+/// Whether an [`Operation`] is an action or a function.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OperationKind {
+    /// `<Action>`: may have side effects (POST).
     Action,
+    /// `<Function>`: no side effects (GET).
     Function,
 }
 
+/// One `<Parameter>` of an operation.
 #[derive(Debug, Clone)]
 pub struct Parameter {
+    /// `Name`, as written.
     pub name: String,
+    /// `Type`, resolved.
     pub ty: TypeRef,
+    /// `Nullable` (default true).
     pub nullable: bool,
+    /// Facets on the parameter.
     pub facets: Facets,
     /// `Core.OptionalParameter`.
     pub optional: bool,
+    /// `Core.Description`, if annotated.
     pub description: Option<String>,
+    /// Where the `<Parameter>` element starts.
     pub pos: Pos,
 }
 
+/// The `<ReturnType>` of an operation.
 #[derive(Debug, Clone)]
 pub struct ReturnType {
+    /// `Type`, resolved.
     pub ty: TypeRef,
+    /// `Nullable` (default true).
     pub nullable: bool,
 }
 
 /// An entity container (with `Extends` merged: inherited children come after own ones).
 #[derive(Debug, Clone)]
 pub struct Container {
+    /// Namespace of the declaring schema.
     pub namespace: String,
+    /// `Name`.
     pub name: String,
+    /// `<EntitySet>`s, in order.
     pub entity_sets: Vec<EntitySet>,
+    /// `<Singleton>`s, in order.
     pub singletons: Vec<Singleton>,
+    /// `<ActionImport>`s, in order.
     pub action_imports: Vec<OperationImport>,
+    /// `<FunctionImport>`s, in order.
     pub function_imports: Vec<OperationImport>,
+    /// `Core.Description`, if annotated.
     pub description: Option<String>,
+    /// Where the `<EntityContainer>` element starts.
     pub pos: Pos,
 }
 
+/// An `<EntitySet>` of a container.
 #[derive(Debug, Clone)]
 pub struct EntitySet {
+    /// `Name`: the URL segment.
     pub name: String,
+    /// `EntityType`, resolved.
     pub entity_type: TypeId,
+    /// `<NavigationPropertyBinding>`s, in order.
     pub navigation_bindings: Vec<NavigationBinding>,
+    /// `IncludeInServiceDocument` (default true).
     pub include_in_service_document: bool,
+    /// `Core.Description`, if annotated.
     pub description: Option<String>,
+    /// Where the `<EntitySet>` element starts.
     pub pos: Pos,
 }
 
+/// A `<Singleton>` of a container.
 #[derive(Debug, Clone)]
 pub struct Singleton {
+    /// `Name`: the URL segment.
     pub name: String,
+    /// `Type`, resolved (an entity type).
     pub entity_type: TypeId,
+    /// `Nullable` (4.01; default false).
     pub nullable: bool,
+    /// `<NavigationPropertyBinding>`s, in order.
     pub navigation_bindings: Vec<NavigationBinding>,
+    /// `Core.Description`, if annotated.
     pub description: Option<String>,
+    /// Where the `<Singleton>` element starts.
     pub pos: Pos,
 }
 
+/// A `<NavigationPropertyBinding>`: where a navigation path leads in the container.
 #[derive(Debug, Clone)]
 pub struct NavigationBinding {
+    /// `Path` of the navigation property (type casts and complex segments included).
     pub path: String,
+    /// `Target`: an entity set or singleton, as written.
     pub target: String,
     /// False when the path could not be followed through the model (kept, with a warning).
     pub resolved: bool,
@@ -373,23 +494,32 @@ pub struct NavigationBinding {
 /// An `ActionImport` or `FunctionImport`.
 #[derive(Debug, Clone)]
 pub struct OperationImport {
+    /// `Name`: the URL segment.
     pub name: String,
     /// Qualified name of the action or function (namespace form).
     pub operation: String,
     /// The unbound overloads it imports.
     pub overloads: Vec<OperationId>,
+    /// `EntitySet` of the result, as written.
     pub entity_set: Option<String>,
+    /// `IncludeInServiceDocument` (default false).
     pub include_in_service_document: bool,
+    /// Where the declaring element starts.
     pub pos: Pos,
 }
 
 /// A `<Term>` declared in a document read.
 #[derive(Debug, Clone)]
 pub struct Term {
+    /// Namespace of the declaring schema.
     pub namespace: String,
+    /// `Name`.
     pub name: String,
+    /// `Type`, resolved.
     pub ty: TypeRef,
+    /// `AppliesTo`, split on whitespace.
     pub applies_to: Vec<String>,
+    /// Where the `<Term>` element starts.
     pub pos: Pos,
     /// `BaseTerm`, namespace-qualified.
     pub base_term: Option<String>,
@@ -403,9 +533,13 @@ pub struct Term {
 /// (e.g. `Org.OData.Core.V1.Description`).
 #[derive(Debug, Clone)]
 pub struct Annotation {
+    /// The term, namespace-qualified.
     pub term: String,
+    /// `Qualifier`, if any.
     pub qualifier: Option<String>,
+    /// The value.
     pub value: Expr,
+    /// Where the `<Annotation>` element starts.
     pub pos: Pos,
 }
 
@@ -414,31 +548,45 @@ pub struct Annotation {
 pub enum Expr {
     /// No value given: a Boolean term applied without a value means `true`.
     Default,
+    /// `<Null>`.
     Null,
+    /// `Bool`.
     Bool(bool),
+    /// `Int`.
     Int(i64),
     /// Decimal, Float, Date, DateTimeOffset, Duration, Guid, TimeOfDay, Binary:
     /// kept as written, tagged with the expression's element name.
     Literal {
+        /// The element or attribute name (`Decimal`, `Date`, …).
         kind: &'static str,
+        /// The value as written.
         text: String,
     },
+    /// `String`.
     String(String),
     /// Enum member expression, each member namespace-qualified (`Org.OData.Core.V1.Permission/Read`).
     EnumMember(Vec<String>),
     /// `Path`, `PropertyPath`, `NavigationPropertyPath`, `AnnotationPath`, `ModelElementPath`.
     Path {
+        /// The element or attribute name (`Path`, `PropertyPath`, …).
         kind: &'static str,
+        /// The path as written.
         path: String,
     },
+    /// `<Collection>`: the items, in order.
     Collection(Vec<Expr>),
+    /// `<Record>`.
     Record {
+        /// `Type`, if given.
         ty: Option<String>,
+        /// `<PropertyValue>`s: property name and value, in order.
         properties: Vec<(String, Expr)>,
     },
     /// Any other dynamic expression (`If`, `Apply`, `Eq`, ...), by element name, with children.
     Dynamic {
+        /// The element name.
         kind: String,
+        /// The child expressions, in order.
         children: Vec<Expr>,
     },
 }
@@ -447,9 +595,13 @@ pub enum Expr {
 /// `None` means unannotated (allowed).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Capabilities {
+    /// `InsertRestrictions/Insertable`.
     pub insertable: Option<bool>,
+    /// `UpdateRestrictions/Updatable`.
     pub updatable: Option<bool>,
+    /// `DeleteRestrictions/Deletable`.
     pub deletable: Option<bool>,
+    /// `ReadRestrictions/Readable`.
     pub readable: Option<bool>,
     /// `ReadRestrictions/ReadByKeyRestrictions/Readable`.
     pub readable_by_key: Option<bool>,

@@ -11,6 +11,7 @@ fn manifest() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Where corpus document `name` is (Graph v1.0 lives in `schemas/`).
 pub fn corpus_path(name: &str) -> PathBuf {
     if name == "graph-v1.0.xml" {
         manifest().join("../../schemas/graph-v1.0.xml")
