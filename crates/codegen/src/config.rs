@@ -1,17 +1,9 @@
 //! The generator's configuration: one [`Config`] per output crate, read from the
 //! committed `codegen.toml` ([`ConfigFile::parse`]) or built in code.
 //!
-//! ```toml
-//! [[crate]]
-//! name = "graph-v1"                      # the generated package name
-//! out = "generated/graph-v1"             # folder, relative to the workspace root
-//! schemas = ["schemas/graph-v1.0.xml"]   # the main CSDL file (references are followed)
-//! key_as_segment = true                  # client: `/set/{key}` instead of `/set('key')`
-//! roots = [                              # qualified type names, entity sets, singletons,
-//!   "microsoft.graph.complianceManagementPartner",    # or `Container/path` navigation paths
-//! ]
-//! # all = true                           # instead of roots: every type in the schema
-//! ```
+//! The keys of `codegen.toml` and their meaning are described once, in the
+//! "Configuration reference" section of `crates/codegen/README.md`; the fields below
+//! say how each is held.
 
 use std::path::{Path, PathBuf};
 

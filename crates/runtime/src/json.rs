@@ -277,8 +277,8 @@ impl<'a> ObjectReader<'a> {
     /// [`ObjectReader::finish`] (the first one wins; later members are not decoded).
     ///
     /// Generated `from_json` bodies read every property this way and end with `finish`:
-    /// one call per property and no early return in each of thousands of functions,
-    /// which is most of what it costs to compile them.
+    /// one call per property and no early return in each of thousands of functions, which
+    /// keeps them cheap to compile.
     pub fn field<T: FromJson>(&mut self, wire: &str) -> Option<T> {
         if self.error.is_some() {
             return None;

@@ -7,8 +7,12 @@
 //! - `AnyT` when `T` is used polymorphically: one variant per concrete type, dispatched
 //!   on `@odata.type`, plus `Unknown(Value)`;
 //! - `TCreate` / `TUpdate` for concrete entity types: the write shapes. They have no
-//!   setters (a generic `impl Into` setter per property and shape was a fifth of the
-//!   whole-Graph crate's compile memory): start from `default()` and assign the fields.
+//!   setters (a generic `impl Into` setter per property and shape costs compile memory
+//!   on big schemas): start from `default()` and assign the fields.
+//!
+//! Rule for everything emitted per type: prefer one call into the runtime to generated
+//! or derived code, because it is multiplied by thousands of types. The measurements
+//! behind it are in this crate's README, "Compile time of big crates".
 //!
 //! Rendering every model through quote → syn → prettyplease was most of the time of a
 //! whole-Graph generation. Model code is regular, so it is written here as text exactly
@@ -411,7 +415,7 @@ fn read_struct(ir: &CrateIr, item: &Item, n: &TypeNames, s: &StructIr, file: &mu
         o.line(2, "Ok(Self { additional: reader.rest() })");
     } else {
         // No `?` per property: `field` keeps the first error for `finish` (an early
-        // return per property is most of the compile cost of thousands of these).
+        // return per property is costly to compile, times thousands of types).
         o.line(2, "let value = Self {");
         for f in &s.fields {
             o.line(3, &format!("{}: reader.field({}),", f.name, lit(&f.wire)));
@@ -703,8 +707,7 @@ fn write_shape(
         .collect();
     let patch = |f: &FieldIr| update && f.nullable;
     // No `PartialEq`, and `Debug` prints the JSON sent: a body is compared by its JSON
-    // (`to_json()`), and derived impls per write shape were a large share of a
-    // whole-Graph crate's build.
+    // (`to_json()`), and no derived impls per write shape (compile cost).
     let mut o = Out::default();
     o.docs(0, &doc);
     o.line(0, "#[derive(Clone, Default)]");
