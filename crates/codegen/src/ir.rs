@@ -387,6 +387,8 @@ enum Owner<'a> {
     Navigation(&'a str, &'a NavigationProperty),
     /// The variant of a member of an enumeration (qualified name).
     Member(&'a str, &'a EnumMember),
+    /// The variant of a concrete type in the `Any…` enum of a type (qualified name).
+    Variant(&'a str, &'a Type),
 }
 
 /// The state the passes share.
@@ -447,6 +449,14 @@ impl<'m> Builder<'m> {
                         naming::code(&format!("{qualified}/{}", m.name))
                     ),
                     loc(m.pos),
+                ),
+                Owner::Variant(base, t) => (
+                    format!(
+                        "type {}: variant name `{w}` is taken in the `Any…` enum of {}, using `{got}`",
+                        naming::code(&t.qualified_name()),
+                        naming::code(base)
+                    ),
+                    loc(t.pos),
                 ),
             };
             self.warnings
@@ -735,7 +745,7 @@ impl<'m> Builder<'m> {
 
     /// The `Any…` enum of `id`: the type itself when concrete, then its selected
     /// concrete subtypes by qualified name.
-    fn poly_ir(&self, id: TypeId) -> PolyIr {
+    fn poly_ir(&mut self, id: TypeId) -> PolyIr {
         let model = self.model;
         let mut members: Vec<TypeId> = Vec::new();
         if is_concrete(model, id) {
@@ -750,11 +760,13 @@ impl<'m> Builder<'m> {
         members.extend(subs);
         let mut scope = Allocator::new();
         scope.reserve("Unknown");
+        let base = model.ty(id).qualified_name();
         let variants = members
             .into_iter()
             .map(|m| {
                 let mt = model.ty(m);
-                let name = scope.claim(&naming::variant_name(&mt.name), false).name;
+                let wanted = naming::variant_name(&mt.name);
+                let name = self.claim(&mut scope, &wanted, false, Owner::Variant(&base, mt));
                 let mut wire = vec![mt.qualified_name()];
                 for s in &model.schemas {
                     if let Some(a) = s.alias.as_ref().filter(|_| s.namespace == mt.namespace) {

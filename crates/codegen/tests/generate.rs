@@ -288,3 +288,40 @@ fn change_report_between_v1_and_beta_shapes_of_compliance_management_partner() {
     assert!(md.contains("breaking"), "{md}");
     assert_eq!(codegen::manifest::changes_md("graph-v1", old, old), None);
 }
+
+#[test]
+fn subtypes_of_one_name_in_two_namespaces_get_distinct_variants_and_a_warning() {
+    let csdl = r#"<?xml version="1.0" encoding="utf-8"?>
+<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:DataServices>
+    <Schema Namespace="a" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <ComplexType Name="shape" Abstract="true" />
+      <ComplexType Name="circle" BaseType="a.shape" />
+      <ComplexType Name="drawing">
+        <Property Name="main" Type="a.shape" />
+      </ComplexType>
+    </Schema>
+    <Schema Namespace="b" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <ComplexType Name="circle" BaseType="a.shape" />
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>"#;
+    let model = csdl::load_str("two.xml", csdl).unwrap();
+    let mut c = Config::new("o", "o", vec![PathBuf::from("two.xml")]);
+    c.all();
+    let g = codegen::generate_full(&c, &model).unwrap();
+    let shape = file(&g.files, "src/models/a/shape.rs");
+    assert!(shape.contains("    Circle(super::Circle),"), "{shape}");
+    assert!(
+        shape.contains("    Circle2(crate::models::b::Circle),"),
+        "{shape}"
+    );
+    assert!(shape.contains("\"b.circle\" => {"), "{shape}");
+    assert_eq!(g.warnings.len(), 1, "{:?}", g.warnings);
+    let w = g.warnings[0].to_string();
+    assert!(
+        w.starts_with("warning: type `b.circle`: variant name `Circle` is taken in the `Any…` enum of `a.shape`, using `Circle2`"),
+        "{w}"
+    );
+    assert!(w.contains("--> two.xml:12:"), "{w}");
+}
