@@ -34,27 +34,12 @@ pub struct CrateIr {
     pub modules: BTreeMap<String, ModuleIr>,
     /// Rust names of every selected type.
     pub names: BTreeMap<TypeId, TypeNames>,
-    /// Entity sets and singletons whose type is selected (for the client emitter).
-    pub roots: Vec<ContainerChild>,
-    /// Operations bound to or returning selected types (for the client emitter).
-    pub operations: Vec<String>,
     /// Client key style.
     pub key_as_segment: bool,
     /// The client: builders, methods and operations, settled.
     pub client: client::ClientIr,
     /// Name collisions resolved with a suffix, and similar.
     pub warnings: Vec<Warning>,
-}
-
-/// An entity set or singleton of a container, for the client.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ContainerChild {
-    /// `EntitySet` or `Singleton` name (wire).
-    pub name: String,
-    /// Whether it is a collection (entity set).
-    pub is_set: bool,
-    /// The entity type.
-    pub entity_type: TypeId,
 }
 
 /// One namespace.
@@ -285,8 +270,6 @@ pub fn build(config: &Config, model: &Model, closure: &Closure) -> CrateIr {
         sources: config.header_sources(),
         modules,
         names,
-        roots: container_children(model, &closure.types),
-        operations: bound_operations(model, &closure.types),
         key_as_segment: config.key_as_segment,
         client: client::ClientIr::default(),
         warnings: b.warnings,
@@ -819,49 +802,6 @@ impl<'m> Builder<'m> {
             members,
         }
     }
-}
-
-/// The entity sets and singletons whose entity type is selected, in container order.
-fn container_children(model: &Model, selected: &BTreeSet<TypeId>) -> Vec<ContainerChild> {
-    let mut roots = Vec::new();
-    for c in &model.containers {
-        for s in &c.entity_sets {
-            if selected.contains(&s.entity_type) {
-                roots.push(ContainerChild {
-                    name: s.name.clone(),
-                    is_set: true,
-                    entity_type: s.entity_type,
-                });
-            }
-        }
-        for s in &c.singletons {
-            if selected.contains(&s.entity_type) {
-                roots.push(ContainerChild {
-                    name: s.name.clone(),
-                    is_set: false,
-                    entity_type: s.entity_type,
-                });
-            }
-        }
-    }
-    roots
-}
-
-/// The qualified names of operations bound to a selected type, sorted, once each.
-fn bound_operations(model: &Model, selected: &BTreeSet<TypeId>) -> Vec<String> {
-    let mut operations: Vec<String> = model
-        .operations
-        .iter()
-        .filter(|op| {
-            op.binding
-                .as_ref()
-                .is_some_and(|b| matches!(b.target, Target::Named(t) if selected.contains(&t)))
-        })
-        .map(|op| format!("{}.{}", op.namespace, op.name))
-        .collect();
-    operations.sort();
-    operations.dedup();
-    operations
 }
 
 /// Boxes single-valued fields that close a cycle of struct containment.

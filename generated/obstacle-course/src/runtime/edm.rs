@@ -9,6 +9,8 @@
 
 use std::fmt;
 use std::str::FromStr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use super::json::{DecodeError, FromJson, Map, Number, Path, ToJson, Value, is_json_number};
 use super::url::UrlLiteral;
@@ -997,14 +999,37 @@ impl Guid {
     /// Good for correlation ids such as `client-request-id`; not for secrets.
     pub fn new_v4() -> Guid {
         let mut bytes = [0u8; 16];
-        let a = super::retry::random_u64().to_le_bytes();
-        let b = super::retry::random_u64().to_le_bytes();
+        let a = random_u64().to_le_bytes();
+        let b = random_u64().to_le_bytes();
         bytes[..8].copy_from_slice(&a);
         bytes[8..].copy_from_slice(&b);
         bytes[6] = (bytes[6] & 0x0f) | 0x40;
         bytes[8] = (bytes[8] & 0x3f) | 0x80;
         Guid(bytes)
     }
+}
+
+static PRNG_STATE: AtomicU64 = AtomicU64::new(0);
+
+/// A small non-cryptographic PRNG (splitmix64) seeded from the clock; for jitter and
+/// correlation ids only.
+pub fn random_u64() -> u64 {
+    let mut s = PRNG_STATE.load(Ordering::Relaxed);
+    if s == 0 {
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(0x9E37_79B9_7F4A_7C15);
+        let addr = &PRNG_STATE as *const AtomicU64 as u64;
+        s = nanos ^ addr.rotate_left(32) ^ u64::from(std::process::id());
+        let _ = PRNG_STATE.compare_exchange(0, s | 1, Ordering::Relaxed, Ordering::Relaxed);
+    }
+    let mut z = PRNG_STATE
+        .fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed)
+        .wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
 }
 
 impl FromStr for Guid {

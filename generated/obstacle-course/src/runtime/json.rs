@@ -9,8 +9,6 @@ use std::fmt;
 
 pub use serde_json::{Map, Number, Value};
 
-use super::patch::Patch;
-
 /// A location inside a JSON document: a cheap linked list of segments that lives on
 /// the stack while a value is decoded. `Display` renders it as `$.a.b[0].c`.
 #[derive(Clone, Copy)]
@@ -280,8 +278,8 @@ impl<'a> ObjectReader<'a> {
     /// [`ObjectReader::finish`] (the first one wins; later members are not decoded).
     ///
     /// Generated `from_json` bodies read every property this way and end with `finish`:
-    /// one call per property and no early return in each of thousands of functions,
-    /// which is most of what it costs to compile them.
+    /// one call per property and no early return in each of thousands of functions, which
+    /// keeps them cheap to compile.
     pub fn field<T: FromJson>(&mut self, wire: &str) -> Option<T> {
         if self.error.is_some() {
             return None;
@@ -315,15 +313,6 @@ impl<'a> ObjectReader<'a> {
                 "expected a value, found null",
             )),
             Some(v) => T::from_json(v, &self.path.key(wire)),
-        }
-    }
-
-    /// Remove member `wire` as a tri-state: absent → `Unchanged`, `null` → `Null`.
-    pub fn take_patch<T: FromJson>(&mut self, wire: &str) -> Result<Patch<T>, DecodeError> {
-        match self.map.remove(wire) {
-            None => Ok(Patch::Unchanged),
-            Some(Value::Null) => Ok(Patch::Null),
-            Some(v) => T::from_json(v, &self.path.key(wire)).map(Patch::Set),
         }
     }
 
@@ -371,20 +360,6 @@ impl ObjectWriter {
     /// Always write `wire`.
     pub fn put<T: ToJson + ?Sized>(&mut self, wire: &str, value: &T) -> &mut Self {
         self.map.insert(wire.to_owned(), value.to_json());
-        self
-    }
-
-    /// Write `wire` for `Set` (the value) and `Null` (`null`); skip `Unchanged`.
-    pub fn patch<T: ToJson>(&mut self, wire: &str, value: &Patch<T>) -> &mut Self {
-        match value {
-            Patch::Unchanged => {}
-            Patch::Null => {
-                self.map.insert(wire.to_owned(), Value::Null);
-            }
-            Patch::Set(v) => {
-                self.map.insert(wire.to_owned(), v.to_json());
-            }
-        }
         self
     }
 
