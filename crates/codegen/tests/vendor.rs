@@ -139,3 +139,62 @@ fn a_container_named_client_with_a_type_named_error_builds() {
     assert!(!stderr.contains("warning"), "build warned:\n{stderr}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Typed `$filter`: comparing a property with a value of another Edm type does not
+/// compile, and the same expression with the right type does.
+#[test]
+fn a_filter_with_a_value_of_the_wrong_type_does_not_compile() {
+    let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap();
+    let dir = std::env::temp_dir().join(format!("filter-types-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    let crate_dir = workspace.join("generated/graph-directory");
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"filter-types\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\n\
+             [dependencies]\ngraph-directory = {{ path = {:?} }}\n\n[workspace]\n",
+            crate_dir.display().to_string()
+        ),
+    )
+    .unwrap();
+    let target = workspace.join("target/vendor-test");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let check = |body: &str| {
+        std::fs::write(
+            dir.join("src/main.rs"),
+            format!(
+                "use graph_directory::client::microsoft_graph::UserField;\nfn main() {{\n    let f = {body};\n    println!(\"{{f}}\");\n}}\n"
+            ),
+        )
+        .unwrap();
+        let out = Command::new(&cargo)
+            .args(["check", "--offline", "--quiet"])
+            .current_dir(&dir)
+            .env("CARGO_TARGET_DIR", &target)
+            .env_remove("RUSTFLAGS")
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stderr).to_string(),
+        )
+    };
+    let (ok, stderr) =
+        check("UserField::DISPLAY_NAME.eq(\"Ada\") & UserField::ACCOUNT_ENABLED.eq(true)");
+    assert!(ok, "the well-typed filter must compile:\n{stderr}");
+    for wrong in [
+        "UserField::DISPLAY_NAME.eq(5)",
+        "UserField::ACCOUNT_ENABLED.eq(\"true\")",
+        "UserField::CREATED_DATE_TIME.ge(\"2024-01-01\")",
+        "UserField::DISPLAY_NAME.eq(UserField::ACCOUNT_ENABLED)",
+    ] {
+        let (ok, stderr) = check(wrong);
+        assert!(!ok, "{wrong} compiled");
+        assert!(stderr.contains("Comparable"), "{wrong}:\n{stderr}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
