@@ -1,5 +1,6 @@
 //! Model files are written as text (`emit::models`), not through prettyplease: every one of
-//! them must be exactly what prettyplease prints for it, for the obstacle course (odd
+//! them must be exactly what `emit::tokens::layout` (prettyplease, a blank line between
+//! items) prints for it, for the obstacle course (odd
 //! names, docs with `*/`, quotes, newlines) and for the whole of Microsoft Graph v1.0.
 
 use std::path::{Path, PathBuf};
@@ -33,7 +34,7 @@ fn misformatted(files: &codegen::Files) -> (usize, Vec<String>) {
         let (header, body) = text.split_once("\n\n").expect("header, blank line, code");
         assert!(header.starts_with("// @generated"), "{}", path.display());
         let file = syn::parse_file(body).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let pretty = prettyplease::unparse(&file);
+        let pretty = codegen::emit::tokens::layout(file);
         if pretty != body {
             let line = pretty
                 .lines()

@@ -89,6 +89,10 @@ struct Out {
 
 impl Out {
     fn line(&mut self, depth: usize, s: &str) {
+        // A second top-level item in the same `Out` starts after a blank line.
+        if depth == 0 && self.text.ends_with("\n}\n") && s != "}" {
+            self.text.push('\n');
+        }
         let start = self.text.len();
         for _ in 0..depth {
             self.text.push_str("    ");
@@ -101,6 +105,9 @@ impl Out {
     }
 
     fn docs(&mut self, depth: usize, lines: &[String]) {
+        if depth == 0 && self.text.ends_with("\n}\n") && !lines.is_empty() {
+            self.text.push('\n');
+        }
         for l in lines {
             for _ in 0..depth {
                 self.text.push_str("    ");
@@ -121,14 +128,17 @@ impl Out {
         }
     }
 
-    /// The item as prettyplease prints it.
+    /// Appends the item to `file`, after a blank line (the layout of `tokens::layout`).
     fn finish(self, file: &mut String) {
+        if !file.is_empty() {
+            file.push('\n');
+        }
         if !self.reformat {
             file.push_str(&self.text);
             return;
         }
         match syn::parse_file(&self.text) {
-            Ok(f) => file.push_str(&prettyplease::unparse(&f)),
+            Ok(f) => file.push_str(&super::tokens::layout(f)),
             // A generator bug: a compile error rather than a panic.
             Err(e) => file.push_str(&format!("compile_error!({:?});\n", e.to_string())),
         }
