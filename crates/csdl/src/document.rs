@@ -380,7 +380,10 @@ impl Document {
     }
     /// An attribute's name.
     pub fn attr_name(&self, attr: &Attr) -> &str {
-        &self.text[attr.name.0 as usize..attr.name.1 as usize]
+        match attr.name {
+            (STATIC_NAME, i) => NAMES[i as usize],
+            (a, b) => &self.text[a as usize..b as usize],
+        }
     }
     /// An attribute's (unescaped) value.
     pub fn value<'s>(&'s self, attr: &'s Attr) -> &'s str {
@@ -435,6 +438,146 @@ pub const MAX_DEPTH: usize = 200;
 /// longest description is 849 characters); a longer value is an error at its
 /// attribute or element. Names are held to 128 characters ([`crate::names`]).
 pub const MAX_VALUE_LEN: usize = 1024 * 1024;
+
+/// Marks an attribute name given by [`Builder::attr`] (an index into [`NAMES`])
+/// rather than a span of the source.
+const STATIC_NAME: u32 = u32::MAX;
+
+/// The attribute names a [`Builder`] may give (those the resolver reads).
+const NAMES: &[&str] = &[
+    "Abstract",
+    "Action",
+    "Alias",
+    "AppliesTo",
+    "BaseTerm",
+    "BaseType",
+    "ContainsTarget",
+    "DefaultValue",
+    "EntitySet",
+    "EntitySetPath",
+    "EntityType",
+    "Extends",
+    "Function",
+    "HasStream",
+    "IncludeInServiceDocument",
+    "IsBound",
+    "IsComposable",
+    "IsFlags",
+    "MaxLength",
+    "Name",
+    "Namespace",
+    "Nullable",
+    "OpenType",
+    "Partner",
+    "Path",
+    "Precision",
+    "Property",
+    "Qualifier",
+    "ReferencedProperty",
+    "SRID",
+    "Scale",
+    "Target",
+    "TargetNamespace",
+    "Term",
+    "TermNamespace",
+    "Type",
+    "UnderlyingType",
+    "Unicode",
+    "Uri",
+    "Value",
+    "Version",
+];
+
+/// Builds a [`Document`] element by element, for readers of other notations of CSDL
+/// (the JSON reader, [`crate::json`]): the same positioned image, so that resolution
+/// has one path. Elements are opened as children of the innermost open element.
+pub(crate) struct Builder {
+    file: u32,
+    elements: Vec<Element>,
+    attrs: Vec<Attr>,
+    stack: Vec<Open>,
+}
+
+impl Builder {
+    pub(crate) fn new(file: u32) -> Self {
+        Builder {
+            file,
+            elements: Vec::new(),
+            attrs: Vec::new(),
+            stack: Vec::new(),
+        }
+    }
+    /// Opens an element at byte `offset`, as the last child of the innermost open one.
+    pub(crate) fn open(&mut self, kind: Kind, offset: u32) -> ElemId {
+        let id = self.elements.len() as u32;
+        let parent = self.stack.last().map(|o| o.id);
+        let start = self.attrs.len() as u32;
+        self.elements.push(Element {
+            kind,
+            pos: Pos {
+                file: self.file,
+                offset,
+            },
+            parent,
+            first_child: NONE,
+            next_sibling: NONE,
+            attrs: (start, start),
+            text: None,
+        });
+        if let Some(open) = self.stack.last_mut() {
+            if open.last_child == NONE {
+                self.elements[open.id as usize].first_child = id;
+            } else {
+                self.elements[open.last_child as usize].next_sibling = id;
+            }
+            open.last_child = id;
+        }
+        self.stack.push(Open {
+            id,
+            last_child: NONE,
+        });
+        id
+    }
+    /// Closes the innermost open element.
+    pub(crate) fn close(&mut self) {
+        self.stack.pop();
+    }
+    /// Gives the innermost open element (which has no children yet) an attribute
+    /// named `name` (one of [`NAMES`]), named at byte `offset`.
+    pub(crate) fn attr(&mut self, name: &'static str, value: Text, offset: u32) {
+        let Some(open) = self.stack.last() else {
+            return;
+        };
+        let i = NAMES
+            .iter()
+            .position(|n| *n == name)
+            .expect("attribute name listed in NAMES");
+        self.attrs.push(Attr {
+            name: (STATIC_NAME, i as u32),
+            value,
+            pos: Pos {
+                file: self.file,
+                offset,
+            },
+        });
+        self.elements[open.id as usize].attrs.1 = self.attrs.len() as u32;
+    }
+    /// Sets the character content of the innermost open element.
+    pub(crate) fn text(&mut self, value: Text) {
+        if let Some(open) = self.stack.last() {
+            self.elements[open.id as usize].text = Some(value);
+        }
+    }
+    /// The document, whose element 0 is the first element opened.
+    pub(crate) fn finish(self, text: Arc<str>) -> Document {
+        Document {
+            file: self.file,
+            text,
+            elements: self.elements,
+            attrs: self.attrs,
+        }
+    }
+}
 
 const LEGACY_V2V3: &str =
     "this is an OData v2/v3 (EDMX 1.0) document; only OData v4 CSDL is supported";

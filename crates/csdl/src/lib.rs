@@ -76,6 +76,7 @@
 
 pub mod diag;
 pub mod document;
+pub mod json;
 pub mod model;
 pub mod names;
 mod resolve;

@@ -8,7 +8,7 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 use crate::diag::{Diagnostic, Errors, Pos, Severity, Sources};
-use crate::document::{self, Document, ElemId, Kind};
+use crate::document::{Document, ElemId, Kind};
 use crate::model::*;
 
 /// The most documents one load reads (the main file and its references).
@@ -531,8 +531,8 @@ fn refuse(
 }
 
 fn parse_into(sources: &Sources, idx: u32, docs: &mut Vec<Document>, diags: &mut Vec<Raw>) {
-    let text = sources.files[idx as usize].text.clone();
-    match document::parse(idx, text) {
+    let file = &sources.files[idx as usize];
+    match crate::json::parse_any(idx, &file.path, file.text.clone()) {
         Ok(doc) => {
             check_envelope(&doc, diags);
             check_names(&doc, diags);
