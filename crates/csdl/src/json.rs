@@ -23,7 +23,8 @@
 //! the term: its declaration in the document itself, or in one of the standard OASIS
 //! vocabularies (embedded, see `vocabularies/`), following complex types for record
 //! members. A value of a term it does not know is read as JSON says: string, number,
-//! boolean, null, collection or record.
+//! boolean, null, collection or record. Paths are read in both spellings: an object
+//! (`{"$PropertyPath": "ETag"}`) and, for a term or property of a path type, a string.
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -1713,6 +1714,10 @@ impl<'s> Conv<'s> {
                 "TimeOfDay" => Kind::TimeOfDay,
                 "Double" | "Single" => Kind::Float,
                 "Int64" | "Int32" | "Int16" | "Byte" | "SByte" => Kind::Int,
+                "AnnotationPath" => Kind::AnnotationPath,
+                "ModelElementPath" => Kind::ModelElementPath,
+                "NavigationPropertyPath" => Kind::NavigationPropertyPath,
+                "PropertyPath" | "AnyPropertyPath" => Kind::PropertyPath,
                 _ => Kind::String,
             },
             _ => Kind::String,
