@@ -28,21 +28,24 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::document::{Builder, Document, Kind, MAX_DEPTH, MAX_VALUE_LEN, ParseError, Text};
 
-/// Whether a document is CSDL JSON: its name ends in `.json`, or its text starts with
-/// `{` (after white space and a byte order mark), as `$metadata?$format=json` answers.
+/// Whether a document is CSDL JSON: its text starts with `{` (after white space and a
+/// byte order mark), as `$metadata?$format=json` answers; or, when its text starts
+/// with neither `{` nor `<`, its name ends in `.json`.
 pub fn is_json(path: &Path, text: &str) -> bool {
-    let by_name = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
-    by_name
-        || text
-            .trim_start_matches('\u{feff}')
-            .trim_start_matches([' ', '\t', '\r', '\n'])
-            .starts_with('{')
+    let start = text
+        .trim_start_matches('\u{feff}')
+        .trim_start_matches([' ', '\t', '\r', '\n']);
+    match start.as_bytes().first() {
+        Some(b'{') => true,
+        Some(b'<') => false,
+        _ => path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json")),
+    }
 }
 
 /// Reads one CSDL document, JSON ([`is_json`]) or XML. `file` is the index given to
@@ -391,6 +394,12 @@ impl Lexer<'_> {
                     owned.as_mut().expect("set above").push(c);
                     run = self.i;
                 }
+                b'\n' | b'\r' => {
+                    return Err((
+                        "malformed JSON: line break in a string (a string left open, or a line break not written as `\\n`)".into(),
+                        self.i,
+                    ));
+                }
                 0x00..=0x1f => {
                     return Err((
                         format!(
@@ -513,8 +522,6 @@ struct Types {
     aliases: HashMap<String, String>,
     types: HashMap<String, TypeInfo>,
     terms: HashMap<String, TyRef>,
-    /// Standard vocabularies already read (or tried).
-    loaded: HashSet<String>,
 }
 
 /// The embedded standard vocabularies, by namespace.
@@ -668,44 +675,41 @@ impl Types {
         }
     }
 
-    /// Reads the embedded standard vocabulary of `ns`, once.
-    fn load_standard(&mut self, ns: &str) {
-        if !self.loaded.insert(ns.to_string()) {
-            return;
-        }
-        let Some((_, text)) = VOCABULARIES.iter().find(|(n, _)| *n == ns) else {
-            return;
-        };
-        let mut lexer = Lexer {
-            b: text.as_bytes(),
-            i: 0,
-            depth: 0,
-        };
-        if let Ok(tree) = lexer.document() {
-            self.learn(text, &tree, false);
-        }
+    /// The types and terms of the embedded standard vocabularies, read once per process.
+    fn standard() -> &'static Types {
+        static STANDARD: OnceLock<Types> = OnceLock::new();
+        STANDARD.get_or_init(|| {
+            let mut all = Types::default();
+            for (_, text) in VOCABULARIES {
+                let mut lexer = Lexer {
+                    b: text.as_bytes(),
+                    i: 0,
+                    depth: 0,
+                };
+                if let Ok(tree) = lexer.document() {
+                    all.learn(text, &tree, false);
+                }
+            }
+            all
+        })
     }
 
-    fn namespace_of(name: &str) -> &str {
-        name.rsplit_once('.').map_or("", |(ns, _)| ns)
+    fn term(&self, qn: &str) -> Option<TyRef> {
+        self.terms
+            .get(qn)
+            .or_else(|| Self::standard().terms.get(qn))
+            .cloned()
     }
 
-    fn term(&mut self, qn: &str) -> Option<TyRef> {
-        if !self.terms.contains_key(qn) {
-            self.load_standard(Self::namespace_of(qn));
-        }
-        self.terms.get(qn).cloned()
-    }
-
-    fn ty(&mut self, qn: &str) -> Option<TypeInfo> {
-        if !self.types.contains_key(qn) {
-            self.load_standard(Self::namespace_of(qn));
-        }
-        self.types.get(qn).cloned()
+    fn ty(&self, qn: &str) -> Option<TypeInfo> {
+        self.types
+            .get(qn)
+            .or_else(|| Self::standard().types.get(qn))
+            .cloned()
     }
 
     /// The type of property `prop` of structured type `qn` (or of one of its bases).
-    fn property(&mut self, qn: &str, prop: &str) -> Option<TyRef> {
+    fn property(&self, qn: &str, prop: &str) -> Option<TyRef> {
         let mut cur = qn.to_string();
         for _ in 0..64 {
             let TypeInfo::Structured { base, properties } = self.ty(&cur)? else {
@@ -721,7 +725,7 @@ impl Types {
 
     /// The primitive type (`Edm.X`) or enumeration a type name stands for, type
     /// definitions followed.
-    fn scalar(&mut self, qn: &str) -> Scalar {
+    fn scalar(&self, qn: &str) -> Scalar {
         let mut cur = qn.to_string();
         for _ in 0..64 {
             if let Some(p) = cur.strip_prefix("Edm.") {

@@ -231,3 +231,280 @@ fn record_types_are_kept() {
         Some(false)
     );
 }
+
+/// Loads a malformed document under the label `malformed/<name>.json`: the rendered
+/// errors and warnings.
+fn malformed(name: &str) -> (csdl::diag::Errors, String) {
+    let path = here("tests/fixtures/json/malformed").join(format!("{name}.json"));
+    let text = std::fs::read_to_string(&path).unwrap();
+    let errors = match csdl::load_str(&format!("malformed/{name}.json"), &text) {
+        Ok(_) => panic!("{name}: loaded without error"),
+        Err(e) => e,
+    };
+    let mut rendered = errors.to_string();
+    for w in &errors.warnings {
+        rendered.push_str(&format!("\n{w}"));
+    }
+    (errors, rendered)
+}
+
+/// Each malformed document (`tests/fixtures/json/malformed/<name>.json`) and the
+/// `line:col` of each of its errors; the messages are pinned by insta snapshots.
+const MALFORMED: &[(&str, &[&str])] = &[
+    ("annotation_without_term", &["6:7"]),
+    ("collection_not_boolean", &["8:32"]),
+    ("duplicate_member", &["8:9"]),
+    ("entity_set_missing_type", &["11:7"]),
+    ("enum_member_not_number", &["6:14"]),
+    ("include_missing_namespace", &["5:20"]),
+    ("key_item_bad", &["6:16"]),
+    ("key_missing_property", &["6:16"]),
+    ("key_not_array", &["6:15"]),
+    ("max_length_not_number", &["8:30"]),
+    ("missing_kind", &["4:5"]),
+    ("navigation_missing_type", &["8:7"]),
+    ("nested_too_deep", &["4:253"]),
+    ("not_an_object", &["1:1"]),
+    ("nullable_not_boolean", &["8:29"]),
+    ("operation_not_array", &["4:11"]),
+    ("overload_bad_kind", &["5:17"]),
+    ("overload_missing_kind", &["5:7"]),
+    ("parameter_missing_name", &["7:24"]),
+    ("property_not_object", &["8:15"]),
+    ("scale_bad_word", &["8:51"]),
+    ("schema_member_not_object", &["4:10"]),
+    ("several_errors", &["7:27", "8:7", "11:16"]),
+    ("singleton_missing_type", &["11:7"]),
+    ("syntax_bad_escape", &["4:59"]),
+    ("syntax_bad_number", &["4:55"]),
+    ("syntax_bare_word", &["4:48"]),
+    ("syntax_control_character", &["4:60"]),
+    ("syntax_empty", &["2:1"]),
+    ("syntax_lone_surrogate", &["4:57"]),
+    ("syntax_missing_comma", &["3:3"]),
+    ("syntax_trailing_characters", &["4:1"]),
+    ("syntax_trailing_comma", &["4:1"]),
+    ("syntax_unterminated_string", &["4:33"]),
+    ("type_definition_missing_underlying", &["4:5"]),
+    ("type_not_string", &["8:25"]),
+    ("unknown_kind", &["5:16"]),
+    ("unknown_member_kind", &["6:22"]),
+    ("unknown_type", &["8:16"]),
+    ("version_missing", &["1:1"]),
+    ("version_not_a_string", &["2:15"]),
+    ("version_v2", &["2:3"]),
+];
+
+#[test]
+fn malformed_json_documents_fail_at_located_errors() {
+    let dir = here("tests/fixtures/json/malformed");
+    let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    on_disk.sort();
+    let mut listed: Vec<String> = MALFORMED.iter().map(|(n, _)| n.to_string()).collect();
+    listed.sort();
+    assert_eq!(on_disk, listed, "every malformed document is in the table");
+    for (name, at) in MALFORMED {
+        let (errors, rendered) = malformed(name);
+        let got: Vec<String> = errors
+            .errors
+            .iter()
+            .map(|d| format!("{}:{}", d.location.line, d.location.col))
+            .collect();
+        assert_eq!(got, *at, "{name}:\n{rendered}");
+        for d in &errors.errors {
+            assert_eq!(
+                d.location.path,
+                Path::new(&format!("malformed/{name}.json")),
+                "{name}"
+            );
+        }
+        insta::assert_snapshot!(format!("json_malformed__{name}"), rendered);
+    }
+}
+
+#[test]
+fn json_is_chosen_by_content_then_by_name() {
+    let json = std::fs::read_to_string(here("tests/fixtures/json/showcase.json")).unwrap();
+    let xml = std::fs::read_to_string(here("tests/fixtures/json/showcase.xml")).unwrap();
+    let expected = normalized(&csdl::load_str("showcase.xml", &xml).unwrap());
+    // `$metadata?$format=json` saved under any name, with a BOM and leading white space.
+    for (label, text) in [
+        ("metadata", json.clone()),
+        ("metadata.xml", json.clone()),
+        ("metadata", format!("\u{feff}\r\n  {json}")),
+    ] {
+        let m = csdl::load_str(label, &text).unwrap_or_else(|e| panic!("{label}: {e}"));
+        assert_eq!(normalized(&m), expected, "{label}");
+    }
+    // XML named `.json` is still XML.
+    let m = csdl::load_str("showcase.json", &xml).unwrap();
+    assert_eq!(normalized(&m), expected);
+    // Neither `{` nor `<`: the name decides.
+    let e = csdl::load_str("x.json", "[]").unwrap_err().to_string();
+    assert!(e.contains("not a CSDL JSON document"), "{e}");
+    let e = csdl::load_str("x.xml", "[]").unwrap_err().to_string();
+    assert!(!e.contains("JSON"), "{e}");
+}
+
+#[test]
+fn a_json_document_may_reference_json_documents() {
+    let main = r#"{
+  "$Version": "4.01",
+  "$Reference": {
+    "base.json": { "$Include": [{ "$Namespace": "Base", "$Alias": "B" }] }
+  },
+  "Main": {
+    "Derived": { "$Kind": "EntityType", "$BaseType": "B.Thing", "Extra": { "$Nullable": true } }
+  }
+}"#;
+    let base = r#"{
+  "$Version": "4.01",
+  "Base": {
+    "Thing": { "$Kind": "EntityType", "$Key": ["Id"], "Id": { "$Type": "Edm.Guid" } }
+  }
+}"#;
+    let m = csdl::load_with(Path::new("dir/main.json"), &|p: &Path| match p.to_str()? {
+        "dir/main.json" => Some(main.to_string()),
+        "dir/base.json" => Some(base.to_string()),
+        _ => None,
+    })
+    .unwrap_or_else(|e| panic!("{e}"));
+    let derived = m.find_type("Main.Derived").unwrap();
+    let base = m.find_type("Base.Thing").unwrap();
+    assert_eq!(m.bases(derived).collect::<Vec<_>>(), vec![base]);
+    let key = &m.ty(derived).structured().unwrap().key;
+    assert_eq!(key.len(), 1);
+    assert_eq!(key[0].path, "Id");
+    assert!(m.warnings.is_empty(), "{:?}", m.warnings);
+}
+
+#[test]
+fn json_defaults_are_the_specifications() {
+    use csdl::model::{Primitive, Target, TypeKind};
+    let text = r#"{
+  "$Version": "4.01",
+  "D": {
+    "E": {
+      "$Kind": "EnumType",
+      "A": 0,
+      "B": 1
+    },
+    "T": {
+      "$Kind": "EntityType",
+      "$Key": ["Id"],
+      "Id": {},
+      "Names": { "$Collection": true },
+      "Maybe": { "$Nullable": true },
+      "Next": { "$Kind": "NavigationProperty", "$Type": "D.T" },
+      "All": { "$Kind": "NavigationProperty", "$Type": "D.T", "$Collection": true }
+    },
+    "Op": [{ "$Kind": "Function", "$Parameter": [{ "$Name": "p" }], "$ReturnType": {} }]
+  }
+}"#;
+    let m = csdl::load_str("defaults.json", text).unwrap_or_else(|e| panic!("{e}"));
+    let t = m.ty(m.find_type("D.T").unwrap()).structured().unwrap();
+    let p = |n: &str| t.properties.iter().find(|p| p.name == n).unwrap();
+    // `$Type` absent: Edm.String; `$Nullable` absent: false.
+    assert_eq!(p("Id").ty.target, Target::Primitive(Primitive::String));
+    assert!(!p("Id").nullable);
+    assert!(p("Names").ty.collection);
+    assert!(!p("Names").nullable);
+    assert!(p("Maybe").nullable);
+    assert!(!t.navigation[0].nullable);
+    assert!(t.navigation[1].ty.collection);
+    // `$UnderlyingType` absent: Edm.Int32.
+    let TypeKind::Enum(e) = &m.ty(m.find_type("D.E").unwrap()).kind else {
+        panic!()
+    };
+    assert_eq!(e.underlying, Primitive::Int32);
+    let op = &m.operations[0];
+    assert_eq!(
+        op.parameters[0].ty.target,
+        Target::Primitive(Primitive::String)
+    );
+    assert!(!op.parameters[0].nullable);
+    let r = op.return_type.as_ref().unwrap();
+    assert_eq!(r.ty.target, Target::Primitive(Primitive::String));
+    assert!(!r.nullable);
+}
+
+/// Every prefix of a real document, and the document with each byte replaced by a
+/// character that breaks JSON: located errors, never a panic.
+#[test]
+fn truncated_and_corrupted_json_fails_cleanly() {
+    let text = std::fs::read_to_string(here("tests/fixtures/json/showcase.json")).unwrap();
+    let mut cuts = 0;
+    let whole = text.trim_end().len();
+    for end in (0..whole).filter(|i| text.is_char_boundary(*i)) {
+        let r = csdl::load_str("cut.json", &text[..end]);
+        let e = r
+            .err()
+            .unwrap_or_else(|| panic!("a prefix of {end} bytes loaded"));
+        assert!(!e.errors.is_empty());
+        let line_count = text[..end].lines().count().max(1) as u32;
+        for d in &e.errors {
+            assert!(d.location.line <= line_count + 1, "{d}");
+        }
+        cuts += 1;
+    }
+    assert!(cuts > 1000);
+    for (i, c) in text.char_indices().step_by(7) {
+        for bad in ["\"", "{", "]", ",", "\\", "\u{0}", "-"] {
+            let mut t = String::with_capacity(text.len());
+            t.push_str(&text[..i]);
+            t.push_str(bad);
+            t.push_str(&text[i + c.len_utf8()..]);
+            if let Err(e) = csdl::load_str("bad.json", &t) {
+                assert!(!e.errors.is_empty());
+                let _ = e.to_string();
+            }
+        }
+    }
+}
+
+#[test]
+fn hostile_sizes_and_depths_are_refused_with_a_located_error() {
+    // Nesting far beyond the cap: no stack overflow.
+    let deep = format!(
+        "{{\"$Version\":\"4.01\",\"S\":{{\"T\":{{\"$Kind\":\"ComplexType\",\"@Core.Description\":{}{}}}}}}}",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    let e = csdl::load_str("deep.json", &deep).unwrap_err().to_string();
+    assert!(e.contains("nested more than 200 levels"), "{e}");
+    // Nesting at the cap is fine.
+    let ok = format!(
+        "{{\"$Version\":\"4.01\",\"S\":{{\"T\":{{\"$Kind\":\"ComplexType\",\"@Core.Description\":{}{}}}}}}}",
+        "[".repeat(190),
+        "]".repeat(190)
+    );
+    csdl::load_str("ok.json", &ok).unwrap_or_else(|e| panic!("{e}"));
+    // A string longer than the value cap.
+    let long = format!(
+        "{{\"$Version\":\"4.01\",\"S\":{{\"T\":{{\"$Kind\":\"ComplexType\",\"@Core.Description\":\"{}\"}}}}}}",
+        "x".repeat(csdl::document::MAX_VALUE_LEN + 1)
+    );
+    let e = csdl::load_str("long.json", &long).unwrap_err().to_string();
+    assert!(e.contains("longer than 1 MiB"), "{e}");
+    assert!(e.contains("long.json:1:72"), "{e}");
+    // Many members and many annotations of one object are read (a linear index, not a
+    // search per member).
+    let mut many = String::from("{\"$Version\":\"4.01\",\"S\":{\"E\":{\"$Kind\":\"EnumType\"");
+    for i in 0..20_000 {
+        many.push_str(&format!(
+            ",\"M{i}\":{i},\"M{i}@Org.OData.Core.V1.Description\":\"m\""
+        ));
+    }
+    many.push_str("}}}");
+    let m = csdl::load_str("many.json", &many).unwrap_or_else(|e| panic!("{e}"));
+    let csdl::model::TypeKind::Enum(e) = &m.types[0].kind else {
+        panic!()
+    };
+    assert_eq!(e.members.len(), 20_000);
+    assert_eq!(e.members[19_999].description.as_deref(), Some("m"));
+}
