@@ -1,7 +1,8 @@
-//! Reader for OData v4 CSDL XML (4.0 and 4.01).
+//! Reader for OData v4 CSDL (4.0 and 4.01), in XML and in JSON.
 //!
 //! Two stages, each a named type:
-//! - [`document::Document`]: the lossless, positioned image of one CSDL XML file;
+//! - [`document::Document`]: the lossless, positioned image of one CSDL file (the
+//!   JSON reader, [`json`], produces the same elements and attributes as the XML one);
 //! - [`model::Model`]: the resolved semantic model of a file and its references.
 //!
 //! Entry points: [`load`] (a file and the local files it references), [`load_str`]
@@ -17,6 +18,28 @@
 //! References to the standard OASIS vocabularies ([`STANDARD_VOCABULARIES`]) are
 //! understood without a file; their terms are namespace-qualified in the model and
 //! [`vocab`] reads the Core and Capabilities terms later stages need.
+//!
+//! # CSDL JSON
+//!
+//! Every document read (the user's and the referenced ones) is CSDL JSON (OData CSDL
+//! JSON 4.01, as `$metadata?$format=json` answers) when its text starts with `{` after
+//! white space and a byte order mark, CSDL XML when it starts with `<`, and otherwise
+//! JSON when its name ends in `.json` ([`json::is_json`]). A JSON document is mapped onto
+//! the elements CSDL XML spells (`"$Kind": "EntityType"` → `EntityType`, `"$Collection":
+//! true` → `Type="Collection(…)"`, `"@Core.Description#Q"` → `Annotation`, …) with the
+//! JSON defaults made explicit (`$Type` absent: `Edm.String`; `$Nullable` absent:
+//! `false`), so the rest of the reader is shared and the same model in both notations
+//! loads the same. Annotation values are typed by their term (its declaration in the
+//! document or in an embedded standard vocabulary), so that `"@Core.Permissions":
+//! "Read"` is the enumeration member it is in XML.
+//!
+//! JSON errors are located at the member name or value (`file:line:col`, the column
+//! counting characters): malformed JSON, a member of the wrong kind of value (`"$Nullable":
+//! "yes"`), an unknown `$Kind`, a required member missing (`$Type` of a navigation
+//! property, entity set or singleton, `$UnderlyingType` of a type definition, `$Name` of a
+//! parameter), and a duplicate member name in one object. The limits below apply too:
+//! nesting of JSON values ([`document::MAX_DEPTH`]) and the length of one string or
+//! number ([`document::MAX_VALUE_LEN`]).
 //!
 //! # Which files are opened
 //!
@@ -66,8 +89,8 @@
 //! |---|---|---|
 //! | document size | [`MAX_DOCUMENT_SIZE`] = 64 MiB | error, file not read |
 //! | documents per load | [`MAX_DOCUMENTS`] = 256 | error at the `Uri` |
-//! | element nesting (ignored elements included) | [`document::MAX_DEPTH`] = 200 | error at the element |
-//! | attribute value, expression text | [`document::MAX_VALUE_LEN`] = 1 MiB | error at the attribute or element |
+//! | element nesting (ignored elements included); JSON value nesting | [`document::MAX_DEPTH`] = 200 | error at the element or value |
+//! | attribute value, expression text; JSON string or number | [`document::MAX_VALUE_LEN`] = 1 MiB | error at the attribute, element or value |
 //! | name | [`names::MAX_NAME_LEN`] = 128 characters | error at the attribute |
 //! | namespace | [`names::MAX_NAMESPACE_LEN`] = 511 characters | error at the attribute |
 //!

@@ -508,3 +508,28 @@ fn hostile_sizes_and_depths_are_refused_with_a_located_error() {
     assert_eq!(e.members.len(), 20_000);
     assert_eq!(e.members[19_999].description.as_deref(), Some("m"));
 }
+
+#[test]
+fn an_xml_document_may_reference_a_json_document() {
+    let main = r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:Reference Uri="https://example.org/base.json">
+    <edmx:Include Namespace="Base" Alias="B"/>
+  </edmx:Reference>
+  <edmx:DataServices>
+    <Schema Namespace="Main" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <EntityType Name="Derived" BaseType="B.Thing"/>
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>"#;
+    let base = r#"{"$Version": "4.01", "Base": {"Thing": {"$Kind": "EntityType", "$Key": ["Id"], "Id": {}, "Bad": {"$Type": "Base.Nope"}}}}"#;
+    let e = csdl::load_with(Path::new("main.xml"), &|p: &Path| match p.to_str()? {
+        "main.xml" => Some(main.to_string()),
+        "base.json" => Some(base.to_string()),
+        _ => None,
+    })
+    .unwrap_err();
+    // The error is located in the referenced JSON document.
+    assert_eq!(e.errors.len(), 1, "{e}");
+    assert_eq!(e.errors[0].message, "unknown type `Base.Nope`");
+    assert_eq!(e.errors[0].location.to_string(), "base.json:1:98"); // the `"$Type"` member
+}
