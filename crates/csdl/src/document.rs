@@ -538,6 +538,10 @@ impl Builder {
         });
         id
     }
+    /// How many elements are open.
+    pub(crate) fn depth(&self) -> usize {
+        self.stack.len()
+    }
     /// Closes the innermost open element.
     pub(crate) fn close(&mut self) {
         self.stack.pop();

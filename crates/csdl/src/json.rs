@@ -1611,7 +1611,24 @@ impl<'s> Conv<'s> {
         index
     }
 
+    /// Whether the element about to be opened would be nested deeper than
+    /// [`MAX_DEPTH`] (the XML reader's limit, which keeps the recursive stages after it
+    /// within their stack); an error at `at` if so.
+    fn too_deep(&mut self, at: u32) -> bool {
+        if self.b.depth() < MAX_DEPTH {
+            return false;
+        }
+        self.error(
+            format!("annotations and their values are nested more than {MAX_DEPTH} levels deep"),
+            at,
+        );
+        true
+    }
+
     fn annotation(&mut self, obj: &'s [Member], a: &'s Member, key: &str, term_q: &str) {
+        if self.too_deep(a.at) {
+            return;
+        }
         let (term, qualifier) = match term_q.split_once('#') {
             Some((t, q)) => (t, Some(q)),
             None => (term_q, None),
@@ -1630,7 +1647,7 @@ impl<'s> Conv<'s> {
         }
         let canonical_term = canonical(&self.types.aliases, term);
         let ty = self.types.term(&canonical_term);
-        self.expr(&a.val, ty.as_ref(), 0);
+        self.expr(&a.val, ty.as_ref());
         // Annotations on this annotation: `key@Other`.
         let index = self.index(obj);
         for &i in index.nested.get(key).map(Vec::as_slice).unwrap_or(&[]) {
@@ -1642,12 +1659,8 @@ impl<'s> Conv<'s> {
     }
 
     /// A value expression, typed by `ty` when known.
-    fn expr(&mut self, n: &'s Node, ty: Option<&TyRef>, depth: usize) {
-        if depth > MAX_DEPTH {
-            self.error(
-                format!("annotation expressions are nested more than {MAX_DEPTH} levels deep"),
-                n.at,
-            );
+    fn expr(&mut self, n: &'s Node, ty: Option<&TyRef>) {
+        if self.too_deep(n.at) {
             return;
         }
         match &n.v {
@@ -1676,11 +1689,11 @@ impl<'s> Conv<'s> {
             V::Arr(items) => {
                 self.b.open(Kind::Collection, n.at);
                 for i in items {
-                    self.expr(i, ty, depth + 1);
+                    self.expr(i, ty);
                 }
                 self.b.close();
             }
-            V::Obj(o) => self.object_expr(n, o, ty, depth),
+            V::Obj(o) => self.object_expr(n, o, ty),
         }
     }
 
@@ -1729,7 +1742,7 @@ impl<'s> Conv<'s> {
         self.leaf(kind, n.at, Self::text(s));
     }
 
-    fn object_expr(&mut self, n: &'s Node, o: &'s [Member], ty: Option<&TyRef>, depth: usize) {
+    fn object_expr(&mut self, n: &'s Node, o: &'s [Member], ty: Option<&TyRef>) {
         for (word, kind) in PATHS {
             if let Some(m) = member(o, self.src, word) {
                 match &m.val.v {
@@ -1780,7 +1793,7 @@ impl<'s> Conv<'s> {
                     | Kind::Mod,
                 ) => {
                     for a in args {
-                        self.expr(a, None, depth + 1);
+                        self.expr(a, None);
                     }
                 }
                 (
@@ -1791,7 +1804,7 @@ impl<'s> Conv<'s> {
                     | Kind::UrlRef
                     | Kind::Not
                     | Kind::Neg,
-                ) => self.expr(&m.val, None, depth + 1),
+                ) => self.expr(&m.val, None),
                 (other, _) => self.error(
                     format!("`{word}` must be an array of operands, not {}", what(other)),
                     m.val.at,
@@ -1800,10 +1813,10 @@ impl<'s> Conv<'s> {
             self.b.close();
             return;
         }
-        self.record(n, o, ty, depth);
+        self.record(n, o, ty);
     }
 
-    fn record(&mut self, n: &'s Node, o: &'s [Member], ty: Option<&TyRef>, depth: usize) {
+    fn record(&mut self, n: &'s Node, o: &'s [Member], ty: Option<&TyRef>) {
         self.b.open(Kind::Record, n.at);
         let mut record_ty = ty.map(|t| t.name.clone());
         for word in ["@type", "@odata.type"] {
@@ -1833,7 +1846,7 @@ impl<'s> Conv<'s> {
                 .and_then(|t| self.types.property(t, key));
             self.b.open(Kind::PropertyValue, p.at);
             self.b.attr("Property", Self::text(&p.key), p.at);
-            self.expr(&p.val, pty.as_ref(), depth + 1);
+            self.expr(&p.val, pty.as_ref());
             self.annotations(o, key);
             self.b.close();
         }

@@ -492,6 +492,18 @@ fn hostile_sizes_and_depths_are_refused_with_a_located_error() {
     let e = csdl::load_str("long.json", &long).unwrap_err().to_string();
     assert!(e.contains("longer than 1 MiB"), "{e}");
     assert!(e.contains("long.json:1:72"), "{e}");
+    // Annotations on annotations on annotations ...: each level is an element.
+    let mut chain = String::from("{\"$Version\":\"4.01\",\"S\":{\"T\":{\"$Kind\":\"ComplexType\"");
+    let mut key = String::new();
+    for _ in 0..1000 {
+        key.push_str("@S.A");
+        chain.push_str(&format!(",\"{key}\":1"));
+    }
+    chain.push_str("}}}");
+    let e = csdl::load_str("chain.json", &chain)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("nested more than 200 levels deep"), "{e}");
     // Many members and many annotations of one object are read (a linear index, not a
     // search per member).
     let mut many = String::from("{\"$Version\":\"4.01\",\"S\":{\"E\":{\"$Kind\":\"EnumType\"");
