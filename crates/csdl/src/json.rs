@@ -3,7 +3,9 @@
 //!
 //! A document is read in two steps: a small parser turns the bytes into a tree of JSON
 //! values that remember their byte offsets (bounded: [`MAX_DEPTH`] levels of nesting,
-//! strings and numbers of at most [`MAX_VALUE_LEN`] bytes, no duplicate member names),
+//! strings and numbers of at most [`MAX_VALUE_LEN`](crate::document::MAX_VALUE_LEN)
+//! bytes, no duplicate member names, documents of at most
+//! [`MAX_DOCUMENT_SIZE`](crate::MAX_DOCUMENT_SIZE)),
 //! and a converter maps each CSDL JSON construct onto the element and attributes CSDL
 //! XML spells it with. Every error is located (`file:line:col` of the offending value
 //! or member name).
@@ -70,6 +72,15 @@ pub fn parse(file: u32, text: Arc<str>) -> Result<Document, Vec<ParseError>> {
         file,
         offset: offset.min(u32::MAX as usize) as u32,
     };
+    if text.len() as u64 > crate::MAX_DOCUMENT_SIZE {
+        return Err(vec![ParseError {
+            message: format!(
+                "the document is larger than {} MiB, the most read",
+                crate::MAX_DOCUMENT_SIZE >> 20
+            ),
+            pos: at(0),
+        }]);
+    }
     let tree = match Lexer::new(text.as_bytes()).document() {
         Ok(t) => t,
         Err((message, offset)) => {
