@@ -492,6 +492,20 @@ fn hostile_sizes_and_depths_are_refused_with_a_located_error() {
     let e = csdl::load_str("long.json", &long).unwrap_err().to_string();
     assert!(e.contains("longer than 1 MiB"), "{e}");
     assert!(e.contains("long.json:1:72"), "{e}");
+    // A duplicate member in a large object (sorted, not compared pairwise).
+    let mut dup = String::from("{\"$Version\":\"4.01\",\"S\":{\"E\":{\"$Kind\":\"EnumType\"");
+    for i in 0..1000 {
+        dup.push_str(&format!(",\"M{i}\":{i}"));
+    }
+    dup.push_str(",\"M500\":0}}}");
+    let e = csdl::load_str("dup.json", &dup).unwrap_err();
+    assert_eq!(e.errors.len(), 1);
+    assert_eq!(
+        e.errors[0].message,
+        "duplicate member `M500` in one JSON object"
+    );
+    // At the second `"M500"`, the last member.
+    assert_eq!(e.errors[0].location.col as usize, dup.len() - 10);
     // Annotations on annotations on annotations ...: each level is an element.
     let mut chain = String::from("{\"$Version\":\"4.01\",\"S\":{\"T\":{\"$Kind\":\"ComplexType\"");
     let mut key = String::new();

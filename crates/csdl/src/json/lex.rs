@@ -1,8 +1,6 @@
 //! The JSON layer of the CSDL JSON reader: a tree of values that remember their byte
 //! offsets, from a bounded parser (nesting, value length, duplicate member names).
 
-use std::collections::HashSet;
-
 use crate::document::{MAX_DEPTH, MAX_VALUE_LEN};
 
 /// A string: bytes of the source between the quotes, or an unescaped copy.
@@ -149,7 +147,6 @@ impl<'a> Lexer<'a> {
     fn object(&mut self) -> LexResult<Vec<Member>> {
         self.i += 1;
         let mut members = Vec::new();
-        let mut names: HashSet<Box<str>> = HashSet::new();
         self.ws();
         if self.b.get(self.i) == Some(&b'}') {
             self.i += 1;
@@ -162,21 +159,6 @@ impl<'a> Lexer<'a> {
             }
             let at = self.i;
             let key = self.string()?;
-            let name: &str = match &key {
-                Str::Span(a, b) => {
-                    std::str::from_utf8(&self.b[*a as usize..*b as usize]).unwrap_or("")
-                }
-                Str::Owned(s) => s,
-            };
-            if !names.insert(name.into()) {
-                return Err((
-                    format!(
-                        "duplicate member `{}` in one JSON object",
-                        crate::names::escape(name)
-                    ),
-                    at,
-                ));
-            }
             self.ws();
             if self.b.get(self.i) != Some(&b':') {
                 return Err(self.unexpected("`:` after the member name"));
@@ -194,10 +176,51 @@ impl<'a> Lexer<'a> {
                 Some(b',') => self.i += 1,
                 Some(b'}') => {
                     self.i += 1;
+                    self.unique(&members)?;
                     return Ok(members);
                 }
                 _ => return Err(self.unexpected("`,` or `}` after an object member")),
             }
+        }
+    }
+
+    fn key<'k>(&'k self, key: &'k Str) -> &'k str {
+        match key {
+            Str::Span(a, b) => std::str::from_utf8(&self.b[*a as usize..*b as usize]).unwrap_or(""),
+            Str::Owned(s) => s,
+        }
+    }
+
+    /// An error at the second of two members of one object with the same name: small
+    /// objects are compared pairwise, large ones sorted (no quadratic time).
+    fn unique(&self, members: &[Member]) -> LexResult<()> {
+        let dup = if members.len() <= 16 {
+            (1..members.len()).find(|&j| {
+                let k = self.key(&members[j].key);
+                members[..j].iter().any(|m| self.key(&m.key) == k)
+            })
+        } else {
+            let mut order: Vec<usize> = (0..members.len()).collect();
+            order.sort_by(|&x, &y| {
+                self.key(&members[x].key)
+                    .cmp(self.key(&members[y].key))
+                    .then(x.cmp(&y))
+            });
+            order
+                .windows(2)
+                .filter(|w| self.key(&members[w[0]].key) == self.key(&members[w[1]].key))
+                .map(|w| w[1])
+                .min()
+        };
+        match dup {
+            None => Ok(()),
+            Some(j) => Err((
+                format!(
+                    "duplicate member `{}` in one JSON object",
+                    crate::names::escape(self.key(&members[j].key))
+                ),
+                members[j].at as usize,
+            )),
         }
     }
 
