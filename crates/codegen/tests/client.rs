@@ -402,11 +402,12 @@ fn casts_and_counts() {
     c.all().key_as_segment(true);
     let files = codegen::generate(&c, &model).unwrap();
     let objects = squash(file(&files, "src/client/g/directory_object.rs"));
-    // `groups/{id}/members/microsoft.graph.user`-style casts keep the path's kind.
+    // `groups/{id}/members/microsoft.graph.user`: typed as users; references are made on
+    // `members` itself, and an item off its canonical path has no delete.
     let members = builder_text(&objects, "DirectoryObjectLinkCollectionBuilder");
-    assert!(members.contains(r#"pubfnas_user(&self)->super::UserLinkCollectionBuilder{super::UserLinkCollectionBuilder::from_builder(self.inner.cast("G.user"))}"#), "{members}");
+    assert!(members.contains(r#"pubfnas_user(&self)->super::UserCollectionNoDeleteBuilder{super::UserCollectionNoDeleteBuilder::from_builder(self.inner.cast("G.user"))}"#), "{members}");
     assert!(
-        members.contains("pubfnas_group(&self)->super::GroupLinkCollectionBuilder"),
+        members.contains("pubfnas_group(&self)->super::GroupCollectionNoDeleteBuilder"),
         "{members}"
     );
     assert!(
@@ -426,11 +427,13 @@ fn casts_and_counts() {
     assert!(!one.contains("pubfncount("), "{one}");
     // The cast builders are typed as the derived type.
     let user = squash(file(&files, "src/client/g/user.rs"));
+    let cast = builder_text(&user, "UserCollectionNoDeleteBuilder");
     assert!(
-        builder_text(&user, "UserLinkCollectionBuilder")
-            .contains("pubfnlist(&self)->support::ListRequest<User,UserField>"),
-        "{user}"
+        cast.contains("pubfnlist(&self)->support::ListRequest<User,UserField>"),
+        "{cast}"
     );
+    assert!(!cast.contains("_ref"), "{cast}");
+    assert!(!builder_text(&user, "UserNoDeleteBuilder").contains("pubfndelete("));
 }
 
 /// `Any…` enums read a variant without a `match` (`as_x`/`into_x`) and read the
@@ -471,4 +474,43 @@ fn polymorphic_enums_have_variant_and_property_accessors() {
         ),
         "{shape}"
     );
+}
+
+/// Graph's `entity` (abstract, only a key, the base of every entity type) stands for any
+/// entity: a navigation property of that type offers no casts (they would list every
+/// entity type of the service); a type with properties of its own does.
+#[test]
+fn no_casts_from_a_key_only_abstract_root() {
+    const CSDL: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:DataServices>
+    <Schema Namespace="E" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <EntityType Name="entity" Abstract="true">
+        <Key><PropertyRef Name="id"/></Key>
+        <Property Name="id" Type="Edm.String" Nullable="false"/>
+      </EntityType>
+      <EntityType Name="item" BaseType="E.entity" Abstract="true">
+        <Property Name="name" Type="Edm.String"/>
+      </EntityType>
+      <EntityType Name="file" BaseType="E.item"/>
+      <EntityType Name="insight" BaseType="E.entity">
+        <NavigationProperty Name="resource" Type="E.entity"/>
+        <NavigationProperty Name="items" Type="Collection(E.item)"/>
+      </EntityType>
+      <EntityContainer Name="Svc">
+        <EntitySet Name="insights" EntityType="E.insight"/>
+        <EntitySet Name="files" EntityType="E.file"/>
+      </EntityContainer>
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>
+"#;
+    let model = csdl::load_str("e.xml", CSDL).unwrap_or_else(|e| panic!("{e}"));
+    let mut c = Config::new("e", "generated/e", vec![PathBuf::from("e.xml")]);
+    c.all();
+    let files = codegen::generate(&c, &model).unwrap();
+    let entity = squash(file(&files, "src/client/e/entity.rs"));
+    assert!(!entity.contains("pubfnas_"), "{entity}");
+    let item = squash(file(&files, "src/client/e/item.rs"));
+    assert!(item.contains("pubfnas_file(&self)"), "{item}");
 }

@@ -889,10 +889,27 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// Whether `t` stands for "any entity": abstract, declaring no property but its key,
+    /// with no base type (Graph's `entity`, which every entity type derives from). Casts
+    /// from it would offer every entity type of the service; its builder offers none
+    /// (`builder().cast("ns.Type")` remains).
+    fn is_placeholder(&self, t: TypeId) -> bool {
+        let ty = self.model.ty(t);
+        let Some(s) = ty.structured() else {
+            return false;
+        };
+        s.is_abstract
+            && s.base.is_none()
+            && s.navigation.is_empty()
+            && s.properties
+                .iter()
+                .all(|p| s.key.iter().any(|k| k.path == p.name))
+    }
+
     /// Casts from a builder of `k.ty` to the builders of its selected derived entity
     /// types (`…/ns.Derived`), with the same path capabilities.
     fn casts(&self, k: Key) -> Vec<Step> {
-        if !self.selected.contains(&k.ty) {
+        if !self.selected.contains(&k.ty) || self.is_placeholder(k.ty) {
             return Vec::new();
         }
         let mut derived: Vec<TypeId> = self
@@ -906,20 +923,28 @@ impl<'a> Ctx<'a> {
         derived
             .into_iter()
             .map(|d| {
+                // What the path allows (a capability the source type's shape lacks, such
+                // as updating an abstract type, is not a restriction of the path), limited
+                // to what the derived type's shapes make possible.
                 let max = self.max_caps(d, k.collection);
+                let from = self.max_caps(k.ty, k.collection);
+                let path = |allowed: bool, possible: bool| allowed || !possible;
                 let caps = Caps {
-                    list: k.caps.list && max.list,
-                    create: k.caps.create && max.create,
-                    get: k.caps.get && max.get,
-                    update: k.caps.update && max.update,
-                    delete: k.caps.delete && max.delete,
+                    list: path(k.caps.list, from.list) && max.list,
+                    create: path(k.caps.create, from.create) && max.create,
+                    get: path(k.caps.get, from.get) && max.get,
+                    update: path(k.caps.update, from.update) && max.update,
+                    delete: path(k.caps.delete, from.delete) && max.delete,
                 };
                 let ty = self.model.ty(d);
                 let q = ty.qualified_name();
-                let link = match k.link {
-                    Link::Collection(_) => Link::Collection(self.reference_set(d)),
-                    Link::Single(_) => Link::Single(self.reference_set(d)),
-                    other => other,
+                // References are made on the navigation property itself (`…/members/$ref`),
+                // not through a cast: a cast builder reads and writes only, and, off its
+                // canonical path, never deletes.
+                let link = Link::Canonical;
+                let caps = Caps {
+                    delete: caps.delete && k.link == Link::Canonical,
+                    ..caps
                 };
                 Step {
                     wire: q.clone(),

@@ -231,91 +231,15 @@ impl ApplicationCollectionBuilder {
     }
 }
 
-/// Requests on one `microsoft.graph.application`.
-#[derive(Clone, Debug)]
-pub struct ApplicationLinkBuilder {
-    inner: support::Builder,
-}
-
-impl ApplicationLinkBuilder {
-    pub(crate) fn from_builder(inner: support::Builder) -> Self {
-        Self { inner }
-    }
-    /// The request state: client, resource path and options.
-    pub fn builder(&self) -> &support::Builder {
-        &self.inner
-    }
-    /// Adds a request header to every request of this builder.
-    pub fn header(self, name: &str, value: &str) -> Self {
-        Self {
-            inner: self.inner.with_header(name, value),
-        }
-    }
-    /// Sends `If-Match: etag` (from the entity's `etag()`, or `*`) with update, delete and actions.
-    pub fn if_match(self, etag: &str) -> Self {
-        Self {
-            inner: self.inner.with_if_match(etag),
-        }
-    }
-    /// Sends `Prefer: return=minimal`: creates and updates answer 204 (`None`).
-    pub fn return_minimal(self) -> Self {
-        Self {
-            inner: self.inner.with_return_minimal(),
-        }
-    }
-    /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
-    pub fn get(&self) -> support::GetRequest<Application, ApplicationField> {
-        support::GetRequest::new(&self.inner)
-    }
-    /// `PATCH` the entity: 200 gives `Some(updated)`, 204 `None`. Send [`Self::if_match`] where the service uses ETags.
-    pub fn update(
-        &self,
-        body: &ApplicationUpdate,
-    ) -> support::RequestFuture<Option<Application>> {
-        self.inner.update(body)
-    }
-    /// `GET …/$ref`: the entity this navigation property references (`None` on 204).
-    pub fn get_ref(&self) -> support::RequestFuture<Option<support::Reference>> {
-        self.inner.get_ref()
-    }
-    /// `DELETE …/$ref`: clears the navigation property (the entity itself is not deleted).
-    pub fn remove_ref(&self) -> support::RequestFuture<()> {
-        self.inner.remove_ref()
-    }
-    /// `PUT …/$ref` with `{"@odata.id": url}`: sets the reference to the entity at `entity`
-    /// (any builder of one entity: its canonical URL).
-    pub fn set_ref_at(&self, entity: &support::Builder) -> support::RequestFuture<()> {
-        self.inner.set_ref(entity)
-    }
-    /// `PUT …/$ref` with `{"@odata.id": "…/applications/{key}"}`: sets the reference to the entity of `applications` with this key.
-    pub fn set_ref_by_id(&self, id: &str) -> support::RequestFuture<()> {
-        self.inner.set_ref(&self.inner.at_root("applications").key(id, true))
-    }
-    /// The `owners` navigation property: `…/owners`.
-    pub fn owners(&self) -> super::DirectoryObjectLinkCollectionBuilder {
-        super::DirectoryObjectLinkCollectionBuilder::from_builder(
-            self.inner.nav("owners"),
-        )
-    }
-    /// Bound action `microsoft.graph.checkMemberGroups`: `POST …/microsoft.graph.checkMemberGroups`.
-    pub async fn check_member_groups(
-        &self,
-        group_ids: &[String],
-    ) -> Result<Option<Vec<String>>, crate::runtime::Error> {
-        let mut body = crate::runtime::ObjectWriter::new();
-        body.put("groupIds", group_ids);
-        let body = body.finish();
-        self.inner.action_value(Some("microsoft.graph.checkMemberGroups"), &body).await
-    }
-}
-
 /// Requests on a collection of `microsoft.graph.application`.
+///
+/// The service's Capabilities annotations restrict the paths to this builder (NoDelete).
 #[derive(Clone, Debug)]
-pub struct ApplicationLinkCollectionBuilder {
+pub struct ApplicationCollectionNoDeleteBuilder {
     inner: support::Builder,
 }
 
-impl ApplicationLinkCollectionBuilder {
+impl ApplicationCollectionNoDeleteBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -338,8 +262,8 @@ impl ApplicationLinkCollectionBuilder {
     /// One `microsoft.graph.application` by its key `id`, as a path segment (`…/{key}`).
     ///
     /// The value is quoted and percent-encoded: it cannot change the path.
-    pub fn by_id(&self, id: &str) -> super::ApplicationLinkItemBuilder {
-        super::ApplicationLinkItemBuilder::from_builder(self.inner.key(id, true))
+    pub fn by_id(&self, id: &str) -> super::ApplicationNoDeleteBuilder {
+        super::ApplicationNoDeleteBuilder::from_builder(self.inner.key(id, true))
     }
     /// `GET` the collection: `.await` for the first page, `.stream()` for every item, with query options.
     pub fn list(&self) -> support::ListRequest<Application, ApplicationField> {
@@ -357,19 +281,6 @@ impl ApplicationLinkCollectionBuilder {
     /// `ConsistencyLevel: eventual` header: `.count().header("ConsistencyLevel", "eventual")`.
     pub fn count(&self) -> support::CountRequest {
         self.inner.count()
-    }
-    /// `GET …/$ref`: the references (entity URLs) this navigation property holds, paged.
-    pub fn refs(&self) -> support::ListRequest<support::Reference, support::NoField> {
-        self.inner.refs()
-    }
-    /// `POST …/$ref` with `{"@odata.id": url}`: adds a reference to the entity at `entity`
-    /// (any builder of one entity: its canonical URL).
-    pub fn add_ref_at(&self, entity: &support::Builder) -> support::RequestFuture<()> {
-        self.inner.add_ref(entity)
-    }
-    /// `POST …/$ref` with `{"@odata.id": "…/applications/{key}"}`: adds a reference to the entity of `applications` with this key.
-    pub fn add_ref_by_id(&self, id: &str) -> support::RequestFuture<()> {
-        self.inner.add_ref(&self.inner.at_root("applications").key(id, true))
     }
     /// Bound function `microsoft.graph.delta`: `GET …/microsoft.graph.delta(…)`.
     ///
@@ -395,12 +306,14 @@ impl ApplicationLinkCollectionBuilder {
 }
 
 /// Requests on one `microsoft.graph.application`.
+///
+/// The service's Capabilities annotations restrict the paths to this builder (NoDelete).
 #[derive(Clone, Debug)]
-pub struct ApplicationLinkItemBuilder {
+pub struct ApplicationNoDeleteBuilder {
     inner: support::Builder,
 }
 
-impl ApplicationLinkItemBuilder {
+impl ApplicationNoDeleteBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -436,11 +349,6 @@ impl ApplicationLinkItemBuilder {
         body: &ApplicationUpdate,
     ) -> support::RequestFuture<Option<Application>> {
         self.inner.update(body)
-    }
-    /// `DELETE …/{key}/$ref`: removes this entity from the navigation property
-    /// (the entity itself is not deleted).
-    pub fn remove_ref(&self) -> support::RequestFuture<()> {
-        self.inner.remove_ref()
     }
     /// The `owners` navigation property: `…/owners`.
     pub fn owners(&self) -> super::DirectoryObjectLinkCollectionBuilder {

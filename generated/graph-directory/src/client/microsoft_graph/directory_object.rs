@@ -278,18 +278,20 @@ impl DirectoryObjectLinkBuilder {
         self.inner.set_ref(&self.inner.at_root("directoryObjects").key(id, true))
     }
     /// The entity cast to the derived type `microsoft.graph.application`: `…/microsoft.graph.application`.
-    pub fn as_application(&self) -> super::ApplicationLinkBuilder {
-        super::ApplicationLinkBuilder::from_builder(
+    pub fn as_application(&self) -> super::ApplicationNoDeleteBuilder {
+        super::ApplicationNoDeleteBuilder::from_builder(
             self.inner.cast("microsoft.graph.application"),
         )
     }
     /// The entity cast to the derived type `microsoft.graph.group`: `…/microsoft.graph.group`.
-    pub fn as_group(&self) -> super::GroupLinkBuilder {
-        super::GroupLinkBuilder::from_builder(self.inner.cast("microsoft.graph.group"))
+    pub fn as_group(&self) -> super::GroupNoDeleteBuilder {
+        super::GroupNoDeleteBuilder::from_builder(
+            self.inner.cast("microsoft.graph.group"),
+        )
     }
     /// The entity cast to the derived type `microsoft.graph.user`: `…/microsoft.graph.user`.
-    pub fn as_user(&self) -> super::UserLinkBuilder {
-        super::UserLinkBuilder::from_builder(self.inner.cast("microsoft.graph.user"))
+    pub fn as_user(&self) -> super::UserNoDeleteBuilder {
+        super::UserNoDeleteBuilder::from_builder(self.inner.cast("microsoft.graph.user"))
     }
     /// Bound action `microsoft.graph.checkMemberGroups`: `POST …/microsoft.graph.checkMemberGroups`.
     pub async fn check_member_groups(
@@ -366,20 +368,20 @@ impl DirectoryObjectLinkCollectionBuilder {
         self.inner.add_ref(&self.inner.at_root("directoryObjects").key(id, true))
     }
     /// The collection cast to the derived type `microsoft.graph.application`: `…/microsoft.graph.application`.
-    pub fn as_application(&self) -> super::ApplicationLinkCollectionBuilder {
-        super::ApplicationLinkCollectionBuilder::from_builder(
+    pub fn as_application(&self) -> super::ApplicationCollectionNoDeleteBuilder {
+        super::ApplicationCollectionNoDeleteBuilder::from_builder(
             self.inner.cast("microsoft.graph.application"),
         )
     }
     /// The collection cast to the derived type `microsoft.graph.group`: `…/microsoft.graph.group`.
-    pub fn as_group(&self) -> super::GroupLinkCollectionBuilder {
-        super::GroupLinkCollectionBuilder::from_builder(
+    pub fn as_group(&self) -> super::GroupCollectionNoDeleteBuilder {
+        super::GroupCollectionNoDeleteBuilder::from_builder(
             self.inner.cast("microsoft.graph.group"),
         )
     }
     /// The collection cast to the derived type `microsoft.graph.user`: `…/microsoft.graph.user`.
-    pub fn as_user(&self) -> super::UserLinkCollectionBuilder {
-        super::UserLinkCollectionBuilder::from_builder(
+    pub fn as_user(&self) -> super::UserCollectionNoDeleteBuilder {
+        super::UserCollectionNoDeleteBuilder::from_builder(
             self.inner.cast("microsoft.graph.user"),
         )
     }
@@ -455,20 +457,20 @@ impl DirectoryObjectLinkItemBuilder {
         self.inner.remove_ref()
     }
     /// The entity cast to the derived type `microsoft.graph.application`: `…/microsoft.graph.application`.
-    pub fn as_application(&self) -> super::ApplicationLinkItemBuilder {
-        super::ApplicationLinkItemBuilder::from_builder(
+    pub fn as_application(&self) -> super::ApplicationNoDeleteBuilder {
+        super::ApplicationNoDeleteBuilder::from_builder(
             self.inner.cast("microsoft.graph.application"),
         )
     }
     /// The entity cast to the derived type `microsoft.graph.group`: `…/microsoft.graph.group`.
-    pub fn as_group(&self) -> super::GroupLinkItemBuilder {
-        super::GroupLinkItemBuilder::from_builder(
+    pub fn as_group(&self) -> super::GroupNoDeleteBuilder {
+        super::GroupNoDeleteBuilder::from_builder(
             self.inner.cast("microsoft.graph.group"),
         )
     }
     /// The entity cast to the derived type `microsoft.graph.user`: `…/microsoft.graph.user`.
-    pub fn as_user(&self) -> super::UserLinkItemBuilder {
-        super::UserLinkItemBuilder::from_builder(self.inner.cast("microsoft.graph.user"))
+    pub fn as_user(&self) -> super::UserNoDeleteBuilder {
+        super::UserNoDeleteBuilder::from_builder(self.inner.cast("microsoft.graph.user"))
     }
     /// Bound action `microsoft.graph.checkMemberGroups`: `POST …/microsoft.graph.checkMemberGroups`.
     pub async fn check_member_groups(

@@ -9,7 +9,7 @@ mod user;
 
 pub use self::application::{
     ApplicationField, ApplicationBuilder, ApplicationCollectionBuilder,
-    ApplicationLinkBuilder, ApplicationLinkCollectionBuilder, ApplicationLinkItemBuilder,
+    ApplicationCollectionNoDeleteBuilder, ApplicationNoDeleteBuilder,
 };
 pub use self::directory_object::{
     DirectoryObjectField, DirectoryObjectBuilder, DirectoryObjectCollectionBuilder,
@@ -17,10 +17,10 @@ pub use self::directory_object::{
     DirectoryObjectLinkItemBuilder,
 };
 pub use self::group::{
-    GroupField, GroupBuilder, GroupCollectionBuilder, GroupLinkBuilder,
-    GroupLinkCollectionBuilder, GroupLinkItemBuilder,
+    GroupField, GroupBuilder, GroupCollectionBuilder, GroupCollectionNoDeleteBuilder,
+    GroupNoDeleteBuilder,
 };
 pub use self::user::{
-    UserField, UserBuilder, UserCollectionBuilder, UserLinkBuilder,
-    UserLinkCollectionBuilder, UserLinkItemBuilder,
+    UserField, UserBuilder, UserCollectionBuilder, UserCollectionNoDeleteBuilder,
+    UserNoDeleteBuilder,
 };

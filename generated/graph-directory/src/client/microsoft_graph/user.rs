@@ -275,104 +275,15 @@ impl UserCollectionBuilder {
     }
 }
 
-/// Requests on one `microsoft.graph.user`.
-#[derive(Clone, Debug)]
-pub struct UserLinkBuilder {
-    inner: support::Builder,
-}
-
-impl UserLinkBuilder {
-    pub(crate) fn from_builder(inner: support::Builder) -> Self {
-        Self { inner }
-    }
-    /// The request state: client, resource path and options.
-    pub fn builder(&self) -> &support::Builder {
-        &self.inner
-    }
-    /// Adds a request header to every request of this builder.
-    pub fn header(self, name: &str, value: &str) -> Self {
-        Self {
-            inner: self.inner.with_header(name, value),
-        }
-    }
-    /// Sends `If-Match: etag` (from the entity's `etag()`, or `*`) with update, delete and actions.
-    pub fn if_match(self, etag: &str) -> Self {
-        Self {
-            inner: self.inner.with_if_match(etag),
-        }
-    }
-    /// Sends `Prefer: return=minimal`: creates and updates answer 204 (`None`).
-    pub fn return_minimal(self) -> Self {
-        Self {
-            inner: self.inner.with_return_minimal(),
-        }
-    }
-    /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
-    pub fn get(&self) -> support::GetRequest<User, UserField> {
-        support::GetRequest::new(&self.inner)
-    }
-    /// `PATCH` the entity: 200 gives `Some(updated)`, 204 `None`. Send [`Self::if_match`] where the service uses ETags.
-    pub fn update(&self, body: &UserUpdate) -> support::RequestFuture<Option<User>> {
-        self.inner.update(body)
-    }
-    /// `GET …/$ref`: the entity this navigation property references (`None` on 204).
-    pub fn get_ref(&self) -> support::RequestFuture<Option<support::Reference>> {
-        self.inner.get_ref()
-    }
-    /// `DELETE …/$ref`: clears the navigation property (the entity itself is not deleted).
-    pub fn remove_ref(&self) -> support::RequestFuture<()> {
-        self.inner.remove_ref()
-    }
-    /// `PUT …/$ref` with `{"@odata.id": url}`: sets the reference to the entity at `entity`
-    /// (any builder of one entity: its canonical URL).
-    pub fn set_ref_at(&self, entity: &support::Builder) -> support::RequestFuture<()> {
-        self.inner.set_ref(entity)
-    }
-    /// `PUT …/$ref` with `{"@odata.id": "…/users/{key}"}`: sets the reference to the entity of `users` with this key.
-    pub fn set_ref_by_id(&self, id: &str) -> support::RequestFuture<()> {
-        self.inner.set_ref(&self.inner.at_root("users").key(id, true))
-    }
-    /// The `directReports` navigation property: `…/directReports`.
-    pub fn direct_reports(&self) -> super::DirectoryObjectLinkCollectionBuilder {
-        super::DirectoryObjectLinkCollectionBuilder::from_builder(
-            self.inner.nav("directReports"),
-        )
-    }
-    /// The `manager` navigation property: `…/manager`.
-    pub fn manager(&self) -> super::DirectoryObjectLinkBuilder {
-        super::DirectoryObjectLinkBuilder::from_builder(self.inner.nav("manager"))
-    }
-    /// The `memberOf` navigation property: `…/memberOf`.
-    pub fn member_of(&self) -> super::DirectoryObjectLinkCollectionBuilder {
-        super::DirectoryObjectLinkCollectionBuilder::from_builder(
-            self.inner.nav("memberOf"),
-        )
-    }
-    /// The `ownedObjects` navigation property: `…/ownedObjects`.
-    pub fn owned_objects(&self) -> super::DirectoryObjectLinkCollectionBuilder {
-        super::DirectoryObjectLinkCollectionBuilder::from_builder(
-            self.inner.nav("ownedObjects"),
-        )
-    }
-    /// Bound action `microsoft.graph.checkMemberGroups`: `POST …/microsoft.graph.checkMemberGroups`.
-    pub async fn check_member_groups(
-        &self,
-        group_ids: &[String],
-    ) -> Result<Option<Vec<String>>, crate::runtime::Error> {
-        let mut body = crate::runtime::ObjectWriter::new();
-        body.put("groupIds", group_ids);
-        let body = body.finish();
-        self.inner.action_value(Some("microsoft.graph.checkMemberGroups"), &body).await
-    }
-}
-
 /// Requests on a collection of `microsoft.graph.user`.
+///
+/// The service's Capabilities annotations restrict the paths to this builder (NoDelete).
 #[derive(Clone, Debug)]
-pub struct UserLinkCollectionBuilder {
+pub struct UserCollectionNoDeleteBuilder {
     inner: support::Builder,
 }
 
-impl UserLinkCollectionBuilder {
+impl UserCollectionNoDeleteBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -395,8 +306,8 @@ impl UserLinkCollectionBuilder {
     /// One `microsoft.graph.user` by its key `id`, as a path segment (`…/{key}`).
     ///
     /// The value is quoted and percent-encoded: it cannot change the path.
-    pub fn by_id(&self, id: &str) -> super::UserLinkItemBuilder {
-        super::UserLinkItemBuilder::from_builder(self.inner.key(id, true))
+    pub fn by_id(&self, id: &str) -> super::UserNoDeleteBuilder {
+        super::UserNoDeleteBuilder::from_builder(self.inner.key(id, true))
     }
     /// `GET` the collection: `.await` for the first page, `.stream()` for every item, with query options.
     pub fn list(&self) -> support::ListRequest<User, UserField> {
@@ -411,19 +322,6 @@ impl UserLinkCollectionBuilder {
     /// `ConsistencyLevel: eventual` header: `.count().header("ConsistencyLevel", "eventual")`.
     pub fn count(&self) -> support::CountRequest {
         self.inner.count()
-    }
-    /// `GET …/$ref`: the references (entity URLs) this navigation property holds, paged.
-    pub fn refs(&self) -> support::ListRequest<support::Reference, support::NoField> {
-        self.inner.refs()
-    }
-    /// `POST …/$ref` with `{"@odata.id": url}`: adds a reference to the entity at `entity`
-    /// (any builder of one entity: its canonical URL).
-    pub fn add_ref_at(&self, entity: &support::Builder) -> support::RequestFuture<()> {
-        self.inner.add_ref(entity)
-    }
-    /// `POST …/$ref` with `{"@odata.id": "…/users/{key}"}`: adds a reference to the entity of `users` with this key.
-    pub fn add_ref_by_id(&self, id: &str) -> support::RequestFuture<()> {
-        self.inner.add_ref(&self.inner.at_root("users").key(id, true))
     }
     /// Bound function `microsoft.graph.delta`: `GET …/microsoft.graph.delta(…)`.
     ///
@@ -449,12 +347,14 @@ impl UserLinkCollectionBuilder {
 }
 
 /// Requests on one `microsoft.graph.user`.
+///
+/// The service's Capabilities annotations restrict the paths to this builder (NoDelete).
 #[derive(Clone, Debug)]
-pub struct UserLinkItemBuilder {
+pub struct UserNoDeleteBuilder {
     inner: support::Builder,
 }
 
-impl UserLinkItemBuilder {
+impl UserNoDeleteBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -487,11 +387,6 @@ impl UserLinkItemBuilder {
     /// `PATCH` the entity: 200 gives `Some(updated)`, 204 `None`. Send [`Self::if_match`] where the service uses ETags.
     pub fn update(&self, body: &UserUpdate) -> support::RequestFuture<Option<User>> {
         self.inner.update(body)
-    }
-    /// `DELETE …/{key}/$ref`: removes this entity from the navigation property
-    /// (the entity itself is not deleted).
-    pub fn remove_ref(&self) -> support::RequestFuture<()> {
-        self.inner.remove_ref()
     }
     /// The `directReports` navigation property: `…/directReports`.
     pub fn direct_reports(&self) -> super::DirectoryObjectLinkCollectionBuilder {

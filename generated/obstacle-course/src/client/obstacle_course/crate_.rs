@@ -251,8 +251,10 @@ impl CrateLinkBuilder {
         super::CrateCollectionBuilder::from_builder(self.inner.nav("children"))
     }
     /// The entity cast to the derived type `obstacle.course.super`: `…/obstacle.course.super`.
-    pub fn as_super(&self) -> super::SuperLinkBuilder {
-        super::SuperLinkBuilder::from_builder(self.inner.cast("obstacle.course.super"))
+    pub fn as_super(&self) -> super::SuperNoDeleteBuilder {
+        super::SuperNoDeleteBuilder::from_builder(
+            self.inner.cast("obstacle.course.super"),
+        )
     }
     /// Bound function `obstacle.course.final`: `GET …/obstacle.course.final(…)`.
     pub async fn r#final(&self) -> Result<Option<Crate>, crate::runtime::Error> {
@@ -328,8 +330,8 @@ impl CrateLinkCollectionBuilder {
         self.inner.add_ref(&self.inner.at_root("type").key(r#type, false))
     }
     /// The collection cast to the derived type `obstacle.course.super`: `…/obstacle.course.super`.
-    pub fn as_super(&self) -> super::SuperLinkCollectionBuilder {
-        super::SuperLinkCollectionBuilder::from_builder(
+    pub fn as_super(&self) -> super::SuperCollectionNoDeleteBuilder {
+        super::SuperCollectionNoDeleteBuilder::from_builder(
             self.inner.cast("obstacle.course.super"),
         )
     }
@@ -393,8 +395,8 @@ impl CrateLinkItemBuilder {
         super::CrateCollectionBuilder::from_builder(self.inner.nav("children"))
     }
     /// The entity cast to the derived type `obstacle.course.super`: `…/obstacle.course.super`.
-    pub fn as_super(&self) -> super::SuperLinkItemBuilder {
-        super::SuperLinkItemBuilder::from_builder(
+    pub fn as_super(&self) -> super::SuperNoDeleteBuilder {
+        super::SuperNoDeleteBuilder::from_builder(
             self.inner.cast("obstacle.course.super"),
         )
     }

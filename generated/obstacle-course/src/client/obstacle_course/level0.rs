@@ -80,16 +80,12 @@ impl Level0Builder {
         super::Level2Builder::from_builder(self.inner.cast("obstacle.course.level2"))
     }
     /// The entity cast to the derived type `obstacle.course.level4`: `…/obstacle.course.level4`.
-    pub fn as_level4(&self) -> super::Level4NoUpdateBuilder {
-        super::Level4NoUpdateBuilder::from_builder(
-            self.inner.cast("obstacle.course.level4"),
-        )
+    pub fn as_level4(&self) -> super::Level4Builder {
+        super::Level4Builder::from_builder(self.inner.cast("obstacle.course.level4"))
     }
     /// The entity cast to the derived type `obstacle.course.level6`: `…/obstacle.course.level6`.
-    pub fn as_level6(&self) -> super::Level6NoUpdateBuilder {
-        super::Level6NoUpdateBuilder::from_builder(
-            self.inner.cast("obstacle.course.level6"),
-        )
+    pub fn as_level6(&self) -> super::Level6Builder {
+        super::Level6Builder::from_builder(self.inner.cast("obstacle.course.level6"))
     }
     /// The entity cast to the derived type `obstacle.type.match.level1`: `…/obstacle.type.match.level1`.
     pub fn as_level1(&self) -> crate::client::obstacle_type_match::Level1Builder {
@@ -98,18 +94,14 @@ impl Level0Builder {
         )
     }
     /// The entity cast to the derived type `obstacle.type.match.level3`: `…/obstacle.type.match.level3`.
-    pub fn as_level3(
-        &self,
-    ) -> crate::client::obstacle_type_match::Level3NoUpdateBuilder {
-        crate::client::obstacle_type_match::Level3NoUpdateBuilder::from_builder(
+    pub fn as_level3(&self) -> crate::client::obstacle_type_match::Level3Builder {
+        crate::client::obstacle_type_match::Level3Builder::from_builder(
             self.inner.cast("obstacle.type.match.level3"),
         )
     }
     /// The entity cast to the derived type `obstacle.type.match.level5`: `…/obstacle.type.match.level5`.
-    pub fn as_level5(
-        &self,
-    ) -> crate::client::obstacle_type_match::Level5NoUpdateBuilder {
-        crate::client::obstacle_type_match::Level5NoUpdateBuilder::from_builder(
+    pub fn as_level5(&self) -> crate::client::obstacle_type_match::Level5Builder {
+        crate::client::obstacle_type_match::Level5Builder::from_builder(
             self.inner.cast("obstacle.type.match.level5"),
         )
     }
@@ -171,14 +163,14 @@ impl Level0CollectionBuilder {
         )
     }
     /// The collection cast to the derived type `obstacle.course.level4`: `…/obstacle.course.level4`.
-    pub fn as_level4(&self) -> super::Level4CollectionNoCreateNoUpdateBuilder {
-        super::Level4CollectionNoCreateNoUpdateBuilder::from_builder(
+    pub fn as_level4(&self) -> super::Level4CollectionBuilder {
+        super::Level4CollectionBuilder::from_builder(
             self.inner.cast("obstacle.course.level4"),
         )
     }
     /// The collection cast to the derived type `obstacle.course.level6`: `…/obstacle.course.level6`.
-    pub fn as_level6(&self) -> super::Level6CollectionNoCreateNoUpdateBuilder {
-        super::Level6CollectionNoCreateNoUpdateBuilder::from_builder(
+    pub fn as_level6(&self) -> super::Level6CollectionBuilder {
+        super::Level6CollectionBuilder::from_builder(
             self.inner.cast("obstacle.course.level6"),
         )
     }
@@ -193,16 +185,16 @@ impl Level0CollectionBuilder {
     /// The collection cast to the derived type `obstacle.type.match.level3`: `…/obstacle.type.match.level3`.
     pub fn as_level3(
         &self,
-    ) -> crate::client::obstacle_type_match::Level3CollectionNoCreateNoUpdateBuilder {
-        crate::client::obstacle_type_match::Level3CollectionNoCreateNoUpdateBuilder::from_builder(
+    ) -> crate::client::obstacle_type_match::Level3CollectionBuilder {
+        crate::client::obstacle_type_match::Level3CollectionBuilder::from_builder(
             self.inner.cast("obstacle.type.match.level3"),
         )
     }
     /// The collection cast to the derived type `obstacle.type.match.level5`: `…/obstacle.type.match.level5`.
     pub fn as_level5(
         &self,
-    ) -> crate::client::obstacle_type_match::Level5CollectionNoCreateNoUpdateBuilder {
-        crate::client::obstacle_type_match::Level5CollectionNoCreateNoUpdateBuilder::from_builder(
+    ) -> crate::client::obstacle_type_match::Level5CollectionBuilder {
+        crate::client::obstacle_type_match::Level5CollectionBuilder::from_builder(
             self.inner.cast("obstacle.type.match.level5"),
         )
     }
@@ -266,40 +258,44 @@ impl Level0LinkBuilder {
         self.inner.set_ref(&self.inner.at_root("levels").key(id, false))
     }
     /// The entity cast to the derived type `obstacle.course.level2`: `…/obstacle.course.level2`.
-    pub fn as_level2(&self) -> super::Level2LinkBuilder {
-        super::Level2LinkBuilder::from_builder(self.inner.cast("obstacle.course.level2"))
+    pub fn as_level2(&self) -> super::Level2NoDeleteBuilder {
+        super::Level2NoDeleteBuilder::from_builder(
+            self.inner.cast("obstacle.course.level2"),
+        )
     }
     /// The entity cast to the derived type `obstacle.course.level4`: `…/obstacle.course.level4`.
-    pub fn as_level4(&self) -> super::Level4LinkNoUpdateBuilder {
-        super::Level4LinkNoUpdateBuilder::from_builder(
+    pub fn as_level4(&self) -> super::Level4NoDeleteBuilder {
+        super::Level4NoDeleteBuilder::from_builder(
             self.inner.cast("obstacle.course.level4"),
         )
     }
     /// The entity cast to the derived type `obstacle.course.level6`: `…/obstacle.course.level6`.
-    pub fn as_level6(&self) -> super::Level6LinkNoUpdateBuilder {
-        super::Level6LinkNoUpdateBuilder::from_builder(
+    pub fn as_level6(&self) -> super::Level6NoDeleteBuilder {
+        super::Level6NoDeleteBuilder::from_builder(
             self.inner.cast("obstacle.course.level6"),
         )
     }
     /// The entity cast to the derived type `obstacle.type.match.level1`: `…/obstacle.type.match.level1`.
-    pub fn as_level1(&self) -> crate::client::obstacle_type_match::Level1LinkBuilder {
-        crate::client::obstacle_type_match::Level1LinkBuilder::from_builder(
+    pub fn as_level1(
+        &self,
+    ) -> crate::client::obstacle_type_match::Level1NoDeleteBuilder {
+        crate::client::obstacle_type_match::Level1NoDeleteBuilder::from_builder(
             self.inner.cast("obstacle.type.match.level1"),
         )
     }
     /// The entity cast to the derived type `obstacle.type.match.level3`: `…/obstacle.type.match.level3`.
     pub fn as_level3(
         &self,
-    ) -> crate::client::obstacle_type_match::Level3LinkNoUpdateBuilder {
-        crate::client::obstacle_type_match::Level3LinkNoUpdateBuilder::from_builder(
+    ) -> crate::client::obstacle_type_match::Level3NoDeleteBuilder {
+        crate::client::obstacle_type_match::Level3NoDeleteBuilder::from_builder(
             self.inner.cast("obstacle.type.match.level3"),
         )
     }
     /// The entity cast to the derived type `obstacle.type.match.level5`: `…/obstacle.type.match.level5`.
     pub fn as_level5(
         &self,
-    ) -> crate::client::obstacle_type_match::Level5LinkNoUpdateBuilder {
-        crate::client::obstacle_type_match::Level5LinkNoUpdateBuilder::from_builder(
+    ) -> crate::client::obstacle_type_match::Level5NoDeleteBuilder {
+        crate::client::obstacle_type_match::Level5NoDeleteBuilder::from_builder(
             self.inner.cast("obstacle.type.match.level5"),
         )
     }

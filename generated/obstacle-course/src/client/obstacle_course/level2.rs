@@ -90,30 +90,22 @@ impl Level2Builder {
         super::Level0LinkBuilder::from_builder(self.inner.nav("sibling"))
     }
     /// The entity cast to the derived type `obstacle.course.level4`: `…/obstacle.course.level4`.
-    pub fn as_level4(&self) -> super::Level4NoUpdateBuilder {
-        super::Level4NoUpdateBuilder::from_builder(
-            self.inner.cast("obstacle.course.level4"),
-        )
+    pub fn as_level4(&self) -> super::Level4Builder {
+        super::Level4Builder::from_builder(self.inner.cast("obstacle.course.level4"))
     }
     /// The entity cast to the derived type `obstacle.course.level6`: `…/obstacle.course.level6`.
-    pub fn as_level6(&self) -> super::Level6NoUpdateBuilder {
-        super::Level6NoUpdateBuilder::from_builder(
-            self.inner.cast("obstacle.course.level6"),
-        )
+    pub fn as_level6(&self) -> super::Level6Builder {
+        super::Level6Builder::from_builder(self.inner.cast("obstacle.course.level6"))
     }
     /// The entity cast to the derived type `obstacle.type.match.level3`: `…/obstacle.type.match.level3`.
-    pub fn as_level3(
-        &self,
-    ) -> crate::client::obstacle_type_match::Level3NoUpdateBuilder {
-        crate::client::obstacle_type_match::Level3NoUpdateBuilder::from_builder(
+    pub fn as_level3(&self) -> crate::client::obstacle_type_match::Level3Builder {
+        crate::client::obstacle_type_match::Level3Builder::from_builder(
             self.inner.cast("obstacle.type.match.level3"),
         )
     }
     /// The entity cast to the derived type `obstacle.type.match.level5`: `…/obstacle.type.match.level5`.
-    pub fn as_level5(
-        &self,
-    ) -> crate::client::obstacle_type_match::Level5NoUpdateBuilder {
-        crate::client::obstacle_type_match::Level5NoUpdateBuilder::from_builder(
+    pub fn as_level5(&self) -> crate::client::obstacle_type_match::Level5Builder {
+        crate::client::obstacle_type_match::Level5Builder::from_builder(
             self.inner.cast("obstacle.type.match.level5"),
         )
     }
@@ -169,30 +161,30 @@ impl Level2CollectionBuilder {
         self.inner.count()
     }
     /// The collection cast to the derived type `obstacle.course.level4`: `…/obstacle.course.level4`.
-    pub fn as_level4(&self) -> super::Level4CollectionNoCreateNoUpdateBuilder {
-        super::Level4CollectionNoCreateNoUpdateBuilder::from_builder(
+    pub fn as_level4(&self) -> super::Level4CollectionBuilder {
+        super::Level4CollectionBuilder::from_builder(
             self.inner.cast("obstacle.course.level4"),
         )
     }
     /// The collection cast to the derived type `obstacle.course.level6`: `…/obstacle.course.level6`.
-    pub fn as_level6(&self) -> super::Level6CollectionNoCreateNoUpdateBuilder {
-        super::Level6CollectionNoCreateNoUpdateBuilder::from_builder(
+    pub fn as_level6(&self) -> super::Level6CollectionBuilder {
+        super::Level6CollectionBuilder::from_builder(
             self.inner.cast("obstacle.course.level6"),
         )
     }
     /// The collection cast to the derived type `obstacle.type.match.level3`: `…/obstacle.type.match.level3`.
     pub fn as_level3(
         &self,
-    ) -> crate::client::obstacle_type_match::Level3CollectionNoCreateNoUpdateBuilder {
-        crate::client::obstacle_type_match::Level3CollectionNoCreateNoUpdateBuilder::from_builder(
+    ) -> crate::client::obstacle_type_match::Level3CollectionBuilder {
+        crate::client::obstacle_type_match::Level3CollectionBuilder::from_builder(
             self.inner.cast("obstacle.type.match.level3"),
         )
     }
     /// The collection cast to the derived type `obstacle.type.match.level5`: `…/obstacle.type.match.level5`.
     pub fn as_level5(
         &self,
-    ) -> crate::client::obstacle_type_match::Level5CollectionNoCreateNoUpdateBuilder {
-        crate::client::obstacle_type_match::Level5CollectionNoCreateNoUpdateBuilder::from_builder(
+    ) -> crate::client::obstacle_type_match::Level5CollectionBuilder {
+        crate::client::obstacle_type_match::Level5CollectionBuilder::from_builder(
             self.inner.cast("obstacle.type.match.level5"),
         )
     }
@@ -209,12 +201,14 @@ impl Level2CollectionBuilder {
 }
 
 /// Requests on one `obstacle.course.level2`.
+///
+/// The service's Capabilities annotations restrict the paths to this builder (NoDelete).
 #[derive(Clone, Debug)]
-pub struct Level2LinkBuilder {
+pub struct Level2NoDeleteBuilder {
     inner: support::Builder,
 }
 
-impl Level2LinkBuilder {
+impl Level2NoDeleteBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -238,48 +232,35 @@ impl Level2LinkBuilder {
     pub fn get(&self) -> support::GetRequest<crate::runtime::json::Value, Level2Field> {
         support::GetRequest::new(&self.inner)
     }
-    /// `GET …/$ref`: the entity this navigation property references (`None` on 204).
-    pub fn get_ref(&self) -> support::RequestFuture<Option<support::Reference>> {
-        self.inner.get_ref()
-    }
-    /// `DELETE …/$ref`: clears the navigation property (the entity itself is not deleted).
-    pub fn remove_ref(&self) -> support::RequestFuture<()> {
-        self.inner.remove_ref()
-    }
-    /// `PUT …/$ref` with `{"@odata.id": url}`: sets the reference to the entity at `entity`
-    /// (any builder of one entity: its canonical URL).
-    pub fn set_ref_at(&self, entity: &support::Builder) -> support::RequestFuture<()> {
-        self.inner.set_ref(entity)
-    }
     /// The `sibling` navigation property: `…/sibling`.
     pub fn sibling(&self) -> super::Level0LinkBuilder {
         super::Level0LinkBuilder::from_builder(self.inner.nav("sibling"))
     }
     /// The entity cast to the derived type `obstacle.course.level4`: `…/obstacle.course.level4`.
-    pub fn as_level4(&self) -> super::Level4LinkNoUpdateBuilder {
-        super::Level4LinkNoUpdateBuilder::from_builder(
+    pub fn as_level4(&self) -> super::Level4NoDeleteBuilder {
+        super::Level4NoDeleteBuilder::from_builder(
             self.inner.cast("obstacle.course.level4"),
         )
     }
     /// The entity cast to the derived type `obstacle.course.level6`: `…/obstacle.course.level6`.
-    pub fn as_level6(&self) -> super::Level6LinkNoUpdateBuilder {
-        super::Level6LinkNoUpdateBuilder::from_builder(
+    pub fn as_level6(&self) -> super::Level6NoDeleteBuilder {
+        super::Level6NoDeleteBuilder::from_builder(
             self.inner.cast("obstacle.course.level6"),
         )
     }
     /// The entity cast to the derived type `obstacle.type.match.level3`: `…/obstacle.type.match.level3`.
     pub fn as_level3(
         &self,
-    ) -> crate::client::obstacle_type_match::Level3LinkNoUpdateBuilder {
-        crate::client::obstacle_type_match::Level3LinkNoUpdateBuilder::from_builder(
+    ) -> crate::client::obstacle_type_match::Level3NoDeleteBuilder {
+        crate::client::obstacle_type_match::Level3NoDeleteBuilder::from_builder(
             self.inner.cast("obstacle.type.match.level3"),
         )
     }
     /// The entity cast to the derived type `obstacle.type.match.level5`: `…/obstacle.type.match.level5`.
     pub fn as_level5(
         &self,
-    ) -> crate::client::obstacle_type_match::Level5LinkNoUpdateBuilder {
-        crate::client::obstacle_type_match::Level5LinkNoUpdateBuilder::from_builder(
+    ) -> crate::client::obstacle_type_match::Level5NoDeleteBuilder {
+        crate::client::obstacle_type_match::Level5NoDeleteBuilder::from_builder(
             self.inner.cast("obstacle.type.match.level5"),
         )
     }

@@ -2,7 +2,7 @@
 
 use crate::runtime::request as support;
 use crate::runtime::filter;
-use crate::models::obstacle_course::Level4;
+use crate::models::obstacle_course::{Level4, Level4Create, Level4Update};
 
 /// The structural properties of `obstacle.course.level4`, by wire name, for typed `$select` and `$orderby`;
 /// its constants are the typed operands of `$filter` expressions.
@@ -70,15 +70,78 @@ impl Level4 {
     }
 }
 
-/// Requests on a collection of `obstacle.course.level4`.
-///
-/// The service's Capabilities annotations restrict the paths to this builder (NoCreateNoUpdate).
+/// Requests on one `obstacle.course.level4`.
 #[derive(Clone, Debug)]
-pub struct Level4CollectionNoCreateNoUpdateBuilder {
+pub struct Level4Builder {
     inner: support::Builder,
 }
 
-impl Level4CollectionNoCreateNoUpdateBuilder {
+impl Level4Builder {
+    pub(crate) fn from_builder(inner: support::Builder) -> Self {
+        Self { inner }
+    }
+    /// The request state: client, resource path and options.
+    pub fn builder(&self) -> &support::Builder {
+        &self.inner
+    }
+    /// Adds a request header to every request of this builder.
+    pub fn header(self, name: &str, value: &str) -> Self {
+        Self {
+            inner: self.inner.with_header(name, value),
+        }
+    }
+    /// Sends `If-Match: etag` (from the entity's `etag()`, or `*`) with update, delete and actions.
+    pub fn if_match(self, etag: &str) -> Self {
+        Self {
+            inner: self.inner.with_if_match(etag),
+        }
+    }
+    /// Sends `Prefer: return=minimal`: creates and updates answer 204 (`None`).
+    pub fn return_minimal(self) -> Self {
+        Self {
+            inner: self.inner.with_return_minimal(),
+        }
+    }
+    /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
+    pub fn get(&self) -> support::GetRequest<Level4, Level4Field> {
+        support::GetRequest::new(&self.inner)
+    }
+    /// `PATCH` the entity: 200 gives `Some(updated)`, 204 `None`. Send [`Self::if_match`] where the service uses ETags.
+    pub fn update(&self, body: &Level4Update) -> support::RequestFuture<Option<Level4>> {
+        self.inner.update(body)
+    }
+    /// `DELETE` the entity. Send [`Self::if_match`] where the service uses ETags.
+    pub fn delete(&self) -> support::RequestFuture<()> {
+        self.inner.delete()
+    }
+    /// The `sibling` navigation property: `…/sibling`.
+    pub fn sibling(&self) -> super::Level0LinkBuilder {
+        super::Level0LinkBuilder::from_builder(self.inner.nav("sibling"))
+    }
+    /// The entity cast to the derived type `obstacle.course.level6`: `…/obstacle.course.level6`.
+    pub fn as_level6(&self) -> super::Level6Builder {
+        super::Level6Builder::from_builder(self.inner.cast("obstacle.course.level6"))
+    }
+    /// The entity cast to the derived type `obstacle.type.match.level5`: `…/obstacle.type.match.level5`.
+    pub fn as_level5(&self) -> crate::client::obstacle_type_match::Level5Builder {
+        crate::client::obstacle_type_match::Level5Builder::from_builder(
+            self.inner.cast("obstacle.type.match.level5"),
+        )
+    }
+    /// Bound function `obstacle.type.match.ping`: `GET …/obstacle.type.match.ping(…)`.
+    pub async fn ping(&self) -> Result<Option<String>, crate::runtime::Error> {
+        let args: [(&str, support::FnArg); 0usize] = [];
+        self.inner.function_value("obstacle.type.match.ping", &args).await
+    }
+}
+
+/// Requests on a collection of `obstacle.course.level4`.
+#[derive(Clone, Debug)]
+pub struct Level4CollectionBuilder {
+    inner: support::Builder,
+}
+
+impl Level4CollectionBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -101,12 +164,16 @@ impl Level4CollectionNoCreateNoUpdateBuilder {
     /// One `obstacle.course.level4` by its key `id`, in parentheses (`…('key')`).
     ///
     /// The value is quoted and percent-encoded: it cannot change the path.
-    pub fn by_id(&self, id: &str) -> super::Level4NoUpdateBuilder {
-        super::Level4NoUpdateBuilder::from_builder(self.inner.key(id, false))
+    pub fn by_id(&self, id: &str) -> super::Level4Builder {
+        super::Level4Builder::from_builder(self.inner.key(id, false))
     }
     /// `GET` the collection: `.await` for the first page, `.stream()` for every item, with query options.
     pub fn list(&self) -> support::ListRequest<Level4, Level4Field> {
         support::ListRequest::new(&self.inner)
+    }
+    /// `POST` a new entity: 201 gives `Some(created)`, 204 (after [`Self::return_minimal`]) `None`.
+    pub fn create(&self, body: &Level4Create) -> support::RequestFuture<Option<Level4>> {
+        self.inner.create(body)
     }
     /// `GET …/$count`: the number of entities (`.await` it), optionally with `$filter`
     /// and `$search`. Microsoft Graph counts directory objects only with the
@@ -115,16 +182,16 @@ impl Level4CollectionNoCreateNoUpdateBuilder {
         self.inner.count()
     }
     /// The collection cast to the derived type `obstacle.course.level6`: `…/obstacle.course.level6`.
-    pub fn as_level6(&self) -> super::Level6CollectionNoCreateNoUpdateBuilder {
-        super::Level6CollectionNoCreateNoUpdateBuilder::from_builder(
+    pub fn as_level6(&self) -> super::Level6CollectionBuilder {
+        super::Level6CollectionBuilder::from_builder(
             self.inner.cast("obstacle.course.level6"),
         )
     }
     /// The collection cast to the derived type `obstacle.type.match.level5`: `…/obstacle.type.match.level5`.
     pub fn as_level5(
         &self,
-    ) -> crate::client::obstacle_type_match::Level5CollectionNoCreateNoUpdateBuilder {
-        crate::client::obstacle_type_match::Level5CollectionNoCreateNoUpdateBuilder::from_builder(
+    ) -> crate::client::obstacle_type_match::Level5CollectionBuilder {
+        crate::client::obstacle_type_match::Level5CollectionBuilder::from_builder(
             self.inner.cast("obstacle.type.match.level5"),
         )
     }
@@ -142,13 +209,13 @@ impl Level4CollectionNoCreateNoUpdateBuilder {
 
 /// Requests on one `obstacle.course.level4`.
 ///
-/// The service's Capabilities annotations restrict the paths to this builder (NoUpdate).
+/// The service's Capabilities annotations restrict the paths to this builder (NoDelete).
 #[derive(Clone, Debug)]
-pub struct Level4LinkNoUpdateBuilder {
+pub struct Level4NoDeleteBuilder {
     inner: support::Builder,
 }
 
-impl Level4LinkNoUpdateBuilder {
+impl Level4NoDeleteBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -168,99 +235,35 @@ impl Level4LinkNoUpdateBuilder {
             inner: self.inner.with_if_match(etag),
         }
     }
-    /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
-    pub fn get(&self) -> support::GetRequest<Level4, Level4Field> {
-        support::GetRequest::new(&self.inner)
-    }
-    /// `GET …/$ref`: the entity this navigation property references (`None` on 204).
-    pub fn get_ref(&self) -> support::RequestFuture<Option<support::Reference>> {
-        self.inner.get_ref()
-    }
-    /// `DELETE …/$ref`: clears the navigation property (the entity itself is not deleted).
-    pub fn remove_ref(&self) -> support::RequestFuture<()> {
-        self.inner.remove_ref()
-    }
-    /// `PUT …/$ref` with `{"@odata.id": url}`: sets the reference to the entity at `entity`
-    /// (any builder of one entity: its canonical URL).
-    pub fn set_ref_at(&self, entity: &support::Builder) -> support::RequestFuture<()> {
-        self.inner.set_ref(entity)
-    }
-    /// The `sibling` navigation property: `…/sibling`.
-    pub fn sibling(&self) -> super::Level0LinkBuilder {
-        super::Level0LinkBuilder::from_builder(self.inner.nav("sibling"))
-    }
-    /// The entity cast to the derived type `obstacle.course.level6`: `…/obstacle.course.level6`.
-    pub fn as_level6(&self) -> super::Level6LinkNoUpdateBuilder {
-        super::Level6LinkNoUpdateBuilder::from_builder(
-            self.inner.cast("obstacle.course.level6"),
-        )
-    }
-    /// The entity cast to the derived type `obstacle.type.match.level5`: `…/obstacle.type.match.level5`.
-    pub fn as_level5(
-        &self,
-    ) -> crate::client::obstacle_type_match::Level5LinkNoUpdateBuilder {
-        crate::client::obstacle_type_match::Level5LinkNoUpdateBuilder::from_builder(
-            self.inner.cast("obstacle.type.match.level5"),
-        )
-    }
-    /// Bound function `obstacle.type.match.ping`: `GET …/obstacle.type.match.ping(…)`.
-    pub async fn ping(&self) -> Result<Option<String>, crate::runtime::Error> {
-        let args: [(&str, support::FnArg); 0usize] = [];
-        self.inner.function_value("obstacle.type.match.ping", &args).await
-    }
-}
-
-/// Requests on one `obstacle.course.level4`.
-///
-/// The service's Capabilities annotations restrict the paths to this builder (NoUpdate).
-#[derive(Clone, Debug)]
-pub struct Level4NoUpdateBuilder {
-    inner: support::Builder,
-}
-
-impl Level4NoUpdateBuilder {
-    pub(crate) fn from_builder(inner: support::Builder) -> Self {
-        Self { inner }
-    }
-    /// The request state: client, resource path and options.
-    pub fn builder(&self) -> &support::Builder {
-        &self.inner
-    }
-    /// Adds a request header to every request of this builder.
-    pub fn header(self, name: &str, value: &str) -> Self {
+    /// Sends `Prefer: return=minimal`: creates and updates answer 204 (`None`).
+    pub fn return_minimal(self) -> Self {
         Self {
-            inner: self.inner.with_header(name, value),
-        }
-    }
-    /// Sends `If-Match: etag` (from the entity's `etag()`, or `*`) with update, delete and actions.
-    pub fn if_match(self, etag: &str) -> Self {
-        Self {
-            inner: self.inner.with_if_match(etag),
+            inner: self.inner.with_return_minimal(),
         }
     }
     /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
     pub fn get(&self) -> support::GetRequest<Level4, Level4Field> {
         support::GetRequest::new(&self.inner)
     }
-    /// `DELETE` the entity. Send [`Self::if_match`] where the service uses ETags.
-    pub fn delete(&self) -> support::RequestFuture<()> {
-        self.inner.delete()
+    /// `PATCH` the entity: 200 gives `Some(updated)`, 204 `None`. Send [`Self::if_match`] where the service uses ETags.
+    pub fn update(&self, body: &Level4Update) -> support::RequestFuture<Option<Level4>> {
+        self.inner.update(body)
     }
     /// The `sibling` navigation property: `…/sibling`.
     pub fn sibling(&self) -> super::Level0LinkBuilder {
         super::Level0LinkBuilder::from_builder(self.inner.nav("sibling"))
     }
     /// The entity cast to the derived type `obstacle.course.level6`: `…/obstacle.course.level6`.
-    pub fn as_level6(&self) -> super::Level6NoUpdateBuilder {
-        super::Level6NoUpdateBuilder::from_builder(
+    pub fn as_level6(&self) -> super::Level6NoDeleteBuilder {
+        super::Level6NoDeleteBuilder::from_builder(
             self.inner.cast("obstacle.course.level6"),
         )
     }
     /// The entity cast to the derived type `obstacle.type.match.level5`: `…/obstacle.type.match.level5`.
     pub fn as_level5(
         &self,
-    ) -> crate::client::obstacle_type_match::Level5NoUpdateBuilder {
-        crate::client::obstacle_type_match::Level5NoUpdateBuilder::from_builder(
+    ) -> crate::client::obstacle_type_match::Level5NoDeleteBuilder {
+        crate::client::obstacle_type_match::Level5NoDeleteBuilder::from_builder(
             self.inner.cast("obstacle.type.match.level5"),
         )
     }

@@ -2,7 +2,7 @@
 
 use crate::runtime::request as support;
 use crate::runtime::filter;
-use crate::models::obstacle_course::Level6;
+use crate::models::obstacle_course::{Level6, Level6Create, Level6Update};
 
 /// The structural properties of `obstacle.course.level6`, by wire name, for typed `$select` and `$orderby`;
 /// its constants are the typed operands of `$filter` expressions.
@@ -80,15 +80,74 @@ impl Level6 {
     }
 }
 
-/// Requests on a collection of `obstacle.course.level6`.
-///
-/// The service's Capabilities annotations restrict the paths to this builder (NoCreateNoUpdate).
+/// Requests on one `obstacle.course.level6`.
 #[derive(Clone, Debug)]
-pub struct Level6CollectionNoCreateNoUpdateBuilder {
+pub struct Level6Builder {
     inner: support::Builder,
 }
 
-impl Level6CollectionNoCreateNoUpdateBuilder {
+impl Level6Builder {
+    pub(crate) fn from_builder(inner: support::Builder) -> Self {
+        Self { inner }
+    }
+    /// The request state: client, resource path and options.
+    pub fn builder(&self) -> &support::Builder {
+        &self.inner
+    }
+    /// Adds a request header to every request of this builder.
+    pub fn header(self, name: &str, value: &str) -> Self {
+        Self {
+            inner: self.inner.with_header(name, value),
+        }
+    }
+    /// Sends `If-Match: etag` (from the entity's `etag()`, or `*`) with update, delete and actions.
+    pub fn if_match(self, etag: &str) -> Self {
+        Self {
+            inner: self.inner.with_if_match(etag),
+        }
+    }
+    /// Sends `Prefer: return=minimal`: creates and updates answer 204 (`None`).
+    pub fn return_minimal(self) -> Self {
+        Self {
+            inner: self.inner.with_return_minimal(),
+        }
+    }
+    /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
+    pub fn get(&self) -> support::GetRequest<Level6, Level6Field> {
+        support::GetRequest::new(&self.inner)
+    }
+    /// `PATCH` the entity: 200 gives `Some(updated)`, 204 `None`. Send [`Self::if_match`] where the service uses ETags.
+    pub fn update(&self, body: &Level6Update) -> support::RequestFuture<Option<Level6>> {
+        self.inner.update(body)
+    }
+    /// `DELETE` the entity. Send [`Self::if_match`] where the service uses ETags.
+    pub fn delete(&self) -> support::RequestFuture<()> {
+        self.inner.delete()
+    }
+    /// The `sibling` navigation property: `…/sibling`.
+    pub fn sibling(&self) -> super::Level0LinkBuilder {
+        super::Level0LinkBuilder::from_builder(self.inner.nav("sibling"))
+    }
+    /// The `up` navigation property: `…/up`.
+    pub fn up(&self) -> crate::client::obstacle_type_match::Level1LinkBuilder {
+        crate::client::obstacle_type_match::Level1LinkBuilder::from_builder(
+            self.inner.nav("up"),
+        )
+    }
+    /// Bound function `obstacle.type.match.ping`: `GET …/obstacle.type.match.ping(…)`.
+    pub async fn ping(&self) -> Result<Option<String>, crate::runtime::Error> {
+        let args: [(&str, support::FnArg); 0usize] = [];
+        self.inner.function_value("obstacle.type.match.ping", &args).await
+    }
+}
+
+/// Requests on a collection of `obstacle.course.level6`.
+#[derive(Clone, Debug)]
+pub struct Level6CollectionBuilder {
+    inner: support::Builder,
+}
+
+impl Level6CollectionBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -111,12 +170,16 @@ impl Level6CollectionNoCreateNoUpdateBuilder {
     /// One `obstacle.course.level6` by its key `id`, in parentheses (`…('key')`).
     ///
     /// The value is quoted and percent-encoded: it cannot change the path.
-    pub fn by_id(&self, id: &str) -> super::Level6NoUpdateBuilder {
-        super::Level6NoUpdateBuilder::from_builder(self.inner.key(id, false))
+    pub fn by_id(&self, id: &str) -> super::Level6Builder {
+        super::Level6Builder::from_builder(self.inner.key(id, false))
     }
     /// `GET` the collection: `.await` for the first page, `.stream()` for every item, with query options.
     pub fn list(&self) -> support::ListRequest<Level6, Level6Field> {
         support::ListRequest::new(&self.inner)
+    }
+    /// `POST` a new entity: 201 gives `Some(created)`, 204 (after [`Self::return_minimal`]) `None`.
+    pub fn create(&self, body: &Level6Create) -> support::RequestFuture<Option<Level6>> {
+        self.inner.create(body)
     }
     /// `GET …/$count`: the number of entities (`.await` it), optionally with `$filter`
     /// and `$search`. Microsoft Graph counts directory objects only with the
@@ -138,13 +201,13 @@ impl Level6CollectionNoCreateNoUpdateBuilder {
 
 /// Requests on one `obstacle.course.level6`.
 ///
-/// The service's Capabilities annotations restrict the paths to this builder (NoUpdate).
+/// The service's Capabilities annotations restrict the paths to this builder (NoDelete).
 #[derive(Clone, Debug)]
-pub struct Level6LinkNoUpdateBuilder {
+pub struct Level6NoDeleteBuilder {
     inner: support::Builder,
 }
 
-impl Level6LinkNoUpdateBuilder {
+impl Level6NoDeleteBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -164,75 +227,19 @@ impl Level6LinkNoUpdateBuilder {
             inner: self.inner.with_if_match(etag),
         }
     }
-    /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
-    pub fn get(&self) -> support::GetRequest<Level6, Level6Field> {
-        support::GetRequest::new(&self.inner)
-    }
-    /// `GET …/$ref`: the entity this navigation property references (`None` on 204).
-    pub fn get_ref(&self) -> support::RequestFuture<Option<support::Reference>> {
-        self.inner.get_ref()
-    }
-    /// `DELETE …/$ref`: clears the navigation property (the entity itself is not deleted).
-    pub fn remove_ref(&self) -> support::RequestFuture<()> {
-        self.inner.remove_ref()
-    }
-    /// `PUT …/$ref` with `{"@odata.id": url}`: sets the reference to the entity at `entity`
-    /// (any builder of one entity: its canonical URL).
-    pub fn set_ref_at(&self, entity: &support::Builder) -> support::RequestFuture<()> {
-        self.inner.set_ref(entity)
-    }
-    /// The `sibling` navigation property: `…/sibling`.
-    pub fn sibling(&self) -> super::Level0LinkBuilder {
-        super::Level0LinkBuilder::from_builder(self.inner.nav("sibling"))
-    }
-    /// The `up` navigation property: `…/up`.
-    pub fn up(&self) -> crate::client::obstacle_type_match::Level1LinkBuilder {
-        crate::client::obstacle_type_match::Level1LinkBuilder::from_builder(
-            self.inner.nav("up"),
-        )
-    }
-    /// Bound function `obstacle.type.match.ping`: `GET …/obstacle.type.match.ping(…)`.
-    pub async fn ping(&self) -> Result<Option<String>, crate::runtime::Error> {
-        let args: [(&str, support::FnArg); 0usize] = [];
-        self.inner.function_value("obstacle.type.match.ping", &args).await
-    }
-}
-
-/// Requests on one `obstacle.course.level6`.
-///
-/// The service's Capabilities annotations restrict the paths to this builder (NoUpdate).
-#[derive(Clone, Debug)]
-pub struct Level6NoUpdateBuilder {
-    inner: support::Builder,
-}
-
-impl Level6NoUpdateBuilder {
-    pub(crate) fn from_builder(inner: support::Builder) -> Self {
-        Self { inner }
-    }
-    /// The request state: client, resource path and options.
-    pub fn builder(&self) -> &support::Builder {
-        &self.inner
-    }
-    /// Adds a request header to every request of this builder.
-    pub fn header(self, name: &str, value: &str) -> Self {
+    /// Sends `Prefer: return=minimal`: creates and updates answer 204 (`None`).
+    pub fn return_minimal(self) -> Self {
         Self {
-            inner: self.inner.with_header(name, value),
-        }
-    }
-    /// Sends `If-Match: etag` (from the entity's `etag()`, or `*`) with update, delete and actions.
-    pub fn if_match(self, etag: &str) -> Self {
-        Self {
-            inner: self.inner.with_if_match(etag),
+            inner: self.inner.with_return_minimal(),
         }
     }
     /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
     pub fn get(&self) -> support::GetRequest<Level6, Level6Field> {
         support::GetRequest::new(&self.inner)
     }
-    /// `DELETE` the entity. Send [`Self::if_match`] where the service uses ETags.
-    pub fn delete(&self) -> support::RequestFuture<()> {
-        self.inner.delete()
+    /// `PATCH` the entity: 200 gives `Some(updated)`, 204 `None`. Send [`Self::if_match`] where the service uses ETags.
+    pub fn update(&self, body: &Level6Update) -> support::RequestFuture<Option<Level6>> {
+        self.inner.update(body)
     }
     /// The `sibling` navigation property: `…/sibling`.
     pub fn sibling(&self) -> super::Level0LinkBuilder {

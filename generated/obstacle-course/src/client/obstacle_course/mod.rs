@@ -33,15 +33,13 @@ pub use self::level0::{
     Level0Field, Level0Builder, Level0CollectionBuilder, Level0LinkBuilder,
 };
 pub use self::level2::{
-    Level2Field, Level2Builder, Level2CollectionBuilder, Level2LinkBuilder,
+    Level2Field, Level2Builder, Level2CollectionBuilder, Level2NoDeleteBuilder,
 };
 pub use self::level4::{
-    Level4Field, Level4CollectionNoCreateNoUpdateBuilder, Level4LinkNoUpdateBuilder,
-    Level4NoUpdateBuilder,
+    Level4Field, Level4Builder, Level4CollectionBuilder, Level4NoDeleteBuilder,
 };
 pub use self::level6::{
-    Level6Field, Level6CollectionNoCreateNoUpdateBuilder, Level6LinkNoUpdateBuilder,
-    Level6NoUpdateBuilder,
+    Level6Field, Level6Builder, Level6CollectionBuilder, Level6NoDeleteBuilder,
 };
 pub use self::match_::{MatchField, MatchBuilder, MatchCollectionBuilder};
 pub use self::me::{MeField, MeNoDeleteBuilder};
@@ -56,8 +54,8 @@ pub use self::primitive_zoo::{
     PrimitiveZooField, PrimitiveZooBuilder, PrimitiveZooCollectionBuilder,
 };
 pub use self::super_::{
-    SuperField, SuperBuilder, SuperCollectionBuilder, SuperLinkBuilder,
-    SuperLinkCollectionBuilder, SuperLinkItemBuilder,
+    SuperField, SuperBuilder, SuperCollectionBuilder, SuperCollectionNoDeleteBuilder,
+    SuperNoDeleteBuilder,
 };
 pub use self::widget::{
     WidgetField, WidgetBuilder, WidgetCollectionBuilder, WidgetLinkBuilder,

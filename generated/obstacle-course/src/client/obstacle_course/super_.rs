@@ -176,92 +176,15 @@ impl SuperCollectionBuilder {
     }
 }
 
-/// Requests on one `obstacle.course.super`.
-#[derive(Clone, Debug)]
-pub struct SuperLinkBuilder {
-    inner: support::Builder,
-}
-
-impl SuperLinkBuilder {
-    pub(crate) fn from_builder(inner: support::Builder) -> Self {
-        Self { inner }
-    }
-    /// The request state: client, resource path and options.
-    pub fn builder(&self) -> &support::Builder {
-        &self.inner
-    }
-    /// Adds a request header to every request of this builder.
-    pub fn header(self, name: &str, value: &str) -> Self {
-        Self {
-            inner: self.inner.with_header(name, value),
-        }
-    }
-    /// Sends `If-Match: etag` (from the entity's `etag()`, or `*`) with update, delete and actions.
-    pub fn if_match(self, etag: &str) -> Self {
-        Self {
-            inner: self.inner.with_if_match(etag),
-        }
-    }
-    /// Sends `Prefer: return=minimal`: creates and updates answer 204 (`None`).
-    pub fn return_minimal(self) -> Self {
-        Self {
-            inner: self.inner.with_return_minimal(),
-        }
-    }
-    /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
-    pub fn get(&self) -> support::GetRequest<Super, SuperField> {
-        support::GetRequest::new(&self.inner)
-    }
-    /// `PATCH` the entity: 200 gives `Some(updated)`, 204 `None`. Send [`Self::if_match`] where the service uses ETags.
-    pub fn update(&self, body: &SuperUpdate) -> support::RequestFuture<Option<Super>> {
-        self.inner.update(body)
-    }
-    /// `GET …/$ref`: the entity this navigation property references (`None` on 204).
-    pub fn get_ref(&self) -> support::RequestFuture<Option<support::Reference>> {
-        self.inner.get_ref()
-    }
-    /// `DELETE …/$ref`: clears the navigation property (the entity itself is not deleted).
-    pub fn remove_ref(&self) -> support::RequestFuture<()> {
-        self.inner.remove_ref()
-    }
-    /// `PUT …/$ref` with `{"@odata.id": url}`: sets the reference to the entity at `entity`
-    /// (any builder of one entity: its canonical URL).
-    pub fn set_ref_at(&self, entity: &support::Builder) -> support::RequestFuture<()> {
-        self.inner.set_ref(entity)
-    }
-    /// The `super` navigation property: `…/super`.
-    pub fn super_(&self) -> super::CrateLinkBuilder {
-        super::CrateLinkBuilder::from_builder(self.inner.nav("super"))
-    }
-    /// The `subs` navigation property: `…/subs`.
-    pub fn subs(&self) -> super::CrateLinkCollectionBuilder {
-        super::CrateLinkCollectionBuilder::from_builder(self.inner.nav("subs"))
-    }
-    /// The `children` navigation property (contained): `…/children`.
-    pub fn children(&self) -> super::CrateCollectionBuilder {
-        super::CrateCollectionBuilder::from_builder(self.inner.nav("children"))
-    }
-    /// Bound function `obstacle.course.final`: `GET …/obstacle.course.final(…)`.
-    pub async fn r#final(&self) -> Result<Option<Crate>, crate::runtime::Error> {
-        let args: [(&str, support::FnArg); 0usize] = [];
-        self.inner.function("obstacle.course.final", &args).await
-    }
-    /// Bound function `obstacle.course.related`: `GET …/obstacle.course.related(…)`.
-    ///
-    /// The result is a stream of entities across pages.
-    pub fn related(&self, depth: i32) -> crate::runtime::Pager<Crate> {
-        let args: [(&str, support::FnArg); 1usize] = [("depth", support::lit(&depth))];
-        self.inner.function_pager("obstacle.course.related", &args)
-    }
-}
-
 /// Requests on a collection of `obstacle.course.super`.
+///
+/// The service's Capabilities annotations restrict the paths to this builder (NoDelete).
 #[derive(Clone, Debug)]
-pub struct SuperLinkCollectionBuilder {
+pub struct SuperCollectionNoDeleteBuilder {
     inner: support::Builder,
 }
 
-impl SuperLinkCollectionBuilder {
+impl SuperCollectionNoDeleteBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -284,8 +207,8 @@ impl SuperLinkCollectionBuilder {
     /// One `obstacle.course.super` by its key `type`, in parentheses (`…('key')`).
     ///
     /// The value is quoted and percent-encoded: it cannot change the path.
-    pub fn by_id(&self, r#type: &str) -> super::SuperLinkItemBuilder {
-        super::SuperLinkItemBuilder::from_builder(self.inner.key(r#type, false))
+    pub fn by_id(&self, r#type: &str) -> super::SuperNoDeleteBuilder {
+        super::SuperNoDeleteBuilder::from_builder(self.inner.key(r#type, false))
     }
     /// `GET` the collection: `.await` for the first page, `.stream()` for every item, with query options.
     pub fn list(&self) -> support::ListRequest<Super, SuperField> {
@@ -301,24 +224,17 @@ impl SuperLinkCollectionBuilder {
     pub fn count(&self) -> support::CountRequest {
         self.inner.count()
     }
-    /// `GET …/$ref`: the references (entity URLs) this navigation property holds, paged.
-    pub fn refs(&self) -> support::ListRequest<support::Reference, support::NoField> {
-        self.inner.refs()
-    }
-    /// `POST …/$ref` with `{"@odata.id": url}`: adds a reference to the entity at `entity`
-    /// (any builder of one entity: its canonical URL).
-    pub fn add_ref_at(&self, entity: &support::Builder) -> support::RequestFuture<()> {
-        self.inner.add_ref(entity)
-    }
 }
 
 /// Requests on one `obstacle.course.super`.
+///
+/// The service's Capabilities annotations restrict the paths to this builder (NoDelete).
 #[derive(Clone, Debug)]
-pub struct SuperLinkItemBuilder {
+pub struct SuperNoDeleteBuilder {
     inner: support::Builder,
 }
 
-impl SuperLinkItemBuilder {
+impl SuperNoDeleteBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -351,11 +267,6 @@ impl SuperLinkItemBuilder {
     /// `PATCH` the entity: 200 gives `Some(updated)`, 204 `None`. Send [`Self::if_match`] where the service uses ETags.
     pub fn update(&self, body: &SuperUpdate) -> support::RequestFuture<Option<Super>> {
         self.inner.update(body)
-    }
-    /// `DELETE …/{key}/$ref`: removes this entity from the navigation property
-    /// (the entity itself is not deleted).
-    pub fn remove_ref(&self) -> support::RequestFuture<()> {
-        self.inner.remove_ref()
     }
     /// The `super` navigation property: `…/super`.
     pub fn super_(&self) -> super::CrateLinkBuilder {

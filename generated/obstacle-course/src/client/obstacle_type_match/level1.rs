@@ -88,28 +88,24 @@ impl Level1Builder {
         )
     }
     /// The entity cast to the derived type `obstacle.course.level4`: `…/obstacle.course.level4`.
-    pub fn as_level4(&self) -> crate::client::obstacle_course::Level4NoUpdateBuilder {
-        crate::client::obstacle_course::Level4NoUpdateBuilder::from_builder(
+    pub fn as_level4(&self) -> crate::client::obstacle_course::Level4Builder {
+        crate::client::obstacle_course::Level4Builder::from_builder(
             self.inner.cast("obstacle.course.level4"),
         )
     }
     /// The entity cast to the derived type `obstacle.course.level6`: `…/obstacle.course.level6`.
-    pub fn as_level6(&self) -> crate::client::obstacle_course::Level6NoUpdateBuilder {
-        crate::client::obstacle_course::Level6NoUpdateBuilder::from_builder(
+    pub fn as_level6(&self) -> crate::client::obstacle_course::Level6Builder {
+        crate::client::obstacle_course::Level6Builder::from_builder(
             self.inner.cast("obstacle.course.level6"),
         )
     }
     /// The entity cast to the derived type `obstacle.type.match.level3`: `…/obstacle.type.match.level3`.
-    pub fn as_level3(&self) -> super::Level3NoUpdateBuilder {
-        super::Level3NoUpdateBuilder::from_builder(
-            self.inner.cast("obstacle.type.match.level3"),
-        )
+    pub fn as_level3(&self) -> super::Level3Builder {
+        super::Level3Builder::from_builder(self.inner.cast("obstacle.type.match.level3"))
     }
     /// The entity cast to the derived type `obstacle.type.match.level5`: `…/obstacle.type.match.level5`.
-    pub fn as_level5(&self) -> super::Level5NoUpdateBuilder {
-        super::Level5NoUpdateBuilder::from_builder(
-            self.inner.cast("obstacle.type.match.level5"),
-        )
+    pub fn as_level5(&self) -> super::Level5Builder {
+        super::Level5Builder::from_builder(self.inner.cast("obstacle.type.match.level5"))
     }
     /// Bound function `obstacle.type.match.ping`: `GET …/obstacle.type.match.ping(…)`.
     pub async fn ping(&self) -> Result<Option<String>, crate::runtime::Error> {
@@ -169,30 +165,26 @@ impl Level1CollectionBuilder {
         )
     }
     /// The collection cast to the derived type `obstacle.course.level4`: `…/obstacle.course.level4`.
-    pub fn as_level4(
-        &self,
-    ) -> crate::client::obstacle_course::Level4CollectionNoCreateNoUpdateBuilder {
-        crate::client::obstacle_course::Level4CollectionNoCreateNoUpdateBuilder::from_builder(
+    pub fn as_level4(&self) -> crate::client::obstacle_course::Level4CollectionBuilder {
+        crate::client::obstacle_course::Level4CollectionBuilder::from_builder(
             self.inner.cast("obstacle.course.level4"),
         )
     }
     /// The collection cast to the derived type `obstacle.course.level6`: `…/obstacle.course.level6`.
-    pub fn as_level6(
-        &self,
-    ) -> crate::client::obstacle_course::Level6CollectionNoCreateNoUpdateBuilder {
-        crate::client::obstacle_course::Level6CollectionNoCreateNoUpdateBuilder::from_builder(
+    pub fn as_level6(&self) -> crate::client::obstacle_course::Level6CollectionBuilder {
+        crate::client::obstacle_course::Level6CollectionBuilder::from_builder(
             self.inner.cast("obstacle.course.level6"),
         )
     }
     /// The collection cast to the derived type `obstacle.type.match.level3`: `…/obstacle.type.match.level3`.
-    pub fn as_level3(&self) -> super::Level3CollectionNoCreateNoUpdateBuilder {
-        super::Level3CollectionNoCreateNoUpdateBuilder::from_builder(
+    pub fn as_level3(&self) -> super::Level3CollectionBuilder {
+        super::Level3CollectionBuilder::from_builder(
             self.inner.cast("obstacle.type.match.level3"),
         )
     }
     /// The collection cast to the derived type `obstacle.type.match.level5`: `…/obstacle.type.match.level5`.
-    pub fn as_level5(&self) -> super::Level5CollectionNoCreateNoUpdateBuilder {
-        super::Level5CollectionNoCreateNoUpdateBuilder::from_builder(
+    pub fn as_level5(&self) -> super::Level5CollectionBuilder {
+        super::Level5CollectionBuilder::from_builder(
             self.inner.cast("obstacle.type.match.level5"),
         )
     }
@@ -249,36 +241,101 @@ impl Level1LinkBuilder {
         self.inner.set_ref(entity)
     }
     /// The entity cast to the derived type `obstacle.course.level2`: `…/obstacle.course.level2`.
-    pub fn as_level2(&self) -> crate::client::obstacle_course::Level2LinkBuilder {
-        crate::client::obstacle_course::Level2LinkBuilder::from_builder(
+    pub fn as_level2(&self) -> crate::client::obstacle_course::Level2NoDeleteBuilder {
+        crate::client::obstacle_course::Level2NoDeleteBuilder::from_builder(
             self.inner.cast("obstacle.course.level2"),
         )
     }
     /// The entity cast to the derived type `obstacle.course.level4`: `…/obstacle.course.level4`.
-    pub fn as_level4(
-        &self,
-    ) -> crate::client::obstacle_course::Level4LinkNoUpdateBuilder {
-        crate::client::obstacle_course::Level4LinkNoUpdateBuilder::from_builder(
+    pub fn as_level4(&self) -> crate::client::obstacle_course::Level4NoDeleteBuilder {
+        crate::client::obstacle_course::Level4NoDeleteBuilder::from_builder(
             self.inner.cast("obstacle.course.level4"),
         )
     }
     /// The entity cast to the derived type `obstacle.course.level6`: `…/obstacle.course.level6`.
-    pub fn as_level6(
-        &self,
-    ) -> crate::client::obstacle_course::Level6LinkNoUpdateBuilder {
-        crate::client::obstacle_course::Level6LinkNoUpdateBuilder::from_builder(
+    pub fn as_level6(&self) -> crate::client::obstacle_course::Level6NoDeleteBuilder {
+        crate::client::obstacle_course::Level6NoDeleteBuilder::from_builder(
             self.inner.cast("obstacle.course.level6"),
         )
     }
     /// The entity cast to the derived type `obstacle.type.match.level3`: `…/obstacle.type.match.level3`.
-    pub fn as_level3(&self) -> super::Level3LinkNoUpdateBuilder {
-        super::Level3LinkNoUpdateBuilder::from_builder(
+    pub fn as_level3(&self) -> super::Level3NoDeleteBuilder {
+        super::Level3NoDeleteBuilder::from_builder(
             self.inner.cast("obstacle.type.match.level3"),
         )
     }
     /// The entity cast to the derived type `obstacle.type.match.level5`: `…/obstacle.type.match.level5`.
-    pub fn as_level5(&self) -> super::Level5LinkNoUpdateBuilder {
-        super::Level5LinkNoUpdateBuilder::from_builder(
+    pub fn as_level5(&self) -> super::Level5NoDeleteBuilder {
+        super::Level5NoDeleteBuilder::from_builder(
+            self.inner.cast("obstacle.type.match.level5"),
+        )
+    }
+    /// Bound function `obstacle.type.match.ping`: `GET …/obstacle.type.match.ping(…)`.
+    pub async fn ping(&self) -> Result<Option<String>, crate::runtime::Error> {
+        let args: [(&str, support::FnArg); 0usize] = [];
+        self.inner.function_value("obstacle.type.match.ping", &args).await
+    }
+}
+
+/// Requests on one `obstacle.type.match.level1`.
+///
+/// The service's Capabilities annotations restrict the paths to this builder (NoDelete).
+#[derive(Clone, Debug)]
+pub struct Level1NoDeleteBuilder {
+    inner: support::Builder,
+}
+
+impl Level1NoDeleteBuilder {
+    pub(crate) fn from_builder(inner: support::Builder) -> Self {
+        Self { inner }
+    }
+    /// The request state: client, resource path and options.
+    pub fn builder(&self) -> &support::Builder {
+        &self.inner
+    }
+    /// Adds a request header to every request of this builder.
+    pub fn header(self, name: &str, value: &str) -> Self {
+        Self {
+            inner: self.inner.with_header(name, value),
+        }
+    }
+    /// Sends `If-Match: etag` (from the entity's `etag()`, or `*`) with update, delete and actions.
+    pub fn if_match(self, etag: &str) -> Self {
+        Self {
+            inner: self.inner.with_if_match(etag),
+        }
+    }
+    /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
+    pub fn get(&self) -> support::GetRequest<crate::runtime::json::Value, Level1Field> {
+        support::GetRequest::new(&self.inner)
+    }
+    /// The entity cast to the derived type `obstacle.course.level2`: `…/obstacle.course.level2`.
+    pub fn as_level2(&self) -> crate::client::obstacle_course::Level2NoDeleteBuilder {
+        crate::client::obstacle_course::Level2NoDeleteBuilder::from_builder(
+            self.inner.cast("obstacle.course.level2"),
+        )
+    }
+    /// The entity cast to the derived type `obstacle.course.level4`: `…/obstacle.course.level4`.
+    pub fn as_level4(&self) -> crate::client::obstacle_course::Level4NoDeleteBuilder {
+        crate::client::obstacle_course::Level4NoDeleteBuilder::from_builder(
+            self.inner.cast("obstacle.course.level4"),
+        )
+    }
+    /// The entity cast to the derived type `obstacle.course.level6`: `…/obstacle.course.level6`.
+    pub fn as_level6(&self) -> crate::client::obstacle_course::Level6NoDeleteBuilder {
+        crate::client::obstacle_course::Level6NoDeleteBuilder::from_builder(
+            self.inner.cast("obstacle.course.level6"),
+        )
+    }
+    /// The entity cast to the derived type `obstacle.type.match.level3`: `…/obstacle.type.match.level3`.
+    pub fn as_level3(&self) -> super::Level3NoDeleteBuilder {
+        super::Level3NoDeleteBuilder::from_builder(
+            self.inner.cast("obstacle.type.match.level3"),
+        )
+    }
+    /// The entity cast to the derived type `obstacle.type.match.level5`: `…/obstacle.type.match.level5`.
+    pub fn as_level5(&self) -> super::Level5NoDeleteBuilder {
+        super::Level5NoDeleteBuilder::from_builder(
             self.inner.cast("obstacle.type.match.level5"),
         )
     }

@@ -2,7 +2,7 @@
 
 use crate::runtime::request as support;
 use crate::runtime::filter;
-use crate::models::obstacle_type_match::{Level3, Option_};
+use crate::models::obstacle_type_match::{Level3, Level3Create, Level3Update, Option_};
 
 /// The structural properties of `obstacle.type.match.level3`, by wire name, for typed `$select` and `$orderby`;
 /// its constants are the typed operands of `$filter` expressions.
@@ -65,15 +65,86 @@ impl Level3 {
     }
 }
 
-/// Requests on a collection of `obstacle.type.match.level3`.
-///
-/// The service's Capabilities annotations restrict the paths to this builder (NoCreateNoUpdate).
+/// Requests on one `obstacle.type.match.level3`.
 #[derive(Clone, Debug)]
-pub struct Level3CollectionNoCreateNoUpdateBuilder {
+pub struct Level3Builder {
     inner: support::Builder,
 }
 
-impl Level3CollectionNoCreateNoUpdateBuilder {
+impl Level3Builder {
+    pub(crate) fn from_builder(inner: support::Builder) -> Self {
+        Self { inner }
+    }
+    /// The request state: client, resource path and options.
+    pub fn builder(&self) -> &support::Builder {
+        &self.inner
+    }
+    /// Adds a request header to every request of this builder.
+    pub fn header(self, name: &str, value: &str) -> Self {
+        Self {
+            inner: self.inner.with_header(name, value),
+        }
+    }
+    /// Sends `If-Match: etag` (from the entity's `etag()`, or `*`) with update, delete and actions.
+    pub fn if_match(self, etag: &str) -> Self {
+        Self {
+            inner: self.inner.with_if_match(etag),
+        }
+    }
+    /// Sends `Prefer: return=minimal`: creates and updates answer 204 (`None`).
+    pub fn return_minimal(self) -> Self {
+        Self {
+            inner: self.inner.with_return_minimal(),
+        }
+    }
+    /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
+    pub fn get(&self) -> support::GetRequest<Level3, Level3Field> {
+        support::GetRequest::new(&self.inner)
+    }
+    /// `PATCH` the entity: 200 gives `Some(updated)`, 204 `None`. Send [`Self::if_match`] where the service uses ETags.
+    pub fn update(&self, body: &Level3Update) -> support::RequestFuture<Option<Level3>> {
+        self.inner.update(body)
+    }
+    /// `DELETE` the entity. Send [`Self::if_match`] where the service uses ETags.
+    pub fn delete(&self) -> support::RequestFuture<()> {
+        self.inner.delete()
+    }
+    /// The `sibling` navigation property: `…/sibling`.
+    pub fn sibling(&self) -> crate::client::obstacle_course::Level0LinkBuilder {
+        crate::client::obstacle_course::Level0LinkBuilder::from_builder(
+            self.inner.nav("sibling"),
+        )
+    }
+    /// The entity cast to the derived type `obstacle.course.level4`: `…/obstacle.course.level4`.
+    pub fn as_level4(&self) -> crate::client::obstacle_course::Level4Builder {
+        crate::client::obstacle_course::Level4Builder::from_builder(
+            self.inner.cast("obstacle.course.level4"),
+        )
+    }
+    /// The entity cast to the derived type `obstacle.course.level6`: `…/obstacle.course.level6`.
+    pub fn as_level6(&self) -> crate::client::obstacle_course::Level6Builder {
+        crate::client::obstacle_course::Level6Builder::from_builder(
+            self.inner.cast("obstacle.course.level6"),
+        )
+    }
+    /// The entity cast to the derived type `obstacle.type.match.level5`: `…/obstacle.type.match.level5`.
+    pub fn as_level5(&self) -> super::Level5Builder {
+        super::Level5Builder::from_builder(self.inner.cast("obstacle.type.match.level5"))
+    }
+    /// Bound function `obstacle.type.match.ping`: `GET …/obstacle.type.match.ping(…)`.
+    pub async fn ping(&self) -> Result<Option<String>, crate::runtime::Error> {
+        let args: [(&str, support::FnArg); 0usize] = [];
+        self.inner.function_value("obstacle.type.match.ping", &args).await
+    }
+}
+
+/// Requests on a collection of `obstacle.type.match.level3`.
+#[derive(Clone, Debug)]
+pub struct Level3CollectionBuilder {
+    inner: support::Builder,
+}
+
+impl Level3CollectionBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -96,12 +167,16 @@ impl Level3CollectionNoCreateNoUpdateBuilder {
     /// One `obstacle.type.match.level3` by its key `id`, in parentheses (`…('key')`).
     ///
     /// The value is quoted and percent-encoded: it cannot change the path.
-    pub fn by_id(&self, id: &str) -> super::Level3NoUpdateBuilder {
-        super::Level3NoUpdateBuilder::from_builder(self.inner.key(id, false))
+    pub fn by_id(&self, id: &str) -> super::Level3Builder {
+        super::Level3Builder::from_builder(self.inner.key(id, false))
     }
     /// `GET` the collection: `.await` for the first page, `.stream()` for every item, with query options.
     pub fn list(&self) -> support::ListRequest<Level3, Level3Field> {
         support::ListRequest::new(&self.inner)
+    }
+    /// `POST` a new entity: 201 gives `Some(created)`, 204 (after [`Self::return_minimal`]) `None`.
+    pub fn create(&self, body: &Level3Create) -> support::RequestFuture<Option<Level3>> {
+        self.inner.create(body)
     }
     /// `GET …/$count`: the number of entities (`.await` it), optionally with `$filter`
     /// and `$search`. Microsoft Graph counts directory objects only with the
@@ -110,24 +185,20 @@ impl Level3CollectionNoCreateNoUpdateBuilder {
         self.inner.count()
     }
     /// The collection cast to the derived type `obstacle.course.level4`: `…/obstacle.course.level4`.
-    pub fn as_level4(
-        &self,
-    ) -> crate::client::obstacle_course::Level4CollectionNoCreateNoUpdateBuilder {
-        crate::client::obstacle_course::Level4CollectionNoCreateNoUpdateBuilder::from_builder(
+    pub fn as_level4(&self) -> crate::client::obstacle_course::Level4CollectionBuilder {
+        crate::client::obstacle_course::Level4CollectionBuilder::from_builder(
             self.inner.cast("obstacle.course.level4"),
         )
     }
     /// The collection cast to the derived type `obstacle.course.level6`: `…/obstacle.course.level6`.
-    pub fn as_level6(
-        &self,
-    ) -> crate::client::obstacle_course::Level6CollectionNoCreateNoUpdateBuilder {
-        crate::client::obstacle_course::Level6CollectionNoCreateNoUpdateBuilder::from_builder(
+    pub fn as_level6(&self) -> crate::client::obstacle_course::Level6CollectionBuilder {
+        crate::client::obstacle_course::Level6CollectionBuilder::from_builder(
             self.inner.cast("obstacle.course.level6"),
         )
     }
     /// The collection cast to the derived type `obstacle.type.match.level5`: `…/obstacle.type.match.level5`.
-    pub fn as_level5(&self) -> super::Level5CollectionNoCreateNoUpdateBuilder {
-        super::Level5CollectionNoCreateNoUpdateBuilder::from_builder(
+    pub fn as_level5(&self) -> super::Level5CollectionBuilder {
+        super::Level5CollectionBuilder::from_builder(
             self.inner.cast("obstacle.type.match.level5"),
         )
     }
@@ -142,13 +213,13 @@ impl Level3CollectionNoCreateNoUpdateBuilder {
 
 /// Requests on one `obstacle.type.match.level3`.
 ///
-/// The service's Capabilities annotations restrict the paths to this builder (NoUpdate).
+/// The service's Capabilities annotations restrict the paths to this builder (NoDelete).
 #[derive(Clone, Debug)]
-pub struct Level3LinkNoUpdateBuilder {
+pub struct Level3NoDeleteBuilder {
     inner: support::Builder,
 }
 
-impl Level3LinkNoUpdateBuilder {
+impl Level3NoDeleteBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -168,22 +239,19 @@ impl Level3LinkNoUpdateBuilder {
             inner: self.inner.with_if_match(etag),
         }
     }
+    /// Sends `Prefer: return=minimal`: creates and updates answer 204 (`None`).
+    pub fn return_minimal(self) -> Self {
+        Self {
+            inner: self.inner.with_return_minimal(),
+        }
+    }
     /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
     pub fn get(&self) -> support::GetRequest<Level3, Level3Field> {
         support::GetRequest::new(&self.inner)
     }
-    /// `GET …/$ref`: the entity this navigation property references (`None` on 204).
-    pub fn get_ref(&self) -> support::RequestFuture<Option<support::Reference>> {
-        self.inner.get_ref()
-    }
-    /// `DELETE …/$ref`: clears the navigation property (the entity itself is not deleted).
-    pub fn remove_ref(&self) -> support::RequestFuture<()> {
-        self.inner.remove_ref()
-    }
-    /// `PUT …/$ref` with `{"@odata.id": url}`: sets the reference to the entity at `entity`
-    /// (any builder of one entity: its canonical URL).
-    pub fn set_ref_at(&self, entity: &support::Builder) -> support::RequestFuture<()> {
-        self.inner.set_ref(entity)
+    /// `PATCH` the entity: 200 gives `Some(updated)`, 204 `None`. Send [`Self::if_match`] where the service uses ETags.
+    pub fn update(&self, body: &Level3Update) -> support::RequestFuture<Option<Level3>> {
+        self.inner.update(body)
     }
     /// The `sibling` navigation property: `…/sibling`.
     pub fn sibling(&self) -> crate::client::obstacle_course::Level0LinkBuilder {
@@ -192,91 +260,20 @@ impl Level3LinkNoUpdateBuilder {
         )
     }
     /// The entity cast to the derived type `obstacle.course.level4`: `…/obstacle.course.level4`.
-    pub fn as_level4(
-        &self,
-    ) -> crate::client::obstacle_course::Level4LinkNoUpdateBuilder {
-        crate::client::obstacle_course::Level4LinkNoUpdateBuilder::from_builder(
+    pub fn as_level4(&self) -> crate::client::obstacle_course::Level4NoDeleteBuilder {
+        crate::client::obstacle_course::Level4NoDeleteBuilder::from_builder(
             self.inner.cast("obstacle.course.level4"),
         )
     }
     /// The entity cast to the derived type `obstacle.course.level6`: `…/obstacle.course.level6`.
-    pub fn as_level6(
-        &self,
-    ) -> crate::client::obstacle_course::Level6LinkNoUpdateBuilder {
-        crate::client::obstacle_course::Level6LinkNoUpdateBuilder::from_builder(
+    pub fn as_level6(&self) -> crate::client::obstacle_course::Level6NoDeleteBuilder {
+        crate::client::obstacle_course::Level6NoDeleteBuilder::from_builder(
             self.inner.cast("obstacle.course.level6"),
         )
     }
     /// The entity cast to the derived type `obstacle.type.match.level5`: `…/obstacle.type.match.level5`.
-    pub fn as_level5(&self) -> super::Level5LinkNoUpdateBuilder {
-        super::Level5LinkNoUpdateBuilder::from_builder(
-            self.inner.cast("obstacle.type.match.level5"),
-        )
-    }
-    /// Bound function `obstacle.type.match.ping`: `GET …/obstacle.type.match.ping(…)`.
-    pub async fn ping(&self) -> Result<Option<String>, crate::runtime::Error> {
-        let args: [(&str, support::FnArg); 0usize] = [];
-        self.inner.function_value("obstacle.type.match.ping", &args).await
-    }
-}
-
-/// Requests on one `obstacle.type.match.level3`.
-///
-/// The service's Capabilities annotations restrict the paths to this builder (NoUpdate).
-#[derive(Clone, Debug)]
-pub struct Level3NoUpdateBuilder {
-    inner: support::Builder,
-}
-
-impl Level3NoUpdateBuilder {
-    pub(crate) fn from_builder(inner: support::Builder) -> Self {
-        Self { inner }
-    }
-    /// The request state: client, resource path and options.
-    pub fn builder(&self) -> &support::Builder {
-        &self.inner
-    }
-    /// Adds a request header to every request of this builder.
-    pub fn header(self, name: &str, value: &str) -> Self {
-        Self {
-            inner: self.inner.with_header(name, value),
-        }
-    }
-    /// Sends `If-Match: etag` (from the entity's `etag()`, or `*`) with update, delete and actions.
-    pub fn if_match(self, etag: &str) -> Self {
-        Self {
-            inner: self.inner.with_if_match(etag),
-        }
-    }
-    /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
-    pub fn get(&self) -> support::GetRequest<Level3, Level3Field> {
-        support::GetRequest::new(&self.inner)
-    }
-    /// `DELETE` the entity. Send [`Self::if_match`] where the service uses ETags.
-    pub fn delete(&self) -> support::RequestFuture<()> {
-        self.inner.delete()
-    }
-    /// The `sibling` navigation property: `…/sibling`.
-    pub fn sibling(&self) -> crate::client::obstacle_course::Level0LinkBuilder {
-        crate::client::obstacle_course::Level0LinkBuilder::from_builder(
-            self.inner.nav("sibling"),
-        )
-    }
-    /// The entity cast to the derived type `obstacle.course.level4`: `…/obstacle.course.level4`.
-    pub fn as_level4(&self) -> crate::client::obstacle_course::Level4NoUpdateBuilder {
-        crate::client::obstacle_course::Level4NoUpdateBuilder::from_builder(
-            self.inner.cast("obstacle.course.level4"),
-        )
-    }
-    /// The entity cast to the derived type `obstacle.course.level6`: `…/obstacle.course.level6`.
-    pub fn as_level6(&self) -> crate::client::obstacle_course::Level6NoUpdateBuilder {
-        crate::client::obstacle_course::Level6NoUpdateBuilder::from_builder(
-            self.inner.cast("obstacle.course.level6"),
-        )
-    }
-    /// The entity cast to the derived type `obstacle.type.match.level5`: `…/obstacle.type.match.level5`.
-    pub fn as_level5(&self) -> super::Level5NoUpdateBuilder {
-        super::Level5NoUpdateBuilder::from_builder(
+    pub fn as_level5(&self) -> super::Level5NoDeleteBuilder {
+        super::Level5NoDeleteBuilder::from_builder(
             self.inner.cast("obstacle.type.match.level5"),
         )
     }

@@ -2,7 +2,7 @@
 
 use crate::runtime::request as support;
 use crate::runtime::filter;
-use crate::models::obstacle_type_match::{Level5, Option_};
+use crate::models::obstacle_type_match::{Level5, Level5Create, Level5Update, Option_};
 
 /// The structural properties of `obstacle.type.match.level5`, by wire name, for typed `$select` and `$orderby`;
 /// its constants are the typed operands of `$filter` expressions.
@@ -75,15 +75,80 @@ impl Level5 {
     }
 }
 
-/// Requests on a collection of `obstacle.type.match.level5`.
-///
-/// The service's Capabilities annotations restrict the paths to this builder (NoCreateNoUpdate).
+/// Requests on one `obstacle.type.match.level5`.
 #[derive(Clone, Debug)]
-pub struct Level5CollectionNoCreateNoUpdateBuilder {
+pub struct Level5Builder {
     inner: support::Builder,
 }
 
-impl Level5CollectionNoCreateNoUpdateBuilder {
+impl Level5Builder {
+    pub(crate) fn from_builder(inner: support::Builder) -> Self {
+        Self { inner }
+    }
+    /// The request state: client, resource path and options.
+    pub fn builder(&self) -> &support::Builder {
+        &self.inner
+    }
+    /// Adds a request header to every request of this builder.
+    pub fn header(self, name: &str, value: &str) -> Self {
+        Self {
+            inner: self.inner.with_header(name, value),
+        }
+    }
+    /// Sends `If-Match: etag` (from the entity's `etag()`, or `*`) with update, delete and actions.
+    pub fn if_match(self, etag: &str) -> Self {
+        Self {
+            inner: self.inner.with_if_match(etag),
+        }
+    }
+    /// Sends `Prefer: return=minimal`: creates and updates answer 204 (`None`).
+    pub fn return_minimal(self) -> Self {
+        Self {
+            inner: self.inner.with_return_minimal(),
+        }
+    }
+    /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
+    pub fn get(&self) -> support::GetRequest<Level5, Level5Field> {
+        support::GetRequest::new(&self.inner)
+    }
+    /// `PATCH` the entity: 200 gives `Some(updated)`, 204 `None`. Send [`Self::if_match`] where the service uses ETags.
+    pub fn update(&self, body: &Level5Update) -> support::RequestFuture<Option<Level5>> {
+        self.inner.update(body)
+    }
+    /// `DELETE` the entity. Send [`Self::if_match`] where the service uses ETags.
+    pub fn delete(&self) -> support::RequestFuture<()> {
+        self.inner.delete()
+    }
+    /// The `sibling` navigation property: `…/sibling`.
+    pub fn sibling(&self) -> crate::client::obstacle_course::Level0LinkBuilder {
+        crate::client::obstacle_course::Level0LinkBuilder::from_builder(
+            self.inner.nav("sibling"),
+        )
+    }
+    /// The `up` navigation property: `…/up`.
+    pub fn up(&self) -> super::Level1LinkBuilder {
+        super::Level1LinkBuilder::from_builder(self.inner.nav("up"))
+    }
+    /// The entity cast to the derived type `obstacle.course.level6`: `…/obstacle.course.level6`.
+    pub fn as_level6(&self) -> crate::client::obstacle_course::Level6Builder {
+        crate::client::obstacle_course::Level6Builder::from_builder(
+            self.inner.cast("obstacle.course.level6"),
+        )
+    }
+    /// Bound function `obstacle.type.match.ping`: `GET …/obstacle.type.match.ping(…)`.
+    pub async fn ping(&self) -> Result<Option<String>, crate::runtime::Error> {
+        let args: [(&str, support::FnArg); 0usize] = [];
+        self.inner.function_value("obstacle.type.match.ping", &args).await
+    }
+}
+
+/// Requests on a collection of `obstacle.type.match.level5`.
+#[derive(Clone, Debug)]
+pub struct Level5CollectionBuilder {
+    inner: support::Builder,
+}
+
+impl Level5CollectionBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -106,12 +171,16 @@ impl Level5CollectionNoCreateNoUpdateBuilder {
     /// One `obstacle.type.match.level5` by its key `id`, in parentheses (`…('key')`).
     ///
     /// The value is quoted and percent-encoded: it cannot change the path.
-    pub fn by_id(&self, id: &str) -> super::Level5NoUpdateBuilder {
-        super::Level5NoUpdateBuilder::from_builder(self.inner.key(id, false))
+    pub fn by_id(&self, id: &str) -> super::Level5Builder {
+        super::Level5Builder::from_builder(self.inner.key(id, false))
     }
     /// `GET` the collection: `.await` for the first page, `.stream()` for every item, with query options.
     pub fn list(&self) -> support::ListRequest<Level5, Level5Field> {
         support::ListRequest::new(&self.inner)
+    }
+    /// `POST` a new entity: 201 gives `Some(created)`, 204 (after [`Self::return_minimal`]) `None`.
+    pub fn create(&self, body: &Level5Create) -> support::RequestFuture<Option<Level5>> {
+        self.inner.create(body)
     }
     /// `GET …/$count`: the number of entities (`.await` it), optionally with `$filter`
     /// and `$search`. Microsoft Graph counts directory objects only with the
@@ -120,10 +189,8 @@ impl Level5CollectionNoCreateNoUpdateBuilder {
         self.inner.count()
     }
     /// The collection cast to the derived type `obstacle.course.level6`: `…/obstacle.course.level6`.
-    pub fn as_level6(
-        &self,
-    ) -> crate::client::obstacle_course::Level6CollectionNoCreateNoUpdateBuilder {
-        crate::client::obstacle_course::Level6CollectionNoCreateNoUpdateBuilder::from_builder(
+    pub fn as_level6(&self) -> crate::client::obstacle_course::Level6CollectionBuilder {
+        crate::client::obstacle_course::Level6CollectionBuilder::from_builder(
             self.inner.cast("obstacle.course.level6"),
         )
     }
@@ -138,13 +205,13 @@ impl Level5CollectionNoCreateNoUpdateBuilder {
 
 /// Requests on one `obstacle.type.match.level5`.
 ///
-/// The service's Capabilities annotations restrict the paths to this builder (NoUpdate).
+/// The service's Capabilities annotations restrict the paths to this builder (NoDelete).
 #[derive(Clone, Debug)]
-pub struct Level5LinkNoUpdateBuilder {
+pub struct Level5NoDeleteBuilder {
     inner: support::Builder,
 }
 
-impl Level5LinkNoUpdateBuilder {
+impl Level5NoDeleteBuilder {
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -164,22 +231,19 @@ impl Level5LinkNoUpdateBuilder {
             inner: self.inner.with_if_match(etag),
         }
     }
+    /// Sends `Prefer: return=minimal`: creates and updates answer 204 (`None`).
+    pub fn return_minimal(self) -> Self {
+        Self {
+            inner: self.inner.with_return_minimal(),
+        }
+    }
     /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
     pub fn get(&self) -> support::GetRequest<Level5, Level5Field> {
         support::GetRequest::new(&self.inner)
     }
-    /// `GET …/$ref`: the entity this navigation property references (`None` on 204).
-    pub fn get_ref(&self) -> support::RequestFuture<Option<support::Reference>> {
-        self.inner.get_ref()
-    }
-    /// `DELETE …/$ref`: clears the navigation property (the entity itself is not deleted).
-    pub fn remove_ref(&self) -> support::RequestFuture<()> {
-        self.inner.remove_ref()
-    }
-    /// `PUT …/$ref` with `{"@odata.id": url}`: sets the reference to the entity at `entity`
-    /// (any builder of one entity: its canonical URL).
-    pub fn set_ref_at(&self, entity: &support::Builder) -> support::RequestFuture<()> {
-        self.inner.set_ref(entity)
+    /// `PATCH` the entity: 200 gives `Some(updated)`, 204 `None`. Send [`Self::if_match`] where the service uses ETags.
+    pub fn update(&self, body: &Level5Update) -> support::RequestFuture<Option<Level5>> {
+        self.inner.update(body)
     }
     /// The `sibling` navigation property: `…/sibling`.
     pub fn sibling(&self) -> crate::client::obstacle_course::Level0LinkBuilder {
@@ -192,69 +256,8 @@ impl Level5LinkNoUpdateBuilder {
         super::Level1LinkBuilder::from_builder(self.inner.nav("up"))
     }
     /// The entity cast to the derived type `obstacle.course.level6`: `…/obstacle.course.level6`.
-    pub fn as_level6(
-        &self,
-    ) -> crate::client::obstacle_course::Level6LinkNoUpdateBuilder {
-        crate::client::obstacle_course::Level6LinkNoUpdateBuilder::from_builder(
-            self.inner.cast("obstacle.course.level6"),
-        )
-    }
-    /// Bound function `obstacle.type.match.ping`: `GET …/obstacle.type.match.ping(…)`.
-    pub async fn ping(&self) -> Result<Option<String>, crate::runtime::Error> {
-        let args: [(&str, support::FnArg); 0usize] = [];
-        self.inner.function_value("obstacle.type.match.ping", &args).await
-    }
-}
-
-/// Requests on one `obstacle.type.match.level5`.
-///
-/// The service's Capabilities annotations restrict the paths to this builder (NoUpdate).
-#[derive(Clone, Debug)]
-pub struct Level5NoUpdateBuilder {
-    inner: support::Builder,
-}
-
-impl Level5NoUpdateBuilder {
-    pub(crate) fn from_builder(inner: support::Builder) -> Self {
-        Self { inner }
-    }
-    /// The request state: client, resource path and options.
-    pub fn builder(&self) -> &support::Builder {
-        &self.inner
-    }
-    /// Adds a request header to every request of this builder.
-    pub fn header(self, name: &str, value: &str) -> Self {
-        Self {
-            inner: self.inner.with_header(name, value),
-        }
-    }
-    /// Sends `If-Match: etag` (from the entity's `etag()`, or `*`) with update, delete and actions.
-    pub fn if_match(self, etag: &str) -> Self {
-        Self {
-            inner: self.inner.with_if_match(etag),
-        }
-    }
-    /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
-    pub fn get(&self) -> support::GetRequest<Level5, Level5Field> {
-        support::GetRequest::new(&self.inner)
-    }
-    /// `DELETE` the entity. Send [`Self::if_match`] where the service uses ETags.
-    pub fn delete(&self) -> support::RequestFuture<()> {
-        self.inner.delete()
-    }
-    /// The `sibling` navigation property: `…/sibling`.
-    pub fn sibling(&self) -> crate::client::obstacle_course::Level0LinkBuilder {
-        crate::client::obstacle_course::Level0LinkBuilder::from_builder(
-            self.inner.nav("sibling"),
-        )
-    }
-    /// The `up` navigation property: `…/up`.
-    pub fn up(&self) -> super::Level1LinkBuilder {
-        super::Level1LinkBuilder::from_builder(self.inner.nav("up"))
-    }
-    /// The entity cast to the derived type `obstacle.course.level6`: `…/obstacle.course.level6`.
-    pub fn as_level6(&self) -> crate::client::obstacle_course::Level6NoUpdateBuilder {
-        crate::client::obstacle_course::Level6NoUpdateBuilder::from_builder(
+    pub fn as_level6(&self) -> crate::client::obstacle_course::Level6NoDeleteBuilder {
+        crate::client::obstacle_course::Level6NoDeleteBuilder::from_builder(
             self.inner.cast("obstacle.course.level6"),
         )
     }

@@ -9,14 +9,13 @@ mod widget;
 
 pub use self::level1::{
     Level1Field, Level1Builder, Level1CollectionBuilder, Level1LinkBuilder,
+    Level1NoDeleteBuilder,
 };
 pub use self::level3::{
-    Level3Field, Level3CollectionNoCreateNoUpdateBuilder, Level3LinkNoUpdateBuilder,
-    Level3NoUpdateBuilder,
+    Level3Field, Level3Builder, Level3CollectionBuilder, Level3NoDeleteBuilder,
 };
 pub use self::level5::{
-    Level5Field, Level5CollectionNoCreateNoUpdateBuilder, Level5LinkNoUpdateBuilder,
-    Level5NoUpdateBuilder,
+    Level5Field, Level5Builder, Level5CollectionBuilder, Level5NoDeleteBuilder,
 };
 pub use self::widget::{
     WidgetField, WidgetBuilder, WidgetCollectionBuilder, WidgetLinkBuilder,
