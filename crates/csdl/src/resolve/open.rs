@@ -73,7 +73,9 @@ pub enum ReadErrorKind {
 /// nothing of the content.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReadError {
+    /// Why.
     pub kind: ReadErrorKind,
+    /// The message: names the path, echoes nothing of the content.
     pub message: String,
 }
 

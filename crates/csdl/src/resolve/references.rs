@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use super::*;
 use crate::diag::{Errors, Pos, Severity, Sources};
-use crate::document::{self, Document, ElemId, Kind};
+use crate::document::{Document, ElemId, Kind};
 
 pub(super) fn load_impl(
     path: &Path,
@@ -246,8 +246,8 @@ pub(super) fn parse_into(
     docs: &mut Vec<Document>,
     diags: &mut Vec<Raw>,
 ) {
-    let text = sources.files[idx as usize].text.clone();
-    match document::parse(idx, text) {
+    let file = &sources.files[idx as usize];
+    match crate::json::parse_any(idx, &file.path, file.text.clone()) {
         Ok(doc) => {
             check_envelope(&doc, diags);
             check_names(&doc, diags);
