@@ -106,6 +106,6 @@ mod resolve;
 pub mod vocab;
 
 pub use resolve::{
-    MAX_DOCUMENT_SIZE, MAX_DOCUMENTS, ReadError, ReadErrorKind, STANDARD_VOCABULARIES, load,
-    load_in, load_str, load_with, read_document,
+    MAX_DOCUMENT_SIZE, MAX_DOCUMENTS, Options, ReadError, ReadErrorKind, STANDARD_VOCABULARIES,
+    load, load_all_with, load_in, load_in_with, load_str, load_with, read_document,
 };

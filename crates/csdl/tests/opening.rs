@@ -270,3 +270,35 @@ fn load_with_is_never_asked_for_a_path_out_of_the_folder() {
     assert!(asked.contains(&PathBuf::from("dir/x.xml")));
     assert!(asked.contains(&PathBuf::from("dir/sub/x.xml")));
 }
+
+#[test]
+fn a_mapped_reference_file_must_lie_in_the_folder_of_the_first_schema() {
+    let dir = scratch("mapped");
+    let uri = "http://example.com/other/$metadata";
+    std::fs::write(dir.join("schemas/main.xml"), doc(uri, "other", USES)).unwrap();
+    std::fs::create_dir_all(dir.join("schemas/sub")).unwrap();
+    std::fs::write(dir.join("schemas/sub/other.xml"), valid_other("other")).unwrap();
+    let load = |file: &str| {
+        let options = csdl::Options {
+            references: vec![(uri.to_string(), PathBuf::from(file))],
+            strict: false,
+        };
+        csdl::load_in_with(&dir, &[PathBuf::from("schemas/main.xml")], &options)
+    };
+    // Inside the folder (a subfolder is fine): read, its types resolve.
+    let m = load("schemas/sub/other.xml").unwrap_or_else(|e| panic!("{e}"));
+    assert!(m.find_type("other.Thing").is_some());
+    assert!(m.warnings.is_empty(), "{:?}", m.warnings);
+    // Outside it, whatever the spelling: refused, nothing of it shown.
+    for file in ["outside/secret.xml", "schemas/../outside/secret.xml"] {
+        let r = load(file);
+        let text = all_text(&r);
+        assert!(!text.contains(SECRET), "{file}: secret shown:\n{text}");
+        let e = r.expect_err(file);
+        assert!(
+            e.errors[0].message.contains("outside the folder"),
+            "{file}: {e}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,4 +1,5 @@
-//! `edmx:Reference`: local files found beside the schema, missing ones (a warning),
+//! `edmx:Reference`: local files found beside the schema, missing ones (a warning; a
+//! type from one an error),
 //! cycles, standard vocabularies (no file needed), errors in referenced files.
 
 use std::cell::RefCell;
@@ -88,7 +89,7 @@ fn local_references_are_found_by_relative_uri_then_last_segment() {
 }
 
 #[test]
-fn a_missing_reference_is_a_located_warning_and_its_types_are_untyped() {
+fn a_missing_reference_is_a_located_warning_and_a_type_from_it_an_error() {
     let fs = Fs::new(&[(
         "main.xml",
         doc(
@@ -97,20 +98,23 @@ fn a_missing_reference_is_a_located_warning_and_its_types_are_untyped() {
             r#"<ComplexType Name="M"><Property Name="a" Type="g.X"/></ComplexType>"#,
         ),
     )]);
-    let m = fs.load("main.xml").unwrap();
-    assert_eq!(m.warnings.len(), 1);
-    let w = m.warnings[0].to_string();
+    let e = fs.load("main.xml").unwrap_err();
+    assert_eq!(e.warnings.len(), 1);
+    let w = e.warnings[0].to_string();
     assert!(
-        w.starts_with("warning: referenced document `gone.xml` not found"),
+        w.starts_with("warning: referenced document `gone.xml` is not read: no file was found (looked for `gone.xml`)"),
         "{w}"
     );
     assert!(w.ends_with("--> main.xml:2:19"), "{w}");
-    let p = &m
-        .ty(m.find_type("main.M").unwrap())
-        .structured()
-        .unwrap()
-        .properties[0];
-    assert_eq!(p.ty.target, Target::Primitive(Primitive::Untyped));
+    assert_eq!(e.errors.len(), 1);
+    let err = e.errors[0].to_string();
+    assert!(
+        err.starts_with(
+            "error: type `g.X` (at 5:42) is from namespace `gone`, which no document read declares"
+        ),
+        "{err}"
+    );
+    assert!(err.ends_with("--> main.xml:2:19"), "{err}");
 }
 
 #[test]

@@ -24,7 +24,10 @@ mod schemas;
 mod types;
 
 use open::*;
-pub use open::{ReadError, ReadErrorKind, load, load_in, load_str, load_with, read_document};
+pub use open::{
+    Options, ReadError, ReadErrorKind, load, load_all_with, load_in, load_in_with, load_str,
+    load_with, read_document,
+};
 use references::*;
 use types::empty_structured;
 
@@ -47,8 +50,16 @@ pub const STANDARD_VOCABULARIES: &[&str] = &[
 /// The largest document read, in bytes (Graph v1.0, the largest real document known,
 /// is 3.5 MB). Larger files are not opened, larger texts not parsed.
 pub const MAX_DOCUMENT_SIZE: u64 = 64 * 1024 * 1024;
-fn finish(model: Model, diags: Vec<Raw>) -> Result<Model, Errors> {
+/// Sorts the diagnostics of a load: the model with its warnings, or every error.
+/// Under `strict` every warning is an error.
+fn finish(model: Model, diags: Vec<Raw>, strict: bool) -> Result<Model, Errors> {
     let mut diags = diags;
+    if strict {
+        for d in diags.iter_mut().filter(|d| d.0 == Severity::Warning) {
+            d.0 = Severity::Error;
+            d.1.push_str(" (an error under `strict`)");
+        }
+    }
     diags.sort_by(|a, b| a.2.cmp(&b.2).then(a.0.cmp(&b.0)));
     diags.dedup();
     let render = |d: &Raw| Diagnostic {
@@ -432,9 +443,10 @@ impl<'d, 'm> Resolver<'d, 'm> {
             let at = self.at(pos);
             self.err(
                 format!(
-                    "referenced document `{}` is not read ({why}), but type `{}` (at {at}) comes from it",
+                    "type `{}` (at {at}) is from namespace `{}`, which no document read declares: the document `{}` that promised it is not read ({why}); give it with `--schema FILE`, or map the URI to a local file with `--reference URI=FILE` (`[references]` in codegen.toml)",
+                    crate::names::escape(inner),
+                    crate::names::escape(ns),
                     crate::names::escape(&uri),
-                    crate::names::escape(inner)
                 ),
                 uri_pos,
             );

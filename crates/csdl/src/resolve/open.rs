@@ -12,14 +12,36 @@ pub fn load(path: &Path) -> Result<Model, Errors> {
     load_in(Path::new(""), &[path.to_path_buf()])
 }
 
-/// Reads and resolves `schemas[0]` and the documents it references; the paths are
-/// relative to `base` and shown as given in diagnostics. The documents in `schemas`
-/// are the user's explicit choice; a reference is opened only if it names one of them
-/// or resolves (symbolic links followed) to a file inside the folder of the document
+/// What a load needs beyond its documents.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Reference URI → the local file standing for it (`--reference URI=FILE`,
+    /// `[references]` in `codegen.toml`). The path is relative to the load's base, like
+    /// the schemas, and must lie inside the folder of the first schema (or be one of
+    /// the schemas).
+    pub references: Vec<(String, PathBuf)>,
+    /// Every warning is an error (`--strict`, `strict = true`).
+    pub strict: bool,
+}
+
+/// Reads and resolves `schemas` and the documents they reference; the paths are
+/// relative to `base` and shown as given in diagnostics. See [`load_in_with`].
+pub fn load_in(base: &Path, schemas: &[PathBuf]) -> Result<Model, Errors> {
+    load_in_with(base, schemas, &Options::default())
+}
+
+/// Reads and resolves every document of `schemas` (the user's explicit choice) and the
+/// documents they reference; the paths are relative to `base` and shown as given in
+/// diagnostics.
+///
+/// Every document given contributes its namespaces, and a reference is satisfied by
+/// whichever document read declares the namespaces it includes, whatever its `Uri`.
+/// Otherwise the reference's file is looked for: the file `options.references` maps
+/// its `Uri` to (inside the folder of `schemas[0]`), else a local file named by the
+/// `Uri` that resolves (symbolic links followed) inside the folder of the document
 /// naming it. Every file opened must be a regular file of at most
 /// [`MAX_DOCUMENT_SIZE`] bytes ([`read_document`]).
-pub fn load_in(base: &Path, schemas: &[PathBuf]) -> Result<Model, Errors> {
-    let main = schemas.first().cloned().unwrap_or_default();
+pub fn load_in_with(base: &Path, schemas: &[PathBuf], options: &Options) -> Result<Model, Errors> {
     let explicit: HashSet<PathBuf> = schemas.iter().map(|p| normalize(p)).collect();
     let on_disk = |p: &Path| -> PathBuf {
         let full = base.join(p);
@@ -29,29 +51,34 @@ pub fn load_in(base: &Path, schemas: &[PathBuf]) -> Result<Model, Errors> {
             full
         }
     };
-    load_impl(&main, &explicit, &|p: &Path, within: Option<&Path>| {
-        let full = on_disk(p);
-        if let Some(dir) = within {
-            let inside = match (full.canonicalize(), on_disk(dir).canonicalize()) {
-                (Ok(f), Ok(d)) => f.starts_with(&d),
-                (Err(e), _) if e.kind() == std::io::ErrorKind::NotFound => {
-                    return Err(Unread::Missing(format!("`{}` not found", p.display())));
+    load_impl(
+        schemas,
+        &explicit,
+        options,
+        &|p: &Path, within: Option<&Path>| {
+            let full = on_disk(p);
+            if let Some(dir) = within {
+                let inside = match (full.canonicalize(), on_disk(dir).canonicalize()) {
+                    (Ok(f), Ok(d)) => f.starts_with(&d),
+                    (Err(e), _) if e.kind() == std::io::ErrorKind::NotFound => {
+                        return Err(Unread::Missing(format!("`{}` not found", p.display())));
+                    }
+                    _ => false,
+                };
+                if !inside {
+                    return Err(Unread::Refused(format!(
+                        "`{}` resolves (through a symbolic link) to a file outside the folder `{}`",
+                        p.display(),
+                        on_disk(dir).display()
+                    )));
                 }
-                _ => false,
-            };
-            if !inside {
-                return Err(Unread::Refused(format!(
-                    "`{}` resolves (through a symbolic link) to a file outside the folder `{}`",
-                    p.display(),
-                    on_disk(dir).display()
-                )));
             }
-        }
-        read_document(&full).map_err(|e| match e.kind {
-            ReadErrorKind::NotFound => Unread::Missing(e.message),
-            _ => Unread::Refused(e.message),
-        })
-    })
+            read_document(&full).map_err(|e| match e.kind {
+                ReadErrorKind::NotFound => Unread::Missing(e.message),
+                _ => Unread::Refused(e.message),
+            })
+        },
+    )
 }
 
 /// Why [`read_document`] failed.
@@ -159,13 +186,18 @@ pub(super) fn too_large_message(path: &Path, len: u64) -> String {
 /// looked up nowhere (only the standard vocabularies are understood).
 pub fn load_str(label: &str, text: &str) -> Result<Model, Errors> {
     let label_path = PathBuf::from(label);
-    load_impl(&label_path, &HashSet::new(), &|p: &Path, _| {
-        if p == label_path {
-            Ok(text.to_owned())
-        } else {
-            Err(Unread::Missing(format!("cannot read `{}`", p.display())))
-        }
-    })
+    load_impl(
+        std::slice::from_ref(&label_path),
+        &HashSet::new(),
+        &Options::default(),
+        &|p: &Path, _| {
+            if p == label_path {
+                Ok(text.to_owned())
+            } else {
+                Err(Unread::Missing(format!("cannot read `{}`", p.display())))
+            }
+        },
+    )
 }
 
 /// Reads and resolves the CSDL file at `path`, reading it and every referenced file
@@ -174,7 +206,18 @@ pub fn load_str(label: &str, text: &str) -> Result<Model, Errors> {
 /// folder of the naming document) and to the size of the texts returned; symbolic
 /// links are `read`'s business (use [`read_document`] and check them, or [`load_in`]).
 pub fn load_with(path: &Path, read: &dyn Fn(&Path) -> Option<String>) -> Result<Model, Errors> {
-    load_impl(path, &HashSet::new(), &|p: &Path, _| {
+    load_all_with(&[path.to_path_buf()], &Options::default(), read)
+}
+
+/// Like [`load_with`] for several documents and [`Options`] (see [`load_in_with`]); the
+/// paths of `schemas` are asked for as given, and not confined.
+pub fn load_all_with(
+    schemas: &[PathBuf],
+    options: &Options,
+    read: &dyn Fn(&Path) -> Option<String>,
+) -> Result<Model, Errors> {
+    let explicit: HashSet<PathBuf> = schemas.iter().map(|p| normalize(p)).collect();
+    load_impl(schemas, &explicit, options, &|p: &Path, _| {
         read(p).ok_or_else(|| Unread::Missing(format!("cannot read `{}`", p.display())))
     })
 }

@@ -9,48 +9,153 @@ use super::*;
 use crate::diag::{Errors, Pos, Severity, Sources};
 use crate::document::{Document, ElemId, Kind};
 
+/// A reference found in a document: its `Uri`, where, and the namespaces it includes.
+struct Reference {
+    uri: String,
+    pos: Pos,
+    includes: Vec<String>,
+}
+
+/// The documents of one load, read in order: the given ones, then what their references
+/// name, breadth first.
+struct Loader<'a> {
+    read: &'a ReadFn<'a>,
+    explicit: &'a HashSet<PathBuf>,
+    /// Reference URI → the local file standing for it ([`Options::references`]).
+    mapped: HashMap<&'a str, &'a Path>,
+    /// The folder mapped files must lie in: that of the first given document.
+    home: PathBuf,
+    sources: Sources,
+    docs: Vec<Document>,
+    diags: Vec<Raw>,
+    seen: HashSet<PathBuf>,
+    /// Namespaces declared by the documents read so far.
+    provided: HashSet<String>,
+    /// Namespaces of references not read: namespace → (uri, position of `Uri`, why).
+    unread: HashMap<String, (String, Pos, String)>,
+    /// References whose files were not found: decided once every document is read
+    /// (another document may declare their namespaces).
+    pending: Vec<(Reference, String)>,
+    /// Namespaces that found references promise: (namespace, uri, position).
+    expected: Vec<(String, String, Pos)>,
+}
+
 pub(super) fn load_impl(
-    path: &Path,
+    given: &[PathBuf],
     explicit: &HashSet<PathBuf>,
+    options: &Options,
     read: &ReadFn<'_>,
 ) -> Result<Model, Errors> {
-    let mut sources = Sources::default();
-    let mut docs: Vec<Document> = Vec::new();
-    let mut diags: Vec<Raw> = Vec::new();
-    let mut unavailable: HashSet<String> = HashSet::new();
-    // Namespaces of references not opened: namespace → (uri, position of `Uri`, why).
-    let mut refused: HashMap<String, (String, Pos, String)> = HashMap::new();
-    let mut seen: HashSet<PathBuf> = HashSet::new();
-    // Namespaces that found references promise: (namespace, uri, position).
-    let mut expected: Vec<(String, String, Pos)> = Vec::new();
-
-    let main = normalize(path);
-    seen.insert(main.clone());
-    match fetch(read, path, None) {
-        Ok(text) => {
-            let idx = sources.add(path.to_path_buf(), Arc::from(text));
-            parse_into(&sources, idx, &mut docs, &mut diags);
-        }
-        Err(Unread::Missing(msg) | Unread::Refused(msg)) => {
-            let idx = sources.add(path.to_path_buf(), Arc::from(""));
-            diags.push((
-                Severity::Error,
-                msg,
-                Pos {
-                    file: idx,
-                    offset: 0,
-                },
-            ));
-        }
+    let home = given
+        .first()
+        .and_then(|p| p.parent())
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let mut l = Loader {
+        read,
+        explicit,
+        mapped: options
+            .references
+            .iter()
+            .map(|(u, p)| (u.as_str(), p.as_path()))
+            .collect(),
+        home,
+        sources: Sources::default(),
+        docs: Vec::new(),
+        diags: Vec::new(),
+        seen: HashSet::new(),
+        provided: HashSet::new(),
+        unread: HashMap::new(),
+        pending: Vec::new(),
+        expected: Vec::new(),
+    };
+    for path in given {
+        l.open_given(path);
     }
     let mut next_doc = 0;
-    while next_doc < docs.len() {
-        let di = next_doc;
+    while next_doc < l.docs.len() {
+        let refs = l.references_of(next_doc);
+        let doc_path = l.sources.files[l.docs[next_doc].file as usize].path.clone();
         next_doc += 1;
-        let doc = &docs[di];
-        let doc_path = sources.files[doc.file as usize].path.clone();
+        for r in refs {
+            l.follow(&doc_path, r);
+        }
+    }
+    l.settle_pending();
+    let Loader {
+        sources,
+        docs,
+        mut diags,
+        unread,
+        expected,
+        ..
+    } = l;
+    let mut model = Model {
+        sources: Sources::default(),
+        schemas: Vec::new(),
+        types: Vec::new(),
+        operations: Vec::new(),
+        containers: Vec::new(),
+        terms: Vec::new(),
+        annotations: HashMap::new(),
+        type_index: HashMap::new(),
+        operation_index: HashMap::new(),
+        warnings: Vec::new(),
+    };
+    if !diags.iter().any(|d| d.0 == Severity::Error) {
+        let unavailable = unread.keys().cloned().collect();
+        let mut r = Resolver::new(&docs, &sources, unavailable, &mut model, &mut diags);
+        r.refused = unread;
+        r.run(&expected);
+    }
+    model.sources = sources;
+    finish(model, diags, options.strict)
+}
+
+impl Loader<'_> {
+    /// Reads a document the user gave (an error if it cannot be read).
+    fn open_given(&mut self, path: &Path) {
+        if !self.seen.insert(normalize(path)) {
+            return;
+        }
+        match fetch(self.read, path, None) {
+            Ok(text) => self.add(path.to_path_buf(), text),
+            Err(Unread::Missing(msg) | Unread::Refused(msg)) => {
+                let idx = self.sources.add(path.to_path_buf(), Arc::from(""));
+                self.diags.push((
+                    Severity::Error,
+                    msg,
+                    Pos {
+                        file: idx,
+                        offset: 0,
+                    },
+                ));
+            }
+        }
+    }
+
+    /// Parses a document read and notes the namespaces it declares.
+    fn add(&mut self, path: PathBuf, text: String) {
+        let idx = self.sources.add(path, Arc::from(text));
+        let before = self.docs.len();
+        parse_into(&self.sources, idx, &mut self.docs, &mut self.diags);
+        if let Some(doc) = self.docs.get(before) {
+            for ds in doc.children_of(doc.root(), Kind::DataServices) {
+                for s in doc.children_of(ds, Kind::Schema) {
+                    if let Some(ns) = doc.get(s, "Namespace") {
+                        self.provided.insert(ns.to_string());
+                    }
+                }
+            }
+        }
+    }
+
+    /// The references of document `di`, checked (required attributes, duplicates).
+    fn references_of(&mut self, di: usize) -> Vec<Reference> {
+        let doc = &self.docs[di];
+        let diags = &mut self.diags;
         let mut uris = HashSet::new();
-        let mut refs: Vec<(String, Pos, Vec<String>)> = Vec::new();
+        let mut refs = Vec::new();
         for r in doc.children_of(doc.root(), Kind::Reference) {
             let Some(uri) = doc.get(r, "Uri") else {
                 diags.push((
@@ -91,128 +196,145 @@ pub(super) fn load_impl(
                 ));
                 continue;
             }
-            if !includes.is_empty() && includes.iter().all(|ns| is_standard(ns)) {
-                continue; // understood without a file
-            }
-            refs.push((uri.to_string(), doc.attr_pos(r, "Uri"), includes));
+            refs.push(Reference {
+                uri: uri.to_string(),
+                pos: doc.attr_pos(r, "Uri"),
+                includes,
+            });
         }
-        for (uri, uri_pos, includes) in refs {
-            let uri = uri.as_str();
-            let cands = match reference_candidates(&doc_path, uri, explicit) {
-                Ok(c) => c,
-                Err(why) => {
-                    refuse(
-                        &mut diags,
-                        &mut refused,
-                        &mut unavailable,
-                        uri,
-                        uri_pos,
-                        why,
-                        includes,
-                    );
-                    continue;
-                }
-            };
-            let dir = doc_path.parent().unwrap_or(Path::new(""));
-            let mut found = None;
-            let mut refusal = None;
-            for (c, is_explicit) in &cands {
-                if seen.contains(c) {
-                    found = Some(None);
-                    break;
-                }
-                match fetch(read, c, if *is_explicit { None } else { Some(dir) }) {
-                    Ok(text) => {
-                        found = Some(Some((c.clone(), text)));
-                        break;
-                    }
-                    Err(Unread::Missing(_)) => {}
-                    Err(Unread::Refused(why)) => {
-                        refusal = Some(why);
-                        break;
-                    }
-                }
+        refs
+    }
+
+    /// Whether every namespace `r` includes is declared by a document read (it
+    /// includes at least one).
+    fn satisfied(&self, r: &Reference) -> bool {
+        !r.includes.is_empty() && r.includes.iter().all(|ns| self.provided.contains(ns))
+    }
+
+    /// Satisfies one reference: by a document already read that declares its namespaces,
+    /// by the standard vocabularies, by the file the user mapped its URI to, or by a
+    /// local file found from its URI.
+    fn follow(&mut self, doc_path: &Path, r: Reference) {
+        if self.satisfied(&r) {
+            return;
+        }
+        if !r.includes.is_empty()
+            && r.includes
+                .iter()
+                .all(|ns| self.provided.contains(ns) || is_standard(ns))
+        {
+            return; // understood without a file
+        }
+        if let Some(file) = self.mapped.get(r.uri.as_str()).copied() {
+            self.open_mapped(r, file);
+            return;
+        }
+        let cands = match reference_candidates(doc_path, &r.uri, self.explicit) {
+            Ok(c) => c,
+            Err(why) => return self.refuse(r, why),
+        };
+        let dir = doc_path.parent().unwrap_or(Path::new(""));
+        for (c, is_explicit) in &cands {
+            if self.seen.contains(c) {
+                return self.expect(&r);
             }
-            if let Some(why) = refusal {
-                refuse(
-                    &mut diags,
-                    &mut refused,
-                    &mut unavailable,
-                    uri,
-                    uri_pos,
-                    why,
-                    includes,
-                );
-                continue;
+            match fetch(self.read, c, if *is_explicit { None } else { Some(dir) }) {
+                Ok(text) => return self.open_reference(r, c.clone(), text),
+                Err(Unread::Missing(_)) => {}
+                Err(Unread::Refused(why)) => return self.refuse(r, why),
             }
-            match found {
-                Some(Some((p, text))) => {
-                    if seen.len() >= MAX_DOCUMENTS {
-                        diags.push((
-                            Severity::Error,
-                            format!(
-                                "too many referenced documents (at most {MAX_DOCUMENTS} are read)"
-                            ),
-                            uri_pos,
-                        ));
-                        continue;
-                    }
-                    seen.insert(p.clone());
-                    let idx = sources.add(p, Arc::from(text));
-                    parse_into(&sources, idx, &mut docs, &mut diags);
-                    expected.extend(
-                        includes
-                            .iter()
-                            .map(|ns| (ns.clone(), uri.to_string(), uri_pos)),
-                    );
-                }
-                Some(None) => {
-                    expected.extend(
-                        includes
-                            .iter()
-                            .map(|ns| (ns.clone(), uri.to_string(), uri_pos)),
-                    );
-                }
-                None => {
-                    let looked: Vec<String> = cands
-                        .iter()
-                        .map(|(c, _)| format!("`{}`", c.display()))
-                        .collect();
-                    diags.push((
-                        Severity::Warning,
-                        format!(
-                            "referenced document `{uri}` not found (looked for {}); its types are read as `Edm.Untyped` and its annotations are skipped",
-                            if looked.is_empty() { "nothing".to_string() } else { looked.join(", ") }
-                        ),
-                        uri_pos,
-                    ));
-                    for ns in includes {
-                        unavailable.insert(ns);
-                    }
-                }
-            }
+        }
+        let looked: Vec<String> = cands
+            .iter()
+            .map(|(c, _)| format!("`{}`", c.display()))
+            .collect();
+        let looked = if looked.is_empty() {
+            "nothing".to_string()
+        } else {
+            looked.join(", ")
+        };
+        self.pending
+            .push((r, format!("no file was found (looked for {looked})")));
+    }
+
+    /// Reads the file the user mapped a reference URI to: inside the folder of the first
+    /// given document, or one of the given documents.
+    fn open_mapped(&mut self, r: Reference, file: &Path) {
+        let p = normalize(file);
+        if self.seen.contains(&p) {
+            return self.expect(&r);
+        }
+        let within = (!self.explicit.contains(&p)).then(|| self.home.clone());
+        match fetch(self.read, &p, within.as_deref()) {
+            Ok(text) => self.open_reference(r, p, text),
+            Err(Unread::Refused(why)) => self.refuse(r, why),
+            Err(Unread::Missing(_)) => self.diags.push((
+                Severity::Error,
+                format!(
+                    "`{}` is mapped to the local file `{}`, which does not exist",
+                    crate::names::escape(&r.uri),
+                    p.display()
+                ),
+                r.pos,
+            )),
         }
     }
 
-    let mut model = Model {
-        sources: Sources::default(),
-        schemas: Vec::new(),
-        types: Vec::new(),
-        operations: Vec::new(),
-        containers: Vec::new(),
-        terms: Vec::new(),
-        annotations: HashMap::new(),
-        type_index: HashMap::new(),
-        operation_index: HashMap::new(),
-        warnings: Vec::new(),
-    };
-    if !diags.iter().any(|d| d.0 == Severity::Error) {
-        let mut r = Resolver::new(&docs, &sources, unavailable, &mut model, &mut diags);
-        r.refused = refused;
-        r.run(&expected);
+    fn open_reference(&mut self, r: Reference, path: PathBuf, text: String) {
+        if self.seen.len() >= MAX_DOCUMENTS {
+            self.diags.push((
+                Severity::Error,
+                format!("too many referenced documents (at most {MAX_DOCUMENTS} are read)"),
+                r.pos,
+            ));
+            return;
+        }
+        self.seen.insert(path.clone());
+        self.add(path, text);
+        self.expect(&r);
     }
-    model.sources = sources;
-    finish(model, diags)
+
+    fn expect(&mut self, r: &Reference) {
+        self.expected.extend(
+            r.includes
+                .iter()
+                .map(|ns| (ns.clone(), r.uri.clone(), r.pos)),
+        );
+    }
+
+    fn refuse(&mut self, r: Reference, why: String) {
+        refuse(
+            &mut self.diags,
+            &mut self.unread,
+            &r.uri,
+            r.pos,
+            why,
+            r.includes,
+        );
+    }
+
+    /// References whose files were not found: satisfied if the documents read declare
+    /// their namespaces, else a warning (and an error where a type of theirs is used).
+    fn settle_pending(&mut self) {
+        for (r, why) in std::mem::take(&mut self.pending) {
+            if self.satisfied(&r) {
+                continue;
+            }
+            self.diags.push((
+                Severity::Warning,
+                format!(
+                    "referenced document `{}` is not read: {why}; its annotations are skipped, and a type from it is an error",
+                    crate::names::escape(&r.uri)
+                ),
+                r.pos,
+            ));
+            for ns in r.includes {
+                if !self.provided.contains(&ns) {
+                    self.unread.insert(ns, (r.uri.clone(), r.pos, why.clone()));
+                }
+            }
+        }
+    }
 }
 
 /// A reference not opened: a warning at its `Uri` (an error later if a type of its
@@ -220,7 +342,6 @@ pub(super) fn load_impl(
 pub(super) fn refuse(
     diags: &mut Vec<Raw>,
     refused: &mut HashMap<String, (String, Pos, String)>,
-    unavailable: &mut HashSet<String>,
     uri: &str,
     pos: Pos,
     why: String,
@@ -235,7 +356,6 @@ pub(super) fn refuse(
         pos,
     ));
     for ns in includes {
-        unavailable.insert(ns.clone());
         refused.insert(ns, (uri.to_string(), pos, why.clone()));
     }
 }
