@@ -162,7 +162,20 @@ struct Done {
 
 fn run(args: &Args) -> Result<(), Failure> {
     let root = workspace_root();
-    let jobs: Vec<Job> = if !args.schemas.is_empty() {
+    let jobs = jobs(args, &root)?;
+    let done = generate_all(&jobs, args)?;
+    let (plans, stale) = plan_all(&root, &jobs, &done, args)?;
+    if args.check {
+        return report_check(&done, &stale);
+    }
+    write_all(&root, &jobs, &done, &plans, args)?;
+    remove_and_summarize(&root, &jobs, &done, &plans, args)
+}
+
+/// The crates to produce: one from `--schema`, or every `[[crate]]` of the config.
+fn jobs(args: &Args, root: &Path) -> Result<Vec<Job>, Failure> {
+    let root = root.to_path_buf();
+    let jobs = if !args.schemas.is_empty() {
         let out = args.out.clone().unwrap_or_default();
         let name = out
             .file_name()
@@ -203,8 +216,11 @@ fn run(args: &Args) -> Result<(), Failure> {
             })
             .collect()
     };
+    Ok(jobs)
+}
 
-    // Generate everything in memory first: nothing is written unless all succeed.
+/// Generates every crate in memory: nothing is written unless all succeed.
+fn generate_all(jobs: &[Job], args: &Args) -> Result<Vec<Done>, Failure> {
     let mut done = Vec::new();
     let mut errors = Vec::new();
     for (i, job) in jobs.iter().enumerate() {
@@ -227,19 +243,27 @@ fn run(args: &Args) -> Result<(), Failure> {
             errors.join("\n")
         )));
     }
+    Ok(done)
+}
 
-    // Plan the writes: what each crate folder's manifest proves the generator may
-    // overwrite or remove, and the files it must not touch.
+/// Plans the writes: what each crate folder's manifest proves the generator may
+/// overwrite or remove, and the files it must not touch; with `--check`, what is stale.
+fn plan_all(
+    root: &Path,
+    jobs: &[Job],
+    done: &[Done],
+    args: &Args,
+) -> Result<(Vec<owned::Plan>, Vec<String>), Failure> {
     let mut stale = Vec::new();
     let mut plans = Vec::new();
     let mut refused = Vec::new();
-    for d in &done {
+    for d in done {
         let job = &jobs[d.job_index];
         let changes = changes_md(&job.dir, &job.config.name, &d.files);
         let plan = owned::plan(&job.dir, &d.files, changes.as_deref())
             .map_err(|e| Failure::User(format!("error: {e}")))?;
         for c in &plan.conflicts {
-            let p = show(&root, &job.dir.join(&c.path));
+            let p = show(root, &job.dir.join(&c.path));
             if args.check {
                 stale.push(format!("{}: {p}", c.kind));
             } else {
@@ -256,10 +280,10 @@ fn run(args: &Args) -> Result<(), Failure> {
                 } else {
                     "missing"
                 };
-                stale.push(format!("{kind}: {}", show(&root, &job.dir.join(p))));
+                stale.push(format!("{kind}: {}", show(root, &job.dir.join(p))));
             }
             for p in &plan.remove {
-                stale.push(format!("extra: {}", show(&root, &job.dir.join(p))));
+                stale.push(format!("extra: {}", show(root, &job.dir.join(p))));
             }
         }
         plans.push(plan);
@@ -271,30 +295,41 @@ fn run(args: &Args) -> Result<(), Failure> {
             owned::MANIFEST
         )));
     }
-    if args.check {
-        for (d, _) in done.iter().zip(&plans) {
-            eprintln!("{}", d.summary);
-        }
-        if stale.is_empty() {
-            eprintln!("codegen --check: all generated files are up to date");
-            return Ok(());
-        }
-        for s in &stale {
-            eprintln!("{s}");
-        }
-        eprintln!(
-            "error: {} generated file(s) out of date; run `cargo xtask codegen`",
-            stale.len()
-        );
-        return Err(Failure::Stale);
-    }
+    Ok((plans, stale))
+}
 
-    // Write: a file that exists is staged beside its target and renamed over it once
-    // every write succeeded; a new file is created in place (nothing to lose; never over
-    // a file that appeared meanwhile) and removed again if anything fails. Two writers
-    // share the work.
+/// `--check`: the summaries, then every stale file (exit 3), or that all is up to date.
+fn report_check(done: &[Done], stale: &[String]) -> Result<(), Failure> {
+    for d in done {
+        eprintln!("{}", d.summary);
+    }
+    if stale.is_empty() {
+        eprintln!("codegen --check: all generated files are up to date");
+        return Ok(());
+    }
+    for s in stale {
+        eprintln!("{s}");
+    }
+    eprintln!(
+        "error: {} generated file(s) out of date; run `cargo xtask codegen`",
+        stale.len()
+    );
+    Err(Failure::Stale)
+}
+
+/// Writes the planned files: a file that exists is staged beside its target and renamed
+/// over it once every write succeeded; a new file is created in place (nothing to lose;
+/// never over a file that appeared meanwhile) and removed again if anything fails. Two
+/// writers share the work.
+fn write_all(
+    root: &Path,
+    jobs: &[Job],
+    done: &[Done],
+    plans: &[owned::Plan],
+    args: &Args,
+) -> Result<(), Failure> {
     let mut writes: Vec<Write> = Vec::new();
-    for (d, plan) in done.iter().zip(&plans) {
+    for (d, plan) in done.iter().zip(plans) {
         let job = &jobs[d.job_index];
         for rel in &plan.write {
             let target = job.dir.join(rel);
@@ -349,10 +384,21 @@ fn run(args: &Args) -> Result<(), Failure> {
             )));
         }
         if args.verbose {
-            eprintln!("  wrote {}", show(&root, &w.target));
+            eprintln!("  wrote {}", show(root, &w.target));
         }
     }
-    for (d, plan) in done.iter().zip(&plans) {
+    Ok(())
+}
+
+/// Removes the files no longer generated, and prints each crate's summary.
+fn remove_and_summarize(
+    root: &Path,
+    jobs: &[Job],
+    done: &[Done],
+    plans: &[owned::Plan],
+    args: &Args,
+) -> Result<(), Failure> {
+    for (d, plan) in done.iter().zip(plans) {
         let job = &jobs[d.job_index];
         for rel in &plan.remove {
             let p = job.dir.join(rel);
@@ -369,7 +415,7 @@ fn run(args: &Args) -> Result<(), Failure> {
                 )));
             }
             if args.verbose {
-                eprintln!("  removed {}", show(&root, &p));
+                eprintln!("  removed {}", show(root, &p));
             }
             remove_empty_parents(&job.dir, &p);
         }
@@ -395,10 +441,11 @@ fn run(args: &Args) -> Result<(), Failure> {
         {
             eprintln!(
                 "  public API changed: see {}",
-                show(&root, &job.dir.join("CHANGES.md"))
+                show(root, &job.dir.join("CHANGES.md"))
             );
         }
     }
+
     Ok(())
 }
 
