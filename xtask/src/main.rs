@@ -2,15 +2,15 @@
 //! from schema files given on the command line.
 //!
 //! ```text
-//! cargo xtask codegen [--check] [--explain] [--verbose] [--config FILE]
-//! cargo xtask codegen --schema FILE [--schema FILE ...] --out DIR (--all | --include NAME ...)
+//! cargo xtask codegen [--check] [--explain] [--verbose] [--strict] [--config FILE]
+//! cargo xtask codegen --schema FILE [--schema FILE ...] [--reference URI=FILE ...] --out DIR
+//!                     (--all | --include NAME ...)
 //! ```
 //!
 //! Exit codes: 0 success; 1 a user error (schema, config, missing root, a file the run may
 //! not overwrite or remove: see [`owned`]) or an I/O error; 2 a usage error (bad flags);
 //! 3 `--check` found stale, missing, extra, edited or foreign files.
 
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -25,15 +25,21 @@ mod owned;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const USAGE: &str = "\
-usage: cargo xtask codegen [--check] [--explain] [--verbose] [--config FILE]
-       cargo xtask codegen --schema FILE [--schema FILE ...] --out DIR (--all | --include NAME ...)
+usage: cargo xtask codegen [--check] [--explain] [--verbose] [--strict] [--config FILE]
+       cargo xtask codegen --schema FILE [--schema FILE ...] [--reference URI=FILE ...]
+                           --out DIR (--all | --include NAME ...)
 
   --check         write nothing; exit 3 naming every stale, missing or extra file
                   (and edited or foreign files the next run would refuse to touch)
   --explain       print the closure report: every type pulled in, and why
   --verbose       list every file written or removed, and warnings in full
+  --strict        every warning of the CSDL reader is an error (as `strict = true`)
   --config FILE   the configuration (default: codegen.toml at the workspace root)
-  --schema FILE   generate from this CSDL file instead of the config (repeatable)
+  --schema FILE   generate from this CSDL file instead of the config (repeatable; every
+                  file given contributes its namespaces, whatever the references' URIs)
+  --reference URI=FILE
+                  the local FILE stands for the edmx:Reference URI (with --schema,
+                  repeatable; FILE inside the folder of the first --schema)
   --out DIR       the crate folder to write (with --schema)
   --all           every type of the schema (with --schema)
   --include NAME  a root: a qualified type name, entity set, singleton or Container/path
@@ -50,8 +56,10 @@ struct Args {
     check: bool,
     explain: bool,
     verbose: bool,
+    strict: bool,
     config: Option<PathBuf>,
     schemas: Vec<PathBuf>,
+    references: Vec<(String, PathBuf)>,
     out: Option<PathBuf>,
     all: bool,
     include: Vec<String>,
@@ -83,16 +91,33 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, Failure> {
             "--check" => a.check = true,
             "--explain" => a.explain = true,
             "--verbose" | "-v" => a.verbose = true,
+            "--strict" => a.strict = true,
             "--all" => a.all = true,
             "--config" => a.config = Some(PathBuf::from(value("--config")?)),
             "--schema" => a.schemas.push(PathBuf::from(value("--schema")?)),
             "--out" => a.out = Some(PathBuf::from(value("--out")?)),
+            "--reference" => {
+                let v = value("--reference")?;
+                let Some((uri, file)) = v
+                    .rsplit_once('=')
+                    .filter(|(u, f)| !u.is_empty() && !f.is_empty())
+                else {
+                    return Err(Failure::Usage(format!(
+                        "`--reference` takes URI=FILE, not `{v}`"
+                    )));
+                };
+                a.references.push((uri.to_string(), PathBuf::from(file)));
+            }
             "--include" => a.include.push(value("--include")?),
             "-h" | "--help" => return Err(Failure::Usage(String::new())),
             other => return Err(Failure::Usage(format!("unknown flag `{other}`"))),
         }
     }
-    let adhoc = !a.schemas.is_empty() || a.out.is_some() || a.all || !a.include.is_empty();
+    let adhoc = !a.schemas.is_empty()
+        || a.out.is_some()
+        || a.all
+        || !a.include.is_empty()
+        || !a.references.is_empty();
     if adhoc {
         if a.schemas.is_empty() || a.out.is_none() {
             return Err(Failure::Usage("`--schema` and `--out` go together".into()));
@@ -175,7 +200,7 @@ fn run(args: &Args) -> Result<(), Failure> {
 /// The crates to produce: one from `--schema`, or every `[[crate]]` of the config.
 fn jobs(args: &Args, root: &Path) -> Result<Vec<Job>, Failure> {
     let root = root.to_path_buf();
-    let jobs = if !args.schemas.is_empty() {
+    let mut jobs = if !args.schemas.is_empty() {
         let out = args.out.clone().unwrap_or_default();
         let name = out
             .file_name()
@@ -183,6 +208,7 @@ fn jobs(args: &Args, root: &Path) -> Result<Vec<Job>, Failure> {
             .filter(|n| !n.is_empty())
             .unwrap_or_else(|| "generated".into());
         let mut config = Config::new(sanitize_package(&name), out.clone(), args.schemas.clone());
+        config.references = args.references.clone();
         if args.all {
             config.all();
         } else {
@@ -216,6 +242,9 @@ fn jobs(args: &Args, root: &Path) -> Result<Vec<Job>, Failure> {
             })
             .collect()
     };
+    for j in &mut jobs {
+        j.config.strict |= args.strict;
+    }
     Ok(jobs)
 }
 
@@ -551,34 +580,17 @@ fn generate_one(job: &Job, args: &Args) -> Result<(Files, String), String> {
     // Show paths as written in the config (relative to the workspace root).
     // Every file through csdl's safe opening (regular files, size cap, references
     // inside the naming document's folder or among the configured schemas).
-    let model = csdl::load_in(&job.base, &job.config.schemas).map_err(|e| {
-        if path.exists() {
-            e.to_string()
-        } else {
-            format!("error: cannot read schema `{}`", main.display())
-        }
-    })?;
-    for w in &model.warnings {
-        if args.verbose {
+    let model = csdl::load_in_with(&job.base, &job.config.schemas, &job.config.reader_options())
+        .map_err(|e| {
+            if path.exists() {
+                e.to_string()
+            } else {
+                format!("error: cannot read schema `{}`", main.display())
+            }
+        })?;
+    if args.verbose {
+        for w in &model.warnings {
             eprintln!("{w}");
-        }
-    }
-    let read: BTreeSet<String> = model
-        .sources
-        .files
-        .iter()
-        .map(|f| f.path.to_string_lossy().replace('\\', "/"))
-        .collect();
-    for extra in job.config.schemas.iter().skip(1) {
-        let e = extra.to_string_lossy().replace('\\', "/");
-        if !read
-            .iter()
-            .any(|r| r.ends_with(&e) || e.ends_with(r.as_str()))
-        {
-            return Err(format!(
-                "error: schema `{e}` is not referenced (edmx:Reference) by `{}`; give the main document first",
-                main.display()
-            ));
         }
     }
     let loaded = start.elapsed();
@@ -618,8 +630,13 @@ fn generate_one(job: &Job, args: &Args) -> Result<(Files, String), String> {
         );
     }
     let s = g.stats;
+    let warnings = match model.warnings.len() {
+        0 => String::new(),
+        n if args.verbose => format!(", {n} reader warning(s)"),
+        n => format!(", {n} reader warning(s) (--verbose lists them)"),
+    };
     let line = format!(
-        "{}: {} schema file(s) read, {} entity/complex types, {} enums, {} type definitions, {} operations{}",
+        "{}: {} schema file(s) read, {} entity/complex types, {} enums, {} type definitions, {} operations{}{warnings}",
         job.config.name,
         model.sources.files.len(),
         s.structured,

@@ -567,3 +567,125 @@ fn api_changes_are_reported_in_changes_md() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The multi-document model of the reader's tests (`crates/csdl/tests/multi`), copied.
+fn multi_model(dir: &Path) {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../crates/csdl/tests/multi");
+    std::fs::create_dir_all(dir.join("common")).unwrap();
+    for f in ["fleet.xml", "gps-types.xml", "common/core.xml"] {
+        std::fs::copy(src.join(f), dir.join(f)).unwrap();
+    }
+}
+
+const GPS_URI: &str = "http://fleet.example.com/odata/gps/$metadata";
+const CORE_URI: &str = "http://common.example.org/v2/Common.Core.xml";
+
+#[test]
+fn reference_uris_map_to_local_files_on_the_command_line() {
+    let dir = temp_dir("reference");
+    multi_model(&dir);
+    let fleet = dir.join("fleet.xml");
+    let out = dir.join("out");
+    let gps = format!("{GPS_URI}={}", dir.join("gps-types.xml").display());
+    let core = format!("{CORE_URI}={}", dir.join("common/core.xml").display());
+    let base = ["codegen", "--schema", fleet.to_str().unwrap()];
+    let tail = ["--out", out.to_str().unwrap(), "--all"];
+    // Without the mapping: a located error saying how to provide the namespace.
+    let (code, err) = xtask(&[&base[..], &tail[..]].concat());
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("from namespace `GPS`"), "{err}");
+    assert!(err.contains("`--reference URI=FILE`"), "{err}");
+    assert!(!out.exists());
+    // With it: the three files are read and the crate is generated.
+    let (code, err) = xtask(
+        &[
+            &base[..],
+            &["--reference", &gps, "--reference", &core],
+            &tail[..],
+        ]
+        .concat(),
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("3 schema file(s) read"), "{err}");
+    let models = std::fs::read_to_string(out.join("src/models/fleet/vehicle.rs")).unwrap();
+    assert!(models.contains("pub struct Vehicle"), "{models}");
+    // The same files given with --schema need no mapping: documents by namespace.
+    let (code, err) = xtask(&[
+        "codegen",
+        "--check",
+        "--schema",
+        fleet.to_str().unwrap(),
+        "--schema",
+        dir.join("gps-types.xml").to_str().unwrap(),
+        "--schema",
+        dir.join("common/core.xml").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--all",
+    ]);
+    assert_eq!(code, 3, "{err}"); // the header names the schemas given: stale, not failed
+    assert!(err.contains("3 schema file(s) read"), "{err}");
+    // A malformed mapping is a usage error.
+    for bad in ["no-equals-sign", "=file.xml", "uri="] {
+        let (code, err) = xtask(&[&base[..], &["--reference", bad], &tail[..]].concat());
+        assert_eq!(code, 2, "{bad}: {err}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn references_and_strict_in_the_config() {
+    let dir = temp_dir("config-references");
+    multi_model(&dir);
+    let config = dir.join("codegen.toml");
+    let write = |strict: bool| {
+        std::fs::write(
+            &config,
+            format!(
+                "[[crate]]\nname = \"fleet\"\nout = \"{}\"\nschemas = [\"{}\"]\nall = true\nstrict = {strict}\n\n[crate.references]\n\"{GPS_URI}\" = \"{}\"\n\"{CORE_URI}\" = \"{}\"\n",
+                dir.join("out").display(),
+                dir.join("fleet.xml").display(),
+                dir.join("gps-types.xml").display(),
+                dir.join("common/core.xml").display(),
+            ),
+        )
+        .unwrap()
+    };
+    write(false);
+    let (code, err) = xtask(&["codegen", "--config", config.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("fleet: 3 schema file(s) read"), "{err}");
+    // A reader warning (an unresolvable binding target): counted, listed with --verbose,
+    // an error under `strict = true` or `--strict`.
+    let fleet = std::fs::read_to_string(dir.join("fleet.xml")).unwrap();
+    std::fs::write(
+        dir.join("fleet.xml"),
+        fleet.replace("Target=\"Parties\"", "Target=\"Nobody\""),
+    )
+    .unwrap();
+    let (code, err) = xtask(&["codegen", "--config", config.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("1 reader warning(s) (--verbose lists them)"),
+        "{err}"
+    );
+    assert!(!err.contains("Nobody"), "{err}");
+    let (code, err) = xtask(&["codegen", "--verbose", "--config", config.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("warning: navigation property binding target `Nobody`"),
+        "{err}"
+    );
+    let (code, err) = xtask(&["codegen", "--strict", "--config", config.to_str().unwrap()]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("error: navigation property binding target `Nobody`"),
+        "{err}"
+    );
+    assert!(err.contains("(an error under `strict`)"), "{err}");
+    write(true);
+    let (code, err) = xtask(&["codegen", "--config", config.to_str().unwrap()]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("(an error under `strict`)"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

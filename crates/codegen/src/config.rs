@@ -32,6 +32,11 @@ pub struct Config {
     pub service_root: Option<String>,
     /// Other roots of the same service (national clouds, staging), by name.
     pub service_roots: Vec<(String, String)>,
+    /// Reference URI → local file standing for it, relative to the workspace root like
+    /// `schemas` (`[crate.references]`, `--reference URI=FILE`).
+    pub references: Vec<(String, PathBuf)>,
+    /// Every warning of the CSDL reader is an error (`strict = true`, `--strict`).
+    pub strict: bool,
 }
 
 /// The roots of generation.
@@ -64,6 +69,8 @@ impl Config {
             key_as_segment: false,
             service_root: None,
             service_roots: Vec::new(),
+            references: Vec::new(),
+            strict: false,
         }
     }
 
@@ -90,6 +97,14 @@ impl Config {
     pub fn key_as_segment(&mut self, yes: bool) -> &mut Self {
         self.key_as_segment = yes;
         self
+    }
+
+    /// What the CSDL reader needs beyond the schemas: the reference map, strictness.
+    pub fn reader_options(&self) -> csdl::Options {
+        csdl::Options {
+            references: self.references.clone(),
+            strict: self.strict,
+        }
     }
 
     /// The schema files joined for the `@generated` header (`schemas/a.xml, schemas/b.xml`).
@@ -234,6 +249,8 @@ fn parse_crate(
     let mut key_as_segment = false;
     let mut service_root = None;
     let mut service_roots = Vec::new();
+    let mut strict = false;
+    let mut references = Vec::new();
     for (key, value) in t.iter() {
         match key.get_ref().as_ref() {
             "name" => name = string(value, "name", loc, errors).map(str::to_string),
@@ -256,10 +273,12 @@ fn parse_crate(
                     roots = Some(list);
                 }
             }
-            "all" | "key_as_segment" => match value.get_ref() {
-                DeValue::Boolean(b) => {
-                    if key.get_ref().as_ref() == "all" { all = *b } else { key_as_segment = *b }
-                }
+            "all" | "key_as_segment" | "strict" => match value.get_ref() {
+                DeValue::Boolean(b) => match key.get_ref().as_ref() {
+                    "all" => all = *b,
+                    "strict" => strict = *b,
+                    _ => key_as_segment = *b,
+                },
                 _ => errors.push(Diagnostic::at(format!("`{}` must be true or false", key.get_ref()), Some(loc.of(value)))),
             },
             "service_root" => {
@@ -287,8 +306,9 @@ fn parse_crate(
                     }
                 }
             }
+            "references" => references = parse_references(value, loc, errors),
             other => errors.push(Diagnostic::at(
-                format!("unknown key `{other}` (expected name, out, schemas, roots, all, key_as_segment, service_root, service_roots)"),
+                format!("unknown key `{other}` (expected name, out, schemas, roots, all, key_as_segment, strict, references, service_root, service_roots)"),
                 Some(loc.of(key)),
             )),
         }
@@ -337,6 +357,8 @@ fn parse_crate(
         key_as_segment,
         service_root,
         service_roots,
+        references,
+        strict,
     })
 }
 
@@ -360,6 +382,29 @@ fn service_url(url: &str, at: &Location, errors: &mut Vec<Diagnostic>) -> Option
         ));
         None
     }
+}
+
+/// `[crate.references]`: a table of reference URI → local file.
+fn parse_references(
+    value: &Spanned<DeValue<'_>>,
+    loc: &Locator<'_>,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<(String, PathBuf)> {
+    let DeValue::Table(t) = value.get_ref() else {
+        errors.push(Diagnostic::at(
+            "`references` must be a table of reference URI = \"local file\"",
+            Some(loc.of(value)),
+        ));
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (uri, file) in t.iter() {
+        let what = format!("references.\"{}\"", uri.get_ref());
+        if let Some(f) = string(file, &what, loc, errors) {
+            out.push((uri.get_ref().to_string(), PathBuf::from(f)));
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -394,6 +439,45 @@ all = true
         );
         assert!(f.crates[0].key_as_segment);
         assert_eq!(f.crates[1].selection, Selection::All);
+        assert!(!f.crates[0].strict && f.crates[0].references.is_empty());
+    }
+
+    #[test]
+    fn parses_references_and_strict() {
+        let text = r#"
+[[crate]]
+name = "a"
+out = "generated/a"
+schemas = ["schemas/a.xml"]
+all = true
+strict = true
+
+[crate.references]
+"http://example.com/gps/$metadata" = "schemas/gps.xml"
+"urn:x" = "schemas/sub/x.xml"
+"#;
+        let f = ConfigFile::parse(text, Path::new("codegen.toml")).unwrap();
+        let c = &f.crates[0];
+        assert!(c.strict);
+        assert_eq!(
+            c.references,
+            [
+                (
+                    "http://example.com/gps/$metadata".to_string(),
+                    PathBuf::from("schemas/gps.xml")
+                ),
+                ("urn:x".to_string(), PathBuf::from("schemas/sub/x.xml")),
+            ]
+        );
+        assert_eq!(c.reader_options().references, c.references);
+        let bad = "[[crate]]\nname = \"a\"\nout = \"o\"\nschemas = [\"s\"]\nall = true\nreferences = { u = 1 }\n";
+        let e = ConfigFile::parse(bad, Path::new("c.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("error: `references.\"u\"` must be a string\n --> c.toml:6:20"),
+            "{e}"
+        );
     }
 
     #[test]
