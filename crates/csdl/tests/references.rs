@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use csdl::model::{Primitive, Target};
+use csdl::model::Target;
 
 fn doc(refs: &[(&str, &str, &str)], ns: &str, body: &str) -> String {
     let refs: String = refs
