@@ -200,16 +200,14 @@ pub fn closure(config: &Config, model: &Model) -> Result<Closure, Error> {
     let mut roots = BTreeSet::new();
     match &config.selection {
         Selection::All => {
+            // Every type of the documents read; a type of an embedded standard
+            // vocabulary only when one of them uses it (below).
             for i in 0..model.types.len() {
                 let id = TypeId(i as u32);
-                reasons.insert(id, Reason::All);
+                if !model.is_builtin(id) {
+                    reasons.insert(id, Reason::All);
+                }
             }
-            let types = reasons.keys().copied().collect();
-            return Ok(Closure {
-                types,
-                reasons,
-                roots,
-            });
         }
         Selection::Roots(list) => {
             let mut errors = Vec::new();
@@ -236,7 +234,10 @@ pub fn closure(config: &Config, model: &Model) -> Result<Closure, Error> {
         }
     }
     // Breadth-first, each level in TypeId order.
-    let mut frontier: BTreeSet<TypeId> = roots.clone();
+    let mut frontier: BTreeSet<TypeId> = match config.selection {
+        Selection::All => reasons.keys().copied().collect(),
+        Selection::Roots(_) => roots.clone(),
+    };
     for r in &roots {
         for d in model.all_derived(*r) {
             if let std::collections::btree_map::Entry::Vacant(e) = reasons.entry(d) {

@@ -325,3 +325,40 @@ fn subtypes_of_one_name_in_two_namespaces_get_distinct_variants_and_a_warning() 
     );
     assert!(w.contains("--> two.xml:12:"), "{w}");
 }
+
+/// A service deriving from a type of an embedded standard vocabulary (issue 13): with
+/// `all = true` the crate holds the service's types and what they use of the
+/// vocabulary, not the whole vocabulary.
+#[test]
+fn a_type_derived_from_a_standard_vocabulary_type_generates() {
+    let text = r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:Reference Uri="https://oasis-tcs.github.io/odata-vocabularies/vocabularies/Org.OData.Capabilities.V1.xml">
+    <edmx:Include Namespace="Org.OData.Capabilities.V1" Alias="Capabilities"/>
+  </edmx:Reference>
+  <edmx:DataServices>
+    <Schema Namespace="svc" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <ComplexType Name="MyRestriction" BaseType="Capabilities.NavigationPropertyRestriction">
+        <Property Name="Note" Type="Edm.String"/>
+      </ComplexType>
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>"#;
+    let model = csdl::load_str("svc.xml", text).unwrap_or_else(|e| panic!("{e}"));
+    let mut config = Config::new("svc", "generated/svc", vec![PathBuf::from("svc.xml")]);
+    config.all();
+    let g = codegen::generate_full(&config, &model).unwrap();
+    let names: Vec<String> = g
+        .files
+        .keys()
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .filter(|p| p.starts_with("src/models/"))
+        .collect();
+    let has = |f: &str| names.iter().any(|n| n.ends_with(f));
+    assert!(has("/my_restriction.rs"), "{names:?}");
+    assert!(has("/navigation_property_restriction.rs"), "{names:?}");
+    // Capabilities has 40 complex types; one nothing uses is not generated.
+    assert!(!has("/batch_support_type.rs"), "{names:?}");
+    let all_types = model.types.len();
+    let picked = g.stats.structured + g.stats.enums + g.stats.definitions;
+    assert!(picked < all_types, "{picked} of {all_types}");
+}

@@ -27,7 +27,7 @@ pub struct Model {
     pub operations: Vec<Operation>,
     /// Entity containers, in document order; `Extends` already merged in.
     pub containers: Vec<Container>,
-    /// Terms declared by the documents read (not the built-in vocabularies).
+    /// Terms declared by the documents read (not the embedded standard vocabularies).
     pub terms: Vec<Term>,
     /// Annotations by canonical target path (e.g. `microsoft.graph.user`,
     /// `microsoft.graph.user/displayName`, `microsoft.graph.GraphService/users`,
@@ -61,6 +61,9 @@ pub struct Schema {
     pub file: u32,
     /// Where the `<Schema>` element starts.
     pub pos: Pos,
+    /// Declared by an embedded standard vocabulary (`Org.OData.Core.V1`, …) that a
+    /// document referenced, not by a file read.
+    pub builtin: bool,
 }
 
 /// A named type.
@@ -629,6 +632,12 @@ impl Model {
         self.type_index
             .get(&format!("{}.{}", ns.namespace, name))
             .copied()
+    }
+    /// Whether a type comes from an embedded standard vocabulary ([`Schema::builtin`]):
+    /// generated only when a type of the documents read uses it.
+    pub fn is_builtin(&self, id: TypeId) -> bool {
+        let ns = &self.ty(id).namespace;
+        self.schemas.iter().any(|s| s.builtin && s.namespace == *ns)
     }
     /// Annotations on a canonical target.
     pub fn annotations_of(&self, target: &str) -> &[Annotation] {

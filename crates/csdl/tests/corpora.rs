@@ -29,8 +29,16 @@ fn expected() -> BTreeMap<String, BTreeMap<String, u64>> {
 fn model_counts(m: &Model, path: &std::path::Path) -> BTreeMap<String, u64> {
     let mut c: BTreeMap<String, u64> = BTreeMap::new();
     let mut add = |k: &str, n: usize| *c.entry(k.to_string()).or_default() += n as u64;
-    add("schemas", m.schemas.len());
-    for t in &m.types {
+    // The document's own: not the embedded standard vocabularies it references.
+    let builtin_files: Vec<u32> = m
+        .schemas
+        .iter()
+        .filter(|s| s.builtin)
+        .map(|s| s.file)
+        .collect();
+    let own_ns = |ns: &str| m.schemas.iter().any(|s| !s.builtin && s.namespace == ns);
+    add("schemas", m.schemas.iter().filter(|s| !s.builtin).count());
+    for t in m.types.iter().filter(|t| own_ns(&t.namespace)) {
         match &t.kind {
             TypeKind::Entity(_) => add("entity_types", 1),
             TypeKind::Complex(_) => add("complex_types", 1),
@@ -66,7 +74,7 @@ fn model_counts(m: &Model, path: &std::path::Path) -> BTreeMap<String, u64> {
             }
         }
     }
-    for op in &m.operations {
+    for op in m.operations.iter().filter(|o| own_ns(&o.namespace)) {
         match op.kind {
             csdl::model::OperationKind::Action => add("actions", 1),
             csdl::model::OperationKind::Function => add("functions", 1),
@@ -93,7 +101,14 @@ fn model_counts(m: &Model, path: &std::path::Path) -> BTreeMap<String, u64> {
                     .sum::<usize>(),
         );
     }
-    add("annotations", m.annotations.values().map(Vec::len).sum());
+    add(
+        "annotations",
+        m.annotations
+            .values()
+            .flatten()
+            .filter(|a| !builtin_files.contains(&a.pos.file))
+            .count(),
+    );
     // From the document layer: `Annotations` elements.
     let text = std::fs::read_to_string(path).unwrap();
     let doc = document::parse(0, text.into()).unwrap();

@@ -22,6 +22,7 @@ mod operations;
 mod references;
 mod schemas;
 mod types;
+mod vocabularies;
 
 use open::*;
 pub use open::{
@@ -185,6 +186,8 @@ struct Resolver<'d, 'm> {
     types_by_parts: Map<(&'d str, &'d str), TypeId>,
     /// Annotations by canonical target, moved into the model at the end.
     ann: Map<String, Vec<Annotation>>,
+    /// Files that are embedded standard vocabularies.
+    builtin: HashSet<u32>,
     /// `op_el` index → operation built from it.
     op_built: Map<(u32, ElemId), usize>,
 }
@@ -316,6 +319,7 @@ impl<'d, 'm> Resolver<'d, 'm> {
             op_targets: Vec::new(),
             clash_warned: HashSet::new(),
             op_built: Map::default(),
+            builtin: HashSet::new(),
             types_by_parts: Map::default(),
             ann: Map::default(),
         }

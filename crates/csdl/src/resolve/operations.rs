@@ -158,6 +158,9 @@ impl<'d> Resolver<'d, '_> {
     pub(super) fn build_terms(&mut self) {
         let docs = self.docs;
         for (d, doc) in docs.iter().enumerate() {
+            if self.builtin.contains(&doc.file) {
+                continue; // the standard vocabularies' terms are known by name
+            }
             for s in self.schemas(d).collect::<Vec<_>>() {
                 let Some(ns) = doc.get(s, "Namespace") else {
                     continue;

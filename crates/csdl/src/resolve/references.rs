@@ -38,6 +38,8 @@ struct Loader<'a> {
     pending: Vec<(Reference, String)>,
     /// Namespaces that found references promise: (namespace, uri, position).
     expected: Vec<(String, String, Pos)>,
+    /// Files that are embedded standard vocabularies.
+    builtin: HashSet<u32>,
 }
 
 pub(super) fn load_impl(
@@ -68,6 +70,7 @@ pub(super) fn load_impl(
         unread: HashMap::new(),
         pending: Vec::new(),
         expected: Vec::new(),
+        builtin: HashSet::new(),
     };
     for path in given {
         l.open_given(path);
@@ -88,6 +91,7 @@ pub(super) fn load_impl(
         mut diags,
         unread,
         expected,
+        builtin,
         ..
     } = l;
     let mut model = Model {
@@ -106,8 +110,11 @@ pub(super) fn load_impl(
         let unavailable = unread.keys().cloned().collect();
         let mut r = Resolver::new(&docs, &sources, unavailable, &mut model, &mut diags);
         r.refused = unread;
+        r.builtin = builtin.clone();
         r.run(&expected);
     }
+    // The embedded vocabularies' own warnings are nobody's business.
+    diags.retain(|d| d.0 == Severity::Error || !builtin.contains(&d.2.file));
     model.sources = sources;
     finish(model, diags, options.strict)
 }
@@ -218,12 +225,16 @@ impl Loader<'_> {
         if self.satisfied(&r) {
             return;
         }
-        if !r.includes.is_empty()
-            && r.includes
-                .iter()
-                .all(|ns| self.provided.contains(ns) || is_standard(ns))
-        {
-            return; // understood without a file
+        if r.includes.is_empty() && vocabularies::namespace_of_uri(&r.uri).is_some() {
+            return; // a standard vocabulary, for its annotations only
+        }
+        for ns in &r.includes {
+            if is_standard(ns) && !self.provided.contains(ns) {
+                self.open_vocabulary(ns);
+            }
+        }
+        if self.satisfied(&r) {
+            return;
         }
         if let Some(file) = self.mapped.get(r.uri.as_str()).copied() {
             self.open_mapped(r, file);
@@ -255,6 +266,17 @@ impl Loader<'_> {
         };
         self.pending
             .push((r, format!("no file was found (looked for {looked})")));
+    }
+
+    /// Reads the embedded standard vocabulary declaring `namespace`.
+    fn open_vocabulary(&mut self, namespace: &str) {
+        let Some((path, text)) = vocabularies::embedded(namespace) else {
+            return;
+        };
+        if self.seen.insert(PathBuf::from(&path)) {
+            self.builtin.insert(self.sources.files.len() as u32);
+            self.add(PathBuf::from(path), text.to_string());
+        }
     }
 
     /// Reads the file the user mapped a reference URI to: inside the folder of the first

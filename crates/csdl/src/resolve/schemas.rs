@@ -68,6 +68,7 @@ impl<'d> Resolver<'d, '_> {
                     alias: alias.map(|a| doc.value(a).to_string()),
                     file: doc.file,
                     pos: doc.pos(s),
+                    builtin: self.builtin.contains(&doc.file),
                 });
             }
             for (alias, pos) in &alias_pos {
