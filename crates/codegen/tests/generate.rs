@@ -362,3 +362,29 @@ fn a_type_derived_from_a_standard_vocabulary_type_generates() {
     let picked = g.stats.structured + g.stats.enums + g.stats.definitions;
     assert!(picked < all_types, "{picked} of {all_types}");
 }
+
+/// A key property of a complex type (a warning in the reader, issue 13): the entity
+/// set is generated without key-addressed builders; the same type with a primitive key
+/// has them.
+#[test]
+fn a_key_that_cannot_be_in_a_url_gets_no_key_builders() {
+    let text = std::fs::read_to_string(
+        workspace().join("crates/csdl/tests/lenient/key_non_primitive.xml"),
+    )
+    .unwrap();
+    let client = |text: &str| {
+        let model = csdl::load_str("k.xml", text).unwrap_or_else(|e| panic!("{e}"));
+        let mut config = Config::new("k", "generated/k", vec![PathBuf::from("k.xml")]);
+        config.all();
+        let files = codegen::generate(&config, &model).unwrap();
+        file(&files, "src/client/test/thing.rs").to_string()
+    };
+    let lenient = client(&text);
+    assert!(lenient.contains("pub fn list("), "{lenient}");
+    assert!(!lenient.contains("pub fn by_"), "{lenient}");
+    let keyed = client(&text.replace(
+        r#"Name="code" Type="t.Code""#,
+        r#"Name="code" Type="Edm.String""#,
+    ));
+    assert!(keyed.contains("pub fn by_"), "{keyed}");
+}

@@ -164,9 +164,10 @@ impl<'d> Resolver<'d, '_> {
                             })
                             .unwrap_or_default();
                         if overloads.is_empty() {
+                            // Often an operation of a document not available: left out.
                             let w = if is_action { "action" } else { "function" };
-                            self.err(
-                                format!("`{name}` imports `{raw}`, which is not an unbound {w}"),
+                            self.warn(
+                                format!("`{name}` imports `{raw}`, which is not an unbound {w}; the import is left out"),
                                 doc.attr_pos(ch, attr),
                             );
                             continue;
@@ -204,7 +205,12 @@ impl<'d> Resolver<'d, '_> {
             if let Some((q, pos)) = e {
                 match self.container_index.get(q) {
                     Some(j) => ext_idx[i] = Some(*j),
-                    None => self.err(format!("unknown entity container `{q}` in `Extends`"), *pos),
+                    None => self.warn(
+                        format!(
+                            "unknown entity container `{q}` in `Extends`; nothing is inherited"
+                        ),
+                        *pos,
+                    ),
                 }
             }
         }

@@ -503,25 +503,33 @@ impl<'d> Resolver<'d, '_> {
             let tn = self.m.types[i].qualified_name();
             let inherited: Option<TypeId> = self.m.bases(id).find(|b| self.own_keys_declared(*b));
             if let Some(b) = inherited {
+                // OData's .NET library loads such documents: the base key wins.
                 let bn = self.m.types[b.0 as usize].qualified_name();
-                self.err(
-                    format!("entity type `{tn}` declares a key, but it inherits one from `{bn}`"),
+                self.warn(
+                    format!("entity type `{tn}` declares a key, but it inherits one from `{bn}`; the inherited key is used"),
                     self.m.types[i].pos,
                 );
+                continue;
             }
             let mut key = Vec::new();
+            let mut usable = true;
             for (path, alias, pos) in parts {
-                if let Some(ty) = self.key_part_type(id, &path, pos) {
-                    if path.contains('/') && alias.is_none() {
-                        self.err(
-                            format!("key part `{path}` is a path and needs an `Alias`"),
-                            pos,
-                        );
+                match self.key_part_type(id, &path, pos) {
+                    KeyPartType::Usable(ty) => {
+                        if path.contains('/') && alias.is_none() {
+                            self.err(
+                                format!("key part `{path}` is a path and needs an `Alias`"),
+                                pos,
+                            );
+                        }
+                        key.push(KeyPart { path, alias, ty });
                     }
-                    key.push(KeyPart { path, alias, ty });
+                    KeyPartType::Unusable => usable = false,
+                    KeyPartType::Wrong => {}
                 }
             }
-            *slot = Some(key);
+            // A key that cannot be written in a URL: the type is not addressed by key.
+            *slot = Some(if usable { key } else { Vec::new() });
         }
         for i in 0..n {
             let id = TypeId(i as u32);
@@ -581,7 +589,10 @@ impl<'d> Resolver<'d, '_> {
         self.docs[el.doc as usize].child(el.id, Kind::Key).is_some()
     }
 
-    pub(super) fn key_part_type(&mut self, id: TypeId, path: &str, pos: Pos) -> Option<TypeRef> {
+    /// The type of one key part: an error when the path names nothing (no correct
+    /// code possible), a warning when the property cannot be a key (a collection, a
+    /// complex or untyped value: the type gets no key-addressed builders).
+    pub(super) fn key_part_type(&mut self, id: TypeId, path: &str, pos: Pos) -> KeyPartType {
         let tn = self.m.types[id.0 as usize].qualified_name();
         let mut cur = id;
         let segs: Vec<&str> = path.split('/').collect();
@@ -614,14 +625,14 @@ impl<'d> Resolver<'d, '_> {
                     format!("key property `{path}` of `{tn}` names no property of `{on}`"),
                     pos,
                 );
-                return None;
+                return KeyPartType::Wrong;
             };
             if prop.ty.collection {
-                self.err(
-                    format!("key property `{path}` of `{tn}` is a collection"),
+                self.warn(
+                    format!("key property `{path}` of `{tn}` is a collection; `{tn}` is not addressed by key"),
                     pos,
                 );
-                return None;
+                return KeyPartType::Unusable;
             }
             if i + 1 < segs.len() {
                 match prop.ty.target {
@@ -637,7 +648,7 @@ impl<'d> Resolver<'d, '_> {
                             ),
                             pos,
                         );
-                        return None;
+                        return KeyPartType::Wrong;
                     }
                 }
                 continue;
@@ -669,12 +680,12 @@ impl<'d> Resolver<'d, '_> {
                 ),
             };
             if !ok {
-                self.err(format!("key property `{path}` of `{tn}` must have a primitive, enumeration or type definition type"), pos);
-                return None;
+                self.warn(format!("key property `{path}` of `{tn}` must have a primitive, enumeration or type definition type; `{tn}` is not addressed by key"), pos);
+                return KeyPartType::Unusable;
             }
-            return Some(prop.ty);
+            return KeyPartType::Usable(prop.ty);
         }
-        None
+        KeyPartType::Wrong
     }
 }
 
@@ -690,4 +701,14 @@ pub(super) fn empty_structured() -> Structured {
         derived: Vec::new(),
         optimistic_concurrency: Vec::new(),
     }
+}
+
+/// What [`Resolver::key_part_type`] found.
+pub(super) enum KeyPartType {
+    /// A property that can be a key, of this type.
+    Usable(TypeRef),
+    /// A property that cannot be a key (warned).
+    Unusable,
+    /// No such property (an error).
+    Wrong,
 }
