@@ -630,6 +630,14 @@ fn generate_one(job: &Job, args: &Args) -> Result<(Files, String), String> {
         );
     }
     let s = g.stats;
+    // Not the embedded standard vocabularies: they are no file.
+    let builtin: std::collections::BTreeSet<u32> = model
+        .schemas
+        .iter()
+        .filter(|s| s.builtin)
+        .map(|s| s.file)
+        .collect();
+    let files_read = model.sources.files.len() - builtin.len();
     let warnings = match model.warnings.len() {
         0 => String::new(),
         n if args.verbose => format!(", {n} reader warning(s)"),
@@ -638,7 +646,7 @@ fn generate_one(job: &Job, args: &Args) -> Result<(Files, String), String> {
     let line = format!(
         "{}: {} schema file(s) read, {} entity/complex types, {} enums, {} type definitions, {} operations{}{warnings}",
         job.config.name,
-        model.sources.files.len(),
+        files_read,
         s.structured,
         s.enums,
         s.definitions,
