@@ -19,9 +19,9 @@ pub struct Config {
     pub name: String,
     /// Output folder, relative to the workspace root (`generated/graph-v1`).
     pub out: PathBuf,
-    /// Schema files as written in the config, relative to the workspace root. The first
-    /// is the main document; the rest are named in the header only (the reader follows
-    /// `edmx:Reference`s itself).
+    /// Schema files as written in the config, relative to the workspace root. Every one
+    /// is read and contributes its namespaces (the reader follows `edmx:Reference`s for
+    /// the namespaces none declares); mapped references must lie in the first one's folder.
     pub schemas: Vec<PathBuf>,
     /// Which types to generate.
     pub selection: Selection,

@@ -5,9 +5,10 @@
 //!   JSON reader, [`json`], produces the same elements and attributes as the XML one);
 //! - [`model::Model`]: the resolved semantic model of a file and its references.
 //!
-//! Entry points: [`load`] (a file and the local files it references), [`load_str`]
-//! (text in memory) and [`load_with`] (files read through a callback, for tests and
-//! fuzzing). Each returns the model, with its warnings, or [`diag::Errors`]: every
+//! Entry points: [`load`] (a file and the local files it references), [`load_in_with`]
+//! (several documents, a map of reference URIs to local files, [`Options::strict`]),
+//! [`load_str`] (text in memory) and [`load_with`] / [`load_all_with`] (files read
+//! through a callback, for tests and fuzzing). Each returns the model, with its warnings, or [`diag::Errors`]: every
 //! error of the run, located and rendered rustc-style:
 //!
 //! ```text
@@ -15,9 +16,33 @@
 //!  --> schemas/service.xml:7:28
 //! ```
 //!
-//! References to the standard OASIS vocabularies ([`STANDARD_VOCABULARIES`]) are
-//! understood without a file; their terms are namespace-qualified in the model and
-//! [`vocab`] reads the Core and Capabilities terms later stages need.
+//! The nine standard OASIS vocabularies ([`STANDARD_VOCABULARIES`]) are embedded
+//! (`crates/csdl/vocabularies/`, OASIS-licensed data): a reference including one of their
+//! namespaces, at whatever URI, is satisfied without a file, and their types resolve
+//! (a document may derive from `Capabilities.NavigationPropertyRestriction`). Each is
+//! parsed only when referenced; its schemas are marked [`model::Schema::builtin`] and
+//! its own warnings and terms stay out of the model. Terms are namespace-qualified in
+//! the model and [`vocab`] reads the Core and Capabilities terms later stages need.
+//!
+//! # Documents by namespace
+//!
+//! Every document given contributes its namespaces, and an `edmx:Reference` is
+//! satisfied by whichever document read declares the namespaces it includes, whatever
+//! its `Uri`. Otherwise the reference's file is looked for (below). A type from a
+//! namespace no document read declares is an error at the `Uri` that promised it,
+//! naming the type, the namespace and how to provide it (`--schema`, `--reference
+//! URI=FILE`, `[references]` in `codegen.toml`).
+//!
+//! # Errors and warnings
+//!
+//! Errors are what no correct code can come from (an unknown type, a key naming no
+//! property, a cycle of base types, malformed XML, OData v2/v3). Warnings are located
+//! and carry a documented interpretation: a derived type re-declaring a key (the
+//! inherited key is used), a key property of a complex or collection type (the type
+//! gets no key: no key-addressed builders), an `Extends`, `ActionImport` or
+//! `FunctionImport` naming nothing read (left out), a navigation property binding that
+//! cannot be followed (kept, unresolved), a name with a `-`, a missing reference.
+//! Under [`Options::strict`] every warning is an error.
 //!
 //! # CSDL JSON
 //!
@@ -47,6 +72,8 @@
 //! user chose:
 //! - the documents the user names ([`load`]'s path, [`load_in`]'s `schemas`: `--schema`
 //!   or `schemas` in `codegen.toml`), wherever they are;
+//! - the file [`Options::references`] maps a reference's `Uri` to, only if it lies
+//!   (symbolic links followed) inside the folder of the first document named;
 //! - a document an `edmx:Reference` names, only if its `Uri` is a relative path that
 //!   stays inside the folder of the document naming it (subfolders are fine) and the
 //!   file, symbolic links followed, lies inside that folder; a URL
@@ -59,11 +86,10 @@
 //!   [`MAX_DOCUMENT_SIZE`] (64 MiB; Graph v1.0 is 3.5 MB), in UTF-8. The same size cap
 //!   applies to text given to [`load_str`] or returned by [`load_with`]'s callback.
 //!
-//! A reference not opened is a warning at its `Uri` attribute (the document still
-//! loads: documents by others reference vocabularies and files nobody has), and an
-//! error at the same place when a type from one of its namespaces is used. A missing
-//! file is a warning, and its types are read as `Edm.Untyped`. The diagnostics quote the
-//! `Uri` as written and nothing of the file.
+//! A reference not opened or not found is a warning at its `Uri` attribute (the document
+//! still loads: documents by others reference files nobody has, for their annotations),
+//! and an error at the same place when a type from one of its namespaces is used. The
+//! diagnostics quote the `Uri` as written and nothing of the file.
 //!
 //! # Names
 //!
