@@ -7,12 +7,14 @@
 //!
 //! Iteration orders are stable: types are in document order (file order, then
 //! position), members in declaration order.
+//!
+//! This module depends on no other stage (`crate::load` builds a model, and the typed
+//! readings of vocabulary terms, [`Model::capabilities`], live in [`crate::vocab`]).
 
 use std::collections::HashMap;
 
 use crate::diag::{Diagnostic, Pos, Sources};
 
-pub use crate::resolve::{load, load_str, load_with};
 
 /// A resolved CSDL model: one or more documents (the main file and its references).
 #[derive(Debug, Clone)]
@@ -710,10 +712,5 @@ impl Model {
             .iter()
             .flat_map(|t| self.annotations_of(t))
             .collect()
-    }
-    /// Capabilities restrictions on a canonical target path
-    /// (`Container/entitySet`, `Type/navigationProperty`, ...).
-    pub fn capabilities(&self, target: &str) -> Capabilities {
-        crate::vocab::capabilities(self.annotations_of(target))
     }
 }

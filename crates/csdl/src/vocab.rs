@@ -4,7 +4,7 @@
 //! [`Model::annotations_of`](crate::model::Model::annotations_of)); terms are always
 //! namespace-qualified there, so `Core.Description` is `Org.OData.Core.V1.Description`.
 
-use crate::model::{Annotation, Capabilities, Expr, Permissions};
+use crate::model::{Annotation, Capabilities, Expr, Model, Permissions};
 
 /// Namespace of the Core vocabulary, with the trailing dot.
 pub const CORE: &str = "Org.OData.Core.V1.";
@@ -116,5 +116,13 @@ pub fn capabilities(annotations: &[Annotation]) -> Capabilities {
         readable_by_key: read
             .and_then(|a| record_field(&a.value, "ReadByKeyRestrictions"))
             .and_then(|r| record_bool(r, "Readable")),
+    }
+}
+
+impl Model {
+    /// Capabilities restrictions on a canonical target path
+    /// (`Container/entitySet`, `Type/navigationProperty`, ...).
+    pub fn capabilities(&self, target: &str) -> Capabilities {
+        capabilities(self.annotations_of(target))
     }
 }
