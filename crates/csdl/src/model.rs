@@ -15,7 +15,6 @@ use std::collections::HashMap;
 
 use crate::diag::{Diagnostic, Pos, Sources};
 
-
 /// A resolved CSDL model: one or more documents (the main file and its references).
 #[derive(Debug, Clone)]
 pub struct Model {
