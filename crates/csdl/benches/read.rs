@@ -63,3 +63,20 @@ fn parse_capabilities_json(b: divan::Bencher) {
     let text = vocabulary("json");
     b.bench(|| csdl::json::parse(0, text.clone()).unwrap());
 }
+
+/// The cost of the embedded vocabularies: a small document referencing Capabilities
+/// (which references Authorization, Core and Validation), all four parsed and resolved.
+#[divan::bench(sample_count = 30)]
+fn load_capabilities_user() -> csdl::model::Model {
+    const TEXT: &str = r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:Reference Uri="https://oasis-tcs.github.io/odata-vocabularies/vocabularies/Org.OData.Capabilities.V1.xml">
+    <edmx:Include Namespace="Org.OData.Capabilities.V1" Alias="Capabilities"/>
+  </edmx:Reference>
+  <edmx:DataServices>
+    <Schema Namespace="svc" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <ComplexType Name="R" BaseType="Capabilities.NavigationPropertyRestriction"/>
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>"#;
+    csdl::load_str("svc.xml", TEXT).unwrap()
+}
