@@ -95,42 +95,14 @@ impl<'d> Resolver<'d, '_> {
         }
     }
 
+    /// An entity or complex type: base type, flags, key (kept raw until every type is
+    /// built), properties and navigation properties.
     pub(super) fn structured(&mut self, i: usize, d: u32, el: ElemId) -> Option<TypeKind> {
         let doc: &'d Document = &self.docs[d as usize];
         let is_entity = doc.kind(el) == Kind::EntityType;
         let tname = self.m.types[i].qualified_name();
         let mut s = empty_structured();
-        if let Some(a) = doc.attr(el, "BaseType") {
-            let raw = doc.value(a);
-            if let Some(t) = self.type_ref(d, raw, a.pos) {
-                let want = if is_entity {
-                    Kind::EntityType
-                } else {
-                    Kind::ComplexType
-                };
-                match (t.collection, t.target, self.type_kind_of(&t)) {
-                    (false, Target::Named(id), Some(k)) if k == want => s.base = Some(id),
-                    (_, _, k) => {
-                        let what = if is_entity {
-                            "entity type"
-                        } else {
-                            "complex type"
-                        };
-                        let found = match k {
-                            Some(Kind::EntityType) => "entity type",
-                            Some(Kind::ComplexType) => "complex type",
-                            Some(Kind::EnumType) => "enumeration type",
-                            Some(_) => "type definition",
-                            None => "primitive type",
-                        };
-                        self.err(
-                            format!("{what} `{tname}` cannot derive from {found} `{raw}`"),
-                            a.pos,
-                        );
-                    }
-                }
-            }
-        }
+        s.base = self.base_type(d, el, is_entity, &tname);
         s.is_abstract = self.bool_attr(doc, el, "Abstract", false);
         s.open = self.bool_attr(doc, el, "OpenType", false);
         if is_entity {
@@ -154,23 +126,7 @@ impl<'d> Resolver<'d, '_> {
                         );
                         continue;
                     }
-                    let mut parts = Vec::new();
-                    for r in doc.children_of(c, Kind::PropertyRef) {
-                        if let Some(name) = self.req(doc, r, "Name") {
-                            parts.push((
-                                name.to_string(),
-                                doc.get(r, "Alias").map(str::to_string),
-                                doc.attr_pos(r, "Name"),
-                            ));
-                        }
-                    }
-                    if parts.is_empty() {
-                        self.err(
-                            format!("the key of `{tname}` has no `PropertyRef`"),
-                            doc.pos(c),
-                        );
-                    }
-                    self.own_keys[i] = Some(parts);
+                    self.own_keys[i] = Some(self.key(doc, c, &tname));
                 }
                 Kind::Key => self.err(
                     format!("complex type `{tname}` cannot have a key"),
@@ -192,88 +148,11 @@ impl<'d> Resolver<'d, '_> {
                         continue;
                     }
                     seen.insert(name, pos);
-                    let Some(raw_ty) = self.req(doc, c, "Type") else {
-                        continue;
-                    };
-                    let ty_pos = doc.attr_pos(c, "Type");
-                    let Some(ty) = self.type_ref(d, raw_ty, ty_pos) else {
-                        continue;
-                    };
-                    let nullable = self.bool_attr(doc, c, "Nullable", true);
                     if doc.kind(c) == Kind::Property {
-                        if self.type_kind_of(&ty) == Some(Kind::EntityType) {
-                            self.err(
-                                format!("property `{name}` of `{tname}` has entity type `{raw_ty}`; use a `NavigationProperty`"),
-                                ty_pos,
-                            );
-                            continue;
-                        }
-                        let facets = self.facets(doc, c);
-                        s.properties.push(Property {
-                            name: name.to_string(),
-                            ty,
-                            nullable,
-                            facets,
-                            default_value: doc.get(c, "DefaultValue").map(str::to_string),
-                            description: None,
-                            long_description: None,
-                            computed: false,
-                            immutable: false,
-                            permissions: None,
-                            pos: doc.pos(c),
-                        });
+                        s.properties.extend(self.property(d, c, name, &tname));
                     } else {
-                        let ok = matches!(
-                            ty.target,
-                            Target::Primitive(Primitive::AnyEntity | Primitive::Untyped)
-                        ) || self.type_kind_of(&ty) == Some(Kind::EntityType);
-                        if !ok {
-                            self.err(
-                                format!("navigation property `{name}` of `{tname}` must have an entity type, found `{raw_ty}`"),
-                                ty_pos,
-                            );
-                            continue;
-                        }
-                        let mut constraints = Vec::new();
-                        for rc in doc.children_of(c, Kind::ReferentialConstraint) {
-                            if let (Some(p), Some(r)) = (
-                                self.req(doc, rc, "Property"),
-                                self.req(doc, rc, "ReferencedProperty"),
-                            ) {
-                                constraints.push(ReferentialConstraint {
-                                    property: p.to_string(),
-                                    referenced: r.to_string(),
-                                });
-                            }
-                        }
-                        let on_delete = match doc.child(c, Kind::OnDelete) {
-                            Some(od) => match self.req(doc, od, "Action") {
-                                Some(a @ ("Cascade" | "None" | "SetNull" | "SetDefault")) => {
-                                    Some(a.to_string())
-                                }
-                                Some(a) => {
-                                    self.err(
-                                        format!("invalid `OnDelete` action `{a}`: expected `Cascade`, `None`, `SetNull` or `SetDefault`"),
-                                        doc.attr_pos(od, "Action"),
-                                    );
-                                    None
-                                }
-                                None => None,
-                            },
-                            None => None,
-                        };
-                        s.navigation.push(NavigationProperty {
-                            name: name.to_string(),
-                            ty,
-                            nullable,
-                            partner: doc.get(c, "Partner").map(str::to_string),
-                            contains_target: self.bool_attr(doc, c, "ContainsTarget", false),
-                            description: None,
-                            long_description: None,
-                            pos: doc.pos(c),
-                            referential_constraints: constraints,
-                            on_delete,
-                        });
+                        s.navigation
+                            .extend(self.navigation_property(d, c, name, &tname));
                     }
                 }
                 _ => {}
@@ -283,6 +162,157 @@ impl<'d> Resolver<'d, '_> {
             TypeKind::Entity(s)
         } else {
             TypeKind::Complex(s)
+        })
+    }
+
+    /// The `BaseType` of `el`: a type of the same kind.
+    fn base_type(&mut self, d: u32, el: ElemId, is_entity: bool, tname: &str) -> Option<TypeId> {
+        let doc: &'d Document = &self.docs[d as usize];
+        let a = doc.attr(el, "BaseType")?;
+        let raw = doc.value(a);
+        let t = self.type_ref(d, raw, a.pos)?;
+        let want = if is_entity {
+            Kind::EntityType
+        } else {
+            Kind::ComplexType
+        };
+        match (t.collection, t.target, self.type_kind_of(&t)) {
+            (false, Target::Named(id), Some(k)) if k == want => Some(id),
+            (_, _, k) => {
+                let what = if is_entity {
+                    "entity type"
+                } else {
+                    "complex type"
+                };
+                let found = match k {
+                    Some(Kind::EntityType) => "entity type",
+                    Some(Kind::ComplexType) => "complex type",
+                    Some(Kind::EnumType) => "enumeration type",
+                    Some(_) => "type definition",
+                    None => "primitive type",
+                };
+                self.err(
+                    format!("{what} `{tname}` cannot derive from {found} `{raw}`"),
+                    a.pos,
+                );
+                None
+            }
+        }
+    }
+
+    /// The `PropertyRef`s of a `Key`, as written.
+    fn key(&mut self, doc: &'d Document, key: ElemId, tname: &str) -> Vec<RawKeyPart> {
+        let mut parts = Vec::new();
+        for r in doc.children_of(key, Kind::PropertyRef) {
+            if let Some(name) = self.req(doc, r, "Name") {
+                parts.push((
+                    name.to_string(),
+                    doc.get(r, "Alias").map(str::to_string),
+                    doc.attr_pos(r, "Name"),
+                ));
+            }
+        }
+        if parts.is_empty() {
+            self.err(
+                format!("the key of `{tname}` has no `PropertyRef`"),
+                doc.pos(key),
+            );
+        }
+        parts
+    }
+
+    /// A structural `Property` named `name` of type `tname`.
+    fn property(&mut self, d: u32, c: ElemId, name: &str, tname: &str) -> Option<Property> {
+        let doc: &'d Document = &self.docs[d as usize];
+        let raw_ty = self.req(doc, c, "Type")?;
+        let ty_pos = doc.attr_pos(c, "Type");
+        let ty = self.type_ref(d, raw_ty, ty_pos)?;
+        let nullable = self.bool_attr(doc, c, "Nullable", true);
+        if self.type_kind_of(&ty) == Some(Kind::EntityType) {
+            self.err(
+                format!("property `{name}` of `{tname}` has entity type `{raw_ty}`; use a `NavigationProperty`"),
+                ty_pos,
+            );
+            return None;
+        }
+        let facets = self.facets(doc, c);
+        Some(Property {
+            name: name.to_string(),
+            ty,
+            nullable,
+            facets,
+            default_value: doc.get(c, "DefaultValue").map(str::to_string),
+            description: None,
+            long_description: None,
+            computed: false,
+            immutable: false,
+            permissions: None,
+            pos: doc.pos(c),
+        })
+    }
+
+    /// A `NavigationProperty` named `name` of type `tname`: to an entity type, with its
+    /// referential constraints and `OnDelete`.
+    fn navigation_property(
+        &mut self,
+        d: u32,
+        c: ElemId,
+        name: &str,
+        tname: &str,
+    ) -> Option<NavigationProperty> {
+        let doc: &'d Document = &self.docs[d as usize];
+        let raw_ty = self.req(doc, c, "Type")?;
+        let ty_pos = doc.attr_pos(c, "Type");
+        let ty = self.type_ref(d, raw_ty, ty_pos)?;
+        let nullable = self.bool_attr(doc, c, "Nullable", true);
+        let ok = matches!(
+            ty.target,
+            Target::Primitive(Primitive::AnyEntity | Primitive::Untyped)
+        ) || self.type_kind_of(&ty) == Some(Kind::EntityType);
+        if !ok {
+            self.err(
+                format!("navigation property `{name}` of `{tname}` must have an entity type, found `{raw_ty}`"),
+                ty_pos,
+            );
+            return None;
+        }
+        let mut constraints = Vec::new();
+        for rc in doc.children_of(c, Kind::ReferentialConstraint) {
+            if let (Some(p), Some(r)) = (
+                self.req(doc, rc, "Property"),
+                self.req(doc, rc, "ReferencedProperty"),
+            ) {
+                constraints.push(ReferentialConstraint {
+                    property: p.to_string(),
+                    referenced: r.to_string(),
+                });
+            }
+        }
+        let on_delete = match doc.child(c, Kind::OnDelete) {
+            Some(od) => match self.req(doc, od, "Action") {
+                Some(a @ ("Cascade" | "None" | "SetNull" | "SetDefault")) => Some(a.to_string()),
+                Some(a) => {
+                    self.err(
+                        format!("invalid `OnDelete` action `{a}`: expected `Cascade`, `None`, `SetNull` or `SetDefault`"),
+                        doc.attr_pos(od, "Action"),
+                    );
+                    None
+                }
+                None => None,
+            },
+            None => None,
+        };
+        Some(NavigationProperty {
+            name: name.to_string(),
+            ty,
+            nullable,
+            partner: doc.get(c, "Partner").map(str::to_string),
+            contains_target: self.bool_attr(doc, c, "ContainsTarget", false),
+            description: None,
+            long_description: None,
+            pos: doc.pos(c),
+            referential_constraints: constraints,
+            on_delete,
         })
     }
 
