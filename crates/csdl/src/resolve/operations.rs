@@ -5,6 +5,8 @@ use crate::diag::Pos;
 use crate::document::{Document, Kind};
 
 impl<'d> Resolver<'d, '_> {
+    /// Every action and function overload: parameters, return type, binding, and its
+    /// signature (two overloads with one signature are an error).
     pub(super) fn build_operations(&mut self) {
         let mut sigs: Map<String, Pos> = Map::default();
         for i in 0..self.op_el.len() {
@@ -29,46 +31,7 @@ impl<'d> Resolver<'d, '_> {
                     doc.attr_pos(el, "IsComposable"),
                 );
             }
-            let mut params = Vec::new();
-            let mut raw_types = Vec::new();
-            let mut seen: Map<&'d str, Pos> = Map::default();
-            let mut ok = true;
-            for p in doc.children_of(el, Kind::Parameter) {
-                let (Some(pname), Some(pty)) = (self.req(doc, p, "Name"), self.req(doc, p, "Type"))
-                else {
-                    ok = false;
-                    continue;
-                };
-                let pos = doc.attr_pos(p, "Name");
-                if let Some(prev) = seen.get(pname) {
-                    let at = self.at(*prev);
-                    self.err(
-                        format!(
-                            "duplicate parameter `{pname}` of `{qname}` (first declared at {at})"
-                        ),
-                        pos,
-                    );
-                    ok = false;
-                    continue;
-                }
-                seen.insert(pname, pos);
-                raw_types.push(self.canonical_type(d, pty));
-                let Some(ty) = self.type_ref(d, pty, doc.attr_pos(p, "Type")) else {
-                    ok = false;
-                    continue;
-                };
-                let nullable = self.bool_attr(doc, p, "Nullable", true);
-                let facets = self.facets(doc, p);
-                params.push(Parameter {
-                    name: pname.to_string(),
-                    ty,
-                    nullable,
-                    facets,
-                    optional: false,
-                    description: None,
-                    pos: doc.pos(p),
-                });
-            }
+            let (mut params, raw_types, mut ok) = self.parameters(d, el, &qname);
             let mut return_type = None;
             let rts: Vec<_> = doc.children_of(el, Kind::ReturnType).collect();
             if rts.len() > 1 {
@@ -153,6 +116,56 @@ impl<'d> Resolver<'d, '_> {
             self.op_targets.push(target);
             self.m.operation_index.entry(qname).or_default().push(id);
         }
+    }
+
+    /// The parameters of operation `el` (binding parameter included), the canonical
+    /// text of their types, and whether all resolved.
+    fn parameters(
+        &mut self,
+        d: u32,
+        el: ElemId,
+        qname: &str,
+    ) -> (Vec<Parameter>, Vec<String>, bool) {
+        let doc: &'d Document = &self.docs[d as usize];
+        let mut params = Vec::new();
+        let mut raw_types = Vec::new();
+        let mut seen: Map<&'d str, Pos> = Map::default();
+        let mut ok = true;
+        for p in doc.children_of(el, Kind::Parameter) {
+            let (Some(pname), Some(pty)) = (self.req(doc, p, "Name"), self.req(doc, p, "Type"))
+            else {
+                ok = false;
+                continue;
+            };
+            let pos = doc.attr_pos(p, "Name");
+            if let Some(prev) = seen.get(pname) {
+                let at = self.at(*prev);
+                self.err(
+                    format!("duplicate parameter `{pname}` of `{qname}` (first declared at {at})"),
+                    pos,
+                );
+                ok = false;
+                continue;
+            }
+            seen.insert(pname, pos);
+            raw_types.push(self.canonical_type(d, pty));
+            let Some(ty) = self.type_ref(d, pty, doc.attr_pos(p, "Type")) else {
+                ok = false;
+                continue;
+            };
+            let nullable = self.bool_attr(doc, p, "Nullable", true);
+            let facets = self.facets(doc, p);
+            params.push(Parameter {
+                name: pname.to_string(),
+                ty,
+                nullable,
+                facets,
+                optional: false,
+                description: None,
+                pos: doc.pos(p),
+            });
+        }
+        (params, raw_types, ok)
     }
 
     pub(super) fn build_terms(&mut self) {
