@@ -440,6 +440,48 @@ impl<'d> Resolver<'d, '_> {
 
     /// Pass 3: cycles, derived types, keys.
     pub(super) fn check_inheritance(&mut self) {
+        self.break_cycles();
+        let n = self.m.types.len();
+        for i in 0..n {
+            let id = TypeId(i as u32);
+            if let Some(b) = self.base_of(id)
+                && let Some(s) = self.structured_mut(b)
+            {
+                s.derived.push(id);
+            }
+        }
+        for i in 0..n {
+            let id = TypeId(i as u32);
+            if let Some(b) = self.base_of(id) {
+                let (this_abs, base_abs) = (
+                    self.m.types[i].structured().is_some_and(|s| s.is_abstract),
+                    self.m.types[b.0 as usize]
+                        .structured()
+                        .is_some_and(|s| s.is_abstract),
+                );
+                if this_abs && !base_abs {
+                    let tn = self.m.types[i].qualified_name();
+                    let bn = self.m.types[b.0 as usize].qualified_name();
+                    self.warn(
+                        format!("abstract type `{tn}` derives from the non-abstract type `{bn}`"),
+                        self.m.types[i].pos,
+                    );
+                }
+                if self.m.types[i].structured().is_some_and(|s| s.has_stream) {
+                    let tn = self.m.types[i].qualified_name();
+                    self.warn(
+                        format!("`HasStream` on `{tn}`, which has a base type"),
+                        self.m.types[i].pos,
+                    );
+                }
+            }
+        }
+        self.check_partners();
+        self.inherit_keys();
+    }
+
+    /// A cycle of base types is an error; the cycle is cut so later passes terminate.
+    fn break_cycles(&mut self) {
         let n = self.m.types.len();
         // 0 = unvisited, 1 = on the current chain, 2 = done.
         let mut state = vec![0u8; n];
@@ -488,42 +530,12 @@ impl<'d> Resolver<'d, '_> {
                 state[c.0 as usize] = 2;
             }
         }
-        for i in 0..n {
-            let id = TypeId(i as u32);
-            if let Some(b) = self.base_of(id)
-                && let Some(s) = self.structured_mut(b)
-            {
-                s.derived.push(id);
-            }
-        }
-        for i in 0..n {
-            let id = TypeId(i as u32);
-            if let Some(b) = self.base_of(id) {
-                let (this_abs, base_abs) = (
-                    self.m.types[i].structured().is_some_and(|s| s.is_abstract),
-                    self.m.types[b.0 as usize]
-                        .structured()
-                        .is_some_and(|s| s.is_abstract),
-                );
-                if this_abs && !base_abs {
-                    let tn = self.m.types[i].qualified_name();
-                    let bn = self.m.types[b.0 as usize].qualified_name();
-                    self.warn(
-                        format!("abstract type `{tn}` derives from the non-abstract type `{bn}`"),
-                        self.m.types[i].pos,
-                    );
-                }
-                if self.m.types[i].structured().is_some_and(|s| s.has_stream) {
-                    let tn = self.m.types[i].qualified_name();
-                    self.warn(
-                        format!("`HasStream` on `{tn}`, which has a base type"),
-                        self.m.types[i].pos,
-                    );
-                }
-            }
-        }
-        self.check_partners();
-        // Keys: resolve own keys, then inherit in base-first order.
+    }
+
+    /// Resolves every declared key, then gives each entity type its effective key
+    /// (its own, or the nearest base's).
+    fn inherit_keys(&mut self) {
+        let n = self.m.types.len();
         let mut resolved: Vec<Option<Vec<KeyPart>>> = vec![None; n];
         for (i, slot) in resolved.iter_mut().enumerate() {
             let Some(parts) = self.own_keys[i].take() else {
