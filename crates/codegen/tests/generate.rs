@@ -382,6 +382,8 @@ fn a_key_that_cannot_be_in_a_url_gets_no_key_builders() {
     let lenient = client(&text);
     assert!(lenient.contains("pub fn list("), "{lenient}");
     assert!(!lenient.contains("pub fn by_"), "{lenient}");
+    // No item builder nobody can reach (its `from_builder` would be dead code).
+    assert!(!lenient.contains("pub struct ThingBuilder"), "{lenient}");
     let keyed = client(&text.replace(
         r#"Name="code" Type="t.Code""#,
         r#"Name="code" Type="Edm.String""#,

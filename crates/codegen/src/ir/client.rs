@@ -987,7 +987,9 @@ impl<'a> Ctx<'a> {
             let steps = self.steps(k);
             let casts = self.casts(k);
             let here = paths.get(&k).cloned().unwrap_or_default();
-            if k.collection {
+            // An entity of the collection is reachable by key only (no key that a URL can
+            // carry: no item builder).
+            if k.collection && self.key_parts(k.ty).is_some() {
                 let item = self.item_of(k);
                 paths.entry(item).or_insert_with(|| {
                     let mut p = here.clone();
