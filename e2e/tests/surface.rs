@@ -322,3 +322,54 @@ async fn a_member_cannot_be_deleted_through_the_group() {
     );
     let _: Value = json!(null);
 }
+
+#[tokio::test]
+async fn alternate_key_replace_and_upsert() {
+    use graph_directory::models::microsoft_graph::ApplicationCreate;
+    let server = Server::start(Arc::new(|i, _, _| match i {
+        0 => reply(200, json!({"id": "a1", "appId": "x", "displayName": "App"})),
+        1 => empty(204),
+        _ => reply(
+            201,
+            json!({"id": "a2", "uniqueName": "it's", "displayName": "New"}),
+        ),
+    }))
+    .await;
+    let svc = service(&server);
+    // `Core.AlternateKeys`: `applications(appId='…')`, quoted and encoded.
+    let app = svc.applications().by_app_id("x").get().await.unwrap();
+    assert_eq!(app.display_name.as_deref(), Some("App"));
+    // `UpdateMethod` names PUT: `replace` sends the whole entity.
+    let mut body = ApplicationCreate::default();
+    body.display_name = Some("App 2".into());
+    let replaced = svc.applications().by_id("a1").replace(&body).await.unwrap();
+    assert_eq!(replaced, None);
+    // `Upsertable`: PATCH by an alternate key creates a missing entity (201).
+    body.display_name = Some("New".into());
+    let created = svc
+        .applications()
+        .by_unique_name("it's")
+        .upsert(&body)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(created.id.as_deref(), Some("a2"));
+    let r = server.requests();
+    assert_eq!(
+        (r[0].method.as_str(), r[0].target.as_str()),
+        ("GET", "/v1.0/applications(appId='x')")
+    );
+    assert_eq!(
+        (r[1].method.as_str(), r[1].target.as_str()),
+        ("PUT", "/v1.0/applications/a1")
+    );
+    assert_eq!(
+        r[1].json(),
+        json!({"@odata.type": "#microsoft.graph.application", "displayName": "App 2"})
+    );
+    assert_eq!(
+        (r[2].method.as_str(), decoded(&r[2]).as_str()),
+        ("PATCH", "/v1.0/applications(uniqueName='it''s')")
+    );
+    assert_eq!(r[2].json()["displayName"], json!("New"));
+}

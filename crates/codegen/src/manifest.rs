@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::emit::models::{field_type_text, has_file};
-use crate::ir::client::{BuilderRef, FilterIr, OperationIr, ParamIr, Pass, ReturnIr, TyIr};
+use crate::ir::client::{BuilderRef, FilterIr, OperationIr, ParamIr, Pass, RefsIr, ReturnIr, TyIr};
 use crate::ir::{CrateIr, ItemKind};
 use crate::naming;
 
@@ -235,8 +235,70 @@ fn client_lines(ir: &CrateIr, lines: &mut BTreeSet<String>) {
                 if let Some(t) = &b.update {
                     method("update", format!("(&{}) -> Option<{read}>", ty_text(t)));
                 }
+                if let Some(t) = &b.replace {
+                    method("replace", format!("(&{}) -> Option<{read}>", ty_text(t)));
+                }
+                if let Some(t) = &b.upsert {
+                    method("upsert", format!("(&{}) -> Option<{read}>", ty_text(t)));
+                }
                 if b.delete {
                     method("delete", "() -> ()".into());
+                }
+                if b.count {
+                    method("count", "() -> u64".into());
+                }
+                for alt in &b.alternate_keys {
+                    let params: Vec<String> = alt.parts.iter().map(param_text).collect();
+                    let item = b
+                        .key
+                        .as_ref()
+                        .map(|k| builder_text(&k.item))
+                        .unwrap_or_default();
+                    method(&alt.method, format!("({}) -> {item}", params.join(", ")));
+                }
+                match &b.refs {
+                    Some(RefsIr::Collection(_)) => {
+                        method("refs", "() -> ListRequest<Reference>".into())
+                    }
+                    Some(RefsIr::Single(_)) => method("get_ref", "() -> Option<Reference>".into()),
+                    _ => {}
+                }
+                match &b.refs {
+                    Some(RefsIr::Collection(k)) | Some(RefsIr::Single(k)) => {
+                        let verb = if matches!(b.refs, Some(RefsIr::Collection(_))) {
+                            "add"
+                        } else {
+                            "set"
+                        };
+                        method(&format!("{verb}_ref_at"), "(&Builder) -> ()".into());
+                        if let Some(k) = k {
+                            let params: Vec<String> = k.parts.iter().map(param_text).collect();
+                            let name = if k.parts.len() == 1 { "id" } else { "key" };
+                            method(
+                                &format!("{verb}_ref_by_{name}"),
+                                format!(
+                                    "({}) -> () = {}",
+                                    params.join(", "),
+                                    naming::plain(&k.set)
+                                ),
+                            );
+                        }
+                        if verb == "set" {
+                            method("remove_ref", "() -> ()".into());
+                        }
+                    }
+                    Some(RefsIr::Item) => method("remove_ref", "() -> ()".into()),
+                    None => {}
+                }
+                for s in &b.casts {
+                    method(
+                        &s.method,
+                        format!(
+                            "() -> {} = …/{}",
+                            builder_text(&s.target),
+                            naming::plain(&s.wire)
+                        ),
+                    );
                 }
                 for s in &b.nav {
                     method(

@@ -514,3 +514,66 @@ fn no_casts_from_a_key_only_abstract_root() {
     let item = squash(file(&files, "src/client/e/item.rs"));
     assert!(item.contains("pubfnas_file(&self)"), "{item}");
 }
+
+/// `UpdateRestrictions/UpdateMethod` naming only `PUT` (Graph's `team/schedule`): updates
+/// are replacements; `Upsertable`: `upsert`; `Core.AlternateKeys`: `by_<alias>`.
+#[test]
+fn update_methods_upsert_and_alternate_keys() {
+    const CSDL: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:DataServices>
+    <Schema Namespace="U" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <EntityType Name="app">
+        <Key><PropertyRef Name="id"/></Key>
+        <Property Name="id" Type="Edm.String" Nullable="false"/>
+        <Property Name="appId" Type="Edm.Guid"/>
+        <Property Name="name" Type="Edm.String"/>
+        <Annotation Term="Org.OData.Core.V1.AlternateKeys">
+          <Collection><Record><PropertyValue Property="Key"><Collection>
+            <Record><PropertyValue Property="Alias" String="appId"/><PropertyValue Property="Name" PropertyPath="appId"/></Record>
+          </Collection></PropertyValue></Record></Collection>
+        </Annotation>
+      </EntityType>
+      <EntityContainer Name="Svc">
+        <EntitySet Name="apps" EntityType="U.app"/>
+      </EntityContainer>
+      <Annotations Target="U.Svc/apps">
+        <Annotation Term="Org.OData.Capabilities.V1.UpdateRestrictions">
+          <Record>
+            <PropertyValue Property="UpdateMethod"><EnumMember>Org.OData.Capabilities.V1.HttpMethod/PUT</EnumMember></PropertyValue>
+            <PropertyValue Property="Upsertable" Bool="true"/>
+          </Record>
+        </Annotation>
+      </Annotations>
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>
+"#;
+    let model = csdl::load_str("u.xml", CSDL).unwrap_or_else(|e| panic!("{e}"));
+    let mut c = Config::new("u", "generated/u", vec![PathBuf::from("u.xml")]);
+    c.all();
+    let files = codegen::generate(&c, &model).unwrap();
+    let app = squash(file(&files, "src/client/u/app.rs"));
+    let item = builder_text(&app, "AppNoUpdatePutUpsertBuilder");
+    assert!(!item.contains("pubfnupdate("), "{item}");
+    assert!(item.contains("pubfnreplace(&self,body:&AppCreate)->support::RequestFuture<Option<App>>{self.inner.replace(body)}"), "{item}");
+    assert!(
+        item.contains("pubfnupsert(&self,body:&AppCreate)"),
+        "{item}"
+    );
+    let set = builder_text(&app, "AppCollectionNoUpdatePutUpsertBuilder");
+    assert!(set.contains(r#"pubfnby_app_id(&self,app_id:&crate::runtime::edm::Guid,)->super::AppNoUpdatePutUpsertBuilder{super::AppNoUpdatePutUpsertBuilder::from_builder(self.inner.compound_key(&[("appId",&app_idas&dyncrate::runtime::UrlLiteral)]),)}"#), "{set}");
+    // Without the annotations: PATCH only, no replace or upsert.
+    let plain = CSDL.replace("<PropertyValue Property=\"UpdateMethod\"><EnumMember>Org.OData.Capabilities.V1.HttpMethod/PUT</EnumMember></PropertyValue>", "").replace("<PropertyValue Property=\"Upsertable\" Bool=\"true\"/>", "");
+    let model = csdl::load_str("u.xml", &plain).unwrap_or_else(|e| panic!("{e}"));
+    let app = squash(file(
+        &codegen::generate(&c, &model).unwrap(),
+        "src/client/u/app.rs",
+    ));
+    let item = builder_text(&app, "AppBuilder");
+    assert!(item.contains("pubfnupdate("), "{item}");
+    assert!(
+        !item.contains("pubfnreplace(") && !item.contains("pubfnupsert("),
+        "{item}"
+    );
+}

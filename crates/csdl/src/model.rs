@@ -609,6 +609,19 @@ pub struct Capabilities {
     pub readable: Option<bool>,
     /// `ReadRestrictions/ReadByKeyRestrictions/Readable`.
     pub readable_by_key: Option<bool>,
+    /// `UpdateRestrictions/UpdateMethod`, when given: whether it names `PATCH` and `PUT`.
+    pub update_method: Option<UpdateMethods>,
+    /// `UpdateRestrictions/Upsertable`.
+    pub upsertable: Option<bool>,
+}
+
+/// The HTTP methods of `Capabilities.UpdateRestrictions/UpdateMethod`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct UpdateMethods {
+    /// `PATCH` is named.
+    pub patch: bool,
+    /// `PUT` is named.
+    pub put: bool,
 }
 
 impl Model {

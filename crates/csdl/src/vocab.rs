@@ -4,7 +4,7 @@
 //! [`Model::annotations_of`](crate::model::Model::annotations_of)); terms are always
 //! namespace-qualified there, so `Core.Description` is `Org.OData.Core.V1.Description`.
 
-use crate::model::{Annotation, Capabilities, Expr, Model, Permissions};
+use crate::model::{Annotation, Capabilities, Expr, Model, Permissions, UpdateMethods};
 
 /// Namespace of the Core vocabulary, with the trailing dot.
 pub const CORE: &str = "Org.OData.Core.V1.";
@@ -116,7 +116,53 @@ pub fn capabilities(annotations: &[Annotation]) -> Capabilities {
         readable_by_key: read
             .and_then(|a| record_field(&a.value, "ReadByKeyRestrictions"))
             .and_then(|r| record_bool(r, "Readable")),
+        update_method: find(annotations, CAPABILITIES, "UpdateRestrictions")
+            .and_then(|a| record_field(&a.value, "UpdateMethod"))
+            .and_then(|e| {
+                let names: Vec<&str> = match e {
+                    Expr::EnumMember(m) => m
+                        .iter()
+                        .map(|s| s.rsplit('/').next().unwrap_or(s))
+                        .collect(),
+                    Expr::String(s) => s.split([',', ' ']).filter(|s| !s.is_empty()).collect(),
+                    _ => return None,
+                };
+                Some(UpdateMethods {
+                    patch: names.contains(&"PATCH"),
+                    put: names.contains(&"PUT"),
+                })
+            }),
+        upsertable: get("UpdateRestrictions", "Upsertable"),
     }
+}
+
+/// `Core.AlternateKeys`: each alternate key as its parts (alias, property path), in order.
+pub fn alternate_keys(annotations: &[Annotation]) -> Vec<Vec<(String, String)>> {
+    let Some(Expr::Collection(keys)) = core_term(annotations, "AlternateKeys").map(|a| &a.value)
+    else {
+        return Vec::new();
+    };
+    keys.iter()
+        .filter_map(|key| match record_field(key, "Key")? {
+            Expr::Collection(parts) => parts
+                .iter()
+                .map(|p| {
+                    let name = match record_field(p, "Name")? {
+                        Expr::Path { path, .. } => path.clone(),
+                        Expr::String(s) => s.clone(),
+                        _ => return None,
+                    };
+                    let alias = match record_field(p, "Alias") {
+                        Some(Expr::String(s)) => s.clone(),
+                        _ => name.clone(),
+                    };
+                    Some((alias, name))
+                })
+                .collect::<Option<Vec<_>>>()
+                .filter(|parts| !parts.is_empty()),
+            _ => None,
+        })
+        .collect()
 }
 
 impl Model {

@@ -386,6 +386,42 @@ fn builder(scope: &mut Scope<'_>, b: &BuilderIr) -> TokenStream {
             });
         }
     }
+    if let Some(key) = &b.key {
+        let item = scope.builder(&key.item);
+        for alt in &b.alternate_keys {
+            let m = ident(&alt.method);
+            let mut sigs = Vec::new();
+            let mut pairs = Vec::new();
+            for p in &alt.parts {
+                let (sig, _) = scope.param(p);
+                let a = ident(&p.rust);
+                sigs.push(quote!(#a: #sig));
+                let wire = &p.wire;
+                pairs.push(quote!((#wire, &#a as &dyn crate::runtime::UrlLiteral)));
+            }
+            let names: Vec<&str> = alt.parts.iter().map(|p| p.wire.as_str()).collect();
+            let doc = docs(&[
+                format!(
+                    "One {} by its alternate key ({}): {}.",
+                    naming::code(&b.qualified),
+                    names
+                        .iter()
+                        .map(|n| naming::code(n))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    naming::code(&format!("…({}=…)", names.join("=…,")))
+                ),
+                String::new(),
+                "The value is quoted and percent-encoded: it cannot change the path.".into(),
+            ]);
+            methods.push(quote! {
+                #doc
+                pub fn #m(&self, #(#sigs),*) -> #item {
+                    #item::from_builder(self.inner.compound_key(&[#(#pairs),*]))
+                }
+            });
+        }
+    }
     if b.list {
         methods.push(quote! {
             /// `GET` the collection: `.await` for the first page, `.stream()` for every item, with query options.
@@ -416,6 +452,26 @@ fn builder(scope: &mut Scope<'_>, b: &BuilderIr) -> TokenStream {
         methods.push(quote! {
             /// `PATCH` the entity: 200 gives `Some(updated)`, 204 `None`. Send [`Self::if_match`] where the service uses ETags.
             pub fn update(&self, body: &#update) -> support::RequestFuture<Option<#read>> {
+                self.inner.update(body)
+            }
+        });
+    }
+    if let Some(body) = &b.replace {
+        let body = scope.ty(body);
+        methods.push(quote! {
+            /// `PUT` the entity: replaces it whole (properties left out are reset); 200 gives
+            /// `Some(replaced)`, 204 `None`.
+            pub fn replace(&self, body: &#body) -> support::RequestFuture<Option<#read>> {
+                self.inner.replace(body)
+            }
+        });
+    }
+    if let Some(body) = &b.upsert {
+        let body = scope.ty(body);
+        methods.push(quote! {
+            /// Upsert: `PATCH` that creates the entity when none has this key (201 gives
+            /// `Some(created)`) and updates it otherwise (200 `Some`, 204 `None`).
+            pub fn upsert(&self, body: &#body) -> support::RequestFuture<Option<#read>> {
                 self.inner.update(body)
             }
         });
@@ -482,7 +538,8 @@ fn builder(scope: &mut Scope<'_>, b: &BuilderIr) -> TokenStream {
         ));
     }
     let doc = docs(&doc);
-    let minimal = if b.collection || b.update.is_some() {
+    let minimal = if b.collection || b.update.is_some() || b.replace.is_some() || b.upsert.is_some()
+    {
         quote! {
             /// Sends `Prefer: return=minimal`: creates and updates answer 204 (`None`).
             pub fn return_minimal(self) -> Self {

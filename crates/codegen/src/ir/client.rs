@@ -276,6 +276,12 @@ pub struct BuilderIr {
     pub update: Option<TyIr>,
     /// `delete()`.
     pub delete: bool,
+    /// `replace(&TCreate)` (`PUT`), where the paths' `UpdateMethod` names `PUT`.
+    pub replace: Option<TyIr>,
+    /// `upsert(&TCreate)` (`PATCH` that creates a missing entity), where `Upsertable`.
+    pub upsert: Option<TyIr>,
+    /// `by_<alias>(…)` per `Core.AlternateKeys` key, on collections.
+    pub alternate_keys: Vec<AlternateKeyIr>,
     /// `count()` (`…/$count`), on listable collections.
     pub count: bool,
     /// Reference (`$ref`) methods, on builders reached through a non-containment
@@ -287,6 +293,15 @@ pub struct BuilderIr {
     pub casts: Vec<NavIr>,
     /// Bound operations.
     pub operations: Vec<OperationIr>,
+}
+
+/// An alternate key (`Core.AlternateKeys`): `…(appId='…')`.
+#[derive(Debug, Clone)]
+pub struct AlternateKeyIr {
+    /// The method (`by_app_id`).
+    pub method: String,
+    /// The parts, by alias.
+    pub parts: Vec<ParamIr>,
 }
 
 /// The `$ref` methods of a builder reached through a non-containment navigation property.
@@ -353,7 +368,9 @@ pub const CRATE_ROOT_NAMES: [&str; 14] = [
 const ROOT_METHODS: [&str; 2] = ["new", "client"];
 
 /// Methods of every builder that are not navigation or operations.
-const BUILDER_METHODS: [&str; 22] = [
+const BUILDER_METHODS: [&str; 24] = [
+    "replace",
+    "upsert",
     "from_builder",
     "builder",
     "header",
@@ -387,6 +404,10 @@ struct Caps {
     get: bool,
     update: bool,
     delete: bool,
+    /// `PUT` (replace), where `UpdateRestrictions/UpdateMethod` names it.
+    put: bool,
+    /// Upsert, where `UpdateRestrictions/Upsertable` is true.
+    upsert: bool,
 }
 
 impl Caps {
@@ -396,6 +417,8 @@ impl Caps {
         get: false,
         update: false,
         delete: false,
+        put: false,
+        upsert: false,
     };
 }
 
@@ -727,6 +750,8 @@ impl<'a> Ctx<'a> {
             get: true,
             update: n.update.is_some(),
             delete: true,
+            put: n.create.is_some(),
+            upsert: n.create.is_some(),
         }
     }
 
@@ -735,12 +760,17 @@ impl<'a> Ctx<'a> {
         let c = self.model.capabilities(target);
         let max = self.max_caps(t, collection);
         let yes = |o: Option<bool>| o != Some(false);
+        // `UpdateMethod` naming only `PUT`: updates are replacements, `PATCH` is not offered.
+        let patch = c.update_method.is_none_or(|m| m.patch || !m.put);
+        let put = c.update_method.is_some_and(|m| m.put);
         Caps {
             list: max.list && yes(c.readable),
             create: max.create && yes(c.insertable),
             get: max.get && yes(c.readable_by_key.or(c.readable)),
-            update: max.update && yes(c.updatable),
+            update: max.update && yes(c.updatable) && patch,
             delete: max.delete && delete && yes(c.deletable),
+            put: max.put && yes(c.updatable) && put,
+            upsert: max.upsert && yes(c.updatable) && c.upsertable == Some(true),
         }
     }
 
@@ -791,6 +821,13 @@ impl<'a> Ctx<'a> {
         no(k.caps.get, max.get, "Get");
         no(k.caps.update, max.update, "Update");
         no(k.caps.delete, max.delete, "Delete");
+        // Offered only where annotated: named when present.
+        if k.caps.put {
+            s.push_str("Put");
+        }
+        if k.caps.upsert {
+            s.push_str("Upsert");
+        }
         s
     }
 
@@ -935,6 +972,8 @@ impl<'a> Ctx<'a> {
                     get: path(k.caps.get, from.get) && max.get,
                     update: path(k.caps.update, from.update) && max.update,
                     delete: path(k.caps.delete, from.delete) && max.delete,
+                    put: k.caps.put && max.put,
+                    upsert: k.caps.upsert && max.upsert,
                 };
                 let ty = self.model.ty(d);
                 let q = ty.qualified_name();
@@ -1337,6 +1376,24 @@ impl<'a> Ctx<'a> {
             Link::Single(set) => Some(RefsIr::Single(self.ref_key(k.ty, set))),
         };
         let count = k.collection && k.caps.list;
+        let alternate_keys = match &key {
+            Some(_) => self
+                .alternate_keys(k.ty)
+                .into_iter()
+                .map(|parts| {
+                    let names: Vec<String> = parts
+                        .iter()
+                        .map(|p| p.rust.trim_start_matches("r#").to_string())
+                        .collect();
+                    let wanted = naming::field_name(&format!("by_{}", names.join("_and_")));
+                    AlternateKeyIr {
+                        method: self.claim_method(&mut alloc, &wanted, &scope),
+                        parts,
+                    }
+                })
+                .collect(),
+            None => Vec::new(),
+        };
         let operations = if shell {
             Vec::new()
         } else {
@@ -1367,12 +1424,63 @@ impl<'a> Ctx<'a> {
                 None
             },
             delete: !k.collection && k.caps.delete,
+            replace: if !k.collection && k.caps.put {
+                self.model_ty(k.ty, |n| n.create.as_ref())
+            } else {
+                None
+            },
+            upsert: if !k.collection && k.caps.upsert {
+                self.model_ty(k.ty, |n| n.create.as_ref())
+            } else {
+                None
+            },
+            alternate_keys,
             count,
             refs,
             nav,
             casts,
             operations,
         }
+    }
+
+    /// The `Core.AlternateKeys` of `t` (or a base type) whose parts are primitive
+    /// properties a URL can carry, each as its parameters (named by alias).
+    fn alternate_keys(&self, t: TypeId) -> Vec<Vec<ParamIr>> {
+        let mut out = Vec::new();
+        for ty in std::iter::once(t).chain(self.model.bases(t)) {
+            let target = self.model.ty(ty).qualified_name();
+            for key in csdl::vocab::alternate_keys(self.model.annotations_of(&target)) {
+                let mut alloc = Allocator::new();
+                alloc.reserve("self");
+                let parts: Option<Vec<ParamIr>> = key
+                    .iter()
+                    .map(|(alias, path)| {
+                        let p = self
+                            .model
+                            .all_properties(t)
+                            .into_iter()
+                            .find(|p| &p.name == path)?;
+                        let Target::Primitive(prim) = p.ty.target else {
+                            return None;
+                        };
+                        if p.ty.collection {
+                            return None;
+                        }
+                        Some(ParamIr {
+                            wire: alias.clone(),
+                            rust: alloc.claim(&naming::field_name(alias), true).name,
+                            ty: TyIr::Path(primitive_path(prim)?),
+                            collection: false,
+                            pass: prim_pass(prim),
+                            form: ArgForm::Literal,
+                            optional: false,
+                        })
+                    })
+                    .collect();
+                out.extend(parts);
+            }
+        }
+        out
     }
 
     /// Making a reference from a key: the entity set and the key parts.

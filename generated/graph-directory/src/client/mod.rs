@@ -29,8 +29,8 @@ impl GraphService {
     /// The `applications` entity set: `…/applications`.
     pub fn applications(
         &self,
-    ) -> crate::client::microsoft_graph::ApplicationCollectionBuilder {
-        crate::client::microsoft_graph::ApplicationCollectionBuilder::from_builder(
+    ) -> crate::client::microsoft_graph::ApplicationCollectionPutUpsertBuilder {
+        crate::client::microsoft_graph::ApplicationCollectionPutUpsertBuilder::from_builder(
             support::Builder::root(&self.client, "applications"),
         )
     }

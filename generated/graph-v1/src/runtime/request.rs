@@ -254,6 +254,21 @@ impl Builder {
         })
     }
 
+    /// `PUT` this entity (replace): 200 gives `Some`, 204 `None`.
+    ///
+    /// The body is encoded now; the request is sent when the future is polled.
+    pub fn replace<B: ToJson + ?Sized, T: FromJson + Send + 'static>(
+        &self,
+        body: &B,
+    ) -> RequestFuture<Option<T>> {
+        let (this, body) = (self.clone(), body.to_json());
+        Box::pin(async move {
+            this.client
+                .replace(&this.resource, &body, &this.options)
+                .await
+        })
+    }
+
     /// `DELETE` this entity.
     pub fn delete(&self) -> RequestFuture<()> {
         let this = self.clone();

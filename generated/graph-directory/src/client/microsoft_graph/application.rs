@@ -191,6 +191,28 @@ impl ApplicationCollectionBuilder {
     pub fn by_id(&self, id: &str) -> super::ApplicationBuilder {
         super::ApplicationBuilder::from_builder(self.inner.key(id, true))
     }
+    /// One `microsoft.graph.application` by its alternate key (`appId`): `…(appId=…)`.
+    ///
+    /// The value is quoted and percent-encoded: it cannot change the path.
+    pub fn by_app_id(&self, app_id: &str) -> super::ApplicationBuilder {
+        super::ApplicationBuilder::from_builder(
+            self
+                .inner
+                .compound_key(&[("appId", &app_id as &dyn crate::runtime::UrlLiteral)]),
+        )
+    }
+    /// One `microsoft.graph.application` by its alternate key (`uniqueName`): `…(uniqueName=…)`.
+    ///
+    /// The value is quoted and percent-encoded: it cannot change the path.
+    pub fn by_unique_name(&self, unique_name: &str) -> super::ApplicationBuilder {
+        super::ApplicationBuilder::from_builder(
+            self
+                .inner
+                .compound_key(
+                    &[("uniqueName", &unique_name as &dyn crate::runtime::UrlLiteral)],
+                ),
+        )
+    }
     /// `GET` the collection: `.await` for the first page, `.stream()` for every item, with query options.
     pub fn list(&self) -> support::ListRequest<Application, ApplicationField> {
         support::ListRequest::new(&self.inner)
@@ -264,6 +286,130 @@ impl ApplicationCollectionNoDeleteBuilder {
     /// The value is quoted and percent-encoded: it cannot change the path.
     pub fn by_id(&self, id: &str) -> super::ApplicationNoDeleteBuilder {
         super::ApplicationNoDeleteBuilder::from_builder(self.inner.key(id, true))
+    }
+    /// One `microsoft.graph.application` by its alternate key (`appId`): `…(appId=…)`.
+    ///
+    /// The value is quoted and percent-encoded: it cannot change the path.
+    pub fn by_app_id(&self, app_id: &str) -> super::ApplicationNoDeleteBuilder {
+        super::ApplicationNoDeleteBuilder::from_builder(
+            self
+                .inner
+                .compound_key(&[("appId", &app_id as &dyn crate::runtime::UrlLiteral)]),
+        )
+    }
+    /// One `microsoft.graph.application` by its alternate key (`uniqueName`): `…(uniqueName=…)`.
+    ///
+    /// The value is quoted and percent-encoded: it cannot change the path.
+    pub fn by_unique_name(
+        &self,
+        unique_name: &str,
+    ) -> super::ApplicationNoDeleteBuilder {
+        super::ApplicationNoDeleteBuilder::from_builder(
+            self
+                .inner
+                .compound_key(
+                    &[("uniqueName", &unique_name as &dyn crate::runtime::UrlLiteral)],
+                ),
+        )
+    }
+    /// `GET` the collection: `.await` for the first page, `.stream()` for every item, with query options.
+    pub fn list(&self) -> support::ListRequest<Application, ApplicationField> {
+        support::ListRequest::new(&self.inner)
+    }
+    /// `POST` a new entity: 201 gives `Some(created)`, 204 (after [`Self::return_minimal`]) `None`.
+    pub fn create(
+        &self,
+        body: &ApplicationCreate,
+    ) -> support::RequestFuture<Option<Application>> {
+        self.inner.create(body)
+    }
+    /// `GET …/$count`: the number of entities (`.await` it), optionally with `$filter`
+    /// and `$search`. Microsoft Graph counts directory objects only with the
+    /// `ConsistencyLevel: eventual` header: `.count().header("ConsistencyLevel", "eventual")`.
+    pub fn count(&self) -> support::CountRequest {
+        self.inner.count()
+    }
+    /// Bound function `microsoft.graph.delta`: `GET …/microsoft.graph.delta(…)`.
+    ///
+    /// The result is a stream of entities across pages.
+    pub fn delta(&self) -> crate::runtime::Pager<DirectoryObject> {
+        let args: [(&str, support::FnArg); 0usize] = [];
+        self.inner.function_pager("microsoft.graph.delta", &args)
+    }
+    /// Bound action `microsoft.graph.getByIds`: `POST …/microsoft.graph.getByIds`.
+    ///
+    /// The result is a stream of entities across pages.
+    pub fn get_by_ids(
+        &self,
+        ids: &[String],
+        types: &[String],
+    ) -> crate::runtime::Pager<DirectoryObject> {
+        let mut body = crate::runtime::ObjectWriter::new();
+        body.put("ids", ids);
+        body.put("types", types);
+        let body = body.finish();
+        self.inner.action_pager(Some("microsoft.graph.getByIds"), &body)
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.application`.
+///
+/// The service's Capabilities annotations restrict the paths to this builder (PutUpsert).
+#[derive(Clone, Debug)]
+pub struct ApplicationCollectionPutUpsertBuilder {
+    inner: support::Builder,
+}
+
+impl ApplicationCollectionPutUpsertBuilder {
+    pub(crate) fn from_builder(inner: support::Builder) -> Self {
+        Self { inner }
+    }
+    /// The request state: client, resource path and options.
+    pub fn builder(&self) -> &support::Builder {
+        &self.inner
+    }
+    /// Adds a request header to every request of this builder.
+    pub fn header(self, name: &str, value: &str) -> Self {
+        Self {
+            inner: self.inner.with_header(name, value),
+        }
+    }
+    /// Sends `Prefer: return=minimal`: creates and updates answer 204 (`None`).
+    pub fn return_minimal(self) -> Self {
+        Self {
+            inner: self.inner.with_return_minimal(),
+        }
+    }
+    /// One `microsoft.graph.application` by its key `id`, as a path segment (`…/{key}`).
+    ///
+    /// The value is quoted and percent-encoded: it cannot change the path.
+    pub fn by_id(&self, id: &str) -> super::ApplicationPutUpsertBuilder {
+        super::ApplicationPutUpsertBuilder::from_builder(self.inner.key(id, true))
+    }
+    /// One `microsoft.graph.application` by its alternate key (`appId`): `…(appId=…)`.
+    ///
+    /// The value is quoted and percent-encoded: it cannot change the path.
+    pub fn by_app_id(&self, app_id: &str) -> super::ApplicationPutUpsertBuilder {
+        super::ApplicationPutUpsertBuilder::from_builder(
+            self
+                .inner
+                .compound_key(&[("appId", &app_id as &dyn crate::runtime::UrlLiteral)]),
+        )
+    }
+    /// One `microsoft.graph.application` by its alternate key (`uniqueName`): `…(uniqueName=…)`.
+    ///
+    /// The value is quoted and percent-encoded: it cannot change the path.
+    pub fn by_unique_name(
+        &self,
+        unique_name: &str,
+    ) -> super::ApplicationPutUpsertBuilder {
+        super::ApplicationPutUpsertBuilder::from_builder(
+            self
+                .inner
+                .compound_key(
+                    &[("uniqueName", &unique_name as &dyn crate::runtime::UrlLiteral)],
+                ),
+        )
     }
     /// `GET` the collection: `.await` for the first page, `.stream()` for every item, with query options.
     pub fn list(&self) -> support::ListRequest<Application, ApplicationField> {
@@ -349,6 +495,89 @@ impl ApplicationNoDeleteBuilder {
         body: &ApplicationUpdate,
     ) -> support::RequestFuture<Option<Application>> {
         self.inner.update(body)
+    }
+    /// The `owners` navigation property: `…/owners`.
+    pub fn owners(&self) -> super::DirectoryObjectLinkCollectionBuilder {
+        super::DirectoryObjectLinkCollectionBuilder::from_builder(
+            self.inner.nav("owners"),
+        )
+    }
+    /// Bound action `microsoft.graph.checkMemberGroups`: `POST …/microsoft.graph.checkMemberGroups`.
+    pub async fn check_member_groups(
+        &self,
+        group_ids: &[String],
+    ) -> Result<Option<Vec<String>>, crate::runtime::Error> {
+        let mut body = crate::runtime::ObjectWriter::new();
+        body.put("groupIds", group_ids);
+        let body = body.finish();
+        self.inner.action_value(Some("microsoft.graph.checkMemberGroups"), &body).await
+    }
+}
+
+/// Requests on one `microsoft.graph.application`.
+///
+/// The service's Capabilities annotations restrict the paths to this builder (PutUpsert).
+#[derive(Clone, Debug)]
+pub struct ApplicationPutUpsertBuilder {
+    inner: support::Builder,
+}
+
+impl ApplicationPutUpsertBuilder {
+    pub(crate) fn from_builder(inner: support::Builder) -> Self {
+        Self { inner }
+    }
+    /// The request state: client, resource path and options.
+    pub fn builder(&self) -> &support::Builder {
+        &self.inner
+    }
+    /// Adds a request header to every request of this builder.
+    pub fn header(self, name: &str, value: &str) -> Self {
+        Self {
+            inner: self.inner.with_header(name, value),
+        }
+    }
+    /// Sends `If-Match: etag` (from the entity's `etag()`, or `*`) with update, delete and actions.
+    pub fn if_match(self, etag: &str) -> Self {
+        Self {
+            inner: self.inner.with_if_match(etag),
+        }
+    }
+    /// Sends `Prefer: return=minimal`: creates and updates answer 204 (`None`).
+    pub fn return_minimal(self) -> Self {
+        Self {
+            inner: self.inner.with_return_minimal(),
+        }
+    }
+    /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
+    pub fn get(&self) -> support::GetRequest<Application, ApplicationField> {
+        support::GetRequest::new(&self.inner)
+    }
+    /// `PATCH` the entity: 200 gives `Some(updated)`, 204 `None`. Send [`Self::if_match`] where the service uses ETags.
+    pub fn update(
+        &self,
+        body: &ApplicationUpdate,
+    ) -> support::RequestFuture<Option<Application>> {
+        self.inner.update(body)
+    }
+    /// `PUT` the entity: replaces it whole (properties left out are reset); 200 gives
+    /// `Some(replaced)`, 204 `None`.
+    pub fn replace(
+        &self,
+        body: &ApplicationCreate,
+    ) -> support::RequestFuture<Option<Application>> {
+        self.inner.replace(body)
+    }
+    /// Upsert: `PATCH` that creates the entity when none has this key (201 gives
+    /// `Some(created)`) and updates it otherwise (200 `Some`, 204 `None`).
+    pub fn upsert(
+        &self,
+        body: &ApplicationCreate,
+    ) -> support::RequestFuture<Option<Application>> {
+        self.inner.update(body)
+    }
+    /// `DELETE` the entity. Send [`Self::if_match`] where the service uses ETags.
+    pub fn delete(&self) -> support::RequestFuture<()> {
+        self.inner.delete()
     }
     /// The `owners` navigation property: `…/owners`.
     pub fn owners(&self) -> super::DirectoryObjectLinkCollectionBuilder {

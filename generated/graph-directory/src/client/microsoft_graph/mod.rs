@@ -9,7 +9,8 @@ mod user;
 
 pub use self::application::{
     ApplicationField, ApplicationBuilder, ApplicationCollectionBuilder,
-    ApplicationCollectionNoDeleteBuilder, ApplicationNoDeleteBuilder,
+    ApplicationCollectionNoDeleteBuilder, ApplicationCollectionPutUpsertBuilder,
+    ApplicationNoDeleteBuilder, ApplicationPutUpsertBuilder,
 };
 pub use self::directory_object::{
     DirectoryObjectField, DirectoryObjectBuilder, DirectoryObjectCollectionBuilder,
