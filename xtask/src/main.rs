@@ -4,7 +4,7 @@
 //! ```text
 //! cargo xtask codegen [--check] [--explain] [--verbose] [--strict] [--config FILE]
 //! cargo xtask codegen --schema FILE [--schema FILE ...] [--reference URI=FILE ...] --out DIR
-//!                     (--all | --include NAME ...)
+//!                     (--all | --include NAME ...) [--key-as-segment] [--service-root URL]
 //! ```
 //!
 //! Exit codes: 0 success; 1 a user error (schema, config, missing root, a file the run may
@@ -27,7 +27,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 const USAGE: &str = "\
 usage: cargo xtask codegen [--check] [--explain] [--verbose] [--strict] [--config FILE]
        cargo xtask codegen --schema FILE [--schema FILE ...] [--reference URI=FILE ...]
-                           --out DIR (--all | --include NAME ...)
+                           --out DIR (--all | --include NAME ...) [--key-as-segment]
+                           [--service-root URL]
 
   --check         write nothing; exit 3 naming every stale, missing or extra file
                   (and edited or foreign files the next run would refuse to touch)
@@ -44,6 +45,11 @@ usage: cargo xtask codegen [--check] [--explain] [--verbose] [--strict] [--confi
   --all           every type of the schema (with --schema)
   --include NAME  a root: a qualified type name, entity set, singleton or Container/path
                   (with --schema, repeatable)
+  --key-as-segment
+                  the client addresses entities as /set/{key} (Graph) instead of
+                  /set('key') (with --schema; as `key_as_segment = true`)
+  --service-root URL
+                  the crate's SERVICE_ROOT and example root (with --schema)
 
 Only files listed in the crate's GENERATED.txt and unchanged since are overwritten or
 removed; --out must be absent, empty or a generated crate.
@@ -57,6 +63,8 @@ struct Args {
     explain: bool,
     verbose: bool,
     strict: bool,
+    key_as_segment: bool,
+    service_root: Option<String>,
     config: Option<PathBuf>,
     schemas: Vec<PathBuf>,
     references: Vec<(String, PathBuf)>,
@@ -92,6 +100,12 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, Failure> {
             "--explain" => a.explain = true,
             "--verbose" | "-v" => a.verbose = true,
             "--strict" => a.strict = true,
+            "--key-as-segment" => a.key_as_segment = true,
+            "--service-root" => {
+                let url = value("--service-root")?;
+                codegen::config::check_service_root(&url).map_err(Failure::Usage)?;
+                a.service_root = Some(url);
+            }
             "--all" => a.all = true,
             "--config" => a.config = Some(PathBuf::from(value("--config")?)),
             "--schema" => a.schemas.push(PathBuf::from(value("--schema")?)),
@@ -209,6 +223,8 @@ fn jobs(args: &Args, root: &Path) -> Result<Vec<Job>, Failure> {
             .unwrap_or_else(|| "generated".into());
         let mut config = Config::new(sanitize_package(&name), out.clone(), args.schemas.clone());
         config.references = args.references.clone();
+        config.key_as_segment(args.key_as_segment);
+        config.service_root = args.service_root.clone();
         if args.all {
             config.all();
         } else {

@@ -689,3 +689,62 @@ fn references_and_strict_in_the_config() {
     assert!(err.contains("(an error under `strict`)"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The ad-hoc command line chooses the key style and the service root, like `codegen.toml`.
+#[test]
+fn key_as_segment_and_service_root_on_the_command_line() {
+    let dir = temp_dir("key-as-segment");
+    let schema = dir.join("s.xml");
+    let set = GOOD.replace(
+        "</Schema>",
+        "<EntityContainer Name=\"Svc\"><EntitySet Name=\"things\" EntityType=\"t.ns.thing\"/></EntityContainer></Schema>",
+    );
+    std::fs::write(&schema, set).unwrap();
+    let client = |flags: &[&str], out: &str| {
+        let out = dir.join(out);
+        let mut args = vec![
+            "codegen",
+            "--schema",
+            schema.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--all",
+        ];
+        args.extend_from_slice(flags);
+        let (code, err) = xtask(&args);
+        assert_eq!(code, 0, "{err}");
+        (
+            std::fs::read_to_string(out.join("src/client/t_ns/thing.rs")).unwrap(),
+            std::fs::read_to_string(out.join("src/lib.rs")).unwrap(),
+        )
+    };
+    let (parens, lib) = client(&[], "a");
+    assert!(parens.contains("self.inner.key(id, false)"), "{parens}");
+    assert!(!lib.contains("SERVICE_ROOT"), "{lib}");
+    let (segment, lib) = client(
+        &[
+            "--key-as-segment",
+            "--service-root",
+            "https://svc.example/odata",
+        ],
+        "b",
+    );
+    assert!(segment.contains("self.inner.key(id, true)"), "{segment}");
+    assert!(
+        lib.contains("pub const SERVICE_ROOT: &str = \"https://svc.example/odata\";"),
+        "{lib}"
+    );
+    // A root that is not an http(s) URL of printable ASCII is a usage error.
+    let (code, err) = xtask(&[
+        "codegen",
+        "--schema",
+        schema.to_str().unwrap(),
+        "--out",
+        dir.join("c").to_str().unwrap(),
+        "--all",
+        "--service-root",
+        "javascript:\"alert\"",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("is not a service root URL"), "{err}");
+}

@@ -362,25 +362,32 @@ fn parse_crate(
     })
 }
 
-/// A service root URL: `http(s)://host[:port]/path`, printable ASCII without quotes,
-/// spaces or backslashes (it lands in a string constant and in docs).
-fn service_url(url: &str, at: &Location, errors: &mut Vec<Diagnostic>) -> Option<String> {
+/// Checks a service root URL: `http(s)://host[:port]/path`, printable ASCII without quotes,
+/// spaces, backslashes or angle brackets (it lands in a string constant and in docs), at
+/// most 2,048 bytes. The error says what is expected.
+pub fn check_service_root(url: &str) -> Result<(), String> {
     let scheme_ok = url.starts_with("https://") || url.starts_with("http://");
     let chars_ok = url
         .chars()
         .all(|c| c.is_ascii_graphic() && !matches!(c, '"' | '\\' | '`' | '<' | '>'));
     let host = url.split("://").nth(1).unwrap_or("");
     if scheme_ok && chars_ok && !host.is_empty() && !host.starts_with('/') && url.len() <= 2048 {
-        Some(url.to_string())
+        Ok(())
     } else {
-        errors.push(Diagnostic::at(
-            format!(
-                "`{}` is not a service root URL (expected `https://host/path`, printable ASCII)",
-                crate::naming::plain(url)
-            ),
-            Some(at.clone()),
-        ));
-        None
+        Err(format!(
+            "`{}` is not a service root URL (expected `https://host/path`, printable ASCII)",
+            crate::naming::plain(url)
+        ))
+    }
+}
+
+fn service_url(url: &str, at: &Location, errors: &mut Vec<Diagnostic>) -> Option<String> {
+    match check_service_root(url) {
+        Ok(()) => Some(url.to_string()),
+        Err(e) => {
+            errors.push(Diagnostic::at(e, Some(at.clone())));
+            None
+        }
     }
 }
 
