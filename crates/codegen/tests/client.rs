@@ -119,6 +119,13 @@ fn root_client_shells_and_keys() {
     // Key as segment when configured.
     let seg = squash(file(&generate(true), "src/client/t/item.rs"));
     assert!(seg.contains("self.inner.key(id,true)"));
+    let pair = squash(file(&generate(true), "src/client/t/pair.rs"));
+    assert!(
+        pair.contains(
+            "self.inner.compound_key_segments(&[(\"a\",&aas&dyncrate::runtime::UrlLiteral)"
+        ),
+        "{pair}"
+    );
 }
 
 #[test]

@@ -372,16 +372,38 @@ fn builder(scope: &mut Scope<'_>, b: &BuilderIr) -> TokenStream {
             }
             let names: Vec<&str> = key.parts.iter().map(|p| p.wire.as_str()).collect();
             let listed: Vec<String> = names.iter().map(|n| naming::code(n)).collect();
+            let form = if as_segment {
+                format!(
+                    "as path segments: {}",
+                    naming::code(&format!(
+                        "…/{}",
+                        names
+                            .iter()
+                            .map(|n| format!("{{{n}}}"))
+                            .collect::<Vec<_>>()
+                            .join("/")
+                    ))
+                )
+            } else {
+                format!(
+                    "named: {}",
+                    naming::code(&format!("…({}=…)", names.join("=…,")))
+                )
+            };
             let doc = docs(&[format!(
-                "One {} by its compound key ({}), named: {}.",
+                "One {} by its compound key ({}), {form}.",
                 naming::code(&b.qualified),
                 listed.join(", "),
-                naming::code(&format!("…({}=…)", names.join("=…,")))
             )]);
+            let call = if as_segment {
+                quote!(compound_key_segments)
+            } else {
+                quote!(compound_key)
+            };
             methods.push(quote! {
                 #doc
                 pub fn by_key(&self, #(#sigs),*) -> #item {
-                    #item::from_builder(self.inner.compound_key(&[#(#pairs),*]))
+                    #item::from_builder(self.inner.#call(&[#(#pairs),*]))
                 }
             });
         }
@@ -487,8 +509,7 @@ fn builder(scope: &mut Scope<'_>, b: &BuilderIr) -> TokenStream {
     if b.count {
         methods.push(quote! {
             /// `GET …/$count`: the number of entities (`.await` it), optionally with `$filter`
-            /// and `$search`. Microsoft Graph counts directory objects only with the
-            /// `ConsistencyLevel: eventual` header: `.count().header("ConsistencyLevel", "eventual")`.
+            /// and `$search`; add the headers a service asks for with `.header(name, value)`.
             pub fn count(&self) -> support::CountRequest {
                 self.inner.count()
             }
@@ -659,7 +680,11 @@ fn ref_methods(scope: &mut Scope<'_>, refs: &RefsIr) -> Vec<TokenStream> {
                 let wire = &p.wire;
                 pairs.push(quote!((#wire, &#a as &dyn crate::runtime::UrlLiteral)));
             }
-            quote!(self.inner.at_root(#set).compound_key(&[#(#pairs),*]))
+            if as_segment {
+                quote!(self.inner.at_root(#set).compound_key_segments(&[#(#pairs),*]))
+            } else {
+                quote!(self.inner.at_root(#set).compound_key(&[#(#pairs),*]))
+            }
         };
         let name = ident(&format!(
             "{verb}_ref_by_{}",

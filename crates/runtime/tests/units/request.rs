@@ -137,6 +137,22 @@ fn builder_paths() {
             .path(),
         "users(a=1,b='x%20y')"
     );
+    // Key-as-segment compound keys: one segment per part, in key order, values raw and
+    // encoded; an unusable segment value puts the whole key in parentheses.
+    assert_eq!(
+        users
+            .compound_key_segments(&[("a", &1i32), ("b", &"x/y'z")])
+            .resource()
+            .path(),
+        "users/1/x%2Fy%27z"
+    );
+    assert_eq!(
+        users
+            .compound_key_segments(&[("a", &1i32), ("b", &"..")])
+            .resource()
+            .path(),
+        "users(a=1,b='..')"
+    );
     let at = Builder::at(&c, Resource::from_encoded("me/drive"));
     assert_eq!(at.resource().path(), "me/drive");
     assert_eq!(at.client().root(), c.root());

@@ -149,6 +149,28 @@ impl Builder {
         }
     }
 
+    /// One entity of this collection by a compound key as path segments, in key order
+    /// (`…/1/x`: the key-as-segment convention, URL conventions 4.3.6). When a part's value
+    /// is empty, `.` or `..` (not a usable segment), the whole key is written in
+    /// parentheses instead (`…(a=1,b='.')`).
+    pub fn compound_key_segments(&self, parts: &[(&str, &dyn UrlLiteral)]) -> Builder {
+        let usable = parts.iter().all(|(_, v)| {
+            let raw = v.to_segment_value();
+            !(raw.is_empty() || raw == "." || raw == "..")
+        });
+        if !usable {
+            return self.compound_key(parts);
+        }
+        let resource = parts
+            .iter()
+            .fold(self.resource.clone(), |r, (_, v)| r.key_segment(*v));
+        Builder {
+            client: self.client.clone(),
+            resource,
+            options: RequestOptions::new(),
+        }
+    }
+
     /// A builder at an entity set (or singleton) of the service, on the same client: the
     /// start of another path, e.g. the canonical URL of an entity a reference points to.
     pub fn at_root(&self, name: &str) -> Builder {

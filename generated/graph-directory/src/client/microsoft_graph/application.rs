@@ -225,8 +225,7 @@ impl ApplicationCollectionBuilder {
         self.inner.create(body)
     }
     /// `GET …/$count`: the number of entities (`.await` it), optionally with `$filter`
-    /// and `$search`. Microsoft Graph counts directory objects only with the
-    /// `ConsistencyLevel: eventual` header: `.count().header("ConsistencyLevel", "eventual")`.
+    /// and `$search`; add the headers a service asks for with `.header(name, value)`.
     pub fn count(&self) -> support::CountRequest {
         self.inner.count()
     }
@@ -324,8 +323,7 @@ impl ApplicationCollectionNoDeleteBuilder {
         self.inner.create(body)
     }
     /// `GET …/$count`: the number of entities (`.await` it), optionally with `$filter`
-    /// and `$search`. Microsoft Graph counts directory objects only with the
-    /// `ConsistencyLevel: eventual` header: `.count().header("ConsistencyLevel", "eventual")`.
+    /// and `$search`; add the headers a service asks for with `.header(name, value)`.
     pub fn count(&self) -> support::CountRequest {
         self.inner.count()
     }
@@ -423,8 +421,7 @@ impl ApplicationCollectionPutUpsertBuilder {
         self.inner.create(body)
     }
     /// `GET …/$count`: the number of entities (`.await` it), optionally with `$filter`
-    /// and `$search`. Microsoft Graph counts directory objects only with the
-    /// `ConsistencyLevel: eventual` header: `.count().header("ConsistencyLevel", "eventual")`.
+    /// and `$search`; add the headers a service asks for with `.header(name, value)`.
     pub fn count(&self) -> support::CountRequest {
         self.inner.count()
     }

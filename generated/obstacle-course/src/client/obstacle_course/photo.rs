@@ -137,8 +137,7 @@ impl PhotoCollectionBuilder {
         self.inner.create(body)
     }
     /// `GET …/$count`: the number of entities (`.await` it), optionally with `$filter`
-    /// and `$search`. Microsoft Graph counts directory objects only with the
-    /// `ConsistencyLevel: eventual` header: `.count().header("ConsistencyLevel", "eventual")`.
+    /// and `$search`; add the headers a service asks for with `.header(name, value)`.
     pub fn count(&self) -> support::CountRequest {
         self.inner.count()
     }

@@ -169,8 +169,7 @@ impl SuperCollectionBuilder {
         self.inner.create(body)
     }
     /// `GET …/$count`: the number of entities (`.await` it), optionally with `$filter`
-    /// and `$search`. Microsoft Graph counts directory objects only with the
-    /// `ConsistencyLevel: eventual` header: `.count().header("ConsistencyLevel", "eventual")`.
+    /// and `$search`; add the headers a service asks for with `.header(name, value)`.
     pub fn count(&self) -> support::CountRequest {
         self.inner.count()
     }
@@ -219,8 +218,7 @@ impl SuperCollectionNoDeleteBuilder {
         self.inner.create(body)
     }
     /// `GET …/$count`: the number of entities (`.await` it), optionally with `$filter`
-    /// and `$search`. Microsoft Graph counts directory objects only with the
-    /// `ConsistencyLevel: eventual` header: `.count().header("ConsistencyLevel", "eventual")`.
+    /// and `$search`; add the headers a service asks for with `.header(name, value)`.
     pub fn count(&self) -> support::CountRequest {
         self.inner.count()
     }
