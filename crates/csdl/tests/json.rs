@@ -175,10 +175,9 @@ fn every_oasis_vocabulary_reads_the_same_in_xml_and_json() {
         pairs += 1;
     }
     assert_eq!(pairs, 9);
-    // Until the standard vocabularies' types are built in (issue 13 item 2), those
-    // deriving from another vocabulary's types fail, identically, in both notations.
-    eprintln!("{loaded} of 9 vocabulary pairs load");
-    assert!(loaded >= 6, "only {loaded} vocabularies load");
+    // With the standard vocabularies built in, those deriving from another vocabulary's
+    // types (Aggregation) load too.
+    assert_eq!(loaded, 9, "only {loaded} vocabularies load");
 }
 
 #[test]
