@@ -1,10 +1,11 @@
 //! Loads CSDL files and prints their diagnostics, rustc-style; a folder stands for
-//! every `.xml` file under it. The corpus-wide check:
+//! every `.xml` and `.json` (CSDL JSON) file under it. The corpus-wide check:
 //!
 //! ```text
 //! cargo run -p csdl --example check -- schemas/graph-v1.0.xml
 //! cargo run -p csdl --example check -- ../shared/corpora     # every corpus document,
-//!                                                           # the OASIS vocabularies included
+//!                                                           # the OASIS vocabularies included,
+//!                                                           # in XML and in CSDL JSON
 //! ```
 //! Each file is loaded on its own (its references followed). Exits with status 1 when a
 //! file has errors or a path does not exist (named, with what it should be), 2 on bad
@@ -47,7 +48,7 @@ fn main() -> ExitCode {
     }
 }
 
-/// `p` itself, or every `.xml` file under it.
+/// `p` itself, or every `.xml` and `.json` file under it.
 fn collect(p: &Path, out: &mut Vec<PathBuf>) {
     if !p.is_dir() {
         out.push(p.to_path_buf());
@@ -59,7 +60,7 @@ fn collect(p: &Path, out: &mut Vec<PathBuf>) {
     };
     for e in entries.flatten() {
         let q = e.path();
-        if q.is_dir() || q.extension().is_some_and(|x| x == "xml") {
+        if q.is_dir() || q.extension().is_some_and(|x| x == "xml" || x == "json") {
             collect(&q, out);
         }
     }
