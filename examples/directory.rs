@@ -1,0 +1,96 @@
+//! The daily OData requests, typed, against a loopback server that answers like Microsoft
+//! Graph's directory (`generated/graph-directory`, an excerpt of Graph v1.0), so it runs
+//! offline and prints each request it sends:
+//!
+//! ```sh
+//! cargo run -p e2e --example directory
+//! ```
+//!
+//! Group membership by reference (`$ref`), a cast to the users among a group's members,
+//! `$count`, a typed `$filter`, a manager, an alternate key and an upsert.
+
+use std::sync::Arc;
+
+use e2e::http::{Server, empty, reply};
+use graph_directory::client::microsoft_graph::UserField;
+use graph_directory::models::microsoft_graph::ApplicationCreate;
+use graph_directory::{Client, Error, GraphService};
+use serde_json::json;
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), Error> {
+    // A stand-in for https://graph.microsoft.com/v1.0: answers by method and path.
+    let server = Server::start(Arc::new(|_, req, _| {
+        let path = req.target.split('?').next().unwrap_or_default();
+        match (req.method.as_str(), path) {
+            ("GET", p) if p.ends_with("/$count") => e2e::http::Reply {
+                status: 200,
+                headers: vec![("Content-Type", "text/plain".to_owned())],
+                body: "2".into(),
+            },
+            ("GET", p) if p.ends_with("/members/$ref") => reply(
+                200,
+                json!({"value": [{"@odata.id": "https://graph.microsoft.com/v1.0/directoryObjects/u1"}]}),
+            ),
+            ("GET", p) if p.ends_with("/microsoft.graph.user") || p.ends_with("/users") => reply(
+                200,
+                json!({"value": [{"id": "u1", "displayName": "Ada Lovelace", "accountEnabled": true}]}),
+            ),
+            ("PATCH", _) => reply(201, json!({"id": "a1", "uniqueName": "inventory", "displayName": "Inventory"})),
+            _ => empty(204),
+        }
+    }))
+    .await;
+    let client = Client::builder(format!("{}/v1.0", server.base))
+        .bearer_token("<access token>")
+        .build()?;
+    let graph = GraphService::new(client);
+
+    let group = graph.groups().by_id("g1");
+    group.members().add_ref_by_id("u1").await?; // POST …/members/$ref
+    let refs = group.members().refs().all().await?; // GET …/members/$ref
+    println!("{} member reference(s): {}", refs.len(), refs[0].id);
+    let users = group
+        .members()
+        .as_user() // …/members/microsoft.graph.user, typed as users
+        .list()
+        .select([UserField::DisplayName])
+        .await?;
+    println!("first member: {:?}", users.items[0].display_name);
+    let n = graph
+        .users()
+        .count()
+        .filter(UserField::ACCOUNT_ENABLED.eq(true))
+        .header("ConsistencyLevel", "eventual")
+        .await?;
+    println!("{n} enabled user(s)");
+    let found = graph
+        .users()
+        .list()
+        .filter(UserField::DISPLAY_NAME.starts_with("Ada") & UserField::JOB_TITLE.is_null())
+        .await?;
+    println!(
+        "{} user(s) named Ada without a job title",
+        found.items.len()
+    );
+    graph
+        .users()
+        .by_id("u1")
+        .manager()
+        .set_ref_by_id("u2")
+        .await?; // PUT …/manager/$ref
+    group.members().by_id("u1").remove_ref().await?; // DELETE …/members/u1/$ref
+    let mut app = ApplicationCreate::default();
+    app.display_name = Some("Inventory".into());
+    let created = graph
+        .applications()
+        .by_unique_name("inventory") // …/applications(uniqueName='inventory')
+        .upsert(&app)
+        .await?;
+    println!("upserted: {:?}", created.and_then(|a| a.id));
+
+    for r in server.requests() {
+        println!("{} {}", r.method, r.target);
+    }
+    Ok(())
+}
