@@ -256,39 +256,32 @@ fn client_lines(ir: &CrateIr, lines: &mut BTreeSet<String>) {
                         .unwrap_or_default();
                     method(&alt.method, format!("({}) -> {item}", params.join(", ")));
                 }
-                match &b.refs {
-                    Some(RefsIr::Collection(_)) => {
-                        method("refs", "() -> ListRequest<Reference>".into())
+                let (verb, key) = match &b.refs {
+                    Some(RefsIr::Collection(k)) => {
+                        method("refs", "() -> ListRequest<Reference>".into());
+                        ("add", k)
                     }
-                    Some(RefsIr::Single(_)) => method("get_ref", "() -> Option<Reference>".into()),
-                    _ => {}
+                    Some(RefsIr::Single(k)) => {
+                        method("get_ref", "() -> Option<Reference>".into());
+                        method("remove_ref", "() -> ()".into());
+                        ("set", k)
+                    }
+                    Some(RefsIr::Item) => {
+                        method("remove_ref", "() -> ()".into());
+                        ("", &None)
+                    }
+                    None => ("", &None),
+                };
+                if !verb.is_empty() {
+                    method(&format!("{verb}_ref_at"), "(&Builder) -> ()".into());
                 }
-                match &b.refs {
-                    Some(RefsIr::Collection(k)) | Some(RefsIr::Single(k)) => {
-                        let verb = if matches!(b.refs, Some(RefsIr::Collection(_))) {
-                            "add"
-                        } else {
-                            "set"
-                        };
-                        method(&format!("{verb}_ref_at"), "(&Builder) -> ()".into());
-                        if let Some(k) = k {
-                            let params: Vec<String> = k.parts.iter().map(param_text).collect();
-                            let name = if k.parts.len() == 1 { "id" } else { "key" };
-                            method(
-                                &format!("{verb}_ref_by_{name}"),
-                                format!(
-                                    "({}) -> () = {}",
-                                    params.join(", "),
-                                    naming::plain(&k.set)
-                                ),
-                            );
-                        }
-                        if verb == "set" {
-                            method("remove_ref", "() -> ()".into());
-                        }
-                    }
-                    Some(RefsIr::Item) => method("remove_ref", "() -> ()".into()),
-                    None => {}
+                if let Some(k) = key {
+                    let params: Vec<String> = k.parts.iter().map(param_text).collect();
+                    let name = if k.parts.len() == 1 { "id" } else { "key" };
+                    method(
+                        &format!("{verb}_ref_by_{name}"),
+                        format!("({}) -> () = {}", params.join(", "), naming::plain(&k.set)),
+                    );
                 }
                 for s in &b.casts {
                     method(

@@ -395,6 +395,7 @@ fn casts_and_counts() {
       </EntityType>
       <EntityType Name="group" BaseType="G.directoryObject">
         <NavigationProperty Name="members" Type="Collection(G.directoryObject)"/>
+        <NavigationProperty Name="sponsor" Type="G.user"/>
       </EntityType>
       <EntityContainer Name="Svc">
         <EntitySet Name="directoryObjects" EntityType="G.directoryObject"/>
@@ -432,6 +433,16 @@ fn casts_and_counts() {
         "{set}"
     );
     assert!(!one.contains("pubfncount("), "{one}");
+    // No entity set of `G.user`: a reference to a user points into the set of its
+    // nearest base type, `directoryObjects`.
+    let user_file = squash(file(&files, "src/client/g/user.rs"));
+    let sponsor = builder_text(&user_file, "UserLinkBuilder");
+    assert!(
+        sponsor.contains(
+            r#"self.inner.set_ref(&self.inner.at_root("directoryObjects").key(id,true))"#
+        ),
+        "{sponsor}"
+    );
     // The cast builders are typed as the derived type.
     let user = squash(file(&files, "src/client/g/user.rs"));
     let cast = builder_text(&user, "UserCollectionNoDeleteBuilder");

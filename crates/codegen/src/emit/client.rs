@@ -131,6 +131,23 @@ impl Scope<'_> {
         }
     }
 
+    /// The signatures (`a: i32`) and the named key parts (`("a", &a as &dyn UrlLiteral)`)
+    /// of a compound or alternate key.
+    fn named_args(&mut self, parts: &[ParamIr]) -> (Vec<TokenStream>, Vec<TokenStream>) {
+        parts
+            .iter()
+            .map(|p| {
+                let (sig, _) = self.param(p);
+                let a = ident(&p.rust);
+                let wire = &p.wire;
+                (
+                    quote!(#a: #sig),
+                    quote!((#wire, &#a as &dyn crate::runtime::UrlLiteral)),
+                )
+            })
+            .unzip()
+    }
+
     /// A parameter's signature type and the expression that passes it by reference.
     fn param(&mut self, p: &ParamIr) -> (TokenStream, TokenStream) {
         let t = self.ty(&p.ty);
@@ -361,15 +378,7 @@ fn builder(scope: &mut Scope<'_>, b: &BuilderIr) -> TokenStream {
                 }
             });
         } else {
-            let mut sigs = Vec::new();
-            let mut pairs = Vec::new();
-            for p in &key.parts {
-                let (sig, _) = scope.param(p);
-                let a = ident(&p.rust);
-                sigs.push(quote!(#a: #sig));
-                let wire = &p.wire;
-                pairs.push(quote!((#wire, &#a as &dyn crate::runtime::UrlLiteral)));
-            }
+            let (sigs, pairs) = scope.named_args(&key.parts);
             let names: Vec<&str> = key.parts.iter().map(|p| p.wire.as_str()).collect();
             let listed: Vec<String> = names.iter().map(|n| naming::code(n)).collect();
             let form = if as_segment {
@@ -412,15 +421,7 @@ fn builder(scope: &mut Scope<'_>, b: &BuilderIr) -> TokenStream {
         let item = scope.builder(&key.item);
         for alt in &b.alternate_keys {
             let m = ident(&alt.method);
-            let mut sigs = Vec::new();
-            let mut pairs = Vec::new();
-            for p in &alt.parts {
-                let (sig, _) = scope.param(p);
-                let a = ident(&p.rust);
-                sigs.push(quote!(#a: #sig));
-                let wire = &p.wire;
-                pairs.push(quote!((#wire, &#a as &dyn crate::runtime::UrlLiteral)));
-            }
+            let (sigs, pairs) = scope.named_args(&alt.parts);
             let names: Vec<&str> = alt.parts.iter().map(|p| p.wire.as_str()).collect();
             let doc = docs(&[
                 format!(
@@ -665,26 +666,21 @@ fn ref_methods(scope: &mut Scope<'_>, refs: &RefsIr) -> Vec<TokenStream> {
     if let Some(key) = key {
         let set = &key.set;
         let as_segment = key.as_segment;
-        let mut sigs = Vec::new();
-        let target = if let [part] = key.parts.as_slice() {
+        let (sigs, target) = if let [part] = key.parts.as_slice() {
             let (sig, arg) = scope.param(part);
             let a = ident(&part.rust);
-            sigs.push(quote!(#a: #sig));
-            quote!(self.inner.at_root(#set).key(#arg, #as_segment))
+            (
+                vec![quote!(#a: #sig)],
+                quote!(self.inner.at_root(#set).key(#arg, #as_segment)),
+            )
         } else {
-            let mut pairs = Vec::new();
-            for p in &key.parts {
-                let (sig, _) = scope.param(p);
-                let a = ident(&p.rust);
-                sigs.push(quote!(#a: #sig));
-                let wire = &p.wire;
-                pairs.push(quote!((#wire, &#a as &dyn crate::runtime::UrlLiteral)));
-            }
-            if as_segment {
+            let (sigs, pairs) = scope.named_args(&key.parts);
+            let target = if as_segment {
                 quote!(self.inner.at_root(#set).compound_key_segments(&[#(#pairs),*]))
             } else {
                 quote!(self.inner.at_root(#set).compound_key(&[#(#pairs),*]))
-            }
+            };
+            (sigs, target)
         };
         let name = ident(&format!(
             "{verb}_ref_by_{}",

@@ -470,6 +470,8 @@ struct Ctx<'a> {
     shells: BTreeSet<TypeId>,
     /// Bound operations by (binding type, collection).
     bound: BTreeMap<(TypeId, bool), Vec<OperationId>>,
+    /// The container's entity sets (indices) by entity type.
+    sets_of: BTreeMap<TypeId, Vec<u32>>,
     warnings: Vec<Warning>,
     left_out: BTreeSet<LeftOut>,
 }
@@ -603,7 +605,7 @@ pub fn build(ir: &CrateIr, config: &Config, model: &Model) -> (ClientIr, Vec<War
         service_roots,
         left_out: std::mem::take(&mut ctx.left_out).into_iter().collect(),
     };
-    client.example = example(&client, &builders, &paths, &names, &ctx);
+    client.example = example(&client, &builders, &paths, &names);
     (client, ctx.warnings)
 }
 
@@ -614,7 +616,6 @@ fn example(
     builders: &BTreeMap<Key, Walked>,
     paths: &BTreeMap<Key, Vec<Option<String>>>,
     names: &Names,
-    ctx: &Ctx<'_>,
 ) -> Option<ExampleIr> {
     let best = builders
         .keys()
@@ -641,11 +642,11 @@ fn example(
         nav = &b.nav;
         casts = &b.casts;
     }
-    let field = names.field.get(&best.ty).and_then(|f| {
-        let s = ctx.struct_ir(best.ty)?;
-        let first = s.fields.iter().find(|f| !f.navigation)?;
-        let m = names.file[&best.ty].0.clone();
-        Some((m, f.clone(), naming::variant_name(&first.wire)))
+    // The collection's field enum and its first variant, as claimed.
+    let (m, stem) = &names.file[&best.ty];
+    let field = client.modules[m].files[stem].field.as_ref().and_then(|f| {
+        let first = f.variants.first()?;
+        Some((m.clone(), f.name.clone(), first.name.clone()))
     });
     Some(ExampleIr { chain, field })
 }
@@ -714,12 +715,19 @@ impl<'a> Ctx<'a> {
                     .push(OperationId(i as u32));
             }
         }
+        let mut sets_of: BTreeMap<TypeId, Vec<u32>> = BTreeMap::new();
+        if let Some(c) = model.containers.first() {
+            for (i, set) in c.entity_sets.iter().enumerate() {
+                sets_of.entry(set.entity_type).or_default().push(i as u32);
+            }
+        }
         Ctx {
             ir,
             model,
             selected,
             shells,
             bound,
+            sets_of,
             warnings: Vec::new(),
             left_out: BTreeSet::new(),
         }
@@ -912,18 +920,17 @@ impl<'a> Ctx<'a> {
     }
 
     /// The entity set whose entities a reference to `t` points at: the container's only
-    /// entity set of exactly that type.
+    /// entity set of `t`, or else of its nearest base type that has one (an entity set
+    /// holds entities of derived types too); `None` when that is ambiguous or there is none.
     fn reference_set(&self, t: TypeId) -> Option<u32> {
-        let c = self.model.containers.first()?;
-        let mut sets = c
-            .entity_sets
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| s.entity_type == t);
-        match (sets.next(), sets.next()) {
-            (Some((i, _)), None) => Some(i as u32),
-            _ => None,
+        for ty in std::iter::once(t).chain(self.model.bases(t)) {
+            match self.sets_of.get(&ty).map(Vec::as_slice) {
+                Some([only]) => return Some(*only),
+                Some(_) => return None,
+                None => {}
+            }
         }
+        None
     }
 
     /// Whether `t` stands for "any entity": abstract, declaring no property but its key,

@@ -153,6 +153,12 @@ fn builder_paths() {
             .path(),
         "users(a=1,b='..')"
     );
+    // A key part's name comes from the schema (a key alias, an alternate key's alias):
+    // it is percent-encoded like a value and cannot change the path either.
+    assert_eq!(
+        users.compound_key(&[("a)/../x(", &1i32)]).resource().path(),
+        "users(a%29%2F..%2Fx%28=1)"
+    );
     let at = Builder::at(&c, Resource::from_encoded("me/drive"));
     assert_eq!(at.resource().path(), "me/drive");
     assert_eq!(at.client().root(), c.root());
@@ -366,4 +372,38 @@ fn no_field_has_no_value() {
         std::mem::size_of::<F>()
     }
     assert_eq!(takes::<NoField>(), 0);
+}
+
+#[test]
+fn a_reference_reads_odata_id_or_id_and_refuses_anything_else() {
+    use odata_runtime::json::{FromJson, Path};
+    let r = Reference::from_json(json!({"@odata.id": "directoryObjects/u1"}), &Path::ROOT);
+    assert_eq!(r.unwrap().id, "directoryObjects/u1");
+    let r = Reference::from_json(json!({"@id": "u2"}), &Path::ROOT);
+    assert_eq!(r.unwrap().id, "u2");
+    for hostile in [json!({"@odata.id": 5}), json!("u1"), json!(null), json!({})] {
+        let e = Reference::from_json(hostile.clone(), &Path::ROOT).unwrap_err();
+        assert!(e.message.contains("entity reference"), "{hostile}: {e}");
+    }
+}
+
+#[tokio::test]
+async fn a_count_that_is_not_a_number_is_a_decode_error() {
+    for (body, expected) in [
+        ("42", Some(42u64)),
+        ("\u{feff} 7\n", Some(7)),
+        ("-1", None),
+        ("1e3", None),
+        ("", None),
+    ] {
+        let rec = Recorder::answering(vec![(200, body)]);
+        let n = Builder::root(&rec.client(), "users").count().await;
+        match expected {
+            Some(v) => assert_eq!(n.unwrap(), v, "{body:?}"),
+            None => assert!(
+                matches!(n, Err(odata_runtime::Error::Decode { status: 200, .. })),
+                "{body:?}: {n:?}"
+            ),
+        }
+    }
 }

@@ -742,8 +742,8 @@ impl CountRequest {
             .client()
             .get_bytes(self.builder.resource(), &opts)
             .await?;
-        let text = std::str::from_utf8(&resp.body).unwrap_or("").trim();
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let text = std::str::from_utf8(&resp.body).unwrap_or("");
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text).trim();
         text.parse::<u64>().map_err(|_| {
             let shown: String = text.chars().take(40).collect();
             Error::Decode {

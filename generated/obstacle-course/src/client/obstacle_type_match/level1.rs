@@ -239,6 +239,10 @@ impl Level1LinkBuilder {
     pub fn set_ref_at(&self, entity: &support::Builder) -> support::RequestFuture<()> {
         self.inner.set_ref(entity)
     }
+    /// `PUT …/$ref` with `{"@odata.id": "…/levels/{key}"}`: sets the reference to the entity of `levels` with this key.
+    pub fn set_ref_by_id(&self, id: &str) -> support::RequestFuture<()> {
+        self.inner.set_ref(&self.inner.at_root("levels").key(id, false))
+    }
     /// The entity cast to the derived type `obstacle.course.level2`: `…/obstacle.course.level2`.
     pub fn as_level2(&self) -> crate::client::obstacle_course::Level2NoDeleteBuilder {
         crate::client::obstacle_course::Level2NoDeleteBuilder::from_builder(
