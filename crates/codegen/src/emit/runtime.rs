@@ -20,6 +20,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("edm.rs", include_str!("../../../runtime/src/edm.rs")),
     ("enums.rs", include_str!("../../../runtime/src/enums.rs")),
     ("error.rs", include_str!("../../../runtime/src/error.rs")),
+    ("expand.rs", include_str!("../../../runtime/src/expand.rs")),
     ("filter.rs", include_str!("../../../runtime/src/filter.rs")),
     ("json.rs", include_str!("../../../runtime/src/json.rs")),
     ("lib.rs", include_str!("../../../runtime/src/lib.rs")),

@@ -6,6 +6,7 @@ mod client;
 mod edm;
 mod enums;
 mod error;
+mod expand;
 mod json;
 mod origin;
 mod paging;

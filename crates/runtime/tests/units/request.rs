@@ -326,7 +326,7 @@ async fn a_get_sends_select_expand_and_headers() {
         GetRequest::new(&Builder::root(&c, "users").key("1", true))
             .select([UserField::Mail])
             .select_raw(["ns.Derived/prop"])
-            .expand(["manager($select=id)"])
+            .expand_raw(["manager($select=id)"])
             .custom("v", "1")
             .header("X-A", "b");
     let debug = format!("{get:?}");
