@@ -7,12 +7,13 @@
 //! ```
 //!
 //! Group membership by reference (`$ref`), a cast to the users among a group's members,
-//! `$count`, a typed `$filter`, a manager, an alternate key and an upsert.
+//! `$count`, a typed `$filter`, a typed `$expand` with nested options, a manager, an
+//! alternate key and an upsert.
 
 use std::sync::Arc;
 
 use e2e::http::{Server, empty, reply};
-use graph_directory::client::microsoft_graph::UserField;
+use graph_directory::client::microsoft_graph::{DirectoryObjectField, UserField, UserNav};
 use graph_directory::models::microsoft_graph::ApplicationCreate;
 use graph_directory::{Client, Error, GraphService};
 use serde_json::json;
@@ -35,6 +36,10 @@ async fn main() -> Result<(), Error> {
             ("GET", p) if p.ends_with("/microsoft.graph.user") || p.ends_with("/users") => reply(
                 200,
                 json!({"value": [{"id": "u1", "displayName": "Ada Lovelace", "accountEnabled": true}]}),
+            ),
+            ("GET", "/v1.0/users/u1") => reply(
+                200,
+                json!({"id": "u1", "manager": {"id": "u2"}, "memberOf": [{"id": "g1"}]}),
             ),
             ("PATCH", _) => reply(201, json!({"id": "a1", "uniqueName": "inventory", "displayName": "Inventory"})),
             _ => empty(204),
@@ -72,6 +77,18 @@ async fn main() -> Result<(), Error> {
     println!(
         "{} user(s) named Ada without a job title",
         found.items.len()
+    );
+    let user = graph
+        .users()
+        .by_id("u1")
+        .get()
+        .expand(UserNav::manager().select([DirectoryObjectField::Id]))
+        .expand(UserNav::member_of().top(5)) // …?$expand=manager($select=id),memberOf($top=5)
+        .await?;
+    println!(
+        "manager: {:?}, {} group(s)",
+        user.manager.and_then(|m| m.id),
+        user.member_of.map_or(0, |g| g.len())
     );
     graph
         .users()

@@ -1,13 +1,15 @@
 //! The daily OData surface on the wire, as a user writes it against Graph's directory
 //! (`generated/graph-directory`, an excerpt of Graph v1.0): references (`$ref`) to add,
 //! list and remove group members and to set a manager, type casts, `$count`, typed
-//! `$filter` with each literal kind, delta, and operations bound to a base type. Each test
+//! `$filter` with each literal kind, typed `$expand` with nested options, delta, and operations bound to a base type. Each test
 //! asserts the exact request line and body the loopback server received.
 
 use std::sync::Arc;
 
 use e2e::http::{Recorded, Reply, Server, empty, reply};
-use graph_directory::client::microsoft_graph::{GroupField, UserField};
+use graph_directory::client::microsoft_graph::{
+    DirectoryObjectField, GroupField, GroupNav, UserField, UserNav,
+};
 use graph_directory::runtime::{DateTimeOffset, Error};
 use serde_json::json;
 
@@ -207,6 +209,71 @@ async fn only_the_users_among_a_groups_members() {
     assert_eq!(
         decoded(&r),
         "/v1.0/groups/g1/members/microsoft.graph.user?$select=displayName,accountEnabled&$top=5"
+    );
+}
+
+#[tokio::test]
+async fn expand_with_nested_options_typed_for_the_target() {
+    let server = Server::start(Arc::new(|_, _, _| {
+        reply(
+            200,
+            json!({
+                "id": "u1",
+                "manager": {"id": "m1", "deletedDateTime": null},
+                "memberOf": [{"id": "g1"}, {"id": "g2"}],
+                "memberOf@odata.count": 2
+            }),
+        )
+    }))
+    .await;
+    let user = service(&server)
+        .users()
+        .by_id("u1")
+        .get()
+        .select([UserField::Id])
+        .expand(UserNav::manager().select([DirectoryObjectField::Id]))
+        .expand(
+            UserNav::member_of()
+                .filter(DirectoryObjectField::ID.starts_with("g'1;)"))
+                .orderby_desc(DirectoryObjectField::Id)
+                .top(2)
+                .count(true)
+                .expand_raw(["microsoft.graph.group/owners"]),
+        )
+        .await
+        .unwrap();
+    // The expanded values land in the read shape's typed navigation fields.
+    let manager = user.manager.as_ref().unwrap();
+    assert_eq!(manager.id.as_deref(), Some("m1"));
+    let ids: Vec<_> = user
+        .member_of
+        .iter()
+        .flatten()
+        .map(|g| g.id.as_deref().unwrap())
+        .collect();
+    assert_eq!(ids, ["g1", "g2"]);
+    let r = only(&server);
+    assert_eq!(
+        decoded(&r),
+        "/v1.0/users/u1?$select=id&$expand=manager($select=id),memberOf($expand=microsoft.graph.group/owners;\
+         $filter=startswith(id,'g''1;)');$orderby=id desc;$top=2;$count=true)"
+    );
+    // One value in the query: the quote is doubled, the `;` and `)` inside the literal
+    // stay inside it, and nothing of it leaks out as another query option.
+    assert_eq!(r.target.matches('&').count(), 1, "{}", r.target);
+
+    // A plain expand of a list, with a nested `$levels`.
+    let server = Server::start(Arc::new(|_, _, _| reply(200, json!({"value": []})))).await;
+    service(&server)
+        .groups()
+        .list()
+        .expand(GroupNav::Owners)
+        .expand(GroupNav::members().levels(2))
+        .await
+        .unwrap();
+    assert_eq!(
+        decoded(&only(&server)),
+        "/v1.0/groups?$expand=owners,members($levels=2)"
     );
 }
 

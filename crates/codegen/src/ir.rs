@@ -107,6 +107,9 @@ pub struct StructIr {
     pub key: Option<Vec<usize>>,
     /// The `Any…` enum over this type and its subtypes.
     pub poly: Option<PolyIr>,
+    /// Navigation properties to types outside the crate's selection, as (wire name,
+    /// target's qualified name): expanded, their values stay in `additional`.
+    pub outside: Vec<(String, String)>,
 }
 
 /// A polymorphic slot's enum.
@@ -618,6 +621,16 @@ impl<'m> Builder<'m> {
         } else {
             None
         };
+        let outside = self
+            .model
+            .all_navigation(id)
+            .into_iter()
+            .filter(|n| self.nav_ty(&n.ty).is_none())
+            .filter_map(|n| match n.ty.target {
+                Target::Named(t) => Some((n.name.clone(), self.model.ty(t).qualified_name())),
+                Target::Primitive(_) => None,
+            })
+            .collect();
         StructIr {
             entity,
             is_abstract: s.is_abstract,
@@ -625,6 +638,7 @@ impl<'m> Builder<'m> {
             fields,
             key,
             poly: any.then(|| self.poly_ir(id)),
+            outside,
         }
     }
 

@@ -148,7 +148,8 @@ fn operation_line(owner: &str, op: &OperationIr) -> String {
     )
 }
 
-/// The client's lines: root client, builders and their methods, field enums, roots.
+/// The client's lines: root client, builders and their methods, field and navigation
+/// enums, roots.
 fn client_lines(ir: &CrateIr, lines: &mut BTreeSet<String>) {
     let c = &ir.client;
     let root = &c.root.name;
@@ -197,6 +198,26 @@ fn client_lines(ir: &CrateIr, lines: &mut BTreeSet<String>) {
                         };
                         lines.insert(format!("const client::{m}::{}::{c}: {ty}", f.name));
                     }
+                }
+            }
+            if let Some(n) = &file.nav {
+                let q = naming::plain(&n.qualified);
+                lines.insert(format!(
+                    "type client::{m}::{} = navigation enum {q}",
+                    n.name
+                ));
+                for v in &n.variants {
+                    let kind = if v.collection { "Many" } else { "One" };
+                    lines.insert(format!(
+                        "variant client::{m}::{}::{} = {}",
+                        n.name,
+                        v.name,
+                        naming::plain(&v.wire)
+                    ));
+                    lines.insert(format!(
+                        "method client::{m}::{}.{}: () -> Expand<{}, {}::{}, {kind}>",
+                        n.name, v.method, n.field, v.target.module, v.target.name
+                    ));
                 }
             }
             for b in &file.builders {

@@ -207,6 +207,30 @@ fn navigation_properties() {
     model_snapshot!("model_navigation", files, "team");
 }
 
+/// A navigation property to a type outside the selection has no field; the doc of
+/// `additional` names it and its target, where its expanded value is kept.
+#[test]
+fn navigation_to_a_type_outside_the_selection() {
+    let files = generate(
+        r#"<EntityType Name="team">
+  <Key><PropertyRef Name="id" /></Key>
+  <Property Name="id" Type="Edm.String" Nullable="false" />
+  <NavigationProperty Name="lead" Type="T.person" />
+</EntityType>
+<EntityType Name="person">
+  <Key><PropertyRef Name="id" /></Key>
+  <Property Name="id" Type="Edm.String" Nullable="false" />
+</EntityType>"#,
+        &["T.team"],
+    );
+    let team = file(&files, "src/models/t/team.rs");
+    assert!(!team.contains("pub lead:"), "{team}");
+    assert!(
+        team.contains("/// - `lead` (`T.person`)"),
+        "the additional doc names the property and its target:\n{team}"
+    );
+}
+
 #[test]
 fn collections_nullable_and_not() {
     let files = generate(

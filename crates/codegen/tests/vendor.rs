@@ -140,10 +140,12 @@ fn a_container_named_client_with_a_type_named_error_builds() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// Typed `$filter`: comparing a property with a value of another Edm type does not
-/// compile, and the same expression with the right type does.
+/// Typed `$filter` and `$expand`: comparing a property with a value of another Edm
+/// type, selecting a property of another type in an expanded item, collection options
+/// on a single-valued item, or expanding another type's navigation property does not
+/// compile, and the same expressions with the right types do.
 #[test]
-fn a_filter_with_a_value_of_the_wrong_type_does_not_compile() {
+fn filters_and_expands_of_the_wrong_type_do_not_compile() {
     let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../..")
         .canonicalize()
@@ -167,7 +169,7 @@ fn a_filter_with_a_value_of_the_wrong_type_does_not_compile() {
         std::fs::write(
             dir.join("src/main.rs"),
             format!(
-                "use graph_directory::client::microsoft_graph::UserField;\nfn main() {{\n    let f = {body};\n    println!(\"{{f}}\");\n}}\n"
+                "use graph_directory::client::microsoft_graph::*;\nfn main() {{\n    let f = {body};\n    println!(\"{{f:?}}\");\n}}\n"
             ),
         )
         .unwrap();
@@ -183,18 +185,45 @@ fn a_filter_with_a_value_of_the_wrong_type_does_not_compile() {
             String::from_utf8_lossy(&out.stderr).to_string(),
         )
     };
-    let (ok, stderr) =
-        check("UserField::DISPLAY_NAME.eq(\"Ada\") & UserField::ACCOUNT_ENABLED.eq(true)");
-    assert!(ok, "the well-typed filter must compile:\n{stderr}");
-    for wrong in [
-        "UserField::DISPLAY_NAME.eq(5)",
-        "UserField::ACCOUNT_ENABLED.eq(\"true\")",
-        "UserField::CREATED_DATE_TIME.ge(\"2024-01-01\")",
-        "UserField::DISPLAY_NAME.eq(UserField::ACCOUNT_ENABLED)",
+    let groups = "graph_directory::GraphService::new(\
+                  graph_directory::Client::builder(\"https://x.invalid/\").build().unwrap())\
+                  .groups().list()";
+    let (ok, stderr) = check(&format!(
+        "(UserField::DISPLAY_NAME.eq(\"Ada\") & UserField::ACCOUNT_ENABLED.eq(true), \
+         UserNav::member_of().select([DirectoryObjectField::Id]).top(1), \
+         UserNav::manager().select([DirectoryObjectField::Id]).levels(2), \
+         {groups}.expand(GroupNav::Owners).expand(GroupNav::members().top(2)))"
+    ));
+    assert!(
+        ok,
+        "the well-typed filter and expands must compile:\n{stderr}"
+    );
+    let groups_expand = format!("{groups}.expand(UserNav::Manager)");
+    for (wrong, says) in [
+        ("UserField::DISPLAY_NAME.eq(5)", "Comparable"),
+        ("UserField::ACCOUNT_ENABLED.eq(\"true\")", "Comparable"),
+        (
+            "UserField::CREATED_DATE_TIME.ge(\"2024-01-01\")",
+            "Comparable",
+        ),
+        (
+            "UserField::DISPLAY_NAME.eq(UserField::ACCOUNT_ENABLED)",
+            "Comparable",
+        ),
+        (
+            "UserNav::member_of().select([UserField::Id])",
+            "expected `DirectoryObjectField`, found `UserField`",
+        ),
+        ("UserNav::manager().top(1)", "no method named `top`"),
+        (
+            "UserNav::manager().orderby(DirectoryObjectField::Id)",
+            "no method named `orderby`",
+        ),
+        (groups_expand.as_str(), "IntoExpand<GroupField>"),
     ] {
         let (ok, stderr) = check(wrong);
         assert!(!ok, "{wrong} compiled");
-        assert!(stderr.contains("Comparable"), "{wrong}:\n{stderr}");
+        assert!(stderr.contains(says), "{wrong}:\n{stderr}");
     }
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -10,13 +10,8 @@
 //! `$top`, `$skip`, `$count`) exist only on items of collection-valued properties
 //! ([`Many`]).
 //!
-//! ```text
-//! UserNav::member_of()
-//!     .select([DirectoryObjectField::Id])
-//!     .top(5)
-//!     .expand(DirectoryObjectNav::Owners)
-//! // $expand=memberOf($select=id;$top=5;$expand=owners)
-//! ```
+//! For example `UserNav::member_of().select([DirectoryObjectField::Id]).top(5)`
+//! is written `memberOf($select=id;$top=5)`.
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -39,8 +34,11 @@ pub struct Expand<S, T, K> {
     path: &'static str,
     options: Query,
     levels: Option<Levels>,
-    _marker: PhantomData<fn() -> (S, T, K)>,
+    _marker: PhantomData<Types<S, T, K>>,
 }
+
+/// The types an [`Expand`] is about, without owning any (`Send`, `Sync`, covariant).
+type Types<S, T, K> = fn() -> (S, T, K);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Levels {
@@ -100,7 +98,9 @@ impl<S, T: Field, K> Expand<S, T, K> {
 
     /// Nested `$select` of the target's properties.
     pub fn select(mut self, fields: impl IntoIterator<Item = T>) -> Self {
-        self.options = self.options.select(fields.into_iter().map(Field::wire_name));
+        self.options = self
+            .options
+            .select(fields.into_iter().map(Field::wire_name));
         self
     }
 

@@ -22,8 +22,8 @@ use super::tokens::{docs, ident, path, render};
 use crate::Files;
 use crate::ir::CrateIr;
 use crate::ir::client::{
-    ArgForm, BuilderIr, BuilderRef, ClientFileIr, FieldEnumIr, FilterIr, NavIr, OperationIr,
-    ParamIr, Pass, RefsIr, ReturnIr, TyIr,
+    ArgForm, BuilderIr, BuilderRef, ClientFileIr, FieldEnumIr, FilterIr, NavEnumIr, NavIr,
+    OperationIr, ParamIr, Pass, RefsIr, ReturnIr, TyIr,
 };
 use crate::naming;
 
@@ -172,6 +172,9 @@ fn client_file(here: &str, file: &ClientFileIr) -> TokenStream {
     if let Some(f) = &file.field {
         items.push(field_enum(&mut scope, f));
     }
+    if let Some(n) = &file.nav {
+        items.push(nav_enum(&scope, n));
+    }
     if let Some(t) = &file.etag {
         let t = scope.ty(t);
         items.push(quote! {
@@ -318,6 +321,82 @@ fn field_enum(scope: &mut Scope<'_>, f: &FieldEnumIr) -> TokenStream {
             }
         }
         #filter_impl
+    }
+}
+
+/// A `…Nav` enum: a variant per navigation property for a plain `$expand`, and a
+/// function per property for an item with nested options typed for its target.
+fn nav_enum(scope: &Scope<'_>, n: &NavEnumIr) -> TokenStream {
+    let name = ident(&n.name);
+    let source = ident(&n.field);
+    let decl = n.variants.iter().map(|v| {
+        let d = match &v.doc {
+            Some(first) => format!("{}: {first}", naming::code(&v.wire)),
+            None => format!("{}.", naming::code(&v.wire)),
+        };
+        let d = docs(&[d]);
+        let n = ident(&v.name);
+        quote!(#d #n,)
+    });
+    let arms = n.variants.iter().map(|v| {
+        let n = ident(&v.name);
+        let wire = &v.wire;
+        quote!(Self::#n => #wire,)
+    });
+    let fns = n.variants.iter().map(|v| {
+        let m = ident(&v.method);
+        let target = scope.builder(&v.target);
+        let wire = &v.wire;
+        let (kind, what) = if v.collection {
+            (quote!(support::Many), "collection-valued")
+        } else {
+            (quote!(support::One), "single-valued")
+        };
+        let d = docs(&[format!(
+            "`$expand` {} ({what}) with nested options typed for {}.",
+            naming::code(&v.wire),
+            naming::code(&v.target_qualified)
+        )]);
+        quote! {
+            #d
+            pub fn #m() -> support::Expand<#source, #target, #kind> {
+                support::Expand::new(#wire)
+            }
+        }
+    });
+    let doc = docs(&[
+        format!(
+            "The navigation properties of {}, for typed `$expand`: a variant expands",
+            naming::code(&n.qualified)
+        ),
+        "the property as it is; the function of the same name gives an item with nested".into(),
+        "options typed for its target.".into(),
+    ]);
+    quote! {
+        #doc
+        #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum #name {
+            #(#decl)*
+        }
+        impl #name {
+            /// The property's wire name.
+            pub fn wire_name(self) -> &'static str {
+                match self {
+                    #(#arms)*
+                }
+            }
+            #(#fns)*
+        }
+        impl ::std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.wire_name())
+            }
+        }
+        impl support::IntoExpand<#source> for #name {
+            fn into_expand(self) -> String {
+                self.wire_name().to_owned()
+            }
+        }
     }
 }
 

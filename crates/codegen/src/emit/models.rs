@@ -388,14 +388,27 @@ fn read_struct(ir: &CrateIr, item: &Item, n: &TypeNames, s: &StructIr, file: &mu
             &format!("pub {}: Option<{}>,", f.name, field_type(ir, here, &f.ty)),
         );
     }
-    o.docs(
-        1,
-        &[
-            "Members this type does not declare: instance annotations (`@odata.etag`,".into(),
-            "`prop@odata.type`), dynamic properties, and properties newer than this crate.".into(),
-            "Written back unchanged.".into(),
-        ],
-    );
+    let mut additional: Vec<String> = vec![
+        "Members this type does not declare: instance annotations (`@odata.etag`,".into(),
+        "`prop@odata.type`), dynamic properties, and properties newer than this crate.".into(),
+        "Written back unchanged.".into(),
+    ];
+    if !s.outside.is_empty() {
+        additional.push(String::new());
+        additional.push(
+            "Expanded navigation properties to types outside this crate are here too, as JSON"
+                .into(),
+        );
+        additional.push("(add the type to the crate's `roots` to type them):".into());
+        for (wire, target) in &s.outside {
+            additional.push(format!(
+                "- {} ({})",
+                naming::code(wire),
+                naming::code(target)
+            ));
+        }
+    }
+    o.docs(1, &additional);
     o.line(1, "pub additional: json::Map<String, json::Value>,");
     o.line(0, "}");
     o.finish(file);

@@ -71,6 +71,8 @@ pub struct ClientModuleIr {
 pub struct ClientFileIr {
     /// The field enum, for selected types.
     pub field: Option<FieldEnumIr>,
+    /// The navigation enum, for selected types with navigation properties.
+    pub nav: Option<NavEnumIr>,
     /// The read struct that gets an `etag()` accessor.
     pub etag: Option<TyIr>,
     /// Builders, in name order.
@@ -81,6 +83,7 @@ impl ClientFileIr {
     /// The public names the file declares.
     pub fn exports(&self) -> Vec<&str> {
         let mut out: Vec<&str> = self.field.iter().map(|f| f.name.as_str()).collect();
+        out.extend(self.nav.iter().map(|n| n.name.as_str()));
         out.extend(self.builders.iter().map(|b| b.name.as_str()));
         out
     }
@@ -95,6 +98,39 @@ pub struct FieldEnumIr {
     pub qualified: String,
     /// One variant per structural property.
     pub variants: Vec<FieldVariantIr>,
+}
+
+/// A `…Nav` enum: the navigation properties of an entity type whose targets have a
+/// field enum, for typed `$expand`.
+#[derive(Debug, Clone)]
+pub struct NavEnumIr {
+    /// Enum name.
+    pub name: String,
+    /// The entity type's qualified name.
+    pub qualified: String,
+    /// The entity type's field enum (the source marker of its `Expand` items).
+    pub field: String,
+    /// One variant per navigation property.
+    pub variants: Vec<NavVariantIr>,
+}
+
+/// One navigation property in a `…Nav` enum.
+#[derive(Debug, Clone)]
+pub struct NavVariantIr {
+    /// Variant name.
+    pub name: String,
+    /// The associated function returning an `Expand` item with options.
+    pub method: String,
+    /// Wire name.
+    pub wire: String,
+    /// First doc line of the property.
+    pub doc: Option<String>,
+    /// The target's field enum.
+    pub target: BuilderRef,
+    /// The target's qualified name.
+    pub target_qualified: String,
+    /// Collection-valued.
+    pub collection: bool,
 }
 
 /// One structural property in a field enum.
@@ -543,6 +579,7 @@ pub fn build(ir: &CrateIr, config: &Config, model: &Model) -> (ClientIr, Vec<War
             files: BTreeMap::new(),
         });
         let field = names.field.get(t).map(|n| ctx.field_enum(*t, n));
+        let nav = names.nav.get(t).map(|n| ctx.nav_enum(*t, n, &names));
         let etag = ctx
             .struct_ir(*t)
             .filter(|s| !s.is_abstract)
@@ -561,6 +598,7 @@ pub fn build(ir: &CrateIr, config: &Config, model: &Model) -> (ClientIr, Vec<War
             stem.clone(),
             ClientFileIr {
                 field,
+                nav,
                 etag,
                 builders: built,
             },
@@ -671,6 +709,8 @@ struct Names {
     file: BTreeMap<TypeId, (String, String)>,
     /// Field enum per selected type.
     field: BTreeMap<TypeId, String>,
+    /// Navigation enum per selected type with navigation properties to typed targets.
+    nav: BTreeMap<TypeId, String>,
     /// Every builder.
     builder: BTreeMap<Key, BuilderRef>,
 }
@@ -1193,9 +1233,28 @@ impl<'a> Ctx<'a> {
                 },
             );
         }
+        // Claimed after the builders, so that adding them renamed no builder.
+        let mut nav: BTreeMap<TypeId, String> = BTreeMap::new();
+        for t in &ordered {
+            if self.expandable(*t, &field).is_empty() {
+                continue;
+            }
+            let m = file[t].0.clone();
+            let wanted = naming::with_suffix(&base_name(*t), "Nav");
+            let c = scopes.entry(m.clone()).or_default().claim(&wanted, false);
+            if let Some(w) = &c.collided_with {
+                let what = format!(
+                    "navigation enum of {}",
+                    naming::code(&model.ty(*t).qualified_name())
+                );
+                self.warn_collision(what, w, &c.name, &format!("client module `{m}`"));
+            }
+            nav.insert(*t, c.name);
+        }
         Names {
             file,
             field,
+            nav,
             builder,
         }
     }
@@ -1251,6 +1310,65 @@ impl<'a> Ctx<'a> {
         FieldEnumIr {
             name: name.to_string(),
             qualified: self.model.ty(t).qualified_name(),
+            variants,
+        }
+    }
+
+    /// The navigation properties of `t` that `$expand` can type: those of its read
+    /// shape whose target has a field enum, as (property, target).
+    fn expandable(
+        &self,
+        t: TypeId,
+        field: &BTreeMap<TypeId, String>,
+    ) -> Vec<(&'a NavigationProperty, TypeId)> {
+        let Some(s) = self.struct_ir(t) else {
+            return Vec::new();
+        };
+        self.model
+            .all_navigation(t)
+            .into_iter()
+            .filter(|n| s.fields.iter().any(|f| f.navigation && f.wire == n.name))
+            .filter_map(|n| match n.ty.target {
+                Target::Named(x) if field.contains_key(&x) => Some((n, x)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn nav_enum(&self, t: TypeId, name: &str, names: &Names) -> NavEnumIr {
+        let mut variants_alloc = Allocator::new();
+        let mut methods = Allocator::new();
+        methods.reserve("wire_name");
+        let variants = self
+            .expandable(t, &names.field)
+            .into_iter()
+            .map(|(n, target)| {
+                let doc = self
+                    .struct_ir(t)
+                    .and_then(|s| s.fields.iter().find(|f| f.navigation && f.wire == n.name))
+                    .and_then(|f| f.doc.first())
+                    .filter(|l| !l.is_empty())
+                    .cloned();
+                NavVariantIr {
+                    name: variants_alloc
+                        .claim(&naming::variant_name(&n.name), false)
+                        .name,
+                    method: methods.claim(&naming::field_name(&n.name), true).name,
+                    wire: n.name.clone(),
+                    doc,
+                    target: BuilderRef {
+                        module: names.file[&target].0.clone(),
+                        name: names.field[&target].clone(),
+                    },
+                    target_qualified: self.model.ty(target).qualified_name(),
+                    collection: n.ty.collection,
+                }
+            })
+            .collect();
+        NavEnumIr {
+            name: name.to_string(),
+            qualified: self.model.ty(t).qualified_name(),
+            field: names.field[&t].clone(),
             variants,
         }
     }

@@ -79,7 +79,10 @@ fn nested_options_in_the_fixed_order_separated_by_semicolons() {
     );
     assert_eq!(manager().levels(3).to_string(), "manager($levels=3)");
     assert_eq!(
-        manager().select_raw(["ns.Derived/x"]).expand_raw(["*"]).to_string(),
+        manager()
+            .select_raw(["ns.Derived/x"])
+            .expand_raw(["*"])
+            .to_string(),
         "manager($select=ns.Derived/x;$expand=*)"
     );
     let d = format!("{:?}", manager().select([UserField::Id]));

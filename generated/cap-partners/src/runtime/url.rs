@@ -460,34 +460,59 @@ impl Query {
         self.encode_with_aliases(&[])
     }
 
+    /// The options as nested in an `$expand` item, `;`-separated and not
+    /// percent-encoded (the enclosing `$expand` value is): `$select=id;$top=5`.
+    /// Custom options have no nested form and are left out.
+    pub fn nested(&self) -> String {
+        let mut out = String::new();
+        for (name, value) in self.system_options() {
+            if !out.is_empty() {
+                out.push(';');
+            }
+            out.push_str(name);
+            out.push('=');
+            out.push_str(&value);
+        }
+        out
+    }
+
+    /// The system options that are set, in their fixed order, with their values.
+    fn system_options(&self) -> Vec<(&'static str, String)> {
+        let mut parts = Vec::new();
+        if !self.select.is_empty() {
+            parts.push(("$select", self.select.join(",")));
+        }
+        if !self.expand.is_empty() {
+            parts.push(("$expand", self.expand.join(",")));
+        }
+        if let Some(f) = &self.filter {
+            parts.push(("$filter", f.clone()));
+        }
+        if let Some(s) = &self.search {
+            parts.push(("$search", s.clone()));
+        }
+        if !self.orderby.is_empty() {
+            parts.push(("$orderby", self.orderby.join(",")));
+        }
+        if let Some(t) = self.top {
+            parts.push(("$top", t.to_string()));
+        }
+        if let Some(s) = self.skip {
+            parts.push(("$skip", s.to_string()));
+        }
+        if let Some(c) = self.count {
+            parts.push(("$count", if c { "true" } else { "false" }.to_string()));
+        }
+        parts
+    }
+
     fn encode_with_aliases(&self, aliases: &[(String, String)]) -> String {
         let mut parts: Vec<String> = Vec::new();
         let mut push = |name: &str, value: &str| {
             parts.push(format!("{name}={}", encode_query_value(value)));
         };
-        if !self.select.is_empty() {
-            push("$select", &self.select.join(","));
-        }
-        if !self.expand.is_empty() {
-            push("$expand", &self.expand.join(","));
-        }
-        if let Some(f) = &self.filter {
-            push("$filter", f);
-        }
-        if let Some(s) = &self.search {
-            push("$search", s);
-        }
-        if !self.orderby.is_empty() {
-            push("$orderby", &self.orderby.join(","));
-        }
-        if let Some(t) = self.top {
-            push("$top", &t.to_string());
-        }
-        if let Some(s) = self.skip {
-            push("$skip", &s.to_string());
-        }
-        if let Some(c) = self.count {
-            push("$count", if c { "true" } else { "false" });
+        for (name, value) in self.system_options() {
+            push(name, &value);
         }
         for (name, value) in &self.custom {
             let name = encode_segment(name);

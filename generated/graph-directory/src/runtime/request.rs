@@ -13,6 +13,7 @@ use std::marker::PhantomData;
 use std::pin::Pin;
 
 use super::enums::{OpenEnum, enum_url_literal};
+pub use super::expand::{Expand, IntoExpand, Many, One};
 use super::{
     Client, DecodeError, Error, FromJson, Map, Method, Page, Pager, Param, Path, Query, RawLiteral,
     RequestOptions, Resource, ToJson, UrlLiteral, Value, ValueOf,
@@ -471,8 +472,17 @@ impl<T: FromJson + Send + 'static, F: Field> GetRequest<T, F> {
         self
     }
 
-    /// `$expand` navigation paths (with nested options in parentheses, `nav($select=id)`).
-    pub fn expand<S: Into<String>>(mut self, items: impl IntoIterator<Item = S>) -> Self {
+    /// `$expand` a navigation property: a variant of the type's `…Nav` enum, or an
+    /// item from its functions with nested options typed for the target
+    /// (`UserNav::manager().select([DirectoryObjectField::Id])`). Call again for more.
+    pub fn expand(mut self, item: impl IntoExpand<F>) -> Self {
+        self.query = self.query.expand([item.into_expand()]);
+        self
+    }
+
+    /// `$expand` items given as text (`*`, `manager($levels=max)`, a path through a
+    /// cast), for what the typed form cannot say.
+    pub fn expand_raw<S: Into<String>>(mut self, items: impl IntoIterator<Item = S>) -> Self {
         self.query = self.query.expand(items);
         self
     }
@@ -551,8 +561,17 @@ impl<T: FromJson + Send + 'static, F: Field> ListRequest<T, F> {
         self
     }
 
-    /// `$expand` navigation paths (with nested options in parentheses).
-    pub fn expand<S: Into<String>>(mut self, items: impl IntoIterator<Item = S>) -> Self {
+    /// `$expand` a navigation property: a variant of the type's `…Nav` enum, or an
+    /// item from its functions with nested options typed for the target
+    /// (`UserNav::manager().select([DirectoryObjectField::Id])`). Call again for more.
+    pub fn expand(mut self, item: impl IntoExpand<F>) -> Self {
+        self.query = self.query.expand([item.into_expand()]);
+        self
+    }
+
+    /// `$expand` items given as text (`*`, `manager($levels=max)`, a path through a
+    /// cast), for what the typed form cannot say.
+    pub fn expand_raw<S: Into<String>>(mut self, items: impl IntoIterator<Item = S>) -> Self {
         self.query = self.query.expand(items);
         self
     }

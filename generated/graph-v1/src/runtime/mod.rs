@@ -12,7 +12,7 @@
 //!   `Binary`, `Geo`.
 //! - [`patch`], [`enums`]: `Patch<T>`, `OpenEnum`, `UnknownMember`, `Flags<E>`.
 //! - [`url`]: key and parameter literals, resource paths, query options.
-//! - [`filter`]: typed `$filter` expressions.
+//! - [`filter`], [`expand`]: typed `$filter` expressions and `$expand` items.
 //! - [`client`], [`paging`], [`error`], [`retry`], [`auth`], [`transport`], [`origin`]:
 //!   the async HTTP client.
 //! - [`request`]: the generic requests the generated request builders delegate to.
@@ -30,6 +30,7 @@ pub mod client;
 pub mod edm;
 pub mod enums;
 pub mod error;
+pub mod expand;
 pub mod filter;
 pub mod json;
 pub mod origin;

@@ -86,6 +86,44 @@ impl ApplicationField {
     );
 }
 
+/// The navigation properties of `microsoft.graph.application`, for typed `$expand`: a variant expands
+/// the property as it is; the function of the same name gives an item with nested
+/// options typed for its target.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ApplicationNav {
+    /// `owners`: The `owners` navigation property.
+    Owners,
+}
+
+impl ApplicationNav {
+    /// The property's wire name.
+    pub fn wire_name(self) -> &'static str {
+        match self {
+            Self::Owners => "owners",
+        }
+    }
+    /// `$expand` `owners` (collection-valued) with nested options typed for `microsoft.graph.directoryObject`.
+    pub fn owners() -> support::Expand<
+        ApplicationField,
+        super::DirectoryObjectField,
+        support::Many,
+    > {
+        support::Expand::new("owners")
+    }
+}
+
+impl ::std::fmt::Debug for ApplicationNav {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.wire_name())
+    }
+}
+
+impl support::IntoExpand<ApplicationField> for ApplicationNav {
+    fn into_expand(self) -> String {
+        self.wire_name().to_owned()
+    }
+}
+
 impl Application {
     /// The entity's ETag (`@odata.etag`), to send back as `If-Match` (the
     /// item builders' `if_match`).

@@ -112,6 +112,66 @@ impl GroupField {
     );
 }
 
+/// The navigation properties of `microsoft.graph.group`, for typed `$expand`: a variant expands
+/// the property as it is; the function of the same name gives an item with nested
+/// options typed for its target.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub enum GroupNav {
+    /// `memberOf`: The `memberOf` navigation property.
+    MemberOf,
+    /// `members`: The `members` navigation property.
+    Members,
+    /// `owners`: The `owners` navigation property.
+    Owners,
+}
+
+impl GroupNav {
+    /// The property's wire name.
+    pub fn wire_name(self) -> &'static str {
+        match self {
+            Self::MemberOf => "memberOf",
+            Self::Members => "members",
+            Self::Owners => "owners",
+        }
+    }
+    /// `$expand` `memberOf` (collection-valued) with nested options typed for `microsoft.graph.directoryObject`.
+    pub fn member_of() -> support::Expand<
+        GroupField,
+        super::DirectoryObjectField,
+        support::Many,
+    > {
+        support::Expand::new("memberOf")
+    }
+    /// `$expand` `members` (collection-valued) with nested options typed for `microsoft.graph.directoryObject`.
+    pub fn members() -> support::Expand<
+        GroupField,
+        super::DirectoryObjectField,
+        support::Many,
+    > {
+        support::Expand::new("members")
+    }
+    /// `$expand` `owners` (collection-valued) with nested options typed for `microsoft.graph.directoryObject`.
+    pub fn owners() -> support::Expand<
+        GroupField,
+        super::DirectoryObjectField,
+        support::Many,
+    > {
+        support::Expand::new("owners")
+    }
+}
+
+impl ::std::fmt::Debug for GroupNav {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.wire_name())
+    }
+}
+
+impl support::IntoExpand<GroupField> for GroupNav {
+    fn into_expand(self) -> String {
+        self.wire_name().to_owned()
+    }
+}
+
 impl Group {
     /// The entity's ETag (`@odata.etag`), to send back as `If-Match` (the
     /// item builders' `if_match`).

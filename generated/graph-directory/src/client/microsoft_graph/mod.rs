@@ -8,7 +8,7 @@ mod group;
 mod user;
 
 pub use self::application::{
-    ApplicationField, ApplicationBuilder, ApplicationCollectionBuilder,
+    ApplicationField, ApplicationNav, ApplicationBuilder, ApplicationCollectionBuilder,
     ApplicationCollectionNoDeleteBuilder, ApplicationCollectionPutUpsertBuilder,
     ApplicationNoDeleteBuilder, ApplicationPutUpsertBuilder,
 };
@@ -18,10 +18,10 @@ pub use self::directory_object::{
     DirectoryObjectLinkItemBuilder,
 };
 pub use self::group::{
-    GroupField, GroupBuilder, GroupCollectionBuilder, GroupCollectionNoDeleteBuilder,
-    GroupNoDeleteBuilder,
+    GroupField, GroupNav, GroupBuilder, GroupCollectionBuilder,
+    GroupCollectionNoDeleteBuilder, GroupNoDeleteBuilder,
 };
 pub use self::user::{
-    UserField, UserBuilder, UserCollectionBuilder, UserCollectionNoDeleteBuilder,
-    UserNoDeleteBuilder,
+    UserField, UserNav, UserBuilder, UserCollectionBuilder,
+    UserCollectionNoDeleteBuilder, UserNoDeleteBuilder,
 };

@@ -120,6 +120,77 @@ impl UserField {
     pub const USER_TYPE: filter::Operand<String> = filter::Operand::property("userType");
 }
 
+/// The navigation properties of `microsoft.graph.user`, for typed `$expand`: a variant expands
+/// the property as it is; the function of the same name gives an item with nested
+/// options typed for its target.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub enum UserNav {
+    /// `directReports`: The `directReports` navigation property.
+    DirectReports,
+    /// `manager`: The `manager` navigation property.
+    Manager,
+    /// `memberOf`: The `memberOf` navigation property.
+    MemberOf,
+    /// `ownedObjects`: The `ownedObjects` navigation property.
+    OwnedObjects,
+}
+
+impl UserNav {
+    /// The property's wire name.
+    pub fn wire_name(self) -> &'static str {
+        match self {
+            Self::DirectReports => "directReports",
+            Self::Manager => "manager",
+            Self::MemberOf => "memberOf",
+            Self::OwnedObjects => "ownedObjects",
+        }
+    }
+    /// `$expand` `directReports` (collection-valued) with nested options typed for `microsoft.graph.directoryObject`.
+    pub fn direct_reports() -> support::Expand<
+        UserField,
+        super::DirectoryObjectField,
+        support::Many,
+    > {
+        support::Expand::new("directReports")
+    }
+    /// `$expand` `manager` (single-valued) with nested options typed for `microsoft.graph.directoryObject`.
+    pub fn manager() -> support::Expand<
+        UserField,
+        super::DirectoryObjectField,
+        support::One,
+    > {
+        support::Expand::new("manager")
+    }
+    /// `$expand` `memberOf` (collection-valued) with nested options typed for `microsoft.graph.directoryObject`.
+    pub fn member_of() -> support::Expand<
+        UserField,
+        super::DirectoryObjectField,
+        support::Many,
+    > {
+        support::Expand::new("memberOf")
+    }
+    /// `$expand` `ownedObjects` (collection-valued) with nested options typed for `microsoft.graph.directoryObject`.
+    pub fn owned_objects() -> support::Expand<
+        UserField,
+        super::DirectoryObjectField,
+        support::Many,
+    > {
+        support::Expand::new("ownedObjects")
+    }
+}
+
+impl ::std::fmt::Debug for UserNav {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.wire_name())
+    }
+}
+
+impl support::IntoExpand<UserField> for UserNav {
+    fn into_expand(self) -> String {
+        self.wire_name().to_owned()
+    }
+}
+
 impl User {
     /// The entity's ETag (`@odata.etag`), to send back as `If-Match` (the
     /// item builders' `if_match`).

@@ -45,6 +45,54 @@ impl CrateField {
     pub const SELF: filter::Operand<String> = filter::Operand::property("self");
 }
 
+/// The navigation properties of `obstacle.course.crate`, for typed `$expand`: a variant expands
+/// the property as it is; the function of the same name gives an item with nested
+/// options typed for its target.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CrateNav {
+    /// `super`: The `super` navigation property.
+    Super,
+    /// `subs`: The `subs` navigation property.
+    Subs,
+    /// `children`: The `children` navigation property.
+    Children,
+}
+
+impl CrateNav {
+    /// The property's wire name.
+    pub fn wire_name(self) -> &'static str {
+        match self {
+            Self::Super => "super",
+            Self::Subs => "subs",
+            Self::Children => "children",
+        }
+    }
+    /// `$expand` `super` (single-valued) with nested options typed for `obstacle.course.crate`.
+    pub fn super_() -> support::Expand<CrateField, super::CrateField, support::One> {
+        support::Expand::new("super")
+    }
+    /// `$expand` `subs` (collection-valued) with nested options typed for `obstacle.course.crate`.
+    pub fn subs() -> support::Expand<CrateField, super::CrateField, support::Many> {
+        support::Expand::new("subs")
+    }
+    /// `$expand` `children` (collection-valued) with nested options typed for `obstacle.course.crate`.
+    pub fn children() -> support::Expand<CrateField, super::CrateField, support::Many> {
+        support::Expand::new("children")
+    }
+}
+
+impl ::std::fmt::Debug for CrateNav {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.wire_name())
+    }
+}
+
+impl support::IntoExpand<CrateField> for CrateNav {
+    fn into_expand(self) -> String {
+        self.wire_name().to_owned()
+    }
+}
+
 impl Crate {
     /// The entity's ETag (`@odata.etag`), to send back as `If-Match` (the
     /// item builders' `if_match`).

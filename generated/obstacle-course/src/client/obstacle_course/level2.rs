@@ -51,6 +51,40 @@ impl Level2Field {
     pub const TWO: filter::Operand<i32> = filter::Operand::property("two");
 }
 
+/// The navigation properties of `obstacle.course.level2`, for typed `$expand`: a variant expands
+/// the property as it is; the function of the same name gives an item with nested
+/// options typed for its target.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Level2Nav {
+    /// `sibling`: The `sibling` navigation property.
+    Sibling,
+}
+
+impl Level2Nav {
+    /// The property's wire name.
+    pub fn wire_name(self) -> &'static str {
+        match self {
+            Self::Sibling => "sibling",
+        }
+    }
+    /// `$expand` `sibling` (single-valued) with nested options typed for `obstacle.course.level0`.
+    pub fn sibling() -> support::Expand<Level2Field, super::Level0Field, support::One> {
+        support::Expand::new("sibling")
+    }
+}
+
+impl ::std::fmt::Debug for Level2Nav {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.wire_name())
+    }
+}
+
+impl support::IntoExpand<Level2Field> for Level2Nav {
+    fn into_expand(self) -> String {
+        self.wire_name().to_owned()
+    }
+}
+
 /// Requests on one `obstacle.course.level2`.
 #[derive(Clone, Debug)]
 pub struct Level2Builder {

@@ -62,6 +62,40 @@ impl Level4Field {
     pub const FOUR: filter::Operand<i32> = filter::Operand::property("four");
 }
 
+/// The navigation properties of `obstacle.course.level4`, for typed `$expand`: a variant expands
+/// the property as it is; the function of the same name gives an item with nested
+/// options typed for its target.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Level4Nav {
+    /// `sibling`: The `sibling` navigation property.
+    Sibling,
+}
+
+impl Level4Nav {
+    /// The property's wire name.
+    pub fn wire_name(self) -> &'static str {
+        match self {
+            Self::Sibling => "sibling",
+        }
+    }
+    /// `$expand` `sibling` (single-valued) with nested options typed for `obstacle.course.level0`.
+    pub fn sibling() -> support::Expand<Level4Field, super::Level0Field, support::One> {
+        support::Expand::new("sibling")
+    }
+}
+
+impl ::std::fmt::Debug for Level4Nav {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.wire_name())
+    }
+}
+
+impl support::IntoExpand<Level4Field> for Level4Nav {
+    fn into_expand(self) -> String {
+        self.wire_name().to_owned()
+    }
+}
+
 impl Level4 {
     /// The entity's ETag (`@odata.etag`), to send back as `If-Match` (the
     /// item builders' `if_match`).

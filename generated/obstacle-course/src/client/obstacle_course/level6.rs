@@ -72,6 +72,51 @@ impl Level6Field {
     pub const SIX: filter::Operand<i32> = filter::Operand::property("six");
 }
 
+/// The navigation properties of `obstacle.course.level6`, for typed `$expand`: a variant expands
+/// the property as it is; the function of the same name gives an item with nested
+/// options typed for its target.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Level6Nav {
+    /// `sibling`: The `sibling` navigation property.
+    Sibling,
+    /// `up`: The `up` navigation property.
+    Up,
+}
+
+impl Level6Nav {
+    /// The property's wire name.
+    pub fn wire_name(self) -> &'static str {
+        match self {
+            Self::Sibling => "sibling",
+            Self::Up => "up",
+        }
+    }
+    /// `$expand` `sibling` (single-valued) with nested options typed for `obstacle.course.level0`.
+    pub fn sibling() -> support::Expand<Level6Field, super::Level0Field, support::One> {
+        support::Expand::new("sibling")
+    }
+    /// `$expand` `up` (single-valued) with nested options typed for `obstacle.type.match.level1`.
+    pub fn up() -> support::Expand<
+        Level6Field,
+        crate::client::obstacle_type_match::Level1Field,
+        support::One,
+    > {
+        support::Expand::new("up")
+    }
+}
+
+impl ::std::fmt::Debug for Level6Nav {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.wire_name())
+    }
+}
+
+impl support::IntoExpand<Level6Field> for Level6Nav {
+    fn into_expand(self) -> String {
+        self.wire_name().to_owned()
+    }
+}
+
 impl Level6 {
     /// The entity's ETag (`@odata.etag`), to send back as `If-Match` (the
     /// item builders' `if_match`).

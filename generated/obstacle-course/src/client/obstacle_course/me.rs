@@ -37,6 +37,65 @@ impl MeField {
     pub const ID: filter::Operand<String> = filter::Operand::property("id");
 }
 
+/// The navigation properties of `obstacle.course.me`, for typed `$expand`: a variant expands
+/// the property as it is; the function of the same name gives an item with nested
+/// options typed for its target.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MeNav {
+    /// `crates`: The `crates` navigation property.
+    Crates,
+    /// `avatar`: The `avatar` navigation property.
+    Avatar,
+    /// `favoriteWidget`: The `favoriteWidget` navigation property.
+    FavoriteWidget,
+    /// `widgets`: The `widgets` navigation property.
+    Widgets,
+}
+
+impl MeNav {
+    /// The property's wire name.
+    pub fn wire_name(self) -> &'static str {
+        match self {
+            Self::Crates => "crates",
+            Self::Avatar => "avatar",
+            Self::FavoriteWidget => "favoriteWidget",
+            Self::Widgets => "widgets",
+        }
+    }
+    /// `$expand` `crates` (collection-valued) with nested options typed for `obstacle.course.crate`.
+    pub fn crates() -> support::Expand<MeField, super::CrateField, support::Many> {
+        support::Expand::new("crates")
+    }
+    /// `$expand` `avatar` (single-valued) with nested options typed for `obstacle.course.photo`.
+    pub fn avatar() -> support::Expand<MeField, super::PhotoField, support::One> {
+        support::Expand::new("avatar")
+    }
+    /// `$expand` `favoriteWidget` (single-valued) with nested options typed for `obstacle.course.Widget`.
+    pub fn favorite_widget() -> support::Expand<
+        MeField,
+        super::WidgetField,
+        support::One,
+    > {
+        support::Expand::new("favoriteWidget")
+    }
+    /// `$expand` `widgets` (collection-valued) with nested options typed for `obstacle.course.Widget`.
+    pub fn widgets() -> support::Expand<MeField, super::WidgetField, support::Many> {
+        support::Expand::new("widgets")
+    }
+}
+
+impl ::std::fmt::Debug for MeNav {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.wire_name())
+    }
+}
+
+impl support::IntoExpand<MeField> for MeNav {
+    fn into_expand(self) -> String {
+        self.wire_name().to_owned()
+    }
+}
+
 impl Me {
     /// The entity's ETag (`@odata.etag`), to send back as `If-Match` (the
     /// item builders' `if_match`).

@@ -20,7 +20,7 @@ mod super_;
 mod widget;
 
 pub use self::crate_::{
-    CrateField, CrateBuilder, CrateCollectionBuilder, CrateLinkBuilder,
+    CrateField, CrateNav, CrateBuilder, CrateCollectionBuilder, CrateLinkBuilder,
     CrateLinkCollectionBuilder, CrateLinkItemBuilder,
 };
 pub use self::hostile_text::{
@@ -33,16 +33,16 @@ pub use self::level0::{
     Level0Field, Level0Builder, Level0CollectionBuilder, Level0LinkBuilder,
 };
 pub use self::level2::{
-    Level2Field, Level2Builder, Level2CollectionBuilder, Level2NoDeleteBuilder,
+    Level2Field, Level2Nav, Level2Builder, Level2CollectionBuilder, Level2NoDeleteBuilder,
 };
 pub use self::level4::{
-    Level4Field, Level4Builder, Level4CollectionBuilder, Level4NoDeleteBuilder,
+    Level4Field, Level4Nav, Level4Builder, Level4CollectionBuilder, Level4NoDeleteBuilder,
 };
 pub use self::level6::{
-    Level6Field, Level6Builder, Level6CollectionBuilder, Level6NoDeleteBuilder,
+    Level6Field, Level6Nav, Level6Builder, Level6CollectionBuilder, Level6NoDeleteBuilder,
 };
 pub use self::match_::{MatchField, MatchBuilder, MatchCollectionBuilder};
-pub use self::me::{MeField, MeNoDeleteBuilder};
+pub use self::me::{MeField, MeNav, MeNoDeleteBuilder};
 pub use self::open_thing::{OpenThingField, OpenThingBuilder, OpenThingCollectionBuilder};
 pub use self::order_line::{
     OrderLineField, OrderLineBuilder, OrderLineCollectionBuilder,
@@ -54,10 +54,10 @@ pub use self::primitive_zoo::{
     PrimitiveZooField, PrimitiveZooBuilder, PrimitiveZooCollectionBuilder,
 };
 pub use self::super_::{
-    SuperField, SuperBuilder, SuperCollectionBuilder, SuperCollectionNoDeleteBuilder,
-    SuperNoDeleteBuilder,
+    SuperField, SuperNav, SuperBuilder, SuperCollectionBuilder,
+    SuperCollectionNoDeleteBuilder, SuperNoDeleteBuilder,
 };
 pub use self::widget::{
-    WidgetField, WidgetBuilder, WidgetCollectionBuilder, WidgetLinkBuilder,
+    WidgetField, WidgetNav, WidgetBuilder, WidgetCollectionBuilder, WidgetLinkBuilder,
     WidgetLinkCollectionBuilder, WidgetLinkItemBuilder,
 };

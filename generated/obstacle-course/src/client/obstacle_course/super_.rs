@@ -50,6 +50,54 @@ impl SuperField {
     pub const LEVEL: filter::Operand<i32> = filter::Operand::property("level");
 }
 
+/// The navigation properties of `obstacle.course.super`, for typed `$expand`: a variant expands
+/// the property as it is; the function of the same name gives an item with nested
+/// options typed for its target.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SuperNav {
+    /// `super`: The `super` navigation property.
+    Super,
+    /// `subs`: The `subs` navigation property.
+    Subs,
+    /// `children`: The `children` navigation property.
+    Children,
+}
+
+impl SuperNav {
+    /// The property's wire name.
+    pub fn wire_name(self) -> &'static str {
+        match self {
+            Self::Super => "super",
+            Self::Subs => "subs",
+            Self::Children => "children",
+        }
+    }
+    /// `$expand` `super` (single-valued) with nested options typed for `obstacle.course.crate`.
+    pub fn super_() -> support::Expand<SuperField, super::CrateField, support::One> {
+        support::Expand::new("super")
+    }
+    /// `$expand` `subs` (collection-valued) with nested options typed for `obstacle.course.crate`.
+    pub fn subs() -> support::Expand<SuperField, super::CrateField, support::Many> {
+        support::Expand::new("subs")
+    }
+    /// `$expand` `children` (collection-valued) with nested options typed for `obstacle.course.crate`.
+    pub fn children() -> support::Expand<SuperField, super::CrateField, support::Many> {
+        support::Expand::new("children")
+    }
+}
+
+impl ::std::fmt::Debug for SuperNav {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.wire_name())
+    }
+}
+
+impl support::IntoExpand<SuperField> for SuperNav {
+    fn into_expand(self) -> String {
+        self.wire_name().to_owned()
+    }
+}
+
 impl Super {
     /// The entity's ETag (`@odata.etag`), to send back as `If-Match` (the
     /// item builders' `if_match`).

@@ -57,6 +57,44 @@ impl Level3Field {
     pub const THREE: filter::Operand<i32> = filter::Operand::property("three");
 }
 
+/// The navigation properties of `obstacle.type.match.level3`, for typed `$expand`: a variant expands
+/// the property as it is; the function of the same name gives an item with nested
+/// options typed for its target.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Level3Nav {
+    /// `sibling`: The `sibling` navigation property.
+    Sibling,
+}
+
+impl Level3Nav {
+    /// The property's wire name.
+    pub fn wire_name(self) -> &'static str {
+        match self {
+            Self::Sibling => "sibling",
+        }
+    }
+    /// `$expand` `sibling` (single-valued) with nested options typed for `obstacle.course.level0`.
+    pub fn sibling() -> support::Expand<
+        Level3Field,
+        crate::client::obstacle_course::Level0Field,
+        support::One,
+    > {
+        support::Expand::new("sibling")
+    }
+}
+
+impl ::std::fmt::Debug for Level3Nav {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.wire_name())
+    }
+}
+
+impl support::IntoExpand<Level3Field> for Level3Nav {
+    fn into_expand(self) -> String {
+        self.wire_name().to_owned()
+    }
+}
+
 impl Level3 {
     /// The entity's ETag (`@odata.etag`), to send back as `If-Match` (the
     /// item builders' `if_match`).

@@ -12,11 +12,11 @@ pub use self::level1::{
     Level1NoDeleteBuilder,
 };
 pub use self::level3::{
-    Level3Field, Level3Builder, Level3CollectionBuilder, Level3NoDeleteBuilder,
+    Level3Field, Level3Nav, Level3Builder, Level3CollectionBuilder, Level3NoDeleteBuilder,
 };
 pub use self::level5::{
-    Level5Field, Level5Builder, Level5CollectionBuilder, Level5NoDeleteBuilder,
+    Level5Field, Level5Nav, Level5Builder, Level5CollectionBuilder, Level5NoDeleteBuilder,
 };
 pub use self::widget::{
-    WidgetField, WidgetBuilder, WidgetCollectionBuilder, WidgetLinkBuilder,
+    WidgetField, WidgetNav, WidgetBuilder, WidgetCollectionBuilder, WidgetLinkBuilder,
 };

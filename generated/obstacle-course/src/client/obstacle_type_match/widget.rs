@@ -42,6 +42,44 @@ impl WidgetField {
     pub const WEIGHT: filter::Operand<f64> = filter::Operand::property("weight");
 }
 
+/// The navigation properties of `obstacle.type.match.Widget`, for typed `$expand`: a variant expands
+/// the property as it is; the function of the same name gives an item with nested
+/// options typed for its target.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub enum WidgetNav {
+    /// `twin`: The `twin` navigation property.
+    Twin,
+}
+
+impl WidgetNav {
+    /// The property's wire name.
+    pub fn wire_name(self) -> &'static str {
+        match self {
+            Self::Twin => "twin",
+        }
+    }
+    /// `$expand` `twin` (single-valued) with nested options typed for `obstacle.course.Widget`.
+    pub fn twin() -> support::Expand<
+        WidgetField,
+        crate::client::obstacle_course::WidgetField,
+        support::One,
+    > {
+        support::Expand::new("twin")
+    }
+}
+
+impl ::std::fmt::Debug for WidgetNav {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.wire_name())
+    }
+}
+
+impl support::IntoExpand<WidgetField> for WidgetNav {
+    fn into_expand(self) -> String {
+        self.wire_name().to_owned()
+    }
+}
+
 impl Widget {
     /// The entity's ETag (`@odata.etag`), to send back as `If-Match` (the
     /// item builders' `if_match`).
