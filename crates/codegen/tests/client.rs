@@ -595,3 +595,111 @@ fn update_methods_upsert_and_alternate_keys() {
         "{item}"
     );
 }
+
+/// `Capabilities.NavigationRestrictions`: on an entity set (TripPin's `People`: nothing
+/// navigable but `Friends`, whose inserts are refused), and on a navigation property
+/// itself. A property that cannot be followed has no method and is explained.
+#[test]
+fn navigation_restrictions_of_sets_and_properties() {
+    const CSDL: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:DataServices>
+    <Schema Namespace="P" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <EntityType Name="person">
+        <Key><PropertyRef Name="id"/></Key>
+        <Property Name="id" Type="Edm.String" Nullable="false"/>
+        <NavigationProperty Name="friends" Type="Collection(P.person)"/>
+        <NavigationProperty Name="trips" Type="Collection(P.trip)" ContainsTarget="true"/>
+        <NavigationProperty Name="photo" Type="P.photo"/>
+      </EntityType>
+      <EntityType Name="trip">
+        <Key><PropertyRef Name="id"/></Key>
+        <Property Name="id" Type="Edm.Int32" Nullable="false"/>
+        <NavigationProperty Name="hidden" Type="P.photo">
+          <Annotation Term="Org.OData.Capabilities.V1.NavigationRestrictions">
+            <Record><PropertyValue Property="Navigability"><EnumMember>Org.OData.Capabilities.V1.NavigationType/None</EnumMember></PropertyValue></Record>
+          </Annotation>
+        </NavigationProperty>
+        <NavigationProperty Name="shown" Type="P.photo"/>
+      </EntityType>
+      <EntityType Name="photo">
+        <Key><PropertyRef Name="id"/></Key>
+        <Property Name="id" Type="Edm.Int64" Nullable="false"/>
+      </EntityType>
+      <EntityContainer Name="Svc">
+        <EntitySet Name="people" EntityType="P.person">
+          <NavigationPropertyBinding Path="friends" Target="people"/>
+          <NavigationPropertyBinding Path="photo" Target="photos"/>
+          <Annotation Term="Org.OData.Capabilities.V1.NavigationRestrictions">
+            <Record>
+              <PropertyValue Property="Navigability"><EnumMember>Org.OData.Capabilities.V1.NavigationType/None</EnumMember></PropertyValue>
+              <PropertyValue Property="RestrictedProperties"><Collection>
+                <Record>
+                  <PropertyValue Property="NavigationProperty" NavigationPropertyPath="friends"/>
+                  <PropertyValue Property="Navigability"><EnumMember>Org.OData.Capabilities.V1.NavigationType/Recursive</EnumMember></PropertyValue>
+                  <PropertyValue Property="ReadRestrictions"><Record><PropertyValue Property="Readable" Bool="true"/></Record></PropertyValue>
+                  <PropertyValue Property="InsertRestrictions"><Record><PropertyValue Property="Insertable" Bool="false"/></Record></PropertyValue>
+                </Record>
+              </Collection></PropertyValue>
+            </Record>
+          </Annotation>
+        </EntitySet>
+        <EntitySet Name="photos" EntityType="P.photo"/>
+        <Singleton Name="me" Type="P.person"/>
+      </EntityContainer>
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>
+"#;
+    let model = csdl::load_str("p.xml", CSDL).unwrap_or_else(|e| panic!("{e}"));
+    let mut c = Config::new("p", "generated/p", vec![PathBuf::from("p.xml")]);
+    c.all();
+    let g = codegen::generate_full(&c, &model).unwrap();
+    let person = squash(file(&g.files, "src/client/p/person.rs"));
+    // From `people`: only `friends`, named for the set, and no create through it.
+    let item = builder_text(&person, "PersonOfPeopleBuilder");
+    assert!(item.contains("pubfnfriends(&self)"), "{item}");
+    assert!(
+        !item.contains("pubfntrips(") && !item.contains("pubfnphoto("),
+        "{item}"
+    );
+    assert!(
+        person.contains("followsthe`Capabilities.NavigationRestrictions`of`people`.#[derive(Clone,Debug)]pubstructPersonOfPeopleBuilder"),
+        "{person}"
+    );
+    // `friends` is bound to `people`: the friends are in `people`, under its restrictions.
+    assert!(
+        item.contains("pubfnfriends(&self)->super::PersonLinkCollectionNoCreateOfPeopleBuilder"),
+        "{item}"
+    );
+    let friend = builder_text(&person, "PersonLinkItemOfPeopleBuilder");
+    assert!(
+        friend.contains("pubfnfriends(&self)") && !friend.contains("pubfntrips("),
+        "{friend}"
+    );
+    // From the singleton `me`, unrestricted: every navigation property.
+    let me = builder_text(&person, "PersonNoDeleteBuilder");
+    for nav in ["friends", "trips", "photo"] {
+        assert!(me.contains(&format!("pubfn{nav}(&self)")), "{nav}: {me}");
+    }
+    // A property whose own annotation says it cannot be followed.
+    let trip = squash(file(&g.files, "src/client/p/trip.rs"));
+    assert!(
+        trip.contains("pubfnshown(&self)") && !trip.contains("pubfnhidden(&self)"),
+        "{trip}"
+    );
+    // Explained, not dropped silently.
+    let said = |nav: &str, by: &str| {
+        g.explain.lines().any(|l| {
+            l.contains(&format!("navigation property `{nav}`"))
+                && l.contains("NavigationRestrictions")
+                && l.contains(by)
+        })
+    };
+    assert!(
+        said("trips", "`people`") && said("photo", "`people`"),
+        "{}",
+        g.explain
+    );
+    assert!(said("hidden", "`P.trip/hidden`"), "{}", g.explain);
+}

@@ -104,20 +104,24 @@ fn record_bool(value: &Expr, name: &str) -> Option<bool> {
 
 /// Reads `Capabilities.{Insert,Update,Delete,Read}Restrictions` from annotations of one target.
 pub fn capabilities(annotations: &[Annotation]) -> Capabilities {
-    let get = |term: &str, field: &str| {
-        find(annotations, CAPABILITIES, term).and_then(|a| record_bool(&a.value, field))
-    };
-    let read = find(annotations, CAPABILITIES, "ReadRestrictions");
+    capabilities_of(|term| find(annotations, CAPABILITIES, term).map(|a| &a.value))
+}
+
+/// The restrictions given by `record(term)`: the value of the `…Restrictions` term, or
+/// of the record field of that name (as nested in `NavigationRestrictions`).
+fn capabilities_of<'a>(record: impl Fn(&str) -> Option<&'a Expr>) -> Capabilities {
+    let get = |term: &str, field: &str| record(term).and_then(|v| record_bool(v, field));
+    let read = record("ReadRestrictions");
     Capabilities {
         insertable: get("InsertRestrictions", "Insertable"),
         updatable: get("UpdateRestrictions", "Updatable"),
         deletable: get("DeleteRestrictions", "Deletable"),
-        readable: read.and_then(|a| record_bool(&a.value, "Readable")),
+        readable: read.and_then(|v| record_bool(v, "Readable")),
         readable_by_key: read
-            .and_then(|a| record_field(&a.value, "ReadByKeyRestrictions"))
+            .and_then(|v| record_field(v, "ReadByKeyRestrictions"))
             .and_then(|r| record_bool(r, "Readable")),
-        update_method: find(annotations, CAPABILITIES, "UpdateRestrictions")
-            .and_then(|a| record_field(&a.value, "UpdateMethod"))
+        update_method: record("UpdateRestrictions")
+            .and_then(|v| record_field(v, "UpdateMethod"))
             .and_then(|e| {
                 let names: Vec<&str> = match e {
                     Expr::EnumMember(m) => m
@@ -134,6 +138,96 @@ pub fn capabilities(annotations: &[Annotation]) -> Capabilities {
             }),
         upsertable: get("UpdateRestrictions", "Upsertable"),
     }
+}
+
+/// `Capabilities.NavigationType`: how far a navigation property may be followed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Navigability {
+    /// Navigation and nested navigation are allowed.
+    Recursive,
+    /// Only this navigation step is allowed.
+    Single,
+    /// The navigation property cannot be followed.
+    None,
+}
+
+/// `Capabilities.NavigationRestrictions` of one target (an entity set, singleton or
+/// navigation property).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NavigationRestrictions {
+    /// `Navigability`: the default for every navigation property of the target.
+    pub navigability: Option<Navigability>,
+    /// `RestrictedProperties`: per navigation property path.
+    pub restricted: Vec<RestrictedNavigation>,
+}
+
+/// One entry of `NavigationRestrictions/RestrictedProperties`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RestrictedNavigation {
+    /// `NavigationProperty`: the path (`Friends`, `ns.Derived/Friends`).
+    pub path: String,
+    /// `Navigability` of this property.
+    pub navigability: Option<Navigability>,
+    /// The `Insert`/`Update`/`Delete`/`ReadRestrictions` nested in the entry.
+    pub capabilities: Capabilities,
+}
+
+impl NavigationRestrictions {
+    /// Whether the navigation property `name` (declared by `declaring`, qualified) may be
+    /// followed, and the restrictions of its path: the entry naming it (by name or
+    /// through a cast to its declaring type), else the target's default.
+    pub fn of(&self, declaring: &str, name: &str) -> (Option<Navigability>, Capabilities) {
+        let cast = format!("{declaring}/{name}");
+        match self
+            .restricted
+            .iter()
+            .find(|r| r.path == name || r.path == cast)
+        {
+            Some(r) => (r.navigability.or(self.navigability), r.capabilities),
+            None => (self.navigability, Capabilities::default()),
+        }
+    }
+}
+
+fn navigability(value: &Expr) -> Option<Navigability> {
+    let member = match record_field(value, "Navigability")? {
+        Expr::EnumMember(m) => m.first()?.as_str(),
+        Expr::String(s) => s.as_str(),
+        _ => return None,
+    };
+    match member.rsplit('/').next().unwrap_or(member) {
+        "Recursive" => Some(Navigability::Recursive),
+        "Single" => Some(Navigability::Single),
+        "None" => Some(Navigability::None),
+        _ => None,
+    }
+}
+
+/// Reads `Capabilities.NavigationRestrictions` from annotations of one target.
+pub fn navigation_restrictions(annotations: &[Annotation]) -> Option<NavigationRestrictions> {
+    let value = &find(annotations, CAPABILITIES, "NavigationRestrictions")?.value;
+    let restricted = match record_field(value, "RestrictedProperties") {
+        Some(Expr::Collection(items)) => items
+            .iter()
+            .filter_map(|item| {
+                let path = match record_field(item, "NavigationProperty")? {
+                    Expr::Path { path, .. } => path.clone(),
+                    Expr::String(s) => s.clone(),
+                    _ => return None,
+                };
+                Some(RestrictedNavigation {
+                    path,
+                    navigability: navigability(item),
+                    capabilities: capabilities_of(|field| record_field(item, field)),
+                })
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    Some(NavigationRestrictions {
+        navigability: navigability(value),
+        restricted,
+    })
 }
 
 /// `Core.AlternateKeys`: each alternate key as its parts (alias, property path), in order.
@@ -170,5 +264,11 @@ impl Model {
     /// (`Container/entitySet`, `Type/navigationProperty`, ...).
     pub fn capabilities(&self, target: &str) -> Capabilities {
         capabilities(self.annotations_of(target))
+    }
+
+    /// `Capabilities.NavigationRestrictions` on a canonical target path
+    /// (`Container/entitySet`, `Type/navigationProperty`), if annotated.
+    pub fn navigation_restrictions(&self, target: &str) -> Option<NavigationRestrictions> {
+        navigation_restrictions(self.annotations_of(target))
     }
 }

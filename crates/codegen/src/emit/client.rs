@@ -638,6 +638,13 @@ fn builder(scope: &mut Scope<'_>, b: &BuilderIr) -> TokenStream {
             b.restricted
         ));
     }
+    if let Some(set) = &b.nav_scope {
+        doc.push(String::new());
+        doc.push(format!(
+            "Navigation from these entities follows the `Capabilities.NavigationRestrictions` of {}.",
+            naming::code(set)
+        ));
+    }
     let doc = docs(&doc);
     let minimal = if b.collection || b.update.is_some() || b.replace.is_some() || b.upsert.is_some()
     {

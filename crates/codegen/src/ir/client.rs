@@ -18,9 +18,10 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use csdl::model::{
-    Model, NavigationProperty, Operation, OperationId, OperationKind, Primitive, Target, TypeId,
-    TypeKind, TypeRef,
+    Capabilities, Model, NavigationProperty, Operation, OperationId, OperationKind, Primitive,
+    Target, TypeId, TypeKind, TypeRef,
 };
+use csdl::vocab::{Navigability, NavigationRestrictions};
 
 use super::{CrateIr, ItemKind, StructIr, primitive_path};
 use crate::config::Config;
@@ -296,6 +297,9 @@ pub struct BuilderIr {
     pub shell: bool,
     /// The capability restrictions of its paths, as in its name (`NoCreateNoDelete`).
     pub restricted: String,
+    /// The entity set or singleton whose `NavigationRestrictions` limit navigation from
+    /// its entities.
+    pub nav_scope: Option<String>,
     /// What `get`/`list` read.
     pub read: TyIr,
     /// The field enum (same file), or none (`support::NoField`).
@@ -478,6 +482,9 @@ enum Link {
 struct Key {
     ty: TypeId,
     collection: bool,
+    /// The entity set or singleton whose `NavigationRestrictions` limit the navigation
+    /// from this builder's entities (an index into `Ctx::nav_scopes`), when it has any.
+    from: Option<u32>,
     caps: Caps,
     link: Link,
 }
@@ -499,6 +506,14 @@ struct Step {
     doc: Vec<String>,
 }
 
+/// An entity set or singleton whose `NavigationRestrictions` restrict something.
+struct NavScope {
+    name: String,
+    restrictions: NavigationRestrictions,
+    /// Its navigation property bindings: (path, target set's name).
+    bindings: Vec<(String, String)>,
+}
+
 struct Ctx<'a> {
     ir: &'a CrateIr,
     model: &'a Model,
@@ -508,6 +523,8 @@ struct Ctx<'a> {
     bound: BTreeMap<(TypeId, bool), Vec<OperationId>>,
     /// The container's entity sets (indices) by entity type.
     sets_of: BTreeMap<TypeId, Vec<u32>>,
+    /// Entity sets and singletons with `NavigationRestrictions`.
+    nav_scopes: Vec<NavScope>,
     warnings: Vec<Warning>,
     left_out: BTreeSet<LeftOut>,
 }
@@ -521,23 +538,32 @@ pub fn build(ir: &CrateIr, config: &Config, model: &Model) -> (ClientIr, Vec<War
     // Pass 1: the walk.
     let mut root_steps: Vec<Step> = Vec::new();
     if let (Some(c), Some(cname)) = (container, &cname) {
+        ctx.collect_nav_scopes(c, cname);
         for s in &c.entity_sets {
             if ctx.has_builder(s.entity_type) {
-                let caps = ctx.caps(&format!("{cname}/{}", s.name), s.entity_type, true, true);
+                let target = format!("{cname}/{}", s.name);
+                let caps = ctx.caps(&target, s.entity_type, true, true);
                 root_steps.push(Step {
                     wire: s.name.clone(),
-                    target: ctx.key(s.entity_type, true, caps, Link::Canonical),
+                    target: Key {
+                        from: ctx.nav_scope(&s.name),
+                        ..ctx.key(s.entity_type, true, caps, Link::Canonical)
+                    },
                     doc: step_doc(s.description.as_deref(), &s.name, "entity set"),
                 });
             }
         }
         for s in &c.singletons {
             if ctx.has_builder(s.entity_type) {
-                let mut caps = ctx.caps(&format!("{cname}/{}", s.name), s.entity_type, false, true);
+                let target = format!("{cname}/{}", s.name);
+                let mut caps = ctx.caps(&target, s.entity_type, false, true);
                 caps.delete = false;
                 root_steps.push(Step {
                     wire: s.name.clone(),
-                    target: ctx.key(s.entity_type, false, caps, Link::Canonical),
+                    target: Key {
+                        from: ctx.nav_scope(&s.name),
+                        ..ctx.key(s.entity_type, false, caps, Link::Canonical)
+                    },
                     doc: step_doc(s.description.as_deref(), &s.name, "singleton"),
                 });
             }
@@ -689,6 +715,20 @@ fn example(
     Some(ExampleIr { chain, field })
 }
 
+/// `caps` limited by the restrictions of a path (`NavigationRestrictions` entries).
+fn restrict(caps: Caps, r: Capabilities) -> Caps {
+    let yes = |o: Option<bool>| o != Some(false);
+    Caps {
+        list: caps.list && yes(r.readable),
+        create: caps.create && yes(r.insertable),
+        get: caps.get && yes(r.readable_by_key.or(r.readable)),
+        update: caps.update && yes(r.updatable),
+        delete: caps.delete && yes(r.deletable),
+        put: caps.put && yes(r.updatable),
+        upsert: caps.upsert && yes(r.updatable),
+    }
+}
+
 fn step_doc(description: Option<&str>, wire: &str, what: &str) -> Vec<String> {
     let mut d = Vec::new();
     if let Some(text) = description.filter(|t| !t.trim().is_empty()) {
@@ -768,6 +808,7 @@ impl<'a> Ctx<'a> {
             shells,
             bound,
             sets_of,
+            nav_scopes: Vec::new(),
             warnings: Vec::new(),
             left_out: BTreeSet::new(),
         }
@@ -803,6 +844,51 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// The scope of the `NavigationRestrictions` annotated on an entity set or singleton
+    /// (`target` is its canonical path), if it restricts anything.
+    fn nav_scope(&self, name: &str) -> Option<u32> {
+        self.nav_scopes
+            .iter()
+            .position(|s| s.name == name)
+            .map(|i| i as u32)
+    }
+
+    /// Collects the container's entity sets and singletons whose `NavigationRestrictions`
+    /// restrict anything.
+    fn collect_nav_scopes(&mut self, c: &csdl::model::Container, cname: &str) {
+        let sets = c
+            .entity_sets
+            .iter()
+            .map(|s| (&s.name, &s.navigation_bindings));
+        let singletons = c
+            .singletons
+            .iter()
+            .map(|s| (&s.name, &s.navigation_bindings));
+        for (name, bindings) in sets.chain(singletons) {
+            let Some(r) = self
+                .model
+                .navigation_restrictions(&format!("{cname}/{name}"))
+            else {
+                continue;
+            };
+            if r.navigability.is_none() && r.restricted.is_empty() {
+                continue;
+            }
+            let bindings = bindings
+                .iter()
+                .map(|b| {
+                    let set = b.target.rsplit('/').next().unwrap_or(&b.target);
+                    (b.path.clone(), set.to_string())
+                })
+                .collect();
+            self.nav_scopes.push(NavScope {
+                name: name.clone(),
+                restrictions: r,
+                bindings,
+            });
+        }
+    }
+
     /// Capabilities of a path, limited to what the type allows.
     fn caps(&self, target: &str, t: TypeId, collection: bool, delete: bool) -> Caps {
         let c = self.model.capabilities(target);
@@ -835,6 +921,7 @@ impl<'a> Ctx<'a> {
         Key {
             ty: t,
             collection,
+            from: None,
             caps,
             link,
         }
@@ -845,7 +932,10 @@ impl<'a> Ctx<'a> {
             Link::Collection(_) => Link::Item,
             _ => Link::Canonical,
         };
-        self.key(k.ty, false, k.caps, link)
+        Key {
+            from: k.from,
+            ..self.key(k.ty, false, k.caps, link)
+        }
     }
 
     /// `NoCreate`, `NoDelete`, … for the operations the paths forbid (an entity reached
@@ -925,11 +1015,59 @@ impl<'a> Ctx<'a> {
                 }
                 continue;
             }
-            let canonical = format!("{}/{}", self.model.ty(decl).qualified_name(), n.name);
+            let declaring = self.model.ty(decl).qualified_name();
+            let canonical = format!("{declaring}/{}", n.name);
+            // `NavigationRestrictions` of the entity set the entities are in, else of the
+            // navigation property itself: a property that cannot be followed has no method.
+            let (navigability, restricted) = match k.from {
+                Some(i) => self.nav_scopes[i as usize]
+                    .restrictions
+                    .of(&declaring, &n.name),
+                None => (None, Capabilities::default()),
+            };
+            // Entities reached through a property bound to a restricted entity set are in
+            // that set: its restrictions hold for them too.
+            let bound_to = k.from.and_then(|i| {
+                let cast = format!("{declaring}/{}", n.name);
+                let (_, set) = self.nav_scopes[i as usize]
+                    .bindings
+                    .iter()
+                    .find(|(p, _)| *p == n.name || *p == cast)?;
+                self.nav_scope(set)
+            });
+            let navigability = navigability.or_else(|| {
+                self.model
+                    .navigation_restrictions(&canonical)
+                    .and_then(|r| r.navigability)
+            });
+            if navigability == Some(Navigability::None) {
+                if !shell {
+                    let by = match k.from {
+                        Some(i) => {
+                            format!("of {}", naming::code(&self.nav_scopes[i as usize].name))
+                        }
+                        None => format!("of {}", naming::code(&canonical)),
+                    };
+                    self.left_out.insert(LeftOut {
+                        what: format!(
+                            "navigation property {} of {}",
+                            naming::code(&n.name),
+                            naming::code(&declaring)
+                        ),
+                        reason: format!(
+                            "the service's `Capabilities.NavigationRestrictions` {by} say it cannot be followed"
+                        ),
+                    });
+                }
+                continue;
+            }
             // Deleting an entity happens on its canonical path: through a non-containment
             // navigation property, `DELETE …/members/{id}` would delete the member itself
             // where a user means to remove the link (`…/members/{id}/$ref`).
-            let caps = self.caps(&canonical, target, n.ty.collection, n.contains_target);
+            let caps = restrict(
+                self.caps(&canonical, target, n.ty.collection, n.contains_target),
+                restricted,
+            );
             let mut doc = Vec::new();
             if let Some(d) = n.description.as_deref().filter(|d| !d.trim().is_empty()) {
                 doc.extend(naming::doc_lines(d));
@@ -952,7 +1090,10 @@ impl<'a> Ctx<'a> {
             };
             out.push(Step {
                 wire: n.name.clone(),
-                target: self.key(target, n.ty.collection, caps, link),
+                target: Key {
+                    from: bound_to,
+                    ..self.key(target, n.ty.collection, caps, link)
+                },
                 doc,
             });
         }
@@ -1034,7 +1175,10 @@ impl<'a> Ctx<'a> {
                 };
                 Step {
                     wire: q.clone(),
-                    target: self.key(d, k.collection, caps, link),
+                    target: Key {
+                        from: k.from,
+                        ..self.key(d, k.collection, caps, link)
+                    },
                     doc: vec![format!(
                         "{} cast to the derived type {}: {}.",
                         if k.collection {
@@ -1212,8 +1356,13 @@ impl<'a> Ctx<'a> {
                 (Link::Item, _) => "LinkItem",
                 (Link::Single(_), _) => "Link",
             };
+            // Entities of a set whose `NavigationRestrictions` limit their navigation:
+            // `PersonOfPeopleBuilder`.
+            let origin = k.from.map_or(String::new(), |i| {
+                format!("Of{}", naming::type_name(&self.nav_scopes[i as usize].name))
+            });
             let wanted = format!(
-                "{}{kind}{}Builder",
+                "{}{kind}{}{origin}Builder",
                 naming::with_suffix(&base_name(k.ty), ""),
                 self.restricted(*k)
             );
@@ -1533,6 +1682,7 @@ impl<'a> Ctx<'a> {
             collection: k.collection,
             shell,
             restricted: self.restricted(k),
+            nav_scope: k.from.map(|i| self.nav_scopes[i as usize].name.clone()),
             read: self.read_ty(k.ty),
             field: names.field.get(&k.ty).cloned(),
             key,
