@@ -144,6 +144,11 @@ impl Fraction {
         }
     }
 
+    /// Whether [`Fraction::nanos`] keeps every non-zero digit.
+    fn nanos_exact(self) -> bool {
+        self.digits <= 9 || self.value % 10u64.pow(u32::from(self.digits) - 9) == 0
+    }
+
     /// The shortest fraction for `nanos` (none for 0).
     fn from_nanos(nanos: u32) -> Fraction {
         if nanos == 0 {
@@ -233,6 +238,14 @@ impl Decimal {
         } else {
             Err(ParseError::new("Edm.Decimal", &text))
         }
+    }
+
+    /// A decimal from text the caller knows to be a JSON number (a decimal type's
+    /// plain notation).
+    #[allow(dead_code)]
+    pub(super) fn from_number_text(text: String) -> Decimal {
+        debug_assert!(is_json_number(&text), "{text}");
+        Decimal(text)
     }
 
     /// The decimal text.
@@ -501,6 +514,12 @@ impl TimeOfDay {
     /// The fractional second in nanoseconds (digits beyond the ninth truncated).
     pub fn nanosecond(&self) -> u32 {
         self.fraction.nanos()
+    }
+
+    /// Whether [`TimeOfDay::nanosecond`] is the whole fraction (no non-zero digit
+    /// beyond the ninth, which a nanosecond type cannot hold).
+    pub fn is_nanosecond_exact(&self) -> bool {
+        self.fraction.nanos_exact()
     }
 
     /// Nanoseconds since midnight.
@@ -850,6 +869,12 @@ impl Duration {
             .checked_mul(1_000_000_000)?
             .checked_add(i128::from(self.fraction.nanos()))?;
         Some(if self.negative { -n } else { n })
+    }
+
+    /// Whether [`Duration::total_nanos`] keeps the whole fraction (no non-zero digit
+    /// beyond the ninth).
+    pub fn is_nanosecond_exact(&self) -> bool {
+        self.fraction.nanos_exact()
     }
 
     /// As a `std::time::Duration`; `None` when negative or too long.

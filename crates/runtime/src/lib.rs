@@ -8,7 +8,8 @@
 //!
 //! - [`json`]: `FromJson`/`ToJson`, JSON paths and decode errors, object reader/writer.
 //! - [`edm`]: `Decimal`, `Date`, `TimeOfDay`, `DateTimeOffset`, `Duration`, `Guid`,
-//!   `Binary`, `Geo`.
+//!   `Binary`, `Geo`; [`convert`]: to and from chrono, time, jiff, uuid, rust_decimal and
+//!   bytes, behind cargo features.
 //! - [`patch`], [`enums`]: `Patch<T>`, `OpenEnum`, `UnknownMember`, `Flags<E>`.
 //! - [`url`]: key and parameter literals, resource paths, query options.
 //! - [`filter`], [`expand`]: typed `$filter` expressions and `$expand` items.
@@ -26,6 +27,7 @@
 
 pub mod auth;
 pub mod client;
+pub mod convert;
 pub mod edm;
 pub mod enums;
 pub mod error;

@@ -34,6 +34,14 @@
 //! `Deserialize`, through the same wire format. Structs compare (`PartialEq`) and print
 //! (`Debug`) by that JSON: `User {"displayName":"Ada"}`, absent properties left out.
 //!
+//! # Conversions
+//!
+//! The Edm types of `runtime::edm` keep the wire form exactly (7 fraction digits, offsets,
+//! arbitrary-precision decimals). Features `chrono`, `time`, `jiff`, `uuid`, `rust_decimal`
+//! and `bytes` (off by default) convert them to and from those crates' types, both ways:
+//! `From` where nothing can be lost, `TryFrom` with `runtime::convert::ConvertError` where
+//! the target cannot hold the value. The table is in `runtime::convert`.
+//!
 //! # Polymorphism and enums
 //!
 //! A type used polymorphically gets an `AnyT` enum over its concrete types, chosen by

@@ -17,6 +17,10 @@ use crate::Files;
 pub const FILES: &[(&str, &str)] = &[
     ("auth.rs", include_str!("../../../runtime/src/auth.rs")),
     ("client.rs", include_str!("../../../runtime/src/client.rs")),
+    (
+        "convert.rs",
+        include_str!("../../../runtime/src/convert.rs"),
+    ),
     ("edm.rs", include_str!("../../../runtime/src/edm.rs")),
     ("enums.rs", include_str!("../../../runtime/src/enums.rs")),
     ("error.rs", include_str!("../../../runtime/src/error.rs")),
@@ -49,11 +53,23 @@ tokio = { version = "1", default-features = false, features = ["rt", "time"] }
 tracing = { version = "0.1", default-features = false, features = ["std"] }
 reqwest = { version = "0.13", default-features = false, features = ["rustls-no-provider"], optional = true }
 rustls = { version = "0.23", default-features = false, features = ["ring", "std", "tls12"], optional = true }
+chrono = { version = "0.4", default-features = false, features = ["std"], optional = true }
+time = { version = "0.3", default-features = false, features = ["std"], optional = true }
+jiff = { version = "0.2", default-features = false, features = ["std"], optional = true }
+uuid = { version = "1", default-features = false, features = ["std"], optional = true }
+rust_decimal = { version = "1", default-features = false, features = ["std"], optional = true }
+bytes = { version = "1", default-features = false, features = ["std"], optional = true }
 
 [features]
 default = ["reqwest"]
 reqwest = ["dep:reqwest", "dep:rustls"]
 serde = []
+chrono = ["dep:chrono"]
+time = ["dep:time"]
+jiff = ["dep:jiff"]
+uuid = ["dep:uuid"]
+rust_decimal = ["dep:rust_decimal"]
+bytes = ["dep:bytes"]
 "#;
 
 /// The workspace's `rust-version`, which the runtime inherits. Generated crates declare
