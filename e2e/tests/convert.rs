@@ -1,5 +1,5 @@
 //! The conversion features of a generated crate (`chrono`, `time`, `jiff`, `uuid`,
-//! `rust_decimal`, `bytes`), both ways, at the edges: offsets kept (±14:00, `Z`), 7- and
+//! `rust_decimal`; `bytes` always), both ways, at the edges: offsets kept (±14:00, `Z`), 7- and
 //! 9-digit fractions exact and 12-digit ones refused unless their tail is zero, leap
 //! days, leap seconds, years a target cannot hold, signed durations, decimals beyond 28
 //! digits.

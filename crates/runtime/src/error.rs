@@ -67,6 +67,14 @@ pub enum Error {
         /// The limit.
         limit: usize,
     },
+    /// Reading an upload's source or writing a download failed (a file, a reader, a
+    /// writer of the caller's).
+    Io {
+        /// What was being done (`"reading the upload"`, `"writing the download"`, …).
+        context: &'static str,
+        /// The I/O error.
+        source: std::io::Error,
+    },
 }
 
 impl Error {
@@ -152,6 +160,7 @@ impl fmt::Display for Error {
                 "paging stopped after {limit} pages while the service still sent a next link \
                  (ClientBuilder::max_pages)"
             ),
+            Error::Io { context, source } => write!(f, "{context}: {source}"),
         }
     }
 }
@@ -163,6 +172,7 @@ impl std::error::Error for Error {
             Error::Decode { error, .. } => Some(error),
             Error::Auth(e) => Some(e),
             Error::Service { error, .. } => Some(error.as_ref()),
+            Error::Io { source, .. } => Some(source),
             _ => None,
         }
     }

@@ -400,14 +400,14 @@ impl Builder {
         self.client.pager(&resource, &self.options)
     }
 
-    fn operation_resource(&self, name: Option<&str>) -> Resource {
+    pub(super) fn operation_resource(&self, name: Option<&str>) -> Resource {
         match name {
             Some(name) => self.resource.clone().segment(name),
             None => self.resource.clone(),
         }
     }
 
-    fn function_resource(&self, name: &str, args: &[(&str, FnArg)]) -> Resource {
+    pub(super) fn function_resource(&self, name: &str, args: &[(&str, FnArg)]) -> Resource {
         let literals: Vec<RawLiteral> = args
             .iter()
             .map(|(_, a)| match a {

@@ -36,6 +36,7 @@ pub const FILES: &[(&str, &str)] = &[
         include_str!("../../../runtime/src/request.rs"),
     ),
     ("retry.rs", include_str!("../../../runtime/src/retry.rs")),
+    ("stream.rs", include_str!("../../../runtime/src/stream.rs")),
     (
         "transport.rs",
         include_str!("../../../runtime/src/transport.rs"),
@@ -49,7 +50,8 @@ pub const MANIFEST_SECTIONS: &str = r#"[dependencies]
 serde = { version = "1", default-features = false, features = ["std"] }
 serde_json = { version = "1", default-features = false, features = ["std", "float_roundtrip"] }
 futures-core = { version = "0.3", default-features = false, features = ["std"] }
-tokio = { version = "1", default-features = false, features = ["rt", "time"] }
+bytes = { version = "1", default-features = false, features = ["std"] }
+tokio = { version = "1", default-features = false, features = ["rt", "time", "fs", "io-util"] }
 tracing = { version = "0.1", default-features = false, features = ["std"] }
 reqwest = { version = "0.13", default-features = false, features = ["rustls-no-provider"], optional = true }
 rustls = { version = "0.23", default-features = false, features = ["ring", "std", "tls12"], optional = true }
@@ -58,18 +60,17 @@ time = { version = "0.3", default-features = false, features = ["std"], optional
 jiff = { version = "0.2", default-features = false, features = ["std"], optional = true }
 uuid = { version = "1", default-features = false, features = ["std"], optional = true }
 rust_decimal = { version = "1", default-features = false, features = ["std"], optional = true }
-bytes = { version = "1", default-features = false, features = ["std"], optional = true }
+http-body = { version = "1", optional = true }
 
 [features]
 default = ["reqwest"]
-reqwest = ["dep:reqwest", "dep:rustls"]
+reqwest = ["dep:reqwest", "dep:rustls", "dep:http-body"]
 serde = []
 chrono = ["dep:chrono"]
 time = ["dep:time"]
 jiff = ["dep:jiff"]
 uuid = ["dep:uuid"]
 rust_decimal = ["dep:rust_decimal"]
-bytes = ["dep:bytes"]
 "#;
 
 /// The workspace's `rust-version`, which the runtime inherits. Generated crates declare
