@@ -24,6 +24,7 @@ use std::fmt;
 use std::future::{Future as _, poll_fn};
 use std::io::SeekFrom;
 use std::pin::Pin;
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -178,12 +179,10 @@ impl Download {
     /// bytes written. When the download fails, the partial file is removed.
     pub async fn save(self, path: impl AsRef<std::path::Path>) -> Result<u64, Error> {
         let path = path.as_ref();
-        let mut file = tokio::fs::File::create(path)
-            .await
-            .map_err(|e| Error::Io {
-                context: "creating the download's file",
-                source: e,
-            })?;
+        let mut file = tokio::fs::File::create(path).await.map_err(|e| Error::Io {
+            context: "creating the download's file",
+            source: e,
+        })?;
         let result = self.write_to(&mut file).await;
         if result.is_err() {
             drop(file);
@@ -252,7 +251,12 @@ pub struct Upload {
     content_type: Option<String>,
     length: Option<u64>,
     body: UploadBody,
+    /// Why the source failed, when it did: the transport only reports that sending
+    /// failed.
+    failure: SourceFailure,
 }
+
+type SourceFailure = Arc<Mutex<Option<Error>>>;
 
 enum UploadBody {
     Bytes(Bytes),
@@ -276,6 +280,7 @@ impl Upload {
             content_type: None,
             length: Some(bytes.len() as u64),
             body: UploadBody::Bytes(bytes),
+            failure: SourceFailure::default(),
         }
     }
 
@@ -286,6 +291,7 @@ impl Upload {
     where
         S: Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static,
     {
+        let failure = SourceFailure::default();
         Upload {
             content_type: None,
             length,
@@ -293,7 +299,9 @@ impl Upload {
                 inner: Box::pin(stream),
                 expected: length,
                 seen: 0,
+                failure: failure.clone(),
             })),
+            failure,
         }
     }
 
@@ -372,10 +380,22 @@ struct Checked {
     inner: Pin<Box<dyn Stream<Item = Result<Bytes, std::io::Error>> + Send>>,
     expected: Option<u64>,
     seen: u64,
+    failure: SourceFailure,
 }
 
-fn source_error(message: String) -> TransportError {
-    TransportError::new(TransportErrorKind::InvalidRequest, message)
+impl Checked {
+    /// Keep `error` for the caller and hand the transport a short one.
+    fn fail(&self, error: Error) -> Poll<Option<Result<Bytes, TransportError>>> {
+        let message = error.to_string();
+        *self
+            .failure
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(error);
+        Poll::Ready(Some(Err(TransportError::new(
+            TransportErrorKind::InvalidRequest,
+            message,
+        ))))
+    }
 }
 
 impl Stream for Checked {
@@ -385,24 +405,24 @@ impl Stream for Checked {
         let this = &mut *self;
         match this.inner.as_mut().poll_next(cx) {
             Poll::Pending => Poll::Pending,
-            Poll::Ready(Some(Err(e))) => Poll::Ready(Some(Err(source_error(format!(
-                "reading the upload's source: {e}"
-            ))
-            .with_source(e)))),
+            Poll::Ready(Some(Err(e))) => this.fail(Error::Io {
+                context: "reading the upload's source",
+                source: e,
+            }),
             Poll::Ready(Some(Ok(chunk))) => {
                 this.seen += chunk.len() as u64;
                 match this.expected {
-                    Some(n) if this.seen > n => Poll::Ready(Some(Err(source_error(format!(
+                    Some(n) if this.seen > n => this.fail(Error::InvalidRequest(format!(
                         "the upload's source holds more than the {n} bytes announced"
-                    ))))),
+                    ))),
                     _ => Poll::Ready(Some(Ok(chunk))),
                 }
             }
             Poll::Ready(None) => match this.expected {
-                Some(n) if this.seen < n => Poll::Ready(Some(Err(source_error(format!(
+                Some(n) if this.seen < n => this.fail(Error::InvalidRequest(format!(
                     "the upload's source ended after {} of the {n} bytes announced",
                     this.seen
-                ))))),
+                ))),
                 _ => Poll::Ready(None),
             },
         }
@@ -512,7 +532,17 @@ impl Client {
                 length: upload.length,
             }),
         };
-        let resp = self.open(method, url, body, true, &opts, true).await?;
+        let failure = upload.failure;
+        let resp = match self.open(method, url, body, true, &opts, true).await {
+            Ok(resp) => resp,
+            Err(e) => {
+                let source = failure
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .take();
+                return Err(source.unwrap_or(e));
+            }
+        };
         let body = read_bounded(resp.body, self.inner.max_response_size).await?;
         Ok(Response {
             status: resp.status,
@@ -802,8 +832,7 @@ impl StreamRequest {
         let (media_type, acceptable) = (self.media_type, self.acceptable);
         Box::pin(async move {
             if let Some(given) = upload.media_type() {
-                if !acceptable.is_empty() && !acceptable.iter().any(|a| media_matches(a, given))
-                {
+                if !acceptable.is_empty() && !acceptable.iter().any(|a| media_matches(a, given)) {
                     return Err(Error::InvalidRequest(format!(
                         "media type {given:?} is not one the schema accepts here ({})",
                         acceptable.join(", ")
@@ -851,7 +880,12 @@ impl Builder {
         let resource = self.operation_resource(name);
         let url = self.client().url(&resource, &Query::new());
         self.client()
-            .execute_download(Method::Post, url, Some(json::to_vec(params)), self.options())
+            .execute_download(
+                Method::Post,
+                url,
+                Some(json::to_vec(params)),
+                self.options(),
+            )
             .await
     }
 
@@ -961,9 +995,9 @@ impl UploadSession {
     /// Send chunks of `bytes`, rounded down to a multiple of [`UPLOAD_CHUNK_UNIT`] and
     /// kept between one unit and [`MAX_UPLOAD_CHUNK`].
     pub fn chunk_size(mut self, bytes: u64) -> UploadSession {
-        self.chunk_size =
-            (bytes / UPLOAD_CHUNK_UNIT).clamp(1, MAX_UPLOAD_CHUNK / UPLOAD_CHUNK_UNIT)
-                * UPLOAD_CHUNK_UNIT;
+        self.chunk_size = (bytes / UPLOAD_CHUNK_UNIT)
+            .clamp(1, MAX_UPLOAD_CHUNK / UPLOAD_CHUNK_UNIT)
+            * UPLOAD_CHUNK_UNIT;
         self
     }
 
@@ -1069,9 +1103,10 @@ impl UploadSession {
                     continue;
                 }
                 Ok(resp) => return Ok(resp),
-                Err(Error::Transport(e)) if e.kind() != TransportErrorKind::InvalidRequest => {
-                    (Outcome::Transport(TransportErrorKind::Connect), Error::Transport(e))
-                }
+                Err(Error::Transport(e)) if e.kind() != TransportErrorKind::InvalidRequest => (
+                    Outcome::Transport(TransportErrorKind::Connect),
+                    Error::Transport(e),
+                ),
                 Err(e) => match e.status() {
                     Some(s) if s == 429 || s >= 500 => (
                         Outcome::Status {
@@ -1212,12 +1247,12 @@ impl SessionStatus {
         let path = Path::ROOT.key("nextExpectedRanges");
         let ranges = match value.get("nextExpectedRanges") {
             None | Some(Value::Null) => Vec::new(),
-            Some(v) => Vec::<String>::from_json(v.clone(), &path).map_err(|error| {
-                Error::Decode {
+            Some(v) => {
+                Vec::<String>::from_json(v.clone(), &path).map_err(|error| Error::Decode {
                     status: resp.status,
                     error,
-                }
-            })?,
+                })?
+            }
         };
         Ok(SessionStatus {
             next_expected_ranges: ranges,
