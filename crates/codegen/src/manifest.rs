@@ -132,7 +132,8 @@ fn operation_line(owner: &str, op: &OperationIr) -> String {
         ReturnIr::Unit => "()".to_string(),
         ReturnIr::Object(t) | ReturnIr::Value(t) => format!("Option<{}>", ty_text(t)),
         ReturnIr::Pager(t) => format!("Pager<{}>", ty_text(t)),
-        ReturnIr::Bytes => "Vec<u8>".to_string(),
+        ReturnIr::Stream => "Download".to_string(),
+        ReturnIr::UploadSession => "UploadSession".to_string(),
     };
     let kind = if op.is_action { "action" } else { "function" };
     let via = op
@@ -313,6 +314,18 @@ fn client_lines(ir: &CrateIr, lines: &mut BTreeSet<String>) {
                             naming::plain(&s.wire)
                         ),
                     );
+                }
+                for st in &b.streams {
+                    let mut sig = format!("() -> StreamRequest = …/{}", naming::plain(&st.wire));
+                    if let Some(t) = &st.media_type {
+                        sig.push_str(&format!(" as {}", naming::plain(t)));
+                    }
+                    if !st.acceptable.is_empty() {
+                        let list: Vec<String> =
+                            st.acceptable.iter().map(|a| naming::plain(a)).collect();
+                        sig.push_str(&format!(" accepting {}", list.join(" ")));
+                    }
+                    method(&st.method, sig);
                 }
                 for s in &b.nav {
                     method(

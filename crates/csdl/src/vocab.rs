@@ -35,6 +35,21 @@ pub fn core_string(annotations: &[Annotation], name: &str) -> Option<String> {
     }
 }
 
+/// A Core term whose value is a collection of strings (`AcceptableMediaTypes`, …): the
+/// strings, empty when absent or of another shape.
+pub fn core_strings(annotations: &[Annotation], name: &str) -> Vec<String> {
+    match core_term(annotations, name).map(|a| &a.value) {
+        Some(Expr::Collection(items)) => items
+            .iter()
+            .filter_map(|e| match e {
+                Expr::String(s) => Some(s.clone()),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// A Core tag term (`Computed`, `Immutable`, ...): true when applied without a value or
 /// with `true`.
 pub fn core_tag(annotations: &[Annotation], name: &str) -> bool {

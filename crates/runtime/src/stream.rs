@@ -13,12 +13,11 @@
 //! The origin rule is the one of [`Client::execute`]: the token goes only to the
 //! service root's origin and the allowed ones; a redirect to another origin (Graph's
 //! `/content` answers 302 to a pre-authenticated download URL) is followed without
-//! credentials when the client allows it ([`CrossOrigin::WithoutCredentials`]) and
-//! refused otherwise. An upload session's URL never gets credentials, whatever its
+//! credentials when the client allows it
+//! ([`CrossOrigin::WithoutCredentials`](super::client::CrossOrigin::WithoutCredentials))
+//! and refused otherwise. An upload session's URL never gets credentials, whatever its
 //! origin (it is pre-authenticated, and Graph says not to send a token there), and must
 //! still pass the same rule.
-//!
-//! [`CrossOrigin::WithoutCredentials`]: super::client::CrossOrigin::WithoutCredentials
 
 use std::fmt;
 use std::future::{Future as _, poll_fn};
@@ -887,6 +886,29 @@ impl Builder {
                 self.options(),
             )
             .await
+    }
+
+    /// Invoke an action creating an upload session (Graph's `createUploadSession`): the
+    /// [`UploadSession`] of the `uploadUrl` and `nextExpectedRanges` it returns.
+    pub async fn action_upload_session<B: super::json::ToJson + ?Sized>(
+        &self,
+        name: Option<&str>,
+        params: &B,
+    ) -> Result<UploadSession, Error> {
+        let resource = self.operation_resource(name);
+        let value: Option<Value> = self
+            .client()
+            .invoke_action(&resource, params, self.options())
+            .await?;
+        let value = value.unwrap_or(Value::Null);
+        let url = value.get("uploadUrl").and_then(Value::as_str);
+        let path = Path::ROOT.key("nextExpectedRanges");
+        let ranges = match value.get("nextExpectedRanges") {
+            None | Some(Value::Null) => Vec::new(),
+            Some(v) => Vec::<String>::from_json(v.clone(), &path)
+                .map_err(|error| Error::Decode { status: 200, error })?,
+        };
+        UploadSession::new(self.client(), url, ranges)
     }
 
     /// Invoke a function whose result is a stream (`Edm.Stream`), as a [`Download`].

@@ -23,7 +23,7 @@ use crate::Files;
 use crate::ir::CrateIr;
 use crate::ir::client::{
     ArgForm, BuilderIr, BuilderRef, ClientFileIr, FieldEnumIr, FilterIr, NavEnumIr, NavIr,
-    OperationIr, ParamIr, Pass, RefsIr, ReturnIr, TyIr,
+    OperationIr, ParamIr, Pass, RefsIr, ReturnIr, StreamIr, TyIr,
 };
 use crate::naming;
 
@@ -616,6 +616,9 @@ fn builder(scope: &mut Scope<'_>, b: &BuilderIr) -> TokenStream {
     for op in &b.operations {
         methods.push(operation(scope, op, false));
     }
+    for st in &b.streams {
+        methods.push(stream_method(st));
+    }
     let what = if b.collection {
         "a collection of"
     } else {
@@ -787,6 +790,24 @@ fn ref_methods(scope: &mut Scope<'_>, refs: &RefsIr) -> Vec<TokenStream> {
     out
 }
 
+/// A stream method: a media entity's `$value` or a stream property.
+fn stream_method(st: &StreamIr) -> TokenStream {
+    let m = ident(&st.method);
+    let d = docs(&st.doc);
+    let wire = &st.wire;
+    let media = match &st.media_type {
+        Some(t) => quote!(Some(#t)),
+        None => quote!(None),
+    };
+    let acceptable = &st.acceptable;
+    quote! {
+        #d
+        pub fn #m(&self) -> crate::runtime::StreamRequest {
+            self.inner.nav(#wire).stream(#media, &[#(#acceptable),*])
+        }
+    }
+}
+
 /// An operation method: on a builder (bound), or on the root client (an import).
 fn operation(scope: &mut Scope<'_>, op: &OperationIr, at_root: bool) -> TokenStream {
     let m = ident(&op.method);
@@ -888,14 +909,19 @@ fn operation(scope: &mut Scope<'_>, op: &OperationIr, at_root: bool) -> TokenStr
                 true,
             )
         }
-        (ReturnIr::Bytes, true) => (
-            quote!(Result<Vec<u8>, crate::runtime::Error>),
-            quote!(#builder.action_bytes(#action_name, &body).await),
+        (ReturnIr::Stream, true) => (
+            quote!(Result<crate::runtime::Download, crate::runtime::Error>),
+            quote!(#builder.action_download(#action_name, &body).await),
             true,
         ),
-        (ReturnIr::Bytes, false) => (
-            quote!(Result<Vec<u8>, crate::runtime::Error>),
-            quote!(#builder.function_bytes(#fn_name, &args).await),
+        (ReturnIr::Stream, false) => (
+            quote!(Result<crate::runtime::Download, crate::runtime::Error>),
+            quote!(#builder.function_download(#fn_name, &args).await),
+            true,
+        ),
+        (ReturnIr::UploadSession, _) => (
+            quote!(Result<crate::runtime::UploadSession, crate::runtime::Error>),
+            quote!(#builder.action_upload_session(#action_name, &body).await),
             true,
         ),
         (ReturnIr::Pager(t), true) => {

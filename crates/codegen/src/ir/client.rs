@@ -261,8 +261,28 @@ pub enum ReturnIr {
     Value(TyIr),
     /// A collection of entities, paged.
     Pager(TyIr),
-    /// A stream (`Edm.Stream`): the response body's bytes.
-    Bytes,
+    /// A stream (`Edm.Stream`): the response as a `Download` (read as it arrives).
+    Stream,
+    /// Microsoft Graph's upload session: an action named `createUploadSession` whose
+    /// result is a complex type with `uploadUrl` and `nextExpectedRanges`; the method
+    /// returns the runtime's `UploadSession`.
+    UploadSession,
+}
+
+/// A stream of an item builder: a media entity's `$value` or a stream property
+/// (`Edm.Stream`), read and written with the runtime's `StreamRequest`.
+#[derive(Debug, Clone)]
+pub struct StreamIr {
+    /// The method name.
+    pub method: String,
+    /// The path segment: `$value` or the property's name.
+    pub wire: String,
+    /// `Core.MediaType` (a string value), sent when an upload names no type.
+    pub media_type: Option<String>,
+    /// `Core.AcceptableMediaTypes`: an upload naming another type is refused.
+    pub acceptable: Vec<String>,
+    /// Doc lines.
+    pub doc: Vec<String>,
 }
 
 /// One action or function method.
@@ -333,6 +353,8 @@ pub struct BuilderIr {
     pub casts: Vec<NavIr>,
     /// Bound operations.
     pub operations: Vec<OperationIr>,
+    /// Streams, on item builders: the media entity's `$value`, stream properties.
+    pub streams: Vec<StreamIr>,
 }
 
 /// An alternate key (`Core.AlternateKeys`): `…(appId='…')`.
@@ -1676,6 +1698,11 @@ impl<'a> Ctx<'a> {
                 ops.into_iter().map(|o| (o, None)).collect();
             self.operations(&ops, &mut alloc, &scope)
         };
+        let streams = if shell || k.collection {
+            Vec::new()
+        } else {
+            self.streams(k.ty, &mut alloc, &scope)
+        };
         BuilderIr {
             name: me.name,
             qualified: self.model.ty(k.ty).qualified_name(),
@@ -1715,6 +1742,7 @@ impl<'a> Ctx<'a> {
             nav,
             casts,
             operations,
+            streams,
         }
     }
 
@@ -1955,7 +1983,10 @@ impl<'a> Ctx<'a> {
         };
         let (elem, structured, entity) = match rt.ty.target {
             Target::Primitive(Primitive::Stream) if !rt.ty.collection => {
-                return Ok(ReturnIr::Bytes);
+                return Ok(ReturnIr::Stream);
+            }
+            Target::Named(t) if self.is_upload_session(op, t, rt.ty.collection) => {
+                return Ok(ReturnIr::UploadSession);
             }
             Target::Primitive(p) => {
                 let path = primitive_path(p).ok_or_else(|| {
@@ -1991,6 +2022,93 @@ impl<'a> Ctx<'a> {
             (false, _, true) => ReturnIr::Object(elem),
             (false, _, false) => ReturnIr::Value(elem),
         })
+    }
+
+    /// Graph's upload session rule: an action named `createUploadSession` returning one
+    /// complex value whose type has `uploadUrl` and `nextExpectedRanges` properties.
+    fn is_upload_session(&self, op: &Operation, t: TypeId, collection: bool) -> bool {
+        op.kind == OperationKind::Action
+            && op.name == "createUploadSession"
+            && !collection
+            && matches!(self.model.ty(t).kind, TypeKind::Complex(_))
+            && ["uploadUrl", "nextExpectedRanges"]
+                .iter()
+                .all(|name| self.model.all_properties(t).iter().any(|p| p.name == *name))
+    }
+
+    /// The streams of an item builder of entity type `t`: its stream properties
+    /// (inherited ones included), then its media stream (`$value`, `HasStream` on it or
+    /// a base) as `content`, or `media` when a stream property is named `content`.
+    fn streams(&mut self, t: TypeId, alloc: &mut Allocator, scope: &str) -> Vec<StreamIr> {
+        let mut chain: Vec<TypeId> = self.model.bases(t).collect();
+        chain.reverse();
+        chain.push(t);
+        let mut found: Vec<(String, String, Vec<String>)> = Vec::new();
+        let mut media = false;
+        for ty in chain {
+            let Some(s) = self.model.ty(ty).structured() else {
+                continue;
+            };
+            media |= s.has_stream;
+            let qualified = self.model.ty(ty).qualified_name();
+            for p in &s.properties {
+                if p.ty.target == Target::Primitive(Primitive::Stream) && !p.ty.collection {
+                    let mut doc = Vec::new();
+                    if let Some(d) = p.description.as_deref().filter(|d| !d.trim().is_empty()) {
+                        doc.extend(naming::doc_lines(d));
+                        doc.push(String::new());
+                    }
+                    doc.push(format!(
+                        "The stream property {}: {} to download, {} to upload.",
+                        naming::code(&p.name),
+                        naming::code(&format!("GET …/{}", p.name)),
+                        naming::code(&format!("PUT …/{}", p.name)),
+                    ));
+                    found.push((p.name.clone(), format!("{qualified}/{}", p.name), doc));
+                }
+            }
+        }
+        let mut out = Vec::new();
+        let media_name = if found.iter().any(|(n, _, _)| n == "content") {
+            "media"
+        } else {
+            "content"
+        };
+        for (name, target, doc) in &found {
+            out.push(self.stream_ir(alloc, scope, name, name, target, doc.clone()));
+        }
+        if media {
+            let target = self.model.ty(t).qualified_name();
+            let doc = vec![format!(
+                "The media stream of this entity ({}): {} to download, {} to upload.",
+                naming::code("HasStream"),
+                naming::code("GET …/$value"),
+                naming::code("PUT …/$value"),
+            )];
+            out.push(self.stream_ir(alloc, scope, media_name, "$value", &target, doc));
+        }
+        out
+    }
+
+    fn stream_ir(
+        &mut self,
+        alloc: &mut Allocator,
+        scope: &str,
+        wanted: &str,
+        wire: &str,
+        target: &str,
+        doc: Vec<String>,
+    ) -> StreamIr {
+        let annotations = self.model.annotations_of(target);
+        let media_type = csdl::vocab::core_string(annotations, "MediaType");
+        let acceptable = csdl::vocab::core_strings(annotations, "AcceptableMediaTypes");
+        StreamIr {
+            method: self.claim_method(alloc, &naming::field_name(wanted), scope),
+            wire: wire.to_owned(),
+            media_type,
+            acceptable,
+            doc,
+        }
     }
 
     fn operation(&self, op: &Operation, method: String, import: Option<String>) -> OperationIr {
