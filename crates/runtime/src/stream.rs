@@ -553,7 +553,8 @@ impl Client {
     /// One exchange with a streamed response: retries (when the body can be sent
     /// again), the per-attempt and total time limits, and the error of a non-2xx
     /// status (its body read up to the maximum response size). `credentials: false`
-    /// sends no token and none of the client's default headers anywhere.
+    /// sends no token and none of the client's default headers anywhere, and does not
+    /// retry (an upload session resumes instead).
     async fn open(
         &self,
         method: Method,
@@ -581,7 +582,7 @@ impl Client {
             Body::Buffered(b) => (Some(b), None),
             Body::Streamed(s) => (None, Some(s)),
         };
-        let replayable = streamed.is_none();
+        let replayable = streamed.is_none() && credentials;
         let started = Instant::now();
         let total = inner.retry.max_total;
         let mut attempts: u32 = 0;
