@@ -8,7 +8,7 @@
 //!
 //! Group membership by reference (`$ref`), a cast to the users among a group's members,
 //! `$count`, a typed `$filter`, a typed `$expand` with nested options, a manager, an
-//! alternate key and an upsert.
+//! alternate key, an upsert, and a user's photo downloaded as a stream (`…/photo/$value`).
 
 use std::sync::Arc;
 
@@ -41,6 +41,11 @@ async fn main() -> Result<(), Error> {
                 200,
                 json!({"id": "u1", "manager": {"id": "u2"}, "memberOf": [{"id": "g1"}]}),
             ),
+            ("GET", p) if p.ends_with("/photo/$value") => e2e::http::Reply {
+                status: 200,
+                headers: vec![("Content-Type", "image/png".to_owned())],
+                body: "\u{89}PNG...".into(),
+            },
             ("PATCH", _) => reply(201, json!({"id": "a1", "uniqueName": "inventory", "displayName": "Inventory"})),
             _ => empty(204),
         }
@@ -105,6 +110,18 @@ async fn main() -> Result<(), Error> {
         .upsert(&app)
         .await?;
     println!("upserted: {:?}", created.and_then(|a| a.id));
+    let mut photo = graph
+        .users()
+        .by_id("u1")
+        .photo()
+        .content()
+        .download()
+        .await?; // GET …/photo/$value
+    let mut size = 0;
+    while let Some(chunk) = photo.next_chunk().await? {
+        size += chunk.len(); // or .save(path), .write_to(writer), .bytes()
+    }
+    println!("photo: {size} bytes of {:?}", photo.content_type());
 
     for r in server.requests() {
         println!("{} {}", r.method, r.target);
