@@ -310,33 +310,6 @@ impl Builder {
             .await
     }
 
-    /// Invoke an action whose result is a stream (`Edm.Stream`): the response body.
-    pub async fn action_bytes<B: ToJson + ?Sized>(
-        &self,
-        name: Option<&str>,
-        params: &B,
-    ) -> Result<Vec<u8>, Error> {
-        let resource = self.operation_resource(name);
-        let url = self.client.url(&resource, &Query::new());
-        let opts = self.options.clone().header("Accept", "*/*");
-        let body = super::json::to_vec(params);
-        Ok(self
-            .client
-            .execute(Method::Post, url, Some(body), &opts)
-            .await?
-            .body)
-    }
-
-    /// Invoke a function whose result is a stream (`Edm.Stream`): the response body.
-    pub async fn function_bytes(
-        &self,
-        name: &str,
-        args: &[(&str, FnArg)],
-    ) -> Result<Vec<u8>, Error> {
-        let resource = self.function_resource(name, args);
-        Ok(self.client.get_bytes(&resource, &self.options).await?.body)
-    }
-
     /// Invoke an action without a result.
     pub async fn action_unit<B: ToJson + ?Sized>(
         &self,
