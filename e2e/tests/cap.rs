@@ -10,6 +10,7 @@
 //!    `$filter`/`$select`/`$orderby`/`$top`/`$count` and across pages (relative
 //!    `@odata.nextLink`), updates with `If-Match` (428 without it), deletes, calls the
 //!    bound action `terminate`, and gets typed errors for bad requests.
+//! 3. A media element (`@Core.MediaType`) is uploaded as a stream and read back.
 //!
 //! Everything runs in one test so that the steps share one server and run in order.
 
@@ -23,7 +24,7 @@ use cap_partners::models::partners_service::{
     GraphComplianceManagementPartnerAssignment, GraphDeviceAndAppManagementAssignmentTarget,
 };
 use cap_partners::runtime::edm::DateTimeOffset;
-use cap_partners::runtime::{Patch, Resource};
+use cap_partners::runtime::{Patch, Resource, Upload};
 use cap_partners::{Client, EntityContainer, Error, RequestOptions};
 use futures_util::StreamExt;
 
@@ -315,5 +316,26 @@ async fn cap_server_end_to_end() {
     if let Error::Service { error, .. } = &err {
         assert_eq!(error.target.as_deref(), Some("partnerState"));
     }
+
+    // ---- 9. a media element (`logo: LargeBinary @Core.MediaType: 'image/png'`): written
+    // as a stream with the schema's media type, read back as a stream.
+    let logo = service.partner_regions().by_id(1).logo();
+    let png: Vec<u8> = b"\x89PNG\r\n\x1a\n"
+        .iter()
+        .copied()
+        .chain((0..100_000u32).map(|i| (i % 253) as u8))
+        .collect();
+    let source: &'static [u8] = Box::leak(png.clone().into_boxed_slice());
+    logo.upload(Upload::reader(source, Some(png.len() as u64)))
+        .await
+        .unwrap();
+    let mut download = logo.download().await.unwrap();
+    assert_eq!(download.content_type(), Some("image/png"));
+    let mut back = Vec::new();
+    while let Some(chunk) = download.next_chunk().await.unwrap() {
+        back.extend_from_slice(&chunk);
+    }
+    assert_eq!(back, png);
+    assert_eq!(logo.bytes().await.unwrap(), png);
     drop(server);
 }

@@ -61,6 +61,8 @@ entity partnerRegions {
   key code        : Integer;
       name        : String(100);
       partnerCount : Integer;
+      // A media element (Edm.Stream with Core.MediaType): PUT/GET …/partnerRegions(1)/logo.
+      logo        : LargeBinary @Core.MediaType: 'image/png';
 }
 
 entity partnerPlatformCounts {
