@@ -2,6 +2,7 @@
 //! timeout, bounded `bytes()`), uploads (Content-Type, announced length), upload
 //! sessions (resume, cancel, hostile answers). The 200 MB runs are in
 //! `e2e/tests/streams.rs`.
+#![cfg(feature = "reqwest")]
 
 mod common;
 
@@ -469,4 +470,56 @@ async fn an_endless_next_expected_ranges_loop_is_bounded() {
     assert!(err.to_string().contains("still expects more"), "{err}");
     let sent = server.requests().len();
     assert!(sent <= 8, "{sent} requests");
+}
+
+/// A transport of the caller's that implements `send` only: streams fall back to
+/// buffering through it.
+struct Buffering(Arc<Mutex<Vec<odata_runtime::Request>>>);
+
+impl odata_runtime::Transport for Buffering {
+    fn send(
+        &self,
+        request: odata_runtime::Request,
+    ) -> odata_runtime::BoxFuture<'_, Result<odata_runtime::Response, odata_runtime::TransportError>>
+    {
+        self.0.lock().unwrap().push(request);
+        Box::pin(async {
+            Ok(odata_runtime::Response {
+                status: 200,
+                headers: vec![("Content-Type".into(), "text/plain".into())],
+                body: b"whole body".to_vec(),
+            })
+        })
+    }
+}
+
+#[tokio::test]
+async fn a_transport_without_streaming_gets_buffered_streams() {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let c = Client::builder("https://svc.example/odata")
+        .transport(Buffering(seen.clone()))
+        .build()
+        .unwrap();
+    let d = c
+        .download(&Resource::new("f"), &Default::default())
+        .await
+        .unwrap();
+    assert_eq!(d.bytes().await.unwrap(), b"whole body");
+    let parts: Vec<Result<bytes::Bytes, std::io::Error>> = vec![
+        Ok(bytes::Bytes::from_static(b"ab")),
+        Ok(bytes::Bytes::from_static(b"cd")),
+    ];
+    let stream = futures_util::stream::iter(parts);
+    c.upload(
+        odata_runtime::Method::Put,
+        &Resource::new("f"),
+        Upload::stream(stream, Some(4)),
+        Some("text/plain"),
+        &Default::default(),
+    )
+    .await
+    .unwrap();
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen[1].body.as_deref(), Some(&b"abcd"[..]));
+    assert_eq!(seen[1].header("content-type"), Some("text/plain"));
 }
