@@ -682,7 +682,8 @@ impl Client {
         let mut method = method;
         let mut url = url.to_owned();
         let mut origin = origin.clone();
-        let mut buffered = buffered.cloned();
+        // Borrowed: each hop's request takes the one copy it needs.
+        let mut buffered = buffered;
         let mut was_streamed = streamed.is_some();
         let mut streamed = streamed;
         let mut headers = headers.to_vec();
@@ -719,7 +720,7 @@ impl Client {
                 method,
                 url: url.clone(),
                 headers: hop_headers,
-                body: buffered.clone(),
+                body: buffered.cloned(),
                 max_response_size: inner.max_response_size,
                 timeout: Some(deadline.saturating_duration_since(Instant::now())),
             };
