@@ -31,11 +31,12 @@ use bytes::Bytes;
 use futures_core::Stream;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncSeek, AsyncSeekExt, AsyncWrite, AsyncWriteExt};
 use tokio::time::{Instant, Sleep};
+use tracing::Instrument as _;
 
 use super::auth::TokenRequest;
 use super::client::{
     Client, MAX_REDIRECTS, RequestOptions, bearer, error_from_response, is_credential_header,
-    set_header, within,
+    log_path, set_header, within,
 };
 use super::error::Error;
 use super::json::{self, DecodeError, FromJson, Path, Value};
@@ -583,6 +584,13 @@ impl Client {
             Body::Streamed(s) => (None, Some(s)),
         };
         let replayable = streamed.is_none() && credentials;
+        // An upload session's URL is a credential, its path included (Graph's holds the
+        // session): logged as a placeholder.
+        let path = if credentials {
+            log_path(&url)
+        } else {
+            "(upload session URL)"
+        };
         let started = Instant::now();
         let total = inner.retry.max_total;
         let mut attempts: u32 = 0;
@@ -607,15 +615,33 @@ impl Client {
                 limit,
                 credentials,
             );
-            let result = match within(limit, hops).await {
+            let span = tracing::debug_span!(
+                "odata_request",
+                method = method.as_str(),
+                path = path,
+                attempt = attempts,
+                status = tracing::field::Empty,
+                request_id = tracing::field::Empty,
+                client_request_id = correlation.as_deref().unwrap_or(""),
+            );
+            let result = match within(limit, hops.instrument(span.clone())).await {
                 Some(r) => r,
                 None => Err(Error::Transport(TransportError::new(
                     TransportErrorKind::Timeout,
                     format!("no response head within {} ms", limit.as_millis()),
                 ))),
             };
+            if let Ok(resp) = &result {
+                span.record("status", resp.status);
+                if let Some(id) = resp.header("request-id") {
+                    span.record("request_id", id);
+                }
+            }
             let (outcome_delay, error) = match result {
-                Ok(resp) if (200..300).contains(&resp.status) => return Ok(resp),
+                Ok(resp) if (200..300).contains(&resp.status) => {
+                    tracing::debug!(parent: &span, status = resp.status, "response");
+                    return Ok(resp);
+                }
                 Ok(resp) => {
                     let status = resp.status;
                     let headers = resp.headers;
@@ -653,6 +679,7 @@ impl Client {
             match outcome_delay {
                 Some(delay) if replayable => {
                     tracing::info!(
+                        parent: &span,
                         error = %error,
                         delay_ms = delay.as_millis() as u64,
                         "retrying"

@@ -174,4 +174,38 @@ async fn tracing_spans_carry_request_facts_but_no_token() {
         !lines.contains("skiptoken") && !lines.contains("filter"),
         "{lines}"
     );
+
+    // Streams: a download's span names its path; an upload session's URL (its path
+    // holds the session) is never logged, on success, failure or resume.
+    let server = Server::start(Arc::new(|i, req, _| match (i, req.method.as_str()) {
+        (1, "PUT") => empty(503),
+        (_, "GET") if req.target.starts_with("/up/") => {
+            reply(200, json!({"nextExpectedRanges": ["0-"]}))
+        }
+        (_, "PUT") => reply(201, json!({"id": "x"})),
+        _ => reply(200, json!({})),
+    }))
+    .await;
+    let (sleeper, _) = recording_sleeper();
+    let c = client(&server, sleeper);
+    c.download(&Resource::new("report"), &RequestOptions::new())
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let url = format!("{}/up/S3SS10N?tempauth=s3cr3tauth", server.base);
+    let mut session = odata_runtime::UploadSession::new(&c, Some(&url), vec!["0-".into()]).unwrap();
+    session
+        .upload(&mut std::io::Cursor::new(vec![7u8; 10]), 10)
+        .await
+        .unwrap();
+    let lines = cap.lines.lock().unwrap().join("\n");
+    assert!(lines.contains("/svc/report"), "{lines}");
+    assert!(lines.contains("(upload session URL)"), "{lines}");
+    assert!(lines.contains("resuming upload"), "{lines}");
+    assert!(
+        !lines.contains("S3SS10N") && !lines.contains("s3cr3t"),
+        "an upload URL was logged: {lines}"
+    );
 }
