@@ -37,8 +37,9 @@
 //! # Conversions
 //!
 //! The Edm types of `runtime::edm` keep the wire form exactly (7 fraction digits, offsets,
-//! arbitrary-precision decimals). Features `chrono`, `time`, `jiff`, `uuid`, `rust_decimal`
-//! and `bytes` (off by default) convert them to and from those crates' types, both ways:
+//! arbitrary-precision decimals). Features `chrono`, `time`, `jiff`, `uuid` and
+//! `rust_decimal` (off by default) convert them to and from those crates' types, both ways
+//! (and `Binary` to and from `bytes::Bytes`, always):
 //! `From` where nothing can be lost, `TryFrom` with `runtime::convert::ConvertError` where
 //! the target cannot hold the value. The table is in `runtime::convert`.
 //!

@@ -17,6 +17,8 @@
 //! - [`client`], [`paging`], [`error`], [`retry`], [`auth`], [`transport`], [`origin`]:
 //!   the async HTTP client.
 //! - [`request`]: the generic requests the generated request builders delegate to.
+//! - [`stream`]: downloads and uploads of media without holding them in memory, and
+//!   resumable upload sessions.
 //!
 //! The client sends the bearer token only to the service root's origin (scheme, host,
 //! port) and to origins allowed with [`ClientBuilder::allow_origin`]; any other URL (a
@@ -40,6 +42,7 @@ pub mod paging;
 pub mod patch;
 pub mod request;
 pub mod retry;
+pub mod stream;
 pub mod transport;
 pub mod url;
 
@@ -58,7 +61,9 @@ pub use self::origin::{Origin, OriginError};
 pub use self::paging::{Page, Pager};
 pub use self::patch::Patch;
 pub use self::retry::RetryPolicy;
+pub use self::stream::{Download, StreamRequest, Upload, UploadSession};
 pub use self::transport::{
-    Method, Request, Response, Transport, TransportError, TransportErrorKind,
+    BodyStream, Method, Request, Response, StreamBody, StreamResponse, Transport, TransportError,
+    TransportErrorKind,
 };
 pub use self::url::{Param, Query, RawLiteral, Resource, UrlLiteral};

@@ -311,33 +311,6 @@ impl Builder {
             .await
     }
 
-    /// Invoke an action whose result is a stream (`Edm.Stream`): the response body.
-    pub async fn action_bytes<B: ToJson + ?Sized>(
-        &self,
-        name: Option<&str>,
-        params: &B,
-    ) -> Result<Vec<u8>, Error> {
-        let resource = self.operation_resource(name);
-        let url = self.client.url(&resource, &Query::new());
-        let opts = self.options.clone().header("Accept", "*/*");
-        let body = super::json::to_vec(params);
-        Ok(self
-            .client
-            .execute(Method::Post, url, Some(body), &opts)
-            .await?
-            .body)
-    }
-
-    /// Invoke a function whose result is a stream (`Edm.Stream`): the response body.
-    pub async fn function_bytes(
-        &self,
-        name: &str,
-        args: &[(&str, FnArg)],
-    ) -> Result<Vec<u8>, Error> {
-        let resource = self.function_resource(name, args);
-        Ok(self.client.get_bytes(&resource, &self.options).await?.body)
-    }
-
     /// Invoke an action without a result.
     pub async fn action_unit<B: ToJson + ?Sized>(
         &self,
@@ -401,14 +374,14 @@ impl Builder {
         self.client.pager(&resource, &self.options)
     }
 
-    fn operation_resource(&self, name: Option<&str>) -> Resource {
+    pub(super) fn operation_resource(&self, name: Option<&str>) -> Resource {
         match name {
             Some(name) => self.resource.clone().segment(name),
             None => self.resource.clone(),
         }
     }
 
-    fn function_resource(&self, name: &str, args: &[(&str, FnArg)]) -> Resource {
+    pub(super) fn function_resource(&self, name: &str, args: &[(&str, FnArg)]) -> Resource {
         let literals: Vec<RawLiteral> = args
             .iter()
             .map(|(_, a)| match a {

@@ -42,6 +42,12 @@ impl GraphService {
             support::Builder::root(&self.client, "directoryObjects"),
         )
     }
+    /// The `drives` entity set: `…/drives`.
+    pub fn drives(&self) -> crate::client::microsoft_graph::DriveCollectionBuilder {
+        crate::client::microsoft_graph::DriveCollectionBuilder::from_builder(
+            support::Builder::root(&self.client, "drives"),
+        )
+    }
     /// The `groups` entity set: `…/groups`.
     pub fn groups(&self) -> crate::client::microsoft_graph::GroupCollectionBuilder {
         crate::client::microsoft_graph::GroupCollectionBuilder::from_builder(

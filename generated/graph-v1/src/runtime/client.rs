@@ -132,27 +132,27 @@ impl RequestOptions {
     }
 }
 
-struct Inner {
-    root: String,
-    root_origin: Origin,
-    allowed: Vec<Origin>,
-    cross_origin: CrossOrigin,
-    max_response_size: usize,
-    request_timeout: Duration,
-    max_pages: usize,
-    token: Option<Arc<dyn TokenProvider>>,
-    transport: Arc<dyn Transport>,
-    retry: RetryPolicy,
-    sleeper: Sleeper,
-    default_headers: Vec<(String, String)>,
-    accept: String,
-    client_request_id: bool,
+pub(super) struct Inner {
+    pub(super) root: String,
+    pub(super) root_origin: Origin,
+    pub(super) allowed: Vec<Origin>,
+    pub(super) cross_origin: CrossOrigin,
+    pub(super) max_response_size: usize,
+    pub(super) request_timeout: Duration,
+    pub(super) max_pages: usize,
+    pub(super) token: Option<Arc<dyn TokenProvider>>,
+    pub(super) transport: Arc<dyn Transport>,
+    pub(super) retry: RetryPolicy,
+    pub(super) sleeper: Sleeper,
+    pub(super) default_headers: Vec<(String, String)>,
+    pub(super) accept: String,
+    pub(super) client_request_id: bool,
 }
 
 /// An OData service client. Cheap to clone (shared state behind an `Arc`).
 #[derive(Clone)]
 pub struct Client {
-    inner: Arc<Inner>,
+    pub(super) inner: Arc<Inner>,
 }
 
 impl fmt::Debug for Client {
@@ -448,7 +448,7 @@ fn check_header(name: &str, value: &str) -> Result<(), Error> {
 }
 
 /// Whether a header carries credentials (never sent to another origin).
-fn is_credential_header(name: &str) -> bool {
+pub(super) fn is_credential_header(name: &str) -> bool {
     ["authorization", "proxy-authorization", "cookie"]
         .iter()
         .any(|h| name.eq_ignore_ascii_case(h))
@@ -456,7 +456,7 @@ fn is_credential_header(name: &str) -> bool {
 
 /// Run `fut` for at most `limit` (with tokio's timer, inside a tokio runtime; elsewhere
 /// the transport's own [`Request::timeout`] is the only bound).
-async fn within<F: Future>(limit: Duration, fut: F) -> Option<F::Output> {
+pub(super) async fn within<F: Future>(limit: Duration, fut: F) -> Option<F::Output> {
     if tokio::runtime::Handle::try_current().is_ok() {
         tokio::time::timeout(limit, fut).await.ok()
     } else {
@@ -515,7 +515,7 @@ fn body_snippet(body: &[u8]) -> String {
 }
 
 /// Map a non-2xx response to an [`Error`].
-fn error_from_response(resp: &Response) -> Error {
+pub(super) fn error_from_response(resp: &Response) -> Error {
     if let Ok(error) = json::from_slice::<ODataError>(&resp.body) {
         return Error::Service {
             status: resp.status,
@@ -907,7 +907,7 @@ impl Client {
     }
 
     /// Whether a request to `origin` may be sent, and with credentials.
-    fn admit(&self, origin: &Origin) -> Result<bool, Error> {
+    pub(super) fn admit(&self, origin: &Origin) -> Result<bool, Error> {
         let inner = &self.inner;
         if *origin == inner.root_origin || inner.allowed.contains(origin) {
             return Ok(true);
@@ -1028,7 +1028,7 @@ impl Client {
 
     /// The headers of every request: standard ones, defaults, options. Checked here,
     /// once, so that a bad one fails before anything is sent.
-    fn headers(
+    pub(super) fn headers(
         &self,
         has_body: bool,
         opts: &RequestOptions,
@@ -1070,7 +1070,7 @@ impl Client {
 
 /// The `Authorization` value for `token`, refused (without quoting it) when it cannot
 /// be a header value.
-fn bearer(token: &AccessToken) -> Result<String, Error> {
+pub(super) fn bearer(token: &AccessToken) -> Result<String, Error> {
     let value = format!("Bearer {}", token.secret());
     if check_header("Authorization", &value).is_err() {
         return Err(Error::Auth(AuthError::new(

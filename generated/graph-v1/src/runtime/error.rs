@@ -68,6 +68,14 @@ pub enum Error {
         /// The limit.
         limit: usize,
     },
+    /// Reading an upload's source or writing a download failed (a file, a reader, a
+    /// writer of the caller's).
+    Io {
+        /// What was being done (`"reading the upload"`, `"writing the download"`, …).
+        context: &'static str,
+        /// The I/O error.
+        source: std::io::Error,
+    },
 }
 
 impl Error {
@@ -153,6 +161,7 @@ impl fmt::Display for Error {
                 "paging stopped after {limit} pages while the service still sent a next link \
                  (ClientBuilder::max_pages)"
             ),
+            Error::Io { context, source } => write!(f, "{context}: {source}"),
         }
     }
 }
@@ -164,6 +173,7 @@ impl std::error::Error for Error {
             Error::Decode { error, .. } => Some(error),
             Error::Auth(e) => Some(e),
             Error::Service { error, .. } => Some(error.as_ref()),
+            Error::Io { source, .. } => Some(source),
             _ => None,
         }
     }

@@ -10,7 +10,8 @@
 //! | `jiff` | `DateTimeOffset` ⇄ `Zoned` (fixed offset), `Timestamp`; `Date` ⇄ `civil::Date`; `TimeOfDay` ⇄ `civil::Time`; `Duration` ⇄ `SignedDuration` |
 //! | `uuid` | `Guid` ⇄ `Uuid` |
 //! | `rust_decimal` | `Decimal` ⇄ `rust_decimal::Decimal` |
-//! | `bytes` | `Binary` ⇄ `Bytes` |
+//!
+//! `Binary` ⇄ `bytes::Bytes` needs no feature (the runtime depends on `bytes`).
 //!
 //! A conversion that cannot lose anything is `From`; one the target may not hold is
 //! `TryFrom` with [`ConvertError`]: a year outside the target's range, a fraction with
@@ -431,7 +432,7 @@ mod jiff_impls {
     }
 }
 
-// ---- uuid, rust_decimal, bytes ----------------------------------------------------------
+// ---- uuid, rust_decimal; bytes ----------------------------------------------------------
 
 #[cfg(feature = "uuid")]
 mod uuid_impls {
@@ -485,7 +486,6 @@ mod rust_decimal_impls {
     }
 }
 
-#[cfg(feature = "bytes")]
 mod bytes_impls {
     use super::*;
 

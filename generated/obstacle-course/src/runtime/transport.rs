@@ -3,7 +3,11 @@
 //! default implementation on reqwest (cargo feature `reqwest`).
 
 use std::fmt;
+use std::pin::Pin;
 use std::time::Duration;
+
+use bytes::Bytes;
+use futures_core::Stream;
 
 pub use super::auth::BoxFuture;
 
@@ -128,6 +132,77 @@ impl Response {
     }
 }
 
+/// A body sent or received piece by piece (uploads from a file or reader, downloads).
+pub type BodyStream = Pin<Box<dyn Stream<Item = Result<Bytes, TransportError>> + Send>>;
+
+/// A request body streamed by [`Transport::send_streaming`], with its length when known
+/// (sent as `Content-Length`; otherwise the transport may use chunked encoding).
+pub struct StreamBody {
+    /// The bytes, in order.
+    pub stream: BodyStream,
+    /// The total length, when known.
+    pub length: Option<u64>,
+}
+
+impl fmt::Debug for StreamBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StreamBody")
+            .field("length", &self.length)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A response whose head has arrived and whose body is read as it comes
+/// ([`Transport::send_streaming`]).
+pub struct StreamResponse {
+    /// The status code.
+    pub status: u16,
+    /// Header names and values, in order.
+    pub headers: Vec<(String, String)>,
+    /// The body, not yet read.
+    pub body: BodyStream,
+}
+
+impl StreamResponse {
+    /// The first value of header `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        find_header(&self.headers, name)
+    }
+}
+
+impl fmt::Debug for StreamResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StreamResponse")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One chunk, then the end: a buffered body as a [`BodyStream`].
+fn once(bytes: Vec<u8>) -> BodyStream {
+    struct Once(Option<Bytes>);
+    impl Stream for Once {
+        type Item = Result<Bytes, TransportError>;
+        fn poll_next(
+            mut self: Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Option<Self::Item>> {
+            std::task::Poll::Ready(self.0.take().filter(|b| !b.is_empty()).map(Ok))
+        }
+    }
+    Box::pin(Once(Some(Bytes::from(bytes))))
+}
+
+/// Read all of `body` (the fallback of [`Transport::send_streaming`]).
+async fn collect(mut body: BodyStream) -> Result<Vec<u8>, TransportError> {
+    let mut all = Vec::new();
+    while let Some(chunk) = std::future::poll_fn(|cx| body.as_mut().poll_next(cx)).await {
+        all.extend_from_slice(&chunk?);
+    }
+    Ok(all)
+}
+
 /// `url` without its query and fragment (which may hold data: filters, skip tokens).
 pub(super) fn without_query(url: &str) -> &str {
     url.split(['?', '#']).next().unwrap_or(url)
@@ -235,6 +310,38 @@ impl std::error::Error for TransportError {
 pub trait Transport: Send + Sync {
     /// Send `request`.
     fn send(&self, request: Request) -> BoxFuture<'_, Result<Response, TransportError>>;
+
+    /// Send `request`, with `body` (when given) streamed instead of `request.body`, and
+    /// return as soon as the response head has arrived, its body unread: what downloads
+    /// and uploads of media use, so that memory does not grow with the content.
+    ///
+    /// [`Request::timeout`] bounds the time until the response head only; the client
+    /// bounds the body by its request timeout between two chunks, and
+    /// [`Request::max_response_size`] does not apply. The same rules as for
+    /// [`send`](Transport::send) hold otherwise (no redirects followed, …).
+    ///
+    /// The default implementation buffers: it reads `body` whole, calls
+    /// [`send`](Transport::send) (so the response is limited to
+    /// [`Request::max_response_size`]) and returns the body as one chunk. The reqwest
+    /// transport streams both ways; a transport of your own should too.
+    fn send_streaming(
+        &self,
+        request: Request,
+        body: Option<StreamBody>,
+    ) -> BoxFuture<'_, Result<StreamResponse, TransportError>> {
+        Box::pin(async move {
+            let mut request = request;
+            if let Some(body) = body {
+                request.body = Some(collect(body.stream).await?);
+            }
+            let resp = self.send(request).await?;
+            Ok(StreamResponse {
+                status: resp.status,
+                headers: resp.headers,
+                body: once(resp.body),
+            })
+        })
+    }
 }
 
 #[cfg(feature = "reqwest")]
@@ -245,9 +352,99 @@ pub use self::reqwest_transport::convert as convert_reqwest_error;
 
 #[cfg(feature = "reqwest")]
 mod reqwest_transport {
+    use std::pin::Pin;
+    use std::task::{Context, Poll};
+
+    use bytes::Bytes;
+    use futures_core::Stream;
+    use http_body::{Body as HttpBody, Frame, SizeHint};
+
     use super::{
-        BoxFuture, Method, Request, Response, Transport, TransportError, TransportErrorKind,
+        BodyStream, BoxFuture, Method, Request, Response, StreamBody, StreamResponse, Transport,
+        TransportError, TransportErrorKind,
     };
+
+    /// How long reqwest may take over a streamed exchange, body included: a week. The
+    /// client bounds the head by its request timeout and the body by the same timeout
+    /// between two chunks; reqwest's own total timeout (100 s by default) must not cut a
+    /// large download short.
+    const STREAM_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(7 * 24 * 3600);
+
+    /// A [`StreamBody`] as an HTTP body reqwest sends. reqwest wants a `Sync` body; the
+    /// mutex makes it one without locking (it is only reached through `&mut`).
+    struct Upload {
+        stream: std::sync::Mutex<BodyStream>,
+        length: Option<u64>,
+    }
+
+    impl HttpBody for Upload {
+        type Data = Bytes;
+        type Error = TransportError;
+
+        fn poll_frame(
+            mut self: Pin<&mut Self>,
+            cx: &mut Context<'_>,
+        ) -> Poll<Option<Result<Frame<Bytes>, TransportError>>> {
+            let stream = self
+                .stream
+                .get_mut()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            stream
+                .as_mut()
+                .poll_next(cx)
+                .map(|c| c.map(|c| c.map(Frame::data)))
+        }
+
+        fn size_hint(&self) -> SizeHint {
+            match self.length {
+                Some(n) => SizeHint::with_exact(n),
+                None => SizeHint::default(),
+            }
+        }
+    }
+
+    /// A reqwest response body as a [`BodyStream`] (trailers skipped).
+    struct Download(reqwest::Body);
+
+    impl Stream for Download {
+        type Item = Result<Bytes, TransportError>;
+
+        fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+            loop {
+                let frame = match Pin::new(&mut self.0).poll_frame(cx) {
+                    Poll::Pending => return Poll::Pending,
+                    Poll::Ready(None) => return Poll::Ready(None),
+                    Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(convert(e)))),
+                    Poll::Ready(Some(Ok(frame))) => frame,
+                };
+                if let Ok(data) = frame.into_data() {
+                    return Poll::Ready(Some(Ok(data)));
+                }
+            }
+        }
+    }
+
+    fn reqwest_method(method: Method) -> reqwest::Method {
+        match method {
+            Method::Get => reqwest::Method::GET,
+            Method::Post => reqwest::Method::POST,
+            Method::Patch => reqwest::Method::PATCH,
+            Method::Put => reqwest::Method::PUT,
+            Method::Delete => reqwest::Method::DELETE,
+        }
+    }
+
+    fn header_list(headers: &reqwest::header::HeaderMap) -> Vec<(String, String)> {
+        headers
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_owned(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect()
+    }
 
     /// The default transport: reqwest with rustls (ring provider, platform roots),
     /// redirects not followed (the client follows them under its origin rule).
@@ -323,13 +520,7 @@ mod reqwest_transport {
     impl Transport for ReqwestTransport {
         fn send(&self, request: Request) -> BoxFuture<'_, Result<Response, TransportError>> {
             Box::pin(async move {
-                let method = match request.method {
-                    Method::Get => reqwest::Method::GET,
-                    Method::Post => reqwest::Method::POST,
-                    Method::Patch => reqwest::Method::PATCH,
-                    Method::Put => reqwest::Method::PUT,
-                    Method::Delete => reqwest::Method::DELETE,
-                };
+                let method = reqwest_method(request.method);
                 let limit = request.max_response_size;
                 let mut rb = self.client.request(method, request.url.as_str());
                 for (k, v) in &request.headers {
@@ -343,16 +534,7 @@ mod reqwest_transport {
                 }
                 let mut resp = rb.send().await.map_err(convert)?;
                 let status = resp.status().as_u16();
-                let headers = resp
-                    .headers()
-                    .iter()
-                    .map(|(k, v)| {
-                        (
-                            k.as_str().to_owned(),
-                            String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                        )
-                    })
-                    .collect();
+                let headers = header_list(resp.headers());
                 if resp
                     .content_length()
                     .is_some_and(|n| n > u64::try_from(limit).unwrap_or(u64::MAX))
@@ -368,6 +550,49 @@ mod reqwest_transport {
                     body.extend_from_slice(&chunk);
                 }
                 Ok(Response {
+                    status,
+                    headers,
+                    body,
+                })
+            })
+        }
+
+        fn send_streaming(
+            &self,
+            request: Request,
+            body: Option<StreamBody>,
+        ) -> BoxFuture<'_, Result<StreamResponse, TransportError>> {
+            Box::pin(async move {
+                let mut rb = self
+                    .client
+                    .request(reqwest_method(request.method), request.url.as_str())
+                    .timeout(STREAM_TIMEOUT);
+                for (k, v) in &request.headers {
+                    rb = rb.header(k.as_str(), v.as_str());
+                }
+                if let Some(body) = body {
+                    rb = rb.body(reqwest::Body::wrap(Upload {
+                        stream: std::sync::Mutex::new(body.stream),
+                        length: body.length,
+                    }));
+                } else if let Some(body) = request.body {
+                    rb = rb.body(body);
+                }
+                let send = rb.send();
+                let resp = match request.timeout {
+                    Some(t) => tokio::time::timeout(t, send).await.map_err(|_| {
+                        TransportError::new(
+                            TransportErrorKind::Timeout,
+                            format!("no response head within {} ms", t.as_millis()),
+                        )
+                    })?,
+                    None => send.await,
+                }
+                .map_err(convert)?;
+                let status = resp.status().as_u16();
+                let headers = header_list(resp.headers());
+                let body: BodyStream = Box::pin(Download(reqwest::Body::from(resp)));
+                Ok(StreamResponse {
                     status,
                     headers,
                     body,

@@ -106,6 +106,10 @@ impl PartnerRegionsBuilder {
     pub fn delete(&self) -> support::RequestFuture<()> {
         self.inner.delete()
     }
+    /// The stream property `logo`: `GET …/logo` to download, `PUT …/logo` to upload.
+    pub fn logo(&self) -> crate::runtime::StreamRequest {
+        self.inner.nav("logo").stream(Some("image/png"), &[])
+    }
 }
 
 /// Requests on a collection of `PartnersService.partnerRegions`.

@@ -4,7 +4,10 @@
 
 mod application;
 mod directory_object;
+mod drive;
+mod drive_item;
 mod group;
+mod profile_photo;
 mod user;
 
 pub use self::application::{
@@ -17,10 +20,18 @@ pub use self::directory_object::{
     DirectoryObjectLinkBuilder, DirectoryObjectLinkCollectionBuilder,
     DirectoryObjectLinkItemBuilder,
 };
+pub use self::drive::{
+    DriveField, DriveNav, DriveBuilder, DriveCollectionBuilder, DriveLinkBuilder,
+};
+pub use self::drive_item::{
+    DriveItemField, DriveItemNav, DriveItemBuilder, DriveItemCollectionBuilder,
+    DriveItemLinkBuilder, DriveItemLinkCollectionBuilder, DriveItemLinkItemBuilder,
+};
 pub use self::group::{
     GroupField, GroupNav, GroupBuilder, GroupCollectionBuilder,
     GroupCollectionNoDeleteBuilder, GroupNoDeleteBuilder,
 };
+pub use self::profile_photo::{ProfilePhotoField, ProfilePhotoBuilder};
 pub use self::user::{
     UserField, UserNav, UserBuilder, UserCollectionBuilder,
     UserCollectionNoDeleteBuilder, UserNoDeleteBuilder,

@@ -133,6 +133,10 @@ pub enum UserNav {
     MemberOf,
     /// `ownedObjects`: The `ownedObjects` navigation property.
     OwnedObjects,
+    /// `drive`: The `drive` navigation property.
+    Drive,
+    /// `photo`: The `photo` navigation property.
+    Photo,
 }
 
 impl UserNav {
@@ -143,6 +147,8 @@ impl UserNav {
             Self::Manager => "manager",
             Self::MemberOf => "memberOf",
             Self::OwnedObjects => "ownedObjects",
+            Self::Drive => "drive",
+            Self::Photo => "photo",
         }
     }
     /// `$expand` `directReports` (collection-valued) with nested options typed for `microsoft.graph.directoryObject`.
@@ -176,6 +182,18 @@ impl UserNav {
         support::Many,
     > {
         support::Expand::new("ownedObjects")
+    }
+    /// `$expand` `drive` (single-valued) with nested options typed for `microsoft.graph.drive`.
+    pub fn drive() -> support::Expand<UserField, super::DriveField, support::One> {
+        support::Expand::new("drive")
+    }
+    /// `$expand` `photo` (single-valued) with nested options typed for `microsoft.graph.profilePhoto`.
+    pub fn photo() -> support::Expand<
+        UserField,
+        super::ProfilePhotoField,
+        support::One,
+    > {
+        support::Expand::new("photo")
     }
 }
 
@@ -264,6 +282,14 @@ impl UserBuilder {
         super::DirectoryObjectLinkCollectionBuilder::from_builder(
             self.inner.nav("ownedObjects"),
         )
+    }
+    /// The `drive` navigation property: `…/drive`.
+    pub fn drive(&self) -> super::DriveLinkBuilder {
+        super::DriveLinkBuilder::from_builder(self.inner.nav("drive"))
+    }
+    /// The `photo` navigation property (contained): `…/photo`.
+    pub fn photo(&self) -> super::ProfilePhotoBuilder {
+        super::ProfilePhotoBuilder::from_builder(self.inner.nav("photo"))
     }
     /// Bound action `microsoft.graph.checkMemberGroups`: `POST …/microsoft.graph.checkMemberGroups`.
     pub async fn check_member_groups(
@@ -478,6 +504,14 @@ impl UserNoDeleteBuilder {
         super::DirectoryObjectLinkCollectionBuilder::from_builder(
             self.inner.nav("ownedObjects"),
         )
+    }
+    /// The `drive` navigation property: `…/drive`.
+    pub fn drive(&self) -> super::DriveLinkBuilder {
+        super::DriveLinkBuilder::from_builder(self.inner.nav("drive"))
+    }
+    /// The `photo` navigation property (contained): `…/photo`.
+    pub fn photo(&self) -> super::ProfilePhotoBuilder {
+        super::ProfilePhotoBuilder::from_builder(self.inner.nav("photo"))
     }
     /// Bound action `microsoft.graph.checkMemberGroups`: `POST …/microsoft.graph.checkMemberGroups`.
     pub async fn check_member_groups(

@@ -4,12 +4,24 @@
 
 mod application;
 mod directory_object;
+mod drive;
+mod drive_item;
+mod drive_item_uploadable_properties;
+mod file;
 mod group;
+mod profile_photo;
+mod upload_session;
 mod user;
 
 pub use self::application::{Application, ApplicationCreate, ApplicationUpdate};
 pub use self::directory_object::{
     DirectoryObject, DirectoryObjectCreate, DirectoryObjectUpdate,
 };
+pub use self::drive::{Drive, DriveCreate, DriveUpdate};
+pub use self::drive_item::{DriveItem, DriveItemCreate, DriveItemUpdate};
+pub use self::drive_item_uploadable_properties::DriveItemUploadableProperties;
+pub use self::file::File;
 pub use self::group::{Group, GroupCreate, GroupUpdate};
+pub use self::profile_photo::{ProfilePhoto, ProfilePhotoCreate, ProfilePhotoUpdate};
+pub use self::upload_session::UploadSession;
 pub use self::user::{User, UserCreate, UserUpdate};

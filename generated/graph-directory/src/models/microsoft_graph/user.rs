@@ -89,6 +89,18 @@ pub struct User {
     ///
     /// Wire name `ownedObjects`.
     pub owned_objects: Option<Vec<super::DirectoryObject>>,
+    /// The `drive` navigation property.
+    ///
+    /// Navigation property: present only when expanded (`$expand`).
+    ///
+    /// Wire name `drive`.
+    pub drive: Option<super::Drive>,
+    /// The `photo` navigation property.
+    ///
+    /// Navigation property: present only when expanded (`$expand`).
+    ///
+    /// Wire name `photo`.
+    pub photo: Option<super::ProfilePhoto>,
     /// Members this type does not declare: instance annotations (`@odata.etag`,
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
@@ -133,6 +145,8 @@ impl json::FromJson for User {
             manager: reader.field("manager"),
             member_of: reader.field("memberOf"),
             owned_objects: reader.field("ownedObjects"),
+            drive: reader.field("drive"),
+            photo: reader.field("photo"),
             additional: reader.rest(),
         };
         reader.finish(value)
@@ -160,6 +174,8 @@ impl json::ToJson for User {
         writer.opt("manager", &self.manager);
         writer.opt("memberOf", &self.member_of);
         writer.opt("ownedObjects", &self.owned_objects);
+        writer.opt("drive", &self.drive);
+        writer.opt("photo", &self.photo);
         writer.extend(&self.additional);
         writer.finish()
     }

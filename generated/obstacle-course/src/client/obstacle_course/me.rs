@@ -163,8 +163,10 @@ impl MeNoDeleteBuilder {
         super::WidgetLinkCollectionBuilder::from_builder(self.inner.nav("widgets"))
     }
     /// Bound action `obstacle.course.exportAll`: `POST …/obstacle.course.exportAll`.
-    pub async fn export_all(&self) -> Result<Vec<u8>, crate::runtime::Error> {
+    pub async fn export_all(
+        &self,
+    ) -> Result<crate::runtime::Download, crate::runtime::Error> {
         let body = support::no_params();
-        self.inner.action_bytes(Some("obstacle.course.exportAll"), &body).await
+        self.inner.action_download(Some("obstacle.course.exportAll"), &body).await
     }
 }

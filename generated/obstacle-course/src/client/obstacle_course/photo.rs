@@ -94,6 +94,10 @@ impl PhotoBuilder {
     pub fn delete(&self) -> support::RequestFuture<()> {
         self.inner.delete()
     }
+    /// The media stream of this entity (`HasStream`): `GET …/$value` to download, `PUT …/$value` to upload.
+    pub fn content(&self) -> crate::runtime::StreamRequest {
+        self.inner.nav("$value").stream(None, &[])
+    }
 }
 
 /// Requests on a collection of `obstacle.course.photo`.

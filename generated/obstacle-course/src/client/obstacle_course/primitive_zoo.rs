@@ -433,6 +433,10 @@ impl PrimitiveZooBuilder {
     pub fn delete(&self) -> support::RequestFuture<()> {
         self.inner.delete()
     }
+    /// The stream property `stream`: `GET …/stream` to download, `PUT …/stream` to upload.
+    pub fn stream(&self) -> crate::runtime::StreamRequest {
+        self.inner.nav("stream").stream(None, &[])
+    }
 }
 
 /// Requests on a collection of `obstacle.course.primitiveZoo`.
