@@ -96,7 +96,9 @@
 //! Every declared name is checked ([`names`]): the `Name` of entity, complex and enum
 //! types, enum members, type definitions, properties, navigation properties, actions,
 //! functions, parameters, terms, entity containers, entity sets, singletons and
-//! imports; schema `Namespace`s (dot-separated names) and every `Alias`. A name is
+//! imports; schema `Namespace`s (dot-separated names) and every `Alias` (of a schema, an
+//! `edmx:Include`, a key's `PropertyRef`, and of a `Core.AlternateKeys` key part, whose
+//! key is left out when its alias is refused: see [`vocab::alternate_keys`]). A name is
 //! OData's `SimpleIdentifier` (a letter or `_`, then letters, digits, `_` and combining
 //! marks; at most 128 characters; a namespace at most 511).
 //! - A `-` inside a name, or a `.` inside the name of a member (property, enum member,

@@ -246,6 +246,10 @@ pub fn navigation_restrictions(annotations: &[Annotation]) -> Option<NavigationR
 }
 
 /// `Core.AlternateKeys`: each alternate key as its parts (alias, property path), in order.
+///
+/// An alias is a name (`Core.SimpleIdentifier`) that becomes a parameter and a key name
+/// in URLs: a key with an alias [`crate::names::check_name`] refuses (empty, over-long,
+/// holding line breaks, markup or invisible characters) is left out.
 pub fn alternate_keys(annotations: &[Annotation]) -> Vec<Vec<(String, String)>> {
     let Some(Expr::Collection(keys)) = core_term(annotations, "AlternateKeys").map(|a| &a.value)
     else {
@@ -265,7 +269,11 @@ pub fn alternate_keys(annotations: &[Annotation]) -> Vec<Vec<(String, String)>> 
                         Some(Expr::String(s)) => s.clone(),
                         _ => name.clone(),
                     };
-                    Some((alias, name))
+                    let refused = matches!(
+                        crate::names::check_name(&alias, crate::names::Place::Member),
+                        crate::names::Verdict::Error(_)
+                    );
+                    (!refused).then_some((alias, name))
                 })
                 .collect::<Option<Vec<_>>>()
                 .filter(|parts| !parts.is_empty()),

@@ -460,6 +460,8 @@ pub(super) fn check_names(doc: &Document, diags: &mut Vec<Raw>) {
             | Kind::Singleton
             | Kind::ActionImport
             | Kind::FunctionImport => &[("Name", Some(Place::Member))],
+            // A key part's alias becomes a parameter name and a URL key name.
+            Kind::PropertyRef => &[("Alias", Some(Place::Member))],
             Kind::Schema | Kind::Include => {
                 &[("Namespace", None), ("Alias", Some(Place::SchemaLevel))]
             }
