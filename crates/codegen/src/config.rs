@@ -253,7 +253,14 @@ fn parse_crate(
     let mut references = Vec::new();
     for (key, value) in t.iter() {
         match key.get_ref().as_ref() {
-            "name" => name = string(value, "name", loc, errors).map(str::to_string),
+            "name" => {
+                name = string(value, "name", loc, errors).map(|n| {
+                    if let Err(e) = check_package_name(n) {
+                        errors.push(Diagnostic::at(e, Some(loc.of(value))));
+                    }
+                    n.to_string()
+                })
+            }
             "out" => out = string(value, "out", loc, errors).map(PathBuf::from),
             "schemas" | "roots" => {
                 let k = key.get_ref().as_ref();
@@ -360,6 +367,44 @@ fn parse_crate(
         references,
         strict,
     })
+}
+
+/// The longest package name accepted, in bytes.
+pub const MAX_PACKAGE_NAME: usize = 64;
+
+/// Checks the package name of a generated crate: ASCII letters, digits, `-` and `_`,
+/// starting with a letter, at most [`MAX_PACKAGE_NAME`] bytes, and, as a crate name
+/// (`-` read as `_`), neither a Rust keyword nor a crate of the standard library. It
+/// lands in `Cargo.toml`, in the crate's documentation and in its example's code.
+pub fn check_package_name(name: &str) -> Result<(), String> {
+    const RESERVED: &[&str] = &[
+        "self",
+        "Self",
+        "super",
+        "crate",
+        "std",
+        "core",
+        "alloc",
+        "proc_macro",
+        "test",
+    ];
+    let krate = name.replace('-', "_");
+    let chars_ok = name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if chars_ok
+        && name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name.len() <= MAX_PACKAGE_NAME
+        && !crate::naming::is_keyword(&krate)
+        && !RESERVED.contains(&krate.as_str())
+    {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{}` is not a package name for the generated crate (expected ASCII letters, digits, `-` and `_`, starting with a letter, at most {MAX_PACKAGE_NAME} bytes, not a Rust keyword or `std`, `core`, `alloc`, `proc_macro`, `test`)",
+            crate::naming::plain(name)
+        ))
+    }
 }
 
 /// Checks a service root URL: `http(s)://host[:port]/path`, printable ASCII without quotes,
@@ -500,6 +545,45 @@ strict = true
         assert!(e.contains("error: unknown key `bogus`"), "{e}");
         assert!(e.contains(" --> c.toml:5:1"), "{e}");
         assert!(e.contains("no roots"), "{e}");
+    }
+
+    #[test]
+    fn package_names_are_checked_and_located() {
+        for good in ["graph-v1", "a", "A_b-9", &"a".repeat(MAX_PACKAGE_NAME)] {
+            assert_eq!(check_package_name(good), Ok(()), "{good}");
+        }
+        let too_long = "a".repeat(MAX_PACKAGE_NAME + 1);
+        for bad in [
+            "",
+            "1a",
+            "-a",
+            "_a",
+            "a b",
+            "a\"b",
+            "a\nb",
+            "a.b",
+            "a/b",
+            "ä",
+            "self",
+            "Self",
+            "crate",
+            "super",
+            "type",
+            "std",
+            "core",
+            "test",
+            "proc-macro",
+            &too_long,
+        ] {
+            assert!(check_package_name(bad).is_err(), "{bad:?}");
+        }
+        let text = "[[crate]]\nname = \"evil\\\"\\nbuild = \\\"x.rs\"\nout = \"o\"\nschemas = [\"s\"]\nall = true\n";
+        let e = ConfigFile::parse(text, Path::new("c.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("is not a package name"), "{e}");
+        assert!(e.contains(" --> c.toml:2:8"), "{e}");
+        assert_eq!(e.lines().count(), 2, "{e}");
     }
 
     #[test]

@@ -67,6 +67,9 @@ pub fn generate(config: &Config, model: &csdl::model::Model) -> Result<Files, Er
 
 /// Like [`generate`], with warnings, the closure report and counts.
 pub fn generate_full(config: &Config, model: &csdl::model::Model) -> Result<Generation, Error> {
+    // The name lands in Cargo.toml, the crate docs and its example: checked whatever
+    // built the config (`ConfigFile::parse` already located the error).
+    config::check_package_name(&config.name).map_err(|e| Error::new(e, None))?;
     let closure = closure::closure(config, model)?;
     let ir = ir::build(config, model, &closure);
     let mut files = emit::emit(&ir);

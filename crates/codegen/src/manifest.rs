@@ -85,7 +85,8 @@ pub fn api_txt(ir: &CrateIr) -> String {
     client_lines(ir, &mut lines);
     let mut out = format!(
         "# Public API of {} (generated from {}). One line per item.\n",
-        ir.package, ir.sources
+        ir.package,
+        naming::plain(&ir.sources)
     );
     for l in lines {
         out.push_str(&l);

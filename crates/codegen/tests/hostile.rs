@@ -305,3 +305,42 @@ fn the_crate_example_uses_the_claimed_method_names() {
     let root = &files[std::path::Path::new("src/client/mod.rs")];
     assert!(root.contains("pub fn client_2(&self)"), "{root}");
 }
+
+/// The schema paths are file names, which may hold quotes and line breaks: they stay
+/// inside their TOML comment and string in `Cargo.toml` (a `"` and a newline made a
+/// `build = "…"` key: a build script run by `cargo build`), and on the first line of
+/// `API.txt`. The package name is checked whatever built the config.
+#[test]
+fn hostile_schema_paths_and_package_names_stay_inert() {
+    let xml = document(&plain_names(), &Default::default());
+    let path = "dir/a\"b\\\nbuild = \"evil.rs\"\n\u{202E}#.xml";
+    let model = csdl::load_str(path, &xml).unwrap();
+    let mut config = codegen::Config::new("hostile", "out", vec![std::path::PathBuf::from(path)]);
+    config.all();
+    let files = codegen::generate(&config, &model).unwrap();
+    let cargo = &files[std::path::Path::new("Cargo.toml")];
+    let table: toml::Table = cargo.parse().unwrap_or_else(|e| panic!("{e}\n{cargo}"));
+    assert_eq!(
+        table.keys().collect::<Vec<_>>(),
+        ["dependencies", "features", "lib", "package"],
+        "{cargo}"
+    );
+    let package = table["package"].as_table().unwrap();
+    assert!(!package.contains_key("build"), "{cargo}");
+    assert_eq!(
+        package["description"].as_str(),
+        Some("OData models generated from dir/a\"b/\\u{A}build = \"evil.rs\"\\u{A}\\u{202E}#.xml.")
+    );
+    assert!(!cargo.contains('\u{202E}'));
+    let api = &files[std::path::Path::new("API.txt")];
+    let first = api.lines().next().unwrap();
+    assert!(first.ends_with("#.xml). One line per item."), "{first}");
+    assert!(inert::check_files(files.iter().map(|(p, t)| (p.as_path(), t))).is_ok());
+
+    for name in ["evil\"\nbuild = \"x.rs", "self", "", "a b", "std"] {
+        let config = codegen::Config::new(name, "out", vec!["hostile.xml".into()]);
+        let e = codegen::generate(&config, &model).unwrap_err().to_string();
+        assert!(e.contains("is not a package name"), "{name:?}: {e}");
+        assert!(!e.contains('\n'), "{e}");
+    }
+}
