@@ -109,7 +109,16 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, Failure> {
             "--all" => a.all = true,
             "--config" => a.config = Some(PathBuf::from(value("--config")?)),
             "--schema" => a.schemas.push(PathBuf::from(value("--schema")?)),
-            "--out" => a.out = Some(PathBuf::from(value("--out")?)),
+            "--out" => {
+                let out = value("--out")?;
+                if out.is_empty() {
+                    // `""` would be the current folder, by accident.
+                    return Err(Failure::Usage(
+                        "`--out` needs a folder (`.` for the current one)".into(),
+                    ));
+                }
+                a.out = Some(PathBuf::from(out));
+            }
             "--reference" => {
                 let v = value("--reference")?;
                 let Some((uri, file)) = v
@@ -505,9 +514,14 @@ fn sanitize_package(name: &str) -> String {
             }
         })
         .collect();
-    if s.starts_with(|c: char| c.is_ascii_alphabetic()) {
-        s
+    // Cut (ASCII: any index is a boundary) so that `odata-` still fits.
+    let s = &s[..s
+        .len()
+        .min(codegen::config::MAX_PACKAGE_NAME - "odata-".len())];
+    if codegen::config::check_package_name(s).is_ok() {
+        s.to_string()
     } else {
+        // A keyword (`self`), a standard crate (`std`) or a leading digit or `-`.
         format!("odata-{s}")
     }
 }

@@ -84,6 +84,12 @@ pub struct Plan {
 /// folder without a manifest or a marked `Cargo.toml`), the manifest is not one the
 /// generator wrote, or it lists a path outside the crate.
 pub fn plan(dir: &Path, files: &codegen::Files, changes: Option<&str>) -> Result<Plan, String> {
+    // An empty path is the current folder (where the writes would land), not an absent one.
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
     if dir.exists() && !dir.is_dir() {
         return Err(format!("`{}` is not a folder", dir.display()));
     }
@@ -208,8 +214,10 @@ fn owned(dir: &Path, files: &codegen::Files) -> Result<BTreeMap<PathBuf, String>
         }
         State::Absent => {}
     }
-    let Ok(mut entries) = std::fs::read_dir(dir) else {
-        return Ok(BTreeMap::new()); // absent: a new crate
+    let mut entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == ErrorKind::NotFound => return Ok(BTreeMap::new()), // a new crate
+        Err(e) => return Err(format!("cannot read `{shown}`: {e}; nothing was written")),
     };
     if entries.next().is_none() {
         return Ok(BTreeMap::new());
@@ -217,19 +225,23 @@ fn owned(dir: &Path, files: &codegen::Files) -> Result<BTreeMap<PathBuf, String>
     // A crate from before manifests: adopt what provably is the generator's.
     let legacy = matches!(state(dir, Path::new("Cargo.toml")),
         State::File(b) if first_line(&b).contains(MARKER));
+    // A folder that is no crate is refused on the first entries found (`--out ~` or `/`
+    // must not walk the whole tree first).
+    const SHOWN: usize = 8;
+    let limit = if legacy { usize::MAX } else { SHOWN + 1 };
     let mut found = Vec::new();
-    walk(dir, dir, &mut found).map_err(|e| format!("cannot read `{shown}`: {e}"))?;
+    walk(dir, dir, &mut found, limit);
     if found.is_empty() {
         return Ok(BTreeMap::new()); // only empty folders
     }
     if !legacy {
         let mut list: Vec<String> = found
             .iter()
-            .take(8)
+            .take(SHOWN)
             .map(|(p, _)| format!("`{}`", p.display()))
             .collect();
-        if found.len() > 8 {
-            list.push(format!("and {} more", found.len() - 8));
+        if found.len() > SHOWN {
+            list.push("more".to_string());
         }
         return Err(format!(
             "`{shown}` is not empty and is not a generated crate (it has no {MANIFEST} and its Cargo.toml, if any, was not generated); refusing to write into it: it holds {}. Choose an empty or new folder; nothing was written",
@@ -309,24 +321,31 @@ pub fn parents_are_plain(dir: &Path, rel: &Path) -> bool {
     true
 }
 
-/// Every entry under `dir` (relative, `true` for plain files), not following links and
-/// not descending into `target/` or dot folders.
-fn walk(top: &Path, dir: &Path, out: &mut Vec<(PathBuf, bool)>) -> std::io::Result<()> {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+/// Entries under `dir` (relative, `true` for plain files), not following links and not
+/// descending into `target/` or dot folders, until `limit` are found. A folder that
+/// cannot be read counts as an entry (someone's, never the generator's).
+fn walk(top: &Path, dir: &Path, out: &mut Vec<(PathBuf, bool)>, limit: usize) {
+    let rel = |p: &Path| p.strip_prefix(top).unwrap_or(p).to_path_buf();
+    let entries: std::io::Result<Vec<_>> =
+        std::fs::read_dir(dir).and_then(|d| d.collect::<Result<_, _>>());
+    let Ok(mut entries) = entries else {
+        out.push((rel(dir), false));
+        return;
+    };
     entries.sort_by_key(|e| e.file_name());
     for entry in entries {
+        if out.len() >= limit {
+            return;
+        }
         let p = entry.path();
-        let rel = p.strip_prefix(top).unwrap_or(&p).to_path_buf();
-        let ty = entry.file_type()?;
         let name = entry.file_name().to_string_lossy().to_string();
         let skip = name.starts_with('.') || (dir == top && name == "target");
-        if ty.is_dir() && !skip {
-            walk(top, &p, out)?;
-        } else {
-            out.push((rel, ty.is_file()));
+        match entry.file_type() {
+            Ok(ty) if ty.is_dir() && !skip => walk(top, &p, out, limit),
+            Ok(ty) => out.push((rel(&p), ty.is_file())),
+            Err(_) => out.push((rel(&p), false)),
         }
     }
-    Ok(())
 }
 
 fn first_line(bytes: &[u8]) -> String {

@@ -237,6 +237,36 @@ fn out_into_a_folder_that_is_not_a_generated_crate_is_refused() {
             );
         }
     }
+    // `--out ""` is the current folder by accident: a usage error, nothing written there.
+    plant(&dir.join("cwd"), &[("NOTES.md", "mine\n")]);
+    let before = snapshot(&dir.join("cwd"));
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args([
+            "codegen",
+            "--schema",
+            schema.to_str().unwrap(),
+            "--out",
+            "",
+            "--all",
+        ])
+        .current_dir(dir.join("cwd"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert_eq!(snapshot(&dir.join("cwd")), before);
+    // A huge folder (`/`, a home folder) is refused on its first entries, as not a crate,
+    // without walking the tree (which ended in "cannot read `/`: permission denied").
+    let (code, err) = gen_all(&schema, Path::new("/"), false);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("`/` is not empty and is not a generated crate") && err.contains("more"),
+        "{err}"
+    );
+    // A folder holding a package name that is a keyword gets a valid one (`odata-self`).
+    let (code, err) = gen_all(&schema, &dir.join("self"), false);
+    assert_eq!(code, 0, "{err}");
+    let cargo = std::fs::read_to_string(dir.join("self/Cargo.toml")).unwrap();
+    assert!(cargo.contains("name = \"odata-self\""), "{cargo}");
     // An empty folder, or one holding only empty folders, is fine; so is an absent one.
     let empty = dir.join("empty");
     std::fs::create_dir_all(empty.join("src")).unwrap();
