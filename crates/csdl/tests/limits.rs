@@ -205,6 +205,11 @@ fn aliases_of_key_parts_are_checked_as_names() {
         );
         let m = csdl::load_str("k.xml", &text).unwrap();
         let keys = csdl::vocab::alternate_keys(m.annotations_of("t.T"));
-        assert_eq!(keys.len(), usize::from(kept), "alias {:.20?}: {keys:?}", alias);
+        assert_eq!(
+            keys.len(),
+            usize::from(kept),
+            "alias {:.20?}: {keys:?}",
+            alias
+        );
     }
 }
