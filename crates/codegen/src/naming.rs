@@ -223,7 +223,8 @@ pub fn module_name(namespace: &str) -> String {
 }
 
 /// File stem (and private module name) of a type's file: `snake_case`, never a raw
-/// identifier (`type` → `type_`), so the file name is plain.
+/// identifier (`type` → `type_`) nor a Windows device name (`con` → `con_`), so the file
+/// name is plain everywhere.
 ///
 /// At most [`MAX_FILE_STEM`] bytes, so that a file or folder name fits every file system
 /// (255 bytes) even for a 128-character non-ASCII name spelled as code points: a longer
@@ -238,7 +239,20 @@ pub fn file_stem(csdl: &str) -> String {
         // ASCII: any byte index is a char boundary.
         s.truncate(MAX_FILE_STEM);
     }
+    if is_windows_device(&s) {
+        s.push('_');
+    }
     s
+}
+
+/// Whether `stem` is a name Windows reserves for a device whatever the extension
+/// (`con.rs`, `aux.rs`, `nul.rs`, `com1.rs`: such a file cannot be created or checked out
+/// there). Stems are lower case.
+fn is_windows_device(stem: &str) -> bool {
+    matches!(stem, "con" | "prn" | "aux" | "nul")
+        || (stem.len() == 4
+            && (stem.starts_with("com") || stem.starts_with("lpt"))
+            && stem.as_bytes()[3].is_ascii_digit())
 }
 
 /// The longest file stem or module name [`file_stem`] returns, in bytes.
@@ -607,6 +621,14 @@ mod tests {
         assert_eq!(file_stem("type"), "type_");
         assert_eq!(file_stem("self"), "self_");
         assert_eq!(file_stem("9lives"), "_9lives");
+        for device in ["con", "Con", "PRN", "aux", "nul", "com1", "COM9", "lpt0"] {
+            let stem = file_stem(device);
+            assert_eq!(stem, format!("{}_", device.to_ascii_lowercase()));
+            assert!(is_ident(&stem));
+        }
+        assert_eq!(file_stem("console"), "console");
+        assert_eq!(file_stem("com10"), "com10");
+        assert_eq!(module_name("aux"), "aux_");
         let long = file_stem(&"名".repeat(128));
         assert_eq!(long.len(), MAX_FILE_STEM);
         assert!(long.starts_with("u540du540d") && is_ident(&long));
