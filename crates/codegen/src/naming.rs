@@ -393,22 +393,22 @@ pub fn doc_lines(text: &str) -> Vec<String> {
 pub fn inert(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     let mut rest = text.trim();
-    // No Markdown lists, block quotes or tables: their continuation rules need indentation
-    // the descriptions do not have.
-    if let Some(marker) = ["- ", "* ", "+ ", "| "]
-        .iter()
-        .find(|m| rest.starts_with(**m))
+    // No Markdown lists or tables: a list item whose marker is followed by five spaces
+    // starts with an indented code block (a doctest). The marker is escaped whatever
+    // whitespace follows it: a tab, or a no-break space (written as a space below).
+    let digits = rest.chars().take_while(char::is_ascii_digit).count();
+    let marker = match rest.as_bytes().first() {
+        Some(b'-' | b'*' | b'+' | b'|') => Some(0),
+        _ if digits > 0 && matches!(rest.as_bytes().get(digits), Some(b'.' | b')')) => Some(digits),
+        _ => None,
+    };
+    if let Some(at) = marker
+        && rest[at + 1..].starts_with(char::is_whitespace)
     {
+        out.push_str(&rest[..at]);
         out.push('\\');
-        out.push_str(marker);
-        rest = &rest[marker.len()..];
-    } else {
-        let digits = rest.chars().take_while(char::is_ascii_digit).count();
-        if digits > 0 && (rest[digits..].starts_with(". ") || rest[digits..].starts_with(") ")) {
-            out.push_str(&rest[..digits]);
-            out.push('\\');
-            rest = &rest[digits..];
-        }
+        out.push_str(&rest[at..at + 1]);
+        rest = &rest[at + 1..];
     }
     while let Some(c) = rest.chars().next() {
         if let Some(url_len) = url_at(rest) {
@@ -681,6 +681,12 @@ mod tests {
         assert_eq!(doc_lines("# not a heading"), ["\\# not a heading"]);
         assert_eq!(doc_lines("- item\n  more"), ["\\- item", "more"]);
         assert_eq!(doc_lines("1. first"), ["1\\. first"]);
+        // A marker followed by tabs or no-break spaces: no list item starting with code.
+        assert_eq!(doc_lines("-\t\t\t\t\tcode"), ["\\-     code"]);
+        assert_eq!(doc_lines("*\u{a0}\u{a0}\u{a0}\u{a0}\u{a0}x"), ["\\*     x"]);
+        assert_eq!(doc_lines("12)\t\t\t\t\tx"), ["12\\)     x"]);
+        assert_eq!(doc_lines("|\tx"), ["\\| x"]);
+        assert_eq!(doc_lines("-1 and 3.5"), ["-1 and 3.5"]);
         assert_eq!(doc_lines("quote \" and \\"), ["quote \" and \\\\"]);
         assert_eq!(doc_lines("a\n    fn main() {}"), ["a", "fn main() {}"]);
         assert_eq!(doc_lines("~~~rust\nx\n~~~"), ["\\~~~rust", "x", "\\~~~"]);

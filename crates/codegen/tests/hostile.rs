@@ -85,6 +85,11 @@ const HOSTILE: &[&str] = &[
     "additional",
     "0",
     "9lives",
+    // A list marker followed by tabs or no-break spaces (five make an indented code block
+    // inside the list item).
+    "-\t\t\t\t\t",
+    "*\u{A0}\u{A0}\u{A0}\u{A0}\u{A0}",
+    "1.\t\t\t\t\t",
 ];
 
 fn piece() -> impl Strategy<Value = String> {
@@ -188,6 +193,18 @@ fn a_code_fence_in_a_description_is_no_doctest() {
     .map(String::from);
     let xml = document(&plain_names(), &descriptions);
     assert_eq!(read_and_generate(&xml), Ok(Outcome::Generated));
+    // A list item starting with indented code: the marker followed by tabs or no-break
+    // spaces (written as spaces) ran `std::process::exit(3)` on `cargo test --doc`.
+    let descriptions = [
+        "Intro\n\n-\t\t\t\t\tstd::process::exit(3);",
+        "*\u{A0}\u{A0}\u{A0}\u{A0}\u{A0}\u{A0}panic!();",
+        "1.\t\t\t\t\t\tpanic!();",
+        "+\t\t\t\t\tpanic!();\n|\t\t\t\t\tx",
+        "12)\u{2003}\u{2003}\u{2003}\u{2003}\u{2003}panic!();",
+    ]
+    .map(String::from);
+    let xml = document(&plain_names(), &descriptions);
+    assert_eq!(read_and_generate(&xml), Ok(Outcome::Generated));
 }
 
 /// Names the reader may refuse: whatever it accepts must generate inert, compiling text.
@@ -236,6 +253,7 @@ fn the_check_sees_code_blocks_html_and_links() {
         "[l]\n\n[l]: https://evil.example",
         "![i](x)",
         "<javascript:alert(1)>",
+        "-     panic!();",
     ] {
         assert!(inert::check_doc("t.rs", doc, false).is_err(), "{doc:?}");
     }
