@@ -67,7 +67,7 @@ pub fn load_in_with(base: &Path, schemas: &[PathBuf], options: &Options) -> Resu
                 };
                 if !inside {
                     return Err(Unread::Refused(format!(
-                        "`{}` resolves (through a symbolic link) to a file outside the folder `{}`",
+                        "`{}` lies outside the folder `{}` (symbolic links followed)",
                         p.display(),
                         on_disk(dir).display()
                     )));
@@ -240,21 +240,50 @@ pub(super) fn is_standard(ns: &str) -> bool {
     STANDARD_VOCABULARIES.contains(&ns)
 }
 
-/// Lexically normalises a path (`a/./b/../c` → `a/c`).
+/// Lexically normalises a path (`a/./b/../c` → `a/c`, `a/../../c` → `../c`,
+/// `/../c` → `/c`): a `..` removes the name before it, never another `..`.
 pub(super) fn normalize(p: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for c in p.components() {
         match c {
             Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
+            Component::ParentDir => match out.components().next_back() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
                 }
-            }
+                // `/..` is `/`.
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                _ => out.push(".."),
+            },
             c => out.push(c.as_os_str()),
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalize;
+    use std::path::Path;
+
+    #[test]
+    fn normalize_keeps_every_parent_step() {
+        for (p, want) in [
+            ("a/./b/../c", "a/c"),
+            ("../x", "../x"),
+            ("../../x", "../../x"),
+            ("a/../../x", "../x"),
+            ("a/../../../x", "../../x"),
+            ("./../../x", "../../x"),
+            ("dir/../../x.xml", "../x.xml"),
+            ("/../x", "/x"),
+            ("/a/../../x", "/x"),
+            ("a/b/../../c", "c"),
+            ("", ""),
+        ] {
+            assert_eq!(normalize(Path::new(p)), Path::new(want), "{p}");
+        }
+    }
 }
 
 /// The files a reference `uri` may denote, in the order tried, or why it is refused.
