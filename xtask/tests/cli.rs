@@ -214,6 +214,8 @@ fn out_into_a_folder_that_is_not_a_generated_crate_is_refused() {
         ],
         // Only a dot file, or only a file named like a manifest.
         &[(".gitignore", "/target\n")],
+        // Only a `.git` folder: someone's repository.
+        &[(".git/HEAD", "ref: refs/heads/main\n")],
         &[("GENERATED.txt", "my list of generated things\n")],
     ];
     for (i, files) in cases.iter().enumerate() {
@@ -237,6 +239,15 @@ fn out_into_a_folder_that_is_not_a_generated_crate_is_refused() {
             );
         }
     }
+    // `--out` naming a file: refused, the file unchanged.
+    plant(&dir, &[("a-file", "mine\n")]);
+    let (code, err) = gen_all(&schema, &dir.join("a-file"), false);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("is not a folder"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("a-file")).unwrap(),
+        "mine\n"
+    );
     // `--out ""` is the current folder by accident: a usage error, nothing written there.
     plant(&dir.join("cwd"), &[("NOTES.md", "mine\n")]);
     let before = snapshot(&dir.join("cwd"));
