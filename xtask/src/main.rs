@@ -255,8 +255,9 @@ fn jobs(args: &Args, root: &Path) -> Result<Vec<Job>, Failure> {
             .strip_prefix(&root)
             .map(Path::to_path_buf)
             .unwrap_or(path.clone());
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| Failure::User(format!("error: cannot read `{}`: {e}", path.display())))?;
+        // As the schemas are read: a regular file of bounded size (a FIFO or `/dev/zero`
+        // in its place would block or grow without end).
+        let text = csdl::read_document(&path).map_err(|e| Failure::User(format!("error: {e}")))?;
         let file = ConfigFile::parse(&text, &shown).map_err(|e| Failure::User(e.to_string()))?;
         file.crates
             .into_iter()

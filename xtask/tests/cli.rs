@@ -789,3 +789,15 @@ fn key_as_segment_and_service_root_on_the_command_line() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("is not a service root URL"), "{err}");
 }
+
+/// The config is read like a schema: a regular file only (a FIFO would block the open,
+/// `/dev/zero` never end), named in the error.
+#[cfg(unix)]
+#[test]
+fn a_config_that_is_not_a_regular_file_is_refused() {
+    for path in ["/dev/null", "/dev/zero", "/"] {
+        let (code, err) = xtask(&["codegen", "--config", path]);
+        assert_eq!(code, 1, "{path}: {err}");
+        assert!(err.contains("is not a regular file"), "{path}: {err}");
+    }
+}
