@@ -697,6 +697,7 @@ fn generate_one(job: &Job, args: &Args) -> Result<(Files, String), String> {
 /// `CHANGES.md` content when the public API (API.txt) changed against the crate on disk.
 fn changes_md(dir: &Path, package: &str, files: &Files) -> Option<String> {
     let new = files.get(Path::new("API.txt"))?;
-    let old = std::fs::read_to_string(dir.join("API.txt")).ok()?;
+    // Never through a link, never a FIFO or device: what the plan would refuse anyway.
+    let old = String::from_utf8(owned::plain_file(dir, Path::new("API.txt"))?).ok()?;
     codegen::manifest::changes_md(package, &old, new)
 }

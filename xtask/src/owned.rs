@@ -268,6 +268,14 @@ fn owned(dir: &Path, files: &codegen::Files) -> Result<BTreeMap<PathBuf, String>
     Ok(owned)
 }
 
+/// The bytes of `dir/rel` when it is a plain file reached without a symbolic link.
+pub fn plain_file(dir: &Path, rel: &Path) -> Option<Vec<u8>> {
+    match state(dir, rel) {
+        State::File(bytes) => Some(bytes),
+        State::Absent | State::Link => None,
+    }
+}
+
 /// What is at `dir/rel`, never following a symbolic link, at the path or above it.
 enum State {
     Absent,

@@ -516,6 +516,33 @@ fn links_inside_the_crate_are_never_followed() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(std::fs::read(&target).unwrap(), b"keep\n");
     assert_eq!(snapshot(&project), project_before);
+
+    // `API.txt` (read to report API changes) replaced by a FIFO: not opened (the open
+    // blocked the run before any check), refused like any file that is not plain.
+    std::fs::remove_file(out.join("API.txt")).unwrap();
+    let made = Command::new("mkfifo").arg(out.join("API.txt")).status();
+    if made.is_ok_and(|s| s.success()) {
+        std::fs::write(&schema, GOOD).unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .args(["codegen", "--schema", schema.to_str().unwrap()])
+            .args(["--out", out.to_str().unwrap(), "--all"])
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Not a speed check: a guard so that a blocked run fails instead of hanging.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+        let status = loop {
+            if let Some(s) = child.try_wait().unwrap() {
+                break s;
+            }
+            if std::time::Instant::now() > deadline {
+                let _ = child.kill();
+                panic!("the run blocked on a FIFO named API.txt");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        };
+        assert_eq!(status.code(), Some(1));
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }
 
