@@ -292,6 +292,10 @@ pub fn with_prefix(prefix: &str, name: &str) -> String {
 #[derive(Debug, Default, Clone)]
 pub struct Allocator {
     used: BTreeSet<String>,
+    /// The suffix to try first for a base (with its separator): every smaller one is
+    /// taken, and stays taken. Without it, `n` names colliding on one base cost `n²`
+    /// tries (8,000 properties transliterating alike took 17 s, a 64 MiB schema days).
+    next: std::collections::HashMap<String, u32>,
 }
 
 /// The result of claiming a name.
@@ -329,20 +333,22 @@ impl Allocator {
         }
         let base = wanted.strip_prefix("r#").unwrap_or(wanted);
         let base = base.trim_end_matches('_');
-        let mut n = 2u32;
+        let prefix = if snake {
+            format!("{base}_")
+        } else {
+            base.to_string()
+        };
+        let mut n = self.next.get(&prefix).copied().unwrap_or(2);
         loop {
-            let candidate = if snake {
-                format!("{base}_{n}")
-            } else {
-                format!("{base}{n}")
-            };
+            let candidate = format!("{prefix}{n}");
+            n += 1;
             if self.used.insert(candidate.clone()) {
+                self.next.insert(prefix, n);
                 return Claimed {
                     name: candidate,
                     collided_with: Some(wanted.to_string()),
                 };
             }
-            n += 1;
         }
     }
 }
@@ -662,6 +668,27 @@ mod tests {
         let mut raw = Allocator::new();
         raw.claim("r#type", true);
         assert_eq!(raw.claim("r#type", true).name, "type_2");
+
+        // A suffix taken by another name is skipped, and the order of claims decides as
+        // before; many names on one base cost one try each.
+        let mut a = Allocator::new();
+        a.reserve("x_3");
+        let got: Vec<String> = (0..5).map(|_| a.claim("x", true).name).collect();
+        assert_eq!(got, ["x", "x_2", "x_4", "x_5", "x_6"]);
+        assert_eq!(a.claim("x_5", true).name, "x_5_2");
+        assert_eq!(a.claim("x", true).name, "x_7");
+        let mut many = Allocator::new();
+        for i in 0..100_000u32 {
+            let c = many.claim("same", false);
+            assert_eq!(
+                c.name,
+                if i == 0 {
+                    "same".to_string()
+                } else {
+                    format!("same{}", i + 1)
+                }
+            );
+        }
     }
 
     #[test]
