@@ -80,7 +80,9 @@
 //!   (`https://…/x.xml`) is looked for by its last segment beside the document.
 //!   An absolute path, a `file:` URI, a `..` leaving the folder, a path with `\` and a
 //!   symbolic link out of the folder are never opened (unless the path names one of
-//!   the user's documents);
+//!   the user's documents). A hard link inside the folder is a file of the folder: a
+//!   link cannot be told from a deduplicated copy, and making one to a file needs the
+//!   rights to it;
 //! - every file opened ([`read_document`]) must be a regular file (not a device, FIFO,
 //!   socket or folder; checked before opening and again on the open file) of at most
 //!   [`MAX_DOCUMENT_SIZE`] (64 MiB; Graph v1.0 is 3.5 MB), in UTF-8. The same size cap
