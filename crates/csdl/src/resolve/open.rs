@@ -261,31 +261,6 @@ pub(super) fn normalize(p: &Path) -> PathBuf {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::normalize;
-    use std::path::Path;
-
-    #[test]
-    fn normalize_keeps_every_parent_step() {
-        for (p, want) in [
-            ("a/./b/../c", "a/c"),
-            ("../x", "../x"),
-            ("../../x", "../../x"),
-            ("a/../../x", "../x"),
-            ("a/../../../x", "../../x"),
-            ("./../../x", "../../x"),
-            ("dir/../../x.xml", "../x.xml"),
-            ("/../x", "/x"),
-            ("/a/../../x", "/x"),
-            ("a/b/../../c", "c"),
-            ("", ""),
-        ] {
-            assert_eq!(normalize(Path::new(p)), Path::new(want), "{p}");
-        }
-    }
-}
-
 /// The files a reference `uri` may denote, in the order tried, or why it is refused.
 /// A URL (`https://…/x.xml`) is looked for by its last segment beside `base`; a
 /// relative path must stay inside the folder of `base` unless it names one of the
@@ -348,4 +323,29 @@ pub(super) fn fetch(read: &ReadFn<'_>, p: &Path, within: Option<&Path>) -> Resul
         return Err(Unread::Refused(too_large_message(p, text.len() as u64)));
     }
     Ok(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalize;
+    use std::path::Path;
+
+    #[test]
+    fn normalize_keeps_every_parent_step() {
+        for (p, want) in [
+            ("a/./b/../c", "a/c"),
+            ("../x", "../x"),
+            ("../../x", "../../x"),
+            ("a/../../x", "../x"),
+            ("a/../../../x", "../../x"),
+            ("./../../x", "../../x"),
+            ("dir/../../x.xml", "../x.xml"),
+            ("/../x", "/x"),
+            ("/a/../../x", "/x"),
+            ("a/b/../../c", "c"),
+            ("", ""),
+        ] {
+            assert_eq!(normalize(Path::new(p)), Path::new(want), "{p}");
+        }
+    }
 }
