@@ -18,6 +18,7 @@ use super::paging::{Page, Pager};
 use super::retry::{Outcome, RetryPolicy};
 use super::transport::{
     Method, Request, Response, Transport, TransportError, TransportErrorKind, find_header,
+    is_credential_header,
 };
 use super::url::{Query, Resource, is_absolute, resolve};
 
@@ -197,10 +198,12 @@ pub struct ClientBuilder {
 
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Not validated yet: a root or origin may hold userinfo or a query (secrets).
+        let allowed: Vec<String> = self.allowed.iter().map(|o| url_for_debug(o)).collect();
         f.debug_struct("ClientBuilder")
-            .field("root", &self.root)
+            .field("root", &url_for_debug(&self.root))
             .field("authenticated", &self.token.is_some())
-            .field("allowed_origins", &self.allowed)
+            .field("allowed_origins", &allowed)
             .field("cross_origin", &self.cross_origin)
             .field("retry", &self.retry)
             .finish_non_exhaustive()
@@ -446,13 +449,6 @@ fn check_header(name: &str, value: &str) -> Result<(), Error> {
     Ok(())
 }
 
-/// Whether a header carries credentials (never sent to another origin).
-pub(super) fn is_credential_header(name: &str) -> bool {
-    ["authorization", "proxy-authorization", "cookie"]
-        .iter()
-        .any(|h| name.eq_ignore_ascii_case(h))
-}
-
 /// Run `fut` for at most `limit` (with tokio's timer, inside a tokio runtime; elsewhere
 /// the transport's own [`Request::timeout`] is the only bound).
 pub(super) async fn within<F: Future>(limit: Duration, fut: F) -> Option<F::Output> {
@@ -504,6 +500,15 @@ pub fn log_path(url: &str) -> &str {
             }
         }
         None => no_query,
+    }
+}
+
+/// A URL for `Debug`: its origin and path when it is one the client accepts (never a
+/// query, fragment or userinfo), a placeholder otherwise.
+fn url_for_debug(url: &str) -> String {
+    match Origin::parse(url) {
+        Ok(origin) => format!("{origin}{}", log_path(url)),
+        Err(_) => "<not a URL the client accepts>".to_owned(),
     }
 }
 

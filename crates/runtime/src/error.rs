@@ -11,8 +11,11 @@ use super::transport::TransportError;
 ///
 /// No variant's `Display` or `Debug` holds a request URL's query or the token: URLs
 /// appear as their origin (scheme, host, port) at most. Text from the service (an OData
-/// error message, the start of a non-OData error body) is kept as received and may quote
-/// the request.
+/// error message, the start of a non-OData error body) is kept as received in the fields
+/// and may quote the request; `Display` shows each piece of it inert (see [`Inert`]):
+/// control, line-break and invisible format characters escaped, at most
+/// [`Inert::MAX_CHARS`] characters, so a hostile service cannot forge log lines or
+/// terminal output.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
@@ -115,23 +118,23 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Service { status, error } => {
-                write!(f, "HTTP {status}: {}: {}", error.code, error.message)?;
+                write!(f, "HTTP {status}: {error}")?;
                 if let Some(t) = &error.target {
-                    write!(f, " (target {t})")?;
+                    write!(f, " (target {})", Inert(t))?;
                 }
                 if let Some(id) = error
                     .inner_error
                     .as_ref()
                     .and_then(|i| i.request_id.as_ref())
                 {
-                    write!(f, " [request-id {id}]")?;
+                    write!(f, " [request-id {}]", Inert(id))?;
                 }
                 Ok(())
             }
             Error::UnexpectedStatus { status, body } => {
                 write!(f, "HTTP {status} without an OData error body")?;
                 if !body.is_empty() {
-                    write!(f, ": {body}")?;
+                    write!(f, ": {}", Inert(body))?;
                 }
                 Ok(())
             }
@@ -234,12 +237,74 @@ pub struct InnerError {
 }
 
 impl fmt::Display for ODataError {
+    /// `code: message`, both [`Inert`].
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.code, self.message)
+        write!(f, "{}: {}", Inert(&self.code), Inert(&self.message))
+    }
+}
+
+/// Text from a service, displayed inert: control characters (line breaks, escape
+/// sequences), Unicode format characters (bidi overrides and isolates, zero-width
+/// characters, the BOM) and the line and paragraph separators are escaped as `\n`,
+/// `\u{1b}`, `\u{202e}`; text longer than [`Inert::MAX_CHARS`] characters is cut there
+/// and ends with `…`. Everything else (quotes, backslashes, any script, combining marks)
+/// is shown as is.
+#[derive(Clone, Copy, Debug)]
+pub struct Inert<'a>(pub &'a str);
+
+impl Inert<'_> {
+    /// The most characters shown: 1024.
+    pub const MAX_CHARS: usize = 1024;
+}
+
+impl fmt::Display for Inert<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use fmt::Write as _;
+        for (i, c) in self.0.chars().enumerate() {
+            if i == Inert::MAX_CHARS {
+                return f.write_char('…');
+            }
+            if is_invisible(c) {
+                write!(f, "{}", c.escape_debug())?;
+            } else {
+                f.write_char(c)?;
+            }
+        }
+        Ok(())
     }
 }
 
 impl std::error::Error for ODataError {}
+
+/// Whether `c` is a control character, a Unicode format character (general category
+/// Cf) or a line or paragraph separator: characters that move, hide or reorder text.
+fn is_invisible(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{ad}'
+                | '\u{600}'..='\u{605}'
+                | '\u{61c}'
+                | '\u{6dd}'
+                | '\u{70f}'
+                | '\u{890}'..='\u{891}'
+                | '\u{8e2}'
+                | '\u{180e}'
+                | '\u{200b}'..='\u{200f}'
+                | '\u{2028}'..='\u{202e}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{206f}'
+                | '\u{feff}'
+                | '\u{fff9}'..='\u{fffb}'
+                | '\u{110bd}'
+                | '\u{110cd}'
+                | '\u{13430}'..='\u{1343f}'
+                | '\u{1bca0}'..='\u{1bca3}'
+                | '\u{1d173}'..='\u{1d17a}'
+                | '\u{e0001}'
+                | '\u{e0020}'..='\u{e007f}'
+        )
+}
 
 /// A message: a string, or the OData v2/v3 `{"lang": …, "value": …}` form.
 fn message_text(v: Option<Value>) -> String {

@@ -33,3 +33,27 @@ fn options_builders() {
     assert_eq!(o.if_match.as_deref(), Some("W/\"1\""));
     assert_eq!(o.query.encode(), "$top=3");
 }
+
+#[test]
+fn builder_debug_shows_no_userinfo_query_or_token() {
+    // The builder has not validated its root yet: it may hold a password or a key.
+    let b = Client::builder("https://user:pa55w0rd@example.test/svc?api-key=s3cr3t")
+        .bearer_token("t0ken")
+        .allow_origin("https://other.example/x?sig=s3cr3t")
+        .allow_origin("https://u:pa55w0rd@third.example");
+    let d = format!("{b:?}");
+    // Before: the root and origins were shown as given.
+    for secret in ["pa55w0rd", "s3cr3t", "t0ken", "api-key", "sig="] {
+        assert!(!d.contains(secret), "{secret}: {d}");
+    }
+    assert!(d.contains("https://other.example/x"), "{d}");
+    let c = Client::builder("https://example.test/svc/")
+        .bearer_token("t0ken")
+        .build()
+        .unwrap();
+    let d = format!("{:?} {:?}", c, Client::builder("https://example.test/svc"));
+    assert!(
+        d.contains("https://example.test/svc") && !d.contains("t0ken"),
+        "{d}"
+    );
+}

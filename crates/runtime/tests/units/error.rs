@@ -93,3 +93,47 @@ fn other_displays() {
         "cannot decode the HTTP 200 response at $.a: expected Boolean, found null"
     );
 }
+
+#[test]
+fn service_text_is_displayed_inert() {
+    // A hostile service forging log lines, clearing the terminal, reversing text.
+    let body = json!({"error": {
+        "code": "X\u{1b}[31m",
+        "message": "line1\n2026-12-04 INFO token=abc\r\u{202e}gnp.exe\u{200b}",
+        "target": "t\n",
+        "innererror": {"request-id": "r\u{2028}id"}
+    }});
+    let e = ODataError::from_json(body, &Path::ROOT).unwrap();
+    // The fields keep the text as received.
+    assert!(e.message.contains('\n'));
+    let err = Error::Service {
+        status: 400,
+        error: Box::new(e.clone()),
+    };
+    let shown = err.to_string();
+    assert_eq!(
+        shown,
+        "HTTP 400: X\\u{1b}[31m: line1\\n2026-12-04 INFO token=abc\\r\\u{202e}gnp.exe\\u{200b} \
+         (target t\\n) [request-id r\\u{2028}id]"
+    );
+    assert_eq!(
+        e.to_string(),
+        "X\\u{1b}[31m: line1\\n2026-12-04 INFO token=abc\\r\\u{202e}gnp.exe\\u{200b}"
+    );
+    // Ordinary text of any script, quotes and backslashes are shown as they are.
+    let plain = "Le nom « O'Neil » est déjà pris: \"C:\\x\" — ที่นี่ 名前 مرحبا";
+    assert_eq!(Inert(plain).to_string(), plain);
+    // Long text is cut.
+    let long = "é".repeat(5000);
+    let cut = Inert(&long).to_string();
+    assert_eq!(cut.chars().count(), Inert::MAX_CHARS + 1);
+    assert!(cut.ends_with('…'));
+    let err = Error::UnexpectedStatus {
+        status: 502,
+        body: "<html>\u{1b}[2J\n</html>".to_owned(),
+    };
+    assert_eq!(
+        err.to_string(),
+        "HTTP 502 without an OData error body: <html>\\u{1b}[2J\\n</html>"
+    );
+}

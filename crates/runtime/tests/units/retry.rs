@@ -82,6 +82,44 @@ fn retry_after_forms() {
 }
 
 #[test]
+fn hostile_retry_after_values_never_shorten_the_wait() {
+    // A wait the service asks for that is longer than `max_retry_after` ends the
+    // retries, however it is written; an unreadable value is ignored (backoff).
+    let now = UNIX_EPOCH + Duration::from_secs(1_800_000_000);
+    let p = RetryPolicy::default();
+    let delay = |v: &'static str| {
+        p.next_delay(
+            Method::Get,
+            &Outcome::Status {
+                status: 503,
+                retry_after: Some(v),
+            },
+            1,
+            Duration::ZERO,
+        )
+    };
+    for v in [
+        "121",
+        "99999999999",
+        // Before: too large for a u64, read as no header, retried after a backoff.
+        "99999999999999999999999",
+        "18446744073709551616",
+        "Fri, 31 Dec 9999 23:59:59 GMT",
+    ] {
+        assert_eq!(delay(v), None, "{v}");
+    }
+    assert_eq!(
+        parse_retry_after("99999999999999999999999", now),
+        Some(Duration::MAX)
+    );
+    for v in ["-1", "+5", "0x10", "1e3", "", "soon"] {
+        assert_eq!(parse_retry_after(v, now), None, "{v}");
+        let d = delay(v).expect("backoff");
+        assert!(d < p.base_delay, "{v}: {d:?}");
+    }
+}
+
+#[test]
 fn delays() {
     let p = RetryPolicy::default();
     let ra = Outcome::Status {

@@ -4,13 +4,16 @@
 use odata_runtime::transport::*;
 
 #[test]
-fn request_debug_redacts_authorization() {
+fn request_debug_redacts_credentials() {
     let r = Request {
         method: Method::Get,
         url: "https://x/y?$skiptoken=tok3n".to_owned(),
         headers: vec![
             ("Authorization".to_owned(), "Bearer s3cr3t".to_owned()),
             ("Accept".to_owned(), "application/json".to_owned()),
+            // Before: shown in full.
+            ("cookie".to_owned(), "session=s3cr3t".to_owned()),
+            ("Proxy-Authorization".to_owned(), "Basic s3cr3t".to_owned()),
         ],
         body: None,
         max_response_size: 10,
