@@ -808,8 +808,26 @@ impl Client {
         body: Option<Vec<u8>>,
         opts: &RequestOptions,
     ) -> Result<Response, Error> {
+        let (resp, _) = self.execute_from(method, url, body, opts, true).await?;
+        Ok(resp)
+    }
+
+    /// [`execute`](Client::execute) for a URL named by an earlier response. With
+    /// `trusted` false (the response came from another origin, or over a redirect
+    /// through one), the URL is that server's choice, so no hop carries credentials, even
+    /// to the root's origin. Returns the response and whether it came over a chain that
+    /// carried credentials throughout (links in it may be trusted).
+    pub(super) async fn execute_from(
+        &self,
+        method: Method,
+        url: String,
+        body: Option<Vec<u8>>,
+        opts: &RequestOptions,
+        trusted: bool,
+    ) -> Result<(Response, bool), Error> {
         let inner = &self.inner;
-        let origin = Origin::parse(&url).map_err(|e| Error::InvalidRequest(format!("URL: {e}")))?;
+        // Checked once before anything is sent (each attempt parses it again).
+        Origin::parse(&url).map_err(|e| Error::InvalidRequest(format!("URL: {e}")))?;
         let correlation = inner.client_request_id.then(|| Guid::new_v4().to_string());
         let headers = self.headers(body.is_some(), opts, correlation.as_deref())?;
         let path = log_path(&url).to_owned();
@@ -838,13 +856,17 @@ impl Client {
                     format!("total time limit of {} ms reached", total.as_millis()),
                 )));
             }
-            let attempt = self.attempt(method, &url, &origin, body.as_ref(), &headers, limit);
+            let attempt = self.attempt(method, &url, body.as_ref(), &headers, limit, trusted);
             let result = match within(limit, attempt.instrument(span.clone())).await {
                 Some(r) => r,
                 None => Err(Failure::Transport(TransportError::new(
                     TransportErrorKind::Timeout,
                     format!("no complete response within {} ms", limit.as_millis()),
                 ))),
+            };
+            let (result, home) = match result {
+                Ok((resp, home)) => (Ok(resp), home),
+                Err(e) => (Err(e), false),
             };
             let result = match result {
                 Ok(resp) => Ok(resp),
@@ -864,7 +886,7 @@ impl Client {
                     }
                     if resp.is_success() {
                         tracing::debug!(parent: &span, status = resp.status, "response");
-                        return result.map_err(Error::Transport);
+                        return result.map(|r| (r, home)).map_err(Error::Transport);
                     }
                     let outcome = Outcome::Status {
                         status: resp.status,
@@ -925,27 +947,30 @@ impl Client {
         }
     }
 
-    /// One attempt: send, and follow redirects under the origin rule.
+    /// One attempt: send, and follow redirects under the origin rule. Returns the
+    /// response and whether every hop carried credentials.
     async fn attempt(
         &self,
         method: Method,
         url: &str,
-        origin: &Origin,
         body: Option<&Vec<u8>>,
         headers: &[(String, String)],
         limit: Duration,
-    ) -> Result<Response, Failure> {
+        trusted: bool,
+    ) -> Result<(Response, bool), Failure> {
         let inner = &self.inner;
         let deadline = Instant::now() + limit;
         let mut method = method;
         let mut url = url.to_owned();
-        let mut origin = origin.clone();
+        let mut origin =
+            Origin::parse(&url).map_err(|e| Error::InvalidRequest(format!("URL: {e}")))?;
         let mut body = body.cloned();
         let mut headers = headers.to_vec();
         let mut redirects = 0;
         // Once a redirect chain has left the trusted origins, a redirect back to them is
-        // the foreign server's choice of URL: it is sent without credentials too.
-        let mut left_home = false;
+        // the foreign server's choice of URL: it is sent without credentials too. So is
+        // a URL named by a response that came from another origin (`trusted` false).
+        let mut left_home = !trusted;
         loop {
             let credentials = self.admit(&origin)? && !left_home;
             left_home |= !credentials;
@@ -998,7 +1023,7 @@ impl Client {
                 _ => None,
             };
             let Some(location) = location else {
-                return Ok(resp);
+                return Ok((resp, !left_home));
             };
             redirects += 1;
             if redirects > MAX_REDIRECTS {

@@ -69,7 +69,9 @@ impl<T: FromJson> FromJson for Page<T> {
     }
 }
 
-type Fetch<T> = BoxFuture<'static, Result<(Page<T>, String), Error>>;
+/// A page, the URL it was requested at, and whether it came over a chain that carried
+/// credentials throughout (its links may be followed with them).
+type Fetch<T> = BoxFuture<'static, Result<(Page<T>, String, bool), Error>>;
 
 /// All items of a collection as a `Stream<Item = Result<T, Error>>`, one page request
 /// at a time.
@@ -84,6 +86,11 @@ type Fetch<T> = BoxFuture<'static, Result<(Page<T>, String), Error>>;
 /// [`Error::TooManyPages`] when the last one still has a next link (a link that varies
 /// in a junk parameter defeats the repeat check, not this cap). The repeat check keeps
 /// a 64-bit hash per page read, never the links themselves.
+///
+/// Once a page came from another origin (without credentials, with
+/// [`CrossOrigin::WithoutCredentials`](super::client::CrossOrigin)), every later link is
+/// that server's choice: it is followed without credentials too, even one on the
+/// service root's origin.
 pub struct Pager<T> {
     client: Client,
     opts: RequestOptions,
@@ -97,6 +104,7 @@ pub struct Pager<T> {
     count: Option<i64>,
     delta_link: Option<String>,
     pages: usize,
+    trusted: bool,
 }
 
 // No field is structurally pinned.
@@ -135,6 +143,7 @@ impl<T: FromJson + Send + 'static> Pager<T> {
             count: None,
             delta_link: None,
             pages: 0,
+            trusted: true,
         }
     }
 
@@ -166,16 +175,19 @@ impl<T: FromJson + Send + 'static> Pager<T> {
             None => (Method::Get, self.next.take()?, None),
         };
         let client = self.client.clone();
+        let trusted = self.trusted;
         let mut opts = self.opts.clone();
         // The link carries its own query; never append ours.
         opts.query = Default::default();
         Some(Box::pin(async move {
-            let resp = client.execute(method, url.clone(), body, &opts).await?;
+            let (resp, trusted) = client
+                .execute_from(method, url.clone(), body, &opts, trusted)
+                .await?;
             let page = json::from_slice::<Page<T>>(&resp.body).map_err(|error| Error::Decode {
                 status: resp.status,
                 error,
             })?;
-            Ok((page, url))
+            Ok((page, url, trusted))
         }))
     }
 
@@ -205,8 +217,9 @@ impl<T: FromJson + Send + 'static> Pager<T> {
                 self.done = true;
                 Poll::Ready(Some(Err(e)))
             }
-            Ok((page, url)) => {
+            Ok((page, url, trusted)) => {
                 self.pages += 1;
+                self.trusted = trusted;
                 if page.count.is_some() {
                     self.count = page.count;
                 }

@@ -514,3 +514,263 @@ async fn https_never_downgrades_to_http_with_or_without_the_token() {
         "refused to send a request to https://upload.example.test, another origin than the service root's (allow it with ClientBuilder::allow_origin, or follow such links without credentials with ClientBuilder::cross_origin)"
     );
 }
+
+/// A transport answering with `answer(request)` and recording every request.
+struct Scripted<F> {
+    answer: F,
+    seen: Arc<Mutex<Vec<odata_runtime::Request>>>,
+}
+
+impl<F: Fn(&odata_runtime::Request) -> odata_runtime::Response + Send + Sync>
+    odata_runtime::Transport for Scripted<F>
+{
+    fn send(
+        &self,
+        request: odata_runtime::Request,
+    ) -> BoxFuture<'_, Result<odata_runtime::Response, odata_runtime::TransportError>> {
+        let resp = (self.answer)(&request);
+        self.seen.lock().unwrap().push(request);
+        Box::pin(async move { Ok(resp) })
+    }
+}
+
+/// Where a link or redirect target may go from `https://root.example/svc`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Goes {
+    /// The root's origin: sent with the token.
+    Home,
+    /// Another https origin: refused, or sent without credentials.
+    Away,
+    /// Plain http from an https root: refused under every policy.
+    Downgrade,
+    /// Not a URL the client accepts: never sent.
+    Invalid,
+}
+
+/// Link and `Location` forms beyond those of the tests above, from an independent
+/// review: case, default and zero-padded ports, trailing dots, IPv6 and IPv4 forms of
+/// other hosts, userinfo and percent tricks, backslashes, whitespace, other schemes,
+/// delimiters before an `@`, relative forms.
+const FORMS: &[(&str, Goes)] = &[
+    ("HTTPS://ROOT.EXAMPLE/svc/p2", Goes::Home),
+    ("https://root.example:443/svc/p2", Goes::Home),
+    ("https://root.example:0443/svc/p2", Goes::Home),
+    ("https://root.example?@evil.example/", Goes::Home),
+    ("page2?$skiptoken=1", Goes::Home),
+    ("../x?$skiptoken=1", Goes::Home),
+    ("?$skiptoken=1", Goes::Home),
+    ("/svc/p2#@evil.example", Goes::Home),
+    ("https://root.example.:443/svc/p2", Goes::Away),
+    ("https://Root.Example./svc/p2", Goes::Away),
+    ("https://root.example:8443/svc/p2", Goes::Away),
+    ("https://[::1]/svc/p2", Goes::Away),
+    ("https://[::ffff:7f00:1]/svc/p2", Goes::Away),
+    ("https://127.0.0.1/svc/p2", Goes::Away),
+    ("https://localhost/svc/p2", Goes::Away),
+    ("https://xn--rot-0na.example/svc/p2", Goes::Away),
+    ("https://evil.example#@root.example/", Goes::Away),
+    ("//evil.example/svc/p2", Goes::Away),
+    ("http://root.example/svc/p2", Goes::Downgrade),
+    ("http://root.example:443/svc/p2", Goes::Downgrade),
+    ("//root.example:80/x", Goes::Away),
+    ("https://root.example%2eevil.example/svc/p2", Goes::Invalid),
+    ("https://root.example\\@evil.example/svc/p2", Goes::Invalid),
+    ("https://root.example:443@evil.example/", Goes::Invalid),
+    ("https://root.example\t.evil.example/", Goes::Invalid),
+    ("https://root.exa\nmple/svc/p2", Goes::Invalid),
+    ("https://evil .example/", Goes::Invalid),
+    ("https:\\\\evil.example/x", Goes::Invalid),
+    ("/\\evil.example/x", Goes::Invalid),
+    ("\\\\evil.example\\x", Goes::Invalid),
+    ("https:evil.example/x", Goes::Invalid),
+    ("https://röot.example/svc/p2", Goes::Invalid),
+    ("https://root.example:65536/", Goes::Invalid),
+    ("https://root.example:/svc", Goes::Invalid),
+    ("https://0x7f.1/x", Goes::Invalid),
+    ("javascript:alert(1)", Goes::Invalid),
+    ("file:///etc/passwd", Goes::Invalid),
+    ("data:,x", Goes::Invalid),
+];
+
+/// Checks one form under one policy, given whether the second request was sent and
+/// with which `Authorization`, and the error, if any.
+fn check_form(
+    form: &str,
+    goes: Goes,
+    policy: CrossOrigin,
+    sent: Option<&odata_runtime::Request>,
+    err: Option<&Error>,
+) {
+    let what = format!("{form:?} ({policy:?}): sent {sent:?}, error {err:?}");
+    match (goes, policy) {
+        (Goes::Home, _) => {
+            let r = sent.unwrap_or_else(|| panic!("{what}"));
+            assert_eq!(
+                r.header("authorization"),
+                Some("Bearer t0ps3cret"),
+                "{what}"
+            );
+        }
+        (Goes::Away, CrossOrigin::WithoutCredentials) => {
+            let r = sent.unwrap_or_else(|| panic!("{what}"));
+            assert!(r.header("authorization").is_none(), "{what}");
+            assert!(r.header("x-api-key").is_none(), "{what}");
+        }
+        (Goes::Away | Goes::Downgrade, _) => {
+            assert!(sent.is_none(), "{what}");
+            assert!(
+                matches!(err, Some(Error::OriginNotAllowed { .. })),
+                "{what}"
+            );
+        }
+        (Goes::Invalid, _) => {
+            assert!(sent.is_none(), "{what}");
+            assert!(matches!(err, Some(Error::InvalidRequest(_))), "{what}");
+        }
+    }
+    if let Some(e) = err {
+        // The error names an origin at most, never the link.
+        let text = format!("{e} {e:?}");
+        assert!(
+            !text.contains("skiptoken") && !text.contains("/svc/p2"),
+            "{text}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_link_form_follows_the_origin_rule() {
+    for policy in [CrossOrigin::Refuse, CrossOrigin::WithoutCredentials] {
+        for &(form, goes) in FORMS {
+            let seen = Arc::new(Mutex::new(Vec::new()));
+            let c = Client::builder("https://root.example/svc")
+                .bearer_token(TOKEN)
+                .default_header("x-api-key", "k3y")
+                .cross_origin(policy)
+                .transport(Recorder {
+                    next: form.to_owned(),
+                    seen: seen.clone(),
+                })
+                .build()
+                .unwrap();
+            let mut pager = c.pager::<i64>(&Resource::new("items"), &RequestOptions::new());
+            pager.next_page().await.unwrap().unwrap();
+            let second = pager.next_page().await;
+            let seen = seen.lock().unwrap();
+            assert!(seen.len() <= 2, "{form:?}");
+            let err = match &second {
+                Some(Err(e)) => Some(e),
+                _ => None,
+            };
+            check_form(form, goes, policy, seen.get(1), err);
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_location_form_follows_the_origin_rule() {
+    for policy in [CrossOrigin::Refuse, CrossOrigin::WithoutCredentials] {
+        for &(form, goes) in FORMS {
+            let seen = Arc::new(Mutex::new(Vec::new()));
+            let c = Client::builder("https://root.example/svc")
+                .bearer_token(TOKEN)
+                .default_header("x-api-key", "k3y")
+                .cross_origin(policy)
+                .transport(Scripted {
+                    answer: move |r: &odata_runtime::Request| {
+                        if r.url == "https://root.example/svc/items" {
+                            odata_runtime::Response {
+                                status: 307,
+                                headers: vec![("location".to_owned(), form.to_owned())],
+                                body: vec![],
+                            }
+                        } else {
+                            odata_runtime::Response {
+                                status: 200,
+                                headers: vec![],
+                                body: b"{}".to_vec(),
+                            }
+                        }
+                    },
+                    seen: seen.clone(),
+                })
+                .build()
+                .unwrap();
+            let result = c
+                .invoke_action::<_, Value>(
+                    &Resource::new("items"),
+                    &json!({"a": 1}),
+                    &RequestOptions::new(),
+                )
+                .await;
+            let seen = seen.lock().unwrap();
+            assert!(seen.len() <= 2, "{form:?}");
+            if let Some(r) = seen.get(1) {
+                // 307 keeps the method and the body.
+                assert_eq!(
+                    (r.method, r.body.as_deref()),
+                    (Method::Post, Some(&b"{\"a\":1}"[..]))
+                );
+            }
+            check_form(form, goes, policy, seen.get(1), result.as_ref().err());
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_page_from_another_origin_cannot_send_the_client_home_with_the_token() {
+    // Page 1 (root) links to another origin; that server's page links back to a URL of
+    // its choice on the root's origin. Before, that URL got the token (as a redirect
+    // back would not).
+    let root_base = Arc::new(Mutex::new(String::new()));
+    let rb = root_base.clone();
+    let other = Server::start(Arc::new(move |_, _, _| {
+        reply(
+            200,
+            json!({"value": [2], "@odata.nextLink": format!("{}/svc/chosen-by-them", rb.lock().unwrap())}),
+        )
+    }))
+    .await;
+    let b = other.base.clone();
+    let root = Server::start(Arc::new(move |i, _, _| {
+        if i == 0 {
+            reply(
+                200,
+                json!({"value": [1], "@odata.nextLink": format!("{b}/p2")}),
+            )
+        } else {
+            reply(200, json!({"value": [3], "@odata.nextLink": "more"}))
+        }
+    }))
+    .await;
+    *root_base.lock().unwrap() = root.base.clone();
+    let c = client_for(
+        &format!("{}/svc", root.base),
+        CrossOrigin::WithoutCredentials,
+    );
+    // Per-request headers go where the request goes (documented); credential headers
+    // among them never leave the trusted origins.
+    let opts = RequestOptions::new()
+        .header("X-Trace", "t1")
+        .header("Cookie", "sid=c00kie")
+        .header("Proxy-Authorization", "Basic cHJveHk=");
+    let items: Vec<i64> = c
+        .pager::<i64>(&Resource::new("items"), &opts)
+        .map(|r| r.unwrap())
+        .collect()
+        .await;
+    assert_eq!(items, [1, 2, 3, 3]);
+    let home = root.requests();
+    assert_eq!(home.len(), 3, "{home:?}");
+    assert_eq!(home[0].header("authorization"), Some("Bearer t0ps3cret"));
+    assert_eq!(home[0].header("cookie"), Some("sid=c00kie"));
+    assert_eq!(home[1].target, "/svc/chosen-by-them");
+    // Its link `more` is relative to a URL the other server chose: still no token.
+    assert_eq!(home[2].target, "/svc/more");
+    let away = other.requests();
+    for r in home[1..].iter().chain(&away) {
+        assert!(!has_credentials(r), "{r:?}");
+        assert!(r.header("cookie").is_none() && r.header("proxy-authorization").is_none());
+        assert_eq!(r.header("x-trace"), Some("t1"));
+    }
+}
