@@ -463,3 +463,187 @@ async fn transport_errors_never_show_the_query() {
         source = s.source();
     }
 }
+
+/// Answers 503 with `Retry-After: retry_after` after `delay` (virtual time), recording
+/// when each attempt started.
+struct Unavailable {
+    delay: Duration,
+    retry_after: &'static str,
+    started: Arc<Mutex<Vec<Duration>>>,
+    clock: tokio::time::Instant,
+}
+
+impl Transport for Unavailable {
+    fn send(&self, _: Request) -> BoxFuture<'_, Result<Response, TransportError>> {
+        self.started.lock().unwrap().push(self.clock.elapsed());
+        let (delay, retry_after) = (self.delay, self.retry_after);
+        Box::pin(async move {
+            tokio::time::sleep(delay).await;
+            Ok(Response {
+                status: 503,
+                headers: vec![("retry-after".to_owned(), retry_after.to_owned())],
+                body: vec![],
+            })
+        })
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn unavailable_services_never_hold_a_request_past_the_total_cap() {
+    // (seconds before each 503, its Retry-After, attempts expected): slow answers and
+    // long waits together, as a user of the default client would meet them.
+    let cases = [
+        (0, "119", 2),
+        (50, "60", 2),
+        (99, "20", 2),
+        (0, "0", 4),
+        (30, "Fri, 31 Dec 9999 23:59:59 GMT", 1),
+        (0, "99999999999999999999", 1),
+        (119, "0", 2),
+    ];
+    for (delay, retry_after, attempts) in cases {
+        let started = Arc::new(Mutex::new(Vec::new()));
+        let clock = tokio::time::Instant::now();
+        let c = Client::builder("https://example.test")
+            .transport(Unavailable {
+                delay: Duration::from_secs(delay),
+                retry_after,
+                started: started.clone(),
+                clock,
+            })
+            .build()
+            .unwrap();
+        let err = c
+            .get::<Value>(&Resource::new("x"), &RequestOptions::new())
+            .await
+            .unwrap_err();
+        let took = clock.elapsed();
+        let what = format!("{delay} s, Retry-After {retry_after}: {err} after {took:?}");
+        assert!(took <= Duration::from_secs(120), "{what}");
+        assert!(
+            matches!(
+                err,
+                Error::UnexpectedStatus { status: 503, .. } | Error::Transport(_)
+            ),
+            "{what}"
+        );
+        assert_eq!(started.lock().unwrap().len(), attempts, "{what}");
+    }
+}
+
+#[tokio::test]
+async fn a_slow_drip_is_cut_off_per_attempt_and_in_all() {
+    // Slowloris: a header, then one body byte every 100 ms, forever.
+    let server = Server::start_raw(Arc::new(|_, _, mut sock| {
+        Box::pin(async move {
+            let _ = sock
+                .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n")
+                .await;
+            loop {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                if sock.write_all(b" ").await.is_err() {
+                    return;
+                }
+            }
+        })
+    }))
+    .await;
+    let (sleeper, slept) = recording_sleeper();
+    let c = Client::builder(format!("{}/svc", server.base))
+        .request_timeout(Duration::from_millis(600))
+        .total_timeout(Duration::from_secs(2))
+        .sleeper(sleeper)
+        .build()
+        .unwrap();
+    let err = c
+        .get::<Value>(&Resource::new("x"), &RequestOptions::new())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Transport(e) if e.kind() == TransportErrorKind::Timeout),
+        "{err:?}"
+    );
+    // Each attempt is cut at 0.6 s; the waits (not slept: recorded) and the attempts
+    // fit in 2 s, so at most 3 attempts run.
+    let tries = server.requests().len();
+    assert!((1..=3).contains(&tries), "{tries}");
+    assert_eq!(slept.lock().unwrap().len(), tries - 1);
+}
+
+#[tokio::test]
+async fn compressed_bodies_are_never_inflated() {
+    // 8 KiB of gzip that would inflate to 8 MiB of JSON (limit: 1 MiB). The runtime
+    // enables none of reqwest's decompression features: the client does not ask for
+    // compression, and a compressed body is taken as the bytes it is (not JSON).
+    let bomb = include_bytes!("fixtures/bomb-8MiB.json.gz");
+    let server = Server::start_raw(Arc::new(move |_, _, mut sock| {
+        Box::pin(async move {
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: {}\r\n\r\n",
+                bomb.len()
+            );
+            let _ = sock.write_all(head.as_bytes()).await;
+            let _ = sock.write_all(bomb).await;
+        })
+    }))
+    .await;
+    let c = limited_client(&server);
+    let err = c
+        .get::<Value>(&Resource::new("items"), &RequestOptions::new())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Decode { status: 200, error } if error.message.starts_with("invalid JSON")),
+        "{err:?}"
+    );
+    let req = &server.requests()[0];
+    assert!(req.header("accept-encoding").is_none(), "{req:?}");
+    // Raw bytes come back as sent, still compressed.
+    let resp = c
+        .get_bytes(&Resource::new("items"), &RequestOptions::new())
+        .await
+        .unwrap();
+    assert_eq!(resp.body, bomb);
+}
+
+#[tokio::test]
+async fn hostile_heads_and_lengths_are_bounded() {
+    // A 6 MiB header line, and a Content-Length of 9 followed by endless bytes.
+    let server = Server::start_raw(Arc::new(|i, _, mut sock| {
+        Box::pin(async move {
+            if i == 0 {
+                let _ = sock.write_all(b"HTTP/1.1 200 OK\r\nX-Big: ").await;
+                let line = vec![b'a'; 64 * 1024];
+                for _ in 0..96 {
+                    if sock.write_all(&line).await.is_err() {
+                        return;
+                    }
+                }
+            } else {
+                let _ = sock
+                    .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\n[1,2,3,4]")
+                    .await;
+                let more = vec![b'9'; 64 * 1024];
+                while sock.write_all(&more).await.is_ok() {}
+            }
+        })
+    }))
+    .await;
+    let (sleeper, _) = recording_sleeper();
+    let c = Client::builder(format!("{}/svc", server.base))
+        .retry_policy(RetryPolicy::none())
+        .sleeper(sleeper)
+        .build()
+        .unwrap();
+    let err = c
+        .get::<Value>(&Resource::new("x"), &RequestOptions::new())
+        .await
+        .unwrap_err();
+    assert!(matches!(&err, Error::Transport(_)), "{err:?}");
+    let v: Vec<i64> = c
+        .get::<Value>(&Resource::new("x"), &RequestOptions::new())
+        .await
+        .map(|v| serde_json::from_value(v).unwrap())
+        .unwrap();
+    assert_eq!(v, [1, 2, 3, 4]);
+}
