@@ -647,3 +647,150 @@ async fn hostile_heads_and_lengths_are_bounded() {
         .unwrap();
     assert_eq!(v, [1, 2, 3, 4]);
 }
+
+/// Fails every token request.
+struct NoToken;
+
+impl TokenProvider for NoToken {
+    fn token(&self, _: &TokenRequest<'_>) -> BoxFuture<'_, Result<AccessToken, AuthError>> {
+        Box::pin(async { Err(AuthError::new("the identity provider said no")) })
+    }
+}
+
+#[tokio::test]
+async fn no_error_kind_shows_the_token_or_a_query() {
+    let server = Server::start_raw(Arc::new(|_, req, mut sock| {
+        Box::pin(async move {
+            let path = req.target.split('?').next().unwrap_or("").to_owned();
+            let (status, extra, body) = match path.as_str() {
+                "/svc/service" => (
+                    400,
+                    "",
+                    r#"{"error":{"code":"c","message":"m"}}"#.to_owned(),
+                ),
+                "/svc/status" => (502, "", "bad gateway".to_owned()),
+                "/svc/decode" => (200, "", r#"{"value":"x"}"#.to_owned()),
+                "/svc/big" => (200, "", "[".to_owned() + &"0,".repeat(1 << 20) + "0]"),
+                "/svc/loop" => (
+                    302,
+                    "Location: /svc/loop?$skiptoken=s3cr3t\r\n",
+                    String::new(),
+                ),
+                "/svc/pages" => (
+                    200,
+                    "",
+                    r#"{"value":[],"@odata.nextLink":"pages?$skiptoken=s3cr3t&n=1"}"#
+                        .replace("n=1", &format!("n={}", req.target.len())),
+                ),
+                _ => {
+                    // Stall: the timeout case.
+                    tokio::time::sleep(Duration::from_secs(30)).await;
+                    return;
+                }
+            };
+            let head = format!(
+                "HTTP/1.1 {status} X\r\n{extra}Content-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = sock.write_all(head.as_bytes()).await;
+            let _ = sock.write_all(body.as_bytes()).await;
+        })
+    }))
+    .await;
+    // Nothing listens there: connection refused.
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let (sleeper, _) = recording_sleeper();
+    let build = |token: bool| {
+        let b = Client::builder(format!("{}/svc", server.base))
+            .allow_origin(format!("http://127.0.0.1:{port}"))
+            .max_response_size(LIMIT)
+            .request_timeout(Duration::from_millis(300))
+            .retry_policy(RetryPolicy::none())
+            .max_pages(2)
+            .sleeper(sleeper.clone());
+        if token {
+            b.bearer_token("t0ps3cret")
+        } else {
+            b.token_provider(NoToken)
+        }
+        .build()
+        .unwrap()
+    };
+    let c = build(true);
+    let q = "?$skiptoken=s3cr3t&$filter=s3cr3t";
+    let at = |p: &str| format!("{}/svc/{p}{q}", server.base);
+    let get = |url: String| {
+        let c = c.clone();
+        async move {
+            c.execute(Method::Get, url, None, &RequestOptions::new())
+                .await
+                .unwrap_err()
+        }
+    };
+    let mut errors = vec![
+        get(at("service")).await,
+        get(at("status")).await,
+        c.get_page_at::<i64>(&at("decode"), &RequestOptions::new())
+            .await
+            .unwrap_err(),
+        get(at("big")).await,
+        get(at("loop")).await,
+        get(at("stall")).await,
+        get(format!("http://127.0.0.1:{port}/svc/x{q}")).await,
+        get(format!("https://evil.example/svc/x{q}")).await,
+        get(format!("http://u:s3cr3t@127.0.0.1/svc/x{q}")).await,
+        get(format!("{}/svc/a b{q}", server.base)).await,
+        build(false)
+            .execute(Method::Get, at("service"), None, &RequestOptions::new())
+            .await
+            .unwrap_err(),
+    ];
+    let mut pager = c.pager::<i64>(&Resource::new("pages"), &RequestOptions::new());
+    while let Some(r) = pager.next().await {
+        if let Err(e) = r {
+            errors.push(e);
+        }
+    }
+    let kinds: Vec<String> = errors
+        .iter()
+        .map(|e| {
+            format!("{e:?}")
+                .split([' ', '(', '{'])
+                .next()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "Service",
+            "UnexpectedStatus",
+            "Decode",
+            "ResponseTooLarge",
+            "TooManyRedirects",
+            "Transport",
+            "Transport",
+            "OriginNotAllowed",
+            "InvalidRequest",
+            "InvalidRequest",
+            "Auth",
+            "TooManyPages"
+        ]
+    );
+    for e in &errors {
+        let mut text = format!("{e} {e:?}");
+        let mut source = std::error::Error::source(e);
+        while let Some(s) = source {
+            text.push_str(&format!(" {s} {s:?}"));
+            source = s.source();
+        }
+        assert!(
+            !text.contains("s3cr3t") && !text.contains("skiptoken"),
+            "{text}"
+        );
+    }
+}

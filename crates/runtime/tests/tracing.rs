@@ -208,4 +208,81 @@ async fn tracing_spans_carry_request_facts_but_no_token() {
         !lines.contains("S3SS10N") && !lines.contains("s3cr3t"),
         "an upload URL was logged: {lines}"
     );
+
+    // An independent check, everything captured at every level: bodies (success and
+    // error), response headers other than request-id, a cross-origin hop, a link cycle,
+    // the page cap, and a hostile error text never reach a field.
+    let other = Server::start(Arc::new(|_, _, _| {
+        reply(
+            200,
+            json!({"value": [1], "@odata.nextLink": "p?$skiptoken=s3cr3tskip3"}),
+        )
+    }))
+    .await;
+    let ob = other.base.clone();
+    let server = Server::start(Arc::new(move |i, req, _| {
+        if req.target.starts_with("/svc/away") {
+            let mut r = empty(307);
+            r.headers.push(("Location", format!("{ob}/p?$skiptoken=s3cr3tskip4")));
+            r
+        } else if req.target.starts_with("/svc/fail") {
+            let mut r = reply(
+                400,
+                json!({"error": {"code": "s3cr3tcode", "message": "b0dys3cret\nforged line"}}),
+            );
+            r.headers.push(("WWW-Authenticate", "Bearer s3cr3tchallenge".to_owned()));
+            r
+        } else {
+            let mut r = reply(
+                200,
+                json!({"value": [i], "note": "b0dys3cret", "@odata.nextLink": "items?$skiptoken=s3cr3tskip5"}),
+            );
+            r.headers.push(("Set-Cookie", "sid=s3cr3tcookie".to_owned()));
+            r
+        }
+    }))
+    .await;
+    let (sleeper, _) = recording_sleeper();
+    let c = odata_runtime::Client::builder(format!("{}/svc", server.base))
+        .bearer_token("t0ps3cret")
+        .cross_origin(odata_runtime::CrossOrigin::WithoutCredentials)
+        .max_pages(3)
+        .sleeper(sleeper)
+        .build()
+        .unwrap();
+    let before = cap.lines.lock().unwrap().len();
+    let err = c
+        .get::<Value>(&Resource::new("fail"), &RequestOptions::new())
+        .await
+        .unwrap_err();
+    let shown = err.to_string();
+    assert!(
+        !shown.contains('\n') && shown.contains("b0dys3cret"),
+        "{shown}"
+    );
+    // away → (307) the other origin's page → /svc/p → /svc/items?… : the cap of 3.
+    let mut pager = c.pager::<i64>(&Resource::new("away"), &RequestOptions::new());
+    let mut last = None;
+    while let Some(item) = futures_util::StreamExt::next(&mut pager).await {
+        last = Some(item);
+    }
+    assert!(
+        matches!(
+            last,
+            Some(Err(odata_runtime::Error::TooManyPages { limit: 3 }))
+        ),
+        "{last:?}"
+    );
+    // items → items?… → the same link again: a cycle.
+    let mut pager = c.pager::<i64>(&Resource::new("items"), &RequestOptions::new());
+    while let Some(item) = futures_util::StreamExt::next(&mut pager).await {
+        item.unwrap();
+    }
+    let lines = cap.lines.lock().unwrap()[before..].join("\n");
+    assert!(lines.contains("sending without credentials"), "{lines}");
+    assert!(lines.contains("repeats an earlier link"), "{lines}");
+    assert!(lines.contains("error response"), "{lines}");
+    for secret in ["s3cr3t", "b0dy", "forged", "sid=", "skiptoken"] {
+        assert!(!lines.contains(secret), "{secret} was logged: {lines}");
+    }
 }
