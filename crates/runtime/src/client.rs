@@ -959,7 +959,9 @@ impl Client {
         trusted: bool,
     ) -> Result<(Response, bool), Failure> {
         let inner = &self.inner;
-        let deadline = Instant::now() + limit;
+        // Measured from the start rather than as a deadline: `now + limit` overflows for
+        // a limit like `Duration::MAX` ("no timeout").
+        let start = Instant::now();
         let mut method = method;
         let mut url = url.to_owned();
         let mut origin =
@@ -1006,7 +1008,7 @@ impl Client {
                 headers: hop_headers,
                 body: body.clone(),
                 max_response_size: inner.max_response_size,
-                timeout: Some(deadline.saturating_duration_since(Instant::now())),
+                timeout: Some(limit.saturating_sub(start.elapsed())),
             };
             let resp = inner
                 .transport

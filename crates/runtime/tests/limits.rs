@@ -794,3 +794,40 @@ async fn no_error_kind_shows_the_token_or_a_query() {
         );
     }
 }
+
+#[tokio::test]
+async fn unbounded_settings_mean_no_limit_and_never_panic() {
+    // `Duration::MAX` as "no timeout": before, the first request panicked ("overflow
+    // when adding duration to instant").
+    let server = Server::start(Arc::new(|i, _, _| {
+        if i == 0 {
+            common::empty(503)
+        } else {
+            reply(200, json!({"value": 1}))
+        }
+    }))
+    .await;
+    let (sleeper, slept) = recording_sleeper();
+    let c = Client::builder(format!("{}/svc", server.base))
+        .connect_timeout(Duration::MAX)
+        .request_timeout(Duration::MAX)
+        .total_timeout(Duration::MAX)
+        .retry_policy(RetryPolicy {
+            max_attempts: u32::MAX,
+            base_delay: Duration::MAX,
+            max_delay: Duration::MAX,
+            max_total: Duration::MAX,
+            max_retry_after: Duration::MAX,
+        })
+        .max_response_size(usize::MAX)
+        .max_pages(usize::MAX)
+        .sleeper(sleeper)
+        .build()
+        .unwrap();
+    let v: Value = c
+        .get(&Resource::new("x"), &RequestOptions::new())
+        .await
+        .unwrap();
+    assert_eq!(v, json!({"value": 1}));
+    assert_eq!(slept.lock().unwrap().len(), 1);
+}
