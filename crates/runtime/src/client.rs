@@ -487,11 +487,17 @@ fn with_default_header(opts: &RequestOptions, name: &str, value: &str) -> Reques
     opts
 }
 
-/// The path part of a URL for logs (no scheme, host or query: queries may hold data).
+/// The most bytes of a path [`log_path`] gives: a link is the service's choice, and a
+/// megabyte of it in every log line would flood the log.
+#[doc(hidden)]
+pub const MAX_LOG_PATH: usize = 512;
+
+/// The path part of a URL for logs (no scheme, host or query: queries may hold data),
+/// cut at [`MAX_LOG_PATH`] bytes.
 #[doc(hidden)]
 pub fn log_path(url: &str) -> &str {
     let no_query = super::transport::without_query(url);
-    match no_query.find("://") {
+    let path = match no_query.find("://") {
         Some(i) => {
             let after = &no_query[i + 3..];
             match after.find('/') {
@@ -500,7 +506,12 @@ pub fn log_path(url: &str) -> &str {
             }
         }
         None => no_query,
+    };
+    let mut end = path.len().min(MAX_LOG_PATH);
+    while !path.is_char_boundary(end) {
+        end -= 1;
     }
+    &path[..end]
 }
 
 /// A URL for `Debug`: its origin and path when it is one the client accepts (never a

@@ -12,6 +12,15 @@ fn log_paths() {
     );
     assert_eq!(log_path("https://h"), "/");
     assert_eq!(log_path("users/x#f"), "users/x");
+    // A huge link (the service's choice) is cut, on a character boundary.
+    let long = format!("https://h/{}?q", "é".repeat(1 << 20));
+    let p = log_path(&long);
+    assert!(
+        p.len() <= MAX_LOG_PATH && p.len() > MAX_LOG_PATH - 4,
+        "{}",
+        p.len()
+    );
+    assert!(p.starts_with("/é"));
 }
 
 #[test]
