@@ -56,8 +56,21 @@ fn builder_debug_shows_no_userinfo_query_or_token() {
         assert!(!d.contains(secret), "{secret}: {d}");
     }
     assert!(d.contains("https://other.example/x"), "{d}");
+    struct Never;
+    impl odata_runtime::Transport for Never {
+        fn send(
+            &self,
+            _: odata_runtime::Request,
+        ) -> odata_runtime::BoxFuture<
+            '_,
+            Result<odata_runtime::Response, odata_runtime::TransportError>,
+        > {
+            Box::pin(std::future::pending())
+        }
+    }
     let c = Client::builder("https://example.test/svc/")
         .bearer_token("t0ken")
+        .transport(Never)
         .build()
         .unwrap();
     let d = format!("{:?} {:?}", c, Client::builder("https://example.test/svc"));
