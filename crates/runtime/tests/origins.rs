@@ -774,3 +774,64 @@ async fn a_page_from_another_origin_cannot_send_the_client_home_with_the_token()
         assert_eq!(r.header("x-trace"), Some("t1"));
     }
 }
+
+#[tokio::test]
+async fn redirects_change_method_and_body_as_documented() {
+    // (status, method) → whether the next hop is a GET without body or Content-Type.
+    let statuses = [301, 302, 303, 307, 308];
+    let methods = [
+        Method::Get,
+        Method::Post,
+        Method::Put,
+        Method::Patch,
+        Method::Delete,
+    ];
+    for status in statuses {
+        for method in methods {
+            let seen = Arc::new(Mutex::new(Vec::new()));
+            let c = Client::builder("https://root.example/svc")
+                .bearer_token(TOKEN)
+                .transport(Scripted {
+                    answer: move |r: &odata_runtime::Request| odata_runtime::Response {
+                        status: if r.url.ends_with("/from") {
+                            status
+                        } else {
+                            204
+                        },
+                        headers: vec![("location".to_owned(), "to".to_owned())],
+                        body: vec![],
+                    },
+                    seen: seen.clone(),
+                })
+                .build()
+                .unwrap();
+            let body = (method != Method::Get).then(|| b"{\"a\":1}".to_vec());
+            c.execute(
+                method,
+                "https://root.example/svc/from".to_owned(),
+                body.clone(),
+                &RequestOptions::new(),
+            )
+            .await
+            .unwrap();
+            let seen = seen.lock().unwrap();
+            let hop = &seen[1];
+            assert_eq!(hop.url, "https://root.example/svc/to");
+            let to_get = match status {
+                303 => true,
+                301 | 302 => method == Method::Post,
+                _ => false,
+            };
+            let what = format!("{status} after {method}: {hop:?}");
+            if to_get {
+                assert_eq!(hop.method, Method::Get, "{what}");
+                assert!(hop.body.is_none(), "{what}");
+                assert!(hop.header("content-type").is_none(), "{what}");
+            } else {
+                assert_eq!(hop.method, method, "{what}");
+                assert_eq!(hop.body, body, "{what}");
+            }
+            assert_eq!(hop.header("authorization"), Some("Bearer t0ps3cret"));
+        }
+    }
+}
