@@ -147,6 +147,7 @@ pub(super) struct Inner {
     pub(super) default_headers: Vec<(String, String)>,
     pub(super) accept: String,
     pub(super) client_request_id: bool,
+    pub(super) batch_limit: usize,
 }
 
 /// An OData service client. Cheap to clone (shared state behind an `Arc`).
@@ -194,6 +195,7 @@ pub struct ClientBuilder {
     ieee754_compatible: bool,
     client_request_id: bool,
     user_agent: Option<String>,
+    batch_limit: usize,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -337,6 +339,14 @@ impl ClientBuilder {
         self
     }
 
+    /// The most requests one `$batch` request carries (default
+    /// [`DEFAULT_BATCH_LIMIT`](super::batch::DEFAULT_BATCH_LIMIT), Microsoft Graph's
+    /// limit); a [`Batch`](super::batch::Batch) with more is split (0 counts as 1).
+    pub fn batch_limit(mut self, requests: usize) -> ClientBuilder {
+        self.batch_limit = requests.max(1);
+        self
+    }
+
     /// Build the client. Fails when the root is not an absolute `http(s)` URL without
     /// userinfo, query or fragment (see [`Origin::parse`]), when an allowed origin does
     /// not parse, when a default header is not a valid header, or when no transport was
@@ -392,6 +402,7 @@ impl ClientBuilder {
                     "application/json".to_owned()
                 },
                 client_request_id: self.client_request_id,
+                batch_limit: self.batch_limit,
             }),
         })
     }
@@ -413,7 +424,7 @@ fn default_transport(_connect_timeout: Duration) -> Result<Arc<dyn Transport>, E
 
 /// A header the transport can send: a token name, a value without CR, LF or other
 /// control characters (tab allowed). The error names the header, never its value.
-fn check_header(name: &str, value: &str) -> Result<(), Error> {
+pub(crate) fn check_header(name: &str, value: &str) -> Result<(), Error> {
     let name_ok = !name.is_empty()
         && name.bytes().all(|b| {
             b.is_ascii_alphanumeric()
@@ -589,6 +600,7 @@ impl Client {
             ieee754_compatible: false,
             client_request_id: true,
             user_agent: None,
+            batch_limit: super::batch::DEFAULT_BATCH_LIMIT,
         }
     }
 
@@ -610,6 +622,21 @@ impl Client {
     /// The maximum number of pages a [`Pager`] reads.
     pub fn max_pages(&self) -> usize {
         self.inner.max_pages
+    }
+
+    /// The most requests one `$batch` request carries ([`ClientBuilder::batch_limit`]).
+    pub fn batch_limit(&self) -> usize {
+        self.inner.batch_limit
+    }
+
+    /// A new, empty `$batch` of typed requests (see [`Batch`](super::batch::Batch)).
+    pub fn batch(&self) -> super::batch::Batch {
+        super::batch::Batch::new(self)
+    }
+
+    /// Waits `delay` with the client's sleeper (between retries).
+    pub(crate) async fn sleep(&self, delay: Duration) {
+        (self.inner.sleeper)(delay).await;
     }
 
     /// The absolute URL of `resource` with `query`.
@@ -836,6 +863,16 @@ impl Client {
         opts: &RequestOptions,
         trusted: bool,
     ) -> Result<(Response, bool), Error> {
+        if let Some(slot) = super::batch::capture_slot() {
+            // Polled as an item of a `Batch`: the request goes into the batch (a second
+            // request of the same item, such as a next page, fails there).
+            let resp = super::batch::exchange(self, slot, method, url, body, opts).await?;
+            return if resp.is_success() {
+                Ok((resp, true))
+            } else {
+                Err(error_from_response(&resp))
+            };
+        }
         let inner = &self.inner;
         // Checked once before anything is sent (each attempt parses it again).
         Origin::parse(&url).map_err(|e| Error::InvalidRequest(format!("URL: {e}")))?;

@@ -18,6 +18,7 @@
 //! - [`request`]: the generic requests the generated request builders delegate to.
 //! - [`stream`]: downloads and uploads of media without holding them in memory, and
 //!   resumable upload sessions.
+//! - [`batch`]: `$batch`, typed requests sent together.
 //!
 //! The client sends the bearer token only to the service root's origin (scheme, host,
 //! port) and to origins allowed with [`ClientBuilder::allow_origin`]; any other URL (a
@@ -28,6 +29,7 @@
 #![warn(missing_docs)]
 
 pub mod auth;
+pub mod batch;
 pub mod client;
 pub mod convert;
 pub mod edm;
@@ -46,6 +48,7 @@ pub mod transport;
 pub mod url;
 
 pub use self::auth::{AccessToken, AuthError, BoxFuture, StaticToken, TokenProvider, TokenRequest};
+pub use self::batch::{Batch, BatchHandle, BatchResponse, GroupId, ItemId};
 pub use self::client::{Client, ClientBuilder, CrossOrigin, RequestOptions, Sleeper};
 pub use self::edm::{
     Binary, Date, DateTimeOffset, Decimal, Duration, Geo, GeoKind, Guid, ParseError, TimeOfDay,

@@ -16,6 +16,7 @@ use crate::Files;
 /// Every one is vendored unchanged (see [`emit`]); `lib.rs` becomes `runtime/mod.rs`.
 pub const FILES: &[(&str, &str)] = &[
     ("auth.rs", include_str!("../../../runtime/src/auth.rs")),
+    ("batch.rs", include_str!("../../../runtime/src/batch.rs")),
     ("client.rs", include_str!("../../../runtime/src/client.rs")),
     (
         "convert.rs",
