@@ -590,3 +590,33 @@ async fn a_request_needing_a_second_request_fails_at_it() {
     assert_eq!(page.items.len(), 1);
     assert_eq!(server.requests().len(), 1);
 }
+
+#[tokio::test]
+async fn an_atomicity_group_fails_as_a_whole() {
+    // As SAP CAP answers a group whose second create failed: 201 for the rolled-back one.
+    let server = Server::start(answering(|id, _| match id {
+        "1" => json!({"id": "1", "atomicityGroup": "g1", "status": 201, "body": user("a")}),
+        "2" => json!({"id": "2", "atomicityGroup": "g1", "status": 400,
+                      "body": {"error": {"code": "ASSERT_ENUM", "message": "bad value"}}}),
+        _ => json!({"id": id, "status": 201, "body": user("c")}),
+    }))
+    .await;
+    let svc = service(&server);
+    let mut batch = svc.client().batch();
+    let g = batch.atomic_group();
+    let a = batch.add_in(g, &[], svc.users().create(&UserCreate::default()));
+    let b = batch.add_in(g, &[], svc.users().create(&UserCreate::default()));
+    let c = batch.add(svc.users().create(&UserCreate::default()));
+    let mut response = batch.send().await;
+    for h in [a, b] {
+        match response.take(h) {
+            Err(Error::Service { status: 400, error }) => assert_eq!(error.code, "ASSERT_ENUM"),
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(response.take(c).unwrap().unwrap().id.as_deref(), Some("c"));
+    assert_eq!(
+        batch_requests(&server.requests()[0])[1]["atomicityGroup"],
+        "g1"
+    );
+}

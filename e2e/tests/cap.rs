@@ -11,6 +11,8 @@
 //!    `@odata.nextLink`), updates with `If-Match` (428 without it), deletes, calls the
 //!    bound action `terminate`, and gets typed errors for bad requests.
 //! 3. A media element (`@Core.MediaType`) is uploaded as a stream and read back.
+//! 4. `$batch` (JSON batch, which CAP serves): mixed requests with typed results and
+//!    errors, `dependsOn`, an atomicity group failing as a whole, a split batch.
 //!
 //! Everything runs in one test so that the steps share one server and run in order.
 
@@ -337,5 +339,101 @@ async fn cap_server_end_to_end() {
     }
     assert_eq!(back, png);
     assert_eq!(logo.bytes().await.unwrap(), png);
+
+    // ---- 10. $batch (JSON batch): typed requests together, typed results and errors.
+    let before = partners.count().await.unwrap();
+    let mut batch = service.client().batch();
+    let created = batch.add(partners.create(&new_partner("Batch A", "enabled", true)));
+    let dmp_get = batch.add(service.device_management_partners().by_id("dmp-0001").get());
+    let counted = batch.add(partners.count());
+    let enabled = batch.add(
+        partners
+            .list()
+            .filter("displayName eq 'Batch A'")
+            .select([Field::DisplayName]),
+    );
+    let missing = batch.add(
+        partners
+            .by_id(&"00000000-0000-0000-0000-000000000000".parse().unwrap())
+            .get(),
+    );
+    let bad = batch.add(partners.list().filter("nope eq 1"));
+    let mut response = batch.send().await;
+    assert_eq!(response.batches_sent(), 1);
+    let created = response
+        .take(created)
+        .unwrap()
+        .expect("201 with the entity");
+    assert_eq!(created.display_name.as_deref(), Some("Batch A"));
+    assert!(created.etag().is_some());
+    let dmp = response.take(dmp_get).unwrap();
+    assert_eq!(dmp.partner_state.as_deref(), Some("terminated"));
+    // Requests of one batch see each other's changes only through dependsOn; this count
+    // ran after the create (CAP runs a batch's changes in order).
+    let counted = response.take(counted).unwrap();
+    assert!(
+        counted == before || counted == before + 1,
+        "{counted} vs {before}"
+    );
+    let _ = response.take(enabled).unwrap();
+    assert!(response.take(missing).unwrap_err().is_not_found());
+    let (status, _, message) = service_error(&response.take(bad).unwrap_err());
+    assert_eq!(status, 400);
+    assert!(message.contains("\"nope\" does not exist"), "{message}");
+
+    // dependsOn, and an update with If-Match inside a batch.
+    let created_item = partners.by_id(created.id.as_ref().unwrap());
+    let mut patch = ComplianceManagementPartnersUpdate::default();
+    patch.display_name = Patch::Set("Batch A2".into());
+    let mut batch = service.client().batch();
+    let update = batch.add(
+        created_item
+            .clone()
+            .if_match(created.etag().unwrap())
+            .update(&patch),
+    );
+    let reread = batch.add_after(&[update.id()], created_item.get());
+    let mut response = batch.send().await;
+    let updated = response.take(update).unwrap().expect("200 with the entity");
+    assert_eq!(updated.display_name.as_deref(), Some("Batch A2"));
+    assert_eq!(
+        response.take(reread).unwrap().display_name.as_deref(),
+        Some("Batch A2")
+    );
+
+    // An atomicity group: one bad create fails the whole group, nothing is written.
+    let before = partners.count().await.unwrap();
+    let mut batch = service.client().batch();
+    let group = batch.atomic_group();
+    let good = batch.add_in(
+        group,
+        &[],
+        partners.create(&new_partner("Atomic ok", "enabled", true)),
+    );
+    let bogus = batch.add_in(
+        group,
+        &[],
+        partners.create(&new_partner("Atomic bad", "bogus", true)),
+    );
+    let mut response = batch.send().await;
+    let good = response.take(good);
+    let bogus = response.take(bogus);
+    let after = partners.count().await.unwrap();
+    assert_eq!(after, before, "nothing written");
+    // CAP answers 201 for the rolled-back create; the client reports the group's failure.
+    let (status, code, _) = service_error(&good.unwrap_err());
+    assert_eq!((status, code.as_str()), (400, "ASSERT_ENUM"));
+    assert_eq!(bogus.unwrap_err().status(), Some(400));
+
+    // Split: 5 requests at 2 a batch go in three.
+    let mut batch = service.client().batch().limit(2);
+    let regions: Vec<_> = (0..5)
+        .map(|_| batch.add(service.partner_regions().by_id(1).get()))
+        .collect();
+    let mut response = batch.send().await;
+    assert_eq!(response.batches_sent(), 3);
+    for h in regions {
+        assert_eq!(response.take(h).unwrap().name.as_deref(), Some("Europe"));
+    }
     drop(server);
 }

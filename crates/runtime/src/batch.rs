@@ -32,6 +32,9 @@
 //!   [`Batch::send`] began plus the wait reaches `max_total`. Requests that failed 424
 //!   (failed dependency) because of a retried request, and the rest of its atomicity
 //!   group, are sent again with it.
+//! - An atomicity group succeeds or fails as a whole: when one of its requests fails,
+//!   the others fail too, with a copy of that error, even if the service answered them
+//!   with success (SAP CAP answers 201 for a create its failed group rolled back).
 //! - The `$batch` request itself goes through [`Client::execute`] (token, origin rule,
 //!   retries, size limit). A `$batch` response that is not a JSON batch response, or
 //!   that answers a request id twice, an id that was not sent, or more requests than
@@ -55,7 +58,7 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use super::client::{Client, RequestOptions, check_header};
+use super::client::{Client, RequestOptions, check_header, error_from_response};
 use super::error::Error;
 use super::json::{self, DecodeError, Map, Path, Value};
 use super::origin::Origin;
@@ -477,6 +480,7 @@ impl Batch {
                 let answers = self.round(&chunk, &prepared).await;
                 let mut answers: HashMap<usize, Result<Response, Error>> =
                     chunk.iter().copied().zip(answers).collect();
+                self.fail_groups(&chunk, &mut answers);
                 let again = self.to_retry(&chunk, &answers, &prepared, &attempts, started);
                 for &(i, delay) in &again {
                     answers.remove(&i);
@@ -646,6 +650,34 @@ impl Batch {
         match result {
             Ok(resp) => read_responses(&resp, &ids),
             Err(e) => ids.iter().map(|_| Err(copy_error(&e))).collect(),
+        }
+    }
+
+    /// An atomicity group succeeds or fails as a whole: when a request of a group
+    /// failed, its members answered with success get a copy of the first failure
+    /// (CAP, for one, answers 201 for a create its failed group rolled back).
+    fn fail_groups(&self, chunk: &[usize], answers: &mut HashMap<usize, Result<Response, Error>>) {
+        let ok = |a: &Result<Response, Error>| a.as_ref().is_ok_and(Response::is_success);
+        let mut failure: HashMap<usize, Error> = HashMap::new();
+        for &i in chunk {
+            let (Some(g), answer) = (self.items[i].group, &answers[&i]) else {
+                continue;
+            };
+            if failure.contains_key(&g) || ok(answer) {
+                continue;
+            }
+            let error = match answer {
+                Ok(resp) => error_from_response(resp),
+                Err(e) => copy_error(e),
+            };
+            failure.insert(g, error);
+        }
+        for &i in chunk {
+            if let Some(error) = self.items[i].group.and_then(|g| failure.get(&g)) {
+                if ok(&answers[&i]) {
+                    answers.insert(i, Err(copy_error(error)));
+                }
+            }
         }
     }
 

@@ -541,7 +541,7 @@ fn body_snippet(body: &[u8]) -> String {
 }
 
 /// Map a non-2xx response to an [`Error`].
-pub(super) fn error_from_response(resp: &Response) -> Error {
+pub(crate) fn error_from_response(resp: &Response) -> Error {
     if let Ok(error) = json::from_slice::<ODataError>(&resp.body) {
         return Error::Service {
             status: resp.status,
