@@ -8,13 +8,14 @@
 //!
 //! Group membership by reference (`$ref`), a cast to the users among a group's members,
 //! `$count`, a typed `$filter`, a typed `$expand` with nested options, a manager, an
-//! alternate key, an upsert, and a user's photo downloaded as a stream (`…/photo/$value`).
+//! alternate key, an upsert, a user's photo downloaded as a stream (`…/photo/$value`), and
+//! a `$batch` of three typed requests.
 
 use std::sync::Arc;
 
 use e2e::http::{Server, empty, reply};
 use graph_directory::client::microsoft_graph::{DirectoryObjectField, UserField, UserNav};
-use graph_directory::models::microsoft_graph::ApplicationCreate;
+use graph_directory::models::microsoft_graph::{ApplicationCreate, UserCreate};
 use graph_directory::{Client, Error, GraphService};
 use serde_json::json;
 
@@ -47,6 +48,22 @@ async fn main() -> Result<(), Error> {
                 body: "\u{89}PNG...".into(),
             },
             ("PATCH", _) => reply(201, json!({"id": "a1", "uniqueName": "inventory", "displayName": "Inventory"})),
+            // $batch: each item answered as Graph would, by method.
+            ("POST", p) if p.ends_with("/$batch") => {
+                let body: serde_json::Value = serde_json::from_slice(&req.body).unwrap_or_default();
+                let items = body["requests"].as_array().cloned().unwrap_or_default();
+                let responses: Vec<_> = items
+                    .iter()
+                    .map(|q| match q["method"].as_str() {
+                        Some("GET") => json!({"id": q["id"], "status": 200,
+                            "body": {"id": "u1", "displayName": "Ada Lovelace"}}),
+                        Some("POST") => json!({"id": q["id"], "status": 201,
+                            "body": {"id": "u9", "displayName": "Grace Hopper"}}),
+                        _ => json!({"id": q["id"], "status": 204}),
+                    })
+                    .collect();
+                reply(200, json!({ "responses": responses }))
+            }
             _ => empty(204),
         }
     }))
@@ -122,6 +139,27 @@ async fn main() -> Result<(), Error> {
         size += chunk.len(); // or .save(path), .write_to(writer), .bytes()
     }
     println!("photo: {size} bytes of {:?}", photo.content_type());
+
+    // Three requests in one round trip: POST /v1.0/$batch.
+    let mut batch = graph.client().batch();
+    let ada = batch.add(
+        graph
+            .users()
+            .by_id("u1")
+            .get()
+            .select([UserField::DisplayName]),
+    );
+    let mut grace = UserCreate::default();
+    grace.display_name = Some("Grace Hopper".into());
+    let created = batch.add(graph.users().create(&grace));
+    let removed = batch.add_after(&[created.id()], group.members().by_id("u1").remove_ref());
+    let mut response = batch.send().await;
+    println!("batch: {:?}", response.take(ada)?.display_name);
+    println!(
+        "batch: created {:?}",
+        response.take(created)?.and_then(|u| u.id)
+    );
+    response.take(removed)?;
 
     for r in server.requests() {
         println!("{} {}", r.method, r.target);
