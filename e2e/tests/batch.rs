@@ -56,9 +56,7 @@ fn ids(r: &Recorded) -> Vec<String> {
 }
 
 /// A handler answering every item of every `$batch` with `answer(id, item)`.
-fn answering(
-    answer: fn(&str, &Value) -> Value,
-) -> Arc<dyn Fn(usize, &Recorded, &str) -> Reply + Send + Sync> {
+fn answering(answer: fn(&str, &Value) -> Value) -> e2e::http::Handler {
     Arc::new(move |_, r, _| {
         let responses: Vec<Value> = r.json()["requests"]
             .as_array()
