@@ -12,7 +12,8 @@
 //!    bound action `terminate`, and gets typed errors for bad requests.
 //! 3. A media element (`@Core.MediaType`) is uploaded as a stream and read back.
 //! 4. `$batch` (JSON batch, which CAP serves): mixed requests with typed results and
-//!    errors, `dependsOn`, an atomicity group failing as a whole, a split batch.
+//!    errors, `dependsOn`, an atomicity group failing as a whole, a split batch; and
+//!    the same as an OData 4.0 multipart `$batch` with a change set.
 //!
 //! Everything runs in one test so that the steps share one server and run in order.
 
@@ -26,7 +27,7 @@ use cap_partners::models::partners_service::{
     GraphComplianceManagementPartnerAssignment, GraphDeviceAndAppManagementAssignmentTarget,
 };
 use cap_partners::runtime::edm::DateTimeOffset;
-use cap_partners::runtime::{Patch, Resource, Upload};
+use cap_partners::runtime::{BatchFormat, Patch, Resource, Upload};
 use cap_partners::{Client, EntityContainer, Error, RequestOptions};
 use futures_util::StreamExt;
 
@@ -435,5 +436,48 @@ async fn cap_server_end_to_end() {
     for h in regions {
         assert_eq!(response.take(h).unwrap().name.as_deref(), Some("Europe"));
     }
+
+    // ---- 11. the same typed API as an OData 4.0 multipart $batch (change sets).
+    let before = partners.count().await.unwrap();
+    let mut batch = service.client().batch().format(BatchFormat::Multipart);
+    let region = batch.add(service.partner_regions().by_id(1).get());
+    let made = batch.add(partners.create(&new_partner("Multipart A", "enabled", true)));
+    let missing = batch.add(
+        partners
+            .by_id(&"00000000-0000-0000-0000-000000000000".parse().unwrap())
+            .get(),
+    );
+    let bad = batch.add(partners.list().filter("nope eq 1"));
+    let counted = batch.add(partners.count());
+    let group = batch.atomic_group();
+    let good = batch.add_in(
+        group,
+        &[],
+        partners.create(&new_partner("Set ok", "enabled", true)),
+    );
+    let bogus = batch.add_in(
+        group,
+        &[],
+        partners.create(&new_partner("Set bad", "bogus", true)),
+    );
+    let mut response = batch.send().await;
+    assert_eq!(
+        response.take(region).unwrap().name.as_deref(),
+        Some("Europe")
+    );
+    let made = response.take(made).unwrap().expect("201 with the entity");
+    assert_eq!(made.display_name.as_deref(), Some("Multipart A"));
+    assert!(response.take(missing).unwrap_err().is_not_found());
+    let (status, _, message) = service_error(&response.take(bad).unwrap_err());
+    assert_eq!(status, 400);
+    assert!(message.contains("\"nope\" does not exist"), "{message}");
+    assert_eq!(response.take(counted).unwrap(), before + 1);
+    assert_eq!(response.take(good).unwrap_err().status(), Some(400));
+    assert_eq!(response.take(bogus).unwrap_err().status(), Some(400));
+    assert_eq!(
+        partners.count().await.unwrap(),
+        before + 1,
+        "the change set wrote nothing"
+    );
     drop(server);
 }

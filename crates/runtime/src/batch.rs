@@ -69,6 +69,19 @@ use super::url::Resource;
 /// The default number of requests per `$batch` request: 20, Microsoft Graph's limit.
 pub const DEFAULT_BATCH_LIMIT: usize = 20;
 
+/// The wire format of `$batch` requests.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum BatchFormat {
+    /// OData JSON batch (4.01; Microsoft Graph, SAP CAP).
+    #[default]
+    Json,
+    /// OData 4.0 `multipart/mixed`, atomicity groups as change sets (SAP services).
+    /// `dependsOn` is only expressible inside one atomicity group (a change set runs in
+    /// order, all or nothing); other dependencies fail with [`Error::InvalidRequest`].
+    /// The outer request asks for `Prefer: odata.continue-on-error`.
+    Multipart,
+}
+
 thread_local! {
     /// The slot of the batch item being polled on this thread, if any.
     static CAPTURE: RefCell<Option<Arc<Slot>>> = const { RefCell::new(None) };
@@ -304,6 +317,7 @@ pub struct Batch {
     client: Client,
     id: u64,
     limit: usize,
+    format: BatchFormat,
     items: Vec<Item>,
     groups: usize,
 }
@@ -324,6 +338,7 @@ impl Batch {
             client: client.clone(),
             id: NEXT_BATCH.fetch_add(1, Ordering::Relaxed),
             limit: client.batch_limit(),
+            format: client.batch_format(),
             items: Vec::new(),
             groups: 0,
         }
@@ -333,6 +348,12 @@ impl Batch {
     /// [`Client::batch_limit`]; 0 counts as 1).
     pub fn limit(mut self, requests: usize) -> Batch {
         self.limit = requests.max(1);
+        self
+    }
+
+    /// The wire format for this batch (default the client's [`Client::batch_format`]).
+    pub fn format(mut self, format: BatchFormat) -> Batch {
+        self.format = format;
         self
     }
 
@@ -453,6 +474,19 @@ impl Batch {
                     wire_id(i),
                     wire_id(*d)
                 ))));
+                continue;
+            }
+            let multipart = self.format == BatchFormat::Multipart;
+            if multipart
+                && item
+                    .after
+                    .iter()
+                    .any(|&d| item.group.is_none() || self.items[d].group != item.group)
+            {
+                item.slot.deliver(Err(Error::InvalidRequest(
+                    "a multipart $batch expresses dependsOn only inside one atomicity group"
+                        .to_owned(),
+                )));
                 continue;
             }
             prepared.insert(i, p);
@@ -637,20 +671,57 @@ impl Batch {
             .collect();
         let mut envelope = Map::new();
         envelope.insert("requests".to_owned(), Value::Array(requests));
-        let body = json::to_vec(&Value::Object(envelope));
         let url = self
             .client
             .url(&Resource::from_encoded("$batch"), &Default::default());
+        let ids: Vec<String> = chunk.iter().map(|&i| wire_id(i)).collect();
+        if self.format == BatchFormat::Multipart {
+            let units = self.units(chunk);
+            let (content_type, body) =
+                multipart::write(&units, prepared, |i| self.items[i].group.is_some());
+            let opts = RequestOptions::new()
+                .header("Content-Type", content_type)
+                .header("Accept", "multipart/mixed")
+                .prefer("odata.continue-on-error");
+            let result = self
+                .client
+                .execute(Method::Post, url, Some(body), &opts)
+                .await;
+            return match result {
+                Ok(resp) => multipart::read(&resp, &units, chunk),
+                Err(e) => ids.iter().map(|_| Err(copy_error(&e))).collect(),
+            };
+        }
+        let body = json::to_vec(&Value::Object(envelope));
         let opts = RequestOptions::new();
         let result = self
             .client
             .execute(Method::Post, url, Some(body), &opts)
             .await;
-        let ids: Vec<String> = chunk.iter().map(|&i| wire_id(i)).collect();
         match result {
             Ok(resp) => read_responses(&resp, &ids),
             Err(e) => ids.iter().map(|_| Err(copy_error(&e))).collect(),
         }
+    }
+
+    /// The top-level parts of a multipart `$batch` of `chunk`: single requests, and the
+    /// requests of each atomicity group together (a change set), at its first request.
+    fn units(&self, chunk: &[usize]) -> Vec<Vec<usize>> {
+        let mut units: Vec<Vec<usize>> = Vec::new();
+        let mut group_unit: HashMap<usize, usize> = HashMap::new();
+        for &i in chunk {
+            match self.items[i].group {
+                None => units.push(vec![i]),
+                Some(g) => match group_unit.get(&g) {
+                    Some(&u) => units[u].push(i),
+                    None => {
+                        group_unit.insert(g, units.len());
+                        units.push(vec![i]);
+                    }
+                },
+            }
+        }
+        units
     }
 
     /// An atomicity group succeeds or fails as a whole: when a request of a group
@@ -949,5 +1020,291 @@ impl BatchResponse {
     /// How many `$batch` requests were sent (retries and splits included).
     pub fn batches_sent(&self) -> usize {
         self.batches
+    }
+}
+
+/// The OData 4.0 multipart `$batch` format (OData Protocol 4.0 §11.7): a part per
+/// request, a change set (a nested `multipart/mixed`) per atomicity group.
+mod multipart {
+    use std::collections::HashMap;
+
+    use super::super::edm::Guid;
+    use super::super::error::Error;
+    use super::super::json::{DecodeError, Path};
+    use super::super::transport::{Response, find_header};
+    use super::{Prepared, wire_id};
+
+    /// The most bytes of header lines read in one part.
+    const MAX_HEAD: usize = 64 << 10;
+
+    /// The `Content-Type` and body of the `$batch` request for `units`.
+    pub(super) fn write(
+        units: &[Vec<usize>],
+        prepared: &HashMap<usize, Prepared>,
+        in_group: impl Fn(usize) -> bool,
+    ) -> (String, Vec<u8>) {
+        let boundary = format!("batch_{}", Guid::new_v4());
+        let mut out = Vec::new();
+        for unit in units {
+            out.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+            if unit.len() == 1 && !in_group(unit[0]) {
+                part(&mut out, unit[0], &prepared[&unit[0]]);
+                continue;
+            }
+            let changeset = format!("changeset_{}", Guid::new_v4());
+            out.extend_from_slice(
+                format!("Content-Type: multipart/mixed;boundary={changeset}\r\n\r\n").as_bytes(),
+            );
+            for &i in unit {
+                out.extend_from_slice(format!("--{changeset}\r\n").as_bytes());
+                part(&mut out, i, &prepared[&i]);
+            }
+            out.extend_from_slice(format!("--{changeset}--\r\n").as_bytes());
+        }
+        out.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        (format!("multipart/mixed;boundary={boundary}"), out)
+    }
+
+    /// One `application/http` part: the request line relative to the service root.
+    fn part(out: &mut Vec<u8>, index: usize, p: &Prepared) {
+        let mut text = format!(
+            "Content-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n\
+             Content-ID: {}\r\n\r\n{} {} HTTP/1.1\r\n",
+            wire_id(index),
+            p.method.as_str(),
+            p.url.trim_start_matches('/'),
+        );
+        if find_header(&p.headers, "accept").is_none() {
+            text.push_str("Accept: application/json\r\n");
+        }
+        for (k, v) in &p.headers {
+            text.push_str(&format!("{k}: {v}\r\n"));
+        }
+        text.push_str("\r\n");
+        out.extend_from_slice(text.as_bytes());
+        if let Some(body) = &p.body {
+            out.extend_from_slice(body.to_string().as_bytes());
+        }
+        out.extend_from_slice(b"\r\n");
+    }
+
+    fn located(message: String) -> DecodeError {
+        DecodeError::new(&Path::ROOT, format!("multipart $batch response: {message}"))
+    }
+
+    /// The answers to `chunk` (in its order) from the multipart response `resp` to the
+    /// request of `units`.
+    pub(super) fn read(
+        resp: &Response,
+        units: &[Vec<usize>],
+        chunk: &[usize],
+    ) -> Vec<Result<Response, Error>> {
+        let fail = |error: DecodeError| Error::Decode {
+            status: resp.status,
+            error,
+        };
+        let answers = match read_units(resp, units) {
+            Ok(a) => a,
+            Err(e) => return chunk.iter().map(|_| Err(fail(e.clone()))).collect(),
+        };
+        chunk
+            .iter()
+            .map(|i| match answers.get(i) {
+                Some(Ok(r)) => Ok(r.clone()),
+                Some(Err(e)) => Err(fail(e.clone())),
+                None => Err(fail(located(format!(
+                    "no answer to request {:?}",
+                    wire_id(*i)
+                )))),
+            })
+            .collect()
+    }
+
+    type Answers = HashMap<usize, Result<Response, DecodeError>>;
+
+    fn read_units(resp: &Response, units: &[Vec<usize>]) -> Result<Answers, DecodeError> {
+        let content_type = resp.header("content-type").unwrap_or("");
+        let outer = boundary(content_type).ok_or_else(|| {
+            located("its Content-Type is not multipart/mixed with a boundary".into())
+        })?;
+        let parts = split(&resp.body, &outer)?;
+        if parts.len() > units.len() {
+            return Err(located(format!(
+                "{} parts answer a $batch request of {} parts",
+                parts.len(),
+                units.len()
+            )));
+        }
+        let mut answers = Answers::new();
+        for (n, (part, unit)) in parts.iter().zip(units).enumerate() {
+            let (headers, body) =
+                head(part).map_err(|m| located(format!("part {}: {m}", n + 1)))?;
+            let ct = find_header(&headers, "content-type").unwrap_or("");
+            if let Some(inner) = boundary(ct) {
+                let inner_parts = split(body, &inner)?;
+                if inner_parts.len() > unit.len() {
+                    return Err(located(format!(
+                        "part {}: {} answers to a change set of {}",
+                        n + 1,
+                        inner_parts.len(),
+                        unit.len()
+                    )));
+                }
+                for (k, inner_part) in inner_parts.iter().enumerate() {
+                    let (h, b) = head(inner_part)
+                        .map_err(|m| located(format!("part {}.{}: {m}", n + 1, k + 1)))?;
+                    // Content-ID names the request; without it, the order does.
+                    let index =
+                        match find_header(&h, "content-id") {
+                            Some(id) => *unit
+                                .iter()
+                                .find(|&&i| wire_id(i) == id.trim())
+                                .ok_or_else(|| {
+                                    located(format!(
+                                        "part {}.{} answers Content-ID {:?}, which was not sent",
+                                        n + 1,
+                                        k + 1,
+                                        super::shorten(id)
+                                    ))
+                                })?,
+                            None => unit[k],
+                        };
+                    let answer = http_response(b)
+                        .map_err(|m| located(format!("part {}.{}: {m}", n + 1, k + 1)));
+                    if answers.insert(index, answer).is_some() {
+                        return Err(located(format!(
+                            "part {}.{} answers request {:?} a second time",
+                            n + 1,
+                            k + 1,
+                            wire_id(index)
+                        )));
+                    }
+                }
+            } else {
+                // One answer for a single request, or for a whole failed change set.
+                let answer =
+                    http_response(body).map_err(|m| located(format!("part {}: {m}", n + 1)));
+                for &i in unit {
+                    answers.insert(i, answer.clone());
+                }
+            }
+        }
+        Ok(answers)
+    }
+
+    /// The `boundary` parameter of a `multipart/mixed` content type.
+    fn boundary(content_type: &str) -> Option<String> {
+        let mut params = content_type.split(';');
+        let essence = params.next()?.trim();
+        if !essence.eq_ignore_ascii_case("multipart/mixed") {
+            return None;
+        }
+        params.find_map(|p| {
+            let (k, v) = p.split_once('=')?;
+            if !k.trim().eq_ignore_ascii_case("boundary") {
+                return None;
+            }
+            let v = v.trim().trim_matches('"');
+            (!v.is_empty() && v.len() <= 70).then(|| v.to_owned())
+        })
+    }
+
+    /// The parts of a multipart body (between `--boundary` lines, up to `--boundary--`).
+    fn split<'a>(body: &'a [u8], boundary: &str) -> Result<Vec<&'a [u8]>, DecodeError> {
+        let delimiter = format!("--{boundary}");
+        let delimiter = delimiter.as_bytes();
+        let starts: Vec<usize> = line_starts(body)
+            .filter(|&s| body[s..].starts_with(delimiter))
+            .collect();
+        if starts.is_empty() {
+            return Err(located("no part delimiter".into()));
+        }
+        let mut parts = Vec::new();
+        for w in starts.windows(2) {
+            let (a, b) = (w[0], w[1]);
+            if body[a + delimiter.len()..].starts_with(b"--") {
+                return Ok(parts);
+            }
+            let from = next_line(body, a);
+            let mut to = b;
+            // The line break before a delimiter belongs to the delimiter.
+            if to > from && body[to - 1] == b'\n' {
+                to -= 1;
+                if to > from && body[to - 1] == b'\r' {
+                    to -= 1;
+                }
+            }
+            parts.push(&body[from.min(to)..to]);
+        }
+        let last = *starts.last().unwrap_or(&0);
+        if body[last + delimiter.len()..].starts_with(b"--") {
+            Ok(parts)
+        } else {
+            Err(located("it does not end with a closing delimiter".into()))
+        }
+    }
+
+    fn line_starts(body: &[u8]) -> impl Iterator<Item = usize> + '_ {
+        std::iter::once(0).chain(
+            body.iter()
+                .enumerate()
+                .filter(|(_, b)| **b == b'\n')
+                .map(|(i, _)| i + 1),
+        )
+    }
+
+    fn next_line(body: &[u8], from: usize) -> usize {
+        body[from..]
+            .iter()
+            .position(|b| *b == b'\n')
+            .map_or(body.len(), |p| from + p + 1)
+    }
+
+    /// Header lines and the rest, split at the first empty line.
+    fn head(part: &[u8]) -> Result<(Vec<(String, String)>, &[u8]), String> {
+        let mut headers = Vec::new();
+        let mut at = 0;
+        loop {
+            if at >= part.len() {
+                return Ok((headers, &part[part.len()..]));
+            }
+            if at > MAX_HEAD {
+                return Err("its header lines are too long".into());
+            }
+            let end = next_line(part, at);
+            let line = String::from_utf8_lossy(&part[at..end]);
+            let line = line.trim_end_matches(['\r', '\n']);
+            at = end;
+            if line.is_empty() {
+                return Ok((headers, &part[at..]));
+            }
+            if let Some((k, v)) = line.split_once(':') {
+                headers.push((k.trim().to_owned(), v.trim().to_owned()));
+            } else {
+                return Err("a header line without `:`".into());
+            }
+        }
+    }
+
+    /// An `application/http` part's HTTP response.
+    fn http_response(part: &[u8]) -> Result<Response, String> {
+        let end = next_line(part, 0);
+        let line = String::from_utf8_lossy(&part[..end]);
+        let mut words = line.split_whitespace();
+        let status = match (words.next(), words.next()) {
+            (Some(v), Some(code)) if v.starts_with("HTTP/") => {
+                code.parse::<u16>().ok().filter(|s| (100..=599).contains(s))
+            }
+            _ => None,
+        };
+        let Some(status) = status else {
+            return Err("its status line has no HTTP status from 100 to 599".into());
+        };
+        let (headers, body) = head(&part[end..])?;
+        Ok(Response {
+            status,
+            headers,
+            body: body.to_vec(),
+        })
     }
 }

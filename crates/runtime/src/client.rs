@@ -148,6 +148,7 @@ pub(super) struct Inner {
     pub(super) accept: String,
     pub(super) client_request_id: bool,
     pub(super) batch_limit: usize,
+    pub(super) batch_format: super::batch::BatchFormat,
 }
 
 /// An OData service client. Cheap to clone (shared state behind an `Arc`).
@@ -196,6 +197,7 @@ pub struct ClientBuilder {
     client_request_id: bool,
     user_agent: Option<String>,
     batch_limit: usize,
+    batch_format: super::batch::BatchFormat,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -347,6 +349,14 @@ impl ClientBuilder {
         self
     }
 
+    /// The wire format of `$batch` requests (default
+    /// [`BatchFormat::Json`](super::batch::BatchFormat::Json); SAP services often need
+    /// [`BatchFormat::Multipart`](super::batch::BatchFormat::Multipart)).
+    pub fn batch_format(mut self, format: super::batch::BatchFormat) -> ClientBuilder {
+        self.batch_format = format;
+        self
+    }
+
     /// Build the client. Fails when the root is not an absolute `http(s)` URL without
     /// userinfo, query or fragment (see [`Origin::parse`]), when an allowed origin does
     /// not parse, when a default header is not a valid header, or when no transport was
@@ -403,6 +413,7 @@ impl ClientBuilder {
                 },
                 client_request_id: self.client_request_id,
                 batch_limit: self.batch_limit,
+                batch_format: self.batch_format,
             }),
         })
     }
@@ -601,6 +612,7 @@ impl Client {
             client_request_id: true,
             user_agent: None,
             batch_limit: super::batch::DEFAULT_BATCH_LIMIT,
+            batch_format: super::batch::BatchFormat::Json,
         }
     }
 
@@ -627,6 +639,11 @@ impl Client {
     /// The most requests one `$batch` request carries ([`ClientBuilder::batch_limit`]).
     pub fn batch_limit(&self) -> usize {
         self.inner.batch_limit
+    }
+
+    /// The wire format of `$batch` requests ([`ClientBuilder::batch_format`]).
+    pub fn batch_format(&self) -> super::batch::BatchFormat {
+        self.inner.batch_format
     }
 
     /// A new, empty `$batch` of typed requests (see [`Batch`](super::batch::Batch)).

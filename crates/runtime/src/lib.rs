@@ -48,7 +48,7 @@ pub mod transport;
 pub mod url;
 
 pub use self::auth::{AccessToken, AuthError, BoxFuture, StaticToken, TokenProvider, TokenRequest};
-pub use self::batch::{Batch, BatchHandle, BatchResponse, GroupId, ItemId};
+pub use self::batch::{Batch, BatchFormat, BatchHandle, BatchResponse, GroupId, ItemId};
 pub use self::client::{Client, ClientBuilder, CrossOrigin, RequestOptions, Sleeper};
 pub use self::edm::{
     Binary, Date, DateTimeOffset, Decimal, Duration, Geo, GeoKind, Guid, ParseError, TimeOfDay,
