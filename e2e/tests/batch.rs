@@ -618,3 +618,271 @@ async fn an_atomicity_group_fails_as_a_whole() {
         "g1"
     );
 }
+
+// ---- Multipart (OData 4.0) $batch.
+
+/// The recorded multipart body with its random boundaries replaced by `B` and `C1`, `C2`…
+fn multipart_text(r: &Recorded) -> String {
+    assert_eq!(
+        (r.method.as_str(), r.target.as_str()),
+        ("POST", "/v1.0/$batch")
+    );
+    assert_eq!(r.header("Accept"), Some("multipart/mixed"));
+    assert_eq!(r.header("Prefer"), Some("odata.continue-on-error"));
+    let ct = r.header("Content-Type").unwrap();
+    let boundary = ct.strip_prefix("multipart/mixed;boundary=").unwrap();
+    let mut text = String::from_utf8(r.body.clone())
+        .unwrap()
+        .replace(boundary, "B");
+    let mut n = 0;
+    while let Some(at) = text.find("changeset_") {
+        n += 1;
+        let id = text[at..at + "changeset_".len() + 36].to_owned();
+        text = text.replace(&id, &format!("C{n}"));
+    }
+    text
+}
+
+fn multipart_reply(body: &str) -> Reply {
+    Reply {
+        status: 200,
+        headers: vec![("Content-Type", "multipart/mixed; boundary=resp".to_owned())],
+        body: body.replace('\n', "\r\n"),
+    }
+}
+
+#[tokio::test]
+async fn a_multipart_batch_with_a_change_set() {
+    let server = Server::start(Arc::new(|_, _, _| {
+        multipart_reply(
+            "--resp
+Content-Type: application/http
+
+HTTP/1.1 200 OK
+Content-Type: application/json
+
+{\"id\":\"u1\",\"displayName\":\"User u1\"}
+--resp
+Content-Type: multipart/mixed; boundary=cs
+
+--cs
+Content-Type: application/http
+Content-ID: 3
+
+HTTP/1.1 204 No Content
+
+
+--cs
+Content-Type: application/http
+Content-ID: 2
+
+HTTP/1.1 201 Created
+Content-Type: application/json
+
+{\"id\":\"new\"}
+--cs--
+--resp
+Content-Type: application/http
+
+HTTP/1.1 404 Not Found
+Content-Type: application/json
+
+{\"error\":{\"code\":\"NotFound\",\"message\":\"no such user\"}}
+--resp--
+",
+        )
+    }))
+    .await;
+    let (svc, _) = service_with(&server, |b| {
+        b.batch_format(graph_directory::runtime::BatchFormat::Multipart)
+    });
+    let mut batch = svc.client().batch();
+    let get = batch.add(
+        svc.users()
+            .by_id("u1")
+            .get()
+            .select([UserField::DisplayName]),
+    );
+    let g = batch.atomic_group();
+    let mut ada = UserCreate::default();
+    ada.display_name = Some("Ada".into());
+    let created = batch.add_in(g, &[], svc.users().create(&ada));
+    let deleted = batch.add_in(
+        g,
+        &[created.id()],
+        svc.users().by_id("x").if_match("*").delete(),
+    );
+    let missing = batch.add(svc.users().by_id("nobody").get());
+    let mut response = batch.send().await;
+    let recorded = server.requests();
+    assert_eq!(recorded.len(), 1);
+    assert_eq!(
+        multipart_text(&recorded[0]),
+        "--B\r
+Content-Type: application/http\r
+Content-Transfer-Encoding: binary\r
+Content-ID: 1\r
+\r
+GET users/u1?$select=displayName HTTP/1.1\r
+Accept: application/json\r
+\r
+\r
+--B\r
+Content-Type: multipart/mixed;boundary=C1\r
+\r
+--C1\r
+Content-Type: application/http\r
+Content-Transfer-Encoding: binary\r
+Content-ID: 2\r
+\r
+POST users HTTP/1.1\r
+Accept: application/json\r
+Content-Type: application/json\r
+\r
+{\"@odata.type\":\"#microsoft.graph.user\",\"displayName\":\"Ada\"}\r
+--C1\r
+Content-Type: application/http\r
+Content-Transfer-Encoding: binary\r
+Content-ID: 3\r
+\r
+DELETE users/x HTTP/1.1\r
+Accept: application/json\r
+If-Match: *\r
+\r
+\r
+--C1--\r
+--B\r
+Content-Type: application/http\r
+Content-Transfer-Encoding: binary\r
+Content-ID: 4\r
+\r
+GET users/nobody HTTP/1.1\r
+Accept: application/json\r
+\r
+\r
+--B--\r
+"
+    );
+    assert_eq!(
+        response.take(get).unwrap().display_name.as_deref(),
+        Some("User u1")
+    );
+    assert_eq!(
+        response.take(created).unwrap().unwrap().id.as_deref(),
+        Some("new")
+    );
+    response.take(deleted).unwrap();
+    let err = response.take(missing).unwrap_err();
+    assert!(err.is_not_found());
+    assert_eq!(err.odata_error().unwrap().code, "NotFound");
+}
+
+#[tokio::test]
+async fn a_multipart_batch_refuses_what_it_cannot_express_and_hostile_answers() {
+    // dependsOn outside one atomicity group cannot be said in a multipart batch.
+    let server = Server::start(Arc::new(|_, _, _| {
+        multipart_reply(
+            "--resp\nContent-Type: application/http\n\nHTTP/1.1 204 No Content\n\n\n--resp--\n",
+        )
+    }))
+    .await;
+    let svc = service(&server);
+    let mut batch = svc
+        .client()
+        .batch()
+        .format(graph_directory::runtime::BatchFormat::Multipart);
+    let a = batch.add(svc.users().by_id("a").delete());
+    let b = batch.add_after(&[a.id()], svc.users().by_id("b").delete());
+    let mut response = batch.send().await;
+    response.take(a).unwrap();
+    match response.take(b) {
+        Err(Error::InvalidRequest(m)) => {
+            assert!(m.contains("only inside one atomicity group"), "{m}")
+        }
+        other => panic!("{other:?}"),
+    }
+
+    for (body, wanted) in [
+        (
+            "--resp\nContent-Type: application/http\n\nHTTP/1.1 204 No Content\n\n",
+            "closing delimiter",
+        ),
+        ("no parts at all", "no part delimiter"),
+        (
+            "--resp\nContent-Type: application/http\n\nHTTP/1.1 999 Odd\n\n\n--resp--\n",
+            "from 100 to 599",
+        ),
+        (
+            "--resp\nContent-Type: application/http\n\nHTTP/1.1 204 No Content\n\n\n--resp\nContent-Type: application/http\n\nHTTP/1.1 204 No Content\n\n\n--resp--\n",
+            "2 parts answer a $batch request of 1",
+        ),
+        (
+            "--resp\nContent-Type: multipart/mixed; boundary=cs\n\n--cs\nContent-Type: application/http\nContent-ID: 77\n\nHTTP/1.1 204 No Content\n\n\n--cs--\n--resp--\n",
+            "Content-ID \"77\", which was not sent",
+        ),
+    ] {
+        let server = Server::start(Arc::new(move |_, _, _| multipart_reply(body))).await;
+        let svc = service(&server);
+        let mut batch = svc
+            .client()
+            .batch()
+            .format(graph_directory::runtime::BatchFormat::Multipart);
+        let g = batch.atomic_group();
+        let h = batch.add_in(g, &[], svc.users().by_id("a").delete());
+        match batch.send().await.take(h) {
+            Err(Error::Decode { error, .. }) => {
+                assert!(
+                    error.message.contains(wanted),
+                    "{wanted}: {}",
+                    error.message
+                )
+            }
+            other => panic!("{wanted}: {other:?}"),
+        }
+    }
+
+    // A JSON answer to a multipart request is not taken for one.
+    let server = Server::start(Arc::new(|_, _, _| {
+        reply(200, json!({"responses": [{"id": "1", "status": 204}]}))
+    }))
+    .await;
+    let svc = service(&server);
+    let mut batch = svc
+        .client()
+        .batch()
+        .format(graph_directory::runtime::BatchFormat::Multipart);
+    let h = batch.add(svc.users().by_id("a").delete());
+    match batch.send().await.take(h) {
+        Err(Error::Decode { error, .. }) => assert!(error.message.contains("not multipart/mixed")),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_throttled_multipart_item_is_retried() {
+    let server = Server::start(Arc::new(|index, _, _| {
+        if index == 0 {
+            multipart_reply("--resp\nContent-Type: application/http\n\nHTTP/1.1 429 Too Many Requests\nRetry-After: 5\n\n\n--resp\nContent-Type: application/http\n\nHTTP/1.1 204 No Content\n\n\n--resp--\n")
+        } else {
+            multipart_reply("--resp\nContent-Type: application/http\n\nHTTP/1.1 204 No Content\n\n\n--resp--\n")
+        }
+    }))
+    .await;
+    let (svc, waits) = service_with(&server, |b| {
+        b.batch_format(graph_directory::runtime::BatchFormat::Multipart)
+    });
+    let mut batch = svc.client().batch();
+    let a = batch.add(svc.users().by_id("a").delete());
+    let b = batch.add(svc.users().by_id("b").delete());
+    let mut response = batch.send().await;
+    response.take(a).unwrap();
+    response.take(b).unwrap();
+    assert_eq!(*waits.lock().unwrap(), [Duration::from_secs(5)]);
+    let recorded = server.requests();
+    assert_eq!(recorded.len(), 2);
+    let second = multipart_text(&recorded[1]);
+    assert!(
+        second.contains("DELETE users/a HTTP/1.1") && !second.contains("users/b"),
+        "{second}"
+    );
+}

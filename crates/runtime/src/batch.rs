@@ -1,5 +1,6 @@
 //! `$batch`: many typed requests in one round trip, as an OData JSON batch (OData JSON
-//! Format 4.01 §19, what Microsoft Graph and SAP CAP serve).
+//! Format 4.01 §19, what Microsoft Graph and SAP CAP serve) or, with
+//! [`BatchFormat::Multipart`], an OData 4.0 `multipart/mixed` batch (SAP services).
 //!
 //! A [`Batch`] takes the same requests the generated builders make (anything whose
 //! `.await` gives `Result<T, Error>`: `get()`, `list()`, `create(…)`, `update(…)`,
@@ -17,8 +18,9 @@
 //!
 //! The rules:
 //!
-//! - Item URLs are written relative to the service root with a leading `/`
-//!   (`/users/42?$select=id`), as Graph and CAP expect. A request whose URL is not
+//! - Item URLs are written relative to the service root: with a leading `/` in a JSON
+//!   batch (`/users/42?$select=id`), as Graph and CAP expect, without in a multipart one
+//!   (`GET users/42 HTTP/1.1`). A request whose URL is not
 //!   under the service root is refused: [`Error::OriginNotAllowed`] for another origin,
 //!   [`Error::InvalidRequest`] otherwise; nothing is sent for it.
 //! - At most [`Client::batch_limit`] requests go in one `$batch` request (default
