@@ -299,22 +299,11 @@ impl Item {
     }
 }
 
-/// Typed requests sent together as OData JSON `$batch` requests (see the
-/// [module docs](self) for splitting, retries and the URL rule).
-///
-/// ```no_run
-/// # async fn f(client: odata_runtime::Client) -> Result<(), odata_runtime::Error> {
-/// use odata_runtime::request::Builder;
-/// let users = Builder::root(&client, "users");
-/// let mut batch = client.batch();
-/// let count = batch.add(users.count());
-/// let gone = batch.add(users.key("42", true).delete());
-/// let mut response = batch.send().await;
-/// println!("{} users", response.take(count)?);
-/// response.take(gone)?;
-/// # Ok(())
-/// # }
-/// ```
+/// Typed requests sent together in `$batch` requests, JSON or multipart (see the
+/// [module docs](self) for splitting, retries and the URL rule): `let h =
+/// batch.add(users.by_id("42").get())`, then `batch.send().await.take(h)?`. (No code
+/// example here: this file is vendored into generated crates, where doctests would run
+/// under another crate name; the README's `$batch` section has one.)
 pub struct Batch {
     client: Client,
     id: u64,
