@@ -1251,8 +1251,10 @@ mod multipart {
             .map_or(body.len(), |p| from + p + 1)
     }
 
+    type Headers = Vec<(String, String)>;
+
     /// Header lines and the rest, split at the first empty line.
-    fn head(part: &[u8]) -> Result<(Vec<(String, String)>, &[u8]), String> {
+    fn head(part: &[u8]) -> Result<(Headers, &[u8]), String> {
         let mut headers = Vec::new();
         let mut at = 0;
         loop {
