@@ -5,7 +5,7 @@
 //! A [`Batch`] takes the same requests the generated builders make (anything whose
 //! `.await` gives `Result<T, Error>`: `get()`, `list()`, `create(…)`, `update(…)`,
 //! `delete()`, `count()`, actions, functions, references) and returns a typed
-//! [`BatchHandle<T>`] for each. [`Batch::send`] sends them, and [`BatchResponse::take`]
+//! [`BatchHandle`] for each. [`Batch::send`] sends them, and [`BatchResponse::take`]
 //! gives each handle's result, decoded exactly as the request alone would be, or its
 //! error (the same [`Error`] kinds, with the item's status and OData error body).
 //!
@@ -29,7 +29,8 @@
 //!   ([`Batch::add_in`]) always travel together: a set of tied requests larger than the
 //!   limit fails with [`Error::InvalidRequest`] without being sent.
 //! - An item answered 429 or 503 is sent again in a later `$batch` after its
-//!   `Retry-After` (or the policy's backoff), within the client's [`RetryPolicy`]: its
+//!   `Retry-After` (or the policy's backoff), within the client's
+//!   [`RetryPolicy`](super::retry::RetryPolicy): its
 //!   attempts count against `max_attempts`, and no retry starts once the time since
 //!   [`Batch::send`] began plus the wait reaches `max_total`. Requests that failed 424
 //!   (failed dependency) because of a retried request, and the rest of its atomicity
@@ -45,8 +46,6 @@
 //!   is not a number from 100 to 599.
 //! - Item bodies are JSON. A non-JSON answer body must be a JSON string (OData: text
 //!   media types); it is handed to the decoder as its UTF-8 text.
-//!
-//! [`RetryPolicy`]: super::retry::RetryPolicy
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
