@@ -106,7 +106,8 @@ async fn mixed_get_post_patch_delete_count() {
     let updated = batch.add(svc.users().by_id("u2").if_match("W/\"7\"").update(&rename));
     let deleted = batch.add(svc.users().by_id("u/3").delete());
     let count = batch.add(svc.users().count().header("ConsistencyLevel", "eventual"));
-    let mut response = batch.send().await;
+    // The batch can be sent from a spawned task.
+    let mut response = tokio::spawn(batch.send()).await.unwrap();
 
     let recorded = server.requests();
     assert_eq!(recorded.len(), 1);

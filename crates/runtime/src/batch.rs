@@ -273,7 +273,9 @@ impl<T> fmt::Debug for BatchHandle<T> {
 type ItemFuture = Pin<Box<dyn Future<Output = ()> + Send>>;
 
 struct Item {
-    future: ItemFuture,
+    /// In a `Mutex` only so that `Batch` is `Sync` (its `send` future then is `Send`);
+    /// it is only reached through `&mut`, never locked.
+    future: Mutex<ItemFuture>,
     slot: Arc<Slot>,
     done: bool,
     after: Vec<usize>,
@@ -294,7 +296,8 @@ impl Item {
             }
         }
         let _restore = Restore(CAPTURE.with(|c| c.replace(Some(self.slot.clone()))));
-        self.done = self.future.as_mut().poll(cx).is_ready();
+        let future = self.future.get_mut().unwrap_or_else(|e| e.into_inner());
+        self.done = future.as_mut().poll(cx).is_ready();
     }
 }
 
@@ -417,7 +420,7 @@ impl Batch {
         after.sort_unstable();
         after.dedup();
         self.items.push(Item {
-            future,
+            future: Mutex::new(future),
             slot: Arc::new(Slot::default()),
             done: false,
             after,
