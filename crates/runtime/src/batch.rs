@@ -975,6 +975,15 @@ fn copy_error(e: &Error) -> Error {
         Error::ResponseTooLarge { limit } => Error::ResponseTooLarge { limit: *limit },
         Error::TooManyRedirects { limit } => Error::TooManyRedirects { limit: *limit },
         Error::TooManyPages { limit } => Error::TooManyPages { limit: *limit },
+        Error::ResyncRequired {
+            status,
+            error,
+            restart,
+        } => Error::ResyncRequired {
+            status: *status,
+            error: error.clone(),
+            restart: restart.clone(),
+        },
         Error::Io { context, source } => Error::Io {
             context,
             source: std::io::Error::new(source.kind(), source.to_string()),

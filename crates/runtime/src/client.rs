@@ -863,7 +863,9 @@ impl Client {
         body: Option<Vec<u8>>,
         opts: &RequestOptions,
     ) -> Result<Response, Error> {
-        let (resp, _) = self.execute_from(method, url, body, opts, true).await?;
+        let (resp, _) = self
+            .execute_from(method, url, body, opts, true, &error_from_response)
+            .await?;
         Ok(resp)
     }
 
@@ -871,7 +873,9 @@ impl Client {
     /// `trusted` false (the response came from another origin, or over a redirect
     /// through one), the URL is that server's choice, so no hop carries credentials, even
     /// to the root's origin. Returns the response and whether it came over a chain that
-    /// carried credentials throughout (links in it may be trusted).
+    /// carried credentials throughout (links in it may be trusted). `map_error` turns
+    /// the final error response into the error (delta requests read the `Location` of a
+    /// 410 Gone).
     pub(super) async fn execute_from(
         &self,
         method: Method,
@@ -879,6 +883,7 @@ impl Client {
         body: Option<Vec<u8>>,
         opts: &RequestOptions,
         trusted: bool,
+        map_error: &(dyn Fn(&Response) -> Error + Sync),
     ) -> Result<(Response, bool), Error> {
         if let Some(slot) = super::batch::capture_slot() {
             // Polled as an item of a `Batch`: the request goes into the batch (a second
@@ -887,7 +892,7 @@ impl Client {
             return if resp.is_success() {
                 Ok((resp, true))
             } else {
-                Err(error_from_response(&resp))
+                Err(map_error(&resp))
             };
         }
         let inner = &self.inner;
@@ -979,7 +984,7 @@ impl Client {
                     (inner.sleeper)(delay).await;
                 }
                 (Ok(resp), None) => {
-                    let err = error_from_response(&resp);
+                    let err = map_error(&resp);
                     tracing::debug!(parent: &span, status = resp.status, "error response");
                     return Err(err);
                 }

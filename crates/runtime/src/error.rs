@@ -3,6 +3,7 @@
 use std::fmt;
 
 use super::auth::AuthError;
+use super::delta::DeltaLink;
 use super::json::{DecodeError, FromJson, Map, ObjectReader, Path, Value};
 use super::origin::Origin;
 use super::transport::TransportError;
@@ -78,6 +79,21 @@ pub enum Error {
         /// The I/O error.
         source: std::io::Error,
     },
+    /// A delta request's link (a stored [`DeltaLink`] or a next link of the sync) is
+    /// no longer valid: the service lost or expired its change-tracking state (HTTP 410
+    /// Gone, or an error code such as `resyncRequired` or `syncStateNotFound`). Changes
+    /// since the link cannot be had; start again with a full sync, from `restart` when
+    /// the service named one, else with the delta function itself.
+    ResyncRequired {
+        /// The HTTP status (410, or 400 for Graph's expired directory tokens).
+        status: u16,
+        /// The OData error body, when there was one.
+        error: Option<Box<ODataError>>,
+        /// Where the service says a fresh sync starts (the `Location` of a 410), as a
+        /// link to resume from ([`Client::resume_delta`](super::client::Client::resume_delta)).
+        /// It is an initial sync: every entity again, then a new delta link.
+        restart: Option<DeltaLink>,
+    },
 }
 
 impl Error {
@@ -86,7 +102,8 @@ impl Error {
         match self {
             Error::Service { status, .. }
             | Error::UnexpectedStatus { status, .. }
-            | Error::Decode { status, .. } => Some(*status),
+            | Error::Decode { status, .. }
+            | Error::ResyncRequired { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -95,6 +112,7 @@ impl Error {
     pub fn odata_error(&self) -> Option<&ODataError> {
         match self {
             Error::Service { error, .. } => Some(error),
+            Error::ResyncRequired { error, .. } => error.as_deref(),
             _ => None,
         }
     }
@@ -164,6 +182,16 @@ impl fmt::Display for Error {
                  (ClientBuilder::max_pages)"
             ),
             Error::Io { context, source } => write!(f, "{context}: {source}"),
+            Error::ResyncRequired { status, error, .. } => {
+                write!(
+                    f,
+                    "HTTP {status}: the delta link is no longer valid; start a full sync again"
+                )?;
+                if let Some(e) = error {
+                    write!(f, " ({e})")?;
+                }
+                Ok(())
+            }
         }
     }
 }
@@ -176,6 +204,9 @@ impl std::error::Error for Error {
             Error::Auth(e) => Some(e),
             Error::Service { error, .. } => Some(error.as_ref()),
             Error::Io { source, .. } => Some(source),
+            Error::ResyncRequired {
+                error: Some(error), ..
+            } => Some(error.as_ref()),
             _ => None,
         }
     }

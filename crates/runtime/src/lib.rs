@@ -19,6 +19,8 @@
 //! - [`stream`]: downloads and uploads of media without holding them in memory, and
 //!   resumable upload sessions.
 //! - [`batch`]: `$batch`, typed requests sent together.
+//! - [`delta`]: change tracking: a typed stream of changes and the delta link to resume
+//!   from.
 //!
 //! The client sends the bearer token only to the service root's origin (scheme, host,
 //! port) and to origins allowed with [`ClientBuilder::allow_origin`]; any other URL (a
@@ -32,6 +34,7 @@ pub mod auth;
 pub mod batch;
 pub mod client;
 pub mod convert;
+pub mod delta;
 pub mod edm;
 pub mod enums;
 pub mod error;
@@ -50,6 +53,9 @@ pub mod url;
 pub use self::auth::{AccessToken, AuthError, BoxFuture, StaticToken, TokenProvider, TokenRequest};
 pub use self::batch::{Batch, BatchFormat, BatchHandle, BatchResponse, GroupId, ItemId};
 pub use self::client::{Client, ClientBuilder, CrossOrigin, RequestOptions, Sleeper};
+pub use self::delta::{
+    Change, DeltaLink, DeltaRequest, DeltaStream, LinkChange, Removed, RemovedReason,
+};
 pub use self::edm::{
     Binary, Date, DateTimeOffset, Decimal, Duration, Geo, GeoKind, Guid, ParseError, TimeOfDay,
     UtcOffset,

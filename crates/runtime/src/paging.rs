@@ -8,7 +8,7 @@ use std::task::{Context, Poll};
 use futures_core::Stream;
 
 use super::auth::BoxFuture;
-use super::client::{Client, RequestOptions, log_path};
+use super::client::{Client, RequestOptions, error_from_response, log_path};
 use super::error::Error;
 use super::json::{self, DecodeError, FromJson, Map, ObjectReader, Path, Value};
 use super::transport::Method;
@@ -181,7 +181,14 @@ impl<T: FromJson + Send + 'static> Pager<T> {
         opts.query = Default::default();
         Some(Box::pin(async move {
             let (resp, trusted) = client
-                .execute_from(method, url.clone(), body, &opts, trusted)
+                .execute_from(
+                    method,
+                    url.clone(),
+                    body,
+                    &opts,
+                    trusted,
+                    &error_from_response,
+                )
                 .await?;
             let page = json::from_slice::<Page<T>>(&resp.body).map_err(|error| Error::Decode {
                 status: resp.status,

@@ -22,6 +22,7 @@ pub const FILES: &[(&str, &str)] = &[
         "convert.rs",
         include_str!("../../../runtime/src/convert.rs"),
     ),
+    ("delta.rs", include_str!("../../../runtime/src/delta.rs")),
     ("edm.rs", include_str!("../../../runtime/src/edm.rs")),
     ("enums.rs", include_str!("../../../runtime/src/enums.rs")),
     ("error.rs", include_str!("../../../runtime/src/error.rs")),
