@@ -135,6 +135,7 @@ fn operation_line(owner: &str, op: &OperationIr) -> String {
         ReturnIr::Pager(t) => format!("Pager<{}>", ty_text(t)),
         ReturnIr::Stream => "Download".to_string(),
         ReturnIr::UploadSession => "UploadSession".to_string(),
+        ReturnIr::Delta { item, .. } => format!("DeltaRequest<{}>", ty_text(item)),
     };
     let kind = if op.is_action { "action" } else { "function" };
     let via = op

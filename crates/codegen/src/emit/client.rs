@@ -940,6 +940,21 @@ fn operation(scope: &mut Scope<'_>, op: &OperationIr, at_root: bool) -> TokenStr
                 false,
             )
         }
+        (ReturnIr::Delta { item, field }, _) => {
+            let t = scope.ty(item);
+            let f = match field {
+                Some(f) => {
+                    let f = ident(f);
+                    quote!(#f)
+                }
+                None => quote!(support::NoField),
+            };
+            (
+                quote!(crate::runtime::delta::DeltaRequest<#t, #f>),
+                quote!(#builder.delta(#fn_name, &args)),
+                false,
+            )
+        }
     };
     let doc = docs(&op.doc);
     let asyncness = if is_async { quote!(async) } else { quote!() };

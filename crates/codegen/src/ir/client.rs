@@ -261,6 +261,14 @@ pub enum ReturnIr {
     Value(TyIr),
     /// A collection of entities, paged.
     Pager(TyIr),
+    /// A delta function's changes (see [`is_delta`]): a typed delta request of `item`,
+    /// with the field enum of the builder's file when `item` is the builder's read type.
+    Delta {
+        /// The read type of the changed entities.
+        item: TyIr,
+        /// The field enum for typed `$select`.
+        field: Option<String>,
+    },
     /// A stream (`Edm.Stream`): the response as a `Download` (read as it arrives).
     Stream,
     /// Microsoft Graph's upload session: an action named `createUploadSession` whose
@@ -1696,7 +1704,17 @@ impl<'a> Ctx<'a> {
             let ops = self.bound_operations(k.ty, k.collection);
             let ops: Vec<(OperationId, Option<String>)> =
                 ops.into_iter().map(|o| (o, None)).collect();
-            self.operations(&ops, &mut alloc, &scope)
+            let mut ops = self.operations(&ops, &mut alloc, &scope);
+            // A delta of the builder's own type selects with its field enum.
+            let read = self.read_ty(k.ty);
+            for op in &mut ops {
+                if let ReturnIr::Delta { item, field } = &mut op.ret {
+                    if *item == read {
+                        *field = names.field.get(&k.ty).cloned();
+                    }
+                }
+            }
+            ops
         };
         let streams = if shell || k.collection {
             Vec::new()
@@ -2134,7 +2152,10 @@ impl<'a> Ctx<'a> {
             .collect();
         let is_action = op.kind == OperationKind::Action;
         let qualified = format!("{}.{}", op.namespace, op.name);
-        let ret = self.return_ty(op).unwrap_or(ReturnIr::Unit);
+        let ret = match self.return_ty(op).unwrap_or(ReturnIr::Unit) {
+            ReturnIr::Pager(item) if is_delta(op) => ReturnIr::Delta { item, field: None },
+            ret => ret,
+        };
         let mut doc = Vec::new();
         if let Some(d) = op.description.as_deref().filter(|d| !d.trim().is_empty()) {
             doc.extend(naming::doc_lines(d));
@@ -2169,6 +2190,15 @@ impl<'a> Ctx<'a> {
             doc.push(String::new());
             doc.push("The result is a stream of entities across pages.".into());
         }
+        if matches!(ret, ReturnIr::Delta { .. }) {
+            doc.push(String::new());
+            doc.push(
+                "Change tracking: `.stream()` gives the changes (upserted entities, removals) \
+                 across pages, then the delta link to store; `.resume(&link)` gives the changes \
+                 since a stored link."
+                    .into(),
+            );
+        }
         OperationIr {
             method,
             is_action,
@@ -2179,6 +2209,25 @@ impl<'a> Ctx<'a> {
             doc,
         }
     }
+}
+
+/// Whether an operation is a delta (change tracking) function, Microsoft Graph's
+/// convention: a function named `delta`, bound to a collection of an entity type and
+/// returning a collection of that same type. Its result is a typed delta request
+/// (`support::DeltaRequest`) rather than a pager.
+fn is_delta(op: &Operation) -> bool {
+    let Some(binding) = &op.binding else {
+        return false;
+    };
+    let Some(rt) = &op.return_type else {
+        return false;
+    };
+    op.kind == OperationKind::Function
+        && op.name == "delta"
+        && binding.collection
+        && rt.ty.collection
+        && matches!(binding.target, Target::Named(_))
+        && rt.ty.target == binding.target
 }
 
 /// The method name of an operation among the overloads sharing its name: the first
