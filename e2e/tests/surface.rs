@@ -354,8 +354,14 @@ async fn delta_and_operations_bound_to_a_base_type() {
     let svc = service(&server);
     // `delta` bound to users is the one offered on users (typed), not the
     // directoryObject overload.
-    let page = svc.users().delta().next_page().await.unwrap().unwrap();
-    assert_eq!(page.items[0].display_name.as_deref(), Some("Ada"));
+    let mut changes = svc.users().delta().stream();
+    let page = changes.next_page().await.unwrap().unwrap();
+    match &page[0] {
+        graph_directory::runtime::Change::Upsert(user) => {
+            assert_eq!(user.display_name.as_deref(), Some("Ada"))
+        }
+        other => panic!("{other:?}"),
+    }
     // `checkMemberGroups` is bound to directoryObject: offered on users too.
     let groups = svc
         .users()
