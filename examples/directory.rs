@@ -8,23 +8,42 @@
 //!
 //! Group membership by reference (`$ref`), a cast to the users among a group's members,
 //! `$count`, a typed `$filter`, a typed `$expand` with nested options, a manager, an
-//! alternate key, an upsert, a user's photo downloaded as a stream (`…/photo/$value`), and
-//! a `$batch` of three typed requests.
+//! alternate key, an upsert, a user's photo downloaded as a stream (`…/photo/$value`), a
+//! `$batch` of three typed requests, and a delta sync whose link is stored and resumed.
 
 use std::sync::Arc;
 
 use e2e::http::{Server, empty, reply};
+use futures_util::StreamExt;
 use graph_directory::client::microsoft_graph::{DirectoryObjectField, UserField, UserNav};
 use graph_directory::models::microsoft_graph::{ApplicationCreate, UserCreate};
+use graph_directory::runtime::{Change, DeltaLink};
 use graph_directory::{Client, Error, GraphService};
 use serde_json::json;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Error> {
     // A stand-in for https://graph.microsoft.com/v1.0: answers by method and path.
-    let server = Server::start(Arc::new(|_, req, _| {
+    let server = Server::start(Arc::new(|_, req, base| {
         let path = req.target.split('?').next().unwrap_or_default();
+        let query = req.target.split_once('?').map(|(_, q)| q).unwrap_or_default();
         match (req.method.as_str(), path) {
+            // Delta: the first page, a second page, then changes since the stored link.
+            ("GET", p) if p.ends_with("/microsoft.graph.delta()") => reply(
+                200,
+                json!({"value": [{"id": "u1", "displayName": "Ada Lovelace"}],
+                       "@odata.nextLink": format!("{base}/v1.0/users/delta()?$skiptoken=2")}),
+            ),
+            ("GET", p) if p.ends_with("/delta()") && query.starts_with("$skiptoken") => reply(
+                200,
+                json!({"value": [{"id": "u2", "displayName": "Grace Hopper"}],
+                       "@odata.deltaLink": format!("{base}/v1.0/users/delta()?$deltatoken=t1")}),
+            ),
+            ("GET", p) if p.ends_with("/delta()") => reply(
+                200,
+                json!({"value": [{"id": "u2", "@removed": {"reason": "deleted"}}],
+                       "@odata.deltaLink": format!("{base}/v1.0/users/delta()?$deltatoken=t2")}),
+            ),
             ("GET", p) if p.ends_with("/$count") => e2e::http::Reply {
                 status: 200,
                 headers: vec![("Content-Type", "text/plain".to_owned())],
@@ -160,6 +179,32 @@ async fn main() -> Result<(), Error> {
         response.take(created)?.and_then(|u| u.id)
     );
     response.take(removed)?;
+
+    // Change tracking: a full sync, its delta link stored as text, then the changes since.
+    let mut sync = graph
+        .users()
+        .delta()
+        .select([UserField::Id, UserField::DisplayName])
+        .stream();
+    while let Some(change) = sync.next().await {
+        if let Change::Upsert(user) = change? {
+            println!("synced {:?}", user.display_name);
+        }
+    }
+    let stored = sync
+        .delta_link()
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    let link: DeltaLink = stored.parse().expect("a stored delta link");
+    println!("stored {link:?}"); // Debug leaves the token out
+    let mut sync = graph.users().delta().resume(&link);
+    while let Some(change) = sync.next().await {
+        match change? {
+            Change::Upsert(user) => println!("changed {:?}", user.id),
+            Change::Removed(removed) => println!("removed {:?} ({:?})", removed.id, removed.reason),
+            other => println!("{other:?}"),
+        }
+    }
 
     for r in server.requests() {
         println!("{} {}", r.method, r.target);

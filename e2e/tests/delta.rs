@@ -19,7 +19,8 @@ fn service_with(
     server: &Server,
     f: impl FnOnce(graph_directory::runtime::ClientBuilder) -> graph_directory::runtime::ClientBuilder,
 ) -> graph_directory::GraphService {
-    let builder = graph_directory::Client::builder(format!("{}/v1.0", server.base)).bearer_token("t");
+    let builder =
+        graph_directory::Client::builder(format!("{}/v1.0", server.base)).bearer_token("t");
     graph_directory::GraphService::new(f(builder).build().unwrap())
 }
 
@@ -111,7 +112,9 @@ async fn initial_sync_over_three_pages_then_resume_with_removals() {
     let changes = drain(&mut sync).await.unwrap();
     assert_eq!(upserted_ids(&changes), ["u1", "u2", "u3"]);
     assert_eq!(sync.pages_read(), 3);
-    let link = sync.into_delta_link().expect("a finished sync has a delta link");
+    let link = sync
+        .into_delta_link()
+        .expect("a finished sync has a delta link");
     assert_eq!(
         link.to_string(),
         format!("{}/v1.0/users/delta()?$deltatoken=tok1", server.base)
@@ -465,7 +468,10 @@ async fn sync_error(pages: Vec<Value>, max_pages: Option<usize>) -> (Vec<Change<
         match sync.next().await {
             Some(Ok(c)) => changes.push(c),
             Some(Err(e)) => {
-                assert!(sync.next().await.is_none(), "the stream ends after an error");
+                assert!(
+                    sync.next().await.is_none(),
+                    "the stream ends after an error"
+                );
                 assert!(sync.delta_link().is_none());
                 return (changes, e);
             }
@@ -484,8 +490,10 @@ async fn hostile_payloads_fail_with_located_errors() {
 
     // A removed entity without any identity.
     let (_, err) = sync_error(
-        vec![json!({"value": [{"id": "u1"}, {"@removed": {"reason": "deleted"}}],
-                    "@odata.deltaLink": "delta()?$deltatoken=z"})],
+        vec![
+            json!({"value": [{"id": "u1"}, {"@removed": {"reason": "deleted"}}],
+                    "@odata.deltaLink": "delta()?$deltatoken=z"}),
+        ],
         None,
     )
     .await;
@@ -510,7 +518,10 @@ async fn hostile_payloads_fail_with_located_errors() {
     }
 
     // A delta link that is no http(s) URL the client accepts.
-    for link in ["javascript:alert(1)", "https://graph.microsoft.com@evil.example/d"] {
+    for link in [
+        "javascript:alert(1)",
+        "https://graph.microsoft.com@evil.example/d",
+    ] {
         let (_, err) = sync_error(vec![json!({"value": [], "@odata.deltaLink": link})], None).await;
         assert!(err.to_string().contains("@odata.deltaLink"), "{err}");
         assert!(!err.to_string().contains("evil"), "{err}");

@@ -56,12 +56,15 @@ fn odata_4_0_and_4_01_removal_forms() {
     assert_eq!(r.id.as_deref(), Some("Customers('A')"));
     assert_eq!(r.other["id"], json!(5));
     // 4.0 prefixed names.
-    let r = removed(json!({"@odata.removed": {"reason": "changed"}, "@odata.id": "Customers('B')"}));
+    let r =
+        removed(json!({"@odata.removed": {"reason": "changed"}, "@odata.id": "Customers('B')"}));
     assert_eq!(r.id.as_deref(), Some("Customers('B')"));
     assert_eq!(r.reason, Some(RemovedReason::Changed));
     // 4.0 deleted entity: context, `id` and `reason` side by side; the context is dropped.
-    let r = removed(json!({"@odata.context": "http://h/svc/$metadata#Customers/$deletedEntity",
-                           "id": "Customers('C')", "reason": "deleted"}));
+    let r = removed(
+        json!({"@odata.context": "http://h/svc/$metadata#Customers/$deletedEntity",
+                           "id": "Customers('C')", "reason": "deleted"}),
+    );
     assert_eq!(r.id.as_deref(), Some("Customers('C')"));
     assert_eq!(r.reason, Some(RemovedReason::Deleted));
     assert!(r.other.is_empty(), "{r:?}");
@@ -78,15 +81,17 @@ fn added_and_deleted_links() {
         relationship: "Orders".into(),
         target: "Orders(1)".into(),
     };
-    let body = |ctx: &str, key: &str| {
-        json!({key: ctx, "source": "Customers('A')", "relationship": "Orders", "target": "Orders(1)"})
-    };
+    let body = |ctx: &str, key: &str| json!({key: ctx, "source": "Customers('A')", "relationship": "Orders", "target": "Orders(1)"});
     assert_eq!(
         change(body("#Customers/$link", "@odata.context")).unwrap(),
         Change::Linked(link.clone())
     );
     assert_eq!(
-        change(body("http://h/$metadata#Customers/$deletedLink", "@odata.context")).unwrap(),
+        change(body(
+            "http://h/$metadata#Customers/$deletedLink",
+            "@odata.context"
+        ))
+        .unwrap(),
         Change::Unlinked(link.clone())
     );
     assert_eq!(
@@ -104,12 +109,18 @@ fn hostile_items_are_located_errors() {
             json!({"@removed": {}, "@odata.type": "#x"}),
             "at $: a removed entity without",
         ),
-        (json!({"@removed": true, "id": "u"}), "at $.@removed: expected an object"),
+        (
+            json!({"@removed": true, "id": "u"}),
+            "at $.@removed: expected an object",
+        ),
         (
             json!({"@removed": {"reason": 1}, "id": "u"}),
             "at $.@removed.reason: expected a string",
         ),
-        (json!({"@removed": {}, "@id": ["x"]}), "at $.@id: expected a string"),
+        (
+            json!({"@removed": {}, "@id": ["x"]}),
+            "at $.@id: expected a string",
+        ),
         (
             json!({"@context": "#S/$link", "source": "a", "relationship": "r"}),
             "at $: a link change without `target`",
@@ -138,7 +149,9 @@ fn nested_delta_collections() {
     let m = Change::<Map<String, Value>>::nested(&members, "members")
         .unwrap()
         .unwrap();
-    assert!(matches!(&m[..], [Change::Upsert(_), Change::Removed(r)] if r.id.as_deref() == Some("u2")));
+    assert!(
+        matches!(&m[..], [Change::Upsert(_), Change::Removed(r)] if r.id.as_deref() == Some("u2"))
+    );
     let o = Change::<Map<String, Value>>::nested(&members, "owners")
         .unwrap()
         .unwrap();
@@ -148,9 +161,17 @@ fn nested_delta_collections() {
         None
     );
     let e = Change::<Map<String, Value>>::nested(&members, "bad").unwrap_err();
-    assert!(e.to_string().starts_with("at $.bad@delta: expected an array"), "{e}");
+    assert!(
+        e.to_string()
+            .starts_with("at $.bad@delta: expected an array"),
+        "{e}"
+    );
     let e = Change::<Map<String, Value>>::nested(&members, "worse").unwrap_err();
-    assert!(e.to_string().starts_with("at $.worse@delta[0]: a removed entity"), "{e}");
+    assert!(
+        e.to_string()
+            .starts_with("at $.worse@delta[0]: a removed entity"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -160,7 +181,10 @@ fn delta_links_round_trip_as_text_and_never_debug_their_query() {
     assert_eq!(link.to_string(), text);
     assert_eq!(link.as_str(), text);
     let debug = format!("{link:?}");
-    assert_eq!(debug, "DeltaLink(https://graph.microsoft.com/v1.0/users/delta()?…)");
+    assert_eq!(
+        debug,
+        "DeltaLink(https://graph.microsoft.com/v1.0/users/delta()?…)"
+    );
     assert!(!debug.contains("SECRET"));
     for bad in [
         "delta()?$deltatoken=x",
