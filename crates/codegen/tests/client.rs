@@ -365,19 +365,74 @@ fn an_overload_bound_to_a_base_type_is_hidden_by_the_derived_one() {
     let files = codegen::generate(&c, &model).unwrap();
     let user = squash(file(&files, "src/client/g/user.rs"));
     assert!(
-        user.contains("pubfndelta(&self)->crate::runtime::Pager<User>"),
+        user.contains("pubfndelta(&self)->crate::runtime::delta::DeltaRequest<User,UserField>"),
         "{user}"
     );
     assert!(
-        user.contains("pubfndelta_with_token(&self,token:&str)->crate::runtime::Pager<User>"),
+        user.contains(
+            "pubfndelta_with_token(&self,token:&str,)->crate::runtime::delta::DeltaRequest<User,UserField>"
+        ),
         "{user}"
     );
     assert_eq!(user.matches("fndelta").count(), 2, "{user}");
     let objects = squash(file(&files, "src/client/g/directory_object.rs"));
     assert!(
-        objects.contains("pubfndelta(&self)->crate::runtime::Pager<DirectoryObject>"),
+        objects.contains(
+            "pubfndelta(&self,)->crate::runtime::delta::DeltaRequest<DirectoryObject,DirectoryObjectField>"
+        ),
         "{objects}"
     );
+}
+
+/// The delta rule: a function named `delta`, bound to a collection, returning a
+/// collection of the binding type. Anything else of that name stays a pager.
+#[test]
+fn only_graph_shaped_delta_functions_are_delta_requests() {
+    const CSDL: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:DataServices>
+    <Schema Namespace="G" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <EntityType Name="item">
+        <Key><PropertyRef Name="id"/></Key>
+        <Property Name="id" Type="Edm.String" Nullable="false"/>
+      </EntityType>
+      <EntityType Name="other">
+        <Key><PropertyRef Name="id"/></Key>
+        <Property Name="id" Type="Edm.String" Nullable="false"/>
+      </EntityType>
+      <Function Name="delta" IsBound="true">
+        <Parameter Name="bp" Type="G.item"/>
+        <ReturnType Type="Collection(G.item)"/>
+      </Function>
+      <Function Name="delta" IsBound="true">
+        <Parameter Name="bp" Type="Collection(G.other)"/>
+        <ReturnType Type="Collection(G.item)"/>
+      </Function>
+      <Function Name="changes" IsBound="true">
+        <Parameter Name="bp" Type="Collection(G.item)"/>
+        <ReturnType Type="Collection(G.item)"/>
+      </Function>
+      <Action Name="delta" IsBound="true">
+        <Parameter Name="bp" Type="Collection(G.item)"/>
+        <ReturnType Type="Collection(G.item)"/>
+      </Action>
+      <EntityContainer Name="Svc">
+        <EntitySet Name="items" EntityType="G.item"/>
+        <EntitySet Name="others" EntityType="G.other"/>
+      </EntityContainer>
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>
+"#;
+    let model = csdl::load_str("g.xml", CSDL).unwrap_or_else(|e| panic!("{e}"));
+    let mut c = Config::new("g", "generated/g", vec![PathBuf::from("g.xml")]);
+    c.all();
+    let files = codegen::generate(&c, &model).unwrap();
+    let item = squash(file(&files, "src/client/g/item.rs"));
+    let other = squash(file(&files, "src/client/g/other.rs"));
+    assert!(!item.contains("DeltaRequest"), "{item}");
+    assert!(!other.contains("DeltaRequest"), "{other}");
+    assert!(item.contains("crate::runtime::Pager<Item>"), "{item}");
 }
 
 #[test]
