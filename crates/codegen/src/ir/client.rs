@@ -1708,12 +1708,12 @@ impl<'a> Ctx<'a> {
             // A delta of the builder's own type selects with its field enum.
             let read = self.read_ty(k.ty);
             for op in &mut ops {
-                if let ReturnIr::Delta { item, field } = &mut op.ret {
-                    if *item == read {
+                if let ReturnIr::Delta { item, field } = &mut op.ret
+                    && *item == read
+                {
                         *field = names.field.get(&k.ty).cloned();
                     }
                 }
-            }
             ops
         };
         let streams = if shell || k.collection {
