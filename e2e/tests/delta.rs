@@ -580,3 +580,18 @@ async fn a_sync_can_be_applied_a_page_at_a_time() {
         format!("{}/v1.0/users/delta()?$deltatoken=d", server.base)
     );
 }
+
+#[tokio::test]
+async fn a_stored_link_to_another_origin_is_refused() {
+    let home = Server::start(Arc::new(|_, _, _| reply(500, json!({})))).await;
+    let foreign = Server::start(Arc::new(|_, _, _| reply(500, json!({})))).await;
+    // A tampered store: the link now points elsewhere. Nothing is sent there.
+    let link: DeltaLink = format!("{}/v1.0/users/delta()?$deltatoken=t", foreign.base)
+        .parse()
+        .unwrap();
+    let mut sync = service(&home).users().delta().resume(&link);
+    let err = drain(&mut sync).await.unwrap_err();
+    assert!(matches!(err, Error::OriginNotAllowed { .. }), "{err:?}");
+    assert!(foreign.requests().is_empty());
+    assert!(home.requests().is_empty());
+}
