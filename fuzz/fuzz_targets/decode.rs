@@ -10,7 +10,7 @@ use obstacle_course::models::obstacle_course as oc;
 use obstacle_course::models::obstacle_type_match as tm;
 use obstacle_course::runtime::enums::Flags;
 use obstacle_course::runtime::json::{self, FromJson, ToJson, Value};
-use obstacle_course::runtime::{ODataError, Page};
+use obstacle_course::runtime::{Change, ODataError, Page};
 
 /// Decode `data` as a `T`; on success, encode, decode again and require the same JSON.
 fn round_trip<T: FromJson + ToJson>(data: &[u8]) {
@@ -48,7 +48,7 @@ fuzz_target!(|data: &[u8]| {
     let Some((&which, body)) = data.split_first() else {
         return;
     };
-    match which % 16 {
+    match which % 17 {
         // Polymorphic entity and complex types, chosen by `@odata.type`.
         0 => round_trip::<oc::AnyShape0>(body),
         1 => round_trip::<oc::AnyShape2>(body),
@@ -69,6 +69,10 @@ fuzz_target!(|data: &[u8]| {
         12 => page::<oc::AnyShape0>(body),
         13 => page::<oc::PrimitiveZoo>(body),
         14 => round_trip::<Vec<Option<oc::Level6>>>(body),
+        // A delta page: upserts, removals (`@removed`, `$deletedEntity`) and links.
+        15 => {
+            let _ = json::from_slice::<Page<Change<oc::AnyShape0>>>(body);
+        }
         // The error body every failed request is decoded as.
         _ => {
             let _ = json::from_slice::<ODataError>(body);
