@@ -87,7 +87,7 @@ impl std::error::Error for AuthError {
 /// [`ClientBuilder::allow_origin`](super::client::ClientBuilder::allow_origin), so a
 /// provider serving several resources can pick the token (audience, scope) by
 /// [`origin`](TokenRequest::origin).
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy)]
 pub struct TokenRequest<'a> {
     origin: &'a Origin,
     url: &'a str,
@@ -107,6 +107,16 @@ impl<'a> TokenRequest<'a> {
     /// The absolute URL of the request, query included.
     pub fn url(&self) -> &'a str {
         self.url
+    }
+}
+
+impl fmt::Debug for TokenRequest<'_> {
+    /// The origin and the URL without its query or fragment.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TokenRequest")
+            .field("origin", &self.origin)
+            .field("url", &super::transport::without_query(self.url))
+            .finish()
     }
 }
 

@@ -9,7 +9,7 @@ use std::task::{Context, Poll};
 use futures_core::Stream;
 
 use super::auth::BoxFuture;
-use super::client::{Client, RequestOptions, log_path};
+use super::client::{Client, RequestOptions, error_from_response, log_path};
 use super::error::Error;
 use super::json::{self, DecodeError, FromJson, Map, ObjectReader, Path, Value};
 use super::transport::Method;
@@ -70,7 +70,9 @@ impl<T: FromJson> FromJson for Page<T> {
     }
 }
 
-type Fetch<T> = BoxFuture<'static, Result<(Page<T>, String), Error>>;
+/// A page, the URL it was requested at, and whether it came over a chain that carried
+/// credentials throughout (its links may be followed with them).
+type Fetch<T> = BoxFuture<'static, Result<(Page<T>, String, bool), Error>>;
 
 /// All items of a collection as a `Stream<Item = Result<T, Error>>`, one page request
 /// at a time.
@@ -85,6 +87,11 @@ type Fetch<T> = BoxFuture<'static, Result<(Page<T>, String), Error>>;
 /// [`Error::TooManyPages`] when the last one still has a next link (a link that varies
 /// in a junk parameter defeats the repeat check, not this cap). The repeat check keeps
 /// a 64-bit hash per page read, never the links themselves.
+///
+/// Once a page came from another origin (without credentials, with
+/// [`CrossOrigin::WithoutCredentials`](super::client::CrossOrigin)), every later link is
+/// that server's choice: it is followed without credentials too, even one on the
+/// service root's origin.
 pub struct Pager<T> {
     client: Client,
     opts: RequestOptions,
@@ -98,6 +105,7 @@ pub struct Pager<T> {
     count: Option<i64>,
     delta_link: Option<String>,
     pages: usize,
+    trusted: bool,
 }
 
 // No field is structurally pinned.
@@ -136,6 +144,7 @@ impl<T: FromJson + Send + 'static> Pager<T> {
             count: None,
             delta_link: None,
             pages: 0,
+            trusted: true,
         }
     }
 
@@ -167,16 +176,26 @@ impl<T: FromJson + Send + 'static> Pager<T> {
             None => (Method::Get, self.next.take()?, None),
         };
         let client = self.client.clone();
+        let trusted = self.trusted;
         let mut opts = self.opts.clone();
         // The link carries its own query; never append ours.
         opts.query = Default::default();
         Some(Box::pin(async move {
-            let resp = client.execute(method, url.clone(), body, &opts).await?;
+            let (resp, trusted) = client
+                .execute_from(
+                    method,
+                    url.clone(),
+                    body,
+                    &opts,
+                    trusted,
+                    &error_from_response,
+                )
+                .await?;
             let page = json::from_slice::<Page<T>>(&resp.body).map_err(|error| Error::Decode {
                 status: resp.status,
                 error,
             })?;
-            Ok((page, url))
+            Ok((page, url, trusted))
         }))
     }
 
@@ -206,8 +225,9 @@ impl<T: FromJson + Send + 'static> Pager<T> {
                 self.done = true;
                 Poll::Ready(Some(Err(e)))
             }
-            Ok((page, url)) => {
+            Ok((page, url, trusted)) => {
                 self.pages += 1;
+                self.trusted = trusted;
                 if page.count.is_some() {
                     self.count = page.count;
                 }

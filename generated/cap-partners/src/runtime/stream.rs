@@ -36,8 +36,8 @@ use tracing::Instrument as _;
 
 use super::auth::TokenRequest;
 use super::client::{
-    Client, MAX_REDIRECTS, RequestOptions, bearer, error_from_response, is_credential_header,
-    log_path, set_header, within,
+    Client, MAX_REDIRECTS, RequestOptions, bearer, error_from_response, log_path, set_header,
+    within,
 };
 use super::error::Error;
 use super::json::{self, DecodeError, FromJson, Path, Value};
@@ -46,7 +46,7 @@ use super::request::{Builder, FnArg, RequestFuture};
 use super::retry::Outcome;
 use super::transport::{
     BodyStream, Method, Request, Response, StreamBody, StreamResponse, TransportError,
-    TransportErrorKind, find_header,
+    TransportErrorKind, find_header, is_credential_header,
 };
 use super::url::{Query, Resource, is_absolute, resolve};
 

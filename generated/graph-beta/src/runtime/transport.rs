@@ -85,13 +85,14 @@ impl Request {
 }
 
 impl fmt::Debug for Request {
-    /// The `Authorization` header value is redacted, and the URL's query is left out.
+    /// The values of `Authorization`, `Proxy-Authorization` and `Cookie` are redacted,
+    /// and the URL's query is left out.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let headers: Vec<(&str, &str)> = self
             .headers
             .iter()
             .map(|(k, v)| {
-                if k.eq_ignore_ascii_case("authorization") {
+                if is_credential_header(k) {
                     (k.as_str(), "<redacted>")
                 } else {
                     (k.as_str(), v.as_str())
@@ -206,6 +207,14 @@ async fn collect(mut body: BodyStream) -> Result<Vec<u8>, TransportError> {
 /// `url` without its query and fragment (which may hold data: filters, skip tokens).
 pub(super) fn without_query(url: &str) -> &str {
     url.split(['?', '#']).next().unwrap_or(url)
+}
+
+/// Whether a header carries credentials: `Authorization`, `Proxy-Authorization`,
+/// `Cookie` (never sent to another origin, never shown).
+pub(super) fn is_credential_header(name: &str) -> bool {
+    ["authorization", "proxy-authorization", "cookie"]
+        .iter()
+        .any(|h| name.eq_ignore_ascii_case(h))
 }
 
 pub(super) fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {

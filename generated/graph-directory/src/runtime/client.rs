@@ -19,6 +19,7 @@ use super::paging::{Page, Pager};
 use super::retry::{Outcome, RetryPolicy};
 use super::transport::{
     Method, Request, Response, Transport, TransportError, TransportErrorKind, find_header,
+    is_credential_header,
 };
 use super::url::{Query, Resource, is_absolute, resolve};
 
@@ -147,6 +148,8 @@ pub(super) struct Inner {
     pub(super) default_headers: Vec<(String, String)>,
     pub(super) accept: String,
     pub(super) client_request_id: bool,
+    pub(super) batch_limit: usize,
+    pub(super) batch_format: super::batch::BatchFormat,
 }
 
 /// An OData service client. Cheap to clone (shared state behind an `Arc`).
@@ -194,14 +197,18 @@ pub struct ClientBuilder {
     ieee754_compatible: bool,
     client_request_id: bool,
     user_agent: Option<String>,
+    batch_limit: usize,
+    batch_format: super::batch::BatchFormat,
 }
 
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Not validated yet: a root or origin may hold userinfo or a query (secrets).
+        let allowed: Vec<String> = self.allowed.iter().map(|o| url_for_debug(o)).collect();
         f.debug_struct("ClientBuilder")
-            .field("root", &self.root)
+            .field("root", &url_for_debug(&self.root))
             .field("authenticated", &self.token.is_some())
-            .field("allowed_origins", &self.allowed)
+            .field("allowed_origins", &allowed)
             .field("cross_origin", &self.cross_origin)
             .field("retry", &self.retry)
             .finish_non_exhaustive()
@@ -335,6 +342,22 @@ impl ClientBuilder {
         self
     }
 
+    /// The most requests one `$batch` request carries (default
+    /// [`DEFAULT_BATCH_LIMIT`](super::batch::DEFAULT_BATCH_LIMIT), Microsoft Graph's
+    /// limit); a [`Batch`](super::batch::Batch) with more is split (0 counts as 1).
+    pub fn batch_limit(mut self, requests: usize) -> ClientBuilder {
+        self.batch_limit = requests.max(1);
+        self
+    }
+
+    /// The wire format of `$batch` requests (default
+    /// [`BatchFormat::Json`](super::batch::BatchFormat::Json); SAP services often need
+    /// [`BatchFormat::Multipart`](super::batch::BatchFormat::Multipart)).
+    pub fn batch_format(mut self, format: super::batch::BatchFormat) -> ClientBuilder {
+        self.batch_format = format;
+        self
+    }
+
     /// Build the client. Fails when the root is not an absolute `http(s)` URL without
     /// userinfo, query or fragment (see [`Origin::parse`]), when an allowed origin does
     /// not parse, when a default header is not a valid header, or when no transport was
@@ -390,6 +413,8 @@ impl ClientBuilder {
                     "application/json".to_owned()
                 },
                 client_request_id: self.client_request_id,
+                batch_limit: self.batch_limit,
+                batch_format: self.batch_format,
             }),
         })
     }
@@ -411,7 +436,7 @@ fn default_transport(_connect_timeout: Duration) -> Result<Arc<dyn Transport>, E
 
 /// A header the transport can send: a token name, a value without CR, LF or other
 /// control characters (tab allowed). The error names the header, never its value.
-fn check_header(name: &str, value: &str) -> Result<(), Error> {
+pub(crate) fn check_header(name: &str, value: &str) -> Result<(), Error> {
     let name_ok = !name.is_empty()
         && name.bytes().all(|b| {
             b.is_ascii_alphanumeric()
@@ -445,13 +470,6 @@ fn check_header(name: &str, value: &str) -> Result<(), Error> {
         )));
     }
     Ok(())
-}
-
-/// Whether a header carries credentials (never sent to another origin).
-pub(super) fn is_credential_header(name: &str) -> bool {
-    ["authorization", "proxy-authorization", "cookie"]
-        .iter()
-        .any(|h| name.eq_ignore_ascii_case(h))
 }
 
 /// Run `fut` for at most `limit` (with tokio's timer, inside a tokio runtime; elsewhere
@@ -492,11 +510,17 @@ fn with_default_header(opts: &RequestOptions, name: &str, value: &str) -> Reques
     opts
 }
 
-/// The path part of a URL for logs (no scheme, host or query: queries may hold data).
+/// The most bytes of a path [`log_path`] gives: a link is the service's choice, and a
+/// megabyte of it in every log line would flood the log.
+#[doc(hidden)]
+pub const MAX_LOG_PATH: usize = 512;
+
+/// The path part of a URL for logs (no scheme, host or query: queries may hold data),
+/// cut at [`MAX_LOG_PATH`] bytes.
 #[doc(hidden)]
 pub fn log_path(url: &str) -> &str {
     let no_query = super::transport::without_query(url);
-    match no_query.find("://") {
+    let path = match no_query.find("://") {
         Some(i) => {
             let after = &no_query[i + 3..];
             match after.find('/') {
@@ -505,6 +529,20 @@ pub fn log_path(url: &str) -> &str {
             }
         }
         None => no_query,
+    };
+    let mut end = path.len().min(MAX_LOG_PATH);
+    while !path.is_char_boundary(end) {
+        end -= 1;
+    }
+    &path[..end]
+}
+
+/// A URL for `Debug`: its origin and path when it is one the client accepts (never a
+/// query, fragment or userinfo), a placeholder otherwise.
+fn url_for_debug(url: &str) -> String {
+    match Origin::parse(url) {
+        Ok(origin) => format!("{origin}{}", log_path(url)),
+        Err(_) => "<not a URL the client accepts>".to_owned(),
     }
 }
 
@@ -515,7 +553,7 @@ fn body_snippet(body: &[u8]) -> String {
 }
 
 /// Map a non-2xx response to an [`Error`].
-pub(super) fn error_from_response(resp: &Response) -> Error {
+pub(crate) fn error_from_response(resp: &Response) -> Error {
     if let Ok(error) = json::from_slice::<ODataError>(&resp.body) {
         return Error::Service {
             status: resp.status,
@@ -574,6 +612,8 @@ impl Client {
             ieee754_compatible: false,
             client_request_id: true,
             user_agent: None,
+            batch_limit: super::batch::DEFAULT_BATCH_LIMIT,
+            batch_format: super::batch::BatchFormat::Json,
         }
     }
 
@@ -595,6 +635,26 @@ impl Client {
     /// The maximum number of pages a [`Pager`] reads.
     pub fn max_pages(&self) -> usize {
         self.inner.max_pages
+    }
+
+    /// The most requests one `$batch` request carries ([`ClientBuilder::batch_limit`]).
+    pub fn batch_limit(&self) -> usize {
+        self.inner.batch_limit
+    }
+
+    /// The wire format of `$batch` requests ([`ClientBuilder::batch_format`]).
+    pub fn batch_format(&self) -> super::batch::BatchFormat {
+        self.inner.batch_format
+    }
+
+    /// A new, empty `$batch` of typed requests (see [`Batch`](super::batch::Batch)).
+    pub fn batch(&self) -> super::batch::Batch {
+        super::batch::Batch::new(self)
+    }
+
+    /// Waits `delay` with the client's sleeper (between retries).
+    pub(crate) async fn sleep(&self, delay: Duration) {
+        (self.inner.sleeper)(delay).await;
     }
 
     /// The absolute URL of `resource` with `query`.
@@ -804,8 +864,41 @@ impl Client {
         body: Option<Vec<u8>>,
         opts: &RequestOptions,
     ) -> Result<Response, Error> {
+        let (resp, _) = self
+            .execute_from(method, url, body, opts, true, &error_from_response)
+            .await?;
+        Ok(resp)
+    }
+
+    /// [`execute`](Client::execute) for a URL named by an earlier response. With
+    /// `trusted` false (the response came from another origin, or over a redirect
+    /// through one), the URL is that server's choice, so no hop carries credentials, even
+    /// to the root's origin. Returns the response and whether it came over a chain that
+    /// carried credentials throughout (links in it may be trusted). `map_error` turns
+    /// the final error response into the error (delta requests read the `Location` of a
+    /// 410 Gone).
+    pub(super) async fn execute_from(
+        &self,
+        method: Method,
+        url: String,
+        body: Option<Vec<u8>>,
+        opts: &RequestOptions,
+        trusted: bool,
+        map_error: &(dyn Fn(&Response) -> Error + Sync),
+    ) -> Result<(Response, bool), Error> {
+        if let Some(slot) = super::batch::capture_slot() {
+            // Polled as an item of a `Batch`: the request goes into the batch (a second
+            // request of the same item, such as a next page, fails there).
+            let resp = super::batch::exchange(self, slot, method, url, body, opts).await?;
+            return if resp.is_success() {
+                Ok((resp, true))
+            } else {
+                Err(map_error(&resp))
+            };
+        }
         let inner = &self.inner;
-        let origin = Origin::parse(&url).map_err(|e| Error::InvalidRequest(format!("URL: {e}")))?;
+        // Checked once before anything is sent (each attempt parses it again).
+        Origin::parse(&url).map_err(|e| Error::InvalidRequest(format!("URL: {e}")))?;
         let correlation = inner.client_request_id.then(|| Guid::new_v4().to_string());
         let headers = self.headers(body.is_some(), opts, correlation.as_deref())?;
         let path = log_path(&url).to_owned();
@@ -834,13 +927,17 @@ impl Client {
                     format!("total time limit of {} ms reached", total.as_millis()),
                 )));
             }
-            let attempt = self.attempt(method, &url, &origin, body.as_ref(), &headers, limit);
+            let attempt = self.attempt(method, &url, body.as_ref(), &headers, limit, trusted);
             let result = match within(limit, attempt.instrument(span.clone())).await {
                 Some(r) => r,
                 None => Err(Failure::Transport(TransportError::new(
                     TransportErrorKind::Timeout,
                     format!("no complete response within {} ms", limit.as_millis()),
                 ))),
+            };
+            let (result, home) = match result {
+                Ok((resp, home)) => (Ok(resp), home),
+                Err(e) => (Err(e), false),
             };
             let result = match result {
                 Ok(resp) => Ok(resp),
@@ -860,7 +957,7 @@ impl Client {
                     }
                     if resp.is_success() {
                         tracing::debug!(parent: &span, status = resp.status, "response");
-                        return result.map_err(Error::Transport);
+                        return result.map(|r| (r, home)).map_err(Error::Transport);
                     }
                     let outcome = Outcome::Status {
                         status: resp.status,
@@ -888,7 +985,7 @@ impl Client {
                     (inner.sleeper)(delay).await;
                 }
                 (Ok(resp), None) => {
-                    let err = error_from_response(&resp);
+                    let err = map_error(&resp);
                     tracing::debug!(parent: &span, status = resp.status, "error response");
                     return Err(err);
                 }
@@ -921,27 +1018,32 @@ impl Client {
         }
     }
 
-    /// One attempt: send, and follow redirects under the origin rule.
+    /// One attempt: send, and follow redirects under the origin rule. Returns the
+    /// response and whether every hop carried credentials.
     async fn attempt(
         &self,
         method: Method,
         url: &str,
-        origin: &Origin,
         body: Option<&Vec<u8>>,
         headers: &[(String, String)],
         limit: Duration,
-    ) -> Result<Response, Failure> {
+        trusted: bool,
+    ) -> Result<(Response, bool), Failure> {
         let inner = &self.inner;
-        let deadline = Instant::now() + limit;
+        // Measured from the start rather than as a deadline: `now + limit` overflows for
+        // a limit like `Duration::MAX` ("no timeout").
+        let start = Instant::now();
         let mut method = method;
         let mut url = url.to_owned();
-        let mut origin = origin.clone();
+        let mut origin =
+            Origin::parse(&url).map_err(|e| Error::InvalidRequest(format!("URL: {e}")))?;
         let mut body = body.cloned();
         let mut headers = headers.to_vec();
         let mut redirects = 0;
         // Once a redirect chain has left the trusted origins, a redirect back to them is
-        // the foreign server's choice of URL: it is sent without credentials too.
-        let mut left_home = false;
+        // the foreign server's choice of URL: it is sent without credentials too. So is
+        // a URL named by a response that came from another origin (`trusted` false).
+        let mut left_home = !trusted;
         loop {
             let credentials = self.admit(&origin)? && !left_home;
             left_home |= !credentials;
@@ -977,7 +1079,7 @@ impl Client {
                 headers: hop_headers,
                 body: body.clone(),
                 max_response_size: inner.max_response_size,
-                timeout: Some(deadline.saturating_duration_since(Instant::now())),
+                timeout: Some(limit.saturating_sub(start.elapsed())),
             };
             let resp = inner
                 .transport
@@ -994,7 +1096,7 @@ impl Client {
                 _ => None,
             };
             let Some(location) = location else {
-                return Ok(resp);
+                return Ok((resp, !left_home));
             };
             redirects += 1;
             if redirects > MAX_REDIRECTS {

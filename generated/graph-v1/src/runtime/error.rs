@@ -4,6 +4,7 @@
 use std::fmt;
 
 use super::auth::AuthError;
+use super::delta::DeltaLink;
 use super::json::{DecodeError, FromJson, Map, ObjectReader, Path, Value};
 use super::origin::Origin;
 use super::transport::TransportError;
@@ -12,8 +13,11 @@ use super::transport::TransportError;
 ///
 /// No variant's `Display` or `Debug` holds a request URL's query or the token: URLs
 /// appear as their origin (scheme, host, port) at most. Text from the service (an OData
-/// error message, the start of a non-OData error body) is kept as received and may quote
-/// the request.
+/// error message, the start of a non-OData error body) is kept as received in the fields
+/// and may quote the request; `Display` shows each piece of it inert (see [`Inert`]):
+/// control, line-break and invisible format characters escaped, at most
+/// [`Inert::MAX_CHARS`] characters, so a hostile service cannot forge log lines or
+/// terminal output.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
@@ -76,6 +80,21 @@ pub enum Error {
         /// The I/O error.
         source: std::io::Error,
     },
+    /// A delta request's link (a stored [`DeltaLink`] or a next link of the sync) is
+    /// no longer valid: the service lost or expired its change-tracking state (HTTP 410
+    /// Gone, or an error code such as `resyncRequired` or `syncStateNotFound`). Changes
+    /// since the link cannot be had; start again with a full sync, from `restart` when
+    /// the service named one, else with the delta function itself.
+    ResyncRequired {
+        /// The HTTP status (410, or 400 for Graph's expired directory tokens).
+        status: u16,
+        /// The OData error body, when there was one.
+        error: Option<Box<ODataError>>,
+        /// Where the service says a fresh sync starts (the `Location` of a 410), as a
+        /// link to resume from ([`Client::resume_delta`](super::client::Client::resume_delta)).
+        /// It is an initial sync: every entity again, then a new delta link.
+        restart: Option<DeltaLink>,
+    },
 }
 
 impl Error {
@@ -84,7 +103,8 @@ impl Error {
         match self {
             Error::Service { status, .. }
             | Error::UnexpectedStatus { status, .. }
-            | Error::Decode { status, .. } => Some(*status),
+            | Error::Decode { status, .. }
+            | Error::ResyncRequired { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -93,6 +113,7 @@ impl Error {
     pub fn odata_error(&self) -> Option<&ODataError> {
         match self {
             Error::Service { error, .. } => Some(error),
+            Error::ResyncRequired { error, .. } => error.as_deref(),
             _ => None,
         }
     }
@@ -116,23 +137,23 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Service { status, error } => {
-                write!(f, "HTTP {status}: {}: {}", error.code, error.message)?;
+                write!(f, "HTTP {status}: {error}")?;
                 if let Some(t) = &error.target {
-                    write!(f, " (target {t})")?;
+                    write!(f, " (target {})", Inert(t))?;
                 }
                 if let Some(id) = error
                     .inner_error
                     .as_ref()
                     .and_then(|i| i.request_id.as_ref())
                 {
-                    write!(f, " [request-id {id}]")?;
+                    write!(f, " [request-id {}]", Inert(id))?;
                 }
                 Ok(())
             }
             Error::UnexpectedStatus { status, body } => {
                 write!(f, "HTTP {status} without an OData error body")?;
                 if !body.is_empty() {
-                    write!(f, ": {body}")?;
+                    write!(f, ": {}", Inert(body))?;
                 }
                 Ok(())
             }
@@ -162,6 +183,16 @@ impl fmt::Display for Error {
                  (ClientBuilder::max_pages)"
             ),
             Error::Io { context, source } => write!(f, "{context}: {source}"),
+            Error::ResyncRequired { status, error, .. } => {
+                write!(
+                    f,
+                    "HTTP {status}: the delta link is no longer valid; start a full sync again"
+                )?;
+                if let Some(e) = error {
+                    write!(f, " ({e})")?;
+                }
+                Ok(())
+            }
         }
     }
 }
@@ -174,6 +205,9 @@ impl std::error::Error for Error {
             Error::Auth(e) => Some(e),
             Error::Service { error, .. } => Some(error.as_ref()),
             Error::Io { source, .. } => Some(source),
+            Error::ResyncRequired {
+                error: Some(error), ..
+            } => Some(error.as_ref()),
             _ => None,
         }
     }
@@ -235,12 +269,74 @@ pub struct InnerError {
 }
 
 impl fmt::Display for ODataError {
+    /// `code: message`, both [`Inert`].
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.code, self.message)
+        write!(f, "{}: {}", Inert(&self.code), Inert(&self.message))
+    }
+}
+
+/// Text from a service, displayed inert: control characters (line breaks, escape
+/// sequences), Unicode format characters (bidi overrides and isolates, zero-width
+/// characters, the BOM) and the line and paragraph separators are escaped as `\n`,
+/// `\u{1b}`, `\u{202e}`; text longer than [`Inert::MAX_CHARS`] characters is cut there
+/// and ends with `…`. Everything else (quotes, backslashes, any script, combining marks)
+/// is shown as is.
+#[derive(Clone, Copy, Debug)]
+pub struct Inert<'a>(pub &'a str);
+
+impl Inert<'_> {
+    /// The most characters shown: 1024.
+    pub const MAX_CHARS: usize = 1024;
+}
+
+impl fmt::Display for Inert<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use fmt::Write as _;
+        for (i, c) in self.0.chars().enumerate() {
+            if i == Inert::MAX_CHARS {
+                return f.write_char('…');
+            }
+            if is_invisible(c) {
+                write!(f, "{}", c.escape_debug())?;
+            } else {
+                f.write_char(c)?;
+            }
+        }
+        Ok(())
     }
 }
 
 impl std::error::Error for ODataError {}
+
+/// Whether `c` is a control character, a Unicode format character (general category
+/// Cf) or a line or paragraph separator: characters that move, hide or reorder text.
+fn is_invisible(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{ad}'
+                | '\u{600}'..='\u{605}'
+                | '\u{61c}'
+                | '\u{6dd}'
+                | '\u{70f}'
+                | '\u{890}'..='\u{891}'
+                | '\u{8e2}'
+                | '\u{180e}'
+                | '\u{200b}'..='\u{200f}'
+                | '\u{2028}'..='\u{202e}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{206f}'
+                | '\u{feff}'
+                | '\u{fff9}'..='\u{fffb}'
+                | '\u{110bd}'
+                | '\u{110cd}'
+                | '\u{13430}'..='\u{1343f}'
+                | '\u{1bca0}'..='\u{1bca3}'
+                | '\u{1d173}'..='\u{1d17a}'
+                | '\u{e0001}'
+                | '\u{e0020}'..='\u{e007f}'
+        )
+}
 
 /// A message: a string, or the OData v2/v3 `{"lang": …, "value": …}` form.
 fn message_text(v: Option<Value>) -> String {

@@ -19,6 +19,9 @@
 //! - [`request`]: the generic requests the generated request builders delegate to.
 //! - [`stream`]: downloads and uploads of media without holding them in memory, and
 //!   resumable upload sessions.
+//! - [`batch`]: `$batch`, typed requests sent together.
+//! - [`delta`]: change tracking: a typed stream of changes and the delta link to resume
+//!   from.
 //!
 //! The client sends the bearer token only to the service root's origin (scheme, host,
 //! port) and to origins allowed with [`ClientBuilder::allow_origin`]; any other URL (a
@@ -29,8 +32,10 @@
 #![warn(missing_docs)]
 
 pub mod auth;
+pub mod batch;
 pub mod client;
 pub mod convert;
+pub mod delta;
 pub mod edm;
 pub mod enums;
 pub mod error;
@@ -47,7 +52,11 @@ pub mod transport;
 pub mod url;
 
 pub use self::auth::{AccessToken, AuthError, BoxFuture, StaticToken, TokenProvider, TokenRequest};
+pub use self::batch::{Batch, BatchFormat, BatchHandle, BatchResponse, GroupId, ItemId};
 pub use self::client::{Client, ClientBuilder, CrossOrigin, RequestOptions, Sleeper};
+pub use self::delta::{
+    Change, DeltaLink, DeltaRequest, DeltaStream, LinkChange, Removed, RemovedReason,
+};
 pub use self::edm::{
     Binary, Date, DateTimeOffset, Decimal, Duration, Geo, GeoKind, Guid, ParseError, TimeOfDay,
     UtcOffset,

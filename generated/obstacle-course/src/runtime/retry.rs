@@ -133,11 +133,13 @@ impl RetryPolicy {
 }
 
 /// Parse `Retry-After`: delay-seconds or an HTTP-date (IMF-fixdate,
-/// `Sun, 06 Nov 1994 08:49:37 GMT`). A date in the past gives zero.
+/// `Sun, 06 Nov 1994 08:49:37 GMT`). A date in the past gives zero; a number of seconds
+/// too large for a `u64` gives `Duration::MAX` (longer than any cap, so it ends the
+/// retries rather than being ignored).
 pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     let v = value.trim();
     if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
-        return v.parse::<u64>().ok().map(Duration::from_secs);
+        return Some(v.parse::<u64>().map_or(Duration::MAX, Duration::from_secs));
     }
     let at = parse_http_date(v)?;
     Some(at.duration_since(now).unwrap_or(Duration::ZERO))

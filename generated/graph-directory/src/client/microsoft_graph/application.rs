@@ -269,10 +269,12 @@ impl ApplicationCollectionBuilder {
     }
     /// Bound function `microsoft.graph.delta`: `GET …/microsoft.graph.delta(…)`.
     ///
-    /// The result is a stream of entities across pages.
-    pub fn delta(&self) -> crate::runtime::Pager<DirectoryObject> {
+    /// Change tracking: `.stream()` gives the changes (upserted entities, removals) across pages, then the delta link to store; `.resume(&link)` gives the changes since a stored link.
+    pub fn delta(
+        &self,
+    ) -> crate::runtime::delta::DeltaRequest<DirectoryObject, support::NoField> {
         let args: [(&str, support::FnArg); 0usize] = [];
-        self.inner.function_pager("microsoft.graph.delta", &args)
+        self.inner.delta("microsoft.graph.delta", &args)
     }
     /// Bound action `microsoft.graph.getByIds`: `POST …/microsoft.graph.getByIds`.
     ///
@@ -367,10 +369,12 @@ impl ApplicationCollectionNoDeleteBuilder {
     }
     /// Bound function `microsoft.graph.delta`: `GET …/microsoft.graph.delta(…)`.
     ///
-    /// The result is a stream of entities across pages.
-    pub fn delta(&self) -> crate::runtime::Pager<DirectoryObject> {
+    /// Change tracking: `.stream()` gives the changes (upserted entities, removals) across pages, then the delta link to store; `.resume(&link)` gives the changes since a stored link.
+    pub fn delta(
+        &self,
+    ) -> crate::runtime::delta::DeltaRequest<DirectoryObject, support::NoField> {
         let args: [(&str, support::FnArg); 0usize] = [];
-        self.inner.function_pager("microsoft.graph.delta", &args)
+        self.inner.delta("microsoft.graph.delta", &args)
     }
     /// Bound action `microsoft.graph.getByIds`: `POST …/microsoft.graph.getByIds`.
     ///
@@ -465,10 +469,12 @@ impl ApplicationCollectionPutUpsertBuilder {
     }
     /// Bound function `microsoft.graph.delta`: `GET …/microsoft.graph.delta(…)`.
     ///
-    /// The result is a stream of entities across pages.
-    pub fn delta(&self) -> crate::runtime::Pager<DirectoryObject> {
+    /// Change tracking: `.stream()` gives the changes (upserted entities, removals) across pages, then the delta link to store; `.resume(&link)` gives the changes since a stored link.
+    pub fn delta(
+        &self,
+    ) -> crate::runtime::delta::DeltaRequest<DirectoryObject, support::NoField> {
         let args: [(&str, support::FnArg); 0usize] = [];
-        self.inner.function_pager("microsoft.graph.delta", &args)
+        self.inner.delta("microsoft.graph.delta", &args)
     }
     /// Bound action `microsoft.graph.getByIds`: `POST …/microsoft.graph.getByIds`.
     ///

@@ -195,10 +195,12 @@ impl DirectoryObjectCollectionBuilder {
     }
     /// Bound function `microsoft.graph.delta`: `GET …/microsoft.graph.delta(…)`.
     ///
-    /// The result is a stream of entities across pages.
-    pub fn delta(&self) -> crate::runtime::Pager<DirectoryObject> {
+    /// Change tracking: `.stream()` gives the changes (upserted entities, removals) across pages, then the delta link to store; `.resume(&link)` gives the changes since a stored link.
+    pub fn delta(
+        &self,
+    ) -> crate::runtime::delta::DeltaRequest<DirectoryObject, DirectoryObjectField> {
         let args: [(&str, support::FnArg); 0usize] = [];
-        self.inner.function_pager("microsoft.graph.delta", &args)
+        self.inner.delta("microsoft.graph.delta", &args)
     }
     /// Bound action `microsoft.graph.getByIds`: `POST …/microsoft.graph.getByIds`.
     ///
@@ -385,10 +387,12 @@ impl DirectoryObjectLinkCollectionBuilder {
     }
     /// Bound function `microsoft.graph.delta`: `GET …/microsoft.graph.delta(…)`.
     ///
-    /// The result is a stream of entities across pages.
-    pub fn delta(&self) -> crate::runtime::Pager<DirectoryObject> {
+    /// Change tracking: `.stream()` gives the changes (upserted entities, removals) across pages, then the delta link to store; `.resume(&link)` gives the changes since a stored link.
+    pub fn delta(
+        &self,
+    ) -> crate::runtime::delta::DeltaRequest<DirectoryObject, DirectoryObjectField> {
         let args: [(&str, support::FnArg); 0usize] = [];
-        self.inner.function_pager("microsoft.graph.delta", &args)
+        self.inner.delta("microsoft.graph.delta", &args)
     }
     /// Bound action `microsoft.graph.getByIds`: `POST …/microsoft.graph.getByIds`.
     ///

@@ -301,10 +301,10 @@ impl GroupCollectionBuilder {
     }
     /// Bound function `microsoft.graph.delta`: `GET …/microsoft.graph.delta(…)`.
     ///
-    /// The result is a stream of entities across pages.
-    pub fn delta(&self) -> crate::runtime::Pager<Group> {
+    /// Change tracking: `.stream()` gives the changes (upserted entities, removals) across pages, then the delta link to store; `.resume(&link)` gives the changes since a stored link.
+    pub fn delta(&self) -> crate::runtime::delta::DeltaRequest<Group, GroupField> {
         let args: [(&str, support::FnArg); 0usize] = [];
-        self.inner.function_pager("microsoft.graph.delta", &args)
+        self.inner.delta("microsoft.graph.delta", &args)
     }
     /// Bound action `microsoft.graph.getByIds`: `POST …/microsoft.graph.getByIds`.
     ///
@@ -371,10 +371,10 @@ impl GroupCollectionNoDeleteBuilder {
     }
     /// Bound function `microsoft.graph.delta`: `GET …/microsoft.graph.delta(…)`.
     ///
-    /// The result is a stream of entities across pages.
-    pub fn delta(&self) -> crate::runtime::Pager<Group> {
+    /// Change tracking: `.stream()` gives the changes (upserted entities, removals) across pages, then the delta link to store; `.resume(&link)` gives the changes since a stored link.
+    pub fn delta(&self) -> crate::runtime::delta::DeltaRequest<Group, GroupField> {
         let args: [(&str, support::FnArg); 0usize] = [];
-        self.inner.function_pager("microsoft.graph.delta", &args)
+        self.inner.delta("microsoft.graph.delta", &args)
     }
     /// Bound action `microsoft.graph.getByIds`: `POST …/microsoft.graph.getByIds`.
     ///
