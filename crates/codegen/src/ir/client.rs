@@ -1711,9 +1711,9 @@ impl<'a> Ctx<'a> {
                 if let ReturnIr::Delta { item, field } = &mut op.ret
                     && *item == read
                 {
-                        *field = names.field.get(&k.ty).cloned();
-                    }
+                    *field = names.field.get(&k.ty).cloned();
                 }
+            }
             ops
         };
         let streams = if shell || k.collection {
