@@ -53,6 +53,8 @@ entity deviceManagementPartners : managed {
       singleTenantAppId         : String(100);
       whenPartnerDevicesWillBeMarkedAsNonCompliantDateTime : Timestamp;
       whenPartnerDevicesWillBeRemovedDateTime              : Timestamp;
+      // Navigation for $expand (unmanaged: no column of its own).
+      platformCounts : Association to many partnerPlatformCounts on platformCounts.partnerId = id;
 }
 
 // Extra key shapes for the client: an Int32 key and a compound key.
@@ -69,4 +71,5 @@ entity partnerPlatformCounts {
   key partnerId     : String(36);
   key platform      : String(20);
       enrolledCount : Integer;
+      partner       : Association to one deviceManagementPartners on partner.id = partnerId;
 }

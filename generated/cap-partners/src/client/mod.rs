@@ -42,20 +42,20 @@ impl EntityContainer {
             support::Builder::root(&self.client, "deviceManagementPartners"),
         )
     }
-    /// The `partnerRegions` entity set: `…/partnerRegions`.
-    pub fn partner_regions(
-        &self,
-    ) -> crate::client::partners_service::PartnerRegionsCollectionBuilder {
-        crate::client::partners_service::PartnerRegionsCollectionBuilder::from_builder(
-            support::Builder::root(&self.client, "partnerRegions"),
-        )
-    }
     /// The `partnerPlatformCounts` entity set: `…/partnerPlatformCounts`.
     pub fn partner_platform_counts(
         &self,
     ) -> crate::client::partners_service::PartnerPlatformCountsCollectionBuilder {
         crate::client::partners_service::PartnerPlatformCountsCollectionBuilder::from_builder(
             support::Builder::root(&self.client, "partnerPlatformCounts"),
+        )
+    }
+    /// The `partnerRegions` entity set: `…/partnerRegions`.
+    pub fn partner_regions(
+        &self,
+    ) -> crate::client::partners_service::PartnerRegionsCollectionBuilder {
+        crate::client::partners_service::PartnerRegionsCollectionBuilder::from_builder(
+            support::Builder::root(&self.client, "partnerRegions"),
         )
     }
 }

@@ -130,6 +130,44 @@ impl DeviceManagementPartnersField {
     > = filter::Operand::property("whenPartnerDevicesWillBeRemovedDateTime");
 }
 
+/// The navigation properties of `PartnersService.deviceManagementPartners`, for typed `$expand`: a variant expands
+/// the property as it is; the function of the same name gives an item with nested
+/// options typed for its target.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DeviceManagementPartnersNav {
+    /// `platformCounts`: The `platformCounts` navigation property.
+    PlatformCounts,
+}
+
+impl DeviceManagementPartnersNav {
+    /// The property's wire name.
+    pub fn wire_name(self) -> &'static str {
+        match self {
+            Self::PlatformCounts => "platformCounts",
+        }
+    }
+    /// `$expand` `platformCounts` (collection-valued) with nested options typed for `PartnersService.partnerPlatformCounts`.
+    pub fn platform_counts() -> support::Expand<
+        DeviceManagementPartnersField,
+        super::PartnerPlatformCountsField,
+        support::Many,
+    > {
+        support::Expand::new("platformCounts")
+    }
+}
+
+impl ::std::fmt::Debug for DeviceManagementPartnersNav {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.wire_name())
+    }
+}
+
+impl support::IntoExpand<DeviceManagementPartnersField> for DeviceManagementPartnersNav {
+    fn into_expand(self) -> String {
+        self.wire_name().to_owned()
+    }
+}
+
 impl DeviceManagementPartners {
     /// The entity's ETag (`@odata.etag`), to send back as `If-Match` (the
     /// item builders' `if_match`).
@@ -187,6 +225,12 @@ impl DeviceManagementPartnersBuilder {
     pub fn delete(&self) -> support::RequestFuture<()> {
         self.inner.delete()
     }
+    /// The `platformCounts` navigation property: `…/platformCounts`.
+    pub fn platform_counts(&self) -> super::PartnerPlatformCountsLinkCollectionBuilder {
+        super::PartnerPlatformCountsLinkCollectionBuilder::from_builder(
+            self.inner.nav("platformCounts"),
+        )
+    }
     /// Bound action `PartnersService.terminate`: `POST …/PartnersService.terminate`.
     pub async fn terminate(&self) -> Result<(), crate::runtime::Error> {
         let body = support::no_params();
@@ -243,5 +287,81 @@ impl DeviceManagementPartnersCollectionBuilder {
     /// and `$search`; add the headers a service asks for with `.header(name, value)`.
     pub fn count(&self) -> support::CountRequest {
         self.inner.count()
+    }
+}
+
+/// Requests on one `PartnersService.deviceManagementPartners`.
+#[derive(Clone, Debug)]
+pub struct DeviceManagementPartnersLinkBuilder {
+    inner: support::Builder,
+}
+
+impl DeviceManagementPartnersLinkBuilder {
+    pub(crate) fn from_builder(inner: support::Builder) -> Self {
+        Self { inner }
+    }
+    /// The request state: client, resource path and options.
+    pub fn builder(&self) -> &support::Builder {
+        &self.inner
+    }
+    /// Adds a request header to every request of this builder.
+    pub fn header(self, name: &str, value: &str) -> Self {
+        Self {
+            inner: self.inner.with_header(name, value),
+        }
+    }
+    /// Sends `If-Match: etag` (from the entity's `etag()`, or `*`) with update, delete and actions.
+    pub fn if_match(self, etag: &str) -> Self {
+        Self {
+            inner: self.inner.with_if_match(etag),
+        }
+    }
+    /// Sends `Prefer: return=minimal`: creates and updates answer 204 (`None`).
+    pub fn return_minimal(self) -> Self {
+        Self {
+            inner: self.inner.with_return_minimal(),
+        }
+    }
+    /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
+    pub fn get(
+        &self,
+    ) -> support::GetRequest<DeviceManagementPartners, DeviceManagementPartnersField> {
+        support::GetRequest::new(&self.inner)
+    }
+    /// `PATCH` the entity: 200 gives `Some(updated)`, 204 `None`. Send [`Self::if_match`] where the service uses ETags.
+    pub fn update(
+        &self,
+        body: &DeviceManagementPartnersUpdate,
+    ) -> support::RequestFuture<Option<DeviceManagementPartners>> {
+        self.inner.update(body)
+    }
+    /// `GET …/$ref`: the entity this navigation property references (`None` on 204).
+    pub fn get_ref(&self) -> support::RequestFuture<Option<support::Reference>> {
+        self.inner.get_ref()
+    }
+    /// `DELETE …/$ref`: clears the navigation property (the entity itself is not deleted).
+    pub fn remove_ref(&self) -> support::RequestFuture<()> {
+        self.inner.remove_ref()
+    }
+    /// `PUT …/$ref` with `{"@odata.id": url}`: sets the reference to the entity at `entity`
+    /// (any builder of one entity: its canonical URL).
+    pub fn set_ref_at(&self, entity: &support::Builder) -> support::RequestFuture<()> {
+        self.inner.set_ref(entity)
+    }
+    /// `PUT …/$ref` with `{"@odata.id": "…/deviceManagementPartners/{key}"}`: sets the reference to the entity of `deviceManagementPartners` with this key.
+    pub fn set_ref_by_id(&self, id: &str) -> support::RequestFuture<()> {
+        self.inner
+            .set_ref(&self.inner.at_root("deviceManagementPartners").key(id, false))
+    }
+    /// The `platformCounts` navigation property: `…/platformCounts`.
+    pub fn platform_counts(&self) -> super::PartnerPlatformCountsLinkCollectionBuilder {
+        super::PartnerPlatformCountsLinkCollectionBuilder::from_builder(
+            self.inner.nav("platformCounts"),
+        )
+    }
+    /// Bound action `PartnersService.terminate`: `POST …/PartnersService.terminate`.
+    pub async fn terminate(&self) -> Result<(), crate::runtime::Error> {
+        let body = support::no_params();
+        self.inner.action_unit(Some("PartnersService.terminate"), &body).await
     }
 }

@@ -12,12 +12,14 @@ pub use self::compliance_management_partners::{
     ComplianceManagementPartnersCollectionBuilder,
 };
 pub use self::device_management_partners::{
-    DeviceManagementPartnersField, DeviceManagementPartnersBuilder,
-    DeviceManagementPartnersCollectionBuilder,
+    DeviceManagementPartnersField, DeviceManagementPartnersNav,
+    DeviceManagementPartnersBuilder, DeviceManagementPartnersCollectionBuilder,
+    DeviceManagementPartnersLinkBuilder,
 };
 pub use self::partner_platform_counts::{
-    PartnerPlatformCountsField, PartnerPlatformCountsBuilder,
-    PartnerPlatformCountsCollectionBuilder,
+    PartnerPlatformCountsField, PartnerPlatformCountsNav, PartnerPlatformCountsBuilder,
+    PartnerPlatformCountsCollectionBuilder, PartnerPlatformCountsLinkCollectionBuilder,
+    PartnerPlatformCountsLinkItemBuilder,
 };
 pub use self::partner_regions::{
     PartnerRegionsField, PartnerRegionsBuilder, PartnerRegionsCollectionBuilder,

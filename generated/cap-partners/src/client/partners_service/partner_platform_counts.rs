@@ -53,6 +53,44 @@ impl PartnerPlatformCountsField {
     );
 }
 
+/// The navigation properties of `PartnersService.partnerPlatformCounts`, for typed `$expand`: a variant expands
+/// the property as it is; the function of the same name gives an item with nested
+/// options typed for its target.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PartnerPlatformCountsNav {
+    /// `partner`: The `partner` navigation property.
+    Partner,
+}
+
+impl PartnerPlatformCountsNav {
+    /// The property's wire name.
+    pub fn wire_name(self) -> &'static str {
+        match self {
+            Self::Partner => "partner",
+        }
+    }
+    /// `$expand` `partner` (single-valued) with nested options typed for `PartnersService.deviceManagementPartners`.
+    pub fn partner() -> support::Expand<
+        PartnerPlatformCountsField,
+        super::DeviceManagementPartnersField,
+        support::One,
+    > {
+        support::Expand::new("partner")
+    }
+}
+
+impl ::std::fmt::Debug for PartnerPlatformCountsNav {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.wire_name())
+    }
+}
+
+impl support::IntoExpand<PartnerPlatformCountsField> for PartnerPlatformCountsNav {
+    fn into_expand(self) -> String {
+        self.wire_name().to_owned()
+    }
+}
+
 impl PartnerPlatformCounts {
     /// The entity's ETag (`@odata.etag`), to send back as `If-Match` (the
     /// item builders' `if_match`).
@@ -109,6 +147,12 @@ impl PartnerPlatformCountsBuilder {
     /// `DELETE` the entity. Send [`Self::if_match`] where the service uses ETags.
     pub fn delete(&self) -> support::RequestFuture<()> {
         self.inner.delete()
+    }
+    /// The `partner` navigation property: `…/partner`.
+    pub fn partner(&self) -> super::DeviceManagementPartnersLinkBuilder {
+        super::DeviceManagementPartnersLinkBuilder::from_builder(
+            self.inner.nav("partner"),
+        )
     }
 }
 
@@ -172,5 +216,157 @@ impl PartnerPlatformCountsCollectionBuilder {
     /// and `$search`; add the headers a service asks for with `.header(name, value)`.
     pub fn count(&self) -> support::CountRequest {
         self.inner.count()
+    }
+}
+
+/// Requests on a collection of `PartnersService.partnerPlatformCounts`.
+#[derive(Clone, Debug)]
+pub struct PartnerPlatformCountsLinkCollectionBuilder {
+    inner: support::Builder,
+}
+
+impl PartnerPlatformCountsLinkCollectionBuilder {
+    pub(crate) fn from_builder(inner: support::Builder) -> Self {
+        Self { inner }
+    }
+    /// The request state: client, resource path and options.
+    pub fn builder(&self) -> &support::Builder {
+        &self.inner
+    }
+    /// Adds a request header to every request of this builder.
+    pub fn header(self, name: &str, value: &str) -> Self {
+        Self {
+            inner: self.inner.with_header(name, value),
+        }
+    }
+    /// Sends `Prefer: return=minimal`: creates and updates answer 204 (`None`).
+    pub fn return_minimal(self) -> Self {
+        Self {
+            inner: self.inner.with_return_minimal(),
+        }
+    }
+    /// One `PartnersService.partnerPlatformCounts` by its compound key (`partnerId`, `platform`), named: `…(partnerId=…,platform=…)`.
+    pub fn by_key(
+        &self,
+        partner_id: &str,
+        platform: &str,
+    ) -> super::PartnerPlatformCountsLinkItemBuilder {
+        super::PartnerPlatformCountsLinkItemBuilder::from_builder(
+            self
+                .inner
+                .compound_key(
+                    &[
+                        ("partnerId", &partner_id as &dyn crate::runtime::UrlLiteral),
+                        ("platform", &platform as &dyn crate::runtime::UrlLiteral),
+                    ],
+                ),
+        )
+    }
+    /// `GET` the collection: `.await` for the first page, `.stream()` for every item, with query options.
+    pub fn list(
+        &self,
+    ) -> support::ListRequest<PartnerPlatformCounts, PartnerPlatformCountsField> {
+        support::ListRequest::new(&self.inner)
+    }
+    /// `POST` a new entity: 201 gives `Some(created)`, 204 (after [`Self::return_minimal`]) `None`.
+    pub fn create(
+        &self,
+        body: &PartnerPlatformCountsCreate,
+    ) -> support::RequestFuture<Option<PartnerPlatformCounts>> {
+        self.inner.create(body)
+    }
+    /// `GET …/$count`: the number of entities (`.await` it), optionally with `$filter`
+    /// and `$search`; add the headers a service asks for with `.header(name, value)`.
+    pub fn count(&self) -> support::CountRequest {
+        self.inner.count()
+    }
+    /// `GET …/$ref`: the references (entity URLs) this navigation property holds, paged.
+    pub fn refs(&self) -> support::ListRequest<support::Reference, support::NoField> {
+        self.inner.refs()
+    }
+    /// `POST …/$ref` with `{"@odata.id": url}`: adds a reference to the entity at `entity`
+    /// (any builder of one entity: its canonical URL).
+    pub fn add_ref_at(&self, entity: &support::Builder) -> support::RequestFuture<()> {
+        self.inner.add_ref(entity)
+    }
+    /// `POST …/$ref` with `{"@odata.id": "…/partnerPlatformCounts/{key}"}`: adds a reference to the entity of `partnerPlatformCounts` with this key.
+    pub fn add_ref_by_key(
+        &self,
+        partner_id: &str,
+        platform: &str,
+    ) -> support::RequestFuture<()> {
+        self.inner
+            .add_ref(
+                &self
+                    .inner
+                    .at_root("partnerPlatformCounts")
+                    .compound_key(
+                        &[
+                            (
+                                "partnerId",
+                                &partner_id as &dyn crate::runtime::UrlLiteral,
+                            ),
+                            ("platform", &platform as &dyn crate::runtime::UrlLiteral),
+                        ],
+                    ),
+            )
+    }
+}
+
+/// Requests on one `PartnersService.partnerPlatformCounts`.
+#[derive(Clone, Debug)]
+pub struct PartnerPlatformCountsLinkItemBuilder {
+    inner: support::Builder,
+}
+
+impl PartnerPlatformCountsLinkItemBuilder {
+    pub(crate) fn from_builder(inner: support::Builder) -> Self {
+        Self { inner }
+    }
+    /// The request state: client, resource path and options.
+    pub fn builder(&self) -> &support::Builder {
+        &self.inner
+    }
+    /// Adds a request header to every request of this builder.
+    pub fn header(self, name: &str, value: &str) -> Self {
+        Self {
+            inner: self.inner.with_header(name, value),
+        }
+    }
+    /// Sends `If-Match: etag` (from the entity's `etag()`, or `*`) with update, delete and actions.
+    pub fn if_match(self, etag: &str) -> Self {
+        Self {
+            inner: self.inner.with_if_match(etag),
+        }
+    }
+    /// Sends `Prefer: return=minimal`: creates and updates answer 204 (`None`).
+    pub fn return_minimal(self) -> Self {
+        Self {
+            inner: self.inner.with_return_minimal(),
+        }
+    }
+    /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
+    pub fn get(
+        &self,
+    ) -> support::GetRequest<PartnerPlatformCounts, PartnerPlatformCountsField> {
+        support::GetRequest::new(&self.inner)
+    }
+    /// `PATCH` the entity: 200 gives `Some(updated)`, 204 `None`. Send [`Self::if_match`] where the service uses ETags.
+    pub fn update(
+        &self,
+        body: &PartnerPlatformCountsUpdate,
+    ) -> support::RequestFuture<Option<PartnerPlatformCounts>> {
+        self.inner.update(body)
+    }
+    /// `DELETE …/{key}/$ref`: removes this entity from the navigation property
+    /// (the entity itself is not deleted).
+    pub fn remove_ref(&self) -> support::RequestFuture<()> {
+        self.inner.remove_ref()
+    }
+    /// The `partner` navigation property: `…/partner`.
+    pub fn partner(&self) -> super::DeviceManagementPartnersLinkBuilder {
+        super::DeviceManagementPartnersLinkBuilder::from_builder(
+            self.inner.nav("partner"),
+        )
     }
 }

@@ -64,6 +64,12 @@ pub struct DeviceManagementPartners {
     pub when_partner_devices_will_be_removed_date_time: Option<
         crate::runtime::edm::DateTimeOffset,
     >,
+    /// The `platformCounts` navigation property.
+    ///
+    /// Navigation property: present only when expanded (`$expand`).
+    ///
+    /// Wire name `platformCounts`.
+    pub platform_counts: Option<Vec<super::PartnerPlatformCounts>>,
     /// Members this type does not declare: instance annotations (`@odata.etag`,
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
@@ -109,6 +115,7 @@ impl json::FromJson for DeviceManagementPartners {
                 .field("whenPartnerDevicesWillBeMarkedAsNonCompliantDateTime"),
             when_partner_devices_will_be_removed_date_time: reader
                 .field("whenPartnerDevicesWillBeRemovedDateTime"),
+            platform_counts: reader.field("platformCounts"),
             additional: reader.rest(),
         };
         reader.finish(value)
@@ -139,6 +146,7 @@ impl json::ToJson for DeviceManagementPartners {
                 "whenPartnerDevicesWillBeRemovedDateTime",
                 &self.when_partner_devices_will_be_removed_date_time,
             );
+        writer.opt("platformCounts", &self.platform_counts);
         writer.extend(&self.additional);
         writer.finish()
     }

@@ -20,6 +20,12 @@ pub struct PartnerPlatformCounts {
     ///
     /// Wire name `enrolledCount`; nullable.
     pub enrolled_count: Option<i32>,
+    /// The `partner` navigation property.
+    ///
+    /// Navigation property: present only when expanded (`$expand`).
+    ///
+    /// Wire name `partner`.
+    pub partner: Option<super::DeviceManagementPartners>,
     /// Members this type does not declare: instance annotations (`@odata.etag`,
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
     /// Written back unchanged.
@@ -53,6 +59,7 @@ impl json::FromJson for PartnerPlatformCounts {
             partner_id: reader.field("partnerId"),
             platform: reader.field("platform"),
             enrolled_count: reader.field("enrolledCount"),
+            partner: reader.field("partner"),
             additional: reader.rest(),
         };
         reader.finish(value)
@@ -65,6 +72,7 @@ impl json::ToJson for PartnerPlatformCounts {
         writer.opt("partnerId", &self.partner_id);
         writer.opt("platform", &self.platform);
         writer.opt("enrolledCount", &self.enrolled_count);
+        writer.opt("partner", &self.partner);
         writer.extend(&self.additional);
         writer.finish()
     }
