@@ -16,9 +16,9 @@
 //!    the same as an OData 4.0 multipart `$batch` with a change set.
 //! 5. Typed `$expand` of an association with nested `$select`, `$filter`, `$orderby`,
 //!    `$top` and `$count`, the reverse association, and `$count` of a navigation path.
-//!    (CAP refuses `$ref` on this association: its target has a compound key, and CAP
-//!    answers 400 "has 2 keys. Only 1 was provided"; `$ref` is proven on the loopback
-//!    server in `tests/surface.rs`.)
+//!    (CAP 9.9 serves no `$ref`: `GET`/`PUT …/partner/$ref` answer 404 "Invalid resource
+//!    path", and on the collection 400 "has 2 keys. Only 1 was provided"; `$ref` is
+//!    proven on the loopback server in `tests/surface.rs`.)
 //!
 //! Everything runs in one test so that the steps share one server and run in order.
 
