@@ -17,6 +17,7 @@ use std::time::Instant;
 
 use codegen::{Config, ConfigFile, Files};
 
+mod metadata;
 mod owned;
 
 // Generation allocates millions of small token trees; glibc's allocator spends about a
@@ -54,6 +55,15 @@ usage: cargo xtask codegen [--check] [--explain] [--verbose] [--strict] [--confi
 Only files listed in the crate's GENERATED.txt and unchanged since are overwritten or
 removed; --out must be absent, empty or a generated crate.
 
+       cargo xtask metadata URL --schema FILE [--json] [--token-env VAR] [--config FILE]
+
+  metadata        fetch URL's $metadata (URL: the service root or the $metadata URL),
+                  store it as FILE only if it reads as CSDL (unchanged otherwise), then
+                  regenerate every crate of the config and report API changes
+  --json          ask for CSDL JSON ($format=json)
+  --token-env VAR send the bearer token held in the environment variable VAR (never
+                  given on the command line); it goes to the service's origin only
+
 exit codes: 0 ok, 1 error in a schema, the config or a root, a file it may not touch
 (or I/O), 2 usage, 3 --check found differences";
 
@@ -71,6 +81,7 @@ struct Args {
     out: Option<PathBuf>,
     all: bool,
     include: Vec<String>,
+    metadata: Option<metadata::MetadataArgs>,
 }
 
 enum Failure {
@@ -82,6 +93,7 @@ enum Failure {
 fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, Failure> {
     match it.next().as_deref() {
         Some("codegen") => {}
+        Some("metadata") => return parse_metadata(it),
         Some("-h" | "--help") | None => return Err(Failure::Usage(String::new())),
         Some(other) => {
             return Err(Failure::Usage(format!(
@@ -159,11 +171,53 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, Failure> {
     Ok(a)
 }
 
+fn parse_metadata(mut it: impl Iterator<Item = String>) -> Result<Args, Failure> {
+    let mut m = metadata::MetadataArgs::default();
+    let mut a = Args::default();
+    let mut url = None;
+    while let Some(arg) = it.next() {
+        let mut value = |flag: &str| {
+            it.next()
+                .ok_or_else(|| Failure::Usage(format!("`{flag}` needs a value")))
+        };
+        match arg.as_str() {
+            "--schema" => m.schema = PathBuf::from(value("--schema")?),
+            "--json" => m.json = true,
+            "--token-env" => m.token_env = Some(value("--token-env")?),
+            "--config" => a.config = Some(PathBuf::from(value("--config")?)),
+            "--verbose" | "-v" => a.verbose = true,
+            "-h" | "--help" => return Err(Failure::Usage(String::new())),
+            other if other.starts_with('-') => {
+                return Err(Failure::Usage(format!("unknown flag `{other}`")));
+            }
+            other if url.is_none() => url = Some(other.to_string()),
+            other => return Err(Failure::Usage(format!("unexpected `{other}`"))),
+        }
+    }
+    let Some(url) = url else {
+        return Err(Failure::Usage("`metadata` needs the service's URL".into()));
+    };
+    if m.schema.as_os_str().is_empty() {
+        return Err(Failure::Usage(
+            "`metadata` needs `--schema FILE`: where to store the document".into(),
+        ));
+    }
+    m.url = url;
+    a.metadata = Some(m);
+    Ok(a)
+}
+
 fn main() -> ExitCode {
     let args = match parse_args(std::env::args().skip(1)) {
         Ok(a) => a,
         Err(f) => return report(f),
     };
+    if let Some(m) = &args.metadata {
+        match metadata::fetch_and_store(m) {
+            Ok(line) => eprintln!("{line}"),
+            Err(msg) => return report(Failure::User(msg)),
+        }
+    }
     match run(&args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => report(f),

@@ -828,3 +828,94 @@ fn a_config_that_is_not_a_regular_file_is_refused() {
         assert!(err.contains("is not a regular file"), "{path}: {err}");
     }
 }
+
+/// `cargo xtask metadata` against the real SAP CAP server (e2e/cap): the served document is
+/// stored and the crate generated from it; a second run leaves the file alone; an answer
+/// that is not CSDL changes nothing; a token comes only from the environment.
+#[test]
+fn metadata_fetches_stores_only_csdl_and_regenerates() {
+    let server = e2e::CapServer::start();
+    let dir = temp_dir("metadata");
+    let config = write_config(
+        &dir,
+        &[(
+            "cap-fetched",
+            "schemas/cap.xml",
+            "\"PartnersService.deviceManagementPartners\"",
+        )],
+    );
+    let schema = dir.join("schemas/cap.xml");
+    let schema_arg = schema.to_str().unwrap();
+    let config_arg = config.to_str().unwrap();
+    let root = server.service_root.clone();
+
+    let (code, err) = xtask(&[
+        "metadata", &root, "--schema", schema_arg, "--config", config_arg,
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("metadata: stored"), "{err}");
+    let served = std::fs::read_to_string(e2e::repo_root().join("e2e/cap/metadata.xml")).unwrap();
+    assert_eq!(std::fs::read_to_string(&schema).unwrap(), served);
+    let lib = std::fs::read_to_string(dir.join("cap-fetched/src/lib.rs")).unwrap();
+    assert!(lib.contains("@generated"), "{lib}");
+
+    // Unchanged: not rewritten, the crate neither.
+    let before = snapshot(&dir);
+    let (code, err) = xtask(&[
+        "metadata",
+        &format!("{root}$metadata"),
+        "--schema",
+        schema_arg,
+        "--config",
+        config_arg,
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("is unchanged"), "{err}");
+    assert_eq!(snapshot(&dir), before);
+
+    // CSDL JSON, to another file (not in the config: only stored).
+    let json = dir.join("cap.json");
+    let (code, err) = xtask(&[
+        "metadata",
+        &root,
+        "--json",
+        "--schema",
+        json.to_str().unwrap(),
+        "--config",
+        config_arg,
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(std::fs::read_to_string(&json).unwrap().starts_with('{'));
+
+    // An answer that is not CSDL (an entity collection) is refused; nothing changes.
+    let before = snapshot(&dir);
+    let (code, err) = xtask(&[
+        "metadata",
+        &format!("{root}partnerRegions?x=$metadata"),
+        "--schema",
+        schema_arg,
+        "--config",
+        config_arg,
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("does not read as CSDL"), "{err}");
+    assert_eq!(snapshot(&dir), before);
+
+    // The token: from a named environment variable only, and a missing one is an error.
+    let (code, err) = xtask(&[
+        "metadata",
+        &root,
+        "--schema",
+        schema_arg,
+        "--token-env",
+        "XTASK_TEST_NO_SUCH_VARIABLE",
+        "--config",
+        config_arg,
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("holds no token"), "{err}");
+    assert_eq!(xtask(&["metadata", "--schema", schema_arg]).0, 2);
+    assert_eq!(xtask(&["metadata", &root]).0, 2);
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+}
