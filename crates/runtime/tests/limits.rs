@@ -830,4 +830,13 @@ async fn unbounded_settings_mean_no_limit_and_never_panic() {
         .unwrap();
     assert_eq!(v, json!({"value": 1}));
     assert_eq!(slept.lock().unwrap().len(), 1);
+    // The same settings for a streamed download (its own redirect loop).
+    let body = c
+        .download(&Resource::new("y"), &RequestOptions::new())
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(body, br#"{"value":1}"#);
 }

@@ -745,7 +745,8 @@ fn example(
     Some(ExampleIr { chain, field })
 }
 
-/// `caps` limited by the restrictions of a path (`NavigationRestrictions` entries).
+/// `caps` limited by the `Insert`/`Update`/`Delete`/`ReadRestrictions` of a path (its
+/// own annotations, or a `NavigationRestrictions` entry).
 fn restrict(caps: Caps, r: Capabilities) -> Caps {
     let yes = |o: Option<bool>| o != Some(false);
     Caps {
@@ -922,20 +923,13 @@ impl<'a> Ctx<'a> {
     /// Capabilities of a path, limited to what the type allows.
     fn caps(&self, target: &str, t: TypeId, collection: bool, delete: bool) -> Caps {
         let c = self.model.capabilities(target);
-        let max = self.max_caps(t, collection);
-        let yes = |o: Option<bool>| o != Some(false);
+        let mut caps = restrict(self.max_caps(t, collection), c);
         // `UpdateMethod` naming only `PUT`: updates are replacements, `PATCH` is not offered.
-        let patch = c.update_method.is_none_or(|m| m.patch || !m.put);
-        let put = c.update_method.is_some_and(|m| m.put);
-        Caps {
-            list: max.list && yes(c.readable),
-            create: max.create && yes(c.insertable),
-            get: max.get && yes(c.readable_by_key.or(c.readable)),
-            update: max.update && yes(c.updatable) && patch,
-            delete: max.delete && delete && yes(c.deletable),
-            put: max.put && yes(c.updatable) && put,
-            upsert: max.upsert && yes(c.updatable) && c.upsertable == Some(true),
-        }
+        caps.update &= c.update_method.is_none_or(|m| m.patch || !m.put);
+        caps.put &= c.update_method.is_some_and(|m| m.put);
+        caps.upsert &= c.upsertable == Some(true);
+        caps.delete &= delete;
+        caps
     }
 
     fn key(&self, t: TypeId, collection: bool, caps: Caps, link: Link) -> Key {

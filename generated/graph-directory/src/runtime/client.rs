@@ -472,6 +472,56 @@ pub(crate) fn check_header(name: &str, value: &str) -> Result<(), Error> {
     Ok(())
 }
 
+/// Where a redirect answer leads.
+pub(super) struct Redirect {
+    /// The target, resolved against the URL that answered.
+    pub(super) url: String,
+    /// Its origin (the next hop is judged by it).
+    pub(super) origin: Origin,
+    /// The next hop is a `GET` without body (303 after anything but `GET`, 301/302
+    /// after `POST`), as browsers and HTTP libraries do.
+    pub(super) to_get: bool,
+}
+
+/// The next hop of a request that `url` answered with `status` and `location` (its
+/// `Location` header): `None` when it is not a redirect (301, 302, 303, 307, 308 with a
+/// `Location`). Counts the hop in `redirects`; more than [`MAX_REDIRECTS`], or a target
+/// that is no URL the client accepts, is an error.
+pub(super) fn redirect(
+    status: u16,
+    location: Option<&str>,
+    url: &str,
+    method: Method,
+    redirects: &mut usize,
+) -> Result<Option<Redirect>, Error> {
+    let location = match status {
+        301 | 302 | 303 | 307 | 308 => location,
+        _ => None,
+    };
+    let Some(location) = location else {
+        return Ok(None);
+    };
+    *redirects += 1;
+    if *redirects > MAX_REDIRECTS {
+        return Err(Error::TooManyRedirects {
+            limit: MAX_REDIRECTS,
+        });
+    }
+    let next = resolve(url, location.trim());
+    let origin =
+        Origin::parse(&next).map_err(|e| Error::InvalidRequest(format!("redirect target: {e}")))?;
+    let to_get = match status {
+        303 => method != Method::Get,
+        301 | 302 => method == Method::Post,
+        _ => false,
+    };
+    Ok(Some(Redirect {
+        url: next,
+        origin,
+        to_get,
+    }))
+}
+
 /// Run `fut` for at most `limit` (with tokio's timer, inside a tokio runtime; elsewhere
 /// the transport's own [`Request::timeout`] is the only bound).
 pub(super) async fn within<F: Future>(limit: Duration, fut: F) -> Option<F::Output> {
@@ -1047,32 +1097,9 @@ impl Client {
         loop {
             let credentials = self.admit(&origin)? && !left_home;
             left_home |= !credentials;
-            let mut hop_headers = if credentials {
-                headers.clone()
-            } else {
-                tracing::debug!(origin = %origin, "sending without credentials to another origin");
-                headers
-                    .iter()
-                    .filter(|(k, _)| {
-                        !is_credential_header(k)
-                            && !inner
-                                .default_headers
-                                .iter()
-                                .any(|(d, _)| d.eq_ignore_ascii_case(k))
-                    })
-                    .cloned()
-                    .collect()
-            };
-            if credentials {
-                if let Some(provider) = &inner.token {
-                    let token = provider
-                        .token(&TokenRequest::new(&origin, &url))
-                        .await
-                        .map_err(Error::Auth)?;
-                    let value = bearer(&token)?;
-                    set_header(&mut hop_headers, "Authorization", value);
-                }
-            }
+            let hop_headers = self
+                .hop_headers(&origin, &url, &headers, credentials)
+                .await?;
             let request = Request {
                 method,
                 url: url.clone(),
@@ -1091,41 +1118,65 @@ impl Client {
                     inner.max_response_size,
                 )));
             }
-            let location = match resp.status {
-                301 | 302 | 303 | 307 | 308 => resp.header("location"),
-                _ => None,
-            };
-            let Some(location) = location else {
+            let Some(next) = redirect(
+                resp.status,
+                resp.header("location"),
+                &url,
+                method,
+                &mut redirects,
+            )?
+            else {
                 return Ok((resp, !left_home));
             };
-            redirects += 1;
-            if redirects > MAX_REDIRECTS {
-                return Err(Error::TooManyRedirects {
-                    limit: MAX_REDIRECTS,
-                }
-                .into());
-            }
-            let next = resolve(&url, location.trim());
-            origin = Origin::parse(&next)
-                .map_err(|e| Error::InvalidRequest(format!("redirect target: {e}")))?;
-            let to_get = match resp.status {
-                303 => method != Method::Get,
-                301 | 302 => method == Method::Post,
-                _ => false,
-            };
-            if to_get {
+            if next.to_get {
                 method = Method::Get;
                 body = None;
                 headers.retain(|(k, _)| !k.eq_ignore_ascii_case("content-type"));
             }
             tracing::debug!(
                 status = resp.status,
-                path = log_path(&next),
-                same_origin = origin == inner.root_origin,
+                path = log_path(&next.url),
+                same_origin = next.origin == inner.root_origin,
                 "following redirect"
             );
-            url = next;
+            (url, origin) = (next.url, next.origin);
         }
+    }
+
+    /// The headers of one hop of a request: all of `headers` with the token where
+    /// credentials go; elsewhere without credentials (`Authorization`, `Cookie`,
+    /// `Proxy-Authorization`) and without the client's default headers.
+    pub(super) async fn hop_headers(
+        &self,
+        origin: &Origin,
+        url: &str,
+        headers: &[(String, String)],
+        credentials: bool,
+    ) -> Result<Vec<(String, String)>, Error> {
+        let inner = &self.inner;
+        if !credentials {
+            tracing::debug!(origin = %origin, "sending without credentials to another origin");
+            return Ok(headers
+                .iter()
+                .filter(|(k, _)| {
+                    !is_credential_header(k)
+                        && !inner
+                            .default_headers
+                            .iter()
+                            .any(|(d, _)| d.eq_ignore_ascii_case(k))
+                })
+                .cloned()
+                .collect());
+        }
+        let mut out = headers.to_vec();
+        if let Some(provider) = &inner.token {
+            let token = provider
+                .token(&TokenRequest::new(origin, url))
+                .await
+                .map_err(Error::Auth)?;
+            set_header(&mut out, "Authorization", bearer(&token)?);
+        }
+        Ok(out)
     }
 
     /// The headers of every request: standard ones, defaults, options. Checked here,

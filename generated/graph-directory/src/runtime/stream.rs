@@ -34,10 +34,8 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncSeek, AsyncSeekExt, AsyncWrite, As
 use tokio::time::{Instant, Sleep};
 use tracing::Instrument as _;
 
-use super::auth::TokenRequest;
 use super::client::{
-    Client, MAX_REDIRECTS, RequestOptions, bearer, error_from_response, log_path, set_header,
-    within,
+    Client, RequestOptions, error_from_response, log_path, redirect, set_header, within,
 };
 use super::error::Error;
 use super::json::{self, DecodeError, FromJson, Path, Value};
@@ -46,7 +44,7 @@ use super::request::{Builder, FnArg, RequestFuture};
 use super::retry::Outcome;
 use super::transport::{
     BodyStream, Method, Request, Response, StreamBody, StreamResponse, TransportError,
-    TransportErrorKind, find_header, is_credential_header,
+    TransportErrorKind, find_header,
 };
 use super::url::{Query, Resource, is_absolute, resolve};
 
@@ -706,7 +704,9 @@ impl Client {
         allow_credentials: bool,
     ) -> Result<StreamResponse, Error> {
         let inner = &self.inner;
-        let deadline = Instant::now() + limit;
+        // Measured from the start, as `attempt` does (`now + limit` overflows for a limit
+        // like `Duration::MAX`, "no timeout").
+        let start = Instant::now();
         let mut method = method;
         let mut url = url.to_owned();
         let mut origin = origin.clone();
@@ -720,64 +720,32 @@ impl Client {
         loop {
             let credentials = self.admit(&origin)? && !left_home;
             left_home |= !credentials;
-            let mut hop_headers = if credentials {
-                headers.clone()
-            } else {
-                headers
-                    .iter()
-                    .filter(|(k, _)| {
-                        !is_credential_header(k)
-                            && !inner
-                                .default_headers
-                                .iter()
-                                .any(|(d, _)| d.eq_ignore_ascii_case(k))
-                    })
-                    .cloned()
-                    .collect()
-            };
-            if credentials {
-                if let Some(provider) = &inner.token {
-                    let token = provider
-                        .token(&TokenRequest::new(&origin, &url))
-                        .await
-                        .map_err(Error::Auth)?;
-                    set_header(&mut hop_headers, "Authorization", bearer(&token)?);
-                }
-            }
+            let hop_headers = self
+                .hop_headers(&origin, &url, &headers, credentials)
+                .await?;
             let request = Request {
                 method,
                 url: url.clone(),
                 headers: hop_headers,
                 body: buffered.cloned(),
                 max_response_size: inner.max_response_size,
-                timeout: Some(deadline.saturating_duration_since(Instant::now())),
+                timeout: Some(limit.saturating_sub(start.elapsed())),
             };
             let resp = inner
                 .transport
                 .send_streaming(request, streamed.take())
                 .await?;
-            let location = match resp.status {
-                301 | 302 | 303 | 307 | 308 => resp.header("location").map(str::to_owned),
-                _ => None,
-            };
-            let Some(location) = location else {
+            let Some(next) = redirect(
+                resp.status,
+                resp.header("location"),
+                &url,
+                method,
+                &mut redirects,
+            )?
+            else {
                 return Ok(resp);
             };
-            redirects += 1;
-            if redirects > MAX_REDIRECTS {
-                return Err(Error::TooManyRedirects {
-                    limit: MAX_REDIRECTS,
-                });
-            }
-            let next = resolve(&url, location.trim());
-            origin = Origin::parse(&next)
-                .map_err(|e| Error::InvalidRequest(format!("redirect target: {e}")))?;
-            let to_get = match resp.status {
-                303 => method != Method::Get,
-                301 | 302 => method == Method::Post,
-                _ => false,
-            };
-            if to_get {
+            if next.to_get {
                 method = Method::Get;
                 buffered = None;
                 was_streamed = false;
@@ -790,7 +758,7 @@ impl Client {
                 )));
             }
             tracing::debug!(status = resp.status, "following redirect");
-            url = next;
+            (url, origin) = (next.url, next.origin);
         }
     }
 }
