@@ -460,7 +460,6 @@ impl<'m> Builder<'m> {
             .map(|id| model.ty(*id).namespace.as_str())
             .collect();
         let mut modules = Allocator::new();
-        modules.reserve("odata_tagged");
         let mut module_of = BTreeMap::new();
         for ns in namespaces {
             let name = self.claim(

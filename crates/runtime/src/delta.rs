@@ -36,7 +36,7 @@ use futures_core::Stream;
 use super::auth::BoxFuture;
 use super::client::{Client, RequestOptions, error_from_response, log_path};
 use super::error::Error;
-use super::json::{self, DecodeError, FromJson, Map, Path, Value};
+use super::json::{self, DecodeError, Decoder, FromJson, Map, Path, Value};
 use super::origin::{Origin, OriginError};
 use super::paging::Page;
 use super::request::{Builder, Field, FnArg};
@@ -237,6 +237,10 @@ impl Removed {
 }
 
 impl<T: FromJson> FromJson for Change<T> {
+    fn decode(d: &mut Decoder<'_>, path: &Path<'_>) -> Result<Self, DecodeError> {
+        let value = d.value(path)?;
+        Self::from_json(value, path)
+    }
     fn from_json(value: Value, path: &Path<'_>) -> Result<Self, DecodeError> {
         let Value::Object(mut map) = value else {
             return Err(DecodeError::expected(path, "a delta item (object)", &value));

@@ -11,7 +11,9 @@ use std::str::FromStr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use super::json::{DecodeError, FromJson, Map, Number, Path, ToJson, Value, is_json_number};
+use super::json::{
+    DecodeError, Decoder, Encoder, FromJson, Map, Number, Path, ToJson, Value, is_json_number,
+};
 use super::url::UrlLiteral;
 
 /// A value could not be parsed as an Edm primitive type.
@@ -46,29 +48,26 @@ impl fmt::Display for ParseError {
 impl std::error::Error for ParseError {}
 
 /// FromJson for a type with a string wire form parsed by `FromStr<Err = ParseError>`.
-fn from_json_string<T: FromStr<Err = ParseError>>(
-    value: Value,
+fn decode_string<T: FromStr<Err = ParseError>>(
+    d: &mut Decoder<'_>,
     path: &Path<'_>,
     edm: &str,
 ) -> Result<T, DecodeError> {
-    match value {
-        Value::String(s) => s
-            .parse()
-            .map_err(|e: ParseError| DecodeError::new(path, e.to_string())),
-        other => Err(DecodeError::expected(path, edm, &other)),
-    }
+    d.string(path, edm)?
+        .parse()
+        .map_err(|e: ParseError| DecodeError::new(path, e.to_string()))
 }
 
 macro_rules! string_wire {
     ($t:ty, $edm:literal) => {
         impl FromJson for $t {
-            fn from_json(value: Value, path: &Path<'_>) -> Result<Self, DecodeError> {
-                from_json_string(value, path, $edm)
+            fn decode(d: &mut Decoder<'_>, path: &Path<'_>) -> Result<Self, DecodeError> {
+                decode_string(d, path, $edm)
             }
         }
         impl ToJson for $t {
-            fn to_json(&self) -> Value {
-                Value::String(self.to_string())
+            fn encode(&self, w: &mut Encoder) {
+                w.display(self);
             }
         }
         serde_bridge!($t);
@@ -316,6 +315,10 @@ fn decimal_parts(s: &str) -> Option<(bool, String, i64)> {
 }
 
 impl FromJson for Decimal {
+    fn decode(d: &mut Decoder<'_>, path: &Path<'_>) -> Result<Self, DecodeError> {
+        let value = d.value(path)?;
+        Self::from_json(value, path)
+    }
     fn from_json(value: Value, path: &Path<'_>) -> Result<Self, DecodeError> {
         match value {
             Value::Number(n) => Ok(Decimal(n.to_string())),
@@ -326,6 +329,9 @@ impl FromJson for Decimal {
 }
 
 impl ToJson for Decimal {
+    fn encode(&self, w: &mut Encoder) {
+        w.value(&self.to_json());
+    }
     fn to_json(&self) -> Value {
         if let Ok(i) = self.0.parse::<i64>() {
             return Value::Number(Number::from(i));
@@ -1403,6 +1409,10 @@ impl fmt::Display for Geo {
 }
 
 impl FromJson for Geo {
+    fn decode(d: &mut Decoder<'_>, path: &Path<'_>) -> Result<Self, DecodeError> {
+        let value = d.value(path)?;
+        Self::from_json(value, path)
+    }
     fn from_json(value: Value, path: &Path<'_>) -> Result<Self, DecodeError> {
         match value {
             Value::Object(m) => Geo::new(m).map_err(|e| DecodeError::new(path, e)),
@@ -1412,6 +1422,9 @@ impl FromJson for Geo {
 }
 
 impl ToJson for Geo {
+    fn encode(&self, w: &mut Encoder) {
+        w.value(&self.to_json());
+    }
     fn to_json(&self) -> Value {
         Value::Object(self.0.clone())
     }

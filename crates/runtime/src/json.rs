@@ -1,11 +1,21 @@
 //! JSON (de)serialization for OData payloads without serde derives.
 //!
-//! Generated types implement [`FromJson`] and [`ToJson`] with bodies that call the
-//! small, non-generic helpers here ([`ObjectReader`], [`ObjectWriter`]). Every decode
-//! error carries the JSON path of the offending value ([`DecodeError`]).
+//! [`FromJson`] decodes in one pass from JSON text ([`Decoder`]) and [`ToJson`] encodes
+//! straight into a byte buffer ([`Encoder`]): no tree per document. A generated struct
+//! describes itself with a [`Shape`] (its wire names) and a `match` from field index to
+//! field ([`Object`], [`ObjectMut`]); the loops that decode and encode objects are
+//! written once, here ([`decode_object`], [`Encoder::object`]). Every decode error
+//! carries the JSON path of the offending value ([`DecodeError`]).
+//!
+//! [`ObjectReader`] and [`ObjectWriter`] work on trees ([`Value`]), for hand-written
+//! impls that are not on a hot path.
 
+use std::borrow::Cow;
 use std::fmt;
+use std::sync::OnceLock;
 
+use super::codec::Look;
+pub use super::codec::{Decoder, Encoder};
 pub use serde_json::{Map, Number, Value};
 
 /// A location inside a JSON document: a cheap linked list of segments that lives on
@@ -137,45 +147,66 @@ pub fn describe(value: &Value) -> String {
     }
 }
 
-/// Decode a value from a JSON tree. `path` is where `value` sits in the document.
+/// Decode a value from JSON text, in one pass. `path` is where the value sits in the
+/// document (for error messages).
 pub trait FromJson: Sized {
-    /// Decode `value` (located at `path`).
-    fn from_json(value: Value, path: &Path<'_>) -> Result<Self, DecodeError>;
+    /// Decode the value at the decoder's position (located at `path`).
+    fn decode(d: &mut Decoder<'_>, path: &Path<'_>) -> Result<Self, DecodeError>;
+
+    /// Decode from a JSON tree (located at `path`). It writes the tree out and reads it
+    /// back: meant for values already held as trees, not for hot paths.
+    fn from_json(value: Value, path: &Path<'_>) -> Result<Self, DecodeError> {
+        let bytes = serde_json::to_vec(&value).unwrap_or_default();
+        let mut d = Decoder::new(&bytes)?;
+        Self::decode(&mut d, path)
+    }
 }
 
-/// Encode a value as a JSON tree.
+/// Encode a value as JSON text.
 pub trait ToJson {
-    /// The JSON representation of `self`.
-    fn to_json(&self) -> Value;
+    /// Write `self` at the encoder's position.
+    fn encode(&self, w: &mut Encoder);
+
+    /// The JSON tree of `self` (written out and read back: not for hot paths).
+    fn to_json(&self) -> Value {
+        serde_json::from_slice(&to_vec(self)).unwrap_or(Value::Null)
+    }
 }
 
-/// Parse `bytes` as JSON and decode a `T` from it.
+/// Decode a `T` from JSON bytes (the whole input: only whitespace may follow).
 pub fn from_slice<T: FromJson>(bytes: &[u8]) -> Result<T, DecodeError> {
-    let value: Value = serde_json::from_slice(bytes)
-        .map_err(|e| DecodeError::new(&Path::ROOT, format!("invalid JSON: {e}")))?;
-    T::from_json(value, &Path::ROOT)
+    let mut d = Decoder::new(bytes)?;
+    let value = T::decode(&mut d, &Path::ROOT)?;
+    d.finish(&Path::ROOT)?;
+    Ok(value)
 }
 
-/// Parse `text` as JSON and decode a `T` from it.
+/// Decode a `T` from JSON text.
 pub fn from_str<T: FromJson>(text: &str) -> Result<T, DecodeError> {
     from_slice(text.as_bytes())
 }
 
 /// Encode `value` as compact JSON bytes.
 pub fn to_vec<T: ToJson + ?Sized>(value: &T) -> Vec<u8> {
-    value.to_json().to_string().into_bytes()
+    let mut w = Encoder::new();
+    value.encode(&mut w);
+    w.into_bytes()
 }
 
 /// Encode `value` as compact JSON text.
 pub fn to_string<T: ToJson + ?Sized>(value: &T) -> String {
-    value.to_json().to_string()
+    // The encoder writes whole UTF-8 strings and ASCII syntax only.
+    String::from_utf8(to_vec(value)).unwrap_or_default()
 }
 
 /// `PartialEq` of two model values by the JSON they write: one non-generic function for
 /// every generated struct, instead of a field-by-field comparison each (it allocates:
 /// meant for tests and change detection, not hot loops).
 pub fn eq_json(a: &dyn ToJson, b: &dyn ToJson) -> bool {
-    a.to_json() == b.to_json()
+    let (mut x, mut y) = (Encoder::new(), Encoder::new());
+    a.encode(&mut x);
+    b.encode(&mut y);
+    x.as_bytes() == y.as_bytes()
 }
 
 /// `Debug` of a generated struct: its name and the JSON it writes (`User {"id":"1"}`).
@@ -187,7 +218,9 @@ pub fn debug_json(
     value: &dyn ToJson,
     f: &mut std::fmt::Formatter<'_>,
 ) -> std::fmt::Result {
-    write!(f, "{name} {}", value.to_json())
+    let mut w = Encoder::new();
+    value.encode(&mut w);
+    write!(f, "{name} {}", String::from_utf8_lossy(w.as_bytes()))
 }
 
 /// The `@odata.type` (or 4.01 `@type`) of an object, without a leading `#` and
@@ -202,10 +235,62 @@ fn map_odata_type(map: &Map<String, Value>) -> Option<&str> {
         .get("@odata.type")
         .or_else(|| map.get("@type"))?
         .as_str()?;
-    Some(match raw.rfind('#') {
+    Some(short_type(raw))
+}
+
+/// A type name without a leading `#` and without an absolute `…$metadata#` prefix.
+fn short_type(raw: &str) -> &str {
+    match raw.rfind('#') {
         Some(i) => &raw[i + 1..],
         None => raw,
-    })
+    }
+}
+
+/// The `@odata.type` (or 4.01 `@type`) of the object at the decoder's position, read
+/// ahead without consuming the object (as [`odata_type`] gives it for a tree). The
+/// usual place, first in the object, is found without reading further.
+pub fn peek_odata_type(
+    d: &mut Decoder<'_>,
+    path: &Path<'_>,
+) -> Result<Option<String>, DecodeError> {
+    let mut found: Option<Option<String>> = None;
+    let mut short: Option<Option<String>> = None;
+    d.look_ahead(path, &mut |key, d, p| {
+        let slot = match key {
+            "@odata.type" => &mut found,
+            "@type" if short.is_none() => &mut short,
+            _ => return Ok(Look::Skip),
+        };
+        *slot = Some(match d.peek() {
+            Some(b'"') => Some(short_type(&d.string(p, "")?).to_owned()),
+            _ => {
+                d.skip(p)?;
+                None
+            }
+        });
+        Ok(if found.is_some() {
+            Look::Stop
+        } else {
+            Look::Read
+        })
+    })?;
+    Ok(found.or(short).flatten())
+}
+
+/// The type of the object at the decoder's position, for a polymorphic value of
+/// `type_name`: its `@odata.type` ([`peek_odata_type`]), or `default` (the base type's
+/// own name, or empty for an abstract one) when it names none. Not an object:
+/// `expected object {type_name}, found …`.
+pub fn object_type(
+    d: &mut Decoder<'_>,
+    path: &Path<'_>,
+    type_name: &str,
+    default: &str,
+) -> Result<String, DecodeError> {
+    if d.peek() != Some(b'{') {
+        return Err(d.unexpected(path, &format!("object {type_name}")));
+    }
+    Ok(peek_odata_type(d, path)?.unwrap_or_else(|| default.to_owned()))
 }
 
 /// The `@odata.etag` (or 4.01 `@etag`) control information of an entity, as found in
@@ -214,6 +299,225 @@ pub fn etag(rest: &Map<String, Value>) -> Option<&str> {
     rest.get("@odata.etag")
         .or_else(|| rest.get("@etag"))
         .and_then(Value::as_str)
+}
+
+// ---- generated structs ------------------------------------------------------------
+
+/// The JSON layout of a generated struct: its wire names, in declaration order. One
+/// `static` per struct; the runtime's shared loops ([`decode_object`],
+/// [`Encoder::object`]) do the rest, so a struct carries no decoding or encoding code of
+/// its own beyond a `match` from index to field.
+pub struct Shape {
+    type_name: &'static str,
+    odata_type: Option<&'static str>,
+    names: &'static [&'static str],
+    /// `names` indices in key order, built on first use: members are written in key
+    /// order, merged with `additional`, as a JSON object map keeps them.
+    sorted: OnceLock<Box<[u32]>>,
+}
+
+impl Shape {
+    /// The layout of a read shape: `type_name` (e.g. `microsoft.graph.user`) names it
+    /// in errors; `names` are the wire names of its fields, by field index.
+    pub const fn new(type_name: &'static str, names: &'static [&'static str]) -> Shape {
+        Shape {
+            type_name,
+            odata_type: None,
+            names,
+            sorted: OnceLock::new(),
+        }
+    }
+
+    /// The layout of a write shape, which always writes `@odata.type` (`#ns.Type`).
+    pub const fn tagged(
+        type_name: &'static str,
+        odata_type: &'static str,
+        names: &'static [&'static str],
+    ) -> Shape {
+        Shape {
+            type_name,
+            odata_type: Some(odata_type),
+            names,
+            sorted: OnceLock::new(),
+        }
+    }
+
+    /// The qualified type name.
+    pub fn type_name(&self) -> &'static str {
+        self.type_name
+    }
+
+    /// The wire names, by field index.
+    pub fn names(&self) -> &'static [&'static str] {
+        self.names
+    }
+
+    fn sorted(&self) -> &[u32] {
+        self.sorted.get_or_init(|| {
+            let mut order: Vec<u32> = (0..self.names.len() as u32).collect();
+            order.sort_by_key(|&i| self.names[i as usize]);
+            order.into_boxed_slice()
+        })
+    }
+
+    /// The field index of wire name `key`; `hint` is tried first (the field after the
+    /// previous member: services write members in a stable order).
+    fn find(&self, key: &str, hint: usize) -> Option<usize> {
+        if self.names.get(hint) == Some(&key) {
+            return Some(hint);
+        }
+        let sorted = self.sorted();
+        sorted
+            .binary_search_by(|&i| self.names[i as usize].cmp(key))
+            .ok()
+            .map(|at| sorted[at] as usize)
+    }
+}
+
+/// A generated struct as the shared encoding loop sees it.
+pub trait Object {
+    /// Its layout.
+    fn shape(&self) -> &'static Shape;
+    /// Field `index` (by [`Shape::names`]).
+    fn field(&self, index: usize) -> Option<&dyn Field>;
+    /// The members it does not declare.
+    fn additional(&self) -> &Map<String, Value>;
+}
+
+/// A generated read shape as the shared decoding loop sees it.
+pub trait ObjectMut: Object {
+    /// Field `index` (by [`Shape::names`]), to decode into.
+    fn field_mut(&mut self, index: usize) -> Option<&mut dyn Field>;
+    /// The members it does not declare, to add to.
+    fn additional_mut(&mut self) -> &mut Map<String, Value>;
+}
+
+/// A field of a generated struct: `Option<T>` (absent is `None`) or, in update shapes,
+/// [`Patch<T>`](super::patch::Patch).
+pub trait Field {
+    /// Whether it writes a member.
+    fn present(&self) -> bool;
+    /// Write its value (when [`Field::present`]).
+    fn encode(&self, w: &mut Encoder);
+    /// Read its value (`null` included).
+    fn decode(&mut self, d: &mut Decoder<'_>, path: &Path<'_>) -> Result<(), DecodeError>;
+}
+
+impl<T: FromJson + ToJson> Field for Option<T> {
+    fn present(&self) -> bool {
+        self.is_some()
+    }
+    fn encode(&self, w: &mut Encoder) {
+        match self {
+            Some(v) => v.encode(w),
+            None => w.null(),
+        }
+    }
+    fn decode(&mut self, d: &mut Decoder<'_>, path: &Path<'_>) -> Result<(), DecodeError> {
+        *self = <Option<T> as FromJson>::decode(d, path)?;
+        Ok(())
+    }
+}
+
+/// Decode a generated read shape: every declared member into its field (`null` as
+/// `None`), every other member into `additional`.
+pub fn decode_object<T: ObjectMut + Default>(
+    d: &mut Decoder<'_>,
+    path: &Path<'_>,
+) -> Result<T, DecodeError> {
+    let mut value = T::default();
+    read_object(d, path, &mut value)?;
+    Ok(value)
+}
+
+fn read_object(
+    d: &mut Decoder<'_>,
+    path: &Path<'_>,
+    o: &mut dyn ObjectMut,
+) -> Result<(), DecodeError> {
+    let shape = o.shape();
+    if d.peek() != Some(b'{') {
+        return Err(d.unexpected(path, &format!("object {}", shape.type_name)));
+    }
+    let mut next = 0;
+    d.object(
+        path,
+        "object",
+        &mut |d, key, p| match shape.find(key, next) {
+            Some(i) => {
+                next = i + 1;
+                match o.field_mut(i) {
+                    Some(f) => f.decode(d, p),
+                    None => d.skip(p),
+                }
+            }
+            None => {
+                let v = d.value(p)?;
+                o.additional_mut().insert(key.to_owned(), v);
+                Ok(())
+            }
+        },
+    )
+}
+
+impl Encoder {
+    /// Write a generated struct: its present fields and its `additional` members in key
+    /// order (a field wins over an `additional` member of the same name), and the
+    /// `@odata.type` of a write shape.
+    pub fn object(&mut self, o: &dyn Object) {
+        let tag = o.shape().odata_type;
+        self.object_tagged(o, tag);
+    }
+
+    /// Write a generated struct as a value of a derived type: as [`Encoder::object`],
+    /// with `@odata.type` set to `tag` unless `additional` names a type already.
+    pub fn tagged(&mut self, o: &dyn Object, tag: &str) {
+        let extra = o.additional();
+        let tag = match o.shape().odata_type {
+            Some(t) => Some(t),
+            None if extra.contains_key("@odata.type") || extra.contains_key("@type") => None,
+            None => Some(tag),
+        };
+        self.object_tagged(o, tag);
+    }
+
+    fn object_tagged(&mut self, o: &dyn Object, tag: Option<&str>) {
+        let shape = o.shape();
+        let mut extra = o.additional().iter().peekable();
+        self.begin_object();
+        let typed = tag.map(|t| ("@odata.type", Err(t))).into_iter().chain(
+            shape
+                .sorted()
+                .iter()
+                .map(|&i| (shape.names[i as usize], Ok(i as usize))),
+        );
+        for (name, what) in typed {
+            while let Some((k, v)) = extra.next_if(|(k, _)| k.as_str() < name) {
+                self.key(k);
+                self.value(v);
+            }
+            match what {
+                Err(t) => {
+                    self.key(name);
+                    self.str(t);
+                }
+                Ok(i) => match o.field(i) {
+                    Some(f) if f.present() => {
+                        self.key(name);
+                        f.encode(self);
+                    }
+                    // Not written: an `additional` member of that name goes instead.
+                    _ => continue,
+                },
+            }
+            extra.next_if(|(k, _)| k.as_str() == name);
+        }
+        for (k, v) in extra {
+            self.key(k);
+            self.value(v);
+        }
+        self.end_object();
+    }
 }
 
 /// Reads the members of one JSON object, one property at a time.
@@ -401,20 +705,29 @@ pub fn deserialize<'de, T: FromJson, D: serde::Deserializer<'de>>(
 // ---- primitive impls ------------------------------------------------------------
 
 impl FromJson for Value {
+    fn decode(d: &mut Decoder<'_>, path: &Path<'_>) -> Result<Self, DecodeError> {
+        d.value(path)
+    }
     fn from_json(value: Value, _path: &Path<'_>) -> Result<Self, DecodeError> {
         Ok(value)
     }
 }
 
 impl ToJson for Value {
+    fn encode(&self, w: &mut Encoder) {
+        w.value(self);
+    }
     fn to_json(&self) -> Value {
         self.clone()
     }
 }
 
 impl FromJson for Map<String, Value> {
-    fn from_json(value: Value, path: &Path<'_>) -> Result<Self, DecodeError> {
-        match value {
+    fn decode(d: &mut Decoder<'_>, path: &Path<'_>) -> Result<Self, DecodeError> {
+        if d.peek() != Some(b'{') {
+            return Err(d.unexpected(path, "object"));
+        }
+        match d.value(path)? {
             Value::Object(m) => Ok(m),
             other => Err(DecodeError::expected(path, "object", &other)),
         }
@@ -422,49 +735,69 @@ impl FromJson for Map<String, Value> {
 }
 
 impl ToJson for Map<String, Value> {
-    fn to_json(&self) -> Value {
-        Value::Object(self.clone())
+    fn encode(&self, w: &mut Encoder) {
+        w.begin_object();
+        for (k, v) in self {
+            w.key(k);
+            w.value(v);
+        }
+        w.end_object();
     }
 }
 
 impl FromJson for bool {
-    fn from_json(value: Value, path: &Path<'_>) -> Result<Self, DecodeError> {
-        match value {
-            Value::Bool(b) => Ok(b),
-            other => Err(DecodeError::expected(path, "Boolean", &other)),
-        }
+    fn decode(d: &mut Decoder<'_>, path: &Path<'_>) -> Result<Self, DecodeError> {
+        d.boolean(path, "Boolean")
     }
 }
 
 impl ToJson for bool {
-    fn to_json(&self) -> Value {
-        Value::Bool(*self)
+    fn encode(&self, w: &mut Encoder) {
+        w.boolean(*self);
     }
 }
 
 impl FromJson for String {
-    fn from_json(value: Value, path: &Path<'_>) -> Result<Self, DecodeError> {
-        match value {
-            Value::String(s) => Ok(s),
-            other => Err(DecodeError::expected(path, "String", &other)),
-        }
+    fn decode(d: &mut Decoder<'_>, path: &Path<'_>) -> Result<Self, DecodeError> {
+        d.string(path, "String").map(Cow::into_owned)
     }
 }
 
 impl ToJson for String {
-    fn to_json(&self) -> Value {
-        Value::String(self.clone())
+    fn encode(&self, w: &mut Encoder) {
+        w.str(self);
     }
 }
 
 impl ToJson for str {
-    fn to_json(&self) -> Value {
-        Value::String(self.to_owned())
+    fn encode(&self, w: &mut Encoder) {
+        w.str(self);
     }
 }
 
 /// Decode an integer of Edm type `edm` in `[min, max]` from a number or (with
-/// `IEEE754Compatible=true`) a string.
+/// `IEEE754Compatible=true`) a string: a plain in-range number directly, anything else
+/// through [`int_from_json`] (for its error messages).
+fn int_decode(
+    d: &mut Decoder<'_>,
+    path: &Path<'_>,
+    edm: &str,
+    min: i64,
+    max: i64,
+) -> Result<i64, DecodeError> {
+    if let Some(b'-' | b'0'..=b'9') = d.peek() {
+        let at = d.position();
+        let text = d.number(path, edm)?;
+        // `-0` is a float to serde_json, so not an integer.
+        match text.parse::<i64>() {
+            Ok(i) if text != "-0" && (min..=max).contains(&i) => return Ok(i),
+            _ => d.rewind(at),
+        }
+    }
+    let value = d.value(path)?;
+    int_from_json(value, path, edm, min, max)
+}
+
 fn int_from_json(
     value: Value,
     path: &Path<'_>,
@@ -499,15 +832,15 @@ fn parse_int_text(s: &str) -> Option<i64> {
 macro_rules! int_impls {
     ($($t:ty => $edm:literal),* $(,)?) => {$(
         impl FromJson for $t {
-            fn from_json(value: Value, path: &Path<'_>) -> Result<Self, DecodeError> {
-                let i = int_from_json(value, path, $edm, <$t>::MIN as i64, <$t>::MAX as i64)?;
+            fn decode(d: &mut Decoder<'_>, path: &Path<'_>) -> Result<Self, DecodeError> {
+                let i = int_decode(d, path, $edm, <$t>::MIN as i64, <$t>::MAX as i64)?;
                 // In range by construction.
                 Ok(i as $t)
             }
         }
         impl ToJson for $t {
-            fn to_json(&self) -> Value {
-                Value::Number(Number::from(*self))
+            fn encode(&self, w: &mut Encoder) {
+                w.int(*self as i64);
             }
         }
     )*};
@@ -581,7 +914,8 @@ fn float_to_json(f: f64) -> Value {
 }
 
 impl FromJson for f64 {
-    fn from_json(value: Value, path: &Path<'_>) -> Result<Self, DecodeError> {
+    fn decode(d: &mut Decoder<'_>, path: &Path<'_>) -> Result<Self, DecodeError> {
+        let value = d.value(path)?;
         let parsed = match &value {
             Value::Number(n) => n.as_f64(),
             Value::String(s) => float_from_text(s),
@@ -592,13 +926,14 @@ impl FromJson for f64 {
 }
 
 impl ToJson for f64 {
-    fn to_json(&self) -> Value {
-        float_to_json(*self)
+    fn encode(&self, w: &mut Encoder) {
+        w.value(&float_to_json(*self));
     }
 }
 
 impl FromJson for f32 {
-    fn from_json(value: Value, path: &Path<'_>) -> Result<Self, DecodeError> {
+    fn decode(d: &mut Decoder<'_>, path: &Path<'_>) -> Result<Self, DecodeError> {
+        let value = d.value(path)?;
         let parsed = match &value {
             Value::Number(n) => n.as_f64(),
             Value::String(s) => float_from_text(s),
@@ -616,79 +951,79 @@ impl FromJson for f32 {
 }
 
 impl ToJson for f32 {
-    fn to_json(&self) -> Value {
-        if self.is_finite() {
+    fn encode(&self, w: &mut Encoder) {
+        let f = if self.is_finite() {
             // Go through the shortest decimal text so 0.1f32 is written as 0.1.
-            match self.to_string().parse::<f64>() {
-                Ok(f) => float_to_json(f),
-                Err(_) => float_to_json(*self as f64),
-            }
+            self.to_string().parse::<f64>().unwrap_or(*self as f64)
         } else {
-            float_to_json(*self as f64)
-        }
+            *self as f64
+        };
+        w.value(&float_to_json(f));
     }
 }
 
 impl<T: FromJson> FromJson for Option<T> {
-    fn from_json(value: Value, path: &Path<'_>) -> Result<Self, DecodeError> {
-        match value {
-            Value::Null => Ok(None),
-            v => T::from_json(v, path).map(Some),
+    fn decode(d: &mut Decoder<'_>, path: &Path<'_>) -> Result<Self, DecodeError> {
+        if d.null() {
+            Ok(None)
+        } else {
+            T::decode(d, path).map(Some)
         }
     }
 }
 
 impl<T: ToJson> ToJson for Option<T> {
-    fn to_json(&self) -> Value {
+    fn encode(&self, w: &mut Encoder) {
         match self {
-            None => Value::Null,
-            Some(v) => v.to_json(),
+            None => w.null(),
+            Some(v) => v.encode(w),
         }
     }
 }
 
 impl<T: FromJson> FromJson for Box<T> {
-    fn from_json(value: Value, path: &Path<'_>) -> Result<Self, DecodeError> {
-        T::from_json(value, path).map(Box::new)
+    fn decode(d: &mut Decoder<'_>, path: &Path<'_>) -> Result<Self, DecodeError> {
+        T::decode(d, path).map(Box::new)
     }
 }
 
 impl<T: ToJson + ?Sized> ToJson for Box<T> {
-    fn to_json(&self) -> Value {
-        (**self).to_json()
+    fn encode(&self, w: &mut Encoder) {
+        (**self).encode(w);
     }
 }
 
 impl<T: ToJson + ?Sized> ToJson for &T {
-    fn to_json(&self) -> Value {
-        (**self).to_json()
+    fn encode(&self, w: &mut Encoder) {
+        (**self).encode(w);
     }
 }
 
 impl<T: FromJson> FromJson for Vec<T> {
-    fn from_json(value: Value, path: &Path<'_>) -> Result<Self, DecodeError> {
-        match value {
-            Value::Array(items) => {
-                let mut out = Vec::with_capacity(items.len());
-                for (i, item) in items.into_iter().enumerate() {
-                    out.push(T::from_json(item, &path.index(i))?);
-                }
-                Ok(out)
-            }
-            other => Err(DecodeError::expected(path, "array", &other)),
-        }
+    fn decode(d: &mut Decoder<'_>, path: &Path<'_>) -> Result<Self, DecodeError> {
+        let mut out = Vec::new();
+        d.array(path, "array", &mut |d, p| {
+            out.push(T::decode(d, p)?);
+            Ok(())
+        })?;
+        Ok(out)
     }
 }
 
 impl<T: ToJson> ToJson for Vec<T> {
-    fn to_json(&self) -> Value {
-        self.as_slice().to_json()
+    fn encode(&self, w: &mut Encoder) {
+        self.as_slice().encode(w);
     }
 }
 
 impl<T: ToJson> ToJson for [T] {
-    fn to_json(&self) -> Value {
-        Value::Array(self.iter().map(ToJson::to_json).collect())
+    fn encode(&self, w: &mut Encoder) {
+        w.begin_array();
+        for v in self {
+            w.item();
+            v.encode(w);
+        }
+        w.end_array();
     }
 }
 
@@ -705,25 +1040,31 @@ impl<T> ValueOf<T> {
 }
 
 impl<T: FromJson> FromJson for ValueOf<T> {
-    fn from_json(value: Value, path: &Path<'_>) -> Result<Self, DecodeError> {
-        let mut r = ObjectReader::new(value, path, "value wrapper")?;
-        let v = match r.map.remove("value") {
-            None => {
-                return Err(DecodeError::new(
-                    path,
-                    "missing required property \"value\"",
-                ));
+    fn decode(d: &mut Decoder<'_>, path: &Path<'_>) -> Result<Self, DecodeError> {
+        let mut value = None;
+        d.object(path, "object value wrapper", &mut |d, key, p| {
+            if key == "value" {
+                value = Some(T::decode(d, p)?);
+                Ok(())
+            } else {
+                d.skip(p)
             }
-            Some(v) => v,
-        };
-        T::from_json(v, &path.key("value")).map(ValueOf)
+        })?;
+        match value {
+            Some(v) => Ok(ValueOf(v)),
+            None => Err(DecodeError::new(
+                path,
+                "missing required property \"value\"",
+            )),
+        }
     }
 }
 
 impl<T: ToJson> ToJson for ValueOf<T> {
-    fn to_json(&self) -> Value {
-        let mut w = ObjectWriter::new();
-        w.put("value", &self.0);
-        w.finish()
+    fn encode(&self, w: &mut Encoder) {
+        w.begin_object();
+        w.key("value");
+        self.0.encode(w);
+        w.end_object();
     }
 }

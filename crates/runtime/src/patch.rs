@@ -1,6 +1,8 @@
 //! `Patch<T>`: the tri-state value of a nullable property in an update (PATCH) body.
 
-use super::json::{DecodeError, FromJson, ObjectReader, ObjectWriter, Path, ToJson, Value};
+use super::json::{
+    DecodeError, Decoder, Encoder, Field, FromJson, ObjectReader, ObjectWriter, Path, ToJson, Value,
+};
 
 /// A nullable property in an update body: leave it alone, set it to `null`, or set it.
 ///
@@ -93,11 +95,28 @@ impl<T> From<Option<T>> for Patch<T> {
 impl<T: FromJson> FromJson for Patch<T> {
     /// A present value: `null` → `Null`, anything else → `Set`. Absence is handled by
     /// [`ObjectReader::take_patch`](super::json::ObjectReader::take_patch).
-    fn from_json(value: Value, path: &Path<'_>) -> Result<Self, DecodeError> {
-        match value {
-            Value::Null => Ok(Patch::Null),
-            v => T::from_json(v, path).map(Patch::Set),
+    fn decode(d: &mut Decoder<'_>, path: &Path<'_>) -> Result<Self, DecodeError> {
+        if d.null() {
+            Ok(Patch::Null)
+        } else {
+            T::decode(d, path).map(Patch::Set)
         }
+    }
+}
+
+impl<T: FromJson + ToJson> Field for Patch<T> {
+    fn present(&self) -> bool {
+        !self.is_unchanged()
+    }
+    fn encode(&self, w: &mut Encoder) {
+        match self {
+            Patch::Set(v) => v.encode(w),
+            Patch::Null | Patch::Unchanged => w.null(),
+        }
+    }
+    fn decode(&mut self, d: &mut Decoder<'_>, path: &Path<'_>) -> Result<(), DecodeError> {
+        *self = <Patch<T> as FromJson>::decode(d, path)?;
+        Ok(())
     }
 }
 

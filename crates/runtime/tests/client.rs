@@ -5,7 +5,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::StreamExt as _;
-use odata_runtime::json::{DecodeError, FromJson, ObjectReader, ObjectWriter, Path, ToJson, Value};
+use odata_runtime::json::{
+    DecodeError, Decoder, Encoder, FromJson, ObjectReader, ObjectWriter, Path, ToJson, Value,
+};
 use odata_runtime::{
     Client, Error, Map, Method, Patch, Query, RequestOptions, Resource, RetryPolicy,
     TransportErrorKind, ValueOf,
@@ -26,6 +28,10 @@ struct Partner {
 }
 
 impl FromJson for Partner {
+    fn decode(d: &mut Decoder<'_>, path: &Path<'_>) -> Result<Self, DecodeError> {
+        let value = d.value(path)?;
+        Self::from_json(value, path)
+    }
     fn from_json(value: Value, path: &Path<'_>) -> Result<Self, DecodeError> {
         let mut r = ObjectReader::new(value, path, "microsoft.graph.complianceManagementPartner")?;
         Ok(Partner {
@@ -38,6 +44,9 @@ impl FromJson for Partner {
 }
 
 impl ToJson for Partner {
+    fn encode(&self, w: &mut Encoder) {
+        w.value(&self.to_json());
+    }
     fn to_json(&self) -> Value {
         let mut w = ObjectWriter::new();
         w.opt("id", &self.id)
@@ -53,6 +62,9 @@ struct PartnerUpdate {
 }
 
 impl ToJson for PartnerUpdate {
+    fn encode(&self, w: &mut Encoder) {
+        w.value(&self.to_json());
+    }
     fn to_json(&self) -> Value {
         let mut w = ObjectWriter::new();
         w.patch("displayName", &self.display_name);

@@ -225,17 +225,31 @@ fn item_file(ir: &CrateIr, item: &Item) -> Option<String> {
     Some(file)
 }
 
-const FROM_JSON_SIG: [&str; 4] = [
-    "fn from_json(",
-    "    value: json::Value,",
+const DECODE_SIG: [&str; 4] = [
+    "fn decode(",
+    "    d: &mut json::Decoder<'_>,",
     "    path: &json::Path<'_>,",
     ") -> Result<Self, json::DecodeError> {",
 ];
 
-fn from_json_sig(o: &mut Out) {
-    for l in FROM_JSON_SIG {
+/// `impl FromJson for {name}` whose `decode` body is `body` (one line).
+fn decode_impl(name: &str, body: &str, o: &mut Out) {
+    o.line(0, &format!("impl json::FromJson for {name} {{"));
+    for l in DECODE_SIG {
         o.line(1, l);
     }
+    o.line(2, body);
+    o.line(1, "}");
+    o.line(0, "}");
+}
+
+/// `impl ToJson for {name}` whose `encode` body is `body` (one statement).
+fn encode_impl(name: &str, body: &str, o: &mut Out) {
+    o.line(0, &format!("impl json::ToJson for {name} {{"));
+    o.line(1, "fn encode(&self, w: &mut json::Encoder) {");
+    o.line(2, body);
+    o.line(1, "}");
+    o.line(0, "}");
 }
 
 fn serde_impls(name: &str, file: &mut String) {
@@ -335,32 +349,118 @@ fn debug_json_impl(name: &str, file: &mut String) {
     o.finish(file);
 }
 
-/// `impl ToJson` of a read or write shape: `@odata.type` when given, then
-/// `writer.<how>(wire, &self.field)` per member (`opt` or `patch`), then `additional`.
-fn to_json_impl<'f>(
+/// The JSON side of a read or write shape: `ToJson` (the runtime's shared loop),
+/// `Object` (its [`Shape`](crate) — wire names by field index — and a `match` from index
+/// to field), and for a read shape `FromJson` and `ObjectMut` too. All the decoding and
+/// encoding logic is in the runtime, written once.
+fn object_impls(
     name: &str,
+    qualified: &str,
     odata_type: Option<&str>,
-    members: impl Iterator<Item = (&'static str, &'f FieldIr)>,
+    fields: &[&FieldIr],
+    read: bool,
     file: &mut String,
 ) {
     let mut o = Out::default();
-    o.line(0, &format!("impl json::ToJson for {name} {{"));
-    o.line(1, "fn to_json(&self) -> json::Value {");
-    o.line(2, "let mut writer = json::ObjectWriter::new();");
-    if let Some(t) = odata_type {
-        o.line(2, &format!("writer.odata_type({});", lit(t)));
+    if read {
+        decode_impl(name, "json::decode_object(d, path)", &mut o);
     }
-    for (how, f) in members {
+    encode_impl(name, "w.object(self);", &mut o);
+    o.finish(file);
+
+    let mut o = Out::default();
+    o.line(0, &format!("impl json::Object for {name} {{"));
+    o.line(1, "fn shape(&self) -> &'static json::Shape {");
+    // As prettyplease lays it out: on one line if it fits, else one argument per line
+    // and, if the list does not fit on its line, one name per line.
+    let names: Vec<String> = fields.iter().map(|f| lit(&f.wire)).collect();
+    let (ctor, mut args) = match odata_type {
+        Some(t) => ("tagged", vec![lit(qualified), lit(t)]),
+        None => ("new", vec![lit(qualified)]),
+    };
+    let list = format!("&[{}]", names.join(", "));
+    args.push(list.clone());
+    let one_line = format!(
+        "static SHAPE: json::Shape = json::Shape::{ctor}({});",
+        args.join(", ")
+    );
+    if 8 + one_line.len() <= MARGIN {
+        o.line(2, &one_line);
+    } else {
         o.line(
             2,
-            &format!("writer.{how}({}, &self.{});", lit(&f.wire), f.name),
+            &format!("static SHAPE: json::Shape = json::Shape::{ctor}("),
         );
+        args.pop();
+        for a in &args {
+            o.line(3, &format!("{a},"));
+        }
+        if 12 + list.len() <= MARGIN {
+            o.line(3, &format!("{list},"));
+        } else {
+            o.line(3, "&[");
+            for n in &names {
+                o.line(4, &format!("{n},"));
+            }
+            o.line(3, "],");
+        }
+        o.line(2, ");");
     }
-    o.line(2, "writer.extend(&self.additional);");
-    o.line(2, "writer.finish()");
+    o.line(2, "&SHAPE");
+    o.line(1, "}");
+    field_match(fields, false, &mut o);
+    o.line(
+        1,
+        "fn additional(&self) -> &json::Map<String, json::Value> {",
+    );
+    o.line(2, "&self.additional");
     o.line(1, "}");
     o.line(0, "}");
+    if read {
+        o.line(0, &format!("impl json::ObjectMut for {name} {{"));
+        field_match(fields, true, &mut o);
+        o.line(
+            1,
+            "fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {",
+        );
+        o.line(2, "&mut self.additional");
+        o.line(1, "}");
+        o.line(0, "}");
+    }
     o.finish(file);
+}
+
+/// `fn field` / `fn field_mut`: field index → the field, as a `json::Field`.
+fn field_match(fields: &[&FieldIr], mutable: bool, o: &mut Out) {
+    let (sig, borrow) = if mutable {
+        (
+            "fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {",
+            "&mut ",
+        )
+    } else {
+        (
+            "fn field(&self, index: usize) -> Option<&dyn json::Field> {",
+            "&",
+        )
+    };
+    if fields.is_empty() {
+        o.line(1, &sig.replace("index", "_index"));
+        o.line(2, "None");
+        o.line(1, "}");
+        return;
+    }
+    o.line(1, sig);
+    o.line(
+        2,
+        &format!("let field: {borrow}dyn json::Field = match index {{"),
+    );
+    for (i, f) in fields.iter().enumerate() {
+        o.line(3, &format!("{i} => {borrow}self.{},", f.name));
+    }
+    o.line(3, "_ => return None,");
+    o.line(2, "};");
+    o.line(2, "Some(field)");
+    o.line(1, "}");
 }
 
 fn read_struct(ir: &CrateIr, item: &Item, n: &TypeNames, s: &StructIr, file: &mut String) {
@@ -424,34 +524,8 @@ fn read_struct(ir: &CrateIr, item: &Item, n: &TypeNames, s: &StructIr, file: &mu
     o.line(0, "}");
     o.finish(file);
 
-    let mut o = Out::default();
-    o.line(0, &format!("impl json::FromJson for {name} {{"));
-    from_json_sig(&mut o);
-    o.line(
-        2,
-        &format!(
-            "let mut reader = json::ObjectReader::new(value, path, {})?;",
-            lit(qualified)
-        ),
-    );
-    if s.fields.is_empty() {
-        o.line(2, "Ok(Self { additional: reader.rest() })");
-    } else {
-        // No `?` per property: `field` keeps the first error for `finish` (an early
-        // return per property is costly to compile, times thousands of types).
-        o.line(2, "let value = Self {");
-        for f in &s.fields {
-            o.line(3, &format!("{}: reader.field({}),", f.name, lit(&f.wire)));
-        }
-        o.line(3, "additional: reader.rest(),");
-        o.line(2, "};");
-        o.line(2, "reader.finish(value)");
-    }
-    o.line(1, "}");
-    o.line(0, "}");
-    o.finish(file);
-
-    to_json_impl(name, None, s.fields.iter().map(|f| ("opt", f)), file);
+    let fields: Vec<&FieldIr> = s.fields.iter().collect();
+    object_impls(name, qualified, None, &fields, true, file);
 
     serde_impls(name, file);
 
@@ -616,20 +690,14 @@ fn any_enum(ir: &CrateIr, here: &str, item: &Item, any: &str, s: &StructIr, file
         .unwrap_or_default();
     let mut o = Out::default();
     o.line(0, &format!("impl json::FromJson for {any} {{"));
-    from_json_sig(&mut o);
-    o.line(2, "if !value.is_object() {");
-    o.line(
-        3,
-        &format!(
-            "return Err(json::DecodeError::expected(path, {}, &value));",
-            lit(&format!("object {qualified}"))
-        ),
-    );
-    o.line(2, "}");
+    for l in DECODE_SIG {
+        o.line(1, l);
+    }
     o.line(
         2,
         &format!(
-            "let ty = json::odata_type(&value).unwrap_or({}).to_owned();",
+            "let ty = json::object_type(d, path, {}, {})?;",
+            lit(qualified),
             lit(&default_type)
         ),
     );
@@ -639,14 +707,13 @@ fn any_enum(ir: &CrateIr, here: &str, item: &Item, any: &str, s: &StructIr, file
         o.line(
             3,
             &format!(
-                "{} => Self::{}(<{} as json::FromJson>::from_json(value, path)?),",
+                "{} => Self::{}(json::FromJson::decode(d, path)?),",
                 pats.join(" | "),
                 v.name,
-                type_path(ir, Seen::From(here), v.id, false)
             ),
         );
     }
-    o.line(3, "_ => Self::Unknown(value),");
+    o.line(3, "_ => Self::Unknown(d.value(path)?),");
     o.line(2, "})");
     o.line(1, "}");
     o.line(0, "}");
@@ -654,26 +721,19 @@ fn any_enum(ir: &CrateIr, here: &str, item: &Item, any: &str, s: &StructIr, file
 
     let mut o = Out::default();
     o.line(0, &format!("impl json::ToJson for {any} {{"));
-    o.line(1, "fn to_json(&self) -> json::Value {");
+    o.line(1, "fn encode(&self, w: &mut json::Encoder) {");
     o.line(2, "match self {");
     for v in &poly.variants {
         if v.is_self {
-            o.line(
-                3,
-                &format!("Self::{}(v) => json::ToJson::to_json(v),", v.name),
-            );
+            o.line(3, &format!("Self::{}(v) => w.object(v),", v.name));
         } else {
             o.line(
                 3,
-                &format!(
-                    "Self::{}(v) => crate::models::odata_tagged(json::ToJson::to_json(v), {}),",
-                    v.name,
-                    lit(&v.tag)
-                ),
+                &format!("Self::{}(v) => w.tagged(v, {}),", v.name, lit(&v.tag)),
             );
         }
     }
-    o.line(3, "Self::Unknown(v) => v.clone(),");
+    o.line(3, "Self::Unknown(v) => w.value(v),");
     o.line(2, "}");
     o.line(1, "}");
     o.line(0, "}");
@@ -768,13 +828,7 @@ fn write_shape(
     debug_json_impl(shape, file);
 
     let odata_type = format!("#{qualified}");
-    let how = |f: &FieldIr| if patch(f) { "patch" } else { "opt" };
-    to_json_impl(
-        shape,
-        Some(&odata_type),
-        members.iter().map(|f| (how(f), *f)),
-        file,
-    );
+    object_impls(shape, qualified, Some(&odata_type), &members, false, file);
 }
 
 fn enumeration(item: &Item, n: &TypeNames, e: &EnumIr, file: &mut String) {
@@ -875,16 +929,8 @@ fn enumeration(item: &Item, n: &TypeNames, e: &EnumIr, file: &mut String) {
     o.line(2, "Self::from(s)");
     o.line(1, "}");
     o.line(0, "}");
-    o.line(0, &format!("impl json::FromJson for {name} {{"));
-    from_json_sig(&mut o);
-    o.line(2, "crate::runtime::enums::enum_from_json(value, path)");
-    o.line(1, "}");
-    o.line(0, "}");
-    o.line(0, &format!("impl json::ToJson for {name} {{"));
-    o.line(1, "fn to_json(&self) -> json::Value {");
-    o.line(2, "crate::runtime::enums::enum_to_json(self)");
-    o.line(1, "}");
-    o.line(0, "}");
+    decode_impl(name, "crate::runtime::enums::enum_decode(d, path)", &mut o);
+    encode_impl(name, "w.str(self.as_str());", &mut o);
     o.finish(file);
 
     serde_impls(name, file);
@@ -899,19 +945,12 @@ fn definition(ir: &CrateIr, item: &Item, n: &TypeNames, ty: &FieldTy, file: &mut
     o.line(0, &format!("pub struct {name}(pub {inner});"));
     o.finish(file);
     let mut o = Out::default();
-    o.line(0, &format!("impl json::FromJson for {name} {{"));
-    from_json_sig(&mut o);
-    o.line(
-        2,
-        &format!("<{inner} as json::FromJson>::from_json(value, path).map(Self)"),
+    decode_impl(
+        name,
+        &format!("<{inner} as json::FromJson>::decode(d, path).map(Self)"),
+        &mut o,
     );
-    o.line(1, "}");
-    o.line(0, "}");
-    o.line(0, &format!("impl json::ToJson for {name} {{"));
-    o.line(1, "fn to_json(&self) -> json::Value {");
-    o.line(2, "json::ToJson::to_json(&self.0)");
-    o.line(1, "}");
-    o.line(0, "}");
+    encode_impl(name, "json::ToJson::encode(&self.0, w);", &mut o);
     o.finish(file);
     serde_impls(name, file);
 }

@@ -18,6 +18,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("auth.rs", include_str!("../../../runtime/src/auth.rs")),
     ("batch.rs", include_str!("../../../runtime/src/batch.rs")),
     ("client.rs", include_str!("../../../runtime/src/client.rs")),
+    ("codec.rs", include_str!("../../../runtime/src/codec.rs")),
     (
         "convert.rs",
         include_str!("../../../runtime/src/convert.rs"),

@@ -226,8 +226,8 @@ fn reader_field_keeps_the_first_error_for_finish() {
 fn debug_json_prints_name_and_json() {
     struct T;
     impl ToJson for T {
-        fn to_json(&self) -> Value {
-            json!({"a": 1})
+        fn encode(&self, w: &mut Encoder) {
+            w.value(&json!({"a": 1}));
         }
     }
     impl fmt::Debug for T {

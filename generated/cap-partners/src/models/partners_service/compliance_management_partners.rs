@@ -90,55 +90,91 @@ impl PartialEq for ComplianceManagementPartners {
 }
 
 impl json::FromJson for ComplianceManagementPartners {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        let mut reader = json::ObjectReader::new(
-            value,
-            path,
-            "PartnersService.complianceManagementPartners",
-        )?;
-        let value = Self {
-            created_at: reader.field("createdAt"),
-            created_by: reader.field("createdBy"),
-            modified_at: reader.field("modifiedAt"),
-            modified_by: reader.field("modifiedBy"),
-            id: reader.field("id"),
-            display_name: reader.field("displayName"),
-            android_onboarded: reader.field("androidOnboarded"),
-            ios_onboarded: reader.field("iosOnboarded"),
-            mac_os_onboarded: reader.field("macOsOnboarded"),
-            last_heartbeat_date_time: reader.field("lastHeartbeatDateTime"),
-            partner_state: reader.field("partnerState"),
-            android_enrollment_assignments: reader.field("androidEnrollmentAssignments"),
-            ios_enrollment_assignments: reader.field("iosEnrollmentAssignments"),
-            mac_os_enrollment_assignments: reader.field("macOsEnrollmentAssignments"),
-            additional: reader.rest(),
-        };
-        reader.finish(value)
+        json::decode_object(d, path)
     }
 }
 
 impl json::ToJson for ComplianceManagementPartners {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.opt("createdAt", &self.created_at);
-        writer.opt("createdBy", &self.created_by);
-        writer.opt("modifiedAt", &self.modified_at);
-        writer.opt("modifiedBy", &self.modified_by);
-        writer.opt("id", &self.id);
-        writer.opt("displayName", &self.display_name);
-        writer.opt("androidOnboarded", &self.android_onboarded);
-        writer.opt("iosOnboarded", &self.ios_onboarded);
-        writer.opt("macOsOnboarded", &self.mac_os_onboarded);
-        writer.opt("lastHeartbeatDateTime", &self.last_heartbeat_date_time);
-        writer.opt("partnerState", &self.partner_state);
-        writer.opt("androidEnrollmentAssignments", &self.android_enrollment_assignments);
-        writer.opt("iosEnrollmentAssignments", &self.ios_enrollment_assignments);
-        writer.opt("macOsEnrollmentAssignments", &self.mac_os_enrollment_assignments);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for ComplianceManagementPartners {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::new(
+            "PartnersService.complianceManagementPartners",
+            &[
+                "createdAt",
+                "createdBy",
+                "modifiedAt",
+                "modifiedBy",
+                "id",
+                "displayName",
+                "androidOnboarded",
+                "iosOnboarded",
+                "macOsOnboarded",
+                "lastHeartbeatDateTime",
+                "partnerState",
+                "androidEnrollmentAssignments",
+                "iosEnrollmentAssignments",
+                "macOsEnrollmentAssignments",
+            ],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.created_at,
+            1 => &self.created_by,
+            2 => &self.modified_at,
+            3 => &self.modified_by,
+            4 => &self.id,
+            5 => &self.display_name,
+            6 => &self.android_onboarded,
+            7 => &self.ios_onboarded,
+            8 => &self.mac_os_onboarded,
+            9 => &self.last_heartbeat_date_time,
+            10 => &self.partner_state,
+            11 => &self.android_enrollment_assignments,
+            12 => &self.ios_enrollment_assignments,
+            13 => &self.mac_os_enrollment_assignments,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
+    }
+}
+
+impl json::ObjectMut for ComplianceManagementPartners {
+    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
+        let field: &mut dyn json::Field = match index {
+            0 => &mut self.created_at,
+            1 => &mut self.created_by,
+            2 => &mut self.modified_at,
+            3 => &mut self.modified_by,
+            4 => &mut self.id,
+            5 => &mut self.display_name,
+            6 => &mut self.android_onboarded,
+            7 => &mut self.ios_onboarded,
+            8 => &mut self.mac_os_onboarded,
+            9 => &mut self.last_heartbeat_date_time,
+            10 => &mut self.partner_state,
+            11 => &mut self.android_enrollment_assignments,
+            12 => &mut self.ios_enrollment_assignments,
+            13 => &mut self.mac_os_enrollment_assignments,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
+        &mut self.additional
     }
 }
 
@@ -213,20 +249,47 @@ impl ::std::fmt::Debug for ComplianceManagementPartnersCreate {
 }
 
 impl json::ToJson for ComplianceManagementPartnersCreate {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.odata_type("#PartnersService.complianceManagementPartners");
-        writer.opt("displayName", &self.display_name);
-        writer.opt("androidOnboarded", &self.android_onboarded);
-        writer.opt("iosOnboarded", &self.ios_onboarded);
-        writer.opt("macOsOnboarded", &self.mac_os_onboarded);
-        writer.opt("lastHeartbeatDateTime", &self.last_heartbeat_date_time);
-        writer.opt("partnerState", &self.partner_state);
-        writer.opt("androidEnrollmentAssignments", &self.android_enrollment_assignments);
-        writer.opt("iosEnrollmentAssignments", &self.ios_enrollment_assignments);
-        writer.opt("macOsEnrollmentAssignments", &self.mac_os_enrollment_assignments);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for ComplianceManagementPartnersCreate {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::tagged(
+            "PartnersService.complianceManagementPartners",
+            "#PartnersService.complianceManagementPartners",
+            &[
+                "displayName",
+                "androidOnboarded",
+                "iosOnboarded",
+                "macOsOnboarded",
+                "lastHeartbeatDateTime",
+                "partnerState",
+                "androidEnrollmentAssignments",
+                "iosEnrollmentAssignments",
+                "macOsEnrollmentAssignments",
+            ],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.display_name,
+            1 => &self.android_onboarded,
+            2 => &self.ios_onboarded,
+            3 => &self.mac_os_onboarded,
+            4 => &self.last_heartbeat_date_time,
+            5 => &self.partner_state,
+            6 => &self.android_enrollment_assignments,
+            7 => &self.ios_enrollment_assignments,
+            8 => &self.mac_os_enrollment_assignments,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
     }
 }
 
@@ -275,19 +338,46 @@ impl ::std::fmt::Debug for ComplianceManagementPartnersUpdate {
 }
 
 impl json::ToJson for ComplianceManagementPartnersUpdate {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.odata_type("#PartnersService.complianceManagementPartners");
-        writer.patch("displayName", &self.display_name);
-        writer.patch("androidOnboarded", &self.android_onboarded);
-        writer.patch("iosOnboarded", &self.ios_onboarded);
-        writer.patch("macOsOnboarded", &self.mac_os_onboarded);
-        writer.patch("lastHeartbeatDateTime", &self.last_heartbeat_date_time);
-        writer.patch("partnerState", &self.partner_state);
-        writer.opt("androidEnrollmentAssignments", &self.android_enrollment_assignments);
-        writer.opt("iosEnrollmentAssignments", &self.ios_enrollment_assignments);
-        writer.opt("macOsEnrollmentAssignments", &self.mac_os_enrollment_assignments);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for ComplianceManagementPartnersUpdate {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::tagged(
+            "PartnersService.complianceManagementPartners",
+            "#PartnersService.complianceManagementPartners",
+            &[
+                "displayName",
+                "androidOnboarded",
+                "iosOnboarded",
+                "macOsOnboarded",
+                "lastHeartbeatDateTime",
+                "partnerState",
+                "androidEnrollmentAssignments",
+                "iosEnrollmentAssignments",
+                "macOsEnrollmentAssignments",
+            ],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.display_name,
+            1 => &self.android_onboarded,
+            2 => &self.ios_onboarded,
+            3 => &self.mac_os_onboarded,
+            4 => &self.last_heartbeat_date_time,
+            5 => &self.partner_state,
+            6 => &self.android_enrollment_assignments,
+            7 => &self.ios_enrollment_assignments,
+            8 => &self.mac_os_enrollment_assignments,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
     }
 }

@@ -90,65 +90,93 @@ impl PartialEq for DeviceManagementPartners {
 }
 
 impl json::FromJson for DeviceManagementPartners {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        let mut reader = json::ObjectReader::new(
-            value,
-            path,
-            "PartnersService.deviceManagementPartners",
-        )?;
-        let value = Self {
-            created_at: reader.field("createdAt"),
-            created_by: reader.field("createdBy"),
-            modified_at: reader.field("modifiedAt"),
-            modified_by: reader.field("modifiedBy"),
-            id: reader.field("id"),
-            display_name: reader.field("displayName"),
-            is_configured: reader.field("isConfigured"),
-            last_heartbeat_date_time: reader.field("lastHeartbeatDateTime"),
-            partner_app_type: reader.field("partnerAppType"),
-            partner_state: reader.field("partnerState"),
-            single_tenant_app_id: reader.field("singleTenantAppId"),
-            when_partner_devices_will_be_marked_as_non_compliant_date_time: reader
-                .field("whenPartnerDevicesWillBeMarkedAsNonCompliantDateTime"),
-            when_partner_devices_will_be_removed_date_time: reader
-                .field("whenPartnerDevicesWillBeRemovedDateTime"),
-            platform_counts: reader.field("platformCounts"),
-            additional: reader.rest(),
-        };
-        reader.finish(value)
+        json::decode_object(d, path)
     }
 }
 
 impl json::ToJson for DeviceManagementPartners {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.opt("createdAt", &self.created_at);
-        writer.opt("createdBy", &self.created_by);
-        writer.opt("modifiedAt", &self.modified_at);
-        writer.opt("modifiedBy", &self.modified_by);
-        writer.opt("id", &self.id);
-        writer.opt("displayName", &self.display_name);
-        writer.opt("isConfigured", &self.is_configured);
-        writer.opt("lastHeartbeatDateTime", &self.last_heartbeat_date_time);
-        writer.opt("partnerAppType", &self.partner_app_type);
-        writer.opt("partnerState", &self.partner_state);
-        writer.opt("singleTenantAppId", &self.single_tenant_app_id);
-        writer
-            .opt(
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for DeviceManagementPartners {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::new(
+            "PartnersService.deviceManagementPartners",
+            &[
+                "createdAt",
+                "createdBy",
+                "modifiedAt",
+                "modifiedBy",
+                "id",
+                "displayName",
+                "isConfigured",
+                "lastHeartbeatDateTime",
+                "partnerAppType",
+                "partnerState",
+                "singleTenantAppId",
                 "whenPartnerDevicesWillBeMarkedAsNonCompliantDateTime",
-                &self.when_partner_devices_will_be_marked_as_non_compliant_date_time,
-            );
-        writer
-            .opt(
                 "whenPartnerDevicesWillBeRemovedDateTime",
-                &self.when_partner_devices_will_be_removed_date_time,
-            );
-        writer.opt("platformCounts", &self.platform_counts);
-        writer.extend(&self.additional);
-        writer.finish()
+                "platformCounts",
+            ],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.created_at,
+            1 => &self.created_by,
+            2 => &self.modified_at,
+            3 => &self.modified_by,
+            4 => &self.id,
+            5 => &self.display_name,
+            6 => &self.is_configured,
+            7 => &self.last_heartbeat_date_time,
+            8 => &self.partner_app_type,
+            9 => &self.partner_state,
+            10 => &self.single_tenant_app_id,
+            11 => &self.when_partner_devices_will_be_marked_as_non_compliant_date_time,
+            12 => &self.when_partner_devices_will_be_removed_date_time,
+            13 => &self.platform_counts,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
+    }
+}
+
+impl json::ObjectMut for DeviceManagementPartners {
+    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
+        let field: &mut dyn json::Field = match index {
+            0 => &mut self.created_at,
+            1 => &mut self.created_by,
+            2 => &mut self.modified_at,
+            3 => &mut self.modified_by,
+            4 => &mut self.id,
+            5 => &mut self.display_name,
+            6 => &mut self.is_configured,
+            7 => &mut self.last_heartbeat_date_time,
+            8 => &mut self.partner_app_type,
+            9 => &mut self.partner_state,
+            10 => &mut self.single_tenant_app_id,
+            11 => {
+                &mut self.when_partner_devices_will_be_marked_as_non_compliant_date_time
+            }
+            12 => &mut self.when_partner_devices_will_be_removed_date_time,
+            13 => &mut self.platform_counts,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
+        &mut self.additional
     }
 }
 
@@ -219,27 +247,45 @@ impl ::std::fmt::Debug for DeviceManagementPartnersCreate {
 }
 
 impl json::ToJson for DeviceManagementPartnersCreate {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.odata_type("#PartnersService.deviceManagementPartners");
-        writer.opt("displayName", &self.display_name);
-        writer.opt("isConfigured", &self.is_configured);
-        writer.opt("lastHeartbeatDateTime", &self.last_heartbeat_date_time);
-        writer.opt("partnerAppType", &self.partner_app_type);
-        writer.opt("partnerState", &self.partner_state);
-        writer.opt("singleTenantAppId", &self.single_tenant_app_id);
-        writer
-            .opt(
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for DeviceManagementPartnersCreate {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::tagged(
+            "PartnersService.deviceManagementPartners",
+            "#PartnersService.deviceManagementPartners",
+            &[
+                "displayName",
+                "isConfigured",
+                "lastHeartbeatDateTime",
+                "partnerAppType",
+                "partnerState",
+                "singleTenantAppId",
                 "whenPartnerDevicesWillBeMarkedAsNonCompliantDateTime",
-                &self.when_partner_devices_will_be_marked_as_non_compliant_date_time,
-            );
-        writer
-            .opt(
                 "whenPartnerDevicesWillBeRemovedDateTime",
-                &self.when_partner_devices_will_be_removed_date_time,
-            );
-        writer.extend(&self.additional);
-        writer.finish()
+            ],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.display_name,
+            1 => &self.is_configured,
+            2 => &self.last_heartbeat_date_time,
+            3 => &self.partner_app_type,
+            4 => &self.partner_state,
+            5 => &self.single_tenant_app_id,
+            6 => &self.when_partner_devices_will_be_marked_as_non_compliant_date_time,
+            7 => &self.when_partner_devices_will_be_removed_date_time,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
     }
 }
 
@@ -284,26 +330,44 @@ impl ::std::fmt::Debug for DeviceManagementPartnersUpdate {
 }
 
 impl json::ToJson for DeviceManagementPartnersUpdate {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.odata_type("#PartnersService.deviceManagementPartners");
-        writer.patch("displayName", &self.display_name);
-        writer.patch("isConfigured", &self.is_configured);
-        writer.patch("lastHeartbeatDateTime", &self.last_heartbeat_date_time);
-        writer.patch("partnerAppType", &self.partner_app_type);
-        writer.patch("partnerState", &self.partner_state);
-        writer.patch("singleTenantAppId", &self.single_tenant_app_id);
-        writer
-            .patch(
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for DeviceManagementPartnersUpdate {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::tagged(
+            "PartnersService.deviceManagementPartners",
+            "#PartnersService.deviceManagementPartners",
+            &[
+                "displayName",
+                "isConfigured",
+                "lastHeartbeatDateTime",
+                "partnerAppType",
+                "partnerState",
+                "singleTenantAppId",
                 "whenPartnerDevicesWillBeMarkedAsNonCompliantDateTime",
-                &self.when_partner_devices_will_be_marked_as_non_compliant_date_time,
-            );
-        writer
-            .patch(
                 "whenPartnerDevicesWillBeRemovedDateTime",
-                &self.when_partner_devices_will_be_removed_date_time,
-            );
-        writer.extend(&self.additional);
-        writer.finish()
+            ],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.display_name,
+            1 => &self.is_configured,
+            2 => &self.last_heartbeat_date_time,
+            3 => &self.partner_app_type,
+            4 => &self.partner_state,
+            5 => &self.single_tenant_app_id,
+            6 => &self.when_partner_devices_will_be_marked_as_non_compliant_date_time,
+            7 => &self.when_partner_devices_will_be_removed_date_time,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
     }
 }

@@ -46,35 +46,56 @@ impl PartialEq for PartnerPlatformCounts {
 }
 
 impl json::FromJson for PartnerPlatformCounts {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        let mut reader = json::ObjectReader::new(
-            value,
-            path,
-            "PartnersService.partnerPlatformCounts",
-        )?;
-        let value = Self {
-            partner_id: reader.field("partnerId"),
-            platform: reader.field("platform"),
-            enrolled_count: reader.field("enrolledCount"),
-            partner: reader.field("partner"),
-            additional: reader.rest(),
-        };
-        reader.finish(value)
+        json::decode_object(d, path)
     }
 }
 
 impl json::ToJson for PartnerPlatformCounts {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.opt("partnerId", &self.partner_id);
-        writer.opt("platform", &self.platform);
-        writer.opt("enrolledCount", &self.enrolled_count);
-        writer.opt("partner", &self.partner);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for PartnerPlatformCounts {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::new(
+            "PartnersService.partnerPlatformCounts",
+            &["partnerId", "platform", "enrolledCount", "partner"],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.partner_id,
+            1 => &self.platform,
+            2 => &self.enrolled_count,
+            3 => &self.partner,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
+    }
+}
+
+impl json::ObjectMut for PartnerPlatformCounts {
+    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
+        let field: &mut dyn json::Field = match index {
+            0 => &mut self.partner_id,
+            1 => &mut self.platform,
+            2 => &mut self.enrolled_count,
+            3 => &mut self.partner,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
+        &mut self.additional
     }
 }
 
@@ -127,12 +148,29 @@ impl ::std::fmt::Debug for PartnerPlatformCountsCreate {
 }
 
 impl json::ToJson for PartnerPlatformCountsCreate {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.odata_type("#PartnersService.partnerPlatformCounts");
-        writer.opt("enrolledCount", &self.enrolled_count);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for PartnerPlatformCountsCreate {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::tagged(
+            "PartnersService.partnerPlatformCounts",
+            "#PartnersService.partnerPlatformCounts",
+            &["enrolledCount"],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.enrolled_count,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
     }
 }
 
@@ -157,11 +195,28 @@ impl ::std::fmt::Debug for PartnerPlatformCountsUpdate {
 }
 
 impl json::ToJson for PartnerPlatformCountsUpdate {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.odata_type("#PartnersService.partnerPlatformCounts");
-        writer.patch("enrolledCount", &self.enrolled_count);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for PartnerPlatformCountsUpdate {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::tagged(
+            "PartnersService.partnerPlatformCounts",
+            "#PartnersService.partnerPlatformCounts",
+            &["enrolledCount"],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.enrolled_count,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
     }
 }

@@ -40,33 +40,54 @@ impl PartialEq for PartnerRegions {
 }
 
 impl json::FromJson for PartnerRegions {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        let mut reader = json::ObjectReader::new(
-            value,
-            path,
-            "PartnersService.partnerRegions",
-        )?;
-        let value = Self {
-            code: reader.field("code"),
-            name: reader.field("name"),
-            partner_count: reader.field("partnerCount"),
-            additional: reader.rest(),
-        };
-        reader.finish(value)
+        json::decode_object(d, path)
     }
 }
 
 impl json::ToJson for PartnerRegions {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.opt("code", &self.code);
-        writer.opt("name", &self.name);
-        writer.opt("partnerCount", &self.partner_count);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for PartnerRegions {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::new(
+            "PartnersService.partnerRegions",
+            &["code", "name", "partnerCount"],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.code,
+            1 => &self.name,
+            2 => &self.partner_count,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
+    }
+}
+
+impl json::ObjectMut for PartnerRegions {
+    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
+        let field: &mut dyn json::Field = match index {
+            0 => &mut self.code,
+            1 => &mut self.name,
+            2 => &mut self.partner_count,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
+        &mut self.additional
     }
 }
 
@@ -121,13 +142,30 @@ impl ::std::fmt::Debug for PartnerRegionsCreate {
 }
 
 impl json::ToJson for PartnerRegionsCreate {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.odata_type("#PartnersService.partnerRegions");
-        writer.opt("name", &self.name);
-        writer.opt("partnerCount", &self.partner_count);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for PartnerRegionsCreate {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::tagged(
+            "PartnersService.partnerRegions",
+            "#PartnersService.partnerRegions",
+            &["name", "partnerCount"],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.name,
+            1 => &self.partner_count,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
     }
 }
 
@@ -154,12 +192,29 @@ impl ::std::fmt::Debug for PartnerRegionsUpdate {
 }
 
 impl json::ToJson for PartnerRegionsUpdate {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.odata_type("#PartnersService.partnerRegions");
-        writer.patch("name", &self.name);
-        writer.patch("partnerCount", &self.partner_count);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for PartnerRegionsUpdate {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::tagged(
+            "PartnersService.partnerRegions",
+            "#PartnersService.partnerRegions",
+            &["name", "partnerCount"],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.name,
+            1 => &self.partner_count,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
     }
 }

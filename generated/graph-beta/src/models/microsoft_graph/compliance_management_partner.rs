@@ -84,51 +84,85 @@ impl PartialEq for ComplianceManagementPartner {
 }
 
 impl json::FromJson for ComplianceManagementPartner {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        let mut reader = json::ObjectReader::new(
-            value,
-            path,
-            "microsoft.graph.complianceManagementPartner",
-        )?;
-        let value = Self {
-            id: reader.field("id"),
-            android_enrollment_assignments: reader.field("androidEnrollmentAssignments"),
-            android_onboarded: reader.field("androidOnboarded"),
-            display_name: reader.field("displayName"),
-            ios_enrollment_assignments: reader.field("iosEnrollmentAssignments"),
-            ios_onboarded: reader.field("iosOnboarded"),
-            last_heartbeat_date_time: reader.field("lastHeartbeatDateTime"),
-            mac_os_enrollment_assignments: reader.field("macOsEnrollmentAssignments"),
-            mac_os_onboarded: reader.field("macOsOnboarded"),
-            partner_state: reader.field("partnerState"),
-            windows_enrollment_assignments: reader.field("windowsEnrollmentAssignments"),
-            windows_onboarded: reader.field("windowsOnboarded"),
-            additional: reader.rest(),
-        };
-        reader.finish(value)
+        json::decode_object(d, path)
     }
 }
 
 impl json::ToJson for ComplianceManagementPartner {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.opt("id", &self.id);
-        writer.opt("androidEnrollmentAssignments", &self.android_enrollment_assignments);
-        writer.opt("androidOnboarded", &self.android_onboarded);
-        writer.opt("displayName", &self.display_name);
-        writer.opt("iosEnrollmentAssignments", &self.ios_enrollment_assignments);
-        writer.opt("iosOnboarded", &self.ios_onboarded);
-        writer.opt("lastHeartbeatDateTime", &self.last_heartbeat_date_time);
-        writer.opt("macOsEnrollmentAssignments", &self.mac_os_enrollment_assignments);
-        writer.opt("macOsOnboarded", &self.mac_os_onboarded);
-        writer.opt("partnerState", &self.partner_state);
-        writer.opt("windowsEnrollmentAssignments", &self.windows_enrollment_assignments);
-        writer.opt("windowsOnboarded", &self.windows_onboarded);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for ComplianceManagementPartner {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::new(
+            "microsoft.graph.complianceManagementPartner",
+            &[
+                "id",
+                "androidEnrollmentAssignments",
+                "androidOnboarded",
+                "displayName",
+                "iosEnrollmentAssignments",
+                "iosOnboarded",
+                "lastHeartbeatDateTime",
+                "macOsEnrollmentAssignments",
+                "macOsOnboarded",
+                "partnerState",
+                "windowsEnrollmentAssignments",
+                "windowsOnboarded",
+            ],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.id,
+            1 => &self.android_enrollment_assignments,
+            2 => &self.android_onboarded,
+            3 => &self.display_name,
+            4 => &self.ios_enrollment_assignments,
+            5 => &self.ios_onboarded,
+            6 => &self.last_heartbeat_date_time,
+            7 => &self.mac_os_enrollment_assignments,
+            8 => &self.mac_os_onboarded,
+            9 => &self.partner_state,
+            10 => &self.windows_enrollment_assignments,
+            11 => &self.windows_onboarded,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
+    }
+}
+
+impl json::ObjectMut for ComplianceManagementPartner {
+    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
+        let field: &mut dyn json::Field = match index {
+            0 => &mut self.id,
+            1 => &mut self.android_enrollment_assignments,
+            2 => &mut self.android_onboarded,
+            3 => &mut self.display_name,
+            4 => &mut self.ios_enrollment_assignments,
+            5 => &mut self.ios_onboarded,
+            6 => &mut self.last_heartbeat_date_time,
+            7 => &mut self.mac_os_enrollment_assignments,
+            8 => &mut self.mac_os_onboarded,
+            9 => &mut self.partner_state,
+            10 => &mut self.windows_enrollment_assignments,
+            11 => &mut self.windows_onboarded,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
+        &mut self.additional
     }
 }
 
@@ -209,22 +243,51 @@ impl ::std::fmt::Debug for ComplianceManagementPartnerCreate {
 }
 
 impl json::ToJson for ComplianceManagementPartnerCreate {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.odata_type("#microsoft.graph.complianceManagementPartner");
-        writer.opt("androidEnrollmentAssignments", &self.android_enrollment_assignments);
-        writer.opt("androidOnboarded", &self.android_onboarded);
-        writer.opt("displayName", &self.display_name);
-        writer.opt("iosEnrollmentAssignments", &self.ios_enrollment_assignments);
-        writer.opt("iosOnboarded", &self.ios_onboarded);
-        writer.opt("lastHeartbeatDateTime", &self.last_heartbeat_date_time);
-        writer.opt("macOsEnrollmentAssignments", &self.mac_os_enrollment_assignments);
-        writer.opt("macOsOnboarded", &self.mac_os_onboarded);
-        writer.opt("partnerState", &self.partner_state);
-        writer.opt("windowsEnrollmentAssignments", &self.windows_enrollment_assignments);
-        writer.opt("windowsOnboarded", &self.windows_onboarded);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for ComplianceManagementPartnerCreate {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::tagged(
+            "microsoft.graph.complianceManagementPartner",
+            "#microsoft.graph.complianceManagementPartner",
+            &[
+                "androidEnrollmentAssignments",
+                "androidOnboarded",
+                "displayName",
+                "iosEnrollmentAssignments",
+                "iosOnboarded",
+                "lastHeartbeatDateTime",
+                "macOsEnrollmentAssignments",
+                "macOsOnboarded",
+                "partnerState",
+                "windowsEnrollmentAssignments",
+                "windowsOnboarded",
+            ],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.android_enrollment_assignments,
+            1 => &self.android_onboarded,
+            2 => &self.display_name,
+            3 => &self.ios_enrollment_assignments,
+            4 => &self.ios_onboarded,
+            5 => &self.last_heartbeat_date_time,
+            6 => &self.mac_os_enrollment_assignments,
+            7 => &self.mac_os_onboarded,
+            8 => &self.partner_state,
+            9 => &self.windows_enrollment_assignments,
+            10 => &self.windows_onboarded,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
     }
 }
 
@@ -277,21 +340,50 @@ impl ::std::fmt::Debug for ComplianceManagementPartnerUpdate {
 }
 
 impl json::ToJson for ComplianceManagementPartnerUpdate {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.odata_type("#microsoft.graph.complianceManagementPartner");
-        writer.opt("androidEnrollmentAssignments", &self.android_enrollment_assignments);
-        writer.opt("androidOnboarded", &self.android_onboarded);
-        writer.patch("displayName", &self.display_name);
-        writer.opt("iosEnrollmentAssignments", &self.ios_enrollment_assignments);
-        writer.opt("iosOnboarded", &self.ios_onboarded);
-        writer.opt("lastHeartbeatDateTime", &self.last_heartbeat_date_time);
-        writer.opt("macOsEnrollmentAssignments", &self.mac_os_enrollment_assignments);
-        writer.opt("macOsOnboarded", &self.mac_os_onboarded);
-        writer.opt("partnerState", &self.partner_state);
-        writer.opt("windowsEnrollmentAssignments", &self.windows_enrollment_assignments);
-        writer.opt("windowsOnboarded", &self.windows_onboarded);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for ComplianceManagementPartnerUpdate {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::tagged(
+            "microsoft.graph.complianceManagementPartner",
+            "#microsoft.graph.complianceManagementPartner",
+            &[
+                "androidEnrollmentAssignments",
+                "androidOnboarded",
+                "displayName",
+                "iosEnrollmentAssignments",
+                "iosOnboarded",
+                "lastHeartbeatDateTime",
+                "macOsEnrollmentAssignments",
+                "macOsOnboarded",
+                "partnerState",
+                "windowsEnrollmentAssignments",
+                "windowsOnboarded",
+            ],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.android_enrollment_assignments,
+            1 => &self.android_onboarded,
+            2 => &self.display_name,
+            3 => &self.ios_enrollment_assignments,
+            4 => &self.ios_onboarded,
+            5 => &self.last_heartbeat_date_time,
+            6 => &self.mac_os_enrollment_assignments,
+            7 => &self.mac_os_onboarded,
+            8 => &self.partner_state,
+            9 => &self.windows_enrollment_assignments,
+            10 => &self.windows_onboarded,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
     }
 }

@@ -74,62 +74,79 @@ impl PartialEq for DeviceManagementPartner {
 }
 
 impl json::FromJson for DeviceManagementPartner {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        let mut reader = json::ObjectReader::new(
-            value,
-            path,
-            "microsoft.graph.deviceManagementPartner",
-        )?;
-        let value = Self {
-            id: reader.field("id"),
-            display_name: reader.field("displayName"),
-            groups_requiring_partner_enrollment: reader
-                .field("groupsRequiringPartnerEnrollment"),
-            is_configured: reader.field("isConfigured"),
-            last_heartbeat_date_time: reader.field("lastHeartbeatDateTime"),
-            partner_app_type: reader.field("partnerAppType"),
-            partner_state: reader.field("partnerState"),
-            single_tenant_app_id: reader.field("singleTenantAppId"),
-            when_partner_devices_will_be_marked_as_non_compliant_date_time: reader
-                .field("whenPartnerDevicesWillBeMarkedAsNonCompliantDateTime"),
-            when_partner_devices_will_be_removed_date_time: reader
-                .field("whenPartnerDevicesWillBeRemovedDateTime"),
-            additional: reader.rest(),
-        };
-        reader.finish(value)
+        json::decode_object(d, path)
     }
 }
 
 impl json::ToJson for DeviceManagementPartner {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.opt("id", &self.id);
-        writer.opt("displayName", &self.display_name);
-        writer
-            .opt(
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for DeviceManagementPartner {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::new(
+            "microsoft.graph.deviceManagementPartner",
+            &[
+                "id",
+                "displayName",
                 "groupsRequiringPartnerEnrollment",
-                &self.groups_requiring_partner_enrollment,
-            );
-        writer.opt("isConfigured", &self.is_configured);
-        writer.opt("lastHeartbeatDateTime", &self.last_heartbeat_date_time);
-        writer.opt("partnerAppType", &self.partner_app_type);
-        writer.opt("partnerState", &self.partner_state);
-        writer.opt("singleTenantAppId", &self.single_tenant_app_id);
-        writer
-            .opt(
+                "isConfigured",
+                "lastHeartbeatDateTime",
+                "partnerAppType",
+                "partnerState",
+                "singleTenantAppId",
                 "whenPartnerDevicesWillBeMarkedAsNonCompliantDateTime",
-                &self.when_partner_devices_will_be_marked_as_non_compliant_date_time,
-            );
-        writer
-            .opt(
                 "whenPartnerDevicesWillBeRemovedDateTime",
-                &self.when_partner_devices_will_be_removed_date_time,
-            );
-        writer.extend(&self.additional);
-        writer.finish()
+            ],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.id,
+            1 => &self.display_name,
+            2 => &self.groups_requiring_partner_enrollment,
+            3 => &self.is_configured,
+            4 => &self.last_heartbeat_date_time,
+            5 => &self.partner_app_type,
+            6 => &self.partner_state,
+            7 => &self.single_tenant_app_id,
+            8 => &self.when_partner_devices_will_be_marked_as_non_compliant_date_time,
+            9 => &self.when_partner_devices_will_be_removed_date_time,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
+    }
+}
+
+impl json::ObjectMut for DeviceManagementPartner {
+    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
+        let field: &mut dyn json::Field = match index {
+            0 => &mut self.id,
+            1 => &mut self.display_name,
+            2 => &mut self.groups_requiring_partner_enrollment,
+            3 => &mut self.is_configured,
+            4 => &mut self.last_heartbeat_date_time,
+            5 => &mut self.partner_app_type,
+            6 => &mut self.partner_state,
+            7 => &mut self.single_tenant_app_id,
+            8 => &mut self.when_partner_devices_will_be_marked_as_non_compliant_date_time,
+            9 => &mut self.when_partner_devices_will_be_removed_date_time,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
+        &mut self.additional
     }
 }
 
@@ -204,32 +221,47 @@ impl ::std::fmt::Debug for DeviceManagementPartnerCreate {
 }
 
 impl json::ToJson for DeviceManagementPartnerCreate {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.odata_type("#microsoft.graph.deviceManagementPartner");
-        writer.opt("displayName", &self.display_name);
-        writer
-            .opt(
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for DeviceManagementPartnerCreate {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::tagged(
+            "microsoft.graph.deviceManagementPartner",
+            "#microsoft.graph.deviceManagementPartner",
+            &[
+                "displayName",
                 "groupsRequiringPartnerEnrollment",
-                &self.groups_requiring_partner_enrollment,
-            );
-        writer.opt("isConfigured", &self.is_configured);
-        writer.opt("lastHeartbeatDateTime", &self.last_heartbeat_date_time);
-        writer.opt("partnerAppType", &self.partner_app_type);
-        writer.opt("partnerState", &self.partner_state);
-        writer.opt("singleTenantAppId", &self.single_tenant_app_id);
-        writer
-            .opt(
+                "isConfigured",
+                "lastHeartbeatDateTime",
+                "partnerAppType",
+                "partnerState",
+                "singleTenantAppId",
                 "whenPartnerDevicesWillBeMarkedAsNonCompliantDateTime",
-                &self.when_partner_devices_will_be_marked_as_non_compliant_date_time,
-            );
-        writer
-            .opt(
                 "whenPartnerDevicesWillBeRemovedDateTime",
-                &self.when_partner_devices_will_be_removed_date_time,
-            );
-        writer.extend(&self.additional);
-        writer.finish()
+            ],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.display_name,
+            1 => &self.groups_requiring_partner_enrollment,
+            2 => &self.is_configured,
+            3 => &self.last_heartbeat_date_time,
+            4 => &self.partner_app_type,
+            5 => &self.partner_state,
+            6 => &self.single_tenant_app_id,
+            7 => &self.when_partner_devices_will_be_marked_as_non_compliant_date_time,
+            8 => &self.when_partner_devices_will_be_removed_date_time,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
     }
 }
 
@@ -276,31 +308,46 @@ impl ::std::fmt::Debug for DeviceManagementPartnerUpdate {
 }
 
 impl json::ToJson for DeviceManagementPartnerUpdate {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.odata_type("#microsoft.graph.deviceManagementPartner");
-        writer.patch("displayName", &self.display_name);
-        writer
-            .opt(
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for DeviceManagementPartnerUpdate {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::tagged(
+            "microsoft.graph.deviceManagementPartner",
+            "#microsoft.graph.deviceManagementPartner",
+            &[
+                "displayName",
                 "groupsRequiringPartnerEnrollment",
-                &self.groups_requiring_partner_enrollment,
-            );
-        writer.opt("isConfigured", &self.is_configured);
-        writer.opt("lastHeartbeatDateTime", &self.last_heartbeat_date_time);
-        writer.opt("partnerAppType", &self.partner_app_type);
-        writer.opt("partnerState", &self.partner_state);
-        writer.patch("singleTenantAppId", &self.single_tenant_app_id);
-        writer
-            .patch(
+                "isConfigured",
+                "lastHeartbeatDateTime",
+                "partnerAppType",
+                "partnerState",
+                "singleTenantAppId",
                 "whenPartnerDevicesWillBeMarkedAsNonCompliantDateTime",
-                &self.when_partner_devices_will_be_marked_as_non_compliant_date_time,
-            );
-        writer
-            .patch(
                 "whenPartnerDevicesWillBeRemovedDateTime",
-                &self.when_partner_devices_will_be_removed_date_time,
-            );
-        writer.extend(&self.additional);
-        writer.finish()
+            ],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.display_name,
+            1 => &self.groups_requiring_partner_enrollment,
+            2 => &self.is_configured,
+            3 => &self.last_heartbeat_date_time,
+            4 => &self.partner_app_type,
+            5 => &self.partner_state,
+            6 => &self.single_tenant_app_id,
+            7 => &self.when_partner_devices_will_be_marked_as_non_compliant_date_time,
+            8 => &self.when_partner_devices_will_be_removed_date_time,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
     }
 }

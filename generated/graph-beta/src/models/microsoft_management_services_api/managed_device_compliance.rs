@@ -88,57 +88,94 @@ impl PartialEq for ManagedDeviceCompliance {
 }
 
 impl json::FromJson for ManagedDeviceCompliance {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        let mut reader = json::ObjectReader::new(
-            value,
-            path,
-            "microsoft.management.services.api.managedDeviceCompliance",
-        )?;
-        let value = Self {
-            id: reader.field("id"),
-            organization_id: reader.field("organizationId"),
-            organization_display_name: reader.field("organizationDisplayName"),
-            managed_device_id: reader.field("managedDeviceId"),
-            managed_device_name: reader.field("managedDeviceName"),
-            compliance_status: reader.field("complianceStatus"),
-            os_description: reader.field("osDescription"),
-            os_version: reader.field("osVersion"),
-            last_sync_date_time: reader.field("lastSyncDateTime"),
-            owner_type: reader.field("ownerType"),
-            model: reader.field("model"),
-            manufacturer: reader.field("manufacturer"),
-            in_grace_period_until_date_time: reader.field("inGracePeriodUntilDateTime"),
-            last_refreshed_date_time: reader.field("lastRefreshedDateTime"),
-            device_type: reader.field("deviceType"),
-            additional: reader.rest(),
-        };
-        reader.finish(value)
+        json::decode_object(d, path)
     }
 }
 
 impl json::ToJson for ManagedDeviceCompliance {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.opt("id", &self.id);
-        writer.opt("organizationId", &self.organization_id);
-        writer.opt("organizationDisplayName", &self.organization_display_name);
-        writer.opt("managedDeviceId", &self.managed_device_id);
-        writer.opt("managedDeviceName", &self.managed_device_name);
-        writer.opt("complianceStatus", &self.compliance_status);
-        writer.opt("osDescription", &self.os_description);
-        writer.opt("osVersion", &self.os_version);
-        writer.opt("lastSyncDateTime", &self.last_sync_date_time);
-        writer.opt("ownerType", &self.owner_type);
-        writer.opt("model", &self.model);
-        writer.opt("manufacturer", &self.manufacturer);
-        writer.opt("inGracePeriodUntilDateTime", &self.in_grace_period_until_date_time);
-        writer.opt("lastRefreshedDateTime", &self.last_refreshed_date_time);
-        writer.opt("deviceType", &self.device_type);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for ManagedDeviceCompliance {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::new(
+            "microsoft.management.services.api.managedDeviceCompliance",
+            &[
+                "id",
+                "organizationId",
+                "organizationDisplayName",
+                "managedDeviceId",
+                "managedDeviceName",
+                "complianceStatus",
+                "osDescription",
+                "osVersion",
+                "lastSyncDateTime",
+                "ownerType",
+                "model",
+                "manufacturer",
+                "inGracePeriodUntilDateTime",
+                "lastRefreshedDateTime",
+                "deviceType",
+            ],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.id,
+            1 => &self.organization_id,
+            2 => &self.organization_display_name,
+            3 => &self.managed_device_id,
+            4 => &self.managed_device_name,
+            5 => &self.compliance_status,
+            6 => &self.os_description,
+            7 => &self.os_version,
+            8 => &self.last_sync_date_time,
+            9 => &self.owner_type,
+            10 => &self.model,
+            11 => &self.manufacturer,
+            12 => &self.in_grace_period_until_date_time,
+            13 => &self.last_refreshed_date_time,
+            14 => &self.device_type,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
+    }
+}
+
+impl json::ObjectMut for ManagedDeviceCompliance {
+    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
+        let field: &mut dyn json::Field = match index {
+            0 => &mut self.id,
+            1 => &mut self.organization_id,
+            2 => &mut self.organization_display_name,
+            3 => &mut self.managed_device_id,
+            4 => &mut self.managed_device_name,
+            5 => &mut self.compliance_status,
+            6 => &mut self.os_description,
+            7 => &mut self.os_version,
+            8 => &mut self.last_sync_date_time,
+            9 => &mut self.owner_type,
+            10 => &mut self.model,
+            11 => &mut self.manufacturer,
+            12 => &mut self.in_grace_period_until_date_time,
+            13 => &mut self.last_refreshed_date_time,
+            14 => &mut self.device_type,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
+        &mut self.additional
     }
 }
 
@@ -217,25 +254,57 @@ impl ::std::fmt::Debug for ManagedDeviceComplianceCreate {
 }
 
 impl json::ToJson for ManagedDeviceComplianceCreate {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.odata_type("#microsoft.management.services.api.managedDeviceCompliance");
-        writer.opt("organizationId", &self.organization_id);
-        writer.opt("organizationDisplayName", &self.organization_display_name);
-        writer.opt("managedDeviceId", &self.managed_device_id);
-        writer.opt("managedDeviceName", &self.managed_device_name);
-        writer.opt("complianceStatus", &self.compliance_status);
-        writer.opt("osDescription", &self.os_description);
-        writer.opt("osVersion", &self.os_version);
-        writer.opt("lastSyncDateTime", &self.last_sync_date_time);
-        writer.opt("ownerType", &self.owner_type);
-        writer.opt("model", &self.model);
-        writer.opt("manufacturer", &self.manufacturer);
-        writer.opt("inGracePeriodUntilDateTime", &self.in_grace_period_until_date_time);
-        writer.opt("lastRefreshedDateTime", &self.last_refreshed_date_time);
-        writer.opt("deviceType", &self.device_type);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for ManagedDeviceComplianceCreate {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::tagged(
+            "microsoft.management.services.api.managedDeviceCompliance",
+            "#microsoft.management.services.api.managedDeviceCompliance",
+            &[
+                "organizationId",
+                "organizationDisplayName",
+                "managedDeviceId",
+                "managedDeviceName",
+                "complianceStatus",
+                "osDescription",
+                "osVersion",
+                "lastSyncDateTime",
+                "ownerType",
+                "model",
+                "manufacturer",
+                "inGracePeriodUntilDateTime",
+                "lastRefreshedDateTime",
+                "deviceType",
+            ],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.organization_id,
+            1 => &self.organization_display_name,
+            2 => &self.managed_device_id,
+            3 => &self.managed_device_name,
+            4 => &self.compliance_status,
+            5 => &self.os_description,
+            6 => &self.os_version,
+            7 => &self.last_sync_date_time,
+            8 => &self.owner_type,
+            9 => &self.model,
+            10 => &self.manufacturer,
+            11 => &self.in_grace_period_until_date_time,
+            12 => &self.last_refreshed_date_time,
+            13 => &self.device_type,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
     }
 }
 
@@ -292,25 +361,56 @@ impl ::std::fmt::Debug for ManagedDeviceComplianceUpdate {
 }
 
 impl json::ToJson for ManagedDeviceComplianceUpdate {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.odata_type("#microsoft.management.services.api.managedDeviceCompliance");
-        writer.patch("organizationId", &self.organization_id);
-        writer.patch("organizationDisplayName", &self.organization_display_name);
-        writer.patch("managedDeviceId", &self.managed_device_id);
-        writer.patch("managedDeviceName", &self.managed_device_name);
-        writer.patch("complianceStatus", &self.compliance_status);
-        writer.patch("osDescription", &self.os_description);
-        writer.patch("osVersion", &self.os_version);
-        writer.patch("lastSyncDateTime", &self.last_sync_date_time);
-        writer.patch("ownerType", &self.owner_type);
-        writer.patch("model", &self.model);
-        writer.patch("manufacturer", &self.manufacturer);
-        writer
-            .patch("inGracePeriodUntilDateTime", &self.in_grace_period_until_date_time);
-        writer.patch("lastRefreshedDateTime", &self.last_refreshed_date_time);
-        writer.patch("deviceType", &self.device_type);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for ManagedDeviceComplianceUpdate {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::tagged(
+            "microsoft.management.services.api.managedDeviceCompliance",
+            "#microsoft.management.services.api.managedDeviceCompliance",
+            &[
+                "organizationId",
+                "organizationDisplayName",
+                "managedDeviceId",
+                "managedDeviceName",
+                "complianceStatus",
+                "osDescription",
+                "osVersion",
+                "lastSyncDateTime",
+                "ownerType",
+                "model",
+                "manufacturer",
+                "inGracePeriodUntilDateTime",
+                "lastRefreshedDateTime",
+                "deviceType",
+            ],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.organization_id,
+            1 => &self.organization_display_name,
+            2 => &self.managed_device_id,
+            3 => &self.managed_device_name,
+            4 => &self.compliance_status,
+            5 => &self.os_description,
+            6 => &self.os_version,
+            7 => &self.last_sync_date_time,
+            8 => &self.owner_type,
+            9 => &self.model,
+            10 => &self.manufacturer,
+            11 => &self.in_grace_period_until_date_time,
+            12 => &self.last_refreshed_date_time,
+            13 => &self.device_type,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
     }
 }

@@ -67,45 +67,76 @@ impl PartialEq for Application {
 }
 
 impl json::FromJson for Application {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        let mut reader = json::ObjectReader::new(
-            value,
-            path,
-            "microsoft.graph.application",
-        )?;
-        let value = Self {
-            id: reader.field("id"),
-            deleted_date_time: reader.field("deletedDateTime"),
-            app_id: reader.field("appId"),
-            created_date_time: reader.field("createdDateTime"),
-            description: reader.field("description"),
-            display_name: reader.field("displayName"),
-            sign_in_audience: reader.field("signInAudience"),
-            unique_name: reader.field("uniqueName"),
-            owners: reader.field("owners"),
-            additional: reader.rest(),
-        };
-        reader.finish(value)
+        json::decode_object(d, path)
     }
 }
 
 impl json::ToJson for Application {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.opt("id", &self.id);
-        writer.opt("deletedDateTime", &self.deleted_date_time);
-        writer.opt("appId", &self.app_id);
-        writer.opt("createdDateTime", &self.created_date_time);
-        writer.opt("description", &self.description);
-        writer.opt("displayName", &self.display_name);
-        writer.opt("signInAudience", &self.sign_in_audience);
-        writer.opt("uniqueName", &self.unique_name);
-        writer.opt("owners", &self.owners);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for Application {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::new(
+            "microsoft.graph.application",
+            &[
+                "id",
+                "deletedDateTime",
+                "appId",
+                "createdDateTime",
+                "description",
+                "displayName",
+                "signInAudience",
+                "uniqueName",
+                "owners",
+            ],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.id,
+            1 => &self.deleted_date_time,
+            2 => &self.app_id,
+            3 => &self.created_date_time,
+            4 => &self.description,
+            5 => &self.display_name,
+            6 => &self.sign_in_audience,
+            7 => &self.unique_name,
+            8 => &self.owners,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
+    }
+}
+
+impl json::ObjectMut for Application {
+    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
+        let field: &mut dyn json::Field = match index {
+            0 => &mut self.id,
+            1 => &mut self.deleted_date_time,
+            2 => &mut self.app_id,
+            3 => &mut self.created_date_time,
+            4 => &mut self.description,
+            5 => &mut self.display_name,
+            6 => &mut self.sign_in_audience,
+            7 => &mut self.unique_name,
+            8 => &mut self.owners,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
+        &mut self.additional
     }
 }
 
@@ -170,18 +201,43 @@ impl ::std::fmt::Debug for ApplicationCreate {
 }
 
 impl json::ToJson for ApplicationCreate {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.odata_type("#microsoft.graph.application");
-        writer.opt("deletedDateTime", &self.deleted_date_time);
-        writer.opt("appId", &self.app_id);
-        writer.opt("createdDateTime", &self.created_date_time);
-        writer.opt("description", &self.description);
-        writer.opt("displayName", &self.display_name);
-        writer.opt("signInAudience", &self.sign_in_audience);
-        writer.opt("uniqueName", &self.unique_name);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for ApplicationCreate {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::tagged(
+            "microsoft.graph.application",
+            "#microsoft.graph.application",
+            &[
+                "deletedDateTime",
+                "appId",
+                "createdDateTime",
+                "description",
+                "displayName",
+                "signInAudience",
+                "uniqueName",
+            ],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.deleted_date_time,
+            1 => &self.app_id,
+            2 => &self.created_date_time,
+            3 => &self.description,
+            4 => &self.display_name,
+            5 => &self.sign_in_audience,
+            6 => &self.unique_name,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
     }
 }
 
@@ -222,17 +278,42 @@ impl ::std::fmt::Debug for ApplicationUpdate {
 }
 
 impl json::ToJson for ApplicationUpdate {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.odata_type("#microsoft.graph.application");
-        writer.patch("deletedDateTime", &self.deleted_date_time);
-        writer.patch("appId", &self.app_id);
-        writer.patch("createdDateTime", &self.created_date_time);
-        writer.patch("description", &self.description);
-        writer.patch("displayName", &self.display_name);
-        writer.patch("signInAudience", &self.sign_in_audience);
-        writer.patch("uniqueName", &self.unique_name);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for ApplicationUpdate {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::tagged(
+            "microsoft.graph.application",
+            "#microsoft.graph.application",
+            &[
+                "deletedDateTime",
+                "appId",
+                "createdDateTime",
+                "description",
+                "displayName",
+                "signInAudience",
+                "uniqueName",
+            ],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.deleted_date_time,
+            1 => &self.app_id,
+            2 => &self.created_date_time,
+            3 => &self.description,
+            4 => &self.display_name,
+            5 => &self.sign_in_audience,
+            6 => &self.unique_name,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
     }
 }

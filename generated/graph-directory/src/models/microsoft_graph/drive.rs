@@ -72,43 +72,79 @@ impl PartialEq for Drive {
 }
 
 impl json::FromJson for Drive {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        let mut reader = json::ObjectReader::new(value, path, "microsoft.graph.drive")?;
-        let value = Self {
-            id: reader.field("id"),
-            created_date_time: reader.field("createdDateTime"),
-            description: reader.field("description"),
-            e_tag: reader.field("eTag"),
-            last_modified_date_time: reader.field("lastModifiedDateTime"),
-            name: reader.field("name"),
-            web_url: reader.field("webUrl"),
-            drive_type: reader.field("driveType"),
-            items: reader.field("items"),
-            root: reader.field("root"),
-            additional: reader.rest(),
-        };
-        reader.finish(value)
+        json::decode_object(d, path)
     }
 }
 
 impl json::ToJson for Drive {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.opt("id", &self.id);
-        writer.opt("createdDateTime", &self.created_date_time);
-        writer.opt("description", &self.description);
-        writer.opt("eTag", &self.e_tag);
-        writer.opt("lastModifiedDateTime", &self.last_modified_date_time);
-        writer.opt("name", &self.name);
-        writer.opt("webUrl", &self.web_url);
-        writer.opt("driveType", &self.drive_type);
-        writer.opt("items", &self.items);
-        writer.opt("root", &self.root);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for Drive {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::new(
+            "microsoft.graph.drive",
+            &[
+                "id",
+                "createdDateTime",
+                "description",
+                "eTag",
+                "lastModifiedDateTime",
+                "name",
+                "webUrl",
+                "driveType",
+                "items",
+                "root",
+            ],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.id,
+            1 => &self.created_date_time,
+            2 => &self.description,
+            3 => &self.e_tag,
+            4 => &self.last_modified_date_time,
+            5 => &self.name,
+            6 => &self.web_url,
+            7 => &self.drive_type,
+            8 => &self.items,
+            9 => &self.root,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
+    }
+}
+
+impl json::ObjectMut for Drive {
+    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
+        let field: &mut dyn json::Field = match index {
+            0 => &mut self.id,
+            1 => &mut self.created_date_time,
+            2 => &mut self.description,
+            3 => &mut self.e_tag,
+            4 => &mut self.last_modified_date_time,
+            5 => &mut self.name,
+            6 => &mut self.web_url,
+            7 => &mut self.drive_type,
+            8 => &mut self.items,
+            9 => &mut self.root,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
+        &mut self.additional
     }
 }
 
@@ -173,18 +209,43 @@ impl ::std::fmt::Debug for DriveCreate {
 }
 
 impl json::ToJson for DriveCreate {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.odata_type("#microsoft.graph.drive");
-        writer.opt("createdDateTime", &self.created_date_time);
-        writer.opt("description", &self.description);
-        writer.opt("eTag", &self.e_tag);
-        writer.opt("lastModifiedDateTime", &self.last_modified_date_time);
-        writer.opt("name", &self.name);
-        writer.opt("webUrl", &self.web_url);
-        writer.opt("driveType", &self.drive_type);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for DriveCreate {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::tagged(
+            "microsoft.graph.drive",
+            "#microsoft.graph.drive",
+            &[
+                "createdDateTime",
+                "description",
+                "eTag",
+                "lastModifiedDateTime",
+                "name",
+                "webUrl",
+                "driveType",
+            ],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.created_date_time,
+            1 => &self.description,
+            2 => &self.e_tag,
+            3 => &self.last_modified_date_time,
+            4 => &self.name,
+            5 => &self.web_url,
+            6 => &self.drive_type,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
     }
 }
 
@@ -221,17 +282,42 @@ impl ::std::fmt::Debug for DriveUpdate {
 }
 
 impl json::ToJson for DriveUpdate {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.odata_type("#microsoft.graph.drive");
-        writer.opt("createdDateTime", &self.created_date_time);
-        writer.patch("description", &self.description);
-        writer.patch("eTag", &self.e_tag);
-        writer.opt("lastModifiedDateTime", &self.last_modified_date_time);
-        writer.patch("name", &self.name);
-        writer.patch("webUrl", &self.web_url);
-        writer.patch("driveType", &self.drive_type);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for DriveUpdate {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::tagged(
+            "microsoft.graph.drive",
+            "#microsoft.graph.drive",
+            &[
+                "createdDateTime",
+                "description",
+                "eTag",
+                "lastModifiedDateTime",
+                "name",
+                "webUrl",
+                "driveType",
+            ],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.created_date_time,
+            1 => &self.description,
+            2 => &self.e_tag,
+            3 => &self.last_modified_date_time,
+            4 => &self.name,
+            5 => &self.web_url,
+            6 => &self.drive_type,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
     }
 }

@@ -75,49 +75,82 @@ impl PartialEq for DriveItem {
 }
 
 impl json::FromJson for DriveItem {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        let mut reader = json::ObjectReader::new(
-            value,
-            path,
-            "microsoft.graph.driveItem",
-        )?;
-        let value = Self {
-            id: reader.field("id"),
-            created_date_time: reader.field("createdDateTime"),
-            description: reader.field("description"),
-            e_tag: reader.field("eTag"),
-            last_modified_date_time: reader.field("lastModifiedDateTime"),
-            name: reader.field("name"),
-            web_url: reader.field("webUrl"),
-            c_tag: reader.field("cTag"),
-            file: reader.field("file"),
-            size: reader.field("size"),
-            children: reader.field("children"),
-            additional: reader.rest(),
-        };
-        reader.finish(value)
+        json::decode_object(d, path)
     }
 }
 
 impl json::ToJson for DriveItem {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.opt("id", &self.id);
-        writer.opt("createdDateTime", &self.created_date_time);
-        writer.opt("description", &self.description);
-        writer.opt("eTag", &self.e_tag);
-        writer.opt("lastModifiedDateTime", &self.last_modified_date_time);
-        writer.opt("name", &self.name);
-        writer.opt("webUrl", &self.web_url);
-        writer.opt("cTag", &self.c_tag);
-        writer.opt("file", &self.file);
-        writer.opt("size", &self.size);
-        writer.opt("children", &self.children);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for DriveItem {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::new(
+            "microsoft.graph.driveItem",
+            &[
+                "id",
+                "createdDateTime",
+                "description",
+                "eTag",
+                "lastModifiedDateTime",
+                "name",
+                "webUrl",
+                "cTag",
+                "file",
+                "size",
+                "children",
+            ],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.id,
+            1 => &self.created_date_time,
+            2 => &self.description,
+            3 => &self.e_tag,
+            4 => &self.last_modified_date_time,
+            5 => &self.name,
+            6 => &self.web_url,
+            7 => &self.c_tag,
+            8 => &self.file,
+            9 => &self.size,
+            10 => &self.children,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
+    }
+}
+
+impl json::ObjectMut for DriveItem {
+    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
+        let field: &mut dyn json::Field = match index {
+            0 => &mut self.id,
+            1 => &mut self.created_date_time,
+            2 => &mut self.description,
+            3 => &mut self.e_tag,
+            4 => &mut self.last_modified_date_time,
+            5 => &mut self.name,
+            6 => &mut self.web_url,
+            7 => &mut self.c_tag,
+            8 => &mut self.file,
+            9 => &mut self.size,
+            10 => &mut self.children,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
+        &mut self.additional
     }
 }
 
@@ -186,20 +219,47 @@ impl ::std::fmt::Debug for DriveItemCreate {
 }
 
 impl json::ToJson for DriveItemCreate {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.odata_type("#microsoft.graph.driveItem");
-        writer.opt("createdDateTime", &self.created_date_time);
-        writer.opt("description", &self.description);
-        writer.opt("eTag", &self.e_tag);
-        writer.opt("lastModifiedDateTime", &self.last_modified_date_time);
-        writer.opt("name", &self.name);
-        writer.opt("webUrl", &self.web_url);
-        writer.opt("cTag", &self.c_tag);
-        writer.opt("file", &self.file);
-        writer.opt("size", &self.size);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for DriveItemCreate {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::tagged(
+            "microsoft.graph.driveItem",
+            "#microsoft.graph.driveItem",
+            &[
+                "createdDateTime",
+                "description",
+                "eTag",
+                "lastModifiedDateTime",
+                "name",
+                "webUrl",
+                "cTag",
+                "file",
+                "size",
+            ],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.created_date_time,
+            1 => &self.description,
+            2 => &self.e_tag,
+            3 => &self.last_modified_date_time,
+            4 => &self.name,
+            5 => &self.web_url,
+            6 => &self.c_tag,
+            7 => &self.file,
+            8 => &self.size,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
     }
 }
 
@@ -240,19 +300,46 @@ impl ::std::fmt::Debug for DriveItemUpdate {
 }
 
 impl json::ToJson for DriveItemUpdate {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.odata_type("#microsoft.graph.driveItem");
-        writer.opt("createdDateTime", &self.created_date_time);
-        writer.patch("description", &self.description);
-        writer.patch("eTag", &self.e_tag);
-        writer.opt("lastModifiedDateTime", &self.last_modified_date_time);
-        writer.patch("name", &self.name);
-        writer.patch("webUrl", &self.web_url);
-        writer.patch("cTag", &self.c_tag);
-        writer.patch("file", &self.file);
-        writer.patch("size", &self.size);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for DriveItemUpdate {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::tagged(
+            "microsoft.graph.driveItem",
+            "#microsoft.graph.driveItem",
+            &[
+                "createdDateTime",
+                "description",
+                "eTag",
+                "lastModifiedDateTime",
+                "name",
+                "webUrl",
+                "cTag",
+                "file",
+                "size",
+            ],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.created_date_time,
+            1 => &self.description,
+            2 => &self.e_tag,
+            3 => &self.last_modified_date_time,
+            4 => &self.name,
+            5 => &self.web_url,
+            6 => &self.c_tag,
+            7 => &self.file,
+            8 => &self.size,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
     }
 }

@@ -40,33 +40,54 @@ impl PartialEq for DriveItemUploadableProperties {
 }
 
 impl json::FromJson for DriveItemUploadableProperties {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        let mut reader = json::ObjectReader::new(
-            value,
-            path,
-            "microsoft.graph.driveItemUploadableProperties",
-        )?;
-        let value = Self {
-            description: reader.field("description"),
-            file_size: reader.field("fileSize"),
-            name: reader.field("name"),
-            additional: reader.rest(),
-        };
-        reader.finish(value)
+        json::decode_object(d, path)
     }
 }
 
 impl json::ToJson for DriveItemUploadableProperties {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.opt("description", &self.description);
-        writer.opt("fileSize", &self.file_size);
-        writer.opt("name", &self.name);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for DriveItemUploadableProperties {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::new(
+            "microsoft.graph.driveItemUploadableProperties",
+            &["description", "fileSize", "name"],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.description,
+            1 => &self.file_size,
+            2 => &self.name,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
+    }
+}
+
+impl json::ObjectMut for DriveItemUploadableProperties {
+    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
+        let field: &mut dyn json::Field = match index {
+            0 => &mut self.description,
+            1 => &mut self.file_size,
+            2 => &mut self.name,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
+        &mut self.additional
     }
 }
 

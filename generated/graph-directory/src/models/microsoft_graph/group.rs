@@ -95,53 +95,94 @@ impl PartialEq for Group {
 }
 
 impl json::FromJson for Group {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        let mut reader = json::ObjectReader::new(value, path, "microsoft.graph.group")?;
-        let value = Self {
-            id: reader.field("id"),
-            deleted_date_time: reader.field("deletedDateTime"),
-            classification: reader.field("classification"),
-            created_date_time: reader.field("createdDateTime"),
-            description: reader.field("description"),
-            display_name: reader.field("displayName"),
-            group_types: reader.field("groupTypes"),
-            mail: reader.field("mail"),
-            mail_enabled: reader.field("mailEnabled"),
-            mail_nickname: reader.field("mailNickname"),
-            security_enabled: reader.field("securityEnabled"),
-            visibility: reader.field("visibility"),
-            member_of: reader.field("memberOf"),
-            members: reader.field("members"),
-            owners: reader.field("owners"),
-            additional: reader.rest(),
-        };
-        reader.finish(value)
+        json::decode_object(d, path)
     }
 }
 
 impl json::ToJson for Group {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.opt("id", &self.id);
-        writer.opt("deletedDateTime", &self.deleted_date_time);
-        writer.opt("classification", &self.classification);
-        writer.opt("createdDateTime", &self.created_date_time);
-        writer.opt("description", &self.description);
-        writer.opt("displayName", &self.display_name);
-        writer.opt("groupTypes", &self.group_types);
-        writer.opt("mail", &self.mail);
-        writer.opt("mailEnabled", &self.mail_enabled);
-        writer.opt("mailNickname", &self.mail_nickname);
-        writer.opt("securityEnabled", &self.security_enabled);
-        writer.opt("visibility", &self.visibility);
-        writer.opt("memberOf", &self.member_of);
-        writer.opt("members", &self.members);
-        writer.opt("owners", &self.owners);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for Group {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::new(
+            "microsoft.graph.group",
+            &[
+                "id",
+                "deletedDateTime",
+                "classification",
+                "createdDateTime",
+                "description",
+                "displayName",
+                "groupTypes",
+                "mail",
+                "mailEnabled",
+                "mailNickname",
+                "securityEnabled",
+                "visibility",
+                "memberOf",
+                "members",
+                "owners",
+            ],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.id,
+            1 => &self.deleted_date_time,
+            2 => &self.classification,
+            3 => &self.created_date_time,
+            4 => &self.description,
+            5 => &self.display_name,
+            6 => &self.group_types,
+            7 => &self.mail,
+            8 => &self.mail_enabled,
+            9 => &self.mail_nickname,
+            10 => &self.security_enabled,
+            11 => &self.visibility,
+            12 => &self.member_of,
+            13 => &self.members,
+            14 => &self.owners,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
+    }
+}
+
+impl json::ObjectMut for Group {
+    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
+        let field: &mut dyn json::Field = match index {
+            0 => &mut self.id,
+            1 => &mut self.deleted_date_time,
+            2 => &mut self.classification,
+            3 => &mut self.created_date_time,
+            4 => &mut self.description,
+            5 => &mut self.display_name,
+            6 => &mut self.group_types,
+            7 => &mut self.mail,
+            8 => &mut self.mail_enabled,
+            9 => &mut self.mail_nickname,
+            10 => &mut self.security_enabled,
+            11 => &mut self.visibility,
+            12 => &mut self.member_of,
+            13 => &mut self.members,
+            14 => &mut self.owners,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
+        &mut self.additional
     }
 }
 
@@ -214,22 +255,51 @@ impl ::std::fmt::Debug for GroupCreate {
 }
 
 impl json::ToJson for GroupCreate {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.odata_type("#microsoft.graph.group");
-        writer.opt("deletedDateTime", &self.deleted_date_time);
-        writer.opt("classification", &self.classification);
-        writer.opt("createdDateTime", &self.created_date_time);
-        writer.opt("description", &self.description);
-        writer.opt("displayName", &self.display_name);
-        writer.opt("groupTypes", &self.group_types);
-        writer.opt("mail", &self.mail);
-        writer.opt("mailEnabled", &self.mail_enabled);
-        writer.opt("mailNickname", &self.mail_nickname);
-        writer.opt("securityEnabled", &self.security_enabled);
-        writer.opt("visibility", &self.visibility);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for GroupCreate {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::tagged(
+            "microsoft.graph.group",
+            "#microsoft.graph.group",
+            &[
+                "deletedDateTime",
+                "classification",
+                "createdDateTime",
+                "description",
+                "displayName",
+                "groupTypes",
+                "mail",
+                "mailEnabled",
+                "mailNickname",
+                "securityEnabled",
+                "visibility",
+            ],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.deleted_date_time,
+            1 => &self.classification,
+            2 => &self.created_date_time,
+            3 => &self.description,
+            4 => &self.display_name,
+            5 => &self.group_types,
+            6 => &self.mail,
+            7 => &self.mail_enabled,
+            8 => &self.mail_nickname,
+            9 => &self.security_enabled,
+            10 => &self.visibility,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
     }
 }
 
@@ -278,21 +348,50 @@ impl ::std::fmt::Debug for GroupUpdate {
 }
 
 impl json::ToJson for GroupUpdate {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.odata_type("#microsoft.graph.group");
-        writer.patch("deletedDateTime", &self.deleted_date_time);
-        writer.patch("classification", &self.classification);
-        writer.patch("createdDateTime", &self.created_date_time);
-        writer.patch("description", &self.description);
-        writer.patch("displayName", &self.display_name);
-        writer.opt("groupTypes", &self.group_types);
-        writer.patch("mail", &self.mail);
-        writer.patch("mailEnabled", &self.mail_enabled);
-        writer.patch("mailNickname", &self.mail_nickname);
-        writer.patch("securityEnabled", &self.security_enabled);
-        writer.patch("visibility", &self.visibility);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for GroupUpdate {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::tagged(
+            "microsoft.graph.group",
+            "#microsoft.graph.group",
+            &[
+                "deletedDateTime",
+                "classification",
+                "createdDateTime",
+                "description",
+                "displayName",
+                "groupTypes",
+                "mail",
+                "mailEnabled",
+                "mailNickname",
+                "securityEnabled",
+                "visibility",
+            ],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.deleted_date_time,
+            1 => &self.classification,
+            2 => &self.created_date_time,
+            3 => &self.description,
+            4 => &self.display_name,
+            5 => &self.group_types,
+            6 => &self.mail,
+            7 => &self.mail_enabled,
+            8 => &self.mail_nickname,
+            9 => &self.security_enabled,
+            10 => &self.visibility,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
     }
 }

@@ -40,33 +40,54 @@ impl PartialEq for UploadSession {
 }
 
 impl json::FromJson for UploadSession {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        let mut reader = json::ObjectReader::new(
-            value,
-            path,
-            "microsoft.graph.uploadSession",
-        )?;
-        let value = Self {
-            expiration_date_time: reader.field("expirationDateTime"),
-            next_expected_ranges: reader.field("nextExpectedRanges"),
-            upload_url: reader.field("uploadUrl"),
-            additional: reader.rest(),
-        };
-        reader.finish(value)
+        json::decode_object(d, path)
     }
 }
 
 impl json::ToJson for UploadSession {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.opt("expirationDateTime", &self.expiration_date_time);
-        writer.opt("nextExpectedRanges", &self.next_expected_ranges);
-        writer.opt("uploadUrl", &self.upload_url);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for UploadSession {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::new(
+            "microsoft.graph.uploadSession",
+            &["expirationDateTime", "nextExpectedRanges", "uploadUrl"],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.expiration_date_time,
+            1 => &self.next_expected_ranges,
+            2 => &self.upload_url,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
+    }
+}
+
+impl json::ObjectMut for UploadSession {
+    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
+        let field: &mut dyn json::Field = match index {
+            0 => &mut self.expiration_date_time,
+            1 => &mut self.next_expected_ranges,
+            2 => &mut self.upload_url,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
+        &mut self.additional
     }
 }
 

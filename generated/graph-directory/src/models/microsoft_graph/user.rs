@@ -121,63 +121,109 @@ impl PartialEq for User {
 }
 
 impl json::FromJson for User {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        let mut reader = json::ObjectReader::new(value, path, "microsoft.graph.user")?;
-        let value = Self {
-            id: reader.field("id"),
-            deleted_date_time: reader.field("deletedDateTime"),
-            account_enabled: reader.field("accountEnabled"),
-            business_phones: reader.field("businessPhones"),
-            created_date_time: reader.field("createdDateTime"),
-            department: reader.field("department"),
-            display_name: reader.field("displayName"),
-            employee_hire_date: reader.field("employeeHireDate"),
-            given_name: reader.field("givenName"),
-            job_title: reader.field("jobTitle"),
-            mail: reader.field("mail"),
-            surname: reader.field("surname"),
-            user_principal_name: reader.field("userPrincipalName"),
-            user_type: reader.field("userType"),
-            direct_reports: reader.field("directReports"),
-            manager: reader.field("manager"),
-            member_of: reader.field("memberOf"),
-            owned_objects: reader.field("ownedObjects"),
-            drive: reader.field("drive"),
-            photo: reader.field("photo"),
-            additional: reader.rest(),
-        };
-        reader.finish(value)
+        json::decode_object(d, path)
     }
 }
 
 impl json::ToJson for User {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.opt("id", &self.id);
-        writer.opt("deletedDateTime", &self.deleted_date_time);
-        writer.opt("accountEnabled", &self.account_enabled);
-        writer.opt("businessPhones", &self.business_phones);
-        writer.opt("createdDateTime", &self.created_date_time);
-        writer.opt("department", &self.department);
-        writer.opt("displayName", &self.display_name);
-        writer.opt("employeeHireDate", &self.employee_hire_date);
-        writer.opt("givenName", &self.given_name);
-        writer.opt("jobTitle", &self.job_title);
-        writer.opt("mail", &self.mail);
-        writer.opt("surname", &self.surname);
-        writer.opt("userPrincipalName", &self.user_principal_name);
-        writer.opt("userType", &self.user_type);
-        writer.opt("directReports", &self.direct_reports);
-        writer.opt("manager", &self.manager);
-        writer.opt("memberOf", &self.member_of);
-        writer.opt("ownedObjects", &self.owned_objects);
-        writer.opt("drive", &self.drive);
-        writer.opt("photo", &self.photo);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for User {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::new(
+            "microsoft.graph.user",
+            &[
+                "id",
+                "deletedDateTime",
+                "accountEnabled",
+                "businessPhones",
+                "createdDateTime",
+                "department",
+                "displayName",
+                "employeeHireDate",
+                "givenName",
+                "jobTitle",
+                "mail",
+                "surname",
+                "userPrincipalName",
+                "userType",
+                "directReports",
+                "manager",
+                "memberOf",
+                "ownedObjects",
+                "drive",
+                "photo",
+            ],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.id,
+            1 => &self.deleted_date_time,
+            2 => &self.account_enabled,
+            3 => &self.business_phones,
+            4 => &self.created_date_time,
+            5 => &self.department,
+            6 => &self.display_name,
+            7 => &self.employee_hire_date,
+            8 => &self.given_name,
+            9 => &self.job_title,
+            10 => &self.mail,
+            11 => &self.surname,
+            12 => &self.user_principal_name,
+            13 => &self.user_type,
+            14 => &self.direct_reports,
+            15 => &self.manager,
+            16 => &self.member_of,
+            17 => &self.owned_objects,
+            18 => &self.drive,
+            19 => &self.photo,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
+    }
+}
+
+impl json::ObjectMut for User {
+    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
+        let field: &mut dyn json::Field = match index {
+            0 => &mut self.id,
+            1 => &mut self.deleted_date_time,
+            2 => &mut self.account_enabled,
+            3 => &mut self.business_phones,
+            4 => &mut self.created_date_time,
+            5 => &mut self.department,
+            6 => &mut self.display_name,
+            7 => &mut self.employee_hire_date,
+            8 => &mut self.given_name,
+            9 => &mut self.job_title,
+            10 => &mut self.mail,
+            11 => &mut self.surname,
+            12 => &mut self.user_principal_name,
+            13 => &mut self.user_type,
+            14 => &mut self.direct_reports,
+            15 => &mut self.manager,
+            16 => &mut self.member_of,
+            17 => &mut self.owned_objects,
+            18 => &mut self.drive,
+            19 => &mut self.photo,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
+        &mut self.additional
     }
 }
 
@@ -254,24 +300,55 @@ impl ::std::fmt::Debug for UserCreate {
 }
 
 impl json::ToJson for UserCreate {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.odata_type("#microsoft.graph.user");
-        writer.opt("deletedDateTime", &self.deleted_date_time);
-        writer.opt("accountEnabled", &self.account_enabled);
-        writer.opt("businessPhones", &self.business_phones);
-        writer.opt("createdDateTime", &self.created_date_time);
-        writer.opt("department", &self.department);
-        writer.opt("displayName", &self.display_name);
-        writer.opt("employeeHireDate", &self.employee_hire_date);
-        writer.opt("givenName", &self.given_name);
-        writer.opt("jobTitle", &self.job_title);
-        writer.opt("mail", &self.mail);
-        writer.opt("surname", &self.surname);
-        writer.opt("userPrincipalName", &self.user_principal_name);
-        writer.opt("userType", &self.user_type);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for UserCreate {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::tagged(
+            "microsoft.graph.user",
+            "#microsoft.graph.user",
+            &[
+                "deletedDateTime",
+                "accountEnabled",
+                "businessPhones",
+                "createdDateTime",
+                "department",
+                "displayName",
+                "employeeHireDate",
+                "givenName",
+                "jobTitle",
+                "mail",
+                "surname",
+                "userPrincipalName",
+                "userType",
+            ],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.deleted_date_time,
+            1 => &self.account_enabled,
+            2 => &self.business_phones,
+            3 => &self.created_date_time,
+            4 => &self.department,
+            5 => &self.display_name,
+            6 => &self.employee_hire_date,
+            7 => &self.given_name,
+            8 => &self.job_title,
+            9 => &self.mail,
+            10 => &self.surname,
+            11 => &self.user_principal_name,
+            12 => &self.user_type,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
     }
 }
 
@@ -326,23 +403,54 @@ impl ::std::fmt::Debug for UserUpdate {
 }
 
 impl json::ToJson for UserUpdate {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.odata_type("#microsoft.graph.user");
-        writer.patch("deletedDateTime", &self.deleted_date_time);
-        writer.patch("accountEnabled", &self.account_enabled);
-        writer.opt("businessPhones", &self.business_phones);
-        writer.patch("createdDateTime", &self.created_date_time);
-        writer.patch("department", &self.department);
-        writer.patch("displayName", &self.display_name);
-        writer.patch("employeeHireDate", &self.employee_hire_date);
-        writer.patch("givenName", &self.given_name);
-        writer.patch("jobTitle", &self.job_title);
-        writer.patch("mail", &self.mail);
-        writer.patch("surname", &self.surname);
-        writer.patch("userPrincipalName", &self.user_principal_name);
-        writer.patch("userType", &self.user_type);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for UserUpdate {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::tagged(
+            "microsoft.graph.user",
+            "#microsoft.graph.user",
+            &[
+                "deletedDateTime",
+                "accountEnabled",
+                "businessPhones",
+                "createdDateTime",
+                "department",
+                "displayName",
+                "employeeHireDate",
+                "givenName",
+                "jobTitle",
+                "mail",
+                "surname",
+                "userPrincipalName",
+                "userType",
+            ],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.deleted_date_time,
+            1 => &self.account_enabled,
+            2 => &self.business_phones,
+            3 => &self.created_date_time,
+            4 => &self.department,
+            5 => &self.display_name,
+            6 => &self.employee_hire_date,
+            7 => &self.given_name,
+            8 => &self.job_title,
+            9 => &self.mail,
+            10 => &self.surname,
+            11 => &self.user_principal_name,
+            12 => &self.user_type,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
     }
 }

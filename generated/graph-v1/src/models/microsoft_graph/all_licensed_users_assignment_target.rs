@@ -28,24 +28,42 @@ impl PartialEq for AllLicensedUsersAssignmentTarget {
 }
 
 impl json::FromJson for AllLicensedUsersAssignmentTarget {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        let mut reader = json::ObjectReader::new(
-            value,
-            path,
-            "microsoft.graph.allLicensedUsersAssignmentTarget",
-        )?;
-        Ok(Self { additional: reader.rest() })
+        json::decode_object(d, path)
     }
 }
 
 impl json::ToJson for AllLicensedUsersAssignmentTarget {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for AllLicensedUsersAssignmentTarget {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::new(
+            "microsoft.graph.allLicensedUsersAssignmentTarget",
+            &[],
+        );
+        &SHAPE
+    }
+    fn field(&self, _index: usize) -> Option<&dyn json::Field> {
+        None
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
+    }
+}
+
+impl json::ObjectMut for AllLicensedUsersAssignmentTarget {
+    fn field_mut(&mut self, _index: usize) -> Option<&mut dyn json::Field> {
+        None
+    }
+    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
+        &mut self.additional
     }
 }
 

@@ -136,107 +136,72 @@ impl AnyDeviceAndAppManagementAssignmentTarget {
 }
 
 impl json::FromJson for AnyDeviceAndAppManagementAssignmentTarget {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        if !value.is_object() {
-            return Err(
-                json::DecodeError::expected(
-                    path,
-                    "object microsoft.graph.deviceAndAppManagementAssignmentTarget",
-                    &value,
-                ),
-            );
-        }
-        let ty = json::odata_type(&value).unwrap_or("").to_owned();
+        let ty = json::object_type(
+            d,
+            path,
+            "microsoft.graph.deviceAndAppManagementAssignmentTarget",
+            "",
+        )?;
         Ok(
             match ty.as_str() {
                 "microsoft.graph.allDevicesAssignmentTarget"
                 | "graph.allDevicesAssignmentTarget" => {
-                    Self::AllDevicesAssignmentTarget(
-                        <super::AllDevicesAssignmentTarget as json::FromJson>::from_json(
-                            value,
-                            path,
-                        )?,
-                    )
+                    Self::AllDevicesAssignmentTarget(json::FromJson::decode(d, path)?)
                 }
                 "microsoft.graph.allLicensedUsersAssignmentTarget"
                 | "graph.allLicensedUsersAssignmentTarget" => {
                     Self::AllLicensedUsersAssignmentTarget(
-                        <super::AllLicensedUsersAssignmentTarget as json::FromJson>::from_json(
-                            value,
-                            path,
-                        )?,
+                        json::FromJson::decode(d, path)?,
                     )
                 }
                 "microsoft.graph.configurationManagerCollectionAssignmentTarget"
                 | "graph.configurationManagerCollectionAssignmentTarget" => {
                     Self::ConfigurationManagerCollectionAssignmentTarget(
-                        <super::ConfigurationManagerCollectionAssignmentTarget as json::FromJson>::from_json(
-                            value,
-                            path,
-                        )?,
+                        json::FromJson::decode(d, path)?,
                     )
                 }
                 "microsoft.graph.exclusionGroupAssignmentTarget"
                 | "graph.exclusionGroupAssignmentTarget" => {
                     Self::ExclusionGroupAssignmentTarget(
-                        <super::ExclusionGroupAssignmentTarget as json::FromJson>::from_json(
-                            value,
-                            path,
-                        )?,
+                        json::FromJson::decode(d, path)?,
                     )
                 }
                 "microsoft.graph.groupAssignmentTarget"
                 | "graph.groupAssignmentTarget" => {
-                    Self::GroupAssignmentTarget(
-                        <super::GroupAssignmentTarget as json::FromJson>::from_json(
-                            value,
-                            path,
-                        )?,
-                    )
+                    Self::GroupAssignmentTarget(json::FromJson::decode(d, path)?)
                 }
-                _ => Self::Unknown(value),
+                _ => Self::Unknown(d.value(path)?),
             },
         )
     }
 }
 
 impl json::ToJson for AnyDeviceAndAppManagementAssignmentTarget {
-    fn to_json(&self) -> json::Value {
+    fn encode(&self, w: &mut json::Encoder) {
         match self {
             Self::AllDevicesAssignmentTarget(v) => {
-                crate::models::odata_tagged(
-                    json::ToJson::to_json(v),
-                    "#microsoft.graph.allDevicesAssignmentTarget",
-                )
+                w.tagged(v, "#microsoft.graph.allDevicesAssignmentTarget")
             }
             Self::AllLicensedUsersAssignmentTarget(v) => {
-                crate::models::odata_tagged(
-                    json::ToJson::to_json(v),
-                    "#microsoft.graph.allLicensedUsersAssignmentTarget",
-                )
+                w.tagged(v, "#microsoft.graph.allLicensedUsersAssignmentTarget")
             }
             Self::ConfigurationManagerCollectionAssignmentTarget(v) => {
-                crate::models::odata_tagged(
-                    json::ToJson::to_json(v),
+                w.tagged(
+                    v,
                     "#microsoft.graph.configurationManagerCollectionAssignmentTarget",
                 )
             }
             Self::ExclusionGroupAssignmentTarget(v) => {
-                crate::models::odata_tagged(
-                    json::ToJson::to_json(v),
-                    "#microsoft.graph.exclusionGroupAssignmentTarget",
-                )
+                w.tagged(v, "#microsoft.graph.exclusionGroupAssignmentTarget")
             }
             Self::GroupAssignmentTarget(v) => {
-                crate::models::odata_tagged(
-                    json::ToJson::to_json(v),
-                    "#microsoft.graph.groupAssignmentTarget",
-                )
+                w.tagged(v, "#microsoft.graph.groupAssignmentTarget")
             }
-            Self::Unknown(v) => v.clone(),
+            Self::Unknown(v) => w.value(v),
         }
     }
 }

@@ -58,35 +58,60 @@ impl PartialEq for Crate {
 }
 
 impl json::FromJson for Crate {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        let mut reader = json::ObjectReader::new(value, path, "obstacle.course.crate")?;
-        let value = Self {
-            r#type: reader.field("type"),
-            self_: reader.field("self"),
-            keywords: reader.field("keywords"),
-            super_: reader.field("super"),
-            subs: reader.field("subs"),
-            children: reader.field("children"),
-            additional: reader.rest(),
-        };
-        reader.finish(value)
+        json::decode_object(d, path)
     }
 }
 
 impl json::ToJson for Crate {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.opt("type", &self.r#type);
-        writer.opt("self", &self.self_);
-        writer.opt("keywords", &self.keywords);
-        writer.opt("super", &self.super_);
-        writer.opt("subs", &self.subs);
-        writer.opt("children", &self.children);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for Crate {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::new(
+            "obstacle.course.crate",
+            &["type", "self", "keywords", "super", "subs", "children"],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.r#type,
+            1 => &self.self_,
+            2 => &self.keywords,
+            3 => &self.super_,
+            4 => &self.subs,
+            5 => &self.children,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
+    }
+}
+
+impl json::ObjectMut for Crate {
+    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
+        let field: &mut dyn json::Field = match index {
+            0 => &mut self.r#type,
+            1 => &mut self.self_,
+            2 => &mut self.keywords,
+            3 => &mut self.super_,
+            4 => &mut self.subs,
+            5 => &mut self.children,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
+        &mut self.additional
     }
 }
 
@@ -141,13 +166,30 @@ impl ::std::fmt::Debug for CrateCreate {
 }
 
 impl json::ToJson for CrateCreate {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.odata_type("#obstacle.course.crate");
-        writer.opt("self", &self.self_);
-        writer.opt("keywords", &self.keywords);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for CrateCreate {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::tagged(
+            "obstacle.course.crate",
+            "#obstacle.course.crate",
+            &["self", "keywords"],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.self_,
+            1 => &self.keywords,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
     }
 }
 
@@ -174,12 +216,29 @@ impl ::std::fmt::Debug for CrateUpdate {
 }
 
 impl json::ToJson for CrateUpdate {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.odata_type("#obstacle.course.crate");
-        writer.patch("self", &self.self_);
-        writer.patch("keywords", &self.keywords);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for CrateUpdate {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::tagged(
+            "obstacle.course.crate",
+            "#obstacle.course.crate",
+            &["self", "keywords"],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.self_,
+            1 => &self.keywords,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
     }
 }

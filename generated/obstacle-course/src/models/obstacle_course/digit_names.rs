@@ -126,83 +126,127 @@ impl PartialEq for DigitNames {
 }
 
 impl json::FromJson for DigitNames {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        let mut reader = json::ObjectReader::new(
-            value,
-            path,
-            "obstacle.course.digitNames",
-        )?;
-        let value = Self {
-            _1st: reader.field("_1st"),
-            _123: reader.field("_123"),
-            a_1: reader.field("a_1"),
-            a1: reader.field("a1"),
-            x_2d: reader.field("x_2d"),
-            x2_d: reader.field("x2D"),
-            item_0_1: reader.field("item_0_1"),
-            version2_0: reader.field("version2_0"),
-            version20: reader.field("version20"),
-            mp3: reader.field("mp3"),
-            utf8_bytes: reader.field("utf8Bytes"),
-            utf_8_bytes: reader.field("utf_8_bytes"),
-            id: reader.field("_id"),
-            score: reader.field("_score"),
-            source: reader.field("_source"),
-            typename: reader.field("__typename"),
-            trailing: reader.field("trailing_"),
-            double_underscore: reader.field("double__underscore"),
-            allcaps: reader.field("ALLCAPS"),
-            grosse: reader.field("größe"),
-            naive: reader.field("naïve"),
-            u65e5u672cu8a9e: reader.field("日本語"),
-            x_y: reader.field("x‿y"),
-            a_very_long_property_name_that_is_exactly_one_hundred_and_twenty_eight_characters_long_to_test_the_maximum_identifier_length_allowed_by_o_data_csd_lxyzzzz: reader
-                .field(
-                    "aVeryLongPropertyNameThatIsExactlyOneHundredAndTwentyEightCharactersLongToTestTheMaximumIdentifierLengthAllowedByODataCSDLxyzzzz",
-                ),
-            additional: reader.rest(),
-        };
-        reader.finish(value)
+        json::decode_object(d, path)
     }
 }
 
 impl json::ToJson for DigitNames {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.opt("_1st", &self._1st);
-        writer.opt("_123", &self._123);
-        writer.opt("a_1", &self.a_1);
-        writer.opt("a1", &self.a1);
-        writer.opt("x_2d", &self.x_2d);
-        writer.opt("x2D", &self.x2_d);
-        writer.opt("item_0_1", &self.item_0_1);
-        writer.opt("version2_0", &self.version2_0);
-        writer.opt("version20", &self.version20);
-        writer.opt("mp3", &self.mp3);
-        writer.opt("utf8Bytes", &self.utf8_bytes);
-        writer.opt("utf_8_bytes", &self.utf_8_bytes);
-        writer.opt("_id", &self.id);
-        writer.opt("_score", &self.score);
-        writer.opt("_source", &self.source);
-        writer.opt("__typename", &self.typename);
-        writer.opt("trailing_", &self.trailing);
-        writer.opt("double__underscore", &self.double_underscore);
-        writer.opt("ALLCAPS", &self.allcaps);
-        writer.opt("größe", &self.grosse);
-        writer.opt("naïve", &self.naive);
-        writer.opt("日本語", &self.u65e5u672cu8a9e);
-        writer.opt("x‿y", &self.x_y);
-        writer
-            .opt(
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for DigitNames {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::new(
+            "obstacle.course.digitNames",
+            &[
+                "_1st",
+                "_123",
+                "a_1",
+                "a1",
+                "x_2d",
+                "x2D",
+                "item_0_1",
+                "version2_0",
+                "version20",
+                "mp3",
+                "utf8Bytes",
+                "utf_8_bytes",
+                "_id",
+                "_score",
+                "_source",
+                "__typename",
+                "trailing_",
+                "double__underscore",
+                "ALLCAPS",
+                "größe",
+                "naïve",
+                "日本語",
+                "x‿y",
                 "aVeryLongPropertyNameThatIsExactlyOneHundredAndTwentyEightCharactersLongToTestTheMaximumIdentifierLengthAllowedByODataCSDLxyzzzz",
+            ],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self._1st,
+            1 => &self._123,
+            2 => &self.a_1,
+            3 => &self.a1,
+            4 => &self.x_2d,
+            5 => &self.x2_d,
+            6 => &self.item_0_1,
+            7 => &self.version2_0,
+            8 => &self.version20,
+            9 => &self.mp3,
+            10 => &self.utf8_bytes,
+            11 => &self.utf_8_bytes,
+            12 => &self.id,
+            13 => &self.score,
+            14 => &self.source,
+            15 => &self.typename,
+            16 => &self.trailing,
+            17 => &self.double_underscore,
+            18 => &self.allcaps,
+            19 => &self.grosse,
+            20 => &self.naive,
+            21 => &self.u65e5u672cu8a9e,
+            22 => &self.x_y,
+            23 => {
                 &self
-                    .a_very_long_property_name_that_is_exactly_one_hundred_and_twenty_eight_characters_long_to_test_the_maximum_identifier_length_allowed_by_o_data_csd_lxyzzzz,
-            );
-        writer.extend(&self.additional);
-        writer.finish()
+                    .a_very_long_property_name_that_is_exactly_one_hundred_and_twenty_eight_characters_long_to_test_the_maximum_identifier_length_allowed_by_o_data_csd_lxyzzzz
+            }
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
+    }
+}
+
+impl json::ObjectMut for DigitNames {
+    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
+        let field: &mut dyn json::Field = match index {
+            0 => &mut self._1st,
+            1 => &mut self._123,
+            2 => &mut self.a_1,
+            3 => &mut self.a1,
+            4 => &mut self.x_2d,
+            5 => &mut self.x2_d,
+            6 => &mut self.item_0_1,
+            7 => &mut self.version2_0,
+            8 => &mut self.version20,
+            9 => &mut self.mp3,
+            10 => &mut self.utf8_bytes,
+            11 => &mut self.utf_8_bytes,
+            12 => &mut self.id,
+            13 => &mut self.score,
+            14 => &mut self.source,
+            15 => &mut self.typename,
+            16 => &mut self.trailing,
+            17 => &mut self.double_underscore,
+            18 => &mut self.allcaps,
+            19 => &mut self.grosse,
+            20 => &mut self.naive,
+            21 => &mut self.u65e5u672cu8a9e,
+            22 => &mut self.x_y,
+            23 => {
+                &mut self
+                    .a_very_long_property_name_that_is_exactly_one_hundred_and_twenty_eight_characters_long_to_test_the_maximum_identifier_length_allowed_by_o_data_csd_lxyzzzz
+            }
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
+        &mut self.additional
     }
 }
 

@@ -65,37 +65,64 @@ impl PartialEq for Documented {
 }
 
 impl json::FromJson for Documented {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        let mut reader = json::ObjectReader::new(
-            value,
-            path,
-            "obstacle.course.documented",
-        )?;
-        let value = Self {
-            attr_multi_line: reader.field("attrMultiLine"),
-            element_multi_line: reader.field("elementMultiLine"),
-            long_described: reader.field("longDescribed"),
-            empty_description: reader.field("emptyDescription"),
-            whitespace_description: reader.field("whitespaceDescription"),
-            additional: reader.rest(),
-        };
-        reader.finish(value)
+        json::decode_object(d, path)
     }
 }
 
 impl json::ToJson for Documented {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.opt("attrMultiLine", &self.attr_multi_line);
-        writer.opt("elementMultiLine", &self.element_multi_line);
-        writer.opt("longDescribed", &self.long_described);
-        writer.opt("emptyDescription", &self.empty_description);
-        writer.opt("whitespaceDescription", &self.whitespace_description);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for Documented {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::new(
+            "obstacle.course.documented",
+            &[
+                "attrMultiLine",
+                "elementMultiLine",
+                "longDescribed",
+                "emptyDescription",
+                "whitespaceDescription",
+            ],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.attr_multi_line,
+            1 => &self.element_multi_line,
+            2 => &self.long_described,
+            3 => &self.empty_description,
+            4 => &self.whitespace_description,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
+    }
+}
+
+impl json::ObjectMut for Documented {
+    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
+        let field: &mut dyn json::Field = match index {
+            0 => &mut self.attr_multi_line,
+            1 => &mut self.element_multi_line,
+            2 => &mut self.long_described,
+            3 => &mut self.empty_description,
+            4 => &mut self.whitespace_description,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
+        &mut self.additional
     }
 }
 

@@ -36,31 +36,52 @@ impl PartialEq for Drawing {
 }
 
 impl json::FromJson for Drawing {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        let mut reader = json::ObjectReader::new(
-            value,
-            path,
-            "obstacle.course.drawing",
-        )?;
-        let value = Self {
-            shapes: reader.field("shapes"),
-            focus: reader.field("focus"),
-            additional: reader.rest(),
-        };
-        reader.finish(value)
+        json::decode_object(d, path)
     }
 }
 
 impl json::ToJson for Drawing {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.opt("shapes", &self.shapes);
-        writer.opt("focus", &self.focus);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for Drawing {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::new(
+            "obstacle.course.drawing",
+            &["shapes", "focus"],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.shapes,
+            1 => &self.focus,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
+    }
+}
+
+impl json::ObjectMut for Drawing {
+    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
+        let field: &mut dyn json::Field = match index {
+            0 => &mut self.shapes,
+            1 => &mut self.focus,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
+        &mut self.additional
     }
 }
 

@@ -76,45 +76,76 @@ impl PartialEq for HostileText {
 }
 
 impl json::FromJson for HostileText {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        let mut reader = json::ObjectReader::new(
-            value,
-            path,
-            "obstacle.course.hostileText",
-        )?;
-        let value = Self {
-            id: reader.field("id"),
-            strasse: reader.field("Straße"),
-            naive: reader.field("naïve"),
-            u1f00u03c1u03b9u03b8u03bcu03ccu03c2: reader.field("ἀριθμός"),
-            u043du043eu043cu0435u0440: reader.field("номер"),
-            u540du524d: reader.field("名前"),
-            request_id: reader.field("request-id"),
-            client_request_id: reader.field("client-request-id"),
-            level: reader.field("level"),
-            additional: reader.rest(),
-        };
-        reader.finish(value)
+        json::decode_object(d, path)
     }
 }
 
 impl json::ToJson for HostileText {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.opt("id", &self.id);
-        writer.opt("Straße", &self.strasse);
-        writer.opt("naïve", &self.naive);
-        writer.opt("ἀριθμός", &self.u1f00u03c1u03b9u03b8u03bcu03ccu03c2);
-        writer.opt("номер", &self.u043du043eu043cu0435u0440);
-        writer.opt("名前", &self.u540du524d);
-        writer.opt("request-id", &self.request_id);
-        writer.opt("client-request-id", &self.client_request_id);
-        writer.opt("level", &self.level);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for HostileText {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::new(
+            "obstacle.course.hostileText",
+            &[
+                "id",
+                "Straße",
+                "naïve",
+                "ἀριθμός",
+                "номер",
+                "名前",
+                "request-id",
+                "client-request-id",
+                "level",
+            ],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.id,
+            1 => &self.strasse,
+            2 => &self.naive,
+            3 => &self.u1f00u03c1u03b9u03b8u03bcu03ccu03c2,
+            4 => &self.u043du043eu043cu0435u0440,
+            5 => &self.u540du524d,
+            6 => &self.request_id,
+            7 => &self.client_request_id,
+            8 => &self.level,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
+    }
+}
+
+impl json::ObjectMut for HostileText {
+    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
+        let field: &mut dyn json::Field = match index {
+            0 => &mut self.id,
+            1 => &mut self.strasse,
+            2 => &mut self.naive,
+            3 => &mut self.u1f00u03c1u03b9u03b8u03bcu03ccu03c2,
+            4 => &mut self.u043du043eu043cu0435u0440,
+            5 => &mut self.u540du524d,
+            6 => &mut self.request_id,
+            7 => &mut self.client_request_id,
+            8 => &mut self.level,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
+        &mut self.additional
     }
 }
 
@@ -181,19 +212,45 @@ impl ::std::fmt::Debug for HostileTextCreate {
 }
 
 impl json::ToJson for HostileTextCreate {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.odata_type("#obstacle.course.hostileText");
-        writer.opt("Straße", &self.strasse);
-        writer.opt("naïve", &self.naive);
-        writer.opt("ἀριθμός", &self.u1f00u03c1u03b9u03b8u03bcu03ccu03c2);
-        writer.opt("номер", &self.u043du043eu043cu0435u0440);
-        writer.opt("名前", &self.u540du524d);
-        writer.opt("request-id", &self.request_id);
-        writer.opt("client-request-id", &self.client_request_id);
-        writer.opt("level", &self.level);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for HostileTextCreate {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::tagged(
+            "obstacle.course.hostileText",
+            "#obstacle.course.hostileText",
+            &[
+                "Straße",
+                "naïve",
+                "ἀριθμός",
+                "номер",
+                "名前",
+                "request-id",
+                "client-request-id",
+                "level",
+            ],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.strasse,
+            1 => &self.naive,
+            2 => &self.u1f00u03c1u03b9u03b8u03bcu03ccu03c2,
+            3 => &self.u043du043eu043cu0435u0440,
+            4 => &self.u540du524d,
+            5 => &self.request_id,
+            6 => &self.client_request_id,
+            7 => &self.level,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
     }
 }
 
@@ -232,18 +289,44 @@ impl ::std::fmt::Debug for HostileTextUpdate {
 }
 
 impl json::ToJson for HostileTextUpdate {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.odata_type("#obstacle.course.hostileText");
-        writer.patch("Straße", &self.strasse);
-        writer.patch("naïve", &self.naive);
-        writer.patch("ἀριθμός", &self.u1f00u03c1u03b9u03b8u03bcu03ccu03c2);
-        writer.patch("номер", &self.u043du043eu043cu0435u0440);
-        writer.patch("名前", &self.u540du524d);
-        writer.patch("request-id", &self.request_id);
-        writer.patch("client-request-id", &self.client_request_id);
-        writer.patch("level", &self.level);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for HostileTextUpdate {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::tagged(
+            "obstacle.course.hostileText",
+            "#obstacle.course.hostileText",
+            &[
+                "Straße",
+                "naïve",
+                "ἀριθμός",
+                "номер",
+                "名前",
+                "request-id",
+                "client-request-id",
+                "level",
+            ],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.strasse,
+            1 => &self.naive,
+            2 => &self.u1f00u03c1u03b9u03b8u03bcu03ccu03c2,
+            3 => &self.u043du043eu043cu0435u0440,
+            4 => &self.u540du524d,
+            5 => &self.request_id,
+            6 => &self.client_request_id,
+            7 => &self.level,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
     }
 }

@@ -268,147 +268,229 @@ impl PartialEq for Keywords {
 }
 
 impl json::FromJson for Keywords {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        let mut reader = json::ObjectReader::new(
-            value,
-            path,
-            "obstacle.course.keywords",
-        )?;
-        let value = Self {
-            r#type: reader.field("type"),
-            self_: reader.field("self"),
-            self_2: reader.field("Self"),
-            r#move: reader.field("move"),
-            r#final: reader.field("final"),
-            r#match: reader.field("match"),
-            crate_: reader.field("crate"),
-            super_: reader.field("super"),
-            r#async: reader.field("async"),
-            r#await: reader.field("await"),
-            r#dyn: reader.field("dyn"),
-            option: reader.field("Option"),
-            result: reader.field("Result"),
-            r#box: reader.field("Box"),
-            string: reader.field("String"),
-            vec: reader.field("Vec"),
-            some: reader.field("Some"),
-            none: reader.field("None"),
-            r#abstract: reader.field("abstract"),
-            r#become: reader.field("become"),
-            box_2: reader.field("box"),
-            r#const: reader.field("const"),
-            r#continue: reader.field("continue"),
-            r#do: reader.field("do"),
-            r#else: reader.field("else"),
-            r#enum: reader.field("enum"),
-            r#extern: reader.field("extern"),
-            r#false: reader.field("false"),
-            r#fn: reader.field("fn"),
-            r#for: reader.field("for"),
-            r#gen: reader.field("gen"),
-            r#if: reader.field("if"),
-            r#impl: reader.field("impl"),
-            r#in: reader.field("in"),
-            r#let: reader.field("let"),
-            r#loop: reader.field("loop"),
-            r#macro: reader.field("macro"),
-            r#mod: reader.field("mod"),
-            r#mut: reader.field("mut"),
-            r#override: reader.field("override"),
-            r#priv: reader.field("priv"),
-            r#pub: reader.field("pub"),
-            r#ref: reader.field("ref"),
-            r#return: reader.field("return"),
-            r#static: reader.field("static"),
-            r#struct: reader.field("struct"),
-            r#trait: reader.field("trait"),
-            r#true: reader.field("true"),
-            r#try: reader.field("try"),
-            r#typeof: reader.field("typeof"),
-            r#union: reader.field("union"),
-            r#unsafe: reader.field("unsafe"),
-            r#unsized: reader.field("unsized"),
-            r#use: reader.field("use"),
-            r#virtual: reader.field("virtual"),
-            r#where: reader.field("where"),
-            r#while: reader.field("while"),
-            r#yield: reader.field("yield"),
-            _empty: reader.field("_"),
-            _empty_2: reader.field("__"),
-            additional: reader.rest(),
-        };
-        reader.finish(value)
+        json::decode_object(d, path)
     }
 }
 
 impl json::ToJson for Keywords {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.opt("type", &self.r#type);
-        writer.opt("self", &self.self_);
-        writer.opt("Self", &self.self_2);
-        writer.opt("move", &self.r#move);
-        writer.opt("final", &self.r#final);
-        writer.opt("match", &self.r#match);
-        writer.opt("crate", &self.crate_);
-        writer.opt("super", &self.super_);
-        writer.opt("async", &self.r#async);
-        writer.opt("await", &self.r#await);
-        writer.opt("dyn", &self.r#dyn);
-        writer.opt("Option", &self.option);
-        writer.opt("Result", &self.result);
-        writer.opt("Box", &self.r#box);
-        writer.opt("String", &self.string);
-        writer.opt("Vec", &self.vec);
-        writer.opt("Some", &self.some);
-        writer.opt("None", &self.none);
-        writer.opt("abstract", &self.r#abstract);
-        writer.opt("become", &self.r#become);
-        writer.opt("box", &self.box_2);
-        writer.opt("const", &self.r#const);
-        writer.opt("continue", &self.r#continue);
-        writer.opt("do", &self.r#do);
-        writer.opt("else", &self.r#else);
-        writer.opt("enum", &self.r#enum);
-        writer.opt("extern", &self.r#extern);
-        writer.opt("false", &self.r#false);
-        writer.opt("fn", &self.r#fn);
-        writer.opt("for", &self.r#for);
-        writer.opt("gen", &self.r#gen);
-        writer.opt("if", &self.r#if);
-        writer.opt("impl", &self.r#impl);
-        writer.opt("in", &self.r#in);
-        writer.opt("let", &self.r#let);
-        writer.opt("loop", &self.r#loop);
-        writer.opt("macro", &self.r#macro);
-        writer.opt("mod", &self.r#mod);
-        writer.opt("mut", &self.r#mut);
-        writer.opt("override", &self.r#override);
-        writer.opt("priv", &self.r#priv);
-        writer.opt("pub", &self.r#pub);
-        writer.opt("ref", &self.r#ref);
-        writer.opt("return", &self.r#return);
-        writer.opt("static", &self.r#static);
-        writer.opt("struct", &self.r#struct);
-        writer.opt("trait", &self.r#trait);
-        writer.opt("true", &self.r#true);
-        writer.opt("try", &self.r#try);
-        writer.opt("typeof", &self.r#typeof);
-        writer.opt("union", &self.r#union);
-        writer.opt("unsafe", &self.r#unsafe);
-        writer.opt("unsized", &self.r#unsized);
-        writer.opt("use", &self.r#use);
-        writer.opt("virtual", &self.r#virtual);
-        writer.opt("where", &self.r#where);
-        writer.opt("while", &self.r#while);
-        writer.opt("yield", &self.r#yield);
-        writer.opt("_", &self._empty);
-        writer.opt("__", &self._empty_2);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for Keywords {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::new(
+            "obstacle.course.keywords",
+            &[
+                "type",
+                "self",
+                "Self",
+                "move",
+                "final",
+                "match",
+                "crate",
+                "super",
+                "async",
+                "await",
+                "dyn",
+                "Option",
+                "Result",
+                "Box",
+                "String",
+                "Vec",
+                "Some",
+                "None",
+                "abstract",
+                "become",
+                "box",
+                "const",
+                "continue",
+                "do",
+                "else",
+                "enum",
+                "extern",
+                "false",
+                "fn",
+                "for",
+                "gen",
+                "if",
+                "impl",
+                "in",
+                "let",
+                "loop",
+                "macro",
+                "mod",
+                "mut",
+                "override",
+                "priv",
+                "pub",
+                "ref",
+                "return",
+                "static",
+                "struct",
+                "trait",
+                "true",
+                "try",
+                "typeof",
+                "union",
+                "unsafe",
+                "unsized",
+                "use",
+                "virtual",
+                "where",
+                "while",
+                "yield",
+                "_",
+                "__",
+            ],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.r#type,
+            1 => &self.self_,
+            2 => &self.self_2,
+            3 => &self.r#move,
+            4 => &self.r#final,
+            5 => &self.r#match,
+            6 => &self.crate_,
+            7 => &self.super_,
+            8 => &self.r#async,
+            9 => &self.r#await,
+            10 => &self.r#dyn,
+            11 => &self.option,
+            12 => &self.result,
+            13 => &self.r#box,
+            14 => &self.string,
+            15 => &self.vec,
+            16 => &self.some,
+            17 => &self.none,
+            18 => &self.r#abstract,
+            19 => &self.r#become,
+            20 => &self.box_2,
+            21 => &self.r#const,
+            22 => &self.r#continue,
+            23 => &self.r#do,
+            24 => &self.r#else,
+            25 => &self.r#enum,
+            26 => &self.r#extern,
+            27 => &self.r#false,
+            28 => &self.r#fn,
+            29 => &self.r#for,
+            30 => &self.r#gen,
+            31 => &self.r#if,
+            32 => &self.r#impl,
+            33 => &self.r#in,
+            34 => &self.r#let,
+            35 => &self.r#loop,
+            36 => &self.r#macro,
+            37 => &self.r#mod,
+            38 => &self.r#mut,
+            39 => &self.r#override,
+            40 => &self.r#priv,
+            41 => &self.r#pub,
+            42 => &self.r#ref,
+            43 => &self.r#return,
+            44 => &self.r#static,
+            45 => &self.r#struct,
+            46 => &self.r#trait,
+            47 => &self.r#true,
+            48 => &self.r#try,
+            49 => &self.r#typeof,
+            50 => &self.r#union,
+            51 => &self.r#unsafe,
+            52 => &self.r#unsized,
+            53 => &self.r#use,
+            54 => &self.r#virtual,
+            55 => &self.r#where,
+            56 => &self.r#while,
+            57 => &self.r#yield,
+            58 => &self._empty,
+            59 => &self._empty_2,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
+    }
+}
+
+impl json::ObjectMut for Keywords {
+    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
+        let field: &mut dyn json::Field = match index {
+            0 => &mut self.r#type,
+            1 => &mut self.self_,
+            2 => &mut self.self_2,
+            3 => &mut self.r#move,
+            4 => &mut self.r#final,
+            5 => &mut self.r#match,
+            6 => &mut self.crate_,
+            7 => &mut self.super_,
+            8 => &mut self.r#async,
+            9 => &mut self.r#await,
+            10 => &mut self.r#dyn,
+            11 => &mut self.option,
+            12 => &mut self.result,
+            13 => &mut self.r#box,
+            14 => &mut self.string,
+            15 => &mut self.vec,
+            16 => &mut self.some,
+            17 => &mut self.none,
+            18 => &mut self.r#abstract,
+            19 => &mut self.r#become,
+            20 => &mut self.box_2,
+            21 => &mut self.r#const,
+            22 => &mut self.r#continue,
+            23 => &mut self.r#do,
+            24 => &mut self.r#else,
+            25 => &mut self.r#enum,
+            26 => &mut self.r#extern,
+            27 => &mut self.r#false,
+            28 => &mut self.r#fn,
+            29 => &mut self.r#for,
+            30 => &mut self.r#gen,
+            31 => &mut self.r#if,
+            32 => &mut self.r#impl,
+            33 => &mut self.r#in,
+            34 => &mut self.r#let,
+            35 => &mut self.r#loop,
+            36 => &mut self.r#macro,
+            37 => &mut self.r#mod,
+            38 => &mut self.r#mut,
+            39 => &mut self.r#override,
+            40 => &mut self.r#priv,
+            41 => &mut self.r#pub,
+            42 => &mut self.r#ref,
+            43 => &mut self.r#return,
+            44 => &mut self.r#static,
+            45 => &mut self.r#struct,
+            46 => &mut self.r#trait,
+            47 => &mut self.r#true,
+            48 => &mut self.r#try,
+            49 => &mut self.r#typeof,
+            50 => &mut self.r#union,
+            51 => &mut self.r#unsafe,
+            52 => &mut self.r#unsized,
+            53 => &mut self.r#use,
+            54 => &mut self.r#virtual,
+            55 => &mut self.r#where,
+            56 => &mut self.r#while,
+            57 => &mut self.r#yield,
+            58 => &mut self._empty,
+            59 => &mut self._empty_2,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
+        &mut self.additional
     }
 }
 

@@ -58,37 +58,62 @@ impl PartialEq for Level4 {
 }
 
 impl json::FromJson for Level4 {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        let mut reader = json::ObjectReader::new(value, path, "obstacle.course.level4")?;
-        let value = Self {
-            id: reader.field("id"),
-            zero: reader.field("zero"),
-            one: reader.field("one"),
-            two: reader.field("two"),
-            three: reader.field("three"),
-            four: reader.field("four"),
-            sibling: reader.field("sibling"),
-            additional: reader.rest(),
-        };
-        reader.finish(value)
+        json::decode_object(d, path)
     }
 }
 
 impl json::ToJson for Level4 {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.opt("id", &self.id);
-        writer.opt("zero", &self.zero);
-        writer.opt("one", &self.one);
-        writer.opt("two", &self.two);
-        writer.opt("three", &self.three);
-        writer.opt("four", &self.four);
-        writer.opt("sibling", &self.sibling);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for Level4 {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::new(
+            "obstacle.course.level4",
+            &["id", "zero", "one", "two", "three", "four", "sibling"],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.id,
+            1 => &self.zero,
+            2 => &self.one,
+            3 => &self.two,
+            4 => &self.three,
+            5 => &self.four,
+            6 => &self.sibling,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
+    }
+}
+
+impl json::ObjectMut for Level4 {
+    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
+        let field: &mut dyn json::Field = match index {
+            0 => &mut self.id,
+            1 => &mut self.zero,
+            2 => &mut self.one,
+            3 => &mut self.two,
+            4 => &mut self.three,
+            5 => &mut self.four,
+            6 => &mut self.sibling,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
+        &mut self.additional
     }
 }
 
@@ -149,16 +174,33 @@ impl ::std::fmt::Debug for Level4Create {
 }
 
 impl json::ToJson for Level4Create {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.odata_type("#obstacle.course.level4");
-        writer.opt("zero", &self.zero);
-        writer.opt("one", &self.one);
-        writer.opt("two", &self.two);
-        writer.opt("three", &self.three);
-        writer.opt("four", &self.four);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for Level4Create {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::tagged(
+            "obstacle.course.level4",
+            "#obstacle.course.level4",
+            &["zero", "one", "two", "three", "four"],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.zero,
+            1 => &self.one,
+            2 => &self.two,
+            3 => &self.three,
+            4 => &self.four,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
     }
 }
 
@@ -191,15 +233,32 @@ impl ::std::fmt::Debug for Level4Update {
 }
 
 impl json::ToJson for Level4Update {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.odata_type("#obstacle.course.level4");
-        writer.patch("zero", &self.zero);
-        writer.patch("one", &self.one);
-        writer.patch("two", &self.two);
-        writer.patch("three", &self.three);
-        writer.patch("four", &self.four);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for Level4Update {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::tagged(
+            "obstacle.course.level4",
+            "#obstacle.course.level4",
+            &["zero", "one", "two", "three", "four"],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.zero,
+            1 => &self.one,
+            2 => &self.two,
+            3 => &self.three,
+            4 => &self.four,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
     }
 }

@@ -73,43 +73,79 @@ impl PartialEq for Level6 {
 }
 
 impl json::FromJson for Level6 {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        let mut reader = json::ObjectReader::new(value, path, "obstacle.course.level6")?;
-        let value = Self {
-            id: reader.field("id"),
-            zero: reader.field("zero"),
-            one: reader.field("one"),
-            two: reader.field("two"),
-            three: reader.field("three"),
-            four: reader.field("four"),
-            five: reader.field("five"),
-            six: reader.field("six"),
-            sibling: reader.field("sibling"),
-            up: reader.field("up"),
-            additional: reader.rest(),
-        };
-        reader.finish(value)
+        json::decode_object(d, path)
     }
 }
 
 impl json::ToJson for Level6 {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.opt("id", &self.id);
-        writer.opt("zero", &self.zero);
-        writer.opt("one", &self.one);
-        writer.opt("two", &self.two);
-        writer.opt("three", &self.three);
-        writer.opt("four", &self.four);
-        writer.opt("five", &self.five);
-        writer.opt("six", &self.six);
-        writer.opt("sibling", &self.sibling);
-        writer.opt("up", &self.up);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for Level6 {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::new(
+            "obstacle.course.level6",
+            &[
+                "id",
+                "zero",
+                "one",
+                "two",
+                "three",
+                "four",
+                "five",
+                "six",
+                "sibling",
+                "up",
+            ],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.id,
+            1 => &self.zero,
+            2 => &self.one,
+            3 => &self.two,
+            4 => &self.three,
+            5 => &self.four,
+            6 => &self.five,
+            7 => &self.six,
+            8 => &self.sibling,
+            9 => &self.up,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
+    }
+}
+
+impl json::ObjectMut for Level6 {
+    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
+        let field: &mut dyn json::Field = match index {
+            0 => &mut self.id,
+            1 => &mut self.zero,
+            2 => &mut self.one,
+            3 => &mut self.two,
+            4 => &mut self.three,
+            5 => &mut self.four,
+            6 => &mut self.five,
+            7 => &mut self.six,
+            8 => &mut self.sibling,
+            9 => &mut self.up,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
+        &mut self.additional
     }
 }
 
@@ -174,18 +210,35 @@ impl ::std::fmt::Debug for Level6Create {
 }
 
 impl json::ToJson for Level6Create {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.odata_type("#obstacle.course.level6");
-        writer.opt("zero", &self.zero);
-        writer.opt("one", &self.one);
-        writer.opt("two", &self.two);
-        writer.opt("three", &self.three);
-        writer.opt("four", &self.four);
-        writer.opt("five", &self.five);
-        writer.opt("six", &self.six);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for Level6Create {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::tagged(
+            "obstacle.course.level6",
+            "#obstacle.course.level6",
+            &["zero", "one", "two", "three", "four", "five", "six"],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.zero,
+            1 => &self.one,
+            2 => &self.two,
+            3 => &self.three,
+            4 => &self.four,
+            5 => &self.five,
+            6 => &self.six,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
     }
 }
 
@@ -222,17 +275,34 @@ impl ::std::fmt::Debug for Level6Update {
 }
 
 impl json::ToJson for Level6Update {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.odata_type("#obstacle.course.level6");
-        writer.patch("zero", &self.zero);
-        writer.patch("one", &self.one);
-        writer.patch("two", &self.two);
-        writer.patch("three", &self.three);
-        writer.patch("four", &self.four);
-        writer.patch("five", &self.five);
-        writer.patch("six", &self.six);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for Level6Update {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::tagged(
+            "obstacle.course.level6",
+            "#obstacle.course.level6",
+            &["zero", "one", "two", "three", "four", "five", "six"],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.zero,
+            1 => &self.one,
+            2 => &self.two,
+            3 => &self.three,
+            4 => &self.four,
+            5 => &self.five,
+            6 => &self.six,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
     }
 }

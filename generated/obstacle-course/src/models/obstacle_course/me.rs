@@ -56,33 +56,58 @@ impl PartialEq for Me {
 }
 
 impl json::FromJson for Me {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        let mut reader = json::ObjectReader::new(value, path, "obstacle.course.me")?;
-        let value = Self {
-            id: reader.field("id"),
-            crates: reader.field("crates"),
-            avatar: reader.field("avatar"),
-            favorite_widget: reader.field("favoriteWidget"),
-            widgets: reader.field("widgets"),
-            additional: reader.rest(),
-        };
-        reader.finish(value)
+        json::decode_object(d, path)
     }
 }
 
 impl json::ToJson for Me {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.opt("id", &self.id);
-        writer.opt("crates", &self.crates);
-        writer.opt("avatar", &self.avatar);
-        writer.opt("favoriteWidget", &self.favorite_widget);
-        writer.opt("widgets", &self.widgets);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for Me {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::new(
+            "obstacle.course.me",
+            &["id", "crates", "avatar", "favoriteWidget", "widgets"],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.id,
+            1 => &self.crates,
+            2 => &self.avatar,
+            3 => &self.favorite_widget,
+            4 => &self.widgets,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
+    }
+}
+
+impl json::ObjectMut for Me {
+    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
+        let field: &mut dyn json::Field = match index {
+            0 => &mut self.id,
+            1 => &mut self.crates,
+            2 => &mut self.avatar,
+            3 => &mut self.favorite_widget,
+            4 => &mut self.widgets,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
+        &mut self.additional
     }
 }
 
@@ -133,11 +158,25 @@ impl ::std::fmt::Debug for MeCreate {
 }
 
 impl json::ToJson for MeCreate {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.odata_type("#obstacle.course.me");
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for MeCreate {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::tagged(
+            "obstacle.course.me",
+            "#obstacle.course.me",
+            &[],
+        );
+        &SHAPE
+    }
+    fn field(&self, _index: usize) -> Option<&dyn json::Field> {
+        None
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
     }
 }
 
@@ -160,10 +199,24 @@ impl ::std::fmt::Debug for MeUpdate {
 }
 
 impl json::ToJson for MeUpdate {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.odata_type("#obstacle.course.me");
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for MeUpdate {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::tagged(
+            "obstacle.course.me",
+            "#obstacle.course.me",
+            &[],
+        );
+        &SHAPE
+    }
+    fn field(&self, _index: usize) -> Option<&dyn json::Field> {
+        None
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
     }
 }

@@ -7,18 +7,17 @@ use crate::runtime::json;
 pub struct Money(pub crate::runtime::edm::Decimal);
 
 impl json::FromJson for Money {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        <crate::runtime::edm::Decimal as json::FromJson>::from_json(value, path)
-            .map(Self)
+        <crate::runtime::edm::Decimal as json::FromJson>::decode(d, path).map(Self)
     }
 }
 
 impl json::ToJson for Money {
-    fn to_json(&self) -> json::Value {
-        json::ToJson::to_json(&self.0)
+    fn encode(&self, w: &mut json::Encoder) {
+        json::ToJson::encode(&self.0, w);
     }
 }
 

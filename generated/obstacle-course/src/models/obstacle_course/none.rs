@@ -28,20 +28,39 @@ impl PartialEq for None_ {
 }
 
 impl json::FromJson for None_ {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        let mut reader = json::ObjectReader::new(value, path, "obstacle.course.None")?;
-        Ok(Self { additional: reader.rest() })
+        json::decode_object(d, path)
     }
 }
 
 impl json::ToJson for None_ {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for None_ {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::new("obstacle.course.None", &[]);
+        &SHAPE
+    }
+    fn field(&self, _index: usize) -> Option<&dyn json::Field> {
+        None
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
+    }
+}
+
+impl json::ObjectMut for None_ {
+    fn field_mut(&mut self, _index: usize) -> Option<&mut dyn json::Field> {
+        None
+    }
+    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
+        &mut self.additional
     }
 }
 

@@ -37,31 +37,52 @@ impl PartialEq for OpenBag {
 }
 
 impl json::FromJson for OpenBag {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        let mut reader = json::ObjectReader::new(
-            value,
-            path,
-            "obstacle.course.openBag",
-        )?;
-        let value = Self {
-            additional_properties: reader.field("additionalProperties"),
-            additional_properties_2: reader.field("additional_properties"),
-            additional: reader.rest(),
-        };
-        reader.finish(value)
+        json::decode_object(d, path)
     }
 }
 
 impl json::ToJson for OpenBag {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.opt("additionalProperties", &self.additional_properties);
-        writer.opt("additional_properties", &self.additional_properties_2);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for OpenBag {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::new(
+            "obstacle.course.openBag",
+            &["additionalProperties", "additional_properties"],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.additional_properties,
+            1 => &self.additional_properties_2,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
+    }
+}
+
+impl json::ObjectMut for OpenBag {
+    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
+        let field: &mut dyn json::Field = match index {
+            0 => &mut self.additional_properties,
+            1 => &mut self.additional_properties_2,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
+        &mut self.additional
     }
 }
 
@@ -155,51 +176,36 @@ impl AnyOpenBag {
 }
 
 impl json::FromJson for AnyOpenBag {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        if !value.is_object() {
-            return Err(
-                json::DecodeError::expected(
-                    path,
-                    "object obstacle.course.openBag",
-                    &value,
-                ),
-            );
-        }
-        let ty = json::odata_type(&value)
-            .unwrap_or("obstacle.course.openBag")
-            .to_owned();
+        let ty = json::object_type(
+            d,
+            path,
+            "obstacle.course.openBag",
+            "obstacle.course.openBag",
+        )?;
         Ok(
             match ty.as_str() {
                 "obstacle.course.openBag" | "course.openBag" => {
-                    Self::OpenBag(
-                        <super::OpenBag as json::FromJson>::from_json(value, path)?,
-                    )
+                    Self::OpenBag(json::FromJson::decode(d, path)?)
                 }
                 "obstacle.course.openBagChild" | "course.openBagChild" => {
-                    Self::OpenBagChild(
-                        <super::OpenBagChild as json::FromJson>::from_json(value, path)?,
-                    )
+                    Self::OpenBagChild(json::FromJson::decode(d, path)?)
                 }
-                _ => Self::Unknown(value),
+                _ => Self::Unknown(d.value(path)?),
             },
         )
     }
 }
 
 impl json::ToJson for AnyOpenBag {
-    fn to_json(&self) -> json::Value {
+    fn encode(&self, w: &mut json::Encoder) {
         match self {
-            Self::OpenBag(v) => json::ToJson::to_json(v),
-            Self::OpenBagChild(v) => {
-                crate::models::odata_tagged(
-                    json::ToJson::to_json(v),
-                    "#obstacle.course.openBagChild",
-                )
-            }
-            Self::Unknown(v) => v.clone(),
+            Self::OpenBag(v) => w.object(v),
+            Self::OpenBagChild(v) => w.tagged(v, "#obstacle.course.openBagChild"),
+            Self::Unknown(v) => w.value(v),
         }
     }
 }

@@ -41,33 +41,54 @@ impl PartialEq for OpenBagChild {
 }
 
 impl json::FromJson for OpenBagChild {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        let mut reader = json::ObjectReader::new(
-            value,
-            path,
-            "obstacle.course.openBagChild",
-        )?;
-        let value = Self {
-            additional_properties: reader.field("additionalProperties"),
-            additional_properties_2: reader.field("additional_properties"),
-            extra: reader.field("extra"),
-            additional: reader.rest(),
-        };
-        reader.finish(value)
+        json::decode_object(d, path)
     }
 }
 
 impl json::ToJson for OpenBagChild {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.opt("additionalProperties", &self.additional_properties);
-        writer.opt("additional_properties", &self.additional_properties_2);
-        writer.opt("extra", &self.extra);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for OpenBagChild {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::new(
+            "obstacle.course.openBagChild",
+            &["additionalProperties", "additional_properties", "extra"],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.additional_properties,
+            1 => &self.additional_properties_2,
+            2 => &self.extra,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
+    }
+}
+
+impl json::ObjectMut for OpenBagChild {
+    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
+        let field: &mut dyn json::Field = match index {
+            0 => &mut self.additional_properties,
+            1 => &mut self.additional_properties_2,
+            2 => &mut self.extra,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
+        &mut self.additional
     }
 }
 

@@ -64,45 +64,76 @@ impl PartialEq for OrderLine {
 }
 
 impl json::FromJson for OrderLine {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        let mut reader = json::ObjectReader::new(
-            value,
-            path,
-            "obstacle.course.orderLine",
-        )?;
-        let value = Self {
-            order_id: reader.field("orderId"),
-            line_code: reader.field("lineCode"),
-            quantity: reader.field("quantity"),
-            price: reader.field("price"),
-            created_date_time: reader.field("createdDateTime"),
-            audit_trail: reader.field("auditTrail"),
-            serial_number: reader.field("serialNumber"),
-            permissions: reader.field("permissions"),
-            tags: reader.field("tags"),
-            additional: reader.rest(),
-        };
-        reader.finish(value)
+        json::decode_object(d, path)
     }
 }
 
 impl json::ToJson for OrderLine {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.opt("orderId", &self.order_id);
-        writer.opt("lineCode", &self.line_code);
-        writer.opt("quantity", &self.quantity);
-        writer.opt("price", &self.price);
-        writer.opt("createdDateTime", &self.created_date_time);
-        writer.opt("auditTrail", &self.audit_trail);
-        writer.opt("serialNumber", &self.serial_number);
-        writer.opt("permissions", &self.permissions);
-        writer.opt("tags", &self.tags);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for OrderLine {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::new(
+            "obstacle.course.orderLine",
+            &[
+                "orderId",
+                "lineCode",
+                "quantity",
+                "price",
+                "createdDateTime",
+                "auditTrail",
+                "serialNumber",
+                "permissions",
+                "tags",
+            ],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.order_id,
+            1 => &self.line_code,
+            2 => &self.quantity,
+            3 => &self.price,
+            4 => &self.created_date_time,
+            5 => &self.audit_trail,
+            6 => &self.serial_number,
+            7 => &self.permissions,
+            8 => &self.tags,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
+    }
+}
+
+impl json::ObjectMut for OrderLine {
+    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
+        let field: &mut dyn json::Field = match index {
+            0 => &mut self.order_id,
+            1 => &mut self.line_code,
+            2 => &mut self.quantity,
+            3 => &mut self.price,
+            4 => &mut self.created_date_time,
+            5 => &mut self.audit_trail,
+            6 => &mut self.serial_number,
+            7 => &mut self.permissions,
+            8 => &mut self.tags,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
+        &mut self.additional
     }
 }
 
@@ -163,16 +194,33 @@ impl ::std::fmt::Debug for OrderLineCreate {
 }
 
 impl json::ToJson for OrderLineCreate {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.odata_type("#obstacle.course.orderLine");
-        writer.opt("quantity", &self.quantity);
-        writer.opt("price", &self.price);
-        writer.opt("serialNumber", &self.serial_number);
-        writer.opt("permissions", &self.permissions);
-        writer.opt("tags", &self.tags);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for OrderLineCreate {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::tagged(
+            "obstacle.course.orderLine",
+            "#obstacle.course.orderLine",
+            &["quantity", "price", "serialNumber", "permissions", "tags"],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.quantity,
+            1 => &self.price,
+            2 => &self.serial_number,
+            3 => &self.permissions,
+            4 => &self.tags,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
     }
 }
 
@@ -203,14 +251,31 @@ impl ::std::fmt::Debug for OrderLineUpdate {
 }
 
 impl json::ToJson for OrderLineUpdate {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.odata_type("#obstacle.course.orderLine");
-        writer.opt("quantity", &self.quantity);
-        writer.opt("price", &self.price);
-        writer.opt("permissions", &self.permissions);
-        writer.opt("tags", &self.tags);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for OrderLineUpdate {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::tagged(
+            "obstacle.course.orderLine",
+            "#obstacle.course.orderLine",
+            &["quantity", "price", "permissions", "tags"],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.quantity,
+            1 => &self.price,
+            2 => &self.permissions,
+            3 => &self.tags,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
     }
 }

@@ -7,18 +7,18 @@ use crate::runtime::json;
 pub struct PreciseInstant(pub crate::runtime::edm::DateTimeOffset);
 
 impl json::FromJson for PreciseInstant {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        <crate::runtime::edm::DateTimeOffset as json::FromJson>::from_json(value, path)
+        <crate::runtime::edm::DateTimeOffset as json::FromJson>::decode(d, path)
             .map(Self)
     }
 }
 
 impl json::ToJson for PreciseInstant {
-    fn to_json(&self) -> json::Value {
-        json::ToJson::to_json(&self.0)
+    fn encode(&self, w: &mut json::Encoder) {
+        json::ToJson::encode(&self.0, w);
     }
 }
 

@@ -292,159 +292,247 @@ impl PartialEq for PrimitiveZoo {
 }
 
 impl json::FromJson for PrimitiveZoo {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        let mut reader = json::ObjectReader::new(
-            value,
-            path,
-            "obstacle.course.primitiveZoo",
-        )?;
-        let value = Self {
-            guid_key: reader.field("guidKey"),
-            binary: reader.field("binary"),
-            binary_max: reader.field("binaryMax"),
-            boolean: reader.field("boolean"),
-            byte: reader.field("byte"),
-            date: reader.field("date"),
-            date_time_offset: reader.field("dateTimeOffset"),
-            date_time_offset_precise: reader.field("dateTimeOffsetPrecise"),
-            decimal: reader.field("decimal"),
-            decimal_fixed: reader.field("decimalFixed"),
-            decimal_variable: reader.field("decimalVariable"),
-            decimal_variable_cased: reader.field("decimalVariableCased"),
-            decimal_floating: reader.field("decimalFloating"),
-            double: reader.field("double"),
-            duration: reader.field("duration"),
-            guid: reader.field("guid"),
-            int16: reader.field("int16"),
-            int32: reader.field("int32"),
-            int64: reader.field("int64"),
-            s_byte: reader.field("sByte"),
-            single: reader.field("single"),
-            string: reader.field("string"),
-            string_max255: reader.field("stringMax255"),
-            string_max_length_max: reader.field("stringMaxLengthMax"),
-            string_non_unicode: reader.field("stringNonUnicode"),
-            time_of_day: reader.field("timeOfDay"),
-            geography: reader.field("geography"),
-            geography_point: reader.field("geographyPoint"),
-            geography_line_string: reader.field("geographyLineString"),
-            geography_polygon: reader.field("geographyPolygon"),
-            geography_multi_point: reader.field("geographyMultiPoint"),
-            geography_multi_line_string: reader.field("geographyMultiLineString"),
-            geography_multi_polygon: reader.field("geographyMultiPolygon"),
-            geography_collection: reader.field("geographyCollection"),
-            geometry: reader.field("geometry"),
-            geometry_point: reader.field("geometryPoint"),
-            geometry_line_string: reader.field("geometryLineString"),
-            geometry_polygon: reader.field("geometryPolygon"),
-            geometry_multi_point: reader.field("geometryMultiPoint"),
-            geometry_multi_line_string: reader.field("geometryMultiLineString"),
-            geometry_multi_polygon: reader.field("geometryMultiPolygon"),
-            geometry_collection: reader.field("geometryCollection"),
-            untyped: reader.field("untyped"),
-            amount: reader.field("amount"),
-            email: reader.field("email"),
-            instant: reader.field("instant"),
-            range: reader.field("range"),
-            favorite_color: reader.field("favoriteColor"),
-            resolution: reader.field("resolution"),
-            strings: reader.field("strings"),
-            nullable_ints: reader.field("nullableInts"),
-            int64s: reader.field("int64s"),
-            guids: reader.field("guids"),
-            dates: reader.field("dates"),
-            instants: reader.field("instants"),
-            durations: reader.field("durations"),
-            blobs: reader.field("blobs"),
-            decimals: reader.field("decimals"),
-            doubles: reader.field("doubles"),
-            points: reader.field("points"),
-            polygons: reader.field("polygons"),
-            untypeds: reader.field("untypeds"),
-            colors: reader.field("colors"),
-            flags_list: reader.field("flagsList"),
-            amounts: reader.field("amounts"),
-            trees: reader.field("trees"),
-            additional: reader.rest(),
-        };
-        reader.finish(value)
+        json::decode_object(d, path)
     }
 }
 
 impl json::ToJson for PrimitiveZoo {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.opt("guidKey", &self.guid_key);
-        writer.opt("binary", &self.binary);
-        writer.opt("binaryMax", &self.binary_max);
-        writer.opt("boolean", &self.boolean);
-        writer.opt("byte", &self.byte);
-        writer.opt("date", &self.date);
-        writer.opt("dateTimeOffset", &self.date_time_offset);
-        writer.opt("dateTimeOffsetPrecise", &self.date_time_offset_precise);
-        writer.opt("decimal", &self.decimal);
-        writer.opt("decimalFixed", &self.decimal_fixed);
-        writer.opt("decimalVariable", &self.decimal_variable);
-        writer.opt("decimalVariableCased", &self.decimal_variable_cased);
-        writer.opt("decimalFloating", &self.decimal_floating);
-        writer.opt("double", &self.double);
-        writer.opt("duration", &self.duration);
-        writer.opt("guid", &self.guid);
-        writer.opt("int16", &self.int16);
-        writer.opt("int32", &self.int32);
-        writer.opt("int64", &self.int64);
-        writer.opt("sByte", &self.s_byte);
-        writer.opt("single", &self.single);
-        writer.opt("string", &self.string);
-        writer.opt("stringMax255", &self.string_max255);
-        writer.opt("stringMaxLengthMax", &self.string_max_length_max);
-        writer.opt("stringNonUnicode", &self.string_non_unicode);
-        writer.opt("timeOfDay", &self.time_of_day);
-        writer.opt("geography", &self.geography);
-        writer.opt("geographyPoint", &self.geography_point);
-        writer.opt("geographyLineString", &self.geography_line_string);
-        writer.opt("geographyPolygon", &self.geography_polygon);
-        writer.opt("geographyMultiPoint", &self.geography_multi_point);
-        writer.opt("geographyMultiLineString", &self.geography_multi_line_string);
-        writer.opt("geographyMultiPolygon", &self.geography_multi_polygon);
-        writer.opt("geographyCollection", &self.geography_collection);
-        writer.opt("geometry", &self.geometry);
-        writer.opt("geometryPoint", &self.geometry_point);
-        writer.opt("geometryLineString", &self.geometry_line_string);
-        writer.opt("geometryPolygon", &self.geometry_polygon);
-        writer.opt("geometryMultiPoint", &self.geometry_multi_point);
-        writer.opt("geometryMultiLineString", &self.geometry_multi_line_string);
-        writer.opt("geometryMultiPolygon", &self.geometry_multi_polygon);
-        writer.opt("geometryCollection", &self.geometry_collection);
-        writer.opt("untyped", &self.untyped);
-        writer.opt("amount", &self.amount);
-        writer.opt("email", &self.email);
-        writer.opt("instant", &self.instant);
-        writer.opt("range", &self.range);
-        writer.opt("favoriteColor", &self.favorite_color);
-        writer.opt("resolution", &self.resolution);
-        writer.opt("strings", &self.strings);
-        writer.opt("nullableInts", &self.nullable_ints);
-        writer.opt("int64s", &self.int64s);
-        writer.opt("guids", &self.guids);
-        writer.opt("dates", &self.dates);
-        writer.opt("instants", &self.instants);
-        writer.opt("durations", &self.durations);
-        writer.opt("blobs", &self.blobs);
-        writer.opt("decimals", &self.decimals);
-        writer.opt("doubles", &self.doubles);
-        writer.opt("points", &self.points);
-        writer.opt("polygons", &self.polygons);
-        writer.opt("untypeds", &self.untypeds);
-        writer.opt("colors", &self.colors);
-        writer.opt("flagsList", &self.flags_list);
-        writer.opt("amounts", &self.amounts);
-        writer.opt("trees", &self.trees);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for PrimitiveZoo {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::new(
+            "obstacle.course.primitiveZoo",
+            &[
+                "guidKey",
+                "binary",
+                "binaryMax",
+                "boolean",
+                "byte",
+                "date",
+                "dateTimeOffset",
+                "dateTimeOffsetPrecise",
+                "decimal",
+                "decimalFixed",
+                "decimalVariable",
+                "decimalVariableCased",
+                "decimalFloating",
+                "double",
+                "duration",
+                "guid",
+                "int16",
+                "int32",
+                "int64",
+                "sByte",
+                "single",
+                "string",
+                "stringMax255",
+                "stringMaxLengthMax",
+                "stringNonUnicode",
+                "timeOfDay",
+                "geography",
+                "geographyPoint",
+                "geographyLineString",
+                "geographyPolygon",
+                "geographyMultiPoint",
+                "geographyMultiLineString",
+                "geographyMultiPolygon",
+                "geographyCollection",
+                "geometry",
+                "geometryPoint",
+                "geometryLineString",
+                "geometryPolygon",
+                "geometryMultiPoint",
+                "geometryMultiLineString",
+                "geometryMultiPolygon",
+                "geometryCollection",
+                "untyped",
+                "amount",
+                "email",
+                "instant",
+                "range",
+                "favoriteColor",
+                "resolution",
+                "strings",
+                "nullableInts",
+                "int64s",
+                "guids",
+                "dates",
+                "instants",
+                "durations",
+                "blobs",
+                "decimals",
+                "doubles",
+                "points",
+                "polygons",
+                "untypeds",
+                "colors",
+                "flagsList",
+                "amounts",
+                "trees",
+            ],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.guid_key,
+            1 => &self.binary,
+            2 => &self.binary_max,
+            3 => &self.boolean,
+            4 => &self.byte,
+            5 => &self.date,
+            6 => &self.date_time_offset,
+            7 => &self.date_time_offset_precise,
+            8 => &self.decimal,
+            9 => &self.decimal_fixed,
+            10 => &self.decimal_variable,
+            11 => &self.decimal_variable_cased,
+            12 => &self.decimal_floating,
+            13 => &self.double,
+            14 => &self.duration,
+            15 => &self.guid,
+            16 => &self.int16,
+            17 => &self.int32,
+            18 => &self.int64,
+            19 => &self.s_byte,
+            20 => &self.single,
+            21 => &self.string,
+            22 => &self.string_max255,
+            23 => &self.string_max_length_max,
+            24 => &self.string_non_unicode,
+            25 => &self.time_of_day,
+            26 => &self.geography,
+            27 => &self.geography_point,
+            28 => &self.geography_line_string,
+            29 => &self.geography_polygon,
+            30 => &self.geography_multi_point,
+            31 => &self.geography_multi_line_string,
+            32 => &self.geography_multi_polygon,
+            33 => &self.geography_collection,
+            34 => &self.geometry,
+            35 => &self.geometry_point,
+            36 => &self.geometry_line_string,
+            37 => &self.geometry_polygon,
+            38 => &self.geometry_multi_point,
+            39 => &self.geometry_multi_line_string,
+            40 => &self.geometry_multi_polygon,
+            41 => &self.geometry_collection,
+            42 => &self.untyped,
+            43 => &self.amount,
+            44 => &self.email,
+            45 => &self.instant,
+            46 => &self.range,
+            47 => &self.favorite_color,
+            48 => &self.resolution,
+            49 => &self.strings,
+            50 => &self.nullable_ints,
+            51 => &self.int64s,
+            52 => &self.guids,
+            53 => &self.dates,
+            54 => &self.instants,
+            55 => &self.durations,
+            56 => &self.blobs,
+            57 => &self.decimals,
+            58 => &self.doubles,
+            59 => &self.points,
+            60 => &self.polygons,
+            61 => &self.untypeds,
+            62 => &self.colors,
+            63 => &self.flags_list,
+            64 => &self.amounts,
+            65 => &self.trees,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
+    }
+}
+
+impl json::ObjectMut for PrimitiveZoo {
+    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
+        let field: &mut dyn json::Field = match index {
+            0 => &mut self.guid_key,
+            1 => &mut self.binary,
+            2 => &mut self.binary_max,
+            3 => &mut self.boolean,
+            4 => &mut self.byte,
+            5 => &mut self.date,
+            6 => &mut self.date_time_offset,
+            7 => &mut self.date_time_offset_precise,
+            8 => &mut self.decimal,
+            9 => &mut self.decimal_fixed,
+            10 => &mut self.decimal_variable,
+            11 => &mut self.decimal_variable_cased,
+            12 => &mut self.decimal_floating,
+            13 => &mut self.double,
+            14 => &mut self.duration,
+            15 => &mut self.guid,
+            16 => &mut self.int16,
+            17 => &mut self.int32,
+            18 => &mut self.int64,
+            19 => &mut self.s_byte,
+            20 => &mut self.single,
+            21 => &mut self.string,
+            22 => &mut self.string_max255,
+            23 => &mut self.string_max_length_max,
+            24 => &mut self.string_non_unicode,
+            25 => &mut self.time_of_day,
+            26 => &mut self.geography,
+            27 => &mut self.geography_point,
+            28 => &mut self.geography_line_string,
+            29 => &mut self.geography_polygon,
+            30 => &mut self.geography_multi_point,
+            31 => &mut self.geography_multi_line_string,
+            32 => &mut self.geography_multi_polygon,
+            33 => &mut self.geography_collection,
+            34 => &mut self.geometry,
+            35 => &mut self.geometry_point,
+            36 => &mut self.geometry_line_string,
+            37 => &mut self.geometry_polygon,
+            38 => &mut self.geometry_multi_point,
+            39 => &mut self.geometry_multi_line_string,
+            40 => &mut self.geometry_multi_polygon,
+            41 => &mut self.geometry_collection,
+            42 => &mut self.untyped,
+            43 => &mut self.amount,
+            44 => &mut self.email,
+            45 => &mut self.instant,
+            46 => &mut self.range,
+            47 => &mut self.favorite_color,
+            48 => &mut self.resolution,
+            49 => &mut self.strings,
+            50 => &mut self.nullable_ints,
+            51 => &mut self.int64s,
+            52 => &mut self.guids,
+            53 => &mut self.dates,
+            54 => &mut self.instants,
+            55 => &mut self.durations,
+            56 => &mut self.blobs,
+            57 => &mut self.decimals,
+            58 => &mut self.doubles,
+            59 => &mut self.points,
+            60 => &mut self.polygons,
+            61 => &mut self.untypeds,
+            62 => &mut self.colors,
+            63 => &mut self.flags_list,
+            64 => &mut self.amounts,
+            65 => &mut self.trees,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
+        &mut self.additional
     }
 }
 
@@ -625,76 +713,159 @@ impl ::std::fmt::Debug for PrimitiveZooCreate {
 }
 
 impl json::ToJson for PrimitiveZooCreate {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.odata_type("#obstacle.course.primitiveZoo");
-        writer.opt("binary", &self.binary);
-        writer.opt("binaryMax", &self.binary_max);
-        writer.opt("boolean", &self.boolean);
-        writer.opt("byte", &self.byte);
-        writer.opt("date", &self.date);
-        writer.opt("dateTimeOffset", &self.date_time_offset);
-        writer.opt("dateTimeOffsetPrecise", &self.date_time_offset_precise);
-        writer.opt("decimal", &self.decimal);
-        writer.opt("decimalFixed", &self.decimal_fixed);
-        writer.opt("decimalVariable", &self.decimal_variable);
-        writer.opt("decimalVariableCased", &self.decimal_variable_cased);
-        writer.opt("decimalFloating", &self.decimal_floating);
-        writer.opt("double", &self.double);
-        writer.opt("duration", &self.duration);
-        writer.opt("guid", &self.guid);
-        writer.opt("int16", &self.int16);
-        writer.opt("int32", &self.int32);
-        writer.opt("int64", &self.int64);
-        writer.opt("sByte", &self.s_byte);
-        writer.opt("single", &self.single);
-        writer.opt("string", &self.string);
-        writer.opt("stringMax255", &self.string_max255);
-        writer.opt("stringMaxLengthMax", &self.string_max_length_max);
-        writer.opt("stringNonUnicode", &self.string_non_unicode);
-        writer.opt("timeOfDay", &self.time_of_day);
-        writer.opt("geography", &self.geography);
-        writer.opt("geographyPoint", &self.geography_point);
-        writer.opt("geographyLineString", &self.geography_line_string);
-        writer.opt("geographyPolygon", &self.geography_polygon);
-        writer.opt("geographyMultiPoint", &self.geography_multi_point);
-        writer.opt("geographyMultiLineString", &self.geography_multi_line_string);
-        writer.opt("geographyMultiPolygon", &self.geography_multi_polygon);
-        writer.opt("geographyCollection", &self.geography_collection);
-        writer.opt("geometry", &self.geometry);
-        writer.opt("geometryPoint", &self.geometry_point);
-        writer.opt("geometryLineString", &self.geometry_line_string);
-        writer.opt("geometryPolygon", &self.geometry_polygon);
-        writer.opt("geometryMultiPoint", &self.geometry_multi_point);
-        writer.opt("geometryMultiLineString", &self.geometry_multi_line_string);
-        writer.opt("geometryMultiPolygon", &self.geometry_multi_polygon);
-        writer.opt("geometryCollection", &self.geometry_collection);
-        writer.opt("untyped", &self.untyped);
-        writer.opt("amount", &self.amount);
-        writer.opt("email", &self.email);
-        writer.opt("instant", &self.instant);
-        writer.opt("range", &self.range);
-        writer.opt("favoriteColor", &self.favorite_color);
-        writer.opt("resolution", &self.resolution);
-        writer.opt("strings", &self.strings);
-        writer.opt("nullableInts", &self.nullable_ints);
-        writer.opt("int64s", &self.int64s);
-        writer.opt("guids", &self.guids);
-        writer.opt("dates", &self.dates);
-        writer.opt("instants", &self.instants);
-        writer.opt("durations", &self.durations);
-        writer.opt("blobs", &self.blobs);
-        writer.opt("decimals", &self.decimals);
-        writer.opt("doubles", &self.doubles);
-        writer.opt("points", &self.points);
-        writer.opt("polygons", &self.polygons);
-        writer.opt("untypeds", &self.untypeds);
-        writer.opt("colors", &self.colors);
-        writer.opt("flagsList", &self.flags_list);
-        writer.opt("amounts", &self.amounts);
-        writer.opt("trees", &self.trees);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for PrimitiveZooCreate {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::tagged(
+            "obstacle.course.primitiveZoo",
+            "#obstacle.course.primitiveZoo",
+            &[
+                "binary",
+                "binaryMax",
+                "boolean",
+                "byte",
+                "date",
+                "dateTimeOffset",
+                "dateTimeOffsetPrecise",
+                "decimal",
+                "decimalFixed",
+                "decimalVariable",
+                "decimalVariableCased",
+                "decimalFloating",
+                "double",
+                "duration",
+                "guid",
+                "int16",
+                "int32",
+                "int64",
+                "sByte",
+                "single",
+                "string",
+                "stringMax255",
+                "stringMaxLengthMax",
+                "stringNonUnicode",
+                "timeOfDay",
+                "geography",
+                "geographyPoint",
+                "geographyLineString",
+                "geographyPolygon",
+                "geographyMultiPoint",
+                "geographyMultiLineString",
+                "geographyMultiPolygon",
+                "geographyCollection",
+                "geometry",
+                "geometryPoint",
+                "geometryLineString",
+                "geometryPolygon",
+                "geometryMultiPoint",
+                "geometryMultiLineString",
+                "geometryMultiPolygon",
+                "geometryCollection",
+                "untyped",
+                "amount",
+                "email",
+                "instant",
+                "range",
+                "favoriteColor",
+                "resolution",
+                "strings",
+                "nullableInts",
+                "int64s",
+                "guids",
+                "dates",
+                "instants",
+                "durations",
+                "blobs",
+                "decimals",
+                "doubles",
+                "points",
+                "polygons",
+                "untypeds",
+                "colors",
+                "flagsList",
+                "amounts",
+                "trees",
+            ],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.binary,
+            1 => &self.binary_max,
+            2 => &self.boolean,
+            3 => &self.byte,
+            4 => &self.date,
+            5 => &self.date_time_offset,
+            6 => &self.date_time_offset_precise,
+            7 => &self.decimal,
+            8 => &self.decimal_fixed,
+            9 => &self.decimal_variable,
+            10 => &self.decimal_variable_cased,
+            11 => &self.decimal_floating,
+            12 => &self.double,
+            13 => &self.duration,
+            14 => &self.guid,
+            15 => &self.int16,
+            16 => &self.int32,
+            17 => &self.int64,
+            18 => &self.s_byte,
+            19 => &self.single,
+            20 => &self.string,
+            21 => &self.string_max255,
+            22 => &self.string_max_length_max,
+            23 => &self.string_non_unicode,
+            24 => &self.time_of_day,
+            25 => &self.geography,
+            26 => &self.geography_point,
+            27 => &self.geography_line_string,
+            28 => &self.geography_polygon,
+            29 => &self.geography_multi_point,
+            30 => &self.geography_multi_line_string,
+            31 => &self.geography_multi_polygon,
+            32 => &self.geography_collection,
+            33 => &self.geometry,
+            34 => &self.geometry_point,
+            35 => &self.geometry_line_string,
+            36 => &self.geometry_polygon,
+            37 => &self.geometry_multi_point,
+            38 => &self.geometry_multi_line_string,
+            39 => &self.geometry_multi_polygon,
+            40 => &self.geometry_collection,
+            41 => &self.untyped,
+            42 => &self.amount,
+            43 => &self.email,
+            44 => &self.instant,
+            45 => &self.range,
+            46 => &self.favorite_color,
+            47 => &self.resolution,
+            48 => &self.strings,
+            49 => &self.nullable_ints,
+            50 => &self.int64s,
+            51 => &self.guids,
+            52 => &self.dates,
+            53 => &self.instants,
+            54 => &self.durations,
+            55 => &self.blobs,
+            56 => &self.decimals,
+            57 => &self.doubles,
+            58 => &self.points,
+            59 => &self.polygons,
+            60 => &self.untypeds,
+            61 => &self.colors,
+            62 => &self.flags_list,
+            63 => &self.amounts,
+            64 => &self.trees,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
     }
 }
 
@@ -855,75 +1026,158 @@ impl ::std::fmt::Debug for PrimitiveZooUpdate {
 }
 
 impl json::ToJson for PrimitiveZooUpdate {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.odata_type("#obstacle.course.primitiveZoo");
-        writer.patch("binary", &self.binary);
-        writer.patch("binaryMax", &self.binary_max);
-        writer.opt("boolean", &self.boolean);
-        writer.opt("byte", &self.byte);
-        writer.patch("date", &self.date);
-        writer.opt("dateTimeOffset", &self.date_time_offset);
-        writer.patch("dateTimeOffsetPrecise", &self.date_time_offset_precise);
-        writer.patch("decimal", &self.decimal);
-        writer.patch("decimalFixed", &self.decimal_fixed);
-        writer.patch("decimalVariable", &self.decimal_variable);
-        writer.patch("decimalVariableCased", &self.decimal_variable_cased);
-        writer.patch("decimalFloating", &self.decimal_floating);
-        writer.patch("double", &self.double);
-        writer.patch("duration", &self.duration);
-        writer.patch("guid", &self.guid);
-        writer.patch("int16", &self.int16);
-        writer.opt("int32", &self.int32);
-        writer.patch("int64", &self.int64);
-        writer.patch("sByte", &self.s_byte);
-        writer.patch("single", &self.single);
-        writer.patch("string", &self.string);
-        writer.opt("stringMax255", &self.string_max255);
-        writer.patch("stringMaxLengthMax", &self.string_max_length_max);
-        writer.patch("stringNonUnicode", &self.string_non_unicode);
-        writer.patch("timeOfDay", &self.time_of_day);
-        writer.patch("geography", &self.geography);
-        writer.patch("geographyPoint", &self.geography_point);
-        writer.patch("geographyLineString", &self.geography_line_string);
-        writer.patch("geographyPolygon", &self.geography_polygon);
-        writer.patch("geographyMultiPoint", &self.geography_multi_point);
-        writer.patch("geographyMultiLineString", &self.geography_multi_line_string);
-        writer.patch("geographyMultiPolygon", &self.geography_multi_polygon);
-        writer.patch("geographyCollection", &self.geography_collection);
-        writer.patch("geometry", &self.geometry);
-        writer.patch("geometryPoint", &self.geometry_point);
-        writer.patch("geometryLineString", &self.geometry_line_string);
-        writer.patch("geometryPolygon", &self.geometry_polygon);
-        writer.patch("geometryMultiPoint", &self.geometry_multi_point);
-        writer.patch("geometryMultiLineString", &self.geometry_multi_line_string);
-        writer.patch("geometryMultiPolygon", &self.geometry_multi_polygon);
-        writer.patch("geometryCollection", &self.geometry_collection);
-        writer.patch("untyped", &self.untyped);
-        writer.patch("amount", &self.amount);
-        writer.patch("email", &self.email);
-        writer.patch("instant", &self.instant);
-        writer.opt("range", &self.range);
-        writer.patch("favoriteColor", &self.favorite_color);
-        writer.patch("resolution", &self.resolution);
-        writer.opt("strings", &self.strings);
-        writer.opt("nullableInts", &self.nullable_ints);
-        writer.opt("int64s", &self.int64s);
-        writer.opt("guids", &self.guids);
-        writer.opt("dates", &self.dates);
-        writer.opt("instants", &self.instants);
-        writer.opt("durations", &self.durations);
-        writer.opt("blobs", &self.blobs);
-        writer.opt("decimals", &self.decimals);
-        writer.opt("doubles", &self.doubles);
-        writer.opt("points", &self.points);
-        writer.opt("polygons", &self.polygons);
-        writer.opt("untypeds", &self.untypeds);
-        writer.opt("colors", &self.colors);
-        writer.opt("flagsList", &self.flags_list);
-        writer.opt("amounts", &self.amounts);
-        writer.opt("trees", &self.trees);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for PrimitiveZooUpdate {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::tagged(
+            "obstacle.course.primitiveZoo",
+            "#obstacle.course.primitiveZoo",
+            &[
+                "binary",
+                "binaryMax",
+                "boolean",
+                "byte",
+                "date",
+                "dateTimeOffset",
+                "dateTimeOffsetPrecise",
+                "decimal",
+                "decimalFixed",
+                "decimalVariable",
+                "decimalVariableCased",
+                "decimalFloating",
+                "double",
+                "duration",
+                "guid",
+                "int16",
+                "int32",
+                "int64",
+                "sByte",
+                "single",
+                "string",
+                "stringMax255",
+                "stringMaxLengthMax",
+                "stringNonUnicode",
+                "timeOfDay",
+                "geography",
+                "geographyPoint",
+                "geographyLineString",
+                "geographyPolygon",
+                "geographyMultiPoint",
+                "geographyMultiLineString",
+                "geographyMultiPolygon",
+                "geographyCollection",
+                "geometry",
+                "geometryPoint",
+                "geometryLineString",
+                "geometryPolygon",
+                "geometryMultiPoint",
+                "geometryMultiLineString",
+                "geometryMultiPolygon",
+                "geometryCollection",
+                "untyped",
+                "amount",
+                "email",
+                "instant",
+                "range",
+                "favoriteColor",
+                "resolution",
+                "strings",
+                "nullableInts",
+                "int64s",
+                "guids",
+                "dates",
+                "instants",
+                "durations",
+                "blobs",
+                "decimals",
+                "doubles",
+                "points",
+                "polygons",
+                "untypeds",
+                "colors",
+                "flagsList",
+                "amounts",
+                "trees",
+            ],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.binary,
+            1 => &self.binary_max,
+            2 => &self.boolean,
+            3 => &self.byte,
+            4 => &self.date,
+            5 => &self.date_time_offset,
+            6 => &self.date_time_offset_precise,
+            7 => &self.decimal,
+            8 => &self.decimal_fixed,
+            9 => &self.decimal_variable,
+            10 => &self.decimal_variable_cased,
+            11 => &self.decimal_floating,
+            12 => &self.double,
+            13 => &self.duration,
+            14 => &self.guid,
+            15 => &self.int16,
+            16 => &self.int32,
+            17 => &self.int64,
+            18 => &self.s_byte,
+            19 => &self.single,
+            20 => &self.string,
+            21 => &self.string_max255,
+            22 => &self.string_max_length_max,
+            23 => &self.string_non_unicode,
+            24 => &self.time_of_day,
+            25 => &self.geography,
+            26 => &self.geography_point,
+            27 => &self.geography_line_string,
+            28 => &self.geography_polygon,
+            29 => &self.geography_multi_point,
+            30 => &self.geography_multi_line_string,
+            31 => &self.geography_multi_polygon,
+            32 => &self.geography_collection,
+            33 => &self.geometry,
+            34 => &self.geometry_point,
+            35 => &self.geometry_line_string,
+            36 => &self.geometry_polygon,
+            37 => &self.geometry_multi_point,
+            38 => &self.geometry_multi_line_string,
+            39 => &self.geometry_multi_polygon,
+            40 => &self.geometry_collection,
+            41 => &self.untyped,
+            42 => &self.amount,
+            43 => &self.email,
+            44 => &self.instant,
+            45 => &self.range,
+            46 => &self.favorite_color,
+            47 => &self.resolution,
+            48 => &self.strings,
+            49 => &self.nullable_ints,
+            50 => &self.int64s,
+            51 => &self.guids,
+            52 => &self.dates,
+            53 => &self.instants,
+            54 => &self.durations,
+            55 => &self.blobs,
+            56 => &self.decimals,
+            57 => &self.doubles,
+            58 => &self.points,
+            59 => &self.polygons,
+            60 => &self.untypeds,
+            61 => &self.colors,
+            62 => &self.flags_list,
+            63 => &self.amounts,
+            64 => &self.trees,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
     }
 }

@@ -76,51 +76,85 @@ impl PartialEq for QueryHolder {
 }
 
 impl json::FromJson for QueryHolder {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        let mut reader = json::ObjectReader::new(
-            value,
-            path,
-            "obstacle.course.queryHolder",
-        )?;
-        let value = Self {
-            query_string: reader.field("queryString"),
-            query_string_2: reader.field("query_string"),
-            query_string_3: reader.field("QueryString"),
-            query_string_4: reader.field("QUERY_STRING"),
-            odata_type: reader.field("odataType"),
-            odata_type_2: reader.field("odata_type"),
-            http_status: reader.field("httpStatus"),
-            http_status_2: reader.field("HTTPStatus"),
-            ipv4_address: reader.field("ipv4Address"),
-            i_pv4_address: reader.field("IPv4Address"),
-            x: reader.field("x"),
-            x_2: reader.field("X"),
-            additional: reader.rest(),
-        };
-        reader.finish(value)
+        json::decode_object(d, path)
     }
 }
 
 impl json::ToJson for QueryHolder {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.opt("queryString", &self.query_string);
-        writer.opt("query_string", &self.query_string_2);
-        writer.opt("QueryString", &self.query_string_3);
-        writer.opt("QUERY_STRING", &self.query_string_4);
-        writer.opt("odataType", &self.odata_type);
-        writer.opt("odata_type", &self.odata_type_2);
-        writer.opt("httpStatus", &self.http_status);
-        writer.opt("HTTPStatus", &self.http_status_2);
-        writer.opt("ipv4Address", &self.ipv4_address);
-        writer.opt("IPv4Address", &self.i_pv4_address);
-        writer.opt("x", &self.x);
-        writer.opt("X", &self.x_2);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for QueryHolder {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::new(
+            "obstacle.course.queryHolder",
+            &[
+                "queryString",
+                "query_string",
+                "QueryString",
+                "QUERY_STRING",
+                "odataType",
+                "odata_type",
+                "httpStatus",
+                "HTTPStatus",
+                "ipv4Address",
+                "IPv4Address",
+                "x",
+                "X",
+            ],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.query_string,
+            1 => &self.query_string_2,
+            2 => &self.query_string_3,
+            3 => &self.query_string_4,
+            4 => &self.odata_type,
+            5 => &self.odata_type_2,
+            6 => &self.http_status,
+            7 => &self.http_status_2,
+            8 => &self.ipv4_address,
+            9 => &self.i_pv4_address,
+            10 => &self.x,
+            11 => &self.x_2,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
+    }
+}
+
+impl json::ObjectMut for QueryHolder {
+    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
+        let field: &mut dyn json::Field = match index {
+            0 => &mut self.query_string,
+            1 => &mut self.query_string_2,
+            2 => &mut self.query_string_3,
+            3 => &mut self.query_string_4,
+            4 => &mut self.odata_type,
+            5 => &mut self.odata_type_2,
+            6 => &mut self.http_status,
+            7 => &mut self.http_status_2,
+            8 => &mut self.ipv4_address,
+            9 => &mut self.i_pv4_address,
+            10 => &mut self.x,
+            11 => &mut self.x_2,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
+        &mut self.additional
     }
 }
 

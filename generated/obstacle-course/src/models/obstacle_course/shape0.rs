@@ -101,85 +101,39 @@ impl AnyShape0 {
 }
 
 impl json::FromJson for AnyShape0 {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        if !value.is_object() {
-            return Err(
-                json::DecodeError::expected(
-                    path,
-                    "object obstacle.course.shape0",
-                    &value,
-                ),
-            );
-        }
-        let ty = json::odata_type(&value).unwrap_or("").to_owned();
+        let ty = json::object_type(d, path, "obstacle.course.shape0", "")?;
         Ok(
             match ty.as_str() {
                 "obstacle.course.shape4" | "course.shape4" => {
-                    Self::Shape4(
-                        <super::Shape4 as json::FromJson>::from_json(value, path)?,
-                    )
+                    Self::Shape4(json::FromJson::decode(d, path)?)
                 }
                 "obstacle.type.match.shape1" | "self.shape1" => {
-                    Self::Shape1(
-                        <crate::models::obstacle_type_match::Shape1 as json::FromJson>::from_json(
-                            value,
-                            path,
-                        )?,
-                    )
+                    Self::Shape1(json::FromJson::decode(d, path)?)
                 }
                 "obstacle.type.match.shape3" | "self.shape3" => {
-                    Self::Shape3(
-                        <crate::models::obstacle_type_match::Shape3 as json::FromJson>::from_json(
-                            value,
-                            path,
-                        )?,
-                    )
+                    Self::Shape3(json::FromJson::decode(d, path)?)
                 }
                 "obstacle.type.match.shape5" | "self.shape5" => {
-                    Self::Shape5(
-                        <crate::models::obstacle_type_match::Shape5 as json::FromJson>::from_json(
-                            value,
-                            path,
-                        )?,
-                    )
+                    Self::Shape5(json::FromJson::decode(d, path)?)
                 }
-                _ => Self::Unknown(value),
+                _ => Self::Unknown(d.value(path)?),
             },
         )
     }
 }
 
 impl json::ToJson for AnyShape0 {
-    fn to_json(&self) -> json::Value {
+    fn encode(&self, w: &mut json::Encoder) {
         match self {
-            Self::Shape4(v) => {
-                crate::models::odata_tagged(
-                    json::ToJson::to_json(v),
-                    "#obstacle.course.shape4",
-                )
-            }
-            Self::Shape1(v) => {
-                crate::models::odata_tagged(
-                    json::ToJson::to_json(v),
-                    "#obstacle.type.match.shape1",
-                )
-            }
-            Self::Shape3(v) => {
-                crate::models::odata_tagged(
-                    json::ToJson::to_json(v),
-                    "#obstacle.type.match.shape3",
-                )
-            }
-            Self::Shape5(v) => {
-                crate::models::odata_tagged(
-                    json::ToJson::to_json(v),
-                    "#obstacle.type.match.shape5",
-                )
-            }
-            Self::Unknown(v) => v.clone(),
+            Self::Shape4(v) => w.tagged(v, "#obstacle.course.shape4"),
+            Self::Shape1(v) => w.tagged(v, "#obstacle.type.match.shape1"),
+            Self::Shape3(v) => w.tagged(v, "#obstacle.type.match.shape3"),
+            Self::Shape5(v) => w.tagged(v, "#obstacle.type.match.shape5"),
+            Self::Unknown(v) => w.value(v),
         }
     }
 }

@@ -48,33 +48,58 @@ impl PartialEq for Shape4 {
 }
 
 impl json::FromJson for Shape4 {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        let mut reader = json::ObjectReader::new(value, path, "obstacle.course.shape4")?;
-        let value = Self {
-            name: reader.field("name"),
-            color: reader.field("color"),
-            sides: reader.field("sides"),
-            closed: reader.field("closed"),
-            area: reader.field("area"),
-            additional: reader.rest(),
-        };
-        reader.finish(value)
+        json::decode_object(d, path)
     }
 }
 
 impl json::ToJson for Shape4 {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.opt("name", &self.name);
-        writer.opt("color", &self.color);
-        writer.opt("sides", &self.sides);
-        writer.opt("closed", &self.closed);
-        writer.opt("area", &self.area);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for Shape4 {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::new(
+            "obstacle.course.shape4",
+            &["name", "color", "sides", "closed", "area"],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.name,
+            1 => &self.color,
+            2 => &self.sides,
+            3 => &self.closed,
+            4 => &self.area,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
+    }
+}
+
+impl json::ObjectMut for Shape4 {
+    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
+        let field: &mut dyn json::Field = match index {
+            0 => &mut self.name,
+            1 => &mut self.color,
+            2 => &mut self.sides,
+            3 => &mut self.closed,
+            4 => &mut self.area,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
+        &mut self.additional
     }
 }
 

@@ -62,37 +62,62 @@ impl PartialEq for Super {
 }
 
 impl json::FromJson for Super {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        let mut reader = json::ObjectReader::new(value, path, "obstacle.course.super")?;
-        let value = Self {
-            r#type: reader.field("type"),
-            self_: reader.field("self"),
-            keywords: reader.field("keywords"),
-            level: reader.field("level"),
-            super_: reader.field("super"),
-            subs: reader.field("subs"),
-            children: reader.field("children"),
-            additional: reader.rest(),
-        };
-        reader.finish(value)
+        json::decode_object(d, path)
     }
 }
 
 impl json::ToJson for Super {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.opt("type", &self.r#type);
-        writer.opt("self", &self.self_);
-        writer.opt("keywords", &self.keywords);
-        writer.opt("level", &self.level);
-        writer.opt("super", &self.super_);
-        writer.opt("subs", &self.subs);
-        writer.opt("children", &self.children);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for Super {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::new(
+            "obstacle.course.super",
+            &["type", "self", "keywords", "level", "super", "subs", "children"],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.r#type,
+            1 => &self.self_,
+            2 => &self.keywords,
+            3 => &self.level,
+            4 => &self.super_,
+            5 => &self.subs,
+            6 => &self.children,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
+    }
+}
+
+impl json::ObjectMut for Super {
+    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
+        let field: &mut dyn json::Field = match index {
+            0 => &mut self.r#type,
+            1 => &mut self.self_,
+            2 => &mut self.keywords,
+            3 => &mut self.level,
+            4 => &mut self.super_,
+            5 => &mut self.subs,
+            6 => &mut self.children,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
+        &mut self.additional
     }
 }
 
@@ -149,14 +174,31 @@ impl ::std::fmt::Debug for SuperCreate {
 }
 
 impl json::ToJson for SuperCreate {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.odata_type("#obstacle.course.super");
-        writer.opt("self", &self.self_);
-        writer.opt("keywords", &self.keywords);
-        writer.opt("level", &self.level);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for SuperCreate {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::tagged(
+            "obstacle.course.super",
+            "#obstacle.course.super",
+            &["self", "keywords", "level"],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.self_,
+            1 => &self.keywords,
+            2 => &self.level,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
     }
 }
 
@@ -185,13 +227,30 @@ impl ::std::fmt::Debug for SuperUpdate {
 }
 
 impl json::ToJson for SuperUpdate {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.odata_type("#obstacle.course.super");
-        writer.patch("self", &self.self_);
-        writer.patch("keywords", &self.keywords);
-        writer.opt("level", &self.level);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for SuperUpdate {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::tagged(
+            "obstacle.course.super",
+            "#obstacle.course.super",
+            &["self", "keywords", "level"],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.self_,
+            1 => &self.keywords,
+            2 => &self.level,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
     }
 }

@@ -7,17 +7,17 @@ use crate::runtime::json;
 pub struct Vec_(pub String);
 
 impl json::FromJson for Vec_ {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        <String as json::FromJson>::from_json(value, path).map(Self)
+        <String as json::FromJson>::decode(d, path).map(Self)
     }
 }
 
 impl json::ToJson for Vec_ {
-    fn to_json(&self) -> json::Value {
-        json::ToJson::to_json(&self.0)
+    fn encode(&self, w: &mut json::Encoder) {
+        json::ToJson::encode(&self.0, w);
     }
 }
 

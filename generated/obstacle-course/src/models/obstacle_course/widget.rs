@@ -56,35 +56,60 @@ impl PartialEq for Widget {
 }
 
 impl json::FromJson for Widget {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        let mut reader = json::ObjectReader::new(value, path, "obstacle.course.Widget")?;
-        let value = Self {
-            id: reader.field("id"),
-            name: reader.field("name"),
-            r#ref: reader.field("ref"),
-            bag: reader.field("bag"),
-            twin: reader.field("twin"),
-            order_lines: reader.field("orderLines"),
-            additional: reader.rest(),
-        };
-        reader.finish(value)
+        json::decode_object(d, path)
     }
 }
 
 impl json::ToJson for Widget {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.opt("id", &self.id);
-        writer.opt("name", &self.name);
-        writer.opt("ref", &self.r#ref);
-        writer.opt("bag", &self.bag);
-        writer.opt("twin", &self.twin);
-        writer.opt("orderLines", &self.order_lines);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for Widget {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::new(
+            "obstacle.course.Widget",
+            &["id", "name", "ref", "bag", "twin", "orderLines"],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.id,
+            1 => &self.name,
+            2 => &self.r#ref,
+            3 => &self.bag,
+            4 => &self.twin,
+            5 => &self.order_lines,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
+    }
+}
+
+impl json::ObjectMut for Widget {
+    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
+        let field: &mut dyn json::Field = match index {
+            0 => &mut self.id,
+            1 => &mut self.name,
+            2 => &mut self.r#ref,
+            3 => &mut self.bag,
+            4 => &mut self.twin,
+            5 => &mut self.order_lines,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
+        &mut self.additional
     }
 }
 
@@ -141,14 +166,31 @@ impl ::std::fmt::Debug for WidgetCreate {
 }
 
 impl json::ToJson for WidgetCreate {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.odata_type("#obstacle.course.Widget");
-        writer.opt("name", &self.name);
-        writer.opt("ref", &self.r#ref);
-        writer.opt("bag", &self.bag);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for WidgetCreate {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::tagged(
+            "obstacle.course.Widget",
+            "#obstacle.course.Widget",
+            &["name", "ref", "bag"],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.name,
+            1 => &self.r#ref,
+            2 => &self.bag,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
     }
 }
 
@@ -177,13 +219,30 @@ impl ::std::fmt::Debug for WidgetUpdate {
 }
 
 impl json::ToJson for WidgetUpdate {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.odata_type("#obstacle.course.Widget");
-        writer.patch("name", &self.name);
-        writer.patch("ref", &self.r#ref);
-        writer.patch("bag", &self.bag);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        w.object(self);
+    }
+}
+
+impl json::Object for WidgetUpdate {
+    fn shape(&self) -> &'static json::Shape {
+        static SHAPE: json::Shape = json::Shape::tagged(
+            "obstacle.course.Widget",
+            "#obstacle.course.Widget",
+            &["name", "ref", "bag"],
+        );
+        &SHAPE
+    }
+    fn field(&self, index: usize) -> Option<&dyn json::Field> {
+        let field: &dyn json::Field = match index {
+            0 => &self.name,
+            1 => &self.r#ref,
+            2 => &self.bag,
+            _ => return None,
+        };
+        Some(field)
+    }
+    fn additional(&self) -> &json::Map<String, json::Value> {
+        &self.additional
     }
 }
