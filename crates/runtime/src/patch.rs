@@ -1,7 +1,7 @@
 //! `Patch<T>`: the tri-state value of a nullable property in an update (PATCH) body.
 
 use super::json::{
-    DecodeError, Decoder, Encoder, Field, FromJson, ObjectReader, ObjectWriter, Path, ToJson, Value,
+    DecodeError, Decoder, FromJson, ObjectReader, ObjectWriter, Path, ToJson, Value,
 };
 
 /// A nullable property in an update body: leave it alone, set it to `null`, or set it.
@@ -101,22 +101,6 @@ impl<T: FromJson> FromJson for Patch<T> {
         } else {
             T::decode(d, path).map(Patch::Set)
         }
-    }
-}
-
-impl<T: FromJson + ToJson> Field for Patch<T> {
-    fn present(&self) -> bool {
-        !self.is_unchanged()
-    }
-    fn encode(&self, w: &mut Encoder) {
-        match self {
-            Patch::Set(v) => v.encode(w),
-            Patch::Null | Patch::Unchanged => w.null(),
-        }
-    }
-    fn decode(&mut self, d: &mut Decoder<'_>, path: &Path<'_>) -> Result<(), DecodeError> {
-        *self = <Patch<T> as FromJson>::decode(d, path)?;
-        Ok(())
     }
 }
 

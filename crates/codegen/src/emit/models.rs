@@ -349,28 +349,23 @@ fn debug_json_impl(name: &str, file: &mut String) {
     o.finish(file);
 }
 
-/// The JSON side of a read or write shape: `ToJson` (the runtime's shared loop),
-/// `Object` (its [`Shape`](crate) — wire names by field index — and a `match` from index
-/// to field), and for a read shape `FromJson` and `ObjectMut` too. All the decoding and
-/// encoding logic is in the runtime, written once.
+/// The JSON side of a read or write shape: a `static` `json::Shape` (the wire names, by
+/// field index; `static_name` is `READ`, `CREATE` or `UPDATE`, one of each per file),
+/// `ToJson` and, for a read shape, `FromJson`: a loop over the members in the runtime
+/// (`MemberReader` / `MemberWriter`) and a `match` from field index to field. Everything
+/// else is in the runtime, written once.
+#[allow(clippy::too_many_arguments)]
 fn object_impls(
     name: &str,
+    static_name: &str,
     qualified: &str,
     odata_type: Option<&str>,
     fields: &[&FieldIr],
     read: bool,
+    patch: &dyn Fn(&FieldIr) -> bool,
     file: &mut String,
 ) {
     let mut o = Out::default();
-    if read {
-        decode_impl(name, "json::decode_object(d, path)", &mut o);
-    }
-    encode_impl(name, "w.object(self);", &mut o);
-    o.finish(file);
-
-    let mut o = Out::default();
-    o.line(0, &format!("impl json::Object for {name} {{"));
-    o.line(1, "fn shape(&self) -> &'static json::Shape {");
     // As prettyplease lays it out: on one line if it fits, else one argument per line
     // and, if the list does not fit on its line, one name per line.
     let names: Vec<String> = fields.iter().map(|f| lit(&f.wire)).collect();
@@ -380,87 +375,88 @@ fn object_impls(
     };
     let list = format!("&[{}]", names.join(", "));
     args.push(list.clone());
-    let one_line = format!(
-        "static SHAPE: json::Shape = json::Shape::{ctor}({});",
-        args.join(", ")
-    );
-    if 8 + one_line.len() <= MARGIN {
-        o.line(2, &one_line);
+    let head = format!("static {static_name}: json::Shape = json::Shape::{ctor}(");
+    let one_line = format!("{head}{});", args.join(", "));
+    if one_line.len() <= MARGIN {
+        o.line(0, &one_line);
     } else {
-        o.line(
-            2,
-            &format!("static SHAPE: json::Shape = json::Shape::{ctor}("),
-        );
+        o.line(0, &head);
         args.pop();
         for a in &args {
-            o.line(3, &format!("{a},"));
+            o.line(1, &format!("{a},"));
         }
-        if 12 + list.len() <= MARGIN {
-            o.line(3, &format!("{list},"));
+        if 4 + list.len() <= MARGIN {
+            o.line(1, &format!("{list},"));
         } else {
-            o.line(3, "&[");
+            o.line(1, "&[");
             for n in &names {
-                o.line(4, &format!("{n},"));
+                o.line(2, &format!("{n},"));
             }
-            o.line(3, "],");
+            o.line(1, "],");
         }
-        o.line(2, ");");
+        o.line(0, ");");
     }
-    o.line(2, "&SHAPE");
-    o.line(1, "}");
-    field_match(fields, false, &mut o);
-    o.line(
-        1,
-        "fn additional(&self) -> &json::Map<String, json::Value> {",
-    );
-    o.line(2, "&self.additional");
-    o.line(1, "}");
-    o.line(0, "}");
+    o.finish(file);
+
+    let mut o = Out::default();
     if read {
-        o.line(0, &format!("impl json::ObjectMut for {name} {{"));
-        field_match(fields, true, &mut o);
+        o.line(0, &format!("impl json::FromJson for {name} {{"));
+        for l in DECODE_SIG {
+            o.line(1, l);
+        }
+        o.line(2, "let mut v = Self::default();");
         o.line(
-            1,
-            "fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {",
+            2,
+            &format!("let mut o = json::MemberReader::new(d, path, &{static_name});"),
         );
-        o.line(2, "&mut self.additional");
+        if fields.is_empty() {
+            o.line(2, "while o.next(&mut v.additional).is_some() {}");
+        } else {
+            o.line(2, "while let Some(i) = o.next(&mut v.additional) {");
+            o.line(3, "match i {");
+            for (i, f) in fields.iter().enumerate() {
+                o.line(4, &format!("{i} => o.read(&mut v.{}),", f.name));
+            }
+            o.line(4, "_ => o.skip(),");
+            o.line(3, "}");
+            o.line(2, "}");
+        }
+        o.line(2, "o.finish(v)");
         o.line(1, "}");
         o.line(0, "}");
     }
-    o.finish(file);
-}
-
-/// `fn field` / `fn field_mut`: field index → the field, as a `json::Field`.
-fn field_match(fields: &[&FieldIr], mutable: bool, o: &mut Out) {
-    let (sig, borrow) = if mutable {
-        (
-            "fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {",
-            "&mut ",
-        )
-    } else {
-        (
-            "fn field(&self, index: usize) -> Option<&dyn json::Field> {",
-            "&",
-        )
-    };
-    if fields.is_empty() {
-        o.line(1, &sig.replace("index", "_index"));
-        o.line(2, "None");
-        o.line(1, "}");
-        return;
-    }
-    o.line(1, sig);
+    o.line(0, &format!("impl json::ToJson for {name} {{"));
+    o.line(1, "fn encode(&self, w: &mut json::Encoder) {");
     o.line(
         2,
-        &format!("let field: {borrow}dyn json::Field = match index {{"),
+        &format!("let mut o = w.members(&{static_name}, &self.additional);"),
     );
-    for (i, f) in fields.iter().enumerate() {
-        o.line(3, &format!("{i} => {borrow}self.{},", f.name));
+    let write = |f: &FieldIr| {
+        let how = if patch(f) { "write_patch" } else { "write" };
+        format!("o.{how}(&self.{})", f.name)
+    };
+    match fields {
+        [] => o.line(2, "while o.next().is_some() {}"),
+        [f] => {
+            o.line(2, "while o.next().is_some() {");
+            o.line(3, &format!("{};", write(f)));
+            o.line(2, "}");
+        }
+        [init @ .., last] => {
+            // The runtime gives indices of `fields` only: the last one is the `_` arm.
+            o.line(2, "while let Some(i) = o.next() {");
+            o.line(3, "match i {");
+            for (i, f) in init.iter().enumerate() {
+                o.line(4, &format!("{i} => {},", write(f)));
+            }
+            o.line(4, &format!("_ => {},", write(last)));
+            o.line(3, "}");
+            o.line(2, "}");
+        }
     }
-    o.line(3, "_ => return None,");
-    o.line(2, "};");
-    o.line(2, "Some(field)");
     o.line(1, "}");
+    o.line(0, "}");
+    o.finish(file);
 }
 
 fn read_struct(ir: &CrateIr, item: &Item, n: &TypeNames, s: &StructIr, file: &mut String) {
@@ -525,7 +521,16 @@ fn read_struct(ir: &CrateIr, item: &Item, n: &TypeNames, s: &StructIr, file: &mu
     o.finish(file);
 
     let fields: Vec<&FieldIr> = s.fields.iter().collect();
-    object_impls(name, qualified, None, &fields, true, file);
+    object_impls(
+        name,
+        "READ",
+        qualified,
+        None,
+        &fields,
+        true,
+        &|_| false,
+        file,
+    );
 
     serde_impls(name, file);
 
@@ -725,11 +730,18 @@ fn any_enum(ir: &CrateIr, here: &str, item: &Item, any: &str, s: &StructIr, file
     o.line(2, "match self {");
     for v in &poly.variants {
         if v.is_self {
-            o.line(3, &format!("Self::{}(v) => w.object(v),", v.name));
+            o.line(
+                3,
+                &format!("Self::{}(v) => json::ToJson::encode(v, w),", v.name),
+            );
         } else {
             o.line(
                 3,
-                &format!("Self::{}(v) => w.tagged(v, {}),", v.name, lit(&v.tag)),
+                &format!(
+                    "Self::{}(v) => json::tagged(w, v, {}),",
+                    v.name,
+                    lit(&v.tag)
+                ),
             );
         }
     }
@@ -828,7 +840,17 @@ fn write_shape(
     debug_json_impl(shape, file);
 
     let odata_type = format!("#{qualified}");
-    object_impls(shape, qualified, Some(&odata_type), &members, false, file);
+    let static_name = if update { "UPDATE" } else { "CREATE" };
+    object_impls(
+        shape,
+        static_name,
+        qualified,
+        Some(&odata_type),
+        &members,
+        false,
+        &patch,
+        file,
+    );
 }
 
 fn enumeration(item: &Item, n: &TypeNames, e: &EnumIr, file: &mut String) {

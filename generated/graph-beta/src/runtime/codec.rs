@@ -341,36 +341,55 @@ impl<'a> Decoder<'a> {
         expected: &str,
         member: &mut dyn FnMut(&mut Decoder<'a>, &str, &Path<'_>) -> Result<(), DecodeError>,
     ) -> Result<(), DecodeError> {
+        self.enter_object(path, expected)?;
+        let mut first = true;
+        while let Some(key) = self.next_key(path, first)? {
+            first = false;
+            member(self, &key, &path.key(&key))?;
+        }
+        Ok(())
+    }
+
+    /// Starts reading the object at the current position (consumes its `{`); read its
+    /// members with [`Decoder::next_key`]. Not an object: `expected {expected}, …`.
+    pub fn enter_object(&mut self, path: &Path<'_>, expected: &str) -> Result<(), DecodeError> {
         if self.peek() != Some(b'{') {
             return Err(self.unexpected(path, expected));
         }
-        self.enter(path)?;
-        if self.peek() == Some(b'}') {
-            self.pos += 1;
-            self.depth -= 1;
-            return Ok(());
-        }
-        loop {
-            if self.peek() != Some(b'"') {
-                return Err(self.syntax(path, "key must be a string"));
+        self.enter(path)
+    }
+
+    /// The key of the next member of the object being read (its value must be read
+    /// next), or `None` after its last member (its `}` consumed). `first`: no member
+    /// was read yet.
+    pub fn next_key(
+        &mut self,
+        path: &Path<'_>,
+        first: bool,
+    ) -> Result<Option<Cow<'a, str>>, DecodeError> {
+        match self.peek() {
+            Some(b'}') => {
+                self.pos += 1;
+                self.depth -= 1;
+                return Ok(None);
             }
-            let key = self.string_here(path)?;
-            if self.peek() != Some(b':') {
-                return Err(self.syntax(path, "expected `:`"));
-            }
-            self.pos += 1;
-            member(self, &key, &path.key(&key))?;
-            match self.peek() {
-                Some(b',') => self.pos += 1,
-                Some(b'}') => {
-                    self.pos += 1;
-                    self.depth -= 1;
-                    return Ok(());
+            Some(b',') if !first => {
+                self.pos += 1;
+                if self.peek() != Some(b'"') {
+                    return Err(self.syntax(path, "key must be a string"));
                 }
-                None => return Err(self.syntax(path, "EOF while parsing an object")),
-                Some(_) => return Err(self.syntax(path, "expected `,` or `}`")),
             }
+            Some(b'"') if first => {}
+            None => return Err(self.syntax(path, "EOF while parsing an object")),
+            Some(_) if first => return Err(self.syntax(path, "key must be a string")),
+            Some(_) => return Err(self.syntax(path, "expected `,` or `}`")),
         }
+        let key = self.string_here(path)?;
+        if self.peek() != Some(b':') {
+            return Err(self.syntax(path, "expected `:`"));
+        }
+        self.pos += 1;
+        Ok(Some(key))
     }
 
     /// Walks the array at the current position: `item(decoder, path of the item)` is
@@ -490,31 +509,17 @@ impl<'a> Decoder<'a> {
         member: &mut dyn FnMut(&str, &mut Decoder<'a>, &Path<'_>) -> Result<Look, DecodeError>,
     ) -> Result<(), DecodeError> {
         self.enter(path)?;
-        if self.peek() == Some(b'}') {
-            return Ok(());
-        }
-        loop {
-            if self.peek() != Some(b'"') {
-                return Err(self.syntax(path, "key must be a string"));
-            }
-            let key = self.string_here(path)?;
-            if self.peek() != Some(b':') {
-                return Err(self.syntax(path, "expected `:`"));
-            }
-            self.pos += 1;
+        let mut first = true;
+        while let Some(key) = self.next_key(path, first)? {
+            first = false;
             let p = path.key(&key);
             match member(&key, self, &p)? {
                 Look::Stop => return Ok(()),
                 Look::Read => {}
                 Look::Skip => self.skip(&p)?,
             }
-            match self.peek() {
-                Some(b',') => self.pos += 1,
-                Some(b'}') => return Ok(()),
-                None => return Err(self.syntax(path, "EOF while parsing an object")),
-                Some(_) => return Err(self.syntax(path, "expected `,` or `}`")),
-            }
         }
+        Ok(())
     }
 }
 
@@ -562,6 +567,8 @@ fn line_col(bytes: &[u8], at: usize) -> (usize, usize) {
 #[derive(Default)]
 pub struct Encoder {
     out: Vec<u8>,
+    /// `@odata.type` for the next generated struct written (see `json::tagged`).
+    pub(super) tag: Option<&'static str>,
 }
 
 impl Encoder {

@@ -305,9 +305,8 @@ pub fn etag(rest: &Map<String, Value>) -> Option<&str> {
 // ---- generated structs ------------------------------------------------------------
 
 /// The JSON layout of a generated struct: its wire names, in declaration order. One
-/// `static` per struct; the runtime's shared loops ([`decode_object`],
-/// [`Encoder::object`]) do the rest, so a struct carries no decoding or encoding code of
-/// its own beyond a `match` from index to field.
+/// `static` per struct; [`MemberReader`] and [`MemberWriter`] walk the members, so a
+/// struct's own code is a `match` from field index to field.
 pub struct Shape {
     type_name: &'static str,
     odata_type: Option<&'static str>,
@@ -375,149 +374,219 @@ impl Shape {
     }
 }
 
-/// A generated struct as the shared encoding loop sees it.
-pub trait Object {
-    /// Its layout.
-    fn shape(&self) -> &'static Shape;
-    /// Field `index` (by [`Shape::names`]).
-    fn field(&self, index: usize) -> Option<&dyn Field>;
-    /// The members it does not declare.
-    fn additional(&self) -> &Map<String, Value>;
+/// Reads the members of a generated struct's object: [`MemberReader::next`] gives the
+/// field index of each declared member (decode it with [`MemberReader::read`]) and puts
+/// every other member into `additional`. Errors are kept for [`MemberReader::finish`]
+/// (no early return per field in the generated code, which keeps it cheap to compile).
+/// A generated `decode` is `Self::default()`, a `while let Some(i) = o.next(..)` loop
+/// around a `match` from index to `o.read(&mut v.field)`, and `o.finish(v)`.
+pub struct MemberReader<'d, 'a, 'p> {
+    d: &'d mut Decoder<'a>,
+    path: &'p Path<'p>,
+    shape: &'static Shape,
+    key: Cow<'a, str>,
+    first: bool,
+    hint: usize,
+    error: Option<DecodeError>,
 }
 
-/// A generated read shape as the shared decoding loop sees it.
-pub trait ObjectMut: Object {
-    /// Field `index` (by [`Shape::names`]), to decode into.
-    fn field_mut(&mut self, index: usize) -> Option<&mut dyn Field>;
-    /// The members it does not declare, to add to.
-    fn additional_mut(&mut self) -> &mut Map<String, Value>;
-}
-
-/// A field of a generated struct: `Option<T>` (absent is `None`) or, in update shapes,
-/// [`Patch<T>`](super::patch::Patch).
-pub trait Field {
-    /// Whether it writes a member.
-    fn present(&self) -> bool;
-    /// Write its value (when [`Field::present`]).
-    fn encode(&self, w: &mut Encoder);
-    /// Read its value (`null` included).
-    fn decode(&mut self, d: &mut Decoder<'_>, path: &Path<'_>) -> Result<(), DecodeError>;
-}
-
-impl<T: FromJson + ToJson> Field for Option<T> {
-    fn present(&self) -> bool {
-        self.is_some()
-    }
-    fn encode(&self, w: &mut Encoder) {
-        match self {
-            Some(v) => v.encode(w),
-            None => w.null(),
+impl<'d, 'a, 'p> MemberReader<'d, 'a, 'p> {
+    /// Start reading the object at the decoder's position as a `shape`.
+    pub fn new(d: &'d mut Decoder<'a>, path: &'p Path<'p>, shape: &'static Shape) -> Self {
+        let error = if d.peek() == Some(b'{') {
+            d.enter_object(path, "object").err()
+        } else {
+            Some(d.unexpected(path, &format!("object {}", shape.type_name)))
+        };
+        MemberReader {
+            d,
+            path,
+            shape,
+            key: Cow::Borrowed(""),
+            first: true,
+            hint: 0,
+            error,
         }
     }
-    fn decode(&mut self, d: &mut Decoder<'_>, path: &Path<'_>) -> Result<(), DecodeError> {
-        *self = <Option<T> as FromJson>::decode(d, path)?;
-        Ok(())
-    }
-}
 
-/// Decode a generated read shape: every declared member into its field (`null` as
-/// `None`), every other member into `additional`.
-pub fn decode_object<T: ObjectMut + Default>(
-    d: &mut Decoder<'_>,
-    path: &Path<'_>,
-) -> Result<T, DecodeError> {
-    let mut value = T::default();
-    read_object(d, path, &mut value)?;
-    Ok(value)
-}
-
-fn read_object(
-    d: &mut Decoder<'_>,
-    path: &Path<'_>,
-    o: &mut dyn ObjectMut,
-) -> Result<(), DecodeError> {
-    let shape = o.shape();
-    if d.peek() != Some(b'{') {
-        return Err(d.unexpected(path, &format!("object {}", shape.type_name)));
-    }
-    let mut next = 0;
-    d.object(
-        path,
-        "object",
-        &mut |d, key, p| match shape.find(key, next) {
-            Some(i) => {
-                next = i + 1;
-                match o.field_mut(i) {
-                    Some(f) => f.decode(d, p),
-                    None => d.skip(p),
+    /// The field index of the next declared member, whose value must be read next;
+    /// members the shape does not declare go into `additional` on the way. `None` at
+    /// the end of the object or after an error.
+    pub fn next(&mut self, additional: &mut Map<String, Value>) -> Option<usize> {
+        while self.error.is_none() {
+            let key = match self.d.next_key(self.path, self.first) {
+                Ok(Some(key)) => key,
+                Ok(None) => return None,
+                Err(e) => {
+                    self.error = Some(e);
+                    return None;
                 }
+            };
+            self.first = false;
+            if let Some(i) = self.shape.find(&key, self.hint) {
+                self.hint = i + 1;
+                self.key = key;
+                return Some(i);
             }
-            None => {
-                let v = d.value(p)?;
-                o.additional_mut().insert(key.to_owned(), v);
-                Ok(())
+            match self.d.value(&self.path.key(&key)) {
+                Ok(v) => {
+                    additional.insert(key.into_owned(), v);
+                }
+                Err(e) => self.error = Some(e),
             }
-        },
-    )
+        }
+        None
+    }
+
+    /// Decode the current member into `slot` (`null` as `None`).
+    pub fn read<T: FromJson>(&mut self, slot: &mut Option<T>) {
+        let path = self.path.key(&self.key);
+        match <Option<T>>::decode(self.d, &path) {
+            Ok(v) => *slot = v,
+            Err(e) => self.error = Some(e),
+        }
+    }
+
+    /// Skip the current member.
+    pub fn skip(&mut self) {
+        let path = self.path.key(&self.key);
+        if let Err(e) = self.d.skip(&path) {
+            self.error = Some(e);
+        }
+    }
+
+    /// `value`, or the first error met.
+    pub fn finish<T>(self, value: T) -> Result<T, DecodeError> {
+        match self.error {
+            None => Ok(value),
+            Some(e) => Err(e),
+        }
+    }
+}
+
+/// Writes the members of a generated struct's object in key order, merged with its
+/// `additional` members (a field wins over an `additional` member of the same name):
+/// [`MemberWriter::next`] gives the index of the next field to write, in key order;
+/// the object is closed when it returns `None`. A generated `encode` is that loop around
+/// a `match` from index to `o.write(&self.field)`.
+pub struct MemberWriter<'w> {
+    w: &'w mut Encoder,
+    shape: &'static Shape,
+    extra: std::iter::Peekable<serde_json::map::Iter<'w>>,
+    at: usize,
+    name: &'static str,
 }
 
 impl Encoder {
-    /// Write a generated struct: its present fields and its `additional` members in key
-    /// order (a field wins over an `additional` member of the same name), and the
-    /// `@odata.type` of a write shape.
-    pub fn object(&mut self, o: &dyn Object) {
-        let tag = o.shape().odata_type;
-        self.object_tagged(o, tag);
-    }
-
-    /// Write a generated struct as a value of a derived type: as [`Encoder::object`],
-    /// with `@odata.type` set to `tag` unless `additional` names a type already.
-    pub fn tagged(&mut self, o: &dyn Object, tag: &str) {
-        let extra = o.additional();
-        let tag = match o.shape().odata_type {
+    /// Start writing a generated struct of `shape` with these `additional` members; a
+    /// write shape writes its `@odata.type` first, and so does a value written with
+    /// [`tagged`] unless `additional` names a type already.
+    pub fn members<'w>(
+        &'w mut self,
+        shape: &'static Shape,
+        additional: &'w Map<String, Value>,
+    ) -> MemberWriter<'w> {
+        let tag = self.tag.take();
+        let tag = match shape.odata_type {
             Some(t) => Some(t),
-            None if extra.contains_key("@odata.type") || extra.contains_key("@type") => None,
-            None => Some(tag),
+            None if additional.contains_key("@odata.type") || additional.contains_key("@type") => {
+                None
+            }
+            None => tag,
         };
-        self.object_tagged(o, tag);
+        let mut o = MemberWriter {
+            w: self,
+            shape,
+            extra: additional.iter().peekable(),
+            at: 0,
+            name: "",
+        };
+        o.w.begin_object();
+        if let Some(t) = tag {
+            o.extra_before("@odata.type");
+            o.name = "@odata.type";
+            o.w.key("@odata.type");
+            o.w.str(t);
+            o.written();
+        }
+        o
+    }
+}
+
+/// Write `value` (a generated struct) as a value of the derived type `tag`
+/// (`#ns.Type`): with `@odata.type` unless its `additional` names a type already.
+pub fn tagged<T: ToJson + ?Sized>(w: &mut Encoder, value: &T, tag: &'static str) {
+    w.tag = Some(tag);
+    value.encode(w);
+    w.tag = None;
+}
+
+impl MemberWriter<'_> {
+    fn extra_before(&mut self, name: &str) {
+        while let Some((k, v)) = self.extra.next_if(|(k, _)| k.as_str() < name) {
+            self.w.key(k);
+            self.w.value(v);
+        }
     }
 
-    fn object_tagged(&mut self, o: &dyn Object, tag: Option<&str>) {
-        let shape = o.shape();
-        let mut extra = o.additional().iter().peekable();
-        self.begin_object();
-        let typed = tag.map(|t| ("@odata.type", Err(t))).into_iter().chain(
-            shape
-                .sorted()
-                .iter()
-                .map(|&i| (shape.names[i as usize], Ok(i as usize))),
-        );
-        for (name, what) in typed {
-            while let Some((k, v)) = extra.next_if(|(k, _)| k.as_str() < name) {
-                self.key(k);
-                self.value(v);
+    /// A field named `self.name` was written: an `additional` member of that name is not.
+    fn written(&mut self) {
+        let name = self.name;
+        self.extra.next_if(|(k, _)| k.as_str() == name);
+    }
+
+    /// The index of the next field, in key order; `None` (the object closed) after the
+    /// last one.
+    #[allow(clippy::should_implement_trait)]
+    pub fn next(&mut self) -> Option<usize> {
+        let sorted = self.shape.sorted();
+        match sorted.get(self.at) {
+            Some(&i) => {
+                self.at += 1;
+                let name = self.shape.names[i as usize];
+                self.extra_before(name);
+                self.name = name;
+                Some(i as usize)
             }
-            match what {
-                Err(t) => {
-                    self.key(name);
-                    self.str(t);
-                }
-                Ok(i) => match o.field(i) {
-                    Some(f) if f.present() => {
-                        self.key(name);
-                        f.encode(self);
+            None => {
+                if self.at == sorted.len() {
+                    self.at += 1;
+                    for (k, v) in self.extra.by_ref() {
+                        self.w.key(k);
+                        self.w.value(v);
                     }
-                    // Not written: an `additional` member of that name goes instead.
-                    _ => continue,
-                },
+                    self.w.end_object();
+                }
+                None
             }
-            extra.next_if(|(k, _)| k.as_str() == name);
         }
-        for (k, v) in extra {
-            self.key(k);
-            self.value(v);
+    }
+
+    /// Write the current field when it is `Some`.
+    pub fn write<T: ToJson>(&mut self, value: &Option<T>) {
+        if let Some(v) = value {
+            self.w.key(self.name);
+            v.encode(self.w);
+            self.written();
         }
-        self.end_object();
+    }
+
+    /// Write the current field of an update shape: `Set` as its value, `Null` as `null`,
+    /// nothing for `Unchanged`.
+    pub fn write_patch<T: ToJson>(&mut self, value: &super::patch::Patch<T>) {
+        use super::patch::Patch;
+        match value {
+            Patch::Unchanged => return,
+            Patch::Null => {
+                self.w.key(self.name);
+                self.w.null();
+            }
+            Patch::Set(v) => {
+                self.w.key(self.name);
+                v.encode(self.w);
+            }
+        }
+        self.written();
     }
 }
 

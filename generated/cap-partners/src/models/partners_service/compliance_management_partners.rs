@@ -89,92 +89,77 @@ impl PartialEq for ComplianceManagementPartners {
     }
 }
 
+static READ: json::Shape = json::Shape::new(
+    "PartnersService.complianceManagementPartners",
+    &[
+        "createdAt",
+        "createdBy",
+        "modifiedAt",
+        "modifiedBy",
+        "id",
+        "displayName",
+        "androidOnboarded",
+        "iosOnboarded",
+        "macOsOnboarded",
+        "lastHeartbeatDateTime",
+        "partnerState",
+        "androidEnrollmentAssignments",
+        "iosEnrollmentAssignments",
+        "macOsEnrollmentAssignments",
+    ],
+);
+
 impl json::FromJson for ComplianceManagementPartners {
     fn decode(
         d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        json::decode_object(d, path)
+        let mut v = Self::default();
+        let mut o = json::MemberReader::new(d, path, &READ);
+        while let Some(i) = o.next(&mut v.additional) {
+            match i {
+                0 => o.read(&mut v.created_at),
+                1 => o.read(&mut v.created_by),
+                2 => o.read(&mut v.modified_at),
+                3 => o.read(&mut v.modified_by),
+                4 => o.read(&mut v.id),
+                5 => o.read(&mut v.display_name),
+                6 => o.read(&mut v.android_onboarded),
+                7 => o.read(&mut v.ios_onboarded),
+                8 => o.read(&mut v.mac_os_onboarded),
+                9 => o.read(&mut v.last_heartbeat_date_time),
+                10 => o.read(&mut v.partner_state),
+                11 => o.read(&mut v.android_enrollment_assignments),
+                12 => o.read(&mut v.ios_enrollment_assignments),
+                13 => o.read(&mut v.mac_os_enrollment_assignments),
+                _ => o.skip(),
+            }
+        }
+        o.finish(v)
     }
 }
 
 impl json::ToJson for ComplianceManagementPartners {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for ComplianceManagementPartners {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::new(
-            "PartnersService.complianceManagementPartners",
-            &[
-                "createdAt",
-                "createdBy",
-                "modifiedAt",
-                "modifiedBy",
-                "id",
-                "displayName",
-                "androidOnboarded",
-                "iosOnboarded",
-                "macOsOnboarded",
-                "lastHeartbeatDateTime",
-                "partnerState",
-                "androidEnrollmentAssignments",
-                "iosEnrollmentAssignments",
-                "macOsEnrollmentAssignments",
-            ],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.created_at,
-            1 => &self.created_by,
-            2 => &self.modified_at,
-            3 => &self.modified_by,
-            4 => &self.id,
-            5 => &self.display_name,
-            6 => &self.android_onboarded,
-            7 => &self.ios_onboarded,
-            8 => &self.mac_os_onboarded,
-            9 => &self.last_heartbeat_date_time,
-            10 => &self.partner_state,
-            11 => &self.android_enrollment_assignments,
-            12 => &self.ios_enrollment_assignments,
-            13 => &self.mac_os_enrollment_assignments,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
-    }
-}
-
-impl json::ObjectMut for ComplianceManagementPartners {
-    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
-        let field: &mut dyn json::Field = match index {
-            0 => &mut self.created_at,
-            1 => &mut self.created_by,
-            2 => &mut self.modified_at,
-            3 => &mut self.modified_by,
-            4 => &mut self.id,
-            5 => &mut self.display_name,
-            6 => &mut self.android_onboarded,
-            7 => &mut self.ios_onboarded,
-            8 => &mut self.mac_os_onboarded,
-            9 => &mut self.last_heartbeat_date_time,
-            10 => &mut self.partner_state,
-            11 => &mut self.android_enrollment_assignments,
-            12 => &mut self.ios_enrollment_assignments,
-            13 => &mut self.mac_os_enrollment_assignments,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
-        &mut self.additional
+        let mut o = w.members(&READ, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.created_at),
+                1 => o.write(&self.created_by),
+                2 => o.write(&self.modified_at),
+                3 => o.write(&self.modified_by),
+                4 => o.write(&self.id),
+                5 => o.write(&self.display_name),
+                6 => o.write(&self.android_onboarded),
+                7 => o.write(&self.ios_onboarded),
+                8 => o.write(&self.mac_os_onboarded),
+                9 => o.write(&self.last_heartbeat_date_time),
+                10 => o.write(&self.partner_state),
+                11 => o.write(&self.android_enrollment_assignments),
+                12 => o.write(&self.ios_enrollment_assignments),
+                _ => o.write(&self.mac_os_enrollment_assignments),
+            }
+        }
     }
 }
 
@@ -248,48 +233,38 @@ impl ::std::fmt::Debug for ComplianceManagementPartnersCreate {
     }
 }
 
+static CREATE: json::Shape = json::Shape::tagged(
+    "PartnersService.complianceManagementPartners",
+    "#PartnersService.complianceManagementPartners",
+    &[
+        "displayName",
+        "androidOnboarded",
+        "iosOnboarded",
+        "macOsOnboarded",
+        "lastHeartbeatDateTime",
+        "partnerState",
+        "androidEnrollmentAssignments",
+        "iosEnrollmentAssignments",
+        "macOsEnrollmentAssignments",
+    ],
+);
+
 impl json::ToJson for ComplianceManagementPartnersCreate {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for ComplianceManagementPartnersCreate {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::tagged(
-            "PartnersService.complianceManagementPartners",
-            "#PartnersService.complianceManagementPartners",
-            &[
-                "displayName",
-                "androidOnboarded",
-                "iosOnboarded",
-                "macOsOnboarded",
-                "lastHeartbeatDateTime",
-                "partnerState",
-                "androidEnrollmentAssignments",
-                "iosEnrollmentAssignments",
-                "macOsEnrollmentAssignments",
-            ],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.display_name,
-            1 => &self.android_onboarded,
-            2 => &self.ios_onboarded,
-            3 => &self.mac_os_onboarded,
-            4 => &self.last_heartbeat_date_time,
-            5 => &self.partner_state,
-            6 => &self.android_enrollment_assignments,
-            7 => &self.ios_enrollment_assignments,
-            8 => &self.mac_os_enrollment_assignments,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
+        let mut o = w.members(&CREATE, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.display_name),
+                1 => o.write(&self.android_onboarded),
+                2 => o.write(&self.ios_onboarded),
+                3 => o.write(&self.mac_os_onboarded),
+                4 => o.write(&self.last_heartbeat_date_time),
+                5 => o.write(&self.partner_state),
+                6 => o.write(&self.android_enrollment_assignments),
+                7 => o.write(&self.ios_enrollment_assignments),
+                _ => o.write(&self.mac_os_enrollment_assignments),
+            }
+        }
     }
 }
 
@@ -337,47 +312,37 @@ impl ::std::fmt::Debug for ComplianceManagementPartnersUpdate {
     }
 }
 
+static UPDATE: json::Shape = json::Shape::tagged(
+    "PartnersService.complianceManagementPartners",
+    "#PartnersService.complianceManagementPartners",
+    &[
+        "displayName",
+        "androidOnboarded",
+        "iosOnboarded",
+        "macOsOnboarded",
+        "lastHeartbeatDateTime",
+        "partnerState",
+        "androidEnrollmentAssignments",
+        "iosEnrollmentAssignments",
+        "macOsEnrollmentAssignments",
+    ],
+);
+
 impl json::ToJson for ComplianceManagementPartnersUpdate {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for ComplianceManagementPartnersUpdate {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::tagged(
-            "PartnersService.complianceManagementPartners",
-            "#PartnersService.complianceManagementPartners",
-            &[
-                "displayName",
-                "androidOnboarded",
-                "iosOnboarded",
-                "macOsOnboarded",
-                "lastHeartbeatDateTime",
-                "partnerState",
-                "androidEnrollmentAssignments",
-                "iosEnrollmentAssignments",
-                "macOsEnrollmentAssignments",
-            ],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.display_name,
-            1 => &self.android_onboarded,
-            2 => &self.ios_onboarded,
-            3 => &self.mac_os_onboarded,
-            4 => &self.last_heartbeat_date_time,
-            5 => &self.partner_state,
-            6 => &self.android_enrollment_assignments,
-            7 => &self.ios_enrollment_assignments,
-            8 => &self.mac_os_enrollment_assignments,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
+        let mut o = w.members(&UPDATE, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write_patch(&self.display_name),
+                1 => o.write_patch(&self.android_onboarded),
+                2 => o.write_patch(&self.ios_onboarded),
+                3 => o.write_patch(&self.mac_os_onboarded),
+                4 => o.write_patch(&self.last_heartbeat_date_time),
+                5 => o.write_patch(&self.partner_state),
+                6 => o.write(&self.android_enrollment_assignments),
+                7 => o.write(&self.ios_enrollment_assignments),
+                _ => o.write(&self.mac_os_enrollment_assignments),
+            }
+        }
     }
 }

@@ -89,94 +89,87 @@ impl PartialEq for DeviceManagementPartners {
     }
 }
 
+static READ: json::Shape = json::Shape::new(
+    "PartnersService.deviceManagementPartners",
+    &[
+        "createdAt",
+        "createdBy",
+        "modifiedAt",
+        "modifiedBy",
+        "id",
+        "displayName",
+        "isConfigured",
+        "lastHeartbeatDateTime",
+        "partnerAppType",
+        "partnerState",
+        "singleTenantAppId",
+        "whenPartnerDevicesWillBeMarkedAsNonCompliantDateTime",
+        "whenPartnerDevicesWillBeRemovedDateTime",
+        "platformCounts",
+    ],
+);
+
 impl json::FromJson for DeviceManagementPartners {
     fn decode(
         d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        json::decode_object(d, path)
+        let mut v = Self::default();
+        let mut o = json::MemberReader::new(d, path, &READ);
+        while let Some(i) = o.next(&mut v.additional) {
+            match i {
+                0 => o.read(&mut v.created_at),
+                1 => o.read(&mut v.created_by),
+                2 => o.read(&mut v.modified_at),
+                3 => o.read(&mut v.modified_by),
+                4 => o.read(&mut v.id),
+                5 => o.read(&mut v.display_name),
+                6 => o.read(&mut v.is_configured),
+                7 => o.read(&mut v.last_heartbeat_date_time),
+                8 => o.read(&mut v.partner_app_type),
+                9 => o.read(&mut v.partner_state),
+                10 => o.read(&mut v.single_tenant_app_id),
+                11 => {
+                    o.read(
+                        &mut v
+                            .when_partner_devices_will_be_marked_as_non_compliant_date_time,
+                    )
+                }
+                12 => o.read(&mut v.when_partner_devices_will_be_removed_date_time),
+                13 => o.read(&mut v.platform_counts),
+                _ => o.skip(),
+            }
+        }
+        o.finish(v)
     }
 }
 
 impl json::ToJson for DeviceManagementPartners {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for DeviceManagementPartners {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::new(
-            "PartnersService.deviceManagementPartners",
-            &[
-                "createdAt",
-                "createdBy",
-                "modifiedAt",
-                "modifiedBy",
-                "id",
-                "displayName",
-                "isConfigured",
-                "lastHeartbeatDateTime",
-                "partnerAppType",
-                "partnerState",
-                "singleTenantAppId",
-                "whenPartnerDevicesWillBeMarkedAsNonCompliantDateTime",
-                "whenPartnerDevicesWillBeRemovedDateTime",
-                "platformCounts",
-            ],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.created_at,
-            1 => &self.created_by,
-            2 => &self.modified_at,
-            3 => &self.modified_by,
-            4 => &self.id,
-            5 => &self.display_name,
-            6 => &self.is_configured,
-            7 => &self.last_heartbeat_date_time,
-            8 => &self.partner_app_type,
-            9 => &self.partner_state,
-            10 => &self.single_tenant_app_id,
-            11 => &self.when_partner_devices_will_be_marked_as_non_compliant_date_time,
-            12 => &self.when_partner_devices_will_be_removed_date_time,
-            13 => &self.platform_counts,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
-    }
-}
-
-impl json::ObjectMut for DeviceManagementPartners {
-    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
-        let field: &mut dyn json::Field = match index {
-            0 => &mut self.created_at,
-            1 => &mut self.created_by,
-            2 => &mut self.modified_at,
-            3 => &mut self.modified_by,
-            4 => &mut self.id,
-            5 => &mut self.display_name,
-            6 => &mut self.is_configured,
-            7 => &mut self.last_heartbeat_date_time,
-            8 => &mut self.partner_app_type,
-            9 => &mut self.partner_state,
-            10 => &mut self.single_tenant_app_id,
-            11 => {
-                &mut self.when_partner_devices_will_be_marked_as_non_compliant_date_time
+        let mut o = w.members(&READ, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.created_at),
+                1 => o.write(&self.created_by),
+                2 => o.write(&self.modified_at),
+                3 => o.write(&self.modified_by),
+                4 => o.write(&self.id),
+                5 => o.write(&self.display_name),
+                6 => o.write(&self.is_configured),
+                7 => o.write(&self.last_heartbeat_date_time),
+                8 => o.write(&self.partner_app_type),
+                9 => o.write(&self.partner_state),
+                10 => o.write(&self.single_tenant_app_id),
+                11 => {
+                    o.write(
+                        &self
+                            .when_partner_devices_will_be_marked_as_non_compliant_date_time,
+                    )
+                }
+                12 => o.write(&self.when_partner_devices_will_be_removed_date_time),
+                _ => o.write(&self.platform_counts),
             }
-            12 => &mut self.when_partner_devices_will_be_removed_date_time,
-            13 => &mut self.platform_counts,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
-        &mut self.additional
+        }
     }
 }
 
@@ -246,46 +239,41 @@ impl ::std::fmt::Debug for DeviceManagementPartnersCreate {
     }
 }
 
+static CREATE: json::Shape = json::Shape::tagged(
+    "PartnersService.deviceManagementPartners",
+    "#PartnersService.deviceManagementPartners",
+    &[
+        "displayName",
+        "isConfigured",
+        "lastHeartbeatDateTime",
+        "partnerAppType",
+        "partnerState",
+        "singleTenantAppId",
+        "whenPartnerDevicesWillBeMarkedAsNonCompliantDateTime",
+        "whenPartnerDevicesWillBeRemovedDateTime",
+    ],
+);
+
 impl json::ToJson for DeviceManagementPartnersCreate {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for DeviceManagementPartnersCreate {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::tagged(
-            "PartnersService.deviceManagementPartners",
-            "#PartnersService.deviceManagementPartners",
-            &[
-                "displayName",
-                "isConfigured",
-                "lastHeartbeatDateTime",
-                "partnerAppType",
-                "partnerState",
-                "singleTenantAppId",
-                "whenPartnerDevicesWillBeMarkedAsNonCompliantDateTime",
-                "whenPartnerDevicesWillBeRemovedDateTime",
-            ],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.display_name,
-            1 => &self.is_configured,
-            2 => &self.last_heartbeat_date_time,
-            3 => &self.partner_app_type,
-            4 => &self.partner_state,
-            5 => &self.single_tenant_app_id,
-            6 => &self.when_partner_devices_will_be_marked_as_non_compliant_date_time,
-            7 => &self.when_partner_devices_will_be_removed_date_time,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
+        let mut o = w.members(&CREATE, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.display_name),
+                1 => o.write(&self.is_configured),
+                2 => o.write(&self.last_heartbeat_date_time),
+                3 => o.write(&self.partner_app_type),
+                4 => o.write(&self.partner_state),
+                5 => o.write(&self.single_tenant_app_id),
+                6 => {
+                    o.write(
+                        &self
+                            .when_partner_devices_will_be_marked_as_non_compliant_date_time,
+                    )
+                }
+                _ => o.write(&self.when_partner_devices_will_be_removed_date_time),
+            }
+        }
     }
 }
 
@@ -329,45 +317,40 @@ impl ::std::fmt::Debug for DeviceManagementPartnersUpdate {
     }
 }
 
+static UPDATE: json::Shape = json::Shape::tagged(
+    "PartnersService.deviceManagementPartners",
+    "#PartnersService.deviceManagementPartners",
+    &[
+        "displayName",
+        "isConfigured",
+        "lastHeartbeatDateTime",
+        "partnerAppType",
+        "partnerState",
+        "singleTenantAppId",
+        "whenPartnerDevicesWillBeMarkedAsNonCompliantDateTime",
+        "whenPartnerDevicesWillBeRemovedDateTime",
+    ],
+);
+
 impl json::ToJson for DeviceManagementPartnersUpdate {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for DeviceManagementPartnersUpdate {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::tagged(
-            "PartnersService.deviceManagementPartners",
-            "#PartnersService.deviceManagementPartners",
-            &[
-                "displayName",
-                "isConfigured",
-                "lastHeartbeatDateTime",
-                "partnerAppType",
-                "partnerState",
-                "singleTenantAppId",
-                "whenPartnerDevicesWillBeMarkedAsNonCompliantDateTime",
-                "whenPartnerDevicesWillBeRemovedDateTime",
-            ],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.display_name,
-            1 => &self.is_configured,
-            2 => &self.last_heartbeat_date_time,
-            3 => &self.partner_app_type,
-            4 => &self.partner_state,
-            5 => &self.single_tenant_app_id,
-            6 => &self.when_partner_devices_will_be_marked_as_non_compliant_date_time,
-            7 => &self.when_partner_devices_will_be_removed_date_time,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
+        let mut o = w.members(&UPDATE, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write_patch(&self.display_name),
+                1 => o.write_patch(&self.is_configured),
+                2 => o.write_patch(&self.last_heartbeat_date_time),
+                3 => o.write_patch(&self.partner_app_type),
+                4 => o.write_patch(&self.partner_state),
+                5 => o.write_patch(&self.single_tenant_app_id),
+                6 => {
+                    o.write_patch(
+                        &self
+                            .when_partner_devices_will_be_marked_as_non_compliant_date_time,
+                    )
+                }
+                _ => o.write_patch(&self.when_partner_devices_will_be_removed_date_time),
+            }
+        }
     }
 }

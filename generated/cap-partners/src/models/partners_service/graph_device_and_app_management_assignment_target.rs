@@ -35,53 +35,38 @@ impl PartialEq for GraphDeviceAndAppManagementAssignmentTarget {
     }
 }
 
+static READ: json::Shape = json::Shape::new(
+    "PartnersService.graph_deviceAndAppManagementAssignmentTarget",
+    &["groupId", "collectionId"],
+);
+
 impl json::FromJson for GraphDeviceAndAppManagementAssignmentTarget {
     fn decode(
         d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        json::decode_object(d, path)
+        let mut v = Self::default();
+        let mut o = json::MemberReader::new(d, path, &READ);
+        while let Some(i) = o.next(&mut v.additional) {
+            match i {
+                0 => o.read(&mut v.group_id),
+                1 => o.read(&mut v.collection_id),
+                _ => o.skip(),
+            }
+        }
+        o.finish(v)
     }
 }
 
 impl json::ToJson for GraphDeviceAndAppManagementAssignmentTarget {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for GraphDeviceAndAppManagementAssignmentTarget {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::new(
-            "PartnersService.graph_deviceAndAppManagementAssignmentTarget",
-            &["groupId", "collectionId"],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.group_id,
-            1 => &self.collection_id,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
-    }
-}
-
-impl json::ObjectMut for GraphDeviceAndAppManagementAssignmentTarget {
-    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
-        let field: &mut dyn json::Field = match index {
-            0 => &mut self.group_id,
-            1 => &mut self.collection_id,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
-        &mut self.additional
+        let mut o = w.members(&READ, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.group_id),
+                _ => o.write(&self.collection_id),
+            }
+        }
     }
 }
 

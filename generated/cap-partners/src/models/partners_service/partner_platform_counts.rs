@@ -45,57 +45,42 @@ impl PartialEq for PartnerPlatformCounts {
     }
 }
 
+static READ: json::Shape = json::Shape::new(
+    "PartnersService.partnerPlatformCounts",
+    &["partnerId", "platform", "enrolledCount", "partner"],
+);
+
 impl json::FromJson for PartnerPlatformCounts {
     fn decode(
         d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        json::decode_object(d, path)
+        let mut v = Self::default();
+        let mut o = json::MemberReader::new(d, path, &READ);
+        while let Some(i) = o.next(&mut v.additional) {
+            match i {
+                0 => o.read(&mut v.partner_id),
+                1 => o.read(&mut v.platform),
+                2 => o.read(&mut v.enrolled_count),
+                3 => o.read(&mut v.partner),
+                _ => o.skip(),
+            }
+        }
+        o.finish(v)
     }
 }
 
 impl json::ToJson for PartnerPlatformCounts {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for PartnerPlatformCounts {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::new(
-            "PartnersService.partnerPlatformCounts",
-            &["partnerId", "platform", "enrolledCount", "partner"],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.partner_id,
-            1 => &self.platform,
-            2 => &self.enrolled_count,
-            3 => &self.partner,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
-    }
-}
-
-impl json::ObjectMut for PartnerPlatformCounts {
-    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
-        let field: &mut dyn json::Field = match index {
-            0 => &mut self.partner_id,
-            1 => &mut self.platform,
-            2 => &mut self.enrolled_count,
-            3 => &mut self.partner,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
-        &mut self.additional
+        let mut o = w.members(&READ, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.partner_id),
+                1 => o.write(&self.platform),
+                2 => o.write(&self.enrolled_count),
+                _ => o.write(&self.partner),
+            }
+        }
     }
 }
 
@@ -147,30 +132,18 @@ impl ::std::fmt::Debug for PartnerPlatformCountsCreate {
     }
 }
 
+static CREATE: json::Shape = json::Shape::tagged(
+    "PartnersService.partnerPlatformCounts",
+    "#PartnersService.partnerPlatformCounts",
+    &["enrolledCount"],
+);
+
 impl json::ToJson for PartnerPlatformCountsCreate {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for PartnerPlatformCountsCreate {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::tagged(
-            "PartnersService.partnerPlatformCounts",
-            "#PartnersService.partnerPlatformCounts",
-            &["enrolledCount"],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.enrolled_count,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
+        let mut o = w.members(&CREATE, &self.additional);
+        while o.next().is_some() {
+            o.write(&self.enrolled_count);
+        }
     }
 }
 
@@ -194,29 +167,17 @@ impl ::std::fmt::Debug for PartnerPlatformCountsUpdate {
     }
 }
 
+static UPDATE: json::Shape = json::Shape::tagged(
+    "PartnersService.partnerPlatformCounts",
+    "#PartnersService.partnerPlatformCounts",
+    &["enrolledCount"],
+);
+
 impl json::ToJson for PartnerPlatformCountsUpdate {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for PartnerPlatformCountsUpdate {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::tagged(
-            "PartnersService.partnerPlatformCounts",
-            "#PartnersService.partnerPlatformCounts",
-            &["enrolledCount"],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.enrolled_count,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
+        let mut o = w.members(&UPDATE, &self.additional);
+        while o.next().is_some() {
+            o.write_patch(&self.enrolled_count);
+        }
     }
 }

@@ -39,55 +39,40 @@ impl PartialEq for PartnerRegions {
     }
 }
 
+static READ: json::Shape = json::Shape::new(
+    "PartnersService.partnerRegions",
+    &["code", "name", "partnerCount"],
+);
+
 impl json::FromJson for PartnerRegions {
     fn decode(
         d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        json::decode_object(d, path)
+        let mut v = Self::default();
+        let mut o = json::MemberReader::new(d, path, &READ);
+        while let Some(i) = o.next(&mut v.additional) {
+            match i {
+                0 => o.read(&mut v.code),
+                1 => o.read(&mut v.name),
+                2 => o.read(&mut v.partner_count),
+                _ => o.skip(),
+            }
+        }
+        o.finish(v)
     }
 }
 
 impl json::ToJson for PartnerRegions {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for PartnerRegions {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::new(
-            "PartnersService.partnerRegions",
-            &["code", "name", "partnerCount"],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.code,
-            1 => &self.name,
-            2 => &self.partner_count,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
-    }
-}
-
-impl json::ObjectMut for PartnerRegions {
-    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
-        let field: &mut dyn json::Field = match index {
-            0 => &mut self.code,
-            1 => &mut self.name,
-            2 => &mut self.partner_count,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
-        &mut self.additional
+        let mut o = w.members(&READ, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.code),
+                1 => o.write(&self.name),
+                _ => o.write(&self.partner_count),
+            }
+        }
     }
 }
 
@@ -141,31 +126,21 @@ impl ::std::fmt::Debug for PartnerRegionsCreate {
     }
 }
 
+static CREATE: json::Shape = json::Shape::tagged(
+    "PartnersService.partnerRegions",
+    "#PartnersService.partnerRegions",
+    &["name", "partnerCount"],
+);
+
 impl json::ToJson for PartnerRegionsCreate {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for PartnerRegionsCreate {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::tagged(
-            "PartnersService.partnerRegions",
-            "#PartnersService.partnerRegions",
-            &["name", "partnerCount"],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.name,
-            1 => &self.partner_count,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
+        let mut o = w.members(&CREATE, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.name),
+                _ => o.write(&self.partner_count),
+            }
+        }
     }
 }
 
@@ -191,30 +166,20 @@ impl ::std::fmt::Debug for PartnerRegionsUpdate {
     }
 }
 
+static UPDATE: json::Shape = json::Shape::tagged(
+    "PartnersService.partnerRegions",
+    "#PartnersService.partnerRegions",
+    &["name", "partnerCount"],
+);
+
 impl json::ToJson for PartnerRegionsUpdate {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for PartnerRegionsUpdate {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::tagged(
-            "PartnersService.partnerRegions",
-            "#PartnersService.partnerRegions",
-            &["name", "partnerCount"],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.name,
-            1 => &self.partner_count,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
+        let mut o = w.members(&UPDATE, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write_patch(&self.name),
+                _ => o.write_patch(&self.partner_count),
+            }
+        }
     }
 }

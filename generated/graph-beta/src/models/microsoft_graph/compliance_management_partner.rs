@@ -83,86 +83,71 @@ impl PartialEq for ComplianceManagementPartner {
     }
 }
 
+static READ: json::Shape = json::Shape::new(
+    "microsoft.graph.complianceManagementPartner",
+    &[
+        "id",
+        "androidEnrollmentAssignments",
+        "androidOnboarded",
+        "displayName",
+        "iosEnrollmentAssignments",
+        "iosOnboarded",
+        "lastHeartbeatDateTime",
+        "macOsEnrollmentAssignments",
+        "macOsOnboarded",
+        "partnerState",
+        "windowsEnrollmentAssignments",
+        "windowsOnboarded",
+    ],
+);
+
 impl json::FromJson for ComplianceManagementPartner {
     fn decode(
         d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        json::decode_object(d, path)
+        let mut v = Self::default();
+        let mut o = json::MemberReader::new(d, path, &READ);
+        while let Some(i) = o.next(&mut v.additional) {
+            match i {
+                0 => o.read(&mut v.id),
+                1 => o.read(&mut v.android_enrollment_assignments),
+                2 => o.read(&mut v.android_onboarded),
+                3 => o.read(&mut v.display_name),
+                4 => o.read(&mut v.ios_enrollment_assignments),
+                5 => o.read(&mut v.ios_onboarded),
+                6 => o.read(&mut v.last_heartbeat_date_time),
+                7 => o.read(&mut v.mac_os_enrollment_assignments),
+                8 => o.read(&mut v.mac_os_onboarded),
+                9 => o.read(&mut v.partner_state),
+                10 => o.read(&mut v.windows_enrollment_assignments),
+                11 => o.read(&mut v.windows_onboarded),
+                _ => o.skip(),
+            }
+        }
+        o.finish(v)
     }
 }
 
 impl json::ToJson for ComplianceManagementPartner {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for ComplianceManagementPartner {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::new(
-            "microsoft.graph.complianceManagementPartner",
-            &[
-                "id",
-                "androidEnrollmentAssignments",
-                "androidOnboarded",
-                "displayName",
-                "iosEnrollmentAssignments",
-                "iosOnboarded",
-                "lastHeartbeatDateTime",
-                "macOsEnrollmentAssignments",
-                "macOsOnboarded",
-                "partnerState",
-                "windowsEnrollmentAssignments",
-                "windowsOnboarded",
-            ],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.id,
-            1 => &self.android_enrollment_assignments,
-            2 => &self.android_onboarded,
-            3 => &self.display_name,
-            4 => &self.ios_enrollment_assignments,
-            5 => &self.ios_onboarded,
-            6 => &self.last_heartbeat_date_time,
-            7 => &self.mac_os_enrollment_assignments,
-            8 => &self.mac_os_onboarded,
-            9 => &self.partner_state,
-            10 => &self.windows_enrollment_assignments,
-            11 => &self.windows_onboarded,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
-    }
-}
-
-impl json::ObjectMut for ComplianceManagementPartner {
-    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
-        let field: &mut dyn json::Field = match index {
-            0 => &mut self.id,
-            1 => &mut self.android_enrollment_assignments,
-            2 => &mut self.android_onboarded,
-            3 => &mut self.display_name,
-            4 => &mut self.ios_enrollment_assignments,
-            5 => &mut self.ios_onboarded,
-            6 => &mut self.last_heartbeat_date_time,
-            7 => &mut self.mac_os_enrollment_assignments,
-            8 => &mut self.mac_os_onboarded,
-            9 => &mut self.partner_state,
-            10 => &mut self.windows_enrollment_assignments,
-            11 => &mut self.windows_onboarded,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
-        &mut self.additional
+        let mut o = w.members(&READ, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.id),
+                1 => o.write(&self.android_enrollment_assignments),
+                2 => o.write(&self.android_onboarded),
+                3 => o.write(&self.display_name),
+                4 => o.write(&self.ios_enrollment_assignments),
+                5 => o.write(&self.ios_onboarded),
+                6 => o.write(&self.last_heartbeat_date_time),
+                7 => o.write(&self.mac_os_enrollment_assignments),
+                8 => o.write(&self.mac_os_onboarded),
+                9 => o.write(&self.partner_state),
+                10 => o.write(&self.windows_enrollment_assignments),
+                _ => o.write(&self.windows_onboarded),
+            }
+        }
     }
 }
 
@@ -242,52 +227,42 @@ impl ::std::fmt::Debug for ComplianceManagementPartnerCreate {
     }
 }
 
+static CREATE: json::Shape = json::Shape::tagged(
+    "microsoft.graph.complianceManagementPartner",
+    "#microsoft.graph.complianceManagementPartner",
+    &[
+        "androidEnrollmentAssignments",
+        "androidOnboarded",
+        "displayName",
+        "iosEnrollmentAssignments",
+        "iosOnboarded",
+        "lastHeartbeatDateTime",
+        "macOsEnrollmentAssignments",
+        "macOsOnboarded",
+        "partnerState",
+        "windowsEnrollmentAssignments",
+        "windowsOnboarded",
+    ],
+);
+
 impl json::ToJson for ComplianceManagementPartnerCreate {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for ComplianceManagementPartnerCreate {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::tagged(
-            "microsoft.graph.complianceManagementPartner",
-            "#microsoft.graph.complianceManagementPartner",
-            &[
-                "androidEnrollmentAssignments",
-                "androidOnboarded",
-                "displayName",
-                "iosEnrollmentAssignments",
-                "iosOnboarded",
-                "lastHeartbeatDateTime",
-                "macOsEnrollmentAssignments",
-                "macOsOnboarded",
-                "partnerState",
-                "windowsEnrollmentAssignments",
-                "windowsOnboarded",
-            ],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.android_enrollment_assignments,
-            1 => &self.android_onboarded,
-            2 => &self.display_name,
-            3 => &self.ios_enrollment_assignments,
-            4 => &self.ios_onboarded,
-            5 => &self.last_heartbeat_date_time,
-            6 => &self.mac_os_enrollment_assignments,
-            7 => &self.mac_os_onboarded,
-            8 => &self.partner_state,
-            9 => &self.windows_enrollment_assignments,
-            10 => &self.windows_onboarded,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
+        let mut o = w.members(&CREATE, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.android_enrollment_assignments),
+                1 => o.write(&self.android_onboarded),
+                2 => o.write(&self.display_name),
+                3 => o.write(&self.ios_enrollment_assignments),
+                4 => o.write(&self.ios_onboarded),
+                5 => o.write(&self.last_heartbeat_date_time),
+                6 => o.write(&self.mac_os_enrollment_assignments),
+                7 => o.write(&self.mac_os_onboarded),
+                8 => o.write(&self.partner_state),
+                9 => o.write(&self.windows_enrollment_assignments),
+                _ => o.write(&self.windows_onboarded),
+            }
+        }
     }
 }
 
@@ -339,51 +314,41 @@ impl ::std::fmt::Debug for ComplianceManagementPartnerUpdate {
     }
 }
 
+static UPDATE: json::Shape = json::Shape::tagged(
+    "microsoft.graph.complianceManagementPartner",
+    "#microsoft.graph.complianceManagementPartner",
+    &[
+        "androidEnrollmentAssignments",
+        "androidOnboarded",
+        "displayName",
+        "iosEnrollmentAssignments",
+        "iosOnboarded",
+        "lastHeartbeatDateTime",
+        "macOsEnrollmentAssignments",
+        "macOsOnboarded",
+        "partnerState",
+        "windowsEnrollmentAssignments",
+        "windowsOnboarded",
+    ],
+);
+
 impl json::ToJson for ComplianceManagementPartnerUpdate {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for ComplianceManagementPartnerUpdate {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::tagged(
-            "microsoft.graph.complianceManagementPartner",
-            "#microsoft.graph.complianceManagementPartner",
-            &[
-                "androidEnrollmentAssignments",
-                "androidOnboarded",
-                "displayName",
-                "iosEnrollmentAssignments",
-                "iosOnboarded",
-                "lastHeartbeatDateTime",
-                "macOsEnrollmentAssignments",
-                "macOsOnboarded",
-                "partnerState",
-                "windowsEnrollmentAssignments",
-                "windowsOnboarded",
-            ],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.android_enrollment_assignments,
-            1 => &self.android_onboarded,
-            2 => &self.display_name,
-            3 => &self.ios_enrollment_assignments,
-            4 => &self.ios_onboarded,
-            5 => &self.last_heartbeat_date_time,
-            6 => &self.mac_os_enrollment_assignments,
-            7 => &self.mac_os_onboarded,
-            8 => &self.partner_state,
-            9 => &self.windows_enrollment_assignments,
-            10 => &self.windows_onboarded,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
+        let mut o = w.members(&UPDATE, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.android_enrollment_assignments),
+                1 => o.write(&self.android_onboarded),
+                2 => o.write_patch(&self.display_name),
+                3 => o.write(&self.ios_enrollment_assignments),
+                4 => o.write(&self.ios_onboarded),
+                5 => o.write(&self.last_heartbeat_date_time),
+                6 => o.write(&self.mac_os_enrollment_assignments),
+                7 => o.write(&self.mac_os_onboarded),
+                8 => o.write(&self.partner_state),
+                9 => o.write(&self.windows_enrollment_assignments),
+                _ => o.write(&self.windows_onboarded),
+            }
+        }
     }
 }

@@ -73,80 +73,75 @@ impl PartialEq for DeviceManagementPartner {
     }
 }
 
+static READ: json::Shape = json::Shape::new(
+    "microsoft.graph.deviceManagementPartner",
+    &[
+        "id",
+        "displayName",
+        "groupsRequiringPartnerEnrollment",
+        "isConfigured",
+        "lastHeartbeatDateTime",
+        "partnerAppType",
+        "partnerState",
+        "singleTenantAppId",
+        "whenPartnerDevicesWillBeMarkedAsNonCompliantDateTime",
+        "whenPartnerDevicesWillBeRemovedDateTime",
+    ],
+);
+
 impl json::FromJson for DeviceManagementPartner {
     fn decode(
         d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        json::decode_object(d, path)
+        let mut v = Self::default();
+        let mut o = json::MemberReader::new(d, path, &READ);
+        while let Some(i) = o.next(&mut v.additional) {
+            match i {
+                0 => o.read(&mut v.id),
+                1 => o.read(&mut v.display_name),
+                2 => o.read(&mut v.groups_requiring_partner_enrollment),
+                3 => o.read(&mut v.is_configured),
+                4 => o.read(&mut v.last_heartbeat_date_time),
+                5 => o.read(&mut v.partner_app_type),
+                6 => o.read(&mut v.partner_state),
+                7 => o.read(&mut v.single_tenant_app_id),
+                8 => {
+                    o.read(
+                        &mut v
+                            .when_partner_devices_will_be_marked_as_non_compliant_date_time,
+                    )
+                }
+                9 => o.read(&mut v.when_partner_devices_will_be_removed_date_time),
+                _ => o.skip(),
+            }
+        }
+        o.finish(v)
     }
 }
 
 impl json::ToJson for DeviceManagementPartner {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for DeviceManagementPartner {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::new(
-            "microsoft.graph.deviceManagementPartner",
-            &[
-                "id",
-                "displayName",
-                "groupsRequiringPartnerEnrollment",
-                "isConfigured",
-                "lastHeartbeatDateTime",
-                "partnerAppType",
-                "partnerState",
-                "singleTenantAppId",
-                "whenPartnerDevicesWillBeMarkedAsNonCompliantDateTime",
-                "whenPartnerDevicesWillBeRemovedDateTime",
-            ],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.id,
-            1 => &self.display_name,
-            2 => &self.groups_requiring_partner_enrollment,
-            3 => &self.is_configured,
-            4 => &self.last_heartbeat_date_time,
-            5 => &self.partner_app_type,
-            6 => &self.partner_state,
-            7 => &self.single_tenant_app_id,
-            8 => &self.when_partner_devices_will_be_marked_as_non_compliant_date_time,
-            9 => &self.when_partner_devices_will_be_removed_date_time,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
-    }
-}
-
-impl json::ObjectMut for DeviceManagementPartner {
-    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
-        let field: &mut dyn json::Field = match index {
-            0 => &mut self.id,
-            1 => &mut self.display_name,
-            2 => &mut self.groups_requiring_partner_enrollment,
-            3 => &mut self.is_configured,
-            4 => &mut self.last_heartbeat_date_time,
-            5 => &mut self.partner_app_type,
-            6 => &mut self.partner_state,
-            7 => &mut self.single_tenant_app_id,
-            8 => &mut self.when_partner_devices_will_be_marked_as_non_compliant_date_time,
-            9 => &mut self.when_partner_devices_will_be_removed_date_time,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
-        &mut self.additional
+        let mut o = w.members(&READ, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.id),
+                1 => o.write(&self.display_name),
+                2 => o.write(&self.groups_requiring_partner_enrollment),
+                3 => o.write(&self.is_configured),
+                4 => o.write(&self.last_heartbeat_date_time),
+                5 => o.write(&self.partner_app_type),
+                6 => o.write(&self.partner_state),
+                7 => o.write(&self.single_tenant_app_id),
+                8 => {
+                    o.write(
+                        &self
+                            .when_partner_devices_will_be_marked_as_non_compliant_date_time,
+                    )
+                }
+                _ => o.write(&self.when_partner_devices_will_be_removed_date_time),
+            }
+        }
     }
 }
 
@@ -220,48 +215,43 @@ impl ::std::fmt::Debug for DeviceManagementPartnerCreate {
     }
 }
 
+static CREATE: json::Shape = json::Shape::tagged(
+    "microsoft.graph.deviceManagementPartner",
+    "#microsoft.graph.deviceManagementPartner",
+    &[
+        "displayName",
+        "groupsRequiringPartnerEnrollment",
+        "isConfigured",
+        "lastHeartbeatDateTime",
+        "partnerAppType",
+        "partnerState",
+        "singleTenantAppId",
+        "whenPartnerDevicesWillBeMarkedAsNonCompliantDateTime",
+        "whenPartnerDevicesWillBeRemovedDateTime",
+    ],
+);
+
 impl json::ToJson for DeviceManagementPartnerCreate {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for DeviceManagementPartnerCreate {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::tagged(
-            "microsoft.graph.deviceManagementPartner",
-            "#microsoft.graph.deviceManagementPartner",
-            &[
-                "displayName",
-                "groupsRequiringPartnerEnrollment",
-                "isConfigured",
-                "lastHeartbeatDateTime",
-                "partnerAppType",
-                "partnerState",
-                "singleTenantAppId",
-                "whenPartnerDevicesWillBeMarkedAsNonCompliantDateTime",
-                "whenPartnerDevicesWillBeRemovedDateTime",
-            ],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.display_name,
-            1 => &self.groups_requiring_partner_enrollment,
-            2 => &self.is_configured,
-            3 => &self.last_heartbeat_date_time,
-            4 => &self.partner_app_type,
-            5 => &self.partner_state,
-            6 => &self.single_tenant_app_id,
-            7 => &self.when_partner_devices_will_be_marked_as_non_compliant_date_time,
-            8 => &self.when_partner_devices_will_be_removed_date_time,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
+        let mut o = w.members(&CREATE, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.display_name),
+                1 => o.write(&self.groups_requiring_partner_enrollment),
+                2 => o.write(&self.is_configured),
+                3 => o.write(&self.last_heartbeat_date_time),
+                4 => o.write(&self.partner_app_type),
+                5 => o.write(&self.partner_state),
+                6 => o.write(&self.single_tenant_app_id),
+                7 => {
+                    o.write(
+                        &self
+                            .when_partner_devices_will_be_marked_as_non_compliant_date_time,
+                    )
+                }
+                _ => o.write(&self.when_partner_devices_will_be_removed_date_time),
+            }
+        }
     }
 }
 
@@ -307,47 +297,42 @@ impl ::std::fmt::Debug for DeviceManagementPartnerUpdate {
     }
 }
 
+static UPDATE: json::Shape = json::Shape::tagged(
+    "microsoft.graph.deviceManagementPartner",
+    "#microsoft.graph.deviceManagementPartner",
+    &[
+        "displayName",
+        "groupsRequiringPartnerEnrollment",
+        "isConfigured",
+        "lastHeartbeatDateTime",
+        "partnerAppType",
+        "partnerState",
+        "singleTenantAppId",
+        "whenPartnerDevicesWillBeMarkedAsNonCompliantDateTime",
+        "whenPartnerDevicesWillBeRemovedDateTime",
+    ],
+);
+
 impl json::ToJson for DeviceManagementPartnerUpdate {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for DeviceManagementPartnerUpdate {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::tagged(
-            "microsoft.graph.deviceManagementPartner",
-            "#microsoft.graph.deviceManagementPartner",
-            &[
-                "displayName",
-                "groupsRequiringPartnerEnrollment",
-                "isConfigured",
-                "lastHeartbeatDateTime",
-                "partnerAppType",
-                "partnerState",
-                "singleTenantAppId",
-                "whenPartnerDevicesWillBeMarkedAsNonCompliantDateTime",
-                "whenPartnerDevicesWillBeRemovedDateTime",
-            ],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.display_name,
-            1 => &self.groups_requiring_partner_enrollment,
-            2 => &self.is_configured,
-            3 => &self.last_heartbeat_date_time,
-            4 => &self.partner_app_type,
-            5 => &self.partner_state,
-            6 => &self.single_tenant_app_id,
-            7 => &self.when_partner_devices_will_be_marked_as_non_compliant_date_time,
-            8 => &self.when_partner_devices_will_be_removed_date_time,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
+        let mut o = w.members(&UPDATE, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write_patch(&self.display_name),
+                1 => o.write(&self.groups_requiring_partner_enrollment),
+                2 => o.write(&self.is_configured),
+                3 => o.write(&self.last_heartbeat_date_time),
+                4 => o.write(&self.partner_app_type),
+                5 => o.write(&self.partner_state),
+                6 => o.write_patch(&self.single_tenant_app_id),
+                7 => {
+                    o.write_patch(
+                        &self
+                            .when_partner_devices_will_be_marked_as_non_compliant_date_time,
+                    )
+                }
+                _ => o.write_patch(&self.when_partner_devices_will_be_removed_date_time),
+            }
+        }
     }
 }

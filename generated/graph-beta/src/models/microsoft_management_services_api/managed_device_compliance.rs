@@ -87,95 +87,80 @@ impl PartialEq for ManagedDeviceCompliance {
     }
 }
 
+static READ: json::Shape = json::Shape::new(
+    "microsoft.management.services.api.managedDeviceCompliance",
+    &[
+        "id",
+        "organizationId",
+        "organizationDisplayName",
+        "managedDeviceId",
+        "managedDeviceName",
+        "complianceStatus",
+        "osDescription",
+        "osVersion",
+        "lastSyncDateTime",
+        "ownerType",
+        "model",
+        "manufacturer",
+        "inGracePeriodUntilDateTime",
+        "lastRefreshedDateTime",
+        "deviceType",
+    ],
+);
+
 impl json::FromJson for ManagedDeviceCompliance {
     fn decode(
         d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        json::decode_object(d, path)
+        let mut v = Self::default();
+        let mut o = json::MemberReader::new(d, path, &READ);
+        while let Some(i) = o.next(&mut v.additional) {
+            match i {
+                0 => o.read(&mut v.id),
+                1 => o.read(&mut v.organization_id),
+                2 => o.read(&mut v.organization_display_name),
+                3 => o.read(&mut v.managed_device_id),
+                4 => o.read(&mut v.managed_device_name),
+                5 => o.read(&mut v.compliance_status),
+                6 => o.read(&mut v.os_description),
+                7 => o.read(&mut v.os_version),
+                8 => o.read(&mut v.last_sync_date_time),
+                9 => o.read(&mut v.owner_type),
+                10 => o.read(&mut v.model),
+                11 => o.read(&mut v.manufacturer),
+                12 => o.read(&mut v.in_grace_period_until_date_time),
+                13 => o.read(&mut v.last_refreshed_date_time),
+                14 => o.read(&mut v.device_type),
+                _ => o.skip(),
+            }
+        }
+        o.finish(v)
     }
 }
 
 impl json::ToJson for ManagedDeviceCompliance {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for ManagedDeviceCompliance {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::new(
-            "microsoft.management.services.api.managedDeviceCompliance",
-            &[
-                "id",
-                "organizationId",
-                "organizationDisplayName",
-                "managedDeviceId",
-                "managedDeviceName",
-                "complianceStatus",
-                "osDescription",
-                "osVersion",
-                "lastSyncDateTime",
-                "ownerType",
-                "model",
-                "manufacturer",
-                "inGracePeriodUntilDateTime",
-                "lastRefreshedDateTime",
-                "deviceType",
-            ],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.id,
-            1 => &self.organization_id,
-            2 => &self.organization_display_name,
-            3 => &self.managed_device_id,
-            4 => &self.managed_device_name,
-            5 => &self.compliance_status,
-            6 => &self.os_description,
-            7 => &self.os_version,
-            8 => &self.last_sync_date_time,
-            9 => &self.owner_type,
-            10 => &self.model,
-            11 => &self.manufacturer,
-            12 => &self.in_grace_period_until_date_time,
-            13 => &self.last_refreshed_date_time,
-            14 => &self.device_type,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
-    }
-}
-
-impl json::ObjectMut for ManagedDeviceCompliance {
-    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
-        let field: &mut dyn json::Field = match index {
-            0 => &mut self.id,
-            1 => &mut self.organization_id,
-            2 => &mut self.organization_display_name,
-            3 => &mut self.managed_device_id,
-            4 => &mut self.managed_device_name,
-            5 => &mut self.compliance_status,
-            6 => &mut self.os_description,
-            7 => &mut self.os_version,
-            8 => &mut self.last_sync_date_time,
-            9 => &mut self.owner_type,
-            10 => &mut self.model,
-            11 => &mut self.manufacturer,
-            12 => &mut self.in_grace_period_until_date_time,
-            13 => &mut self.last_refreshed_date_time,
-            14 => &mut self.device_type,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
-        &mut self.additional
+        let mut o = w.members(&READ, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.id),
+                1 => o.write(&self.organization_id),
+                2 => o.write(&self.organization_display_name),
+                3 => o.write(&self.managed_device_id),
+                4 => o.write(&self.managed_device_name),
+                5 => o.write(&self.compliance_status),
+                6 => o.write(&self.os_description),
+                7 => o.write(&self.os_version),
+                8 => o.write(&self.last_sync_date_time),
+                9 => o.write(&self.owner_type),
+                10 => o.write(&self.model),
+                11 => o.write(&self.manufacturer),
+                12 => o.write(&self.in_grace_period_until_date_time),
+                13 => o.write(&self.last_refreshed_date_time),
+                _ => o.write(&self.device_type),
+            }
+        }
     }
 }
 
@@ -253,58 +238,48 @@ impl ::std::fmt::Debug for ManagedDeviceComplianceCreate {
     }
 }
 
+static CREATE: json::Shape = json::Shape::tagged(
+    "microsoft.management.services.api.managedDeviceCompliance",
+    "#microsoft.management.services.api.managedDeviceCompliance",
+    &[
+        "organizationId",
+        "organizationDisplayName",
+        "managedDeviceId",
+        "managedDeviceName",
+        "complianceStatus",
+        "osDescription",
+        "osVersion",
+        "lastSyncDateTime",
+        "ownerType",
+        "model",
+        "manufacturer",
+        "inGracePeriodUntilDateTime",
+        "lastRefreshedDateTime",
+        "deviceType",
+    ],
+);
+
 impl json::ToJson for ManagedDeviceComplianceCreate {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for ManagedDeviceComplianceCreate {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::tagged(
-            "microsoft.management.services.api.managedDeviceCompliance",
-            "#microsoft.management.services.api.managedDeviceCompliance",
-            &[
-                "organizationId",
-                "organizationDisplayName",
-                "managedDeviceId",
-                "managedDeviceName",
-                "complianceStatus",
-                "osDescription",
-                "osVersion",
-                "lastSyncDateTime",
-                "ownerType",
-                "model",
-                "manufacturer",
-                "inGracePeriodUntilDateTime",
-                "lastRefreshedDateTime",
-                "deviceType",
-            ],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.organization_id,
-            1 => &self.organization_display_name,
-            2 => &self.managed_device_id,
-            3 => &self.managed_device_name,
-            4 => &self.compliance_status,
-            5 => &self.os_description,
-            6 => &self.os_version,
-            7 => &self.last_sync_date_time,
-            8 => &self.owner_type,
-            9 => &self.model,
-            10 => &self.manufacturer,
-            11 => &self.in_grace_period_until_date_time,
-            12 => &self.last_refreshed_date_time,
-            13 => &self.device_type,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
+        let mut o = w.members(&CREATE, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.organization_id),
+                1 => o.write(&self.organization_display_name),
+                2 => o.write(&self.managed_device_id),
+                3 => o.write(&self.managed_device_name),
+                4 => o.write(&self.compliance_status),
+                5 => o.write(&self.os_description),
+                6 => o.write(&self.os_version),
+                7 => o.write(&self.last_sync_date_time),
+                8 => o.write(&self.owner_type),
+                9 => o.write(&self.model),
+                10 => o.write(&self.manufacturer),
+                11 => o.write(&self.in_grace_period_until_date_time),
+                12 => o.write(&self.last_refreshed_date_time),
+                _ => o.write(&self.device_type),
+            }
+        }
     }
 }
 
@@ -360,57 +335,47 @@ impl ::std::fmt::Debug for ManagedDeviceComplianceUpdate {
     }
 }
 
+static UPDATE: json::Shape = json::Shape::tagged(
+    "microsoft.management.services.api.managedDeviceCompliance",
+    "#microsoft.management.services.api.managedDeviceCompliance",
+    &[
+        "organizationId",
+        "organizationDisplayName",
+        "managedDeviceId",
+        "managedDeviceName",
+        "complianceStatus",
+        "osDescription",
+        "osVersion",
+        "lastSyncDateTime",
+        "ownerType",
+        "model",
+        "manufacturer",
+        "inGracePeriodUntilDateTime",
+        "lastRefreshedDateTime",
+        "deviceType",
+    ],
+);
+
 impl json::ToJson for ManagedDeviceComplianceUpdate {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for ManagedDeviceComplianceUpdate {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::tagged(
-            "microsoft.management.services.api.managedDeviceCompliance",
-            "#microsoft.management.services.api.managedDeviceCompliance",
-            &[
-                "organizationId",
-                "organizationDisplayName",
-                "managedDeviceId",
-                "managedDeviceName",
-                "complianceStatus",
-                "osDescription",
-                "osVersion",
-                "lastSyncDateTime",
-                "ownerType",
-                "model",
-                "manufacturer",
-                "inGracePeriodUntilDateTime",
-                "lastRefreshedDateTime",
-                "deviceType",
-            ],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.organization_id,
-            1 => &self.organization_display_name,
-            2 => &self.managed_device_id,
-            3 => &self.managed_device_name,
-            4 => &self.compliance_status,
-            5 => &self.os_description,
-            6 => &self.os_version,
-            7 => &self.last_sync_date_time,
-            8 => &self.owner_type,
-            9 => &self.model,
-            10 => &self.manufacturer,
-            11 => &self.in_grace_period_until_date_time,
-            12 => &self.last_refreshed_date_time,
-            13 => &self.device_type,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
+        let mut o = w.members(&UPDATE, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write_patch(&self.organization_id),
+                1 => o.write_patch(&self.organization_display_name),
+                2 => o.write_patch(&self.managed_device_id),
+                3 => o.write_patch(&self.managed_device_name),
+                4 => o.write_patch(&self.compliance_status),
+                5 => o.write_patch(&self.os_description),
+                6 => o.write_patch(&self.os_version),
+                7 => o.write_patch(&self.last_sync_date_time),
+                8 => o.write_patch(&self.owner_type),
+                9 => o.write_patch(&self.model),
+                10 => o.write_patch(&self.manufacturer),
+                11 => o.write_patch(&self.in_grace_period_until_date_time),
+                12 => o.write_patch(&self.last_refreshed_date_time),
+                _ => o.write_patch(&self.device_type),
+            }
+        }
     }
 }

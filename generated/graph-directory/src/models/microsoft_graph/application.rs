@@ -66,77 +66,62 @@ impl PartialEq for Application {
     }
 }
 
+static READ: json::Shape = json::Shape::new(
+    "microsoft.graph.application",
+    &[
+        "id",
+        "deletedDateTime",
+        "appId",
+        "createdDateTime",
+        "description",
+        "displayName",
+        "signInAudience",
+        "uniqueName",
+        "owners",
+    ],
+);
+
 impl json::FromJson for Application {
     fn decode(
         d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        json::decode_object(d, path)
+        let mut v = Self::default();
+        let mut o = json::MemberReader::new(d, path, &READ);
+        while let Some(i) = o.next(&mut v.additional) {
+            match i {
+                0 => o.read(&mut v.id),
+                1 => o.read(&mut v.deleted_date_time),
+                2 => o.read(&mut v.app_id),
+                3 => o.read(&mut v.created_date_time),
+                4 => o.read(&mut v.description),
+                5 => o.read(&mut v.display_name),
+                6 => o.read(&mut v.sign_in_audience),
+                7 => o.read(&mut v.unique_name),
+                8 => o.read(&mut v.owners),
+                _ => o.skip(),
+            }
+        }
+        o.finish(v)
     }
 }
 
 impl json::ToJson for Application {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for Application {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::new(
-            "microsoft.graph.application",
-            &[
-                "id",
-                "deletedDateTime",
-                "appId",
-                "createdDateTime",
-                "description",
-                "displayName",
-                "signInAudience",
-                "uniqueName",
-                "owners",
-            ],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.id,
-            1 => &self.deleted_date_time,
-            2 => &self.app_id,
-            3 => &self.created_date_time,
-            4 => &self.description,
-            5 => &self.display_name,
-            6 => &self.sign_in_audience,
-            7 => &self.unique_name,
-            8 => &self.owners,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
-    }
-}
-
-impl json::ObjectMut for Application {
-    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
-        let field: &mut dyn json::Field = match index {
-            0 => &mut self.id,
-            1 => &mut self.deleted_date_time,
-            2 => &mut self.app_id,
-            3 => &mut self.created_date_time,
-            4 => &mut self.description,
-            5 => &mut self.display_name,
-            6 => &mut self.sign_in_audience,
-            7 => &mut self.unique_name,
-            8 => &mut self.owners,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
-        &mut self.additional
+        let mut o = w.members(&READ, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.id),
+                1 => o.write(&self.deleted_date_time),
+                2 => o.write(&self.app_id),
+                3 => o.write(&self.created_date_time),
+                4 => o.write(&self.description),
+                5 => o.write(&self.display_name),
+                6 => o.write(&self.sign_in_audience),
+                7 => o.write(&self.unique_name),
+                _ => o.write(&self.owners),
+            }
+        }
     }
 }
 
@@ -200,44 +185,34 @@ impl ::std::fmt::Debug for ApplicationCreate {
     }
 }
 
+static CREATE: json::Shape = json::Shape::tagged(
+    "microsoft.graph.application",
+    "#microsoft.graph.application",
+    &[
+        "deletedDateTime",
+        "appId",
+        "createdDateTime",
+        "description",
+        "displayName",
+        "signInAudience",
+        "uniqueName",
+    ],
+);
+
 impl json::ToJson for ApplicationCreate {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for ApplicationCreate {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::tagged(
-            "microsoft.graph.application",
-            "#microsoft.graph.application",
-            &[
-                "deletedDateTime",
-                "appId",
-                "createdDateTime",
-                "description",
-                "displayName",
-                "signInAudience",
-                "uniqueName",
-            ],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.deleted_date_time,
-            1 => &self.app_id,
-            2 => &self.created_date_time,
-            3 => &self.description,
-            4 => &self.display_name,
-            5 => &self.sign_in_audience,
-            6 => &self.unique_name,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
+        let mut o = w.members(&CREATE, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.deleted_date_time),
+                1 => o.write(&self.app_id),
+                2 => o.write(&self.created_date_time),
+                3 => o.write(&self.description),
+                4 => o.write(&self.display_name),
+                5 => o.write(&self.sign_in_audience),
+                _ => o.write(&self.unique_name),
+            }
+        }
     }
 }
 
@@ -277,43 +252,33 @@ impl ::std::fmt::Debug for ApplicationUpdate {
     }
 }
 
+static UPDATE: json::Shape = json::Shape::tagged(
+    "microsoft.graph.application",
+    "#microsoft.graph.application",
+    &[
+        "deletedDateTime",
+        "appId",
+        "createdDateTime",
+        "description",
+        "displayName",
+        "signInAudience",
+        "uniqueName",
+    ],
+);
+
 impl json::ToJson for ApplicationUpdate {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for ApplicationUpdate {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::tagged(
-            "microsoft.graph.application",
-            "#microsoft.graph.application",
-            &[
-                "deletedDateTime",
-                "appId",
-                "createdDateTime",
-                "description",
-                "displayName",
-                "signInAudience",
-                "uniqueName",
-            ],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.deleted_date_time,
-            1 => &self.app_id,
-            2 => &self.created_date_time,
-            3 => &self.description,
-            4 => &self.display_name,
-            5 => &self.sign_in_audience,
-            6 => &self.unique_name,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
+        let mut o = w.members(&UPDATE, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write_patch(&self.deleted_date_time),
+                1 => o.write_patch(&self.app_id),
+                2 => o.write_patch(&self.created_date_time),
+                3 => o.write_patch(&self.description),
+                4 => o.write_patch(&self.display_name),
+                5 => o.write_patch(&self.sign_in_audience),
+                _ => o.write_patch(&self.unique_name),
+            }
+        }
     }
 }

@@ -36,53 +36,38 @@ impl PartialEq for DirectoryObject {
     }
 }
 
+static READ: json::Shape = json::Shape::new(
+    "microsoft.graph.directoryObject",
+    &["id", "deletedDateTime"],
+);
+
 impl json::FromJson for DirectoryObject {
     fn decode(
         d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        json::decode_object(d, path)
+        let mut v = Self::default();
+        let mut o = json::MemberReader::new(d, path, &READ);
+        while let Some(i) = o.next(&mut v.additional) {
+            match i {
+                0 => o.read(&mut v.id),
+                1 => o.read(&mut v.deleted_date_time),
+                _ => o.skip(),
+            }
+        }
+        o.finish(v)
     }
 }
 
 impl json::ToJson for DirectoryObject {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for DirectoryObject {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::new(
-            "microsoft.graph.directoryObject",
-            &["id", "deletedDateTime"],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.id,
-            1 => &self.deleted_date_time,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
-    }
-}
-
-impl json::ObjectMut for DirectoryObject {
-    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
-        let field: &mut dyn json::Field = match index {
-            0 => &mut self.id,
-            1 => &mut self.deleted_date_time,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
-        &mut self.additional
+        let mut o = w.members(&READ, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.id),
+                _ => o.write(&self.deleted_date_time),
+            }
+        }
     }
 }
 
@@ -134,30 +119,18 @@ impl ::std::fmt::Debug for DirectoryObjectCreate {
     }
 }
 
+static CREATE: json::Shape = json::Shape::tagged(
+    "microsoft.graph.directoryObject",
+    "#microsoft.graph.directoryObject",
+    &["deletedDateTime"],
+);
+
 impl json::ToJson for DirectoryObjectCreate {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for DirectoryObjectCreate {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::tagged(
-            "microsoft.graph.directoryObject",
-            "#microsoft.graph.directoryObject",
-            &["deletedDateTime"],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.deleted_date_time,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
+        let mut o = w.members(&CREATE, &self.additional);
+        while o.next().is_some() {
+            o.write(&self.deleted_date_time);
+        }
     }
 }
 
@@ -183,29 +156,17 @@ impl ::std::fmt::Debug for DirectoryObjectUpdate {
     }
 }
 
+static UPDATE: json::Shape = json::Shape::tagged(
+    "microsoft.graph.directoryObject",
+    "#microsoft.graph.directoryObject",
+    &["deletedDateTime"],
+);
+
 impl json::ToJson for DirectoryObjectUpdate {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for DirectoryObjectUpdate {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::tagged(
-            "microsoft.graph.directoryObject",
-            "#microsoft.graph.directoryObject",
-            &["deletedDateTime"],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.deleted_date_time,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
+        let mut o = w.members(&UPDATE, &self.additional);
+        while o.next().is_some() {
+            o.write_patch(&self.deleted_date_time);
+        }
     }
 }

@@ -71,80 +71,65 @@ impl PartialEq for Drive {
     }
 }
 
+static READ: json::Shape = json::Shape::new(
+    "microsoft.graph.drive",
+    &[
+        "id",
+        "createdDateTime",
+        "description",
+        "eTag",
+        "lastModifiedDateTime",
+        "name",
+        "webUrl",
+        "driveType",
+        "items",
+        "root",
+    ],
+);
+
 impl json::FromJson for Drive {
     fn decode(
         d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        json::decode_object(d, path)
+        let mut v = Self::default();
+        let mut o = json::MemberReader::new(d, path, &READ);
+        while let Some(i) = o.next(&mut v.additional) {
+            match i {
+                0 => o.read(&mut v.id),
+                1 => o.read(&mut v.created_date_time),
+                2 => o.read(&mut v.description),
+                3 => o.read(&mut v.e_tag),
+                4 => o.read(&mut v.last_modified_date_time),
+                5 => o.read(&mut v.name),
+                6 => o.read(&mut v.web_url),
+                7 => o.read(&mut v.drive_type),
+                8 => o.read(&mut v.items),
+                9 => o.read(&mut v.root),
+                _ => o.skip(),
+            }
+        }
+        o.finish(v)
     }
 }
 
 impl json::ToJson for Drive {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for Drive {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::new(
-            "microsoft.graph.drive",
-            &[
-                "id",
-                "createdDateTime",
-                "description",
-                "eTag",
-                "lastModifiedDateTime",
-                "name",
-                "webUrl",
-                "driveType",
-                "items",
-                "root",
-            ],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.id,
-            1 => &self.created_date_time,
-            2 => &self.description,
-            3 => &self.e_tag,
-            4 => &self.last_modified_date_time,
-            5 => &self.name,
-            6 => &self.web_url,
-            7 => &self.drive_type,
-            8 => &self.items,
-            9 => &self.root,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
-    }
-}
-
-impl json::ObjectMut for Drive {
-    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
-        let field: &mut dyn json::Field = match index {
-            0 => &mut self.id,
-            1 => &mut self.created_date_time,
-            2 => &mut self.description,
-            3 => &mut self.e_tag,
-            4 => &mut self.last_modified_date_time,
-            5 => &mut self.name,
-            6 => &mut self.web_url,
-            7 => &mut self.drive_type,
-            8 => &mut self.items,
-            9 => &mut self.root,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
-        &mut self.additional
+        let mut o = w.members(&READ, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.id),
+                1 => o.write(&self.created_date_time),
+                2 => o.write(&self.description),
+                3 => o.write(&self.e_tag),
+                4 => o.write(&self.last_modified_date_time),
+                5 => o.write(&self.name),
+                6 => o.write(&self.web_url),
+                7 => o.write(&self.drive_type),
+                8 => o.write(&self.items),
+                _ => o.write(&self.root),
+            }
+        }
     }
 }
 
@@ -208,44 +193,34 @@ impl ::std::fmt::Debug for DriveCreate {
     }
 }
 
+static CREATE: json::Shape = json::Shape::tagged(
+    "microsoft.graph.drive",
+    "#microsoft.graph.drive",
+    &[
+        "createdDateTime",
+        "description",
+        "eTag",
+        "lastModifiedDateTime",
+        "name",
+        "webUrl",
+        "driveType",
+    ],
+);
+
 impl json::ToJson for DriveCreate {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for DriveCreate {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::tagged(
-            "microsoft.graph.drive",
-            "#microsoft.graph.drive",
-            &[
-                "createdDateTime",
-                "description",
-                "eTag",
-                "lastModifiedDateTime",
-                "name",
-                "webUrl",
-                "driveType",
-            ],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.created_date_time,
-            1 => &self.description,
-            2 => &self.e_tag,
-            3 => &self.last_modified_date_time,
-            4 => &self.name,
-            5 => &self.web_url,
-            6 => &self.drive_type,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
+        let mut o = w.members(&CREATE, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.created_date_time),
+                1 => o.write(&self.description),
+                2 => o.write(&self.e_tag),
+                3 => o.write(&self.last_modified_date_time),
+                4 => o.write(&self.name),
+                5 => o.write(&self.web_url),
+                _ => o.write(&self.drive_type),
+            }
+        }
     }
 }
 
@@ -281,43 +256,33 @@ impl ::std::fmt::Debug for DriveUpdate {
     }
 }
 
+static UPDATE: json::Shape = json::Shape::tagged(
+    "microsoft.graph.drive",
+    "#microsoft.graph.drive",
+    &[
+        "createdDateTime",
+        "description",
+        "eTag",
+        "lastModifiedDateTime",
+        "name",
+        "webUrl",
+        "driveType",
+    ],
+);
+
 impl json::ToJson for DriveUpdate {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for DriveUpdate {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::tagged(
-            "microsoft.graph.drive",
-            "#microsoft.graph.drive",
-            &[
-                "createdDateTime",
-                "description",
-                "eTag",
-                "lastModifiedDateTime",
-                "name",
-                "webUrl",
-                "driveType",
-            ],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.created_date_time,
-            1 => &self.description,
-            2 => &self.e_tag,
-            3 => &self.last_modified_date_time,
-            4 => &self.name,
-            5 => &self.web_url,
-            6 => &self.drive_type,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
+        let mut o = w.members(&UPDATE, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.created_date_time),
+                1 => o.write_patch(&self.description),
+                2 => o.write_patch(&self.e_tag),
+                3 => o.write(&self.last_modified_date_time),
+                4 => o.write_patch(&self.name),
+                5 => o.write_patch(&self.web_url),
+                _ => o.write_patch(&self.drive_type),
+            }
+        }
     }
 }

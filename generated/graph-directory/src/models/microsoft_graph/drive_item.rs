@@ -74,83 +74,68 @@ impl PartialEq for DriveItem {
     }
 }
 
+static READ: json::Shape = json::Shape::new(
+    "microsoft.graph.driveItem",
+    &[
+        "id",
+        "createdDateTime",
+        "description",
+        "eTag",
+        "lastModifiedDateTime",
+        "name",
+        "webUrl",
+        "cTag",
+        "file",
+        "size",
+        "children",
+    ],
+);
+
 impl json::FromJson for DriveItem {
     fn decode(
         d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        json::decode_object(d, path)
+        let mut v = Self::default();
+        let mut o = json::MemberReader::new(d, path, &READ);
+        while let Some(i) = o.next(&mut v.additional) {
+            match i {
+                0 => o.read(&mut v.id),
+                1 => o.read(&mut v.created_date_time),
+                2 => o.read(&mut v.description),
+                3 => o.read(&mut v.e_tag),
+                4 => o.read(&mut v.last_modified_date_time),
+                5 => o.read(&mut v.name),
+                6 => o.read(&mut v.web_url),
+                7 => o.read(&mut v.c_tag),
+                8 => o.read(&mut v.file),
+                9 => o.read(&mut v.size),
+                10 => o.read(&mut v.children),
+                _ => o.skip(),
+            }
+        }
+        o.finish(v)
     }
 }
 
 impl json::ToJson for DriveItem {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for DriveItem {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::new(
-            "microsoft.graph.driveItem",
-            &[
-                "id",
-                "createdDateTime",
-                "description",
-                "eTag",
-                "lastModifiedDateTime",
-                "name",
-                "webUrl",
-                "cTag",
-                "file",
-                "size",
-                "children",
-            ],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.id,
-            1 => &self.created_date_time,
-            2 => &self.description,
-            3 => &self.e_tag,
-            4 => &self.last_modified_date_time,
-            5 => &self.name,
-            6 => &self.web_url,
-            7 => &self.c_tag,
-            8 => &self.file,
-            9 => &self.size,
-            10 => &self.children,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
-    }
-}
-
-impl json::ObjectMut for DriveItem {
-    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
-        let field: &mut dyn json::Field = match index {
-            0 => &mut self.id,
-            1 => &mut self.created_date_time,
-            2 => &mut self.description,
-            3 => &mut self.e_tag,
-            4 => &mut self.last_modified_date_time,
-            5 => &mut self.name,
-            6 => &mut self.web_url,
-            7 => &mut self.c_tag,
-            8 => &mut self.file,
-            9 => &mut self.size,
-            10 => &mut self.children,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
-        &mut self.additional
+        let mut o = w.members(&READ, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.id),
+                1 => o.write(&self.created_date_time),
+                2 => o.write(&self.description),
+                3 => o.write(&self.e_tag),
+                4 => o.write(&self.last_modified_date_time),
+                5 => o.write(&self.name),
+                6 => o.write(&self.web_url),
+                7 => o.write(&self.c_tag),
+                8 => o.write(&self.file),
+                9 => o.write(&self.size),
+                _ => o.write(&self.children),
+            }
+        }
     }
 }
 
@@ -218,48 +203,38 @@ impl ::std::fmt::Debug for DriveItemCreate {
     }
 }
 
+static CREATE: json::Shape = json::Shape::tagged(
+    "microsoft.graph.driveItem",
+    "#microsoft.graph.driveItem",
+    &[
+        "createdDateTime",
+        "description",
+        "eTag",
+        "lastModifiedDateTime",
+        "name",
+        "webUrl",
+        "cTag",
+        "file",
+        "size",
+    ],
+);
+
 impl json::ToJson for DriveItemCreate {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for DriveItemCreate {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::tagged(
-            "microsoft.graph.driveItem",
-            "#microsoft.graph.driveItem",
-            &[
-                "createdDateTime",
-                "description",
-                "eTag",
-                "lastModifiedDateTime",
-                "name",
-                "webUrl",
-                "cTag",
-                "file",
-                "size",
-            ],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.created_date_time,
-            1 => &self.description,
-            2 => &self.e_tag,
-            3 => &self.last_modified_date_time,
-            4 => &self.name,
-            5 => &self.web_url,
-            6 => &self.c_tag,
-            7 => &self.file,
-            8 => &self.size,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
+        let mut o = w.members(&CREATE, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.created_date_time),
+                1 => o.write(&self.description),
+                2 => o.write(&self.e_tag),
+                3 => o.write(&self.last_modified_date_time),
+                4 => o.write(&self.name),
+                5 => o.write(&self.web_url),
+                6 => o.write(&self.c_tag),
+                7 => o.write(&self.file),
+                _ => o.write(&self.size),
+            }
+        }
     }
 }
 
@@ -299,47 +274,37 @@ impl ::std::fmt::Debug for DriveItemUpdate {
     }
 }
 
+static UPDATE: json::Shape = json::Shape::tagged(
+    "microsoft.graph.driveItem",
+    "#microsoft.graph.driveItem",
+    &[
+        "createdDateTime",
+        "description",
+        "eTag",
+        "lastModifiedDateTime",
+        "name",
+        "webUrl",
+        "cTag",
+        "file",
+        "size",
+    ],
+);
+
 impl json::ToJson for DriveItemUpdate {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for DriveItemUpdate {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::tagged(
-            "microsoft.graph.driveItem",
-            "#microsoft.graph.driveItem",
-            &[
-                "createdDateTime",
-                "description",
-                "eTag",
-                "lastModifiedDateTime",
-                "name",
-                "webUrl",
-                "cTag",
-                "file",
-                "size",
-            ],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.created_date_time,
-            1 => &self.description,
-            2 => &self.e_tag,
-            3 => &self.last_modified_date_time,
-            4 => &self.name,
-            5 => &self.web_url,
-            6 => &self.c_tag,
-            7 => &self.file,
-            8 => &self.size,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
+        let mut o = w.members(&UPDATE, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.created_date_time),
+                1 => o.write_patch(&self.description),
+                2 => o.write_patch(&self.e_tag),
+                3 => o.write(&self.last_modified_date_time),
+                4 => o.write_patch(&self.name),
+                5 => o.write_patch(&self.web_url),
+                6 => o.write_patch(&self.c_tag),
+                7 => o.write_patch(&self.file),
+                _ => o.write_patch(&self.size),
+            }
+        }
     }
 }

@@ -39,55 +39,40 @@ impl PartialEq for DriveItemUploadableProperties {
     }
 }
 
+static READ: json::Shape = json::Shape::new(
+    "microsoft.graph.driveItemUploadableProperties",
+    &["description", "fileSize", "name"],
+);
+
 impl json::FromJson for DriveItemUploadableProperties {
     fn decode(
         d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        json::decode_object(d, path)
+        let mut v = Self::default();
+        let mut o = json::MemberReader::new(d, path, &READ);
+        while let Some(i) = o.next(&mut v.additional) {
+            match i {
+                0 => o.read(&mut v.description),
+                1 => o.read(&mut v.file_size),
+                2 => o.read(&mut v.name),
+                _ => o.skip(),
+            }
+        }
+        o.finish(v)
     }
 }
 
 impl json::ToJson for DriveItemUploadableProperties {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for DriveItemUploadableProperties {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::new(
-            "microsoft.graph.driveItemUploadableProperties",
-            &["description", "fileSize", "name"],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.description,
-            1 => &self.file_size,
-            2 => &self.name,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
-    }
-}
-
-impl json::ObjectMut for DriveItemUploadableProperties {
-    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
-        let field: &mut dyn json::Field = match index {
-            0 => &mut self.description,
-            1 => &mut self.file_size,
-            2 => &mut self.name,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
-        &mut self.additional
+        let mut o = w.members(&READ, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.description),
+                1 => o.write(&self.file_size),
+                _ => o.write(&self.name),
+            }
+        }
     }
 }
 

@@ -94,95 +94,80 @@ impl PartialEq for Group {
     }
 }
 
+static READ: json::Shape = json::Shape::new(
+    "microsoft.graph.group",
+    &[
+        "id",
+        "deletedDateTime",
+        "classification",
+        "createdDateTime",
+        "description",
+        "displayName",
+        "groupTypes",
+        "mail",
+        "mailEnabled",
+        "mailNickname",
+        "securityEnabled",
+        "visibility",
+        "memberOf",
+        "members",
+        "owners",
+    ],
+);
+
 impl json::FromJson for Group {
     fn decode(
         d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        json::decode_object(d, path)
+        let mut v = Self::default();
+        let mut o = json::MemberReader::new(d, path, &READ);
+        while let Some(i) = o.next(&mut v.additional) {
+            match i {
+                0 => o.read(&mut v.id),
+                1 => o.read(&mut v.deleted_date_time),
+                2 => o.read(&mut v.classification),
+                3 => o.read(&mut v.created_date_time),
+                4 => o.read(&mut v.description),
+                5 => o.read(&mut v.display_name),
+                6 => o.read(&mut v.group_types),
+                7 => o.read(&mut v.mail),
+                8 => o.read(&mut v.mail_enabled),
+                9 => o.read(&mut v.mail_nickname),
+                10 => o.read(&mut v.security_enabled),
+                11 => o.read(&mut v.visibility),
+                12 => o.read(&mut v.member_of),
+                13 => o.read(&mut v.members),
+                14 => o.read(&mut v.owners),
+                _ => o.skip(),
+            }
+        }
+        o.finish(v)
     }
 }
 
 impl json::ToJson for Group {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for Group {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::new(
-            "microsoft.graph.group",
-            &[
-                "id",
-                "deletedDateTime",
-                "classification",
-                "createdDateTime",
-                "description",
-                "displayName",
-                "groupTypes",
-                "mail",
-                "mailEnabled",
-                "mailNickname",
-                "securityEnabled",
-                "visibility",
-                "memberOf",
-                "members",
-                "owners",
-            ],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.id,
-            1 => &self.deleted_date_time,
-            2 => &self.classification,
-            3 => &self.created_date_time,
-            4 => &self.description,
-            5 => &self.display_name,
-            6 => &self.group_types,
-            7 => &self.mail,
-            8 => &self.mail_enabled,
-            9 => &self.mail_nickname,
-            10 => &self.security_enabled,
-            11 => &self.visibility,
-            12 => &self.member_of,
-            13 => &self.members,
-            14 => &self.owners,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
-    }
-}
-
-impl json::ObjectMut for Group {
-    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
-        let field: &mut dyn json::Field = match index {
-            0 => &mut self.id,
-            1 => &mut self.deleted_date_time,
-            2 => &mut self.classification,
-            3 => &mut self.created_date_time,
-            4 => &mut self.description,
-            5 => &mut self.display_name,
-            6 => &mut self.group_types,
-            7 => &mut self.mail,
-            8 => &mut self.mail_enabled,
-            9 => &mut self.mail_nickname,
-            10 => &mut self.security_enabled,
-            11 => &mut self.visibility,
-            12 => &mut self.member_of,
-            13 => &mut self.members,
-            14 => &mut self.owners,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
-        &mut self.additional
+        let mut o = w.members(&READ, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.id),
+                1 => o.write(&self.deleted_date_time),
+                2 => o.write(&self.classification),
+                3 => o.write(&self.created_date_time),
+                4 => o.write(&self.description),
+                5 => o.write(&self.display_name),
+                6 => o.write(&self.group_types),
+                7 => o.write(&self.mail),
+                8 => o.write(&self.mail_enabled),
+                9 => o.write(&self.mail_nickname),
+                10 => o.write(&self.security_enabled),
+                11 => o.write(&self.visibility),
+                12 => o.write(&self.member_of),
+                13 => o.write(&self.members),
+                _ => o.write(&self.owners),
+            }
+        }
     }
 }
 
@@ -254,52 +239,42 @@ impl ::std::fmt::Debug for GroupCreate {
     }
 }
 
+static CREATE: json::Shape = json::Shape::tagged(
+    "microsoft.graph.group",
+    "#microsoft.graph.group",
+    &[
+        "deletedDateTime",
+        "classification",
+        "createdDateTime",
+        "description",
+        "displayName",
+        "groupTypes",
+        "mail",
+        "mailEnabled",
+        "mailNickname",
+        "securityEnabled",
+        "visibility",
+    ],
+);
+
 impl json::ToJson for GroupCreate {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for GroupCreate {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::tagged(
-            "microsoft.graph.group",
-            "#microsoft.graph.group",
-            &[
-                "deletedDateTime",
-                "classification",
-                "createdDateTime",
-                "description",
-                "displayName",
-                "groupTypes",
-                "mail",
-                "mailEnabled",
-                "mailNickname",
-                "securityEnabled",
-                "visibility",
-            ],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.deleted_date_time,
-            1 => &self.classification,
-            2 => &self.created_date_time,
-            3 => &self.description,
-            4 => &self.display_name,
-            5 => &self.group_types,
-            6 => &self.mail,
-            7 => &self.mail_enabled,
-            8 => &self.mail_nickname,
-            9 => &self.security_enabled,
-            10 => &self.visibility,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
+        let mut o = w.members(&CREATE, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.deleted_date_time),
+                1 => o.write(&self.classification),
+                2 => o.write(&self.created_date_time),
+                3 => o.write(&self.description),
+                4 => o.write(&self.display_name),
+                5 => o.write(&self.group_types),
+                6 => o.write(&self.mail),
+                7 => o.write(&self.mail_enabled),
+                8 => o.write(&self.mail_nickname),
+                9 => o.write(&self.security_enabled),
+                _ => o.write(&self.visibility),
+            }
+        }
     }
 }
 
@@ -347,51 +322,41 @@ impl ::std::fmt::Debug for GroupUpdate {
     }
 }
 
+static UPDATE: json::Shape = json::Shape::tagged(
+    "microsoft.graph.group",
+    "#microsoft.graph.group",
+    &[
+        "deletedDateTime",
+        "classification",
+        "createdDateTime",
+        "description",
+        "displayName",
+        "groupTypes",
+        "mail",
+        "mailEnabled",
+        "mailNickname",
+        "securityEnabled",
+        "visibility",
+    ],
+);
+
 impl json::ToJson for GroupUpdate {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for GroupUpdate {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::tagged(
-            "microsoft.graph.group",
-            "#microsoft.graph.group",
-            &[
-                "deletedDateTime",
-                "classification",
-                "createdDateTime",
-                "description",
-                "displayName",
-                "groupTypes",
-                "mail",
-                "mailEnabled",
-                "mailNickname",
-                "securityEnabled",
-                "visibility",
-            ],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.deleted_date_time,
-            1 => &self.classification,
-            2 => &self.created_date_time,
-            3 => &self.description,
-            4 => &self.display_name,
-            5 => &self.group_types,
-            6 => &self.mail,
-            7 => &self.mail_enabled,
-            8 => &self.mail_nickname,
-            9 => &self.security_enabled,
-            10 => &self.visibility,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
+        let mut o = w.members(&UPDATE, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write_patch(&self.deleted_date_time),
+                1 => o.write_patch(&self.classification),
+                2 => o.write_patch(&self.created_date_time),
+                3 => o.write_patch(&self.description),
+                4 => o.write_patch(&self.display_name),
+                5 => o.write(&self.group_types),
+                6 => o.write_patch(&self.mail),
+                7 => o.write_patch(&self.mail_enabled),
+                8 => o.write_patch(&self.mail_nickname),
+                9 => o.write_patch(&self.security_enabled),
+                _ => o.write_patch(&self.visibility),
+            }
+        }
     }
 }

@@ -39,55 +39,40 @@ impl PartialEq for ProfilePhoto {
     }
 }
 
+static READ: json::Shape = json::Shape::new(
+    "microsoft.graph.profilePhoto",
+    &["id", "height", "width"],
+);
+
 impl json::FromJson for ProfilePhoto {
     fn decode(
         d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        json::decode_object(d, path)
+        let mut v = Self::default();
+        let mut o = json::MemberReader::new(d, path, &READ);
+        while let Some(i) = o.next(&mut v.additional) {
+            match i {
+                0 => o.read(&mut v.id),
+                1 => o.read(&mut v.height),
+                2 => o.read(&mut v.width),
+                _ => o.skip(),
+            }
+        }
+        o.finish(v)
     }
 }
 
 impl json::ToJson for ProfilePhoto {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for ProfilePhoto {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::new(
-            "microsoft.graph.profilePhoto",
-            &["id", "height", "width"],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.id,
-            1 => &self.height,
-            2 => &self.width,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
-    }
-}
-
-impl json::ObjectMut for ProfilePhoto {
-    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
-        let field: &mut dyn json::Field = match index {
-            0 => &mut self.id,
-            1 => &mut self.height,
-            2 => &mut self.width,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
-        &mut self.additional
+        let mut o = w.members(&READ, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.id),
+                1 => o.write(&self.height),
+                _ => o.write(&self.width),
+            }
+        }
     }
 }
 
@@ -141,31 +126,21 @@ impl ::std::fmt::Debug for ProfilePhotoCreate {
     }
 }
 
+static CREATE: json::Shape = json::Shape::tagged(
+    "microsoft.graph.profilePhoto",
+    "#microsoft.graph.profilePhoto",
+    &["height", "width"],
+);
+
 impl json::ToJson for ProfilePhotoCreate {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for ProfilePhotoCreate {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::tagged(
-            "microsoft.graph.profilePhoto",
-            "#microsoft.graph.profilePhoto",
-            &["height", "width"],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.height,
-            1 => &self.width,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
+        let mut o = w.members(&CREATE, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.height),
+                _ => o.write(&self.width),
+            }
+        }
     }
 }
 
@@ -191,30 +166,20 @@ impl ::std::fmt::Debug for ProfilePhotoUpdate {
     }
 }
 
+static UPDATE: json::Shape = json::Shape::tagged(
+    "microsoft.graph.profilePhoto",
+    "#microsoft.graph.profilePhoto",
+    &["height", "width"],
+);
+
 impl json::ToJson for ProfilePhotoUpdate {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for ProfilePhotoUpdate {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::tagged(
-            "microsoft.graph.profilePhoto",
-            "#microsoft.graph.profilePhoto",
-            &["height", "width"],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.height,
-            1 => &self.width,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
+        let mut o = w.members(&UPDATE, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write_patch(&self.height),
+                _ => o.write_patch(&self.width),
+            }
+        }
     }
 }

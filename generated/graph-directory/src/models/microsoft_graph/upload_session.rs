@@ -39,55 +39,40 @@ impl PartialEq for UploadSession {
     }
 }
 
+static READ: json::Shape = json::Shape::new(
+    "microsoft.graph.uploadSession",
+    &["expirationDateTime", "nextExpectedRanges", "uploadUrl"],
+);
+
 impl json::FromJson for UploadSession {
     fn decode(
         d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        json::decode_object(d, path)
+        let mut v = Self::default();
+        let mut o = json::MemberReader::new(d, path, &READ);
+        while let Some(i) = o.next(&mut v.additional) {
+            match i {
+                0 => o.read(&mut v.expiration_date_time),
+                1 => o.read(&mut v.next_expected_ranges),
+                2 => o.read(&mut v.upload_url),
+                _ => o.skip(),
+            }
+        }
+        o.finish(v)
     }
 }
 
 impl json::ToJson for UploadSession {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for UploadSession {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::new(
-            "microsoft.graph.uploadSession",
-            &["expirationDateTime", "nextExpectedRanges", "uploadUrl"],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.expiration_date_time,
-            1 => &self.next_expected_ranges,
-            2 => &self.upload_url,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
-    }
-}
-
-impl json::ObjectMut for UploadSession {
-    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
-        let field: &mut dyn json::Field = match index {
-            0 => &mut self.expiration_date_time,
-            1 => &mut self.next_expected_ranges,
-            2 => &mut self.upload_url,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
-        &mut self.additional
+        let mut o = w.members(&READ, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.expiration_date_time),
+                1 => o.write(&self.next_expected_ranges),
+                _ => o.write(&self.upload_url),
+            }
+        }
     }
 }
 

@@ -120,110 +120,95 @@ impl PartialEq for User {
     }
 }
 
+static READ: json::Shape = json::Shape::new(
+    "microsoft.graph.user",
+    &[
+        "id",
+        "deletedDateTime",
+        "accountEnabled",
+        "businessPhones",
+        "createdDateTime",
+        "department",
+        "displayName",
+        "employeeHireDate",
+        "givenName",
+        "jobTitle",
+        "mail",
+        "surname",
+        "userPrincipalName",
+        "userType",
+        "directReports",
+        "manager",
+        "memberOf",
+        "ownedObjects",
+        "drive",
+        "photo",
+    ],
+);
+
 impl json::FromJson for User {
     fn decode(
         d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        json::decode_object(d, path)
+        let mut v = Self::default();
+        let mut o = json::MemberReader::new(d, path, &READ);
+        while let Some(i) = o.next(&mut v.additional) {
+            match i {
+                0 => o.read(&mut v.id),
+                1 => o.read(&mut v.deleted_date_time),
+                2 => o.read(&mut v.account_enabled),
+                3 => o.read(&mut v.business_phones),
+                4 => o.read(&mut v.created_date_time),
+                5 => o.read(&mut v.department),
+                6 => o.read(&mut v.display_name),
+                7 => o.read(&mut v.employee_hire_date),
+                8 => o.read(&mut v.given_name),
+                9 => o.read(&mut v.job_title),
+                10 => o.read(&mut v.mail),
+                11 => o.read(&mut v.surname),
+                12 => o.read(&mut v.user_principal_name),
+                13 => o.read(&mut v.user_type),
+                14 => o.read(&mut v.direct_reports),
+                15 => o.read(&mut v.manager),
+                16 => o.read(&mut v.member_of),
+                17 => o.read(&mut v.owned_objects),
+                18 => o.read(&mut v.drive),
+                19 => o.read(&mut v.photo),
+                _ => o.skip(),
+            }
+        }
+        o.finish(v)
     }
 }
 
 impl json::ToJson for User {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for User {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::new(
-            "microsoft.graph.user",
-            &[
-                "id",
-                "deletedDateTime",
-                "accountEnabled",
-                "businessPhones",
-                "createdDateTime",
-                "department",
-                "displayName",
-                "employeeHireDate",
-                "givenName",
-                "jobTitle",
-                "mail",
-                "surname",
-                "userPrincipalName",
-                "userType",
-                "directReports",
-                "manager",
-                "memberOf",
-                "ownedObjects",
-                "drive",
-                "photo",
-            ],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.id,
-            1 => &self.deleted_date_time,
-            2 => &self.account_enabled,
-            3 => &self.business_phones,
-            4 => &self.created_date_time,
-            5 => &self.department,
-            6 => &self.display_name,
-            7 => &self.employee_hire_date,
-            8 => &self.given_name,
-            9 => &self.job_title,
-            10 => &self.mail,
-            11 => &self.surname,
-            12 => &self.user_principal_name,
-            13 => &self.user_type,
-            14 => &self.direct_reports,
-            15 => &self.manager,
-            16 => &self.member_of,
-            17 => &self.owned_objects,
-            18 => &self.drive,
-            19 => &self.photo,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
-    }
-}
-
-impl json::ObjectMut for User {
-    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
-        let field: &mut dyn json::Field = match index {
-            0 => &mut self.id,
-            1 => &mut self.deleted_date_time,
-            2 => &mut self.account_enabled,
-            3 => &mut self.business_phones,
-            4 => &mut self.created_date_time,
-            5 => &mut self.department,
-            6 => &mut self.display_name,
-            7 => &mut self.employee_hire_date,
-            8 => &mut self.given_name,
-            9 => &mut self.job_title,
-            10 => &mut self.mail,
-            11 => &mut self.surname,
-            12 => &mut self.user_principal_name,
-            13 => &mut self.user_type,
-            14 => &mut self.direct_reports,
-            15 => &mut self.manager,
-            16 => &mut self.member_of,
-            17 => &mut self.owned_objects,
-            18 => &mut self.drive,
-            19 => &mut self.photo,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
-        &mut self.additional
+        let mut o = w.members(&READ, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.id),
+                1 => o.write(&self.deleted_date_time),
+                2 => o.write(&self.account_enabled),
+                3 => o.write(&self.business_phones),
+                4 => o.write(&self.created_date_time),
+                5 => o.write(&self.department),
+                6 => o.write(&self.display_name),
+                7 => o.write(&self.employee_hire_date),
+                8 => o.write(&self.given_name),
+                9 => o.write(&self.job_title),
+                10 => o.write(&self.mail),
+                11 => o.write(&self.surname),
+                12 => o.write(&self.user_principal_name),
+                13 => o.write(&self.user_type),
+                14 => o.write(&self.direct_reports),
+                15 => o.write(&self.manager),
+                16 => o.write(&self.member_of),
+                17 => o.write(&self.owned_objects),
+                18 => o.write(&self.drive),
+                _ => o.write(&self.photo),
+            }
+        }
     }
 }
 
@@ -299,56 +284,46 @@ impl ::std::fmt::Debug for UserCreate {
     }
 }
 
+static CREATE: json::Shape = json::Shape::tagged(
+    "microsoft.graph.user",
+    "#microsoft.graph.user",
+    &[
+        "deletedDateTime",
+        "accountEnabled",
+        "businessPhones",
+        "createdDateTime",
+        "department",
+        "displayName",
+        "employeeHireDate",
+        "givenName",
+        "jobTitle",
+        "mail",
+        "surname",
+        "userPrincipalName",
+        "userType",
+    ],
+);
+
 impl json::ToJson for UserCreate {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for UserCreate {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::tagged(
-            "microsoft.graph.user",
-            "#microsoft.graph.user",
-            &[
-                "deletedDateTime",
-                "accountEnabled",
-                "businessPhones",
-                "createdDateTime",
-                "department",
-                "displayName",
-                "employeeHireDate",
-                "givenName",
-                "jobTitle",
-                "mail",
-                "surname",
-                "userPrincipalName",
-                "userType",
-            ],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.deleted_date_time,
-            1 => &self.account_enabled,
-            2 => &self.business_phones,
-            3 => &self.created_date_time,
-            4 => &self.department,
-            5 => &self.display_name,
-            6 => &self.employee_hire_date,
-            7 => &self.given_name,
-            8 => &self.job_title,
-            9 => &self.mail,
-            10 => &self.surname,
-            11 => &self.user_principal_name,
-            12 => &self.user_type,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
+        let mut o = w.members(&CREATE, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.deleted_date_time),
+                1 => o.write(&self.account_enabled),
+                2 => o.write(&self.business_phones),
+                3 => o.write(&self.created_date_time),
+                4 => o.write(&self.department),
+                5 => o.write(&self.display_name),
+                6 => o.write(&self.employee_hire_date),
+                7 => o.write(&self.given_name),
+                8 => o.write(&self.job_title),
+                9 => o.write(&self.mail),
+                10 => o.write(&self.surname),
+                11 => o.write(&self.user_principal_name),
+                _ => o.write(&self.user_type),
+            }
+        }
     }
 }
 
@@ -402,55 +377,45 @@ impl ::std::fmt::Debug for UserUpdate {
     }
 }
 
+static UPDATE: json::Shape = json::Shape::tagged(
+    "microsoft.graph.user",
+    "#microsoft.graph.user",
+    &[
+        "deletedDateTime",
+        "accountEnabled",
+        "businessPhones",
+        "createdDateTime",
+        "department",
+        "displayName",
+        "employeeHireDate",
+        "givenName",
+        "jobTitle",
+        "mail",
+        "surname",
+        "userPrincipalName",
+        "userType",
+    ],
+);
+
 impl json::ToJson for UserUpdate {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for UserUpdate {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::tagged(
-            "microsoft.graph.user",
-            "#microsoft.graph.user",
-            &[
-                "deletedDateTime",
-                "accountEnabled",
-                "businessPhones",
-                "createdDateTime",
-                "department",
-                "displayName",
-                "employeeHireDate",
-                "givenName",
-                "jobTitle",
-                "mail",
-                "surname",
-                "userPrincipalName",
-                "userType",
-            ],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.deleted_date_time,
-            1 => &self.account_enabled,
-            2 => &self.business_phones,
-            3 => &self.created_date_time,
-            4 => &self.department,
-            5 => &self.display_name,
-            6 => &self.employee_hire_date,
-            7 => &self.given_name,
-            8 => &self.job_title,
-            9 => &self.mail,
-            10 => &self.surname,
-            11 => &self.user_principal_name,
-            12 => &self.user_type,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
+        let mut o = w.members(&UPDATE, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write_patch(&self.deleted_date_time),
+                1 => o.write_patch(&self.account_enabled),
+                2 => o.write(&self.business_phones),
+                3 => o.write_patch(&self.created_date_time),
+                4 => o.write_patch(&self.department),
+                5 => o.write_patch(&self.display_name),
+                6 => o.write_patch(&self.employee_hire_date),
+                7 => o.write_patch(&self.given_name),
+                8 => o.write_patch(&self.job_title),
+                9 => o.write_patch(&self.mail),
+                10 => o.write_patch(&self.surname),
+                11 => o.write_patch(&self.user_principal_name),
+                _ => o.write_patch(&self.user_type),
+            }
+        }
     }
 }

@@ -27,43 +27,27 @@ impl PartialEq for AllLicensedUsersAssignmentTarget {
     }
 }
 
+static READ: json::Shape = json::Shape::new(
+    "microsoft.graph.allLicensedUsersAssignmentTarget",
+    &[],
+);
+
 impl json::FromJson for AllLicensedUsersAssignmentTarget {
     fn decode(
         d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        json::decode_object(d, path)
+        let mut v = Self::default();
+        let mut o = json::MemberReader::new(d, path, &READ);
+        while o.next(&mut v.additional).is_some() {}
+        o.finish(v)
     }
 }
 
 impl json::ToJson for AllLicensedUsersAssignmentTarget {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for AllLicensedUsersAssignmentTarget {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::new(
-            "microsoft.graph.allLicensedUsersAssignmentTarget",
-            &[],
-        );
-        &SHAPE
-    }
-    fn field(&self, _index: usize) -> Option<&dyn json::Field> {
-        None
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
-    }
-}
-
-impl json::ObjectMut for AllLicensedUsersAssignmentTarget {
-    fn field_mut(&mut self, _index: usize) -> Option<&mut dyn json::Field> {
-        None
-    }
-    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
-        &mut self.additional
+        let mut o = w.members(&READ, &self.additional);
+        while o.next().is_some() {}
     }
 }
 

@@ -184,22 +184,23 @@ impl json::ToJson for AnyDeviceAndAppManagementAssignmentTarget {
     fn encode(&self, w: &mut json::Encoder) {
         match self {
             Self::AllDevicesAssignmentTarget(v) => {
-                w.tagged(v, "#microsoft.graph.allDevicesAssignmentTarget")
+                json::tagged(w, v, "#microsoft.graph.allDevicesAssignmentTarget")
             }
             Self::AllLicensedUsersAssignmentTarget(v) => {
-                w.tagged(v, "#microsoft.graph.allLicensedUsersAssignmentTarget")
+                json::tagged(w, v, "#microsoft.graph.allLicensedUsersAssignmentTarget")
             }
             Self::ConfigurationManagerCollectionAssignmentTarget(v) => {
-                w.tagged(
+                json::tagged(
+                    w,
                     v,
                     "#microsoft.graph.configurationManagerCollectionAssignmentTarget",
                 )
             }
             Self::ExclusionGroupAssignmentTarget(v) => {
-                w.tagged(v, "#microsoft.graph.exclusionGroupAssignmentTarget")
+                json::tagged(w, v, "#microsoft.graph.exclusionGroupAssignmentTarget")
             }
             Self::GroupAssignmentTarget(v) => {
-                w.tagged(v, "#microsoft.graph.groupAssignmentTarget")
+                json::tagged(w, v, "#microsoft.graph.groupAssignmentTarget")
             }
             Self::Unknown(v) => w.value(v),
         }

@@ -57,61 +57,46 @@ impl PartialEq for Crate {
     }
 }
 
+static READ: json::Shape = json::Shape::new(
+    "obstacle.course.crate",
+    &["type", "self", "keywords", "super", "subs", "children"],
+);
+
 impl json::FromJson for Crate {
     fn decode(
         d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        json::decode_object(d, path)
+        let mut v = Self::default();
+        let mut o = json::MemberReader::new(d, path, &READ);
+        while let Some(i) = o.next(&mut v.additional) {
+            match i {
+                0 => o.read(&mut v.r#type),
+                1 => o.read(&mut v.self_),
+                2 => o.read(&mut v.keywords),
+                3 => o.read(&mut v.super_),
+                4 => o.read(&mut v.subs),
+                5 => o.read(&mut v.children),
+                _ => o.skip(),
+            }
+        }
+        o.finish(v)
     }
 }
 
 impl json::ToJson for Crate {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for Crate {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::new(
-            "obstacle.course.crate",
-            &["type", "self", "keywords", "super", "subs", "children"],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.r#type,
-            1 => &self.self_,
-            2 => &self.keywords,
-            3 => &self.super_,
-            4 => &self.subs,
-            5 => &self.children,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
-    }
-}
-
-impl json::ObjectMut for Crate {
-    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
-        let field: &mut dyn json::Field = match index {
-            0 => &mut self.r#type,
-            1 => &mut self.self_,
-            2 => &mut self.keywords,
-            3 => &mut self.super_,
-            4 => &mut self.subs,
-            5 => &mut self.children,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
-        &mut self.additional
+        let mut o = w.members(&READ, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.r#type),
+                1 => o.write(&self.self_),
+                2 => o.write(&self.keywords),
+                3 => o.write(&self.super_),
+                4 => o.write(&self.subs),
+                _ => o.write(&self.children),
+            }
+        }
     }
 }
 
@@ -165,31 +150,21 @@ impl ::std::fmt::Debug for CrateCreate {
     }
 }
 
+static CREATE: json::Shape = json::Shape::tagged(
+    "obstacle.course.crate",
+    "#obstacle.course.crate",
+    &["self", "keywords"],
+);
+
 impl json::ToJson for CrateCreate {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for CrateCreate {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::tagged(
-            "obstacle.course.crate",
-            "#obstacle.course.crate",
-            &["self", "keywords"],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.self_,
-            1 => &self.keywords,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
+        let mut o = w.members(&CREATE, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.self_),
+                _ => o.write(&self.keywords),
+            }
+        }
     }
 }
 
@@ -215,30 +190,20 @@ impl ::std::fmt::Debug for CrateUpdate {
     }
 }
 
+static UPDATE: json::Shape = json::Shape::tagged(
+    "obstacle.course.crate",
+    "#obstacle.course.crate",
+    &["self", "keywords"],
+);
+
 impl json::ToJson for CrateUpdate {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for CrateUpdate {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::tagged(
-            "obstacle.course.crate",
-            "#obstacle.course.crate",
-            &["self", "keywords"],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.self_,
-            1 => &self.keywords,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
+        let mut o = w.members(&UPDATE, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write_patch(&self.self_),
+                _ => o.write_patch(&self.keywords),
+            }
+        }
     }
 }

@@ -125,128 +125,117 @@ impl PartialEq for DigitNames {
     }
 }
 
+static READ: json::Shape = json::Shape::new(
+    "obstacle.course.digitNames",
+    &[
+        "_1st",
+        "_123",
+        "a_1",
+        "a1",
+        "x_2d",
+        "x2D",
+        "item_0_1",
+        "version2_0",
+        "version20",
+        "mp3",
+        "utf8Bytes",
+        "utf_8_bytes",
+        "_id",
+        "_score",
+        "_source",
+        "__typename",
+        "trailing_",
+        "double__underscore",
+        "ALLCAPS",
+        "größe",
+        "naïve",
+        "日本語",
+        "x‿y",
+        "aVeryLongPropertyNameThatIsExactlyOneHundredAndTwentyEightCharactersLongToTestTheMaximumIdentifierLengthAllowedByODataCSDLxyzzzz",
+    ],
+);
+
 impl json::FromJson for DigitNames {
     fn decode(
         d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        json::decode_object(d, path)
+        let mut v = Self::default();
+        let mut o = json::MemberReader::new(d, path, &READ);
+        while let Some(i) = o.next(&mut v.additional) {
+            match i {
+                0 => o.read(&mut v._1st),
+                1 => o.read(&mut v._123),
+                2 => o.read(&mut v.a_1),
+                3 => o.read(&mut v.a1),
+                4 => o.read(&mut v.x_2d),
+                5 => o.read(&mut v.x2_d),
+                6 => o.read(&mut v.item_0_1),
+                7 => o.read(&mut v.version2_0),
+                8 => o.read(&mut v.version20),
+                9 => o.read(&mut v.mp3),
+                10 => o.read(&mut v.utf8_bytes),
+                11 => o.read(&mut v.utf_8_bytes),
+                12 => o.read(&mut v.id),
+                13 => o.read(&mut v.score),
+                14 => o.read(&mut v.source),
+                15 => o.read(&mut v.typename),
+                16 => o.read(&mut v.trailing),
+                17 => o.read(&mut v.double_underscore),
+                18 => o.read(&mut v.allcaps),
+                19 => o.read(&mut v.grosse),
+                20 => o.read(&mut v.naive),
+                21 => o.read(&mut v.u65e5u672cu8a9e),
+                22 => o.read(&mut v.x_y),
+                23 => {
+                    o.read(
+                        &mut v
+                            .a_very_long_property_name_that_is_exactly_one_hundred_and_twenty_eight_characters_long_to_test_the_maximum_identifier_length_allowed_by_o_data_csd_lxyzzzz,
+                    )
+                }
+                _ => o.skip(),
+            }
+        }
+        o.finish(v)
     }
 }
 
 impl json::ToJson for DigitNames {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for DigitNames {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::new(
-            "obstacle.course.digitNames",
-            &[
-                "_1st",
-                "_123",
-                "a_1",
-                "a1",
-                "x_2d",
-                "x2D",
-                "item_0_1",
-                "version2_0",
-                "version20",
-                "mp3",
-                "utf8Bytes",
-                "utf_8_bytes",
-                "_id",
-                "_score",
-                "_source",
-                "__typename",
-                "trailing_",
-                "double__underscore",
-                "ALLCAPS",
-                "größe",
-                "naïve",
-                "日本語",
-                "x‿y",
-                "aVeryLongPropertyNameThatIsExactlyOneHundredAndTwentyEightCharactersLongToTestTheMaximumIdentifierLengthAllowedByODataCSDLxyzzzz",
-            ],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self._1st,
-            1 => &self._123,
-            2 => &self.a_1,
-            3 => &self.a1,
-            4 => &self.x_2d,
-            5 => &self.x2_d,
-            6 => &self.item_0_1,
-            7 => &self.version2_0,
-            8 => &self.version20,
-            9 => &self.mp3,
-            10 => &self.utf8_bytes,
-            11 => &self.utf_8_bytes,
-            12 => &self.id,
-            13 => &self.score,
-            14 => &self.source,
-            15 => &self.typename,
-            16 => &self.trailing,
-            17 => &self.double_underscore,
-            18 => &self.allcaps,
-            19 => &self.grosse,
-            20 => &self.naive,
-            21 => &self.u65e5u672cu8a9e,
-            22 => &self.x_y,
-            23 => {
-                &self
-                    .a_very_long_property_name_that_is_exactly_one_hundred_and_twenty_eight_characters_long_to_test_the_maximum_identifier_length_allowed_by_o_data_csd_lxyzzzz
+        let mut o = w.members(&READ, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self._1st),
+                1 => o.write(&self._123),
+                2 => o.write(&self.a_1),
+                3 => o.write(&self.a1),
+                4 => o.write(&self.x_2d),
+                5 => o.write(&self.x2_d),
+                6 => o.write(&self.item_0_1),
+                7 => o.write(&self.version2_0),
+                8 => o.write(&self.version20),
+                9 => o.write(&self.mp3),
+                10 => o.write(&self.utf8_bytes),
+                11 => o.write(&self.utf_8_bytes),
+                12 => o.write(&self.id),
+                13 => o.write(&self.score),
+                14 => o.write(&self.source),
+                15 => o.write(&self.typename),
+                16 => o.write(&self.trailing),
+                17 => o.write(&self.double_underscore),
+                18 => o.write(&self.allcaps),
+                19 => o.write(&self.grosse),
+                20 => o.write(&self.naive),
+                21 => o.write(&self.u65e5u672cu8a9e),
+                22 => o.write(&self.x_y),
+                _ => {
+                    o.write(
+                        &self
+                            .a_very_long_property_name_that_is_exactly_one_hundred_and_twenty_eight_characters_long_to_test_the_maximum_identifier_length_allowed_by_o_data_csd_lxyzzzz,
+                    )
+                }
             }
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
-    }
-}
-
-impl json::ObjectMut for DigitNames {
-    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
-        let field: &mut dyn json::Field = match index {
-            0 => &mut self._1st,
-            1 => &mut self._123,
-            2 => &mut self.a_1,
-            3 => &mut self.a1,
-            4 => &mut self.x_2d,
-            5 => &mut self.x2_d,
-            6 => &mut self.item_0_1,
-            7 => &mut self.version2_0,
-            8 => &mut self.version20,
-            9 => &mut self.mp3,
-            10 => &mut self.utf8_bytes,
-            11 => &mut self.utf_8_bytes,
-            12 => &mut self.id,
-            13 => &mut self.score,
-            14 => &mut self.source,
-            15 => &mut self.typename,
-            16 => &mut self.trailing,
-            17 => &mut self.double_underscore,
-            18 => &mut self.allcaps,
-            19 => &mut self.grosse,
-            20 => &mut self.naive,
-            21 => &mut self.u65e5u672cu8a9e,
-            22 => &mut self.x_y,
-            23 => {
-                &mut self
-                    .a_very_long_property_name_that_is_exactly_one_hundred_and_twenty_eight_characters_long_to_test_the_maximum_identifier_length_allowed_by_o_data_csd_lxyzzzz
-            }
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
-        &mut self.additional
+        }
     }
 }
 

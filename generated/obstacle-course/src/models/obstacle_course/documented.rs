@@ -64,65 +64,50 @@ impl PartialEq for Documented {
     }
 }
 
+static READ: json::Shape = json::Shape::new(
+    "obstacle.course.documented",
+    &[
+        "attrMultiLine",
+        "elementMultiLine",
+        "longDescribed",
+        "emptyDescription",
+        "whitespaceDescription",
+    ],
+);
+
 impl json::FromJson for Documented {
     fn decode(
         d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        json::decode_object(d, path)
+        let mut v = Self::default();
+        let mut o = json::MemberReader::new(d, path, &READ);
+        while let Some(i) = o.next(&mut v.additional) {
+            match i {
+                0 => o.read(&mut v.attr_multi_line),
+                1 => o.read(&mut v.element_multi_line),
+                2 => o.read(&mut v.long_described),
+                3 => o.read(&mut v.empty_description),
+                4 => o.read(&mut v.whitespace_description),
+                _ => o.skip(),
+            }
+        }
+        o.finish(v)
     }
 }
 
 impl json::ToJson for Documented {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for Documented {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::new(
-            "obstacle.course.documented",
-            &[
-                "attrMultiLine",
-                "elementMultiLine",
-                "longDescribed",
-                "emptyDescription",
-                "whitespaceDescription",
-            ],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.attr_multi_line,
-            1 => &self.element_multi_line,
-            2 => &self.long_described,
-            3 => &self.empty_description,
-            4 => &self.whitespace_description,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
-    }
-}
-
-impl json::ObjectMut for Documented {
-    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
-        let field: &mut dyn json::Field = match index {
-            0 => &mut self.attr_multi_line,
-            1 => &mut self.element_multi_line,
-            2 => &mut self.long_described,
-            3 => &mut self.empty_description,
-            4 => &mut self.whitespace_description,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
-        &mut self.additional
+        let mut o = w.members(&READ, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.attr_multi_line),
+                1 => o.write(&self.element_multi_line),
+                2 => o.write(&self.long_described),
+                3 => o.write(&self.empty_description),
+                _ => o.write(&self.whitespace_description),
+            }
+        }
     }
 }
 

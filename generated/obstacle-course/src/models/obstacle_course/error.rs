@@ -39,55 +39,40 @@ impl PartialEq for Error {
     }
 }
 
+static READ: json::Shape = json::Shape::new(
+    "obstacle.course.Error",
+    &["code", "message", "source"],
+);
+
 impl json::FromJson for Error {
     fn decode(
         d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        json::decode_object(d, path)
+        let mut v = Self::default();
+        let mut o = json::MemberReader::new(d, path, &READ);
+        while let Some(i) = o.next(&mut v.additional) {
+            match i {
+                0 => o.read(&mut v.code),
+                1 => o.read(&mut v.message),
+                2 => o.read(&mut v.source),
+                _ => o.skip(),
+            }
+        }
+        o.finish(v)
     }
 }
 
 impl json::ToJson for Error {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for Error {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::new(
-            "obstacle.course.Error",
-            &["code", "message", "source"],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.code,
-            1 => &self.message,
-            2 => &self.source,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
-    }
-}
-
-impl json::ObjectMut for Error {
-    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
-        let field: &mut dyn json::Field = match index {
-            0 => &mut self.code,
-            1 => &mut self.message,
-            2 => &mut self.source,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
-        &mut self.additional
+        let mut o = w.members(&READ, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.code),
+                1 => o.write(&self.message),
+                _ => o.write(&self.source),
+            }
+        }
     }
 }
 

@@ -75,77 +75,62 @@ impl PartialEq for HostileText {
     }
 }
 
+static READ: json::Shape = json::Shape::new(
+    "obstacle.course.hostileText",
+    &[
+        "id",
+        "Straße",
+        "naïve",
+        "ἀριθμός",
+        "номер",
+        "名前",
+        "request-id",
+        "client-request-id",
+        "level",
+    ],
+);
+
 impl json::FromJson for HostileText {
     fn decode(
         d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        json::decode_object(d, path)
+        let mut v = Self::default();
+        let mut o = json::MemberReader::new(d, path, &READ);
+        while let Some(i) = o.next(&mut v.additional) {
+            match i {
+                0 => o.read(&mut v.id),
+                1 => o.read(&mut v.strasse),
+                2 => o.read(&mut v.naive),
+                3 => o.read(&mut v.u1f00u03c1u03b9u03b8u03bcu03ccu03c2),
+                4 => o.read(&mut v.u043du043eu043cu0435u0440),
+                5 => o.read(&mut v.u540du524d),
+                6 => o.read(&mut v.request_id),
+                7 => o.read(&mut v.client_request_id),
+                8 => o.read(&mut v.level),
+                _ => o.skip(),
+            }
+        }
+        o.finish(v)
     }
 }
 
 impl json::ToJson for HostileText {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for HostileText {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::new(
-            "obstacle.course.hostileText",
-            &[
-                "id",
-                "Straße",
-                "naïve",
-                "ἀριθμός",
-                "номер",
-                "名前",
-                "request-id",
-                "client-request-id",
-                "level",
-            ],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.id,
-            1 => &self.strasse,
-            2 => &self.naive,
-            3 => &self.u1f00u03c1u03b9u03b8u03bcu03ccu03c2,
-            4 => &self.u043du043eu043cu0435u0440,
-            5 => &self.u540du524d,
-            6 => &self.request_id,
-            7 => &self.client_request_id,
-            8 => &self.level,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
-    }
-}
-
-impl json::ObjectMut for HostileText {
-    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
-        let field: &mut dyn json::Field = match index {
-            0 => &mut self.id,
-            1 => &mut self.strasse,
-            2 => &mut self.naive,
-            3 => &mut self.u1f00u03c1u03b9u03b8u03bcu03ccu03c2,
-            4 => &mut self.u043du043eu043cu0435u0440,
-            5 => &mut self.u540du524d,
-            6 => &mut self.request_id,
-            7 => &mut self.client_request_id,
-            8 => &mut self.level,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
-        &mut self.additional
+        let mut o = w.members(&READ, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.id),
+                1 => o.write(&self.strasse),
+                2 => o.write(&self.naive),
+                3 => o.write(&self.u1f00u03c1u03b9u03b8u03bcu03ccu03c2),
+                4 => o.write(&self.u043du043eu043cu0435u0440),
+                5 => o.write(&self.u540du524d),
+                6 => o.write(&self.request_id),
+                7 => o.write(&self.client_request_id),
+                _ => o.write(&self.level),
+            }
+        }
     }
 }
 
@@ -211,46 +196,36 @@ impl ::std::fmt::Debug for HostileTextCreate {
     }
 }
 
+static CREATE: json::Shape = json::Shape::tagged(
+    "obstacle.course.hostileText",
+    "#obstacle.course.hostileText",
+    &[
+        "Straße",
+        "naïve",
+        "ἀριθμός",
+        "номер",
+        "名前",
+        "request-id",
+        "client-request-id",
+        "level",
+    ],
+);
+
 impl json::ToJson for HostileTextCreate {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for HostileTextCreate {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::tagged(
-            "obstacle.course.hostileText",
-            "#obstacle.course.hostileText",
-            &[
-                "Straße",
-                "naïve",
-                "ἀριθμός",
-                "номер",
-                "名前",
-                "request-id",
-                "client-request-id",
-                "level",
-            ],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.strasse,
-            1 => &self.naive,
-            2 => &self.u1f00u03c1u03b9u03b8u03bcu03ccu03c2,
-            3 => &self.u043du043eu043cu0435u0440,
-            4 => &self.u540du524d,
-            5 => &self.request_id,
-            6 => &self.client_request_id,
-            7 => &self.level,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
+        let mut o = w.members(&CREATE, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.strasse),
+                1 => o.write(&self.naive),
+                2 => o.write(&self.u1f00u03c1u03b9u03b8u03bcu03ccu03c2),
+                3 => o.write(&self.u043du043eu043cu0435u0440),
+                4 => o.write(&self.u540du524d),
+                5 => o.write(&self.request_id),
+                6 => o.write(&self.client_request_id),
+                _ => o.write(&self.level),
+            }
+        }
     }
 }
 
@@ -288,45 +263,35 @@ impl ::std::fmt::Debug for HostileTextUpdate {
     }
 }
 
+static UPDATE: json::Shape = json::Shape::tagged(
+    "obstacle.course.hostileText",
+    "#obstacle.course.hostileText",
+    &[
+        "Straße",
+        "naïve",
+        "ἀριθμός",
+        "номер",
+        "名前",
+        "request-id",
+        "client-request-id",
+        "level",
+    ],
+);
+
 impl json::ToJson for HostileTextUpdate {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for HostileTextUpdate {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::tagged(
-            "obstacle.course.hostileText",
-            "#obstacle.course.hostileText",
-            &[
-                "Straße",
-                "naïve",
-                "ἀριθμός",
-                "номер",
-                "名前",
-                "request-id",
-                "client-request-id",
-                "level",
-            ],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.strasse,
-            1 => &self.naive,
-            2 => &self.u1f00u03c1u03b9u03b8u03bcu03ccu03c2,
-            3 => &self.u043du043eu043cu0435u0440,
-            4 => &self.u540du524d,
-            5 => &self.request_id,
-            6 => &self.client_request_id,
-            7 => &self.level,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
+        let mut o = w.members(&UPDATE, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write_patch(&self.strasse),
+                1 => o.write_patch(&self.naive),
+                2 => o.write_patch(&self.u1f00u03c1u03b9u03b8u03bcu03ccu03c2),
+                3 => o.write_patch(&self.u043du043eu043cu0435u0440),
+                4 => o.write_patch(&self.u540du524d),
+                5 => o.write_patch(&self.request_id),
+                6 => o.write_patch(&self.client_request_id),
+                _ => o.write_patch(&self.level),
+            }
+        }
     }
 }

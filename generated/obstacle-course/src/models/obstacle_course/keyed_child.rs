@@ -35,53 +35,38 @@ impl PartialEq for KeyedChild {
     }
 }
 
+static READ: json::Shape = json::Shape::new(
+    "obstacle.course.keyedChild",
+    &["createdBy", "childId"],
+);
+
 impl json::FromJson for KeyedChild {
     fn decode(
         d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        json::decode_object(d, path)
+        let mut v = Self::default();
+        let mut o = json::MemberReader::new(d, path, &READ);
+        while let Some(i) = o.next(&mut v.additional) {
+            match i {
+                0 => o.read(&mut v.created_by),
+                1 => o.read(&mut v.child_id),
+                _ => o.skip(),
+            }
+        }
+        o.finish(v)
     }
 }
 
 impl json::ToJson for KeyedChild {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for KeyedChild {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::new(
-            "obstacle.course.keyedChild",
-            &["createdBy", "childId"],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.created_by,
-            1 => &self.child_id,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
-    }
-}
-
-impl json::ObjectMut for KeyedChild {
-    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
-        let field: &mut dyn json::Field = match index {
-            0 => &mut self.created_by,
-            1 => &mut self.child_id,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
-        &mut self.additional
+        let mut o = w.members(&READ, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.created_by),
+                _ => o.write(&self.child_id),
+            }
+        }
     }
 }
 
@@ -133,30 +118,18 @@ impl ::std::fmt::Debug for KeyedChildCreate {
     }
 }
 
+static CREATE: json::Shape = json::Shape::tagged(
+    "obstacle.course.keyedChild",
+    "#obstacle.course.keyedChild",
+    &["createdBy"],
+);
+
 impl json::ToJson for KeyedChildCreate {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for KeyedChildCreate {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::tagged(
-            "obstacle.course.keyedChild",
-            "#obstacle.course.keyedChild",
-            &["createdBy"],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.created_by,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
+        let mut o = w.members(&CREATE, &self.additional);
+        while o.next().is_some() {
+            o.write(&self.created_by);
+        }
     }
 }
 
@@ -180,29 +153,17 @@ impl ::std::fmt::Debug for KeyedChildUpdate {
     }
 }
 
+static UPDATE: json::Shape = json::Shape::tagged(
+    "obstacle.course.keyedChild",
+    "#obstacle.course.keyedChild",
+    &["createdBy"],
+);
+
 impl json::ToJson for KeyedChildUpdate {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for KeyedChildUpdate {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::tagged(
-            "obstacle.course.keyedChild",
-            "#obstacle.course.keyedChild",
-            &["createdBy"],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.created_by,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
+        let mut o = w.members(&UPDATE, &self.additional);
+        while o.next().is_some() {
+            o.write_patch(&self.created_by);
+        }
     }
 }

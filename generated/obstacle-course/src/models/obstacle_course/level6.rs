@@ -72,80 +72,54 @@ impl PartialEq for Level6 {
     }
 }
 
+static READ: json::Shape = json::Shape::new(
+    "obstacle.course.level6",
+    &["id", "zero", "one", "two", "three", "four", "five", "six", "sibling", "up"],
+);
+
 impl json::FromJson for Level6 {
     fn decode(
         d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        json::decode_object(d, path)
+        let mut v = Self::default();
+        let mut o = json::MemberReader::new(d, path, &READ);
+        while let Some(i) = o.next(&mut v.additional) {
+            match i {
+                0 => o.read(&mut v.id),
+                1 => o.read(&mut v.zero),
+                2 => o.read(&mut v.one),
+                3 => o.read(&mut v.two),
+                4 => o.read(&mut v.three),
+                5 => o.read(&mut v.four),
+                6 => o.read(&mut v.five),
+                7 => o.read(&mut v.six),
+                8 => o.read(&mut v.sibling),
+                9 => o.read(&mut v.up),
+                _ => o.skip(),
+            }
+        }
+        o.finish(v)
     }
 }
 
 impl json::ToJson for Level6 {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for Level6 {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::new(
-            "obstacle.course.level6",
-            &[
-                "id",
-                "zero",
-                "one",
-                "two",
-                "three",
-                "four",
-                "five",
-                "six",
-                "sibling",
-                "up",
-            ],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.id,
-            1 => &self.zero,
-            2 => &self.one,
-            3 => &self.two,
-            4 => &self.three,
-            5 => &self.four,
-            6 => &self.five,
-            7 => &self.six,
-            8 => &self.sibling,
-            9 => &self.up,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
-    }
-}
-
-impl json::ObjectMut for Level6 {
-    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
-        let field: &mut dyn json::Field = match index {
-            0 => &mut self.id,
-            1 => &mut self.zero,
-            2 => &mut self.one,
-            3 => &mut self.two,
-            4 => &mut self.three,
-            5 => &mut self.four,
-            6 => &mut self.five,
-            7 => &mut self.six,
-            8 => &mut self.sibling,
-            9 => &mut self.up,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
-        &mut self.additional
+        let mut o = w.members(&READ, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.id),
+                1 => o.write(&self.zero),
+                2 => o.write(&self.one),
+                3 => o.write(&self.two),
+                4 => o.write(&self.three),
+                5 => o.write(&self.four),
+                6 => o.write(&self.five),
+                7 => o.write(&self.six),
+                8 => o.write(&self.sibling),
+                _ => o.write(&self.up),
+            }
+        }
     }
 }
 
@@ -209,36 +183,26 @@ impl ::std::fmt::Debug for Level6Create {
     }
 }
 
+static CREATE: json::Shape = json::Shape::tagged(
+    "obstacle.course.level6",
+    "#obstacle.course.level6",
+    &["zero", "one", "two", "three", "four", "five", "six"],
+);
+
 impl json::ToJson for Level6Create {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for Level6Create {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::tagged(
-            "obstacle.course.level6",
-            "#obstacle.course.level6",
-            &["zero", "one", "two", "three", "four", "five", "six"],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.zero,
-            1 => &self.one,
-            2 => &self.two,
-            3 => &self.three,
-            4 => &self.four,
-            5 => &self.five,
-            6 => &self.six,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
+        let mut o = w.members(&CREATE, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.zero),
+                1 => o.write(&self.one),
+                2 => o.write(&self.two),
+                3 => o.write(&self.three),
+                4 => o.write(&self.four),
+                5 => o.write(&self.five),
+                _ => o.write(&self.six),
+            }
+        }
     }
 }
 
@@ -274,35 +238,25 @@ impl ::std::fmt::Debug for Level6Update {
     }
 }
 
+static UPDATE: json::Shape = json::Shape::tagged(
+    "obstacle.course.level6",
+    "#obstacle.course.level6",
+    &["zero", "one", "two", "three", "four", "five", "six"],
+);
+
 impl json::ToJson for Level6Update {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for Level6Update {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::tagged(
-            "obstacle.course.level6",
-            "#obstacle.course.level6",
-            &["zero", "one", "two", "three", "four", "five", "six"],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.zero,
-            1 => &self.one,
-            2 => &self.two,
-            3 => &self.three,
-            4 => &self.four,
-            5 => &self.five,
-            6 => &self.six,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
+        let mut o = w.members(&UPDATE, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write_patch(&self.zero),
+                1 => o.write_patch(&self.one),
+                2 => o.write_patch(&self.two),
+                3 => o.write_patch(&self.three),
+                4 => o.write_patch(&self.four),
+                5 => o.write_patch(&self.five),
+                _ => o.write_patch(&self.six),
+            }
+        }
     }
 }

@@ -35,53 +35,38 @@ impl PartialEq for Match {
     }
 }
 
+static READ: json::Shape = json::Shape::new(
+    "obstacle.course.match",
+    &["final", "where"],
+);
+
 impl json::FromJson for Match {
     fn decode(
         d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        json::decode_object(d, path)
+        let mut v = Self::default();
+        let mut o = json::MemberReader::new(d, path, &READ);
+        while let Some(i) = o.next(&mut v.additional) {
+            match i {
+                0 => o.read(&mut v.r#final),
+                1 => o.read(&mut v.r#where),
+                _ => o.skip(),
+            }
+        }
+        o.finish(v)
     }
 }
 
 impl json::ToJson for Match {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for Match {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::new(
-            "obstacle.course.match",
-            &["final", "where"],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.r#final,
-            1 => &self.r#where,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
-    }
-}
-
-impl json::ObjectMut for Match {
-    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
-        let field: &mut dyn json::Field = match index {
-            0 => &mut self.r#final,
-            1 => &mut self.r#where,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
-        &mut self.additional
+        let mut o = w.members(&READ, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.r#final),
+                _ => o.write(&self.r#where),
+            }
+        }
     }
 }
 
@@ -133,30 +118,18 @@ impl ::std::fmt::Debug for MatchCreate {
     }
 }
 
+static CREATE: json::Shape = json::Shape::tagged(
+    "obstacle.course.match",
+    "#obstacle.course.match",
+    &["where"],
+);
+
 impl json::ToJson for MatchCreate {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for MatchCreate {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::tagged(
-            "obstacle.course.match",
-            "#obstacle.course.match",
-            &["where"],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.r#where,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
+        let mut o = w.members(&CREATE, &self.additional);
+        while o.next().is_some() {
+            o.write(&self.r#where);
+        }
     }
 }
 
@@ -180,29 +153,17 @@ impl ::std::fmt::Debug for MatchUpdate {
     }
 }
 
+static UPDATE: json::Shape = json::Shape::tagged(
+    "obstacle.course.match",
+    "#obstacle.course.match",
+    &["where"],
+);
+
 impl json::ToJson for MatchUpdate {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for MatchUpdate {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::tagged(
-            "obstacle.course.match",
-            "#obstacle.course.match",
-            &["where"],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.r#where,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
+        let mut o = w.members(&UPDATE, &self.additional);
+        while o.next().is_some() {
+            o.write_patch(&self.r#where);
+        }
     }
 }

@@ -55,59 +55,44 @@ impl PartialEq for Me {
     }
 }
 
+static READ: json::Shape = json::Shape::new(
+    "obstacle.course.me",
+    &["id", "crates", "avatar", "favoriteWidget", "widgets"],
+);
+
 impl json::FromJson for Me {
     fn decode(
         d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        json::decode_object(d, path)
+        let mut v = Self::default();
+        let mut o = json::MemberReader::new(d, path, &READ);
+        while let Some(i) = o.next(&mut v.additional) {
+            match i {
+                0 => o.read(&mut v.id),
+                1 => o.read(&mut v.crates),
+                2 => o.read(&mut v.avatar),
+                3 => o.read(&mut v.favorite_widget),
+                4 => o.read(&mut v.widgets),
+                _ => o.skip(),
+            }
+        }
+        o.finish(v)
     }
 }
 
 impl json::ToJson for Me {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for Me {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::new(
-            "obstacle.course.me",
-            &["id", "crates", "avatar", "favoriteWidget", "widgets"],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.id,
-            1 => &self.crates,
-            2 => &self.avatar,
-            3 => &self.favorite_widget,
-            4 => &self.widgets,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
-    }
-}
-
-impl json::ObjectMut for Me {
-    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
-        let field: &mut dyn json::Field = match index {
-            0 => &mut self.id,
-            1 => &mut self.crates,
-            2 => &mut self.avatar,
-            3 => &mut self.favorite_widget,
-            4 => &mut self.widgets,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
-        &mut self.additional
+        let mut o = w.members(&READ, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.id),
+                1 => o.write(&self.crates),
+                2 => o.write(&self.avatar),
+                3 => o.write(&self.favorite_widget),
+                _ => o.write(&self.widgets),
+            }
+        }
     }
 }
 
@@ -157,26 +142,16 @@ impl ::std::fmt::Debug for MeCreate {
     }
 }
 
+static CREATE: json::Shape = json::Shape::tagged(
+    "obstacle.course.me",
+    "#obstacle.course.me",
+    &[],
+);
+
 impl json::ToJson for MeCreate {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for MeCreate {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::tagged(
-            "obstacle.course.me",
-            "#obstacle.course.me",
-            &[],
-        );
-        &SHAPE
-    }
-    fn field(&self, _index: usize) -> Option<&dyn json::Field> {
-        None
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
+        let mut o = w.members(&CREATE, &self.additional);
+        while o.next().is_some() {}
     }
 }
 
@@ -198,25 +173,15 @@ impl ::std::fmt::Debug for MeUpdate {
     }
 }
 
+static UPDATE: json::Shape = json::Shape::tagged(
+    "obstacle.course.me",
+    "#obstacle.course.me",
+    &[],
+);
+
 impl json::ToJson for MeUpdate {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for MeUpdate {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::tagged(
-            "obstacle.course.me",
-            "#obstacle.course.me",
-            &[],
-        );
-        &SHAPE
-    }
-    fn field(&self, _index: usize) -> Option<&dyn json::Field> {
-        None
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
+        let mut o = w.members(&UPDATE, &self.additional);
+        while o.next().is_some() {}
     }
 }

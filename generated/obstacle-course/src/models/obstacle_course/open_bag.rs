@@ -36,53 +36,38 @@ impl PartialEq for OpenBag {
     }
 }
 
+static READ: json::Shape = json::Shape::new(
+    "obstacle.course.openBag",
+    &["additionalProperties", "additional_properties"],
+);
+
 impl json::FromJson for OpenBag {
     fn decode(
         d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        json::decode_object(d, path)
+        let mut v = Self::default();
+        let mut o = json::MemberReader::new(d, path, &READ);
+        while let Some(i) = o.next(&mut v.additional) {
+            match i {
+                0 => o.read(&mut v.additional_properties),
+                1 => o.read(&mut v.additional_properties_2),
+                _ => o.skip(),
+            }
+        }
+        o.finish(v)
     }
 }
 
 impl json::ToJson for OpenBag {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for OpenBag {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::new(
-            "obstacle.course.openBag",
-            &["additionalProperties", "additional_properties"],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.additional_properties,
-            1 => &self.additional_properties_2,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
-    }
-}
-
-impl json::ObjectMut for OpenBag {
-    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
-        let field: &mut dyn json::Field = match index {
-            0 => &mut self.additional_properties,
-            1 => &mut self.additional_properties_2,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
-        &mut self.additional
+        let mut o = w.members(&READ, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.additional_properties),
+                _ => o.write(&self.additional_properties_2),
+            }
+        }
     }
 }
 
@@ -203,8 +188,8 @@ impl json::FromJson for AnyOpenBag {
 impl json::ToJson for AnyOpenBag {
     fn encode(&self, w: &mut json::Encoder) {
         match self {
-            Self::OpenBag(v) => w.object(v),
-            Self::OpenBagChild(v) => w.tagged(v, "#obstacle.course.openBagChild"),
+            Self::OpenBag(v) => json::ToJson::encode(v, w),
+            Self::OpenBagChild(v) => json::tagged(w, v, "#obstacle.course.openBagChild"),
             Self::Unknown(v) => w.value(v),
         }
     }

@@ -40,55 +40,40 @@ impl PartialEq for OpenBagChild {
     }
 }
 
+static READ: json::Shape = json::Shape::new(
+    "obstacle.course.openBagChild",
+    &["additionalProperties", "additional_properties", "extra"],
+);
+
 impl json::FromJson for OpenBagChild {
     fn decode(
         d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        json::decode_object(d, path)
+        let mut v = Self::default();
+        let mut o = json::MemberReader::new(d, path, &READ);
+        while let Some(i) = o.next(&mut v.additional) {
+            match i {
+                0 => o.read(&mut v.additional_properties),
+                1 => o.read(&mut v.additional_properties_2),
+                2 => o.read(&mut v.extra),
+                _ => o.skip(),
+            }
+        }
+        o.finish(v)
     }
 }
 
 impl json::ToJson for OpenBagChild {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for OpenBagChild {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::new(
-            "obstacle.course.openBagChild",
-            &["additionalProperties", "additional_properties", "extra"],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.additional_properties,
-            1 => &self.additional_properties_2,
-            2 => &self.extra,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
-    }
-}
-
-impl json::ObjectMut for OpenBagChild {
-    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
-        let field: &mut dyn json::Field = match index {
-            0 => &mut self.additional_properties,
-            1 => &mut self.additional_properties_2,
-            2 => &mut self.extra,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
-        &mut self.additional
+        let mut o = w.members(&READ, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.additional_properties),
+                1 => o.write(&self.additional_properties_2),
+                _ => o.write(&self.extra),
+            }
+        }
     }
 }
 

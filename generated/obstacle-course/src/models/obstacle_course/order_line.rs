@@ -63,77 +63,62 @@ impl PartialEq for OrderLine {
     }
 }
 
+static READ: json::Shape = json::Shape::new(
+    "obstacle.course.orderLine",
+    &[
+        "orderId",
+        "lineCode",
+        "quantity",
+        "price",
+        "createdDateTime",
+        "auditTrail",
+        "serialNumber",
+        "permissions",
+        "tags",
+    ],
+);
+
 impl json::FromJson for OrderLine {
     fn decode(
         d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        json::decode_object(d, path)
+        let mut v = Self::default();
+        let mut o = json::MemberReader::new(d, path, &READ);
+        while let Some(i) = o.next(&mut v.additional) {
+            match i {
+                0 => o.read(&mut v.order_id),
+                1 => o.read(&mut v.line_code),
+                2 => o.read(&mut v.quantity),
+                3 => o.read(&mut v.price),
+                4 => o.read(&mut v.created_date_time),
+                5 => o.read(&mut v.audit_trail),
+                6 => o.read(&mut v.serial_number),
+                7 => o.read(&mut v.permissions),
+                8 => o.read(&mut v.tags),
+                _ => o.skip(),
+            }
+        }
+        o.finish(v)
     }
 }
 
 impl json::ToJson for OrderLine {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for OrderLine {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::new(
-            "obstacle.course.orderLine",
-            &[
-                "orderId",
-                "lineCode",
-                "quantity",
-                "price",
-                "createdDateTime",
-                "auditTrail",
-                "serialNumber",
-                "permissions",
-                "tags",
-            ],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.order_id,
-            1 => &self.line_code,
-            2 => &self.quantity,
-            3 => &self.price,
-            4 => &self.created_date_time,
-            5 => &self.audit_trail,
-            6 => &self.serial_number,
-            7 => &self.permissions,
-            8 => &self.tags,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
-    }
-}
-
-impl json::ObjectMut for OrderLine {
-    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
-        let field: &mut dyn json::Field = match index {
-            0 => &mut self.order_id,
-            1 => &mut self.line_code,
-            2 => &mut self.quantity,
-            3 => &mut self.price,
-            4 => &mut self.created_date_time,
-            5 => &mut self.audit_trail,
-            6 => &mut self.serial_number,
-            7 => &mut self.permissions,
-            8 => &mut self.tags,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
-        &mut self.additional
+        let mut o = w.members(&READ, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.order_id),
+                1 => o.write(&self.line_code),
+                2 => o.write(&self.quantity),
+                3 => o.write(&self.price),
+                4 => o.write(&self.created_date_time),
+                5 => o.write(&self.audit_trail),
+                6 => o.write(&self.serial_number),
+                7 => o.write(&self.permissions),
+                _ => o.write(&self.tags),
+            }
+        }
     }
 }
 
@@ -193,34 +178,24 @@ impl ::std::fmt::Debug for OrderLineCreate {
     }
 }
 
+static CREATE: json::Shape = json::Shape::tagged(
+    "obstacle.course.orderLine",
+    "#obstacle.course.orderLine",
+    &["quantity", "price", "serialNumber", "permissions", "tags"],
+);
+
 impl json::ToJson for OrderLineCreate {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for OrderLineCreate {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::tagged(
-            "obstacle.course.orderLine",
-            "#obstacle.course.orderLine",
-            &["quantity", "price", "serialNumber", "permissions", "tags"],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.quantity,
-            1 => &self.price,
-            2 => &self.serial_number,
-            3 => &self.permissions,
-            4 => &self.tags,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
+        let mut o = w.members(&CREATE, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.quantity),
+                1 => o.write(&self.price),
+                2 => o.write(&self.serial_number),
+                3 => o.write(&self.permissions),
+                _ => o.write(&self.tags),
+            }
+        }
     }
 }
 
@@ -250,32 +225,22 @@ impl ::std::fmt::Debug for OrderLineUpdate {
     }
 }
 
+static UPDATE: json::Shape = json::Shape::tagged(
+    "obstacle.course.orderLine",
+    "#obstacle.course.orderLine",
+    &["quantity", "price", "permissions", "tags"],
+);
+
 impl json::ToJson for OrderLineUpdate {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for OrderLineUpdate {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::tagged(
-            "obstacle.course.orderLine",
-            "#obstacle.course.orderLine",
-            &["quantity", "price", "permissions", "tags"],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.quantity,
-            1 => &self.price,
-            2 => &self.permissions,
-            3 => &self.tags,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
+        let mut o = w.members(&UPDATE, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.quantity),
+                1 => o.write(&self.price),
+                2 => o.write(&self.permissions),
+                _ => o.write(&self.tags),
+            }
+        }
     }
 }

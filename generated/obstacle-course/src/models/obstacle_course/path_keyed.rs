@@ -35,53 +35,38 @@ impl PartialEq for PathKeyed {
     }
 }
 
+static READ: json::Shape = json::Shape::new(
+    "obstacle.course.pathKeyed",
+    &["info", "label"],
+);
+
 impl json::FromJson for PathKeyed {
     fn decode(
         d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        json::decode_object(d, path)
+        let mut v = Self::default();
+        let mut o = json::MemberReader::new(d, path, &READ);
+        while let Some(i) = o.next(&mut v.additional) {
+            match i {
+                0 => o.read(&mut v.info),
+                1 => o.read(&mut v.label),
+                _ => o.skip(),
+            }
+        }
+        o.finish(v)
     }
 }
 
 impl json::ToJson for PathKeyed {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for PathKeyed {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::new(
-            "obstacle.course.pathKeyed",
-            &["info", "label"],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.info,
-            1 => &self.label,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
-    }
-}
-
-impl json::ObjectMut for PathKeyed {
-    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
-        let field: &mut dyn json::Field = match index {
-            0 => &mut self.info,
-            1 => &mut self.label,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
-        &mut self.additional
+        let mut o = w.members(&READ, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.info),
+                _ => o.write(&self.label),
+            }
+        }
     }
 }
 
@@ -126,31 +111,21 @@ impl ::std::fmt::Debug for PathKeyedCreate {
     }
 }
 
+static CREATE: json::Shape = json::Shape::tagged(
+    "obstacle.course.pathKeyed",
+    "#obstacle.course.pathKeyed",
+    &["info", "label"],
+);
+
 impl json::ToJson for PathKeyedCreate {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for PathKeyedCreate {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::tagged(
-            "obstacle.course.pathKeyed",
-            "#obstacle.course.pathKeyed",
-            &["info", "label"],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.info,
-            1 => &self.label,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
+        let mut o = w.members(&CREATE, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.info),
+                _ => o.write(&self.label),
+            }
+        }
     }
 }
 
@@ -176,30 +151,20 @@ impl ::std::fmt::Debug for PathKeyedUpdate {
     }
 }
 
+static UPDATE: json::Shape = json::Shape::tagged(
+    "obstacle.course.pathKeyed",
+    "#obstacle.course.pathKeyed",
+    &["info", "label"],
+);
+
 impl json::ToJson for PathKeyedUpdate {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for PathKeyedUpdate {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::tagged(
-            "obstacle.course.pathKeyed",
-            "#obstacle.course.pathKeyed",
-            &["info", "label"],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.info,
-            1 => &self.label,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
+        let mut o = w.members(&UPDATE, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.info),
+                _ => o.write_patch(&self.label),
+            }
+        }
     }
 }

@@ -75,86 +75,71 @@ impl PartialEq for QueryHolder {
     }
 }
 
+static READ: json::Shape = json::Shape::new(
+    "obstacle.course.queryHolder",
+    &[
+        "queryString",
+        "query_string",
+        "QueryString",
+        "QUERY_STRING",
+        "odataType",
+        "odata_type",
+        "httpStatus",
+        "HTTPStatus",
+        "ipv4Address",
+        "IPv4Address",
+        "x",
+        "X",
+    ],
+);
+
 impl json::FromJson for QueryHolder {
     fn decode(
         d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        json::decode_object(d, path)
+        let mut v = Self::default();
+        let mut o = json::MemberReader::new(d, path, &READ);
+        while let Some(i) = o.next(&mut v.additional) {
+            match i {
+                0 => o.read(&mut v.query_string),
+                1 => o.read(&mut v.query_string_2),
+                2 => o.read(&mut v.query_string_3),
+                3 => o.read(&mut v.query_string_4),
+                4 => o.read(&mut v.odata_type),
+                5 => o.read(&mut v.odata_type_2),
+                6 => o.read(&mut v.http_status),
+                7 => o.read(&mut v.http_status_2),
+                8 => o.read(&mut v.ipv4_address),
+                9 => o.read(&mut v.i_pv4_address),
+                10 => o.read(&mut v.x),
+                11 => o.read(&mut v.x_2),
+                _ => o.skip(),
+            }
+        }
+        o.finish(v)
     }
 }
 
 impl json::ToJson for QueryHolder {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for QueryHolder {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::new(
-            "obstacle.course.queryHolder",
-            &[
-                "queryString",
-                "query_string",
-                "QueryString",
-                "QUERY_STRING",
-                "odataType",
-                "odata_type",
-                "httpStatus",
-                "HTTPStatus",
-                "ipv4Address",
-                "IPv4Address",
-                "x",
-                "X",
-            ],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.query_string,
-            1 => &self.query_string_2,
-            2 => &self.query_string_3,
-            3 => &self.query_string_4,
-            4 => &self.odata_type,
-            5 => &self.odata_type_2,
-            6 => &self.http_status,
-            7 => &self.http_status_2,
-            8 => &self.ipv4_address,
-            9 => &self.i_pv4_address,
-            10 => &self.x,
-            11 => &self.x_2,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
-    }
-}
-
-impl json::ObjectMut for QueryHolder {
-    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
-        let field: &mut dyn json::Field = match index {
-            0 => &mut self.query_string,
-            1 => &mut self.query_string_2,
-            2 => &mut self.query_string_3,
-            3 => &mut self.query_string_4,
-            4 => &mut self.odata_type,
-            5 => &mut self.odata_type_2,
-            6 => &mut self.http_status,
-            7 => &mut self.http_status_2,
-            8 => &mut self.ipv4_address,
-            9 => &mut self.i_pv4_address,
-            10 => &mut self.x,
-            11 => &mut self.x_2,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
-        &mut self.additional
+        let mut o = w.members(&READ, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.query_string),
+                1 => o.write(&self.query_string_2),
+                2 => o.write(&self.query_string_3),
+                3 => o.write(&self.query_string_4),
+                4 => o.write(&self.odata_type),
+                5 => o.write(&self.odata_type_2),
+                6 => o.write(&self.http_status),
+                7 => o.write(&self.http_status_2),
+                8 => o.write(&self.ipv4_address),
+                9 => o.write(&self.i_pv4_address),
+                10 => o.write(&self.x),
+                _ => o.write(&self.x_2),
+            }
+        }
     }
 }
 

@@ -129,10 +129,10 @@ impl json::FromJson for AnyShape0 {
 impl json::ToJson for AnyShape0 {
     fn encode(&self, w: &mut json::Encoder) {
         match self {
-            Self::Shape4(v) => w.tagged(v, "#obstacle.course.shape4"),
-            Self::Shape1(v) => w.tagged(v, "#obstacle.type.match.shape1"),
-            Self::Shape3(v) => w.tagged(v, "#obstacle.type.match.shape3"),
-            Self::Shape5(v) => w.tagged(v, "#obstacle.type.match.shape5"),
+            Self::Shape4(v) => json::tagged(w, v, "#obstacle.course.shape4"),
+            Self::Shape1(v) => json::tagged(w, v, "#obstacle.type.match.shape1"),
+            Self::Shape3(v) => json::tagged(w, v, "#obstacle.type.match.shape3"),
+            Self::Shape5(v) => json::tagged(w, v, "#obstacle.type.match.shape5"),
             Self::Unknown(v) => w.value(v),
         }
     }

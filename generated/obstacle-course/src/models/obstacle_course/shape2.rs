@@ -126,9 +126,9 @@ impl json::FromJson for AnyShape2 {
 impl json::ToJson for AnyShape2 {
     fn encode(&self, w: &mut json::Encoder) {
         match self {
-            Self::Shape4(v) => w.tagged(v, "#obstacle.course.shape4"),
-            Self::Shape3(v) => w.tagged(v, "#obstacle.type.match.shape3"),
-            Self::Shape5(v) => w.tagged(v, "#obstacle.type.match.shape5"),
+            Self::Shape4(v) => json::tagged(w, v, "#obstacle.course.shape4"),
+            Self::Shape3(v) => json::tagged(w, v, "#obstacle.type.match.shape3"),
+            Self::Shape5(v) => json::tagged(w, v, "#obstacle.type.match.shape5"),
             Self::Unknown(v) => w.value(v),
         }
     }

@@ -47,59 +47,44 @@ impl PartialEq for Shape4 {
     }
 }
 
+static READ: json::Shape = json::Shape::new(
+    "obstacle.course.shape4",
+    &["name", "color", "sides", "closed", "area"],
+);
+
 impl json::FromJson for Shape4 {
     fn decode(
         d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        json::decode_object(d, path)
+        let mut v = Self::default();
+        let mut o = json::MemberReader::new(d, path, &READ);
+        while let Some(i) = o.next(&mut v.additional) {
+            match i {
+                0 => o.read(&mut v.name),
+                1 => o.read(&mut v.color),
+                2 => o.read(&mut v.sides),
+                3 => o.read(&mut v.closed),
+                4 => o.read(&mut v.area),
+                _ => o.skip(),
+            }
+        }
+        o.finish(v)
     }
 }
 
 impl json::ToJson for Shape4 {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for Shape4 {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::new(
-            "obstacle.course.shape4",
-            &["name", "color", "sides", "closed", "area"],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.name,
-            1 => &self.color,
-            2 => &self.sides,
-            3 => &self.closed,
-            4 => &self.area,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
-    }
-}
-
-impl json::ObjectMut for Shape4 {
-    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
-        let field: &mut dyn json::Field = match index {
-            0 => &mut self.name,
-            1 => &mut self.color,
-            2 => &mut self.sides,
-            3 => &mut self.closed,
-            4 => &mut self.area,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
-        &mut self.additional
+        let mut o = w.members(&READ, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.name),
+                1 => o.write(&self.color),
+                2 => o.write(&self.sides),
+                3 => o.write(&self.closed),
+                _ => o.write(&self.area),
+            }
+        }
     }
 }
 

@@ -61,63 +61,48 @@ impl PartialEq for Super {
     }
 }
 
+static READ: json::Shape = json::Shape::new(
+    "obstacle.course.super",
+    &["type", "self", "keywords", "level", "super", "subs", "children"],
+);
+
 impl json::FromJson for Super {
     fn decode(
         d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        json::decode_object(d, path)
+        let mut v = Self::default();
+        let mut o = json::MemberReader::new(d, path, &READ);
+        while let Some(i) = o.next(&mut v.additional) {
+            match i {
+                0 => o.read(&mut v.r#type),
+                1 => o.read(&mut v.self_),
+                2 => o.read(&mut v.keywords),
+                3 => o.read(&mut v.level),
+                4 => o.read(&mut v.super_),
+                5 => o.read(&mut v.subs),
+                6 => o.read(&mut v.children),
+                _ => o.skip(),
+            }
+        }
+        o.finish(v)
     }
 }
 
 impl json::ToJson for Super {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for Super {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::new(
-            "obstacle.course.super",
-            &["type", "self", "keywords", "level", "super", "subs", "children"],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.r#type,
-            1 => &self.self_,
-            2 => &self.keywords,
-            3 => &self.level,
-            4 => &self.super_,
-            5 => &self.subs,
-            6 => &self.children,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
-    }
-}
-
-impl json::ObjectMut for Super {
-    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
-        let field: &mut dyn json::Field = match index {
-            0 => &mut self.r#type,
-            1 => &mut self.self_,
-            2 => &mut self.keywords,
-            3 => &mut self.level,
-            4 => &mut self.super_,
-            5 => &mut self.subs,
-            6 => &mut self.children,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
-        &mut self.additional
+        let mut o = w.members(&READ, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.r#type),
+                1 => o.write(&self.self_),
+                2 => o.write(&self.keywords),
+                3 => o.write(&self.level),
+                4 => o.write(&self.super_),
+                5 => o.write(&self.subs),
+                _ => o.write(&self.children),
+            }
+        }
     }
 }
 
@@ -173,32 +158,22 @@ impl ::std::fmt::Debug for SuperCreate {
     }
 }
 
+static CREATE: json::Shape = json::Shape::tagged(
+    "obstacle.course.super",
+    "#obstacle.course.super",
+    &["self", "keywords", "level"],
+);
+
 impl json::ToJson for SuperCreate {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for SuperCreate {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::tagged(
-            "obstacle.course.super",
-            "#obstacle.course.super",
-            &["self", "keywords", "level"],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.self_,
-            1 => &self.keywords,
-            2 => &self.level,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
+        let mut o = w.members(&CREATE, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.self_),
+                1 => o.write(&self.keywords),
+                _ => o.write(&self.level),
+            }
+        }
     }
 }
 
@@ -226,31 +201,21 @@ impl ::std::fmt::Debug for SuperUpdate {
     }
 }
 
+static UPDATE: json::Shape = json::Shape::tagged(
+    "obstacle.course.super",
+    "#obstacle.course.super",
+    &["self", "keywords", "level"],
+);
+
 impl json::ToJson for SuperUpdate {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for SuperUpdate {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::tagged(
-            "obstacle.course.super",
-            "#obstacle.course.super",
-            &["self", "keywords", "level"],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.self_,
-            1 => &self.keywords,
-            2 => &self.level,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
+        let mut o = w.members(&UPDATE, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write_patch(&self.self_),
+                1 => o.write_patch(&self.keywords),
+                _ => o.write(&self.level),
+            }
+        }
     }
 }

@@ -55,61 +55,46 @@ impl PartialEq for Widget {
     }
 }
 
+static READ: json::Shape = json::Shape::new(
+    "obstacle.course.Widget",
+    &["id", "name", "ref", "bag", "twin", "orderLines"],
+);
+
 impl json::FromJson for Widget {
     fn decode(
         d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        json::decode_object(d, path)
+        let mut v = Self::default();
+        let mut o = json::MemberReader::new(d, path, &READ);
+        while let Some(i) = o.next(&mut v.additional) {
+            match i {
+                0 => o.read(&mut v.id),
+                1 => o.read(&mut v.name),
+                2 => o.read(&mut v.r#ref),
+                3 => o.read(&mut v.bag),
+                4 => o.read(&mut v.twin),
+                5 => o.read(&mut v.order_lines),
+                _ => o.skip(),
+            }
+        }
+        o.finish(v)
     }
 }
 
 impl json::ToJson for Widget {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for Widget {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::new(
-            "obstacle.course.Widget",
-            &["id", "name", "ref", "bag", "twin", "orderLines"],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.id,
-            1 => &self.name,
-            2 => &self.r#ref,
-            3 => &self.bag,
-            4 => &self.twin,
-            5 => &self.order_lines,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
-    }
-}
-
-impl json::ObjectMut for Widget {
-    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
-        let field: &mut dyn json::Field = match index {
-            0 => &mut self.id,
-            1 => &mut self.name,
-            2 => &mut self.r#ref,
-            3 => &mut self.bag,
-            4 => &mut self.twin,
-            5 => &mut self.order_lines,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
-        &mut self.additional
+        let mut o = w.members(&READ, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.id),
+                1 => o.write(&self.name),
+                2 => o.write(&self.r#ref),
+                3 => o.write(&self.bag),
+                4 => o.write(&self.twin),
+                _ => o.write(&self.order_lines),
+            }
+        }
     }
 }
 
@@ -165,32 +150,22 @@ impl ::std::fmt::Debug for WidgetCreate {
     }
 }
 
+static CREATE: json::Shape = json::Shape::tagged(
+    "obstacle.course.Widget",
+    "#obstacle.course.Widget",
+    &["name", "ref", "bag"],
+);
+
 impl json::ToJson for WidgetCreate {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for WidgetCreate {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::tagged(
-            "obstacle.course.Widget",
-            "#obstacle.course.Widget",
-            &["name", "ref", "bag"],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.name,
-            1 => &self.r#ref,
-            2 => &self.bag,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
+        let mut o = w.members(&CREATE, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.name),
+                1 => o.write(&self.r#ref),
+                _ => o.write(&self.bag),
+            }
+        }
     }
 }
 
@@ -218,31 +193,21 @@ impl ::std::fmt::Debug for WidgetUpdate {
     }
 }
 
+static UPDATE: json::Shape = json::Shape::tagged(
+    "obstacle.course.Widget",
+    "#obstacle.course.Widget",
+    &["name", "ref", "bag"],
+);
+
 impl json::ToJson for WidgetUpdate {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for WidgetUpdate {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::tagged(
-            "obstacle.course.Widget",
-            "#obstacle.course.Widget",
-            &["name", "ref", "bag"],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.name,
-            1 => &self.r#ref,
-            2 => &self.bag,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
+        let mut o = w.members(&UPDATE, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write_patch(&self.name),
+                1 => o.write_patch(&self.r#ref),
+                _ => o.write_patch(&self.bag),
+            }
+        }
     }
 }

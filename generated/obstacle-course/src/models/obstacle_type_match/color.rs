@@ -43,57 +43,42 @@ impl PartialEq for Color {
     }
 }
 
+static READ: json::Shape = json::Shape::new(
+    "obstacle.type.match.color",
+    &["r", "g", "b", "named"],
+);
+
 impl json::FromJson for Color {
     fn decode(
         d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        json::decode_object(d, path)
+        let mut v = Self::default();
+        let mut o = json::MemberReader::new(d, path, &READ);
+        while let Some(i) = o.next(&mut v.additional) {
+            match i {
+                0 => o.read(&mut v.r),
+                1 => o.read(&mut v.g),
+                2 => o.read(&mut v.b),
+                3 => o.read(&mut v.named),
+                _ => o.skip(),
+            }
+        }
+        o.finish(v)
     }
 }
 
 impl json::ToJson for Color {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for Color {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::new(
-            "obstacle.type.match.color",
-            &["r", "g", "b", "named"],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.r,
-            1 => &self.g,
-            2 => &self.b,
-            3 => &self.named,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
-    }
-}
-
-impl json::ObjectMut for Color {
-    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
-        let field: &mut dyn json::Field = match index {
-            0 => &mut self.r,
-            1 => &mut self.g,
-            2 => &mut self.b,
-            3 => &mut self.named,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
-        &mut self.additional
+        let mut o = w.members(&READ, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.r),
+                1 => o.write(&self.g),
+                2 => o.write(&self.b),
+                _ => o.write(&self.named),
+            }
+        }
     }
 }
 

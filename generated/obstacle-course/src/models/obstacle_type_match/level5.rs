@@ -67,67 +67,52 @@ impl PartialEq for Level5 {
     }
 }
 
+static READ: json::Shape = json::Shape::new(
+    "obstacle.type.match.level5",
+    &["id", "zero", "one", "two", "three", "four", "five", "sibling", "up"],
+);
+
 impl json::FromJson for Level5 {
     fn decode(
         d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        json::decode_object(d, path)
+        let mut v = Self::default();
+        let mut o = json::MemberReader::new(d, path, &READ);
+        while let Some(i) = o.next(&mut v.additional) {
+            match i {
+                0 => o.read(&mut v.id),
+                1 => o.read(&mut v.zero),
+                2 => o.read(&mut v.one),
+                3 => o.read(&mut v.two),
+                4 => o.read(&mut v.three),
+                5 => o.read(&mut v.four),
+                6 => o.read(&mut v.five),
+                7 => o.read(&mut v.sibling),
+                8 => o.read(&mut v.up),
+                _ => o.skip(),
+            }
+        }
+        o.finish(v)
     }
 }
 
 impl json::ToJson for Level5 {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for Level5 {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::new(
-            "obstacle.type.match.level5",
-            &["id", "zero", "one", "two", "three", "four", "five", "sibling", "up"],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.id,
-            1 => &self.zero,
-            2 => &self.one,
-            3 => &self.two,
-            4 => &self.three,
-            5 => &self.four,
-            6 => &self.five,
-            7 => &self.sibling,
-            8 => &self.up,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
-    }
-}
-
-impl json::ObjectMut for Level5 {
-    fn field_mut(&mut self, index: usize) -> Option<&mut dyn json::Field> {
-        let field: &mut dyn json::Field = match index {
-            0 => &mut self.id,
-            1 => &mut self.zero,
-            2 => &mut self.one,
-            3 => &mut self.two,
-            4 => &mut self.three,
-            5 => &mut self.four,
-            6 => &mut self.five,
-            7 => &mut self.sibling,
-            8 => &mut self.up,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional_mut(&mut self) -> &mut json::Map<String, json::Value> {
-        &mut self.additional
+        let mut o = w.members(&READ, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.id),
+                1 => o.write(&self.zero),
+                2 => o.write(&self.one),
+                3 => o.write(&self.two),
+                4 => o.write(&self.three),
+                5 => o.write(&self.four),
+                6 => o.write(&self.five),
+                7 => o.write(&self.sibling),
+                _ => o.write(&self.up),
+            }
+        }
     }
 }
 
@@ -189,35 +174,25 @@ impl ::std::fmt::Debug for Level5Create {
     }
 }
 
+static CREATE: json::Shape = json::Shape::tagged(
+    "obstacle.type.match.level5",
+    "#obstacle.type.match.level5",
+    &["zero", "one", "two", "three", "four", "five"],
+);
+
 impl json::ToJson for Level5Create {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for Level5Create {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::tagged(
-            "obstacle.type.match.level5",
-            "#obstacle.type.match.level5",
-            &["zero", "one", "two", "three", "four", "five"],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.zero,
-            1 => &self.one,
-            2 => &self.two,
-            3 => &self.three,
-            4 => &self.four,
-            5 => &self.five,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
+        let mut o = w.members(&CREATE, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.zero),
+                1 => o.write(&self.one),
+                2 => o.write(&self.two),
+                3 => o.write(&self.three),
+                4 => o.write(&self.four),
+                _ => o.write(&self.five),
+            }
+        }
     }
 }
 
@@ -251,34 +226,24 @@ impl ::std::fmt::Debug for Level5Update {
     }
 }
 
+static UPDATE: json::Shape = json::Shape::tagged(
+    "obstacle.type.match.level5",
+    "#obstacle.type.match.level5",
+    &["zero", "one", "two", "three", "four", "five"],
+);
+
 impl json::ToJson for Level5Update {
     fn encode(&self, w: &mut json::Encoder) {
-        w.object(self);
-    }
-}
-
-impl json::Object for Level5Update {
-    fn shape(&self) -> &'static json::Shape {
-        static SHAPE: json::Shape = json::Shape::tagged(
-            "obstacle.type.match.level5",
-            "#obstacle.type.match.level5",
-            &["zero", "one", "two", "three", "four", "five"],
-        );
-        &SHAPE
-    }
-    fn field(&self, index: usize) -> Option<&dyn json::Field> {
-        let field: &dyn json::Field = match index {
-            0 => &self.zero,
-            1 => &self.one,
-            2 => &self.two,
-            3 => &self.three,
-            4 => &self.four,
-            5 => &self.five,
-            _ => return None,
-        };
-        Some(field)
-    }
-    fn additional(&self) -> &json::Map<String, json::Value> {
-        &self.additional
+        let mut o = w.members(&UPDATE, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write_patch(&self.zero),
+                1 => o.write_patch(&self.one),
+                2 => o.write_patch(&self.two),
+                3 => o.write_patch(&self.three),
+                4 => o.write_patch(&self.four),
+                _ => o.write_patch(&self.five),
+            }
+        }
     }
 }
