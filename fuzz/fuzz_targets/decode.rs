@@ -48,7 +48,7 @@ fuzz_target!(|data: &[u8]| {
     let Some((&which, body)) = data.split_first() else {
         return;
     };
-    match which % 17 {
+    match which % 18 {
         // Polymorphic entity and complex types, chosen by `@odata.type`.
         0 => round_trip::<oc::AnyShape0>(body),
         1 => round_trip::<oc::AnyShape2>(body),
@@ -74,8 +74,19 @@ fuzz_target!(|data: &[u8]| {
             let _ = json::from_slice::<Page<Change<oc::AnyShape0>>>(body);
         }
         // The error body every failed request is decoded as.
-        _ => {
+        16 => {
             let _ = json::from_slice::<ODataError>(body);
+        }
+        // The one-pass reader against serde_json: the same inputs accepted, the same tree
+        // read, the same bytes written.
+        _ => {
+            let ours = json::from_slice::<Value>(body);
+            let theirs = serde_json::from_slice::<Value>(body);
+            assert_eq!(ours.is_ok(), theirs.is_ok(), "{ours:?} / {theirs:?}");
+            if let (Ok(a), Ok(b)) = (ours, theirs) {
+                assert_eq!(a, b);
+                assert_eq!(json::to_vec(&a), serde_json::to_vec(&b).unwrap());
+            }
         }
     }
 });

@@ -15,9 +15,9 @@ use std::fmt;
 
 use super::json::{DecodeError, Map, Number, Path, Value};
 
-/// How deeply arrays and objects may nest (`serde_json`'s limit): deeper input is an
+/// How deeply arrays and objects may nest (as with `serde_json`): deeper input is an
 /// error, never a stack overflow.
-pub const MAX_DEPTH: usize = 128;
+pub const MAX_DEPTH: usize = 127;
 
 /// Reads one JSON document from bytes, value by value.
 ///
