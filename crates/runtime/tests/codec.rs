@@ -270,3 +270,51 @@ fn the_encoder_escapes_what_serde_json_escapes() {
         assert_eq!(w.into_bytes(), i.to_string().into_bytes());
     }
 }
+
+#[test]
+fn dates_and_times_write_their_display_text() {
+    use odata_runtime::edm::{Date, DateTimeOffset, TimeOfDay};
+    let mut r = Rng(42);
+    let texts = [
+        "0001-01-01T00:00:00Z",
+        "-0044-03-15T12:00:00+01:00",
+        "12345-12-31T23:59:59.1234567-14:00",
+        "2024-02-29T08:30:00.000000000001+14:00",
+        "2024-01-15T08:30Z",
+        "0000-06-01T00:00:00.5-00:00",
+    ];
+    for t in texts {
+        let v: DateTimeOffset = t.parse().unwrap();
+        assert_eq!(json::to_string(&v), format!("\"{v}\""), "{t}");
+        assert_eq!(
+            json::from_str::<DateTimeOffset>(&json::to_string(&v)).unwrap(),
+            v
+        );
+    }
+    for _ in 0..2_000 {
+        let date = format!(
+            "{:04}-{:02}-{:02}",
+            r.below(10_000),
+            1 + r.below(12),
+            1 + r.below(28)
+        );
+        let digits = r.below(13) as usize;
+        let fraction: String = (0..digits)
+            .map(|_| char::from(b'0' + r.below(10) as u8))
+            .collect();
+        let time = format!(
+            "{:02}:{:02}:{:02}{}{}",
+            r.below(24),
+            r.below(60),
+            r.below(60),
+            if digits > 0 { "." } else { "" },
+            fraction
+        );
+        let d: Date = date.parse().unwrap();
+        let t: TimeOfDay = time.parse().unwrap();
+        assert_eq!(json::to_string(&d), format!("\"{d}\""));
+        assert_eq!(json::to_string(&t), format!("\"{t}\""));
+        let dt: DateTimeOffset = format!("{date}T{time}Z").parse().unwrap();
+        assert_eq!(json::to_string(&dt), format!("\"{dt}\""));
+    }
+}

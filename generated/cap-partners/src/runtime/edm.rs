@@ -59,16 +59,49 @@ fn decode_string<T: FromStr<Err = ParseError>>(
         .map_err(|e: ParseError| DecodeError::new(path, e.to_string()))
 }
 
+/// Types whose JSON string is written digit by digit, without `fmt` (dates and times
+/// fill pages: Graph users carry several each). The text is the `Display` text.
+trait WireText {
+    fn write_text(&self, out: &mut Vec<u8>);
+}
+
+/// `v` in decimal, zero-padded to `width` digits.
+fn push_digits(out: &mut Vec<u8>, mut v: u64, width: usize) {
+    let mut buf = [b'0'; 20];
+    let mut at = buf.len();
+    while v > 0 {
+        at -= 1;
+        buf[at] = b'0' + (v % 10) as u8;
+        v /= 10;
+    }
+    let at = at.min(buf.len().saturating_sub(width));
+    out.extend_from_slice(&buf[at..]);
+}
+
 macro_rules! string_wire {
     ($t:ty, $edm:literal) => {
-        impl FromJson for $t {
-            fn decode(d: &mut Decoder<'_>, path: &Path<'_>) -> Result<Self, DecodeError> {
-                decode_string(d, path, $edm)
-            }
-        }
         impl ToJson for $t {
             fn encode(&self, w: &mut Encoder) {
                 w.display(self);
+            }
+        }
+        string_wire!($t, $edm, decode);
+    };
+    ($t:ty, $edm:literal, fast) => {
+        impl ToJson for $t {
+            fn encode(&self, w: &mut Encoder) {
+                let out = w.raw();
+                out.push(b'"');
+                WireText::write_text(self, out);
+                out.push(b'"');
+            }
+        }
+        string_wire!($t, $edm, decode);
+    };
+    ($t:ty, $edm:literal, decode) => {
+        impl FromJson for $t {
+            fn decode(d: &mut Decoder<'_>, path: &Path<'_>) -> Result<Self, DecodeError> {
+                decode_string(d, path, $edm)
             }
         }
         serde_bridge!($t);
@@ -467,7 +500,20 @@ impl fmt::Display for Date {
     }
 }
 
-string_wire!(Date, "Date");
+impl WireText for Date {
+    fn write_text(&self, out: &mut Vec<u8>) {
+        if self.year < 0 {
+            out.push(b'-');
+        }
+        push_digits(out, u64::from(self.year.unsigned_abs()), 4);
+        out.push(b'-');
+        push_digits(out, u64::from(self.month), 2);
+        out.push(b'-');
+        push_digits(out, u64::from(self.day), 2);
+    }
+}
+
+string_wire!(Date, "Date", fast);
 
 impl UrlLiteral for Date {
     fn to_url_literal(&self) -> String {
@@ -602,7 +648,23 @@ impl fmt::Display for TimeOfDay {
     }
 }
 
-string_wire!(TimeOfDay, "TimeOfDay");
+impl WireText for TimeOfDay {
+    fn write_text(&self, out: &mut Vec<u8>) {
+        push_digits(out, u64::from(self.hour), 2);
+        out.push(b':');
+        push_digits(out, u64::from(self.minute), 2);
+        if let Some(s) = self.second {
+            out.push(b':');
+            push_digits(out, u64::from(s), 2);
+            if self.fraction.digits > 0 {
+                out.push(b'.');
+                push_digits(out, self.fraction.value, usize::from(self.fraction.digits));
+            }
+        }
+    }
+}
+
+string_wire!(TimeOfDay, "TimeOfDay", fast);
 
 impl UrlLiteral for TimeOfDay {
     fn to_url_literal(&self) -> String {
@@ -804,7 +866,28 @@ impl fmt::Display for DateTimeOffset {
     }
 }
 
-string_wire!(DateTimeOffset, "DateTimeOffset");
+impl WireText for DateTimeOffset {
+    fn write_text(&self, out: &mut Vec<u8>) {
+        self.date.write_text(out);
+        out.push(b'T');
+        self.time.write_text(out);
+        match self.offset {
+            UtcOffset::Z => out.push(b'Z'),
+            UtcOffset::Fixed {
+                negative,
+                hours,
+                minutes,
+            } => {
+                out.push(if negative { b'-' } else { b'+' });
+                push_digits(out, u64::from(hours), 2);
+                out.push(b':');
+                push_digits(out, u64::from(minutes), 2);
+            }
+        }
+    }
+}
+
+string_wire!(DateTimeOffset, "DateTimeOffset", fast);
 
 impl UrlLiteral for DateTimeOffset {
     fn to_url_literal(&self) -> String {

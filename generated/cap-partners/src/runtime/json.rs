@@ -311,9 +311,8 @@ pub struct Shape {
     type_name: &'static str,
     odata_type: Option<&'static str>,
     names: &'static [&'static str],
-    /// `names` indices in key order, built on first use: members are written in key
-    /// order, merged with `additional`, as a JSON object map keeps them.
-    sorted: OnceLock<Box<[u32]>>,
+    /// Built on first use (from `names`, so the generated code stays a plain list).
+    layout: OnceLock<Layout>,
 }
 
 impl Shape {
@@ -324,7 +323,7 @@ impl Shape {
             type_name,
             odata_type: None,
             names,
-            sorted: OnceLock::new(),
+            layout: OnceLock::new(),
         }
     }
 
@@ -338,7 +337,7 @@ impl Shape {
             type_name,
             odata_type: Some(odata_type),
             names,
-            sorted: OnceLock::new(),
+            layout: OnceLock::new(),
         }
     }
 
@@ -352,26 +351,65 @@ impl Shape {
         self.names
     }
 
-    fn sorted(&self) -> &[u32] {
-        self.sorted.get_or_init(|| {
-            let mut order: Vec<u32> = (0..self.names.len() as u32).collect();
-            order.sort_by_key(|&i| self.names[i as usize]);
-            order.into_boxed_slice()
+    fn layout(&'static self) -> &'static Layout {
+        self.layout.get_or_init(|| {
+            let mut sorted: Vec<u32> = (0..self.names.len() as u32).collect();
+            sorted.sort_by_key(|&i| self.names[i as usize]);
+            let plain = self.names.iter().all(|n| Encoder::is_plain(n));
+            let size = (self.names.len() * 2).next_power_of_two().max(2);
+            let mut table = vec![u32::MAX; size];
+            for (i, name) in self.names.iter().enumerate() {
+                let mut at = name_hash(name) & (size - 1);
+                while table[at] != u32::MAX {
+                    at = (at + 1) & (size - 1);
+                }
+                table[at] = i as u32;
+            }
+            Layout {
+                sorted: sorted.into_boxed_slice(),
+                plain,
+                table: table.into_boxed_slice(),
+            }
         })
     }
 
     /// The field index of wire name `key`; `hint` is tried first (the field after the
-    /// previous member: services write members in a stable order).
-    fn find(&self, key: &str, hint: usize) -> Option<usize> {
+    /// previous member: services write members in a stable order), then a hash table.
+    fn find(&'static self, key: &str, hint: usize) -> Option<usize> {
         if self.names.get(hint) == Some(&key) {
             return Some(hint);
         }
-        let sorted = self.sorted();
-        sorted
-            .binary_search_by(|&i| self.names[i as usize].cmp(key))
-            .ok()
-            .map(|at| sorted[at] as usize)
+        let table = &self.layout().table;
+        let mask = table.len() - 1;
+        let mut at = name_hash(key) & mask;
+        loop {
+            let i = *table.get(at)? as usize;
+            if self.names.get(i)? == &key {
+                return Some(i);
+            }
+            at = (at + 1) & mask;
+        }
     }
+}
+
+/// What a [`Shape`] derives from its names, once.
+struct Layout {
+    /// Name indices in key order: members are written in key order, merged with
+    /// `additional`, as a JSON object map keeps them.
+    sorted: Box<[u32]>,
+    /// Every name is written as it is (no escaping).
+    plain: bool,
+    /// Open addressing, at most half full: name hash → name index (`u32::MAX` empty).
+    table: Box<[u32]>,
+}
+
+/// FNV-1a of a member name (short ASCII strings; the table only needs a spread).
+fn name_hash(name: &str) -> usize {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in name.as_bytes() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    (h ^ (h >> 32)) as usize
 }
 
 /// Reads the members of a generated struct's object: [`MemberReader::next`] gives the
@@ -472,6 +510,8 @@ impl<'d, 'a, 'p> MemberReader<'d, 'a, 'p> {
 pub struct MemberWriter<'w> {
     w: &'w mut Encoder,
     shape: &'static Shape,
+    sorted: &'static [u32],
+    plain: bool,
     extra: std::iter::Peekable<serde_json::map::Iter<'w>>,
     at: usize,
     name: &'static str,
@@ -497,6 +537,8 @@ impl Encoder {
         let mut o = MemberWriter {
             w: self,
             shape,
+            sorted: &shape.layout().sorted,
+            plain: shape.layout().plain,
             extra: additional.iter().peekable(),
             at: 0,
             name: "",
@@ -523,7 +565,12 @@ pub fn tagged<T: ToJson + ?Sized>(w: &mut Encoder, value: &T, tag: &'static str)
 
 impl MemberWriter<'_> {
     fn extra_before(&mut self, name: &str) {
-        while let Some((k, v)) = self.extra.next_if(|(k, _)| k.as_str() < name) {
+        // Most keys differ in their first byte: decide there without a `memcmp` call.
+        let before = |k: &str| match (k.as_bytes().first(), name.as_bytes().first()) {
+            (Some(a), Some(b)) if a != b => a < b,
+            _ => k < name,
+        };
+        while let Some((k, v)) = self.extra.next_if(|(k, _)| before(k)) {
             self.w.key(k);
             self.w.value(v);
         }
@@ -539,8 +586,7 @@ impl MemberWriter<'_> {
     /// last one.
     #[allow(clippy::should_implement_trait)]
     pub fn next(&mut self) -> Option<usize> {
-        let sorted = self.shape.sorted();
-        match sorted.get(self.at) {
+        match self.sorted.get(self.at) {
             Some(&i) => {
                 self.at += 1;
                 let name = self.shape.names[i as usize];
@@ -549,7 +595,7 @@ impl MemberWriter<'_> {
                 Some(i as usize)
             }
             None => {
-                if self.at == sorted.len() {
+                if self.at == self.sorted.len() {
                     self.at += 1;
                     for (k, v) in self.extra.by_ref() {
                         self.w.key(k);
@@ -562,10 +608,18 @@ impl MemberWriter<'_> {
         }
     }
 
+    fn key(&mut self) {
+        if self.plain {
+            self.w.plain_key(self.name);
+        } else {
+            self.w.key(self.name);
+        }
+    }
+
     /// Write the current field when it is `Some`.
     pub fn write<T: ToJson>(&mut self, value: &Option<T>) {
         if let Some(v) = value {
-            self.w.key(self.name);
+            self.key();
             v.encode(self.w);
             self.written();
         }
@@ -578,11 +632,11 @@ impl MemberWriter<'_> {
         match value {
             Patch::Unchanged => return,
             Patch::Null => {
-                self.w.key(self.name);
+                self.key();
                 self.w.null();
             }
             Patch::Set(v) => {
-                self.w.key(self.name);
+                self.key();
                 v.encode(self.w);
             }
         }

@@ -157,7 +157,8 @@ impl<'a> Decoder<'a> {
     fn string_here(&mut self, path: &Path<'_>) -> Result<Cow<'a, str>, DecodeError> {
         let b = self.text.as_bytes();
         let start = self.pos + 1;
-        let mut i = start;
+        // Eight bytes at a time while none is `"`, `\\` or a control character.
+        let mut i = special_at(b, start);
         loop {
             match b.get(i) {
                 Some(b'"') => {
@@ -534,6 +535,36 @@ pub enum Look {
     Stop,
 }
 
+/// Where, from `from`, the first `"`, `\\` or control character of `b` may be: whole
+/// eight-byte words holding none are skipped, and if fewer than eight bytes are left
+/// and none of them is one, `b.len()`; otherwise the caller checks byte by byte.
+fn special_at(b: &[u8], from: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let mut i = from;
+    while let Some(chunk) = b.get(i..i + 8) {
+        let Ok(bytes) = <[u8; 8]>::try_from(chunk) else {
+            break;
+        };
+        let x = u64::from_le_bytes(bytes);
+        let special = zero(x ^ (ONES * u64::from(b'"')))
+            | zero(x ^ (ONES * u64::from(b'\\')))
+            | (x.wrapping_sub(ONES * 0x20) & !x & HIGH);
+        if special != 0 {
+            return i;
+        }
+        i += 8;
+    }
+    if b.get(i..)
+        .is_some_and(|rest| rest.iter().all(|&c| ESCAPE[c as usize] == 0))
+    {
+        b.len()
+    } else {
+        i
+    }
+}
+
 /// `serde_json`'s number for JSON number text: an integer in `u64`/`i64` range as
 /// such, anything else (fractions, exponents, larger integers, `-0`) as `f64`. `None`
 /// when the `f64` is infinite (`1e400`), which `serde_json` refuses too.
@@ -558,6 +589,25 @@ fn line_col(bytes: &[u8], at: usize) -> (usize, usize) {
     let column = 1 + before.iter().rev().take_while(|&&b| b != b'\n').count();
     (line, column)
 }
+
+/// How `serde_json` escapes each byte of a string: 0 for none, `u` for `\u00XX`, else
+/// the letter after the backslash.
+const ESCAPE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 0x20 {
+        t[i] = b'u';
+        i += 1;
+    }
+    t[b'"' as usize] = b'"';
+    t[b'\\' as usize] = b'\\';
+    t[b'\n' as usize] = b'n';
+    t[b'\r' as usize] = b'r';
+    t[b'\t' as usize] = b't';
+    t[0x08] = b'b';
+    t[0x0c] = b'f';
+    t
+};
 
 /// Writes one JSON document into a byte buffer.
 ///
@@ -585,6 +635,26 @@ impl Encoder {
     /// The bytes written so far.
     pub fn as_bytes(&self) -> &[u8] {
         &self.out
+    }
+
+    /// The buffer itself, for the runtime's own writers of text that needs no escaping.
+    pub(super) fn raw(&mut self) -> &mut Vec<u8> {
+        &mut self.out
+    }
+
+    /// A member's key known to need no escaping (see `json::Shape`).
+    pub(super) fn plain_key(&mut self, key: &str) {
+        if self.out.last() != Some(&b'{') {
+            self.out.push(b',');
+        }
+        self.out.push(b'"');
+        self.out.extend_from_slice(key.as_bytes());
+        self.out.extend_from_slice(b"\":");
+    }
+
+    /// Whether `s` is written as it is between quotes.
+    pub(super) fn is_plain(s: &str) -> bool {
+        s.bytes().all(|c| ESCAPE[c as usize] == 0)
     }
 
     /// `null`.
@@ -635,29 +705,33 @@ impl Encoder {
 
     fn escaped(&mut self, s: &str) {
         let b = s.as_bytes();
+        // Most strings need no escaping: find out eight bytes at a time.
+        let clean = special_at(b, 0);
+        if clean == b.len() {
+            self.out.extend_from_slice(b);
+            return;
+        }
+        self.out.reserve(b.len() + 8);
         let mut run = 0;
-        for (i, &c) in b.iter().enumerate() {
-            let esc: &[u8] = match c {
-                b'"' => b"\\\"",
-                b'\\' => b"\\\\",
-                b'\n' => b"\\n",
-                b'\r' => b"\\r",
-                b'\t' => b"\\t",
-                0x08 => b"\\b",
-                0x0c => b"\\f",
-                0..=0x1f => {
-                    self.out.extend_from_slice(&b[run..i]);
-                    const HEX: &[u8; 16] = b"0123456789abcdef";
-                    self.out.extend_from_slice(b"\\u00");
-                    self.out.push(HEX[(c >> 4) as usize]);
-                    self.out.push(HEX[(c & 0xf) as usize]);
-                    run = i + 1;
-                    continue;
-                }
-                _ => continue,
-            };
+        for (i, &c) in b.iter().enumerate().skip(clean) {
+            let esc = ESCAPE[c as usize];
+            if esc == 0 {
+                continue;
+            }
             self.out.extend_from_slice(&b[run..i]);
-            self.out.extend_from_slice(esc);
+            if esc == b'u' {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                self.out.extend_from_slice(&[
+                    b'\\',
+                    b'u',
+                    b'0',
+                    b'0',
+                    HEX[(c >> 4) as usize],
+                    HEX[(c & 0xf) as usize],
+                ]);
+            } else {
+                self.out.extend_from_slice(&[b'\\', esc]);
+            }
             run = i + 1;
         }
         self.out.extend_from_slice(&b[run..]);
