@@ -277,6 +277,52 @@ pub fn peek_odata_type(
     Ok(found.or(short).flatten())
 }
 
+/// The `@odata.type` of the object at the decoder's position if it is among the
+/// object's leading control information (members named `@…` before the first property:
+/// where services write it, and where OData requires it of streamed payloads), read
+/// without consuming the object. `None` when it is not there: it may still come later
+/// (see [`other_type`]). Not an object: `expected object {type_name}, found …`.
+pub fn leading_type(
+    d: &mut Decoder<'_>,
+    path: &Path<'_>,
+    type_name: &str,
+) -> Result<Option<String>, DecodeError> {
+    if d.peek() != Some(b'{') {
+        return Err(d.unexpected(path, &format!("object {type_name}")));
+    }
+    // `@odata.type` wins over 4.01's `@type`, as in `odata_type`.
+    let (mut long, mut short) = (None, None);
+    d.look_ahead(path, &mut |key, d, p| {
+        let slot = match key {
+            _ if !key.starts_with('@') => return Ok(Look::Stop),
+            "@odata.type" => &mut long,
+            "@type" => &mut short,
+            _ => return Ok(Look::Skip),
+        };
+        *slot = Some(match d.peek() {
+            Some(b'"') => Some(short_type(&d.string(p, "")?).to_owned()),
+            _ => {
+                d.skip(p)?;
+                None
+            }
+        });
+        Ok(if long.is_some() {
+            Look::Stop
+        } else {
+            Look::Read
+        })
+    })?;
+    Ok(long.or(short).flatten())
+}
+
+/// Whether the members a value kept in `additional` name a type other than `own`: a
+/// value decoded as its declared type before its `@odata.type` was known must then be
+/// read again as that type.
+pub fn other_type(additional: &Map<String, Value>, own: &str) -> bool {
+    (additional.contains_key("@odata.type") || additional.contains_key("@type"))
+        && map_odata_type(additional) != Some(own)
+}
+
 /// The type of the object at the decoder's position, for a polymorphic value of
 /// `type_name`: its `@odata.type` ([`peek_odata_type`]), or `default` (the base type's
 /// own name, or empty for an abstract one) when it names none. Not an object:
@@ -909,7 +955,7 @@ fn int_decode(
     max: i64,
 ) -> Result<i64, DecodeError> {
     if let Some(b'-' | b'0'..=b'9') = d.peek() {
-        let at = d.position();
+        let at = d.mark();
         let text = d.number(path, edm)?;
         // `-0` is a float to serde_json, so not an integer.
         match text.parse::<i64>() {

@@ -698,14 +698,50 @@ fn any_enum(ir: &CrateIr, here: &str, item: &Item, any: &str, s: &StructIr, file
     for l in DECODE_SIG {
         o.line(1, l);
     }
-    o.line(
-        2,
-        &format!(
-            "let ty = json::object_type(d, path, {}, {})?;",
-            lit(qualified),
-            lit(&default_type)
+    match poly.variants.iter().find(|v| v.is_self) {
+        // A value of the declared type itself (most of them, and seldom tagged): read
+        // it as that type once, unless a type shows up among its members after all.
+        Some(own) => {
+            let t = type_path(ir, Seen::From(here), own.id, false);
+            let q = lit(qualified);
+            o.line(
+                2,
+                &format!("let ty = match json::leading_type(d, path, {q})? {{"),
+            );
+            o.line(3, "Some(ty) => ty,");
+            o.line(3, "None => {");
+            o.line(4, "let at = d.mark();");
+            o.line(
+                4,
+                &format!("if let Ok(v) = <{t} as json::FromJson>::decode(d, path) {{"),
+            );
+            o.line(
+                5,
+                &format!(
+                    "if !json::other_type(&v.additional, {}) {{",
+                    lit(&default_type)
+                ),
+            );
+            o.line(6, &format!("return Ok(Self::{}(v));", own.name));
+            o.line(5, "}");
+            o.line(4, "}");
+            o.line(4, "d.rewind(at);");
+            o.line(
+                4,
+                &format!("json::object_type(d, path, {q}, {})?", lit(&default_type)),
+            );
+            o.line(3, "}");
+            o.line(2, "};");
+        }
+        None => o.line(
+            2,
+            &format!(
+                "let ty = json::object_type(d, path, {}, {})?;",
+                lit(qualified),
+                lit(&default_type)
+            ),
         ),
-    );
+    }
     o.line(2, "Ok(match ty.as_str() {");
     for v in &poly.variants {
         let pats: Vec<String> = v.wire.iter().map(|w| lit(w)).collect();

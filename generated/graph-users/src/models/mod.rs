@@ -14,21 +14,3 @@ pub trait Entity {
     /// The key, when every key property is present.
     fn key(&self) -> ::std::option::Option<Self::Key>;
 }
-
-/// Adds `@odata.type` to an object that has none: a subtype value written into a
-/// slot declared with one of its base types.
-#[doc(hidden)]
-pub fn odata_tagged(
-    mut value: crate::runtime::json::Value,
-    tag: &str,
-) -> crate::runtime::json::Value {
-    if let crate::runtime::json::Value::Object(map) = &mut value {
-        if !map.contains_key("@odata.type") && !map.contains_key("@type") {
-            map.insert(
-                "@odata.type".to_owned(),
-                crate::runtime::json::Value::String(tag.to_owned()),
-            );
-        }
-    }
-    value
-}

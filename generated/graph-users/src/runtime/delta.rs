@@ -36,8 +36,9 @@ use futures_core::Stream;
 
 use super::auth::BoxFuture;
 use super::client::{Client, RequestOptions, error_from_response, log_path};
+use super::codec::Look;
 use super::error::Error;
-use super::json::{self, DecodeError, FromJson, Map, Path, Value};
+use super::json::{self, DecodeError, Decoder, FromJson, Map, Path, Value};
 use super::origin::{Origin, OriginError};
 use super::paging::Page;
 use super::request::{Builder, Field, FnArg};
@@ -238,6 +239,35 @@ impl Removed {
 }
 
 impl<T: FromJson> FromJson for Change<T> {
+    /// An upserted entity (nearly every item) is decoded as it comes; the rare removed
+    /// entities and link changes, recognised by looking ahead for their markers, are
+    /// read as a tree first.
+    fn decode(d: &mut Decoder<'_>, path: &Path<'_>) -> Result<Self, DecodeError> {
+        let mut special = d.peek() != Some(b'{');
+        d.look_ahead(path, &mut |key, d, p| match key {
+            "@removed" | "@odata.removed" => {
+                special = true;
+                Ok(Look::Stop)
+            }
+            "@odata.context" | "@context" if d.peek() == Some(b'"') => {
+                let context = d.string(p, "a string")?;
+                if matches!(
+                    context.rsplit('/').next(),
+                    Some("$link" | "$deletedLink" | "$deletedEntity")
+                ) {
+                    special = true;
+                    return Ok(Look::Stop);
+                }
+                Ok(Look::Read)
+            }
+            _ => Ok(Look::Skip),
+        })?;
+        if special {
+            let value = d.value(path)?;
+            return Self::from_json(value, path);
+        }
+        T::decode(d, path).map(Change::Upsert)
+    }
     fn from_json(value: Value, path: &Path<'_>) -> Result<Self, DecodeError> {
         let Value::Object(mut map) = value else {
             return Err(DecodeError::expected(path, "a delta item (object)", &value));

@@ -12,7 +12,9 @@ use std::str::FromStr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use super::json::{DecodeError, FromJson, Map, Number, Path, ToJson, Value, is_json_number};
+use super::json::{
+    DecodeError, Decoder, Encoder, FromJson, Map, Number, Path, ToJson, Value, is_json_number,
+};
 use super::url::UrlLiteral;
 
 /// A value could not be parsed as an Edm primitive type.
@@ -47,29 +49,59 @@ impl fmt::Display for ParseError {
 impl std::error::Error for ParseError {}
 
 /// FromJson for a type with a string wire form parsed by `FromStr<Err = ParseError>`.
-fn from_json_string<T: FromStr<Err = ParseError>>(
-    value: Value,
+fn decode_string<T: FromStr<Err = ParseError>>(
+    d: &mut Decoder<'_>,
     path: &Path<'_>,
     edm: &str,
 ) -> Result<T, DecodeError> {
-    match value {
-        Value::String(s) => s
-            .parse()
-            .map_err(|e: ParseError| DecodeError::new(path, e.to_string())),
-        other => Err(DecodeError::expected(path, edm, &other)),
+    d.string(path, edm)?
+        .parse()
+        .map_err(|e: ParseError| DecodeError::new(path, e.to_string()))
+}
+
+/// Types whose JSON string is written digit by digit, without `fmt` (dates and times
+/// fill pages: Graph users carry several each). The text is the `Display` text.
+trait WireText {
+    fn write_text(&self, out: &mut Vec<u8>);
+}
+
+/// `v` in decimal, zero-padded to `width` digits.
+fn push_digits(out: &mut Vec<u8>, mut v: u64, width: usize) {
+    let mut buf = [b'0'; 20];
+    let mut at = buf.len();
+    while v > 0 {
+        at -= 1;
+        buf[at] = b'0' + (v % 10) as u8;
+        v /= 10;
     }
+    let at = at.min(buf.len().saturating_sub(width));
+    out.extend_from_slice(&buf[at..]);
 }
 
 macro_rules! string_wire {
     ($t:ty, $edm:literal) => {
-        impl FromJson for $t {
-            fn from_json(value: Value, path: &Path<'_>) -> Result<Self, DecodeError> {
-                from_json_string(value, path, $edm)
+        impl ToJson for $t {
+            fn encode(&self, w: &mut Encoder) {
+                w.display(self);
             }
         }
+        string_wire!($t, $edm, decode);
+    };
+    ($t:ty, $edm:literal, fast) => {
         impl ToJson for $t {
-            fn to_json(&self) -> Value {
-                Value::String(self.to_string())
+            fn encode(&self, w: &mut Encoder) {
+                let out = w.raw();
+                out.push(b'"');
+                WireText::write_text(self, out);
+                out.push(b'"');
+            }
+        }
+        string_wire!($t, $edm, decode);
+    };
+    ($t:ty, $edm:literal, decode) => {
+        impl FromJson for $t {
+            fn decode(d: &mut Decoder<'_>, path: &Path<'_>) -> Result<Self, DecodeError> {
+                decode_string(d, path, $edm)
             }
         }
         serde_bridge!($t);
@@ -317,6 +349,10 @@ fn decimal_parts(s: &str) -> Option<(bool, String, i64)> {
 }
 
 impl FromJson for Decimal {
+    fn decode(d: &mut Decoder<'_>, path: &Path<'_>) -> Result<Self, DecodeError> {
+        let value = d.value(path)?;
+        Self::from_json(value, path)
+    }
     fn from_json(value: Value, path: &Path<'_>) -> Result<Self, DecodeError> {
         match value {
             Value::Number(n) => Ok(Decimal(n.to_string())),
@@ -327,6 +363,9 @@ impl FromJson for Decimal {
 }
 
 impl ToJson for Decimal {
+    fn encode(&self, w: &mut Encoder) {
+        w.value(&self.to_json());
+    }
     fn to_json(&self) -> Value {
         if let Ok(i) = self.0.parse::<i64>() {
             return Value::Number(Number::from(i));
@@ -461,7 +500,20 @@ impl fmt::Display for Date {
     }
 }
 
-string_wire!(Date, "Date");
+impl WireText for Date {
+    fn write_text(&self, out: &mut Vec<u8>) {
+        if self.year < 0 {
+            out.push(b'-');
+        }
+        push_digits(out, u64::from(self.year.unsigned_abs()), 4);
+        out.push(b'-');
+        push_digits(out, u64::from(self.month), 2);
+        out.push(b'-');
+        push_digits(out, u64::from(self.day), 2);
+    }
+}
+
+string_wire!(Date, "Date", fast);
 
 impl UrlLiteral for Date {
     fn to_url_literal(&self) -> String {
@@ -596,7 +648,23 @@ impl fmt::Display for TimeOfDay {
     }
 }
 
-string_wire!(TimeOfDay, "TimeOfDay");
+impl WireText for TimeOfDay {
+    fn write_text(&self, out: &mut Vec<u8>) {
+        push_digits(out, u64::from(self.hour), 2);
+        out.push(b':');
+        push_digits(out, u64::from(self.minute), 2);
+        if let Some(s) = self.second {
+            out.push(b':');
+            push_digits(out, u64::from(s), 2);
+            if self.fraction.digits > 0 {
+                out.push(b'.');
+                push_digits(out, self.fraction.value, usize::from(self.fraction.digits));
+            }
+        }
+    }
+}
+
+string_wire!(TimeOfDay, "TimeOfDay", fast);
 
 impl UrlLiteral for TimeOfDay {
     fn to_url_literal(&self) -> String {
@@ -798,7 +866,28 @@ impl fmt::Display for DateTimeOffset {
     }
 }
 
-string_wire!(DateTimeOffset, "DateTimeOffset");
+impl WireText for DateTimeOffset {
+    fn write_text(&self, out: &mut Vec<u8>) {
+        self.date.write_text(out);
+        out.push(b'T');
+        self.time.write_text(out);
+        match self.offset {
+            UtcOffset::Z => out.push(b'Z'),
+            UtcOffset::Fixed {
+                negative,
+                hours,
+                minutes,
+            } => {
+                out.push(if negative { b'-' } else { b'+' });
+                push_digits(out, u64::from(hours), 2);
+                out.push(b':');
+                push_digits(out, u64::from(minutes), 2);
+            }
+        }
+    }
+}
+
+string_wire!(DateTimeOffset, "DateTimeOffset", fast);
 
 impl UrlLiteral for DateTimeOffset {
     fn to_url_literal(&self) -> String {
@@ -1098,7 +1187,20 @@ impl fmt::Display for Guid {
     }
 }
 
-string_wire!(Guid, "Guid");
+impl WireText for Guid {
+    fn write_text(&self, out: &mut Vec<u8>) {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        for (i, byte) in self.0.iter().enumerate() {
+            if matches!(i, 4 | 6 | 8 | 10) {
+                out.push(b'-');
+            }
+            out.push(HEX[usize::from(byte >> 4)]);
+            out.push(HEX[usize::from(byte & 0xf)]);
+        }
+    }
+}
+
+string_wire!(Guid, "Guid", fast);
 
 impl UrlLiteral for Guid {
     fn to_url_literal(&self) -> String {
@@ -1404,6 +1506,10 @@ impl fmt::Display for Geo {
 }
 
 impl FromJson for Geo {
+    fn decode(d: &mut Decoder<'_>, path: &Path<'_>) -> Result<Self, DecodeError> {
+        let value = d.value(path)?;
+        Self::from_json(value, path)
+    }
     fn from_json(value: Value, path: &Path<'_>) -> Result<Self, DecodeError> {
         match value {
             Value::Object(m) => Geo::new(m).map_err(|e| DecodeError::new(path, e)),
@@ -1413,6 +1519,9 @@ impl FromJson for Geo {
 }
 
 impl ToJson for Geo {
+    fn encode(&self, w: &mut Encoder) {
+        w.value(&self.to_json());
+    }
     fn to_json(&self) -> Value {
         Value::Object(self.0.clone())
     }

@@ -8,7 +8,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use super::json::{DecodeError, FromJson, Path, ToJson, Value};
+use super::json::{DecodeError, Decoder, Encoder, FromJson, Path, ToJson, Value};
 
 /// An enumeration whose wire form is a member name and which keeps unknown members.
 ///
@@ -50,17 +50,21 @@ impl UnknownMember {
 
 /// Decode an open enum from a JSON string (a JSON number is kept as its text, as
 /// services may send a numeric value when no member matches).
+pub fn enum_decode<E: OpenEnum>(d: &mut Decoder<'_>, path: &Path<'_>) -> Result<E, DecodeError> {
+    if d.peek() == Some(b'"') {
+        return Ok(E::from_wire(&d.string(path, "enumeration member")?));
+    }
+    let value = d.value(path)?;
+    enum_from_json(value, path)
+}
+
+/// [`enum_decode`] of a tree.
 pub fn enum_from_json<E: OpenEnum>(value: Value, path: &Path<'_>) -> Result<E, DecodeError> {
     match value {
         Value::String(s) => Ok(E::from_wire(&s)),
         Value::Number(n) if n.is_i64() || n.is_u64() => Ok(E::from_wire(&n.to_string())),
         other => Err(DecodeError::expected(path, "enumeration member", &other)),
     }
-}
-
-/// Encode an open enum as its wire string.
-pub fn enum_to_json<E: OpenEnum>(value: &E) -> Value {
-    Value::String(value.as_str().to_owned())
 }
 
 /// The URL literal of an enum value: `Ns.Type'Member'` (the 4.0 form, which 4.01
@@ -202,6 +206,10 @@ impl<E: OpenEnum> FromStr for Flags<E> {
 }
 
 impl<E: OpenEnum> FromJson for Flags<E> {
+    fn decode(d: &mut Decoder<'_>, path: &Path<'_>) -> Result<Self, DecodeError> {
+        let value = d.value(path)?;
+        Self::from_json(value, path)
+    }
     fn from_json(value: Value, path: &Path<'_>) -> Result<Self, DecodeError> {
         match value {
             Value::String(s) => Ok(Flags::parse(&s)),
@@ -212,8 +220,8 @@ impl<E: OpenEnum> FromJson for Flags<E> {
 }
 
 impl<E: OpenEnum> ToJson for Flags<E> {
-    fn to_json(&self) -> Value {
-        Value::String(self.to_string())
+    fn encode(&self, w: &mut Encoder) {
+        w.display(self);
     }
 }
 

@@ -5,7 +5,7 @@ use std::fmt;
 
 use super::auth::AuthError;
 use super::delta::DeltaLink;
-use super::json::{DecodeError, FromJson, Map, ObjectReader, Path, Value};
+use super::json::{DecodeError, Decoder, FromJson, Map, ObjectReader, Path, Value};
 use super::origin::Origin;
 use super::transport::TransportError;
 
@@ -361,6 +361,10 @@ fn lenient_string(v: Option<Value>) -> Option<String> {
 }
 
 impl FromJson for ODataErrorDetail {
+    fn decode(d: &mut Decoder<'_>, path: &Path<'_>) -> Result<Self, DecodeError> {
+        let value = d.value(path)?;
+        Self::from_json(value, path)
+    }
     fn from_json(value: Value, path: &Path<'_>) -> Result<Self, DecodeError> {
         let mut r = ObjectReader::new(value, path, "error detail")?;
         let mut m = r.rest();
@@ -374,6 +378,10 @@ impl FromJson for ODataErrorDetail {
 }
 
 impl FromJson for InnerError {
+    fn decode(d: &mut Decoder<'_>, path: &Path<'_>) -> Result<Self, DecodeError> {
+        let value = d.value(path)?;
+        Self::from_json(value, path)
+    }
     fn from_json(value: Value, path: &Path<'_>) -> Result<Self, DecodeError> {
         let mut r = ObjectReader::new(value, path, "innererror")?;
         let mut m = r.rest();
@@ -387,6 +395,10 @@ impl FromJson for InnerError {
 }
 
 impl FromJson for ODataError {
+    fn decode(d: &mut Decoder<'_>, path: &Path<'_>) -> Result<Self, DecodeError> {
+        let value = d.value(path)?;
+        Self::from_json(value, path)
+    }
     /// Decode the whole body `{"error": {…}}`.
     fn from_json(value: Value, path: &Path<'_>) -> Result<Self, DecodeError> {
         let mut outer = ObjectReader::new(value, path, "OData error response")?;

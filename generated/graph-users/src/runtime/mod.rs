@@ -7,7 +7,8 @@
 //! modules refer to each other with `super::` and `self::`, never with the crate root
 //! path, and no file holds its own tests (they are in `tests/`).
 //!
-//! - [`json`]: `FromJson`/`ToJson`, JSON paths and decode errors, object reader/writer.
+//! - [`json`]: `FromJson`/`ToJson`, JSON paths and decode errors, the shapes of generated
+//!   structs; [`codec`]: the one-pass JSON reader and writer they use.
 //! - [`edm`]: `Decimal`, `Date`, `TimeOfDay`, `DateTimeOffset`, `Duration`, `Guid`,
 //!   `Binary`, `Geo`; [`convert`]: to and from chrono, time, jiff, uuid, rust_decimal and
 //!   bytes, behind cargo features.
@@ -34,6 +35,7 @@
 pub mod auth;
 pub mod batch;
 pub mod client;
+pub mod codec;
 pub mod convert;
 pub mod delta;
 pub mod edm;
@@ -64,7 +66,8 @@ pub use self::edm::{
 pub use self::enums::{Flags, OpenEnum, UnknownMember};
 pub use self::error::{Error, InnerError, ODataError, ODataErrorDetail};
 pub use self::json::{
-    DecodeError, FromJson, Map, ObjectReader, ObjectWriter, Path, ToJson, Value, ValueOf,
+    DecodeError, Decoder, Encoder, FromJson, Map, ObjectReader, ObjectWriter, Path, ToJson, Value,
+    ValueOf,
 };
 pub use self::origin::{Origin, OriginError};
 pub use self::paging::{Page, Pager};

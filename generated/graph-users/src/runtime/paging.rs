@@ -11,7 +11,7 @@ use futures_core::Stream;
 use super::auth::BoxFuture;
 use super::client::{Client, RequestOptions, error_from_response, log_path};
 use super::error::Error;
-use super::json::{self, DecodeError, FromJson, Map, ObjectReader, Path, Value};
+use super::json::{self, DecodeError, Decoder, FromJson, Map, ObjectReader, Path, Value};
 use super::transport::Method;
 use super::url::resolve;
 
@@ -41,22 +41,36 @@ fn take_control<T: FromJson>(
 }
 
 impl<T: FromJson> FromJson for Page<T> {
-    fn from_json(value: Value, path: &Path<'_>) -> Result<Self, DecodeError> {
-        let mut r = ObjectReader::new(value, path, "collection")?;
-        let items = match r.take_required::<Value>("value")? {
-            Value::Array(items) => {
-                let vp = path.key("value");
-                let mut out = Vec::with_capacity(items.len());
-                for (i, item) in items.into_iter().enumerate() {
-                    if item.is_null() {
-                        continue;
-                    }
-                    out.push(T::from_json(item, &vp.index(i))?);
-                }
-                out
+    /// Items are decoded as they come (no tree of the page); every other member is kept
+    /// as a tree, for the control information.
+    fn decode(d: &mut Decoder<'_>, path: &Path<'_>) -> Result<Self, DecodeError> {
+        let mut items = None;
+        let mut rest = Map::new();
+        d.object(path, "object collection", &mut |d, key, p| {
+            if key != "value" {
+                rest.insert(key.to_owned(), d.value(p)?);
+                return Ok(());
             }
-            other => return Err(DecodeError::expected(&path.key("value"), "array", &other)),
+            if d.null() {
+                return Err(DecodeError::new(p, "expected a value, found null"));
+            }
+            let mut out = Vec::new();
+            d.array(p, "array", &mut |d, p| {
+                if !d.null() {
+                    out.push(T::decode(d, p)?);
+                }
+                Ok(())
+            })?;
+            items = Some(out);
+            Ok(())
+        })?;
+        let Some(items) = items else {
+            return Err(DecodeError::new(
+                path,
+                "missing required property \"value\"",
+            ));
         };
+        let mut r = ObjectReader::from_map(rest, path);
         let next_link = take_control::<String>(&mut r, "nextLink")?;
         let count = take_control::<i64>(&mut r, "count")?;
         let delta_link = take_control::<String>(&mut r, "deltaLink")?;

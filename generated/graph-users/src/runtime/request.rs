@@ -15,8 +15,8 @@ use std::pin::Pin;
 use super::enums::{OpenEnum, enum_url_literal};
 pub use super::expand::{Expand, IntoExpand, Many, One};
 use super::{
-    Client, DecodeError, Error, FromJson, Map, Method, Page, Pager, Param, Path, Query, RawLiteral,
-    RequestOptions, Resource, ToJson, UrlLiteral, Value, ValueOf,
+    Client, DecodeError, Decoder, Encoder, Error, FromJson, Map, Method, Page, Pager, Param, Path,
+    Query, RawLiteral, RequestOptions, Resource, ToJson, UrlLiteral, Value, ValueOf,
 };
 
 /// A boxed, `Send` future of a request's result (what `.await` on a request runs).
@@ -673,6 +673,10 @@ pub struct Reference {
 }
 
 impl FromJson for Reference {
+    fn decode(d: &mut Decoder<'_>, path: &Path<'_>) -> Result<Self, DecodeError> {
+        let value = d.value(path)?;
+        Self::from_json(value, path)
+    }
     fn from_json(value: Value, path: &Path<'_>) -> Result<Self, DecodeError> {
         let id = match &value {
             Value::Object(map) => map.get("@odata.id").or_else(|| map.get("@id")),
@@ -690,6 +694,9 @@ impl FromJson for Reference {
 }
 
 impl ToJson for Reference {
+    fn encode(&self, w: &mut Encoder) {
+        w.value(&self.to_json());
+    }
     fn to_json(&self) -> Value {
         let mut map = Map::new();
         map.insert("@odata.id".to_owned(), Value::String(self.id.clone()));

@@ -55,10 +55,19 @@ impl<'a> Decoder<'a> {
         self.pos
     }
 
-    /// Go back to `position` (an earlier [`Decoder::position`] at the same nesting
-    /// level), to read a value again another way.
-    pub fn rewind(&mut self, position: usize) {
-        self.pos = position.min(self.text.len());
+    /// A place to come back to with [`Decoder::rewind`], to read a value again another
+    /// way (after a failed attempt too).
+    pub fn mark(&mut self) -> Mark {
+        Mark {
+            pos: self.pos,
+            depth: self.depth,
+        }
+    }
+
+    /// Go back to `mark`, taken on this decoder.
+    pub fn rewind(&mut self, mark: Mark) {
+        self.pos = mark.pos.min(self.text.len());
+        self.depth = mark.depth;
     }
 
     /// After the document: only whitespace may follow.
@@ -522,6 +531,13 @@ impl<'a> Decoder<'a> {
         }
         Ok(())
     }
+}
+
+/// A place in the input ([`Decoder::mark`]).
+#[derive(Clone, Copy, Debug)]
+pub struct Mark {
+    pos: usize,
+    depth: usize,
 }
 
 /// What a [`Decoder::look_ahead`] callback did with a member.

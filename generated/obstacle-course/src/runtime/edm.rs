@@ -1187,7 +1187,20 @@ impl fmt::Display for Guid {
     }
 }
 
-string_wire!(Guid, "Guid");
+impl WireText for Guid {
+    fn write_text(&self, out: &mut Vec<u8>) {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        for (i, byte) in self.0.iter().enumerate() {
+            if matches!(i, 4 | 6 | 8 | 10) {
+                out.push(b'-');
+            }
+            out.push(HEX[usize::from(byte >> 4)]);
+            out.push(HEX[usize::from(byte & 0xf)]);
+        }
+    }
+}
+
+string_wire!(Guid, "Guid", fast);
 
 impl UrlLiteral for Guid {
     fn to_url_literal(&self) -> String {

@@ -35,32 +35,38 @@ impl PartialEq for AssignedLicense {
     }
 }
 
+static READ: json::Shape = json::Shape::new(
+    "microsoft.graph.assignedLicense",
+    &["disabledPlans", "skuId"],
+);
+
 impl json::FromJson for AssignedLicense {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        let mut reader = json::ObjectReader::new(
-            value,
-            path,
-            "microsoft.graph.assignedLicense",
-        )?;
-        let value = Self {
-            disabled_plans: reader.field("disabledPlans"),
-            sku_id: reader.field("skuId"),
-            additional: reader.rest(),
-        };
-        reader.finish(value)
+        let mut v = Self::default();
+        let mut o = json::MemberReader::new(d, path, &READ);
+        while let Some(i) = o.next(&mut v.additional) {
+            match i {
+                0 => o.read(&mut v.disabled_plans),
+                1 => o.read(&mut v.sku_id),
+                _ => o.skip(),
+            }
+        }
+        o.finish(v)
     }
 }
 
 impl json::ToJson for AssignedLicense {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.opt("disabledPlans", &self.disabled_plans);
-        writer.opt("skuId", &self.sku_id);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        let mut o = w.members(&READ, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.disabled_plans),
+                _ => o.write(&self.sku_id),
+            }
+        }
     }
 }
 

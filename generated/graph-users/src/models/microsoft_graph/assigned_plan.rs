@@ -43,36 +43,42 @@ impl PartialEq for AssignedPlan {
     }
 }
 
+static READ: json::Shape = json::Shape::new(
+    "microsoft.graph.assignedPlan",
+    &["assignedDateTime", "capabilityStatus", "service", "servicePlanId"],
+);
+
 impl json::FromJson for AssignedPlan {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        let mut reader = json::ObjectReader::new(
-            value,
-            path,
-            "microsoft.graph.assignedPlan",
-        )?;
-        let value = Self {
-            assigned_date_time: reader.field("assignedDateTime"),
-            capability_status: reader.field("capabilityStatus"),
-            service: reader.field("service"),
-            service_plan_id: reader.field("servicePlanId"),
-            additional: reader.rest(),
-        };
-        reader.finish(value)
+        let mut v = Self::default();
+        let mut o = json::MemberReader::new(d, path, &READ);
+        while let Some(i) = o.next(&mut v.additional) {
+            match i {
+                0 => o.read(&mut v.assigned_date_time),
+                1 => o.read(&mut v.capability_status),
+                2 => o.read(&mut v.service),
+                3 => o.read(&mut v.service_plan_id),
+                _ => o.skip(),
+            }
+        }
+        o.finish(v)
     }
 }
 
 impl json::ToJson for AssignedPlan {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.opt("assignedDateTime", &self.assigned_date_time);
-        writer.opt("capabilityStatus", &self.capability_status);
-        writer.opt("service", &self.service);
-        writer.opt("servicePlanId", &self.service_plan_id);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        let mut o = w.members(&READ, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.assigned_date_time),
+                1 => o.write(&self.capability_status),
+                2 => o.write(&self.service),
+                _ => o.write(&self.service_plan_id),
+            }
+        }
     }
 }
 

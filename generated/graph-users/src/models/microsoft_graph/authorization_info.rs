@@ -31,30 +31,34 @@ impl PartialEq for AuthorizationInfo {
     }
 }
 
+static READ: json::Shape = json::Shape::new(
+    "microsoft.graph.authorizationInfo",
+    &["certificateUserIds"],
+);
+
 impl json::FromJson for AuthorizationInfo {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        let mut reader = json::ObjectReader::new(
-            value,
-            path,
-            "microsoft.graph.authorizationInfo",
-        )?;
-        let value = Self {
-            certificate_user_ids: reader.field("certificateUserIds"),
-            additional: reader.rest(),
-        };
-        reader.finish(value)
+        let mut v = Self::default();
+        let mut o = json::MemberReader::new(d, path, &READ);
+        while let Some(i) = o.next(&mut v.additional) {
+            match i {
+                0 => o.read(&mut v.certificate_user_ids),
+                _ => o.skip(),
+            }
+        }
+        o.finish(v)
     }
 }
 
 impl json::ToJson for AuthorizationInfo {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.opt("certificateUserIds", &self.certificate_user_ids);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        let mut o = w.members(&READ, &self.additional);
+        while o.next().is_some() {
+            o.write(&self.certificate_user_ids);
+        }
     }
 }
 

@@ -51,40 +51,53 @@ impl PartialEq for AutomaticRepliesSetting {
     }
 }
 
+static READ: json::Shape = json::Shape::new(
+    "microsoft.graph.automaticRepliesSetting",
+    &[
+        "externalAudience",
+        "externalReplyMessage",
+        "internalReplyMessage",
+        "scheduledEndDateTime",
+        "scheduledStartDateTime",
+        "status",
+    ],
+);
+
 impl json::FromJson for AutomaticRepliesSetting {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        let mut reader = json::ObjectReader::new(
-            value,
-            path,
-            "microsoft.graph.automaticRepliesSetting",
-        )?;
-        let value = Self {
-            external_audience: reader.field("externalAudience"),
-            external_reply_message: reader.field("externalReplyMessage"),
-            internal_reply_message: reader.field("internalReplyMessage"),
-            scheduled_end_date_time: reader.field("scheduledEndDateTime"),
-            scheduled_start_date_time: reader.field("scheduledStartDateTime"),
-            status: reader.field("status"),
-            additional: reader.rest(),
-        };
-        reader.finish(value)
+        let mut v = Self::default();
+        let mut o = json::MemberReader::new(d, path, &READ);
+        while let Some(i) = o.next(&mut v.additional) {
+            match i {
+                0 => o.read(&mut v.external_audience),
+                1 => o.read(&mut v.external_reply_message),
+                2 => o.read(&mut v.internal_reply_message),
+                3 => o.read(&mut v.scheduled_end_date_time),
+                4 => o.read(&mut v.scheduled_start_date_time),
+                5 => o.read(&mut v.status),
+                _ => o.skip(),
+            }
+        }
+        o.finish(v)
     }
 }
 
 impl json::ToJson for AutomaticRepliesSetting {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.opt("externalAudience", &self.external_audience);
-        writer.opt("externalReplyMessage", &self.external_reply_message);
-        writer.opt("internalReplyMessage", &self.internal_reply_message);
-        writer.opt("scheduledEndDateTime", &self.scheduled_end_date_time);
-        writer.opt("scheduledStartDateTime", &self.scheduled_start_date_time);
-        writer.opt("status", &self.status);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        let mut o = w.members(&READ, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.external_audience),
+                1 => o.write(&self.external_reply_message),
+                2 => o.write(&self.internal_reply_message),
+                3 => o.write(&self.scheduled_end_date_time),
+                4 => o.write(&self.scheduled_start_date_time),
+                _ => o.write(&self.status),
+            }
+        }
     }
 }
 

@@ -28,25 +28,27 @@ impl PartialEq for CustomSecurityAttributeValue {
     }
 }
 
+static READ: json::Shape = json::Shape::new(
+    "microsoft.graph.customSecurityAttributeValue",
+    &[],
+);
+
 impl json::FromJson for CustomSecurityAttributeValue {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        let mut reader = json::ObjectReader::new(
-            value,
-            path,
-            "microsoft.graph.customSecurityAttributeValue",
-        )?;
-        Ok(Self { additional: reader.rest() })
+        let mut v = Self::default();
+        let mut o = json::MemberReader::new(d, path, &READ);
+        while o.next(&mut v.additional).is_some() {}
+        o.finish(v)
     }
 }
 
 impl json::ToJson for CustomSecurityAttributeValue {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        let mut o = w.members(&READ, &self.additional);
+        while o.next().is_some() {}
     }
 }
 

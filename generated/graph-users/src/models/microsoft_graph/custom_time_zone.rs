@@ -43,36 +43,42 @@ impl PartialEq for CustomTimeZone {
     }
 }
 
+static READ: json::Shape = json::Shape::new(
+    "microsoft.graph.customTimeZone",
+    &["name", "bias", "daylightOffset", "standardOffset"],
+);
+
 impl json::FromJson for CustomTimeZone {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        let mut reader = json::ObjectReader::new(
-            value,
-            path,
-            "microsoft.graph.customTimeZone",
-        )?;
-        let value = Self {
-            name: reader.field("name"),
-            bias: reader.field("bias"),
-            daylight_offset: reader.field("daylightOffset"),
-            standard_offset: reader.field("standardOffset"),
-            additional: reader.rest(),
-        };
-        reader.finish(value)
+        let mut v = Self::default();
+        let mut o = json::MemberReader::new(d, path, &READ);
+        while let Some(i) = o.next(&mut v.additional) {
+            match i {
+                0 => o.read(&mut v.name),
+                1 => o.read(&mut v.bias),
+                2 => o.read(&mut v.daylight_offset),
+                3 => o.read(&mut v.standard_offset),
+                _ => o.skip(),
+            }
+        }
+        o.finish(v)
     }
 }
 
 impl json::ToJson for CustomTimeZone {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.opt("name", &self.name);
-        writer.opt("bias", &self.bias);
-        writer.opt("daylightOffset", &self.daylight_offset);
-        writer.opt("standardOffset", &self.standard_offset);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        let mut o = w.members(&READ, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.name),
+                1 => o.write(&self.bias),
+                2 => o.write(&self.daylight_offset),
+                _ => o.write(&self.standard_offset),
+            }
+        }
     }
 }
 

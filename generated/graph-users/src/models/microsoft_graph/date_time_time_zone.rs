@@ -35,32 +35,38 @@ impl PartialEq for DateTimeTimeZone {
     }
 }
 
+static READ: json::Shape = json::Shape::new(
+    "microsoft.graph.dateTimeTimeZone",
+    &["dateTime", "timeZone"],
+);
+
 impl json::FromJson for DateTimeTimeZone {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        let mut reader = json::ObjectReader::new(
-            value,
-            path,
-            "microsoft.graph.dateTimeTimeZone",
-        )?;
-        let value = Self {
-            date_time: reader.field("dateTime"),
-            time_zone: reader.field("timeZone"),
-            additional: reader.rest(),
-        };
-        reader.finish(value)
+        let mut v = Self::default();
+        let mut o = json::MemberReader::new(d, path, &READ);
+        while let Some(i) = o.next(&mut v.additional) {
+            match i {
+                0 => o.read(&mut v.date_time),
+                1 => o.read(&mut v.time_zone),
+                _ => o.skip(),
+            }
+        }
+        o.finish(v)
     }
 }
 
 impl json::ToJson for DateTimeTimeZone {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.opt("dateTime", &self.date_time);
-        writer.opt("timeZone", &self.time_zone);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        let mut o = w.members(&READ, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.date_time),
+                _ => o.write(&self.time_zone),
+            }
+        }
     }
 }
 

@@ -51,40 +51,46 @@ impl PartialEq for DaylightTimeZoneOffset {
     }
 }
 
+static READ: json::Shape = json::Shape::new(
+    "microsoft.graph.daylightTimeZoneOffset",
+    &["dayOccurrence", "dayOfWeek", "month", "time", "year", "daylightBias"],
+);
+
 impl json::FromJson for DaylightTimeZoneOffset {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        let mut reader = json::ObjectReader::new(
-            value,
-            path,
-            "microsoft.graph.daylightTimeZoneOffset",
-        )?;
-        let value = Self {
-            day_occurrence: reader.field("dayOccurrence"),
-            day_of_week: reader.field("dayOfWeek"),
-            month: reader.field("month"),
-            time: reader.field("time"),
-            year: reader.field("year"),
-            daylight_bias: reader.field("daylightBias"),
-            additional: reader.rest(),
-        };
-        reader.finish(value)
+        let mut v = Self::default();
+        let mut o = json::MemberReader::new(d, path, &READ);
+        while let Some(i) = o.next(&mut v.additional) {
+            match i {
+                0 => o.read(&mut v.day_occurrence),
+                1 => o.read(&mut v.day_of_week),
+                2 => o.read(&mut v.month),
+                3 => o.read(&mut v.time),
+                4 => o.read(&mut v.year),
+                5 => o.read(&mut v.daylight_bias),
+                _ => o.skip(),
+            }
+        }
+        o.finish(v)
     }
 }
 
 impl json::ToJson for DaylightTimeZoneOffset {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.opt("dayOccurrence", &self.day_occurrence);
-        writer.opt("dayOfWeek", &self.day_of_week);
-        writer.opt("month", &self.month);
-        writer.opt("time", &self.time);
-        writer.opt("year", &self.year);
-        writer.opt("daylightBias", &self.daylight_bias);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        let mut o = w.members(&READ, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.day_occurrence),
+                1 => o.write(&self.day_of_week),
+                2 => o.write(&self.month),
+                3 => o.write(&self.time),
+                4 => o.write(&self.year),
+                _ => o.write(&self.daylight_bias),
+            }
+        }
     }
 }
 

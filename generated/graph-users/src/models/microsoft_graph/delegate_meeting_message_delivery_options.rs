@@ -62,17 +62,17 @@ impl crate::runtime::enums::OpenEnum for DelegateMeetingMessageDeliveryOptions {
 }
 
 impl json::FromJson for DelegateMeetingMessageDeliveryOptions {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        crate::runtime::enums::enum_from_json(value, path)
+        crate::runtime::enums::enum_decode(d, path)
     }
 }
 
 impl json::ToJson for DelegateMeetingMessageDeliveryOptions {
-    fn to_json(&self) -> json::Value {
-        crate::runtime::enums::enum_to_json(self)
+    fn encode(&self, w: &mut json::Encoder) {
+        w.str(self.as_str());
     }
 }
 

@@ -36,32 +36,38 @@ impl PartialEq for DirectoryObject {
     }
 }
 
+static READ: json::Shape = json::Shape::new(
+    "microsoft.graph.directoryObject",
+    &["id", "deletedDateTime"],
+);
+
 impl json::FromJson for DirectoryObject {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        let mut reader = json::ObjectReader::new(
-            value,
-            path,
-            "microsoft.graph.directoryObject",
-        )?;
-        let value = Self {
-            id: reader.field("id"),
-            deleted_date_time: reader.field("deletedDateTime"),
-            additional: reader.rest(),
-        };
-        reader.finish(value)
+        let mut v = Self::default();
+        let mut o = json::MemberReader::new(d, path, &READ);
+        while let Some(i) = o.next(&mut v.additional) {
+            match i {
+                0 => o.read(&mut v.id),
+                1 => o.read(&mut v.deleted_date_time),
+                _ => o.skip(),
+            }
+        }
+        o.finish(v)
     }
 }
 
 impl json::ToJson for DirectoryObject {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.opt("id", &self.id);
-        writer.opt("deletedDateTime", &self.deleted_date_time);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        let mut o = w.members(&READ, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.id),
+                _ => o.write(&self.deleted_date_time),
+            }
+        }
     }
 }
 
@@ -113,13 +119,18 @@ impl ::std::fmt::Debug for DirectoryObjectCreate {
     }
 }
 
+static CREATE: json::Shape = json::Shape::tagged(
+    "microsoft.graph.directoryObject",
+    "#microsoft.graph.directoryObject",
+    &["deletedDateTime"],
+);
+
 impl json::ToJson for DirectoryObjectCreate {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.odata_type("#microsoft.graph.directoryObject");
-        writer.opt("deletedDateTime", &self.deleted_date_time);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        let mut o = w.members(&CREATE, &self.additional);
+        while o.next().is_some() {
+            o.write(&self.deleted_date_time);
+        }
     }
 }
 
@@ -145,12 +156,17 @@ impl ::std::fmt::Debug for DirectoryObjectUpdate {
     }
 }
 
+static UPDATE: json::Shape = json::Shape::tagged(
+    "microsoft.graph.directoryObject",
+    "#microsoft.graph.directoryObject",
+    &["deletedDateTime"],
+);
+
 impl json::ToJson for DirectoryObjectUpdate {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.odata_type("#microsoft.graph.directoryObject");
-        writer.patch("deletedDateTime", &self.deleted_date_time);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        let mut o = w.members(&UPDATE, &self.additional);
+        while o.next().is_some() {
+            o.write_patch(&self.deleted_date_time);
+        }
     }
 }

@@ -35,32 +35,38 @@ impl PartialEq for EmployeeOrgData {
     }
 }
 
+static READ: json::Shape = json::Shape::new(
+    "microsoft.graph.employeeOrgData",
+    &["costCenter", "division"],
+);
+
 impl json::FromJson for EmployeeOrgData {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        let mut reader = json::ObjectReader::new(
-            value,
-            path,
-            "microsoft.graph.employeeOrgData",
-        )?;
-        let value = Self {
-            cost_center: reader.field("costCenter"),
-            division: reader.field("division"),
-            additional: reader.rest(),
-        };
-        reader.finish(value)
+        let mut v = Self::default();
+        let mut o = json::MemberReader::new(d, path, &READ);
+        while let Some(i) = o.next(&mut v.additional) {
+            match i {
+                0 => o.read(&mut v.cost_center),
+                1 => o.read(&mut v.division),
+                _ => o.skip(),
+            }
+        }
+        o.finish(v)
     }
 }
 
 impl json::ToJson for EmployeeOrgData {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.opt("costCenter", &self.cost_center);
-        writer.opt("division", &self.division);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        let mut o = w.members(&READ, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.cost_center),
+                _ => o.write(&self.division),
+            }
+        }
     }
 }
 

@@ -51,40 +51,53 @@ impl PartialEq for LicenseAssignmentState {
     }
 }
 
+static READ: json::Shape = json::Shape::new(
+    "microsoft.graph.licenseAssignmentState",
+    &[
+        "assignedByGroup",
+        "disabledPlans",
+        "error",
+        "lastUpdatedDateTime",
+        "skuId",
+        "state",
+    ],
+);
+
 impl json::FromJson for LicenseAssignmentState {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        let mut reader = json::ObjectReader::new(
-            value,
-            path,
-            "microsoft.graph.licenseAssignmentState",
-        )?;
-        let value = Self {
-            assigned_by_group: reader.field("assignedByGroup"),
-            disabled_plans: reader.field("disabledPlans"),
-            error: reader.field("error"),
-            last_updated_date_time: reader.field("lastUpdatedDateTime"),
-            sku_id: reader.field("skuId"),
-            state: reader.field("state"),
-            additional: reader.rest(),
-        };
-        reader.finish(value)
+        let mut v = Self::default();
+        let mut o = json::MemberReader::new(d, path, &READ);
+        while let Some(i) = o.next(&mut v.additional) {
+            match i {
+                0 => o.read(&mut v.assigned_by_group),
+                1 => o.read(&mut v.disabled_plans),
+                2 => o.read(&mut v.error),
+                3 => o.read(&mut v.last_updated_date_time),
+                4 => o.read(&mut v.sku_id),
+                5 => o.read(&mut v.state),
+                _ => o.skip(),
+            }
+        }
+        o.finish(v)
     }
 }
 
 impl json::ToJson for LicenseAssignmentState {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.opt("assignedByGroup", &self.assigned_by_group);
-        writer.opt("disabledPlans", &self.disabled_plans);
-        writer.opt("error", &self.error);
-        writer.opt("lastUpdatedDateTime", &self.last_updated_date_time);
-        writer.opt("skuId", &self.sku_id);
-        writer.opt("state", &self.state);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        let mut o = w.members(&READ, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.assigned_by_group),
+                1 => o.write(&self.disabled_plans),
+                2 => o.write(&self.error),
+                3 => o.write(&self.last_updated_date_time),
+                4 => o.write(&self.sku_id),
+                _ => o.write(&self.state),
+            }
+        }
     }
 }
 

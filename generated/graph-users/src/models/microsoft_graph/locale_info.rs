@@ -35,32 +35,38 @@ impl PartialEq for LocaleInfo {
     }
 }
 
+static READ: json::Shape = json::Shape::new(
+    "microsoft.graph.localeInfo",
+    &["displayName", "locale"],
+);
+
 impl json::FromJson for LocaleInfo {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        let mut reader = json::ObjectReader::new(
-            value,
-            path,
-            "microsoft.graph.localeInfo",
-        )?;
-        let value = Self {
-            display_name: reader.field("displayName"),
-            locale: reader.field("locale"),
-            additional: reader.rest(),
-        };
-        reader.finish(value)
+        let mut v = Self::default();
+        let mut o = json::MemberReader::new(d, path, &READ);
+        while let Some(i) = o.next(&mut v.additional) {
+            match i {
+                0 => o.read(&mut v.display_name),
+                1 => o.read(&mut v.locale),
+                _ => o.skip(),
+            }
+        }
+        o.finish(v)
     }
 }
 
 impl json::ToJson for LocaleInfo {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.opt("displayName", &self.display_name);
-        writer.opt("locale", &self.locale);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        let mut o = w.members(&READ, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.display_name),
+                _ => o.write(&self.locale),
+            }
+        }
     }
 }
 

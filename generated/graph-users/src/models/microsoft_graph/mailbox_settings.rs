@@ -65,51 +65,62 @@ impl PartialEq for MailboxSettings {
     }
 }
 
+static READ: json::Shape = json::Shape::new(
+    "microsoft.graph.mailboxSettings",
+    &[
+        "archiveFolder",
+        "automaticRepliesSetting",
+        "dateFormat",
+        "delegateMeetingMessageDeliveryOptions",
+        "language",
+        "timeFormat",
+        "timeZone",
+        "userPurpose",
+        "workingHours",
+    ],
+);
+
 impl json::FromJson for MailboxSettings {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        let mut reader = json::ObjectReader::new(
-            value,
-            path,
-            "microsoft.graph.mailboxSettings",
-        )?;
-        let value = Self {
-            archive_folder: reader.field("archiveFolder"),
-            automatic_replies_setting: reader.field("automaticRepliesSetting"),
-            date_format: reader.field("dateFormat"),
-            delegate_meeting_message_delivery_options: reader
-                .field("delegateMeetingMessageDeliveryOptions"),
-            language: reader.field("language"),
-            time_format: reader.field("timeFormat"),
-            time_zone: reader.field("timeZone"),
-            user_purpose: reader.field("userPurpose"),
-            working_hours: reader.field("workingHours"),
-            additional: reader.rest(),
-        };
-        reader.finish(value)
+        let mut v = Self::default();
+        let mut o = json::MemberReader::new(d, path, &READ);
+        while let Some(i) = o.next(&mut v.additional) {
+            match i {
+                0 => o.read(&mut v.archive_folder),
+                1 => o.read(&mut v.automatic_replies_setting),
+                2 => o.read(&mut v.date_format),
+                3 => o.read(&mut v.delegate_meeting_message_delivery_options),
+                4 => o.read(&mut v.language),
+                5 => o.read(&mut v.time_format),
+                6 => o.read(&mut v.time_zone),
+                7 => o.read(&mut v.user_purpose),
+                8 => o.read(&mut v.working_hours),
+                _ => o.skip(),
+            }
+        }
+        o.finish(v)
     }
 }
 
 impl json::ToJson for MailboxSettings {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.opt("archiveFolder", &self.archive_folder);
-        writer.opt("automaticRepliesSetting", &self.automatic_replies_setting);
-        writer.opt("dateFormat", &self.date_format);
-        writer
-            .opt(
-                "delegateMeetingMessageDeliveryOptions",
-                &self.delegate_meeting_message_delivery_options,
-            );
-        writer.opt("language", &self.language);
-        writer.opt("timeFormat", &self.time_format);
-        writer.opt("timeZone", &self.time_zone);
-        writer.opt("userPurpose", &self.user_purpose);
-        writer.opt("workingHours", &self.working_hours);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        let mut o = w.members(&READ, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.archive_folder),
+                1 => o.write(&self.automatic_replies_setting),
+                2 => o.write(&self.date_format),
+                3 => o.write(&self.delegate_meeting_message_delivery_options),
+                4 => o.write(&self.language),
+                5 => o.write(&self.time_format),
+                6 => o.write(&self.time_zone),
+                7 => o.write(&self.user_purpose),
+                _ => o.write(&self.working_hours),
+            }
+        }
     }
 }
 

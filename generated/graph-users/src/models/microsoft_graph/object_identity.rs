@@ -39,34 +39,40 @@ impl PartialEq for ObjectIdentity {
     }
 }
 
+static READ: json::Shape = json::Shape::new(
+    "microsoft.graph.objectIdentity",
+    &["issuer", "issuerAssignedId", "signInType"],
+);
+
 impl json::FromJson for ObjectIdentity {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        let mut reader = json::ObjectReader::new(
-            value,
-            path,
-            "microsoft.graph.objectIdentity",
-        )?;
-        let value = Self {
-            issuer: reader.field("issuer"),
-            issuer_assigned_id: reader.field("issuerAssignedId"),
-            sign_in_type: reader.field("signInType"),
-            additional: reader.rest(),
-        };
-        reader.finish(value)
+        let mut v = Self::default();
+        let mut o = json::MemberReader::new(d, path, &READ);
+        while let Some(i) = o.next(&mut v.additional) {
+            match i {
+                0 => o.read(&mut v.issuer),
+                1 => o.read(&mut v.issuer_assigned_id),
+                2 => o.read(&mut v.sign_in_type),
+                _ => o.skip(),
+            }
+        }
+        o.finish(v)
     }
 }
 
 impl json::ToJson for ObjectIdentity {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.opt("issuer", &self.issuer);
-        writer.opt("issuerAssignedId", &self.issuer_assigned_id);
-        writer.opt("signInType", &self.sign_in_type);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        let mut o = w.members(&READ, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.issuer),
+                1 => o.write(&self.issuer_assigned_id),
+                _ => o.write(&self.sign_in_type),
+            }
+        }
     }
 }
 

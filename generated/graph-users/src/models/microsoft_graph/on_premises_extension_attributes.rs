@@ -87,58 +87,80 @@ impl PartialEq for OnPremisesExtensionAttributes {
     }
 }
 
+static READ: json::Shape = json::Shape::new(
+    "microsoft.graph.onPremisesExtensionAttributes",
+    &[
+        "extensionAttribute1",
+        "extensionAttribute10",
+        "extensionAttribute11",
+        "extensionAttribute12",
+        "extensionAttribute13",
+        "extensionAttribute14",
+        "extensionAttribute15",
+        "extensionAttribute2",
+        "extensionAttribute3",
+        "extensionAttribute4",
+        "extensionAttribute5",
+        "extensionAttribute6",
+        "extensionAttribute7",
+        "extensionAttribute8",
+        "extensionAttribute9",
+    ],
+);
+
 impl json::FromJson for OnPremisesExtensionAttributes {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        let mut reader = json::ObjectReader::new(
-            value,
-            path,
-            "microsoft.graph.onPremisesExtensionAttributes",
-        )?;
-        let value = Self {
-            extension_attribute1: reader.field("extensionAttribute1"),
-            extension_attribute10: reader.field("extensionAttribute10"),
-            extension_attribute11: reader.field("extensionAttribute11"),
-            extension_attribute12: reader.field("extensionAttribute12"),
-            extension_attribute13: reader.field("extensionAttribute13"),
-            extension_attribute14: reader.field("extensionAttribute14"),
-            extension_attribute15: reader.field("extensionAttribute15"),
-            extension_attribute2: reader.field("extensionAttribute2"),
-            extension_attribute3: reader.field("extensionAttribute3"),
-            extension_attribute4: reader.field("extensionAttribute4"),
-            extension_attribute5: reader.field("extensionAttribute5"),
-            extension_attribute6: reader.field("extensionAttribute6"),
-            extension_attribute7: reader.field("extensionAttribute7"),
-            extension_attribute8: reader.field("extensionAttribute8"),
-            extension_attribute9: reader.field("extensionAttribute9"),
-            additional: reader.rest(),
-        };
-        reader.finish(value)
+        let mut v = Self::default();
+        let mut o = json::MemberReader::new(d, path, &READ);
+        while let Some(i) = o.next(&mut v.additional) {
+            match i {
+                0 => o.read(&mut v.extension_attribute1),
+                1 => o.read(&mut v.extension_attribute10),
+                2 => o.read(&mut v.extension_attribute11),
+                3 => o.read(&mut v.extension_attribute12),
+                4 => o.read(&mut v.extension_attribute13),
+                5 => o.read(&mut v.extension_attribute14),
+                6 => o.read(&mut v.extension_attribute15),
+                7 => o.read(&mut v.extension_attribute2),
+                8 => o.read(&mut v.extension_attribute3),
+                9 => o.read(&mut v.extension_attribute4),
+                10 => o.read(&mut v.extension_attribute5),
+                11 => o.read(&mut v.extension_attribute6),
+                12 => o.read(&mut v.extension_attribute7),
+                13 => o.read(&mut v.extension_attribute8),
+                14 => o.read(&mut v.extension_attribute9),
+                _ => o.skip(),
+            }
+        }
+        o.finish(v)
     }
 }
 
 impl json::ToJson for OnPremisesExtensionAttributes {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.opt("extensionAttribute1", &self.extension_attribute1);
-        writer.opt("extensionAttribute10", &self.extension_attribute10);
-        writer.opt("extensionAttribute11", &self.extension_attribute11);
-        writer.opt("extensionAttribute12", &self.extension_attribute12);
-        writer.opt("extensionAttribute13", &self.extension_attribute13);
-        writer.opt("extensionAttribute14", &self.extension_attribute14);
-        writer.opt("extensionAttribute15", &self.extension_attribute15);
-        writer.opt("extensionAttribute2", &self.extension_attribute2);
-        writer.opt("extensionAttribute3", &self.extension_attribute3);
-        writer.opt("extensionAttribute4", &self.extension_attribute4);
-        writer.opt("extensionAttribute5", &self.extension_attribute5);
-        writer.opt("extensionAttribute6", &self.extension_attribute6);
-        writer.opt("extensionAttribute7", &self.extension_attribute7);
-        writer.opt("extensionAttribute8", &self.extension_attribute8);
-        writer.opt("extensionAttribute9", &self.extension_attribute9);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        let mut o = w.members(&READ, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.extension_attribute1),
+                1 => o.write(&self.extension_attribute10),
+                2 => o.write(&self.extension_attribute11),
+                3 => o.write(&self.extension_attribute12),
+                4 => o.write(&self.extension_attribute13),
+                5 => o.write(&self.extension_attribute14),
+                6 => o.write(&self.extension_attribute15),
+                7 => o.write(&self.extension_attribute2),
+                8 => o.write(&self.extension_attribute3),
+                9 => o.write(&self.extension_attribute4),
+                10 => o.write(&self.extension_attribute5),
+                11 => o.write(&self.extension_attribute6),
+                12 => o.write(&self.extension_attribute7),
+                13 => o.write(&self.extension_attribute8),
+                _ => o.write(&self.extension_attribute9),
+            }
+        }
     }
 }
 

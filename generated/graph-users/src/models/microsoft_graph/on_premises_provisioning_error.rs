@@ -43,36 +43,42 @@ impl PartialEq for OnPremisesProvisioningError {
     }
 }
 
+static READ: json::Shape = json::Shape::new(
+    "microsoft.graph.onPremisesProvisioningError",
+    &["category", "occurredDateTime", "propertyCausingError", "value"],
+);
+
 impl json::FromJson for OnPremisesProvisioningError {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        let mut reader = json::ObjectReader::new(
-            value,
-            path,
-            "microsoft.graph.onPremisesProvisioningError",
-        )?;
-        let value = Self {
-            category: reader.field("category"),
-            occurred_date_time: reader.field("occurredDateTime"),
-            property_causing_error: reader.field("propertyCausingError"),
-            value: reader.field("value"),
-            additional: reader.rest(),
-        };
-        reader.finish(value)
+        let mut v = Self::default();
+        let mut o = json::MemberReader::new(d, path, &READ);
+        while let Some(i) = o.next(&mut v.additional) {
+            match i {
+                0 => o.read(&mut v.category),
+                1 => o.read(&mut v.occurred_date_time),
+                2 => o.read(&mut v.property_causing_error),
+                3 => o.read(&mut v.value),
+                _ => o.skip(),
+            }
+        }
+        o.finish(v)
     }
 }
 
 impl json::ToJson for OnPremisesProvisioningError {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.opt("category", &self.category);
-        writer.opt("occurredDateTime", &self.occurred_date_time);
-        writer.opt("propertyCausingError", &self.property_causing_error);
-        writer.opt("value", &self.value);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        let mut o = w.members(&READ, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.category),
+                1 => o.write(&self.occurred_date_time),
+                2 => o.write(&self.property_causing_error),
+                _ => o.write(&self.value),
+            }
+        }
     }
 }
 

@@ -39,44 +39,44 @@ impl PartialEq for PasswordProfile {
     }
 }
 
+static READ: json::Shape = json::Shape::new(
+    "microsoft.graph.passwordProfile",
+    &[
+        "forceChangePasswordNextSignIn",
+        "forceChangePasswordNextSignInWithMfa",
+        "password",
+    ],
+);
+
 impl json::FromJson for PasswordProfile {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        let mut reader = json::ObjectReader::new(
-            value,
-            path,
-            "microsoft.graph.passwordProfile",
-        )?;
-        let value = Self {
-            force_change_password_next_sign_in: reader
-                .field("forceChangePasswordNextSignIn"),
-            force_change_password_next_sign_in_with_mfa: reader
-                .field("forceChangePasswordNextSignInWithMfa"),
-            password: reader.field("password"),
-            additional: reader.rest(),
-        };
-        reader.finish(value)
+        let mut v = Self::default();
+        let mut o = json::MemberReader::new(d, path, &READ);
+        while let Some(i) = o.next(&mut v.additional) {
+            match i {
+                0 => o.read(&mut v.force_change_password_next_sign_in),
+                1 => o.read(&mut v.force_change_password_next_sign_in_with_mfa),
+                2 => o.read(&mut v.password),
+                _ => o.skip(),
+            }
+        }
+        o.finish(v)
     }
 }
 
 impl json::ToJson for PasswordProfile {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer
-            .opt(
-                "forceChangePasswordNextSignIn",
-                &self.force_change_password_next_sign_in,
-            );
-        writer
-            .opt(
-                "forceChangePasswordNextSignInWithMfa",
-                &self.force_change_password_next_sign_in_with_mfa,
-            );
-        writer.opt("password", &self.password);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        let mut o = w.members(&READ, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.force_change_password_next_sign_in),
+                1 => o.write(&self.force_change_password_next_sign_in_with_mfa),
+                _ => o.write(&self.password),
+            }
+        }
     }
 }
 

@@ -39,34 +39,40 @@ impl PartialEq for ProvisionedPlan {
     }
 }
 
+static READ: json::Shape = json::Shape::new(
+    "microsoft.graph.provisionedPlan",
+    &["capabilityStatus", "provisioningStatus", "service"],
+);
+
 impl json::FromJson for ProvisionedPlan {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        let mut reader = json::ObjectReader::new(
-            value,
-            path,
-            "microsoft.graph.provisionedPlan",
-        )?;
-        let value = Self {
-            capability_status: reader.field("capabilityStatus"),
-            provisioning_status: reader.field("provisioningStatus"),
-            service: reader.field("service"),
-            additional: reader.rest(),
-        };
-        reader.finish(value)
+        let mut v = Self::default();
+        let mut o = json::MemberReader::new(d, path, &READ);
+        while let Some(i) = o.next(&mut v.additional) {
+            match i {
+                0 => o.read(&mut v.capability_status),
+                1 => o.read(&mut v.provisioning_status),
+                2 => o.read(&mut v.service),
+                _ => o.skip(),
+            }
+        }
+        o.finish(v)
     }
 }
 
 impl json::ToJson for ProvisionedPlan {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.opt("capabilityStatus", &self.capability_status);
-        writer.opt("provisioningStatus", &self.provisioning_status);
-        writer.opt("service", &self.service);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        let mut o = w.members(&READ, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.capability_status),
+                1 => o.write(&self.provisioning_status),
+                _ => o.write(&self.service),
+            }
+        }
     }
 }
 

@@ -67,47 +67,35 @@ impl AnyServiceProvisioningError {
 }
 
 impl json::FromJson for AnyServiceProvisioningError {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        if !value.is_object() {
-            return Err(
-                json::DecodeError::expected(
-                    path,
-                    "object microsoft.graph.serviceProvisioningError",
-                    &value,
-                ),
-            );
-        }
-        let ty = json::odata_type(&value).unwrap_or("").to_owned();
+        let ty = json::object_type(
+            d,
+            path,
+            "microsoft.graph.serviceProvisioningError",
+            "",
+        )?;
         Ok(
             match ty.as_str() {
                 "microsoft.graph.serviceProvisioningXmlError"
                 | "graph.serviceProvisioningXmlError" => {
-                    Self::ServiceProvisioningXmlError(
-                        <super::ServiceProvisioningXmlError as json::FromJson>::from_json(
-                            value,
-                            path,
-                        )?,
-                    )
+                    Self::ServiceProvisioningXmlError(json::FromJson::decode(d, path)?)
                 }
-                _ => Self::Unknown(value),
+                _ => Self::Unknown(d.value(path)?),
             },
         )
     }
 }
 
 impl json::ToJson for AnyServiceProvisioningError {
-    fn to_json(&self) -> json::Value {
+    fn encode(&self, w: &mut json::Encoder) {
         match self {
             Self::ServiceProvisioningXmlError(v) => {
-                crate::models::odata_tagged(
-                    json::ToJson::to_json(v),
-                    "#microsoft.graph.serviceProvisioningXmlError",
-                )
+                json::tagged(w, v, "#microsoft.graph.serviceProvisioningXmlError")
             }
-            Self::Unknown(v) => v.clone(),
+            Self::Unknown(v) => w.value(v),
         }
     }
 }

@@ -43,36 +43,42 @@ impl PartialEq for ServiceProvisioningXmlError {
     }
 }
 
+static READ: json::Shape = json::Shape::new(
+    "microsoft.graph.serviceProvisioningXmlError",
+    &["createdDateTime", "isResolved", "serviceInstance", "errorDetail"],
+);
+
 impl json::FromJson for ServiceProvisioningXmlError {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        let mut reader = json::ObjectReader::new(
-            value,
-            path,
-            "microsoft.graph.serviceProvisioningXmlError",
-        )?;
-        let value = Self {
-            created_date_time: reader.field("createdDateTime"),
-            is_resolved: reader.field("isResolved"),
-            service_instance: reader.field("serviceInstance"),
-            error_detail: reader.field("errorDetail"),
-            additional: reader.rest(),
-        };
-        reader.finish(value)
+        let mut v = Self::default();
+        let mut o = json::MemberReader::new(d, path, &READ);
+        while let Some(i) = o.next(&mut v.additional) {
+            match i {
+                0 => o.read(&mut v.created_date_time),
+                1 => o.read(&mut v.is_resolved),
+                2 => o.read(&mut v.service_instance),
+                3 => o.read(&mut v.error_detail),
+                _ => o.skip(),
+            }
+        }
+        o.finish(v)
     }
 }
 
 impl json::ToJson for ServiceProvisioningXmlError {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.opt("createdDateTime", &self.created_date_time);
-        writer.opt("isResolved", &self.is_resolved);
-        writer.opt("serviceInstance", &self.service_instance);
-        writer.opt("errorDetail", &self.error_detail);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        let mut o = w.members(&READ, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.created_date_time),
+                1 => o.write(&self.is_resolved),
+                2 => o.write(&self.service_instance),
+                _ => o.write(&self.error_detail),
+            }
+        }
     }
 }
 

@@ -53,60 +53,53 @@ impl PartialEq for SignInActivity {
     }
 }
 
+static READ: json::Shape = json::Shape::new(
+    "microsoft.graph.signInActivity",
+    &[
+        "lastNonInteractiveSignInDateTime",
+        "lastNonInteractiveSignInRequestId",
+        "lastSignInDateTime",
+        "lastSignInRequestId",
+        "lastSuccessfulSignInDateTime",
+        "lastSuccessfulSignInRequestId",
+    ],
+);
+
 impl json::FromJson for SignInActivity {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        let mut reader = json::ObjectReader::new(
-            value,
-            path,
-            "microsoft.graph.signInActivity",
-        )?;
-        let value = Self {
-            last_non_interactive_sign_in_date_time: reader
-                .field("lastNonInteractiveSignInDateTime"),
-            last_non_interactive_sign_in_request_id: reader
-                .field("lastNonInteractiveSignInRequestId"),
-            last_sign_in_date_time: reader.field("lastSignInDateTime"),
-            last_sign_in_request_id: reader.field("lastSignInRequestId"),
-            last_successful_sign_in_date_time: reader
-                .field("lastSuccessfulSignInDateTime"),
-            last_successful_sign_in_request_id: reader
-                .field("lastSuccessfulSignInRequestId"),
-            additional: reader.rest(),
-        };
-        reader.finish(value)
+        let mut v = Self::default();
+        let mut o = json::MemberReader::new(d, path, &READ);
+        while let Some(i) = o.next(&mut v.additional) {
+            match i {
+                0 => o.read(&mut v.last_non_interactive_sign_in_date_time),
+                1 => o.read(&mut v.last_non_interactive_sign_in_request_id),
+                2 => o.read(&mut v.last_sign_in_date_time),
+                3 => o.read(&mut v.last_sign_in_request_id),
+                4 => o.read(&mut v.last_successful_sign_in_date_time),
+                5 => o.read(&mut v.last_successful_sign_in_request_id),
+                _ => o.skip(),
+            }
+        }
+        o.finish(v)
     }
 }
 
 impl json::ToJson for SignInActivity {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer
-            .opt(
-                "lastNonInteractiveSignInDateTime",
-                &self.last_non_interactive_sign_in_date_time,
-            );
-        writer
-            .opt(
-                "lastNonInteractiveSignInRequestId",
-                &self.last_non_interactive_sign_in_request_id,
-            );
-        writer.opt("lastSignInDateTime", &self.last_sign_in_date_time);
-        writer.opt("lastSignInRequestId", &self.last_sign_in_request_id);
-        writer
-            .opt(
-                "lastSuccessfulSignInDateTime",
-                &self.last_successful_sign_in_date_time,
-            );
-        writer
-            .opt(
-                "lastSuccessfulSignInRequestId",
-                &self.last_successful_sign_in_request_id,
-            );
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        let mut o = w.members(&READ, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.last_non_interactive_sign_in_date_time),
+                1 => o.write(&self.last_non_interactive_sign_in_request_id),
+                2 => o.write(&self.last_sign_in_date_time),
+                3 => o.write(&self.last_sign_in_request_id),
+                4 => o.write(&self.last_successful_sign_in_date_time),
+                _ => o.write(&self.last_successful_sign_in_request_id),
+            }
+        }
     }
 }
 

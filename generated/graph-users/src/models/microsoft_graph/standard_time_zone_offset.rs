@@ -47,38 +47,44 @@ impl PartialEq for StandardTimeZoneOffset {
     }
 }
 
+static READ: json::Shape = json::Shape::new(
+    "microsoft.graph.standardTimeZoneOffset",
+    &["dayOccurrence", "dayOfWeek", "month", "time", "year"],
+);
+
 impl json::FromJson for StandardTimeZoneOffset {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        let mut reader = json::ObjectReader::new(
-            value,
-            path,
-            "microsoft.graph.standardTimeZoneOffset",
-        )?;
-        let value = Self {
-            day_occurrence: reader.field("dayOccurrence"),
-            day_of_week: reader.field("dayOfWeek"),
-            month: reader.field("month"),
-            time: reader.field("time"),
-            year: reader.field("year"),
-            additional: reader.rest(),
-        };
-        reader.finish(value)
+        let mut v = Self::default();
+        let mut o = json::MemberReader::new(d, path, &READ);
+        while let Some(i) = o.next(&mut v.additional) {
+            match i {
+                0 => o.read(&mut v.day_occurrence),
+                1 => o.read(&mut v.day_of_week),
+                2 => o.read(&mut v.month),
+                3 => o.read(&mut v.time),
+                4 => o.read(&mut v.year),
+                _ => o.skip(),
+            }
+        }
+        o.finish(v)
     }
 }
 
 impl json::ToJson for StandardTimeZoneOffset {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.opt("dayOccurrence", &self.day_occurrence);
-        writer.opt("dayOfWeek", &self.day_of_week);
-        writer.opt("month", &self.month);
-        writer.opt("time", &self.time);
-        writer.opt("year", &self.year);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        let mut o = w.members(&READ, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.day_occurrence),
+                1 => o.write(&self.day_of_week),
+                2 => o.write(&self.month),
+                3 => o.write(&self.time),
+                _ => o.write(&self.year),
+            }
+        }
     }
 }
 
@@ -208,59 +214,62 @@ impl AnyStandardTimeZoneOffset {
 }
 
 impl json::FromJson for AnyStandardTimeZoneOffset {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        if !value.is_object() {
-            return Err(
-                json::DecodeError::expected(
+        let ty = match json::leading_type(
+            d,
+            path,
+            "microsoft.graph.standardTimeZoneOffset",
+        )? {
+            Some(ty) => ty,
+            None => {
+                let at = d.mark();
+                if let Ok(v) = <super::StandardTimeZoneOffset as json::FromJson>::decode(
+                    d,
                     path,
-                    "object microsoft.graph.standardTimeZoneOffset",
-                    &value,
-                ),
-            );
-        }
-        let ty = json::odata_type(&value)
-            .unwrap_or("microsoft.graph.standardTimeZoneOffset")
-            .to_owned();
+                ) {
+                    if !json::other_type(
+                        &v.additional,
+                        "microsoft.graph.standardTimeZoneOffset",
+                    ) {
+                        return Ok(Self::StandardTimeZoneOffset(v));
+                    }
+                }
+                d.rewind(at);
+                json::object_type(
+                    d,
+                    path,
+                    "microsoft.graph.standardTimeZoneOffset",
+                    "microsoft.graph.standardTimeZoneOffset",
+                )?
+            }
+        };
         Ok(
             match ty.as_str() {
                 "microsoft.graph.standardTimeZoneOffset"
                 | "graph.standardTimeZoneOffset" => {
-                    Self::StandardTimeZoneOffset(
-                        <super::StandardTimeZoneOffset as json::FromJson>::from_json(
-                            value,
-                            path,
-                        )?,
-                    )
+                    Self::StandardTimeZoneOffset(json::FromJson::decode(d, path)?)
                 }
                 "microsoft.graph.daylightTimeZoneOffset"
                 | "graph.daylightTimeZoneOffset" => {
-                    Self::DaylightTimeZoneOffset(
-                        <super::DaylightTimeZoneOffset as json::FromJson>::from_json(
-                            value,
-                            path,
-                        )?,
-                    )
+                    Self::DaylightTimeZoneOffset(json::FromJson::decode(d, path)?)
                 }
-                _ => Self::Unknown(value),
+                _ => Self::Unknown(d.value(path)?),
             },
         )
     }
 }
 
 impl json::ToJson for AnyStandardTimeZoneOffset {
-    fn to_json(&self) -> json::Value {
+    fn encode(&self, w: &mut json::Encoder) {
         match self {
-            Self::StandardTimeZoneOffset(v) => json::ToJson::to_json(v),
+            Self::StandardTimeZoneOffset(v) => json::ToJson::encode(v, w),
             Self::DaylightTimeZoneOffset(v) => {
-                crate::models::odata_tagged(
-                    json::ToJson::to_json(v),
-                    "#microsoft.graph.daylightTimeZoneOffset",
-                )
+                json::tagged(w, v, "#microsoft.graph.daylightTimeZoneOffset")
             }
-            Self::Unknown(v) => v.clone(),
+            Self::Unknown(v) => w.value(v),
         }
     }
 }

@@ -31,30 +31,31 @@ impl PartialEq for TimeZoneBase {
     }
 }
 
+static READ: json::Shape = json::Shape::new("microsoft.graph.timeZoneBase", &["name"]);
+
 impl json::FromJson for TimeZoneBase {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        let mut reader = json::ObjectReader::new(
-            value,
-            path,
-            "microsoft.graph.timeZoneBase",
-        )?;
-        let value = Self {
-            name: reader.field("name"),
-            additional: reader.rest(),
-        };
-        reader.finish(value)
+        let mut v = Self::default();
+        let mut o = json::MemberReader::new(d, path, &READ);
+        while let Some(i) = o.next(&mut v.additional) {
+            match i {
+                0 => o.read(&mut v.name),
+                _ => o.skip(),
+            }
+        }
+        o.finish(v)
     }
 }
 
 impl json::ToJson for TimeZoneBase {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.opt("name", &self.name);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        let mut o = w.members(&READ, &self.additional);
+        while o.next().is_some() {
+            o.write(&self.name);
+        }
     }
 }
 
@@ -140,54 +141,50 @@ impl AnyTimeZoneBase {
 }
 
 impl json::FromJson for AnyTimeZoneBase {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        if !value.is_object() {
-            return Err(
-                json::DecodeError::expected(
+        let ty = match json::leading_type(d, path, "microsoft.graph.timeZoneBase")? {
+            Some(ty) => ty,
+            None => {
+                let at = d.mark();
+                if let Ok(v) = <super::TimeZoneBase as json::FromJson>::decode(d, path) {
+                    if !json::other_type(&v.additional, "microsoft.graph.timeZoneBase") {
+                        return Ok(Self::TimeZoneBase(v));
+                    }
+                }
+                d.rewind(at);
+                json::object_type(
+                    d,
                     path,
-                    "object microsoft.graph.timeZoneBase",
-                    &value,
-                ),
-            );
-        }
-        let ty = json::odata_type(&value)
-            .unwrap_or("microsoft.graph.timeZoneBase")
-            .to_owned();
+                    "microsoft.graph.timeZoneBase",
+                    "microsoft.graph.timeZoneBase",
+                )?
+            }
+        };
         Ok(
             match ty.as_str() {
                 "microsoft.graph.timeZoneBase" | "graph.timeZoneBase" => {
-                    Self::TimeZoneBase(
-                        <super::TimeZoneBase as json::FromJson>::from_json(value, path)?,
-                    )
+                    Self::TimeZoneBase(json::FromJson::decode(d, path)?)
                 }
                 "microsoft.graph.customTimeZone" | "graph.customTimeZone" => {
-                    Self::CustomTimeZone(
-                        <super::CustomTimeZone as json::FromJson>::from_json(
-                            value,
-                            path,
-                        )?,
-                    )
+                    Self::CustomTimeZone(json::FromJson::decode(d, path)?)
                 }
-                _ => Self::Unknown(value),
+                _ => Self::Unknown(d.value(path)?),
             },
         )
     }
 }
 
 impl json::ToJson for AnyTimeZoneBase {
-    fn to_json(&self) -> json::Value {
+    fn encode(&self, w: &mut json::Encoder) {
         match self {
-            Self::TimeZoneBase(v) => json::ToJson::to_json(v),
+            Self::TimeZoneBase(v) => json::ToJson::encode(v, w),
             Self::CustomTimeZone(v) => {
-                crate::models::odata_tagged(
-                    json::ToJson::to_json(v),
-                    "#microsoft.graph.customTimeZone",
-                )
+                json::tagged(w, v, "#microsoft.graph.customTimeZone")
             }
-            Self::Unknown(v) => v.clone(),
+            Self::Unknown(v) => w.value(v),
         }
     }
 }

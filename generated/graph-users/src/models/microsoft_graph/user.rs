@@ -465,225 +465,308 @@ impl PartialEq for User {
     }
 }
 
+static READ: json::Shape = json::Shape::new(
+    "microsoft.graph.user",
+    &[
+        "id",
+        "deletedDateTime",
+        "aboutMe",
+        "accountEnabled",
+        "ageGroup",
+        "assignedLicenses",
+        "assignedPlans",
+        "authorizationInfo",
+        "birthday",
+        "businessPhones",
+        "city",
+        "companyName",
+        "consentProvidedForMinor",
+        "country",
+        "createdDateTime",
+        "creationType",
+        "customSecurityAttributes",
+        "department",
+        "deviceEnrollmentLimit",
+        "displayName",
+        "employeeHireDate",
+        "employeeId",
+        "employeeLeaveDateTime",
+        "employeeOrgData",
+        "employeeType",
+        "externalUserState",
+        "externalUserStateChangeDateTime",
+        "faxNumber",
+        "givenName",
+        "hireDate",
+        "identities",
+        "identityParentId",
+        "imAddresses",
+        "interests",
+        "isManagementRestricted",
+        "isResourceAccount",
+        "jobTitle",
+        "lastPasswordChangeDateTime",
+        "legalAgeGroupClassification",
+        "licenseAssignmentStates",
+        "mail",
+        "mailboxSettings",
+        "mailNickname",
+        "mobilePhone",
+        "mySite",
+        "officeLocation",
+        "onPremisesDistinguishedName",
+        "onPremisesDomainName",
+        "onPremisesExtensionAttributes",
+        "onPremisesImmutableId",
+        "onPremisesLastSyncDateTime",
+        "onPremisesProvisioningErrors",
+        "onPremisesSamAccountName",
+        "onPremisesSecurityIdentifier",
+        "onPremisesSyncEnabled",
+        "onPremisesUserPrincipalName",
+        "otherMails",
+        "passwordPolicies",
+        "passwordProfile",
+        "pastProjects",
+        "postalCode",
+        "preferredDataLocation",
+        "preferredLanguage",
+        "preferredName",
+        "print",
+        "provisionedPlans",
+        "proxyAddresses",
+        "responsibilities",
+        "schools",
+        "securityIdentifier",
+        "serviceProvisioningErrors",
+        "showInAddressList",
+        "signInActivity",
+        "signInSessionsValidFromDateTime",
+        "skills",
+        "state",
+        "streetAddress",
+        "surname",
+        "usageLocation",
+        "userPrincipalName",
+        "userType",
+        "createdObjects",
+        "directReports",
+        "manager",
+        "memberOf",
+        "ownedDevices",
+        "ownedObjects",
+        "registeredDevices",
+        "sponsorOf",
+        "sponsors",
+        "transitiveMemberOf",
+    ],
+);
+
 impl json::FromJson for User {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        let mut reader = json::ObjectReader::new(value, path, "microsoft.graph.user")?;
-        let value = Self {
-            id: reader.field("id"),
-            deleted_date_time: reader.field("deletedDateTime"),
-            about_me: reader.field("aboutMe"),
-            account_enabled: reader.field("accountEnabled"),
-            age_group: reader.field("ageGroup"),
-            assigned_licenses: reader.field("assignedLicenses"),
-            assigned_plans: reader.field("assignedPlans"),
-            authorization_info: reader.field("authorizationInfo"),
-            birthday: reader.field("birthday"),
-            business_phones: reader.field("businessPhones"),
-            city: reader.field("city"),
-            company_name: reader.field("companyName"),
-            consent_provided_for_minor: reader.field("consentProvidedForMinor"),
-            country: reader.field("country"),
-            created_date_time: reader.field("createdDateTime"),
-            creation_type: reader.field("creationType"),
-            custom_security_attributes: reader.field("customSecurityAttributes"),
-            department: reader.field("department"),
-            device_enrollment_limit: reader.field("deviceEnrollmentLimit"),
-            display_name: reader.field("displayName"),
-            employee_hire_date: reader.field("employeeHireDate"),
-            employee_id: reader.field("employeeId"),
-            employee_leave_date_time: reader.field("employeeLeaveDateTime"),
-            employee_org_data: reader.field("employeeOrgData"),
-            employee_type: reader.field("employeeType"),
-            external_user_state: reader.field("externalUserState"),
-            external_user_state_change_date_time: reader
-                .field("externalUserStateChangeDateTime"),
-            fax_number: reader.field("faxNumber"),
-            given_name: reader.field("givenName"),
-            hire_date: reader.field("hireDate"),
-            identities: reader.field("identities"),
-            identity_parent_id: reader.field("identityParentId"),
-            im_addresses: reader.field("imAddresses"),
-            interests: reader.field("interests"),
-            is_management_restricted: reader.field("isManagementRestricted"),
-            is_resource_account: reader.field("isResourceAccount"),
-            job_title: reader.field("jobTitle"),
-            last_password_change_date_time: reader.field("lastPasswordChangeDateTime"),
-            legal_age_group_classification: reader.field("legalAgeGroupClassification"),
-            license_assignment_states: reader.field("licenseAssignmentStates"),
-            mail: reader.field("mail"),
-            mailbox_settings: reader.field("mailboxSettings"),
-            mail_nickname: reader.field("mailNickname"),
-            mobile_phone: reader.field("mobilePhone"),
-            my_site: reader.field("mySite"),
-            office_location: reader.field("officeLocation"),
-            on_premises_distinguished_name: reader.field("onPremisesDistinguishedName"),
-            on_premises_domain_name: reader.field("onPremisesDomainName"),
-            on_premises_extension_attributes: reader
-                .field("onPremisesExtensionAttributes"),
-            on_premises_immutable_id: reader.field("onPremisesImmutableId"),
-            on_premises_last_sync_date_time: reader.field("onPremisesLastSyncDateTime"),
-            on_premises_provisioning_errors: reader
-                .field("onPremisesProvisioningErrors"),
-            on_premises_sam_account_name: reader.field("onPremisesSamAccountName"),
-            on_premises_security_identifier: reader
-                .field("onPremisesSecurityIdentifier"),
-            on_premises_sync_enabled: reader.field("onPremisesSyncEnabled"),
-            on_premises_user_principal_name: reader.field("onPremisesUserPrincipalName"),
-            other_mails: reader.field("otherMails"),
-            password_policies: reader.field("passwordPolicies"),
-            password_profile: reader.field("passwordProfile"),
-            past_projects: reader.field("pastProjects"),
-            postal_code: reader.field("postalCode"),
-            preferred_data_location: reader.field("preferredDataLocation"),
-            preferred_language: reader.field("preferredLanguage"),
-            preferred_name: reader.field("preferredName"),
-            print: reader.field("print"),
-            provisioned_plans: reader.field("provisionedPlans"),
-            proxy_addresses: reader.field("proxyAddresses"),
-            responsibilities: reader.field("responsibilities"),
-            schools: reader.field("schools"),
-            security_identifier: reader.field("securityIdentifier"),
-            service_provisioning_errors: reader.field("serviceProvisioningErrors"),
-            show_in_address_list: reader.field("showInAddressList"),
-            sign_in_activity: reader.field("signInActivity"),
-            sign_in_sessions_valid_from_date_time: reader
-                .field("signInSessionsValidFromDateTime"),
-            skills: reader.field("skills"),
-            state: reader.field("state"),
-            street_address: reader.field("streetAddress"),
-            surname: reader.field("surname"),
-            usage_location: reader.field("usageLocation"),
-            user_principal_name: reader.field("userPrincipalName"),
-            user_type: reader.field("userType"),
-            created_objects: reader.field("createdObjects"),
-            direct_reports: reader.field("directReports"),
-            manager: reader.field("manager"),
-            member_of: reader.field("memberOf"),
-            owned_devices: reader.field("ownedDevices"),
-            owned_objects: reader.field("ownedObjects"),
-            registered_devices: reader.field("registeredDevices"),
-            sponsor_of: reader.field("sponsorOf"),
-            sponsors: reader.field("sponsors"),
-            transitive_member_of: reader.field("transitiveMemberOf"),
-            additional: reader.rest(),
-        };
-        reader.finish(value)
+        let mut v = Self::default();
+        let mut o = json::MemberReader::new(d, path, &READ);
+        while let Some(i) = o.next(&mut v.additional) {
+            match i {
+                0 => o.read(&mut v.id),
+                1 => o.read(&mut v.deleted_date_time),
+                2 => o.read(&mut v.about_me),
+                3 => o.read(&mut v.account_enabled),
+                4 => o.read(&mut v.age_group),
+                5 => o.read(&mut v.assigned_licenses),
+                6 => o.read(&mut v.assigned_plans),
+                7 => o.read(&mut v.authorization_info),
+                8 => o.read(&mut v.birthday),
+                9 => o.read(&mut v.business_phones),
+                10 => o.read(&mut v.city),
+                11 => o.read(&mut v.company_name),
+                12 => o.read(&mut v.consent_provided_for_minor),
+                13 => o.read(&mut v.country),
+                14 => o.read(&mut v.created_date_time),
+                15 => o.read(&mut v.creation_type),
+                16 => o.read(&mut v.custom_security_attributes),
+                17 => o.read(&mut v.department),
+                18 => o.read(&mut v.device_enrollment_limit),
+                19 => o.read(&mut v.display_name),
+                20 => o.read(&mut v.employee_hire_date),
+                21 => o.read(&mut v.employee_id),
+                22 => o.read(&mut v.employee_leave_date_time),
+                23 => o.read(&mut v.employee_org_data),
+                24 => o.read(&mut v.employee_type),
+                25 => o.read(&mut v.external_user_state),
+                26 => o.read(&mut v.external_user_state_change_date_time),
+                27 => o.read(&mut v.fax_number),
+                28 => o.read(&mut v.given_name),
+                29 => o.read(&mut v.hire_date),
+                30 => o.read(&mut v.identities),
+                31 => o.read(&mut v.identity_parent_id),
+                32 => o.read(&mut v.im_addresses),
+                33 => o.read(&mut v.interests),
+                34 => o.read(&mut v.is_management_restricted),
+                35 => o.read(&mut v.is_resource_account),
+                36 => o.read(&mut v.job_title),
+                37 => o.read(&mut v.last_password_change_date_time),
+                38 => o.read(&mut v.legal_age_group_classification),
+                39 => o.read(&mut v.license_assignment_states),
+                40 => o.read(&mut v.mail),
+                41 => o.read(&mut v.mailbox_settings),
+                42 => o.read(&mut v.mail_nickname),
+                43 => o.read(&mut v.mobile_phone),
+                44 => o.read(&mut v.my_site),
+                45 => o.read(&mut v.office_location),
+                46 => o.read(&mut v.on_premises_distinguished_name),
+                47 => o.read(&mut v.on_premises_domain_name),
+                48 => o.read(&mut v.on_premises_extension_attributes),
+                49 => o.read(&mut v.on_premises_immutable_id),
+                50 => o.read(&mut v.on_premises_last_sync_date_time),
+                51 => o.read(&mut v.on_premises_provisioning_errors),
+                52 => o.read(&mut v.on_premises_sam_account_name),
+                53 => o.read(&mut v.on_premises_security_identifier),
+                54 => o.read(&mut v.on_premises_sync_enabled),
+                55 => o.read(&mut v.on_premises_user_principal_name),
+                56 => o.read(&mut v.other_mails),
+                57 => o.read(&mut v.password_policies),
+                58 => o.read(&mut v.password_profile),
+                59 => o.read(&mut v.past_projects),
+                60 => o.read(&mut v.postal_code),
+                61 => o.read(&mut v.preferred_data_location),
+                62 => o.read(&mut v.preferred_language),
+                63 => o.read(&mut v.preferred_name),
+                64 => o.read(&mut v.print),
+                65 => o.read(&mut v.provisioned_plans),
+                66 => o.read(&mut v.proxy_addresses),
+                67 => o.read(&mut v.responsibilities),
+                68 => o.read(&mut v.schools),
+                69 => o.read(&mut v.security_identifier),
+                70 => o.read(&mut v.service_provisioning_errors),
+                71 => o.read(&mut v.show_in_address_list),
+                72 => o.read(&mut v.sign_in_activity),
+                73 => o.read(&mut v.sign_in_sessions_valid_from_date_time),
+                74 => o.read(&mut v.skills),
+                75 => o.read(&mut v.state),
+                76 => o.read(&mut v.street_address),
+                77 => o.read(&mut v.surname),
+                78 => o.read(&mut v.usage_location),
+                79 => o.read(&mut v.user_principal_name),
+                80 => o.read(&mut v.user_type),
+                81 => o.read(&mut v.created_objects),
+                82 => o.read(&mut v.direct_reports),
+                83 => o.read(&mut v.manager),
+                84 => o.read(&mut v.member_of),
+                85 => o.read(&mut v.owned_devices),
+                86 => o.read(&mut v.owned_objects),
+                87 => o.read(&mut v.registered_devices),
+                88 => o.read(&mut v.sponsor_of),
+                89 => o.read(&mut v.sponsors),
+                90 => o.read(&mut v.transitive_member_of),
+                _ => o.skip(),
+            }
+        }
+        o.finish(v)
     }
 }
 
 impl json::ToJson for User {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.opt("id", &self.id);
-        writer.opt("deletedDateTime", &self.deleted_date_time);
-        writer.opt("aboutMe", &self.about_me);
-        writer.opt("accountEnabled", &self.account_enabled);
-        writer.opt("ageGroup", &self.age_group);
-        writer.opt("assignedLicenses", &self.assigned_licenses);
-        writer.opt("assignedPlans", &self.assigned_plans);
-        writer.opt("authorizationInfo", &self.authorization_info);
-        writer.opt("birthday", &self.birthday);
-        writer.opt("businessPhones", &self.business_phones);
-        writer.opt("city", &self.city);
-        writer.opt("companyName", &self.company_name);
-        writer.opt("consentProvidedForMinor", &self.consent_provided_for_minor);
-        writer.opt("country", &self.country);
-        writer.opt("createdDateTime", &self.created_date_time);
-        writer.opt("creationType", &self.creation_type);
-        writer.opt("customSecurityAttributes", &self.custom_security_attributes);
-        writer.opt("department", &self.department);
-        writer.opt("deviceEnrollmentLimit", &self.device_enrollment_limit);
-        writer.opt("displayName", &self.display_name);
-        writer.opt("employeeHireDate", &self.employee_hire_date);
-        writer.opt("employeeId", &self.employee_id);
-        writer.opt("employeeLeaveDateTime", &self.employee_leave_date_time);
-        writer.opt("employeeOrgData", &self.employee_org_data);
-        writer.opt("employeeType", &self.employee_type);
-        writer.opt("externalUserState", &self.external_user_state);
-        writer
-            .opt(
-                "externalUserStateChangeDateTime",
-                &self.external_user_state_change_date_time,
-            );
-        writer.opt("faxNumber", &self.fax_number);
-        writer.opt("givenName", &self.given_name);
-        writer.opt("hireDate", &self.hire_date);
-        writer.opt("identities", &self.identities);
-        writer.opt("identityParentId", &self.identity_parent_id);
-        writer.opt("imAddresses", &self.im_addresses);
-        writer.opt("interests", &self.interests);
-        writer.opt("isManagementRestricted", &self.is_management_restricted);
-        writer.opt("isResourceAccount", &self.is_resource_account);
-        writer.opt("jobTitle", &self.job_title);
-        writer.opt("lastPasswordChangeDateTime", &self.last_password_change_date_time);
-        writer.opt("legalAgeGroupClassification", &self.legal_age_group_classification);
-        writer.opt("licenseAssignmentStates", &self.license_assignment_states);
-        writer.opt("mail", &self.mail);
-        writer.opt("mailboxSettings", &self.mailbox_settings);
-        writer.opt("mailNickname", &self.mail_nickname);
-        writer.opt("mobilePhone", &self.mobile_phone);
-        writer.opt("mySite", &self.my_site);
-        writer.opt("officeLocation", &self.office_location);
-        writer.opt("onPremisesDistinguishedName", &self.on_premises_distinguished_name);
-        writer.opt("onPremisesDomainName", &self.on_premises_domain_name);
-        writer
-            .opt(
-                "onPremisesExtensionAttributes",
-                &self.on_premises_extension_attributes,
-            );
-        writer.opt("onPremisesImmutableId", &self.on_premises_immutable_id);
-        writer.opt("onPremisesLastSyncDateTime", &self.on_premises_last_sync_date_time);
-        writer
-            .opt("onPremisesProvisioningErrors", &self.on_premises_provisioning_errors);
-        writer.opt("onPremisesSamAccountName", &self.on_premises_sam_account_name);
-        writer
-            .opt("onPremisesSecurityIdentifier", &self.on_premises_security_identifier);
-        writer.opt("onPremisesSyncEnabled", &self.on_premises_sync_enabled);
-        writer.opt("onPremisesUserPrincipalName", &self.on_premises_user_principal_name);
-        writer.opt("otherMails", &self.other_mails);
-        writer.opt("passwordPolicies", &self.password_policies);
-        writer.opt("passwordProfile", &self.password_profile);
-        writer.opt("pastProjects", &self.past_projects);
-        writer.opt("postalCode", &self.postal_code);
-        writer.opt("preferredDataLocation", &self.preferred_data_location);
-        writer.opt("preferredLanguage", &self.preferred_language);
-        writer.opt("preferredName", &self.preferred_name);
-        writer.opt("print", &self.print);
-        writer.opt("provisionedPlans", &self.provisioned_plans);
-        writer.opt("proxyAddresses", &self.proxy_addresses);
-        writer.opt("responsibilities", &self.responsibilities);
-        writer.opt("schools", &self.schools);
-        writer.opt("securityIdentifier", &self.security_identifier);
-        writer.opt("serviceProvisioningErrors", &self.service_provisioning_errors);
-        writer.opt("showInAddressList", &self.show_in_address_list);
-        writer.opt("signInActivity", &self.sign_in_activity);
-        writer
-            .opt(
-                "signInSessionsValidFromDateTime",
-                &self.sign_in_sessions_valid_from_date_time,
-            );
-        writer.opt("skills", &self.skills);
-        writer.opt("state", &self.state);
-        writer.opt("streetAddress", &self.street_address);
-        writer.opt("surname", &self.surname);
-        writer.opt("usageLocation", &self.usage_location);
-        writer.opt("userPrincipalName", &self.user_principal_name);
-        writer.opt("userType", &self.user_type);
-        writer.opt("createdObjects", &self.created_objects);
-        writer.opt("directReports", &self.direct_reports);
-        writer.opt("manager", &self.manager);
-        writer.opt("memberOf", &self.member_of);
-        writer.opt("ownedDevices", &self.owned_devices);
-        writer.opt("ownedObjects", &self.owned_objects);
-        writer.opt("registeredDevices", &self.registered_devices);
-        writer.opt("sponsorOf", &self.sponsor_of);
-        writer.opt("sponsors", &self.sponsors);
-        writer.opt("transitiveMemberOf", &self.transitive_member_of);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        let mut o = w.members(&READ, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.id),
+                1 => o.write(&self.deleted_date_time),
+                2 => o.write(&self.about_me),
+                3 => o.write(&self.account_enabled),
+                4 => o.write(&self.age_group),
+                5 => o.write(&self.assigned_licenses),
+                6 => o.write(&self.assigned_plans),
+                7 => o.write(&self.authorization_info),
+                8 => o.write(&self.birthday),
+                9 => o.write(&self.business_phones),
+                10 => o.write(&self.city),
+                11 => o.write(&self.company_name),
+                12 => o.write(&self.consent_provided_for_minor),
+                13 => o.write(&self.country),
+                14 => o.write(&self.created_date_time),
+                15 => o.write(&self.creation_type),
+                16 => o.write(&self.custom_security_attributes),
+                17 => o.write(&self.department),
+                18 => o.write(&self.device_enrollment_limit),
+                19 => o.write(&self.display_name),
+                20 => o.write(&self.employee_hire_date),
+                21 => o.write(&self.employee_id),
+                22 => o.write(&self.employee_leave_date_time),
+                23 => o.write(&self.employee_org_data),
+                24 => o.write(&self.employee_type),
+                25 => o.write(&self.external_user_state),
+                26 => o.write(&self.external_user_state_change_date_time),
+                27 => o.write(&self.fax_number),
+                28 => o.write(&self.given_name),
+                29 => o.write(&self.hire_date),
+                30 => o.write(&self.identities),
+                31 => o.write(&self.identity_parent_id),
+                32 => o.write(&self.im_addresses),
+                33 => o.write(&self.interests),
+                34 => o.write(&self.is_management_restricted),
+                35 => o.write(&self.is_resource_account),
+                36 => o.write(&self.job_title),
+                37 => o.write(&self.last_password_change_date_time),
+                38 => o.write(&self.legal_age_group_classification),
+                39 => o.write(&self.license_assignment_states),
+                40 => o.write(&self.mail),
+                41 => o.write(&self.mailbox_settings),
+                42 => o.write(&self.mail_nickname),
+                43 => o.write(&self.mobile_phone),
+                44 => o.write(&self.my_site),
+                45 => o.write(&self.office_location),
+                46 => o.write(&self.on_premises_distinguished_name),
+                47 => o.write(&self.on_premises_domain_name),
+                48 => o.write(&self.on_premises_extension_attributes),
+                49 => o.write(&self.on_premises_immutable_id),
+                50 => o.write(&self.on_premises_last_sync_date_time),
+                51 => o.write(&self.on_premises_provisioning_errors),
+                52 => o.write(&self.on_premises_sam_account_name),
+                53 => o.write(&self.on_premises_security_identifier),
+                54 => o.write(&self.on_premises_sync_enabled),
+                55 => o.write(&self.on_premises_user_principal_name),
+                56 => o.write(&self.other_mails),
+                57 => o.write(&self.password_policies),
+                58 => o.write(&self.password_profile),
+                59 => o.write(&self.past_projects),
+                60 => o.write(&self.postal_code),
+                61 => o.write(&self.preferred_data_location),
+                62 => o.write(&self.preferred_language),
+                63 => o.write(&self.preferred_name),
+                64 => o.write(&self.print),
+                65 => o.write(&self.provisioned_plans),
+                66 => o.write(&self.proxy_addresses),
+                67 => o.write(&self.responsibilities),
+                68 => o.write(&self.schools),
+                69 => o.write(&self.security_identifier),
+                70 => o.write(&self.service_provisioning_errors),
+                71 => o.write(&self.show_in_address_list),
+                72 => o.write(&self.sign_in_activity),
+                73 => o.write(&self.sign_in_sessions_valid_from_date_time),
+                74 => o.write(&self.skills),
+                75 => o.write(&self.state),
+                76 => o.write(&self.street_address),
+                77 => o.write(&self.surname),
+                78 => o.write(&self.usage_location),
+                79 => o.write(&self.user_principal_name),
+                80 => o.write(&self.user_type),
+                81 => o.write(&self.created_objects),
+                82 => o.write(&self.direct_reports),
+                83 => o.write(&self.manager),
+                84 => o.write(&self.member_of),
+                85 => o.write(&self.owned_devices),
+                86 => o.write(&self.owned_objects),
+                87 => o.write(&self.registered_devices),
+                88 => o.write(&self.sponsor_of),
+                89 => o.write(&self.sponsors),
+                _ => o.write(&self.transitive_member_of),
+            }
+        }
     }
 }
 
@@ -1518,43 +1601,48 @@ impl AnyUser {
 }
 
 impl json::FromJson for AnyUser {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        if !value.is_object() {
-            return Err(
-                json::DecodeError::expected(path, "object microsoft.graph.user", &value),
-            );
-        }
-        let ty = json::odata_type(&value).unwrap_or("microsoft.graph.user").to_owned();
+        let ty = match json::leading_type(d, path, "microsoft.graph.user")? {
+            Some(ty) => ty,
+            None => {
+                let at = d.mark();
+                if let Ok(v) = <super::User as json::FromJson>::decode(d, path) {
+                    if !json::other_type(&v.additional, "microsoft.graph.user") {
+                        return Ok(Self::User(v));
+                    }
+                }
+                d.rewind(at);
+                json::object_type(
+                    d,
+                    path,
+                    "microsoft.graph.user",
+                    "microsoft.graph.user",
+                )?
+            }
+        };
         Ok(
             match ty.as_str() {
                 "microsoft.graph.user" | "graph.user" => {
-                    Self::User(<super::User as json::FromJson>::from_json(value, path)?)
+                    Self::User(json::FromJson::decode(d, path)?)
                 }
                 "microsoft.graph.agentUser" | "graph.agentUser" => {
-                    Self::AgentUser(
-                        <super::AgentUser as json::FromJson>::from_json(value, path)?,
-                    )
+                    Self::AgentUser(json::FromJson::decode(d, path)?)
                 }
-                _ => Self::Unknown(value),
+                _ => Self::Unknown(d.value(path)?),
             },
         )
     }
 }
 
 impl json::ToJson for AnyUser {
-    fn to_json(&self) -> json::Value {
+    fn encode(&self, w: &mut json::Encoder) {
         match self {
-            Self::User(v) => json::ToJson::to_json(v),
-            Self::AgentUser(v) => {
-                crate::models::odata_tagged(
-                    json::ToJson::to_json(v),
-                    "#microsoft.graph.agentUser",
-                )
-            }
-            Self::Unknown(v) => v.clone(),
+            Self::User(v) => json::ToJson::encode(v, w),
+            Self::AgentUser(v) => json::tagged(w, v, "#microsoft.graph.agentUser"),
+            Self::Unknown(v) => w.value(v),
         }
     }
 }
@@ -1760,106 +1848,180 @@ impl ::std::fmt::Debug for UserCreate {
     }
 }
 
+static CREATE: json::Shape = json::Shape::tagged(
+    "microsoft.graph.user",
+    "#microsoft.graph.user",
+    &[
+        "deletedDateTime",
+        "aboutMe",
+        "accountEnabled",
+        "ageGroup",
+        "assignedLicenses",
+        "assignedPlans",
+        "authorizationInfo",
+        "birthday",
+        "businessPhones",
+        "city",
+        "companyName",
+        "consentProvidedForMinor",
+        "country",
+        "createdDateTime",
+        "creationType",
+        "customSecurityAttributes",
+        "department",
+        "deviceEnrollmentLimit",
+        "displayName",
+        "employeeHireDate",
+        "employeeId",
+        "employeeLeaveDateTime",
+        "employeeOrgData",
+        "employeeType",
+        "externalUserState",
+        "externalUserStateChangeDateTime",
+        "faxNumber",
+        "givenName",
+        "hireDate",
+        "identities",
+        "identityParentId",
+        "imAddresses",
+        "interests",
+        "isManagementRestricted",
+        "isResourceAccount",
+        "jobTitle",
+        "lastPasswordChangeDateTime",
+        "legalAgeGroupClassification",
+        "licenseAssignmentStates",
+        "mail",
+        "mailboxSettings",
+        "mailNickname",
+        "mobilePhone",
+        "mySite",
+        "officeLocation",
+        "onPremisesDistinguishedName",
+        "onPremisesDomainName",
+        "onPremisesExtensionAttributes",
+        "onPremisesImmutableId",
+        "onPremisesLastSyncDateTime",
+        "onPremisesProvisioningErrors",
+        "onPremisesSamAccountName",
+        "onPremisesSecurityIdentifier",
+        "onPremisesSyncEnabled",
+        "onPremisesUserPrincipalName",
+        "otherMails",
+        "passwordPolicies",
+        "passwordProfile",
+        "pastProjects",
+        "postalCode",
+        "preferredDataLocation",
+        "preferredLanguage",
+        "preferredName",
+        "print",
+        "provisionedPlans",
+        "proxyAddresses",
+        "responsibilities",
+        "schools",
+        "securityIdentifier",
+        "serviceProvisioningErrors",
+        "showInAddressList",
+        "signInActivity",
+        "signInSessionsValidFromDateTime",
+        "skills",
+        "state",
+        "streetAddress",
+        "surname",
+        "usageLocation",
+        "userPrincipalName",
+        "userType",
+    ],
+);
+
 impl json::ToJson for UserCreate {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.odata_type("#microsoft.graph.user");
-        writer.opt("deletedDateTime", &self.deleted_date_time);
-        writer.opt("aboutMe", &self.about_me);
-        writer.opt("accountEnabled", &self.account_enabled);
-        writer.opt("ageGroup", &self.age_group);
-        writer.opt("assignedLicenses", &self.assigned_licenses);
-        writer.opt("assignedPlans", &self.assigned_plans);
-        writer.opt("authorizationInfo", &self.authorization_info);
-        writer.opt("birthday", &self.birthday);
-        writer.opt("businessPhones", &self.business_phones);
-        writer.opt("city", &self.city);
-        writer.opt("companyName", &self.company_name);
-        writer.opt("consentProvidedForMinor", &self.consent_provided_for_minor);
-        writer.opt("country", &self.country);
-        writer.opt("createdDateTime", &self.created_date_time);
-        writer.opt("creationType", &self.creation_type);
-        writer.opt("customSecurityAttributes", &self.custom_security_attributes);
-        writer.opt("department", &self.department);
-        writer.opt("deviceEnrollmentLimit", &self.device_enrollment_limit);
-        writer.opt("displayName", &self.display_name);
-        writer.opt("employeeHireDate", &self.employee_hire_date);
-        writer.opt("employeeId", &self.employee_id);
-        writer.opt("employeeLeaveDateTime", &self.employee_leave_date_time);
-        writer.opt("employeeOrgData", &self.employee_org_data);
-        writer.opt("employeeType", &self.employee_type);
-        writer.opt("externalUserState", &self.external_user_state);
-        writer
-            .opt(
-                "externalUserStateChangeDateTime",
-                &self.external_user_state_change_date_time,
-            );
-        writer.opt("faxNumber", &self.fax_number);
-        writer.opt("givenName", &self.given_name);
-        writer.opt("hireDate", &self.hire_date);
-        writer.opt("identities", &self.identities);
-        writer.opt("identityParentId", &self.identity_parent_id);
-        writer.opt("imAddresses", &self.im_addresses);
-        writer.opt("interests", &self.interests);
-        writer.opt("isManagementRestricted", &self.is_management_restricted);
-        writer.opt("isResourceAccount", &self.is_resource_account);
-        writer.opt("jobTitle", &self.job_title);
-        writer.opt("lastPasswordChangeDateTime", &self.last_password_change_date_time);
-        writer.opt("legalAgeGroupClassification", &self.legal_age_group_classification);
-        writer.opt("licenseAssignmentStates", &self.license_assignment_states);
-        writer.opt("mail", &self.mail);
-        writer.opt("mailboxSettings", &self.mailbox_settings);
-        writer.opt("mailNickname", &self.mail_nickname);
-        writer.opt("mobilePhone", &self.mobile_phone);
-        writer.opt("mySite", &self.my_site);
-        writer.opt("officeLocation", &self.office_location);
-        writer.opt("onPremisesDistinguishedName", &self.on_premises_distinguished_name);
-        writer.opt("onPremisesDomainName", &self.on_premises_domain_name);
-        writer
-            .opt(
-                "onPremisesExtensionAttributes",
-                &self.on_premises_extension_attributes,
-            );
-        writer.opt("onPremisesImmutableId", &self.on_premises_immutable_id);
-        writer.opt("onPremisesLastSyncDateTime", &self.on_premises_last_sync_date_time);
-        writer
-            .opt("onPremisesProvisioningErrors", &self.on_premises_provisioning_errors);
-        writer.opt("onPremisesSamAccountName", &self.on_premises_sam_account_name);
-        writer
-            .opt("onPremisesSecurityIdentifier", &self.on_premises_security_identifier);
-        writer.opt("onPremisesSyncEnabled", &self.on_premises_sync_enabled);
-        writer.opt("onPremisesUserPrincipalName", &self.on_premises_user_principal_name);
-        writer.opt("otherMails", &self.other_mails);
-        writer.opt("passwordPolicies", &self.password_policies);
-        writer.opt("passwordProfile", &self.password_profile);
-        writer.opt("pastProjects", &self.past_projects);
-        writer.opt("postalCode", &self.postal_code);
-        writer.opt("preferredDataLocation", &self.preferred_data_location);
-        writer.opt("preferredLanguage", &self.preferred_language);
-        writer.opt("preferredName", &self.preferred_name);
-        writer.opt("print", &self.print);
-        writer.opt("provisionedPlans", &self.provisioned_plans);
-        writer.opt("proxyAddresses", &self.proxy_addresses);
-        writer.opt("responsibilities", &self.responsibilities);
-        writer.opt("schools", &self.schools);
-        writer.opt("securityIdentifier", &self.security_identifier);
-        writer.opt("serviceProvisioningErrors", &self.service_provisioning_errors);
-        writer.opt("showInAddressList", &self.show_in_address_list);
-        writer.opt("signInActivity", &self.sign_in_activity);
-        writer
-            .opt(
-                "signInSessionsValidFromDateTime",
-                &self.sign_in_sessions_valid_from_date_time,
-            );
-        writer.opt("skills", &self.skills);
-        writer.opt("state", &self.state);
-        writer.opt("streetAddress", &self.street_address);
-        writer.opt("surname", &self.surname);
-        writer.opt("usageLocation", &self.usage_location);
-        writer.opt("userPrincipalName", &self.user_principal_name);
-        writer.opt("userType", &self.user_type);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        let mut o = w.members(&CREATE, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.deleted_date_time),
+                1 => o.write(&self.about_me),
+                2 => o.write(&self.account_enabled),
+                3 => o.write(&self.age_group),
+                4 => o.write(&self.assigned_licenses),
+                5 => o.write(&self.assigned_plans),
+                6 => o.write(&self.authorization_info),
+                7 => o.write(&self.birthday),
+                8 => o.write(&self.business_phones),
+                9 => o.write(&self.city),
+                10 => o.write(&self.company_name),
+                11 => o.write(&self.consent_provided_for_minor),
+                12 => o.write(&self.country),
+                13 => o.write(&self.created_date_time),
+                14 => o.write(&self.creation_type),
+                15 => o.write(&self.custom_security_attributes),
+                16 => o.write(&self.department),
+                17 => o.write(&self.device_enrollment_limit),
+                18 => o.write(&self.display_name),
+                19 => o.write(&self.employee_hire_date),
+                20 => o.write(&self.employee_id),
+                21 => o.write(&self.employee_leave_date_time),
+                22 => o.write(&self.employee_org_data),
+                23 => o.write(&self.employee_type),
+                24 => o.write(&self.external_user_state),
+                25 => o.write(&self.external_user_state_change_date_time),
+                26 => o.write(&self.fax_number),
+                27 => o.write(&self.given_name),
+                28 => o.write(&self.hire_date),
+                29 => o.write(&self.identities),
+                30 => o.write(&self.identity_parent_id),
+                31 => o.write(&self.im_addresses),
+                32 => o.write(&self.interests),
+                33 => o.write(&self.is_management_restricted),
+                34 => o.write(&self.is_resource_account),
+                35 => o.write(&self.job_title),
+                36 => o.write(&self.last_password_change_date_time),
+                37 => o.write(&self.legal_age_group_classification),
+                38 => o.write(&self.license_assignment_states),
+                39 => o.write(&self.mail),
+                40 => o.write(&self.mailbox_settings),
+                41 => o.write(&self.mail_nickname),
+                42 => o.write(&self.mobile_phone),
+                43 => o.write(&self.my_site),
+                44 => o.write(&self.office_location),
+                45 => o.write(&self.on_premises_distinguished_name),
+                46 => o.write(&self.on_premises_domain_name),
+                47 => o.write(&self.on_premises_extension_attributes),
+                48 => o.write(&self.on_premises_immutable_id),
+                49 => o.write(&self.on_premises_last_sync_date_time),
+                50 => o.write(&self.on_premises_provisioning_errors),
+                51 => o.write(&self.on_premises_sam_account_name),
+                52 => o.write(&self.on_premises_security_identifier),
+                53 => o.write(&self.on_premises_sync_enabled),
+                54 => o.write(&self.on_premises_user_principal_name),
+                55 => o.write(&self.other_mails),
+                56 => o.write(&self.password_policies),
+                57 => o.write(&self.password_profile),
+                58 => o.write(&self.past_projects),
+                59 => o.write(&self.postal_code),
+                60 => o.write(&self.preferred_data_location),
+                61 => o.write(&self.preferred_language),
+                62 => o.write(&self.preferred_name),
+                63 => o.write(&self.print),
+                64 => o.write(&self.provisioned_plans),
+                65 => o.write(&self.proxy_addresses),
+                66 => o.write(&self.responsibilities),
+                67 => o.write(&self.schools),
+                68 => o.write(&self.security_identifier),
+                69 => o.write(&self.service_provisioning_errors),
+                70 => o.write(&self.show_in_address_list),
+                71 => o.write(&self.sign_in_activity),
+                72 => o.write(&self.sign_in_sessions_valid_from_date_time),
+                73 => o.write(&self.skills),
+                74 => o.write(&self.state),
+                75 => o.write(&self.street_address),
+                76 => o.write(&self.surname),
+                77 => o.write(&self.usage_location),
+                78 => o.write(&self.user_principal_name),
+                _ => o.write(&self.user_type),
+            }
+        }
     }
 }
 
@@ -2061,112 +2223,179 @@ impl ::std::fmt::Debug for UserUpdate {
     }
 }
 
+static UPDATE: json::Shape = json::Shape::tagged(
+    "microsoft.graph.user",
+    "#microsoft.graph.user",
+    &[
+        "deletedDateTime",
+        "aboutMe",
+        "accountEnabled",
+        "ageGroup",
+        "assignedLicenses",
+        "assignedPlans",
+        "authorizationInfo",
+        "birthday",
+        "businessPhones",
+        "city",
+        "companyName",
+        "consentProvidedForMinor",
+        "country",
+        "createdDateTime",
+        "creationType",
+        "customSecurityAttributes",
+        "department",
+        "deviceEnrollmentLimit",
+        "displayName",
+        "employeeHireDate",
+        "employeeId",
+        "employeeLeaveDateTime",
+        "employeeOrgData",
+        "employeeType",
+        "externalUserState",
+        "externalUserStateChangeDateTime",
+        "faxNumber",
+        "givenName",
+        "hireDate",
+        "identities",
+        "identityParentId",
+        "imAddresses",
+        "interests",
+        "isManagementRestricted",
+        "isResourceAccount",
+        "jobTitle",
+        "lastPasswordChangeDateTime",
+        "legalAgeGroupClassification",
+        "licenseAssignmentStates",
+        "mail",
+        "mailboxSettings",
+        "mailNickname",
+        "mobilePhone",
+        "mySite",
+        "officeLocation",
+        "onPremisesDistinguishedName",
+        "onPremisesDomainName",
+        "onPremisesExtensionAttributes",
+        "onPremisesImmutableId",
+        "onPremisesLastSyncDateTime",
+        "onPremisesProvisioningErrors",
+        "onPremisesSamAccountName",
+        "onPremisesSecurityIdentifier",
+        "onPremisesSyncEnabled",
+        "onPremisesUserPrincipalName",
+        "otherMails",
+        "passwordPolicies",
+        "passwordProfile",
+        "pastProjects",
+        "postalCode",
+        "preferredDataLocation",
+        "preferredLanguage",
+        "preferredName",
+        "print",
+        "provisionedPlans",
+        "proxyAddresses",
+        "responsibilities",
+        "schools",
+        "securityIdentifier",
+        "serviceProvisioningErrors",
+        "showInAddressList",
+        "signInActivity",
+        "signInSessionsValidFromDateTime",
+        "skills",
+        "state",
+        "streetAddress",
+        "surname",
+        "usageLocation",
+        "userPrincipalName",
+        "userType",
+    ],
+);
+
 impl json::ToJson for UserUpdate {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.odata_type("#microsoft.graph.user");
-        writer.patch("deletedDateTime", &self.deleted_date_time);
-        writer.patch("aboutMe", &self.about_me);
-        writer.patch("accountEnabled", &self.account_enabled);
-        writer.patch("ageGroup", &self.age_group);
-        writer.opt("assignedLicenses", &self.assigned_licenses);
-        writer.opt("assignedPlans", &self.assigned_plans);
-        writer.patch("authorizationInfo", &self.authorization_info);
-        writer.opt("birthday", &self.birthday);
-        writer.opt("businessPhones", &self.business_phones);
-        writer.patch("city", &self.city);
-        writer.patch("companyName", &self.company_name);
-        writer.patch("consentProvidedForMinor", &self.consent_provided_for_minor);
-        writer.patch("country", &self.country);
-        writer.patch("createdDateTime", &self.created_date_time);
-        writer.patch("creationType", &self.creation_type);
-        writer.patch("customSecurityAttributes", &self.custom_security_attributes);
-        writer.patch("department", &self.department);
-        writer.opt("deviceEnrollmentLimit", &self.device_enrollment_limit);
-        writer.patch("displayName", &self.display_name);
-        writer.patch("employeeHireDate", &self.employee_hire_date);
-        writer.patch("employeeId", &self.employee_id);
-        writer.patch("employeeLeaveDateTime", &self.employee_leave_date_time);
-        writer.patch("employeeOrgData", &self.employee_org_data);
-        writer.patch("employeeType", &self.employee_type);
-        writer.patch("externalUserState", &self.external_user_state);
-        writer
-            .patch(
-                "externalUserStateChangeDateTime",
-                &self.external_user_state_change_date_time,
-            );
-        writer.patch("faxNumber", &self.fax_number);
-        writer.patch("givenName", &self.given_name);
-        writer.opt("hireDate", &self.hire_date);
-        writer.opt("identities", &self.identities);
-        writer.patch("identityParentId", &self.identity_parent_id);
-        writer.opt("imAddresses", &self.im_addresses);
-        writer.opt("interests", &self.interests);
-        writer.patch("isManagementRestricted", &self.is_management_restricted);
-        writer.patch("isResourceAccount", &self.is_resource_account);
-        writer.patch("jobTitle", &self.job_title);
-        writer.patch("lastPasswordChangeDateTime", &self.last_password_change_date_time);
-        writer
-            .patch("legalAgeGroupClassification", &self.legal_age_group_classification);
-        writer.opt("licenseAssignmentStates", &self.license_assignment_states);
-        writer.patch("mail", &self.mail);
-        writer.patch("mailboxSettings", &self.mailbox_settings);
-        writer.patch("mailNickname", &self.mail_nickname);
-        writer.patch("mobilePhone", &self.mobile_phone);
-        writer.patch("mySite", &self.my_site);
-        writer.patch("officeLocation", &self.office_location);
-        writer
-            .patch("onPremisesDistinguishedName", &self.on_premises_distinguished_name);
-        writer.patch("onPremisesDomainName", &self.on_premises_domain_name);
-        writer
-            .patch(
-                "onPremisesExtensionAttributes",
-                &self.on_premises_extension_attributes,
-            );
-        writer.patch("onPremisesImmutableId", &self.on_premises_immutable_id);
-        writer
-            .patch("onPremisesLastSyncDateTime", &self.on_premises_last_sync_date_time);
-        writer
-            .opt("onPremisesProvisioningErrors", &self.on_premises_provisioning_errors);
-        writer.patch("onPremisesSamAccountName", &self.on_premises_sam_account_name);
-        writer
-            .patch(
-                "onPremisesSecurityIdentifier",
-                &self.on_premises_security_identifier,
-            );
-        writer.patch("onPremisesSyncEnabled", &self.on_premises_sync_enabled);
-        writer
-            .patch("onPremisesUserPrincipalName", &self.on_premises_user_principal_name);
-        writer.opt("otherMails", &self.other_mails);
-        writer.patch("passwordPolicies", &self.password_policies);
-        writer.patch("passwordProfile", &self.password_profile);
-        writer.opt("pastProjects", &self.past_projects);
-        writer.patch("postalCode", &self.postal_code);
-        writer.patch("preferredDataLocation", &self.preferred_data_location);
-        writer.patch("preferredLanguage", &self.preferred_language);
-        writer.patch("preferredName", &self.preferred_name);
-        writer.patch("print", &self.print);
-        writer.opt("provisionedPlans", &self.provisioned_plans);
-        writer.opt("proxyAddresses", &self.proxy_addresses);
-        writer.opt("responsibilities", &self.responsibilities);
-        writer.opt("schools", &self.schools);
-        writer.patch("securityIdentifier", &self.security_identifier);
-        writer.opt("serviceProvisioningErrors", &self.service_provisioning_errors);
-        writer.patch("showInAddressList", &self.show_in_address_list);
-        writer.patch("signInActivity", &self.sign_in_activity);
-        writer
-            .patch(
-                "signInSessionsValidFromDateTime",
-                &self.sign_in_sessions_valid_from_date_time,
-            );
-        writer.opt("skills", &self.skills);
-        writer.patch("state", &self.state);
-        writer.patch("streetAddress", &self.street_address);
-        writer.patch("surname", &self.surname);
-        writer.patch("usageLocation", &self.usage_location);
-        writer.patch("userPrincipalName", &self.user_principal_name);
-        writer.patch("userType", &self.user_type);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        let mut o = w.members(&UPDATE, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write_patch(&self.deleted_date_time),
+                1 => o.write_patch(&self.about_me),
+                2 => o.write_patch(&self.account_enabled),
+                3 => o.write_patch(&self.age_group),
+                4 => o.write(&self.assigned_licenses),
+                5 => o.write(&self.assigned_plans),
+                6 => o.write_patch(&self.authorization_info),
+                7 => o.write(&self.birthday),
+                8 => o.write(&self.business_phones),
+                9 => o.write_patch(&self.city),
+                10 => o.write_patch(&self.company_name),
+                11 => o.write_patch(&self.consent_provided_for_minor),
+                12 => o.write_patch(&self.country),
+                13 => o.write_patch(&self.created_date_time),
+                14 => o.write_patch(&self.creation_type),
+                15 => o.write_patch(&self.custom_security_attributes),
+                16 => o.write_patch(&self.department),
+                17 => o.write(&self.device_enrollment_limit),
+                18 => o.write_patch(&self.display_name),
+                19 => o.write_patch(&self.employee_hire_date),
+                20 => o.write_patch(&self.employee_id),
+                21 => o.write_patch(&self.employee_leave_date_time),
+                22 => o.write_patch(&self.employee_org_data),
+                23 => o.write_patch(&self.employee_type),
+                24 => o.write_patch(&self.external_user_state),
+                25 => o.write_patch(&self.external_user_state_change_date_time),
+                26 => o.write_patch(&self.fax_number),
+                27 => o.write_patch(&self.given_name),
+                28 => o.write(&self.hire_date),
+                29 => o.write(&self.identities),
+                30 => o.write_patch(&self.identity_parent_id),
+                31 => o.write(&self.im_addresses),
+                32 => o.write(&self.interests),
+                33 => o.write_patch(&self.is_management_restricted),
+                34 => o.write_patch(&self.is_resource_account),
+                35 => o.write_patch(&self.job_title),
+                36 => o.write_patch(&self.last_password_change_date_time),
+                37 => o.write_patch(&self.legal_age_group_classification),
+                38 => o.write(&self.license_assignment_states),
+                39 => o.write_patch(&self.mail),
+                40 => o.write_patch(&self.mailbox_settings),
+                41 => o.write_patch(&self.mail_nickname),
+                42 => o.write_patch(&self.mobile_phone),
+                43 => o.write_patch(&self.my_site),
+                44 => o.write_patch(&self.office_location),
+                45 => o.write_patch(&self.on_premises_distinguished_name),
+                46 => o.write_patch(&self.on_premises_domain_name),
+                47 => o.write_patch(&self.on_premises_extension_attributes),
+                48 => o.write_patch(&self.on_premises_immutable_id),
+                49 => o.write_patch(&self.on_premises_last_sync_date_time),
+                50 => o.write(&self.on_premises_provisioning_errors),
+                51 => o.write_patch(&self.on_premises_sam_account_name),
+                52 => o.write_patch(&self.on_premises_security_identifier),
+                53 => o.write_patch(&self.on_premises_sync_enabled),
+                54 => o.write_patch(&self.on_premises_user_principal_name),
+                55 => o.write(&self.other_mails),
+                56 => o.write_patch(&self.password_policies),
+                57 => o.write_patch(&self.password_profile),
+                58 => o.write(&self.past_projects),
+                59 => o.write_patch(&self.postal_code),
+                60 => o.write_patch(&self.preferred_data_location),
+                61 => o.write_patch(&self.preferred_language),
+                62 => o.write_patch(&self.preferred_name),
+                63 => o.write_patch(&self.print),
+                64 => o.write(&self.provisioned_plans),
+                65 => o.write(&self.proxy_addresses),
+                66 => o.write(&self.responsibilities),
+                67 => o.write(&self.schools),
+                68 => o.write_patch(&self.security_identifier),
+                69 => o.write(&self.service_provisioning_errors),
+                70 => o.write_patch(&self.show_in_address_list),
+                71 => o.write_patch(&self.sign_in_activity),
+                72 => o.write_patch(&self.sign_in_sessions_valid_from_date_time),
+                73 => o.write(&self.skills),
+                74 => o.write_patch(&self.state),
+                75 => o.write_patch(&self.street_address),
+                76 => o.write_patch(&self.surname),
+                77 => o.write_patch(&self.usage_location),
+                78 => o.write_patch(&self.user_principal_name),
+                _ => o.write_patch(&self.user_type),
+            }
+        }
     }
 }

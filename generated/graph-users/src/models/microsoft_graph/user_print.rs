@@ -31,25 +31,24 @@ impl PartialEq for UserPrint {
     }
 }
 
+static READ: json::Shape = json::Shape::new("microsoft.graph.userPrint", &[]);
+
 impl json::FromJson for UserPrint {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        let mut reader = json::ObjectReader::new(
-            value,
-            path,
-            "microsoft.graph.userPrint",
-        )?;
-        Ok(Self { additional: reader.rest() })
+        let mut v = Self::default();
+        let mut o = json::MemberReader::new(d, path, &READ);
+        while o.next(&mut v.additional).is_some() {}
+        o.finish(v)
     }
 }
 
 impl json::ToJson for UserPrint {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        let mut o = w.members(&READ, &self.additional);
+        while o.next().is_some() {}
     }
 }
 

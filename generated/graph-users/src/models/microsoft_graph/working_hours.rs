@@ -43,36 +43,42 @@ impl PartialEq for WorkingHours {
     }
 }
 
+static READ: json::Shape = json::Shape::new(
+    "microsoft.graph.workingHours",
+    &["daysOfWeek", "endTime", "startTime", "timeZone"],
+);
+
 impl json::FromJson for WorkingHours {
-    fn from_json(
-        value: json::Value,
+    fn decode(
+        d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        let mut reader = json::ObjectReader::new(
-            value,
-            path,
-            "microsoft.graph.workingHours",
-        )?;
-        let value = Self {
-            days_of_week: reader.field("daysOfWeek"),
-            end_time: reader.field("endTime"),
-            start_time: reader.field("startTime"),
-            time_zone: reader.field("timeZone"),
-            additional: reader.rest(),
-        };
-        reader.finish(value)
+        let mut v = Self::default();
+        let mut o = json::MemberReader::new(d, path, &READ);
+        while let Some(i) = o.next(&mut v.additional) {
+            match i {
+                0 => o.read(&mut v.days_of_week),
+                1 => o.read(&mut v.end_time),
+                2 => o.read(&mut v.start_time),
+                3 => o.read(&mut v.time_zone),
+                _ => o.skip(),
+            }
+        }
+        o.finish(v)
     }
 }
 
 impl json::ToJson for WorkingHours {
-    fn to_json(&self) -> json::Value {
-        let mut writer = json::ObjectWriter::new();
-        writer.opt("daysOfWeek", &self.days_of_week);
-        writer.opt("endTime", &self.end_time);
-        writer.opt("startTime", &self.start_time);
-        writer.opt("timeZone", &self.time_zone);
-        writer.extend(&self.additional);
-        writer.finish()
+    fn encode(&self, w: &mut json::Encoder) {
+        let mut o = w.members(&READ, &self.additional);
+        while let Some(i) = o.next() {
+            match i {
+                0 => o.write(&self.days_of_week),
+                1 => o.write(&self.end_time),
+                2 => o.write(&self.start_time),
+                _ => o.write(&self.time_zone),
+            }
+        }
     }
 }
 

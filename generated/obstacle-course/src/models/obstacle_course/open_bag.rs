@@ -165,12 +165,24 @@ impl json::FromJson for AnyOpenBag {
         d: &mut json::Decoder<'_>,
         path: &json::Path<'_>,
     ) -> Result<Self, json::DecodeError> {
-        let ty = json::object_type(
-            d,
-            path,
-            "obstacle.course.openBag",
-            "obstacle.course.openBag",
-        )?;
+        let ty = match json::leading_type(d, path, "obstacle.course.openBag")? {
+            Some(ty) => ty,
+            None => {
+                let at = d.mark();
+                if let Ok(v) = <super::OpenBag as json::FromJson>::decode(d, path) {
+                    if !json::other_type(&v.additional, "obstacle.course.openBag") {
+                        return Ok(Self::OpenBag(v));
+                    }
+                }
+                d.rewind(at);
+                json::object_type(
+                    d,
+                    path,
+                    "obstacle.course.openBag",
+                    "obstacle.course.openBag",
+                )?
+            }
+        };
         Ok(
             match ty.as_str() {
                 "obstacle.course.openBag" | "course.openBag" => {
