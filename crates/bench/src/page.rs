@@ -482,7 +482,7 @@ fn user(out: &mut String, rng: &mut Rng, index: usize) {
     u.str("usageLocation", usage_location);
     u.str("userPrincipalName", &upn);
     u.str("userType", if rng.chance(90) { "Member" } else { "Guest" });
-    if index % 3 == 0 {
+    if index.is_multiple_of(3) {
         u.object("mailboxSettings", |o| {
             o.str("archiveFolder", &format!("AAMkAD{:016x}AAA=", rng.next()))
                 .str("timeZone", "Pacific Standard Time")
