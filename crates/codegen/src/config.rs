@@ -74,6 +74,48 @@ impl Config {
         }
     }
 
+    /// A config for the crate `name` (its package name) with no schema and no root yet:
+    /// the start of the builder chain that ends in
+    /// [`generate_into`](Config::generate_into) (or [`generate`](crate::generate)).
+    pub fn for_crate(name: impl Into<String>) -> Self {
+        Config::new(name, PathBuf::new(), Vec::new())
+    }
+
+    /// Adds a schema file (CSDL XML or JSON). The first is the main document, whose
+    /// folder holds the files its references are mapped to.
+    pub fn schema(&mut self, path: impl Into<PathBuf>) -> &mut Self {
+        self.schemas.push(path.into());
+        self
+    }
+
+    /// Adds roots: qualified type names, entity sets, singletons or `Container/path`s
+    /// (as `roots = [...]` in `codegen.toml`).
+    pub fn roots<I: IntoIterator<Item = S>, S: Into<String>>(&mut self, names: I) -> &mut Self {
+        for n in names {
+            self.root(n);
+        }
+        self
+    }
+
+    /// Sets the service root: the crate's `SERVICE_ROOT` and the root of its examples
+    /// (checked when generating, as [`check_service_root`]).
+    pub fn service_root(&mut self, url: impl Into<String>) -> &mut Self {
+        self.service_root = Some(url.into());
+        self
+    }
+
+    /// Maps an `edmx:Reference` URI to a local file (as `[crate.references]`).
+    pub fn reference(&mut self, uri: impl Into<String>, file: impl Into<PathBuf>) -> &mut Self {
+        self.references.push((uri.into(), file.into()));
+        self
+    }
+
+    /// Makes every warning of the CSDL reader an error (as `strict = true`).
+    pub fn strict(&mut self, yes: bool) -> &mut Self {
+        self.strict = yes;
+        self
+    }
+
     /// Adds a root (switching an [`Selection::All`] config back to roots).
     pub fn root(&mut self, name: impl Into<String>) -> &mut Self {
         let root = Root {

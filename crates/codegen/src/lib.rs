@@ -12,7 +12,19 @@
 //! - [`emit`]: rendering: model files as text in prettyplease's layout (`emit::models`,
 //!   checked by `tests/layout.rs`), the client and scaffolding with quote + prettyplease.
 //!
-//! [`generate`] is a pure function: no I/O. The `xtask` writes the files.
+//! [`generate`] is a pure function: no I/O. [`Config::generate_into`] reads the schemas
+//! and writes the crate with the rules of [`owned`] ([`output`]); the `odata-codegen`
+//! command and `cargo xtask codegen` use the same functions.
+//!
+//! ```no_run
+//! // In your own repository's `xtask` (or `build.rs`-free generation step):
+//! codegen::Config::for_crate("my-service")
+//!     .schema("schemas/my-service.xml")
+//!     .roots(["My.Service.Customer", "Orders"])
+//!     .service_root("https://example.com/odata")
+//!     .generate_into("generated/my-service")?;
+//! # Ok::<(), codegen::Error>(())
+//! ```
 
 pub mod closure;
 pub mod config;
@@ -21,6 +33,8 @@ pub mod error;
 pub mod ir;
 pub mod manifest;
 pub mod naming;
+pub mod output;
+pub mod owned;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -70,6 +84,14 @@ pub fn generate_full(config: &Config, model: &csdl::model::Model) -> Result<Gene
     // The name lands in Cargo.toml, the crate docs and its example: checked whatever
     // built the config (`ConfigFile::parse` already located the error).
     config::check_package_name(&config.name).map_err(|e| Error::new(e, None))?;
+    // Likewise the service roots (a string constant and docs), when built in code.
+    for url in config
+        .service_root
+        .iter()
+        .chain(config.service_roots.iter().map(|(_, u)| u))
+    {
+        config::check_service_root(url).map_err(|e| Error::new(e, None))?;
+    }
     let closure = closure::closure(config, model)?;
     let ir = ir::build(config, model, &closure);
     let mut files = emit::emit(&ir);

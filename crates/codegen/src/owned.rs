@@ -45,6 +45,7 @@ pub const CHANGES: &str = "CHANGES.md";
 pub struct Conflict {
     /// `edited`, `foreign` or `link`, as `--check` prints it.
     pub kind: &'static str,
+    /// The file, relative to the crate folder.
     pub path: PathBuf,
 }
 
@@ -83,7 +84,7 @@ pub struct Plan {
 /// Plans one crate folder. `Err` when the folder is not a generated crate (a non-empty
 /// folder without a manifest or a marked `Cargo.toml`), the manifest is not one the
 /// generator wrote, or it lists a path outside the crate.
-pub fn plan(dir: &Path, files: &codegen::Files, changes: Option<&str>) -> Result<Plan, String> {
+pub fn plan(dir: &Path, files: &crate::Files, changes: Option<&str>) -> Result<Plan, String> {
     // An empty path is the current folder (where the writes would land), not an absent one.
     let dir = if dir.as_os_str().is_empty() {
         Path::new(".")
@@ -196,7 +197,7 @@ pub fn plan(dir: &Path, files: &codegen::Files, changes: Option<&str>) -> Result
 }
 
 /// The files the generator may overwrite or remove, with the hash they had when written.
-fn owned(dir: &Path, files: &codegen::Files) -> Result<BTreeMap<PathBuf, String>, String> {
+fn owned(dir: &Path, files: &crate::Files) -> Result<BTreeMap<PathBuf, String>, String> {
     let shown = dir.display();
     match state(dir, Path::new(MANIFEST)) {
         State::File(bytes) => {
