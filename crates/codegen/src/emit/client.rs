@@ -20,12 +20,13 @@ use quote::quote;
 
 use super::tokens::{docs, ident, path, render};
 use crate::Files;
-use crate::ir::CrateIr;
 use crate::ir::client::{
     ArgForm, BuilderIr, BuilderRef, ClientFileIr, FieldEnumIr, FilterIr, NavEnumIr, NavIr,
     OperationIr, ParamIr, Pass, RefsIr, ReturnIr, StreamIr, TyIr,
 };
+use crate::ir::{BaseTy, CrateIr, FieldIr, ItemKind};
 use crate::naming;
+use csdl::model::TypeId;
 
 /// Renders `src/client/**`.
 pub fn emit(ir: &CrateIr, files: &mut Files) {
@@ -1041,14 +1042,8 @@ fn root(ir: &CrateIr) -> TokenStream {
 /// The crate docs' "Using the client" section, with an example along the shortest path
 /// to a listable collection.
 pub fn example_docs(ir: &CrateIr) -> Vec<String> {
-    let client = &ir.client;
-    let krate = ir.package.replace('-', "_");
-    let root = &client.root.name;
-    let service_root = match &client.service_root {
-        Some(_) => format!("{krate}::SERVICE_ROOT"),
-        None => "\"https://services.example/odata/v4/service/\"".to_string(),
-    };
-    let mut lines = vec![
+    let root = &ir.client.root.name;
+    vec![
         "# Using the client".to_string(),
         String::new(),
         format!(
@@ -1057,34 +1052,150 @@ pub fn example_docs(ir: &CrateIr) -> Vec<String> {
         "navigation property, key (`by_id`), operation and request (`list`, `get`, `create`,"
             .into(),
         "`update`, `delete`). Builders are cheap to clone; they hold the runtime".into(),
-        "[`Client`] (auth, retries, paging) and the path.".into(),
-        String::new(),
-        "```no_run".into(),
+        "[`Client`] (auth, retries, paging) and the path. The example at the top of this page"
+            .into(),
+        "shows the whole way from a client to a typed page of entities.".into(),
+    ]
+}
+
+/// The example the crate's front page starts with, a doctest that compiles (`no_run`:
+/// there is no network): build a client, list a few entities of the nearest entity set,
+/// select and print one property. A crate without a listable collection decodes one of
+/// its models from JSON instead; one without a structured type gets none. Every name
+/// comes from the IR's identifiers, never from schema text.
+pub fn front_example(ir: &CrateIr) -> Vec<String> {
+    let krate = ir.package.replace('-', "_");
+    let Some(ex) = &ir.client.example else {
+        return decode_example(ir, &krate);
+    };
+    let client = &ir.client;
+    let root = &client.root.name;
+    let service_root = match &client.service_root {
+        Some(_) => format!("{krate}::SERVICE_ROOT"),
+        None => "\"https://services.example/odata/v4/service/\"".to_string(),
+    };
+    let through_any = ir.names.get(&ex.ty).is_some_and(|n| n.any.is_some());
+    let shown = shown_field(ir, ex.ty, through_any);
+    // The field enum's variant for the printed property, else its first one.
+    let select = ex.field.as_ref().map(|(m, e, first)| {
+        let variant = shown
+            .as_ref()
+            .and_then(|(wire, _)| {
+                client.modules.get(m)?.files.values().find_map(|f| {
+                    let f = f.field.as_ref().filter(|f| &f.name == e)?;
+                    f.variants.iter().find(|v| &v.wire == wire)
+                })
+            })
+            .map_or(first, |v| &v.name);
+        (m, e, variant)
+    });
+    let chain: String = ex.chain.iter().map(|m| format!(".{m}()")).collect();
+    let mut lines = vec![
+        "```no_run".to_string(),
         format!("# async fn example() -> Result<(), {krate}::Error> {{"),
+    ];
+    if let Some((m, e, _)) = &select {
+        lines.push(format!("use {krate}::client::{m}::{e};"));
+        lines.push(String::new());
+    }
+    lines.extend([
         format!("let client = {krate}::Client::builder({service_root})"),
         "    .bearer_token(\"<access token>\")".into(),
         "    .build()?;".into(),
         format!("let service = {krate}::{root}::new(client);"),
-    ];
-    match &client.example {
-        Some(ex) => {
-            let chain: String = ex.chain.iter().map(|m| format!(".{m}()")).collect();
-            lines.push(format!("let page = service{chain}.list().top(10).await?;"));
-            lines.push("for item in &page.items {".into());
-            lines.push("    println!(\"{item:?}\");".into());
-            lines.push("}".into());
-            if let Some((m, f, v)) = &ex.field {
-                lines.push(format!("use {krate}::client::{m}::{f};"));
-                lines.push(format!(
-                    "let first = service{chain}.list().select([{f}::{v}]).orderby({f}::{v}).top(1).await?;"
-                ));
-                lines.push("println!(\"{} item(s)\", first.items.len());".into());
-            }
-        }
-        None => lines.push("let _ = service;".into()),
+    ]);
+    lines.push(format!("let page = service{chain}.list()"));
+    if let Some((_, e, v)) = &select {
+        lines.push(format!("    .select([{e}::{v}])"));
+        lines.push(format!("    .orderby({e}::{v})"));
     }
-    lines.push("# Ok(())".into());
-    lines.push("# }".into());
-    lines.push("```".into());
+    lines.push("    .top(5)".into());
+    lines.push("    .await?;".into());
+    lines.push("for item in &page.items {".into());
+    match &shown {
+        Some((_, expr)) => lines.push(format!("    println!(\"{{:?}}\", item{expr});")),
+        None => lines.push("    println!(\"{item:?}\");".into()),
+    }
+    lines.extend(["}".into(), "# Ok(())".into(), "# }".into(), "```".into()]);
     lines
+}
+
+/// The front page's example for a crate without a listable collection: a model decoded
+/// from JSON (its first concrete structured type, in module and file order).
+fn decode_example(ir: &CrateIr, krate: &str) -> Vec<String> {
+    let found = ir
+        .modules
+        .values()
+        .flat_map(|m| m.items.values())
+        .find_map(|item| {
+            let ItemKind::Structured(s) = &item.kind else {
+                return None;
+            };
+            let n = ir.names.get(&item.id).filter(|_| !s.is_abstract)?;
+            Some((
+                n.module.clone(),
+                n.name.clone(),
+                shown_field(ir, item.id, false),
+            ))
+        });
+    let Some((m, ty, shown)) = found else {
+        return Vec::new();
+    };
+    let print = match shown {
+        Some((_, expr)) => format!("println!(\"{{:?}}\", value{expr});"),
+        None => "println!(\"{value:?}\");".into(),
+    };
+    vec![
+        "```".into(),
+        "# fn example() -> Result<(), Box<dyn std::error::Error>> {".into(),
+        format!(
+            "let value: {krate}::models::{m}::{ty} = {krate}::runtime::json::from_slice(b\"{{}}\")?;"
+        ),
+        print,
+        "# Ok(())".into(),
+        "# }".into(),
+        "# example().unwrap();".into(),
+        "```".into(),
+    ]
+}
+
+/// The property the front page's example prints for items of type `ty`: its wire name
+/// and the Rust access after the item (`.display_name`, or `.display_name()` through an
+/// `Any…` enum's accessor). Preferred: `displayName`, `name` or `title`, then the first
+/// single string property that is no key, then the first key property.
+fn shown_field(ir: &CrateIr, ty: TypeId, through_any: bool) -> Option<(String, String)> {
+    let n = ir.names.get(&ty)?;
+    let ItemKind::Structured(s) = &ir.modules.get(&n.module)?.items.get(&n.file)?.kind else {
+        return None;
+    };
+    let key: Vec<usize> = s.key.clone().unwrap_or_default();
+    let plain = |f: &FieldIr| !f.navigation && !f.ty.collection;
+    let string = |f: &FieldIr| f.ty.base == BaseTy::Path("::std::string::String");
+    let candidates = s.fields.iter().enumerate().filter(|(_, f)| plain(f));
+    let ranked = candidates.min_by_key(|(i, f)| {
+        let named = ["displayName", "name", "title"]
+            .iter()
+            .position(|w| *w == f.wire);
+        let rank = match named {
+            Some(p) => p,
+            None if string(f) && !key.contains(i) => 3,
+            None if key.contains(i) => 4,
+            None => 5,
+        };
+        (rank, *i)
+    });
+    let (_, f) = ranked?;
+    if through_any {
+        let (_, method) = s
+            .poly
+            .as_ref()?
+            .accessors
+            .iter()
+            .find(|(field, _)| *field == f.name)?;
+        return Some((f.wire.clone(), format!(".{method}()")));
+    }
+    if s.is_abstract {
+        return None;
+    }
+    Some((f.wire.clone(), format!(".{}", f.name)))
 }

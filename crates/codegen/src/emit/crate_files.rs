@@ -97,6 +97,14 @@ fn lib_rs(ir: &CrateIr) -> TokenStream {
             naming::inert(&ir.sources)
         ),
         String::new(),
+    ];
+    let mut lines = lines;
+    let example = super::client::front_example(ir);
+    if !example.is_empty() {
+        lines.extend(example);
+        lines.push(String::new());
+    }
+    lines.extend([
         "Every type is in [`models`], one module per CSDL namespace (`models::microsoft_graph`), one".into(),
         "file per type. The runtime these types use is vendored in [`runtime`], so this crate".into(),
         "builds on its own when copied out of the workspace.".into(),
@@ -146,8 +154,7 @@ fn lib_rs(ir: &CrateIr) -> TokenStream {
         "slot. Enums are open: an unknown member reads as `Unknown(_)` (opaque: test it with".into(),
         "`as_str()`) and round-trips;".into(),
         "`IsFlags` enums are used as `runtime::enums::Flags<E>`, serialized as `\"a,b\"`.".into(),
-    ];
-    let mut lines = lines;
+    ]);
     lines.push(String::new());
     lines.extend(super::client::example_docs(ir));
     let doc_attrs = lines.iter().map(|l| {

@@ -404,6 +404,8 @@ pub struct ExampleIr {
     pub chain: Vec<String>,
     /// The collection's field enum and its first variant: module, enum, variant.
     pub field: Option<(String, String, String)>,
+    /// The collection's entity type.
+    pub ty: TypeId,
 }
 
 /// Something of the schema the client does not offer, and why.
@@ -742,7 +744,11 @@ fn example(
         let first = f.variants.first()?;
         Some((m.clone(), f.name.clone(), first.name.clone()))
     });
-    Some(ExampleIr { chain, field })
+    Some(ExampleIr {
+        chain,
+        field,
+        ty: best.ty,
+    })
 }
 
 /// `caps` limited by the `Insert`/`Update`/`Delete`/`ReadRestrictions` of a path (its
