@@ -2,6 +2,26 @@
 
 //! OData models for `cap-partners`, generated from schemas/cap-partners.xml.
 //!
+//! ```no_run
+//! # async fn example() -> Result<(), cap_partners::Error> {
+//! use cap_partners::client::partners_service::ComplianceManagementPartnersField;
+//!
+//! let client = cap_partners::Client::builder("https://services.example/odata/v4/service/")
+//!     .bearer_token("<access token>")
+//!     .build()?;
+//! let service = cap_partners::EntityContainer::new(client);
+//! let page = service.compliance_management_partners().list()
+//!     .select([ComplianceManagementPartnersField::DisplayName])
+//!     .orderby(ComplianceManagementPartnersField::DisplayName)
+//!     .top(5)
+//!     .await?;
+//! for item in &page.items {
+//!     println!("{:?}", item.display_name);
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! Every type is in [`models`], one module per CSDL namespace (`models::microsoft_graph`), one
 //! file per type. The runtime these types use is vendored in [`runtime`], so this crate
 //! builds on its own when copied out of the workspace.
@@ -57,24 +77,8 @@
 //! [`EntityContainer`] is the entry point: one method per entity set and singleton, then one per
 //! navigation property, key (`by_id`), operation and request (`list`, `get`, `create`,
 //! `update`, `delete`). Builders are cheap to clone; they hold the runtime
-//! [`Client`] (auth, retries, paging) and the path.
-//!
-//! ```no_run
-//! # async fn example() -> Result<(), cap_partners::Error> {
-//! let client = cap_partners::Client::builder("https://services.example/odata/v4/service/")
-//!     .bearer_token("<access token>")
-//!     .build()?;
-//! let service = cap_partners::EntityContainer::new(client);
-//! let page = service.compliance_management_partners().list().top(10).await?;
-//! for item in &page.items {
-//!     println!("{item:?}");
-//! }
-//! use cap_partners::client::partners_service::ComplianceManagementPartnersField;
-//! let first = service.compliance_management_partners().list().select([ComplianceManagementPartnersField::CreatedAt]).orderby(ComplianceManagementPartnersField::CreatedAt).top(1).await?;
-//! println!("{} item(s)", first.items.len());
-//! # Ok(())
-//! # }
-//! ```
+//! [`Client`] (auth, retries, paging) and the path. The example at the top of this page
+//! shows the whole way from a client to a typed page of entities.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 #![allow(clippy::large_enum_variant)]

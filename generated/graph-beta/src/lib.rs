@@ -2,6 +2,26 @@
 
 //! OData models for `graph-beta`, generated from schemas/graph-beta-intune.xml.
 //!
+//! ```no_run
+//! # async fn example() -> Result<(), graph_beta::Error> {
+//! use graph_beta::client::microsoft_management_services_api::ManagedDeviceComplianceField;
+//!
+//! let client = graph_beta::Client::builder(graph_beta::SERVICE_ROOT)
+//!     .bearer_token("<access token>")
+//!     .build()?;
+//! let service = graph_beta::GraphService::new(client);
+//! let page = service.managed_device_compliances().list()
+//!     .select([ManagedDeviceComplianceField::OrganizationId])
+//!     .orderby(ManagedDeviceComplianceField::OrganizationId)
+//!     .top(5)
+//!     .await?;
+//! for item in &page.items {
+//!     println!("{:?}", item.organization_id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! Every type is in [`models`], one module per CSDL namespace (`models::microsoft_graph`), one
 //! file per type. The runtime these types use is vendored in [`runtime`], so this crate
 //! builds on its own when copied out of the workspace.
@@ -57,24 +77,8 @@
 //! [`GraphService`] is the entry point: one method per entity set and singleton, then one per
 //! navigation property, key (`by_id`), operation and request (`list`, `get`, `create`,
 //! `update`, `delete`). Builders are cheap to clone; they hold the runtime
-//! [`Client`] (auth, retries, paging) and the path.
-//!
-//! ```no_run
-//! # async fn example() -> Result<(), graph_beta::Error> {
-//! let client = graph_beta::Client::builder(graph_beta::SERVICE_ROOT)
-//!     .bearer_token("<access token>")
-//!     .build()?;
-//! let service = graph_beta::GraphService::new(client);
-//! let page = service.managed_device_compliances().list().top(10).await?;
-//! for item in &page.items {
-//!     println!("{item:?}");
-//! }
-//! use graph_beta::client::microsoft_management_services_api::ManagedDeviceComplianceField;
-//! let first = service.managed_device_compliances().list().select([ManagedDeviceComplianceField::Id]).orderby(ManagedDeviceComplianceField::Id).top(1).await?;
-//! println!("{} item(s)", first.items.len());
-//! # Ok(())
-//! # }
-//! ```
+//! [`Client`] (auth, retries, paging) and the path. The example at the top of this page
+//! shows the whole way from a client to a typed page of entities.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 #![allow(clippy::large_enum_variant)]

@@ -2,6 +2,26 @@
 
 //! OData models for `obstacle-course`, generated from schemas/obstacle-course.xml.
 //!
+//! ```no_run
+//! # async fn example() -> Result<(), obstacle_course::Error> {
+//! use obstacle_course::client::obstacle_course::HostileTextField;
+//!
+//! let client = obstacle_course::Client::builder("https://services.example/odata/v4/service/")
+//!     .bearer_token("<access token>")
+//!     .build()?;
+//! let service = obstacle_course::ObstacleService::new(client);
+//! let page = service.hostile_texts().list()
+//!     .select([HostileTextField::Strasse])
+//!     .orderby(HostileTextField::Strasse)
+//!     .top(5)
+//!     .await?;
+//! for item in &page.items {
+//!     println!("{:?}", item.strasse);
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! Every type is in [`models`], one module per CSDL namespace (`models::microsoft_graph`), one
 //! file per type. The runtime these types use is vendored in [`runtime`], so this crate
 //! builds on its own when copied out of the workspace.
@@ -57,24 +77,8 @@
 //! [`ObstacleService`] is the entry point: one method per entity set and singleton, then one per
 //! navigation property, key (`by_id`), operation and request (`list`, `get`, `create`,
 //! `update`, `delete`). Builders are cheap to clone; they hold the runtime
-//! [`Client`] (auth, retries, paging) and the path.
-//!
-//! ```no_run
-//! # async fn example() -> Result<(), obstacle_course::Error> {
-//! let client = obstacle_course::Client::builder("https://services.example/odata/v4/service/")
-//!     .bearer_token("<access token>")
-//!     .build()?;
-//! let service = obstacle_course::ObstacleService::new(client);
-//! let page = service.hostile_texts().list().top(10).await?;
-//! for item in &page.items {
-//!     println!("{item:?}");
-//! }
-//! use obstacle_course::client::obstacle_course::HostileTextField;
-//! let first = service.hostile_texts().list().select([HostileTextField::Id]).orderby(HostileTextField::Id).top(1).await?;
-//! println!("{} item(s)", first.items.len());
-//! # Ok(())
-//! # }
-//! ```
+//! [`Client`] (auth, retries, paging) and the path. The example at the top of this page
+//! shows the whole way from a client to a typed page of entities.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 #![allow(clippy::large_enum_variant)]
