@@ -16,6 +16,7 @@ use crate::Files;
 /// Every one is vendored unchanged (see [`emit`]); `lib.rs` becomes `runtime/mod.rs`.
 pub const FILES: &[(&str, &str)] = &[
     ("auth.rs", include_str!("../../../runtime/src/auth.rs")),
+    ("azure.rs", include_str!("../../../runtime/src/azure.rs")),
     ("batch.rs", include_str!("../../../runtime/src/batch.rs")),
     ("client.rs", include_str!("../../../runtime/src/client.rs")),
     ("codec.rs", include_str!("../../../runtime/src/codec.rs")),
@@ -64,6 +65,7 @@ jiff = { version = "0.2", default-features = false, features = ["std"], optional
 uuid = { version = "1", default-features = false, features = ["std"], optional = true }
 rust_decimal = { version = "1", default-features = false, features = ["std"], optional = true }
 http-body = { version = "1", optional = true }
+azure_core = { version = "1", default-features = false, optional = true }
 
 [features]
 default = ["reqwest"]
@@ -74,6 +76,7 @@ time = ["dep:time"]
 jiff = ["dep:jiff"]
 uuid = ["dep:uuid"]
 rust_decimal = ["dep:rust_decimal"]
+azure-identity = ["dep:azure_core", "tokio/sync"]
 "#;
 
 /// The workspace's `rust-version`, which the runtime inherits. Generated crates declare
