@@ -20,14 +20,17 @@ mod metadata;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const METADATA_USAGE: &str = "
-       cargo xtask metadata URL --schema FILE [--json] [--token-env VAR] [--config FILE]
+       cargo xtask metadata URL --schema FILE [--json] [--token-env VAR | --azure] [--config FILE]
 
   metadata        fetch URL's $metadata (URL: the service root or the $metadata URL),
                   store it as FILE only if it reads as CSDL (unchanged otherwise), then
                   regenerate every crate of the config and report API changes
   --json          ask for CSDL JSON ($format=json)
   --token-env VAR send the bearer token held in the environment variable VAR (never
-                  given on the command line); it goes to the service's origin only";
+                  given on the command line); it goes to the service's origin only
+  --azure         get the token from the developer tools (`az login`, `azd auth login`)
+                  for the scope {origin}/.default of URL (e.g.
+                  https://graph.microsoft.com/.default); it goes to that origin only";
 
 fn usage() -> String {
     let codegen = odata_codegen::usage("cargo xtask codegen");
@@ -72,6 +75,7 @@ fn parse_metadata(
             "--schema" => m.schema = PathBuf::from(value("--schema")?),
             "--json" => m.json = true,
             "--token-env" => m.token_env = Some(value("--token-env")?),
+            "--azure" => m.azure = true,
             "--config" => a.config = Some(PathBuf::from(value("--config")?)),
             "--verbose" | "-v" => a.verbose = true,
             "-h" | "--help" => return Err(Failure::Usage(String::new())),
@@ -88,6 +92,11 @@ fn parse_metadata(
     if m.schema.as_os_str().is_empty() {
         return Err(Failure::Usage(
             "`metadata` needs `--schema FILE`: where to store the document".into(),
+        ));
+    }
+    if m.azure && m.token_env.is_some() {
+        return Err(Failure::Usage(
+            "`--azure` and `--token-env` both give the token: use one".into(),
         ));
     }
     m.url = url;

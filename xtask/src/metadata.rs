@@ -4,10 +4,16 @@
 //! The request goes through the generated crates' own runtime client, so it has their
 //! limits: the token only to the service's origin (redirects elsewhere refused), bounded
 //! size (64 MiB, the reader's own limit) and time, retries of 429/503. The token comes from
-//! an environment variable, never from the command line (where `ps` would show it).
+//! an environment variable, never from the command line (where `ps` would show it), or
+//! with `--azure` from the developer tools (`az login`, `azd auth login`) through the
+//! runtime's `AzureTokenProvider`, for the scope `{origin}/.default` of the URL.
 
 use std::path::{Path, PathBuf};
 
+use std::error::Error as _;
+use std::sync::Arc;
+
+use odata_runtime::azure::AzureTokenProvider;
 use odata_runtime::transport::Method;
 use odata_runtime::{Client, RequestOptions};
 
@@ -22,6 +28,8 @@ pub struct MetadataArgs {
     pub json: bool,
     /// The environment variable holding a bearer token.
     pub token_env: Option<String>,
+    /// A token from the developer tools (Azure CLI, Azure Developer CLI).
+    pub azure: bool,
 }
 
 /// The `$metadata` URL of `url` (a service root, or already a `$metadata` URL).
@@ -47,11 +55,19 @@ pub fn fetch_and_store(args: &MetadataArgs) -> Result<String, String> {
     // The client's root is the URL without its query (which a root may not have): the
     // token and redirects are judged by its origin.
     let root = url.split(['?', '#']).next().unwrap_or(&url).to_string();
-    let mut builder = Client::builder(root).max_response_size(csdl_max());
+    let mut builder = Client::builder(root.clone()).max_response_size(csdl_max());
     if let Some(var) = &args.token_env {
         let token = std::env::var(var)
             .map_err(|_| format!("error: the environment variable `{var}` holds no token"))?;
         builder = builder.bearer_token(token);
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("error: cannot start the HTTP runtime: {e}"))?;
+    if args.azure {
+        let provider = runtime.block_on(azure_provider(&root))?;
+        builder = builder.token_provider_arc(provider);
     }
     let client = builder
         .build()
@@ -62,10 +78,6 @@ pub fn fetch_and_store(args: &MetadataArgs) -> Result<String, String> {
         "application/xml"
     };
     let opts = RequestOptions::new().header("Accept", accept);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| format!("error: cannot start the HTTP runtime: {e}"))?;
     let response = runtime
         .block_on(client.execute(Method::Get, url, None, &opts))
         .map_err(|e| format!("error: fetching $metadata failed: {e}"))?;
@@ -96,6 +108,29 @@ pub fn fetch_and_store(args: &MetadataArgs) -> Result<String, String> {
         args.schema.display(),
         text.len()
     ))
+}
+
+/// The developer-tools credential for `root`'s origin, its first token already fetched
+/// (then cached for the request), so that a missing login is reported before anything
+/// is sent, with what to run. The token itself is never printed.
+async fn azure_provider(root: &str) -> Result<Arc<AzureTokenProvider>, String> {
+    let credential = azure_identity::DeveloperToolsCredential::new(None)
+        .map_err(|e| format!("error: --azure: the developer-tools credential: {e}"))?;
+    let provider = AzureTokenProvider::new(credential, root)
+        .map_err(|e| format!("error: the URL cannot be used: {e}"))?;
+    if let Err(e) = provider.get().await {
+        // The credential's error already lists each tool's failure (and its causes).
+        let mut msg = format!("error: --azure: {e}");
+        if let Some(c) = e.source() {
+            msg.push_str(&format!("\n  caused by: {c}"));
+        }
+        msg.push_str(
+            "\n  (log in with `az login` (Azure CLI) or `azd auth login` (Azure Developer CLI) \
+             to the tenant of the service, or use --token-env VAR)",
+        );
+        return Err(msg);
+    }
+    Ok(Arc::new(provider))
 }
 
 /// The reader's own size limit: a bigger document would be refused anyway.

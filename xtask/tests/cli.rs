@@ -919,3 +919,142 @@ fn metadata_fetches_stores_only_csdl_and_regenerates() {
     drop(server);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Runs the xtask with `dir` first on `PATH` (where a fake `az` is).
+fn xtask_with_path(dir: &Path, args: &[&str]) -> (i32, String) {
+    let path = format!("{}:/usr/bin:/bin", dir.display());
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(args)
+        .env("PATH", path)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+/// A fake Azure CLI: `az` runs `body` (a shell script).
+fn fake_az(dir: &Path, body: &str) {
+    use std::os::unix::fs::PermissionsExt as _;
+    let az = dir.join("az");
+    std::fs::write(&az, format!("#!/bin/sh\n{body}\n")).unwrap();
+    std::fs::set_permissions(&az, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// `cargo xtask metadata --azure` against a loopback server, with a fake `az` on `PATH`:
+/// the developer-tools credential is asked for `{origin}/.default` of the URL, the token
+/// goes in the request and is printed nowhere; without a login the error says what to
+/// run and nothing is fetched or stored; `--azure` with `--token-env` is a usage error.
+#[test]
+fn metadata_azure_takes_the_token_from_the_developer_tools() {
+    let dir = temp_dir("azure");
+    let bin = dir.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let schema = dir.join("schemas/azure.xml");
+    let schema_arg = schema.to_str().unwrap().to_owned();
+    let args_log = dir.join("az-args");
+    let expires = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        + 3600;
+
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let config = write_config(
+        &dir,
+        &[("azure-fetched", "schemas/azure.xml", "\"t.ns.thing\"")],
+    );
+    let config_arg = config.to_str().unwrap().to_owned();
+    let (bin2, log2, schema2) = (bin.clone(), args_log.clone(), schema.clone());
+    let (root, requests, outcomes) = rt.block_on(async move {
+        let server = e2e::http::Server::start(std::sync::Arc::new(|_, _, _| e2e::http::Reply {
+            status: 200,
+            headers: vec![("Content-Type", "application/xml".to_owned())],
+            body: GOOD.into(),
+        }))
+        .await;
+        let root = format!("{}/odata/", server.base);
+        let run = |args: Vec<String>| {
+            let bin = bin2.clone();
+            tokio::task::spawn_blocking(move || {
+                let args: Vec<&str> = args.iter().map(String::as_str).collect();
+                xtask_with_path(&bin, &args)
+            })
+        };
+        let base = vec![
+            "metadata".to_owned(),
+            root.clone(),
+            "--schema".to_owned(),
+            schema_arg.clone(),
+            "--config".to_owned(),
+            config_arg,
+        ];
+        let mut outcomes = Vec::new();
+        // Not logged in.
+        fake_az(
+            &bin2,
+            "echo \"ERROR: Please run 'az login' to setup account.\" >&2\nexit 1",
+        );
+        let mut args = base.clone();
+        args.push("--azure".into());
+        outcomes.push(run(args.clone()).await.unwrap());
+        let before = server.requests().len();
+        assert!(!schema2.exists(), "nothing is stored without a token");
+        // Logged in.
+        fake_az(
+            &bin2,
+            &format!(
+                "echo \"$@\" >> '{}'\necho '{{\"accessToken\":\"fake-az-t0ken\",\"expires_on\":{expires},\"tokenType\":\"Bearer\"}}'",
+                log2.display()
+            ),
+        );
+        outcomes.push(run(args).await.unwrap());
+        let mut both = base;
+        both.extend(["--azure".into(), "--token-env".into(), "X".into()]);
+        outcomes.push(run(both).await.unwrap());
+        let requests = server.requests();
+        assert_eq!(before, 0, "nothing is fetched without a token");
+        (root, requests, outcomes)
+    });
+
+    let (code, out) = &outcomes[0];
+    assert_eq!(*code, 1, "{out}");
+    assert!(
+        out.contains(
+            "error: --azure: the Azure credential gave no token for scope `http://127.0.0.1:"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("az login"), "{out}");
+
+    let (code, out) = &outcomes[1];
+    assert_eq!(*code, 0, "{out}");
+    assert!(out.contains("metadata: stored"), "{out}");
+    assert!(!out.contains("fake-az-t0ken"), "{out}");
+    assert_eq!(std::fs::read_to_string(&schema).unwrap(), GOOD);
+    assert_eq!(requests.len(), 1, "{requests:?}");
+    assert_eq!(requests[0].target, "/odata/$metadata");
+    assert_eq!(
+        requests[0].header("authorization"),
+        Some("Bearer fake-az-t0ken")
+    );
+    let origin = root.trim_end_matches("/odata/");
+    let asked = std::fs::read_to_string(&args_log).unwrap();
+    assert_eq!(
+        asked.trim(),
+        format!("account get-access-token -o json --scope {origin}/.default"),
+    );
+
+    let (code, out) = &outcomes[2];
+    assert_eq!(*code, 2, "{out}");
+    assert!(out.contains("use one"), "{out}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
