@@ -26,18 +26,11 @@
 //!   scope and whose [`source`](std::error::Error::source) is the `azure_core` error;
 //!   no token appears in any message or `Debug` output.
 //!
-//! ```no_run
-//! # async fn f(credential: std::sync::Arc<dyn azure_core::credentials::TokenCredential>)
-//! # -> Result<(), Box<dyn std::error::Error>> {
-//! use odata_runtime::azure::AzureTokenProvider;
-//! use odata_runtime::Client;
-//!
-//! let root = "https://graph.microsoft.com/v1.0";
-//! let client = Client::builder(root)
-//!     .token_provider(AzureTokenProvider::new(credential, root)?)
-//!     .build()?;
-//! # Ok(()) }
-//! ```
+//! Use: `Client::builder(root).token_provider(AzureTokenProvider::new(credential, root)?)`
+//! with `credential` an `Arc<dyn TokenCredential>` such as
+//! `azure_identity::DeveloperToolsCredential::new(None)?` (the example
+//! `examples/azure_graph.rs` of the repository shows it with the client-secret and
+//! developer-tools credentials).
 
 use std::fmt;
 use std::sync::Arc;
