@@ -63,6 +63,13 @@
 //! `From` where nothing can be lost, `TryFrom` with `runtime::convert::ConvertError` where
 //! the target cannot hold the value. The table is in `runtime::convert`.
 //!
+//! # Microsoft Entra ID tokens
+//!
+//! With the `azure-identity` feature (off by default), `runtime::azure::AzureTokenProvider`
+//! makes any `azure_identity` credential the client's token provider: scope
+//! `{origin}/.default` of the service root, token cached and refreshed before it expires,
+//! one refresh for concurrent requests, no token for another origin.
+//!
 //! # Polymorphism and enums
 //!
 //! A type used polymorphically gets an `AnyT` enum over its concrete types, chosen by

@@ -15,6 +15,8 @@
 //! - [`patch`], [`enums`]: `Patch<T>`, `OpenEnum`, `UnknownMember`, `Flags<E>`.
 //! - [`url`]: key and parameter literals, resource paths, query options.
 //! - [`filter`], [`expand`]: typed `$filter` expressions and `$expand` items.
+//! - `azure` (feature `azure-identity`): `azure_identity` credentials as the token
+//!   provider, cached and refreshed.
 //! - [`client`], [`paging`], [`error`], [`retry`], [`auth`], [`transport`], [`origin`]:
 //!   the async HTTP client.
 //! - [`request`]: the generic requests the generated request builders delegate to.
@@ -33,6 +35,8 @@
 #![warn(missing_docs)]
 
 pub mod auth;
+#[cfg(feature = "azure-identity")]
+pub mod azure;
 pub mod batch;
 pub mod client;
 pub mod codec;
