@@ -6,6 +6,7 @@ pub mod client;
 pub mod crate_files;
 pub mod models;
 pub mod runtime;
+pub mod text;
 pub mod tokens;
 
 use std::path::PathBuf;

@@ -24,6 +24,7 @@
 use std::collections::BTreeMap;
 
 use crate::ir::{BaseTy, CrateIr, EnumIr, FieldIr, FieldTy, Item, ItemKind, StructIr, TypeNames};
+use super::text::{MARGIN, Out, lit};
 use crate::naming;
 
 /// Renders every type file; keys are paths relative to the crate root.
@@ -74,80 +75,6 @@ pub fn has_file(item: &Item) -> bool {
         ItemKind::Structured(s) => !s.is_abstract || s.poly.is_some(),
         _ => true,
     }
-}
-
-/// prettyplease's line width.
-const MARGIN: usize = 89;
-
-/// One item (struct, enum or impl block) being written.
-#[derive(Default)]
-struct Out {
-    text: String,
-    /// A line is too wide or a doc line needs the attribute form: format with prettyplease.
-    reformat: bool,
-}
-
-impl Out {
-    fn line(&mut self, depth: usize, s: &str) {
-        // A second top-level item in the same `Out` starts after a blank line.
-        if depth == 0 && self.text.ends_with("\n}\n") && s != "}" {
-            self.text.push('\n');
-        }
-        let start = self.text.len();
-        for _ in 0..depth {
-            self.text.push_str("    ");
-        }
-        self.text.push_str(s);
-        if self.text.len() - start > MARGIN {
-            self.reformat = true;
-        }
-        self.text.push('\n');
-    }
-
-    fn docs(&mut self, depth: usize, lines: &[String]) {
-        if depth == 0 && self.text.ends_with("\n}\n") && !lines.is_empty() {
-            self.text.push('\n');
-        }
-        for l in lines {
-            for _ in 0..depth {
-                self.text.push_str("    ");
-            }
-            if l.chars().any(|c| c.is_control() && c != '\t') {
-                // Not expressible as a `///` comment (a bare CR is an error there).
-                self.text.push_str("#[doc = ");
-                self.text.push_str(&lit(&format!(" {l}")));
-                self.text.push_str("]\n");
-                self.reformat = true;
-            } else if l.is_empty() {
-                self.text.push_str("///\n");
-            } else {
-                self.text.push_str("/// ");
-                self.text.push_str(l.trim_end_matches(' '));
-                self.text.push('\n');
-            }
-        }
-    }
-
-    /// Appends the item to `file`, after a blank line (the layout of `tokens::layout`).
-    fn finish(self, file: &mut String) {
-        if !file.is_empty() {
-            file.push('\n');
-        }
-        if !self.reformat {
-            file.push_str(&self.text);
-            return;
-        }
-        match syn::parse_file(&self.text) {
-            Ok(f) => file.push_str(&super::tokens::layout(f)),
-            // A generator bug: a compile error rather than a panic.
-            Err(e) => file.push_str(&format!("compile_error!({:?});\n", e.to_string())),
-        }
-    }
-}
-
-/// A string literal as proc-macro2 writes it.
-fn lit(s: &str) -> String {
-    proc_macro2::Literal::string(s).to_string()
 }
 
 fn names(ir: &CrateIr, id: csdl::model::TypeId) -> &TypeNames {
