@@ -11,14 +11,16 @@
 //!
 //! The generic requests the builders delegate to are the runtime's `request` module
 //! (imported as `support`).
+//!
+//! Every file is written as text in prettyplease's layout (`super::text::Out`, as the
+//! models are); an item with a line prettyplease would break differently goes through
+//! syn and prettyplease. The few `mod.rs` files are written as text and laid out by
+//! prettyplease whole.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use proc_macro2::TokenStream;
-use quote::quote;
-
-use super::tokens::{docs, ident, path, render};
+use super::text::{MARGIN, Out, lit};
 use crate::Files;
 use crate::ir::client::{
     ArgForm, BuilderIr, BuilderRef, ClientFileIr, FieldEnumIr, FilterIr, NavEnumIr, NavIr,
@@ -32,8 +34,7 @@ use csdl::model::TypeId;
 pub fn emit(ir: &CrateIr, files: &mut Files) {
     let header = super::header(&ir.sources);
     let client = &ir.client;
-    // Files on two workers (proc-macro2's tokens are not `Send`, so each worker builds
-    // its own); every file lands in a `BTreeMap`, so the order never shows.
+    // Files on two workers; every file lands in a `BTreeMap`, so the order never shows.
     let all: Vec<(&String, &String, &ClientFileIr)> = client
         .modules
         .iter()
@@ -47,7 +48,7 @@ pub fn emit(ir: &CrateIr, files: &mut Files) {
                 let header = &header;
                 s.spawn(move || {
                     part.iter()
-                        .map(|(m, _, file)| render(header, client_file(m, file)))
+                        .map(|(m, _, file)| format!("{header}\n{}", client_file(m, file)))
                         .collect::<Vec<_>>()
                 })
             })
@@ -61,33 +62,48 @@ pub fn emit(ir: &CrateIr, files: &mut Files) {
         files.insert(PathBuf::from(format!("src/client/{m}/{f}.rs")), text);
     }
     for (m, module) in &client.modules {
-        let mods = module.files.keys().map(|f| {
-            let f = ident(f);
-            quote!(mod #f;)
-        });
-        let uses = module.files.iter().map(|(f, file)| {
-            let f = ident(f);
-            let ex = file.exports().into_iter().map(ident);
-            quote!(pub use self::#f::{#(#ex),*};)
-        });
-        let inner = format!(
-            " Request builders for the entity types of the {} namespace.",
-            naming::code(&module.namespace)
+        let mut text = format!(
+            "#![doc = {}]\n",
+            lit(&format!(
+                " Request builders for the entity types of the {} namespace.",
+                naming::code(&module.namespace)
+            ))
         );
-        let tokens = quote! {
-            #![doc = #inner]
-            #(#mods)*
-            #(#uses)*
-        };
+        for f in module.files.keys() {
+            text.push_str(&format!("mod {};\n", name(f)));
+        }
+        for (f, file) in &module.files {
+            let ex: Vec<String> = file.exports().into_iter().map(name).collect();
+            text.push_str(&format!("pub use self::{}::{{{}}};\n", name(f), ex.join(", ")));
+        }
         files.insert(
             PathBuf::from(format!("src/client/{m}/mod.rs")),
-            render(&header, tokens),
+            pretty(&header, &text),
         );
     }
     files.insert(
         PathBuf::from("src/client/mod.rs"),
-        render(&header, root(ir)),
+        pretty(&header, &root(ir)),
     );
+}
+
+/// A file written as text, laid out by prettyplease (`tokens::layout`).
+fn pretty(header: &str, text: &str) -> String {
+    match syn::parse_file(text) {
+        Ok(file) => format!("{header}\n{}", super::tokens::layout(file)),
+        // A generator bug: make it a compile error rather than panic.
+        Err(e) => format!("{header}\ncompile_error!({:?});\n", e.to_string()),
+    }
+}
+
+/// A name from [`naming`] as it is written in code; see [`super::tokens::ident`].
+fn name(n: &str) -> String {
+    if naming::is_ident(n) {
+        n.to_string()
+    } else {
+        debug_assert!(false, "not an identifier: {n:?}");
+        naming::file_stem(n)
+    }
 }
 
 /// Names types from client module `here`: model types of the same namespace by their
@@ -98,351 +114,461 @@ struct Scope<'a> {
 }
 
 impl Scope<'_> {
-    fn ty(&mut self, t: &TyIr) -> TokenStream {
+    fn ty(&mut self, t: &TyIr) -> String {
         match t {
             TyIr::Model(m, n) if m == self.here => {
                 self.imports.insert(n.clone());
-                let n = ident(n);
-                quote!(#n)
+                name(n)
             }
-            TyIr::Model(m, n) => {
-                let (m, n) = (ident(m), ident(n));
-                quote!(crate::models::#m::#n)
-            }
-            TyIr::Path("::std::string::String") => quote!(String),
-            TyIr::Path(p) => path(p),
-            TyIr::Flags(e) => {
-                let e = self.ty(e);
-                quote!(crate::runtime::enums::Flags<#e>)
-            }
-            TyIr::Vec(e) => {
-                let e = self.ty(e);
-                quote!(Vec<#e>)
-            }
+            TyIr::Model(m, n) => format!("crate::models::{}::{}", name(m), name(n)),
+            TyIr::Path("::std::string::String") => "String".into(),
+            TyIr::Path(p) => (*p).to_string(),
+            TyIr::Flags(e) => format!("crate::runtime::enums::Flags<{}>", self.ty(e)),
+            TyIr::Vec(e) => format!("Vec<{}>", self.ty(e)),
         }
     }
 
-    fn builder(&self, b: &BuilderRef) -> TokenStream {
-        let n = ident(&b.name);
+    fn builder(&self, b: &BuilderRef) -> String {
         if b.module == self.here {
-            quote!(super::#n)
+            format!("super::{}", name(&b.name))
         } else {
-            let m = ident(&b.module);
-            quote!(crate::client::#m::#n)
+            format!("crate::client::{}::{}", name(&b.module), name(&b.name))
         }
     }
 
     /// The signatures (`a: i32`) and the named key parts (`("a", &a as &dyn UrlLiteral)`)
     /// of a compound or alternate key.
-    fn named_args(&mut self, parts: &[ParamIr]) -> (Vec<TokenStream>, Vec<TokenStream>) {
+    fn named_args(&mut self, parts: &[ParamIr]) -> (Vec<String>, Vec<String>) {
         parts
             .iter()
             .map(|p| {
                 let (sig, _) = self.param(p);
-                let a = ident(&p.rust);
-                let wire = &p.wire;
+                let a = name(&p.rust);
                 (
-                    quote!(#a: #sig),
-                    quote!((#wire, &#a as &dyn crate::runtime::UrlLiteral)),
+                    format!("{a}: {sig}"),
+                    format!(
+                        "({}, &{a} as &dyn crate::runtime::UrlLiteral)",
+                        lit(&p.wire)
+                    ),
                 )
             })
             .unzip()
     }
 
     /// A parameter's signature type and the expression that passes it by reference.
-    fn param(&mut self, p: &ParamIr) -> (TokenStream, TokenStream) {
+    fn param(&mut self, p: &ParamIr) -> (String, String) {
         let t = self.ty(&p.ty);
-        let a = ident(&p.rust);
+        let a = name(&p.rust);
         if p.collection {
-            return (quote!(&[#t]), quote!(#a));
+            return (format!("&[{t}]"), a);
         }
         match p.pass {
-            Pass::Value => (t, quote!(&#a)),
-            Pass::Str => (quote!(&str), quote!(#a)),
-            Pass::Ref => (quote!(&#t), quote!(#a)),
+            Pass::Value => (t, format!("&{a}")),
+            Pass::Str => ("&str".into(), a),
+            Pass::Ref => (format!("&{t}"), a),
         }
     }
 }
 
-fn client_file(here: &str, file: &ClientFileIr) -> TokenStream {
+/// A method being written into an impl block (depth 1).
+struct Method {
+    doc: Vec<String>,
+    attrs: Vec<String>,
+    /// `pub fn name`, `pub async fn name`.
+    head: String,
+    params: Vec<String>,
+    ret: Option<String>,
+    /// Statement lines, each at depth 2 (nested blocks carry their own indent).
+    body: Vec<String>,
+    /// A construct whose layout is prettyplease's to choose.
+    reformat: bool,
+}
+
+impl Method {
+    fn new(doc: Vec<String>, head: String, params: Vec<String>, ret: Option<String>) -> Self {
+        Method {
+            doc,
+            attrs: Vec::new(),
+            head,
+            params,
+            ret,
+            body: Vec::new(),
+            reformat: false,
+        }
+    }
+
+    fn write(&self, o: &mut Out) {
+        o.docs(1, &self.doc);
+        for a in &self.attrs {
+            o.line(1, a);
+        }
+        let ret = match &self.ret {
+            Some(r) => format!(" -> {r}"),
+            None => String::new(),
+        };
+        let one = format!("{}({}){ret} {{", self.head, self.params.join(", "));
+        if 4 + one.len() <= MARGIN || self.params.is_empty() {
+            o.line(1, &one);
+        } else {
+            o.line(1, &format!("{}(", self.head));
+            for p in &self.params {
+                o.line(2, &format!("{p},"));
+            }
+            o.line(1, &format!("){ret} {{"));
+        }
+        for l in &self.body {
+            o.line(2, l);
+        }
+        o.line(1, "}");
+        if self.reformat {
+            o.reformat();
+        }
+    }
+
+    /// A tail call of a path (not a method) with one argument: `callee(arg)`, or the
+    /// argument on its own line.
+    fn call1(&mut self, callee: &str, arg: &str) {
+        let one = format!("{callee}({arg})");
+        if 8 + one.len() <= MARGIN {
+            self.body.push(one);
+        } else {
+            self.body.push(format!("{callee}("));
+            self.body.push(format!("    {arg},"));
+            self.body.push(")".into());
+        }
+    }
+}
+
+fn client_file(here: &str, file: &ClientFileIr) -> String {
     let mut scope = Scope {
         here,
         imports: BTreeSet::new(),
     };
-    let mut items = Vec::new();
+    let mut items = String::new();
     if let Some(f) = &file.field {
-        items.push(field_enum(&mut scope, f));
+        field_enum(&mut scope, f, &mut items);
     }
     if let Some(n) = &file.nav {
-        items.push(nav_enum(&scope, n));
+        nav_enum(&scope, n, &mut items);
     }
     if let Some(t) = &file.etag {
-        let t = scope.ty(t);
-        items.push(quote! {
-            impl #t {
-                /// The entity's ETag (`@odata.etag`), to send back as `If-Match` (the
-                /// item builders' `if_match`).
-                pub fn etag(&self) -> Option<&str> {
-                    crate::runtime::json::etag(&self.additional)
-                }
-            }
-        });
+        let mut o = Out::default();
+        o.line(0, &format!("impl {} {{", scope.ty(t)));
+        o.docs(
+            1,
+            &[
+                "The entity's ETag (`@odata.etag`), to send back as `If-Match` (the".into(),
+                "item builders' `if_match`).".into(),
+            ],
+        );
+        o.line(1, "pub fn etag(&self) -> Option<&str> {");
+        o.line(2, "crate::runtime::json::etag(&self.additional)");
+        o.line(1, "}");
+        o.line(0, "}");
+        o.finish(&mut items);
     }
     for b in &file.builders {
-        items.push(builder(&mut scope, b));
+        builder(&mut scope, b, &mut items);
     }
-    let imports = scope.imports.iter().map(|n| ident(n));
-    let m = ident(here);
-    let models = if scope.imports.is_empty() {
-        quote!()
-    } else {
-        quote!(use crate::models::#m::{#(#imports),*};)
-    };
-    let filter = if file
+    let mut out = String::from("use crate::runtime::request as support;\n");
+    if file
         .field
         .as_ref()
         .is_some_and(|f| f.variants.iter().any(|v| v.filter.is_some()))
     {
-        quote!(
-            use crate::runtime::filter;
-        )
-    } else {
-        quote!()
-    };
-    quote! {
-        use crate::runtime::request as support;
-        #filter
-        #models
-        #(#items)*
+        out.push_str("use crate::runtime::filter;\n");
     }
+    if !scope.imports.is_empty() {
+        let imports: Vec<String> = scope.imports.iter().map(|n| name(n)).collect();
+        let m = name(here);
+        let one = match imports.as_slice() {
+            [one] => format!("use crate::models::{m}::{one};"),
+            _ => format!("use crate::models::{m}::{{{}}};", imports.join(", ")),
+        };
+        if one.len() <= MARGIN {
+            out.push_str(&one);
+            out.push('\n');
+        } else {
+            let text = format!("use crate::models::{m}::{{{}}};", imports.join(", "));
+            match syn::parse_file(&text) {
+                Ok(f) => out.push_str(&super::tokens::layout(f)),
+                Err(e) => out.push_str(&format!("compile_error!({:?});\n", e.to_string())),
+            }
+        }
+    }
+    if !items.is_empty() {
+        out.push('\n');
+        out.push_str(&items);
+    }
+    out
 }
 
-fn field_enum(scope: &mut Scope<'_>, f: &FieldEnumIr) -> TokenStream {
-    let decl = f.variants.iter().map(|v| {
-        let d = match &v.doc {
-            Some(first) => format!("{}: {first}", naming::code(&v.wire)),
-            None => format!("{}.", naming::code(&v.wire)),
-        };
-        let d = docs(&[d]);
-        let n = ident(&v.name);
-        quote!(#d #n,)
-    });
-    let arms = f.variants.iter().map(|v| {
-        let n = ident(&v.name);
-        let wire = &v.wire;
-        quote!(Self::#n => #wire,)
-    });
-    let consts: Vec<TokenStream> = f
-        .variants
-        .iter()
-        .filter_map(|v| {
-            let (name, filter) = v.filter.as_ref()?;
-            let c = ident(name);
-            let wire = &v.wire;
-            let d = docs(&[format!(
-                "{} in `$filter` expressions.",
-                naming::code(&v.wire)
-            )]);
-            let (ty, init) = match filter {
-                FilterIr::Value(t) => {
-                    let t = scope.ty(t);
-                    (quote!(Operand<#t>), quote!(Operand::property(#wire)))
-                }
-                FilterIr::Values(t) => {
-                    let t = scope.ty(t);
-                    (
-                        quote!(CollectionOperand<#t>),
-                        quote!(CollectionOperand::property(#wire)),
-                    )
-                }
-                FilterIr::Enum(t, q) => {
-                    let t = scope.ty(t);
-                    (
-                        quote!(EnumOperand<#t>),
-                        quote!(EnumOperand::property(#wire, #q)),
-                    )
-                }
-                FilterIr::Flags(t, q) => {
-                    let t = scope.ty(t);
-                    (
-                        quote!(FlagsOperand<#t>),
-                        quote!(FlagsOperand::property(#wire, #q)),
-                    )
-                }
-                FilterIr::Enums(t, q) => {
-                    let t = scope.ty(t);
-                    (
-                        quote!(EnumCollectionOperand<#t>),
-                        quote!(EnumCollectionOperand::property(#wire, #q)),
-                    )
-                }
-            };
-            Some(quote!(#d pub const #c: filter::#ty = filter::#init;))
-        })
-        .collect();
-    let n = ident(&f.name);
-    let doc = docs(&[
-        format!(
-            "The structural properties of {}, by wire name, for typed `$select` and `$orderby`;",
-            naming::code(&f.qualified)
-        ),
-        "its constants are the typed operands of `$filter` expressions.".into(),
-    ]);
-    let filter_impl = if consts.is_empty() {
-        quote!()
+/// `` `wire`: first doc line `` or `` `wire`. ``
+fn variant_doc(wire: &str, doc: &Option<String>) -> Vec<String> {
+    vec![match doc {
+        Some(first) => format!("{}: {first}", naming::code(wire)),
+        None => format!("{}.", naming::code(wire)),
+    }]
+}
+
+fn field_enum(scope: &mut Scope<'_>, f: &FieldEnumIr, file: &mut String) {
+    let n = name(&f.name);
+    let mut o = Out::default();
+    o.docs(
+        0,
+        &[
+            format!(
+                "The structural properties of {}, by wire name, for typed `$select` and `$orderby`;",
+                naming::code(&f.qualified)
+            ),
+            "its constants are the typed operands of `$filter` expressions.".into(),
+        ],
+    );
+    // `Debug` prints the wire name (like `Display`): one match per field enum, not two.
+    o.line(0, "#[derive(Clone, Copy, PartialEq, Eq, Hash)]");
+    if f.variants.is_empty() {
+        o.line(0, &format!("pub enum {n} {{}}"));
     } else {
-        quote! {
-            impl #n {
-                #(#consts)*
-            }
+        o.line(0, &format!("pub enum {n} {{"));
+        for v in &f.variants {
+            o.docs(1, &variant_doc(&v.wire, &v.doc));
+            o.line(1, &format!("{},", name(&v.name)));
         }
-    };
-    quote! {
-        #doc
-        // `Debug` prints the wire name (like `Display`): one match per field enum, not two.
-        #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum #n {
-            #(#decl)*
+        o.line(0, "}");
+    }
+    o.finish(file);
+
+    let mut o = Out::default();
+    o.line(0, &format!("impl ::std::fmt::Debug for {n} {{"));
+    o.line(
+        1,
+        "fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {",
+    );
+    o.line(2, "f.write_str(support::Field::wire_name(*self))");
+    o.line(1, "}");
+    o.line(0, "}");
+    o.finish(file);
+
+    let mut o = Out::default();
+    o.line(0, &format!("impl support::Field for {n} {{"));
+    o.line(1, "fn wire_name(self) -> &'static str {");
+    if f.variants.is_empty() {
+        o.line(2, "match self {}");
+    } else {
+        o.line(2, "match self {");
+        for v in &f.variants {
+            o.line(3, &format!("Self::{} => {},", name(&v.name), lit(&v.wire)));
         }
-        impl ::std::fmt::Debug for #n {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(support::Field::wire_name(*self))
-            }
+        o.line(2, "}");
+    }
+    o.line(1, "}");
+    o.line(0, "}");
+    o.finish(file);
+
+    let mut o = Out::default();
+    o.line(0, &format!("impl ::std::fmt::Display for {n} {{"));
+    o.line(
+        1,
+        "fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {",
+    );
+    o.line(2, "f.write_str(support::Field::wire_name(*self))");
+    o.line(1, "}");
+    o.line(0, "}");
+    o.finish(file);
+
+    let mut o = Out::default();
+    let mut any = false;
+    for v in &f.variants {
+        let Some((c, filter)) = &v.filter else {
+            continue;
+        };
+        if !any {
+            o.line(0, &format!("impl {n} {{"));
+            any = true;
         }
-        impl support::Field for #n {
-            fn wire_name(self) -> &'static str {
-                match self {
-                    #(#arms)*
-                }
-            }
-        }
-        impl ::std::fmt::Display for #n {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(support::Field::wire_name(*self))
-            }
-        }
-        #filter_impl
+        let wire = lit(&v.wire);
+        let (ty, callee, args) = match filter {
+            FilterIr::Value(t) => (format!("Operand<{}>", scope.ty(t)), "Operand", wire),
+            FilterIr::Values(t) => (
+                format!("CollectionOperand<{}>", scope.ty(t)),
+                "CollectionOperand",
+                wire,
+            ),
+            FilterIr::Enum(t, q) => (
+                format!("EnumOperand<{}>", scope.ty(t)),
+                "EnumOperand",
+                format!("{wire}, {}", lit(q)),
+            ),
+            FilterIr::Flags(t, q) => (
+                format!("FlagsOperand<{}>", scope.ty(t)),
+                "FlagsOperand",
+                format!("{wire}, {}", lit(q)),
+            ),
+            FilterIr::Enums(t, q) => (
+                format!("EnumCollectionOperand<{}>", scope.ty(t)),
+                "EnumCollectionOperand",
+                format!("{wire}, {}", lit(q)),
+            ),
+        };
+        o.docs(
+            1,
+            &[format!("{} in `$filter` expressions.", naming::code(&v.wire))],
+        );
+        o.line(
+            1,
+            &format!(
+                "pub const {}: filter::{ty} = filter::{callee}::property({args});",
+                name(c)
+            ),
+        );
+    }
+    if any {
+        o.line(0, "}");
+        o.finish(file);
     }
 }
 
 /// A `…Nav` enum: a variant per navigation property for a plain `$expand`, and a
 /// function per property for an item with nested options typed for its target.
-fn nav_enum(scope: &Scope<'_>, n: &NavEnumIr) -> TokenStream {
-    let name = ident(&n.name);
-    let source = ident(&n.field);
-    let decl = n.variants.iter().map(|v| {
-        let d = match &v.doc {
-            Some(first) => format!("{}: {first}", naming::code(&v.wire)),
-            None => format!("{}.", naming::code(&v.wire)),
-        };
-        let d = docs(&[d]);
-        let n = ident(&v.name);
-        quote!(#d #n,)
-    });
-    let arms = n.variants.iter().map(|v| {
-        let n = ident(&v.name);
-        let wire = &v.wire;
-        quote!(Self::#n => #wire,)
-    });
-    let fns = n.variants.iter().map(|v| {
-        let m = ident(&v.method);
+fn nav_enum(scope: &Scope<'_>, n: &NavEnumIr, file: &mut String) {
+    let nm = name(&n.name);
+    let source = name(&n.field);
+    let mut o = Out::default();
+    o.docs(
+        0,
+        &[
+            format!(
+                "The navigation properties of {}, for typed `$expand`: a variant expands",
+                naming::code(&n.qualified)
+            ),
+            "the property as it is; the function of the same name gives an item with nested"
+                .into(),
+            "options typed for its target.".into(),
+        ],
+    );
+    o.line(0, "#[derive(Clone, Copy, PartialEq, Eq, Hash)]");
+    o.line(0, &format!("pub enum {nm} {{"));
+    for v in &n.variants {
+        o.docs(1, &variant_doc(&v.wire, &v.doc));
+        o.line(1, &format!("{},", name(&v.name)));
+    }
+    o.line(0, "}");
+    o.finish(file);
+
+    let mut o = Out::default();
+    o.line(0, &format!("impl {nm} {{"));
+    o.docs(1, &["The property's wire name.".into()]);
+    o.line(1, "pub fn wire_name(self) -> &'static str {");
+    o.line(2, "match self {");
+    for v in &n.variants {
+        o.line(3, &format!("Self::{} => {},", name(&v.name), lit(&v.wire)));
+    }
+    o.line(2, "}");
+    o.line(1, "}");
+    for v in &n.variants {
         let target = scope.builder(&v.target);
-        let wire = &v.wire;
         let (kind, what) = if v.collection {
-            (quote!(support::Many), "collection-valued")
+            ("support::Many", "collection-valued")
         } else {
-            (quote!(support::One), "single-valued")
+            ("support::One", "single-valued")
         };
-        let d = docs(&[format!(
+        let doc = vec![format!(
             "`$expand` {} ({what}) with nested options typed for {}.",
             naming::code(&v.wire),
             naming::code(&v.target_qualified)
-        )]);
-        quote! {
-            #d
-            pub fn #m() -> support::Expand<#source, #target, #kind> {
-                support::Expand::new(#wire)
-            }
-        }
-    });
-    let doc = docs(&[
-        format!(
-            "The navigation properties of {}, for typed `$expand`: a variant expands",
-            naming::code(&n.qualified)
-        ),
-        "the property as it is; the function of the same name gives an item with nested".into(),
-        "options typed for its target.".into(),
-    ]);
-    quote! {
-        #doc
-        #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum #name {
-            #(#decl)*
-        }
-        impl #name {
-            /// The property's wire name.
-            pub fn wire_name(self) -> &'static str {
-                match self {
-                    #(#arms)*
-                }
-            }
-            #(#fns)*
-        }
-        impl ::std::fmt::Debug for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.wire_name())
-            }
-        }
-        impl support::IntoExpand<#source> for #name {
-            fn into_expand(self) -> String {
-                self.wire_name().to_owned()
-            }
-        }
+        )];
+        let mut m = Method::new(
+            doc,
+            format!("pub fn {}", name(&v.method)),
+            Vec::new(),
+            Some(format!("support::Expand<{source}, {target}, {kind}>")),
+        );
+        m.body
+            .push(format!("support::Expand::new({})", lit(&v.wire)));
+        m.write(&mut o);
     }
+    o.line(0, "}");
+    o.finish(file);
+
+    let mut o = Out::default();
+    o.line(0, &format!("impl ::std::fmt::Debug for {nm} {{"));
+    o.line(
+        1,
+        "fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {",
+    );
+    o.line(2, "f.write_str(self.wire_name())");
+    o.line(1, "}");
+    o.line(0, "}");
+    o.finish(file);
+
+    let mut o = Out::default();
+    o.line(
+        0,
+        &format!("impl support::IntoExpand<{source}> for {nm} {{"),
+    );
+    o.line(1, "fn into_expand(self) -> String {");
+    o.line(2, "self.wire_name().to_owned()");
+    o.line(1, "}");
+    o.line(0, "}");
+    o.finish(file);
 }
 
 /// A navigation method (an entity set or singleton on the root client).
-fn nav_method(scope: &Scope<'_>, s: &NavIr, at_root: bool) -> TokenStream {
-    let m = ident(&s.method);
+fn nav_method(scope: &Scope<'_>, s: &NavIr, at_root: bool) -> Method {
     let ret = scope.builder(&s.target);
-    let d = docs(&s.doc);
-    let wire = &s.wire;
+    let wire = lit(&s.wire);
     let inner = if at_root {
-        quote!(support::Builder::root(&self.client, #wire))
+        format!("support::Builder::root(&self.client, {wire})")
     } else {
-        quote!(self.inner.nav(#wire))
+        format!("self.inner.nav({wire})")
     };
-    quote! {
-        #d
-        pub fn #m(&self) -> #ret {
-            #ret::from_builder(#inner)
-        }
-    }
+    let mut m = Method::new(
+        s.doc.clone(),
+        format!("pub fn {}", name(&s.method)),
+        vec!["&self".into()],
+        Some(ret.clone()),
+    );
+    m.call1(&format!("{ret}::from_builder"), &inner);
+    m
 }
 
-fn builder(scope: &mut Scope<'_>, b: &BuilderIr) -> TokenStream {
-    let n = ident(&b.name);
+/// `Self { inner: expr }`, as prettyplease breaks it.
+fn with_inner(m: &mut Method, expr: &str) {
+    m.body.push("Self {".into());
+    m.body.push(format!("    inner: {expr},"));
+    m.body.push("}".into());
+}
+
+fn builder(scope: &mut Scope<'_>, b: &BuilderIr, file: &mut String) {
+    let n = name(&b.name);
     let read = scope.ty(&b.read);
     let field_ty = match &b.field {
-        Some(f) => {
-            let f = ident(f);
-            quote!(#f)
-        }
-        None => quote!(support::NoField),
+        Some(f) => name(f),
+        None => "support::NoField".into(),
     };
-    let mut methods: Vec<TokenStream> = Vec::new();
+    let mut methods: Vec<Method> = Vec::new();
+    let simple = |doc: &str, head: &str, params: &[&str], ret: &str, body: &str| {
+        let mut m = Method::new(
+            vec![doc.to_string()],
+            head.to_string(),
+            params.iter().map(|p| p.to_string()).collect(),
+            Some(ret.to_string()),
+        );
+        m.body.push(body.to_string());
+        m
+    };
     if let Some(key) = &b.key {
         let item = scope.builder(&key.item);
         let as_segment = key.as_segment;
         if let [part] = key.parts.as_slice() {
             let (sig, arg) = scope.param(part);
-            let a = ident(&part.rust);
+            let a = name(&part.rust);
             let how = if as_segment {
                 "as a path segment (`…/{key}`)"
             } else {
                 "in parentheses (`…('key')`)"
             };
-            let doc = docs(&[
+            let doc = vec![
                 format!(
                     "One {} by its key {}, {how}.",
                     naming::code(&b.qualified),
@@ -450,13 +576,18 @@ fn builder(scope: &mut Scope<'_>, b: &BuilderIr) -> TokenStream {
                 ),
                 String::new(),
                 "The value is quoted and percent-encoded: it cannot change the path.".into(),
-            ]);
-            methods.push(quote! {
-                #doc
-                pub fn by_id(&self, #a: #sig) -> #item {
-                    #item::from_builder(self.inner.key(#arg, #as_segment))
-                }
-            });
+            ];
+            let mut m = Method::new(
+                doc,
+                "pub fn by_id".into(),
+                vec!["&self".into(), format!("{a}: {sig}")],
+                Some(item.clone()),
+            );
+            m.call1(
+                &format!("{item}::from_builder"),
+                &format!("self.inner.key({arg}, {as_segment})"),
+            );
+            methods.push(m);
         } else {
             let (sigs, pairs) = scope.named_args(&key.parts);
             let names: Vec<&str> = key.parts.iter().map(|p| p.wire.as_str()).collect();
@@ -479,31 +610,32 @@ fn builder(scope: &mut Scope<'_>, b: &BuilderIr) -> TokenStream {
                     naming::code(&format!("…({}=…)", names.join("=…,")))
                 )
             };
-            let doc = docs(&[format!(
+            let doc = vec![format!(
                 "One {} by its compound key ({}), {form}.",
                 naming::code(&b.qualified),
                 listed.join(", "),
-            )]);
+            )];
             let call = if as_segment {
-                quote!(compound_key_segments)
+                "compound_key_segments"
             } else {
-                quote!(compound_key)
+                "compound_key"
             };
-            methods.push(quote! {
-                #doc
-                pub fn by_key(&self, #(#sigs),*) -> #item {
-                    #item::from_builder(self.inner.#call(&[#(#pairs),*]))
-                }
-            });
+            let mut params = vec!["&self".to_string()];
+            params.extend(sigs);
+            let mut m = Method::new(doc, "pub fn by_key".into(), params, Some(item.clone()));
+            m.call1(
+                &format!("{item}::from_builder"),
+                &format!("self.inner.{call}(&[{}])", pairs.join(", ")),
+            );
+            methods.push(m);
         }
     }
     if let Some(key) = &b.key {
         let item = scope.builder(&key.item);
         for alt in &b.alternate_keys {
-            let m = ident(&alt.method);
             let (sigs, pairs) = scope.named_args(&alt.parts);
             let names: Vec<&str> = alt.parts.iter().map(|p| p.wire.as_str()).collect();
-            let doc = docs(&[
+            let doc = vec![
                 format!(
                     "One {} by its alternate key ({}): {}.",
                     naming::code(&b.qualified),
@@ -516,85 +648,107 @@ fn builder(scope: &mut Scope<'_>, b: &BuilderIr) -> TokenStream {
                 ),
                 String::new(),
                 "The value is quoted and percent-encoded: it cannot change the path.".into(),
-            ]);
-            methods.push(quote! {
-                #doc
-                pub fn #m(&self, #(#sigs),*) -> #item {
-                    #item::from_builder(self.inner.compound_key(&[#(#pairs),*]))
-                }
-            });
+            ];
+            let mut params = vec!["&self".to_string()];
+            params.extend(sigs);
+            let mut m = Method::new(
+                doc,
+                format!("pub fn {}", name(&alt.method)),
+                params,
+                Some(item.clone()),
+            );
+            m.call1(
+                &format!("{item}::from_builder"),
+                &format!("self.inner.compound_key(&[{}])", pairs.join(", ")),
+            );
+            methods.push(m);
         }
     }
     if b.list {
-        methods.push(quote! {
-            /// `GET` the collection: `.await` for the first page, `.stream()` for every item, with query options.
-            pub fn list(&self) -> support::ListRequest<#read, #field_ty> {
-                support::ListRequest::new(&self.inner)
-            }
-        });
+        methods.push(simple(
+            "`GET` the collection: `.await` for the first page, `.stream()` for every item, with query options.",
+            "pub fn list",
+            &["&self"],
+            &format!("support::ListRequest<{read}, {field_ty}>"),
+            "support::ListRequest::new(&self.inner)",
+        ));
     }
     if let Some(create) = &b.create {
         let create = scope.ty(create);
-        methods.push(quote! {
-            /// `POST` a new entity: 201 gives `Some(created)`, 204 (after [`Self::return_minimal`]) `None`.
-            pub fn create(&self, body: &#create) -> support::RequestFuture<Option<#read>> {
-                self.inner.create(body)
-            }
-        });
+        methods.push(simple(
+            "`POST` a new entity: 201 gives `Some(created)`, 204 (after [`Self::return_minimal`]) `None`.",
+            "pub fn create",
+            &["&self", &format!("body: &{create}")],
+            &format!("support::RequestFuture<Option<{read}>>"),
+            "self.inner.create(body)",
+        ));
     }
     if b.get {
-        methods.push(quote! {
-            /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
-            pub fn get(&self) -> support::GetRequest<#read, #field_ty> {
-                support::GetRequest::new(&self.inner)
-            }
-        });
+        methods.push(simple(
+            "`GET` the entity (`.await` it), optionally with `$select` and `$expand`.",
+            "pub fn get",
+            &["&self"],
+            &format!("support::GetRequest<{read}, {field_ty}>"),
+            "support::GetRequest::new(&self.inner)",
+        ));
     }
     if let Some(update) = &b.update {
         let update = scope.ty(update);
-        methods.push(quote! {
-            /// `PATCH` the entity: 200 gives `Some(updated)`, 204 `None`. Send [`Self::if_match`] where the service uses ETags.
-            pub fn update(&self, body: &#update) -> support::RequestFuture<Option<#read>> {
-                self.inner.update(body)
-            }
-        });
+        methods.push(simple(
+            "`PATCH` the entity: 200 gives `Some(updated)`, 204 `None`. Send [`Self::if_match`] where the service uses ETags.",
+            "pub fn update",
+            &["&self", &format!("body: &{update}")],
+            &format!("support::RequestFuture<Option<{read}>>"),
+            "self.inner.update(body)",
+        ));
     }
     if let Some(body) = &b.replace {
         let body = scope.ty(body);
-        methods.push(quote! {
-            /// `PUT` the entity: replaces it whole (properties left out are reset); 200 gives
-            /// `Some(replaced)`, 204 `None`.
-            pub fn replace(&self, body: &#body) -> support::RequestFuture<Option<#read>> {
-                self.inner.replace(body)
-            }
-        });
+        let mut m = simple(
+            "`PUT` the entity: replaces it whole (properties left out are reset); 200 gives",
+            "pub fn replace",
+            &["&self", &format!("body: &{body}")],
+            &format!("support::RequestFuture<Option<{read}>>"),
+            "self.inner.replace(body)",
+        );
+        m.doc.push("`Some(replaced)`, 204 `None`.".into());
+        methods.push(m);
     }
     if let Some(body) = &b.upsert {
         let body = scope.ty(body);
-        methods.push(quote! {
-            /// Upsert: `PATCH` that creates the entity when none has this key (201 gives
-            /// `Some(created)`) and updates it otherwise (200 `Some`, 204 `None`).
-            pub fn upsert(&self, body: &#body) -> support::RequestFuture<Option<#read>> {
-                self.inner.update(body)
-            }
-        });
+        let mut m = simple(
+            "Upsert: `PATCH` that creates the entity when none has this key (201 gives",
+            "pub fn upsert",
+            &["&self", &format!("body: &{body}")],
+            &format!("support::RequestFuture<Option<{read}>>"),
+            "self.inner.update(body)",
+        );
+        m.doc
+            .push("`Some(created)`) and updates it otherwise (200 `Some`, 204 `None`).".into());
+        methods.push(m);
     }
     if b.delete {
-        methods.push(quote! {
-            /// `DELETE` the entity. Send [`Self::if_match`] where the service uses ETags.
-            pub fn delete(&self) -> support::RequestFuture<()> {
-                self.inner.delete()
-            }
-        });
+        methods.push(simple(
+            "`DELETE` the entity. Send [`Self::if_match`] where the service uses ETags.",
+            "pub fn delete",
+            &["&self"],
+            "support::RequestFuture<()>",
+            "self.inner.delete()",
+        ));
     }
     if b.count {
-        methods.push(quote! {
-            /// `GET …/$count`: the number of entities (`.await` it), optionally with `$filter`
-            /// and `$search`; add the headers a service asks for with `.header(name, value)`.
-            pub fn count(&self) -> support::CountRequest {
-                self.inner.count()
-            }
-        });
+        let mut m = simple(
+            "`GET …/$count`: the number of entities (`.await` it), optionally with `$filter`",
+            "pub fn count",
+            &["&self"],
+            "support::CountRequest",
+            "self.inner.count()",
+        );
+        m.doc.push(
+            "and `$search`; add the headers a service asks for with `.header(name, value)`."
+                .into(),
+        );
+        methods.push(m);
     }
     if let Some(refs) = &b.refs {
         methods.extend(ref_methods(scope, refs));
@@ -603,16 +757,18 @@ fn builder(scope: &mut Scope<'_>, b: &BuilderIr) -> TokenStream {
         methods.push(nav_method(scope, s, false));
     }
     for s in &b.casts {
-        let m = ident(&s.method);
         let ret = scope.builder(&s.target);
-        let d = docs(&s.doc);
-        let wire = &s.wire;
-        methods.push(quote! {
-            #d
-            pub fn #m(&self) -> #ret {
-                #ret::from_builder(self.inner.cast(#wire))
-            }
-        });
+        let mut m = Method::new(
+            s.doc.clone(),
+            format!("pub fn {}", name(&s.method)),
+            vec!["&self".into()],
+            Some(ret.clone()),
+        );
+        m.call1(
+            &format!("{ret}::from_builder"),
+            &format!("self.inner.cast({})", lit(&s.wire)),
+        );
+        methods.push(m);
     }
     for op in &b.operations {
         methods.push(operation(scope, op, false));
@@ -649,87 +805,116 @@ fn builder(scope: &mut Scope<'_>, b: &BuilderIr) -> TokenStream {
             naming::code(set)
         ));
     }
-    let doc = docs(&doc);
-    let minimal = if b.collection || b.update.is_some() || b.replace.is_some() || b.upsert.is_some()
-    {
-        quote! {
-            /// Sends `Prefer: return=minimal`: creates and updates answer 204 (`None`).
-            pub fn return_minimal(self) -> Self {
-                Self { inner: self.inner.with_return_minimal() }
-            }
-        }
-    } else {
-        quote!()
-    };
-    let if_match = if b.collection {
-        quote!()
-    } else {
-        quote! {
-            /// Sends `If-Match: etag` (from the entity's `etag()`, or `*`) with update, delete and actions.
-            pub fn if_match(self, etag: &str) -> Self {
-                Self { inner: self.inner.with_if_match(etag) }
-            }
-        }
-    };
-    quote! {
-        #doc
-        #[derive(Clone, Debug)]
-        pub struct #n {
-            inner: support::Builder,
-        }
-        impl #n {
-            pub(crate) fn from_builder(inner: support::Builder) -> Self {
-                Self { inner }
-            }
-            /// The request state: client, resource path and options.
-            pub fn builder(&self) -> &support::Builder {
-                &self.inner
-            }
-            /// Adds a request header to every request of this builder.
-            pub fn header(self, name: &str, value: &str) -> Self {
-                Self { inner: self.inner.with_header(name, value) }
-            }
-            #if_match
-            #minimal
-            #(#methods)*
-        }
+    let mut o = Out::default();
+    o.docs(0, &doc);
+    o.line(0, "#[derive(Clone, Debug)]");
+    o.line(0, &format!("pub struct {n} {{"));
+    o.line(1, "inner: support::Builder,");
+    o.line(0, "}");
+    o.finish(file);
+
+    let mut o = Out::default();
+    o.line(0, &format!("impl {n} {{"));
+    o.line(
+        1,
+        "pub(crate) fn from_builder(inner: support::Builder) -> Self {",
+    );
+    o.line(2, "Self { inner }");
+    o.line(1, "}");
+    simple(
+        "The request state: client, resource path and options.",
+        "pub fn builder",
+        &["&self"],
+        "&support::Builder",
+        "&self.inner",
+    )
+    .write(&mut o);
+    let mut m = Method::new(
+        vec!["Adds a request header to every request of this builder.".into()],
+        "pub fn header".into(),
+        vec!["self".into(), "name: &str".into(), "value: &str".into()],
+        Some("Self".into()),
+    );
+    with_inner(&mut m, "self.inner.with_header(name, value)");
+    m.write(&mut o);
+    if !b.collection {
+        let mut m = Method::new(
+            vec!["Sends `If-Match: etag` (from the entity's `etag()`, or `*`) with update, delete and actions.".into()],
+            "pub fn if_match".into(),
+            vec!["self".into(), "etag: &str".into()],
+            Some("Self".into()),
+        );
+        with_inner(&mut m, "self.inner.with_if_match(etag)");
+        m.write(&mut o);
     }
+    if b.collection || b.update.is_some() || b.replace.is_some() || b.upsert.is_some() {
+        let mut m = Method::new(
+            vec!["Sends `Prefer: return=minimal`: creates and updates answer 204 (`None`).".into()],
+            "pub fn return_minimal".into(),
+            vec!["self".into()],
+            Some("Self".into()),
+        );
+        with_inner(&mut m, "self.inner.with_return_minimal()");
+        m.write(&mut o);
+    }
+    for m in &methods {
+        m.write(&mut o);
+    }
+    o.line(0, "}");
+    o.finish(file);
 }
 
 /// `add_ref_*`/`set_ref_*`, `refs()`, `get_ref()`, `remove_ref()`.
-fn ref_methods(scope: &mut Scope<'_>, refs: &RefsIr) -> Vec<TokenStream> {
+fn ref_methods(scope: &mut Scope<'_>, refs: &RefsIr) -> Vec<Method> {
     let mut out = Vec::new();
+    let one = |doc: Vec<String>, head: &str, ret: &str, body: &str| {
+        let mut m = Method::new(
+            doc,
+            head.into(),
+            vec!["&self".into()],
+            Some(ret.into()),
+        );
+        m.body.push(body.into());
+        m
+    };
+    let remove_item = || {
+        one(
+            vec![
+                "`DELETE …/{key}/$ref`: removes this entity from the navigation property".into(),
+                "(the entity itself is not deleted).".into(),
+            ],
+            "pub fn remove_ref",
+            "support::RequestFuture<()>",
+            "self.inner.remove_ref()",
+        )
+    };
     let (verb, key) = match refs {
         RefsIr::Collection(key) => {
-            out.push(quote! {
-                /// `GET …/$ref`: the references (entity URLs) this navigation property holds, paged.
-                pub fn refs(&self) -> support::ListRequest<support::Reference, support::NoField> {
-                    self.inner.refs()
-                }
-            });
+            out.push(one(
+                vec!["`GET …/$ref`: the references (entity URLs) this navigation property holds, paged.".into()],
+                "pub fn refs",
+                "support::ListRequest<support::Reference, support::NoField>",
+                "self.inner.refs()",
+            ));
             ("add", key)
         }
         RefsIr::Item => {
-            out.push(quote! {
-                /// `DELETE …/{key}/$ref`: removes this entity from the navigation property
-                /// (the entity itself is not deleted).
-                pub fn remove_ref(&self) -> support::RequestFuture<()> {
-                    self.inner.remove_ref()
-                }
-            });
+            out.push(remove_item());
             return out;
         }
         RefsIr::Single(key) => {
-            out.push(quote! {
-                /// `GET …/$ref`: the entity this navigation property references (`None` on 204).
-                pub fn get_ref(&self) -> support::RequestFuture<Option<support::Reference>> {
-                    self.inner.get_ref()
-                }
-                /// `DELETE …/$ref`: clears the navigation property (the entity itself is not deleted).
-                pub fn remove_ref(&self) -> support::RequestFuture<()> {
-                    self.inner.remove_ref()
-                }
-            });
+            out.push(one(
+                vec!["`GET …/$ref`: the entity this navigation property references (`None` on 204).".into()],
+                "pub fn get_ref",
+                "support::RequestFuture<Option<support::Reference>>",
+                "self.inner.get_ref()",
+            ));
+            out.push(one(
+                vec!["`DELETE …/$ref`: clears the navigation property (the entity itself is not deleted).".into()],
+                "pub fn remove_ref",
+                "support::RequestFuture<()>",
+                "self.inner.remove_ref()",
+            ));
             ("set", key)
         }
     };
@@ -738,305 +923,322 @@ fn ref_methods(scope: &mut Scope<'_>, refs: &RefsIr) -> Vec<TokenStream> {
     } else {
         ("PUT", "Sets the reference to")
     };
-    let send = ident(&format!("{verb}_ref"));
-    let at = ident(&format!("{verb}_ref_at"));
-    let at_doc = docs(&[
-        format!(
-            "`{http} …/$ref` with `{{\"@odata.id\": url}}`: {} the entity at `entity`",
-            doc_what.to_lowercase()
-        ),
-        "(any builder of one entity: its canonical URL).".into(),
-    ]);
-    out.push(quote! {
-        #at_doc
-        pub fn #at(&self, entity: &support::Builder) -> support::RequestFuture<()> {
-            self.inner.#send(entity)
-        }
-    });
+    let send = format!("{verb}_ref");
+    let mut m = Method::new(
+        vec![
+            format!(
+                "`{http} …/$ref` with `{{\"@odata.id\": url}}`: {} the entity at `entity`",
+                doc_what.to_lowercase()
+            ),
+            "(any builder of one entity: its canonical URL).".into(),
+        ],
+        format!("pub fn {verb}_ref_at"),
+        vec!["&self".into(), "entity: &support::Builder".into()],
+        Some("support::RequestFuture<()>".into()),
+    );
+    m.body.push(format!("self.inner.{send}(entity)"));
+    out.push(m);
     if let Some(key) = key {
-        let set = &key.set;
+        let set = lit(&key.set);
         let as_segment = key.as_segment;
         let (sigs, target) = if let [part] = key.parts.as_slice() {
             let (sig, arg) = scope.param(part);
-            let a = ident(&part.rust);
+            let a = name(&part.rust);
             (
-                vec![quote!(#a: #sig)],
-                quote!(self.inner.at_root(#set).key(#arg, #as_segment)),
+                vec![format!("{a}: {sig}")],
+                format!("self.inner.at_root({set}).key({arg}, {as_segment})"),
             )
         } else {
             let (sigs, pairs) = scope.named_args(&key.parts);
-            let target = if as_segment {
-                quote!(self.inner.at_root(#set).compound_key_segments(&[#(#pairs),*]))
+            let call = if as_segment {
+                "compound_key_segments"
             } else {
-                quote!(self.inner.at_root(#set).compound_key(&[#(#pairs),*]))
+                "compound_key"
             };
-            (sigs, target)
+            (
+                sigs,
+                format!("self.inner.at_root({set}).{call}(&[{}])", pairs.join(", ")),
+            )
         };
-        let name = ident(&format!(
-            "{verb}_ref_by_{}",
-            if key.parts.len() == 1 { "id" } else { "key" }
-        ));
-        let doc = docs(&[format!(
-            "`{http} …/$ref` with `{{\"@odata.id\": \"…/{set}/{{key}}\"}}`: {} the entity of {} with this key.",
+        let which = if key.parts.len() == 1 { "id" } else { "key" };
+        let doc = vec![format!(
+            "`{http} …/$ref` with `{{\"@odata.id\": \"…/{}/{{key}}\"}}`: {} the entity of {} with this key.",
+            key.set,
             doc_what.to_lowercase(),
-            naming::code(set)
-        )]);
-        out.push(quote! {
-            #doc
-            pub fn #name(&self, #(#sigs),*) -> support::RequestFuture<()> {
-                self.inner.#send(&#target)
-            }
-        });
+            naming::code(&key.set)
+        )];
+        let mut params = vec!["&self".to_string()];
+        params.extend(sigs);
+        let mut m = Method::new(
+            doc,
+            format!("pub fn {verb}_ref_by_{which}"),
+            params,
+            Some("support::RequestFuture<()>".into()),
+        );
+        // A method call: prettyplease breaks the chain, not the arguments.
+        m.body.push(format!("self.inner.{send}(&{target})"));
+        out.push(m);
     }
     out
 }
 
 /// A stream method: a media entity's `$value` or a stream property.
-fn stream_method(st: &StreamIr) -> TokenStream {
-    let m = ident(&st.method);
-    let d = docs(&st.doc);
-    let wire = &st.wire;
+fn stream_method(st: &StreamIr) -> Method {
     let media = match &st.media_type {
-        Some(t) => quote!(Some(#t)),
-        None => quote!(None),
+        Some(t) => format!("Some({})", lit(t)),
+        None => "None".into(),
     };
-    let acceptable = &st.acceptable;
-    quote! {
-        #d
-        pub fn #m(&self) -> crate::runtime::StreamRequest {
-            self.inner.nav(#wire).stream(#media, &[#(#acceptable),*])
-        }
-    }
+    let acceptable: Vec<String> = st.acceptable.iter().map(|a| lit(a)).collect();
+    let mut m = Method::new(
+        st.doc.clone(),
+        format!("pub fn {}", name(&st.method)),
+        vec!["&self".into()],
+        Some("crate::runtime::StreamRequest".into()),
+    );
+    m.body.push(format!(
+        "self.inner.nav({}).stream({media}, &[{}])",
+        lit(&st.wire),
+        acceptable.join(", ")
+    ));
+    m
 }
 
 /// An operation method: on a builder (bound), or on the root client (an import).
-fn operation(scope: &mut Scope<'_>, op: &OperationIr, at_root: bool) -> TokenStream {
-    let m = ident(&op.method);
-    let mut sigs = Vec::new();
+fn operation(scope: &mut Scope<'_>, op: &OperationIr, at_root: bool) -> Method {
+    let mut sigs = vec!["&self".to_string()];
     let mut stmts = Vec::new();
-    let mut required: Vec<TokenStream> = Vec::new();
+    let mut required: Vec<String> = Vec::new();
     for p in &op.params {
         let (sig, r) = scope.param(p);
-        let a = ident(&p.rust);
-        let wire = &p.wire;
+        let a = name(&p.rust);
+        let wire = lit(&p.wire);
         let arg = match &p.form {
-            ArgForm::Literal => quote!(support::lit(#r)),
-            ArgForm::Enum(q) => quote!(support::enum_lit(#q, #r)),
-            ArgForm::Json => quote!(support::json(#r)),
+            ArgForm::Literal => format!("support::lit({r})"),
+            ArgForm::Enum(q) => format!("support::enum_lit({}, {r})", lit(q)),
+            ArgForm::Json => format!("support::json({r})"),
         };
         if p.optional {
-            sigs.push(quote!(#a: Option<#sig>));
+            sigs.push(format!("{a}: Option<{sig}>"));
             if op.is_action {
-                stmts.push(quote!(body.opt(#wire, &#a);));
+                stmts.push(format!("body.opt({wire}, &{a});"));
             } else {
-                stmts.push(quote!(if let Some(#a) = #a { args.push((#wire, #arg)); }));
+                stmts.push(format!("if let Some({a}) = {a} {{"));
+                stmts.push(format!("    args.push(({wire}, {arg}));"));
+                stmts.push("}".into());
             }
         } else {
-            sigs.push(quote!(#a: #sig));
+            sigs.push(format!("{a}: {sig}"));
             if op.is_action {
-                stmts.push(quote!(body.put(#wire, #r);));
+                stmts.push(format!("body.put({wire}, {r});"));
             } else {
-                required.push(quote!((#wire, #arg)));
+                required.push(format!("({wire}, {arg})"));
             }
         }
     }
     let builder = match (at_root, op.is_action, &op.import) {
-        (true, true, Some(name)) => quote!(support::Builder::root(&self.client, #name)),
-        (true, _, _) => quote!(support::Builder::at(
-            &self.client,
-            crate::runtime::Resource::default()
-        )),
-        (false, _, _) => quote!(self.inner),
+        (true, true, Some(import)) => format!("support::Builder::root(&self.client, {})", lit(import)),
+        (true, _, _) => {
+            "support::Builder::at(&self.client, crate::runtime::Resource::default())".into()
+        }
+        (false, _, _) => "self.inner".into(),
     };
-    let qualified = &op.qualified;
-    let fn_name = op.import.as_deref().unwrap_or(qualified);
+    let qualified = lit(&op.qualified);
+    let fn_name = match &op.import {
+        Some(import) => lit(import),
+        None => qualified.clone(),
+    };
     let action_name = if at_root {
-        quote!(None)
+        "None".to_string()
     } else {
-        quote!(Some(#qualified))
+        format!("Some({qualified})")
     };
-    let prelude = if op.is_action {
+    // Whether prettyplease lays the body out (a macro call).
+    let mut reformat = false;
+    let mut body = Vec::new();
+    if op.is_action {
         if op.params.is_empty() {
-            quote!(let body = support::no_params();)
+            body.push("let body = support::no_params();".to_string());
         } else {
-            quote!(let mut body = crate::runtime::ObjectWriter::new(); #(#stmts)* let body = body.finish();)
+            body.push("let mut body = crate::runtime::ObjectWriter::new();".into());
+            body.extend(stmts);
+            body.push("let body = body.finish();".into());
         }
     } else if stmts.is_empty() {
-        let n = required.len();
-        quote!(let args: [(&str, support::FnArg); #n] = [#(#required),*];)
+        body.push(format!(
+            "let args: [(&str, support::FnArg); {}usize] = [{}];",
+            required.len(),
+            required.join(", ")
+        ));
     } else {
-        quote!(let mut args: Vec<(&str, support::FnArg)> = ::std::vec![#(#required),*]; #(#stmts)*)
-    };
+        body.push(format!(
+            "let mut args: Vec<(&str, support::FnArg)> = ::std::vec![{}];",
+            required.join(", ")
+        ));
+        body.extend(stmts);
+        reformat = true;
+    }
+    let unit = "Result<(), crate::runtime::Error>".to_string();
     let (sig_ret, call, is_async) = match (&op.ret, op.is_action) {
         (ReturnIr::Unit, true) => (
-            quote!(Result<(), crate::runtime::Error>),
-            quote!(#builder.action_unit(#action_name, &body).await),
+            unit,
+            format!("{builder}.action_unit({action_name}, &body).await"),
             true,
         ),
         (ReturnIr::Unit, false) => (
-            quote!(Result<(), crate::runtime::Error>),
-            quote!(#builder.function::<crate::runtime::Value>(#fn_name, &args).await.map(|_| ())),
+            unit,
+            format!(
+                "{builder}.function::<crate::runtime::Value>({fn_name}, &args).await.map(|_| ())"
+            ),
             true,
         ),
-        (ReturnIr::Object(t), true) => {
-            let t = scope.ty(t);
-            (
-                quote!(Result<Option<#t>, crate::runtime::Error>),
-                quote!(#builder.action(#action_name, &body).await),
-                true,
-            )
-        }
-        (ReturnIr::Object(t), false) => {
-            let t = scope.ty(t);
-            (
-                quote!(Result<Option<#t>, crate::runtime::Error>),
-                quote!(#builder.function(#fn_name, &args).await),
-                true,
-            )
-        }
-        (ReturnIr::Value(t), true) => {
-            let t = scope.ty(t);
-            (
-                quote!(Result<Option<#t>, crate::runtime::Error>),
-                quote!(#builder.action_value(#action_name, &body).await),
-                true,
-            )
-        }
-        (ReturnIr::Value(t), false) => {
-            let t = scope.ty(t);
-            (
-                quote!(Result<Option<#t>, crate::runtime::Error>),
-                quote!(#builder.function_value(#fn_name, &args).await),
-                true,
-            )
-        }
+        (ReturnIr::Object(t), true) => (
+            format!("Result<Option<{}>, crate::runtime::Error>", scope.ty(t)),
+            format!("{builder}.action({action_name}, &body).await"),
+            true,
+        ),
+        (ReturnIr::Object(t), false) => (
+            format!("Result<Option<{}>, crate::runtime::Error>", scope.ty(t)),
+            format!("{builder}.function({fn_name}, &args).await"),
+            true,
+        ),
+        (ReturnIr::Value(t), true) => (
+            format!("Result<Option<{}>, crate::runtime::Error>", scope.ty(t)),
+            format!("{builder}.action_value({action_name}, &body).await"),
+            true,
+        ),
+        (ReturnIr::Value(t), false) => (
+            format!("Result<Option<{}>, crate::runtime::Error>", scope.ty(t)),
+            format!("{builder}.function_value({fn_name}, &args).await"),
+            true,
+        ),
         (ReturnIr::Stream, true) => (
-            quote!(Result<crate::runtime::Download, crate::runtime::Error>),
-            quote!(#builder.action_download(#action_name, &body).await),
+            "Result<crate::runtime::Download, crate::runtime::Error>".into(),
+            format!("{builder}.action_download({action_name}, &body).await"),
             true,
         ),
         (ReturnIr::Stream, false) => (
-            quote!(Result<crate::runtime::Download, crate::runtime::Error>),
-            quote!(#builder.function_download(#fn_name, &args).await),
+            "Result<crate::runtime::Download, crate::runtime::Error>".into(),
+            format!("{builder}.function_download({fn_name}, &args).await"),
             true,
         ),
         (ReturnIr::UploadSession, _) => (
-            quote!(Result<crate::runtime::UploadSession, crate::runtime::Error>),
-            quote!(#builder.action_upload_session(#action_name, &body).await),
+            "Result<crate::runtime::UploadSession, crate::runtime::Error>".into(),
+            format!("{builder}.action_upload_session({action_name}, &body).await"),
             true,
         ),
-        (ReturnIr::Pager(t), true) => {
-            let t = scope.ty(t);
-            (
-                quote!(crate::runtime::Pager<#t>),
-                quote!(#builder.action_pager(#action_name, &body)),
-                false,
-            )
-        }
-        (ReturnIr::Pager(t), false) => {
-            let t = scope.ty(t);
-            (
-                quote!(crate::runtime::Pager<#t>),
-                quote!(#builder.function_pager(#fn_name, &args)),
-                false,
-            )
-        }
+        (ReturnIr::Pager(t), true) => (
+            format!("crate::runtime::Pager<{}>", scope.ty(t)),
+            format!("{builder}.action_pager({action_name}, &body)"),
+            false,
+        ),
+        (ReturnIr::Pager(t), false) => (
+            format!("crate::runtime::Pager<{}>", scope.ty(t)),
+            format!("{builder}.function_pager({fn_name}, &args)"),
+            false,
+        ),
         (ReturnIr::Delta { item, field }, _) => {
-            let t = scope.ty(item);
             let f = match field {
-                Some(f) => {
-                    let f = ident(f);
-                    quote!(#f)
-                }
-                None => quote!(support::NoField),
+                Some(f) => name(f),
+                None => "support::NoField".into(),
             };
             (
-                quote!(crate::runtime::delta::DeltaRequest<#t, #f>),
-                quote!(#builder.delta(#fn_name, &args)),
+                format!(
+                    "crate::runtime::delta::DeltaRequest<{}, {f}>",
+                    scope.ty(item)
+                ),
+                format!("{builder}.delta({fn_name}, &args)"),
                 false,
             )
         }
     };
-    let doc = docs(&op.doc);
-    let asyncness = if is_async { quote!(async) } else { quote!() };
+    body.push(call);
+    let asyncness = if is_async { "async " } else { "" };
+    let mut m = Method::new(
+        op.doc.clone(),
+        format!("pub {asyncness}fn {}", name(&op.method)),
+        sigs,
+        Some(sig_ret),
+    );
     // Parameters mirror the schema's: as many as it declares.
-    let allow = if op.params.len() >= 7 {
-        quote!(#[allow(clippy::too_many_arguments)])
-    } else {
-        quote!()
-    };
-    quote! {
-        #doc
-        #allow
-        pub #asyncness fn #m(&self #(, #sigs)*) -> #sig_ret {
-            #prelude
-            #call
-        }
+    if op.params.len() >= 7 {
+        m.attrs.push("#[allow(clippy::too_many_arguments)]".into());
     }
+    m.body = body;
+    m.reformat = reformat;
+    m
 }
 
-/// `src/client/mod.rs`: the root client.
-fn root(ir: &CrateIr) -> TokenStream {
+/// `src/client/mod.rs`: the root client (laid out by prettyplease).
+fn root(ir: &CrateIr) -> String {
     let client = &ir.client;
     let mut scope = Scope {
         here: "",
         imports: BTreeSet::new(),
     };
-    let root_ident = ident(&client.root.name);
-    let mut methods = Vec::new();
+    let root_name = name(&client.root.name);
+    let mut o = Out::default();
+    o.line(
+        0,
+        "#![doc = \" Typed request builders: the root client, and one module per namespace with\"]",
+    );
+    o.line(
+        0,
+        "#![doc = \" each entity type's collection and item builders.\"]",
+    );
+    o.line(0, "use crate::runtime::request as support;");
+    for (m, module) in &client.modules {
+        o.docs(
+            0,
+            &[format!(
+                "Request builders of the {} namespace.",
+                naming::code(&module.namespace)
+            )],
+        );
+        o.line(0, &format!("pub mod {};", name(m)));
+    }
+    let cdesc = client.root.container.as_deref().unwrap_or("service");
+    o.docs(
+        0,
+        &[
+            format!(
+                "The {} entity container: the entry point of the typed requests.",
+                naming::code(cdesc)
+            ),
+            String::new(),
+            "Construct it from a runtime [`Client`](crate::runtime::Client) (cheap to clone);"
+                .into(),
+            "every method returns a builder for one path of the service.".into(),
+        ],
+    );
+    o.line(0, "#[derive(Clone, Debug)]");
+    o.line(0, &format!("pub struct {root_name} {{"));
+    o.line(1, "client: crate::runtime::Client,");
+    o.line(0, "}");
+    o.line(0, &format!("impl {root_name} {{"));
+    let mut m = Method::new(
+        vec!["The root client over a runtime client (service root, auth, transport, retries).".into()],
+        "pub fn new".into(),
+        vec!["client: crate::runtime::Client".into()],
+        Some("Self".into()),
+    );
+    m.body.push(format!("{root_name} {{ client }}"));
+    m.write(&mut o);
+    let mut m = Method::new(
+        vec!["The runtime client.".into()],
+        "pub fn client".into(),
+        vec!["&self".into()],
+        Some("&crate::runtime::Client".into()),
+    );
+    m.body.push("&self.client".into());
+    m.write(&mut o);
     for s in &client.root.steps {
-        methods.push(nav_method(&scope, s, true));
+        nav_method(&scope, s, true).write(&mut o);
     }
     for op in &client.root.operations {
-        methods.push(operation(&mut scope, op, true));
+        operation(&mut scope, op, true).write(&mut o);
     }
-    let mod_names: Vec<_> = client.modules.keys().map(|m| ident(m)).collect();
-    let mod_docs: Vec<_> = client
-        .modules
-        .values()
-        .map(|m| {
-            docs(&[format!(
-                "Request builders of the {} namespace.",
-                naming::code(&m.namespace)
-            )])
-        })
-        .collect();
-    let cdesc = client.root.container.as_deref().unwrap_or("service");
-    let root_doc = docs(&[
-        format!(
-            "The {} entity container: the entry point of the typed requests.",
-            naming::code(cdesc)
-        ),
-        String::new(),
-        "Construct it from a runtime [`Client`](crate::runtime::Client) (cheap to clone);".into(),
-        "every method returns a builder for one path of the service.".into(),
-    ]);
-    quote! {
-        #![doc = " Typed request builders: the root client, and one module per namespace with"]
-        #![doc = " each entity type's collection and item builders."]
-        use crate::runtime::request as support;
-        #( #mod_docs pub mod #mod_names; )*
-
-        #root_doc
-        #[derive(Clone, Debug)]
-        pub struct #root_ident {
-            client: crate::runtime::Client,
-        }
-
-        impl #root_ident {
-            /// The root client over a runtime client (service root, auth, transport, retries).
-            pub fn new(client: crate::runtime::Client) -> Self {
-                #root_ident { client }
-            }
-
-            /// The runtime client.
-            pub fn client(&self) -> &crate::runtime::Client {
-                &self.client
-            }
-
-            #(#methods)*
-        }
-    }
+    o.line(0, "}");
+    o.into_text()
 }
 
 /// The crate docs' "Using the client" section, with an example along the shortest path

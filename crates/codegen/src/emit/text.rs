@@ -58,6 +58,16 @@ impl Out {
         }
     }
 
+    /// Leaves the layout of this item to prettyplease.
+    pub fn reformat(&mut self) {
+        self.reformat = true;
+    }
+
+    /// The text as written.
+    pub fn into_text(self) -> String {
+        self.text
+    }
+
     /// Appends the item to `file`, after a blank line (the layout of `tokens::layout`).
     pub fn finish(self, file: &mut String) {
         if !file.is_empty() {
