@@ -387,40 +387,56 @@ fn field_enum(scope: &mut Scope<'_>, f: &FieldEnumIr, file: &mut String) {
             any = true;
         }
         let wire = lit(&v.wire);
-        let (ty, callee, args) = match filter {
-            FilterIr::Value(t) => (format!("Operand<{}>", scope.ty(t)), "Operand", wire),
+        let (t, callee, args) = match filter {
+            FilterIr::Value(t) => (scope.ty(t), "Operand", vec![wire]),
             FilterIr::Values(t) => (
-                format!("CollectionOperand<{}>", scope.ty(t)),
+                scope.ty(t),
                 "CollectionOperand",
-                wire,
+                vec![wire],
             ),
             FilterIr::Enum(t, q) => (
-                format!("EnumOperand<{}>", scope.ty(t)),
+                scope.ty(t),
                 "EnumOperand",
-                format!("{wire}, {}", lit(q)),
+                vec![wire, lit(q)],
             ),
             FilterIr::Flags(t, q) => (
-                format!("FlagsOperand<{}>", scope.ty(t)),
+                scope.ty(t),
                 "FlagsOperand",
-                format!("{wire}, {}", lit(q)),
+                vec![wire, lit(q)],
             ),
             FilterIr::Enums(t, q) => (
-                format!("EnumCollectionOperand<{}>", scope.ty(t)),
+                scope.ty(t),
                 "EnumCollectionOperand",
-                format!("{wire}, {}", lit(q)),
+                vec![wire, lit(q)],
             ),
         };
         o.docs(
             1,
             &[format!("{} in `$filter` expressions.", naming::code(&v.wire))],
         );
-        o.line(
-            1,
-            &format!(
-                "pub const {}: filter::{ty} = filter::{callee}::property({args});",
-                name(c)
-            ),
-        );
+        let c = name(c);
+        let head = format!("pub const {c}: filter::{callee}<{t}> = filter::{callee}::property(");
+        let one = format!("{head}{});", args.join(", "));
+        let generic_end = format!("    pub const {c}: filter::{callee}<{t}>").len();
+        if 4 + one.len() <= MARGIN {
+            o.line(1, &one);
+        } else if generic_end + " = ".len() > MARGIN {
+            // prettyplease breaks the type's generic arguments first when they end
+            // within ` = ` of the margin.
+            o.line(1, &format!("pub const {c}: filter::{callee}<"));
+            o.line(2, &format!("{t},"));
+            o.line(
+                1,
+                &format!("> = filter::{callee}::property({});", args.join(", ")),
+            );
+        } else {
+            // prettyplease breaks the arguments, however wide the rest of the line.
+            o.wide_line(1, &head);
+            for a in &args {
+                o.line(2, &format!("{a},"));
+            }
+            o.line(1, ");");
+        }
     }
     if any {
         o.line(0, "}");

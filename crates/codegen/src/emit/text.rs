@@ -33,6 +33,14 @@ impl Out {
         self.text.push('\n');
     }
 
+    /// Writes a line that prettyplease leaves wider than its margin (the caller knows
+    /// it cannot break there).
+    pub fn wide_line(&mut self, depth: usize, s: &str) {
+        let reformat = self.reformat;
+        self.line(depth, s);
+        self.reformat = reformat;
+    }
+
     /// Writes doc comment lines (`///`), indented by `depth` levels.
     pub fn docs(&mut self, depth: usize, lines: &[String]) {
         if depth == 0 && self.text.ends_with("\n}\n") && !lines.is_empty() {
@@ -77,6 +85,7 @@ impl Out {
             file.push_str(&self.text);
             return;
         }
+        if std::env::var_os("TC_COUNT").is_some() { let first = self.text.lines().find(|l| !l.trim_start().starts_with("//") && !l.trim_start().starts_with("#")).unwrap_or(""); let wide = self.text.lines().find(|l| l.len() > MARGIN && !l.trim_start().starts_with("//")).unwrap_or(""); eprintln!("REFORMAT\t{first}\t{}", wide.trim_start()); }
         match syn::parse_file(&self.text) {
             Ok(f) => file.push_str(&super::tokens::layout(f)),
             // A generator bug: a compile error rather than a panic.
