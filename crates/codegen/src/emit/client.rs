@@ -207,14 +207,16 @@ impl Method {
             None => String::new(),
         };
         let one = format!("{}({}){ret} {{", self.head, self.params.join(", "));
-        if 4 + one.len() <= MARGIN || self.params.is_empty() {
+        if 4 + one.len() <= MARGIN {
             o.line(1, &one);
+        } else if self.params.is_empty() {
+            ret_line(o, &format!("{}()", self.head), self.ret.as_deref());
         } else {
             o.line(1, &format!("{}(", self.head));
             for p in &self.params {
                 o.line(2, &format!("{p},"));
             }
-            o.line(1, &format!("){ret} {{"));
+            ret_line(o, ")", self.ret.as_deref());
         }
         for l in &self.body {
             o.line(2, l);
@@ -237,6 +239,49 @@ impl Method {
             self.body.push(")".into());
         }
     }
+}
+
+/// The line of a signature from `before` (`)` or `pub fn x()`) to the opening brace,
+/// with the return type's generic arguments one per line when it is too wide.
+fn ret_line(o: &mut Out, before: &str, ret: Option<&str>) {
+    let Some(ret) = ret else {
+        o.line(1, &format!("{before} {{"));
+        return;
+    };
+    let one = format!("{before} -> {ret} {{");
+    let generic = ret
+        .strip_suffix('>')
+        .and_then(|r| r.split_once('<'))
+        .filter(|(path, _)| !path.contains(['<', '(', '[', '&']));
+    match generic {
+        Some((path, args)) if 4 + one.len() > MARGIN => {
+            o.line(1, &format!("{before} -> {path}<"));
+            for a in split_top(args) {
+                o.line(2, &format!("{a},"));
+            }
+            o.line(1, "> {");
+        }
+        _ => o.line(1, &one),
+    }
+}
+
+/// `a, B<c, d>, e` → `a`, `B<c, d>`, `e`.
+fn split_top(list: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let (mut depth, mut start) = (0i32, 0);
+    for (i, c) in list.char_indices() {
+        match c {
+            '<' | '(' | '[' => depth += 1,
+            '>' | ')' | ']' => depth -= 1,
+            ',' if depth == 0 => {
+                out.push(list[start..i].trim());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(list[start..].trim());
+    out
 }
 
 fn client_file(here: &str, file: &ClientFileIr) -> String {

@@ -85,7 +85,6 @@ impl Out {
             file.push_str(&self.text);
             return;
         }
-        if std::env::var_os("TC_COUNT").is_some() { let first = self.text.lines().find(|l| !l.trim_start().starts_with("//") && !l.trim_start().starts_with("#")).unwrap_or(""); let wide = self.text.lines().find(|l| l.len() > MARGIN && !l.trim_start().starts_with("//")).unwrap_or(""); eprintln!("REFORMAT\t{first}\t{}", wide.trim_start()); }
         match syn::parse_file(&self.text) {
             Ok(f) => file.push_str(&super::tokens::layout(f)),
             // A generator bug: a compile error rather than a panic.
