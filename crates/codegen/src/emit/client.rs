@@ -74,7 +74,11 @@ pub fn emit(ir: &CrateIr, files: &mut Files) {
         }
         for (f, file) in &module.files {
             let ex: Vec<String> = file.exports().into_iter().map(name).collect();
-            text.push_str(&format!("pub use self::{}::{{{}}};\n", name(f), ex.join(", ")));
+            text.push_str(&format!(
+                "pub use self::{}::{{{}}};\n",
+                name(f),
+                ex.join(", ")
+            ));
         }
         files.insert(
             PathBuf::from(format!("src/client/{m}/mod.rs")),
@@ -265,6 +269,36 @@ fn ret_line(o: &mut Out, before: &str, ret: Option<&str>) {
     }
 }
 
+/// `.a(x).await` → `.a(x)`, `.await`: the steps of a method chain, split at the dots
+/// outside brackets and string literals.
+fn chain_steps(chain: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let (mut depth, mut start, mut string, mut escaped) = (0i32, 0, false, false);
+    for (i, c) in chain.char_indices() {
+        if string {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => string = true,
+            '<' | '(' | '[' => depth += 1,
+            '>' | ')' | ']' => depth -= 1,
+            '.' if depth == 0 && i > start => {
+                out.push(&chain[start..i]);
+                start = i;
+            }
+            _ => {}
+        }
+    }
+    out.push(&chain[start..]);
+    out
+}
+
 /// `a, B<c, d>, e` → `a`, `B<c, d>`, `e`.
 fn split_top(list: &str) -> Vec<&str> {
     let mut out = Vec::new();
@@ -434,30 +468,17 @@ fn field_enum(scope: &mut Scope<'_>, f: &FieldEnumIr, file: &mut String) {
         let wire = lit(&v.wire);
         let (t, callee, args) = match filter {
             FilterIr::Value(t) => (scope.ty(t), "Operand", vec![wire]),
-            FilterIr::Values(t) => (
-                scope.ty(t),
-                "CollectionOperand",
-                vec![wire],
-            ),
-            FilterIr::Enum(t, q) => (
-                scope.ty(t),
-                "EnumOperand",
-                vec![wire, lit(q)],
-            ),
-            FilterIr::Flags(t, q) => (
-                scope.ty(t),
-                "FlagsOperand",
-                vec![wire, lit(q)],
-            ),
-            FilterIr::Enums(t, q) => (
-                scope.ty(t),
-                "EnumCollectionOperand",
-                vec![wire, lit(q)],
-            ),
+            FilterIr::Values(t) => (scope.ty(t), "CollectionOperand", vec![wire]),
+            FilterIr::Enum(t, q) => (scope.ty(t), "EnumOperand", vec![wire, lit(q)]),
+            FilterIr::Flags(t, q) => (scope.ty(t), "FlagsOperand", vec![wire, lit(q)]),
+            FilterIr::Enums(t, q) => (scope.ty(t), "EnumCollectionOperand", vec![wire, lit(q)]),
         };
         o.docs(
             1,
-            &[format!("{} in `$filter` expressions.", naming::code(&v.wire))],
+            &[format!(
+                "{} in `$filter` expressions.",
+                naming::code(&v.wire)
+            )],
         );
         let c = name(c);
         let head = format!("pub const {c}: filter::{callee}<{t}> = filter::{callee}::property(");
@@ -502,8 +523,7 @@ fn nav_enum(scope: &Scope<'_>, n: &NavEnumIr, file: &mut String) {
                 "The navigation properties of {}, for typed `$expand`: a variant expands",
                 naming::code(&n.qualified)
             ),
-            "the property as it is; the function of the same name gives an item with nested"
-                .into(),
+            "the property as it is; the function of the same name gives an item with nested".into(),
             "options typed for its target.".into(),
         ],
     );
@@ -806,8 +826,7 @@ fn builder(scope: &mut Scope<'_>, b: &BuilderIr, file: &mut String) {
             "self.inner.count()",
         );
         m.doc.push(
-            "and `$search`; add the headers a service asks for with `.header(name, value)`."
-                .into(),
+            "and `$search`; add the headers a service asks for with `.header(name, value)`.".into(),
         );
         methods.push(m);
     }
@@ -929,12 +948,7 @@ fn builder(scope: &mut Scope<'_>, b: &BuilderIr, file: &mut String) {
 fn ref_methods(scope: &mut Scope<'_>, refs: &RefsIr) -> Vec<Method> {
     let mut out = Vec::new();
     let one = |doc: Vec<String>, head: &str, ret: &str, body: &str| {
-        let mut m = Method::new(
-            doc,
-            head.into(),
-            vec!["&self".into()],
-            Some(ret.into()),
-        );
+        let mut m = Method::new(doc, head.into(), vec!["&self".into()], Some(ret.into()));
         m.body.push(body.into());
         m
     };
@@ -965,7 +979,10 @@ fn ref_methods(scope: &mut Scope<'_>, refs: &RefsIr) -> Vec<Method> {
         }
         RefsIr::Single(key) => {
             out.push(one(
-                vec!["`GET …/$ref`: the entity this navigation property references (`None` on 204).".into()],
+                vec![
+                    "`GET …/$ref`: the entity this navigation property references (`None` on 204)."
+                        .into(),
+                ],
                 "pub fn get_ref",
                 "support::RequestFuture<Option<support::Reference>>",
                 "self.inner.get_ref()",
@@ -1097,7 +1114,9 @@ fn operation(scope: &mut Scope<'_>, op: &OperationIr, at_root: bool) -> Method {
         }
     }
     let builder = match (at_root, op.is_action, &op.import) {
-        (true, true, Some(import)) => format!("support::Builder::root(&self.client, {})", lit(import)),
+        (true, true, Some(import)) => {
+            format!("support::Builder::root(&self.client, {})", lit(import))
+        }
         (true, _, _) => {
             "support::Builder::at(&self.client, crate::runtime::Resource::default())".into()
         }
@@ -1212,7 +1231,14 @@ fn operation(scope: &mut Scope<'_>, op: &OperationIr, at_root: bool) -> Method {
             )
         }
     };
-    body.push(call);
+    match call.strip_prefix("self.inner") {
+        // prettyplease puts each step of a method chain too wide for one line on its own.
+        Some(chain) if 8 + call.len() > MARGIN => {
+            body.push("self.inner".into());
+            body.extend(chain_steps(chain).into_iter().map(|s| format!("    {s}")));
+        }
+        _ => body.push(call),
+    }
     let asyncness = if is_async { "async " } else { "" };
     let mut m = Method::new(
         op.doc.clone(),
@@ -1277,7 +1303,10 @@ fn root(ir: &CrateIr) -> String {
     o.line(0, "}");
     o.line(0, &format!("impl {root_name} {{"));
     let mut m = Method::new(
-        vec!["The root client over a runtime client (service root, auth, transport, retries).".into()],
+        vec![
+            "The root client over a runtime client (service root, auth, transport, retries)."
+                .into(),
+        ],
         "pub fn new".into(),
         vec!["client: crate::runtime::Client".into()],
         Some("Self".into()),

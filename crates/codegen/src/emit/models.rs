@@ -23,8 +23,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::ir::{BaseTy, CrateIr, EnumIr, FieldIr, FieldTy, Item, ItemKind, StructIr, TypeNames};
 use super::text::{MARGIN, Out, lit};
+use crate::ir::{BaseTy, CrateIr, EnumIr, FieldIr, FieldTy, Item, ItemKind, StructIr, TypeNames};
 use crate::naming;
 
 /// Renders every type file; keys are paths relative to the crate root.

@@ -97,4 +97,3 @@ impl Out {
 pub fn lit(s: &str) -> String {
     proc_macro2::Literal::string(s).to_string()
 }
-
