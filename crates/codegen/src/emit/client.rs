@@ -186,6 +186,8 @@ struct Method {
     body: Vec<String>,
     /// A construct whose layout is prettyplease's to choose.
     reformat: bool,
+    /// The body line prettyplease leaves wider than its margin (a path it cannot break).
+    wide: Option<usize>,
 }
 
 impl Method {
@@ -198,6 +200,7 @@ impl Method {
             ret,
             body: Vec::new(),
             reformat: false,
+            wide: None,
         }
     }
 
@@ -222,8 +225,12 @@ impl Method {
             }
             ret_line(o, ")", self.ret.as_deref());
         }
-        for l in &self.body {
-            o.line(2, l);
+        for (i, l) in self.body.iter().enumerate() {
+            if self.wide == Some(i) {
+                o.wide_line(2, l);
+            } else {
+                o.line(2, l);
+            }
         }
         o.line(1, "}");
         if self.reformat {
@@ -238,6 +245,8 @@ impl Method {
         if 8 + one.len() <= MARGIN {
             self.body.push(one);
         } else {
+            // However wide: a path does not break.
+            self.wide = Some(self.body.len());
             self.body.push(format!("{callee}("));
             self.body.push(format!("    {arg},"));
             self.body.push(")".into());
