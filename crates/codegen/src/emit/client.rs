@@ -1153,11 +1153,19 @@ fn operation(scope: &mut Scope<'_>, op: &OperationIr, at_root: bool) -> Method {
             body.push("let body = body.finish();".into());
         }
     } else if stmts.is_empty() {
-        body.push(format!(
-            "let args: [(&str, support::FnArg); {}usize] = [{}];",
-            required.len(),
-            required.join(", ")
-        ));
+        let head = format!(
+            "let args: [(&str, support::FnArg); {}usize] = [",
+            required.len()
+        );
+        let one = format!("{head}{}];", required.join(", "));
+        if 8 + one.len() <= MARGIN {
+            body.push(one);
+        } else {
+            // One element a line (an element too wide still goes through prettyplease).
+            body.push(head);
+            body.extend(required.iter().map(|r| format!("    {r},")));
+            body.push("];".into());
+        }
     } else {
         body.push(format!(
             "let mut args: Vec<(&str, support::FnArg)> = ::std::vec![{}];",
