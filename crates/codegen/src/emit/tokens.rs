@@ -21,12 +21,6 @@ pub fn ident(name: &str) -> Ident {
     }
 }
 
-/// A path or type written as text (`crate::runtime::json::Value`).
-pub fn path(text: &str) -> TokenStream {
-    text.parse()
-        .unwrap_or_else(|_| quote!(crate::runtime::json::Value))
-}
-
 /// One `#[doc = " line"]` attribute per line.
 pub fn docs(lines: &[String]) -> TokenStream {
     let attrs = lines.iter().map(|l| {
