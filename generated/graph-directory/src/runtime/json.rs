@@ -4,8 +4,8 @@
 //! [`FromJson`] decodes in one pass from JSON text ([`Decoder`]) and [`ToJson`] encodes
 //! straight into a byte buffer ([`Encoder`]): no tree per document. A generated struct
 //! describes itself with a [`Shape`] (its wire names) and a `match` from field index to
-//! field ([`Object`], [`ObjectMut`]); the loops that decode and encode objects are
-//! written once, here ([`decode_object`], [`Encoder::object`]). Every decode error
+//! field; the loops that decode and encode objects are written once, here
+//! ([`MemberReader`], [`MemberWriter`]). Every decode error
 //! carries the JSON path of the offending value ([`DecodeError`]).
 //!
 //! [`ObjectReader`] and [`ObjectWriter`] work on trees ([`Value`]), for hand-written

@@ -12,7 +12,7 @@ use super::json::{DecodeError, Decoder, Encoder, FromJson, Path, ToJson, Value};
 
 /// An enumeration whose wire form is a member name and which keeps unknown members.
 ///
-/// Generated enums implement this and call [`enum_from_json`] / [`enum_to_json`] from
+/// Generated enums implement this and call [`enum_decode`] (and write [`OpenEnum::as_str`]) from
 /// their `FromJson` / `ToJson` impls.
 pub trait OpenEnum: Sized {
     /// The wire name (`"intuneAosp"`), also for unknown members.
