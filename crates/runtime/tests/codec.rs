@@ -318,3 +318,63 @@ fn dates_and_times_write_their_display_text() {
         assert_eq!(json::to_string(&dt), format!("\"{dt}\""));
     }
 }
+
+/// A struct written the way generated code is, with names that need escaping (the
+/// generator never produces them from valid CSDL; the runtime must still write JSON).
+#[derive(Default, Debug, PartialEq)]
+struct Odd {
+    quote: Option<String>,
+    tab: Option<i32>,
+    additional: Map<String, Value>,
+}
+
+static ODD: json::Shape = json::Shape::new("ns.odd", &["a\"b", "c\td"]);
+static ODD_CREATE: json::Shape = json::Shape::tagged("ns.o\"dd", &["a\"b", "c\td"]);
+
+impl json::FromJson for Odd {
+    fn decode(d: &mut Decoder<'_>, path: &Path<'_>) -> Result<Self, json::DecodeError> {
+        let mut v = Self::default();
+        let mut o = json::MemberReader::new(d, path, &ODD);
+        while let Some(i) = o.next(&mut v.additional) {
+            match i {
+                0 => o.read(&mut v.quote),
+                _ => o.read(&mut v.tab),
+            }
+        }
+        o.finish(v)
+    }
+}
+
+fn write_odd(v: &Odd, shape: &'static json::Shape) -> Vec<u8> {
+    let mut w = Encoder::new();
+    let mut o = w.members(shape, &v.additional);
+    while let Some(i) = o.next() {
+        match i {
+            0 => o.write(&v.quote),
+            _ => o.write(&v.tab),
+        }
+    }
+    w.into_bytes()
+}
+
+#[test]
+fn member_names_that_need_escaping_are_escaped_both_ways() {
+    let mut v = Odd {
+        quote: Some("x".into()),
+        tab: Some(7),
+        ..Odd::default()
+    };
+    v.additional.insert("z\"".into(), Value::Bool(true));
+    let written = write_odd(&v, &ODD);
+    let mut expected = Map::new();
+    expected.insert("a\"b".into(), "x".into());
+    expected.insert("c\td".into(), 7.into());
+    expected.insert("z\"".into(), true.into());
+    assert_eq!(written, serde_json::to_vec(&expected).unwrap());
+    assert_eq!(json::from_slice::<Odd>(&written).unwrap(), v);
+
+    let tagged = write_odd(&v, &ODD_CREATE);
+    let back: Value = serde_json::from_slice(&tagged).unwrap();
+    assert_eq!(back["@odata.type"], "#ns.o\"dd");
+    assert_eq!(back["a\"b"], "x");
+}

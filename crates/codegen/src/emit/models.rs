@@ -280,13 +280,11 @@ fn debug_json_impl(name: &str, file: &mut String) {
 /// field index; `static_name` is `READ`, `CREATE` or `UPDATE`, one of each per file),
 /// `ToJson` and, for a read shape, `FromJson`: a loop over the members in the runtime
 /// (`MemberReader` / `MemberWriter`) and a `match` from field index to field. Everything
-/// else is in the runtime, written once.
-#[allow(clippy::too_many_arguments)]
+/// else is in the runtime, written once. A write shape (not `read`) writes `@odata.type`.
 fn object_impls(
     name: &str,
     static_name: &str,
     qualified: &str,
-    odata_type: Option<&str>,
     fields: &[&FieldIr],
     read: bool,
     patch: &dyn Fn(&FieldIr) -> bool,
@@ -296,10 +294,9 @@ fn object_impls(
     // As prettyplease lays it out: on one line if it fits, else one argument per line
     // and, if the list does not fit on its line, one name per line.
     let names: Vec<String> = fields.iter().map(|f| lit(&f.wire)).collect();
-    let (ctor, mut args) = match odata_type {
-        Some(t) => ("tagged", vec![lit(qualified), lit(t)]),
-        None => ("new", vec![lit(qualified)]),
-    };
+    // A write shape (not `read`) writes its `@odata.type`.
+    let ctor = if read { "new" } else { "tagged" };
+    let mut args = vec![lit(qualified)];
     let list = format!("&[{}]", names.join(", "));
     args.push(list.clone());
     let head = format!("static {static_name}: json::Shape = json::Shape::{ctor}(");
@@ -448,16 +445,7 @@ fn read_struct(ir: &CrateIr, item: &Item, n: &TypeNames, s: &StructIr, file: &mu
     o.finish(file);
 
     let fields: Vec<&FieldIr> = s.fields.iter().collect();
-    object_impls(
-        name,
-        "READ",
-        qualified,
-        None,
-        &fields,
-        true,
-        &|_| false,
-        file,
-    );
+    object_impls(name, "READ", qualified, &fields, true, &|_| false, file);
 
     serde_impls(name, file);
 
@@ -802,18 +790,8 @@ fn write_shape(
 
     debug_json_impl(shape, file);
 
-    let odata_type = format!("#{qualified}");
     let static_name = if update { "UPDATE" } else { "CREATE" };
-    object_impls(
-        shape,
-        static_name,
-        qualified,
-        Some(&odata_type),
-        &members,
-        false,
-        &patch,
-        file,
-    );
+    object_impls(shape, static_name, qualified, &members, false, &patch, file);
 }
 
 fn enumeration(item: &Item, n: &TypeNames, e: &EnumIr, file: &mut String) {

@@ -703,15 +703,6 @@ impl Encoder {
         self.out.extend_from_slice(&buf[at..]);
     }
 
-    /// A finite `f64` as `serde_json` writes it (shortest text that reads back the same);
-    /// `null` for NaN and infinities, which JSON has no number for.
-    pub fn float(&mut self, f: f64) {
-        match Number::from_f64(f) {
-            Some(n) => self.out.extend_from_slice(n.to_string().as_bytes()),
-            None => self.null(),
-        }
-    }
-
     /// A string, escaped.
     pub fn str(&mut self, s: &str) {
         self.out.push(b'"');
@@ -774,7 +765,11 @@ impl Encoder {
         match value {
             Value::Null => self.null(),
             Value::Bool(b) => self.boolean(*b),
-            Value::Number(n) => self.out.extend_from_slice(n.to_string().as_bytes()),
+            // As serde_json writes it (ryu for floats), without an intermediate String;
+            // writing into a Vec cannot fail.
+            Value::Number(n) => {
+                let _ = serde_json::to_writer(&mut self.out, n);
+            }
             Value::String(s) => self.str(s),
             Value::Array(items) => {
                 self.begin_array();

@@ -254,28 +254,7 @@ pub fn peek_odata_type(
     d: &mut Decoder<'_>,
     path: &Path<'_>,
 ) -> Result<Option<String>, DecodeError> {
-    let mut found: Option<Option<String>> = None;
-    let mut short: Option<Option<String>> = None;
-    d.look_ahead(path, &mut |key, d, p| {
-        let slot = match key {
-            "@odata.type" => &mut found,
-            "@type" if short.is_none() => &mut short,
-            _ => return Ok(Look::Skip),
-        };
-        *slot = Some(match d.peek() {
-            Some(b'"') => Some(short_type(&d.string(p, "")?).to_owned()),
-            _ => {
-                d.skip(p)?;
-                None
-            }
-        });
-        Ok(if found.is_some() {
-            Look::Stop
-        } else {
-            Look::Read
-        })
-    })?;
-    Ok(found.or(short).flatten())
+    scan_type(d, path, false)
 }
 
 /// The `@odata.type` of the object at the decoder's position if it is among the
@@ -291,13 +270,23 @@ pub fn leading_type(
     if d.peek() != Some(b'{') {
         return Err(d.unexpected(path, &format!("object {type_name}")));
     }
-    // `@odata.type` wins over 4.01's `@type`, as in `odata_type`.
+    scan_type(d, path, true)
+}
+
+/// Looks through the object at the decoder's position (only its leading `@…` members
+/// when `leading`) for `@odata.type`, which wins over 4.01's `@type` as in
+/// [`odata_type`]; stops at the first `@odata.type`. A type that is not a string is none.
+fn scan_type(
+    d: &mut Decoder<'_>,
+    path: &Path<'_>,
+    leading: bool,
+) -> Result<Option<String>, DecodeError> {
     let (mut long, mut short) = (None, None);
     d.look_ahead(path, &mut |key, d, p| {
         let slot = match key {
-            _ if !key.starts_with('@') => return Ok(Look::Stop),
             "@odata.type" => &mut long,
-            "@type" => &mut short,
+            "@type" if short.is_none() => &mut short,
+            _ if leading && !key.starts_with('@') => return Ok(Look::Stop),
             _ => return Ok(Look::Skip),
         };
         *slot = Some(match d.peek() {
@@ -355,7 +344,8 @@ pub fn etag(rest: &Map<String, Value>) -> Option<&str> {
 /// struct's own code is a `match` from field index to field.
 pub struct Shape {
     type_name: &'static str,
-    odata_type: Option<&'static str>,
+    /// A write shape: `@odata.type` is written, `#` + `type_name`.
+    tagged: bool,
     names: &'static [&'static str],
     /// Built on first use (from `names`, so the generated code stays a plain list).
     layout: OnceLock<Layout>,
@@ -367,34 +357,21 @@ impl Shape {
     pub const fn new(type_name: &'static str, names: &'static [&'static str]) -> Shape {
         Shape {
             type_name,
-            odata_type: None,
+            tagged: false,
             names,
             layout: OnceLock::new(),
         }
     }
 
-    /// The layout of a write shape, which always writes `@odata.type` (`#ns.Type`).
-    pub const fn tagged(
-        type_name: &'static str,
-        odata_type: &'static str,
-        names: &'static [&'static str],
-    ) -> Shape {
+    /// The layout of a write shape, which always writes `@odata.type`: `#` and
+    /// `type_name`.
+    pub const fn tagged(type_name: &'static str, names: &'static [&'static str]) -> Shape {
         Shape {
             type_name,
-            odata_type: Some(odata_type),
+            tagged: true,
             names,
             layout: OnceLock::new(),
         }
-    }
-
-    /// The qualified type name.
-    pub fn type_name(&self) -> &'static str {
-        self.type_name
-    }
-
-    /// The wire names, by field index.
-    pub fn names(&self) -> &'static [&'static str] {
-        self.names
     }
 
     fn layout(&'static self) -> &'static Layout {
@@ -572,14 +549,9 @@ impl Encoder {
         shape: &'static Shape,
         additional: &'w Map<String, Value>,
     ) -> MemberWriter<'w> {
-        let tag = self.tag.take();
-        let tag = match shape.odata_type {
-            Some(t) => Some(t),
-            None if additional.contains_key("@odata.type") || additional.contains_key("@type") => {
-                None
-            }
-            None => tag,
-        };
+        let given = self.tag.take();
+        let written_type =
+            additional.contains_key("@odata.type") || additional.contains_key("@type");
         let mut o = MemberWriter {
             w: self,
             shape,
@@ -590,11 +562,14 @@ impl Encoder {
             name: "",
         };
         o.w.begin_object();
-        if let Some(t) = tag {
+        if shape.tagged || (given.is_some() && !written_type) {
             o.extra_before("@odata.type");
             o.name = "@odata.type";
             o.w.key("@odata.type");
-            o.w.str(t);
+            match given.filter(|_| !shape.tagged) {
+                Some(t) => o.w.str(t),
+                None => o.w.display(&format_args!("#{}", shape.type_name)),
+            }
             o.written();
         }
         o

@@ -235,7 +235,6 @@ impl ::std::fmt::Debug for ComplianceManagementPartnersCreate {
 
 static CREATE: json::Shape = json::Shape::tagged(
     "PartnersService.complianceManagementPartners",
-    "#PartnersService.complianceManagementPartners",
     &[
         "displayName",
         "androidOnboarded",
@@ -314,7 +313,6 @@ impl ::std::fmt::Debug for ComplianceManagementPartnersUpdate {
 
 static UPDATE: json::Shape = json::Shape::tagged(
     "PartnersService.complianceManagementPartners",
-    "#PartnersService.complianceManagementPartners",
     &[
         "displayName",
         "androidOnboarded",

@@ -241,7 +241,6 @@ impl ::std::fmt::Debug for DeviceManagementPartnersCreate {
 
 static CREATE: json::Shape = json::Shape::tagged(
     "PartnersService.deviceManagementPartners",
-    "#PartnersService.deviceManagementPartners",
     &[
         "displayName",
         "isConfigured",
@@ -319,7 +318,6 @@ impl ::std::fmt::Debug for DeviceManagementPartnersUpdate {
 
 static UPDATE: json::Shape = json::Shape::tagged(
     "PartnersService.deviceManagementPartners",
-    "#PartnersService.deviceManagementPartners",
     &[
         "displayName",
         "isConfigured",

@@ -134,7 +134,6 @@ impl ::std::fmt::Debug for PartnerPlatformCountsCreate {
 
 static CREATE: json::Shape = json::Shape::tagged(
     "PartnersService.partnerPlatformCounts",
-    "#PartnersService.partnerPlatformCounts",
     &["enrolledCount"],
 );
 
@@ -169,7 +168,6 @@ impl ::std::fmt::Debug for PartnerPlatformCountsUpdate {
 
 static UPDATE: json::Shape = json::Shape::tagged(
     "PartnersService.partnerPlatformCounts",
-    "#PartnersService.partnerPlatformCounts",
     &["enrolledCount"],
 );
 

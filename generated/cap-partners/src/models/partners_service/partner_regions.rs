@@ -128,7 +128,6 @@ impl ::std::fmt::Debug for PartnerRegionsCreate {
 
 static CREATE: json::Shape = json::Shape::tagged(
     "PartnersService.partnerRegions",
-    "#PartnersService.partnerRegions",
     &["name", "partnerCount"],
 );
 
@@ -168,7 +167,6 @@ impl ::std::fmt::Debug for PartnerRegionsUpdate {
 
 static UPDATE: json::Shape = json::Shape::tagged(
     "PartnersService.partnerRegions",
-    "#PartnersService.partnerRegions",
     &["name", "partnerCount"],
 );
 

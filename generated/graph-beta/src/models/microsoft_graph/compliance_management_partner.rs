@@ -229,7 +229,6 @@ impl ::std::fmt::Debug for ComplianceManagementPartnerCreate {
 
 static CREATE: json::Shape = json::Shape::tagged(
     "microsoft.graph.complianceManagementPartner",
-    "#microsoft.graph.complianceManagementPartner",
     &[
         "androidEnrollmentAssignments",
         "androidOnboarded",
@@ -316,7 +315,6 @@ impl ::std::fmt::Debug for ComplianceManagementPartnerUpdate {
 
 static UPDATE: json::Shape = json::Shape::tagged(
     "microsoft.graph.complianceManagementPartner",
-    "#microsoft.graph.complianceManagementPartner",
     &[
         "androidEnrollmentAssignments",
         "androidOnboarded",

@@ -240,7 +240,6 @@ impl ::std::fmt::Debug for ManagedDeviceComplianceCreate {
 
 static CREATE: json::Shape = json::Shape::tagged(
     "microsoft.management.services.api.managedDeviceCompliance",
-    "#microsoft.management.services.api.managedDeviceCompliance",
     &[
         "organizationId",
         "organizationDisplayName",
@@ -337,7 +336,6 @@ impl ::std::fmt::Debug for ManagedDeviceComplianceUpdate {
 
 static UPDATE: json::Shape = json::Shape::tagged(
     "microsoft.management.services.api.managedDeviceCompliance",
-    "#microsoft.management.services.api.managedDeviceCompliance",
     &[
         "organizationId",
         "organizationDisplayName",

@@ -187,7 +187,6 @@ impl ::std::fmt::Debug for ApplicationCreate {
 
 static CREATE: json::Shape = json::Shape::tagged(
     "microsoft.graph.application",
-    "#microsoft.graph.application",
     &[
         "deletedDateTime",
         "appId",
@@ -254,7 +253,6 @@ impl ::std::fmt::Debug for ApplicationUpdate {
 
 static UPDATE: json::Shape = json::Shape::tagged(
     "microsoft.graph.application",
-    "#microsoft.graph.application",
     &[
         "deletedDateTime",
         "appId",

@@ -121,7 +121,6 @@ impl ::std::fmt::Debug for DirectoryObjectCreate {
 
 static CREATE: json::Shape = json::Shape::tagged(
     "microsoft.graph.directoryObject",
-    "#microsoft.graph.directoryObject",
     &["deletedDateTime"],
 );
 
@@ -158,7 +157,6 @@ impl ::std::fmt::Debug for DirectoryObjectUpdate {
 
 static UPDATE: json::Shape = json::Shape::tagged(
     "microsoft.graph.directoryObject",
-    "#microsoft.graph.directoryObject",
     &["deletedDateTime"],
 );
 

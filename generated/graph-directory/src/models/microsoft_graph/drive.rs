@@ -195,7 +195,6 @@ impl ::std::fmt::Debug for DriveCreate {
 
 static CREATE: json::Shape = json::Shape::tagged(
     "microsoft.graph.drive",
-    "#microsoft.graph.drive",
     &[
         "createdDateTime",
         "description",
@@ -258,7 +257,6 @@ impl ::std::fmt::Debug for DriveUpdate {
 
 static UPDATE: json::Shape = json::Shape::tagged(
     "microsoft.graph.drive",
-    "#microsoft.graph.drive",
     &[
         "createdDateTime",
         "description",

@@ -205,7 +205,6 @@ impl ::std::fmt::Debug for DriveItemCreate {
 
 static CREATE: json::Shape = json::Shape::tagged(
     "microsoft.graph.driveItem",
-    "#microsoft.graph.driveItem",
     &[
         "createdDateTime",
         "description",
@@ -276,7 +275,6 @@ impl ::std::fmt::Debug for DriveItemUpdate {
 
 static UPDATE: json::Shape = json::Shape::tagged(
     "microsoft.graph.driveItem",
-    "#microsoft.graph.driveItem",
     &[
         "createdDateTime",
         "description",

@@ -241,7 +241,6 @@ impl ::std::fmt::Debug for GroupCreate {
 
 static CREATE: json::Shape = json::Shape::tagged(
     "microsoft.graph.group",
-    "#microsoft.graph.group",
     &[
         "deletedDateTime",
         "classification",
@@ -324,7 +323,6 @@ impl ::std::fmt::Debug for GroupUpdate {
 
 static UPDATE: json::Shape = json::Shape::tagged(
     "microsoft.graph.group",
-    "#microsoft.graph.group",
     &[
         "deletedDateTime",
         "classification",

@@ -128,7 +128,6 @@ impl ::std::fmt::Debug for ProfilePhotoCreate {
 
 static CREATE: json::Shape = json::Shape::tagged(
     "microsoft.graph.profilePhoto",
-    "#microsoft.graph.profilePhoto",
     &["height", "width"],
 );
 
@@ -168,7 +167,6 @@ impl ::std::fmt::Debug for ProfilePhotoUpdate {
 
 static UPDATE: json::Shape = json::Shape::tagged(
     "microsoft.graph.profilePhoto",
-    "#microsoft.graph.profilePhoto",
     &["height", "width"],
 );
 

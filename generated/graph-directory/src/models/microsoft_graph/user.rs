@@ -286,7 +286,6 @@ impl ::std::fmt::Debug for UserCreate {
 
 static CREATE: json::Shape = json::Shape::tagged(
     "microsoft.graph.user",
-    "#microsoft.graph.user",
     &[
         "deletedDateTime",
         "accountEnabled",
@@ -379,7 +378,6 @@ impl ::std::fmt::Debug for UserUpdate {
 
 static UPDATE: json::Shape = json::Shape::tagged(
     "microsoft.graph.user",
-    "#microsoft.graph.user",
     &[
         "deletedDateTime",
         "accountEnabled",

@@ -982,7 +982,6 @@ impl ::std::fmt::Debug for AgentUserCreate {
 
 static CREATE: json::Shape = json::Shape::tagged(
     "microsoft.graph.agentUser",
-    "#microsoft.graph.agentUser",
     &[
         "deletedDateTime",
         "aboutMe",
@@ -1357,7 +1356,6 @@ impl ::std::fmt::Debug for AgentUserUpdate {
 
 static UPDATE: json::Shape = json::Shape::tagged(
     "microsoft.graph.agentUser",
-    "#microsoft.graph.agentUser",
     &[
         "deletedDateTime",
         "aboutMe",

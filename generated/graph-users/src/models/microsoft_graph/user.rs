@@ -1850,7 +1850,6 @@ impl ::std::fmt::Debug for UserCreate {
 
 static CREATE: json::Shape = json::Shape::tagged(
     "microsoft.graph.user",
-    "#microsoft.graph.user",
     &[
         "deletedDateTime",
         "aboutMe",
@@ -2225,7 +2224,6 @@ impl ::std::fmt::Debug for UserUpdate {
 
 static UPDATE: json::Shape = json::Shape::tagged(
     "microsoft.graph.user",
-    "#microsoft.graph.user",
     &[
         "deletedDateTime",
         "aboutMe",

@@ -207,7 +207,6 @@ impl ::std::fmt::Debug for ComplianceManagementPartnerCreate {
 
 static CREATE: json::Shape = json::Shape::tagged(
     "microsoft.graph.complianceManagementPartner",
-    "#microsoft.graph.complianceManagementPartner",
     &[
         "androidEnrollmentAssignments",
         "androidOnboarded",
@@ -284,7 +283,6 @@ impl ::std::fmt::Debug for ComplianceManagementPartnerUpdate {
 
 static UPDATE: json::Shape = json::Shape::tagged(
     "microsoft.graph.complianceManagementPartner",
-    "#microsoft.graph.complianceManagementPartner",
     &[
         "androidEnrollmentAssignments",
         "androidOnboarded",

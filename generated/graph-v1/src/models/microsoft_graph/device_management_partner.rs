@@ -217,7 +217,6 @@ impl ::std::fmt::Debug for DeviceManagementPartnerCreate {
 
 static CREATE: json::Shape = json::Shape::tagged(
     "microsoft.graph.deviceManagementPartner",
-    "#microsoft.graph.deviceManagementPartner",
     &[
         "displayName",
         "groupsRequiringPartnerEnrollment",
@@ -299,7 +298,6 @@ impl ::std::fmt::Debug for DeviceManagementPartnerUpdate {
 
 static UPDATE: json::Shape = json::Shape::tagged(
     "microsoft.graph.deviceManagementPartner",
-    "#microsoft.graph.deviceManagementPartner",
     &[
         "displayName",
         "groupsRequiringPartnerEnrollment",

@@ -152,7 +152,6 @@ impl ::std::fmt::Debug for CrateCreate {
 
 static CREATE: json::Shape = json::Shape::tagged(
     "obstacle.course.crate",
-    "#obstacle.course.crate",
     &["self", "keywords"],
 );
 
@@ -192,7 +191,6 @@ impl ::std::fmt::Debug for CrateUpdate {
 
 static UPDATE: json::Shape = json::Shape::tagged(
     "obstacle.course.crate",
-    "#obstacle.course.crate",
     &["self", "keywords"],
 );
 

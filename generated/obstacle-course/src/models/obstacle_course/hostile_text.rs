@@ -198,7 +198,6 @@ impl ::std::fmt::Debug for HostileTextCreate {
 
 static CREATE: json::Shape = json::Shape::tagged(
     "obstacle.course.hostileText",
-    "#obstacle.course.hostileText",
     &[
         "Straße",
         "naïve",
@@ -265,7 +264,6 @@ impl ::std::fmt::Debug for HostileTextUpdate {
 
 static UPDATE: json::Shape = json::Shape::tagged(
     "obstacle.course.hostileText",
-    "#obstacle.course.hostileText",
     &[
         "Straße",
         "naïve",

@@ -120,7 +120,6 @@ impl ::std::fmt::Debug for KeyedChildCreate {
 
 static CREATE: json::Shape = json::Shape::tagged(
     "obstacle.course.keyedChild",
-    "#obstacle.course.keyedChild",
     &["createdBy"],
 );
 
@@ -155,7 +154,6 @@ impl ::std::fmt::Debug for KeyedChildUpdate {
 
 static UPDATE: json::Shape = json::Shape::tagged(
     "obstacle.course.keyedChild",
-    "#obstacle.course.keyedChild",
     &["createdBy"],
 );
 

@@ -160,7 +160,6 @@ impl ::std::fmt::Debug for Level4Create {
 
 static CREATE: json::Shape = json::Shape::tagged(
     "obstacle.course.level4",
-    "#obstacle.course.level4",
     &["zero", "one", "two", "three", "four"],
 );
 
@@ -209,7 +208,6 @@ impl ::std::fmt::Debug for Level4Update {
 
 static UPDATE: json::Shape = json::Shape::tagged(
     "obstacle.course.level4",
-    "#obstacle.course.level4",
     &["zero", "one", "two", "three", "four"],
 );
 

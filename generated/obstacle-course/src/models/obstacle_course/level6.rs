@@ -185,7 +185,6 @@ impl ::std::fmt::Debug for Level6Create {
 
 static CREATE: json::Shape = json::Shape::tagged(
     "obstacle.course.level6",
-    "#obstacle.course.level6",
     &["zero", "one", "two", "three", "four", "five", "six"],
 );
 
@@ -240,7 +239,6 @@ impl ::std::fmt::Debug for Level6Update {
 
 static UPDATE: json::Shape = json::Shape::tagged(
     "obstacle.course.level6",
-    "#obstacle.course.level6",
     &["zero", "one", "two", "three", "four", "five", "six"],
 );
 

@@ -118,11 +118,7 @@ impl ::std::fmt::Debug for MatchCreate {
     }
 }
 
-static CREATE: json::Shape = json::Shape::tagged(
-    "obstacle.course.match",
-    "#obstacle.course.match",
-    &["where"],
-);
+static CREATE: json::Shape = json::Shape::tagged("obstacle.course.match", &["where"]);
 
 impl json::ToJson for MatchCreate {
     fn encode(&self, w: &mut json::Encoder) {
@@ -153,11 +149,7 @@ impl ::std::fmt::Debug for MatchUpdate {
     }
 }
 
-static UPDATE: json::Shape = json::Shape::tagged(
-    "obstacle.course.match",
-    "#obstacle.course.match",
-    &["where"],
-);
+static UPDATE: json::Shape = json::Shape::tagged("obstacle.course.match", &["where"]);
 
 impl json::ToJson for MatchUpdate {
     fn encode(&self, w: &mut json::Encoder) {

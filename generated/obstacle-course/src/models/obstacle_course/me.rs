@@ -142,11 +142,7 @@ impl ::std::fmt::Debug for MeCreate {
     }
 }
 
-static CREATE: json::Shape = json::Shape::tagged(
-    "obstacle.course.me",
-    "#obstacle.course.me",
-    &[],
-);
+static CREATE: json::Shape = json::Shape::tagged("obstacle.course.me", &[]);
 
 impl json::ToJson for MeCreate {
     fn encode(&self, w: &mut json::Encoder) {
@@ -173,11 +169,7 @@ impl ::std::fmt::Debug for MeUpdate {
     }
 }
 
-static UPDATE: json::Shape = json::Shape::tagged(
-    "obstacle.course.me",
-    "#obstacle.course.me",
-    &[],
-);
+static UPDATE: json::Shape = json::Shape::tagged("obstacle.course.me", &[]);
 
 impl json::ToJson for MeUpdate {
     fn encode(&self, w: &mut json::Encoder) {

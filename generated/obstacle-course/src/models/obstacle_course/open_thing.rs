@@ -121,7 +121,6 @@ impl ::std::fmt::Debug for OpenThingCreate {
 
 static CREATE: json::Shape = json::Shape::tagged(
     "obstacle.course.openThing",
-    "#obstacle.course.openThing",
     &["known"],
 );
 
@@ -156,7 +155,6 @@ impl ::std::fmt::Debug for OpenThingUpdate {
 
 static UPDATE: json::Shape = json::Shape::tagged(
     "obstacle.course.openThing",
-    "#obstacle.course.openThing",
     &["known"],
 );
 

@@ -180,7 +180,6 @@ impl ::std::fmt::Debug for OrderLineCreate {
 
 static CREATE: json::Shape = json::Shape::tagged(
     "obstacle.course.orderLine",
-    "#obstacle.course.orderLine",
     &["quantity", "price", "serialNumber", "permissions", "tags"],
 );
 
@@ -227,7 +226,6 @@ impl ::std::fmt::Debug for OrderLineUpdate {
 
 static UPDATE: json::Shape = json::Shape::tagged(
     "obstacle.course.orderLine",
-    "#obstacle.course.orderLine",
     &["quantity", "price", "permissions", "tags"],
 );
 

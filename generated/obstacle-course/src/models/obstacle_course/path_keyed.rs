@@ -113,7 +113,6 @@ impl ::std::fmt::Debug for PathKeyedCreate {
 
 static CREATE: json::Shape = json::Shape::tagged(
     "obstacle.course.pathKeyed",
-    "#obstacle.course.pathKeyed",
     &["info", "label"],
 );
 
@@ -153,7 +152,6 @@ impl ::std::fmt::Debug for PathKeyedUpdate {
 
 static UPDATE: json::Shape = json::Shape::tagged(
     "obstacle.course.pathKeyed",
-    "#obstacle.course.pathKeyed",
     &["info", "label"],
 );
 

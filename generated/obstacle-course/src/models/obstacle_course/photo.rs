@@ -115,11 +115,7 @@ impl ::std::fmt::Debug for PhotoCreate {
     }
 }
 
-static CREATE: json::Shape = json::Shape::tagged(
-    "obstacle.course.photo",
-    "#obstacle.course.photo",
-    &["caption"],
-);
+static CREATE: json::Shape = json::Shape::tagged("obstacle.course.photo", &["caption"]);
 
 impl json::ToJson for PhotoCreate {
     fn encode(&self, w: &mut json::Encoder) {
@@ -150,11 +146,7 @@ impl ::std::fmt::Debug for PhotoUpdate {
     }
 }
 
-static UPDATE: json::Shape = json::Shape::tagged(
-    "obstacle.course.photo",
-    "#obstacle.course.photo",
-    &["caption"],
-);
+static UPDATE: json::Shape = json::Shape::tagged("obstacle.course.photo", &["caption"]);
 
 impl json::ToJson for PhotoUpdate {
     fn encode(&self, w: &mut json::Encoder) {

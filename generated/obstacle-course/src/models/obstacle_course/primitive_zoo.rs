@@ -699,7 +699,6 @@ impl ::std::fmt::Debug for PrimitiveZooCreate {
 
 static CREATE: json::Shape = json::Shape::tagged(
     "obstacle.course.primitiveZoo",
-    "#obstacle.course.primitiveZoo",
     &[
         "binary",
         "binaryMax",
@@ -1002,7 +1001,6 @@ impl ::std::fmt::Debug for PrimitiveZooUpdate {
 
 static UPDATE: json::Shape = json::Shape::tagged(
     "obstacle.course.primitiveZoo",
-    "#obstacle.course.primitiveZoo",
     &[
         "binary",
         "binaryMax",

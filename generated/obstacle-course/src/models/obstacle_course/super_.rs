@@ -160,7 +160,6 @@ impl ::std::fmt::Debug for SuperCreate {
 
 static CREATE: json::Shape = json::Shape::tagged(
     "obstacle.course.super",
-    "#obstacle.course.super",
     &["self", "keywords", "level"],
 );
 
@@ -203,7 +202,6 @@ impl ::std::fmt::Debug for SuperUpdate {
 
 static UPDATE: json::Shape = json::Shape::tagged(
     "obstacle.course.super",
-    "#obstacle.course.super",
     &["self", "keywords", "level"],
 );
 

@@ -152,7 +152,6 @@ impl ::std::fmt::Debug for WidgetCreate {
 
 static CREATE: json::Shape = json::Shape::tagged(
     "obstacle.course.Widget",
-    "#obstacle.course.Widget",
     &["name", "ref", "bag"],
 );
 
@@ -195,7 +194,6 @@ impl ::std::fmt::Debug for WidgetUpdate {
 
 static UPDATE: json::Shape = json::Shape::tagged(
     "obstacle.course.Widget",
-    "#obstacle.course.Widget",
     &["name", "ref", "bag"],
 );
 

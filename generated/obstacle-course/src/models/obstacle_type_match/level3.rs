@@ -152,7 +152,6 @@ impl ::std::fmt::Debug for Level3Create {
 
 static CREATE: json::Shape = json::Shape::tagged(
     "obstacle.type.match.level3",
-    "#obstacle.type.match.level3",
     &["zero", "one", "two", "three"],
 );
 
@@ -198,7 +197,6 @@ impl ::std::fmt::Debug for Level3Update {
 
 static UPDATE: json::Shape = json::Shape::tagged(
     "obstacle.type.match.level3",
-    "#obstacle.type.match.level3",
     &["zero", "one", "two", "three"],
 );
 

@@ -176,7 +176,6 @@ impl ::std::fmt::Debug for Level5Create {
 
 static CREATE: json::Shape = json::Shape::tagged(
     "obstacle.type.match.level5",
-    "#obstacle.type.match.level5",
     &["zero", "one", "two", "three", "four", "five"],
 );
 
@@ -228,7 +227,6 @@ impl ::std::fmt::Debug for Level5Update {
 
 static UPDATE: json::Shape = json::Shape::tagged(
     "obstacle.type.match.level5",
-    "#obstacle.type.match.level5",
     &["zero", "one", "two", "three", "four", "five"],
 );
 

@@ -128,7 +128,6 @@ impl ::std::fmt::Debug for WidgetCreate {
 
 static CREATE: json::Shape = json::Shape::tagged(
     "obstacle.type.match.Widget",
-    "#obstacle.type.match.Widget",
     &["weight"],
 );
 
@@ -163,7 +162,6 @@ impl ::std::fmt::Debug for WidgetUpdate {
 
 static UPDATE: json::Shape = json::Shape::tagged(
     "obstacle.type.match.Widget",
-    "#obstacle.type.match.Widget",
     &["weight"],
 );
 
