@@ -218,11 +218,11 @@ fn overloads_get_distinct_deterministic_names() {
     let files = generate(false);
     let item = squash(file(&files, "src/client/t/item.rs"));
     // The action keeps the name; the functions get `_function` / `_with_<params>`.
-    assert!(item.contains("pubasyncfngo(&self,n:i32)"), "{item}");
+    assert!(item.contains("pubfngo(&self,n:i32)->support::RequestFuture<()>"), "{item}");
     assert!(item.contains(r#"body.put("n",&n);"#));
     assert!(item.contains(r#"action_unit(Some("T.go"),&body)"#));
     assert!(
-        item.contains("pubasyncfngo_function(&self)->Result<Option<String>,"),
+        item.contains("pubfngo_function(&self)->support::RequestFuture<Option<String>>"),
         "{item}"
     );
     assert!(item.contains(r#"function_value("T.go",&args)"#));
@@ -286,7 +286,7 @@ fn operations_left_out_are_counted_and_explained() {
     assert_eq!(g.stats.left_out, 0, "{}", g.explain);
     let item = squash(file(&g.files, "src/client/t/item.rs"));
     assert!(
-        item.contains("pubasyncfnuses_unselected(&self,u:&Unrelated,)"),
+        item.contains("pubfnuses_unselected(&self,u:&Unrelated)"),
         "{item}"
     );
 }

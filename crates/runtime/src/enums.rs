@@ -50,18 +50,35 @@ impl UnknownMember {
 /// Decode an open enum from a JSON string (a JSON number is kept as its text, as
 /// services may send a numeric value when no member matches).
 pub fn enum_decode<E: OpenEnum>(d: &mut Decoder<'_>, path: &Path<'_>) -> Result<E, DecodeError> {
-    if d.peek() == Some(b'"') {
-        return Ok(E::from_wire(&d.string(path, "enumeration member")?));
+    // One copy of this per enum: the reading is in `member`, which is not generic.
+    match member(d, path) {
+        Ok(wire) => Ok(E::from_wire(&wire)),
+        Err(e) => Err(e),
     }
-    let value = d.value(path)?;
-    enum_from_json(value, path)
+}
+
+fn member<'a>(
+    d: &mut Decoder<'a>,
+    path: &Path<'_>,
+) -> Result<std::borrow::Cow<'a, str>, DecodeError> {
+    if d.peek() == Some(b'"') {
+        return d.string(path, "enumeration member");
+    }
+    member_of(d.value(path)?, path).map(std::borrow::Cow::Owned)
 }
 
 /// [`enum_decode`] of a tree.
 pub fn enum_from_json<E: OpenEnum>(value: Value, path: &Path<'_>) -> Result<E, DecodeError> {
+    match member_of(value, path) {
+        Ok(wire) => Ok(E::from_wire(&wire)),
+        Err(e) => Err(e),
+    }
+}
+
+fn member_of(value: Value, path: &Path<'_>) -> Result<String, DecodeError> {
     match value {
-        Value::String(s) => Ok(E::from_wire(&s)),
-        Value::Number(n) if n.is_i64() || n.is_u64() => Ok(E::from_wire(&n.to_string())),
+        Value::String(s) => Ok(s),
+        Value::Number(n) if n.is_i64() || n.is_u64() => Ok(n.to_string()),
         other => Err(DecodeError::expected(path, "enumeration member", &other)),
     }
 }

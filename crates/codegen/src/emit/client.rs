@@ -1174,64 +1174,53 @@ fn operation(scope: &mut Scope<'_>, op: &OperationIr, at_root: bool) -> Method {
         body.extend(stmts);
         reformat = true;
     }
-    let unit = "Result<(), crate::runtime::Error>".to_string();
-    let (sig_ret, call, is_async) = match (&op.ret, op.is_action) {
+    // Not `async fn`s: a future from the runtime, one state machine per result type
+    // rather than one per operation (compile cost, see the codegen README).
+    let fut = |t: String| format!("support::RequestFuture<{t}>");
+    let (sig_ret, call) = match (&op.ret, op.is_action) {
         (ReturnIr::Unit, true) => (
-            unit,
-            format!("{builder}.action_unit({action_name}, &body).await"),
-            true,
+            fut("()".into()),
+            format!("{builder}.action_unit({action_name}, &body)"),
         ),
         (ReturnIr::Unit, false) => (
-            unit,
-            format!(
-                "{builder}.function::<crate::runtime::Value>({fn_name}, &args).await.map(|_| ())"
-            ),
-            true,
+            fut("()".into()),
+            format!("{builder}.function_unit({fn_name}, &args)"),
         ),
         (ReturnIr::Object(t), true) => (
-            format!("Result<Option<{}>, crate::runtime::Error>", scope.ty(t)),
-            format!("{builder}.action({action_name}, &body).await"),
-            true,
+            fut(format!("Option<{}>", scope.ty(t))),
+            format!("{builder}.action({action_name}, &body)"),
         ),
         (ReturnIr::Object(t), false) => (
-            format!("Result<Option<{}>, crate::runtime::Error>", scope.ty(t)),
-            format!("{builder}.function({fn_name}, &args).await"),
-            true,
+            fut(format!("Option<{}>", scope.ty(t))),
+            format!("{builder}.function({fn_name}, &args)"),
         ),
         (ReturnIr::Value(t), true) => (
-            format!("Result<Option<{}>, crate::runtime::Error>", scope.ty(t)),
-            format!("{builder}.action_value({action_name}, &body).await"),
-            true,
+            fut(format!("Option<{}>", scope.ty(t))),
+            format!("{builder}.action_value({action_name}, &body)"),
         ),
         (ReturnIr::Value(t), false) => (
-            format!("Result<Option<{}>, crate::runtime::Error>", scope.ty(t)),
-            format!("{builder}.function_value({fn_name}, &args).await"),
-            true,
+            fut(format!("Option<{}>", scope.ty(t))),
+            format!("{builder}.function_value({fn_name}, &args)"),
         ),
         (ReturnIr::Stream, true) => (
-            "Result<crate::runtime::Download, crate::runtime::Error>".into(),
-            format!("{builder}.action_download({action_name}, &body).await"),
-            true,
+            fut("crate::runtime::Download".into()),
+            format!("{builder}.action_download({action_name}, &body)"),
         ),
         (ReturnIr::Stream, false) => (
-            "Result<crate::runtime::Download, crate::runtime::Error>".into(),
-            format!("{builder}.function_download({fn_name}, &args).await"),
-            true,
+            fut("crate::runtime::Download".into()),
+            format!("{builder}.function_download({fn_name}, &args)"),
         ),
         (ReturnIr::UploadSession, _) => (
-            "Result<crate::runtime::UploadSession, crate::runtime::Error>".into(),
-            format!("{builder}.action_upload_session({action_name}, &body).await"),
-            true,
+            fut("crate::runtime::UploadSession".into()),
+            format!("{builder}.action_upload_session({action_name}, &body)"),
         ),
         (ReturnIr::Pager(t), true) => (
             format!("crate::runtime::Pager<{}>", scope.ty(t)),
             format!("{builder}.action_pager({action_name}, &body)"),
-            false,
         ),
         (ReturnIr::Pager(t), false) => (
             format!("crate::runtime::Pager<{}>", scope.ty(t)),
             format!("{builder}.function_pager({fn_name}, &args)"),
-            false,
         ),
         (ReturnIr::Delta { item, field }, _) => {
             let f = match field {
@@ -1244,7 +1233,6 @@ fn operation(scope: &mut Scope<'_>, op: &OperationIr, at_root: bool) -> Method {
                     scope.ty(item)
                 ),
                 format!("{builder}.delta({fn_name}, &args)"),
-                false,
             )
         }
     };
@@ -1256,10 +1244,9 @@ fn operation(scope: &mut Scope<'_>, op: &OperationIr, at_root: bool) -> Method {
         }
         _ => body.push(call),
     }
-    let asyncness = if is_async { "async " } else { "" };
     let mut m = Method::new(
         op.doc.clone(),
-        format!("pub {asyncness}fn {}", name(&op.method)),
+        format!("pub fn {}", name(&op.method)),
         sigs,
         Some(sig_ret),
     );

@@ -169,17 +169,37 @@ pub trait ToJson {
     fn encode(&self, w: &mut Encoder);
 
     /// The JSON tree of `self` (written out and read back: not for hot paths).
-    fn to_json(&self) -> Value {
-        serde_json::from_slice(&to_vec(self)).unwrap_or(Value::Null)
+    ///
+    /// (`Self: Sized` keeps it out of `dyn ToJson`'s vtable, which every generated type
+    /// has for `Debug`/`PartialEq`: no copy of it per type unless it is called.)
+    fn to_json(&self) -> Value
+    where
+        Self: Sized,
+    {
+        tree(self)
     }
+}
+
+/// The JSON tree of any encodable value, unsized ones included (`str`, slices):
+/// [`ToJson::to_json`] for them.
+pub fn tree<T: ToJson + ?Sized>(value: &T) -> Value {
+    serde_json::from_slice(&to_vec(value)).unwrap_or(Value::Null)
 }
 
 /// Decode a `T` from JSON bytes (the whole input: only whitespace may follow).
 pub fn from_slice<T: FromJson>(bytes: &[u8]) -> Result<T, DecodeError> {
-    let mut d = Decoder::new(bytes)?;
-    let value = T::decode(&mut d, &Path::ROOT)?;
-    d.finish(&Path::ROOT)?;
-    Ok(value)
+    // Matches rather than `?`: this is instantiated once per decoded type.
+    let mut d = match Decoder::new(bytes) {
+        Ok(d) => d,
+        Err(e) => return Err(e),
+    };
+    match T::decode(&mut d, &Path::ROOT) {
+        Ok(value) => match d.finish(&Path::ROOT) {
+            Ok(()) => Ok(value),
+            Err(e) => Err(e),
+        },
+        Err(e) => Err(e),
+    }
 }
 
 /// Decode a `T` from JSON text.
@@ -518,10 +538,15 @@ impl<'d, 'a, 'p> MemberReader<'d, 'a, 'p> {
 
     /// `value`, or the first error met.
     pub fn finish<T>(self, value: T) -> Result<T, DecodeError> {
-        match self.error {
+        // One copy of this per generated struct: the reader is dropped in `error`.
+        match self.error() {
             None => Ok(value),
             Some(e) => Err(e),
         }
+    }
+
+    fn error(self) -> Option<DecodeError> {
+        self.error
     }
 }
 
@@ -807,7 +832,7 @@ impl ObjectWriter {
 
     /// Always write `wire`.
     pub fn put<T: ToJson + ?Sized>(&mut self, wire: &str, value: &T) -> &mut Self {
-        self.map.insert(wire.to_owned(), value.to_json());
+        self.map.insert(wire.to_owned(), tree(value));
         self
     }
 
@@ -835,7 +860,7 @@ pub fn serialize<T: ToJson + ?Sized, S: serde::Serializer>(
     value: &T,
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
-    serde::Serialize::serialize(&value.to_json(), serializer)
+    serde::Serialize::serialize(&tree(value), serializer)
 }
 
 /// Deserialize any [`FromJson`] value with serde (via a [`Value`]); the message of a

@@ -633,7 +633,7 @@ fn decode<T: FromJson>(resp: &Response) -> Result<T, Error> {
     })
 }
 
-fn decode_optional<T: FromJson>(resp: &Response) -> Result<Option<T>, Error> {
+pub(super) fn decode_optional<T: FromJson>(resp: &Response) -> Result<Option<T>, Error> {
     if has_body(resp) {
         decode(resp).map(Some)
     } else {
@@ -822,10 +822,19 @@ impl Client {
         params: &B,
         opts: &RequestOptions,
     ) -> Result<Option<T>, Error> {
+        self.invoke_action_encoded(resource, json::to_vec(params), opts)
+            .await
+    }
+
+    /// [`invoke_action`](Self::invoke_action) with the parameters already encoded.
+    pub(super) async fn invoke_action_encoded<T: FromJson>(
+        &self,
+        resource: &Resource,
+        params: Vec<u8>,
+        opts: &RequestOptions,
+    ) -> Result<Option<T>, Error> {
         let url = self.url(resource, &opts.query);
-        let resp = self
-            .execute(Method::Post, url, Some(json::to_vec(params)), opts)
-            .await?;
+        let resp = self.execute(Method::Post, url, Some(params), opts).await?;
         decode_optional(&resp)
     }
 

@@ -869,54 +869,63 @@ impl Builder {
     }
 
     /// Invoke an action whose result is a stream (`Edm.Stream`), as a [`Download`].
-    pub async fn action_download<B: super::json::ToJson + ?Sized>(
+    ///
+    /// The parameters are encoded now; the request is sent when the future is polled.
+    pub fn action_download<B: super::json::ToJson + ?Sized>(
         &self,
         name: Option<&str>,
         params: &B,
-    ) -> Result<Download, Error> {
-        let resource = self.operation_resource(name);
-        let url = self.client().url(&resource, &Query::new());
-        self.client()
-            .execute_download(
-                Method::Post,
-                url,
-                Some(json::to_vec(params)),
-                self.options(),
-            )
-            .await
+    ) -> RequestFuture<Download> {
+        let (this, resource, body) = (
+            self.clone(),
+            self.operation_resource(name),
+            json::to_vec(params),
+        );
+        Box::pin(async move {
+            let url = this.client().url(&resource, &Query::new());
+            this.client()
+                .execute_download(Method::Post, url, Some(body), this.options())
+                .await
+        })
     }
 
     /// Invoke an action creating an upload session (Graph's `createUploadSession`): the
     /// [`UploadSession`] of the `uploadUrl` and `nextExpectedRanges` it returns.
-    pub async fn action_upload_session<B: super::json::ToJson + ?Sized>(
+    ///
+    /// The parameters are encoded now; the request is sent when the future is polled.
+    pub fn action_upload_session<B: super::json::ToJson + ?Sized>(
         &self,
         name: Option<&str>,
         params: &B,
-    ) -> Result<UploadSession, Error> {
-        let resource = self.operation_resource(name);
-        let value: Option<Value> = self
-            .client()
-            .invoke_action(&resource, params, self.options())
-            .await?;
-        let value = value.unwrap_or(Value::Null);
-        let url = value.get("uploadUrl").and_then(Value::as_str);
-        let path = Path::ROOT.key("nextExpectedRanges");
-        let ranges = match value.get("nextExpectedRanges") {
-            None | Some(Value::Null) => Vec::new(),
-            Some(v) => Vec::<String>::from_json(v.clone(), &path)
-                .map_err(|error| Error::Decode { status: 200, error })?,
-        };
-        UploadSession::new(self.client(), url, ranges)
+    ) -> RequestFuture<UploadSession> {
+        let (this, resource, body) = (
+            self.clone(),
+            self.operation_resource(name),
+            json::to_vec(params),
+        );
+        Box::pin(async move {
+            let value: Option<Value> = this
+                .client()
+                .invoke_action_encoded(&resource, body, this.options())
+                .await?;
+            let value = value.unwrap_or(Value::Null);
+            let url = value.get("uploadUrl").and_then(Value::as_str);
+            let path = Path::ROOT.key("nextExpectedRanges");
+            let ranges = match value.get("nextExpectedRanges") {
+                None | Some(Value::Null) => Vec::new(),
+                Some(v) => Vec::<String>::from_json(v.clone(), &path)
+                    .map_err(|error| Error::Decode { status: 200, error })?,
+            };
+            UploadSession::new(this.client(), url, ranges)
+        })
     }
 
     /// Invoke a function whose result is a stream (`Edm.Stream`), as a [`Download`].
-    pub async fn function_download(
-        &self,
-        name: &str,
-        args: &[(&str, FnArg)],
-    ) -> Result<Download, Error> {
-        let resource = self.function_resource(name, args);
-        self.client().download(&resource, self.options()).await
+    ///
+    /// The URL is built now; the request is sent when the future is polled.
+    pub fn function_download(&self, name: &str, args: &[(&str, FnArg)]) -> RequestFuture<Download> {
+        let (this, resource) = (self.clone(), self.function_resource(name, args));
+        Box::pin(async move { this.client().download(&resource, this.options()).await })
     }
 }
 

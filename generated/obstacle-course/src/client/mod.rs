@@ -129,7 +129,7 @@ impl ObstacleService {
         )
     }
     /// Function import `await` (`obstacle.course.await`): `GET /await(…)`.
-    pub async fn r#await(
+    pub fn r#await(
         &self,
         r#dyn: i32,
         option: &crate::models::obstacle_course::Option_,
@@ -139,7 +139,7 @@ impl ObstacleService {
             crate::models::obstacle_course::PermissionFlags,
         >,
         maybe: Option<&str>,
-    ) -> Result<Option<String>, crate::runtime::Error> {
+    ) -> support::RequestFuture<Option<String>> {
         let mut args: Vec<(&str, support::FnArg)> = ::std::vec![
             ("dyn", support::lit(& r#dyn)), ("Option", support::json(option)), ("Vec",
             support::json(vec)), ("when", support::lit(when)), ("flags",
@@ -150,39 +150,35 @@ impl ObstacleService {
         }
         support::Builder::at(&self.client, crate::runtime::Resource::default())
             .function_value("await", &args)
-            .await
     }
     /// Action import `dyn` (`obstacle.course.dyn`): `POST /dyn`.
-    pub async fn r#dyn(
+    pub fn r#dyn(
         &self,
         r#type: &str,
         r#async: &crate::models::obstacle_course::Async,
         payload: &crate::models::obstacle_course::TreeNode,
-    ) -> Result<
-        Option<Vec<crate::models::obstacle_course::Keywords>>,
-        crate::runtime::Error,
-    > {
+    ) -> support::RequestFuture<Option<Vec<crate::models::obstacle_course::Keywords>>> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("type", r#type);
         body.put("async", r#async);
         body.put("payload", payload);
         let body = body.finish();
-        support::Builder::root(&self.client, "dyn").action_value(None, &body).await
+        support::Builder::root(&self.client, "dyn").action_value(None, &body)
     }
     /// Action import `makeWidget` (`obstacle.course.createWidget`): `POST /makeWidget`.
-    pub async fn create_widget(
+    pub fn create_widget(
         &self,
         name: &str,
-    ) -> Result<Option<crate::models::obstacle_course::Widget>, crate::runtime::Error> {
+    ) -> support::RequestFuture<Option<crate::models::obstacle_course::Widget>> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("name", name);
         let body = body.finish();
-        support::Builder::root(&self.client, "makeWidget").action(None, &body).await
+        support::Builder::root(&self.client, "makeWidget").action(None, &body)
     }
     /// Action import `reset` (`obstacle.course.reset`): `POST /reset`.
-    pub async fn reset(&self) -> Result<(), crate::runtime::Error> {
+    pub fn reset(&self) -> support::RequestFuture<()> {
         let body = support::no_params();
-        support::Builder::root(&self.client, "reset").action_unit(None, &body).await
+        support::Builder::root(&self.client, "reset").action_unit(None, &body)
     }
     /// Function import `search` (`obstacle.course.search`): `GET /search(…)`.
     ///

@@ -12,11 +12,12 @@ use std::future::{Future, IntoFuture};
 use std::marker::PhantomData;
 use std::pin::Pin;
 
+use super::client::decode_optional;
 use super::enums::{OpenEnum, enum_url_literal};
 pub use super::expand::{Expand, IntoExpand, Many, One};
 use super::{
     Client, DecodeError, Decoder, Encoder, Error, FromJson, Map, Method, Page, Pager, Param, Path,
-    Query, RawLiteral, RequestOptions, Resource, ToJson, UrlLiteral, Value, ValueOf,
+    Query, RawLiteral, RequestOptions, Resource, Response, ToJson, UrlLiteral, Value, ValueOf,
 };
 
 /// A boxed, `Send` future of a request's result (what `.await` on a request runs).
@@ -59,7 +60,7 @@ pub fn enum_lit<E: OpenEnum>(qualified_type: &str, value: &E) -> FnArg {
 
 /// A JSON argument passed as a parameter alias.
 pub fn json<T: ToJson + ?Sized>(value: &T) -> FnArg {
-    FnArg::Json(value.to_json())
+    FnArg::Json(super::json::tree(value))
 }
 
 impl Builder {
@@ -254,12 +255,10 @@ impl Builder {
         &self,
         body: &B,
     ) -> RequestFuture<Option<T>> {
-        let (this, body) = (self.clone(), body.to_json());
-        Box::pin(async move {
-            this.client
-                .create(&this.resource, &body, &this.options)
-                .await
-        })
+        decoded(
+            self.send(Method::Post, Some(super::json::to_vec(body))),
+            decode_optional::<T>,
+        )
     }
 
     /// `PATCH` this entity: 200 gives `Some`, 204 `None`.
@@ -269,12 +268,10 @@ impl Builder {
         &self,
         body: &B,
     ) -> RequestFuture<Option<T>> {
-        let (this, body) = (self.clone(), body.to_json());
-        Box::pin(async move {
-            this.client
-                .update(&this.resource, &body, &this.options)
-                .await
-        })
+        decoded(
+            self.send(Method::Patch, Some(super::json::to_vec(body))),
+            decode_optional::<T>,
+        )
     }
 
     /// `PUT` this entity (replace): 200 gives `Some`, 204 `None`.
@@ -284,12 +281,10 @@ impl Builder {
         &self,
         body: &B,
     ) -> RequestFuture<Option<T>> {
-        let (this, body) = (self.clone(), body.to_json());
-        Box::pin(async move {
-            this.client
-                .replace(&this.resource, &body, &this.options)
-                .await
-        })
+        decoded(
+            self.send(Method::Put, Some(super::json::to_vec(body))),
+            decode_optional::<T>,
+        )
     }
 
     /// `DELETE` this entity.
@@ -300,36 +295,64 @@ impl Builder {
 
     /// Invoke a bound action (or an action import at the root) with a JSON object of
     /// parameters; the result, if any, decoded as `T`.
-    pub async fn action<B: ToJson + ?Sized, T: FromJson>(
+    ///
+    /// The parameters are encoded now; the request is sent when the future is polled.
+    /// (Generated operations return this future rather than being `async fn`s: one
+    /// state machine per result type instead of one per operation.)
+    pub fn action<B: ToJson + ?Sized, T: FromJson + Send + 'static>(
         &self,
         name: Option<&str>,
         params: &B,
-    ) -> Result<Option<T>, Error> {
-        let resource = self.operation_resource(name);
-        self.client
-            .invoke_action(&resource, params, &self.options)
-            .await
+    ) -> RequestFuture<Option<T>> {
+        decoded(self.post_action(name, params), decode_optional::<T>)
     }
 
     /// Invoke an action without a result.
-    pub async fn action_unit<B: ToJson + ?Sized>(
+    pub fn action_unit<B: ToJson + ?Sized>(
         &self,
         name: Option<&str>,
         params: &B,
-    ) -> Result<(), Error> {
-        self.action::<B, Value>(name, params).await.map(|_| ())
+    ) -> RequestFuture<()> {
+        let sent = self.post_action(name, params);
+        Box::pin(async move { sent.await.map(|_| ()) })
     }
 
     /// Invoke an action whose result is a primitive or a collection (`{"value": …}`).
-    pub async fn action_value<B: ToJson + ?Sized, T: FromJson>(
+    pub fn action_value<B: ToJson + ?Sized, T: FromJson + Send + 'static>(
         &self,
         name: Option<&str>,
         params: &B,
-    ) -> Result<Option<T>, Error> {
-        Ok(self
-            .action::<B, ValueOf<T>>(name, params)
-            .await?
-            .map(ValueOf::into_inner))
+    ) -> RequestFuture<Option<T>> {
+        decoded(self.post_action(name, params), decode_value::<T>)
+    }
+
+    /// `POST` the encoded parameters to the action's URL, when polled.
+    fn post_action<B: ToJson + ?Sized>(
+        &self,
+        name: Option<&str>,
+        params: &B,
+    ) -> RequestFuture<Response> {
+        self.moved_to(self.operation_resource(name))
+            .send(Method::Post, Some(super::json::to_vec(params)))
+    }
+
+    /// This request state at another resource.
+    fn moved_to(&self, resource: Resource) -> Builder {
+        Builder {
+            resource,
+            ..self.clone()
+        }
+    }
+
+    /// Send `method` with `body` to this resource when polled: the one request future of
+    /// the typed helpers, not generic, so that a result type only adds [`decoded`]'s
+    /// small poll function.
+    pub(super) fn send(&self, method: Method, body: Option<Vec<u8>>) -> RequestFuture<Response> {
+        let this = self.clone();
+        Box::pin(async move {
+            let url = this.client.url(&this.resource, &this.options.query);
+            this.client.execute(method, url, body, &this.options).await
+        })
     }
 
     /// Invoke an action returning a collection of entities, as a stream across pages.
@@ -343,25 +366,35 @@ impl Builder {
     }
 
     /// Invoke a function (`GET …/ns.f(a=1,b=@b)?@b=…`); the result decoded as `T`.
-    pub async fn function<T: FromJson>(
+    ///
+    /// The URL is built now; the request is sent when the future is polled.
+    pub fn function<T: FromJson + Send + 'static>(
         &self,
         name: &str,
         args: &[(&str, FnArg)],
-    ) -> Result<Option<T>, Error> {
-        let resource = self.function_resource(name, args);
-        self.client.invoke_function(&resource, &self.options).await
+    ) -> RequestFuture<Option<T>> {
+        decoded(self.get_function(name, args), decode_optional::<T>)
+    }
+
+    /// Invoke a function and ignore its result.
+    pub fn function_unit(&self, name: &str, args: &[(&str, FnArg)]) -> RequestFuture<()> {
+        let sent = self.get_function(name, args);
+        Box::pin(async move { sent.await.map(|_| ()) })
     }
 
     /// Invoke a function whose result is a primitive or a collection (`{"value": …}`).
-    pub async fn function_value<T: FromJson>(
+    pub fn function_value<T: FromJson + Send + 'static>(
         &self,
         name: &str,
         args: &[(&str, FnArg)],
-    ) -> Result<Option<T>, Error> {
-        Ok(self
-            .function::<ValueOf<T>>(name, args)
-            .await?
-            .map(ValueOf::into_inner))
+    ) -> RequestFuture<Option<T>> {
+        decoded(self.get_function(name, args), decode_value::<T>)
+    }
+
+    /// `GET` the function's URL (its arguments in it), when polled.
+    fn get_function(&self, name: &str, args: &[(&str, FnArg)]) -> RequestFuture<Response> {
+        self.moved_to(self.function_resource(name, args))
+            .send(Method::Get, None)
     }
 
     /// Invoke a function returning a collection of entities, as a stream across pages.
@@ -399,6 +432,42 @@ impl Builder {
             .collect();
         self.resource.clone().function_params(name, &params)
     }
+}
+
+/// The response of `sent`, decoded by `decode` (a 204 or an empty body gives `None`).
+fn decoded<T: Send + 'static>(
+    sent: RequestFuture<Response>,
+    decode: fn(&Response) -> Result<Option<T>, Error>,
+) -> RequestFuture<Option<T>> {
+    Box::pin(Decoded { sent, decode })
+}
+
+/// The future of [`decoded`]: a hand-written poll, so that each result type adds one
+/// small function rather than a state machine around the whole request.
+struct Decoded<T> {
+    sent: RequestFuture<Response>,
+    decode: fn(&Response) -> Result<Option<T>, Error>,
+}
+
+impl<T> Future for Decoded<T> {
+    type Output = Result<Option<T>, Error>;
+
+    fn poll(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        match self.sent.as_mut().poll(cx) {
+            std::task::Poll::Pending => std::task::Poll::Pending,
+            std::task::Poll::Ready(sent) => {
+                std::task::Poll::Ready(sent.and_then(|r| (self.decode)(&r)))
+            }
+        }
+    }
+}
+
+/// A primitive or collection result (`{"value": …}`) of an operation.
+fn decode_value<T: FromJson>(resp: &Response) -> Result<Option<T>, Error> {
+    Ok(decode_optional::<ValueOf<T>>(resp)?.map(ValueOf::into_inner))
 }
 
 /// An empty parameter object, for actions without parameters.

@@ -232,9 +232,9 @@ impl DeviceManagementPartnersBuilder {
         )
     }
     /// Bound action `PartnersService.terminate`: `POST …/PartnersService.terminate`.
-    pub async fn terminate(&self) -> Result<(), crate::runtime::Error> {
+    pub fn terminate(&self) -> support::RequestFuture<()> {
         let body = support::no_params();
-        self.inner.action_unit(Some("PartnersService.terminate"), &body).await
+        self.inner.action_unit(Some("PartnersService.terminate"), &body)
     }
 }
 
@@ -360,8 +360,8 @@ impl DeviceManagementPartnersLinkBuilder {
         )
     }
     /// Bound action `PartnersService.terminate`: `POST …/PartnersService.terminate`.
-    pub async fn terminate(&self) -> Result<(), crate::runtime::Error> {
+    pub fn terminate(&self) -> support::RequestFuture<()> {
         let body = support::no_params();
-        self.inner.action_unit(Some("PartnersService.terminate"), &body).await
+        self.inner.action_unit(Some("PartnersService.terminate"), &body)
     }
 }

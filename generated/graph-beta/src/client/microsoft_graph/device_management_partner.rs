@@ -166,9 +166,9 @@ impl DeviceManagementPartnerBuilder {
         self.inner.delete()
     }
     /// Bound action `microsoft.graph.terminate`: `POST …/microsoft.graph.terminate`.
-    pub async fn terminate(&self) -> Result<(), crate::runtime::Error> {
+    pub fn terminate(&self) -> support::RequestFuture<()> {
         let body = support::no_params();
-        self.inner.action_unit(Some("microsoft.graph.terminate"), &body).await
+        self.inner.action_unit(Some("microsoft.graph.terminate"), &body)
     }
 }
 

@@ -186,14 +186,14 @@ impl ApplicationBuilder {
         )
     }
     /// Bound action `microsoft.graph.checkMemberGroups`: `POST …/microsoft.graph.checkMemberGroups`.
-    pub async fn check_member_groups(
+    pub fn check_member_groups(
         &self,
         group_ids: &[String],
-    ) -> Result<Option<Vec<String>>, crate::runtime::Error> {
+    ) -> support::RequestFuture<Option<Vec<String>>> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("groupIds", group_ids);
         let body = body.finish();
-        self.inner.action_value(Some("microsoft.graph.checkMemberGroups"), &body).await
+        self.inner.action_value(Some("microsoft.graph.checkMemberGroups"), &body)
     }
 }
 
@@ -544,14 +544,14 @@ impl ApplicationNoDeleteBuilder {
         )
     }
     /// Bound action `microsoft.graph.checkMemberGroups`: `POST …/microsoft.graph.checkMemberGroups`.
-    pub async fn check_member_groups(
+    pub fn check_member_groups(
         &self,
         group_ids: &[String],
-    ) -> Result<Option<Vec<String>>, crate::runtime::Error> {
+    ) -> support::RequestFuture<Option<Vec<String>>> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("groupIds", group_ids);
         let body = body.finish();
-        self.inner.action_value(Some("microsoft.graph.checkMemberGroups"), &body).await
+        self.inner.action_value(Some("microsoft.graph.checkMemberGroups"), &body)
     }
 }
 
@@ -627,13 +627,13 @@ impl ApplicationPutUpsertBuilder {
         )
     }
     /// Bound action `microsoft.graph.checkMemberGroups`: `POST …/microsoft.graph.checkMemberGroups`.
-    pub async fn check_member_groups(
+    pub fn check_member_groups(
         &self,
         group_ids: &[String],
-    ) -> Result<Option<Vec<String>>, crate::runtime::Error> {
+    ) -> support::RequestFuture<Option<Vec<String>>> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("groupIds", group_ids);
         let body = body.finish();
-        self.inner.action_value(Some("microsoft.graph.checkMemberGroups"), &body).await
+        self.inner.action_value(Some("microsoft.graph.checkMemberGroups"), &body)
     }
 }

@@ -116,14 +116,14 @@ impl DirectoryObjectBuilder {
         super::UserBuilder::from_builder(self.inner.cast("microsoft.graph.user"))
     }
     /// Bound action `microsoft.graph.checkMemberGroups`: `POST …/microsoft.graph.checkMemberGroups`.
-    pub async fn check_member_groups(
+    pub fn check_member_groups(
         &self,
         group_ids: &[String],
-    ) -> Result<Option<Vec<String>>, crate::runtime::Error> {
+    ) -> support::RequestFuture<Option<Vec<String>>> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("groupIds", group_ids);
         let body = body.finish();
-        self.inner.action_value(Some("microsoft.graph.checkMemberGroups"), &body).await
+        self.inner.action_value(Some("microsoft.graph.checkMemberGroups"), &body)
     }
 }
 
@@ -295,14 +295,14 @@ impl DirectoryObjectLinkBuilder {
         super::UserNoDeleteBuilder::from_builder(self.inner.cast("microsoft.graph.user"))
     }
     /// Bound action `microsoft.graph.checkMemberGroups`: `POST …/microsoft.graph.checkMemberGroups`.
-    pub async fn check_member_groups(
+    pub fn check_member_groups(
         &self,
         group_ids: &[String],
-    ) -> Result<Option<Vec<String>>, crate::runtime::Error> {
+    ) -> support::RequestFuture<Option<Vec<String>>> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("groupIds", group_ids);
         let body = body.finish();
-        self.inner.action_value(Some("microsoft.graph.checkMemberGroups"), &body).await
+        self.inner.action_value(Some("microsoft.graph.checkMemberGroups"), &body)
     }
 }
 
@@ -475,13 +475,13 @@ impl DirectoryObjectLinkItemBuilder {
         super::UserNoDeleteBuilder::from_builder(self.inner.cast("microsoft.graph.user"))
     }
     /// Bound action `microsoft.graph.checkMemberGroups`: `POST …/microsoft.graph.checkMemberGroups`.
-    pub async fn check_member_groups(
+    pub fn check_member_groups(
         &self,
         group_ids: &[String],
-    ) -> Result<Option<Vec<String>>, crate::runtime::Error> {
+    ) -> support::RequestFuture<Option<Vec<String>>> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("groupIds", group_ids);
         let body = body.finish();
-        self.inner.action_value(Some("microsoft.graph.checkMemberGroups"), &body).await
+        self.inner.action_value(Some("microsoft.graph.checkMemberGroups"), &body)
     }
 }

@@ -186,16 +186,15 @@ impl DriveItemBuilder {
         super::DriveItemLinkCollectionBuilder::from_builder(self.inner.nav("children"))
     }
     /// Bound action `microsoft.graph.createUploadSession`: `POST …/microsoft.graph.createUploadSession`.
-    pub async fn create_upload_session(
+    pub fn create_upload_session(
         &self,
         item: &DriveItemUploadableProperties,
-    ) -> Result<crate::runtime::UploadSession, crate::runtime::Error> {
+    ) -> support::RequestFuture<crate::runtime::UploadSession> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("item", item);
         let body = body.finish();
         self.inner
             .action_upload_session(Some("microsoft.graph.createUploadSession"), &body)
-            .await
     }
     /// The stream property `content`: `GET …/content` to download, `PUT …/content` to upload.
     pub fn content(&self) -> crate::runtime::StreamRequest {
@@ -314,16 +313,15 @@ impl DriveItemLinkBuilder {
         super::DriveItemLinkCollectionBuilder::from_builder(self.inner.nav("children"))
     }
     /// Bound action `microsoft.graph.createUploadSession`: `POST …/microsoft.graph.createUploadSession`.
-    pub async fn create_upload_session(
+    pub fn create_upload_session(
         &self,
         item: &DriveItemUploadableProperties,
-    ) -> Result<crate::runtime::UploadSession, crate::runtime::Error> {
+    ) -> support::RequestFuture<crate::runtime::UploadSession> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("item", item);
         let body = body.finish();
         self.inner
             .action_upload_session(Some("microsoft.graph.createUploadSession"), &body)
-            .await
     }
     /// The stream property `content`: `GET …/content` to download, `PUT …/content` to upload.
     pub fn content(&self) -> crate::runtime::StreamRequest {
@@ -443,16 +441,15 @@ impl DriveItemLinkItemBuilder {
         super::DriveItemLinkCollectionBuilder::from_builder(self.inner.nav("children"))
     }
     /// Bound action `microsoft.graph.createUploadSession`: `POST …/microsoft.graph.createUploadSession`.
-    pub async fn create_upload_session(
+    pub fn create_upload_session(
         &self,
         item: &DriveItemUploadableProperties,
-    ) -> Result<crate::runtime::UploadSession, crate::runtime::Error> {
+    ) -> support::RequestFuture<crate::runtime::UploadSession> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("item", item);
         let body = body.finish();
         self.inner
             .action_upload_session(Some("microsoft.graph.createUploadSession"), &body)
-            .await
     }
     /// The stream property `content`: `GET …/content` to download, `PUT …/content` to upload.
     pub fn content(&self) -> crate::runtime::StreamRequest {

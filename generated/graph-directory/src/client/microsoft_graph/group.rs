@@ -243,14 +243,14 @@ impl GroupBuilder {
         )
     }
     /// Bound action `microsoft.graph.checkMemberGroups`: `POST …/microsoft.graph.checkMemberGroups`.
-    pub async fn check_member_groups(
+    pub fn check_member_groups(
         &self,
         group_ids: &[String],
-    ) -> Result<Option<Vec<String>>, crate::runtime::Error> {
+    ) -> support::RequestFuture<Option<Vec<String>>> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("groupIds", group_ids);
         let body = body.finish();
-        self.inner.action_value(Some("microsoft.graph.checkMemberGroups"), &body).await
+        self.inner.action_value(Some("microsoft.graph.checkMemberGroups"), &body)
     }
 }
 
@@ -453,13 +453,13 @@ impl GroupNoDeleteBuilder {
         )
     }
     /// Bound action `microsoft.graph.checkMemberGroups`: `POST …/microsoft.graph.checkMemberGroups`.
-    pub async fn check_member_groups(
+    pub fn check_member_groups(
         &self,
         group_ids: &[String],
-    ) -> Result<Option<Vec<String>>, crate::runtime::Error> {
+    ) -> support::RequestFuture<Option<Vec<String>>> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("groupIds", group_ids);
         let body = body.finish();
-        self.inner.action_value(Some("microsoft.graph.checkMemberGroups"), &body).await
+        self.inner.action_value(Some("microsoft.graph.checkMemberGroups"), &body)
     }
 }

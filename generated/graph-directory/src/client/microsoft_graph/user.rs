@@ -292,14 +292,14 @@ impl UserBuilder {
         super::ProfilePhotoBuilder::from_builder(self.inner.nav("photo"))
     }
     /// Bound action `microsoft.graph.checkMemberGroups`: `POST …/microsoft.graph.checkMemberGroups`.
-    pub async fn check_member_groups(
+    pub fn check_member_groups(
         &self,
         group_ids: &[String],
-    ) -> Result<Option<Vec<String>>, crate::runtime::Error> {
+    ) -> support::RequestFuture<Option<Vec<String>>> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("groupIds", group_ids);
         let body = body.finish();
-        self.inner.action_value(Some("microsoft.graph.checkMemberGroups"), &body).await
+        self.inner.action_value(Some("microsoft.graph.checkMemberGroups"), &body)
     }
 }
 
@@ -514,13 +514,13 @@ impl UserNoDeleteBuilder {
         super::ProfilePhotoBuilder::from_builder(self.inner.nav("photo"))
     }
     /// Bound action `microsoft.graph.checkMemberGroups`: `POST …/microsoft.graph.checkMemberGroups`.
-    pub async fn check_member_groups(
+    pub fn check_member_groups(
         &self,
         group_ids: &[String],
-    ) -> Result<Option<Vec<String>>, crate::runtime::Error> {
+    ) -> support::RequestFuture<Option<Vec<String>>> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("groupIds", group_ids);
         let body = body.finish();
-        self.inner.action_value(Some("microsoft.graph.checkMemberGroups"), &body).await
+        self.inner.action_value(Some("microsoft.graph.checkMemberGroups"), &body)
     }
 }

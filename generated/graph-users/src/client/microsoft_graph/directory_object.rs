@@ -112,51 +112,49 @@ impl DirectoryObjectBuilder {
         super::UserBuilder::from_builder(self.inner.cast("microsoft.graph.user"))
     }
     /// Bound action `microsoft.graph.checkMemberGroups`: `POST …/microsoft.graph.checkMemberGroups`.
-    pub async fn check_member_groups(
+    pub fn check_member_groups(
         &self,
         group_ids: &[String],
-    ) -> Result<Option<Vec<String>>, crate::runtime::Error> {
+    ) -> support::RequestFuture<Option<Vec<String>>> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("groupIds", group_ids);
         let body = body.finish();
-        self.inner.action_value(Some("microsoft.graph.checkMemberGroups"), &body).await
+        self.inner.action_value(Some("microsoft.graph.checkMemberGroups"), &body)
     }
     /// Bound action `microsoft.graph.checkMemberObjects`: `POST …/microsoft.graph.checkMemberObjects`.
-    pub async fn check_member_objects(
+    pub fn check_member_objects(
         &self,
         ids: &[String],
-    ) -> Result<Option<Vec<String>>, crate::runtime::Error> {
+    ) -> support::RequestFuture<Option<Vec<String>>> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("ids", ids);
         let body = body.finish();
-        self.inner.action_value(Some("microsoft.graph.checkMemberObjects"), &body).await
+        self.inner.action_value(Some("microsoft.graph.checkMemberObjects"), &body)
     }
     /// Bound action `microsoft.graph.getMemberGroups`: `POST …/microsoft.graph.getMemberGroups`.
-    pub async fn get_member_groups(
+    pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
-    ) -> Result<Option<Vec<String>>, crate::runtime::Error> {
+    ) -> support::RequestFuture<Option<Vec<String>>> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("securityEnabledOnly", &security_enabled_only);
         let body = body.finish();
-        self.inner.action_value(Some("microsoft.graph.getMemberGroups"), &body).await
+        self.inner.action_value(Some("microsoft.graph.getMemberGroups"), &body)
     }
     /// Bound action `microsoft.graph.getMemberObjects`: `POST …/microsoft.graph.getMemberObjects`.
-    pub async fn get_member_objects(
+    pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
-    ) -> Result<Option<Vec<String>>, crate::runtime::Error> {
+    ) -> support::RequestFuture<Option<Vec<String>>> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("securityEnabledOnly", &security_enabled_only);
         let body = body.finish();
-        self.inner.action_value(Some("microsoft.graph.getMemberObjects"), &body).await
+        self.inner.action_value(Some("microsoft.graph.getMemberObjects"), &body)
     }
     /// Bound action `microsoft.graph.restore`: `POST …/microsoft.graph.restore`.
-    pub async fn restore(
-        &self,
-    ) -> Result<Option<DirectoryObject>, crate::runtime::Error> {
+    pub fn restore(&self) -> support::RequestFuture<Option<DirectoryObject>> {
         let body = support::no_params();
-        self.inner.action(Some("microsoft.graph.restore"), &body).await
+        self.inner.action(Some("microsoft.graph.restore"), &body)
     }
 }
 
@@ -244,20 +242,20 @@ impl DirectoryObjectCollectionBuilder {
         self.inner.action_pager(Some("microsoft.graph.getByIds"), &body)
     }
     /// Bound action `microsoft.graph.validateProperties`: `POST …/microsoft.graph.validateProperties`.
-    pub async fn validate_properties(
+    pub fn validate_properties(
         &self,
         entity_type: &str,
         display_name: &str,
         mail_nickname: &str,
         on_behalf_of_user_id: &crate::runtime::edm::Guid,
-    ) -> Result<(), crate::runtime::Error> {
+    ) -> support::RequestFuture<()> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("entityType", entity_type);
         body.put("displayName", display_name);
         body.put("mailNickname", mail_nickname);
         body.put("onBehalfOfUserId", on_behalf_of_user_id);
         let body = body.finish();
-        self.inner.action_unit(Some("microsoft.graph.validateProperties"), &body).await
+        self.inner.action_unit(Some("microsoft.graph.validateProperties"), &body)
     }
 }
 
@@ -332,51 +330,49 @@ impl DirectoryObjectLinkBuilder {
         super::UserNoDeleteBuilder::from_builder(self.inner.cast("microsoft.graph.user"))
     }
     /// Bound action `microsoft.graph.checkMemberGroups`: `POST …/microsoft.graph.checkMemberGroups`.
-    pub async fn check_member_groups(
+    pub fn check_member_groups(
         &self,
         group_ids: &[String],
-    ) -> Result<Option<Vec<String>>, crate::runtime::Error> {
+    ) -> support::RequestFuture<Option<Vec<String>>> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("groupIds", group_ids);
         let body = body.finish();
-        self.inner.action_value(Some("microsoft.graph.checkMemberGroups"), &body).await
+        self.inner.action_value(Some("microsoft.graph.checkMemberGroups"), &body)
     }
     /// Bound action `microsoft.graph.checkMemberObjects`: `POST …/microsoft.graph.checkMemberObjects`.
-    pub async fn check_member_objects(
+    pub fn check_member_objects(
         &self,
         ids: &[String],
-    ) -> Result<Option<Vec<String>>, crate::runtime::Error> {
+    ) -> support::RequestFuture<Option<Vec<String>>> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("ids", ids);
         let body = body.finish();
-        self.inner.action_value(Some("microsoft.graph.checkMemberObjects"), &body).await
+        self.inner.action_value(Some("microsoft.graph.checkMemberObjects"), &body)
     }
     /// Bound action `microsoft.graph.getMemberGroups`: `POST …/microsoft.graph.getMemberGroups`.
-    pub async fn get_member_groups(
+    pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
-    ) -> Result<Option<Vec<String>>, crate::runtime::Error> {
+    ) -> support::RequestFuture<Option<Vec<String>>> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("securityEnabledOnly", &security_enabled_only);
         let body = body.finish();
-        self.inner.action_value(Some("microsoft.graph.getMemberGroups"), &body).await
+        self.inner.action_value(Some("microsoft.graph.getMemberGroups"), &body)
     }
     /// Bound action `microsoft.graph.getMemberObjects`: `POST …/microsoft.graph.getMemberObjects`.
-    pub async fn get_member_objects(
+    pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
-    ) -> Result<Option<Vec<String>>, crate::runtime::Error> {
+    ) -> support::RequestFuture<Option<Vec<String>>> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("securityEnabledOnly", &security_enabled_only);
         let body = body.finish();
-        self.inner.action_value(Some("microsoft.graph.getMemberObjects"), &body).await
+        self.inner.action_value(Some("microsoft.graph.getMemberObjects"), &body)
     }
     /// Bound action `microsoft.graph.restore`: `POST …/microsoft.graph.restore`.
-    pub async fn restore(
-        &self,
-    ) -> Result<Option<DirectoryObject>, crate::runtime::Error> {
+    pub fn restore(&self) -> support::RequestFuture<Option<DirectoryObject>> {
         let body = support::no_params();
-        self.inner.action(Some("microsoft.graph.restore"), &body).await
+        self.inner.action(Some("microsoft.graph.restore"), &body)
     }
 }
 
@@ -477,20 +473,20 @@ impl DirectoryObjectLinkCollectionBuilder {
         self.inner.action_pager(Some("microsoft.graph.getByIds"), &body)
     }
     /// Bound action `microsoft.graph.validateProperties`: `POST …/microsoft.graph.validateProperties`.
-    pub async fn validate_properties(
+    pub fn validate_properties(
         &self,
         entity_type: &str,
         display_name: &str,
         mail_nickname: &str,
         on_behalf_of_user_id: &crate::runtime::edm::Guid,
-    ) -> Result<(), crate::runtime::Error> {
+    ) -> support::RequestFuture<()> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("entityType", entity_type);
         body.put("displayName", display_name);
         body.put("mailNickname", mail_nickname);
         body.put("onBehalfOfUserId", on_behalf_of_user_id);
         let body = body.finish();
-        self.inner.action_unit(Some("microsoft.graph.validateProperties"), &body).await
+        self.inner.action_unit(Some("microsoft.graph.validateProperties"), &body)
     }
 }
 
@@ -553,50 +549,48 @@ impl DirectoryObjectLinkItemBuilder {
         super::UserNoDeleteBuilder::from_builder(self.inner.cast("microsoft.graph.user"))
     }
     /// Bound action `microsoft.graph.checkMemberGroups`: `POST …/microsoft.graph.checkMemberGroups`.
-    pub async fn check_member_groups(
+    pub fn check_member_groups(
         &self,
         group_ids: &[String],
-    ) -> Result<Option<Vec<String>>, crate::runtime::Error> {
+    ) -> support::RequestFuture<Option<Vec<String>>> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("groupIds", group_ids);
         let body = body.finish();
-        self.inner.action_value(Some("microsoft.graph.checkMemberGroups"), &body).await
+        self.inner.action_value(Some("microsoft.graph.checkMemberGroups"), &body)
     }
     /// Bound action `microsoft.graph.checkMemberObjects`: `POST …/microsoft.graph.checkMemberObjects`.
-    pub async fn check_member_objects(
+    pub fn check_member_objects(
         &self,
         ids: &[String],
-    ) -> Result<Option<Vec<String>>, crate::runtime::Error> {
+    ) -> support::RequestFuture<Option<Vec<String>>> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("ids", ids);
         let body = body.finish();
-        self.inner.action_value(Some("microsoft.graph.checkMemberObjects"), &body).await
+        self.inner.action_value(Some("microsoft.graph.checkMemberObjects"), &body)
     }
     /// Bound action `microsoft.graph.getMemberGroups`: `POST …/microsoft.graph.getMemberGroups`.
-    pub async fn get_member_groups(
+    pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
-    ) -> Result<Option<Vec<String>>, crate::runtime::Error> {
+    ) -> support::RequestFuture<Option<Vec<String>>> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("securityEnabledOnly", &security_enabled_only);
         let body = body.finish();
-        self.inner.action_value(Some("microsoft.graph.getMemberGroups"), &body).await
+        self.inner.action_value(Some("microsoft.graph.getMemberGroups"), &body)
     }
     /// Bound action `microsoft.graph.getMemberObjects`: `POST …/microsoft.graph.getMemberObjects`.
-    pub async fn get_member_objects(
+    pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
-    ) -> Result<Option<Vec<String>>, crate::runtime::Error> {
+    ) -> support::RequestFuture<Option<Vec<String>>> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("securityEnabledOnly", &security_enabled_only);
         let body = body.finish();
-        self.inner.action_value(Some("microsoft.graph.getMemberObjects"), &body).await
+        self.inner.action_value(Some("microsoft.graph.getMemberObjects"), &body)
     }
     /// Bound action `microsoft.graph.restore`: `POST …/microsoft.graph.restore`.
-    pub async fn restore(
-        &self,
-    ) -> Result<Option<DirectoryObject>, crate::runtime::Error> {
+    pub fn restore(&self) -> support::RequestFuture<Option<DirectoryObject>> {
         let body = support::no_params();
-        self.inner.action(Some("microsoft.graph.restore"), &body).await
+        self.inner.action(Some("microsoft.graph.restore"), &body)
     }
 }

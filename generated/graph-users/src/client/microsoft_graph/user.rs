@@ -773,140 +773,126 @@ impl UserBuilder {
         )
     }
     /// Bound action `microsoft.graph.assignLicense`: `POST …/microsoft.graph.assignLicense`.
-    pub async fn assign_license(
+    pub fn assign_license(
         &self,
         add_licenses: &[AssignedLicense],
         remove_licenses: &[crate::runtime::edm::Guid],
-    ) -> Result<Option<AnyUser>, crate::runtime::Error> {
+    ) -> support::RequestFuture<Option<AnyUser>> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("addLicenses", add_licenses);
         body.put("removeLicenses", remove_licenses);
         let body = body.finish();
-        self.inner.action(Some("microsoft.graph.assignLicense"), &body).await
+        self.inner.action(Some("microsoft.graph.assignLicense"), &body)
     }
     /// Bound action `microsoft.graph.changePassword`: `POST …/microsoft.graph.changePassword`.
-    pub async fn change_password(
+    pub fn change_password(
         &self,
         current_password: &str,
         new_password: &str,
-    ) -> Result<(), crate::runtime::Error> {
+    ) -> support::RequestFuture<()> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("currentPassword", current_password);
         body.put("newPassword", new_password);
         let body = body.finish();
-        self.inner.action_unit(Some("microsoft.graph.changePassword"), &body).await
+        self.inner.action_unit(Some("microsoft.graph.changePassword"), &body)
     }
     /// Bound action `microsoft.graph.checkMemberGroups`: `POST …/microsoft.graph.checkMemberGroups`.
-    pub async fn check_member_groups(
+    pub fn check_member_groups(
         &self,
         group_ids: &[String],
-    ) -> Result<Option<Vec<String>>, crate::runtime::Error> {
+    ) -> support::RequestFuture<Option<Vec<String>>> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("groupIds", group_ids);
         let body = body.finish();
-        self.inner.action_value(Some("microsoft.graph.checkMemberGroups"), &body).await
+        self.inner.action_value(Some("microsoft.graph.checkMemberGroups"), &body)
     }
     /// Bound action `microsoft.graph.checkMemberObjects`: `POST …/microsoft.graph.checkMemberObjects`.
-    pub async fn check_member_objects(
+    pub fn check_member_objects(
         &self,
         ids: &[String],
-    ) -> Result<Option<Vec<String>>, crate::runtime::Error> {
+    ) -> support::RequestFuture<Option<Vec<String>>> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("ids", ids);
         let body = body.finish();
-        self.inner.action_value(Some("microsoft.graph.checkMemberObjects"), &body).await
+        self.inner.action_value(Some("microsoft.graph.checkMemberObjects"), &body)
     }
     /// Bound action `microsoft.graph.exportPersonalData`: `POST …/microsoft.graph.exportPersonalData`.
-    pub async fn export_personal_data(
+    pub fn export_personal_data(
         &self,
         storage_location: &str,
-    ) -> Result<(), crate::runtime::Error> {
+    ) -> support::RequestFuture<()> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("storageLocation", storage_location);
         let body = body.finish();
-        self.inner.action_unit(Some("microsoft.graph.exportPersonalData"), &body).await
+        self.inner.action_unit(Some("microsoft.graph.exportPersonalData"), &body)
     }
     /// Retrieves the list of devices with failed apps
     ///
     /// Bound function `microsoft.graph.getManagedDevicesWithAppFailures`: `GET …/microsoft.graph.getManagedDevicesWithAppFailures(…)`.
-    pub async fn get_managed_devices_with_app_failures(
+    pub fn get_managed_devices_with_app_failures(
         &self,
-    ) -> Result<Option<Vec<String>>, crate::runtime::Error> {
+    ) -> support::RequestFuture<Option<Vec<String>>> {
         let args: [(&str, support::FnArg); 0usize] = [];
         self.inner
             .function_value("microsoft.graph.getManagedDevicesWithAppFailures", &args)
-            .await
     }
     /// Bound action `microsoft.graph.getMemberGroups`: `POST …/microsoft.graph.getMemberGroups`.
-    pub async fn get_member_groups(
+    pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
-    ) -> Result<Option<Vec<String>>, crate::runtime::Error> {
+    ) -> support::RequestFuture<Option<Vec<String>>> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("securityEnabledOnly", &security_enabled_only);
         let body = body.finish();
-        self.inner.action_value(Some("microsoft.graph.getMemberGroups"), &body).await
+        self.inner.action_value(Some("microsoft.graph.getMemberGroups"), &body)
     }
     /// Bound action `microsoft.graph.getMemberObjects`: `POST …/microsoft.graph.getMemberObjects`.
-    pub async fn get_member_objects(
+    pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
-    ) -> Result<Option<Vec<String>>, crate::runtime::Error> {
+    ) -> support::RequestFuture<Option<Vec<String>>> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("securityEnabledOnly", &security_enabled_only);
         let body = body.finish();
-        self.inner.action_value(Some("microsoft.graph.getMemberObjects"), &body).await
+        self.inner.action_value(Some("microsoft.graph.getMemberObjects"), &body)
     }
     /// Retire all devices from management for this user
     ///
     /// Bound action `microsoft.graph.removeAllDevicesFromManagement`: `POST …/microsoft.graph.removeAllDevicesFromManagement`.
-    pub async fn remove_all_devices_from_management(
-        &self,
-    ) -> Result<(), crate::runtime::Error> {
+    pub fn remove_all_devices_from_management(&self) -> support::RequestFuture<()> {
         let body = support::no_params();
         self.inner
             .action_unit(Some("microsoft.graph.removeAllDevicesFromManagement"), &body)
-            .await
     }
     /// Bound action `microsoft.graph.reprocessLicenseAssignment`: `POST …/microsoft.graph.reprocessLicenseAssignment`.
-    pub async fn reprocess_license_assignment(
+    pub fn reprocess_license_assignment(
         &self,
-    ) -> Result<Option<AnyUser>, crate::runtime::Error> {
+    ) -> support::RequestFuture<Option<AnyUser>> {
         let body = support::no_params();
-        self.inner
-            .action(Some("microsoft.graph.reprocessLicenseAssignment"), &body)
-            .await
+        self.inner.action(Some("microsoft.graph.reprocessLicenseAssignment"), &body)
     }
     /// Bound action `microsoft.graph.restore`: `POST …/microsoft.graph.restore`.
-    pub async fn restore(
-        &self,
-    ) -> Result<Option<DirectoryObject>, crate::runtime::Error> {
+    pub fn restore(&self) -> support::RequestFuture<Option<DirectoryObject>> {
         let body = support::no_params();
-        self.inner.action(Some("microsoft.graph.restore"), &body).await
+        self.inner.action(Some("microsoft.graph.restore"), &body)
     }
     /// Bound action `microsoft.graph.retryServiceProvisioning`: `POST …/microsoft.graph.retryServiceProvisioning`.
-    pub async fn retry_service_provisioning(&self) -> Result<(), crate::runtime::Error> {
+    pub fn retry_service_provisioning(&self) -> support::RequestFuture<()> {
         let body = support::no_params();
-        self.inner
-            .action_unit(Some("microsoft.graph.retryServiceProvisioning"), &body)
-            .await
+        self.inner.action_unit(Some("microsoft.graph.retryServiceProvisioning"), &body)
     }
     /// Bound action `microsoft.graph.revokeSignInSessions`: `POST …/microsoft.graph.revokeSignInSessions`.
-    pub async fn revoke_sign_in_sessions(
-        &self,
-    ) -> Result<Option<bool>, crate::runtime::Error> {
+    pub fn revoke_sign_in_sessions(&self) -> support::RequestFuture<Option<bool>> {
         let body = support::no_params();
-        self.inner
-            .action_value(Some("microsoft.graph.revokeSignInSessions"), &body)
-            .await
+        self.inner.action_value(Some("microsoft.graph.revokeSignInSessions"), &body)
     }
     /// Issues a wipe operation on an app registration with specified device tag.
     ///
     /// Bound action `microsoft.graph.wipeManagedAppRegistrationsByDeviceTag`: `POST …/microsoft.graph.wipeManagedAppRegistrationsByDeviceTag`.
-    pub async fn wipe_managed_app_registrations_by_device_tag(
+    pub fn wipe_managed_app_registrations_by_device_tag(
         &self,
         device_tag: &str,
-    ) -> Result<(), crate::runtime::Error> {
+    ) -> support::RequestFuture<()> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("deviceTag", device_tag);
         let body = body.finish();
@@ -915,7 +901,6 @@ impl UserBuilder {
                 Some("microsoft.graph.wipeManagedAppRegistrationsByDeviceTag"),
                 &body,
             )
-            .await
     }
 }
 
@@ -1012,20 +997,20 @@ impl UserCollectionBuilder {
         self.inner.action_pager(Some("microsoft.graph.getByIds"), &body)
     }
     /// Bound action `microsoft.graph.validateProperties`: `POST …/microsoft.graph.validateProperties`.
-    pub async fn validate_properties(
+    pub fn validate_properties(
         &self,
         entity_type: &str,
         display_name: &str,
         mail_nickname: &str,
         on_behalf_of_user_id: &crate::runtime::edm::Guid,
-    ) -> Result<(), crate::runtime::Error> {
+    ) -> support::RequestFuture<()> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("entityType", entity_type);
         body.put("displayName", display_name);
         body.put("mailNickname", mail_nickname);
         body.put("onBehalfOfUserId", on_behalf_of_user_id);
         let body = body.finish();
-        self.inner.action_unit(Some("microsoft.graph.validateProperties"), &body).await
+        self.inner.action_unit(Some("microsoft.graph.validateProperties"), &body)
     }
 }
 
@@ -1124,20 +1109,20 @@ impl UserCollectionNoDeleteBuilder {
         self.inner.action_pager(Some("microsoft.graph.getByIds"), &body)
     }
     /// Bound action `microsoft.graph.validateProperties`: `POST …/microsoft.graph.validateProperties`.
-    pub async fn validate_properties(
+    pub fn validate_properties(
         &self,
         entity_type: &str,
         display_name: &str,
         mail_nickname: &str,
         on_behalf_of_user_id: &crate::runtime::edm::Guid,
-    ) -> Result<(), crate::runtime::Error> {
+    ) -> support::RequestFuture<()> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("entityType", entity_type);
         body.put("displayName", display_name);
         body.put("mailNickname", mail_nickname);
         body.put("onBehalfOfUserId", on_behalf_of_user_id);
         let body = body.finish();
-        self.inner.action_unit(Some("microsoft.graph.validateProperties"), &body).await
+        self.inner.action_unit(Some("microsoft.graph.validateProperties"), &body)
     }
 }
 
@@ -1236,20 +1221,20 @@ impl UserCollectionOfUsersBuilder {
         self.inner.action_pager(Some("microsoft.graph.getByIds"), &body)
     }
     /// Bound action `microsoft.graph.validateProperties`: `POST …/microsoft.graph.validateProperties`.
-    pub async fn validate_properties(
+    pub fn validate_properties(
         &self,
         entity_type: &str,
         display_name: &str,
         mail_nickname: &str,
         on_behalf_of_user_id: &crate::runtime::edm::Guid,
-    ) -> Result<(), crate::runtime::Error> {
+    ) -> support::RequestFuture<()> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("entityType", entity_type);
         body.put("displayName", display_name);
         body.put("mailNickname", mail_nickname);
         body.put("onBehalfOfUserId", on_behalf_of_user_id);
         let body = body.finish();
-        self.inner.action_unit(Some("microsoft.graph.validateProperties"), &body).await
+        self.inner.action_unit(Some("microsoft.graph.validateProperties"), &body)
     }
 }
 
@@ -1360,140 +1345,126 @@ impl UserNoDeleteBuilder {
         )
     }
     /// Bound action `microsoft.graph.assignLicense`: `POST …/microsoft.graph.assignLicense`.
-    pub async fn assign_license(
+    pub fn assign_license(
         &self,
         add_licenses: &[AssignedLicense],
         remove_licenses: &[crate::runtime::edm::Guid],
-    ) -> Result<Option<AnyUser>, crate::runtime::Error> {
+    ) -> support::RequestFuture<Option<AnyUser>> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("addLicenses", add_licenses);
         body.put("removeLicenses", remove_licenses);
         let body = body.finish();
-        self.inner.action(Some("microsoft.graph.assignLicense"), &body).await
+        self.inner.action(Some("microsoft.graph.assignLicense"), &body)
     }
     /// Bound action `microsoft.graph.changePassword`: `POST …/microsoft.graph.changePassword`.
-    pub async fn change_password(
+    pub fn change_password(
         &self,
         current_password: &str,
         new_password: &str,
-    ) -> Result<(), crate::runtime::Error> {
+    ) -> support::RequestFuture<()> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("currentPassword", current_password);
         body.put("newPassword", new_password);
         let body = body.finish();
-        self.inner.action_unit(Some("microsoft.graph.changePassword"), &body).await
+        self.inner.action_unit(Some("microsoft.graph.changePassword"), &body)
     }
     /// Bound action `microsoft.graph.checkMemberGroups`: `POST …/microsoft.graph.checkMemberGroups`.
-    pub async fn check_member_groups(
+    pub fn check_member_groups(
         &self,
         group_ids: &[String],
-    ) -> Result<Option<Vec<String>>, crate::runtime::Error> {
+    ) -> support::RequestFuture<Option<Vec<String>>> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("groupIds", group_ids);
         let body = body.finish();
-        self.inner.action_value(Some("microsoft.graph.checkMemberGroups"), &body).await
+        self.inner.action_value(Some("microsoft.graph.checkMemberGroups"), &body)
     }
     /// Bound action `microsoft.graph.checkMemberObjects`: `POST …/microsoft.graph.checkMemberObjects`.
-    pub async fn check_member_objects(
+    pub fn check_member_objects(
         &self,
         ids: &[String],
-    ) -> Result<Option<Vec<String>>, crate::runtime::Error> {
+    ) -> support::RequestFuture<Option<Vec<String>>> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("ids", ids);
         let body = body.finish();
-        self.inner.action_value(Some("microsoft.graph.checkMemberObjects"), &body).await
+        self.inner.action_value(Some("microsoft.graph.checkMemberObjects"), &body)
     }
     /// Bound action `microsoft.graph.exportPersonalData`: `POST …/microsoft.graph.exportPersonalData`.
-    pub async fn export_personal_data(
+    pub fn export_personal_data(
         &self,
         storage_location: &str,
-    ) -> Result<(), crate::runtime::Error> {
+    ) -> support::RequestFuture<()> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("storageLocation", storage_location);
         let body = body.finish();
-        self.inner.action_unit(Some("microsoft.graph.exportPersonalData"), &body).await
+        self.inner.action_unit(Some("microsoft.graph.exportPersonalData"), &body)
     }
     /// Retrieves the list of devices with failed apps
     ///
     /// Bound function `microsoft.graph.getManagedDevicesWithAppFailures`: `GET …/microsoft.graph.getManagedDevicesWithAppFailures(…)`.
-    pub async fn get_managed_devices_with_app_failures(
+    pub fn get_managed_devices_with_app_failures(
         &self,
-    ) -> Result<Option<Vec<String>>, crate::runtime::Error> {
+    ) -> support::RequestFuture<Option<Vec<String>>> {
         let args: [(&str, support::FnArg); 0usize] = [];
         self.inner
             .function_value("microsoft.graph.getManagedDevicesWithAppFailures", &args)
-            .await
     }
     /// Bound action `microsoft.graph.getMemberGroups`: `POST …/microsoft.graph.getMemberGroups`.
-    pub async fn get_member_groups(
+    pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
-    ) -> Result<Option<Vec<String>>, crate::runtime::Error> {
+    ) -> support::RequestFuture<Option<Vec<String>>> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("securityEnabledOnly", &security_enabled_only);
         let body = body.finish();
-        self.inner.action_value(Some("microsoft.graph.getMemberGroups"), &body).await
+        self.inner.action_value(Some("microsoft.graph.getMemberGroups"), &body)
     }
     /// Bound action `microsoft.graph.getMemberObjects`: `POST …/microsoft.graph.getMemberObjects`.
-    pub async fn get_member_objects(
+    pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
-    ) -> Result<Option<Vec<String>>, crate::runtime::Error> {
+    ) -> support::RequestFuture<Option<Vec<String>>> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("securityEnabledOnly", &security_enabled_only);
         let body = body.finish();
-        self.inner.action_value(Some("microsoft.graph.getMemberObjects"), &body).await
+        self.inner.action_value(Some("microsoft.graph.getMemberObjects"), &body)
     }
     /// Retire all devices from management for this user
     ///
     /// Bound action `microsoft.graph.removeAllDevicesFromManagement`: `POST …/microsoft.graph.removeAllDevicesFromManagement`.
-    pub async fn remove_all_devices_from_management(
-        &self,
-    ) -> Result<(), crate::runtime::Error> {
+    pub fn remove_all_devices_from_management(&self) -> support::RequestFuture<()> {
         let body = support::no_params();
         self.inner
             .action_unit(Some("microsoft.graph.removeAllDevicesFromManagement"), &body)
-            .await
     }
     /// Bound action `microsoft.graph.reprocessLicenseAssignment`: `POST …/microsoft.graph.reprocessLicenseAssignment`.
-    pub async fn reprocess_license_assignment(
+    pub fn reprocess_license_assignment(
         &self,
-    ) -> Result<Option<AnyUser>, crate::runtime::Error> {
+    ) -> support::RequestFuture<Option<AnyUser>> {
         let body = support::no_params();
-        self.inner
-            .action(Some("microsoft.graph.reprocessLicenseAssignment"), &body)
-            .await
+        self.inner.action(Some("microsoft.graph.reprocessLicenseAssignment"), &body)
     }
     /// Bound action `microsoft.graph.restore`: `POST …/microsoft.graph.restore`.
-    pub async fn restore(
-        &self,
-    ) -> Result<Option<DirectoryObject>, crate::runtime::Error> {
+    pub fn restore(&self) -> support::RequestFuture<Option<DirectoryObject>> {
         let body = support::no_params();
-        self.inner.action(Some("microsoft.graph.restore"), &body).await
+        self.inner.action(Some("microsoft.graph.restore"), &body)
     }
     /// Bound action `microsoft.graph.retryServiceProvisioning`: `POST …/microsoft.graph.retryServiceProvisioning`.
-    pub async fn retry_service_provisioning(&self) -> Result<(), crate::runtime::Error> {
+    pub fn retry_service_provisioning(&self) -> support::RequestFuture<()> {
         let body = support::no_params();
-        self.inner
-            .action_unit(Some("microsoft.graph.retryServiceProvisioning"), &body)
-            .await
+        self.inner.action_unit(Some("microsoft.graph.retryServiceProvisioning"), &body)
     }
     /// Bound action `microsoft.graph.revokeSignInSessions`: `POST …/microsoft.graph.revokeSignInSessions`.
-    pub async fn revoke_sign_in_sessions(
-        &self,
-    ) -> Result<Option<bool>, crate::runtime::Error> {
+    pub fn revoke_sign_in_sessions(&self) -> support::RequestFuture<Option<bool>> {
         let body = support::no_params();
-        self.inner
-            .action_value(Some("microsoft.graph.revokeSignInSessions"), &body)
-            .await
+        self.inner.action_value(Some("microsoft.graph.revokeSignInSessions"), &body)
     }
     /// Issues a wipe operation on an app registration with specified device tag.
     ///
     /// Bound action `microsoft.graph.wipeManagedAppRegistrationsByDeviceTag`: `POST …/microsoft.graph.wipeManagedAppRegistrationsByDeviceTag`.
-    pub async fn wipe_managed_app_registrations_by_device_tag(
+    pub fn wipe_managed_app_registrations_by_device_tag(
         &self,
         device_tag: &str,
-    ) -> Result<(), crate::runtime::Error> {
+    ) -> support::RequestFuture<()> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("deviceTag", device_tag);
         let body = body.finish();
@@ -1502,7 +1473,6 @@ impl UserNoDeleteBuilder {
                 Some("microsoft.graph.wipeManagedAppRegistrationsByDeviceTag"),
                 &body,
             )
-            .await
     }
 }
 
@@ -1615,140 +1585,126 @@ impl UserNoDeleteOfMeBuilder {
         )
     }
     /// Bound action `microsoft.graph.assignLicense`: `POST …/microsoft.graph.assignLicense`.
-    pub async fn assign_license(
+    pub fn assign_license(
         &self,
         add_licenses: &[AssignedLicense],
         remove_licenses: &[crate::runtime::edm::Guid],
-    ) -> Result<Option<AnyUser>, crate::runtime::Error> {
+    ) -> support::RequestFuture<Option<AnyUser>> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("addLicenses", add_licenses);
         body.put("removeLicenses", remove_licenses);
         let body = body.finish();
-        self.inner.action(Some("microsoft.graph.assignLicense"), &body).await
+        self.inner.action(Some("microsoft.graph.assignLicense"), &body)
     }
     /// Bound action `microsoft.graph.changePassword`: `POST …/microsoft.graph.changePassword`.
-    pub async fn change_password(
+    pub fn change_password(
         &self,
         current_password: &str,
         new_password: &str,
-    ) -> Result<(), crate::runtime::Error> {
+    ) -> support::RequestFuture<()> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("currentPassword", current_password);
         body.put("newPassword", new_password);
         let body = body.finish();
-        self.inner.action_unit(Some("microsoft.graph.changePassword"), &body).await
+        self.inner.action_unit(Some("microsoft.graph.changePassword"), &body)
     }
     /// Bound action `microsoft.graph.checkMemberGroups`: `POST …/microsoft.graph.checkMemberGroups`.
-    pub async fn check_member_groups(
+    pub fn check_member_groups(
         &self,
         group_ids: &[String],
-    ) -> Result<Option<Vec<String>>, crate::runtime::Error> {
+    ) -> support::RequestFuture<Option<Vec<String>>> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("groupIds", group_ids);
         let body = body.finish();
-        self.inner.action_value(Some("microsoft.graph.checkMemberGroups"), &body).await
+        self.inner.action_value(Some("microsoft.graph.checkMemberGroups"), &body)
     }
     /// Bound action `microsoft.graph.checkMemberObjects`: `POST …/microsoft.graph.checkMemberObjects`.
-    pub async fn check_member_objects(
+    pub fn check_member_objects(
         &self,
         ids: &[String],
-    ) -> Result<Option<Vec<String>>, crate::runtime::Error> {
+    ) -> support::RequestFuture<Option<Vec<String>>> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("ids", ids);
         let body = body.finish();
-        self.inner.action_value(Some("microsoft.graph.checkMemberObjects"), &body).await
+        self.inner.action_value(Some("microsoft.graph.checkMemberObjects"), &body)
     }
     /// Bound action `microsoft.graph.exportPersonalData`: `POST …/microsoft.graph.exportPersonalData`.
-    pub async fn export_personal_data(
+    pub fn export_personal_data(
         &self,
         storage_location: &str,
-    ) -> Result<(), crate::runtime::Error> {
+    ) -> support::RequestFuture<()> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("storageLocation", storage_location);
         let body = body.finish();
-        self.inner.action_unit(Some("microsoft.graph.exportPersonalData"), &body).await
+        self.inner.action_unit(Some("microsoft.graph.exportPersonalData"), &body)
     }
     /// Retrieves the list of devices with failed apps
     ///
     /// Bound function `microsoft.graph.getManagedDevicesWithAppFailures`: `GET …/microsoft.graph.getManagedDevicesWithAppFailures(…)`.
-    pub async fn get_managed_devices_with_app_failures(
+    pub fn get_managed_devices_with_app_failures(
         &self,
-    ) -> Result<Option<Vec<String>>, crate::runtime::Error> {
+    ) -> support::RequestFuture<Option<Vec<String>>> {
         let args: [(&str, support::FnArg); 0usize] = [];
         self.inner
             .function_value("microsoft.graph.getManagedDevicesWithAppFailures", &args)
-            .await
     }
     /// Bound action `microsoft.graph.getMemberGroups`: `POST …/microsoft.graph.getMemberGroups`.
-    pub async fn get_member_groups(
+    pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
-    ) -> Result<Option<Vec<String>>, crate::runtime::Error> {
+    ) -> support::RequestFuture<Option<Vec<String>>> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("securityEnabledOnly", &security_enabled_only);
         let body = body.finish();
-        self.inner.action_value(Some("microsoft.graph.getMemberGroups"), &body).await
+        self.inner.action_value(Some("microsoft.graph.getMemberGroups"), &body)
     }
     /// Bound action `microsoft.graph.getMemberObjects`: `POST …/microsoft.graph.getMemberObjects`.
-    pub async fn get_member_objects(
+    pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
-    ) -> Result<Option<Vec<String>>, crate::runtime::Error> {
+    ) -> support::RequestFuture<Option<Vec<String>>> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("securityEnabledOnly", &security_enabled_only);
         let body = body.finish();
-        self.inner.action_value(Some("microsoft.graph.getMemberObjects"), &body).await
+        self.inner.action_value(Some("microsoft.graph.getMemberObjects"), &body)
     }
     /// Retire all devices from management for this user
     ///
     /// Bound action `microsoft.graph.removeAllDevicesFromManagement`: `POST …/microsoft.graph.removeAllDevicesFromManagement`.
-    pub async fn remove_all_devices_from_management(
-        &self,
-    ) -> Result<(), crate::runtime::Error> {
+    pub fn remove_all_devices_from_management(&self) -> support::RequestFuture<()> {
         let body = support::no_params();
         self.inner
             .action_unit(Some("microsoft.graph.removeAllDevicesFromManagement"), &body)
-            .await
     }
     /// Bound action `microsoft.graph.reprocessLicenseAssignment`: `POST …/microsoft.graph.reprocessLicenseAssignment`.
-    pub async fn reprocess_license_assignment(
+    pub fn reprocess_license_assignment(
         &self,
-    ) -> Result<Option<AnyUser>, crate::runtime::Error> {
+    ) -> support::RequestFuture<Option<AnyUser>> {
         let body = support::no_params();
-        self.inner
-            .action(Some("microsoft.graph.reprocessLicenseAssignment"), &body)
-            .await
+        self.inner.action(Some("microsoft.graph.reprocessLicenseAssignment"), &body)
     }
     /// Bound action `microsoft.graph.restore`: `POST …/microsoft.graph.restore`.
-    pub async fn restore(
-        &self,
-    ) -> Result<Option<DirectoryObject>, crate::runtime::Error> {
+    pub fn restore(&self) -> support::RequestFuture<Option<DirectoryObject>> {
         let body = support::no_params();
-        self.inner.action(Some("microsoft.graph.restore"), &body).await
+        self.inner.action(Some("microsoft.graph.restore"), &body)
     }
     /// Bound action `microsoft.graph.retryServiceProvisioning`: `POST …/microsoft.graph.retryServiceProvisioning`.
-    pub async fn retry_service_provisioning(&self) -> Result<(), crate::runtime::Error> {
+    pub fn retry_service_provisioning(&self) -> support::RequestFuture<()> {
         let body = support::no_params();
-        self.inner
-            .action_unit(Some("microsoft.graph.retryServiceProvisioning"), &body)
-            .await
+        self.inner.action_unit(Some("microsoft.graph.retryServiceProvisioning"), &body)
     }
     /// Bound action `microsoft.graph.revokeSignInSessions`: `POST …/microsoft.graph.revokeSignInSessions`.
-    pub async fn revoke_sign_in_sessions(
-        &self,
-    ) -> Result<Option<bool>, crate::runtime::Error> {
+    pub fn revoke_sign_in_sessions(&self) -> support::RequestFuture<Option<bool>> {
         let body = support::no_params();
-        self.inner
-            .action_value(Some("microsoft.graph.revokeSignInSessions"), &body)
-            .await
+        self.inner.action_value(Some("microsoft.graph.revokeSignInSessions"), &body)
     }
     /// Issues a wipe operation on an app registration with specified device tag.
     ///
     /// Bound action `microsoft.graph.wipeManagedAppRegistrationsByDeviceTag`: `POST …/microsoft.graph.wipeManagedAppRegistrationsByDeviceTag`.
-    pub async fn wipe_managed_app_registrations_by_device_tag(
+    pub fn wipe_managed_app_registrations_by_device_tag(
         &self,
         device_tag: &str,
-    ) -> Result<(), crate::runtime::Error> {
+    ) -> support::RequestFuture<()> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("deviceTag", device_tag);
         let body = body.finish();
@@ -1757,7 +1713,6 @@ impl UserNoDeleteOfMeBuilder {
                 Some("microsoft.graph.wipeManagedAppRegistrationsByDeviceTag"),
                 &body,
             )
-            .await
     }
 }
 
@@ -1872,140 +1827,126 @@ impl UserOfUsersBuilder {
         )
     }
     /// Bound action `microsoft.graph.assignLicense`: `POST …/microsoft.graph.assignLicense`.
-    pub async fn assign_license(
+    pub fn assign_license(
         &self,
         add_licenses: &[AssignedLicense],
         remove_licenses: &[crate::runtime::edm::Guid],
-    ) -> Result<Option<AnyUser>, crate::runtime::Error> {
+    ) -> support::RequestFuture<Option<AnyUser>> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("addLicenses", add_licenses);
         body.put("removeLicenses", remove_licenses);
         let body = body.finish();
-        self.inner.action(Some("microsoft.graph.assignLicense"), &body).await
+        self.inner.action(Some("microsoft.graph.assignLicense"), &body)
     }
     /// Bound action `microsoft.graph.changePassword`: `POST …/microsoft.graph.changePassword`.
-    pub async fn change_password(
+    pub fn change_password(
         &self,
         current_password: &str,
         new_password: &str,
-    ) -> Result<(), crate::runtime::Error> {
+    ) -> support::RequestFuture<()> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("currentPassword", current_password);
         body.put("newPassword", new_password);
         let body = body.finish();
-        self.inner.action_unit(Some("microsoft.graph.changePassword"), &body).await
+        self.inner.action_unit(Some("microsoft.graph.changePassword"), &body)
     }
     /// Bound action `microsoft.graph.checkMemberGroups`: `POST …/microsoft.graph.checkMemberGroups`.
-    pub async fn check_member_groups(
+    pub fn check_member_groups(
         &self,
         group_ids: &[String],
-    ) -> Result<Option<Vec<String>>, crate::runtime::Error> {
+    ) -> support::RequestFuture<Option<Vec<String>>> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("groupIds", group_ids);
         let body = body.finish();
-        self.inner.action_value(Some("microsoft.graph.checkMemberGroups"), &body).await
+        self.inner.action_value(Some("microsoft.graph.checkMemberGroups"), &body)
     }
     /// Bound action `microsoft.graph.checkMemberObjects`: `POST …/microsoft.graph.checkMemberObjects`.
-    pub async fn check_member_objects(
+    pub fn check_member_objects(
         &self,
         ids: &[String],
-    ) -> Result<Option<Vec<String>>, crate::runtime::Error> {
+    ) -> support::RequestFuture<Option<Vec<String>>> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("ids", ids);
         let body = body.finish();
-        self.inner.action_value(Some("microsoft.graph.checkMemberObjects"), &body).await
+        self.inner.action_value(Some("microsoft.graph.checkMemberObjects"), &body)
     }
     /// Bound action `microsoft.graph.exportPersonalData`: `POST …/microsoft.graph.exportPersonalData`.
-    pub async fn export_personal_data(
+    pub fn export_personal_data(
         &self,
         storage_location: &str,
-    ) -> Result<(), crate::runtime::Error> {
+    ) -> support::RequestFuture<()> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("storageLocation", storage_location);
         let body = body.finish();
-        self.inner.action_unit(Some("microsoft.graph.exportPersonalData"), &body).await
+        self.inner.action_unit(Some("microsoft.graph.exportPersonalData"), &body)
     }
     /// Retrieves the list of devices with failed apps
     ///
     /// Bound function `microsoft.graph.getManagedDevicesWithAppFailures`: `GET …/microsoft.graph.getManagedDevicesWithAppFailures(…)`.
-    pub async fn get_managed_devices_with_app_failures(
+    pub fn get_managed_devices_with_app_failures(
         &self,
-    ) -> Result<Option<Vec<String>>, crate::runtime::Error> {
+    ) -> support::RequestFuture<Option<Vec<String>>> {
         let args: [(&str, support::FnArg); 0usize] = [];
         self.inner
             .function_value("microsoft.graph.getManagedDevicesWithAppFailures", &args)
-            .await
     }
     /// Bound action `microsoft.graph.getMemberGroups`: `POST …/microsoft.graph.getMemberGroups`.
-    pub async fn get_member_groups(
+    pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
-    ) -> Result<Option<Vec<String>>, crate::runtime::Error> {
+    ) -> support::RequestFuture<Option<Vec<String>>> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("securityEnabledOnly", &security_enabled_only);
         let body = body.finish();
-        self.inner.action_value(Some("microsoft.graph.getMemberGroups"), &body).await
+        self.inner.action_value(Some("microsoft.graph.getMemberGroups"), &body)
     }
     /// Bound action `microsoft.graph.getMemberObjects`: `POST …/microsoft.graph.getMemberObjects`.
-    pub async fn get_member_objects(
+    pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
-    ) -> Result<Option<Vec<String>>, crate::runtime::Error> {
+    ) -> support::RequestFuture<Option<Vec<String>>> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("securityEnabledOnly", &security_enabled_only);
         let body = body.finish();
-        self.inner.action_value(Some("microsoft.graph.getMemberObjects"), &body).await
+        self.inner.action_value(Some("microsoft.graph.getMemberObjects"), &body)
     }
     /// Retire all devices from management for this user
     ///
     /// Bound action `microsoft.graph.removeAllDevicesFromManagement`: `POST …/microsoft.graph.removeAllDevicesFromManagement`.
-    pub async fn remove_all_devices_from_management(
-        &self,
-    ) -> Result<(), crate::runtime::Error> {
+    pub fn remove_all_devices_from_management(&self) -> support::RequestFuture<()> {
         let body = support::no_params();
         self.inner
             .action_unit(Some("microsoft.graph.removeAllDevicesFromManagement"), &body)
-            .await
     }
     /// Bound action `microsoft.graph.reprocessLicenseAssignment`: `POST …/microsoft.graph.reprocessLicenseAssignment`.
-    pub async fn reprocess_license_assignment(
+    pub fn reprocess_license_assignment(
         &self,
-    ) -> Result<Option<AnyUser>, crate::runtime::Error> {
+    ) -> support::RequestFuture<Option<AnyUser>> {
         let body = support::no_params();
-        self.inner
-            .action(Some("microsoft.graph.reprocessLicenseAssignment"), &body)
-            .await
+        self.inner.action(Some("microsoft.graph.reprocessLicenseAssignment"), &body)
     }
     /// Bound action `microsoft.graph.restore`: `POST …/microsoft.graph.restore`.
-    pub async fn restore(
-        &self,
-    ) -> Result<Option<DirectoryObject>, crate::runtime::Error> {
+    pub fn restore(&self) -> support::RequestFuture<Option<DirectoryObject>> {
         let body = support::no_params();
-        self.inner.action(Some("microsoft.graph.restore"), &body).await
+        self.inner.action(Some("microsoft.graph.restore"), &body)
     }
     /// Bound action `microsoft.graph.retryServiceProvisioning`: `POST …/microsoft.graph.retryServiceProvisioning`.
-    pub async fn retry_service_provisioning(&self) -> Result<(), crate::runtime::Error> {
+    pub fn retry_service_provisioning(&self) -> support::RequestFuture<()> {
         let body = support::no_params();
-        self.inner
-            .action_unit(Some("microsoft.graph.retryServiceProvisioning"), &body)
-            .await
+        self.inner.action_unit(Some("microsoft.graph.retryServiceProvisioning"), &body)
     }
     /// Bound action `microsoft.graph.revokeSignInSessions`: `POST …/microsoft.graph.revokeSignInSessions`.
-    pub async fn revoke_sign_in_sessions(
-        &self,
-    ) -> Result<Option<bool>, crate::runtime::Error> {
+    pub fn revoke_sign_in_sessions(&self) -> support::RequestFuture<Option<bool>> {
         let body = support::no_params();
-        self.inner
-            .action_value(Some("microsoft.graph.revokeSignInSessions"), &body)
-            .await
+        self.inner.action_value(Some("microsoft.graph.revokeSignInSessions"), &body)
     }
     /// Issues a wipe operation on an app registration with specified device tag.
     ///
     /// Bound action `microsoft.graph.wipeManagedAppRegistrationsByDeviceTag`: `POST …/microsoft.graph.wipeManagedAppRegistrationsByDeviceTag`.
-    pub async fn wipe_managed_app_registrations_by_device_tag(
+    pub fn wipe_managed_app_registrations_by_device_tag(
         &self,
         device_tag: &str,
-    ) -> Result<(), crate::runtime::Error> {
+    ) -> support::RequestFuture<()> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("deviceTag", device_tag);
         let body = body.finish();
@@ -2014,6 +1955,5 @@ impl UserOfUsersBuilder {
                 Some("microsoft.graph.wipeManagedAppRegistrationsByDeviceTag"),
                 &body,
             )
-            .await
     }
 }

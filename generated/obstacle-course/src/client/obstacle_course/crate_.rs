@@ -162,9 +162,9 @@ impl CrateBuilder {
         super::SuperBuilder::from_builder(self.inner.cast("obstacle.course.super"))
     }
     /// Bound function `obstacle.course.final`: `GET …/obstacle.course.final(…)`.
-    pub async fn r#final(&self) -> Result<Option<Crate>, crate::runtime::Error> {
+    pub fn r#final(&self) -> support::RequestFuture<Option<Crate>> {
         let args: [(&str, support::FnArg); 0usize] = [];
-        self.inner.function("obstacle.course.final", &args).await
+        self.inner.function("obstacle.course.final", &args)
     }
     /// Bound function `obstacle.course.related`: `GET …/obstacle.course.related(…)`.
     ///
@@ -304,9 +304,9 @@ impl CrateLinkBuilder {
         )
     }
     /// Bound function `obstacle.course.final`: `GET …/obstacle.course.final(…)`.
-    pub async fn r#final(&self) -> Result<Option<Crate>, crate::runtime::Error> {
+    pub fn r#final(&self) -> support::RequestFuture<Option<Crate>> {
         let args: [(&str, support::FnArg); 0usize] = [];
-        self.inner.function("obstacle.course.final", &args).await
+        self.inner.function("obstacle.course.final", &args)
     }
     /// Bound function `obstacle.course.related`: `GET …/obstacle.course.related(…)`.
     ///
@@ -447,9 +447,9 @@ impl CrateLinkItemBuilder {
         )
     }
     /// Bound function `obstacle.course.final`: `GET …/obstacle.course.final(…)`.
-    pub async fn r#final(&self) -> Result<Option<Crate>, crate::runtime::Error> {
+    pub fn r#final(&self) -> support::RequestFuture<Option<Crate>> {
         let args: [(&str, support::FnArg); 0usize] = [];
-        self.inner.function("obstacle.course.final", &args).await
+        self.inner.function("obstacle.course.final", &args)
     }
     /// Bound function `obstacle.course.related`: `GET …/obstacle.course.related(…)`.
     ///

@@ -106,9 +106,9 @@ impl Level0Builder {
         )
     }
     /// Bound function `obstacle.type.match.ping`: `GET …/obstacle.type.match.ping(…)`.
-    pub async fn ping(&self) -> Result<Option<String>, crate::runtime::Error> {
+    pub fn ping(&self) -> support::RequestFuture<Option<String>> {
         let args: [(&str, support::FnArg); 0usize] = [];
-        self.inner.function_value("obstacle.type.match.ping", &args).await
+        self.inner.function_value("obstacle.type.match.ping", &args)
     }
 }
 
@@ -198,14 +198,14 @@ impl Level0CollectionBuilder {
         )
     }
     /// Bound action `obstacle.type.match.Self`: `POST …/obstacle.type.match.Self`.
-    pub async fn self_(
+    pub fn self_(
         &self,
         super_: &crate::models::obstacle_type_match::Option_,
-    ) -> Result<(), crate::runtime::Error> {
+    ) -> support::RequestFuture<()> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("super", super_);
         let body = body.finish();
-        self.inner.action_unit(Some("obstacle.type.match.Self"), &body).await
+        self.inner.action_unit(Some("obstacle.type.match.Self"), &body)
     }
 }
 
@@ -299,8 +299,8 @@ impl Level0LinkBuilder {
         )
     }
     /// Bound function `obstacle.type.match.ping`: `GET …/obstacle.type.match.ping(…)`.
-    pub async fn ping(&self) -> Result<Option<String>, crate::runtime::Error> {
+    pub fn ping(&self) -> support::RequestFuture<Option<String>> {
         let args: [(&str, support::FnArg); 0usize] = [];
-        self.inner.function_value("obstacle.type.match.ping", &args).await
+        self.inner.function_value("obstacle.type.match.ping", &args)
     }
 }

@@ -144,9 +144,9 @@ impl Level2Builder {
         )
     }
     /// Bound function `obstacle.type.match.ping`: `GET …/obstacle.type.match.ping(…)`.
-    pub async fn ping(&self) -> Result<Option<String>, crate::runtime::Error> {
+    pub fn ping(&self) -> support::RequestFuture<Option<String>> {
         let args: [(&str, support::FnArg); 0usize] = [];
-        self.inner.function_value("obstacle.type.match.ping", &args).await
+        self.inner.function_value("obstacle.type.match.ping", &args)
     }
 }
 
@@ -222,14 +222,14 @@ impl Level2CollectionBuilder {
         )
     }
     /// Bound action `obstacle.type.match.Self`: `POST …/obstacle.type.match.Self`.
-    pub async fn self_(
+    pub fn self_(
         &self,
         super_: &crate::models::obstacle_type_match::Option_,
-    ) -> Result<(), crate::runtime::Error> {
+    ) -> support::RequestFuture<()> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("super", super_);
         let body = body.finish();
-        self.inner.action_unit(Some("obstacle.type.match.Self"), &body).await
+        self.inner.action_unit(Some("obstacle.type.match.Self"), &body)
     }
 }
 
@@ -298,8 +298,8 @@ impl Level2NoDeleteBuilder {
         )
     }
     /// Bound function `obstacle.type.match.ping`: `GET …/obstacle.type.match.ping(…)`.
-    pub async fn ping(&self) -> Result<Option<String>, crate::runtime::Error> {
+    pub fn ping(&self) -> support::RequestFuture<Option<String>> {
         let args: [(&str, support::FnArg); 0usize] = [];
-        self.inner.function_value("obstacle.type.match.ping", &args).await
+        self.inner.function_value("obstacle.type.match.ping", &args)
     }
 }

@@ -163,10 +163,8 @@ impl MeNoDeleteBuilder {
         super::WidgetLinkCollectionBuilder::from_builder(self.inner.nav("widgets"))
     }
     /// Bound action `obstacle.course.exportAll`: `POST …/obstacle.course.exportAll`.
-    pub async fn export_all(
-        &self,
-    ) -> Result<crate::runtime::Download, crate::runtime::Error> {
+    pub fn export_all(&self) -> support::RequestFuture<crate::runtime::Download> {
         let body = support::no_params();
-        self.inner.action_download(Some("obstacle.course.exportAll"), &body).await
+        self.inner.action_download(Some("obstacle.course.exportAll"), &body)
     }
 }

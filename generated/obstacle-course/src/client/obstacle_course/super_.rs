@@ -163,9 +163,9 @@ impl SuperBuilder {
         super::CrateCollectionBuilder::from_builder(self.inner.nav("children"))
     }
     /// Bound function `obstacle.course.final`: `GET …/obstacle.course.final(…)`.
-    pub async fn r#final(&self) -> Result<Option<Crate>, crate::runtime::Error> {
+    pub fn r#final(&self) -> support::RequestFuture<Option<Crate>> {
         let args: [(&str, support::FnArg); 0usize] = [];
-        self.inner.function("obstacle.course.final", &args).await
+        self.inner.function("obstacle.course.final", &args)
     }
     /// Bound function `obstacle.course.related`: `GET …/obstacle.course.related(…)`.
     ///
@@ -327,9 +327,9 @@ impl SuperNoDeleteBuilder {
         super::CrateCollectionBuilder::from_builder(self.inner.nav("children"))
     }
     /// Bound function `obstacle.course.final`: `GET …/obstacle.course.final(…)`.
-    pub async fn r#final(&self) -> Result<Option<Crate>, crate::runtime::Error> {
+    pub fn r#final(&self) -> support::RequestFuture<Option<Crate>> {
         let args: [(&str, support::FnArg); 0usize] = [];
-        self.inner.function("obstacle.course.final", &args).await
+        self.inner.function("obstacle.course.final", &args)
     }
     /// Bound function `obstacle.course.related`: `GET …/obstacle.course.related(…)`.
     ///

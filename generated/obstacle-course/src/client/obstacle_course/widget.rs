@@ -160,36 +160,33 @@ impl WidgetBuilder {
         super::OrderLineLinkCollectionBuilder::from_builder(self.inner.nav("orderLines"))
     }
     /// Bound action `obstacle.course.move`: `POST …/obstacle.course.move`.
-    pub async fn r#move(
+    pub fn r#move(
         &self,
         to: &str,
         self_: i32,
-    ) -> Result<Option<Widget>, crate::runtime::Error> {
+    ) -> support::RequestFuture<Option<Widget>> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("to", to);
         body.put("self", &self_);
         let body = body.finish();
-        self.inner.action(Some("obstacle.course.move"), &body).await
+        self.inner.action(Some("obstacle.course.move"), &body)
     }
     /// Bound function `obstacle.course.search`: `GET …/obstacle.course.search(…)`.
-    pub async fn search(
-        &self,
-        query: &str,
-    ) -> Result<Option<bool>, crate::runtime::Error> {
+    pub fn search(&self, query: &str) -> support::RequestFuture<Option<bool>> {
         let args: [(&str, support::FnArg); 1usize] = [("query", support::lit(query))];
-        self.inner.function_value("obstacle.course.search", &args).await
+        self.inner.function_value("obstacle.course.search", &args)
     }
     /// Bound function `obstacle.course.search`: `GET …/obstacle.course.search(…)`.
-    pub async fn search_with_query_case_sensitive(
+    pub fn search_with_query_case_sensitive(
         &self,
         query: &str,
         case_sensitive: bool,
-    ) -> Result<Option<bool>, crate::runtime::Error> {
+    ) -> support::RequestFuture<Option<bool>> {
         let args: [(&str, support::FnArg); 2usize] = [
             ("query", support::lit(query)),
             ("caseSensitive", support::lit(&case_sensitive)),
         ];
-        self.inner.function_value("obstacle.course.search", &args).await
+        self.inner.function_value("obstacle.course.search", &args)
     }
 }
 
@@ -239,11 +236,11 @@ impl WidgetCollectionBuilder {
         self.inner.count()
     }
     /// Bound action `obstacle.course.move`: `POST …/obstacle.course.move`.
-    pub async fn r#move(&self, to: &str) -> Result<(), crate::runtime::Error> {
+    pub fn r#move(&self, to: &str) -> support::RequestFuture<()> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("to", to);
         let body = body.finish();
-        self.inner.action_unit(Some("obstacle.course.move"), &body).await
+        self.inner.action_unit(Some("obstacle.course.move"), &body)
     }
     /// Bound function `obstacle.course.search`: `GET …/obstacle.course.search(…)`.
     ///
@@ -322,36 +319,33 @@ impl WidgetLinkBuilder {
         super::OrderLineLinkCollectionBuilder::from_builder(self.inner.nav("orderLines"))
     }
     /// Bound action `obstacle.course.move`: `POST …/obstacle.course.move`.
-    pub async fn r#move(
+    pub fn r#move(
         &self,
         to: &str,
         self_: i32,
-    ) -> Result<Option<Widget>, crate::runtime::Error> {
+    ) -> support::RequestFuture<Option<Widget>> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("to", to);
         body.put("self", &self_);
         let body = body.finish();
-        self.inner.action(Some("obstacle.course.move"), &body).await
+        self.inner.action(Some("obstacle.course.move"), &body)
     }
     /// Bound function `obstacle.course.search`: `GET …/obstacle.course.search(…)`.
-    pub async fn search(
-        &self,
-        query: &str,
-    ) -> Result<Option<bool>, crate::runtime::Error> {
+    pub fn search(&self, query: &str) -> support::RequestFuture<Option<bool>> {
         let args: [(&str, support::FnArg); 1usize] = [("query", support::lit(query))];
-        self.inner.function_value("obstacle.course.search", &args).await
+        self.inner.function_value("obstacle.course.search", &args)
     }
     /// Bound function `obstacle.course.search`: `GET …/obstacle.course.search(…)`.
-    pub async fn search_with_query_case_sensitive(
+    pub fn search_with_query_case_sensitive(
         &self,
         query: &str,
         case_sensitive: bool,
-    ) -> Result<Option<bool>, crate::runtime::Error> {
+    ) -> support::RequestFuture<Option<bool>> {
         let args: [(&str, support::FnArg); 2usize] = [
             ("query", support::lit(query)),
             ("caseSensitive", support::lit(&case_sensitive)),
         ];
-        self.inner.function_value("obstacle.course.search", &args).await
+        self.inner.function_value("obstacle.course.search", &args)
     }
 }
 
@@ -414,11 +408,11 @@ impl WidgetLinkCollectionBuilder {
         self.inner.add_ref(&self.inner.at_root("widgets").key(id, false))
     }
     /// Bound action `obstacle.course.move`: `POST …/obstacle.course.move`.
-    pub async fn r#move(&self, to: &str) -> Result<(), crate::runtime::Error> {
+    pub fn r#move(&self, to: &str) -> support::RequestFuture<()> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("to", to);
         let body = body.finish();
-        self.inner.action_unit(Some("obstacle.course.move"), &body).await
+        self.inner.action_unit(Some("obstacle.course.move"), &body)
     }
     /// Bound function `obstacle.course.search`: `GET …/obstacle.course.search(…)`.
     ///
@@ -485,35 +479,32 @@ impl WidgetLinkItemBuilder {
         super::OrderLineLinkCollectionBuilder::from_builder(self.inner.nav("orderLines"))
     }
     /// Bound action `obstacle.course.move`: `POST …/obstacle.course.move`.
-    pub async fn r#move(
+    pub fn r#move(
         &self,
         to: &str,
         self_: i32,
-    ) -> Result<Option<Widget>, crate::runtime::Error> {
+    ) -> support::RequestFuture<Option<Widget>> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("to", to);
         body.put("self", &self_);
         let body = body.finish();
-        self.inner.action(Some("obstacle.course.move"), &body).await
+        self.inner.action(Some("obstacle.course.move"), &body)
     }
     /// Bound function `obstacle.course.search`: `GET …/obstacle.course.search(…)`.
-    pub async fn search(
-        &self,
-        query: &str,
-    ) -> Result<Option<bool>, crate::runtime::Error> {
+    pub fn search(&self, query: &str) -> support::RequestFuture<Option<bool>> {
         let args: [(&str, support::FnArg); 1usize] = [("query", support::lit(query))];
-        self.inner.function_value("obstacle.course.search", &args).await
+        self.inner.function_value("obstacle.course.search", &args)
     }
     /// Bound function `obstacle.course.search`: `GET …/obstacle.course.search(…)`.
-    pub async fn search_with_query_case_sensitive(
+    pub fn search_with_query_case_sensitive(
         &self,
         query: &str,
         case_sensitive: bool,
-    ) -> Result<Option<bool>, crate::runtime::Error> {
+    ) -> support::RequestFuture<Option<bool>> {
         let args: [(&str, support::FnArg); 2usize] = [
             ("query", support::lit(query)),
             ("caseSensitive", support::lit(&case_sensitive)),
         ];
-        self.inner.function_value("obstacle.course.search", &args).await
+        self.inner.function_value("obstacle.course.search", &args)
     }
 }

@@ -170,9 +170,9 @@ impl Level3Builder {
         super::Level5Builder::from_builder(self.inner.cast("obstacle.type.match.level5"))
     }
     /// Bound function `obstacle.type.match.ping`: `GET …/obstacle.type.match.ping(…)`.
-    pub async fn ping(&self) -> Result<Option<String>, crate::runtime::Error> {
+    pub fn ping(&self) -> support::RequestFuture<Option<String>> {
         let args: [(&str, support::FnArg); 0usize] = [];
-        self.inner.function_value("obstacle.type.match.ping", &args).await
+        self.inner.function_value("obstacle.type.match.ping", &args)
     }
 }
 
@@ -240,11 +240,11 @@ impl Level3CollectionBuilder {
         )
     }
     /// Bound action `obstacle.type.match.Self`: `POST …/obstacle.type.match.Self`.
-    pub async fn self_(&self, super_: &Option_) -> Result<(), crate::runtime::Error> {
+    pub fn self_(&self, super_: &Option_) -> support::RequestFuture<()> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("super", super_);
         let body = body.finish();
-        self.inner.action_unit(Some("obstacle.type.match.Self"), &body).await
+        self.inner.action_unit(Some("obstacle.type.match.Self"), &body)
     }
 }
 
@@ -315,8 +315,8 @@ impl Level3NoDeleteBuilder {
         )
     }
     /// Bound function `obstacle.type.match.ping`: `GET …/obstacle.type.match.ping(…)`.
-    pub async fn ping(&self) -> Result<Option<String>, crate::runtime::Error> {
+    pub fn ping(&self) -> support::RequestFuture<Option<String>> {
         let args: [(&str, support::FnArg); 0usize] = [];
-        self.inner.function_value("obstacle.type.match.ping", &args).await
+        self.inner.function_value("obstacle.type.match.ping", &args)
     }
 }

@@ -181,9 +181,9 @@ impl Level5Builder {
         )
     }
     /// Bound function `obstacle.type.match.ping`: `GET …/obstacle.type.match.ping(…)`.
-    pub async fn ping(&self) -> Result<Option<String>, crate::runtime::Error> {
+    pub fn ping(&self) -> support::RequestFuture<Option<String>> {
         let args: [(&str, support::FnArg); 0usize] = [];
-        self.inner.function_value("obstacle.type.match.ping", &args).await
+        self.inner.function_value("obstacle.type.match.ping", &args)
     }
 }
 
@@ -239,11 +239,11 @@ impl Level5CollectionBuilder {
         )
     }
     /// Bound action `obstacle.type.match.Self`: `POST …/obstacle.type.match.Self`.
-    pub async fn self_(&self, super_: &Option_) -> Result<(), crate::runtime::Error> {
+    pub fn self_(&self, super_: &Option_) -> support::RequestFuture<()> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("super", super_);
         let body = body.finish();
-        self.inner.action_unit(Some("obstacle.type.match.Self"), &body).await
+        self.inner.action_unit(Some("obstacle.type.match.Self"), &body)
     }
 }
 
@@ -306,8 +306,8 @@ impl Level5NoDeleteBuilder {
         )
     }
     /// Bound function `obstacle.type.match.ping`: `GET …/obstacle.type.match.ping(…)`.
-    pub async fn ping(&self) -> Result<Option<String>, crate::runtime::Error> {
+    pub fn ping(&self) -> support::RequestFuture<Option<String>> {
         let args: [(&str, support::FnArg); 0usize] = [];
-        self.inner.function_value("obstacle.type.match.ping", &args).await
+        self.inner.function_value("obstacle.type.match.ping", &args)
     }
 }

@@ -139,25 +139,19 @@ impl WidgetBuilder {
         )
     }
     /// Bound action `obstacle.course.move`: `POST …/obstacle.course.move`.
-    pub async fn r#move(
+    pub fn r#move(
         &self,
         r#type: &crate::models::obstacle_course::Async,
-    ) -> Result<
-        Option<Vec<crate::models::obstacle_course::Keywords>>,
-        crate::runtime::Error,
-    > {
+    ) -> support::RequestFuture<Option<Vec<crate::models::obstacle_course::Keywords>>> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("type", r#type);
         let body = body.finish();
-        self.inner.action_value(Some("obstacle.course.move"), &body).await
+        self.inner.action_value(Some("obstacle.course.move"), &body)
     }
     /// Bound function `obstacle.course.search`: `GET …/obstacle.course.search(…)`.
-    pub async fn search(
-        &self,
-        query: &str,
-    ) -> Result<Option<Vec<String>>, crate::runtime::Error> {
+    pub fn search(&self, query: &str) -> support::RequestFuture<Option<Vec<String>>> {
         let args: [(&str, support::FnArg); 1usize] = [("query", support::lit(query))];
-        self.inner.function_value("obstacle.course.search", &args).await
+        self.inner.function_value("obstacle.course.search", &args)
     }
 }
 
@@ -272,24 +266,18 @@ impl WidgetLinkBuilder {
         )
     }
     /// Bound action `obstacle.course.move`: `POST …/obstacle.course.move`.
-    pub async fn r#move(
+    pub fn r#move(
         &self,
         r#type: &crate::models::obstacle_course::Async,
-    ) -> Result<
-        Option<Vec<crate::models::obstacle_course::Keywords>>,
-        crate::runtime::Error,
-    > {
+    ) -> support::RequestFuture<Option<Vec<crate::models::obstacle_course::Keywords>>> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("type", r#type);
         let body = body.finish();
-        self.inner.action_value(Some("obstacle.course.move"), &body).await
+        self.inner.action_value(Some("obstacle.course.move"), &body)
     }
     /// Bound function `obstacle.course.search`: `GET …/obstacle.course.search(…)`.
-    pub async fn search(
-        &self,
-        query: &str,
-    ) -> Result<Option<Vec<String>>, crate::runtime::Error> {
+    pub fn search(&self, query: &str) -> support::RequestFuture<Option<Vec<String>>> {
         let args: [(&str, support::FnArg); 1usize] = [("query", support::lit(query))];
-        self.inner.function_value("obstacle.course.search", &args).await
+        self.inner.function_value("obstacle.course.search", &args)
     }
 }
