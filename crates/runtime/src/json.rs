@@ -188,13 +188,12 @@ pub fn tree<T: ToJson + ?Sized>(value: &T) -> Value {
 /// Decode a `T` from JSON bytes (the whole input: only whitespace may follow).
 pub fn from_slice<T: FromJson>(bytes: &[u8]) -> Result<T, DecodeError> {
     // Matches rather than `?`: this is instantiated once per decoded type.
-    let mut d = match Decoder::new(bytes) {
-        Ok(d) => d,
-        Err(e) => return Err(e),
-    };
-    match T::decode(&mut d, &Path::ROOT) {
-        Ok(value) => match d.finish(&Path::ROOT) {
-            Ok(()) => Ok(value),
+    match Decoder::new(bytes) {
+        Ok(mut d) => match T::decode(&mut d, &Path::ROOT) {
+            Ok(value) => match d.finish(&Path::ROOT) {
+                Ok(()) => Ok(value),
+                Err(e) => Err(e),
+            },
             Err(e) => Err(e),
         },
         Err(e) => Err(e),
