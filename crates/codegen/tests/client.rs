@@ -218,7 +218,10 @@ fn overloads_get_distinct_deterministic_names() {
     let files = generate(false);
     let item = squash(file(&files, "src/client/t/item.rs"));
     // The action keeps the name; the functions get `_function` / `_with_<params>`.
-    assert!(item.contains("pubfngo(&self,n:i32)->support::RequestFuture<()>"), "{item}");
+    assert!(
+        item.contains("pubfngo(&self,n:i32)->support::RequestFuture<()>"),
+        "{item}"
+    );
     assert!(item.contains(r#"body.put("n",&n);"#));
     assert!(item.contains(r#"action_unit(Some("T.go"),&body)"#));
     assert!(

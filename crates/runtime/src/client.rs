@@ -626,15 +626,21 @@ fn decode<T: FromJson>(resp: &Response) -> Result<T, Error> {
             error: json::DecodeError::new(&json::Path::ROOT, "expected a JSON body, found none"),
         });
     }
-    json::from_slice(&resp.body).map_err(|error| Error::Decode {
-        status: resp.status,
-        error,
-    })
+    match json::from_slice(&resp.body) {
+        Ok(v) => Ok(v),
+        Err(error) => Err(Error::Decode {
+            status: resp.status,
+            error,
+        }),
+    }
 }
 
 pub(super) fn decode_optional<T: FromJson>(resp: &Response) -> Result<Option<T>, Error> {
     if has_body(resp) {
-        decode(resp).map(Some)
+        match decode(resp) {
+            Ok(v) => Ok(Some(v)),
+            Err(e) => Err(e),
+        }
     } else {
         Ok(None)
     }

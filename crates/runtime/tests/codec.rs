@@ -341,7 +341,8 @@ impl json::FromJson for Odd {
                 _ => o.read(&mut v.tab),
             }
         }
-        o.finish(v)
+        o.finish()?;
+        Ok(v)
     }
 }
 

@@ -345,7 +345,8 @@ fn object_impls(
             o.line(3, "}");
             o.line(2, "}");
         }
-        o.line(2, "o.finish(v)");
+        o.line(2, "o.finish()?;");
+        o.line(2, "Ok(v)");
         o.line(1, "}");
         o.line(0, "}");
     }

@@ -356,7 +356,7 @@ async fn pagers_of_operations() {
     let first = pager.next_page().await.unwrap().unwrap();
     assert_eq!(first.items, [1, 2]);
     assert!(pager.next_page().await.is_none());
-    let mut pager = b.action_pager::<_, i64>(Some("ns.find"), &json!({"q": 1}));
+    let mut pager = b.action_pager::<i64>(Some("ns.find"), &json!({"q": 1}));
     let first = pager.next_page().await.unwrap().unwrap();
     assert_eq!(first.items, [3]);
     let sent = r.sent();

@@ -459,7 +459,7 @@ fn name_hash(name: &str) -> usize {
 /// every other member into `additional`. Errors are kept for [`MemberReader::finish`]
 /// (no early return per field in the generated code, which keeps it cheap to compile).
 /// A generated `decode` is `Self::default()`, a `while let Some(i) = o.next(..)` loop
-/// around a `match` from index to `o.read(&mut v.field)`, and `o.finish(v)`.
+/// around a `match` from index to `o.read(&mut v.field)`, then `o.finish()?; Ok(v)`.
 pub struct MemberReader<'d, 'a, 'p> {
     d: &'d mut Decoder<'a>,
     path: &'p Path<'p>,
@@ -520,9 +520,13 @@ impl<'d, 'a, 'p> MemberReader<'d, 'a, 'p> {
 
     /// Decode the current member into `slot` (`null` as `None`).
     pub fn read<T: FromJson>(&mut self, slot: &mut Option<T>) {
-        let path = self.path.key(&self.key);
-        match <Option<T>>::decode(self.d, &path) {
-            Ok(v) => *slot = v,
+        // Instantiated once per field type: kept to the decode call.
+        if self.d.null() {
+            *slot = None;
+            return;
+        }
+        match T::decode(self.d, &self.path.key(&self.key)) {
+            Ok(v) => *slot = Some(v),
             Err(e) => self.error = Some(e),
         }
     }
@@ -535,17 +539,13 @@ impl<'d, 'a, 'p> MemberReader<'d, 'a, 'p> {
         }
     }
 
-    /// `value`, or the first error met.
-    pub fn finish<T>(self, value: T) -> Result<T, DecodeError> {
-        // One copy of this per generated struct: the reader is dropped in `error`.
-        match self.error() {
-            None => Ok(value),
+    /// The first error met, if any (not generic: the generated `decode` ends with
+    /// `o.finish()?; Ok(v)`).
+    pub fn finish(self) -> Result<(), DecodeError> {
+        match self.error {
+            None => Ok(()),
             Some(e) => Err(e),
         }
-    }
-
-    fn error(self) -> Option<DecodeError> {
-        self.error
     }
 }
 
@@ -1136,7 +1136,10 @@ impl<T: FromJson> FromJson for Option<T> {
         if d.null() {
             Ok(None)
         } else {
-            T::decode(d, path).map(Some)
+            match T::decode(d, path) {
+                Ok(v) => Ok(Some(v)),
+                Err(e) => Err(e),
+            }
         }
     }
 }

@@ -251,9 +251,9 @@ impl Builder {
     /// `POST` an entity to this collection: 201 gives `Some`, 204 (`return=minimal`) `None`.
     ///
     /// The body is encoded now; the request is sent when the future is polled.
-    pub fn create<B: ToJson + ?Sized, T: FromJson + Send + 'static>(
+    pub fn create<T: FromJson + Send + 'static>(
         &self,
-        body: &B,
+        body: &dyn ToJson,
     ) -> RequestFuture<Option<T>> {
         decoded(
             self.send(Method::Post, Some(super::json::to_vec(body))),
@@ -264,9 +264,9 @@ impl Builder {
     /// `PATCH` this entity: 200 gives `Some`, 204 `None`.
     ///
     /// The body is encoded now; the request is sent when the future is polled.
-    pub fn update<B: ToJson + ?Sized, T: FromJson + Send + 'static>(
+    pub fn update<T: FromJson + Send + 'static>(
         &self,
-        body: &B,
+        body: &dyn ToJson,
     ) -> RequestFuture<Option<T>> {
         decoded(
             self.send(Method::Patch, Some(super::json::to_vec(body))),
@@ -277,9 +277,9 @@ impl Builder {
     /// `PUT` this entity (replace): 200 gives `Some`, 204 `None`.
     ///
     /// The body is encoded now; the request is sent when the future is polled.
-    pub fn replace<B: ToJson + ?Sized, T: FromJson + Send + 'static>(
+    pub fn replace<T: FromJson + Send + 'static>(
         &self,
-        body: &B,
+        body: &dyn ToJson,
     ) -> RequestFuture<Option<T>> {
         decoded(
             self.send(Method::Put, Some(super::json::to_vec(body))),
@@ -299,39 +299,31 @@ impl Builder {
     /// The parameters are encoded now; the request is sent when the future is polled.
     /// (Generated operations return this future rather than being `async fn`s: one
     /// state machine per result type instead of one per operation.)
-    pub fn action<B: ToJson + ?Sized, T: FromJson + Send + 'static>(
+    pub fn action<T: FromJson + Send + 'static>(
         &self,
         name: Option<&str>,
-        params: &B,
+        params: &dyn ToJson,
     ) -> RequestFuture<Option<T>> {
         decoded(self.post_action(name, params), decode_optional::<T>)
     }
 
     /// Invoke an action without a result.
-    pub fn action_unit<B: ToJson + ?Sized>(
-        &self,
-        name: Option<&str>,
-        params: &B,
-    ) -> RequestFuture<()> {
+    pub fn action_unit(&self, name: Option<&str>, params: &dyn ToJson) -> RequestFuture<()> {
         let sent = self.post_action(name, params);
         Box::pin(async move { sent.await.map(|_| ()) })
     }
 
     /// Invoke an action whose result is a primitive or a collection (`{"value": …}`).
-    pub fn action_value<B: ToJson + ?Sized, T: FromJson + Send + 'static>(
+    pub fn action_value<T: FromJson + Send + 'static>(
         &self,
         name: Option<&str>,
-        params: &B,
+        params: &dyn ToJson,
     ) -> RequestFuture<Option<T>> {
         decoded(self.post_action(name, params), decode_value::<T>)
     }
 
     /// `POST` the encoded parameters to the action's URL, when polled.
-    fn post_action<B: ToJson + ?Sized>(
-        &self,
-        name: Option<&str>,
-        params: &B,
-    ) -> RequestFuture<Response> {
+    fn post_action(&self, name: Option<&str>, params: &dyn ToJson) -> RequestFuture<Response> {
         self.moved_to(self.operation_resource(name))
             .send(Method::Post, Some(super::json::to_vec(params)))
     }
@@ -356,10 +348,10 @@ impl Builder {
     }
 
     /// Invoke an action returning a collection of entities, as a stream across pages.
-    pub fn action_pager<B: ToJson + ?Sized, T: FromJson + Send + 'static>(
+    pub fn action_pager<T: FromJson + Send + 'static>(
         &self,
         name: Option<&str>,
-        params: &B,
+        params: &dyn ToJson,
     ) -> Pager<T> {
         let resource = self.operation_resource(name);
         self.client.action_pager(&resource, params, &self.options)
@@ -458,9 +450,10 @@ impl<T> Future for Decoded<T> {
     ) -> std::task::Poll<Self::Output> {
         match self.sent.as_mut().poll(cx) {
             std::task::Poll::Pending => std::task::Poll::Pending,
-            std::task::Poll::Ready(sent) => {
-                std::task::Poll::Ready(sent.and_then(|r| (self.decode)(&r)))
-            }
+            std::task::Poll::Ready(sent) => std::task::Poll::Ready(match sent {
+                Ok(r) => (self.decode)(&r),
+                Err(e) => Err(e),
+            }),
         }
     }
 }

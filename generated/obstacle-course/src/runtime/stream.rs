@@ -871,10 +871,10 @@ impl Builder {
     /// Invoke an action whose result is a stream (`Edm.Stream`), as a [`Download`].
     ///
     /// The parameters are encoded now; the request is sent when the future is polled.
-    pub fn action_download<B: super::json::ToJson + ?Sized>(
+    pub fn action_download(
         &self,
         name: Option<&str>,
-        params: &B,
+        params: &dyn super::json::ToJson,
     ) -> RequestFuture<Download> {
         let (this, resource, body) = (
             self.clone(),
@@ -893,10 +893,10 @@ impl Builder {
     /// [`UploadSession`] of the `uploadUrl` and `nextExpectedRanges` it returns.
     ///
     /// The parameters are encoded now; the request is sent when the future is polled.
-    pub fn action_upload_session<B: super::json::ToJson + ?Sized>(
+    pub fn action_upload_session(
         &self,
         name: Option<&str>,
-        params: &B,
+        params: &dyn super::json::ToJson,
     ) -> RequestFuture<UploadSession> {
         let (this, resource, body) = (
             self.clone(),

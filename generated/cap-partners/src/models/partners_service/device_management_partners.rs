@@ -140,7 +140,8 @@ impl json::FromJson for DeviceManagementPartners {
                 _ => o.skip(),
             }
         }
-        o.finish(v)
+        o.finish()?;
+        Ok(v)
     }
 }
 

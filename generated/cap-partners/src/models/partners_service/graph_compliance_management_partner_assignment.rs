@@ -49,7 +49,8 @@ impl json::FromJson for GraphComplianceManagementPartnerAssignment {
                 _ => o.skip(),
             }
         }
-        o.finish(v)
+        o.finish()?;
+        Ok(v)
     }
 }
 

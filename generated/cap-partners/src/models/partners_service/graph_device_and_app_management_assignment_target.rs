@@ -54,7 +54,8 @@ impl json::FromJson for GraphDeviceAndAppManagementAssignmentTarget {
                 _ => o.skip(),
             }
         }
-        o.finish(v)
+        o.finish()?;
+        Ok(v)
     }
 }
 

@@ -66,7 +66,8 @@ impl json::FromJson for PartnerPlatformCounts {
                 _ => o.skip(),
             }
         }
-        o.finish(v)
+        o.finish()?;
+        Ok(v)
     }
 }
 

@@ -49,7 +49,8 @@ impl json::FromJson for ExclusionGroupAssignmentTarget {
                 _ => o.skip(),
             }
         }
-        o.finish(v)
+        o.finish()?;
+        Ok(v)
     }
 }
 

@@ -135,7 +135,8 @@ impl json::FromJson for ManagedDeviceCompliance {
                 _ => o.skip(),
             }
         }
-        o.finish(v)
+        o.finish()?;
+        Ok(v)
     }
 }
 

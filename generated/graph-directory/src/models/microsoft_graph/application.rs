@@ -102,7 +102,8 @@ impl json::FromJson for Application {
                 _ => o.skip(),
             }
         }
-        o.finish(v)
+        o.finish()?;
+        Ok(v)
     }
 }
 

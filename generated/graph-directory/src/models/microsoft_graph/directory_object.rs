@@ -55,7 +55,8 @@ impl json::FromJson for DirectoryObject {
                 _ => o.skip(),
             }
         }
-        o.finish(v)
+        o.finish()?;
+        Ok(v)
     }
 }
 

@@ -109,7 +109,8 @@ impl json::FromJson for Drive {
                 _ => o.skip(),
             }
         }
-        o.finish(v)
+        o.finish()?;
+        Ok(v)
     }
 }
 

@@ -114,7 +114,8 @@ impl json::FromJson for DriveItem {
                 _ => o.skip(),
             }
         }
-        o.finish(v)
+        o.finish()?;
+        Ok(v)
     }
 }
 

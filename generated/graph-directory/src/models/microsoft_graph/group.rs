@@ -142,7 +142,8 @@ impl json::FromJson for Group {
                 _ => o.skip(),
             }
         }
-        o.finish(v)
+        o.finish()?;
+        Ok(v)
     }
 }
 

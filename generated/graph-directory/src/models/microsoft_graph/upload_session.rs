@@ -59,7 +59,8 @@ impl json::FromJson for UploadSession {
                 _ => o.skip(),
             }
         }
-        o.finish(v)
+        o.finish()?;
+        Ok(v)
     }
 }
 

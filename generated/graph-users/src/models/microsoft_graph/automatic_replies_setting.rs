@@ -81,7 +81,8 @@ impl json::FromJson for AutomaticRepliesSetting {
                 _ => o.skip(),
             }
         }
-        o.finish(v)
+        o.finish()?;
+        Ok(v)
     }
 }
 

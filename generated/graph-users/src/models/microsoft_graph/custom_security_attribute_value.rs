@@ -41,7 +41,8 @@ impl json::FromJson for CustomSecurityAttributeValue {
         let mut v = Self::default();
         let mut o = json::MemberReader::new(d, path, &READ);
         while o.next(&mut v.additional).is_some() {}
-        o.finish(v)
+        o.finish()?;
+        Ok(v)
     }
 }
 

@@ -74,7 +74,8 @@ impl json::FromJson for DaylightTimeZoneOffset {
                 _ => o.skip(),
             }
         }
-        o.finish(v)
+        o.finish()?;
+        Ok(v)
     }
 }
 

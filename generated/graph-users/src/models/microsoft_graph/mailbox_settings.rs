@@ -101,7 +101,8 @@ impl json::FromJson for MailboxSettings {
                 _ => o.skip(),
             }
         }
-        o.finish(v)
+        o.finish()?;
+        Ok(v)
     }
 }
 

@@ -59,7 +59,8 @@ impl json::FromJson for ObjectIdentity {
                 _ => o.skip(),
             }
         }
-        o.finish(v)
+        o.finish()?;
+        Ok(v)
     }
 }
 

@@ -64,7 +64,8 @@ impl json::FromJson for OnPremisesProvisioningError {
                 _ => o.skip(),
             }
         }
-        o.finish(v)
+        o.finish()?;
+        Ok(v)
     }
 }
 

@@ -63,7 +63,8 @@ impl json::FromJson for PasswordProfile {
                 _ => o.skip(),
             }
         }
-        o.finish(v)
+        o.finish()?;
+        Ok(v)
     }
 }
 

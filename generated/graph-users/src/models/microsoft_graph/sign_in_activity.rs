@@ -83,7 +83,8 @@ impl json::FromJson for SignInActivity {
                 _ => o.skip(),
             }
         }
-        o.finish(v)
+        o.finish()?;
+        Ok(v)
     }
 }
 

@@ -69,7 +69,8 @@ impl json::FromJson for StandardTimeZoneOffset {
                 _ => o.skip(),
             }
         }
-        o.finish(v)
+        o.finish()?;
+        Ok(v)
     }
 }
 

@@ -665,7 +665,8 @@ impl json::FromJson for User {
                 _ => o.skip(),
             }
         }
-        o.finish(v)
+        o.finish()?;
+        Ok(v)
     }
 }
 

@@ -40,7 +40,8 @@ impl json::FromJson for AllLicensedUsersAssignmentTarget {
         let mut v = Self::default();
         let mut o = json::MemberReader::new(d, path, &READ);
         while o.next(&mut v.additional).is_some() {}
-        o.finish(v)
+        o.finish()?;
+        Ok(v)
     }
 }
 

@@ -111,7 +111,8 @@ impl json::FromJson for ComplianceManagementPartner {
                 _ => o.skip(),
             }
         }
-        o.finish(v)
+        o.finish()?;
+        Ok(v)
     }
 }
 

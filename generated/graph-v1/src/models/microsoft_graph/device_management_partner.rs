@@ -116,7 +116,8 @@ impl json::FromJson for DeviceManagementPartner {
                 _ => o.skip(),
             }
         }
-        o.finish(v)
+        o.finish()?;
+        Ok(v)
     }
 }
 

@@ -80,7 +80,8 @@ impl json::FromJson for Crate {
                 _ => o.skip(),
             }
         }
-        o.finish(v)
+        o.finish()?;
+        Ok(v)
     }
 }
 

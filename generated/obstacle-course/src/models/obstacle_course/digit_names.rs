@@ -196,7 +196,8 @@ impl json::FromJson for DigitNames {
                 _ => o.skip(),
             }
         }
-        o.finish(v)
+        o.finish()?;
+        Ok(v)
     }
 }
 

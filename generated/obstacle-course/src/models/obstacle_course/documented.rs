@@ -92,7 +92,8 @@ impl json::FromJson for Documented {
                 _ => o.skip(),
             }
         }
-        o.finish(v)
+        o.finish()?;
+        Ok(v)
     }
 }
 

@@ -46,7 +46,8 @@ impl json::FromJson for FooBar {
                 _ => o.skip(),
             }
         }
-        o.finish(v)
+        o.finish()?;
+        Ok(v)
     }
 }
 

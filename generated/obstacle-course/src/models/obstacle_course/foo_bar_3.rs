@@ -51,7 +51,8 @@ impl json::FromJson for FooBar3 {
                 _ => o.skip(),
             }
         }
-        o.finish(v)
+        o.finish()?;
+        Ok(v)
     }
 }
 

@@ -111,7 +111,8 @@ impl json::FromJson for HostileText {
                 _ => o.skip(),
             }
         }
-        o.finish(v)
+        o.finish()?;
+        Ok(v)
     }
 }
 

@@ -405,7 +405,8 @@ impl json::FromJson for Keywords {
                 _ => o.skip(),
             }
         }
-        o.finish(v)
+        o.finish()?;
+        Ok(v)
     }
 }
 

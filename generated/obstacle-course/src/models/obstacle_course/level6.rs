@@ -99,7 +99,8 @@ impl json::FromJson for Level6 {
                 _ => o.skip(),
             }
         }
-        o.finish(v)
+        o.finish()?;
+        Ok(v)
     }
 }
 

@@ -77,7 +77,8 @@ impl json::FromJson for Me {
                 _ => o.skip(),
             }
         }
-        o.finish(v)
+        o.finish()?;
+        Ok(v)
     }
 }
 

@@ -60,7 +60,8 @@ impl json::FromJson for OpenBagChild {
                 _ => o.skip(),
             }
         }
-        o.finish(v)
+        o.finish()?;
+        Ok(v)
     }
 }
 

@@ -99,7 +99,8 @@ impl json::FromJson for OrderLine {
                 _ => o.skip(),
             }
         }
-        o.finish(v)
+        o.finish()?;
+        Ok(v)
     }
 }
 

@@ -51,7 +51,8 @@ impl json::FromJson for Photo {
                 _ => o.skip(),
             }
         }
-        o.finish(v)
+        o.finish()?;
+        Ok(v)
     }
 }
 

@@ -441,7 +441,8 @@ impl json::FromJson for PrimitiveZoo {
                 _ => o.skip(),
             }
         }
-        o.finish(v)
+        o.finish()?;
+        Ok(v)
     }
 }
 

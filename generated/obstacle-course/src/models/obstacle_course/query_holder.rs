@@ -117,7 +117,8 @@ impl json::FromJson for QueryHolder {
                 _ => o.skip(),
             }
         }
-        o.finish(v)
+        o.finish()?;
+        Ok(v)
     }
 }
 

@@ -46,7 +46,8 @@ impl json::FromJson for Self2 {
                 _ => o.skip(),
             }
         }
-        o.finish(v)
+        o.finish()?;
+        Ok(v)
     }
 }
 

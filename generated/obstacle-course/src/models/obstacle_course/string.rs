@@ -54,7 +54,8 @@ impl json::FromJson for String_ {
                 _ => o.skip(),
             }
         }
-        o.finish(v)
+        o.finish()?;
+        Ok(v)
     }
 }
 

@@ -85,7 +85,8 @@ impl json::FromJson for Super {
                 _ => o.skip(),
             }
         }
-        o.finish(v)
+        o.finish()?;
+        Ok(v)
     }
 }
 

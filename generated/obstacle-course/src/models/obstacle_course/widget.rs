@@ -78,7 +78,8 @@ impl json::FromJson for Widget {
                 _ => o.skip(),
             }
         }
-        o.finish(v)
+        o.finish()?;
+        Ok(v)
     }
 }
 

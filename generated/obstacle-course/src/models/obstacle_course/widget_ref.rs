@@ -56,7 +56,8 @@ impl json::FromJson for WidgetRef {
                 _ => o.skip(),
             }
         }
-        o.finish(v)
+        o.finish()?;
+        Ok(v)
     }
 }
 

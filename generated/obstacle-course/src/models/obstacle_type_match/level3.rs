@@ -76,7 +76,8 @@ impl json::FromJson for Level3 {
                 _ => o.skip(),
             }
         }
-        o.finish(v)
+        o.finish()?;
+        Ok(v)
     }
 }
 

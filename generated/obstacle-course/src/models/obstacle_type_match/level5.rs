@@ -93,7 +93,8 @@ impl json::FromJson for Level5 {
                 _ => o.skip(),
             }
         }
-        o.finish(v)
+        o.finish()?;
+        Ok(v)
     }
 }
 

@@ -64,7 +64,8 @@ impl json::FromJson for Shape3 {
                 _ => o.skip(),
             }
         }
-        o.finish(v)
+        o.finish()?;
+        Ok(v)
     }
 }
 

@@ -74,7 +74,8 @@ impl json::FromJson for Shape5 {
                 _ => o.skip(),
             }
         }
-        o.finish(v)
+        o.finish()?;
+        Ok(v)
     }
 }
 
