@@ -137,7 +137,7 @@ fn main() {
         *areas.entry(k.split(' ').next().unwrap_or("")).or_default() += *d;
     }
     let mut areas: Vec<_> = areas.into_iter().collect();
-    areas.sort_by(|a, b| b.1.cmp(&a.1));
+    areas.sort_by_key(|a| std::cmp::Reverse(a.1));
     println!("\nby area (queries keyed by an item):");
     for (a, d) in areas {
         println!("{:9.3} s  {a}", d.as_secs_f64());
