@@ -1,7 +1,8 @@
 //! `cargo xtask codegen`: generate the crates configured in `codegen.toml`, or one crate
 //! from schema files given on the command line: a thin call into the `odata-codegen`
 //! command's library (crates/cli), with the workspace root as the root of the paths.
-//! `cargo xtask metadata` fetches a service's `$metadata` first.
+//! `cargo xtask metadata` fetches a service's `$metadata` first. `cargo xtask
+//! compile-cost` measures the compile cost of a big generated crate, old against new.
 //!
 //! Exit codes: 0 success; 1 a user error (schema, config, missing root, a file the run may
 //! not overwrite or remove: see `codegen::owned`) or an I/O error; 2 a usage error (bad
@@ -12,6 +13,7 @@ use std::process::ExitCode;
 
 use odata_codegen::{Args, Failure};
 
+mod compile_cost;
 mod metadata;
 
 // Generation allocates millions of small token trees; glibc's allocator spends about a
@@ -36,8 +38,11 @@ fn usage() -> String {
     let codegen = odata_codegen::usage("cargo xtask codegen");
     // The metadata task's lines go before the exit codes.
     match codegen.rsplit_once("\n\nexit codes:") {
-        Some((flags, codes)) => format!("{flags}\n{METADATA_USAGE}\n\nexit codes:{codes}"),
-        None => format!("{codegen}\n{METADATA_USAGE}"),
+        Some((flags, codes)) => format!(
+            "{flags}\n{METADATA_USAGE}\n{}\n\nexit codes:{codes}",
+            compile_cost::USAGE
+        ),
+        None => format!("{codegen}\n{METADATA_USAGE}\n{}", compile_cost::USAGE),
     }
 }
 
@@ -52,9 +57,15 @@ fn main() -> ExitCode {
             eprintln!("{line}");
             odata_codegen::run(&a, &workspace_root())
         }),
+        Some("compile-cost") => compile_cost::parse(it)
+            .map_err(Failure::Usage)
+            .and_then(|a| {
+                compile_cost::run(&a, &workspace_root())
+                    .map_err(|e| Failure::User(format!("error: {e}")))
+            }),
         Some("-h" | "--help") | None => Err(Failure::Usage(String::new())),
         Some(other) => Err(Failure::Usage(format!(
-            "unknown task `{other}` (expected `codegen` or `metadata`)"
+            "unknown task `{other}` (expected `codegen`, `metadata` or `compile-cost`)"
         ))),
     };
     odata_codegen::exit(result, &usage())
