@@ -658,20 +658,39 @@ fn any_enum(ir: &CrateIr, here: &str, item: &Item, any: &str, s: &StructIr, file
             ),
         ),
     }
-    o.line(2, "Ok(match ty.as_str() {");
-    for v in &poly.variants {
-        let pats: Vec<String> = v.wire.iter().map(|w| lit(w)).collect();
-        o.line(
-            3,
-            &format!(
+    let arms: Vec<String> = poly
+        .variants
+        .iter()
+        .map(|v| {
+            let pats: Vec<String> = v.wire.iter().map(|w| lit(w)).collect();
+            format!(
                 "{} => Self::{}(json::FromJson::decode(d, path)?),",
                 pats.join(" | "),
                 v.name,
-            ),
-        );
+            )
+        })
+        .collect();
+    // prettyplease breaks the `Ok(` call open when an arm has to become a block (wider
+    // than the margin at this depth, its comma aside).
+    let open = arms.iter().any(|a| 4 * 3 + a.len() - 1 > MARGIN);
+    let depth = if open {
+        o.line(2, "Ok(");
+        o.line(3, "match ty.as_str() {");
+        4
+    } else {
+        o.line(2, "Ok(match ty.as_str() {");
+        3
+    };
+    for a in &arms {
+        o.line(depth, a);
     }
-    o.line(3, "_ => Self::Unknown(d.value(path)?),");
-    o.line(2, "})");
+    o.line(depth, "_ => Self::Unknown(d.value(path)?),");
+    if open {
+        o.line(3, "},");
+        o.line(2, ")");
+    } else {
+        o.line(2, "})");
+    }
     o.line(1, "}");
     o.line(0, "}");
     o.finish(file);

@@ -16,29 +16,162 @@ pub struct Out {
 }
 
 impl Out {
-    /// Writes `s` as one line indented by `depth` levels.
+    /// Writes `s` as one line indented by `depth` levels; a line wider than the margin
+    /// is broken where prettyplease would break it ([`Out::put`]).
     pub fn line(&mut self, depth: usize, s: &str) {
         // A second top-level item in the same `Out` starts after a blank line.
         if depth == 0 && self.text.ends_with("\n}\n") && s != "}" {
             self.text.push('\n');
         }
-        let start = self.text.len();
+        self.put(depth, s);
+    }
+
+    /// Writes `s` at `depth`: as it is when it fits, else broken by the first rule of
+    /// [`Out::break_wide`] that knows its form, else as it is, for prettyplease.
+    fn put(&mut self, depth: usize, s: &str) {
+        if fits(depth, s) || !s.is_ascii() || !self.break_wide(depth, s) {
+            self.push(depth, s);
+        }
+    }
+
+    /// Writes `s` at `depth` as one line, marking the item for prettyplease when it is
+    /// too wide.
+    fn push(&mut self, depth: usize, s: &str) {
         for _ in 0..depth {
             self.text.push_str("    ");
         }
         self.text.push_str(s);
-        if self.text.len() - start > MARGIN {
+        if !fits(depth, s) {
             self.reformat = true;
         }
         self.text.push('\n');
     }
 
+    /// prettyplease's layout of a line too wide for the margin, for the forms the
+    /// emitters write (each checked by `tests/layout.rs` on the whole of Graph and the
+    /// obstacle course): `false` when `s` is none of them. A part that is still too
+    /// wide goes through [`Out::put`] again.
+    fn break_wide(&mut self, depth: usize, s: &str) -> bool {
+        // A string constant: nothing to break.
+        if let Some(rest) = s.strip_prefix("pub ").or(Some(s))
+            && let Some(rest) = rest.strip_prefix("const ")
+            && rest
+                .split_once(": &'static str = \"")
+                .is_some_and(|(n, _)| is_ident(n))
+            && s.ends_with("\";")
+        {
+            self.push_wide(depth, s);
+            return true;
+        }
+        // A match arm whose body is an expression: the body goes into a block.
+        if let Some(arm) = s.strip_suffix(',')
+            && let Some(at) = find_outside_strings(arm, " => ")
+            && !arm[at + 4..].starts_with('{')
+        {
+            // The trailing comma may pass the margin.
+            if fits(depth, arm) {
+                self.push_wide(depth, s);
+                return true;
+            }
+            self.put(depth, &format!("{} => {{", &arm[..at]));
+            self.put(depth + 1, &arm[at + 4..]);
+            self.put(depth, "}");
+            return true;
+        }
+        // A method taking only `self`: the receiver on its own line.
+        if let Some(sig) = s.strip_suffix(" {")
+            && let Some((head, rest)) = sig.split_once('(')
+            && head
+                .strip_prefix("pub ")
+                .unwrap_or(head)
+                .strip_prefix("fn ")
+                .is_some_and(is_ident)
+            && let Some((receiver, ret)) = rest.split_once(')')
+            && matches!(receiver, "self" | "&self" | "&mut self")
+            && (ret.is_empty() || ret.starts_with(" -> "))
+        {
+            self.put(depth, &format!("{head}("));
+            self.put(depth + 1, &format!("{receiver},"));
+            self.put(depth, &format!("){ret} {{"));
+            return true;
+        }
+        // An impl header: `for` starts the second line.
+        if depth == 0
+            && s.starts_with("impl")
+            && s.ends_with(" {")
+            && let Some(at) = s.find(" for ")
+            && !s[at + 5..].contains(" for ")
+        {
+            self.put(0, &s[..at]);
+            self.put(0, &s[at + 1..]);
+            return true;
+        }
+        // A field, or a function parameter, with a generic type: `name: Type<Arg>,`.
+        if let Some(field) = s.strip_suffix(',')
+            && let Some((name, ty)) = field.split_once(": ")
+            && is_ident(name.strip_prefix("pub ").unwrap_or(name))
+            && is_type(ty)
+        {
+            // A parameter's trailing comma may pass the margin, a field's may not
+            // (fields are at depth 1, the parameters of methods deeper).
+            if depth > 1 && fits(depth, field) {
+                self.push_wide(depth, s);
+                return true;
+            }
+            return self.generic(depth, &format!("{name}: "), ty, ",");
+        }
+        // A tuple variant, or a call with one argument: `Name(Type),`.
+        if let Some(inner) = s.strip_suffix("),")
+            && let Some((name, ty)) = inner.split_once('(')
+            && is_ident(name)
+            && is_type(ty)
+        {
+            self.put(depth, &format!("{name}("));
+            self.put(depth + 1, &format!("{ty},"));
+            self.put(depth, "),");
+            return true;
+        }
+        false
+    }
+
+    /// `head` `ty` `tail` with the generic arguments of `ty` broken (one argument
+    /// only): `head Outer<`, the argument a level deeper, `>tail`.
+    fn generic(&mut self, depth: usize, head: &str, ty: &str, tail: &str) -> bool {
+        let Some(open) = ty.find('<') else {
+            return false;
+        };
+        let Some(arg) = ty[open + 1..].strip_suffix('>') else {
+            return false;
+        };
+        if top_level_comma(arg) {
+            return false;
+        }
+        self.put(depth, &format!("{head}{}", &ty[..=open]));
+        let line = format!("{arg},");
+        // The trailing comma may pass the margin.
+        if fits(depth + 1, arg) {
+            self.push_wide(depth + 1, &line);
+        } else if !self.generic(depth + 1, "", arg, ",") {
+            self.push(depth + 1, &line);
+        }
+        self.put(depth, &format!(">{tail}"));
+        true
+    }
+
+    /// A line prettyplease cannot break: written as it is.
+    fn push_wide(&mut self, depth: usize, s: &str) {
+        let reformat = self.reformat;
+        self.push(depth, s);
+        self.reformat = reformat;
+    }
+
     /// Writes a line that prettyplease leaves wider than its margin (the caller knows
     /// it cannot break there).
     pub fn wide_line(&mut self, depth: usize, s: &str) {
-        let reformat = self.reformat;
-        self.line(depth, s);
-        self.reformat = reformat;
+        if depth == 0 && self.text.ends_with("\n}\n") && s != "}" {
+            self.text.push('\n');
+        }
+        self.push_wide(depth, s);
     }
 
     /// Writes doc comment lines (`///`), indented by `depth` levels.
@@ -91,6 +224,66 @@ impl Out {
             Err(e) => file.push_str(&format!("compile_error!({:?});\n", e.to_string())),
         }
     }
+}
+
+/// Whether `s` at `depth` fits prettyplease's margin.
+fn fits(depth: usize, s: &str) -> bool {
+    4 * depth + s.len() <= MARGIN
+}
+
+/// A plain (or raw) identifier.
+fn is_ident(s: &str) -> bool {
+    let s = s.strip_prefix("r#").unwrap_or(s);
+    s.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// A type path as the emitters write them: `a::B<c::D<E>>`, `&'static str`, `&T`.
+fn is_type(s: &str) -> bool {
+    let s = s
+        .strip_prefix("&'static ")
+        .or(s.strip_prefix('&'))
+        .unwrap_or(s);
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | ':' | '<' | '>' | '&'))
+        && s.split(':')
+            .all(|p| p.is_empty() || !p.starts_with(|c: char| c.is_ascii_digit()))
+}
+
+/// Whether `s` has a comma outside angle brackets.
+fn top_level_comma(s: &str) -> bool {
+    let mut depth = 0i32;
+    s.chars().any(|c| {
+        match c {
+            '<' => depth += 1,
+            '>' => depth -= 1,
+            _ => {}
+        }
+        c == ',' && depth == 0
+    })
+}
+
+/// The byte offset of the first `pat` in `s` outside string literals.
+fn find_outside_strings(s: &str, pat: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    let mut in_str = false;
+    while i < b.len() {
+        if in_str {
+            match b[i] {
+                b'\\' => i += 1,
+                b'"' => in_str = false,
+                _ => {}
+            }
+        } else if b[i] == b'"' {
+            in_str = true;
+        } else if s[i..].starts_with(pat) {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
 }
 
 /// A string literal as proc-macro2 writes it.
