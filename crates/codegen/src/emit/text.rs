@@ -73,7 +73,23 @@ impl Out {
                 self.push_wide(depth, s);
                 return true;
             }
-            self.put(depth, &format!("{} => {{", &arm[..at]));
+            let pat = &arm[..at];
+            let head = format!("{pat} => {{");
+            let alternatives = split_top_level(pat, " | ");
+            if fits(depth, &head) || alternatives.len() < 2 {
+                self.put(depth, &head);
+            } else if fits(depth, &head[..head.len() - 2]) {
+                // The block's `{` may pass the margin.
+                self.push_wide(depth, &head);
+            } else {
+                // Too wide still: one alternative a line.
+                let last = alternatives.len() - 1;
+                for (i, a) in alternatives.iter().enumerate() {
+                    let bar = if i == 0 { "" } else { "| " };
+                    let end = if i == last { " => {" } else { "" };
+                    self.put(depth, &format!("{bar}{a}{end}"));
+                }
+            }
             self.put(depth + 1, &arm[at + 4..]);
             self.put(depth, "}");
             return true;
@@ -129,6 +145,20 @@ impl Out {
             self.put(depth, &format!("{name}("));
             self.put(depth + 1, &format!("{ty},"));
             self.put(depth, "),");
+            return true;
+        }
+        // A call ending the line: one argument a line.
+        if let Some((head, args, tail)) = trailing_call(s) {
+            self.put(depth, &format!("{head}("));
+            for a in args {
+                // The trailing comma may pass the margin.
+                if fits(depth + 1, a) {
+                    self.push_wide(depth + 1, &format!("{a},"));
+                } else {
+                    self.put(depth + 1, &format!("{a},"));
+                }
+            }
+            self.put(depth, &format!("){tail}"));
             return true;
         }
         false
@@ -262,6 +292,101 @@ fn top_level_comma(s: &str) -> bool {
         }
         c == ',' && depth == 0
     })
+}
+
+/// `s` split at every `sep` outside string literals and brackets.
+fn split_top_level<'a>(s: &'a str, sep: &str) -> Vec<&'a str> {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    scan(s, |i, depth| {
+        if depth == 0 && s[i..].starts_with(sep) {
+            parts.push(&s[start..i]);
+            start = i + sep.len();
+        }
+        true
+    });
+    parts.push(&s[start..]);
+    parts
+}
+
+/// Calls `f(i, depth)` for every byte offset `i` of `s` outside string and character
+/// literals (depth: of `(`, `[`, `{` and `<` seen so far, before the byte at `i`);
+/// stops when `f` returns `false`. `false` when the literals or brackets are not
+/// closed.
+fn scan(s: &str, mut f: impl FnMut(usize, usize) -> bool) -> bool {
+    let b = s.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    if b[i] == b'\\' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                if i >= b.len() {
+                    return false;
+                }
+            }
+            b'(' | b'[' | b'{' => {
+                if !f(i, depth) {
+                    return true;
+                }
+                depth += 1;
+            }
+            b')' | b']' | b'}' => {
+                let Some(d) = depth.checked_sub(1) else {
+                    return false;
+                };
+                depth = d;
+                if !f(i, depth) {
+                    return true;
+                }
+            }
+            _ => {
+                if !f(i, depth) {
+                    return true;
+                }
+            }
+        }
+        i += 1;
+    }
+    depth == 0
+}
+
+/// `head(args)tail` when the line ends with a call (`tail`: nothing, `?`, `;`, `,`,
+/// `?;` or `?,`) whose arguments are split at the top level.
+fn trailing_call(s: &str) -> Option<(&str, Vec<&str>, &str)> {
+    let body = ["?;", "?,", "?", ";", ","]
+        .iter()
+        .find_map(|t| s.strip_suffix(t))
+        .unwrap_or(s);
+    let tail = &s[body.len()..];
+    let inner = body.strip_suffix(')')?;
+    // The `(` whose `)` ends `body`: the last one opened at depth 0.
+    let mut open = None;
+    let closed = scan(inner, |i, depth| {
+        if depth == 0 && inner.as_bytes()[i] == b'(' {
+            open = Some(i);
+        }
+        true
+    });
+    let open = open?;
+    let head = &inner[..open];
+    let args = &inner[open + 1..];
+    if !closed
+        || head.is_empty()
+        || !head.ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '>')
+        || args.is_empty()
+        // The `(` must be open until the end.
+        || !scan(args, |_, _| true)
+    {
+        return None;
+    }
+    Some((head, split_top_level(args, ", "), tail))
 }
 
 /// The byte offset of the first `pat` in `s` outside string literals.
