@@ -52,6 +52,11 @@ impl Out {
     /// obstacle course): `false` when `s` is none of them. A part that is still too
     /// wide goes through [`Out::put`] again.
     fn break_wide(&mut self, depth: usize, s: &str) -> bool {
+        // Some callers indent the text themselves.
+        let indent = s.len() - s.trim_start_matches(' ').len();
+        if indent > 0 {
+            return indent % 4 == 0 && self.break_wide(depth + indent / 4, &s[indent..]);
+        }
         // A string constant: nothing to break.
         if let Some(rest) = s.strip_prefix("pub ").or(Some(s))
             && let Some(rest) = rest.strip_prefix("const ")
@@ -365,23 +370,34 @@ fn trailing_call(s: &str) -> Option<(&str, Vec<&str>, &str)> {
         .find_map(|t| s.strip_suffix(t))
         .unwrap_or(s);
     let tail = &s[body.len()..];
-    let inner = body.strip_suffix(')')?;
-    // The `(` whose `)` ends `body`: the last one opened at depth 0.
-    let mut open = None;
-    let closed = scan(inner, |i, depth| {
-        if depth == 0 && inner.as_bytes()[i] == b'(' {
-            open = Some(i);
+    if !body.ends_with(')') {
+        return None;
+    }
+    // The last `(` opened at depth 0 and the last bracket closed to depth 0: the
+    // same pair when that is the last `)`.
+    let (mut open, mut close) = (None, None);
+    let balanced = scan(body, |i, depth| {
+        if depth == 0 {
+            match body.as_bytes()[i] {
+                b'(' => open = Some(i),
+                b')' | b']' | b'}' => close = Some(i),
+                _ => {}
+            }
         }
         true
     });
+    if close != Some(body.len() - 1) {
+        return None;
+    }
     let open = open?;
-    let head = &inner[..open];
-    let args = &inner[open + 1..];
-    if !closed
+    let head = &body[..open];
+    let args = &body[open + 1..body.len() - 1];
+    if !balanced
         || head.is_empty()
+        // A method call on a path (`self.inner.cast(…)`): prettyplease breaks the chain.
+        || head[1..].contains('.')
         || !head.ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '>')
         || args.is_empty()
-        // The `(` must be open until the end.
         || !scan(args, |_, _| true)
     {
         return None;
