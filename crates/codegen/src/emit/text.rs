@@ -68,6 +68,22 @@ impl Out {
             self.push_wide(depth, s);
             return true;
         }
+        // A string literal (an argument): nothing to break.
+        if let Some(l) = s.strip_suffix(',').or(Some(s))
+            && l.len() >= 2
+            && l.starts_with('"')
+            && l.ends_with('"')
+            && find_outside_strings(l, " ").is_none()
+        {
+            self.push_wide(depth, s);
+            return true;
+        }
+        // The rest of a broken signature: the return type's generic arguments broken.
+        if let Some(ty) = s.strip_prefix(") -> ").and_then(|t| t.strip_suffix(" {"))
+            && is_type(ty)
+        {
+            return self.generic(depth, ") -> ", ty, " {");
+        }
         // A match arm whose body is an expression: the body goes into a block.
         if let Some(arm) = s.strip_suffix(',')
             && let Some(at) = find_outside_strings(arm, " => ")
@@ -365,7 +381,7 @@ fn scan(s: &str, mut f: impl FnMut(usize, usize) -> bool) -> bool {
 /// `head(args)tail` when the line ends with a call (`tail`: nothing, `?`, `;`, `,`,
 /// `?;` or `?,`) whose arguments are split at the top level.
 fn trailing_call(s: &str) -> Option<(&str, Vec<&str>, &str)> {
-    let body = ["?;", "?,", "?", ";", ","]
+    let body = ["?;", "?,", "?", ";", ",", " {"]
         .iter()
         .find_map(|t| s.strip_suffix(t))
         .unwrap_or(s);
@@ -394,8 +410,11 @@ fn trailing_call(s: &str) -> Option<(&str, Vec<&str>, &str)> {
     let args = &body[open + 1..body.len() - 1];
     if !balanced
         || head.is_empty()
-        // A method call on a path (`self.inner.cast(…)`): prettyplease breaks the chain.
-        || head[1..].contains('.')
+        // A method call on a field (`self.inner.cast(…)`): prettyplease breaks the
+        // chain; on a variable (`o.write(…)`) or a chain already broken (`.cast(…)`),
+        // the arguments.
+        || head[1..].matches('.').count() > usize::from(!head.starts_with('.'))
+        || head.split_once('.').is_some_and(|(r, _)| !r.is_empty() && !is_ident(r))
         || !head.ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '>')
         || args.is_empty()
         || !scan(args, |_, _| true)
