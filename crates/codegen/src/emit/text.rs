@@ -84,6 +84,32 @@ impl Out {
         {
             return self.generic(depth, ") -> ", ty, " {");
         }
+        // The head of a generic type the caller broke, a place (`&self.x`): nothing to
+        // break.
+        if s.ends_with('<') && s.replace("()", "").find('(').is_none() {
+            self.push_wide(depth, s);
+            return true;
+        }
+        // A place (`&self.a`, an argument): its trailing comma may pass the margin,
+        // else one field a line.
+        let arg = s.strip_suffix(',').unwrap_or(s);
+        if is_place(arg) {
+            if fits(depth, arg) || !arg.contains('.') {
+                self.push_wide(depth, s);
+            } else {
+                let links: Vec<&str> = arg.split('.').collect();
+                self.push_wide(depth, links[0]);
+                for (i, l) in links[1..].iter().enumerate() {
+                    let tail = if i + 2 == links.len() {
+                        &s[arg.len()..]
+                    } else {
+                        ""
+                    };
+                    self.push_wide(depth + 1, &format!(".{l}{tail}"));
+                }
+            }
+            return true;
+        }
         // A match arm whose body is an expression: the body goes into a block.
         if let Some(arm) = s.strip_suffix(',')
             && let Some(at) = find_outside_strings(arm, " => ")
@@ -151,14 +177,15 @@ impl Out {
         {
             // A parameter's trailing comma may pass the margin, a field's may not
             // (fields are at depth 1, the parameters of methods deeper).
-            if depth > 1 && fits(depth, field) {
+            if depth > 1 && fits(depth, field) || !ty.contains('<') {
                 self.push_wide(depth, s);
                 return true;
             }
             return self.generic(depth, &format!("{name}: "), ty, ",");
         }
-        // A tuple variant, or a call with one argument: `Name(Type),`.
-        if let Some(inner) = s.strip_suffix("),")
+        // A tuple variant: `Name(Type),` (variants are at depth 1, calls deeper).
+        if depth == 1
+            && let Some(inner) = s.strip_suffix("),")
             && let Some((name, ty)) = inner.split_once('(')
             && is_ident(name)
             && is_type(ty)
@@ -166,6 +193,31 @@ impl Out {
             self.put(depth, &format!("{name}("));
             self.put(depth + 1, &format!("{ty},"));
             self.put(depth, "),");
+            return true;
+        }
+        // An argument, a call: its trailing comma may pass the margin.
+        if let Some(arg) = s.strip_suffix(',')
+            && call_parts(arg).is_some()
+            && fits(depth, arg)
+        {
+            self.push_wide(depth, s);
+            return true;
+        }
+        // A method call on a field (`self.inner.cast(…)`): the chain broken, one link
+        // a line.
+        if let Some((head, args, tail)) = call_parts(s)
+            && let links = head.split('.').collect::<Vec<_>>()
+            && links.len() > 2
+            && links.iter().all(|l| is_ident(l))
+        {
+            self.put(depth, links[0]);
+            for l in &links[1..links.len() - 1] {
+                self.put(depth + 1, &format!(".{l}"));
+            }
+            self.put(
+                depth + 1,
+                &format!(".{}({args}){tail}", links[links.len() - 1]),
+            );
             return true;
         }
         // A call ending the line: one argument a line.
@@ -197,7 +249,8 @@ impl Out {
         if top_level_comma(arg) {
             return false;
         }
-        self.put(depth, &format!("{head}{}", &ty[..=open]));
+        // Nothing before the `<` can break.
+        self.push_wide(depth, &format!("{head}{}", &ty[..=open]));
         let line = format!("{arg},");
         // The trailing comma may pass the margin.
         if fits(depth + 1, arg) {
@@ -302,6 +355,12 @@ fn is_type(s: &str) -> bool {
             .all(|p| p.is_empty() || !p.starts_with(|c: char| c.is_ascii_digit()))
 }
 
+/// A place: `&self.a.b`, `&mut v.x`, `x.y`.
+fn is_place(s: &str) -> bool {
+    let s = s.strip_prefix("&mut ").or(s.strip_prefix('&')).unwrap_or(s);
+    s.split('.').all(is_ident) && !s.starts_with("r#")
+}
+
 /// Whether `s` has a comma outside angle brackets.
 fn top_level_comma(s: &str) -> bool {
     let mut depth = 0i32;
@@ -378,9 +437,24 @@ fn scan(s: &str, mut f: impl FnMut(usize, usize) -> bool) -> bool {
     depth == 0
 }
 
+/// `head(args)tail` when the line ends with a call that prettyplease breaks between its
+/// arguments ([`call_parts`], but not a method call on a field: that chain breaks
+/// first).
+fn trailing_call(s: &str) -> Option<(&str, Vec<&str>, &str)> {
+    let (head, args, tail) = call_parts(s)?;
+    if head[1..].matches('.').count() > usize::from(!head.starts_with('.'))
+        || head
+            .split_once('.')
+            .is_some_and(|(r, _)| !r.is_empty() && !is_ident(r))
+    {
+        return None;
+    }
+    Some((head, split_top_level(args, ", "), tail))
+}
+
 /// `head(args)tail` when the line ends with a call (`tail`: nothing, `?`, `;`, `,`,
 /// `?;` or `?,`) whose arguments are split at the top level.
-fn trailing_call(s: &str) -> Option<(&str, Vec<&str>, &str)> {
+fn call_parts(s: &str) -> Option<(&str, &str, &str)> {
     let body = ["?;", "?,", "?", ";", ",", " {"]
         .iter()
         .find_map(|t| s.strip_suffix(t))
@@ -410,18 +484,13 @@ fn trailing_call(s: &str) -> Option<(&str, Vec<&str>, &str)> {
     let args = &body[open + 1..body.len() - 1];
     if !balanced
         || head.is_empty()
-        // A method call on a field (`self.inner.cast(…)`): prettyplease breaks the
-        // chain; on a variable (`o.write(…)`) or a chain already broken (`.cast(…)`),
-        // the arguments.
-        || head[1..].matches('.').count() > usize::from(!head.starts_with('.'))
-        || head.split_once('.').is_some_and(|(r, _)| !r.is_empty() && !is_ident(r))
         || !head.ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '>')
         || args.is_empty()
         || !scan(args, |_, _| true)
     {
         return None;
     }
-    Some((head, split_top_level(args, ", "), tail))
+    Some((head, args, tail))
 }
 
 /// The byte offset of the first `pat` in `s` outside string literals.
