@@ -94,8 +94,16 @@ pub fn generate_full(config: &Config, model: &csdl::model::Model) -> Result<Gene
     }
     let closure = closure::closure(config, model)?;
     let ir = ir::build(config, model, &closure);
-    let mut files = emit::emit(&ir);
-    files.insert(PathBuf::from("API.txt"), manifest::api_txt(&ir));
+    // `API.txt` is written while the files are rendered.
+    let (mut files, api) = std::thread::scope(|s| {
+        let api = s.spawn(|| manifest::api_txt(&ir));
+        let files = emit::emit(&ir);
+        (
+            files,
+            api.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
+        )
+    });
+    files.insert(PathBuf::from("API.txt"), api);
     let mut stats = Stats::default();
     for id in &closure.types {
         match model.ty(*id).kind {

@@ -84,6 +84,38 @@ const RESERVED_FIELDS: &[&str] = &["additional"];
 /// Variant names the generated enums use themselves.
 const RESERVED_VARIANTS: &[&str] = &["Unknown"];
 
+/// Results of a case conversion per thread: a schema repeats its property and type
+/// names (Graph's property names recur in many types), and heck's conversions are most of
+/// the cost of naming.
+type NameCache = std::cell::RefCell<std::collections::HashMap<Box<str>, Box<str>>>;
+
+thread_local! {
+    static TYPE_NAMES: NameCache = Default::default();
+    static FIELD_NAMES: NameCache = Default::default();
+    static VARIANT_NAMES: NameCache = Default::default();
+}
+
+/// `convert(name)`, remembered in `cache` (emptied when it holds many names: a long-lived
+/// process generating many schemas keeps a bounded cache).
+fn cached(
+    cache: &'static std::thread::LocalKey<NameCache>,
+    name: &str,
+    convert: fn(&str) -> String,
+) -> String {
+    cache.with(|c| {
+        if let Some(hit) = c.borrow().get(name) {
+            return hit.to_string();
+        }
+        let rust = convert(name);
+        let mut c = c.borrow_mut();
+        if c.len() >= 100_000 {
+            c.clear();
+        }
+        c.insert(name.into(), rust.as_str().into());
+        rust
+    })
+}
+
 /// Whether `s` is a Rust keyword that can be written as a raw identifier.
 pub fn is_keyword(s: &str) -> bool {
     KEYWORDS.contains(&s)
@@ -181,6 +213,10 @@ pub fn is_ident(s: &str) -> bool {
 /// Name of a struct, enum or newtype for a CSDL type name: `complianceManagementPartner`
 /// → `ComplianceManagementPartner`, `Option` → `Option_`, `self` → `Self_`.
 pub fn type_name(csdl: &str) -> String {
+    cached(&TYPE_NAMES, csdl, type_name_uncached)
+}
+
+fn type_name_uncached(csdl: &str) -> String {
     let s = csdl.to_upper_camel_case();
     let mut s = finish(s, "V");
     if PRELUDE_TYPES.contains(&s.as_str()) {
@@ -192,6 +228,10 @@ pub fn type_name(csdl: &str) -> String {
 /// Name of a struct field (or a setter) for a property: `displayName` → `display_name`,
 /// `type` → `r#type`, `self` → `self_`, `additional` → `additional_value`.
 pub fn field_name(csdl: &str) -> String {
+    cached(&FIELD_NAMES, csdl, field_name_uncached)
+}
+
+fn field_name_uncached(csdl: &str) -> String {
     let s = csdl.to_snake_case();
     if RESERVED_FIELDS.contains(&s.as_str()) {
         return format!("{s}_value");
@@ -209,6 +249,10 @@ pub fn const_name(name: &str) -> String {
 /// Name of an enum variant for an enum member or a subtype: `unavailable` →
 /// `Unavailable`, `unknown` → `UnknownValue` (the catch-all is `Unknown`).
 pub fn variant_name(csdl: &str) -> String {
+    cached(&VARIANT_NAMES, csdl, variant_name_uncached)
+}
+
+fn variant_name_uncached(csdl: &str) -> String {
     let s = finish(csdl.to_upper_camel_case(), "V");
     if RESERVED_VARIANTS.contains(&s.as_str()) {
         return format!("{s}Value");
@@ -450,6 +494,11 @@ pub fn inert(text: &str) -> String {
 pub fn code(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('`');
+    if is_plain_ascii(text) {
+        out.push_str(text);
+        out.push('`');
+        return out;
+    }
     for c in text.chars() {
         match c {
             '`' => out.push('\''),
@@ -463,8 +512,17 @@ pub fn code(text: &str) -> String {
 /// A schema name or path in plain generated text (`API.txt`, warnings): one line,
 /// no backtick, invisible characters shown as in [`inert`].
 pub fn plain(text: &str) -> String {
+    if is_plain_ascii(text) {
+        return text.to_string();
+    }
     let code = code(text);
     code[1..code.len() - 1].to_string()
+}
+
+/// Printable ASCII without a backtick: what [`code`] and [`plain`] keep as it is.
+fn is_plain_ascii(text: &str) -> bool {
+    text.bytes()
+        .all(|b| (b' '..=b'~').contains(&b) && b != b'`')
 }
 
 /// Pushes `c`, or a visible stand-in: `\u{…}` for line breaks, control, format, bidi,

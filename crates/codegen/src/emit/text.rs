@@ -287,7 +287,12 @@ impl Out {
             for _ in 0..depth {
                 self.text.push_str("    ");
             }
-            if l.chars().any(|c| c.is_control() && c != '\t') {
+            let control = if l.is_ascii() {
+                l.bytes().any(|b| (b < b' ' && b != b'\t') || b == 0x7f)
+            } else {
+                l.chars().any(|c| c.is_control() && c != '\t')
+            };
+            if control {
                 // Not expressible as a `///` comment (a bare CR is an error there).
                 self.text.push_str("#[doc = ");
                 self.text.push_str(&lit(&format!(" {l}")));
