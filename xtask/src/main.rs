@@ -2,7 +2,9 @@
 //! from schema files given on the command line: a thin call into the `odata-codegen`
 //! command's library (crates/cli), with the workspace root as the root of the paths.
 //! `cargo xtask metadata` fetches a service's `$metadata` first. `cargo xtask
-//! compile-cost` measures the compile cost of a big generated crate, old against new.
+//! compile-cost` measures the compile cost of a big generated crate, old against new;
+//! `cargo xtask bench-generate` times whole-Graph generation (and, with `--sap`, the SAP
+//! Cloud SDK's generator on the same schema).
 //!
 //! Exit codes: 0 success; 1 a user error (schema, config, missing root, a file the run may
 //! not overwrite or remove: see `codegen::owned`) or an I/O error; 2 a usage error (bad
@@ -13,6 +15,7 @@ use std::process::ExitCode;
 
 use odata_codegen::{Args, Failure};
 
+mod bench;
 mod compile_cost;
 mod metadata;
 
@@ -39,10 +42,15 @@ fn usage() -> String {
     // The metadata task's lines go before the exit codes.
     match codegen.rsplit_once("\n\nexit codes:") {
         Some((flags, codes)) => format!(
-            "{flags}\n{METADATA_USAGE}\n{}\n\nexit codes:{codes}",
+            "{flags}\n{METADATA_USAGE}\n{}\n{}\n\nexit codes:{codes}",
+            bench::USAGE,
             compile_cost::USAGE
         ),
-        None => format!("{codegen}\n{METADATA_USAGE}\n{}", compile_cost::USAGE),
+        None => format!(
+            "{codegen}\n{METADATA_USAGE}\n{}\n{}",
+            bench::USAGE,
+            compile_cost::USAGE
+        ),
     }
 }
 
@@ -57,6 +65,9 @@ fn main() -> ExitCode {
             eprintln!("{line}");
             odata_codegen::run(&a, &workspace_root())
         }),
+        Some("bench-generate") => bench::parse(it).map_err(Failure::Usage).and_then(|a| {
+            bench::run(&a, &workspace_root()).map_err(|e| Failure::User(format!("error: {e}")))
+        }),
         Some("compile-cost") => compile_cost::parse(it)
             .map_err(Failure::Usage)
             .and_then(|a| {
@@ -65,7 +76,7 @@ fn main() -> ExitCode {
             }),
         Some("-h" | "--help") | None => Err(Failure::Usage(String::new())),
         Some(other) => Err(Failure::Usage(format!(
-            "unknown task `{other}` (expected `codegen`, `metadata` or `compile-cost`)"
+            "unknown task `{other}` (expected `codegen`, `metadata`, `bench-generate` or `compile-cost`)"
         ))),
     };
     odata_codegen::exit(result, &usage())
