@@ -55,7 +55,7 @@ impl Out {
         // Some callers indent the text themselves.
         let indent = s.len() - s.trim_start_matches(' ').len();
         if indent > 0 {
-            return indent % 4 == 0 && self.break_wide(depth + indent / 4, &s[indent..]);
+            return indent.is_multiple_of(4) && self.break_wide(depth + indent / 4, &s[indent..]);
         }
         // A string constant: nothing to break.
         if let Some(rest) = s.strip_prefix("pub ").or(Some(s))
