@@ -105,12 +105,18 @@ pub fn apply(crates: &[(&Path, &Plan)]) -> Result<Vec<Applied>, String> {
             });
         }
     }
-    // Two writers share the work.
+    // WRITERS threads share the work (creating a file costs the kernel far more than
+    // writing it), each preparing a folder once for all its files in it.
     let results: Vec<std::io::Result<()>> = std::thread::scope(|s| {
-        let half = writes.len().div_ceil(2).max(1);
+        let part = writes.len().div_ceil(WRITERS).max(1);
         let handles: Vec<_> = writes
-            .chunks(half)
-            .map(|part| s.spawn(move || part.iter().map(Write::write).collect::<Vec<_>>()))
+            .chunks(part)
+            .map(|part| {
+                s.spawn(move || {
+                    let mut ready = std::collections::HashSet::new();
+                    part.iter().map(|w| w.write(&mut ready)).collect::<Vec<_>>()
+                })
+            })
             .collect();
         handles
             .into_iter()
@@ -240,6 +246,9 @@ impl Config {
     }
 }
 
+/// Threads writing files.
+const WRITERS: usize = 4;
+
 /// One file to write: in place when `staged` is `None`, else to `staged` first.
 struct Write<'a> {
     /// Which crate of the batch.
@@ -255,13 +264,19 @@ struct Write<'a> {
 impl Write<'_> {
     /// Creates the file (new, never through a link: `create_new` neither follows a link
     /// nor replaces a file) after checking that no folder on the way is a link.
-    fn write(&self) -> std::io::Result<()> {
+    ///
+    /// `ready` holds the folders this writer already checked and created: the files of
+    /// one folder check its path once.
+    fn write(&self, ready: &mut std::collections::HashSet<PathBuf>) -> std::io::Result<()> {
         use std::io::Write as _;
-        if !owned::parents_are_plain(self.dir, self.rel) {
-            return Err(std::io::Error::other("a folder on its path is a link"));
-        }
-        if let Some(dir) = self.target.parent() {
+        if let Some(dir) = self.target.parent()
+            && !ready.contains(dir)
+        {
+            if !owned::parents_are_plain(self.dir, self.rel) {
+                return Err(std::io::Error::other("a folder on its path is a link"));
+            }
             std::fs::create_dir_all(dir)?;
+            ready.insert(dir.to_path_buf());
         }
         let path = self.staged.as_ref().unwrap_or(&self.target);
         if self.staged.is_some() && std::fs::symlink_metadata(path).is_ok_and(|m| !m.is_dir()) {
