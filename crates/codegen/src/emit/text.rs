@@ -205,7 +205,10 @@ impl Out {
         }
         // A method call on a field (`self.inner.cast(…)`): the chain broken, one link
         // a line.
-        if let Some((head, args, tail)) = call_parts(s)
+        // Only as an argument: at the start of a statement prettyplease keeps a short
+        // receiver with the first link (`self.inner` / `.set_ref(…)`).
+        if s.ends_with(',')
+            && let Some((head, args, tail)) = call_parts(s)
             && let links = head.split('.').collect::<Vec<_>>()
             && links.len() > 2
             && links.iter().all(|l| is_ident(l))
