@@ -82,7 +82,20 @@ impl Out {
         if let Some(ty) = s.strip_prefix(") -> ").and_then(|t| t.strip_suffix(" {"))
             && is_type(ty)
         {
+            if !ty.contains('<') {
+                self.push_wide(depth, s);
+                return true;
+            }
             return self.generic(depth, ") -> ", ty, " {");
+        }
+        // The head of a signature broken by the caller: nothing to break.
+        if let Some(name) = s.strip_suffix('(')
+            && let Some(name) = name.strip_prefix("pub ").or(Some(name))
+            && let Some(name) = name.strip_prefix("async ").or(Some(name))
+            && name.strip_prefix("fn ").is_some_and(is_ident)
+        {
+            self.push_wide(depth, s);
+            return true;
         }
         // The head of a generic type the caller broke, a place (`&self.x`): nothing to
         // break.
@@ -123,7 +136,10 @@ impl Out {
             let pat = &arm[..at];
             let head = format!("{pat} => {{");
             let alternatives = split_top_level(pat, " | ");
-            if fits(depth, &head) || alternatives.len() < 2 {
+            if alternatives.len() < 2 && pat.split("::").all(is_ident) {
+                // A path: nothing to break.
+                self.push_wide(depth, &head);
+            } else if fits(depth, &head) || alternatives.len() < 2 {
                 self.put(depth, &head);
             } else if fits(depth, &head[..head.len() - 2]) {
                 // The block's `{` may pass the margin.
@@ -357,8 +373,9 @@ fn is_type(s: &str) -> bool {
         .or(s.strip_prefix('&'))
         .unwrap_or(s);
     !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | ':' | '<' | '>' | '&'))
+        && s.chars().all(|c| {
+            c.is_ascii_alphanumeric() || matches!(c, '_' | ':' | '<' | '>' | '&' | '[' | ']')
+        })
         && s.split(':')
             .all(|p| p.is_empty() || !p.starts_with(|c: char| c.is_ascii_digit()))
 }
@@ -463,7 +480,7 @@ fn trailing_call(s: &str) -> Option<(&str, Vec<&str>, &str)> {
 /// `head(args)tail` when the line ends with a call (`tail`: nothing, `?`, `;`, `,`,
 /// `?;` or `?,`) whose arguments are split at the top level.
 fn call_parts(s: &str) -> Option<(&str, &str, &str)> {
-    let body = ["?;", "?,", "?", ";", ",", " {"]
+    let body = ["? {", "?;", "?,", "?", ";", ",", " {"]
         .iter()
         .find_map(|t| s.strip_suffix(t))
         .unwrap_or(s);
