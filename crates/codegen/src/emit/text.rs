@@ -1,8 +1,9 @@
 //! Rust code written as text in prettyplease's layout, shared by the model and client
 //! emitters: going through quote → syn → prettyplease for every item was most of the
-//! time of a whole-Graph generation. An item with a line prettyplease would break (wider
-//! than its margin) or a doc line that cannot be a `///` comment goes through syn and
-//! prettyplease after all (`Out::finish`); `tests/layout.rs` checks the result.
+//! time of a whole-Graph generation. A line wider than the margin is broken where
+//! prettyplease breaks it, for the forms the emitters write (`Out::put`); an item with a
+//! wide line of another form, or a doc line that cannot be a `///` comment, goes through
+//! syn and prettyplease after all (`Out::finish`); `tests/layout.rs` checks the result.
 
 /// prettyplease's line width.
 pub const MARGIN: usize = 89;
