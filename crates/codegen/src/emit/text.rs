@@ -545,3 +545,84 @@ fn find_outside_strings(s: &str, pat: &str) -> Option<usize> {
 pub fn lit(s: &str) -> String {
     proc_macro2::Literal::string(s).to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Writes `lines` (depth, text) as one item: it must not need prettyplease, and be
+    /// exactly what prettyplease prints for it.
+    fn same_as_prettyplease(lines: &[(usize, &str)]) {
+        let mut o = Out::default();
+        for (depth, l) in lines {
+            o.line(*depth, l);
+        }
+        assert!(!o.reformat, "left to prettyplease:\n{}", o.text);
+        let file = syn::parse_file(&o.text).unwrap_or_else(|e| panic!("{e}\n{}", o.text));
+        assert_eq!(super::super::tokens::layout(file), o.text);
+    }
+
+    #[test]
+    fn wide_lines_are_broken_as_prettyplease_breaks_them() {
+        // A field whose generic argument goes a level deeper, twice.
+        same_as_prettyplease(&[
+            (0, "pub struct Shape {"),
+            (
+                1,
+                "pub device_enrollment_configuration_assignments: Option<Vec<super::DeviceEnrollmentConfigurationAssignment>>,",
+            ),
+            (1, "pub tuple_field_fits_as_it_is: Option<super::Short>,"),
+            (0, "}"),
+        ]);
+        // A tuple variant.
+        same_as_prettyplease(&[
+            (0, "pub enum AnyThing {"),
+            (
+                1,
+                "AccessPackageUserDirectoryAttributeStoreWithALongName(super::AccessPackageUserDirectoryAttributeStore),",
+            ),
+            (0, "}"),
+        ]);
+        // An impl header, a signature taking `self`, arms into blocks, alternatives one
+        // a line, a call one argument a line, a string that cannot break.
+        same_as_prettyplease(&[
+            (
+                0,
+                "impl crate::models::SomeLongTraitName<super::AnotherLongTypeName> for AccessPackageAssignment {",
+            ),
+            (
+                1,
+                "pub fn into_access_review_instance_decision_item_service_principal(self) -> Option<super::X> {",
+            ),
+            (2, "match self {"),
+            (
+                3,
+                "Self::AccessReviewInstanceDecisionItemServicePrincipal(v) => json::tagged(w, v, \"#microsoft.graph.accessReviewInstanceDecisionItemServicePrincipal\"),",
+            ),
+            (
+                3,
+                "\"microsoft.graph.windowsUpdateActiveHoursInstall\" | \"graph.windowsUpdateActiveHoursInstall\" => Self::WindowsUpdateActiveHoursInstall(d),",
+            ),
+            (
+                3,
+                "Self::Other => \"a string literal far too long to fit on one line of eighty-nine columns\",",
+            ),
+            (3, "_ => None,"),
+            (2, "}"),
+            (1, "}"),
+            (0, "}"),
+        ]);
+    }
+
+    #[test]
+    fn other_wide_lines_are_left_to_prettyplease() {
+        let mut o = Out::default();
+        o.line(0, "fn f() {");
+        o.line(
+            1,
+            "let x = [(\"objectId\", &object_id as &dyn crate::runtime::UrlLiteral), (\"appId\", &app_id)];",
+        );
+        o.line(0, "}");
+        assert!(o.reformat);
+    }
+}
