@@ -240,6 +240,26 @@ impl Out {
             );
             return true;
         }
+        // An array literal (an argument): one element a line.
+        if let Some((head, items, tail)) = array_parts(s)
+            && matches!(head, "" | "&")
+            && matches!(tail, "" | ",")
+        {
+            if tail == "," && fits(depth, &s[..s.len() - 1]) {
+                self.push_wide(depth, s);
+                return true;
+            }
+            self.put(depth, &format!("{head}["));
+            for a in split_top_level(items, ", ") {
+                if fits(depth + 1, a) {
+                    self.push_wide(depth + 1, &format!("{a},"));
+                } else {
+                    self.put(depth + 1, &format!("{a},"));
+                }
+            }
+            self.put(depth, &format!("]{tail}"));
+            return true;
+        }
         // A call ending the line: one argument a line.
         if let Some((head, args, tail)) = trailing_call(s) {
             self.put(depth, &format!("{head}("));
@@ -468,6 +488,11 @@ fn scan(s: &str, mut f: impl FnMut(usize, usize) -> bool) -> bool {
 /// first).
 fn trailing_call(s: &str) -> Option<(&str, Vec<&str>, &str)> {
     let (head, args, tail) = call_parts(s)?;
+    let args = split_top_level(args, ", ");
+    if head.is_empty() {
+        // A tuple (of two or more: `(x)` is no tuple), broken like arguments.
+        return (args.len() > 1).then_some((head, args, tail));
+    }
     if head[1..].matches('.').count() > usize::from(!head.starts_with('.'))
         || head
             .split_once('.')
@@ -475,27 +500,37 @@ fn trailing_call(s: &str) -> Option<(&str, Vec<&str>, &str)> {
     {
         return None;
     }
-    Some((head, split_top_level(args, ", "), tail))
+    Some((head, args, tail))
 }
 
-/// `head(args)tail` when the line ends with a call (`tail`: nothing, `?`, `;`, `,`,
+/// `head(args)tail` when the line ends with a call or a tuple (`head` empty; `tail`:
+/// nothing, `?`, `;`, `,`,
 /// `?;` or `?,`) whose arguments are split at the top level.
 fn call_parts(s: &str) -> Option<(&str, &str, &str)> {
+    bracket_parts(s, b'(', b')')
+}
+
+/// `head[items]tail`, as [`call_parts`] for an array literal.
+fn array_parts(s: &str) -> Option<(&str, &str, &str)> {
+    bracket_parts(s, b'[', b']')
+}
+
+fn bracket_parts(s: &str, open_b: u8, close_b: u8) -> Option<(&str, &str, &str)> {
     let body = ["? {", "?;", "?,", "?", ";", ",", " {"]
         .iter()
         .find_map(|t| s.strip_suffix(t))
         .unwrap_or(s);
     let tail = &s[body.len()..];
-    if !body.ends_with(')') {
+    if !body.ends_with(close_b as char) {
         return None;
     }
-    // The last `(` opened at depth 0 and the last bracket closed to depth 0: the
-    // same pair when that is the last `)`.
+    // The last bracket opened at depth 0 and the last one closed to depth 0: the
+    // same pair when that is the last byte.
     let (mut open, mut close) = (None, None);
     let balanced = scan(body, |i, depth| {
         if depth == 0 {
             match body.as_bytes()[i] {
-                b'(' => open = Some(i),
+                b if b == open_b => open = Some(i),
                 b')' | b']' | b'}' => close = Some(i),
                 _ => {}
             }
@@ -509,8 +544,9 @@ fn call_parts(s: &str) -> Option<(&str, &str, &str)> {
     let head = &body[..open];
     let args = &body[open + 1..body.len() - 1];
     if !balanced
-        || head.is_empty()
-        || !head.ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '>')
+        || !head.is_empty()
+            && !head.ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '>')
+            && open_b == b'('
         || args.is_empty()
         || !scan(args, |_, _| true)
     {
