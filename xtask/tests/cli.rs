@@ -815,6 +815,7 @@ fn key_as_segment_and_service_root_on_the_command_line() {
     ]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("is not a service root URL"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// The config is read like a schema: a regular file only (a FIFO would block the open,
