@@ -69,11 +69,6 @@ pub fn parse(mut it: impl Iterator<Item = String>) -> Result<BenchArgs, String> 
     Ok(a)
 }
 
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
-
 fn secs(d: Duration) -> String {
     format!("{:.3} s", d.as_secs_f64())
 }
@@ -88,17 +83,8 @@ fn list(v: &[Duration]) -> String {
 /// Runs the benchmark from the workspace `root`; `Err` only when our generator fails
 /// (the SAP side reports its own failures and never fails the command).
 pub fn run(args: &BenchArgs, root: &Path) -> Result<(), String> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     eprintln!("building the release odata-codegen …");
-    let built = Command::new(&cargo)
-        .args(["build", "--release", "--quiet", "-p", "odata-codegen"])
-        .current_dir(root)
-        .status()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    if !built.success() {
-        return Err("`cargo build --release -p odata-codegen` failed".into());
-    }
-    let bin = root.join("target/release/odata-codegen");
+    let bin = super::release_codegen(root, &root.join("target"))?;
     let tmp = std::env::temp_dir().join(format!("bench-generate-{}", std::process::id()));
     std::fs::create_dir_all(&tmp).map_err(|e| format!("cannot create {}: {e}", tmp.display()))?;
     let result = compare(args, root, &bin, &tmp);
@@ -134,7 +120,7 @@ fn compare(args: &BenchArgs, root: &Path, bin: &Path, tmp: &Path) -> Result<(), 
             reported.push(Duration::from_millis(ms));
         }
     }
-    let ours = median(wall.clone());
+    let ours = super::median(wall.clone());
     println!(
         "odata-codegen {SCHEMA} --all, {} runs: median {} wall (process: read, generate, write 4,870 files) [{}]",
         args.runs,
@@ -144,7 +130,7 @@ fn compare(args: &BenchArgs, root: &Path, bin: &Path, tmp: &Path) -> Result<(), 
     if !reported.is_empty() {
         println!(
             "  of which read + generate in memory (its \"(N ms)\"): median {} [{}]",
-            secs(median(reported.clone())),
+            secs(super::median(reported.clone())),
             list(&reported)
         );
     }
@@ -160,7 +146,7 @@ fn compare(args: &BenchArgs, root: &Path, bin: &Path, tmp: &Path) -> Result<(), 
             if !reported.is_empty() {
                 println!(
                     "ratio (SAP wall / odata-codegen read + generate in memory): {:.1}x",
-                    theirs.as_secs_f64() / median(reported).as_secs_f64()
+                    theirs.as_secs_f64() / super::median(reported).as_secs_f64()
                 );
             }
         }
@@ -303,7 +289,7 @@ fn sap(args: &BenchArgs, root: &Path, tmp: &Path) -> Result<Duration, String> {
         times.push(generate(&format!("run {}", i + 1))?);
     }
     let files = count_files(&out);
-    let theirs = median(times.clone());
+    let theirs = super::median(times.clone());
     println!(
         "SAP generator {version} on {SCHEMA} without its {dropped} path-target NavigationPropertyBindings, {} runs: median {} wall ({files} files) [{}]",
         args.sap_runs,

@@ -94,14 +94,9 @@ pub fn parse_time_line(stderr: &str) -> Option<Sample> {
     })
 }
 
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
-}
-
 /// The summary lines of one command's samples, old against new.
 pub fn summary(what: &str, old: &[Sample], new: &[Sample]) -> Vec<String> {
-    let med = |s: &[Sample], f: fn(&Sample) -> f64| median(s.iter().map(f).collect());
+    let med = |s: &[Sample], f: fn(&Sample) -> f64| super::median(s.iter().map(f).collect());
     let (ow, nw) = (med(old, |s| s.wall), med(new, |s| s.wall));
     let (ou, nu) = (med(old, |s| s.user), med(new, |s| s.user));
     let (om, nm) = (
@@ -165,20 +160,8 @@ fn timed(krate: &Path, target: &Path, cargo_cmd: &str) -> Result<Sample, String>
 pub fn run(a: &CostArgs, root: &Path) -> Result<(), String> {
     let work = root.join("target/compile-cost");
     std::fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let build_codegen = |dir: &Path, target: &Path| {
-        run_ok(
-            Command::new(&cargo)
-                .args(["build", "--release", "--quiet", "-p", "odata-codegen"])
-                .current_dir(dir)
-                .env("CARGO_TARGET_DIR", target),
-            "building odata-codegen",
-        )
-    };
-
     eprintln!("compile-cost: the generator of this work tree");
-    build_codegen(root, &root.join("target"))?;
-    let new_gen = root.join("target/release/odata-codegen");
+    let new_gen = super::release_codegen(root, &root.join("target"))?;
 
     eprintln!("compile-cost: the generator of {}", a.against);
     let tree = work.join("rev");
@@ -198,14 +181,13 @@ pub fn run(a: &CostArgs, root: &Path) -> Result<(), String> {
             .current_dir(root),
         "git worktree add",
     )?;
-    let built = build_codegen(&tree, &work.join("rev-target"));
+    let built = super::release_codegen(&tree, &work.join("rev-target"));
     let _ = std::fs::remove_dir_all(&tree);
     let _ = Command::new("git")
         .args(["worktree", "prune"])
         .current_dir(root)
         .status();
-    built?;
-    let old_gen = work.join("rev-target/release/odata-codegen");
+    let old_gen = built?;
 
     let krate = |which: &str| work.join(which).join("graph-all");
     let (old, new) = (krate("old"), krate("new"));

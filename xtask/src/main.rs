@@ -130,3 +130,28 @@ fn workspace_root() -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     dir.parent().map(Path::to_path_buf).unwrap_or(dir)
 }
+
+/// Builds the release `odata-codegen` of the workspace at `dir` into the target folder
+/// `target`, and returns the binary's path (`bench-generate`, `compile-cost`).
+fn release_codegen(dir: &Path, target: &Path) -> Result<PathBuf, String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = std::process::Command::new(cargo)
+        .args(["build", "--release", "--quiet", "-p", "odata-codegen"])
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", target)
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !status.success() {
+        return Err(format!(
+            "`cargo build --release -p odata-codegen` in {} failed",
+            dir.display()
+        ));
+    }
+    Ok(target.join("release/odata-codegen"))
+}
+
+/// The median of measurements (the upper middle one of an even count).
+fn median<T: PartialOrd + Copy>(mut v: Vec<T>) -> T {
+    v.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+    v[v.len() / 2]
+}

@@ -178,7 +178,7 @@ impl Scope<'_> {
 struct Method {
     doc: Vec<String>,
     attrs: Vec<String>,
-    /// `pub fn name`, `pub async fn name`.
+    /// `pub fn name`.
     head: String,
     params: Vec<String>,
     ret: Option<String>,
@@ -213,18 +213,10 @@ impl Method {
             Some(r) => format!(" -> {r}"),
             None => String::new(),
         };
-        let one = format!("{}({}){ret} {{", self.head, self.params.join(", "));
-        if 4 + one.len() <= MARGIN {
-            o.line(1, &one);
-        } else if self.params.is_empty() {
-            ret_line(o, &format!("{}()", self.head), self.ret.as_deref());
-        } else {
-            o.line(1, &format!("{}(", self.head));
-            for p in &self.params {
-                o.line(2, &format!("{p},"));
-            }
-            ret_line(o, ")", self.ret.as_deref());
-        }
+        o.line(
+            1,
+            &format!("{}({}){ret} {{", self.head, self.params.join(", ")),
+        );
         for (i, l) in self.body.iter().enumerate() {
             if self.wide == Some(i) {
                 o.wide_line(2, l);
@@ -251,30 +243,6 @@ impl Method {
             self.body.push(format!("    {arg},"));
             self.body.push(")".into());
         }
-    }
-}
-
-/// The line of a signature from `before` (`)` or `pub fn x()`) to the opening brace,
-/// with the return type's generic arguments one per line when it is too wide.
-fn ret_line(o: &mut Out, before: &str, ret: Option<&str>) {
-    let Some(ret) = ret else {
-        o.line(1, &format!("{before} {{"));
-        return;
-    };
-    let one = format!("{before} -> {ret} {{");
-    let generic = ret
-        .strip_suffix('>')
-        .and_then(|r| r.split_once('<'))
-        .filter(|(path, _)| !path.contains(['<', '(', '[', '&']));
-    match generic {
-        Some((path, args)) if 4 + one.len() > MARGIN => {
-            o.line(1, &format!("{before} -> {path}<"));
-            for a in split_top(args) {
-                o.line(2, &format!("{a},"));
-            }
-            o.line(1, "> {");
-        }
-        _ => o.line(1, &one),
     }
 }
 
@@ -305,25 +273,6 @@ fn chain_steps(chain: &str) -> Vec<&str> {
         }
     }
     out.push(&chain[start..]);
-    out
-}
-
-/// `a, B<c, d>, e` → `a`, `B<c, d>`, `e`.
-fn split_top(list: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let (mut depth, mut start) = (0i32, 0);
-    for (i, c) in list.char_indices() {
-        match c {
-            '<' | '(' | '[' => depth += 1,
-            '>' | ')' | ']' => depth -= 1,
-            ',' if depth == 0 => {
-                out.push(list[start..i].trim());
-                start = i + 1;
-            }
-            _ => {}
-        }
-    }
-    out.push(list[start..].trim());
     out
 }
 

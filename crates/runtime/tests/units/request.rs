@@ -407,3 +407,41 @@ async fn a_count_that_is_not_a_number_is_a_decode_error() {
         }
     }
 }
+
+#[tokio::test]
+async fn operation_futures_own_their_request_and_unit_results_are_still_checked() {
+    let r = Recorder::answering(vec![
+        (200, "<html>not json</html>"),
+        (200, "<html>not json</html>"),
+        (204, ""),
+    ]);
+    let c = r.client();
+    // Built, then the builder, parameters and arguments dropped before polling: the
+    // future holds the encoded request (it is `Send + 'static`).
+    let (action, function, fine) = {
+        let b = Builder::root(&c, "users").key("u1", true);
+        let params = json!({"to": "x"});
+        let name = String::from("ns.f");
+        let args = [("n", lit(&3i32))];
+        (
+            b.action_unit(Some("ns.go"), &params),
+            b.function_unit(&name, &args),
+            b.action_unit(Some("ns.ok"), &no_params()),
+        )
+    };
+    let spawned = tokio::spawn(action);
+    // A unit result ignores the value, not a body that is not JSON.
+    assert!(matches!(
+        spawned.await.unwrap(),
+        Err(odata_runtime::Error::Decode { .. })
+    ));
+    assert!(matches!(
+        function.await,
+        Err(odata_runtime::Error::Decode { .. })
+    ));
+    fine.await.unwrap();
+    let sent = r.sent();
+    assert_eq!(sent[0].body.as_deref(), Some(&br#"{"to":"x"}"#[..]));
+    assert_eq!(sent[1].url, "https://svc.example/v1/users/u1/ns.f(n=3)");
+    assert_eq!(sent[1].method, Method::Get);
+}

@@ -828,19 +828,10 @@ impl Client {
         params: &B,
         opts: &RequestOptions,
     ) -> Result<Option<T>, Error> {
-        self.invoke_action_encoded(resource, json::to_vec(params), opts)
-            .await
-    }
-
-    /// [`invoke_action`](Self::invoke_action) with the parameters already encoded.
-    pub(super) async fn invoke_action_encoded<T: FromJson>(
-        &self,
-        resource: &Resource,
-        params: Vec<u8>,
-        opts: &RequestOptions,
-    ) -> Result<Option<T>, Error> {
         let url = self.url(resource, &opts.query);
-        let resp = self.execute(Method::Post, url, Some(params), opts).await?;
+        let resp = self
+            .execute(Method::Post, url, Some(json::to_vec(params)), opts)
+            .await?;
         decode_optional(&resp)
     }
 

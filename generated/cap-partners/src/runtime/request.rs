@@ -307,10 +307,9 @@ impl Builder {
         decoded(self.post_action(name, params), decode_optional::<T>)
     }
 
-    /// Invoke an action without a result.
+    /// Invoke an action without a result (a body, if any, must still be JSON).
     pub fn action_unit(&self, name: Option<&str>, params: &dyn ToJson) -> RequestFuture<()> {
-        let sent = self.post_action(name, params);
-        Box::pin(async move { sent.await.map(|_| ()) })
+        unit(self.action::<Value>(name, params))
     }
 
     /// Invoke an action whose result is a primitive or a collection (`{"value": …}`).
@@ -368,10 +367,9 @@ impl Builder {
         decoded(self.get_function(name, args), decode_optional::<T>)
     }
 
-    /// Invoke a function and ignore its result.
+    /// Invoke a function and ignore its result (a body, if any, must still be JSON).
     pub fn function_unit(&self, name: &str, args: &[(&str, FnArg)]) -> RequestFuture<()> {
-        let sent = self.get_function(name, args);
-        Box::pin(async move { sent.await.map(|_| ()) })
+        unit(self.function::<Value>(name, args))
     }
 
     /// Invoke a function whose result is a primitive or a collection (`{"value": …}`).
@@ -456,6 +454,11 @@ impl<T> Future for Decoded<T> {
             }),
         }
     }
+}
+
+/// `sent` with its (checked) result dropped.
+fn unit(sent: RequestFuture<Option<Value>>) -> RequestFuture<()> {
+    Box::pin(async move { sent.await.map(|_| ()) })
 }
 
 /// A primitive or collection result (`{"value": …}`) of an operation.

@@ -898,16 +898,9 @@ impl Builder {
         name: Option<&str>,
         params: &dyn super::json::ToJson,
     ) -> RequestFuture<UploadSession> {
-        let (this, resource, body) = (
-            self.clone(),
-            self.operation_resource(name),
-            json::to_vec(params),
-        );
+        let (client, sent) = (self.client().clone(), self.action::<Value>(name, params));
         Box::pin(async move {
-            let value: Option<Value> = this
-                .client()
-                .invoke_action_encoded(&resource, body, this.options())
-                .await?;
+            let value = sent.await?;
             let value = value.unwrap_or(Value::Null);
             let url = value.get("uploadUrl").and_then(Value::as_str);
             let path = Path::ROOT.key("nextExpectedRanges");
@@ -916,7 +909,7 @@ impl Builder {
                 Some(v) => Vec::<String>::from_json(v.clone(), &path)
                     .map_err(|error| Error::Decode { status: 200, error })?,
             };
-            UploadSession::new(this.client(), url, ranges)
+            UploadSession::new(&client, url, ranges)
         })
     }
 
