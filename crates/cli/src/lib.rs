@@ -5,7 +5,8 @@
 //! ```text
 //! odata-codegen [--check] [--explain] [--verbose] [--strict] [--config FILE]
 //! odata-codegen --schema FILE [--schema FILE ...] [--reference URI=FILE ...] --out DIR
-//!               (--all | --include NAME ...) [--key-as-segment] [--service-root URL]
+//!               (--all | --include NAME ...) [--key-as-segment] [--area-features]
+//!               [--service-root URL]
 //! ```
 //!
 //! Exit codes: 0 success; 1 a user error (schema, config, missing root, a file the run may
@@ -26,7 +27,7 @@ pub fn usage(command: &str) -> String {
 usage: {command} [--check] [--explain] [--verbose] [--strict] [--config FILE]
        {command} --schema FILE [--schema FILE ...] [--reference URI=FILE ...]
        {pad} --out DIR (--all | --include NAME ...) [--key-as-segment]
-       {pad} [--service-root URL]
+       {pad} [--area-features] [--service-root URL]
 
   --check         write nothing; exit 3 naming every stale, missing or extra file
                   (and edited or foreign files the next run would refuse to touch)
@@ -47,6 +48,8 @@ usage: {command} [--check] [--explain] [--verbose] [--strict] [--config FILE]
   --key-as-segment
                   the client addresses entities as /set/{{key}} (Graph) instead of
                   /set('key') (with --schema; as `key_as_segment = true`)
+  --area-features one Cargo feature per entity set and singleton, each compiling only
+                  what it needs (with --schema; as `area_features = true`)
   --service-root URL
                   the crate's SERVICE_ROOT and example root (with --schema)
 
@@ -71,6 +74,8 @@ pub struct Args {
     pub strict: bool,
     /// `--key-as-segment`
     pub key_as_segment: bool,
+    /// `--area-features`
+    pub area_features: bool,
     /// `--service-root`
     pub service_root: Option<String>,
     /// `--config`
@@ -132,6 +137,7 @@ pub fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, Failure>
             "--verbose" | "-v" => a.verbose = true,
             "--strict" => a.strict = true,
             "--key-as-segment" => a.key_as_segment = true,
+            "--area-features" => a.area_features = true,
             "--service-root" => {
                 let url = value("--service-root")?;
                 codegen::config::check_service_root(&url).map_err(Failure::Usage)?;
@@ -238,6 +244,7 @@ fn jobs(args: &Args, root: &Path) -> Result<Vec<Job>, Failure> {
         let mut config = Config::new(sanitize_package(&name), out.clone(), args.schemas.clone());
         config.references = args.references.clone();
         config.key_as_segment(args.key_as_segment);
+        config.area_features(args.area_features);
         config.service_root = args.service_root.clone();
         if args.all {
             config.all();

@@ -13,7 +13,7 @@ use csdl::model::{Model, Target, TypeId, TypeKind};
 
 use crate::config::{Config, Root, Selection};
 use crate::error::{Diagnostic, Error};
-use crate::naming;
+use crate::naming::{self, Allocator};
 
 /// Why a type was selected.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -269,4 +269,145 @@ pub fn closure(config: &Config, model: &Model) -> Result<Closure, Error> {
 /// Whether a type is an entity type.
 pub fn is_entity(model: &Model, id: TypeId) -> bool {
     matches!(model.ty(id).kind, TypeKind::Entity(_))
+}
+
+/// The area features of a crate (`area_features = true`): one Cargo feature per entity
+/// set and singleton of the first container, and for each selected type the areas that
+/// need it.
+///
+/// An area needs its entity type and every subtype of it, then, transitively: base
+/// types, the types of structural properties (with their subtypes), the targets of
+/// containment navigation properties (with their subtypes: they are reached only
+/// through the area's paths), and the parameter and result types of operations bound to
+/// a type it needs (without their subtypes). What else refers to a type (a non-containment navigation property,
+/// an `Any…` variant, a cast, an operation) is gated on that type by the emitters, so
+/// every combination of features compiles. A selected type no area needs is compiled
+/// with `full` only.
+#[derive(Debug, Clone, Default)]
+pub struct Areas {
+    /// The areas, in container order (entity sets, then singletons).
+    pub list: Vec<Area>,
+    /// The areas (indices into `list`) needing each selected type.
+    pub of: BTreeMap<TypeId, BTreeSet<usize>>,
+}
+
+/// One area: an entity set or singleton and its Cargo feature.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Area {
+    /// The Cargo feature (`users`, `device_management`).
+    pub feature: String,
+    /// The entity set or singleton's name.
+    pub name: String,
+    /// A singleton (vs an entity set).
+    pub singleton: bool,
+}
+
+/// Feature names of every generated crate besides the areas (and the optional
+/// dependencies, which a feature must not shadow).
+pub const FIXED_FEATURES: [&str; 19] = [
+    "default",
+    "full",
+    "reqwest",
+    "serde",
+    "chrono",
+    "time",
+    "jiff",
+    "uuid",
+    "rust_decimal",
+    "azure-identity",
+    "azure_identity",
+    "serde_json",
+    "futures-core",
+    "futures_core",
+    "bytes",
+    "tokio",
+    "tracing",
+    "rustls",
+    "http-body",
+];
+
+/// Computes the areas of the selected types (see [`Areas`]).
+pub fn areas(model: &Model, selected: &BTreeSet<TypeId>) -> Areas {
+    let Some(c) = model.containers.first() else {
+        return Areas::default();
+    };
+    // Operations bound to each type (either binding form).
+    let mut bound: BTreeMap<TypeId, Vec<&csdl::model::Operation>> = BTreeMap::new();
+    for op in &model.operations {
+        if let Some(Target::Named(t)) = op.binding.as_ref().map(|b| b.target) {
+            bound.entry(t).or_default().push(op);
+        }
+    }
+    let with_derived = |t: TypeId, out: &mut Vec<TypeId>| {
+        out.push(t);
+        out.extend(model.all_derived(t));
+    };
+    let needs = |id: TypeId| -> Vec<TypeId> {
+        let mut out = Vec::new();
+        if let Some(s) = model.ty(id).structured() {
+            out.extend(s.base);
+            for p in &s.properties {
+                if let Target::Named(t) = p.ty.target {
+                    with_derived(t, &mut out);
+                }
+            }
+            for n in s.navigation.iter().filter(|n| n.contains_target) {
+                if let Target::Named(t) = n.ty.target {
+                    with_derived(t, &mut out);
+                }
+            }
+        }
+        for op in bound.get(&id).into_iter().flatten() {
+            let types = op
+                .parameters
+                .iter()
+                .map(|p| &p.ty)
+                .chain(op.return_type.as_ref().map(|r| &r.ty));
+            // Not their subtypes: a result's `Any…` variant of a subtype no area needs
+            // reads as `Unknown` (the feature of an area that needs it types it).
+            for r in types {
+                if let Target::Named(t) = r.target {
+                    out.push(t);
+                }
+            }
+        }
+        out
+    };
+    let mut features = Allocator::new();
+    for f in FIXED_FEATURES {
+        features.reserve(f);
+    }
+    let roots = c
+        .entity_sets
+        .iter()
+        .map(|s| (&s.name, s.entity_type, false))
+        .chain(c.singletons.iter().map(|s| (&s.name, s.entity_type, true)));
+    let mut out = Areas::default();
+    for (name, ty, singleton) in roots {
+        if !selected.contains(&ty) {
+            continue;
+        }
+        let index = out.list.len();
+        let wanted = naming::field_name(name);
+        out.list.push(Area {
+            feature: features.claim(wanted.trim_start_matches("r#"), true).name,
+            name: name.clone(),
+            singleton,
+        });
+        let mut stack = Vec::new();
+        with_derived(ty, &mut stack);
+        while let Some(t) = stack.pop() {
+            if !selected.contains(&t) {
+                continue;
+            }
+            let areas = out.of.entry(t).or_default();
+            if areas.insert(index) {
+                stack.extend(needs(t));
+            }
+        }
+    }
+    for t in selected {
+        out.of.entry(*t).or_default();
+    }
+    out
 }

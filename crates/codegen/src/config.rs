@@ -37,6 +37,9 @@ pub struct Config {
     pub references: Vec<(String, PathBuf)>,
     /// Every warning of the CSDL reader is an error (`strict = true`, `--strict`).
     pub strict: bool,
+    /// One Cargo feature per entity set and singleton, each compiling only the types
+    /// and builders its area needs (`area_features = true`, `--area-features`).
+    pub area_features: bool,
 }
 
 /// The roots of generation.
@@ -71,6 +74,7 @@ impl Config {
             service_roots: Vec::new(),
             references: Vec::new(),
             strict: false,
+            area_features: false,
         }
     }
 
@@ -132,6 +136,12 @@ impl Config {
     /// Generates everything.
     pub fn all(&mut self) -> &mut Self {
         self.selection = Selection::All;
+        self
+    }
+
+    /// One Cargo feature per entity set and singleton (as `area_features = true`).
+    pub fn area_features(&mut self, yes: bool) -> &mut Self {
+        self.area_features = yes;
         self
     }
 
@@ -292,6 +302,7 @@ fn parse_crate(
     let mut service_root = None;
     let mut service_roots = Vec::new();
     let mut strict = false;
+    let mut area_features = false;
     let mut references = Vec::new();
     for (key, value) in t.iter() {
         match key.get_ref().as_ref() {
@@ -322,10 +333,11 @@ fn parse_crate(
                     roots = Some(list);
                 }
             }
-            "all" | "key_as_segment" | "strict" => match value.get_ref() {
+            "all" | "key_as_segment" | "strict" | "area_features" => match value.get_ref() {
                 DeValue::Boolean(b) => match key.get_ref().as_ref() {
                     "all" => all = *b,
                     "strict" => strict = *b,
+                    "area_features" => area_features = *b,
                     _ => key_as_segment = *b,
                 },
                 _ => errors.push(Diagnostic::at(format!("`{}` must be true or false", key.get_ref()), Some(loc.of(value)))),
@@ -357,7 +369,7 @@ fn parse_crate(
             }
             "references" => references = parse_references(value, loc, errors),
             other => errors.push(Diagnostic::at(
-                format!("unknown key `{other}` (expected name, out, schemas, roots, all, key_as_segment, strict, references, service_root, service_roots)"),
+                format!("unknown key `{other}` (expected name, out, schemas, roots, all, key_as_segment, area_features, strict, references, service_root, service_roots)"),
                 Some(loc.of(key)),
             )),
         }
@@ -408,6 +420,7 @@ fn parse_crate(
         service_roots,
         references,
         strict,
+        area_features,
     })
 }
 

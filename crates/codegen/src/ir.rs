@@ -16,7 +16,7 @@ use csdl::model::{
     TypeId, TypeKind, TypeRef,
 };
 
-use crate::closure::Closure;
+use crate::closure::{Area, Closure};
 use crate::config::Config;
 use crate::error::{Diagnostic, Warning};
 use crate::naming::{self, Allocator};
@@ -40,6 +40,102 @@ pub struct CrateIr {
     pub client: client::ClientIr,
     /// Name collisions resolved with a suffix, and similar.
     pub warnings: Vec<Warning>,
+    /// The area features (`area_features = true`).
+    pub areas: Option<AreasIr>,
+}
+
+/// The area features of a crate: which `cfg` compiles each type (see [`Areas`]).
+#[derive(Debug, Clone)]
+pub struct AreasIr {
+    /// The areas, one Cargo feature each.
+    pub list: Vec<Area>,
+    /// Per selected type: its `cfg` name (`has_<module>__<file>`), set by the crate's
+    /// build script when a feature of one of these areas (or `full`) is on.
+    pub gates: BTreeMap<TypeId, (String, BTreeSet<usize>)>,
+}
+
+impl AreasIr {
+    /// The `cfg` predicate of code compiled wherever `within` is (`None`: always) that
+    /// names the types `needs`: the gates of those not compiled wherever `within` is;
+    /// `None` when nothing more is needed.
+    pub fn gate(
+        &self,
+        within: Option<TypeId>,
+        needs: impl IntoIterator<Item = TypeId>,
+    ) -> Option<String> {
+        let here = within.and_then(|w| self.gates.get(&w)).map(|(_, a)| a);
+        let mut cfgs: BTreeSet<&str> = BTreeSet::new();
+        for t in needs {
+            let Some((cfg, areas)) = self.gates.get(&t) else {
+                continue;
+            };
+            if within == Some(t) || here.is_some_and(|h| h.is_subset(areas)) {
+                continue;
+            }
+            cfgs.insert(cfg);
+        }
+        match cfgs.len() {
+            0 => None,
+            1 => cfgs.pop_first().map(str::to_string),
+            _ => Some(format!(
+                "all({})",
+                cfgs.into_iter().collect::<Vec<_>>().join(", ")
+            )),
+        }
+    }
+
+    /// The `cfg` name of a type, when it has one.
+    pub fn cfg_of(&self, t: TypeId) -> Option<&str> {
+        self.gates.get(&t).map(|(c, _)| c.as_str())
+    }
+}
+
+/// The gate of a field type: its named element type's.
+fn field_gate(areas: &AreasIr, within: TypeId, ty: &FieldTy) -> Option<String> {
+    match ty.base {
+        BaseTy::Named(t) | BaseTy::Any(t) | BaseTy::Flags(t) => areas.gate(Some(within), [t]),
+        BaseTy::Path(_) => None,
+    }
+}
+
+/// Settles the area features: each type's `cfg`, and the gates of fields and `Any…`
+/// variants whose types are not compiled wherever their struct is.
+fn build_areas(
+    model: &Model,
+    closure: &Closure,
+    names: &BTreeMap<TypeId, TypeNames>,
+    modules: &mut BTreeMap<String, ModuleIr>,
+) -> AreasIr {
+    let computed = crate::closure::areas(model, &closure.types);
+    let gates = computed
+        .of
+        .into_iter()
+        .filter_map(|(t, a)| {
+            let n = names.get(&t)?;
+            Some((t, (format!("has_{}__{}", n.module, n.file), a)))
+        })
+        .collect();
+    let areas = AreasIr {
+        list: computed.list,
+        gates,
+    };
+    for module in modules.values_mut() {
+        for item in module.items.values_mut() {
+            let id = item.id;
+            let ItemKind::Structured(s) = &mut item.kind else {
+                continue;
+            };
+            for f in &mut s.fields {
+                f.gate = field_gate(&areas, id, &f.ty);
+            }
+            if let Some(p) = &mut s.poly {
+                for v in &mut p.variants {
+                    v.gate = areas.gate(Some(id), [v.id]);
+                }
+            }
+        }
+    }
+    areas
 }
 
 /// One namespace.
@@ -137,6 +233,8 @@ pub struct VariantIr {
     pub is_self: bool,
     /// `as_…(&self) -> Option<&T>` and `into_…(self) -> Option<T>`.
     pub methods: (String, String),
+    /// The `cfg` predicate the variant (and its arms) needs, with area features.
+    pub gate: Option<String>,
 }
 
 /// One property.
@@ -158,6 +256,9 @@ pub struct FieldIr {
     pub read_only: bool,
     /// `Core.Immutable`: sent on create only.
     pub immutable: bool,
+    /// The `cfg` predicate the field (and its arms) needs, with area features: its
+    /// type is not compiled wherever its struct is.
+    pub gate: Option<String>,
 }
 
 /// A field's Rust type.
@@ -267,6 +368,9 @@ pub fn build(config: &Config, model: &Model, closure: &Closure) -> CrateIr {
     // Pass 3: boxing.
     break_cycles(&mut modules);
     poly_accessors(&mut modules);
+    let areas = config
+        .area_features
+        .then(|| build_areas(model, closure, &names, &mut modules));
 
     let mut ir = CrateIr {
         package: config.name.clone(),
@@ -276,6 +380,7 @@ pub fn build(config: &Config, model: &Model, closure: &Closure) -> CrateIr {
         key_as_segment: config.key_as_segment,
         client: client::ClientIr::default(),
         warnings: b.warnings,
+        areas,
     };
     // The client: its own names and warnings.
     let (client, warnings) = client::build(&ir, config, model);
@@ -674,6 +779,7 @@ impl<'m> Builder<'m> {
                 navigation: false,
                 read_only,
                 immutable: p.immutable,
+                gate: None,
             });
         }
         for nav in model.all_navigation(id) {
@@ -702,6 +808,7 @@ impl<'m> Builder<'m> {
                 navigation: true,
                 read_only: true,
                 immutable: false,
+                gate: None,
             });
         }
         fields
@@ -779,6 +886,7 @@ impl<'m> Builder<'m> {
                     tag: format!("#{}", mt.qualified_name()),
                     is_self: m == id,
                     methods: Default::default(),
+                    gate: None,
                 }
             })
             .collect();

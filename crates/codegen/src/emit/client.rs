@@ -48,7 +48,9 @@ pub fn emit(ir: &CrateIr, files: &mut Files) {
                 let header = &header;
                 s.spawn(move || {
                     part.iter()
-                        .map(|(m, _, file)| format!("{header}\n{}", client_file(m, file)))
+                        .map(|(m, _, file)| {
+                            format!("{header}\n{}", client_file(m, file, ir.areas.is_some()))
+                        })
                         .collect::<Vec<_>>()
                 })
             })
@@ -69,13 +71,20 @@ pub fn emit(ir: &CrateIr, files: &mut Files) {
                 naming::code(&module.namespace)
             ))
         );
-        for f in module.files.keys() {
-            text.push_str(&format!("mod {};\n", name(f)));
+        let cfg = |file: &ClientFileIr| {
+            file.gate
+                .as_ref()
+                .map(|g| format!("#[cfg({g})]\n"))
+                .unwrap_or_default()
+        };
+        for (f, file) in &module.files {
+            text.push_str(&format!("{}mod {};\n", cfg(file), name(f)));
         }
         for (f, file) in &module.files {
             let ex: Vec<String> = file.exports().into_iter().map(name).collect();
             text.push_str(&format!(
-                "pub use self::{}::{{{}}};\n",
+                "{}pub use self::{}::{{{}}};\n",
+                cfg(file),
                 name(f),
                 ex.join(", ")
             ));
@@ -115,12 +124,16 @@ fn name(n: &str) -> String {
 struct Scope<'a> {
     here: &'a str,
     imports: BTreeSet<String>,
+    /// The crate has area features: every model type is named by its path (a type of the
+    /// namespace may not be compiled where the file is, so it is not imported at the
+    /// top), and a builder no enabled area reaches is not dead code.
+    areas: bool,
 }
 
 impl Scope<'_> {
     fn ty(&mut self, t: &TyIr) -> String {
         match t {
-            TyIr::Model(m, n) if m == self.here => {
+            TyIr::Model(m, n) if m == self.here && !self.areas => {
                 self.imports.insert(n.clone());
                 name(n)
             }
@@ -276,10 +289,11 @@ fn chain_steps(chain: &str) -> Vec<&str> {
     out
 }
 
-fn client_file(here: &str, file: &ClientFileIr) -> String {
+fn client_file(here: &str, file: &ClientFileIr, areas: bool) -> String {
     let mut scope = Scope {
         here,
         imports: BTreeSet::new(),
+        areas,
     };
     let mut items = String::new();
     if let Some(f) = &file.field {
@@ -489,6 +503,7 @@ fn nav_enum(scope: &Scope<'_>, n: &NavEnumIr, file: &mut String) {
     o.line(0, &format!("pub enum {nm} {{"));
     for v in &n.variants {
         o.docs(1, &variant_doc(&v.wire, &v.doc));
+        cfg_line(&mut o, 1, &v.gate);
         o.line(1, &format!("{},", name(&v.name)));
     }
     o.line(0, "}");
@@ -500,6 +515,7 @@ fn nav_enum(scope: &Scope<'_>, n: &NavEnumIr, file: &mut String) {
     o.line(1, "pub fn wire_name(self) -> &'static str {");
     o.line(2, "match self {");
     for v in &n.variants {
+        cfg_line(&mut o, 3, &v.gate);
         o.line(3, &format!("Self::{} => {},", name(&v.name), lit(&v.wire)));
     }
     o.line(2, "}");
@@ -524,6 +540,7 @@ fn nav_enum(scope: &Scope<'_>, n: &NavEnumIr, file: &mut String) {
         );
         m.body
             .push(format!("support::Expand::new({})", lit(&v.wire)));
+        m.attrs.extend(cfg_attr(&v.gate));
         m.write(&mut o);
     }
     o.line(0, "}");
@@ -552,6 +569,18 @@ fn nav_enum(scope: &Scope<'_>, n: &NavEnumIr, file: &mut String) {
     o.finish(file);
 }
 
+/// `#[cfg(…)]` of a gated item (area features).
+fn cfg_attr(gate: &Option<String>) -> Option<String> {
+    gate.as_ref().map(|g| format!("#[cfg({g})]"))
+}
+
+/// `#[cfg(…)]` on its own line before a gated variant or arm.
+fn cfg_line(o: &mut Out, depth: usize, gate: &Option<String>) {
+    if let Some(a) = cfg_attr(gate) {
+        o.line(depth, &a);
+    }
+}
+
 /// A navigation method (an entity set or singleton on the root client).
 fn nav_method(scope: &Scope<'_>, s: &NavIr, at_root: bool) -> Method {
     let ret = scope.builder(&s.target);
@@ -568,6 +597,7 @@ fn nav_method(scope: &Scope<'_>, s: &NavIr, at_root: bool) -> Method {
         Some(ret.clone()),
     );
     m.call1(&format!("{ret}::from_builder"), &inner);
+    m.attrs.extend(cfg_attr(&s.gate));
     m
 }
 
@@ -806,6 +836,7 @@ fn builder(scope: &mut Scope<'_>, b: &BuilderIr, file: &mut String) {
             &format!("{ret}::from_builder"),
             &format!("self.inner.cast({})", lit(&s.wire)),
         );
+        m.attrs.extend(cfg_attr(&s.gate));
         methods.push(m);
     }
     for op in &b.operations {
@@ -853,6 +884,9 @@ fn builder(scope: &mut Scope<'_>, b: &BuilderIr, file: &mut String) {
 
     let mut o = Out::default();
     o.line(0, &format!("impl {n} {{"));
+    if scope.areas {
+        o.line(1, "#[allow(dead_code)]");
+    }
     o.line(
         1,
         "pub(crate) fn from_builder(inner: support::Builder) -> Self {",
@@ -1200,6 +1234,7 @@ fn operation(scope: &mut Scope<'_>, op: &OperationIr, at_root: bool) -> Method {
         Some(sig_ret),
     );
     // Parameters mirror the schema's: as many as it declares.
+    m.attrs.extend(cfg_attr(&op.gate));
     if op.params.len() >= 7 {
         m.attrs.push("#[allow(clippy::too_many_arguments)]".into());
     }
@@ -1214,6 +1249,7 @@ fn root(ir: &CrateIr) -> String {
     let mut scope = Scope {
         here: "",
         imports: BTreeSet::new(),
+        areas: false,
     };
     let root_name = name(&client.root.name);
     let mut o = Out::default();

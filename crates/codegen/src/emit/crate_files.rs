@@ -17,6 +17,9 @@ use crate::naming;
 pub fn emit(ir: &CrateIr, files: &mut Files) {
     let header = super::header(&ir.sources);
     files.insert(PathBuf::from("Cargo.toml"), cargo_toml(ir));
+    if let Some(b) = build_rs(ir) {
+        files.insert(PathBuf::from("build.rs"), b);
+    }
     files.insert(PathBuf::from("src/lib.rs"), render(&header, lib_rs(ir)));
     files.insert(
         PathBuf::from("src/models/mod.rs"),
@@ -37,7 +40,8 @@ pub fn emit(ir: &CrateIr, files: &mut Files) {
                 continue;
             }
             let f = ident(file);
-            mods.push(quote!(mod #f;));
+            let cfg = type_cfg(ir, item.id);
+            mods.push(quote!(#cfg mod #f;));
             let n = &ir.names[&item.id];
             let mut exported = Vec::new();
             let concrete = match &item.kind {
@@ -50,7 +54,7 @@ pub fn emit(ir: &CrateIr, files: &mut Files) {
             for extra in [&n.any, &n.create, &n.update].into_iter().flatten() {
                 exported.push(ident(extra));
             }
-            uses.push(quote!(pub use self::#f::{#(#exported),*};));
+            uses.push(quote!(#cfg pub use self::#f::{#(#exported),*};));
         }
         let inner = format!(
             " Types of the {} namespace.",
@@ -109,7 +113,14 @@ fn namespace_mod_text(ir: &CrateIr, module: &crate::ir::ModuleIr) -> Option<Stri
         {
             return None;
         }
-        mods.push_str(&format!("mod {file};\n"));
+        let cfg = ir
+            .areas
+            .as_ref()
+            .and_then(|a| a.cfg_of(item.id))
+            .map(|c| format!("#[cfg({c})]\n"))
+            .unwrap_or_default();
+        mods.push_str(&format!("{cfg}mod {file};\n"));
+        uses.push_str(&cfg);
         let one = match names.as_slice() {
             [] => return None,
             [single] => format!("pub use self::{file}::{single};"),
@@ -152,6 +163,104 @@ fn namespace_mod_text(ir: &CrateIr, module: &crate::ir::ModuleIr) -> Option<Stri
     Some(out)
 }
 
+/// `#[cfg(has_…)]` of a type's file, with area features.
+fn type_cfg(ir: &CrateIr, id: csdl::model::TypeId) -> Option<TokenStream> {
+    let c = ir.areas.as_ref()?.cfg_of(id)?;
+    let c = ident(c);
+    Some(quote!(#[cfg(#c)]))
+}
+
+/// The `[features]` of the areas: `full` (on by default) and one per area.
+fn area_features(ir: &CrateIr) -> String {
+    let Some(areas) = &ir.areas else {
+        return String::new();
+    };
+    let mut out = String::from(
+        "# Area features: one per entity set and singleton, each compiling the models and\n\
+         # builders that area needs; `full` (default) is all of them. See the crate docs.\n\
+         full = [\n",
+    );
+    for a in &areas.list {
+        out.push_str(&format!("    \"{}\",\n", a.feature));
+    }
+    out.push_str("]\n");
+    for a in &areas.list {
+        let kind = if a.singleton {
+            "singleton"
+        } else {
+            "entity set"
+        };
+        out.push_str(&format!(
+            "# The {kind} `{}`.\n{} = []\n",
+            naming::plain(&a.name),
+            a.feature
+        ));
+    }
+    out
+}
+
+/// The build script of a crate with area features: sets `cfg(has_<module>__<file>)` for
+/// every type an enabled feature needs.
+fn build_rs(ir: &CrateIr) -> Option<String> {
+    let areas = ir.areas.as_ref()?;
+    let mut groups: Vec<&std::collections::BTreeSet<usize>> = Vec::new();
+    let mut types = String::new();
+    let mut by_cfg: Vec<(&str, usize)> = Vec::new();
+    for (cfg, set) in areas.gates.values() {
+        let g = match groups.iter().position(|x| *x == set) {
+            Some(g) => g,
+            None => {
+                groups.push(set);
+                groups.len() - 1
+            }
+        };
+        by_cfg.push((cfg, g));
+    }
+    by_cfg.sort();
+    for (cfg, g) in by_cfg {
+        types.push_str(&format!("    ({cfg:?}, {g}),\n"));
+    }
+    let mut group_text = String::new();
+    for set in groups {
+        let names: Vec<String> = set
+            .iter()
+            .map(|i| format!("{:?}", areas.list[*i].feature))
+            .collect();
+        group_text.push_str(&format!("    &[{}],\n", names.join(", ")));
+    }
+    Some(format!(
+        "{header}\n\
+//! Area features: sets `cfg(has_<module>__<file>)` for each model type that an enabled\n\
+//! feature needs (the crate documentation, \"Area features\", says what each one is).\n\
+\n\
+/// Groups of area features: a type of a group is compiled when one of them (or `full`) is on.\n\
+const GROUPS: &[&[&str]] = &[\n{group_text}];\n\
+\n\
+/// Each type's `cfg` and group.\n\
+const TYPES: &[(&str, usize)] = &[\n{types}];\n\
+\n\
+fn main() {{\n\
+    println!(\"cargo::rerun-if-changed=build.rs\");\n\
+    let on = |f: &str| {{\n\
+        let var = format!(\"CARGO_FEATURE_{{}}\", f.to_ascii_uppercase().replace('-', \"_\"));\n\
+        std::env::var_os(var).is_some()\n\
+    }};\n\
+    let full = on(\"full\");\n\
+    let groups: Vec<bool> = GROUPS\n\
+        .iter()\n\
+        .map(|g| full || g.iter().any(|f| on(f)))\n\
+        .collect();\n\
+    for (cfg, group) in TYPES {{\n\
+        println!(\"cargo::rustc-check-cfg=cfg({{cfg}})\");\n\
+        if groups[*group] {{\n\
+            println!(\"cargo::rustc-cfg={{cfg}}\");\n\
+        }}\n\
+    }}\n\
+}}\n",
+        header = super::header(&ir.sources),
+    ))
+}
+
 fn cargo_toml(ir: &CrateIr) -> String {
     // The schema paths are the user's file names, which may hold any character: one
     // line for the comment, a TOML basic string's escapes for the description.
@@ -175,7 +284,14 @@ path = \"src/lib.rs\"\n\
         sources = shown,
         quoted = quoted,
         name = ir.package,
-        deps = super::runtime::MANIFEST_SECTIONS,
+        deps = match &ir.areas {
+            Some(_) =>
+                super::runtime::MANIFEST_SECTIONS.replace(
+                    "default = [\"reqwest\"]",
+                    "default = [\"reqwest\", \"full\"]"
+                ) + &area_features(ir),
+            None => super::runtime::MANIFEST_SECTIONS.to_string(),
+        },
         rust_version = super::runtime::RUST_VERSION,
     )
 }

@@ -77,6 +77,13 @@ pub fn has_file(item: &Item) -> bool {
     }
 }
 
+/// `#[cfg(…)]` before an item, field or arm that has a gate (area features).
+fn gate(o: &mut Out, depth: usize, gate: &Option<String>) {
+    if let Some(g) = gate {
+        o.line(depth, &format!("#[cfg({g})]"));
+    }
+}
+
 fn names(ir: &CrateIr, id: csdl::model::TypeId) -> &TypeNames {
     &ir.names[&id]
 }
@@ -322,6 +329,7 @@ fn object_impls(
     }
     o.finish(file);
 
+    let gated = fields.iter().any(|f| f.gate.is_some());
     let mut o = Out::default();
     if read {
         o.line(0, &format!("impl json::FromJson for {name} {{"));
@@ -339,9 +347,15 @@ fn object_impls(
             o.line(2, "while let Some(i) = o.next(&mut v.additional) {");
             o.line(3, "match i {");
             for (i, f) in fields.iter().enumerate() {
+                gate(&mut o, 4, &f.gate);
                 o.line(4, &format!("{i} => o.read(&mut v.{}),", f.name));
             }
-            o.line(4, "_ => o.skip(),");
+            // A field left out of this build (area features) is kept as JSON.
+            if gated {
+                o.line(4, "_ => o.keep(&mut v.additional),");
+            } else {
+                o.line(4, "_ => o.skip(),");
+            }
             o.line(3, "}");
             o.line(2, "}");
         }
@@ -362,6 +376,19 @@ fn object_impls(
     };
     match fields {
         [] => o.line(2, "while o.next().is_some() {}"),
+        // A field left out of this build (area features) has no arm: its member, kept in
+        // `additional`, is written from there.
+        _ if gated => {
+            o.line(2, "while let Some(i) = o.next() {");
+            o.line(3, "match i {");
+            for (i, f) in fields.iter().enumerate() {
+                gate(&mut o, 4, &f.gate);
+                o.line(4, &format!("{i} => {},", write(f)));
+            }
+            o.line(4, "_ => {}");
+            o.line(3, "}");
+            o.line(2, "}");
+        }
         [f] => {
             o.line(2, "while o.next().is_some() {");
             o.line(3, &format!("{};", write(f)));
@@ -404,6 +431,7 @@ fn read_struct(ir: &CrateIr, item: &Item, n: &TypeNames, s: &StructIr, file: &mu
     o.line(0, &format!("pub struct {name} {{"));
     for f in &s.fields {
         o.docs(1, &field_doc(f));
+        gate(&mut o, 1, &f.gate);
         o.line(
             1,
             &format!("pub {}: Option<{}>,", f.name, field_type(ir, here, &f.ty)),
@@ -512,6 +540,7 @@ fn any_enum(ir: &CrateIr, here: &str, item: &Item, any: &str, s: &StructIr, file
             1,
             &[format!("{}.", naming::code(v.tag.trim_start_matches('#')))],
         );
+        gate(&mut o, 1, &v.gate);
         o.line(
             1,
             &format!(
@@ -544,6 +573,7 @@ fn any_enum(ir: &CrateIr, here: &str, item: &Item, any: &str, s: &StructIr, file
     o.line(1, "pub fn type_name(&self) -> Option<&str> {");
     o.line(2, "match self {");
     for v in &poly.variants {
+        gate(&mut o, 3, &v.gate);
         o.line(
             3,
             &format!("Self::{}(_) => Some({}),", v.name, lit(&v.wire[0])),
@@ -557,6 +587,7 @@ fn any_enum(ir: &CrateIr, here: &str, item: &Item, any: &str, s: &StructIr, file
         let (as_, into) = &v.methods;
         let q = naming::code(v.tag.trim_start_matches('#'));
         o.docs(1, &[format!("The {q} value, if this is one.")]);
+        gate(&mut o, 1, &v.gate);
         o.line(1, &format!("pub fn {as_}(&self) -> Option<&{t}> {{"));
         o.line(2, "match self {");
         o.line(3, &format!("Self::{}(v) => Some(v),", v.name));
@@ -564,6 +595,7 @@ fn any_enum(ir: &CrateIr, here: &str, item: &Item, any: &str, s: &StructIr, file
         o.line(2, "}");
         o.line(1, "}");
         o.docs(1, &[format!("The {q} value, if this is one.")]);
+        gate(&mut o, 1, &v.gate);
         o.line(1, &format!("pub fn {into}(self) -> Option<{t}> {{"));
         o.line(2, "match self {");
         o.line(3, &format!("Self::{}(v) => Some(v),", v.name));
@@ -585,9 +617,11 @@ fn any_enum(ir: &CrateIr, here: &str, item: &Item, any: &str, s: &StructIr, file
                 naming::code(&f.wire)
             )],
         );
+        gate(&mut o, 1, &f.gate);
         o.line(1, &format!("pub fn {method}(&self) -> Option<&{ty}> {{"));
         o.line(2, "match self {");
         for v in &poly.variants {
+            gate(&mut o, 3, &v.gate);
             let boxed = variant_field(ir, v.id, &f.wire).is_some_and(|vf| vf.ty.boxed);
             let name = variant_field(ir, v.id, &f.wire).map(|vf| vf.name.clone());
             match name {
@@ -658,21 +692,22 @@ fn any_enum(ir: &CrateIr, here: &str, item: &Item, any: &str, s: &StructIr, file
             ),
         ),
     }
-    let arms: Vec<String> = poly
+    let arms: Vec<(String, &Option<String>)> = poly
         .variants
         .iter()
         .map(|v| {
             let pats: Vec<String> = v.wire.iter().map(|w| lit(w)).collect();
-            format!(
+            let arm = format!(
                 "{} => Self::{}(json::FromJson::decode(d, path)?),",
                 pats.join(" | "),
                 v.name,
-            )
+            );
+            (arm, &v.gate)
         })
         .collect();
     // prettyplease breaks the `Ok(` call open when an arm has to become a block (wider
     // than the margin at this depth, its comma aside).
-    let open = arms.iter().any(|a| 4 * 3 + a.len() - 1 > MARGIN);
+    let open = arms.iter().any(|(a, _)| 4 * 3 + a.len() - 1 > MARGIN);
     let depth = if open {
         o.line(2, "Ok(");
         o.line(3, "match ty.as_str() {");
@@ -681,7 +716,8 @@ fn any_enum(ir: &CrateIr, here: &str, item: &Item, any: &str, s: &StructIr, file
         o.line(2, "Ok(match ty.as_str() {");
         3
     };
-    for a in &arms {
+    for (a, g) in &arms {
+        gate(&mut o, depth, g);
         o.line(depth, a);
     }
     o.line(depth, "_ => Self::Unknown(d.value(path)?),");
@@ -700,6 +736,7 @@ fn any_enum(ir: &CrateIr, here: &str, item: &Item, any: &str, s: &StructIr, file
     o.line(1, "fn encode(&self, w: &mut json::Encoder) {");
     o.line(2, "match self {");
     for v in &poly.variants {
+        gate(&mut o, 3, &v.gate);
         if v.is_self {
             o.line(
                 3,
@@ -790,6 +827,7 @@ fn write_shape(
             )],
         );
         let ty = field_type(ir, here, &f.ty);
+        gate(&mut o, 1, &f.gate);
         if patch(f) {
             o.line(
                 1,

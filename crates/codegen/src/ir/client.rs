@@ -78,6 +78,8 @@ pub struct ClientFileIr {
     pub etag: Option<TyIr>,
     /// Builders, in name order.
     pub builders: Vec<BuilderIr>,
+    /// The `cfg` of the entity type, with area features (none for a shell's file).
+    pub gate: Option<String>,
 }
 
 impl ClientFileIr {
@@ -132,6 +134,8 @@ pub struct NavVariantIr {
     pub target_qualified: String,
     /// Collection-valued.
     pub collection: bool,
+    /// The `cfg` the variant (and its arms) needs, with area features.
+    pub gate: Option<String>,
 }
 
 /// One structural property in a field enum.
@@ -248,6 +252,9 @@ pub struct NavIr {
     pub target: BuilderRef,
     /// Doc lines.
     pub doc: Vec<String>,
+    /// The `cfg` the method needs, with area features: the target's, or the area's
+    /// feature for an entity set or singleton.
+    pub gate: Option<String>,
 }
 
 /// What an operation returns and how it is read.
@@ -310,6 +317,8 @@ pub struct OperationIr {
     pub ret: ReturnIr,
     /// Doc lines.
     pub doc: Vec<String>,
+    /// The `cfg` the method needs, with area features: its parameter and result types'.
+    pub gate: Option<String>,
 }
 
 /// One builder struct.
@@ -618,6 +627,13 @@ pub fn build(ir: &CrateIr, config: &Config, model: &Model) -> (ClientIr, Vec<War
             method: ctx.claim_method(&mut root_alloc, &naming::field_name(&s.wire), "root client"),
             target: names.builder[&s.target].clone(),
             doc: s.doc.clone(),
+            gate: ir.areas.as_ref().and_then(|a| {
+                let singleton = !s.target.collection;
+                a.list
+                    .iter()
+                    .find(|x| x.name == s.wire && x.singleton == singleton)
+                    .map(|x| format!("feature = {:?}", x.feature))
+            }),
         })
         .collect();
     let mut root_ops = Vec::new();
@@ -628,7 +644,7 @@ pub fn build(ir: &CrateIr, config: &Config, model: &Model) -> (ClientIr, Vec<War
                 imports.push((*o, Some(i.name.clone())));
             }
         }
-        root_ops = ctx.operations(&imports, &mut root_alloc, "the root client");
+        root_ops = ctx.operations(&imports, &mut root_alloc, "the root client", None);
     }
     let mut modules: BTreeMap<String, ClientModuleIr> = BTreeMap::new();
     for (t, (m, stem)) in &names.file {
@@ -659,6 +675,11 @@ pub fn build(ir: &CrateIr, config: &Config, model: &Model) -> (ClientIr, Vec<War
                 nav,
                 etag,
                 builders: built,
+                gate: ir
+                    .areas
+                    .as_ref()
+                    .and_then(|a| a.cfg_of(*t))
+                    .map(str::to_string),
             },
         );
     }
@@ -1541,6 +1562,7 @@ impl<'a> Ctx<'a> {
                     },
                     target_qualified: self.model.ty(target).qualified_name(),
                     collection: n.ty.collection,
+                    gate: self.gate(Some(t), [target]),
                 }
             })
             .collect();
@@ -1654,6 +1676,7 @@ impl<'a> Ctx<'a> {
                 method: self.claim_method(&mut alloc, &naming::field_name(&s.wire), &scope),
                 target: names.builder[&s.target].clone(),
                 doc: s.doc.clone(),
+                gate: self.gate(Some(k.ty), [s.target.ty]),
             })
             .collect();
         let casts: Vec<NavIr> = walked
@@ -1670,6 +1693,7 @@ impl<'a> Ctx<'a> {
                     method: self.claim_method(&mut alloc, &wanted, &scope),
                     target: names.builder[&s.target].clone(),
                     doc: s.doc.clone(),
+                    gate: self.gate(Some(k.ty), [s.target.ty]),
                 }
             })
             .collect();
@@ -1704,7 +1728,7 @@ impl<'a> Ctx<'a> {
             let ops = self.bound_operations(k.ty, k.collection);
             let ops: Vec<(OperationId, Option<String>)> =
                 ops.into_iter().map(|o| (o, None)).collect();
-            let mut ops = self.operations(&ops, &mut alloc, &scope);
+            let mut ops = self.operations(&ops, &mut alloc, &scope, Some(k.ty));
             // A delta of the builder's own type selects with its field enum.
             let read = self.read_ty(k.ty);
             for op in &mut ops {
@@ -1850,6 +1874,7 @@ impl<'a> Ctx<'a> {
         ops: &[(OperationId, Option<String>)],
         alloc: &mut Allocator,
         scope: &str,
+        within: Option<TypeId>,
     ) -> Vec<OperationIr> {
         let model = self.model;
         let mut list: Vec<(OperationId, Option<String>, &Operation)> = Vec::new();
@@ -1910,7 +1935,7 @@ impl<'a> Ctx<'a> {
             let wire = import.clone().unwrap_or_else(|| op.name.clone());
             let wanted = overload_name(op, &groups[&wire], &self.ir.modules);
             let method = self.claim_method(alloc, &wanted, scope);
-            out.push(self.operation(op, method, import.clone()));
+            out.push(self.operation(op, method, import.clone(), within));
         }
         out
     }
@@ -2129,7 +2154,23 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn operation(&self, op: &Operation, method: String, import: Option<String>) -> OperationIr {
+    /// The `cfg` of code compiled wherever `within`'s builders are that names `needs`
+    /// (area features).
+    fn gate(
+        &self,
+        within: Option<TypeId>,
+        needs: impl IntoIterator<Item = TypeId>,
+    ) -> Option<String> {
+        self.ir.areas.as_ref()?.gate(within, needs)
+    }
+
+    fn operation(
+        &self,
+        op: &Operation,
+        method: String,
+        import: Option<String>,
+        within: Option<TypeId>,
+    ) -> OperationIr {
         let mut palloc = Allocator::new();
         for r in ["self", "body", "args", "builder"] {
             palloc.reserve(r);
@@ -2199,6 +2240,15 @@ impl<'a> Ctx<'a> {
                     .into(),
             );
         }
+        let named = op
+            .parameters
+            .iter()
+            .map(|p| p.ty.target)
+            .chain(op.return_type.as_ref().map(|r| r.ty.target))
+            .filter_map(|t| match t {
+                Target::Named(t) => Some(t),
+                Target::Primitive(_) => None,
+            });
         OperationIr {
             method,
             is_action,
@@ -2207,6 +2257,7 @@ impl<'a> Ctx<'a> {
             params,
             ret,
             doc,
+            gate: self.gate(within, named),
         }
     }
 }
