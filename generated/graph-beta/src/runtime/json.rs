@@ -531,6 +531,17 @@ impl<'d, 'a, 'p> MemberReader<'d, 'a, 'p> {
         }
     }
 
+    /// Keep the current member in `additional`, as JSON: a declared member whose field
+    /// this build leaves out (a crate's area features).
+    pub fn keep(&mut self, additional: &mut Map<String, Value>) {
+        match self.d.value(&self.path.key(&self.key)) {
+            Ok(v) => {
+                additional.insert(std::mem::take(&mut self.key).into_owned(), v);
+            }
+            Err(e) => self.error = Some(e),
+        }
+    }
+
     /// Skip the current member.
     pub fn skip(&mut self) {
         let path = self.path.key(&self.key);
