@@ -4,7 +4,8 @@
 //! `cargo xtask metadata` fetches a service's `$metadata` first. `cargo xtask
 //! compile-cost` measures the compile cost of a big generated crate, old against new;
 //! `cargo xtask bench-generate` times whole-Graph generation (and, with `--sap`, the SAP
-//! Cloud SDK's generator on the same schema).
+//! Cloud SDK's generator on the same schema). `cargo xtask check-areas` lints a crate
+//! with area features under each feature alone.
 //!
 //! Exit codes: 0 success; 1 a user error (schema, config, missing root, a file the run may
 //! not overwrite or remove: see `codegen::owned`) or an I/O error; 2 a usage error (bad
@@ -15,6 +16,7 @@ use std::process::ExitCode;
 
 use odata_codegen::{Args, Failure};
 
+mod areas;
 mod bench;
 mod compile_cost;
 mod metadata;
@@ -42,14 +44,16 @@ fn usage() -> String {
     // The metadata task's lines go before the exit codes.
     match codegen.rsplit_once("\n\nexit codes:") {
         Some((flags, codes)) => format!(
-            "{flags}\n{METADATA_USAGE}\n{}\n{}\n\nexit codes:{codes}",
+            "{flags}\n{METADATA_USAGE}\n{}\n{}\n{}\n\nexit codes:{codes}",
             bench::USAGE,
-            compile_cost::USAGE
+            compile_cost::USAGE,
+            areas::USAGE
         ),
         None => format!(
-            "{codegen}\n{METADATA_USAGE}\n{}\n{}",
+            "{codegen}\n{METADATA_USAGE}\n{}\n{}\n{}",
             bench::USAGE,
-            compile_cost::USAGE
+            compile_cost::USAGE,
+            areas::USAGE
         ),
     }
 }
@@ -74,9 +78,12 @@ fn main() -> ExitCode {
                 compile_cost::run(&a, &workspace_root())
                     .map_err(|e| Failure::User(format!("error: {e}")))
             }),
+        Some("check-areas") => areas::parse(it).map_err(Failure::Usage).and_then(|a| {
+            areas::run(&a, &workspace_root()).map_err(|e| Failure::User(format!("error: {e}")))
+        }),
         Some("-h" | "--help") | None => Err(Failure::Usage(String::new())),
         Some(other) => Err(Failure::Usage(format!(
-            "unknown task `{other}` (expected `codegen`, `metadata`, `bench-generate` or `compile-cost`)"
+            "unknown task `{other}` (expected `codegen`, `metadata`, `bench-generate`, `compile-cost` or `check-areas`)"
         ))),
     };
     odata_codegen::exit(result, &usage())

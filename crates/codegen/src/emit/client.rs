@@ -1261,6 +1261,10 @@ fn root(ir: &CrateIr) -> String {
         0,
         "#![doc = \" each entity type's collection and item builders.\"]",
     );
+    if ir.areas.is_some() {
+        // Unused when no area feature is on.
+        o.line(0, "#[allow(unused_imports)]");
+    }
     o.line(0, "use crate::runtime::request as support;");
     for (m, module) in &client.modules {
         o.docs(

@@ -3,6 +3,7 @@
 //! Typed request builders: the root client, and one module per namespace with
 //! each entity type's collection and item builders.
 
+#[allow(unused_imports)]
 use crate::runtime::request as support;
 
 /// Request builders of the `obstacle.course` namespace.
@@ -31,12 +32,14 @@ impl ObstacleService {
     /// The widgets; described out of line on the entity set.
     ///
     /// The `widgets` entity set: `…/widgets`.
+    #[cfg(feature = "widgets")]
     pub fn widgets(&self) -> crate::client::obstacle_course::WidgetCollectionBuilder {
         crate::client::obstacle_course::WidgetCollectionBuilder::from_builder(
             support::Builder::root(&self.client, "widgets"),
         )
     }
     /// The `otherWidgets` entity set: `…/otherWidgets`.
+    #[cfg(feature = "other_widgets")]
     pub fn other_widgets(
         &self,
     ) -> crate::client::obstacle_type_match::WidgetCollectionBuilder {
@@ -45,18 +48,21 @@ impl ObstacleService {
         )
     }
     /// The `type` entity set: `…/type`.
+    #[cfg(feature = "type")]
     pub fn r#type(&self) -> crate::client::obstacle_course::CrateCollectionBuilder {
         crate::client::obstacle_course::CrateCollectionBuilder::from_builder(
             support::Builder::root(&self.client, "type"),
         )
     }
     /// The `matches` entity set: `…/matches`.
+    #[cfg(feature = "matches")]
     pub fn matches(&self) -> crate::client::obstacle_course::MatchCollectionBuilder {
         crate::client::obstacle_course::MatchCollectionBuilder::from_builder(
             support::Builder::root(&self.client, "matches"),
         )
     }
     /// The `orderLines` entity set: `…/orderLines`.
+    #[cfg(feature = "order_lines")]
     pub fn order_lines(
         &self,
     ) -> crate::client::obstacle_course::OrderLineCollectionBuilder {
@@ -65,6 +71,7 @@ impl ObstacleService {
         )
     }
     /// The `primitiveZoos` entity set: `…/primitiveZoos`.
+    #[cfg(feature = "primitive_zoos")]
     pub fn primitive_zoos(
         &self,
     ) -> crate::client::obstacle_course::PrimitiveZooCollectionBuilder {
@@ -73,12 +80,14 @@ impl ObstacleService {
         )
     }
     /// The `levels` entity set: `…/levels`.
+    #[cfg(feature = "levels")]
     pub fn levels(&self) -> crate::client::obstacle_course::Level0CollectionBuilder {
         crate::client::obstacle_course::Level0CollectionBuilder::from_builder(
             support::Builder::root(&self.client, "levels"),
         )
     }
     /// The `keyedChildren` entity set: `…/keyedChildren`.
+    #[cfg(feature = "keyed_children")]
     pub fn keyed_children(
         &self,
     ) -> crate::client::obstacle_course::KeyedChildCollectionBuilder {
@@ -87,6 +96,7 @@ impl ObstacleService {
         )
     }
     /// The `pathKeyed` entity set: `…/pathKeyed`.
+    #[cfg(feature = "path_keyed")]
     pub fn path_keyed(
         &self,
     ) -> crate::client::obstacle_course::PathKeyedCollectionBuilder {
@@ -95,12 +105,14 @@ impl ObstacleService {
         )
     }
     /// The `photos` entity set: `…/photos`.
+    #[cfg(feature = "photos")]
     pub fn photos(&self) -> crate::client::obstacle_course::PhotoCollectionBuilder {
         crate::client::obstacle_course::PhotoCollectionBuilder::from_builder(
             support::Builder::root(&self.client, "photos"),
         )
     }
     /// The `openThings` entity set: `…/openThings`.
+    #[cfg(feature = "open_things")]
     pub fn open_things(
         &self,
     ) -> crate::client::obstacle_course::OpenThingCollectionBuilder {
@@ -115,6 +127,7 @@ impl ObstacleService {
     /// &lt;script&gt;x&lt;/script&gt; \u{202E} \[a\](javascript:b)
     ///
     /// The `hostileTexts` entity set: `…/hostileTexts`.
+    #[cfg(feature = "hostile_texts")]
     pub fn hostile_texts(
         &self,
     ) -> crate::client::obstacle_course::HostileTextCollectionBuilder {
@@ -123,12 +136,20 @@ impl ObstacleService {
         )
     }
     /// The `self` singleton: `…/self`.
+    #[cfg(feature = "self_")]
     pub fn self_(&self) -> crate::client::obstacle_course::MeNoDeleteBuilder {
         crate::client::obstacle_course::MeNoDeleteBuilder::from_builder(
             support::Builder::root(&self.client, "self"),
         )
     }
     /// Function import `await` (`obstacle.course.await`): `GET /await(…)`.
+    #[cfg(
+        all(
+            has_obstacle_course__option,
+            has_obstacle_course__permission_flags,
+            has_obstacle_course__vec
+        )
+    )]
     pub fn r#await(
         &self,
         r#dyn: i32,
@@ -152,6 +173,13 @@ impl ObstacleService {
             .function_value("await", &args)
     }
     /// Action import `dyn` (`obstacle.course.dyn`): `POST /dyn`.
+    #[cfg(
+        all(
+            has_obstacle_course__async_,
+            has_obstacle_course__keywords,
+            has_obstacle_course__tree_node
+        )
+    )]
     pub fn r#dyn(
         &self,
         r#type: &str,
@@ -166,6 +194,7 @@ impl ObstacleService {
         support::Builder::root(&self.client, "dyn").action_value(None, &body)
     }
     /// Action import `makeWidget` (`obstacle.course.createWidget`): `POST /makeWidget`.
+    #[cfg(has_obstacle_course__widget)]
     pub fn create_widget(
         &self,
         name: &str,
@@ -183,6 +212,7 @@ impl ObstacleService {
     /// Function import `search` (`obstacle.course.search`): `GET /search(…)`.
     ///
     /// The result is a stream of entities across pages.
+    #[cfg(has_obstacle_course__widget)]
     pub fn search(
         &self,
         query: &str,
@@ -196,6 +226,7 @@ impl ObstacleService {
     /// Function import `search` (`obstacle.course.search`): `GET /search(…)`.
     ///
     /// The result is a stream of entities across pages.
+    #[cfg(has_obstacle_course__widget)]
     pub fn search_with_query_top(
         &self,
         query: &str,

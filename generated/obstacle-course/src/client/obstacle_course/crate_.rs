@@ -2,7 +2,6 @@
 
 use crate::runtime::request as support;
 use crate::runtime::filter;
-use crate::models::obstacle_course::{Crate, CrateCreate, CrateUpdate};
 
 /// The structural properties of `obstacle.course.crate`, by wire name, for typed `$select` and `$orderby`;
 /// its constants are the typed operands of `$filter` expressions.
@@ -93,7 +92,7 @@ impl support::IntoExpand<CrateField> for CrateNav {
     }
 }
 
-impl Crate {
+impl crate::models::obstacle_course::Crate {
     /// The entity's ETag (`@odata.etag`), to send back as `If-Match` (the
     /// item builders' `if_match`).
     pub fn etag(&self) -> Option<&str> {
@@ -108,6 +107,7 @@ pub struct CrateBuilder {
 }
 
 impl CrateBuilder {
+    #[allow(dead_code)]
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -134,11 +134,16 @@ impl CrateBuilder {
         }
     }
     /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
-    pub fn get(&self) -> support::GetRequest<Crate, CrateField> {
+    pub fn get(
+        &self,
+    ) -> support::GetRequest<crate::models::obstacle_course::Crate, CrateField> {
         support::GetRequest::new(&self.inner)
     }
     /// `PATCH` the entity: 200 gives `Some(updated)`, 204 `None`. Send [`Self::if_match`] where the service uses ETags.
-    pub fn update(&self, body: &CrateUpdate) -> support::RequestFuture<Option<Crate>> {
+    pub fn update(
+        &self,
+        body: &crate::models::obstacle_course::CrateUpdate,
+    ) -> support::RequestFuture<Option<crate::models::obstacle_course::Crate>> {
         self.inner.update(body)
     }
     /// `DELETE` the entity. Send [`Self::if_match`] where the service uses ETags.
@@ -162,14 +167,19 @@ impl CrateBuilder {
         super::SuperBuilder::from_builder(self.inner.cast("obstacle.course.super"))
     }
     /// Bound function `obstacle.course.final`: `GET …/obstacle.course.final(…)`.
-    pub fn r#final(&self) -> support::RequestFuture<Option<Crate>> {
+    pub fn r#final(
+        &self,
+    ) -> support::RequestFuture<Option<crate::models::obstacle_course::Crate>> {
         let args: [(&str, support::FnArg); 0usize] = [];
         self.inner.function("obstacle.course.final", &args)
     }
     /// Bound function `obstacle.course.related`: `GET …/obstacle.course.related(…)`.
     ///
     /// The result is a stream of entities across pages.
-    pub fn related(&self, depth: i32) -> crate::runtime::Pager<Crate> {
+    pub fn related(
+        &self,
+        depth: i32,
+    ) -> crate::runtime::Pager<crate::models::obstacle_course::Crate> {
         let args: [(&str, support::FnArg); 1usize] = [("depth", support::lit(&depth))];
         self.inner.function_pager("obstacle.course.related", &args)
     }
@@ -182,6 +192,7 @@ pub struct CrateCollectionBuilder {
 }
 
 impl CrateCollectionBuilder {
+    #[allow(dead_code)]
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -208,11 +219,16 @@ impl CrateCollectionBuilder {
         super::CrateBuilder::from_builder(self.inner.key(r#type, false))
     }
     /// `GET` the collection: `.await` for the first page, `.stream()` for every item, with query options.
-    pub fn list(&self) -> support::ListRequest<Crate, CrateField> {
+    pub fn list(
+        &self,
+    ) -> support::ListRequest<crate::models::obstacle_course::Crate, CrateField> {
         support::ListRequest::new(&self.inner)
     }
     /// `POST` a new entity: 201 gives `Some(created)`, 204 (after [`Self::return_minimal`]) `None`.
-    pub fn create(&self, body: &CrateCreate) -> support::RequestFuture<Option<Crate>> {
+    pub fn create(
+        &self,
+        body: &crate::models::obstacle_course::CrateCreate,
+    ) -> support::RequestFuture<Option<crate::models::obstacle_course::Crate>> {
         self.inner.create(body)
     }
     /// `GET …/$count`: the number of entities (`.await` it), optionally with `$filter`
@@ -235,6 +251,7 @@ pub struct CrateLinkBuilder {
 }
 
 impl CrateLinkBuilder {
+    #[allow(dead_code)]
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -261,11 +278,16 @@ impl CrateLinkBuilder {
         }
     }
     /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
-    pub fn get(&self) -> support::GetRequest<Crate, CrateField> {
+    pub fn get(
+        &self,
+    ) -> support::GetRequest<crate::models::obstacle_course::Crate, CrateField> {
         support::GetRequest::new(&self.inner)
     }
     /// `PATCH` the entity: 200 gives `Some(updated)`, 204 `None`. Send [`Self::if_match`] where the service uses ETags.
-    pub fn update(&self, body: &CrateUpdate) -> support::RequestFuture<Option<Crate>> {
+    pub fn update(
+        &self,
+        body: &crate::models::obstacle_course::CrateUpdate,
+    ) -> support::RequestFuture<Option<crate::models::obstacle_course::Crate>> {
         self.inner.update(body)
     }
     /// `GET …/$ref`: the entity this navigation property references (`None` on 204).
@@ -304,14 +326,19 @@ impl CrateLinkBuilder {
         )
     }
     /// Bound function `obstacle.course.final`: `GET …/obstacle.course.final(…)`.
-    pub fn r#final(&self) -> support::RequestFuture<Option<Crate>> {
+    pub fn r#final(
+        &self,
+    ) -> support::RequestFuture<Option<crate::models::obstacle_course::Crate>> {
         let args: [(&str, support::FnArg); 0usize] = [];
         self.inner.function("obstacle.course.final", &args)
     }
     /// Bound function `obstacle.course.related`: `GET …/obstacle.course.related(…)`.
     ///
     /// The result is a stream of entities across pages.
-    pub fn related(&self, depth: i32) -> crate::runtime::Pager<Crate> {
+    pub fn related(
+        &self,
+        depth: i32,
+    ) -> crate::runtime::Pager<crate::models::obstacle_course::Crate> {
         let args: [(&str, support::FnArg); 1usize] = [("depth", support::lit(&depth))];
         self.inner.function_pager("obstacle.course.related", &args)
     }
@@ -324,6 +351,7 @@ pub struct CrateLinkCollectionBuilder {
 }
 
 impl CrateLinkCollectionBuilder {
+    #[allow(dead_code)]
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -350,11 +378,16 @@ impl CrateLinkCollectionBuilder {
         super::CrateLinkItemBuilder::from_builder(self.inner.key(r#type, false))
     }
     /// `GET` the collection: `.await` for the first page, `.stream()` for every item, with query options.
-    pub fn list(&self) -> support::ListRequest<Crate, CrateField> {
+    pub fn list(
+        &self,
+    ) -> support::ListRequest<crate::models::obstacle_course::Crate, CrateField> {
         support::ListRequest::new(&self.inner)
     }
     /// `POST` a new entity: 201 gives `Some(created)`, 204 (after [`Self::return_minimal`]) `None`.
-    pub fn create(&self, body: &CrateCreate) -> support::RequestFuture<Option<Crate>> {
+    pub fn create(
+        &self,
+        body: &crate::models::obstacle_course::CrateCreate,
+    ) -> support::RequestFuture<Option<crate::models::obstacle_course::Crate>> {
         self.inner.create(body)
     }
     /// `GET …/$count`: the number of entities (`.await` it), optionally with `$filter`
@@ -390,6 +423,7 @@ pub struct CrateLinkItemBuilder {
 }
 
 impl CrateLinkItemBuilder {
+    #[allow(dead_code)]
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -416,11 +450,16 @@ impl CrateLinkItemBuilder {
         }
     }
     /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
-    pub fn get(&self) -> support::GetRequest<Crate, CrateField> {
+    pub fn get(
+        &self,
+    ) -> support::GetRequest<crate::models::obstacle_course::Crate, CrateField> {
         support::GetRequest::new(&self.inner)
     }
     /// `PATCH` the entity: 200 gives `Some(updated)`, 204 `None`. Send [`Self::if_match`] where the service uses ETags.
-    pub fn update(&self, body: &CrateUpdate) -> support::RequestFuture<Option<Crate>> {
+    pub fn update(
+        &self,
+        body: &crate::models::obstacle_course::CrateUpdate,
+    ) -> support::RequestFuture<Option<crate::models::obstacle_course::Crate>> {
         self.inner.update(body)
     }
     /// `DELETE …/{key}/$ref`: removes this entity from the navigation property
@@ -447,14 +486,19 @@ impl CrateLinkItemBuilder {
         )
     }
     /// Bound function `obstacle.course.final`: `GET …/obstacle.course.final(…)`.
-    pub fn r#final(&self) -> support::RequestFuture<Option<Crate>> {
+    pub fn r#final(
+        &self,
+    ) -> support::RequestFuture<Option<crate::models::obstacle_course::Crate>> {
         let args: [(&str, support::FnArg); 0usize] = [];
         self.inner.function("obstacle.course.final", &args)
     }
     /// Bound function `obstacle.course.related`: `GET …/obstacle.course.related(…)`.
     ///
     /// The result is a stream of entities across pages.
-    pub fn related(&self, depth: i32) -> crate::runtime::Pager<Crate> {
+    pub fn related(
+        &self,
+        depth: i32,
+    ) -> crate::runtime::Pager<crate::models::obstacle_course::Crate> {
         let args: [(&str, support::FnArg); 1usize] = [("depth", support::lit(&depth))];
         self.inner.function_pager("obstacle.course.related", &args)
     }

@@ -2,9 +2,6 @@
 
 use crate::runtime::request as support;
 use crate::runtime::filter;
-use crate::models::obstacle_course::{
-    HostileLevel, HostileText, HostileTextCreate, HostileTextUpdate,
-};
 
 /// The structural properties of `obstacle.course.hostileText`, by wire name, for typed `$select` and `$orderby`;
 /// its constants are the typed operands of `$filter` expressions.
@@ -84,13 +81,13 @@ impl HostileTextField {
         "client-request-id",
     );
     /// `level` in `$filter` expressions.
-    pub const LEVEL: filter::EnumOperand<HostileLevel> = filter::EnumOperand::property(
+    pub const LEVEL: filter::EnumOperand<crate::models::obstacle_course::HostileLevel> = filter::EnumOperand::property(
         "level",
         "obstacle.course.hostileLevel",
     );
 }
 
-impl HostileText {
+impl crate::models::obstacle_course::HostileText {
     /// The entity's ETag (`@odata.etag`), to send back as `If-Match` (the
     /// item builders' `if_match`).
     pub fn etag(&self) -> Option<&str> {
@@ -105,6 +102,7 @@ pub struct HostileTextBuilder {
 }
 
 impl HostileTextBuilder {
+    #[allow(dead_code)]
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -131,14 +129,19 @@ impl HostileTextBuilder {
         }
     }
     /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
-    pub fn get(&self) -> support::GetRequest<HostileText, HostileTextField> {
+    pub fn get(
+        &self,
+    ) -> support::GetRequest<
+        crate::models::obstacle_course::HostileText,
+        HostileTextField,
+    > {
         support::GetRequest::new(&self.inner)
     }
     /// `PATCH` the entity: 200 gives `Some(updated)`, 204 `None`. Send [`Self::if_match`] where the service uses ETags.
     pub fn update(
         &self,
-        body: &HostileTextUpdate,
-    ) -> support::RequestFuture<Option<HostileText>> {
+        body: &crate::models::obstacle_course::HostileTextUpdate,
+    ) -> support::RequestFuture<Option<crate::models::obstacle_course::HostileText>> {
         self.inner.update(body)
     }
     /// `DELETE` the entity. Send [`Self::if_match`] where the service uses ETags.
@@ -154,6 +157,7 @@ pub struct HostileTextCollectionBuilder {
 }
 
 impl HostileTextCollectionBuilder {
+    #[allow(dead_code)]
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -180,14 +184,19 @@ impl HostileTextCollectionBuilder {
         super::HostileTextBuilder::from_builder(self.inner.key(id, false))
     }
     /// `GET` the collection: `.await` for the first page, `.stream()` for every item, with query options.
-    pub fn list(&self) -> support::ListRequest<HostileText, HostileTextField> {
+    pub fn list(
+        &self,
+    ) -> support::ListRequest<
+        crate::models::obstacle_course::HostileText,
+        HostileTextField,
+    > {
         support::ListRequest::new(&self.inner)
     }
     /// `POST` a new entity: 201 gives `Some(created)`, 204 (after [`Self::return_minimal`]) `None`.
     pub fn create(
         &self,
-        body: &HostileTextCreate,
-    ) -> support::RequestFuture<Option<HostileText>> {
+        body: &crate::models::obstacle_course::HostileTextCreate,
+    ) -> support::RequestFuture<Option<crate::models::obstacle_course::HostileText>> {
         self.inner.create(body)
     }
     /// `GET …/$count`: the number of entities (`.await` it), optionally with `$filter`

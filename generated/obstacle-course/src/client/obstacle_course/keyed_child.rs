@@ -2,7 +2,6 @@
 
 use crate::runtime::request as support;
 use crate::runtime::filter;
-use crate::models::obstacle_course::{KeyedChild, KeyedChildCreate, KeyedChildUpdate};
 
 /// The structural properties of `obstacle.course.keyedChild`, by wire name, for typed `$select` and `$orderby`;
 /// its constants are the typed operands of `$filter` expressions.
@@ -44,7 +43,7 @@ impl KeyedChildField {
     pub const CHILD_ID: filter::Operand<i64> = filter::Operand::property("childId");
 }
 
-impl KeyedChild {
+impl crate::models::obstacle_course::KeyedChild {
     /// The entity's ETag (`@odata.etag`), to send back as `If-Match` (the
     /// item builders' `if_match`).
     pub fn etag(&self) -> Option<&str> {
@@ -59,6 +58,7 @@ pub struct KeyedChildBuilder {
 }
 
 impl KeyedChildBuilder {
+    #[allow(dead_code)]
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -85,14 +85,19 @@ impl KeyedChildBuilder {
         }
     }
     /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
-    pub fn get(&self) -> support::GetRequest<KeyedChild, KeyedChildField> {
+    pub fn get(
+        &self,
+    ) -> support::GetRequest<
+        crate::models::obstacle_course::KeyedChild,
+        KeyedChildField,
+    > {
         support::GetRequest::new(&self.inner)
     }
     /// `PATCH` the entity: 200 gives `Some(updated)`, 204 `None`. Send [`Self::if_match`] where the service uses ETags.
     pub fn update(
         &self,
-        body: &KeyedChildUpdate,
-    ) -> support::RequestFuture<Option<KeyedChild>> {
+        body: &crate::models::obstacle_course::KeyedChildUpdate,
+    ) -> support::RequestFuture<Option<crate::models::obstacle_course::KeyedChild>> {
         self.inner.update(body)
     }
     /// `DELETE` the entity. Send [`Self::if_match`] where the service uses ETags.
@@ -108,6 +113,7 @@ pub struct KeyedChildCollectionBuilder {
 }
 
 impl KeyedChildCollectionBuilder {
+    #[allow(dead_code)]
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -134,14 +140,19 @@ impl KeyedChildCollectionBuilder {
         super::KeyedChildBuilder::from_builder(self.inner.key(&child_id, false))
     }
     /// `GET` the collection: `.await` for the first page, `.stream()` for every item, with query options.
-    pub fn list(&self) -> support::ListRequest<KeyedChild, KeyedChildField> {
+    pub fn list(
+        &self,
+    ) -> support::ListRequest<
+        crate::models::obstacle_course::KeyedChild,
+        KeyedChildField,
+    > {
         support::ListRequest::new(&self.inner)
     }
     /// `POST` a new entity: 201 gives `Some(created)`, 204 (after [`Self::return_minimal`]) `None`.
     pub fn create(
         &self,
-        body: &KeyedChildCreate,
-    ) -> support::RequestFuture<Option<KeyedChild>> {
+        body: &crate::models::obstacle_course::KeyedChildCreate,
+    ) -> support::RequestFuture<Option<crate::models::obstacle_course::KeyedChild>> {
         self.inner.create(body)
     }
     /// `GET …/$count`: the number of entities (`.await` it), optionally with `$filter`

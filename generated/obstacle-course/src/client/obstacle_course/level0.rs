@@ -48,6 +48,7 @@ pub struct Level0Builder {
 }
 
 impl Level0Builder {
+    #[allow(dead_code)]
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -119,6 +120,7 @@ pub struct Level0CollectionBuilder {
 }
 
 impl Level0CollectionBuilder {
+    #[allow(dead_code)]
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -216,6 +218,7 @@ pub struct Level0LinkBuilder {
 }
 
 impl Level0LinkBuilder {
+    #[allow(dead_code)]
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }

@@ -92,6 +92,7 @@ pub struct Level2Builder {
 }
 
 impl Level2Builder {
+    #[allow(dead_code)]
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -157,6 +158,7 @@ pub struct Level2CollectionBuilder {
 }
 
 impl Level2CollectionBuilder {
+    #[allow(dead_code)]
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -242,6 +244,7 @@ pub struct Level2NoDeleteBuilder {
 }
 
 impl Level2NoDeleteBuilder {
+    #[allow(dead_code)]
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }

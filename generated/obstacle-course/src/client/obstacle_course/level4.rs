@@ -2,7 +2,6 @@
 
 use crate::runtime::request as support;
 use crate::runtime::filter;
-use crate::models::obstacle_course::{Level4, Level4Create, Level4Update};
 
 /// The structural properties of `obstacle.course.level4`, by wire name, for typed `$select` and `$orderby`;
 /// its constants are the typed operands of `$filter` expressions.
@@ -96,7 +95,7 @@ impl support::IntoExpand<Level4Field> for Level4Nav {
     }
 }
 
-impl Level4 {
+impl crate::models::obstacle_course::Level4 {
     /// The entity's ETag (`@odata.etag`), to send back as `If-Match` (the
     /// item builders' `if_match`).
     pub fn etag(&self) -> Option<&str> {
@@ -111,6 +110,7 @@ pub struct Level4Builder {
 }
 
 impl Level4Builder {
+    #[allow(dead_code)]
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -137,11 +137,16 @@ impl Level4Builder {
         }
     }
     /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
-    pub fn get(&self) -> support::GetRequest<Level4, Level4Field> {
+    pub fn get(
+        &self,
+    ) -> support::GetRequest<crate::models::obstacle_course::Level4, Level4Field> {
         support::GetRequest::new(&self.inner)
     }
     /// `PATCH` the entity: 200 gives `Some(updated)`, 204 `None`. Send [`Self::if_match`] where the service uses ETags.
-    pub fn update(&self, body: &Level4Update) -> support::RequestFuture<Option<Level4>> {
+    pub fn update(
+        &self,
+        body: &crate::models::obstacle_course::Level4Update,
+    ) -> support::RequestFuture<Option<crate::models::obstacle_course::Level4>> {
         self.inner.update(body)
     }
     /// `DELETE` the entity. Send [`Self::if_match`] where the service uses ETags.
@@ -176,6 +181,7 @@ pub struct Level4CollectionBuilder {
 }
 
 impl Level4CollectionBuilder {
+    #[allow(dead_code)]
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -202,11 +208,16 @@ impl Level4CollectionBuilder {
         super::Level4Builder::from_builder(self.inner.key(id, false))
     }
     /// `GET` the collection: `.await` for the first page, `.stream()` for every item, with query options.
-    pub fn list(&self) -> support::ListRequest<Level4, Level4Field> {
+    pub fn list(
+        &self,
+    ) -> support::ListRequest<crate::models::obstacle_course::Level4, Level4Field> {
         support::ListRequest::new(&self.inner)
     }
     /// `POST` a new entity: 201 gives `Some(created)`, 204 (after [`Self::return_minimal`]) `None`.
-    pub fn create(&self, body: &Level4Create) -> support::RequestFuture<Option<Level4>> {
+    pub fn create(
+        &self,
+        body: &crate::models::obstacle_course::Level4Create,
+    ) -> support::RequestFuture<Option<crate::models::obstacle_course::Level4>> {
         self.inner.create(body)
     }
     /// `GET …/$count`: the number of entities (`.await` it), optionally with `$filter`
@@ -249,6 +260,7 @@ pub struct Level4NoDeleteBuilder {
 }
 
 impl Level4NoDeleteBuilder {
+    #[allow(dead_code)]
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -275,11 +287,16 @@ impl Level4NoDeleteBuilder {
         }
     }
     /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
-    pub fn get(&self) -> support::GetRequest<Level4, Level4Field> {
+    pub fn get(
+        &self,
+    ) -> support::GetRequest<crate::models::obstacle_course::Level4, Level4Field> {
         support::GetRequest::new(&self.inner)
     }
     /// `PATCH` the entity: 200 gives `Some(updated)`, 204 `None`. Send [`Self::if_match`] where the service uses ETags.
-    pub fn update(&self, body: &Level4Update) -> support::RequestFuture<Option<Level4>> {
+    pub fn update(
+        &self,
+        body: &crate::models::obstacle_course::Level4Update,
+    ) -> support::RequestFuture<Option<crate::models::obstacle_course::Level4>> {
         self.inner.update(body)
     }
     /// The `sibling` navigation property: `…/sibling`.

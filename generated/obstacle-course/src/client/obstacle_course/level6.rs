@@ -2,7 +2,6 @@
 
 use crate::runtime::request as support;
 use crate::runtime::filter;
-use crate::models::obstacle_course::{Level6, Level6Create, Level6Update};
 
 /// The structural properties of `obstacle.course.level6`, by wire name, for typed `$select` and `$orderby`;
 /// its constants are the typed operands of `$filter` expressions.
@@ -117,7 +116,7 @@ impl support::IntoExpand<Level6Field> for Level6Nav {
     }
 }
 
-impl Level6 {
+impl crate::models::obstacle_course::Level6 {
     /// The entity's ETag (`@odata.etag`), to send back as `If-Match` (the
     /// item builders' `if_match`).
     pub fn etag(&self) -> Option<&str> {
@@ -132,6 +131,7 @@ pub struct Level6Builder {
 }
 
 impl Level6Builder {
+    #[allow(dead_code)]
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -158,11 +158,16 @@ impl Level6Builder {
         }
     }
     /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
-    pub fn get(&self) -> support::GetRequest<Level6, Level6Field> {
+    pub fn get(
+        &self,
+    ) -> support::GetRequest<crate::models::obstacle_course::Level6, Level6Field> {
         support::GetRequest::new(&self.inner)
     }
     /// `PATCH` the entity: 200 gives `Some(updated)`, 204 `None`. Send [`Self::if_match`] where the service uses ETags.
-    pub fn update(&self, body: &Level6Update) -> support::RequestFuture<Option<Level6>> {
+    pub fn update(
+        &self,
+        body: &crate::models::obstacle_course::Level6Update,
+    ) -> support::RequestFuture<Option<crate::models::obstacle_course::Level6>> {
         self.inner.update(body)
     }
     /// `DELETE` the entity. Send [`Self::if_match`] where the service uses ETags.
@@ -193,6 +198,7 @@ pub struct Level6CollectionBuilder {
 }
 
 impl Level6CollectionBuilder {
+    #[allow(dead_code)]
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -219,11 +225,16 @@ impl Level6CollectionBuilder {
         super::Level6Builder::from_builder(self.inner.key(id, false))
     }
     /// `GET` the collection: `.await` for the first page, `.stream()` for every item, with query options.
-    pub fn list(&self) -> support::ListRequest<Level6, Level6Field> {
+    pub fn list(
+        &self,
+    ) -> support::ListRequest<crate::models::obstacle_course::Level6, Level6Field> {
         support::ListRequest::new(&self.inner)
     }
     /// `POST` a new entity: 201 gives `Some(created)`, 204 (after [`Self::return_minimal`]) `None`.
-    pub fn create(&self, body: &Level6Create) -> support::RequestFuture<Option<Level6>> {
+    pub fn create(
+        &self,
+        body: &crate::models::obstacle_course::Level6Create,
+    ) -> support::RequestFuture<Option<crate::models::obstacle_course::Level6>> {
         self.inner.create(body)
     }
     /// `GET …/$count`: the number of entities (`.await` it), optionally with `$filter`
@@ -252,6 +263,7 @@ pub struct Level6NoDeleteBuilder {
 }
 
 impl Level6NoDeleteBuilder {
+    #[allow(dead_code)]
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -278,11 +290,16 @@ impl Level6NoDeleteBuilder {
         }
     }
     /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
-    pub fn get(&self) -> support::GetRequest<Level6, Level6Field> {
+    pub fn get(
+        &self,
+    ) -> support::GetRequest<crate::models::obstacle_course::Level6, Level6Field> {
         support::GetRequest::new(&self.inner)
     }
     /// `PATCH` the entity: 200 gives `Some(updated)`, 204 `None`. Send [`Self::if_match`] where the service uses ETags.
-    pub fn update(&self, body: &Level6Update) -> support::RequestFuture<Option<Level6>> {
+    pub fn update(
+        &self,
+        body: &crate::models::obstacle_course::Level6Update,
+    ) -> support::RequestFuture<Option<crate::models::obstacle_course::Level6>> {
         self.inner.update(body)
     }
     /// The `sibling` navigation property: `…/sibling`.

@@ -2,7 +2,6 @@
 
 use crate::runtime::request as support;
 use crate::runtime::filter;
-use crate::models::obstacle_course::{Match, MatchCreate, MatchUpdate};
 
 /// The structural properties of `obstacle.course.match`, by wire name, for typed `$select` and `$orderby`;
 /// its constants are the typed operands of `$filter` expressions.
@@ -42,7 +41,7 @@ impl MatchField {
     pub const R_WHERE: filter::Operand<String> = filter::Operand::property("where");
 }
 
-impl Match {
+impl crate::models::obstacle_course::Match {
     /// The entity's ETag (`@odata.etag`), to send back as `If-Match` (the
     /// item builders' `if_match`).
     pub fn etag(&self) -> Option<&str> {
@@ -57,6 +56,7 @@ pub struct MatchBuilder {
 }
 
 impl MatchBuilder {
+    #[allow(dead_code)]
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -83,11 +83,16 @@ impl MatchBuilder {
         }
     }
     /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
-    pub fn get(&self) -> support::GetRequest<Match, MatchField> {
+    pub fn get(
+        &self,
+    ) -> support::GetRequest<crate::models::obstacle_course::Match, MatchField> {
         support::GetRequest::new(&self.inner)
     }
     /// `PATCH` the entity: 200 gives `Some(updated)`, 204 `None`. Send [`Self::if_match`] where the service uses ETags.
-    pub fn update(&self, body: &MatchUpdate) -> support::RequestFuture<Option<Match>> {
+    pub fn update(
+        &self,
+        body: &crate::models::obstacle_course::MatchUpdate,
+    ) -> support::RequestFuture<Option<crate::models::obstacle_course::Match>> {
         self.inner.update(body)
     }
     /// `DELETE` the entity. Send [`Self::if_match`] where the service uses ETags.
@@ -103,6 +108,7 @@ pub struct MatchCollectionBuilder {
 }
 
 impl MatchCollectionBuilder {
+    #[allow(dead_code)]
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -129,11 +135,16 @@ impl MatchCollectionBuilder {
         super::MatchBuilder::from_builder(self.inner.key(&r#final, false))
     }
     /// `GET` the collection: `.await` for the first page, `.stream()` for every item, with query options.
-    pub fn list(&self) -> support::ListRequest<Match, MatchField> {
+    pub fn list(
+        &self,
+    ) -> support::ListRequest<crate::models::obstacle_course::Match, MatchField> {
         support::ListRequest::new(&self.inner)
     }
     /// `POST` a new entity: 201 gives `Some(created)`, 204 (after [`Self::return_minimal`]) `None`.
-    pub fn create(&self, body: &MatchCreate) -> support::RequestFuture<Option<Match>> {
+    pub fn create(
+        &self,
+        body: &crate::models::obstacle_course::MatchCreate,
+    ) -> support::RequestFuture<Option<crate::models::obstacle_course::Match>> {
         self.inner.create(body)
     }
     /// `GET …/$count`: the number of entities (`.await` it), optionally with `$filter`

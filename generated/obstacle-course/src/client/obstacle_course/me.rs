@@ -2,7 +2,6 @@
 
 use crate::runtime::request as support;
 use crate::runtime::filter;
-use crate::models::obstacle_course::{Me, MeUpdate};
 
 /// The structural properties of `obstacle.course.me`, by wire name, for typed `$select` and `$orderby`;
 /// its constants are the typed operands of `$filter` expressions.
@@ -47,8 +46,10 @@ pub enum MeNav {
     /// `avatar`: The `avatar` navigation property.
     Avatar,
     /// `favoriteWidget`: The `favoriteWidget` navigation property.
+    #[cfg(has_obstacle_course__widget)]
     FavoriteWidget,
     /// `widgets`: The `widgets` navigation property.
+    #[cfg(has_obstacle_course__widget)]
     Widgets,
 }
 
@@ -58,7 +59,9 @@ impl MeNav {
         match self {
             Self::Crates => "crates",
             Self::Avatar => "avatar",
+            #[cfg(has_obstacle_course__widget)]
             Self::FavoriteWidget => "favoriteWidget",
+            #[cfg(has_obstacle_course__widget)]
             Self::Widgets => "widgets",
         }
     }
@@ -71,6 +74,7 @@ impl MeNav {
         support::Expand::new("avatar")
     }
     /// `$expand` `favoriteWidget` (single-valued) with nested options typed for `obstacle.course.Widget`.
+    #[cfg(has_obstacle_course__widget)]
     pub fn favorite_widget() -> support::Expand<
         MeField,
         super::WidgetField,
@@ -79,6 +83,7 @@ impl MeNav {
         support::Expand::new("favoriteWidget")
     }
     /// `$expand` `widgets` (collection-valued) with nested options typed for `obstacle.course.Widget`.
+    #[cfg(has_obstacle_course__widget)]
     pub fn widgets() -> support::Expand<MeField, super::WidgetField, support::Many> {
         support::Expand::new("widgets")
     }
@@ -96,7 +101,7 @@ impl support::IntoExpand<MeField> for MeNav {
     }
 }
 
-impl Me {
+impl crate::models::obstacle_course::Me {
     /// The entity's ETag (`@odata.etag`), to send back as `If-Match` (the
     /// item builders' `if_match`).
     pub fn etag(&self) -> Option<&str> {
@@ -113,6 +118,7 @@ pub struct MeNoDeleteBuilder {
 }
 
 impl MeNoDeleteBuilder {
+    #[allow(dead_code)]
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -139,11 +145,16 @@ impl MeNoDeleteBuilder {
         }
     }
     /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
-    pub fn get(&self) -> support::GetRequest<Me, MeField> {
+    pub fn get(
+        &self,
+    ) -> support::GetRequest<crate::models::obstacle_course::Me, MeField> {
         support::GetRequest::new(&self.inner)
     }
     /// `PATCH` the entity: 200 gives `Some(updated)`, 204 `None`. Send [`Self::if_match`] where the service uses ETags.
-    pub fn update(&self, body: &MeUpdate) -> support::RequestFuture<Option<Me>> {
+    pub fn update(
+        &self,
+        body: &crate::models::obstacle_course::MeUpdate,
+    ) -> support::RequestFuture<Option<crate::models::obstacle_course::Me>> {
         self.inner.update(body)
     }
     /// The `crates` navigation property (contained): `…/crates`.
@@ -155,10 +166,12 @@ impl MeNoDeleteBuilder {
         super::PhotoBuilder::from_builder(self.inner.nav("avatar"))
     }
     /// The `favoriteWidget` navigation property: `…/favoriteWidget`.
+    #[cfg(has_obstacle_course__widget)]
     pub fn favorite_widget(&self) -> super::WidgetLinkBuilder {
         super::WidgetLinkBuilder::from_builder(self.inner.nav("favoriteWidget"))
     }
     /// The `widgets` navigation property: `…/widgets`.
+    #[cfg(has_obstacle_course__widget)]
     pub fn widgets(&self) -> super::WidgetLinkCollectionBuilder {
         super::WidgetLinkCollectionBuilder::from_builder(self.inner.nav("widgets"))
     }

@@ -2,61 +2,93 @@
 
 //! Request builders for the entity types of the `obstacle.course` namespace.
 
+#[cfg(has_obstacle_course__crate_)]
 mod crate_;
+#[cfg(has_obstacle_course__hostile_text)]
 mod hostile_text;
+#[cfg(has_obstacle_course__keyed_child)]
 mod keyed_child;
+#[cfg(has_obstacle_course__level0)]
 mod level0;
+#[cfg(has_obstacle_course__level2)]
 mod level2;
+#[cfg(has_obstacle_course__level4)]
 mod level4;
+#[cfg(has_obstacle_course__level6)]
 mod level6;
+#[cfg(has_obstacle_course__match_)]
 mod match_;
+#[cfg(has_obstacle_course__me)]
 mod me;
+#[cfg(has_obstacle_course__open_thing)]
 mod open_thing;
+#[cfg(has_obstacle_course__order_line)]
 mod order_line;
+#[cfg(has_obstacle_course__path_keyed)]
 mod path_keyed;
+#[cfg(has_obstacle_course__photo)]
 mod photo;
+#[cfg(has_obstacle_course__primitive_zoo)]
 mod primitive_zoo;
+#[cfg(has_obstacle_course__super_)]
 mod super_;
+#[cfg(has_obstacle_course__widget)]
 mod widget;
 
+#[cfg(has_obstacle_course__crate_)]
 pub use self::crate_::{
     CrateField, CrateNav, CrateBuilder, CrateCollectionBuilder, CrateLinkBuilder,
     CrateLinkCollectionBuilder, CrateLinkItemBuilder,
 };
+#[cfg(has_obstacle_course__hostile_text)]
 pub use self::hostile_text::{
     HostileTextField, HostileTextBuilder, HostileTextCollectionBuilder,
 };
+#[cfg(has_obstacle_course__keyed_child)]
 pub use self::keyed_child::{
     KeyedChildField, KeyedChildBuilder, KeyedChildCollectionBuilder,
 };
+#[cfg(has_obstacle_course__level0)]
 pub use self::level0::{
     Level0Field, Level0Builder, Level0CollectionBuilder, Level0LinkBuilder,
 };
+#[cfg(has_obstacle_course__level2)]
 pub use self::level2::{
     Level2Field, Level2Nav, Level2Builder, Level2CollectionBuilder, Level2NoDeleteBuilder,
 };
+#[cfg(has_obstacle_course__level4)]
 pub use self::level4::{
     Level4Field, Level4Nav, Level4Builder, Level4CollectionBuilder, Level4NoDeleteBuilder,
 };
+#[cfg(has_obstacle_course__level6)]
 pub use self::level6::{
     Level6Field, Level6Nav, Level6Builder, Level6CollectionBuilder, Level6NoDeleteBuilder,
 };
+#[cfg(has_obstacle_course__match_)]
 pub use self::match_::{MatchField, MatchBuilder, MatchCollectionBuilder};
+#[cfg(has_obstacle_course__me)]
 pub use self::me::{MeField, MeNav, MeNoDeleteBuilder};
+#[cfg(has_obstacle_course__open_thing)]
 pub use self::open_thing::{OpenThingField, OpenThingBuilder, OpenThingCollectionBuilder};
+#[cfg(has_obstacle_course__order_line)]
 pub use self::order_line::{
     OrderLineField, OrderLineBuilder, OrderLineCollectionBuilder,
     OrderLineLinkCollectionBuilder, OrderLineLinkItemBuilder,
 };
+#[cfg(has_obstacle_course__path_keyed)]
 pub use self::path_keyed::{PathKeyedField, PathKeyedBuilder, PathKeyedCollectionBuilder};
+#[cfg(has_obstacle_course__photo)]
 pub use self::photo::{PhotoField, PhotoBuilder, PhotoCollectionBuilder};
+#[cfg(has_obstacle_course__primitive_zoo)]
 pub use self::primitive_zoo::{
     PrimitiveZooField, PrimitiveZooBuilder, PrimitiveZooCollectionBuilder,
 };
+#[cfg(has_obstacle_course__super_)]
 pub use self::super_::{
     SuperField, SuperNav, SuperBuilder, SuperCollectionBuilder,
     SuperCollectionNoDeleteBuilder, SuperNoDeleteBuilder,
 };
+#[cfg(has_obstacle_course__widget)]
 pub use self::widget::{
     WidgetField, WidgetNav, WidgetBuilder, WidgetCollectionBuilder, WidgetLinkBuilder,
     WidgetLinkCollectionBuilder, WidgetLinkItemBuilder,

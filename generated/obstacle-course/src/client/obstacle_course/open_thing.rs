@@ -2,7 +2,6 @@
 
 use crate::runtime::request as support;
 use crate::runtime::filter;
-use crate::models::obstacle_course::{OpenThing, OpenThingCreate, OpenThingUpdate};
 
 /// The structural properties of `obstacle.course.openThing`, by wire name, for typed `$select` and `$orderby`;
 /// its constants are the typed operands of `$filter` expressions.
@@ -42,7 +41,7 @@ impl OpenThingField {
     pub const KNOWN: filter::Operand<String> = filter::Operand::property("known");
 }
 
-impl OpenThing {
+impl crate::models::obstacle_course::OpenThing {
     /// The entity's ETag (`@odata.etag`), to send back as `If-Match` (the
     /// item builders' `if_match`).
     pub fn etag(&self) -> Option<&str> {
@@ -57,6 +56,7 @@ pub struct OpenThingBuilder {
 }
 
 impl OpenThingBuilder {
+    #[allow(dead_code)]
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -83,14 +83,16 @@ impl OpenThingBuilder {
         }
     }
     /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
-    pub fn get(&self) -> support::GetRequest<OpenThing, OpenThingField> {
+    pub fn get(
+        &self,
+    ) -> support::GetRequest<crate::models::obstacle_course::OpenThing, OpenThingField> {
         support::GetRequest::new(&self.inner)
     }
     /// `PATCH` the entity: 200 gives `Some(updated)`, 204 `None`. Send [`Self::if_match`] where the service uses ETags.
     pub fn update(
         &self,
-        body: &OpenThingUpdate,
-    ) -> support::RequestFuture<Option<OpenThing>> {
+        body: &crate::models::obstacle_course::OpenThingUpdate,
+    ) -> support::RequestFuture<Option<crate::models::obstacle_course::OpenThing>> {
         self.inner.update(body)
     }
     /// `DELETE` the entity. Send [`Self::if_match`] where the service uses ETags.
@@ -106,6 +108,7 @@ pub struct OpenThingCollectionBuilder {
 }
 
 impl OpenThingCollectionBuilder {
+    #[allow(dead_code)]
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -132,14 +135,19 @@ impl OpenThingCollectionBuilder {
         super::OpenThingBuilder::from_builder(self.inner.key(id, false))
     }
     /// `GET` the collection: `.await` for the first page, `.stream()` for every item, with query options.
-    pub fn list(&self) -> support::ListRequest<OpenThing, OpenThingField> {
+    pub fn list(
+        &self,
+    ) -> support::ListRequest<
+        crate::models::obstacle_course::OpenThing,
+        OpenThingField,
+    > {
         support::ListRequest::new(&self.inner)
     }
     /// `POST` a new entity: 201 gives `Some(created)`, 204 (after [`Self::return_minimal`]) `None`.
     pub fn create(
         &self,
-        body: &OpenThingCreate,
-    ) -> support::RequestFuture<Option<OpenThing>> {
+        body: &crate::models::obstacle_course::OpenThingCreate,
+    ) -> support::RequestFuture<Option<crate::models::obstacle_course::OpenThing>> {
         self.inner.create(body)
     }
     /// `GET …/$count`: the number of entities (`.await` it), optionally with `$filter`

@@ -2,9 +2,6 @@
 
 use crate::runtime::request as support;
 use crate::runtime::filter;
-use crate::models::obstacle_course::{
-    Color, OrderLine, OrderLineCreate, OrderLineUpdate, PermissionFlags,
-};
 
 /// The structural properties of `obstacle.course.orderLine`, by wire name, for typed `$select` and `$orderby`;
 /// its constants are the typed operands of `$filter` expressions.
@@ -78,18 +75,16 @@ impl OrderLineField {
         "serialNumber",
     );
     /// `permissions` in `$filter` expressions.
-    pub const PERMISSIONS: filter::FlagsOperand<PermissionFlags> = filter::FlagsOperand::property(
-        "permissions",
-        "obstacle.course.permissionFlags",
-    );
+    pub const PERMISSIONS: filter::FlagsOperand<
+        crate::models::obstacle_course::PermissionFlags,
+    > = filter::FlagsOperand::property("permissions", "obstacle.course.permissionFlags");
     /// `tags` in `$filter` expressions.
-    pub const TAGS: filter::EnumCollectionOperand<Color> = filter::EnumCollectionOperand::property(
-        "tags",
-        "obstacle.course.color",
-    );
+    pub const TAGS: filter::EnumCollectionOperand<
+        crate::models::obstacle_course::Color,
+    > = filter::EnumCollectionOperand::property("tags", "obstacle.course.color");
 }
 
-impl OrderLine {
+impl crate::models::obstacle_course::OrderLine {
     /// The entity's ETag (`@odata.etag`), to send back as `If-Match` (the
     /// item builders' `if_match`).
     pub fn etag(&self) -> Option<&str> {
@@ -104,6 +99,7 @@ pub struct OrderLineBuilder {
 }
 
 impl OrderLineBuilder {
+    #[allow(dead_code)]
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -130,14 +126,16 @@ impl OrderLineBuilder {
         }
     }
     /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
-    pub fn get(&self) -> support::GetRequest<OrderLine, OrderLineField> {
+    pub fn get(
+        &self,
+    ) -> support::GetRequest<crate::models::obstacle_course::OrderLine, OrderLineField> {
         support::GetRequest::new(&self.inner)
     }
     /// `PATCH` the entity: 200 gives `Some(updated)`, 204 `None`. Send [`Self::if_match`] where the service uses ETags.
     pub fn update(
         &self,
-        body: &OrderLineUpdate,
-    ) -> support::RequestFuture<Option<OrderLine>> {
+        body: &crate::models::obstacle_course::OrderLineUpdate,
+    ) -> support::RequestFuture<Option<crate::models::obstacle_course::OrderLine>> {
         self.inner.update(body)
     }
     /// `DELETE` the entity. Send [`Self::if_match`] where the service uses ETags.
@@ -153,6 +151,7 @@ pub struct OrderLineCollectionBuilder {
 }
 
 impl OrderLineCollectionBuilder {
+    #[allow(dead_code)]
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -186,14 +185,19 @@ impl OrderLineCollectionBuilder {
         )
     }
     /// `GET` the collection: `.await` for the first page, `.stream()` for every item, with query options.
-    pub fn list(&self) -> support::ListRequest<OrderLine, OrderLineField> {
+    pub fn list(
+        &self,
+    ) -> support::ListRequest<
+        crate::models::obstacle_course::OrderLine,
+        OrderLineField,
+    > {
         support::ListRequest::new(&self.inner)
     }
     /// `POST` a new entity: 201 gives `Some(created)`, 204 (after [`Self::return_minimal`]) `None`.
     pub fn create(
         &self,
-        body: &OrderLineCreate,
-    ) -> support::RequestFuture<Option<OrderLine>> {
+        body: &crate::models::obstacle_course::OrderLineCreate,
+    ) -> support::RequestFuture<Option<crate::models::obstacle_course::OrderLine>> {
         self.inner.create(body)
     }
     /// `GET …/$count`: the number of entities (`.await` it), optionally with `$filter`
@@ -210,6 +214,7 @@ pub struct OrderLineLinkCollectionBuilder {
 }
 
 impl OrderLineLinkCollectionBuilder {
+    #[allow(dead_code)]
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -247,14 +252,19 @@ impl OrderLineLinkCollectionBuilder {
         )
     }
     /// `GET` the collection: `.await` for the first page, `.stream()` for every item, with query options.
-    pub fn list(&self) -> support::ListRequest<OrderLine, OrderLineField> {
+    pub fn list(
+        &self,
+    ) -> support::ListRequest<
+        crate::models::obstacle_course::OrderLine,
+        OrderLineField,
+    > {
         support::ListRequest::new(&self.inner)
     }
     /// `POST` a new entity: 201 gives `Some(created)`, 204 (after [`Self::return_minimal`]) `None`.
     pub fn create(
         &self,
-        body: &OrderLineCreate,
-    ) -> support::RequestFuture<Option<OrderLine>> {
+        body: &crate::models::obstacle_course::OrderLineCreate,
+    ) -> support::RequestFuture<Option<crate::models::obstacle_course::OrderLine>> {
         self.inner.create(body)
     }
     /// `GET …/$count`: the number of entities (`.await` it), optionally with `$filter`
@@ -299,6 +309,7 @@ pub struct OrderLineLinkItemBuilder {
 }
 
 impl OrderLineLinkItemBuilder {
+    #[allow(dead_code)]
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -325,14 +336,16 @@ impl OrderLineLinkItemBuilder {
         }
     }
     /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
-    pub fn get(&self) -> support::GetRequest<OrderLine, OrderLineField> {
+    pub fn get(
+        &self,
+    ) -> support::GetRequest<crate::models::obstacle_course::OrderLine, OrderLineField> {
         support::GetRequest::new(&self.inner)
     }
     /// `PATCH` the entity: 200 gives `Some(updated)`, 204 `None`. Send [`Self::if_match`] where the service uses ETags.
     pub fn update(
         &self,
-        body: &OrderLineUpdate,
-    ) -> support::RequestFuture<Option<OrderLine>> {
+        body: &crate::models::obstacle_course::OrderLineUpdate,
+    ) -> support::RequestFuture<Option<crate::models::obstacle_course::OrderLine>> {
         self.inner.update(body)
     }
     /// `DELETE …/{key}/$ref`: removes this entity from the navigation property

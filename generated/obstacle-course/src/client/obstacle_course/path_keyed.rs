@@ -2,7 +2,6 @@
 
 use crate::runtime::request as support;
 use crate::runtime::filter;
-use crate::models::obstacle_course::{PathKeyed, PathKeyedCreate, PathKeyedUpdate};
 
 /// The structural properties of `obstacle.course.pathKeyed`, by wire name, for typed `$select` and `$orderby`;
 /// its constants are the typed operands of `$filter` expressions.
@@ -40,7 +39,7 @@ impl PathKeyedField {
     pub const LABEL: filter::Operand<String> = filter::Operand::property("label");
 }
 
-impl PathKeyed {
+impl crate::models::obstacle_course::PathKeyed {
     /// The entity's ETag (`@odata.etag`), to send back as `If-Match` (the
     /// item builders' `if_match`).
     pub fn etag(&self) -> Option<&str> {
@@ -55,6 +54,7 @@ pub struct PathKeyedBuilder {
 }
 
 impl PathKeyedBuilder {
+    #[allow(dead_code)]
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -81,14 +81,16 @@ impl PathKeyedBuilder {
         }
     }
     /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
-    pub fn get(&self) -> support::GetRequest<PathKeyed, PathKeyedField> {
+    pub fn get(
+        &self,
+    ) -> support::GetRequest<crate::models::obstacle_course::PathKeyed, PathKeyedField> {
         support::GetRequest::new(&self.inner)
     }
     /// `PATCH` the entity: 200 gives `Some(updated)`, 204 `None`. Send [`Self::if_match`] where the service uses ETags.
     pub fn update(
         &self,
-        body: &PathKeyedUpdate,
-    ) -> support::RequestFuture<Option<PathKeyed>> {
+        body: &crate::models::obstacle_course::PathKeyedUpdate,
+    ) -> support::RequestFuture<Option<crate::models::obstacle_course::PathKeyed>> {
         self.inner.update(body)
     }
     /// `DELETE` the entity. Send [`Self::if_match`] where the service uses ETags.
@@ -104,6 +106,7 @@ pub struct PathKeyedCollectionBuilder {
 }
 
 impl PathKeyedCollectionBuilder {
+    #[allow(dead_code)]
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -130,14 +133,19 @@ impl PathKeyedCollectionBuilder {
         super::PathKeyedBuilder::from_builder(self.inner.key(info_code, false))
     }
     /// `GET` the collection: `.await` for the first page, `.stream()` for every item, with query options.
-    pub fn list(&self) -> support::ListRequest<PathKeyed, PathKeyedField> {
+    pub fn list(
+        &self,
+    ) -> support::ListRequest<
+        crate::models::obstacle_course::PathKeyed,
+        PathKeyedField,
+    > {
         support::ListRequest::new(&self.inner)
     }
     /// `POST` a new entity: 201 gives `Some(created)`, 204 (after [`Self::return_minimal`]) `None`.
     pub fn create(
         &self,
-        body: &PathKeyedCreate,
-    ) -> support::RequestFuture<Option<PathKeyed>> {
+        body: &crate::models::obstacle_course::PathKeyedCreate,
+    ) -> support::RequestFuture<Option<crate::models::obstacle_course::PathKeyed>> {
         self.inner.create(body)
     }
     /// `GET …/$count`: the number of entities (`.await` it), optionally with `$filter`

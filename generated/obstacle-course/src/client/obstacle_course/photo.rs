@@ -2,7 +2,6 @@
 
 use crate::runtime::request as support;
 use crate::runtime::filter;
-use crate::models::obstacle_course::{Photo, PhotoCreate, PhotoUpdate};
 
 /// The structural properties of `obstacle.course.photo`, by wire name, for typed `$select` and `$orderby`;
 /// its constants are the typed operands of `$filter` expressions.
@@ -42,7 +41,7 @@ impl PhotoField {
     pub const CAPTION: filter::Operand<String> = filter::Operand::property("caption");
 }
 
-impl Photo {
+impl crate::models::obstacle_course::Photo {
     /// The entity's ETag (`@odata.etag`), to send back as `If-Match` (the
     /// item builders' `if_match`).
     pub fn etag(&self) -> Option<&str> {
@@ -57,6 +56,7 @@ pub struct PhotoBuilder {
 }
 
 impl PhotoBuilder {
+    #[allow(dead_code)]
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -83,11 +83,16 @@ impl PhotoBuilder {
         }
     }
     /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
-    pub fn get(&self) -> support::GetRequest<Photo, PhotoField> {
+    pub fn get(
+        &self,
+    ) -> support::GetRequest<crate::models::obstacle_course::Photo, PhotoField> {
         support::GetRequest::new(&self.inner)
     }
     /// `PATCH` the entity: 200 gives `Some(updated)`, 204 `None`. Send [`Self::if_match`] where the service uses ETags.
-    pub fn update(&self, body: &PhotoUpdate) -> support::RequestFuture<Option<Photo>> {
+    pub fn update(
+        &self,
+        body: &crate::models::obstacle_course::PhotoUpdate,
+    ) -> support::RequestFuture<Option<crate::models::obstacle_course::Photo>> {
         self.inner.update(body)
     }
     /// `DELETE` the entity. Send [`Self::if_match`] where the service uses ETags.
@@ -107,6 +112,7 @@ pub struct PhotoCollectionBuilder {
 }
 
 impl PhotoCollectionBuilder {
+    #[allow(dead_code)]
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -133,11 +139,16 @@ impl PhotoCollectionBuilder {
         super::PhotoBuilder::from_builder(self.inner.key(&id, false))
     }
     /// `GET` the collection: `.await` for the first page, `.stream()` for every item, with query options.
-    pub fn list(&self) -> support::ListRequest<Photo, PhotoField> {
+    pub fn list(
+        &self,
+    ) -> support::ListRequest<crate::models::obstacle_course::Photo, PhotoField> {
         support::ListRequest::new(&self.inner)
     }
     /// `POST` a new entity: 201 gives `Some(created)`, 204 (after [`Self::return_minimal`]) `None`.
-    pub fn create(&self, body: &PhotoCreate) -> support::RequestFuture<Option<Photo>> {
+    pub fn create(
+        &self,
+        body: &crate::models::obstacle_course::PhotoCreate,
+    ) -> support::RequestFuture<Option<crate::models::obstacle_course::Photo>> {
         self.inner.create(body)
     }
     /// `GET …/$count`: the number of entities (`.await` it), optionally with `$filter`

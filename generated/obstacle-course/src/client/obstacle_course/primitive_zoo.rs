@@ -2,9 +2,6 @@
 
 use crate::runtime::request as support;
 use crate::runtime::filter;
-use crate::models::obstacle_course::{
-    BigRange, Color, PrimitiveZoo, PrimitiveZooCreate, PrimitiveZooUpdate, Resolution,
-};
 
 /// The structural properties of `obstacle.course.primitiveZoo`, by wire name, for typed `$select` and `$orderby`;
 /// its constants are the typed operands of `$filter` expressions.
@@ -317,20 +314,18 @@ impl PrimitiveZooField {
         "timeOfDay",
     );
     /// `range` in `$filter` expressions.
-    pub const RANGE: filter::EnumOperand<BigRange> = filter::EnumOperand::property(
+    pub const RANGE: filter::EnumOperand<crate::models::obstacle_course::BigRange> = filter::EnumOperand::property(
         "range",
         "obstacle.course.bigRange",
     );
     /// `favoriteColor` in `$filter` expressions.
-    pub const FAVORITE_COLOR: filter::EnumOperand<Color> = filter::EnumOperand::property(
-        "favoriteColor",
-        "obstacle.course.color",
-    );
+    pub const FAVORITE_COLOR: filter::EnumOperand<
+        crate::models::obstacle_course::Color,
+    > = filter::EnumOperand::property("favoriteColor", "obstacle.course.color");
     /// `resolution` in `$filter` expressions.
-    pub const RESOLUTION: filter::EnumOperand<Resolution> = filter::EnumOperand::property(
-        "resolution",
-        "obstacle.course.resolution",
-    );
+    pub const RESOLUTION: filter::EnumOperand<
+        crate::models::obstacle_course::Resolution,
+    > = filter::EnumOperand::property("resolution", "obstacle.course.resolution");
     /// `strings` in `$filter` expressions.
     pub const STRINGS: filter::CollectionOperand<String> = filter::CollectionOperand::property(
         "strings",
@@ -372,13 +367,12 @@ impl PrimitiveZooField {
         "doubles",
     );
     /// `colors` in `$filter` expressions.
-    pub const COLORS: filter::EnumCollectionOperand<Color> = filter::EnumCollectionOperand::property(
-        "colors",
-        "obstacle.course.color",
-    );
+    pub const COLORS: filter::EnumCollectionOperand<
+        crate::models::obstacle_course::Color,
+    > = filter::EnumCollectionOperand::property("colors", "obstacle.course.color");
 }
 
-impl PrimitiveZoo {
+impl crate::models::obstacle_course::PrimitiveZoo {
     /// The entity's ETag (`@odata.etag`), to send back as `If-Match` (the
     /// item builders' `if_match`).
     pub fn etag(&self) -> Option<&str> {
@@ -393,6 +387,7 @@ pub struct PrimitiveZooBuilder {
 }
 
 impl PrimitiveZooBuilder {
+    #[allow(dead_code)]
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -419,14 +414,19 @@ impl PrimitiveZooBuilder {
         }
     }
     /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
-    pub fn get(&self) -> support::GetRequest<PrimitiveZoo, PrimitiveZooField> {
+    pub fn get(
+        &self,
+    ) -> support::GetRequest<
+        crate::models::obstacle_course::PrimitiveZoo,
+        PrimitiveZooField,
+    > {
         support::GetRequest::new(&self.inner)
     }
     /// `PATCH` the entity: 200 gives `Some(updated)`, 204 `None`. Send [`Self::if_match`] where the service uses ETags.
     pub fn update(
         &self,
-        body: &PrimitiveZooUpdate,
-    ) -> support::RequestFuture<Option<PrimitiveZoo>> {
+        body: &crate::models::obstacle_course::PrimitiveZooUpdate,
+    ) -> support::RequestFuture<Option<crate::models::obstacle_course::PrimitiveZoo>> {
         self.inner.update(body)
     }
     /// `DELETE` the entity. Send [`Self::if_match`] where the service uses ETags.
@@ -446,6 +446,7 @@ pub struct PrimitiveZooCollectionBuilder {
 }
 
 impl PrimitiveZooCollectionBuilder {
+    #[allow(dead_code)]
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -475,14 +476,19 @@ impl PrimitiveZooCollectionBuilder {
         super::PrimitiveZooBuilder::from_builder(self.inner.key(guid_key, false))
     }
     /// `GET` the collection: `.await` for the first page, `.stream()` for every item, with query options.
-    pub fn list(&self) -> support::ListRequest<PrimitiveZoo, PrimitiveZooField> {
+    pub fn list(
+        &self,
+    ) -> support::ListRequest<
+        crate::models::obstacle_course::PrimitiveZoo,
+        PrimitiveZooField,
+    > {
         support::ListRequest::new(&self.inner)
     }
     /// `POST` a new entity: 201 gives `Some(created)`, 204 (after [`Self::return_minimal`]) `None`.
     pub fn create(
         &self,
-        body: &PrimitiveZooCreate,
-    ) -> support::RequestFuture<Option<PrimitiveZoo>> {
+        body: &crate::models::obstacle_course::PrimitiveZooCreate,
+    ) -> support::RequestFuture<Option<crate::models::obstacle_course::PrimitiveZoo>> {
         self.inner.create(body)
     }
     /// `GET …/$count`: the number of entities (`.await` it), optionally with `$filter`

@@ -2,7 +2,6 @@
 
 use crate::runtime::request as support;
 use crate::runtime::filter;
-use crate::models::obstacle_course::{Crate, Super, SuperCreate, SuperUpdate};
 
 /// The structural properties of `obstacle.course.super`, by wire name, for typed `$select` and `$orderby`;
 /// its constants are the typed operands of `$filter` expressions.
@@ -98,7 +97,7 @@ impl support::IntoExpand<SuperField> for SuperNav {
     }
 }
 
-impl Super {
+impl crate::models::obstacle_course::Super {
     /// The entity's ETag (`@odata.etag`), to send back as `If-Match` (the
     /// item builders' `if_match`).
     pub fn etag(&self) -> Option<&str> {
@@ -113,6 +112,7 @@ pub struct SuperBuilder {
 }
 
 impl SuperBuilder {
+    #[allow(dead_code)]
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -139,11 +139,16 @@ impl SuperBuilder {
         }
     }
     /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
-    pub fn get(&self) -> support::GetRequest<Super, SuperField> {
+    pub fn get(
+        &self,
+    ) -> support::GetRequest<crate::models::obstacle_course::Super, SuperField> {
         support::GetRequest::new(&self.inner)
     }
     /// `PATCH` the entity: 200 gives `Some(updated)`, 204 `None`. Send [`Self::if_match`] where the service uses ETags.
-    pub fn update(&self, body: &SuperUpdate) -> support::RequestFuture<Option<Super>> {
+    pub fn update(
+        &self,
+        body: &crate::models::obstacle_course::SuperUpdate,
+    ) -> support::RequestFuture<Option<crate::models::obstacle_course::Super>> {
         self.inner.update(body)
     }
     /// `DELETE` the entity. Send [`Self::if_match`] where the service uses ETags.
@@ -163,14 +168,19 @@ impl SuperBuilder {
         super::CrateCollectionBuilder::from_builder(self.inner.nav("children"))
     }
     /// Bound function `obstacle.course.final`: `GET …/obstacle.course.final(…)`.
-    pub fn r#final(&self) -> support::RequestFuture<Option<Crate>> {
+    pub fn r#final(
+        &self,
+    ) -> support::RequestFuture<Option<crate::models::obstacle_course::Crate>> {
         let args: [(&str, support::FnArg); 0usize] = [];
         self.inner.function("obstacle.course.final", &args)
     }
     /// Bound function `obstacle.course.related`: `GET …/obstacle.course.related(…)`.
     ///
     /// The result is a stream of entities across pages.
-    pub fn related(&self, depth: i32) -> crate::runtime::Pager<Crate> {
+    pub fn related(
+        &self,
+        depth: i32,
+    ) -> crate::runtime::Pager<crate::models::obstacle_course::Crate> {
         let args: [(&str, support::FnArg); 1usize] = [("depth", support::lit(&depth))];
         self.inner.function_pager("obstacle.course.related", &args)
     }
@@ -183,6 +193,7 @@ pub struct SuperCollectionBuilder {
 }
 
 impl SuperCollectionBuilder {
+    #[allow(dead_code)]
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -209,11 +220,16 @@ impl SuperCollectionBuilder {
         super::SuperBuilder::from_builder(self.inner.key(r#type, false))
     }
     /// `GET` the collection: `.await` for the first page, `.stream()` for every item, with query options.
-    pub fn list(&self) -> support::ListRequest<Super, SuperField> {
+    pub fn list(
+        &self,
+    ) -> support::ListRequest<crate::models::obstacle_course::Super, SuperField> {
         support::ListRequest::new(&self.inner)
     }
     /// `POST` a new entity: 201 gives `Some(created)`, 204 (after [`Self::return_minimal`]) `None`.
-    pub fn create(&self, body: &SuperCreate) -> support::RequestFuture<Option<Super>> {
+    pub fn create(
+        &self,
+        body: &crate::models::obstacle_course::SuperCreate,
+    ) -> support::RequestFuture<Option<crate::models::obstacle_course::Super>> {
         self.inner.create(body)
     }
     /// `GET …/$count`: the number of entities (`.await` it), optionally with `$filter`
@@ -232,6 +248,7 @@ pub struct SuperCollectionNoDeleteBuilder {
 }
 
 impl SuperCollectionNoDeleteBuilder {
+    #[allow(dead_code)]
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -258,11 +275,16 @@ impl SuperCollectionNoDeleteBuilder {
         super::SuperNoDeleteBuilder::from_builder(self.inner.key(r#type, false))
     }
     /// `GET` the collection: `.await` for the first page, `.stream()` for every item, with query options.
-    pub fn list(&self) -> support::ListRequest<Super, SuperField> {
+    pub fn list(
+        &self,
+    ) -> support::ListRequest<crate::models::obstacle_course::Super, SuperField> {
         support::ListRequest::new(&self.inner)
     }
     /// `POST` a new entity: 201 gives `Some(created)`, 204 (after [`Self::return_minimal`]) `None`.
-    pub fn create(&self, body: &SuperCreate) -> support::RequestFuture<Option<Super>> {
+    pub fn create(
+        &self,
+        body: &crate::models::obstacle_course::SuperCreate,
+    ) -> support::RequestFuture<Option<crate::models::obstacle_course::Super>> {
         self.inner.create(body)
     }
     /// `GET …/$count`: the number of entities (`.await` it), optionally with `$filter`
@@ -281,6 +303,7 @@ pub struct SuperNoDeleteBuilder {
 }
 
 impl SuperNoDeleteBuilder {
+    #[allow(dead_code)]
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -307,11 +330,16 @@ impl SuperNoDeleteBuilder {
         }
     }
     /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
-    pub fn get(&self) -> support::GetRequest<Super, SuperField> {
+    pub fn get(
+        &self,
+    ) -> support::GetRequest<crate::models::obstacle_course::Super, SuperField> {
         support::GetRequest::new(&self.inner)
     }
     /// `PATCH` the entity: 200 gives `Some(updated)`, 204 `None`. Send [`Self::if_match`] where the service uses ETags.
-    pub fn update(&self, body: &SuperUpdate) -> support::RequestFuture<Option<Super>> {
+    pub fn update(
+        &self,
+        body: &crate::models::obstacle_course::SuperUpdate,
+    ) -> support::RequestFuture<Option<crate::models::obstacle_course::Super>> {
         self.inner.update(body)
     }
     /// The `super` navigation property: `…/super`.
@@ -327,14 +355,19 @@ impl SuperNoDeleteBuilder {
         super::CrateCollectionBuilder::from_builder(self.inner.nav("children"))
     }
     /// Bound function `obstacle.course.final`: `GET …/obstacle.course.final(…)`.
-    pub fn r#final(&self) -> support::RequestFuture<Option<Crate>> {
+    pub fn r#final(
+        &self,
+    ) -> support::RequestFuture<Option<crate::models::obstacle_course::Crate>> {
         let args: [(&str, support::FnArg); 0usize] = [];
         self.inner.function("obstacle.course.final", &args)
     }
     /// Bound function `obstacle.course.related`: `GET …/obstacle.course.related(…)`.
     ///
     /// The result is a stream of entities across pages.
-    pub fn related(&self, depth: i32) -> crate::runtime::Pager<Crate> {
+    pub fn related(
+        &self,
+        depth: i32,
+    ) -> crate::runtime::Pager<crate::models::obstacle_course::Crate> {
         let args: [(&str, support::FnArg); 1usize] = [("depth", support::lit(&depth))];
         self.inner.function_pager("obstacle.course.related", &args)
     }

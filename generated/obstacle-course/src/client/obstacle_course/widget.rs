@@ -2,7 +2,6 @@
 
 use crate::runtime::request as support;
 use crate::runtime::filter;
-use crate::models::obstacle_course::{Widget, WidgetCreate, WidgetUpdate};
 
 /// The structural properties of `obstacle.course.Widget`, by wire name, for typed `$select` and `$orderby`;
 /// its constants are the typed operands of `$filter` expressions.
@@ -54,8 +53,10 @@ impl WidgetField {
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum WidgetNav {
     /// `twin`: The `twin` navigation property.
+    #[cfg(has_obstacle_type_match__widget)]
     Twin,
     /// `orderLines`: The `orderLines` navigation property.
+    #[cfg(has_obstacle_course__order_line)]
     OrderLines,
 }
 
@@ -63,11 +64,14 @@ impl WidgetNav {
     /// The property's wire name.
     pub fn wire_name(self) -> &'static str {
         match self {
+            #[cfg(has_obstacle_type_match__widget)]
             Self::Twin => "twin",
+            #[cfg(has_obstacle_course__order_line)]
             Self::OrderLines => "orderLines",
         }
     }
     /// `$expand` `twin` (single-valued) with nested options typed for `obstacle.type.match.Widget`.
+    #[cfg(has_obstacle_type_match__widget)]
     pub fn twin() -> support::Expand<
         WidgetField,
         crate::client::obstacle_type_match::WidgetField,
@@ -76,6 +80,7 @@ impl WidgetNav {
         support::Expand::new("twin")
     }
     /// `$expand` `orderLines` (collection-valued) with nested options typed for `obstacle.course.orderLine`.
+    #[cfg(has_obstacle_course__order_line)]
     pub fn order_lines() -> support::Expand<
         WidgetField,
         super::OrderLineField,
@@ -97,7 +102,7 @@ impl support::IntoExpand<WidgetField> for WidgetNav {
     }
 }
 
-impl Widget {
+impl crate::models::obstacle_course::Widget {
     /// The entity's ETag (`@odata.etag`), to send back as `If-Match` (the
     /// item builders' `if_match`).
     pub fn etag(&self) -> Option<&str> {
@@ -112,6 +117,7 @@ pub struct WidgetBuilder {
 }
 
 impl WidgetBuilder {
+    #[allow(dead_code)]
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -138,11 +144,16 @@ impl WidgetBuilder {
         }
     }
     /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
-    pub fn get(&self) -> support::GetRequest<Widget, WidgetField> {
+    pub fn get(
+        &self,
+    ) -> support::GetRequest<crate::models::obstacle_course::Widget, WidgetField> {
         support::GetRequest::new(&self.inner)
     }
     /// `PATCH` the entity: 200 gives `Some(updated)`, 204 `None`. Send [`Self::if_match`] where the service uses ETags.
-    pub fn update(&self, body: &WidgetUpdate) -> support::RequestFuture<Option<Widget>> {
+    pub fn update(
+        &self,
+        body: &crate::models::obstacle_course::WidgetUpdate,
+    ) -> support::RequestFuture<Option<crate::models::obstacle_course::Widget>> {
         self.inner.update(body)
     }
     /// `DELETE` the entity. Send [`Self::if_match`] where the service uses ETags.
@@ -150,12 +161,14 @@ impl WidgetBuilder {
         self.inner.delete()
     }
     /// The `twin` navigation property: `…/twin`.
+    #[cfg(has_obstacle_type_match__widget)]
     pub fn twin(&self) -> crate::client::obstacle_type_match::WidgetLinkBuilder {
         crate::client::obstacle_type_match::WidgetLinkBuilder::from_builder(
             self.inner.nav("twin"),
         )
     }
     /// The `orderLines` navigation property: `…/orderLines`.
+    #[cfg(has_obstacle_course__order_line)]
     pub fn order_lines(&self) -> super::OrderLineLinkCollectionBuilder {
         super::OrderLineLinkCollectionBuilder::from_builder(self.inner.nav("orderLines"))
     }
@@ -164,7 +177,7 @@ impl WidgetBuilder {
         &self,
         to: &str,
         self_: i32,
-    ) -> support::RequestFuture<Option<Widget>> {
+    ) -> support::RequestFuture<Option<crate::models::obstacle_course::Widget>> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("to", to);
         body.put("self", &self_);
@@ -197,6 +210,7 @@ pub struct WidgetCollectionBuilder {
 }
 
 impl WidgetCollectionBuilder {
+    #[allow(dead_code)]
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -223,11 +237,16 @@ impl WidgetCollectionBuilder {
         super::WidgetBuilder::from_builder(self.inner.key(id, false))
     }
     /// `GET` the collection: `.await` for the first page, `.stream()` for every item, with query options.
-    pub fn list(&self) -> support::ListRequest<Widget, WidgetField> {
+    pub fn list(
+        &self,
+    ) -> support::ListRequest<crate::models::obstacle_course::Widget, WidgetField> {
         support::ListRequest::new(&self.inner)
     }
     /// `POST` a new entity: 201 gives `Some(created)`, 204 (after [`Self::return_minimal`]) `None`.
-    pub fn create(&self, body: &WidgetCreate) -> support::RequestFuture<Option<Widget>> {
+    pub fn create(
+        &self,
+        body: &crate::models::obstacle_course::WidgetCreate,
+    ) -> support::RequestFuture<Option<crate::models::obstacle_course::Widget>> {
         self.inner.create(body)
     }
     /// `GET …/$count`: the number of entities (`.await` it), optionally with `$filter`
@@ -245,7 +264,10 @@ impl WidgetCollectionBuilder {
     /// Bound function `obstacle.course.search`: `GET …/obstacle.course.search(…)`.
     ///
     /// The result is a stream of entities across pages.
-    pub fn search(&self, query: &str) -> crate::runtime::Pager<Widget> {
+    pub fn search(
+        &self,
+        query: &str,
+    ) -> crate::runtime::Pager<crate::models::obstacle_course::Widget> {
         let args: [(&str, support::FnArg); 1usize] = [("query", support::lit(query))];
         self.inner.function_pager("obstacle.course.search", &args)
     }
@@ -258,6 +280,7 @@ pub struct WidgetLinkBuilder {
 }
 
 impl WidgetLinkBuilder {
+    #[allow(dead_code)]
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -284,11 +307,16 @@ impl WidgetLinkBuilder {
         }
     }
     /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
-    pub fn get(&self) -> support::GetRequest<Widget, WidgetField> {
+    pub fn get(
+        &self,
+    ) -> support::GetRequest<crate::models::obstacle_course::Widget, WidgetField> {
         support::GetRequest::new(&self.inner)
     }
     /// `PATCH` the entity: 200 gives `Some(updated)`, 204 `None`. Send [`Self::if_match`] where the service uses ETags.
-    pub fn update(&self, body: &WidgetUpdate) -> support::RequestFuture<Option<Widget>> {
+    pub fn update(
+        &self,
+        body: &crate::models::obstacle_course::WidgetUpdate,
+    ) -> support::RequestFuture<Option<crate::models::obstacle_course::Widget>> {
         self.inner.update(body)
     }
     /// `GET …/$ref`: the entity this navigation property references (`None` on 204).
@@ -309,12 +337,14 @@ impl WidgetLinkBuilder {
         self.inner.set_ref(&self.inner.at_root("widgets").key(id, false))
     }
     /// The `twin` navigation property: `…/twin`.
+    #[cfg(has_obstacle_type_match__widget)]
     pub fn twin(&self) -> crate::client::obstacle_type_match::WidgetLinkBuilder {
         crate::client::obstacle_type_match::WidgetLinkBuilder::from_builder(
             self.inner.nav("twin"),
         )
     }
     /// The `orderLines` navigation property: `…/orderLines`.
+    #[cfg(has_obstacle_course__order_line)]
     pub fn order_lines(&self) -> super::OrderLineLinkCollectionBuilder {
         super::OrderLineLinkCollectionBuilder::from_builder(self.inner.nav("orderLines"))
     }
@@ -323,7 +353,7 @@ impl WidgetLinkBuilder {
         &self,
         to: &str,
         self_: i32,
-    ) -> support::RequestFuture<Option<Widget>> {
+    ) -> support::RequestFuture<Option<crate::models::obstacle_course::Widget>> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("to", to);
         body.put("self", &self_);
@@ -356,6 +386,7 @@ pub struct WidgetLinkCollectionBuilder {
 }
 
 impl WidgetLinkCollectionBuilder {
+    #[allow(dead_code)]
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -382,11 +413,16 @@ impl WidgetLinkCollectionBuilder {
         super::WidgetLinkItemBuilder::from_builder(self.inner.key(id, false))
     }
     /// `GET` the collection: `.await` for the first page, `.stream()` for every item, with query options.
-    pub fn list(&self) -> support::ListRequest<Widget, WidgetField> {
+    pub fn list(
+        &self,
+    ) -> support::ListRequest<crate::models::obstacle_course::Widget, WidgetField> {
         support::ListRequest::new(&self.inner)
     }
     /// `POST` a new entity: 201 gives `Some(created)`, 204 (after [`Self::return_minimal`]) `None`.
-    pub fn create(&self, body: &WidgetCreate) -> support::RequestFuture<Option<Widget>> {
+    pub fn create(
+        &self,
+        body: &crate::models::obstacle_course::WidgetCreate,
+    ) -> support::RequestFuture<Option<crate::models::obstacle_course::Widget>> {
         self.inner.create(body)
     }
     /// `GET …/$count`: the number of entities (`.await` it), optionally with `$filter`
@@ -417,7 +453,10 @@ impl WidgetLinkCollectionBuilder {
     /// Bound function `obstacle.course.search`: `GET …/obstacle.course.search(…)`.
     ///
     /// The result is a stream of entities across pages.
-    pub fn search(&self, query: &str) -> crate::runtime::Pager<Widget> {
+    pub fn search(
+        &self,
+        query: &str,
+    ) -> crate::runtime::Pager<crate::models::obstacle_course::Widget> {
         let args: [(&str, support::FnArg); 1usize] = [("query", support::lit(query))];
         self.inner.function_pager("obstacle.course.search", &args)
     }
@@ -430,6 +469,7 @@ pub struct WidgetLinkItemBuilder {
 }
 
 impl WidgetLinkItemBuilder {
+    #[allow(dead_code)]
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -456,11 +496,16 @@ impl WidgetLinkItemBuilder {
         }
     }
     /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
-    pub fn get(&self) -> support::GetRequest<Widget, WidgetField> {
+    pub fn get(
+        &self,
+    ) -> support::GetRequest<crate::models::obstacle_course::Widget, WidgetField> {
         support::GetRequest::new(&self.inner)
     }
     /// `PATCH` the entity: 200 gives `Some(updated)`, 204 `None`. Send [`Self::if_match`] where the service uses ETags.
-    pub fn update(&self, body: &WidgetUpdate) -> support::RequestFuture<Option<Widget>> {
+    pub fn update(
+        &self,
+        body: &crate::models::obstacle_course::WidgetUpdate,
+    ) -> support::RequestFuture<Option<crate::models::obstacle_course::Widget>> {
         self.inner.update(body)
     }
     /// `DELETE …/{key}/$ref`: removes this entity from the navigation property
@@ -469,12 +514,14 @@ impl WidgetLinkItemBuilder {
         self.inner.remove_ref()
     }
     /// The `twin` navigation property: `…/twin`.
+    #[cfg(has_obstacle_type_match__widget)]
     pub fn twin(&self) -> crate::client::obstacle_type_match::WidgetLinkBuilder {
         crate::client::obstacle_type_match::WidgetLinkBuilder::from_builder(
             self.inner.nav("twin"),
         )
     }
     /// The `orderLines` navigation property: `…/orderLines`.
+    #[cfg(has_obstacle_course__order_line)]
     pub fn order_lines(&self) -> super::OrderLineLinkCollectionBuilder {
         super::OrderLineLinkCollectionBuilder::from_builder(self.inner.nav("orderLines"))
     }
@@ -483,7 +530,7 @@ impl WidgetLinkItemBuilder {
         &self,
         to: &str,
         self_: i32,
-    ) -> support::RequestFuture<Option<Widget>> {
+    ) -> support::RequestFuture<Option<crate::models::obstacle_course::Widget>> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("to", to);
         body.put("self", &self_);

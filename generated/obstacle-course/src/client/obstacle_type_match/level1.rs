@@ -2,7 +2,6 @@
 
 use crate::runtime::request as support;
 use crate::runtime::filter;
-use crate::models::obstacle_type_match::Option_;
 
 /// The structural properties of `obstacle.type.match.level1`, by wire name, for typed `$select` and `$orderby`;
 /// its constants are the typed operands of `$filter` expressions.
@@ -54,6 +53,7 @@ pub struct Level1Builder {
 }
 
 impl Level1Builder {
+    #[allow(dead_code)]
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -121,6 +121,7 @@ pub struct Level1CollectionBuilder {
 }
 
 impl Level1CollectionBuilder {
+    #[allow(dead_code)]
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -188,7 +189,10 @@ impl Level1CollectionBuilder {
         )
     }
     /// Bound action `obstacle.type.match.Self`: `POST …/obstacle.type.match.Self`.
-    pub fn self_(&self, super_: &Option_) -> support::RequestFuture<()> {
+    pub fn self_(
+        &self,
+        super_: &crate::models::obstacle_type_match::Option_,
+    ) -> support::RequestFuture<()> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("super", super_);
         let body = body.finish();
@@ -203,6 +207,7 @@ pub struct Level1LinkBuilder {
 }
 
 impl Level1LinkBuilder {
+    #[allow(dead_code)]
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -289,6 +294,7 @@ pub struct Level1NoDeleteBuilder {
 }
 
 impl Level1NoDeleteBuilder {
+    #[allow(dead_code)]
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }

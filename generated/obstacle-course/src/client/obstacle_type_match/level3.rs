@@ -2,7 +2,6 @@
 
 use crate::runtime::request as support;
 use crate::runtime::filter;
-use crate::models::obstacle_type_match::{Level3, Level3Create, Level3Update, Option_};
 
 /// The structural properties of `obstacle.type.match.level3`, by wire name, for typed `$select` and `$orderby`;
 /// its constants are the typed operands of `$filter` expressions.
@@ -95,7 +94,7 @@ impl support::IntoExpand<Level3Field> for Level3Nav {
     }
 }
 
-impl Level3 {
+impl crate::models::obstacle_type_match::Level3 {
     /// The entity's ETag (`@odata.etag`), to send back as `If-Match` (the
     /// item builders' `if_match`).
     pub fn etag(&self) -> Option<&str> {
@@ -110,6 +109,7 @@ pub struct Level3Builder {
 }
 
 impl Level3Builder {
+    #[allow(dead_code)]
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -136,11 +136,16 @@ impl Level3Builder {
         }
     }
     /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
-    pub fn get(&self) -> support::GetRequest<Level3, Level3Field> {
+    pub fn get(
+        &self,
+    ) -> support::GetRequest<crate::models::obstacle_type_match::Level3, Level3Field> {
         support::GetRequest::new(&self.inner)
     }
     /// `PATCH` the entity: 200 gives `Some(updated)`, 204 `None`. Send [`Self::if_match`] where the service uses ETags.
-    pub fn update(&self, body: &Level3Update) -> support::RequestFuture<Option<Level3>> {
+    pub fn update(
+        &self,
+        body: &crate::models::obstacle_type_match::Level3Update,
+    ) -> support::RequestFuture<Option<crate::models::obstacle_type_match::Level3>> {
         self.inner.update(body)
     }
     /// `DELETE` the entity. Send [`Self::if_match`] where the service uses ETags.
@@ -183,6 +188,7 @@ pub struct Level3CollectionBuilder {
 }
 
 impl Level3CollectionBuilder {
+    #[allow(dead_code)]
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -209,11 +215,16 @@ impl Level3CollectionBuilder {
         super::Level3Builder::from_builder(self.inner.key(id, false))
     }
     /// `GET` the collection: `.await` for the first page, `.stream()` for every item, with query options.
-    pub fn list(&self) -> support::ListRequest<Level3, Level3Field> {
+    pub fn list(
+        &self,
+    ) -> support::ListRequest<crate::models::obstacle_type_match::Level3, Level3Field> {
         support::ListRequest::new(&self.inner)
     }
     /// `POST` a new entity: 201 gives `Some(created)`, 204 (after [`Self::return_minimal`]) `None`.
-    pub fn create(&self, body: &Level3Create) -> support::RequestFuture<Option<Level3>> {
+    pub fn create(
+        &self,
+        body: &crate::models::obstacle_type_match::Level3Create,
+    ) -> support::RequestFuture<Option<crate::models::obstacle_type_match::Level3>> {
         self.inner.create(body)
     }
     /// `GET …/$count`: the number of entities (`.await` it), optionally with `$filter`
@@ -240,7 +251,10 @@ impl Level3CollectionBuilder {
         )
     }
     /// Bound action `obstacle.type.match.Self`: `POST …/obstacle.type.match.Self`.
-    pub fn self_(&self, super_: &Option_) -> support::RequestFuture<()> {
+    pub fn self_(
+        &self,
+        super_: &crate::models::obstacle_type_match::Option_,
+    ) -> support::RequestFuture<()> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("super", super_);
         let body = body.finish();
@@ -257,6 +271,7 @@ pub struct Level3NoDeleteBuilder {
 }
 
 impl Level3NoDeleteBuilder {
+    #[allow(dead_code)]
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -283,11 +298,16 @@ impl Level3NoDeleteBuilder {
         }
     }
     /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
-    pub fn get(&self) -> support::GetRequest<Level3, Level3Field> {
+    pub fn get(
+        &self,
+    ) -> support::GetRequest<crate::models::obstacle_type_match::Level3, Level3Field> {
         support::GetRequest::new(&self.inner)
     }
     /// `PATCH` the entity: 200 gives `Some(updated)`, 204 `None`. Send [`Self::if_match`] where the service uses ETags.
-    pub fn update(&self, body: &Level3Update) -> support::RequestFuture<Option<Level3>> {
+    pub fn update(
+        &self,
+        body: &crate::models::obstacle_type_match::Level3Update,
+    ) -> support::RequestFuture<Option<crate::models::obstacle_type_match::Level3>> {
         self.inner.update(body)
     }
     /// The `sibling` navigation property: `…/sibling`.

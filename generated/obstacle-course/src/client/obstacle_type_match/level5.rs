@@ -2,7 +2,6 @@
 
 use crate::runtime::request as support;
 use crate::runtime::filter;
-use crate::models::obstacle_type_match::{Level5, Level5Create, Level5Update, Option_};
 
 /// The structural properties of `obstacle.type.match.level5`, by wire name, for typed `$select` and `$orderby`;
 /// its constants are the typed operands of `$filter` expressions.
@@ -112,7 +111,7 @@ impl support::IntoExpand<Level5Field> for Level5Nav {
     }
 }
 
-impl Level5 {
+impl crate::models::obstacle_type_match::Level5 {
     /// The entity's ETag (`@odata.etag`), to send back as `If-Match` (the
     /// item builders' `if_match`).
     pub fn etag(&self) -> Option<&str> {
@@ -127,6 +126,7 @@ pub struct Level5Builder {
 }
 
 impl Level5Builder {
+    #[allow(dead_code)]
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -153,11 +153,16 @@ impl Level5Builder {
         }
     }
     /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
-    pub fn get(&self) -> support::GetRequest<Level5, Level5Field> {
+    pub fn get(
+        &self,
+    ) -> support::GetRequest<crate::models::obstacle_type_match::Level5, Level5Field> {
         support::GetRequest::new(&self.inner)
     }
     /// `PATCH` the entity: 200 gives `Some(updated)`, 204 `None`. Send [`Self::if_match`] where the service uses ETags.
-    pub fn update(&self, body: &Level5Update) -> support::RequestFuture<Option<Level5>> {
+    pub fn update(
+        &self,
+        body: &crate::models::obstacle_type_match::Level5Update,
+    ) -> support::RequestFuture<Option<crate::models::obstacle_type_match::Level5>> {
         self.inner.update(body)
     }
     /// `DELETE` the entity. Send [`Self::if_match`] where the service uses ETags.
@@ -194,6 +199,7 @@ pub struct Level5CollectionBuilder {
 }
 
 impl Level5CollectionBuilder {
+    #[allow(dead_code)]
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -220,11 +226,16 @@ impl Level5CollectionBuilder {
         super::Level5Builder::from_builder(self.inner.key(id, false))
     }
     /// `GET` the collection: `.await` for the first page, `.stream()` for every item, with query options.
-    pub fn list(&self) -> support::ListRequest<Level5, Level5Field> {
+    pub fn list(
+        &self,
+    ) -> support::ListRequest<crate::models::obstacle_type_match::Level5, Level5Field> {
         support::ListRequest::new(&self.inner)
     }
     /// `POST` a new entity: 201 gives `Some(created)`, 204 (after [`Self::return_minimal`]) `None`.
-    pub fn create(&self, body: &Level5Create) -> support::RequestFuture<Option<Level5>> {
+    pub fn create(
+        &self,
+        body: &crate::models::obstacle_type_match::Level5Create,
+    ) -> support::RequestFuture<Option<crate::models::obstacle_type_match::Level5>> {
         self.inner.create(body)
     }
     /// `GET …/$count`: the number of entities (`.await` it), optionally with `$filter`
@@ -239,7 +250,10 @@ impl Level5CollectionBuilder {
         )
     }
     /// Bound action `obstacle.type.match.Self`: `POST …/obstacle.type.match.Self`.
-    pub fn self_(&self, super_: &Option_) -> support::RequestFuture<()> {
+    pub fn self_(
+        &self,
+        super_: &crate::models::obstacle_type_match::Option_,
+    ) -> support::RequestFuture<()> {
         let mut body = crate::runtime::ObjectWriter::new();
         body.put("super", super_);
         let body = body.finish();
@@ -256,6 +270,7 @@ pub struct Level5NoDeleteBuilder {
 }
 
 impl Level5NoDeleteBuilder {
+    #[allow(dead_code)]
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -282,11 +297,16 @@ impl Level5NoDeleteBuilder {
         }
     }
     /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
-    pub fn get(&self) -> support::GetRequest<Level5, Level5Field> {
+    pub fn get(
+        &self,
+    ) -> support::GetRequest<crate::models::obstacle_type_match::Level5, Level5Field> {
         support::GetRequest::new(&self.inner)
     }
     /// `PATCH` the entity: 200 gives `Some(updated)`, 204 `None`. Send [`Self::if_match`] where the service uses ETags.
-    pub fn update(&self, body: &Level5Update) -> support::RequestFuture<Option<Level5>> {
+    pub fn update(
+        &self,
+        body: &crate::models::obstacle_type_match::Level5Update,
+    ) -> support::RequestFuture<Option<crate::models::obstacle_type_match::Level5>> {
         self.inner.update(body)
     }
     /// The `sibling` navigation property: `…/sibling`.

@@ -2,21 +2,29 @@
 
 //! Request builders for the entity types of the `obstacle.type.match` namespace.
 
+#[cfg(has_obstacle_type_match__level1)]
 mod level1;
+#[cfg(has_obstacle_type_match__level3)]
 mod level3;
+#[cfg(has_obstacle_type_match__level5)]
 mod level5;
+#[cfg(has_obstacle_type_match__widget)]
 mod widget;
 
+#[cfg(has_obstacle_type_match__level1)]
 pub use self::level1::{
     Level1Field, Level1Builder, Level1CollectionBuilder, Level1LinkBuilder,
     Level1NoDeleteBuilder,
 };
+#[cfg(has_obstacle_type_match__level3)]
 pub use self::level3::{
     Level3Field, Level3Nav, Level3Builder, Level3CollectionBuilder, Level3NoDeleteBuilder,
 };
+#[cfg(has_obstacle_type_match__level5)]
 pub use self::level5::{
     Level5Field, Level5Nav, Level5Builder, Level5CollectionBuilder, Level5NoDeleteBuilder,
 };
+#[cfg(has_obstacle_type_match__widget)]
 pub use self::widget::{
     WidgetField, WidgetNav, WidgetBuilder, WidgetCollectionBuilder, WidgetLinkBuilder,
 };

@@ -2,7 +2,6 @@
 
 use crate::runtime::request as support;
 use crate::runtime::filter;
-use crate::models::obstacle_type_match::{Widget, WidgetCreate, WidgetUpdate};
 
 /// The structural properties of `obstacle.type.match.Widget`, by wire name, for typed `$select` and `$orderby`;
 /// its constants are the typed operands of `$filter` expressions.
@@ -48,6 +47,7 @@ impl WidgetField {
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum WidgetNav {
     /// `twin`: The `twin` navigation property.
+    #[cfg(has_obstacle_course__widget)]
     Twin,
 }
 
@@ -55,10 +55,12 @@ impl WidgetNav {
     /// The property's wire name.
     pub fn wire_name(self) -> &'static str {
         match self {
+            #[cfg(has_obstacle_course__widget)]
             Self::Twin => "twin",
         }
     }
     /// `$expand` `twin` (single-valued) with nested options typed for `obstacle.course.Widget`.
+    #[cfg(has_obstacle_course__widget)]
     pub fn twin() -> support::Expand<
         WidgetField,
         crate::client::obstacle_course::WidgetField,
@@ -80,7 +82,7 @@ impl support::IntoExpand<WidgetField> for WidgetNav {
     }
 }
 
-impl Widget {
+impl crate::models::obstacle_type_match::Widget {
     /// The entity's ETag (`@odata.etag`), to send back as `If-Match` (the
     /// item builders' `if_match`).
     pub fn etag(&self) -> Option<&str> {
@@ -95,6 +97,7 @@ pub struct WidgetBuilder {
 }
 
 impl WidgetBuilder {
+    #[allow(dead_code)]
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -121,11 +124,16 @@ impl WidgetBuilder {
         }
     }
     /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
-    pub fn get(&self) -> support::GetRequest<Widget, WidgetField> {
+    pub fn get(
+        &self,
+    ) -> support::GetRequest<crate::models::obstacle_type_match::Widget, WidgetField> {
         support::GetRequest::new(&self.inner)
     }
     /// `PATCH` the entity: 200 gives `Some(updated)`, 204 `None`. Send [`Self::if_match`] where the service uses ETags.
-    pub fn update(&self, body: &WidgetUpdate) -> support::RequestFuture<Option<Widget>> {
+    pub fn update(
+        &self,
+        body: &crate::models::obstacle_type_match::WidgetUpdate,
+    ) -> support::RequestFuture<Option<crate::models::obstacle_type_match::Widget>> {
         self.inner.update(body)
     }
     /// `DELETE` the entity. Send [`Self::if_match`] where the service uses ETags.
@@ -133,6 +141,7 @@ impl WidgetBuilder {
         self.inner.delete()
     }
     /// The `twin` navigation property: `…/twin`.
+    #[cfg(has_obstacle_course__widget)]
     pub fn twin(&self) -> crate::client::obstacle_course::WidgetLinkBuilder {
         crate::client::obstacle_course::WidgetLinkBuilder::from_builder(
             self.inner.nav("twin"),
@@ -162,6 +171,7 @@ pub struct WidgetCollectionBuilder {
 }
 
 impl WidgetCollectionBuilder {
+    #[allow(dead_code)]
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -188,11 +198,16 @@ impl WidgetCollectionBuilder {
         super::WidgetBuilder::from_builder(self.inner.key(&code, false))
     }
     /// `GET` the collection: `.await` for the first page, `.stream()` for every item, with query options.
-    pub fn list(&self) -> support::ListRequest<Widget, WidgetField> {
+    pub fn list(
+        &self,
+    ) -> support::ListRequest<crate::models::obstacle_type_match::Widget, WidgetField> {
         support::ListRequest::new(&self.inner)
     }
     /// `POST` a new entity: 201 gives `Some(created)`, 204 (after [`Self::return_minimal`]) `None`.
-    pub fn create(&self, body: &WidgetCreate) -> support::RequestFuture<Option<Widget>> {
+    pub fn create(
+        &self,
+        body: &crate::models::obstacle_type_match::WidgetCreate,
+    ) -> support::RequestFuture<Option<crate::models::obstacle_type_match::Widget>> {
         self.inner.create(body)
     }
     /// `GET …/$count`: the number of entities (`.await` it), optionally with `$filter`
@@ -209,6 +224,7 @@ pub struct WidgetLinkBuilder {
 }
 
 impl WidgetLinkBuilder {
+    #[allow(dead_code)]
     pub(crate) fn from_builder(inner: support::Builder) -> Self {
         Self { inner }
     }
@@ -235,11 +251,16 @@ impl WidgetLinkBuilder {
         }
     }
     /// `GET` the entity (`.await` it), optionally with `$select` and `$expand`.
-    pub fn get(&self) -> support::GetRequest<Widget, WidgetField> {
+    pub fn get(
+        &self,
+    ) -> support::GetRequest<crate::models::obstacle_type_match::Widget, WidgetField> {
         support::GetRequest::new(&self.inner)
     }
     /// `PATCH` the entity: 200 gives `Some(updated)`, 204 `None`. Send [`Self::if_match`] where the service uses ETags.
-    pub fn update(&self, body: &WidgetUpdate) -> support::RequestFuture<Option<Widget>> {
+    pub fn update(
+        &self,
+        body: &crate::models::obstacle_type_match::WidgetUpdate,
+    ) -> support::RequestFuture<Option<crate::models::obstacle_type_match::Widget>> {
         self.inner.update(body)
     }
     /// `GET …/$ref`: the entity this navigation property references (`None` on 204).
@@ -260,6 +281,7 @@ impl WidgetLinkBuilder {
         self.inner.set_ref(&self.inner.at_root("otherWidgets").key(&code, false))
     }
     /// The `twin` navigation property: `…/twin`.
+    #[cfg(has_obstacle_course__widget)]
     pub fn twin(&self) -> crate::client::obstacle_course::WidgetLinkBuilder {
         crate::client::obstacle_course::WidgetLinkBuilder::from_builder(
             self.inner.nav("twin"),

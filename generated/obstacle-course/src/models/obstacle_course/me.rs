@@ -29,12 +29,14 @@ pub struct Me {
     /// Navigation property: present only when expanded (`$expand`).
     ///
     /// Wire name `favoriteWidget`.
+    #[cfg(has_obstacle_course__widget)]
     pub favorite_widget: Option<super::Widget>,
     /// The `widgets` navigation property.
     ///
     /// Navigation property: present only when expanded (`$expand`).
     ///
     /// Wire name `widgets`.
+    #[cfg(has_obstacle_course__widget)]
     pub widgets: Option<Vec<super::Widget>>,
     /// Members this type does not declare: instance annotations (`@odata.etag`,
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
@@ -72,9 +74,11 @@ impl json::FromJson for Me {
                 0 => o.read(&mut v.id),
                 1 => o.read(&mut v.crates),
                 2 => o.read(&mut v.avatar),
+                #[cfg(has_obstacle_course__widget)]
                 3 => o.read(&mut v.favorite_widget),
+                #[cfg(has_obstacle_course__widget)]
                 4 => o.read(&mut v.widgets),
-                _ => o.skip(),
+                _ => o.keep(&mut v.additional),
             }
         }
         o.finish()?;
@@ -90,8 +94,11 @@ impl json::ToJson for Me {
                 0 => o.write(&self.id),
                 1 => o.write(&self.crates),
                 2 => o.write(&self.avatar),
+                #[cfg(has_obstacle_course__widget)]
                 3 => o.write(&self.favorite_widget),
-                _ => o.write(&self.widgets),
+                #[cfg(has_obstacle_course__widget)]
+                4 => o.write(&self.widgets),
+                _ => {}
             }
         }
     }

@@ -2,120 +2,236 @@
 
 //! Types of the `obstacle.course` namespace.
 
+#[cfg(has_obstacle_course___2fa_settings)]
 mod _2fa_settings;
+#[cfg(has_obstacle_course__alpha)]
 mod alpha;
+#[cfg(has_obstacle_course__async_)]
 mod async_;
+#[cfg(has_obstacle_course__big_range)]
 mod big_range;
+#[cfg(has_obstacle_course__box_)]
 mod box_;
+#[cfg(has_obstacle_course__case_clash)]
 mod case_clash;
+#[cfg(has_obstacle_course__client)]
 mod client;
+#[cfg(has_obstacle_course__color)]
 mod color;
+#[cfg(has_obstacle_course__crate_)]
 mod crate_;
+#[cfg(has_obstacle_course__digit_names)]
 mod digit_names;
+#[cfg(has_obstacle_course__documented)]
 mod documented;
+#[cfg(has_obstacle_course__drawing)]
 mod drawing;
+#[cfg(has_obstacle_course__email_address)]
 mod email_address;
+#[cfg(has_obstacle_course__error)]
 mod error;
+#[cfg(has_obstacle_course__foo_bar)]
 mod foo_bar;
+#[cfg(has_obstacle_course__foo_bar_2)]
 mod foo_bar_2;
+#[cfg(has_obstacle_course__foo_bar_3)]
 mod foo_bar_3;
+#[cfg(has_obstacle_course__hostile_level)]
 mod hostile_level;
+#[cfg(has_obstacle_course__hostile_text)]
 mod hostile_text;
+#[cfg(has_obstacle_course__info)]
 mod info;
+#[cfg(has_obstacle_course__keyed_child)]
 mod keyed_child;
+#[cfg(has_obstacle_course__keywords)]
 mod keywords;
+#[cfg(has_obstacle_course__level4)]
 mod level4;
+#[cfg(has_obstacle_course__level6)]
 mod level6;
+#[cfg(has_obstacle_course__match_)]
 mod match_;
+#[cfg(has_obstacle_course__me)]
 mod me;
+#[cfg(has_obstacle_course__money)]
 mod money;
+#[cfg(has_obstacle_course__no_members_yet)]
 mod no_members_yet;
+#[cfg(has_obstacle_course__none)]
 mod none;
+#[cfg(has_obstacle_course__open_bag)]
 mod open_bag;
+#[cfg(has_obstacle_course__open_bag_child)]
 mod open_bag_child;
+#[cfg(has_obstacle_course__open_thing)]
 mod open_thing;
+#[cfg(has_obstacle_course__option)]
 mod option;
+#[cfg(has_obstacle_course__order_line)]
 mod order_line;
+#[cfg(has_obstacle_course__path_keyed)]
 mod path_keyed;
+#[cfg(has_obstacle_course__permission_flags)]
 mod permission_flags;
+#[cfg(has_obstacle_course__photo)]
 mod photo;
+#[cfg(has_obstacle_course__ping)]
 mod ping;
+#[cfg(has_obstacle_course__pong)]
 mod pong;
+#[cfg(has_obstacle_course__precise_instant)]
 mod precise_instant;
+#[cfg(has_obstacle_course__primitive_zoo)]
 mod primitive_zoo;
+#[cfg(has_obstacle_course__query_holder)]
 mod query_holder;
+#[cfg(has_obstacle_course__resolution)]
 mod resolution;
+#[cfg(has_obstacle_course__result)]
 mod result;
+#[cfg(has_obstacle_course__self_)]
 mod self_;
+#[cfg(has_obstacle_course__self_2)]
 mod self_2;
+#[cfg(has_obstacle_course__shape0)]
 mod shape0;
+#[cfg(has_obstacle_course__shape2)]
 mod shape2;
+#[cfg(has_obstacle_course__shape4)]
 mod shape4;
+#[cfg(has_obstacle_course__some)]
 mod some;
+#[cfg(has_obstacle_course__string)]
 mod string;
+#[cfg(has_obstacle_course__super_)]
 mod super_;
+#[cfg(has_obstacle_course__tree_node)]
 mod tree_node;
+#[cfg(has_obstacle_course__v10)]
 mod v10;
+#[cfg(has_obstacle_course__v1_0)]
 mod v1_0;
+#[cfg(has_obstacle_course__vec)]
 mod vec;
+#[cfg(has_obstacle_course__widget)]
 mod widget;
+#[cfg(has_obstacle_course__widget_ref)]
 mod widget_ref;
 
+#[cfg(has_obstacle_course___2fa_settings)]
 pub use self::_2fa_settings::V2faSettings;
+#[cfg(has_obstacle_course__alpha)]
 pub use self::alpha::Alpha;
+#[cfg(has_obstacle_course__async_)]
 pub use self::async_::Async;
+#[cfg(has_obstacle_course__big_range)]
 pub use self::big_range::BigRange;
+#[cfg(has_obstacle_course__box_)]
 pub use self::box_::Box_;
+#[cfg(has_obstacle_course__case_clash)]
 pub use self::case_clash::CaseClash;
+#[cfg(has_obstacle_course__client)]
 pub use self::client::Client;
+#[cfg(has_obstacle_course__color)]
 pub use self::color::Color;
+#[cfg(has_obstacle_course__crate_)]
 pub use self::crate_::{Crate, CrateCreate, CrateUpdate};
+#[cfg(has_obstacle_course__digit_names)]
 pub use self::digit_names::DigitNames;
+#[cfg(has_obstacle_course__documented)]
 pub use self::documented::Documented;
+#[cfg(has_obstacle_course__drawing)]
 pub use self::drawing::Drawing;
+#[cfg(has_obstacle_course__email_address)]
 pub use self::email_address::EmailAddress;
+#[cfg(has_obstacle_course__error)]
 pub use self::error::Error;
+#[cfg(has_obstacle_course__foo_bar)]
 pub use self::foo_bar::FooBar;
+#[cfg(has_obstacle_course__foo_bar_2)]
 pub use self::foo_bar_2::FooBar2;
+#[cfg(has_obstacle_course__foo_bar_3)]
 pub use self::foo_bar_3::FooBar3;
+#[cfg(has_obstacle_course__hostile_level)]
 pub use self::hostile_level::HostileLevel;
+#[cfg(has_obstacle_course__hostile_text)]
 pub use self::hostile_text::{HostileText, HostileTextCreate, HostileTextUpdate};
+#[cfg(has_obstacle_course__info)]
 pub use self::info::Info;
+#[cfg(has_obstacle_course__keyed_child)]
 pub use self::keyed_child::{KeyedChild, KeyedChildCreate, KeyedChildUpdate};
+#[cfg(has_obstacle_course__keywords)]
 pub use self::keywords::Keywords;
+#[cfg(has_obstacle_course__level4)]
 pub use self::level4::{Level4, Level4Create, Level4Update};
+#[cfg(has_obstacle_course__level6)]
 pub use self::level6::{Level6, Level6Create, Level6Update};
+#[cfg(has_obstacle_course__match_)]
 pub use self::match_::{Match, MatchCreate, MatchUpdate};
+#[cfg(has_obstacle_course__me)]
 pub use self::me::{Me, MeCreate, MeUpdate};
+#[cfg(has_obstacle_course__money)]
 pub use self::money::Money;
+#[cfg(has_obstacle_course__no_members_yet)]
 pub use self::no_members_yet::NoMembersYet;
+#[cfg(has_obstacle_course__none)]
 pub use self::none::None_;
+#[cfg(has_obstacle_course__open_bag)]
 pub use self::open_bag::{OpenBag, AnyOpenBag};
+#[cfg(has_obstacle_course__open_bag_child)]
 pub use self::open_bag_child::OpenBagChild;
+#[cfg(has_obstacle_course__open_thing)]
 pub use self::open_thing::{OpenThing, OpenThingCreate, OpenThingUpdate};
+#[cfg(has_obstacle_course__option)]
 pub use self::option::Option_;
+#[cfg(has_obstacle_course__order_line)]
 pub use self::order_line::{OrderLine, OrderLineCreate, OrderLineUpdate};
+#[cfg(has_obstacle_course__path_keyed)]
 pub use self::path_keyed::{PathKeyed, PathKeyedCreate, PathKeyedUpdate};
+#[cfg(has_obstacle_course__permission_flags)]
 pub use self::permission_flags::PermissionFlags;
+#[cfg(has_obstacle_course__photo)]
 pub use self::photo::{Photo, PhotoCreate, PhotoUpdate};
+#[cfg(has_obstacle_course__ping)]
 pub use self::ping::Ping;
+#[cfg(has_obstacle_course__pong)]
 pub use self::pong::Pong;
+#[cfg(has_obstacle_course__precise_instant)]
 pub use self::precise_instant::PreciseInstant;
+#[cfg(has_obstacle_course__primitive_zoo)]
 pub use self::primitive_zoo::{PrimitiveZoo, PrimitiveZooCreate, PrimitiveZooUpdate};
+#[cfg(has_obstacle_course__query_holder)]
 pub use self::query_holder::QueryHolder;
+#[cfg(has_obstacle_course__resolution)]
 pub use self::resolution::Resolution;
+#[cfg(has_obstacle_course__result)]
 pub use self::result::Result_;
+#[cfg(has_obstacle_course__self_)]
 pub use self::self_::Self_;
+#[cfg(has_obstacle_course__self_2)]
 pub use self::self_2::Self2;
+#[cfg(has_obstacle_course__shape0)]
 pub use self::shape0::AnyShape0;
+#[cfg(has_obstacle_course__shape2)]
 pub use self::shape2::AnyShape2;
+#[cfg(has_obstacle_course__shape4)]
 pub use self::shape4::Shape4;
+#[cfg(has_obstacle_course__some)]
 pub use self::some::Some_;
+#[cfg(has_obstacle_course__string)]
 pub use self::string::String_;
+#[cfg(has_obstacle_course__super_)]
 pub use self::super_::{Super, SuperCreate, SuperUpdate};
+#[cfg(has_obstacle_course__tree_node)]
 pub use self::tree_node::TreeNode;
+#[cfg(has_obstacle_course__v10)]
 pub use self::v10::V10;
+#[cfg(has_obstacle_course__v1_0)]
 pub use self::v1_0::V102;
+#[cfg(has_obstacle_course__vec)]
 pub use self::vec::Vec_;
+#[cfg(has_obstacle_course__widget)]
 pub use self::widget::{Widget, WidgetCreate, WidgetUpdate};
+#[cfg(has_obstacle_course__widget_ref)]
 pub use self::widget_ref::WidgetRef;

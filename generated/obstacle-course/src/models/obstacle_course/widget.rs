@@ -29,12 +29,14 @@ pub struct Widget {
     /// Navigation property: present only when expanded (`$expand`).
     ///
     /// Wire name `twin`.
+    #[cfg(has_obstacle_type_match__widget)]
     pub twin: Option<Box<crate::models::obstacle_type_match::Widget>>,
     /// The `orderLines` navigation property.
     ///
     /// Navigation property: present only when expanded (`$expand`).
     ///
     /// Wire name `orderLines`.
+    #[cfg(has_obstacle_course__order_line)]
     pub order_lines: Option<Vec<super::OrderLine>>,
     /// Members this type does not declare: instance annotations (`@odata.etag`,
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
@@ -73,9 +75,11 @@ impl json::FromJson for Widget {
                 1 => o.read(&mut v.name),
                 2 => o.read(&mut v.r#ref),
                 3 => o.read(&mut v.bag),
+                #[cfg(has_obstacle_type_match__widget)]
                 4 => o.read(&mut v.twin),
+                #[cfg(has_obstacle_course__order_line)]
                 5 => o.read(&mut v.order_lines),
-                _ => o.skip(),
+                _ => o.keep(&mut v.additional),
             }
         }
         o.finish()?;
@@ -92,8 +96,11 @@ impl json::ToJson for Widget {
                 1 => o.write(&self.name),
                 2 => o.write(&self.r#ref),
                 3 => o.write(&self.bag),
+                #[cfg(has_obstacle_type_match__widget)]
                 4 => o.write(&self.twin),
-                _ => o.write(&self.order_lines),
+                #[cfg(has_obstacle_course__order_line)]
+                5 => o.write(&self.order_lines),
+                _ => {}
             }
         }
     }

@@ -2,22 +2,40 @@
 
 //! Types of the `obstacle.type.match` namespace.
 
+#[cfg(has_obstacle_type_match__beta)]
 mod beta;
+#[cfg(has_obstacle_type_match__color)]
 mod color;
+#[cfg(has_obstacle_type_match__level3)]
 mod level3;
+#[cfg(has_obstacle_type_match__level5)]
 mod level5;
+#[cfg(has_obstacle_type_match__option)]
 mod option;
+#[cfg(has_obstacle_type_match__shape1)]
 mod shape1;
+#[cfg(has_obstacle_type_match__shape3)]
 mod shape3;
+#[cfg(has_obstacle_type_match__shape5)]
 mod shape5;
+#[cfg(has_obstacle_type_match__widget)]
 mod widget;
 
+#[cfg(has_obstacle_type_match__beta)]
 pub use self::beta::Beta;
+#[cfg(has_obstacle_type_match__color)]
 pub use self::color::Color;
+#[cfg(has_obstacle_type_match__level3)]
 pub use self::level3::{Level3, Level3Create, Level3Update};
+#[cfg(has_obstacle_type_match__level5)]
 pub use self::level5::{Level5, Level5Create, Level5Update};
+#[cfg(has_obstacle_type_match__option)]
 pub use self::option::Option_;
+#[cfg(has_obstacle_type_match__shape1)]
 pub use self::shape1::Shape1;
+#[cfg(has_obstacle_type_match__shape3)]
 pub use self::shape3::Shape3;
+#[cfg(has_obstacle_type_match__shape5)]
 pub use self::shape5::Shape5;
+#[cfg(has_obstacle_type_match__widget)]
 pub use self::widget::{Widget, WidgetCreate, WidgetUpdate};

@@ -21,6 +21,7 @@ pub struct Widget {
     /// Navigation property: present only when expanded (`$expand`).
     ///
     /// Wire name `twin`.
+    #[cfg(has_obstacle_course__widget)]
     pub twin: Option<Box<crate::models::obstacle_course::Widget>>,
     /// Members this type does not declare: instance annotations (`@odata.etag`,
     /// `prop@odata.type`), dynamic properties, and properties newer than this crate.
@@ -57,8 +58,9 @@ impl json::FromJson for Widget {
             match i {
                 0 => o.read(&mut v.code),
                 1 => o.read(&mut v.weight),
+                #[cfg(has_obstacle_course__widget)]
                 2 => o.read(&mut v.twin),
-                _ => o.skip(),
+                _ => o.keep(&mut v.additional),
             }
         }
         o.finish()?;
@@ -73,7 +75,9 @@ impl json::ToJson for Widget {
             match i {
                 0 => o.write(&self.code),
                 1 => o.write(&self.weight),
-                _ => o.write(&self.twin),
+                #[cfg(has_obstacle_course__widget)]
+                2 => o.write(&self.twin),
+                _ => {}
             }
         }
     }
