@@ -484,6 +484,40 @@ fn field_enum(scope: &mut Scope<'_>, f: &FieldEnumIr, file: &mut String) {
 
 /// A `…Nav` enum: a variant per navigation property for a plain `$expand`, and a
 /// function per property for an item with nested options typed for its target.
+/// Method names clippy's `should_implement_trait` reserves for std traits.
+const TRAIT_METHODS: [&str; 30] = [
+    "add",
+    "as_mut",
+    "as_ref",
+    "bitand",
+    "bitor",
+    "bitxor",
+    "borrow",
+    "borrow_mut",
+    "clone",
+    "cmp",
+    "default",
+    "deref",
+    "deref_mut",
+    "div",
+    "drop",
+    "eq",
+    "from_iter",
+    "from_str",
+    "hash",
+    "index",
+    "index_mut",
+    "into_iter",
+    "mul",
+    "neg",
+    "next",
+    "not",
+    "rem",
+    "shl",
+    "shr",
+    "sub",
+];
+
 fn nav_enum(scope: &Scope<'_>, n: &NavEnumIr, file: &mut String) {
     let nm = name(&n.name);
     let source = name(&n.field);
@@ -510,6 +544,13 @@ fn nav_enum(scope: &Scope<'_>, n: &NavEnumIr, file: &mut String) {
     o.finish(file);
 
     let mut o = Out::default();
+    // A property named like a std trait's method (`default`) keeps its name.
+    if n.variants
+        .iter()
+        .any(|v| TRAIT_METHODS.contains(&v.method.as_str()))
+    {
+        o.line(0, "#[allow(clippy::should_implement_trait)]");
+    }
     o.line(0, &format!("impl {nm} {{"));
     o.docs(1, &["The property's wire name.".into()]);
     o.line(1, "pub fn wire_name(self) -> &'static str {");
