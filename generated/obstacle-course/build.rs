@@ -4,6 +4,7 @@
 //! feature needs (the crate documentation, "Area features", says what each one is).
 
 /// Groups of area features: a type of a group is compiled when one of them (or `full`) is on.
+#[rustfmt::skip]
 const GROUPS: &[&[&str]] = &[
     &["order_lines", "primitive_zoos"],
     &["primitive_zoos"],
@@ -24,6 +25,7 @@ const GROUPS: &[&[&str]] = &[
 ];
 
 /// Each type's `cfg` and group.
+#[rustfmt::skip]
 const TYPES: &[(&str, usize)] = &[
     ("has_obstacle_course___2fa_settings", 3),
     ("has_obstacle_course__alpha", 3),

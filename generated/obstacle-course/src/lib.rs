@@ -79,6 +79,40 @@
 //! `as_str()`) and round-trips;
 //! `IsFlags` enums are used as `runtime::enums::Flags<E>`, serialized as `"a,b"`.
 //!
+//! # Area features
+//!
+//! One Cargo feature per entity set and singleton (table below) compiles the models and
+//! request builders of that area: its entity type and subtypes, their base types, the
+//! types of their properties (with subtypes), what they contain, and the parameter and
+//! result types of their operations. `full`, on by default, is every area; to compile
+//! only what you use:
+//!
+//! ```toml
+//! [dependencies]
+//! obstacle-course = { path = "…", default-features = false, features = ["reqwest", "widgets"] }
+//! ```
+//!
+//! What names a type no enabled area needs is left out: a navigation property, an `Any…`
+//! variant, a cast or an operation. In a response, such a member stays in `additional` (an
+//! unknown subtype in `Unknown`) as JSON and is written back unchanged. The build script
+//! sets one `cfg(has_<module>__<file>)` per model type from the features.
+//!
+//! | Feature | Entity set or singleton |
+//! |---|---|
+//! | `widgets` | entity set `widgets` |
+//! | `other_widgets` | entity set `otherWidgets` |
+//! | `type` | entity set `type` |
+//! | `matches` | entity set `matches` |
+//! | `order_lines` | entity set `orderLines` |
+//! | `primitive_zoos` | entity set `primitiveZoos` |
+//! | `levels` | entity set `levels` |
+//! | `keyed_children` | entity set `keyedChildren` |
+//! | `path_keyed` | entity set `pathKeyed` |
+//! | `photos` | entity set `photos` |
+//! | `open_things` | entity set `openThings` |
+//! | `hostile_texts` | entity set `hostileTexts` |
+//! | `self_` | singleton `self` |
+//!
 //! # Using the client
 //!
 //! [`ObstacleService`] is the entry point: one method per entity set and singleton, then one per

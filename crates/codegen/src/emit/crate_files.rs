@@ -234,31 +234,89 @@ fn build_rs(ir: &CrateIr) -> Option<String> {
 //! feature needs (the crate documentation, \"Area features\", says what each one is).\n\
 \n\
 /// Groups of area features: a type of a group is compiled when one of them (or `full`) is on.\n\
+#[rustfmt::skip]\n\
 const GROUPS: &[&[&str]] = &[\n{group_text}];\n\
 \n\
 /// Each type's `cfg` and group.\n\
+#[rustfmt::skip]\n\
 const TYPES: &[(&str, usize)] = &[\n{types}];\n\
 \n\
-fn main() {{\n\
-    println!(\"cargo::rerun-if-changed=build.rs\");\n\
-    let on = |f: &str| {{\n\
-        let var = format!(\"CARGO_FEATURE_{{}}\", f.to_ascii_uppercase().replace('-', \"_\"));\n\
-        std::env::var_os(var).is_some()\n\
-    }};\n\
-    let full = on(\"full\");\n\
-    let groups: Vec<bool> = GROUPS\n\
-        .iter()\n\
-        .map(|g| full || g.iter().any(|f| on(f)))\n\
-        .collect();\n\
-    for (cfg, group) in TYPES {{\n\
-        println!(\"cargo::rustc-check-cfg=cfg({{cfg}})\");\n\
-        if groups[*group] {{\n\
-            println!(\"cargo::rustc-cfg={{cfg}}\");\n\
-        }}\n\
-    }}\n\
-}}\n",
+{BUILD_MAIN}",
         header = super::header(&ir.sources),
     ))
+}
+
+/// The build script's `main`, after its tables.
+const BUILD_MAIN: &str = r#"fn main() {
+    println!("cargo::rerun-if-changed=build.rs");
+    let on = |f: &str| {
+        let var = format!("CARGO_FEATURE_{}", f.to_ascii_uppercase().replace('-', "_"));
+        std::env::var_os(var).is_some()
+    };
+    let full = on("full");
+    let groups: Vec<bool> = GROUPS
+        .iter()
+        .map(|g| full || g.iter().any(|f| on(f)))
+        .collect();
+    for (cfg, group) in TYPES {
+        println!("cargo::rustc-check-cfg=cfg({cfg})");
+        if groups[*group] {
+            println!("cargo::rustc-cfg={cfg}");
+        }
+    }
+}
+"#;
+
+/// The crate docs' "Area features" section (with area features), then a blank line.
+fn area_docs(ir: &CrateIr) -> Vec<String> {
+    let Some(areas) = &ir.areas else {
+        return Vec::new();
+    };
+    let mut lines: Vec<String> = vec![
+        "# Area features".into(),
+        String::new(),
+        "One Cargo feature per entity set and singleton (table below) compiles the models and"
+            .into(),
+        "request builders of that area: its entity type and subtypes, their base types, the".into(),
+        "types of their properties (with subtypes), what they contain, and the parameter and"
+            .into(),
+        "result types of their operations. `full`, on by default, is every area; to compile".into(),
+        "only what you use:".into(),
+        String::new(),
+        "```toml".into(),
+        "[dependencies]".into(),
+        format!(
+            "{} = {{ path = \"…\", default-features = false, features = [\"reqwest\", \"{}\"] }}",
+            ir.package,
+            areas.list.first().map_or("…", |a| a.feature.as_str())
+        ),
+        "```".into(),
+        String::new(),
+        "What names a type no enabled area needs is left out: a navigation property, an `Any…`"
+            .into(),
+        "variant, a cast or an operation. In a response, such a member stays in `additional` (an"
+            .into(),
+        "unknown subtype in `Unknown`) as JSON and is written back unchanged. The build script"
+            .into(),
+        "sets one `cfg(has_<module>__<file>)` per model type from the features.".into(),
+        String::new(),
+        "| Feature | Entity set or singleton |".into(),
+        "|---|---|".into(),
+    ];
+    for a in &areas.list {
+        let kind = if a.singleton {
+            "singleton"
+        } else {
+            "entity set"
+        };
+        lines.push(format!(
+            "| `{}` | {kind} {} |",
+            a.feature,
+            naming::code(&a.name)
+        ));
+    }
+    lines.push(String::new());
+    lines
 }
 
 fn cargo_toml(ir: &CrateIr) -> String {
@@ -370,6 +428,7 @@ fn lib_rs(ir: &CrateIr) -> TokenStream {
         "`IsFlags` enums are used as `runtime::enums::Flags<E>`, serialized as `\"a,b\"`.".into(),
     ]);
     lines.push(String::new());
+    lines.extend(area_docs(ir));
     lines.extend(super::client::example_docs(ir));
     let doc_attrs = lines.iter().map(|l| {
         let text = if l.is_empty() {
