@@ -277,12 +277,12 @@ pub fn is_entity(model: &Model, id: TypeId) -> bool {
 ///
 /// An area needs its entity type and every subtype of it, then, transitively: base
 /// types, the types of structural properties (with their subtypes), the targets of
-/// containment navigation properties (with their subtypes: they are reached only
-/// through the area's paths), and the parameter and result types of operations bound to
-/// a type it needs (without their subtypes). What else refers to a type (a non-containment navigation property,
-/// an `Any…` variant, a cast, an operation) is gated on that type by the emitters, so
-/// every combination of features compiles. A selected type no area needs is compiled
-/// with `full` only.
+/// containment navigation properties (with their subtypes when an entity type declares
+/// the property: they are reached only through the area's paths), and the parameter and
+/// result types of operations bound to a type it needs (without their subtypes). What
+/// else refers to a type (a non-containment navigation property, an `Any…` variant, a
+/// cast, an operation) is gated on that type by the emitters, so every combination of
+/// features compiles. A selected type no area needs is compiled with `full` only.
 #[derive(Debug, Clone, Default)]
 pub struct Areas {
     /// The areas, in container order (entity sets, then singletons).
@@ -351,9 +351,17 @@ pub fn areas(model: &Model, selected: &BTreeSet<TypeId>) -> Areas {
                     with_derived(t, &mut out);
                 }
             }
+            // Subtypes of a containment target where the client walks it (an entity
+            // type's navigation); a complex type's (Graph's `searchHit/resource`, of
+            // type `entity`) brings the target only.
+            let entity = matches!(model.ty(id).kind, TypeKind::Entity(_));
             for n in s.navigation.iter().filter(|n| n.contains_target) {
                 if let Target::Named(t) = n.ty.target {
-                    with_derived(t, &mut out);
+                    if entity {
+                        with_derived(t, &mut out);
+                    } else {
+                        out.push(t);
+                    }
                 }
             }
         }
