@@ -381,11 +381,14 @@ fn member_names_that_need_escaping_are_escaped_both_ways() {
 }
 
 /// A struct written the way generated code with area features is when a field's type is
-/// left out of the build: the shape still declares `manager`, but there is no field and
-/// no arm for it, so its member is kept in `additional` (`o.keep`) and written from there.
+/// left out of the build (here `cfg(any())`, never set): the shape still declares
+/// `manager`, but its field and arms are gone, so its member is kept in `additional`
+/// (`o.keep`) and written from there.
 #[derive(Default, Debug, PartialEq)]
 struct Gated {
     id: Option<String>,
+    #[cfg(any())]
+    manager: Option<Value>,
     additional: Map<String, Value>,
 }
 
@@ -398,6 +401,8 @@ impl json::FromJson for Gated {
         while let Some(i) = o.next(&mut v.additional) {
             match i {
                 0 => o.read(&mut v.id),
+                #[cfg(any())]
+                1 => o.read(&mut v.manager),
                 _ => o.keep(&mut v.additional),
             }
         }
@@ -412,6 +417,8 @@ impl json::ToJson for Gated {
         while let Some(i) = o.next() {
             match i {
                 0 => o.write(&self.id),
+                #[cfg(any())]
+                1 => o.write(&self.manager),
                 _ => {}
             }
         }

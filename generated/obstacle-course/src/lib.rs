@@ -85,12 +85,8 @@
 //! request builders of that area: its entity type and subtypes, their base types, the
 //! types of their properties (with subtypes), what they contain, and the parameter and
 //! result types of their operations. `full`, on by default, is every area; to compile
-//! only what you use:
-//!
-//! ```toml
-//! [dependencies]
-//! obstacle-course = { path = "…", default-features = false, features = ["reqwest", "widgets"] }
-//! ```
+//! only what you use, depend on the crate with
+//! `obstacle-course = { path = "…", default-features = false, features = ["reqwest", "widgets"] }`.
 //!
 //! What names a type no enabled area needs is left out: a navigation property, an `Any…`
 //! variant, a cast or an operation. In a response, such a member stays in `additional` (an

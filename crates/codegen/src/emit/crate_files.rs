@@ -281,16 +281,12 @@ fn area_docs(ir: &CrateIr) -> Vec<String> {
         "types of their properties (with subtypes), what they contain, and the parameter and"
             .into(),
         "result types of their operations. `full`, on by default, is every area; to compile".into(),
-        "only what you use:".into(),
-        String::new(),
-        "```toml".into(),
-        "[dependencies]".into(),
+        "only what you use, depend on the crate with".into(),
         format!(
-            "{} = {{ path = \"…\", default-features = false, features = [\"reqwest\", \"{}\"] }}",
+            "`{} = {{ path = \"…\", default-features = false, features = [\"reqwest\", \"{}\"] }}`.",
             ir.package,
             areas.list.first().map_or("…", |a| a.feature.as_str())
         ),
-        "```".into(),
         String::new(),
         "What names a type no enabled area needs is left out: a navigation property, an `Any…`"
             .into(),

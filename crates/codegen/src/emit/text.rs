@@ -81,7 +81,7 @@ impl Out {
         }
         // The rest of a broken signature: the return type's generic arguments broken.
         if let Some(ty) = s.strip_prefix(") -> ").and_then(|t| t.strip_suffix(" {"))
-            && is_type(ty)
+            && is_type_args(ty)
         {
             if !ty.contains('<') {
                 self.push_wide(depth, s);
@@ -172,6 +172,39 @@ impl Out {
         {
             self.put(depth, &format!("{head}("));
             self.put(depth + 1, &format!("{receiver},"));
+            self.put(depth, &format!("){ret} {{"));
+            return true;
+        }
+        // A method signature: the parameters one a line, then the return type (its
+        // generic arguments broken when still too wide); without parameters, the
+        // return type's generic arguments.
+        if let Some(sig) = s.strip_suffix(" {")
+            && let Some((head, rest)) = sig.split_once('(')
+            && head
+                .strip_prefix("pub ")
+                .unwrap_or(head)
+                .strip_prefix("fn ")
+                .is_some_and(is_ident)
+            && let Some(close) = matching_paren(rest)
+            && let ret = &rest[close + 1..]
+            && (ret.is_empty() || ret.strip_prefix(" -> ").is_some_and(is_type_args))
+        {
+            let params = &rest[..close];
+            if params.is_empty() {
+                return match ret.strip_prefix(" -> ") {
+                    Some(ty) if ty.contains('<') => {
+                        self.generic(depth, &format!("{head}() -> "), ty, " {")
+                    }
+                    _ => {
+                        self.push_wide(depth, s);
+                        true
+                    }
+                };
+            }
+            self.put(depth, &format!("{head}("));
+            for p in split_top_level(params, ", ") {
+                self.put(depth + 1, &format!("{p},"));
+            }
             self.put(depth, &format!("){ret} {{"));
             return true;
         }
@@ -286,11 +319,21 @@ impl Out {
         let Some(arg) = ty[open + 1..].strip_suffix('>') else {
             return false;
         };
-        if top_level_comma(arg) {
-            return false;
-        }
         // Nothing before the `<` can break.
         self.push_wide(depth, &format!("{head}{}", &ty[..=open]));
+        if top_level_comma(arg) {
+            // Several arguments: one a line.
+            for a in split_top_level(arg, ", ") {
+                let line = format!("{a},");
+                if fits(depth + 1, a) {
+                    self.push_wide(depth + 1, &line);
+                } else if !a.contains('<') || !self.generic(depth + 1, "", a, ",") {
+                    self.push(depth + 1, &line);
+                }
+            }
+            self.put(depth, &format!(">{tail}"));
+            return true;
+        }
         let line = format!("{arg},");
         // The trailing comma may pass the margin.
         if fits(depth + 1, arg) {
@@ -388,6 +431,11 @@ fn is_ident(s: &str) -> bool {
 }
 
 /// A type path as the emitters write them: `a::B<c::D<E>>`, `&'static str`, `&T`.
+/// A type whose generic arguments may be several (`Expand<A, B, C>`).
+fn is_type_args(s: &str) -> bool {
+    is_type(&s.replace(", ", ""))
+}
+
 fn is_type(s: &str) -> bool {
     let s = s
         .strip_prefix("&'static ")
@@ -405,6 +453,21 @@ fn is_type(s: &str) -> bool {
 fn is_place(s: &str) -> bool {
     let s = s.strip_prefix("&mut ").or(s.strip_prefix('&')).unwrap_or(s);
     s.split('.').all(is_ident) && !s.starts_with("r#")
+}
+
+/// The index of the `)` closing a list that starts right before `s`.
+fn matching_paren(s: &str) -> Option<usize> {
+    let mut depth = 0i32;
+    for (i, c) in s.char_indices() {
+        match c {
+            '(' | '[' | '<' => depth += 1,
+            ')' if depth == 0 => return Some(i),
+            ')' | ']' | '>' => depth -= 1,
+            '"' => return None,
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Whether `s` has a comma outside angle brackets.
@@ -645,6 +708,46 @@ mod tests {
             ),
             (3, "_ => None,"),
             (2, "}"),
+            (1, "}"),
+            (0, "}"),
+        ]);
+    }
+
+    #[test]
+    fn signatures_are_broken_as_prettyplease_breaks_them() {
+        // Parameters one a line; the return type's generic arguments, one or several;
+        // a return type that does not fit once the parameters are broken.
+        same_as_prettyplease(&[
+            (0, "impl SharePointMigrationJobDeletedEventBuilder {"),
+            (
+                1,
+                "pub fn update(&self, body: &SharePointMigrationJobDeletedEventUpdate) -> support::RequestFuture<Option<SharePointMigrationJobDeletedEvent>> {",
+            ),
+            (2, "todo!()"),
+            (1, "}"),
+            (
+                1,
+                "pub fn access_packages_incompatible_with() -> support::Expand<AccessPackageField, super::AccessPackageField, support::Many> {",
+            ),
+            (2, "todo!()"),
+            (1, "}"),
+            (
+                1,
+                "pub fn get_member_groups(&self, security_enabled_only: bool) -> support::RequestFuture<Option<Vec<String>>> {",
+            ),
+            (2, "todo!()"),
+            (1, "}"),
+            (
+                1,
+                "pub fn assign(&self, assignments: &[crate::models::microsoft_graph::DeviceCompliancePolicyAssignment], other: i32) -> support::RequestFuture<Vec<crate::models::microsoft_graph::DeviceCompliancePolicyAssignment>> {",
+            ),
+            (2, "todo!()"),
+            (1, "}"),
+            (
+                1,
+                "pub fn by_app_id(&self, app_id: &str) -> super::AgentIdentityBlueprintPrincipalBuilder {",
+            ),
+            (2, "todo!()"),
             (1, "}"),
             (0, "}"),
         ]);
