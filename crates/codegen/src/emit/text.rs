@@ -431,9 +431,10 @@ fn is_ident(s: &str) -> bool {
 }
 
 /// A type path as the emitters write them: `a::B<c::D<E>>`, `&'static str`, `&T`.
-/// A type whose generic arguments may be several (`Expand<A, B, C>`).
+/// A type whose generic arguments may be several or `()` (`Expand<A, B, C>`,
+/// `RequestFuture<()>`).
 fn is_type_args(s: &str) -> bool {
-    is_type(&s.replace(", ", ""))
+    is_type(&s.replace(", ", "").replace("()", ""))
 }
 
 fn is_type(s: &str) -> bool {
@@ -746,6 +747,12 @@ mod tests {
             (
                 1,
                 "pub fn by_app_id(&self, app_id: &str) -> super::AgentIdentityBlueprintPrincipalBuilder {",
+            ),
+            (2, "todo!()"),
+            (1, "}"),
+            (
+                1,
+                "pub fn validate_properties(&self, entity_type: &str, display_name: &str, mail_nickname: &str) -> support::RequestFuture<()> {",
             ),
             (2, "todo!()"),
             (1, "}"),
