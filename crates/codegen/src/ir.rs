@@ -352,8 +352,23 @@ fn doc_of(description: Option<&str>, long: Option<&str>, fallback: String) -> Ve
     lines
 }
 
-/// Builds the IR.
+/// Builds the IR: the models, then the client.
 pub fn build(config: &Config, model: &Model, closure: &Closure) -> CrateIr {
+    let mut ir = build_models(config, model, closure);
+    let client = client::build(&ir, config, model);
+    add_client(&mut ir, client);
+    ir
+}
+
+/// Sets the client half of the IR ([`client::build`]'s result).
+pub fn add_client(ir: &mut CrateIr, (client, warnings): (client::ClientIr, Vec<Warning>)) {
+    ir.client = client;
+    ir.warnings.extend(warnings);
+}
+
+/// Builds the model half of the IR (its client empty): everything the model files
+/// need, so they can render while [`client::build`] runs.
+pub fn build_models(config: &Config, model: &Model, closure: &Closure) -> CrateIr {
     let mut b = Builder {
         model,
         selected: &closure.types,
@@ -372,7 +387,7 @@ pub fn build(config: &Config, model: &Model, closure: &Closure) -> CrateIr {
         .area_features
         .then(|| build_areas(model, closure, &names, &mut modules));
 
-    let mut ir = CrateIr {
+    CrateIr {
         package: config.name.clone(),
         sources: config.header_sources(),
         modules,
@@ -381,12 +396,7 @@ pub fn build(config: &Config, model: &Model, closure: &Closure) -> CrateIr {
         client: client::ClientIr::default(),
         warnings: b.warnings,
         areas,
-    };
-    // The client: its own names and warnings.
-    let (client, warnings) = client::build(&ir, config, model);
-    ir.client = client;
-    ir.warnings.extend(warnings);
-    ir
+    }
 }
 
 /// Names the methods of every `Any…` enum: `as_x()`/`into_x()` per variant, then one

@@ -79,6 +79,11 @@ pub fn generate(config: &Config, model: &csdl::model::Model) -> Result<Files, Er
     generate_full(config, model).map(|g| g.files)
 }
 
+/// A worker's result, its panic passed on.
+fn join<T>(h: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
+}
+
 /// Like [`generate`], with warnings, the closure report and counts.
 pub fn generate_full(config: &Config, model: &csdl::model::Model) -> Result<Generation, Error> {
     // The name lands in Cargo.toml, the crate docs and its example: checked whatever
@@ -93,15 +98,20 @@ pub fn generate_full(config: &Config, model: &csdl::model::Model) -> Result<Gene
         config::check_service_root(url).map_err(|e| Error::new(e, None))?;
     }
     let closure = closure::closure(config, model)?;
-    let ir = ir::build(config, model, &closure);
-    // `API.txt` is written while the files are rendered.
+    let mut ir = ir::build_models(config, model, &closure);
+    // The model files render while the client IR is built (it needs the model half
+    // only), then `API.txt` while the client renders. Every file lands in a map: the
+    // order of the work never shows.
+    let (models, client) = std::thread::scope(|s| {
+        let models = s.spawn(|| emit::models::emit_all(&ir));
+        let client = ir::client::build(&ir, config, model);
+        (join(models), client)
+    });
+    ir::add_client(&mut ir, client);
     let (mut files, api) = std::thread::scope(|s| {
         let api = s.spawn(|| manifest::api_txt(&ir));
-        let files = emit::emit(&ir);
-        (
-            files,
-            api.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
-        )
+        let files = emit::emit_with_models(&ir, models);
+        (files, join(api))
     });
     files.insert(PathBuf::from("API.txt"), api);
     let mut stats = Stats::default();

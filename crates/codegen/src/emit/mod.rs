@@ -9,6 +9,7 @@ pub mod runtime;
 pub mod text;
 pub mod tokens;
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use crate::Files;
@@ -22,20 +23,17 @@ pub fn header(sources: &str) -> String {
 }
 
 /// Renders every file of a crate: scaffolding, models and client.
-///
-/// Models (themselves split over two workers) and the client render at the same time;
-/// every file lands in a `BTreeMap`, so the order of the work never shows in the output.
 pub fn emit(ir: &CrateIr) -> Files {
+    emit_with_models(ir, models::emit_all(ir))
+}
+
+/// Renders the scaffolding and the client of a crate whose model files are rendered
+/// already ([`models::emit_all`], which needs only the model half of the IR).
+pub fn emit_with_models(ir: &CrateIr, models: BTreeMap<String, String>) -> Files {
     let mut files = Files::new();
     crate_files::emit(ir, &mut files);
     runtime::emit(&header(&ir.sources), &mut files);
-    let models = std::thread::scope(|s| {
-        let models = s.spawn(|| models::emit_all(ir));
-        client::emit(ir, &mut files);
-        models
-            .join()
-            .unwrap_or_else(|e| std::panic::resume_unwind(e))
-    });
+    client::emit(ir, &mut files);
     for (path, text) in models {
         files.insert(PathBuf::from(path), text);
     }
