@@ -802,6 +802,14 @@ fn key_as_segment_and_service_root_on_the_command_line() {
         lib.contains("pub const SERVICE_ROOT: &str = \"https://svc.example/odata\";"),
         "{lib}"
     );
+    // `--area-features`: the set becomes a feature, its type a gate set by `build.rs`.
+    let (_, lib) = client(&["--area-features"], "areas");
+    assert!(lib.contains("| `things` | entity set `things` |"), "{lib}");
+    let manifest = std::fs::read_to_string(dir.join("areas/Cargo.toml")).unwrap();
+    assert!(manifest.contains("\nthings = []\n"), "{manifest}");
+    let build = std::fs::read_to_string(dir.join("areas/build.rs")).unwrap();
+    assert!(build.contains("(\"has_t_ns__thing\", 0),"), "{build}");
+    assert!(!dir.join("a/build.rs").exists());
     // A root that is not an http(s) URL of printable ASCII is a usage error.
     let (code, err) = xtask(&[
         "codegen",

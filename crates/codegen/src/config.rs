@@ -533,9 +533,11 @@ name = "b"
 out = "generated/b"
 schemas = ["schemas/b.xml"]
 all = true
+area_features = true
 "#;
         let f = ConfigFile::parse(text, Path::new("codegen.toml")).unwrap();
         assert_eq!(f.crates.len(), 2);
+        assert!(!f.crates[0].area_features && f.crates[1].area_features);
         let Selection::Roots(r) = &f.crates[0].selection else {
             panic!("roots")
         };
