@@ -17,12 +17,15 @@ use std::process::Command;
 
 pub const USAGE: &str = "
        cargo xtask compile-cost [--against REV] [--rounds N] [--build] [--schema FILE]
+                                [--area FEATURE]
 
   compile-cost    generate --schema FILE (default schemas/graph-v1.0.xml) --all with this
                   work tree's generator and with REV's (default HEAD), then `cargo check`
                   both crates alternately N times (default 2; with --build also `cargo
                   build`), and print wall and user CPU time and peak memory, medians and
-                  ratios (in target/compile-cost; needs git and /usr/bin/time)";
+                  ratios (in target/compile-cost; needs git and /usr/bin/time); with
+                  --area, this tree's crate has area features and compiles with
+                  `--no-default-features --features reqwest,FEATURE`";
 
 /// The flags of `compile-cost`.
 #[derive(Debug, PartialEq)]
@@ -35,6 +38,9 @@ pub struct CostArgs {
     pub build: bool,
     /// The schema, relative to the workspace root.
     pub schema: String,
+    /// The area feature this tree's crate is compiled with (generated with area
+    /// features); the other crate compiles everything.
+    pub area: Option<String>,
 }
 
 pub fn parse(mut it: impl Iterator<Item = String>) -> Result<CostArgs, String> {
@@ -43,6 +49,7 @@ pub fn parse(mut it: impl Iterator<Item = String>) -> Result<CostArgs, String> {
         rounds: 2,
         build: false,
         schema: "schemas/graph-v1.0.xml".into(),
+        area: None,
     };
     while let Some(arg) = it.next() {
         match arg.as_str() {
@@ -56,6 +63,7 @@ pub fn parse(mut it: impl Iterator<Item = String>) -> Result<CostArgs, String> {
                     .ok_or("`--rounds` needs a positive number")?
             }
             "--build" => a.build = true,
+            "--area" => a.area = Some(value(&mut it, "--area")?),
             other => return Err(format!("unknown flag `{other}`")),
         }
     }
@@ -122,7 +130,13 @@ fn run_ok(cmd: &mut Command, what: &str) -> Result<(), String> {
     }
 }
 
-fn generate(codegen: &Path, root: &Path, schema: &str, out: &Path) -> Result<(), String> {
+fn generate(
+    codegen: &Path,
+    root: &Path,
+    schema: &str,
+    out: &Path,
+    areas: bool,
+) -> Result<(), String> {
     if out.exists() {
         std::fs::remove_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
     }
@@ -130,18 +144,29 @@ fn generate(codegen: &Path, root: &Path, schema: &str, out: &Path) -> Result<(),
         Command::new(codegen)
             .current_dir(root)
             .args(["--schema", schema, "--all", "--out"])
-            .arg(out),
+            .arg(out)
+            .args(areas.then_some("--area-features")),
         "generation",
     )
 }
 
-fn timed(krate: &Path, target: &Path, cargo_cmd: &str) -> Result<Sample, String> {
+fn timed(
+    krate: &Path,
+    target: &Path,
+    cargo_cmd: &str,
+    area: Option<&str>,
+) -> Result<Sample, String> {
     // A new modification time, so that cargo compiles the crate again.
     let lib = krate.join("src/lib.rs");
     let text = std::fs::read(&lib).map_err(|e| format!("{}: {e}", lib.display()))?;
     std::fs::write(&lib, text).map_err(|e| format!("{}: {e}", lib.display()))?;
     let out = Command::new("/usr/bin/time")
         .args(["-f", "%e %U %M", "cargo", cargo_cmd, "--offline", "--quiet"])
+        .args(
+            area.map(|f| format!("--no-default-features --features reqwest,{f}"))
+                .iter()
+                .flat_map(|a| a.split(' ')),
+        )
         .current_dir(krate)
         .env("CARGO_TARGET_DIR", target)
         .env("CARGO_INCREMENTAL", "0")
@@ -191,8 +216,9 @@ pub fn run(a: &CostArgs, root: &Path) -> Result<(), String> {
 
     let krate = |which: &str| work.join(which).join("graph-all");
     let (old, new) = (krate("old"), krate("new"));
-    generate(&old_gen, root, &a.schema, &old)?;
-    generate(&new_gen, root, &a.schema, &new)?;
+    generate(&old_gen, root, &a.schema, &old, false)?;
+    generate(&new_gen, root, &a.schema, &new, a.area.is_some())?;
+    let area = a.area.as_deref();
 
     let target: PathBuf = work.join("target");
     let mut commands = vec!["check"];
@@ -202,12 +228,12 @@ pub fn run(a: &CostArgs, root: &Path) -> Result<(), String> {
     let mut report = Vec::new();
     for cmd in commands {
         eprintln!("compile-cost: dependencies for `cargo {cmd}` (not timed)");
-        timed(&old, &target, cmd)?;
-        timed(&new, &target, cmd)?;
+        timed(&old, &target, cmd, None)?;
+        timed(&new, &target, cmd, area)?;
         let (mut o, mut n) = (Vec::new(), Vec::new());
         for round in 1..=a.rounds {
-            for (name, dir, into) in [("old", &old, &mut o), ("new", &new, &mut n)] {
-                let s = timed(dir, &target, cmd)?;
+            for (name, dir, f, into) in [("old", &old, None, &mut o), ("new", &new, area, &mut n)] {
+                let s = timed(dir, &target, cmd, f)?;
                 eprintln!(
                     "  cargo {cmd} {name} (round {round}): {:.1} s wall, {:.1} s user, {:.2} GB",
                     s.wall,
@@ -219,8 +245,11 @@ pub fn run(a: &CostArgs, root: &Path) -> Result<(), String> {
         }
         report.extend(summary(&format!("cargo {cmd}"), &o, &n));
     }
+    let with = area.map_or(String::new(), |f| {
+        format!(" (this tree's with area features, `--features reqwest,{f}`)")
+    });
     println!(
-        "{} ({}) against this work tree, --all:",
+        "{} ({}) against this work tree, --all{with}:",
         a.schema, a.against
     );
     for line in report {
@@ -244,6 +273,11 @@ mod tests {
         assert_eq!((a.rounds, a.build), (3, true));
         assert_eq!(a.schema, "schemas/graph-v1.0.xml");
         assert_eq!(args(&[]).unwrap().against, "HEAD");
+        assert_eq!(
+            args(&["--area", "users"]).unwrap().area.as_deref(),
+            Some("users")
+        );
+        assert!(args(&[]).unwrap().area.is_none());
         for bad in [
             &["--rounds", "0"][..],
             &["--rounds"],
