@@ -537,7 +537,7 @@ fn nav_enum(scope: &Scope<'_>, n: &NavEnumIr, file: &mut String) {
     o.line(0, &format!("pub enum {nm} {{"));
     for v in &n.variants {
         o.docs(1, &variant_doc(&v.wire, &v.doc));
-        cfg_line(&mut o, 1, &v.gate);
+        o.cfg(1, &v.gate);
         o.line(1, &format!("{},", name(&v.name)));
     }
     o.line(0, "}");
@@ -556,7 +556,7 @@ fn nav_enum(scope: &Scope<'_>, n: &NavEnumIr, file: &mut String) {
     o.line(1, "pub fn wire_name(self) -> &'static str {");
     o.line(2, "match self {");
     for v in &n.variants {
-        cfg_line(&mut o, 3, &v.gate);
+        o.cfg(3, &v.gate);
         o.line(3, &format!("Self::{} => {},", name(&v.name), lit(&v.wire)));
     }
     o.line(2, "}");
@@ -613,13 +613,6 @@ fn nav_enum(scope: &Scope<'_>, n: &NavEnumIr, file: &mut String) {
 /// `#[cfg(…)]` of a gated item (area features).
 fn cfg_attr(gate: &Option<String>) -> Option<String> {
     gate.as_ref().map(|g| format!("#[cfg({g})]"))
-}
-
-/// `#[cfg(…)]` on its own line before a gated variant or arm.
-fn cfg_line(o: &mut Out, depth: usize, gate: &Option<String>) {
-    if let Some(a) = cfg_attr(gate) {
-        o.line(depth, &a);
-    }
 }
 
 /// A navigation method (an entity set or singleton on the root client).

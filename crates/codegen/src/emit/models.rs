@@ -77,13 +77,6 @@ pub fn has_file(item: &Item) -> bool {
     }
 }
 
-/// `#[cfg(…)]` before an item, field or arm that has a gate (area features).
-fn gate(o: &mut Out, depth: usize, gate: &Option<String>) {
-    if let Some(g) = gate {
-        o.line(depth, &format!("#[cfg({g})]"));
-    }
-}
-
 fn names(ir: &CrateIr, id: csdl::model::TypeId) -> &TypeNames {
     &ir.names[&id]
 }
@@ -347,7 +340,7 @@ fn object_impls(
             o.line(2, "while let Some(i) = o.next(&mut v.additional) {");
             o.line(3, "match i {");
             for (i, f) in fields.iter().enumerate() {
-                gate(&mut o, 4, &f.gate);
+                o.cfg(4, &f.gate);
                 o.line(4, &format!("{i} => o.read(&mut v.{}),", f.name));
             }
             // A field left out of this build (area features) is kept as JSON.
@@ -382,7 +375,7 @@ fn object_impls(
             o.line(2, "while let Some(i) = o.next() {");
             o.line(3, "match i {");
             for (i, f) in fields.iter().enumerate() {
-                gate(&mut o, 4, &f.gate);
+                o.cfg(4, &f.gate);
                 o.line(4, &format!("{i} => {},", write(f)));
             }
             o.line(4, "_ => {}");
@@ -431,7 +424,7 @@ fn read_struct(ir: &CrateIr, item: &Item, n: &TypeNames, s: &StructIr, file: &mu
     o.line(0, &format!("pub struct {name} {{"));
     for f in &s.fields {
         o.docs(1, &field_doc(f));
-        gate(&mut o, 1, &f.gate);
+        o.cfg(1, &f.gate);
         o.line(
             1,
             &format!("pub {}: Option<{}>,", f.name, field_type(ir, here, &f.ty)),
@@ -540,7 +533,7 @@ fn any_enum(ir: &CrateIr, here: &str, item: &Item, any: &str, s: &StructIr, file
             1,
             &[format!("{}.", naming::code(v.tag.trim_start_matches('#')))],
         );
-        gate(&mut o, 1, &v.gate);
+        o.cfg(1, &v.gate);
         o.line(
             1,
             &format!(
@@ -573,7 +566,7 @@ fn any_enum(ir: &CrateIr, here: &str, item: &Item, any: &str, s: &StructIr, file
     o.line(1, "pub fn type_name(&self) -> Option<&str> {");
     o.line(2, "match self {");
     for v in &poly.variants {
-        gate(&mut o, 3, &v.gate);
+        o.cfg(3, &v.gate);
         o.line(
             3,
             &format!("Self::{}(_) => Some({}),", v.name, lit(&v.wire[0])),
@@ -587,7 +580,7 @@ fn any_enum(ir: &CrateIr, here: &str, item: &Item, any: &str, s: &StructIr, file
         let (as_, into) = &v.methods;
         let q = naming::code(v.tag.trim_start_matches('#'));
         o.docs(1, &[format!("The {q} value, if this is one.")]);
-        gate(&mut o, 1, &v.gate);
+        o.cfg(1, &v.gate);
         o.line(1, &format!("pub fn {as_}(&self) -> Option<&{t}> {{"));
         o.line(2, "match self {");
         o.line(3, &format!("Self::{}(v) => Some(v),", v.name));
@@ -595,7 +588,7 @@ fn any_enum(ir: &CrateIr, here: &str, item: &Item, any: &str, s: &StructIr, file
         o.line(2, "}");
         o.line(1, "}");
         o.docs(1, &[format!("The {q} value, if this is one.")]);
-        gate(&mut o, 1, &v.gate);
+        o.cfg(1, &v.gate);
         o.line(1, &format!("pub fn {into}(self) -> Option<{t}> {{"));
         o.line(2, "match self {");
         o.line(3, &format!("Self::{}(v) => Some(v),", v.name));
@@ -617,11 +610,11 @@ fn any_enum(ir: &CrateIr, here: &str, item: &Item, any: &str, s: &StructIr, file
                 naming::code(&f.wire)
             )],
         );
-        gate(&mut o, 1, &f.gate);
+        o.cfg(1, &f.gate);
         o.line(1, &format!("pub fn {method}(&self) -> Option<&{ty}> {{"));
         o.line(2, "match self {");
         for v in &poly.variants {
-            gate(&mut o, 3, &v.gate);
+            o.cfg(3, &v.gate);
             let boxed = variant_field(ir, v.id, &f.wire).is_some_and(|vf| vf.ty.boxed);
             let name = variant_field(ir, v.id, &f.wire).map(|vf| vf.name.clone());
             match name {
@@ -717,7 +710,7 @@ fn any_enum(ir: &CrateIr, here: &str, item: &Item, any: &str, s: &StructIr, file
         3
     };
     for (a, g) in &arms {
-        gate(&mut o, depth, g);
+        o.cfg(depth, g);
         o.line(depth, a);
     }
     o.line(depth, "_ => Self::Unknown(d.value(path)?),");
@@ -736,7 +729,7 @@ fn any_enum(ir: &CrateIr, here: &str, item: &Item, any: &str, s: &StructIr, file
     o.line(1, "fn encode(&self, w: &mut json::Encoder) {");
     o.line(2, "match self {");
     for v in &poly.variants {
-        gate(&mut o, 3, &v.gate);
+        o.cfg(3, &v.gate);
         if v.is_self {
             o.line(
                 3,
@@ -827,7 +820,7 @@ fn write_shape(
             )],
         );
         let ty = field_type(ir, here, &f.ty);
-        gate(&mut o, 1, &f.gate);
+        o.cfg(1, &f.gate);
         if patch(f) {
             o.line(
                 1,

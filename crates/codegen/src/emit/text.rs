@@ -361,6 +361,14 @@ impl Out {
         self.push_wide(depth, s);
     }
 
+    /// Writes `#[cfg(gate)]` on its own line before a gated item, field, variant or arm
+    /// (a crate's area features), nothing for `None`.
+    pub fn cfg(&mut self, depth: usize, gate: &Option<String>) {
+        if let Some(g) = gate {
+            self.line(depth, &format!("#[cfg({g})]"));
+        }
+    }
+
     /// Writes doc comment lines (`///`), indented by `depth` levels.
     pub fn docs(&mut self, depth: usize, lines: &[String]) {
         if depth == 0 && self.text.ends_with("\n}\n") && !lines.is_empty() {
