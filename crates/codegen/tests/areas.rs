@@ -147,3 +147,65 @@ fn the_crate_gates_what_names_a_type_another_area_may_leave_out() {
     assert!(!plain.contains_key(Path::new("build.rs")));
     assert!(plain.values().all(|t| !t.contains("cfg(has_")));
 }
+
+/// Entity set and singleton names become Cargo feature names and the build script's
+/// `CARGO_FEATURE_*` lookups: names that would shadow the crate's own features, clash
+/// once in snake case, are keywords or are not ASCII still give distinct ASCII features
+/// (which cargo's upper-casing and the build script's agree on), and every feature the
+/// build script names is declared.
+#[test]
+fn hostile_set_names_give_distinct_ascii_features() {
+    let mut sets = String::new();
+    for name in [
+        "serde", "full", "default", "reqwest", "tokio", "type", "fooBar", "foo_bar", "Straße",
+        "strasse", "日本",
+    ] {
+        sets.push_str(&format!(
+            "<EntitySet Name=\"{name}\" EntityType=\"t.ns.thing\"/>"
+        ));
+    }
+    let xml = format!(
+        r#"<?xml version="1.0" encoding="utf-8"?>
+<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:DataServices>
+    <Schema Namespace="t.ns" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <EntityType Name="thing"><Key><PropertyRef Name="id" /></Key>
+        <Property Name="id" Type="Edm.String" Nullable="false" /></EntityType>
+      <EntityContainer Name="svc">{sets}<Singleton Name="self" Type="t.ns.thing"/></EntityContainer>
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>"#
+    );
+    let model = csdl::load_with(Path::new("s.xml"), &move |_: &Path| Some(xml.clone()))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut config = Config::new("x", "x", vec![PathBuf::from("s.xml")]);
+    config.all().area_features(true);
+    let files = codegen::generate(&config, &model).unwrap();
+    let manifest = &files[Path::new("Cargo.toml")];
+    let features: Vec<&str> = manifest
+        .lines()
+        .filter_map(|l| l.strip_suffix(" = []"))
+        .filter(|f| *f != "serde")
+        .collect();
+    assert_eq!(features.len(), 12, "{manifest}");
+    let distinct: BTreeSet<&str> = features.iter().copied().collect();
+    assert_eq!(distinct.len(), features.len(), "{manifest}");
+    for f in &features {
+        assert!(
+            f.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'),
+            "{f}"
+        );
+        assert!(!codegen::closure::FIXED_FEATURES.contains(f), "{f}");
+    }
+    // The manifest is TOML, and each area is a member of `full`.
+    let parsed: toml::Table = toml::from_str(manifest).unwrap();
+    let full = parsed["features"]["full"].as_array().unwrap();
+    assert_eq!(full.len(), features.len());
+    // Every feature the build script names is declared.
+    let build = &files[Path::new("build.rs")];
+    let groups = &build[build.find("const GROUPS").unwrap()..build.find("const TYPES").unwrap()];
+    for quoted in groups.split('"').skip(1).step_by(2) {
+        assert!(distinct.contains(quoted), "{quoted}");
+    }
+}

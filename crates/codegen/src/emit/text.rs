@@ -92,7 +92,6 @@ impl Out {
         // The head of a signature broken by the caller: nothing to break.
         if let Some(name) = s.strip_suffix('(')
             && let Some(name) = name.strip_prefix("pub ").or(Some(name))
-            && let Some(name) = name.strip_prefix("async ").or(Some(name))
             && name.strip_prefix("fn ").is_some_and(is_ident)
         {
             self.push_wide(depth, s);
@@ -158,26 +157,9 @@ impl Out {
             self.put(depth, "}");
             return true;
         }
-        // A method taking only `self`: the receiver on its own line.
-        if let Some(sig) = s.strip_suffix(" {")
-            && let Some((head, rest)) = sig.split_once('(')
-            && head
-                .strip_prefix("pub ")
-                .unwrap_or(head)
-                .strip_prefix("fn ")
-                .is_some_and(is_ident)
-            && let Some((receiver, ret)) = rest.split_once(')')
-            && matches!(receiver, "self" | "&self" | "&mut self")
-            && (ret.is_empty() || ret.starts_with(" -> "))
-        {
-            self.put(depth, &format!("{head}("));
-            self.put(depth + 1, &format!("{receiver},"));
-            self.put(depth, &format!("){ret} {{"));
-            return true;
-        }
-        // A method signature: the parameters one a line, then the return type (its
-        // generic arguments broken when still too wide); without parameters, the
-        // return type's generic arguments.
+        // A method signature: the parameters (a lone receiver too) one a line, then the
+        // return type (its generic arguments broken when still too wide); without
+        // parameters, the return type's generic arguments.
         if let Some(sig) = s.strip_suffix(" {")
             && let Some((head, rest)) = sig.split_once('(')
             && head
@@ -187,12 +169,12 @@ impl Out {
                 .is_some_and(is_ident)
             && let Some(close) = matching_paren(rest)
             && let ret = &rest[close + 1..]
-            && (ret.is_empty() || ret.strip_prefix(" -> ").is_some_and(is_type_args))
+            && (ret.is_empty() || ret.starts_with(" -> "))
         {
             let params = &rest[..close];
             if params.is_empty() {
                 return match ret.strip_prefix(" -> ") {
-                    Some(ty) if ty.contains('<') => {
+                    Some(ty) if ty.contains('<') && is_type_args(ty) => {
                         self.generic(depth, &format!("{head}() -> "), ty, " {")
                     }
                     _ => {
