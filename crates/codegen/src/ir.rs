@@ -662,14 +662,39 @@ impl<'m> Builder<'m> {
                 (m.clone(), module)
             })
             .collect();
-        for id in self.selected {
-            let n = &names[id];
-            let item = self.item(*id, n.any.is_some());
-            modules
-                .get_mut(&n.module)
-                .expect("module named in pass 1")
-                .items
-                .insert(n.file.clone(), item);
+        // The items on two threads (each type's item depends on the names of pass 1
+        // only); warnings are joined in type order, so the order of work never shows.
+        let ids: Vec<TypeId> = self.selected.iter().copied().collect();
+        let (first, second) = ids.split_at(ids.len() / 2);
+        let (model, selected, poly) = (self.model, self.selected, &self.poly);
+        let items = |part: &[TypeId]| {
+            let mut b = Builder {
+                model,
+                selected,
+                poly: poly.clone(),
+                warnings: Vec::new(),
+            };
+            let items: Vec<Item> = part
+                .iter()
+                .map(|id| b.item(*id, names[id].any.is_some()))
+                .collect();
+            (items, b.warnings)
+        };
+        let (a, b) = std::thread::scope(|s| {
+            let b = s.spawn(|| items(second));
+            let a = items(first);
+            (a, b.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+        });
+        for (items, warnings) in [a, b] {
+            self.warnings.extend(warnings);
+            for item in items {
+                let n = &names[&item.id];
+                modules
+                    .get_mut(&n.module)
+                    .expect("module named in pass 1")
+                    .items
+                    .insert(n.file.clone(), item);
+            }
         }
         modules
     }
