@@ -405,8 +405,8 @@ impl Allocator {
 // files and in string literals. Everything it says goes through [`inert`] (prose: a
 // description line, a name in a sentence) or [`code`] (a name or path shown as inline
 // code), which share one rule for invisible characters ([`push_visible`]); string
-// literals are written by `proc_macro2::Literal::string`, which escapes the same
-// characters (`char::escape_debug`).
+// literals are written by `emit::text::lit`, which escapes the same characters
+// (`char::escape_debug`, as `proc_macro2::Literal::string` does).
 
 /// Renders a description as doc lines: one entry per line, each through [`inert`],
 /// leading and trailing blank lines dropped and runs of blank lines collapsed.
