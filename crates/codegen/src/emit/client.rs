@@ -64,40 +64,48 @@ pub fn emit(ir: &CrateIr, files: &mut Files) {
         files.insert(PathBuf::from(format!("src/client/{m}/{f}.rs")), text);
     }
     for (m, module) in &client.modules {
-        let mut text = format!(
-            "#![doc = {}]\n",
-            lit(&format!(
-                " Request builders for the entity types of the {} namespace.",
-                naming::code(&module.namespace)
-            ))
-        );
-        let cfg = |file: &ClientFileIr| {
-            file.gate
-                .as_ref()
-                .map(|g| format!("#[cfg({g})]\n"))
-                .unwrap_or_default()
+        let entries: Vec<_> = module
+            .files
+            .iter()
+            .map(|(f, file)| (file.gate.as_deref(), f.as_str(), file.exports()))
+            .collect();
+        let what = "Request builders for the entity types of the";
+        let text = match super::text::mod_text(what, &module.namespace, &entries) {
+            Some(text) => format!("{header}\n{text}"),
+            None => pretty(&header, &mod_tokens_text(what, &module.namespace, &entries)),
         };
-        for (f, file) in &module.files {
-            text.push_str(&format!("{}mod {};\n", cfg(file), name(f)));
-        }
-        for (f, file) in &module.files {
-            let ex: Vec<String> = file.exports().into_iter().map(name).collect();
-            text.push_str(&format!(
-                "{}pub use self::{}::{{{}}};\n",
-                cfg(file),
-                name(f),
-                ex.join(", ")
-            ));
-        }
-        files.insert(
-            PathBuf::from(format!("src/client/{m}/mod.rs")),
-            pretty(&header, &text),
-        );
+        files.insert(PathBuf::from(format!("src/client/{m}/mod.rs")), text);
     }
     files.insert(
         PathBuf::from("src/client/mod.rs"),
         pretty(&header, &root(ir)),
     );
+}
+
+/// A namespace's `mod.rs` for syn and prettyplease, when a name needs escaping.
+fn mod_tokens_text(
+    what: &str,
+    namespace: &str,
+    entries: &[(Option<&str>, &str, Vec<&str>)],
+) -> String {
+    let mut text = format!(
+        "#![doc = {}]\n",
+        lit(&format!(" {what} {} namespace.", naming::code(namespace)))
+    );
+    let cfg = |c: Option<&str>| c.map(|g| format!("#[cfg({g})]\n")).unwrap_or_default();
+    for (c, f, _) in entries {
+        text.push_str(&format!("{}mod {};\n", cfg(*c), name(f)));
+    }
+    for (c, f, ex) in entries {
+        let ex: Vec<String> = ex.iter().map(|x| name(x)).collect();
+        text.push_str(&format!(
+            "{}pub use self::{}::{{{}}};\n",
+            cfg(*c),
+            name(f),
+            ex.join(", ")
+        ));
+    }
+    text
 }
 
 /// A file written as text, laid out by prettyplease (`tokens::layout`).

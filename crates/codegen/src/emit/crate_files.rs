@@ -72,21 +72,10 @@ pub fn emit(ir: &CrateIr, files: &mut Files) {
     }
 }
 
-/// A namespace's `mod.rs` written as text in the layout [`render`] gives it (one `mod`
-/// line per type file, then one `pub use` per file, its names filled as prettyplease
-/// fills a `use` group), or `None` for a namespace or name that needs escaping or a
-/// raw identifier: those take the token path.
+/// A namespace's `mod.rs` as text ([`super::text::mod_text`]), or `None` when a name
+/// needs escaping: those take the token path.
 fn namespace_mod_text(ir: &CrateIr, module: &crate::ir::ModuleIr) -> Option<String> {
-    use super::text::MARGIN;
-    let plain = |s: &str| {
-        s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
-    };
-    if !plain(&module.namespace) {
-        return None;
-    }
-    let mut mods = String::new();
-    let mut uses = String::new();
+    let mut entries = Vec::new();
     for (file, item) in &module.items {
         if !has_file(item) {
             continue;
@@ -106,61 +95,10 @@ fn namespace_mod_text(ir: &CrateIr, module: &crate::ir::ModuleIr) -> Option<Stri
                     .map(String::as_str),
             )
             .collect();
-        if !plain(file)
-            || file.contains('.')
-            || names.iter().any(|x| !plain(x) || x.contains('.'))
-            || naming::is_keyword(file)
-        {
-            return None;
-        }
-        let cfg = ir
-            .areas
-            .as_ref()
-            .and_then(|a| a.cfg_of(item.id))
-            .map(|c| format!("#[cfg({c})]\n"))
-            .unwrap_or_default();
-        mods.push_str(&format!("{cfg}mod {file};\n"));
-        uses.push_str(&cfg);
-        let one = match names.as_slice() {
-            [] => return None,
-            [single] => format!("pub use self::{file}::{single};"),
-            _ => format!("pub use self::{file}::{{{}}};", names.join(", ")),
-        };
-        if names.len() < 2 || one.len() <= MARGIN {
-            uses.push_str(&one);
-            uses.push('\n');
-            continue;
-        }
-        // Broken: the names fill lines of the margin (the last one's comma aside).
-        uses.push_str(&format!("pub use self::{file}::{{\n"));
-        let mut line = String::from("   ");
-        for (i, x) in names.iter().enumerate() {
-            let last = i + 1 == names.len();
-            let width = line.len() + 1 + x.len() + usize::from(!last);
-            if width > MARGIN && !line.trim().is_empty() {
-                uses.push_str(&line);
-                uses.push('\n');
-                line = format!("    {x},");
-            } else {
-                line.push(' ');
-                line.push_str(x);
-                line.push(',');
-            }
-        }
-        uses.push_str(&line);
-        uses.push_str("\n};\n");
+        let cfg = ir.areas.as_ref().and_then(|a| a.cfg_of(item.id));
+        entries.push((cfg, file.as_str(), names));
     }
-    let mut out = format!(
-        "//! Types of the {} namespace.\n",
-        naming::code(&module.namespace)
-    );
-    for part in [mods, uses] {
-        if !part.is_empty() {
-            out.push('\n');
-            out.push_str(&part);
-        }
-    }
-    Some(out)
+    super::text::mod_text("Types of the", &module.namespace, &entries)
 }
 
 /// `#[cfg(has_…)]` of a type's file, with area features.

@@ -58,6 +58,15 @@ impl Out {
         if indent > 0 {
             return indent.is_multiple_of(4) && self.break_wide(depth + indent / 4, &s[indent..]);
         }
+        // A gate (`#[cfg(has_…)]`): the name a level deeper, as wide as it is.
+        if let Some(gate) = s.strip_prefix("#[cfg(").and_then(|g| g.strip_suffix(")]"))
+            && is_ident(gate)
+        {
+            self.push(depth, "#[cfg(");
+            self.push_wide(depth + 1, gate);
+            self.push(depth, ")]");
+            return true;
+        }
         // A string constant: nothing to break.
         if let Some(rest) = s.strip_prefix("pub ").or(Some(s))
             && let Some(rest) = rest.strip_prefix("const ")
@@ -631,6 +640,83 @@ fn find_outside_strings(s: &str, pat: &str) -> Option<usize> {
     None
 }
 
+/// A namespace's `mod.rs` as text, in the layout prettyplease gives it: `//! {what}
+/// `namespace` namespace.`, one `mod` line per file, then one `pub use` per file of its
+/// names (`entries`: the file's `cfg`, its name, the names it exports), a group's names
+/// filling lines of the margin. `None` when a name is not a plain identifier (escaped,
+/// raw or a keyword) or a file exports nothing: such a file takes syn and prettyplease.
+pub fn mod_text(
+    what: &str,
+    namespace: &str,
+    entries: &[(Option<&str>, &str, Vec<&str>)],
+) -> Option<String> {
+    let plain = |s: &str| {
+        !s.is_empty()
+            && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            && !s.starts_with(|c: char| c.is_ascii_digit())
+            && !crate::naming::is_keyword(s)
+    };
+    if !namespace
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
+    {
+        return None;
+    }
+    let mut mods = String::new();
+    let mut uses = String::new();
+    for (cfg, file, names) in entries {
+        if !plain(file) || !names.iter().all(|x| plain(x)) {
+            return None;
+        }
+        let cfg = cfg
+            .map(|c| {
+                let mut o = Out::default();
+                o.cfg(0, &Some(c.to_string()));
+                o.into_text()
+            })
+            .unwrap_or_default();
+        mods.push_str(&cfg);
+        mods.push_str(&format!("mod {file};\n"));
+        uses.push_str(&cfg);
+        let one = match names.as_slice() {
+            [] => return None,
+            [single] => format!("pub use self::{file}::{single};"),
+            _ => format!("pub use self::{file}::{{{}}};", names.join(", ")),
+        };
+        if names.len() < 2 || one.len() <= MARGIN {
+            uses.push_str(&one);
+            uses.push('\n');
+            continue;
+        }
+        // Broken: the names fill lines of the margin (the last one's comma aside).
+        uses.push_str(&format!("pub use self::{file}::{{\n"));
+        let mut line = String::from("   ");
+        for (i, x) in names.iter().enumerate() {
+            let last = i + 1 == names.len();
+            let width = line.len() + 1 + x.len() + usize::from(!last);
+            if width > MARGIN && !line.trim().is_empty() {
+                uses.push_str(&line);
+                uses.push('\n');
+                line = format!("    {x},");
+            } else {
+                line.push(' ');
+                line.push_str(x);
+                line.push(',');
+            }
+        }
+        uses.push_str(&line);
+        uses.push_str("\n};\n");
+    }
+    let mut out = format!("//! {what} {} namespace.\n", crate::naming::code(namespace));
+    for part in [mods, uses] {
+        if !part.is_empty() {
+            out.push('\n');
+            out.push_str(&part);
+        }
+    }
+    Some(out)
+}
+
 /// A string literal as proc-macro2's `Literal::string` writes it, without its
 /// per-character `escape_debug` for printable ASCII (3 % of a whole-Graph generation):
 /// printable ASCII but `"` and `\` as it is; a NUL as `\0`, or `\x00` before an octal
@@ -645,7 +731,10 @@ pub fn lit(s: &str) -> String {
         match c {
             ' '..='~' if c != '"' && c != '\\' => out.push(c),
             '\'' => out.push(c),
-            '\0' if chars.as_str().starts_with(|n: char| ('0'..='7').contains(&n)) => {
+            '\0' if chars
+                .as_str()
+                .starts_with(|n: char| ('0'..='7').contains(&n)) =>
+            {
                 out.push_str("\\x00")
             }
             '\0' => out.push_str("\\0"),
@@ -671,7 +760,7 @@ mod tests {
             "back\\slash \\\" ends",
             "it's",
             "line\nbreak\rreturn\ttab",
-            "nul\0 and nul\07 and nul\08 and \0",
+            "nul\0 and nul\x007 and nul\x008 and \0",
             "\u{7f}\u{1b}[31m\u{85}",
             "bidi \u{202e}desrever\u{202c} and \u{2066}isolate\u{2069}",
             "zero\u{200b}width\u{feff}",
@@ -686,7 +775,11 @@ mod tests {
         }
         for c in (0..=0x3000u32).filter_map(char::from_u32) {
             let s = format!("{c}0{c}");
-            assert_eq!(lit(&s), proc_macro2::Literal::string(&s).to_string(), "{c:?}");
+            assert_eq!(
+                lit(&s),
+                proc_macro2::Literal::string(&s).to_string(),
+                "{c:?}"
+            );
         }
     }
 
