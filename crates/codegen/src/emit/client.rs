@@ -20,7 +20,7 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use super::text::{MARGIN, Out, lit};
+use super::text::{MARGIN, Out, lit, use_group};
 use crate::Files;
 use crate::ir::client::{
     ArgForm, BuilderIr, BuilderRef, ClientFileIr, FieldEnumIr, FilterIr, NavEnumIr, NavIr,
@@ -48,9 +48,7 @@ pub fn emit(ir: &CrateIr, files: &mut Files) {
                 let header = &header;
                 s.spawn(move || {
                     part.iter()
-                        .map(|(m, _, file)| {
-                            format!("{header}\n{}", client_file(m, file, ir.areas.is_some()))
-                        })
+                        .map(|(m, _, file)| client_file(header, m, file, ir.areas.is_some()))
                         .collect::<Vec<_>>()
                 })
             })
@@ -297,7 +295,8 @@ fn chain_steps(chain: &str) -> Vec<&str> {
     out
 }
 
-fn client_file(here: &str, file: &ClientFileIr, areas: bool) -> String {
+/// A client file, `header` first.
+fn client_file(header: &str, here: &str, file: &ClientFileIr, areas: bool) -> String {
     let mut scope = Scope {
         here,
         imports: BTreeSet::new(),
@@ -329,7 +328,9 @@ fn client_file(here: &str, file: &ClientFileIr, areas: bool) -> String {
     for b in &file.builders {
         builder(&mut scope, b, &mut items);
     }
-    let mut out = String::from("use crate::runtime::request as support;\n");
+    let mut out = String::with_capacity(header.len() + 512 + items.len());
+    out.push_str(header);
+    out.push_str("\nuse crate::runtime::request as support;\n");
     if file
         .field
         .as_ref()
@@ -339,21 +340,12 @@ fn client_file(here: &str, file: &ClientFileIr, areas: bool) -> String {
     }
     if !scope.imports.is_empty() {
         let imports: Vec<String> = scope.imports.iter().map(|n| name(n)).collect();
-        let m = name(here);
-        let one = match imports.as_slice() {
-            [one] => format!("use crate::models::{m}::{one};"),
-            _ => format!("use crate::models::{m}::{{{}}};", imports.join(", ")),
-        };
-        if one.len() <= MARGIN {
-            out.push_str(&one);
-            out.push('\n');
-        } else {
-            let text = format!("use crate::models::{m}::{{{}}};", imports.join(", "));
-            match syn::parse_file(&text) {
-                Ok(f) => out.push_str(&super::tokens::layout(f)),
-                Err(e) => out.push_str(&format!("compile_error!({:?});\n", e.to_string())),
-            }
-        }
+        let imports: Vec<&str> = imports.iter().map(String::as_str).collect();
+        use_group(
+            &mut out,
+            &format!("use crate::models::{}::", name(here)),
+            &imports,
+        );
     }
     if !items.is_empty() {
         out.push('\n');

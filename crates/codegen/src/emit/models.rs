@@ -55,9 +55,7 @@ pub fn emit_all(ir: &CrateIr) -> BTreeMap<String, String> {
                 let header = &header;
                 s.spawn(move || {
                     part.iter()
-                        .filter_map(|(p, item)| {
-                            item_file(ir, item).map(|t| (p.clone(), format!("{header}\n{t}")))
-                        })
+                        .filter_map(|(p, item)| item_file(header, ir, item).map(|t| (p.clone(), t)))
                         .collect::<Vec<_>>()
                 })
             })
@@ -138,12 +136,15 @@ pub fn field_type_text(ir: &CrateIr, ty: &FieldTy) -> String {
 }
 
 /// The text of a model file (after the header), or `None` when the item has no file.
-fn item_file(ir: &CrateIr, item: &Item) -> Option<String> {
+/// A type's file, `header` first; `None` for a type without one ([`has_file`]).
+fn item_file(header: &str, ir: &CrateIr, item: &Item) -> Option<String> {
     if !has_file(item) {
         return None;
     }
     let n = names(ir, item.id);
-    let mut file = String::from("use crate::runtime::json;\n");
+    let mut file = String::new();
+    file.push_str(header);
+    file.push_str("\nuse crate::runtime::json;\n");
     match &item.kind {
         ItemKind::Structured(s) => structured(ir, item, n, s, &mut file),
         ItemKind::Enum(e) => enumeration(item, n, e, &mut file),

@@ -678,34 +678,10 @@ pub fn mod_text(
         mods.push_str(&cfg);
         mods.push_str(&format!("mod {file};\n"));
         uses.push_str(&cfg);
-        let one = match names.as_slice() {
-            [] => return None,
-            [single] => format!("pub use self::{file}::{single};"),
-            _ => format!("pub use self::{file}::{{{}}};", names.join(", ")),
-        };
-        if names.len() < 2 || one.len() <= MARGIN {
-            uses.push_str(&one);
-            uses.push('\n');
-            continue;
+        if names.is_empty() {
+            return None;
         }
-        // Broken: the names fill lines of the margin (the last one's comma aside).
-        uses.push_str(&format!("pub use self::{file}::{{\n"));
-        let mut line = String::from("   ");
-        for (i, x) in names.iter().enumerate() {
-            let last = i + 1 == names.len();
-            let width = line.len() + 1 + x.len() + usize::from(!last);
-            if width > MARGIN && !line.trim().is_empty() {
-                uses.push_str(&line);
-                uses.push('\n');
-                line = format!("    {x},");
-            } else {
-                line.push(' ');
-                line.push_str(x);
-                line.push(',');
-            }
-        }
-        uses.push_str(&line);
-        uses.push_str("\n};\n");
+        use_group(&mut uses, &format!("pub use self::{file}::"), names);
     }
     let mut out = format!("//! {what} {} namespace.\n", crate::naming::code(namespace));
     for part in [mods, uses] {
@@ -715,6 +691,39 @@ pub fn mod_text(
         }
     }
     Some(out)
+}
+
+/// `{head}{names}` as a `use` line (`head` ends in `::`): one name bare, several in
+/// braces, broken as prettyplease breaks a group too wide for the margin: the names
+/// filling lines of the margin, one level deeper (the last one's comma aside).
+pub fn use_group(out: &mut String, head: &str, names: &[&str]) {
+    let one = match names {
+        [single] => format!("{head}{single};"),
+        _ => format!("{head}{{{}}};", names.join(", ")),
+    };
+    if names.len() < 2 || one.len() <= MARGIN {
+        out.push_str(&one);
+        out.push('\n');
+        return;
+    }
+    out.push_str(head);
+    out.push_str("{\n");
+    let mut line = String::from("   ");
+    for (i, x) in names.iter().enumerate() {
+        let last = i + 1 == names.len();
+        let width = line.len() + 1 + x.len() + usize::from(!last);
+        if width > MARGIN && !line.trim().is_empty() {
+            out.push_str(&line);
+            out.push('\n');
+            line = format!("    {x},");
+        } else {
+            line.push(' ');
+            line.push_str(x);
+            line.push(',');
+        }
+    }
+    out.push_str(&line);
+    out.push_str("\n};\n");
 }
 
 /// A string literal as proc-macro2's `Literal::string` writes it, without its
