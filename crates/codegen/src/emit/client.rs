@@ -21,7 +21,6 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use super::text::{MARGIN, Out, lit, use_group};
-use crate::Files;
 use crate::ir::client::{
     ArgForm, BuilderIr, BuilderRef, ClientFileIr, FieldEnumIr, FilterIr, NavEnumIr, NavIr,
     OperationIr, ParamIr, Pass, RefsIr, ReturnIr, StreamIr, TyIr,
@@ -30,8 +29,8 @@ use crate::ir::{BaseTy, CrateIr, FieldIr, ItemKind};
 use crate::naming;
 use csdl::model::TypeId;
 
-/// Renders `src/client/**`.
-pub fn emit(ir: &CrateIr, files: &mut Files) {
+/// Renders `src/client/**` (added to `files`, which becomes a [`crate::Files`]).
+pub fn emit(ir: &CrateIr, files: &mut Vec<(PathBuf, String)>) {
     let header = super::header(&ir.sources);
     let client = &ir.client;
     // Files on two workers; every file lands in a `BTreeMap`, so the order never shows.
@@ -59,7 +58,7 @@ pub fn emit(ir: &CrateIr, files: &mut Files) {
             .collect()
     });
     for ((m, f, _), text) in all.iter().zip(rendered) {
-        files.insert(PathBuf::from(format!("src/client/{m}/{f}.rs")), text);
+        files.push((PathBuf::from(format!("src/client/{m}/{f}.rs")), text));
     }
     for (m, module) in &client.modules {
         let entries: Vec<_> = module
@@ -72,12 +71,12 @@ pub fn emit(ir: &CrateIr, files: &mut Files) {
             Some(text) => format!("{header}\n{text}"),
             None => pretty(&header, &mod_tokens_text(what, &module.namespace, &entries)),
         };
-        files.insert(PathBuf::from(format!("src/client/{m}/mod.rs")), text);
+        files.push((PathBuf::from(format!("src/client/{m}/mod.rs")), text));
     }
-    files.insert(
+    files.push((
         PathBuf::from("src/client/mod.rs"),
         pretty(&header, &root(ir)),
-    );
+    ));
 }
 
 /// A namespace's `mod.rs` for syn and prettyplease, when a name needs escaping.

@@ -33,9 +33,10 @@ pub fn emit_with_models(ir: &CrateIr, models: BTreeMap<String, String>) -> Files
     let mut files = Files::new();
     crate_files::emit(ir, &mut files);
     runtime::emit(&header(&ir.sources), &mut files);
-    client::emit(ir, &mut files);
-    for (path, text) in models {
-        files.insert(PathBuf::from(path), text);
-    }
-    files
+    // The client and model files arrive in order: built in one sort, not thousands of
+    // inserts (a `Path` comparison walks components).
+    let mut all: Vec<(PathBuf, String)> = files.into_iter().collect();
+    client::emit(ir, &mut all);
+    all.extend(models.into_iter().map(|(p, t)| (PathBuf::from(p), t)));
+    all.into_iter().collect()
 }
