@@ -539,5 +539,8 @@ fn generate_one(job: &Job, args: &Args) -> Result<(Files, String), String> {
             String::new()
         }
     );
+    // Freed beside the writing of the files, as the generator frees its IR (here
+    // should no thread start).
+    let _ = std::thread::Builder::new().spawn(move || drop(model));
     Ok((g.files, line))
 }
