@@ -962,39 +962,48 @@ impl<'m> Builder<'m> {
 
 /// Boxes single-valued fields that close a cycle of struct containment.
 fn break_cycles(modules: &mut BTreeMap<String, ModuleIr>) {
-    // The concrete structs a single-valued field of `ty` stores inline.
-    let inline_targets = |ty: &FieldTy, items: &BTreeMap<TypeId, &Item>| -> Vec<TypeId> {
-        if ty.collection {
-            return Vec::new();
-        }
-        match &ty.base {
-            BaseTy::Named(t) => match items.get(t).map(|i| &i.kind) {
-                Some(ItemKind::Structured(_)) => vec![*t],
-                _ => Vec::new(),
-            },
-            BaseTy::Any(t) => match items.get(t).map(|i| &i.kind) {
-                Some(ItemKind::Structured(s)) => s
-                    .poly
-                    .iter()
-                    .flat_map(|p| p.variants.iter().map(|v| v.id))
-                    .collect(),
-                _ => Vec::new(),
-            },
-            _ => Vec::new(),
-        }
-    };
     let boxed: BTreeSet<(TypeId, usize)> = {
         let items: BTreeMap<TypeId, &Item> = modules
             .values()
             .flat_map(|m| m.items.values())
             .map(|i| (i.id, i))
             .collect();
+        // The variants of each `Any…` enum, once (Graph's `entity` has over a thousand).
+        let variants: BTreeMap<TypeId, Vec<TypeId>> = items
+            .iter()
+            .filter_map(|(id, item)| match &item.kind {
+                ItemKind::Structured(s) => s
+                    .poly
+                    .as_ref()
+                    .map(|p| (*id, p.variants.iter().map(|v| v.id).collect())),
+                _ => None,
+            })
+            .collect();
+        // The concrete structs a single-valued field of `ty` stores inline.
+        fn inline<'a>(
+            ty: &'a FieldTy,
+            items: &BTreeMap<TypeId, &Item>,
+            variants: &'a BTreeMap<TypeId, Vec<TypeId>>,
+        ) -> &'a [TypeId] {
+            if ty.collection {
+                return &[];
+            }
+            match &ty.base {
+                BaseTy::Named(t) => match items.get(t).map(|i| &i.kind) {
+                    Some(ItemKind::Structured(_)) => std::slice::from_ref(t),
+                    _ => &[],
+                },
+                BaseTy::Any(t) => variants.get(t).map_or(&[], Vec::as_slice),
+                _ => &[],
+            }
+        }
+        let inline_targets = |ty| inline(ty, &items, &variants);
         let mut graph: BTreeMap<TypeId, Vec<TypeId>> = BTreeMap::new();
         for (id, item) in &items {
             if let ItemKind::Structured(s) = &item.kind {
                 let mut out = Vec::new();
                 for f in &s.fields {
-                    out.extend(inline_targets(&f.ty, &items));
+                    out.extend_from_slice(inline_targets(&f.ty));
                 }
                 out.sort();
                 out.dedup();
@@ -1006,7 +1015,7 @@ fn break_cycles(modules: &mut BTreeMap<String, ModuleIr>) {
         for (id, item) in &items {
             if let ItemKind::Structured(s) = &item.kind {
                 for (i, f) in s.fields.iter().enumerate() {
-                    if inline_targets(&f.ty, &items)
+                    if inline_targets(&f.ty)
                         .iter()
                         .any(|t| scc.get(t) == scc.get(id))
                     {
