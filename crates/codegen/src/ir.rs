@@ -894,7 +894,7 @@ impl<'m> Builder<'m> {
             .into_iter()
             .filter(|d| self.selected.contains(d) && is_concrete(model, *d))
             .collect();
-        subs.sort_by_key(|d| model.ty(*d).qualified_name());
+        subs.sort_by_cached_key(|d| model.ty(*d).qualified_name());
         members.extend(subs);
         let mut scope = Allocator::new();
         scope.reserve("Unknown");

@@ -1194,7 +1194,7 @@ impl<'a> Ctx<'a> {
             .into_iter()
             .filter(|d| self.selected.contains(d) && self.has_builder(*d))
             .collect();
-        derived.sort_by_key(|d| (self.model.ty(*d).qualified_name(), *d));
+        derived.sort_by_cached_key(|d| (self.model.ty(*d).qualified_name(), *d));
         derived.dedup();
         derived
             .into_iter()
@@ -1341,7 +1341,7 @@ impl<'a> Ctx<'a> {
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();
-        ordered.sort_by_key(|t| (model.ty(*t).qualified_name(), *t));
+        ordered.sort_by_cached_key(|t| (model.ty(*t).qualified_name(), *t));
         for t in &ordered {
             let ns = &model.ty(*t).namespace;
             if !module_of_ns.contains_key(ns) {
@@ -1394,7 +1394,7 @@ impl<'a> Ctx<'a> {
         }
         let mut builder: BTreeMap<Key, BuilderRef> = BTreeMap::new();
         let mut sorted: Vec<Key> = builders.keys().copied().collect();
-        sorted.sort_by_key(|k| (model.ty(k.ty).qualified_name(), *k));
+        sorted.sort_by_cached_key(|k| (model.ty(k.ty).qualified_name(), *k));
         for k in &sorted {
             let m = file[&k.ty].0.clone();
             // `UserBuilder`, `UserCollectionBuilder`, `UserCollectionNoCreateBuilder`;
@@ -1909,7 +1909,7 @@ impl<'a> Ctx<'a> {
             }
         }
         // Deterministic order: by name, actions first, then by parameters.
-        list.sort_by_key(|(o, i, op)| {
+        list.sort_by_cached_key(|(o, i, op)| {
             (
                 i.clone().unwrap_or_else(|| op.name.clone()),
                 op.kind == OperationKind::Function,
