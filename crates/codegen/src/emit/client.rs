@@ -33,29 +33,14 @@ use csdl::model::TypeId;
 pub fn emit(ir: &CrateIr, files: &mut Vec<(PathBuf, String)>) {
     let header = super::header(&ir.sources);
     let client = &ir.client;
-    // Files on two workers; every file lands in a `BTreeMap`, so the order never shows.
+    // Files on two workers (the third thread writes `API.txt` meanwhile).
     let all: Vec<(&String, &String, &ClientFileIr)> = client
         .modules
         .iter()
         .flat_map(|(m, module)| module.files.iter().map(move |(f, file)| (m, f, file)))
         .collect();
-    let half = all.len().div_ceil(2).max(1);
-    let rendered: Vec<String> = std::thread::scope(|s| {
-        let handles: Vec<_> = all
-            .chunks(half)
-            .map(|part| {
-                let header = &header;
-                s.spawn(move || {
-                    part.iter()
-                        .map(|(m, _, file)| client_file(header, m, file, ir.areas.is_some()))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
+    let rendered = super::render_all(&all, 2, |(m, _, file)| {
+        client_file(&header, m, file, ir.areas.is_some())
     });
     for ((m, f, _), text) in all.iter().zip(rendered) {
         files.push((PathBuf::from(format!("src/client/{m}/{f}.rs")), text));

@@ -46,25 +46,12 @@ pub fn emit_all(ir: &CrateIr) -> BTreeMap<String, String> {
         .map(|n| n.get())
         .unwrap_or(1)
         .clamp(1, 4);
-    let chunk = items.len().div_ceil(threads).max(1);
-    let mut out = BTreeMap::new();
-    std::thread::scope(|s| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|part| {
-                let header = &header;
-                s.spawn(move || {
-                    part.iter()
-                        .filter_map(|(p, item)| item_file(header, ir, item).map(|t| (p.clone(), t)))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        for h in handles {
-            out.extend(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
-        }
-    });
-    out
+    super::render_all(&items, threads, |(p, item)| {
+        item_file(&header, ir, item).map(|t| (p.clone(), t))
+    })
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 /// Whether an item produces a file (an abstract type used only as a base does not).
