@@ -646,6 +646,11 @@ pub fn build(ir: &CrateIr, config: &Config, model: &Model) -> (ClientIr, Vec<War
         }
         root_ops = ctx.operations(&imports, &mut root_alloc, "the root client", None);
     }
+    // Builders by entity type, once (a scan of every builder per file was quadratic).
+    let mut by_type: BTreeMap<TypeId, Vec<Key>> = BTreeMap::new();
+    for k in builders.keys() {
+        by_type.entry(k.ty).or_default().push(*k);
+    }
     let mut modules: BTreeMap<String, ClientModuleIr> = BTreeMap::new();
     for (t, (m, stem)) in &names.file {
         let module = modules.entry(m.clone()).or_insert_with(|| ClientModuleIr {
@@ -658,9 +663,10 @@ pub fn build(ir: &CrateIr, config: &Config, model: &Model) -> (ClientIr, Vec<War
             .struct_ir(*t)
             .filter(|s| !s.is_abstract)
             .and_then(|_| ctx.model_ty(*t, |n| Some(&n.name)));
-        let mut list: Vec<(&String, Key)> = builders
-            .keys()
-            .filter(|k| k.ty == *t)
+        let mut list: Vec<(&String, Key)> = by_type
+            .get(t)
+            .into_iter()
+            .flatten()
             .map(|k| (&names.builder[k].name, *k))
             .collect();
         list.sort();
