@@ -19,8 +19,6 @@
 
 use std::collections::BTreeSet;
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
-
 /// Strict and reserved keywords of Rust 2024 (plus weak keywords that are unsafe as
 /// identifiers in some positions). `self`, `Self`, `super`, `crate` are handled apart.
 const KEYWORDS: &[&str] = &[
@@ -114,6 +112,83 @@ fn cached(
         c.insert(name.into(), rust.as_str().into());
         rust
     })
+}
+
+/// `snake_case` as heck writes it (`displayName` → `display_name`).
+fn snake(s: &str) -> String {
+    if !s.is_ascii() {
+        return heck::ToSnakeCase::to_snake_case(s);
+    }
+    let mut out = String::with_capacity(s.len() + 4);
+    ascii_words(s, |word| {
+        if !out.is_empty() {
+            out.push('_');
+        }
+        out.extend(word.bytes().map(|b| b.to_ascii_lowercase() as char));
+    });
+    out
+}
+
+/// `UpperCamelCase` as heck writes it (`complianceManagementPartner` →
+/// `ComplianceManagementPartner`).
+fn upper_camel(s: &str) -> String {
+    if !s.is_ascii() {
+        return heck::ToUpperCamelCase::to_upper_camel_case(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    ascii_words(s, |word| {
+        let mut bytes = word.bytes();
+        if let Some(first) = bytes.next() {
+            out.push(first.to_ascii_uppercase() as char);
+            out.extend(bytes.map(|b| b.to_ascii_lowercase() as char));
+        }
+    });
+    out
+}
+
+/// heck 0.5's words of an ASCII string (its `transform`, without a `Formatter` and a
+/// `to_lowercase` per character, which were most of naming's time): words are split
+/// at every character that is not a letter or digit, after a lower-case letter (or a
+/// digit after one) followed by an upper-case one, and before the last of several
+/// upper-case letters followed by a lower-case one (`HTTPServer` → `HTTP`, `Server`).
+/// A test compares the two on every short string of a tricky alphabet.
+fn ascii_words(s: &str, mut word: impl FnMut(&str)) {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mode {
+        Boundary,
+        Lower,
+        Upper,
+    }
+    for w in s.split(|c: char| !c.is_ascii_alphanumeric()) {
+        let b = w.as_bytes();
+        let mut init = 0;
+        let mut mode = Mode::Boundary;
+        for i in 0..b.len() {
+            let c = b[i];
+            let Some(&next) = b.get(i + 1) else {
+                word(&w[init..]);
+                break;
+            };
+            let next_mode = if c.is_ascii_lowercase() {
+                Mode::Lower
+            } else if c.is_ascii_uppercase() {
+                Mode::Upper
+            } else {
+                mode
+            };
+            if next_mode == Mode::Lower && next.is_ascii_uppercase() {
+                word(&w[init..=i]);
+                init = i + 1;
+                mode = Mode::Boundary;
+            } else if mode == Mode::Upper && c.is_ascii_uppercase() && next.is_ascii_lowercase() {
+                word(&w[init..i]);
+                init = i;
+                mode = Mode::Boundary;
+            } else {
+                mode = next_mode;
+            }
+        }
+    }
 }
 
 /// Whether `s` is a Rust keyword that can be written as a raw identifier.
@@ -217,7 +292,7 @@ pub fn type_name(csdl: &str) -> String {
 }
 
 fn type_name_uncached(csdl: &str) -> String {
-    let s = csdl.to_upper_camel_case();
+    let s = upper_camel(csdl);
     let mut s = finish(s, "V");
     if PRELUDE_TYPES.contains(&s.as_str()) {
         s.push('_');
@@ -232,7 +307,7 @@ pub fn field_name(csdl: &str) -> String {
 }
 
 fn field_name_uncached(csdl: &str) -> String {
-    let s = csdl.to_snake_case();
+    let s = snake(csdl);
     if RESERVED_FIELDS.contains(&s.as_str()) {
         return format!("{s}_value");
     }
@@ -253,7 +328,7 @@ pub fn variant_name(csdl: &str) -> String {
 }
 
 fn variant_name_uncached(csdl: &str) -> String {
-    let s = finish(csdl.to_upper_camel_case(), "V");
+    let s = finish(upper_camel(csdl), "V");
     if RESERVED_VARIANTS.contains(&s.as_str()) {
         return format!("{s}Value");
     }
@@ -274,7 +349,7 @@ pub fn module_name(namespace: &str) -> String {
 /// (255 bytes) even for a 128-character non-ASCII name spelled as code points: a longer
 /// stem is cut (the callers' [`Allocator`] resolves the collisions this may cause).
 pub fn file_stem(csdl: &str) -> String {
-    let s = finish(csdl.to_snake_case(), "_");
+    let s = finish(snake(csdl), "_");
     let mut s = match s.strip_prefix("r#") {
         Some(k) => format!("{k}_"),
         None => s,
@@ -586,6 +661,48 @@ fn url_at(s: &str) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn case_conversions_are_heck_s() {
+        use heck::{ToSnakeCase, ToUpperCamelCase};
+        // Every string of up to six characters of an alphabet with each kind of
+        // character heck tells apart (lower, upper, digit, separators).
+        let alphabet = ['a', 'b', 'A', 'B', '1', '_', '-', ' ', '.'];
+        let mut strings = vec![String::new()];
+        let mut last = vec![String::new()];
+        for _ in 0..6 {
+            last = last
+                .iter()
+                .flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}")))
+                .collect();
+            strings.extend(last.iter().cloned());
+        }
+        strings.extend(
+            [
+                "HTTPServer",
+                "getHTTPResponseCode",
+                "ABCdef",
+                "iOSApp",
+                "v1Beta2",
+                "x_y__z",
+                "microsoft.graph.callRecords",
+                "IPv6Address",
+                "AAAa",
+                "a1B",
+                "A1b",
+                "__a__",
+                "Straße",
+                "日本語Name",
+                "ΣΑΣ",
+                "naïveUser",
+            ]
+            .map(String::from),
+        );
+        for s in &strings {
+            assert_eq!(snake(s), s.to_snake_case(), "{s:?}");
+            assert_eq!(upper_camel(s), s.to_upper_camel_case(), "{s:?}");
+        }
+    }
     use super::*;
 
     #[test]
