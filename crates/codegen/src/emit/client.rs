@@ -39,8 +39,8 @@ pub fn emit(ir: &CrateIr, files: &mut Vec<(PathBuf, String)>) {
         .iter()
         .flat_map(|(m, module)| module.files.iter().map(move |(f, file)| (m, f, file)))
         .collect();
-    let rendered = super::render_all(&all, 2, |(m, _, file)| {
-        client_file(&header, m, file, ir.areas.is_some())
+    let rendered = super::render_all(&all, 2, |scratch, (m, _, file)| {
+        client_file(scratch, &header, m, file, ir.areas.is_some())
     });
     for ((m, f, _), text) in all.iter().zip(rendered) {
         files.push((PathBuf::from(format!("src/client/{m}/{f}.rs")), text));
@@ -279,19 +279,24 @@ fn chain_steps(chain: &str) -> Vec<&str> {
     out
 }
 
-/// A client file, `header` first.
-fn client_file(header: &str, here: &str, file: &ClientFileIr, areas: bool) -> String {
+/// A client file, `header` first; its items are written in `items` (empty) first.
+fn client_file(
+    items: &mut String,
+    header: &str,
+    here: &str,
+    file: &ClientFileIr,
+    areas: bool,
+) -> String {
     let mut scope = Scope {
         here,
         imports: BTreeSet::new(),
         areas,
     };
-    let mut items = String::new();
     if let Some(f) = &file.field {
-        field_enum(&mut scope, f, &mut items);
+        field_enum(&mut scope, f, items);
     }
     if let Some(n) = &file.nav {
-        nav_enum(&scope, n, &mut items);
+        nav_enum(&scope, n, items);
     }
     if let Some(t) = &file.etag {
         let mut o = Out::default();
@@ -307,10 +312,10 @@ fn client_file(header: &str, here: &str, file: &ClientFileIr, areas: bool) -> St
         o.line(2, "crate::runtime::json::etag(&self.additional)");
         o.line(1, "}");
         o.line(0, "}");
-        o.finish(&mut items);
+        o.finish(items);
     }
     for b in &file.builders {
-        builder(&mut scope, b, &mut items);
+        builder(&mut scope, b, items);
     }
     let mut out = String::with_capacity(header.len() + 512 + items.len());
     out.push_str(header);

@@ -24,22 +24,26 @@ pub fn header(sources: &str) -> String {
 
 /// `f` of every item, in the items' order, on up to `workers` threads that each take
 /// the next item as they finish one (files differ a hundredfold in size: halves fixed
-/// in advance left one core idle at the end).
+/// in advance left one core idle at the end). `f` gets its worker's scratch buffer to
+/// write a file in: it grows once to the largest file, where a new `String` per file
+/// grew by doubling into fresh memory each time.
 pub fn render_all<T: Sync, R: Send>(
     items: &[T],
     workers: usize,
-    f: impl Fn(&T) -> R + Sync,
+    f: impl Fn(&mut String, &T) -> R + Sync,
 ) -> Vec<R> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     let next = AtomicUsize::new(0);
     let work = || {
         let mut done = Vec::new();
+        let mut scratch = String::new();
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
             let Some(item) = items.get(i) else {
                 return done;
             };
-            done.push((i, f(item)));
+            scratch.clear();
+            done.push((i, f(&mut scratch, item)));
         }
     };
     let mut all: Vec<(usize, R)> = std::thread::scope(|s| {

@@ -46,8 +46,8 @@ pub fn emit_all(ir: &CrateIr) -> BTreeMap<String, String> {
         .map(|n| n.get())
         .unwrap_or(1)
         .clamp(1, 4);
-    super::render_all(&items, threads, |(p, item)| {
-        item_file(&header, ir, item).map(|t| (p.clone(), t))
+    super::render_all(&items, threads, |scratch, (p, item)| {
+        item_file(scratch, &header, ir, item).map(|t| (p.clone(), t))
     })
     .into_iter()
     .flatten()
@@ -123,21 +123,21 @@ pub fn field_type_text(ir: &CrateIr, ty: &FieldTy) -> String {
 }
 
 /// The text of a model file (after the header), or `None` when the item has no file.
-/// A type's file, `header` first; `None` for a type without one ([`has_file`]).
-fn item_file(header: &str, ir: &CrateIr, item: &Item) -> Option<String> {
+/// A type's file, `header` first, written in `file` (empty) and copied out; `None` for a
+/// type without one ([`has_file`]).
+fn item_file(file: &mut String, header: &str, ir: &CrateIr, item: &Item) -> Option<String> {
     if !has_file(item) {
         return None;
     }
     let n = names(ir, item.id);
-    let mut file = String::new();
     file.push_str(header);
     file.push_str("\nuse crate::runtime::json;\n");
     match &item.kind {
-        ItemKind::Structured(s) => structured(ir, item, n, s, &mut file),
-        ItemKind::Enum(e) => enumeration(item, n, e, &mut file),
-        ItemKind::Definition(ty) => definition(ir, item, n, ty, &mut file),
+        ItemKind::Structured(s) => structured(ir, item, n, s, file),
+        ItemKind::Enum(e) => enumeration(item, n, e, file),
+        ItemKind::Definition(ty) => definition(ir, item, n, ty, file),
     }
-    Some(file)
+    Some(file.as_str().to_owned())
 }
 
 const DECODE_SIG: [&str; 4] = [
