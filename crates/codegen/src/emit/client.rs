@@ -338,7 +338,7 @@ fn client_file(
     }
     if !items.is_empty() {
         out.push('\n');
-        out.push_str(&items);
+        out.push_str(items);
     }
     out
 }
