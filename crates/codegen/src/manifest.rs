@@ -10,36 +10,59 @@ use crate::ir::client::{BuilderRef, FilterIr, OperationIr, ParamIr, Pass, RefsIr
 use crate::ir::{CrateIr, ItemKind};
 use crate::naming;
 
-/// The lines of `API.txt`, in any order: written one after the other into one buffer
-/// (100,000 lines for whole Graph; a `String` each was a fifth of the file's time).
+/// The lines of `API.txt`, in any order: each formatted in one reused buffer, then kept
+/// in chunks of [`Lines::CHUNK`] bytes (100,000 lines for whole Graph: a `String` each,
+/// or one buffer grown to 16 MiB by doubling, each time into fresh memory, cost more
+/// than the rest of the file).
 #[derive(Default)]
 struct Lines {
-    text: String,
-    /// Where each line is in `text`.
-    spans: Vec<(usize, usize)>,
+    chunks: Vec<String>,
+    /// Where each line is: chunk, start, end.
+    spans: Vec<(u32, u32, u32)>,
+    scratch: String,
 }
 
 impl Lines {
+    const CHUNK: usize = 1 << 20;
+
     fn line(&mut self, line: std::fmt::Arguments<'_>) {
         use std::fmt::Write;
-        let start = self.text.len();
-        let _ = self.text.write_fmt(line);
-        self.spans.push((start, self.text.len()));
+        let mut scratch = std::mem::take(&mut self.scratch);
+        scratch.clear();
+        let _ = scratch.write_fmt(line);
+        self.insert(&scratch);
+        self.scratch = scratch;
     }
 
     fn insert(&mut self, line: &str) {
-        self.line(format_args!("{line}"));
+        let full = self
+            .chunks
+            .last()
+            .is_none_or(|c| c.capacity() - c.len() < line.len());
+        if full {
+            self.chunks
+                .push(String::with_capacity(Self::CHUNK.max(line.len())));
+        }
+        let n = self.chunks.len() - 1;
+        let chunk = &mut self.chunks[n];
+        let start = chunk.len();
+        chunk.push_str(line);
+        self.spans
+            .push((n as u32, start as u32, chunk.len() as u32));
     }
 
     /// The lines sorted and without duplicates (as a `BTreeSet` would give them), each
     /// ended by a newline, after `out`.
     fn finish(self, mut out: String) -> String {
-        let Lines { text, mut spans } = self;
-        spans.sort_unstable_by(|a, b| text[a.0..a.1].cmp(&text[b.0..b.1]));
-        spans.dedup_by(|a, b| text[a.0..a.1] == text[b.0..b.1]);
-        out.reserve(spans.iter().map(|(s, e)| e - s + 1).sum());
-        for (s, e) in spans {
-            out.push_str(&text[s..e]);
+        let Lines {
+            chunks, mut spans, ..
+        } = self;
+        let text = |&(c, s, e): &(u32, u32, u32)| &chunks[c as usize][s as usize..e as usize];
+        spans.sort_unstable_by(|a, b| text(a).cmp(text(b)));
+        spans.dedup_by(|a, b| text(a) == text(b));
+        out.reserve(spans.iter().map(|s| text(s).len() + 1).sum());
+        for s in &spans {
+            out.push_str(text(s));
             out.push('\n');
         }
         out
