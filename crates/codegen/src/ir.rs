@@ -1041,13 +1041,21 @@ fn break_cycles(modules: &mut BTreeMap<String, ModuleIr>) {
 }
 
 /// Strongly connected components: node → component index (deterministic for a
-/// `BTreeMap` graph).
+/// `BTreeMap` graph). The bookkeeping is indexed by `TypeId` (dense): with the edges to
+/// every variant of an `Any…` enum, Graph's graph has some 100,000 edges.
 fn tarjan(graph: &BTreeMap<TypeId, Vec<TypeId>>) -> BTreeMap<TypeId, usize> {
+    const NONE: usize = usize::MAX;
+    let size = graph
+        .iter()
+        .flat_map(|(v, succ)| std::iter::once(v).chain(succ))
+        .map(|t| t.0 as usize + 1)
+        .max()
+        .unwrap_or(0);
     struct State<'g> {
         graph: &'g BTreeMap<TypeId, Vec<TypeId>>,
-        index: BTreeMap<TypeId, usize>,
-        low: BTreeMap<TypeId, usize>,
-        on_stack: BTreeSet<TypeId>,
+        index: Vec<usize>,
+        low: Vec<usize>,
+        on_stack: Vec<bool>,
         stack: Vec<TypeId>,
         next: usize,
         comp: BTreeMap<TypeId, usize>,
@@ -1055,33 +1063,32 @@ fn tarjan(graph: &BTreeMap<TypeId, Vec<TypeId>>) -> BTreeMap<TypeId, usize> {
     }
     // Iterative to be safe on deep graphs.
     fn run(st: &mut State<'_>, start: TypeId) {
+        let ix = |t: TypeId| t.0 as usize;
         let mut work: Vec<(TypeId, usize)> = vec![(start, 0)];
-        st.index.insert(start, st.next);
-        st.low.insert(start, st.next);
+        st.index[ix(start)] = st.next;
+        st.low[ix(start)] = st.next;
         st.next += 1;
         st.stack.push(start);
-        st.on_stack.insert(start);
+        st.on_stack[ix(start)] = true;
         while let Some((v, i)) = work.pop() {
             let succ = st.graph.get(&v).map(Vec::as_slice).unwrap_or(&[]);
             if i < succ.len() {
                 work.push((v, i + 1));
                 let w = succ[i];
-                if !st.index.contains_key(&w) {
-                    st.index.insert(w, st.next);
-                    st.low.insert(w, st.next);
+                if st.index[ix(w)] == NONE {
+                    st.index[ix(w)] = st.next;
+                    st.low[ix(w)] = st.next;
                     st.next += 1;
                     st.stack.push(w);
-                    st.on_stack.insert(w);
+                    st.on_stack[ix(w)] = true;
                     work.push((w, 0));
-                } else if st.on_stack.contains(&w) {
-                    let lw = st.index[&w];
-                    let lv = st.low[&v];
-                    st.low.insert(v, lv.min(lw));
+                } else if st.on_stack[ix(w)] {
+                    st.low[ix(v)] = st.low[ix(v)].min(st.index[ix(w)]);
                 }
             } else {
-                if st.low[&v] == st.index[&v] {
+                if st.low[ix(v)] == st.index[ix(v)] {
                     while let Some(w) = st.stack.pop() {
-                        st.on_stack.remove(&w);
+                        st.on_stack[ix(w)] = false;
                         st.comp.insert(w, st.comps);
                         if w == v {
                             break;
@@ -1090,25 +1097,23 @@ fn tarjan(graph: &BTreeMap<TypeId, Vec<TypeId>>) -> BTreeMap<TypeId, usize> {
                     st.comps += 1;
                 }
                 if let Some((parent, _)) = work.last() {
-                    let lp = st.low[parent];
-                    let lv = st.low[&v];
-                    st.low.insert(*parent, lp.min(lv));
+                    st.low[ix(*parent)] = st.low[ix(*parent)].min(st.low[ix(v)]);
                 }
             }
         }
     }
     let mut st = State {
         graph,
-        index: BTreeMap::new(),
-        low: BTreeMap::new(),
-        on_stack: BTreeSet::new(),
+        index: vec![NONE; size],
+        low: vec![NONE; size],
+        on_stack: vec![false; size],
         stack: Vec::new(),
         next: 0,
         comp: BTreeMap::new(),
         comps: 0,
     };
     for v in graph.keys() {
-        if !st.index.contains_key(v) {
+        if st.index[v.0 as usize] == NONE {
             run(&mut st, *v);
         }
     }
