@@ -5,9 +5,9 @@ use std::path::Path;
 use std::process::ExitCode;
 
 // Generation allocates millions of small strings: against glibc's allocator mimalloc
-// takes whole-Graph generation from ~318 to ~209 ms, and its v2 line (the `v2`
-// feature) to ~192 ms, with a fifth less memory (159 vs 210 MB peak RSS): touching
-// fresh memory is a third of the CPU time on the 2-core VM (`crates/codegen/README.md`).
+// takes whole-Graph generation from ~318 to ~209 ms. Its v2 line (the `v2` feature)
+// runs as fast as v3 and peaks a fifth lower (153 vs 192 MB RSS); fresh memory is
+// expensive on the 2-core VM (`crates/codegen/README.md`, "Generation speed").
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
