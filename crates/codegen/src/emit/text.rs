@@ -640,11 +640,12 @@ fn find_outside_strings(s: &str, pat: &str) -> Option<usize> {
     None
 }
 
-/// A namespace's `mod.rs` as text, in the layout prettyplease gives it: `//! {what}
-/// `namespace` namespace.`, one `mod` line per file, then one `pub use` per file of its
-/// names (`entries`: the file's `cfg`, its name, the names it exports), a group's names
-/// filling lines of the margin. `None` when a name is not a plain identifier (escaped,
-/// raw or a keyword) or a file exports nothing: such a file takes syn and prettyplease.
+/// A namespace's `mod.rs` as text, in the layout prettyplease gives it: an inner doc
+/// line (`what`, then the namespace as code), one `mod` line per file, then one `pub use`
+/// per file of its names (`entries`: the file's `cfg`, its name, the names it exports),
+/// a group's names filling lines of the margin. `None` when a name is not a plain
+/// identifier (escaped, raw or a keyword) or a file exports nothing: such a file takes
+/// syn and prettyplease.
 pub fn mod_text(
     what: &str,
     namespace: &str,
@@ -758,8 +759,6 @@ pub fn lit(s: &str) -> String {
 mod tests {
     use super::*;
 
-    /// Writes `lines` (depth, text) as one item: it must not need prettyplease, and be
-    /// exactly what prettyplease prints for it.
     #[test]
     fn literals_are_written_as_proc_macro2_writes_them() {
         let hostile = [
@@ -792,6 +791,8 @@ mod tests {
         }
     }
 
+    /// Writes `lines` (depth, text) as one item: it must not need prettyplease, and be
+    /// exactly what prettyplease prints for it.
     fn same_as_prettyplease(lines: &[(usize, &str)]) {
         let mut o = Out::default();
         for (depth, l) in lines {
