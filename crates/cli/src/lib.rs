@@ -539,8 +539,8 @@ fn generate_one(job: &Job, args: &Args) -> Result<(Files, String), String> {
             String::new()
         }
     );
-    // Freed beside the writing of the files, as the generator frees its IR (here
-    // should no thread start).
+    // Freed beside the writing of the files, as the generator frees its IR (dropped
+    // here when no thread starts).
     let _ = std::thread::Builder::new().spawn(move || drop(model));
     Ok((g.files, line))
 }

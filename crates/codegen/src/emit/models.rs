@@ -122,7 +122,6 @@ pub fn field_type_text(ir: &CrateIr, ty: &FieldTy) -> String {
     type_text(ir, Seen::Api, ty)
 }
 
-/// The text of a model file (after the header), or `None` when the item has no file.
 /// A type's file, `header` first, written in `file` (empty) and copied out; `None` for a
 /// type without one ([`has_file`]).
 fn item_file(file: &mut String, header: &str, ir: &CrateIr, item: &Item) -> Option<String> {
