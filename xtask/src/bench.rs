@@ -6,7 +6,10 @@
 //! (built first), each timed run right after an untimed one, DIR removed and the file
 //! system synced (`sync`) before it: the wall time of the process (reading, generating,
 //! hashing and writing 4,870 files), and the "generated in" figure it reports (reading
-//! and generating, in memory).
+//! and generating, in memory). With `--against REV` the generator of that git revision
+//! (built in a worktree under `target/bench-generate`) runs in turn with ours, each run
+//! the same way, and the ratio of the medians is printed: a change's effect on
+//! generation speed, measured side by side.
 //!
 //! SAP: `@sap-cloud-sdk/generator` at [`SAP_VERSION`], installed by npm into
 //! `target/bench-generate/sap` (never globally), run as its documentation says
@@ -29,6 +32,7 @@ pub const SAP_VERSION: &str = "4.5.1";
 const SCHEMA: &str = "schemas/graph-v1.0.xml";
 
 /// The flags of `bench-generate`.
+#[derive(Debug)]
 pub struct BenchArgs {
     /// Runs of our generator (median).
     pub runs: usize,
@@ -36,14 +40,18 @@ pub struct BenchArgs {
     pub sap: bool,
     /// Runs of the SAP generator (median; it is slow).
     pub sap_runs: usize,
+    /// Also time the generator of this git revision, alternating with ours.
+    pub against: Option<String>,
 }
 
 pub const USAGE: &str = "
-       cargo xtask bench-generate [--runs N] [--sap [--sap-runs M]]
+       cargo xtask bench-generate [--runs N] [--against REV] [--sap [--sap-runs M]]
 
   bench-generate  time whole-Graph generation (schemas/graph-v1.0.xml --all) with the
                   release odata-codegen, N runs (default 7) into a temporary folder,
-                  and print the medians; --sap also installs the SAP Cloud SDK OData
+                  and print the medians; --against REV also builds the generator of
+                  git revision REV (a worktree under target/bench-generate) and times
+                  it in turn with ours; --sap also installs the SAP Cloud SDK OData
                   generator (npm, into target/bench-generate/sap), times M runs of it
                   (default 3) on the same schema and prints the ratio";
 
@@ -52,6 +60,7 @@ pub fn parse(mut it: impl Iterator<Item = String>) -> Result<BenchArgs, String> 
         runs: 7,
         sap: false,
         sap_runs: 3,
+        against: None,
     };
     while let Some(arg) = it.next() {
         let mut count = |flag: &str| -> Result<usize, String> {
@@ -64,6 +73,13 @@ pub fn parse(mut it: impl Iterator<Item = String>) -> Result<BenchArgs, String> 
             "--runs" => a.runs = count("--runs")?,
             "--sap-runs" => a.sap_runs = count("--sap-runs")?,
             "--sap" => a.sap = true,
+            "--against" => {
+                a.against = Some(
+                    it.next()
+                        .filter(|r| !r.starts_with('-'))
+                        .ok_or("`--against` needs a git revision")?,
+                )
+            }
             other => return Err(format!("unknown flag `{other}`")),
         }
     }
@@ -86,79 +102,139 @@ fn list(v: &[Duration]) -> String {
 pub fn run(args: &BenchArgs, root: &Path) -> Result<(), String> {
     eprintln!("building the release odata-codegen …");
     let bin = super::release_codegen(root, &root.join("target"))?;
+    let old = match &args.against {
+        Some(rev) => {
+            eprintln!("building the release odata-codegen of {rev} …");
+            let work = root.join("target/bench-generate");
+            Some((rev, super::release_codegen_at(root, rev, &work)?))
+        }
+        None => None,
+    };
     let tmp = std::env::temp_dir().join(format!("bench-generate-{}", std::process::id()));
     std::fs::create_dir_all(&tmp).map_err(|e| format!("cannot create {}: {e}", tmp.display()))?;
-    let result = compare(args, root, &bin, &tmp);
+    let result = compare(
+        args,
+        root,
+        &bin,
+        old.as_ref().map(|(r, b)| (r.as_str(), b.as_path())),
+        &tmp,
+    );
     let _ = std::fs::remove_dir_all(&tmp);
     result
 }
 
-fn compare(args: &BenchArgs, root: &Path, bin: &Path, tmp: &Path) -> Result<(), String> {
-    let out = tmp.join("graph-all");
-    let (mut wall, mut reported) = (Vec::new(), Vec::new());
+/// One generator's runs: process wall times and its own "(N ms)" figures.
+#[derive(Default)]
+struct Runs {
+    wall: Vec<Duration>,
+    reported: Vec<Duration>,
+}
+
+/// One timed run of `bin` into `out`, right after an untimed one.
+fn timed_run(bin: &Path, root: &Path, out: &Path, runs: &mut Runs) -> Result<(), String> {
     let generate = || {
         Command::new(bin)
             .args(["--schema", SCHEMA, "--out"])
-            .arg(&out)
+            .arg(out)
             .arg("--all")
             .current_dir(root)
             .stdin(Stdio::null())
             .output()
             .map_err(|e| format!("cannot run {}: {e}", bin.display()))
     };
-    for _ in 0..args.runs {
-        // Each timed run right after an untimed one: this VM's CPUs are slow for a
-        // while after idling (a run after 2 s of sleep took 300-440 ms in memory, back
-        // to back 180-220 ms), which a 0.2 s run feels and a 20 s one does not.
-        let _ = std::fs::remove_dir_all(&out);
-        generate()?;
-        let _ = std::fs::remove_dir_all(&out);
-        // The previous run's 4,870 files and their removal written back first: a run
-        // that starts while the kernel still flushes them measured up to twice its time.
-        let _ = Command::new("sync").status();
-        let start = Instant::now();
-        let run = generate()?;
-        wall.push(start.elapsed());
-        let stderr = String::from_utf8_lossy(&run.stderr);
-        if !run.status.success() {
-            return Err(format!("odata-codegen failed:\n{stderr}"));
-        }
-        // The summary line ends in "(N ms); files: …".
-        if let Some(ms) = stderr
-            .rsplit_once(" ms); files:")
-            .and_then(|(l, _)| l.rsplit_once('('))
-            .and_then(|(_, n)| n.parse::<u64>().ok())
-        {
-            reported.push(Duration::from_millis(ms));
-        }
+    // Each timed run right after an untimed one: this VM's CPUs are slow for a while
+    // after idling (a run after 2 s of sleep took 300-440 ms in memory, back to back
+    // 180-220 ms), which a 0.2 s run feels and a 20 s one does not.
+    let _ = std::fs::remove_dir_all(out);
+    generate()?;
+    let _ = std::fs::remove_dir_all(out);
+    // The previous run's 4,870 files and their removal written back first: a run that
+    // starts while the kernel still flushes them measured up to twice its time.
+    let _ = Command::new("sync").status();
+    let start = Instant::now();
+    let run = generate()?;
+    runs.wall.push(start.elapsed());
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    if !run.status.success() {
+        return Err(format!("{} failed:\n{stderr}", bin.display()));
     }
-    let ours = super::median(wall.clone());
+    // The summary line ends in "(N ms); files: …".
+    if let Some(ms) = stderr
+        .rsplit_once(" ms); files:")
+        .and_then(|(l, _)| l.rsplit_once('('))
+        .and_then(|(_, n)| n.parse::<u64>().ok())
+    {
+        runs.reported.push(Duration::from_millis(ms));
+    }
+    Ok(())
+}
+
+fn print_runs(who: &str, count: usize, r: &Runs) {
     println!(
-        "odata-codegen {SCHEMA} --all, {} runs: median {} wall (process: read, generate, write 4,870 files) [{}]",
-        args.runs,
-        secs(ours),
-        list(&wall)
+        "{who} {SCHEMA} --all, {count} runs: median {} wall (process: read, generate, write 4,870 files) [{}]",
+        secs(super::median(r.wall.clone())),
+        list(&r.wall)
     );
-    if !reported.is_empty() {
+    if !r.reported.is_empty() {
         println!(
             "  of which read + generate in memory (its \"(N ms)\"): median {} [{}]",
-            secs(super::median(reported.clone())),
-            list(&reported)
+            secs(super::median(r.reported.clone())),
+            list(&r.reported)
         );
+    }
+}
+
+fn compare(
+    args: &BenchArgs,
+    root: &Path,
+    bin: &Path,
+    old: Option<(&str, &Path)>,
+    tmp: &Path,
+) -> Result<(), String> {
+    let out = tmp.join("graph-all");
+    let (mut ours, mut theirs) = (Runs::default(), Runs::default());
+    for _ in 0..args.runs {
+        // In turn, so that both see the same machine.
+        if let Some((_, old_bin)) = old {
+            timed_run(old_bin, root, &out, &mut theirs)?;
+        }
+        timed_run(bin, root, &out, &mut ours)?;
+    }
+    if let Some((rev, _)) = old {
+        print_runs(&format!("odata-codegen of {rev}:"), args.runs, &theirs);
+        print_runs("odata-codegen of this tree:", args.runs, &ours);
+        let ratio = |a: &[Duration], b: &[Duration]| {
+            super::median(b.to_vec()).as_secs_f64() / super::median(a.to_vec()).as_secs_f64()
+        };
+        println!(
+            "this tree / {rev}, medians: {:.2}x process wall{}",
+            ratio(&theirs.wall, &ours.wall),
+            if ours.reported.is_empty() || theirs.reported.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    ", {:.2}x in memory",
+                    ratio(&theirs.reported, &ours.reported)
+                )
+            }
+        );
+    } else {
+        print_runs("odata-codegen", args.runs, &ours);
     }
     if !args.sap {
         return Ok(());
     }
+    let (wall, reported) = (super::median(ours.wall), ours.reported);
     match sap(args, root, tmp) {
-        Ok(theirs) => {
+        Ok(sap_wall) => {
             println!(
                 "ratio (SAP / odata-codegen, median wall of each process): {:.1}x",
-                theirs.as_secs_f64() / ours.as_secs_f64()
+                sap_wall.as_secs_f64() / wall.as_secs_f64()
             );
             if !reported.is_empty() {
                 println!(
                     "ratio (SAP wall / odata-codegen read + generate in memory): {:.1}x",
-                    theirs.as_secs_f64() / super::median(reported).as_secs_f64()
+                    sap_wall.as_secs_f64() / super::median(reported).as_secs_f64()
                 );
             }
         }
@@ -325,4 +401,41 @@ fn count_files(dir: &Path) -> usize {
         }
     }
     n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> Result<BenchArgs, String> {
+        parse(list.iter().map(|s| s.to_string()))
+    }
+
+    #[test]
+    fn flags() {
+        let a = args(&[]).unwrap();
+        assert_eq!((a.runs, a.sap, a.sap_runs, a.against), (7, false, 3, None));
+        let a = args(&[
+            "--runs",
+            "15",
+            "--against",
+            "HEAD~3",
+            "--sap",
+            "--sap-runs",
+            "5",
+        ])
+        .unwrap();
+        assert_eq!(
+            (a.runs, a.sap, a.sap_runs, a.against.as_deref()),
+            (15, true, 5, Some("HEAD~3"))
+        );
+        assert!(args(&["--against"]).unwrap_err().contains("git revision"));
+        assert!(
+            args(&["--against", "--sap"])
+                .unwrap_err()
+                .contains("git revision")
+        );
+        assert!(args(&["--runs", "0"]).unwrap_err().contains("positive"));
+        assert!(args(&["--fast"]).unwrap_err().contains("unknown flag"));
+    }
 }

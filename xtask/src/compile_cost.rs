@@ -189,30 +189,7 @@ pub fn run(a: &CostArgs, root: &Path) -> Result<(), String> {
     let new_gen = super::release_codegen(root, &root.join("target"))?;
 
     eprintln!("compile-cost: the generator of {}", a.against);
-    let tree = work.join("rev");
-    if tree.exists() {
-        // An earlier run's worktree: detach it (git forgets it when the folder is gone).
-        let _ = std::fs::remove_dir_all(&tree);
-        let _ = Command::new("git")
-            .args(["worktree", "prune"])
-            .current_dir(root)
-            .status();
-    }
-    run_ok(
-        Command::new("git")
-            .args(["worktree", "add", "--quiet", "--detach"])
-            .arg(&tree)
-            .arg(&a.against)
-            .current_dir(root),
-        "git worktree add",
-    )?;
-    let built = super::release_codegen(&tree, &work.join("rev-target"));
-    let _ = std::fs::remove_dir_all(&tree);
-    let _ = Command::new("git")
-        .args(["worktree", "prune"])
-        .current_dir(root)
-        .status();
-    let old_gen = built?;
+    let old_gen = super::release_codegen_at(root, &a.against, &work)?;
 
     let krate = |which: &str| work.join(which).join("graph-all");
     let (old, new) = (krate("old"), krate("new"));

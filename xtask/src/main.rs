@@ -159,6 +159,39 @@ fn release_codegen(dir: &Path, target: &Path) -> Result<PathBuf, String> {
     Ok(target.join("release/odata-codegen"))
 }
 
+/// Builds the release `odata-codegen` of git revision `rev` in a detached worktree under
+/// `work` (removed afterwards; its target folder `work/rev-target` is kept for the next
+/// run) and returns the binary (`bench-generate --against`, `compile-cost`).
+fn release_codegen_at(root: &Path, rev: &str, work: &Path) -> Result<PathBuf, String> {
+    std::fs::create_dir_all(work).map_err(|e| format!("{}: {e}", work.display()))?;
+    let tree = work.join("rev");
+    let prune = || {
+        let _ = std::process::Command::new("git")
+            .args(["worktree", "prune"])
+            .current_dir(root)
+            .status();
+    };
+    if tree.exists() {
+        // An earlier run's worktree: detach it (git forgets it when the folder is gone).
+        let _ = std::fs::remove_dir_all(&tree);
+        prune();
+    }
+    let added = std::process::Command::new("git")
+        .args(["worktree", "add", "--quiet", "--detach"])
+        .arg(&tree)
+        .arg(rev)
+        .current_dir(root)
+        .status()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    if !added.success() {
+        return Err(format!("`git worktree add … {rev}` failed"));
+    }
+    let built = release_codegen(&tree, &work.join("rev-target"));
+    let _ = std::fs::remove_dir_all(&tree);
+    prune();
+    built
+}
+
 /// The median of measurements (the upper middle one of an even count).
 fn median<T: PartialOrd + Copy>(mut v: Vec<T>) -> T {
     v.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
