@@ -177,7 +177,8 @@ fn release_codegen_at(root: &Path, rev: &str, work: &Path) -> Result<PathBuf, St
         prune();
     }
     let added = std::process::Command::new("git")
-        .args(["worktree", "add", "--quiet", "--detach"])
+        // A revision is never read as an option.
+        .args(["worktree", "add", "--quiet", "--detach", "--"])
         .arg(&tree)
         .arg(rev)
         .current_dir(root)

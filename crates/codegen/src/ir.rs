@@ -683,7 +683,7 @@ impl<'m> Builder<'m> {
         let (a, b) = std::thread::scope(|s| {
             let b = s.spawn(|| items(second));
             let a = items(first);
-            (a, b.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            (a, crate::join(b))
         });
         for (items, warnings) in [a, b] {
             self.warnings.extend(warnings);
@@ -1041,21 +1041,13 @@ fn break_cycles(modules: &mut BTreeMap<String, ModuleIr>) {
 }
 
 /// Strongly connected components: node → component index (deterministic for a
-/// `BTreeMap` graph). The bookkeeping is indexed by `TypeId` (dense): with the edges to
-/// every variant of an `Any…` enum, Graph's graph has some 100,000 edges.
+/// `BTreeMap` graph).
 fn tarjan(graph: &BTreeMap<TypeId, Vec<TypeId>>) -> BTreeMap<TypeId, usize> {
-    const NONE: usize = usize::MAX;
-    let size = graph
-        .iter()
-        .flat_map(|(v, succ)| std::iter::once(v).chain(succ))
-        .map(|t| t.0 as usize + 1)
-        .max()
-        .unwrap_or(0);
     struct State<'g> {
         graph: &'g BTreeMap<TypeId, Vec<TypeId>>,
-        index: Vec<usize>,
-        low: Vec<usize>,
-        on_stack: Vec<bool>,
+        index: BTreeMap<TypeId, usize>,
+        low: BTreeMap<TypeId, usize>,
+        on_stack: BTreeSet<TypeId>,
         stack: Vec<TypeId>,
         next: usize,
         comp: BTreeMap<TypeId, usize>,
@@ -1063,32 +1055,33 @@ fn tarjan(graph: &BTreeMap<TypeId, Vec<TypeId>>) -> BTreeMap<TypeId, usize> {
     }
     // Iterative to be safe on deep graphs.
     fn run(st: &mut State<'_>, start: TypeId) {
-        let ix = |t: TypeId| t.0 as usize;
         let mut work: Vec<(TypeId, usize)> = vec![(start, 0)];
-        st.index[ix(start)] = st.next;
-        st.low[ix(start)] = st.next;
+        st.index.insert(start, st.next);
+        st.low.insert(start, st.next);
         st.next += 1;
         st.stack.push(start);
-        st.on_stack[ix(start)] = true;
+        st.on_stack.insert(start);
         while let Some((v, i)) = work.pop() {
             let succ = st.graph.get(&v).map(Vec::as_slice).unwrap_or(&[]);
             if i < succ.len() {
                 work.push((v, i + 1));
                 let w = succ[i];
-                if st.index[ix(w)] == NONE {
-                    st.index[ix(w)] = st.next;
-                    st.low[ix(w)] = st.next;
+                if !st.index.contains_key(&w) {
+                    st.index.insert(w, st.next);
+                    st.low.insert(w, st.next);
                     st.next += 1;
                     st.stack.push(w);
-                    st.on_stack[ix(w)] = true;
+                    st.on_stack.insert(w);
                     work.push((w, 0));
-                } else if st.on_stack[ix(w)] {
-                    st.low[ix(v)] = st.low[ix(v)].min(st.index[ix(w)]);
+                } else if st.on_stack.contains(&w) {
+                    let lw = st.index[&w];
+                    let lv = st.low[&v];
+                    st.low.insert(v, lv.min(lw));
                 }
             } else {
-                if st.low[ix(v)] == st.index[ix(v)] {
+                if st.low[&v] == st.index[&v] {
                     while let Some(w) = st.stack.pop() {
-                        st.on_stack[ix(w)] = false;
+                        st.on_stack.remove(&w);
                         st.comp.insert(w, st.comps);
                         if w == v {
                             break;
@@ -1097,23 +1090,25 @@ fn tarjan(graph: &BTreeMap<TypeId, Vec<TypeId>>) -> BTreeMap<TypeId, usize> {
                     st.comps += 1;
                 }
                 if let Some((parent, _)) = work.last() {
-                    st.low[ix(*parent)] = st.low[ix(*parent)].min(st.low[ix(v)]);
+                    let lp = st.low[parent];
+                    let lv = st.low[&v];
+                    st.low.insert(*parent, lp.min(lv));
                 }
             }
         }
     }
     let mut st = State {
         graph,
-        index: vec![NONE; size],
-        low: vec![NONE; size],
-        on_stack: vec![false; size],
+        index: BTreeMap::new(),
+        low: BTreeMap::new(),
+        on_stack: BTreeSet::new(),
         stack: Vec::new(),
         next: 0,
         comp: BTreeMap::new(),
         comps: 0,
     };
     for v in graph.keys() {
-        if st.index[v.0 as usize] == NONE {
+        if !st.index.contains_key(v) {
             run(&mut st, *v);
         }
     }

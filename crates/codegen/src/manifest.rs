@@ -11,7 +11,7 @@ use crate::ir::{CrateIr, ItemKind};
 use crate::naming;
 
 /// The lines of `API.txt`, in any order: each formatted in one reused buffer, then kept
-/// in chunks of [`Lines::CHUNK`] bytes (100,000 lines for whole Graph: a `String` each,
+/// in chunks of [`Lines::CHUNK`] bytes (72,000 lines for whole Graph: a `String` each,
 /// or one buffer grown to 16 MiB by doubling, each time into fresh memory, cost more
 /// than the rest of the file).
 #[derive(Default)]

@@ -661,6 +661,7 @@ fn url_at(s: &str) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
 
     #[test]
     fn case_conversions_are_heck_s() {
@@ -703,7 +704,6 @@ mod tests {
             assert_eq!(upper_camel(s), s.to_upper_camel_case(), "{s:?}");
         }
     }
-    use super::*;
 
     #[test]
     fn type_names() {

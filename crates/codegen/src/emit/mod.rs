@@ -48,10 +48,7 @@ pub fn render_all<T: Sync, R: Send>(
     };
     let mut all: Vec<(usize, R)> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..workers.max(1)).map(|_| s.spawn(work)).collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
+        handles.into_iter().flat_map(crate::join).collect()
     });
     all.sort_unstable_by_key(|(i, _)| *i);
     all.into_iter().map(|(_, r)| r).collect()
