@@ -98,38 +98,13 @@ pub fn run(a: &AreaArgs, root: &Path) -> Result<(), String> {
     let count = features.len() + 1;
     let started = Instant::now();
     for (i, f) in runs.enumerate() {
-        let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-        cmd.arg("clippy").arg("--quiet");
-        match package {
-            Some(p) => {
-                cmd.current_dir(root).args(["-p", p]);
-            }
-            None => {
-                cmd.current_dir(&dir);
-            }
-        }
-        if let Some(t) = &target {
-            cmd.env("CARGO_TARGET_DIR", t);
-        }
-        cmd.arg("--no-default-features");
+        let mut args = vec!["--no-default-features"];
         if let Some(f) = f {
-            cmd.args(["--features", f]);
+            args.extend(["--features", f]);
         }
-        cmd.args(["--", "-D", "warnings"]);
-        let t = Instant::now();
-        let out = cmd
-            .output()
-            .map_err(|e| format!("cannot run cargo clippy: {e}"))?;
         let what = f.map_or("(no area)".to_string(), |f| format!("--features {f}"));
-        let secs = t.elapsed().as_secs_f64();
-        if !out.status.success() || !out.stderr.is_empty() {
-            return Err(format!(
-                "{}: {what}: {}\n{}",
-                dir.display(),
-                out.status,
-                String::from_utf8_lossy(&out.stderr)
-            ));
-        }
+        let secs = clippy(&dir, package, target.as_deref(), &args)
+            .map_err(|e| format!("{}: {what}: {e}", dir.display()))?;
         println!("[{}/{count}] {what}: ok ({secs:.1} s)", i + 1);
     }
     println!(
@@ -138,6 +113,41 @@ pub fn run(a: &AreaArgs, root: &Path) -> Result<(), String> {
         started.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// `cargo clippy --quiet ARGS -- -D warnings` on the crate in `dir` (`-p package` for a
+/// workspace member), in the target folder `target` when given: its time
+/// in seconds, or its status and output when it failed or printed anything.
+pub fn clippy(
+    dir: &Path,
+    package: Option<&str>,
+    target: Option<&Path>,
+    args: &[&str],
+) -> Result<f64, String> {
+    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    cmd.arg("clippy").arg("--quiet");
+    // In a workspace member's folder, cargo finds the workspace above it.
+    cmd.current_dir(dir);
+    if let Some(p) = package {
+        cmd.args(["-p", p]);
+    }
+    if let Some(t) = target {
+        cmd.env("CARGO_TARGET_DIR", t);
+    }
+    cmd.args(args).args(["--", "-D", "warnings"]);
+    let t = Instant::now();
+    let out = cmd
+        .output()
+        .map_err(|e| format!("cannot run cargo clippy: {e}"))?;
+    let secs = t.elapsed().as_secs_f64();
+    if !out.status.success() || !out.stderr.is_empty() {
+        return Err(format!(
+            "{}\n{}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(secs)
 }
 
 /// The folder of the workspace's generated crate `name` (its `Cargo.toml` names it).

@@ -5,7 +5,8 @@
 //! compile-cost` measures the compile cost of a big generated crate, old against new;
 //! `cargo xtask bench-generate` times whole-Graph generation (and, with `--sap`, the SAP
 //! Cloud SDK's generator on the same schema). `cargo xtask check-areas` lints a crate
-//! with area features under each feature alone.
+//! with area features under each feature alone; `cargo xtask check-corpus` generates and
+//! lints a crate for every CSDL document of a corpus of real schemas.
 //!
 //! Exit codes: 0 success; 1 a user error (schema, config, missing root, a file the run may
 //! not overwrite or remove: see `codegen::owned`) or an I/O error; 2 a usage error (bad
@@ -19,6 +20,7 @@ use odata_codegen::{Args, Failure};
 mod areas;
 mod bench;
 mod compile_cost;
+mod corpus;
 mod metadata;
 
 // Generation allocates millions of small strings: against glibc's allocator mimalloc
@@ -46,16 +48,18 @@ fn usage() -> String {
     // The metadata task's lines go before the exit codes.
     match codegen.rsplit_once("\n\nexit codes:") {
         Some((flags, codes)) => format!(
-            "{flags}\n{METADATA_USAGE}\n{}\n{}\n{}\n\nexit codes:{codes}",
+            "{flags}\n{METADATA_USAGE}\n{}\n{}\n{}\n{}\n\nexit codes:{codes}",
             bench::USAGE,
             compile_cost::USAGE,
-            areas::USAGE
+            areas::USAGE,
+            corpus::USAGE
         ),
         None => format!(
-            "{codegen}\n{METADATA_USAGE}\n{}\n{}\n{}",
+            "{codegen}\n{METADATA_USAGE}\n{}\n{}\n{}\n{}",
             bench::USAGE,
             compile_cost::USAGE,
-            areas::USAGE
+            areas::USAGE,
+            corpus::USAGE
         ),
     }
 }
@@ -83,9 +87,17 @@ fn main() -> ExitCode {
         Some("check-areas") => areas::parse(it).map_err(Failure::Usage).and_then(|a| {
             areas::run(&a, &workspace_root()).map_err(|e| Failure::User(format!("error: {e}")))
         }),
+        Some("check-corpus") => {
+            let root = workspace_root();
+            corpus::parse(it, &root)
+                .map_err(Failure::Usage)
+                .and_then(|dir| {
+                    corpus::run(&dir, &root).map_err(|e| Failure::User(format!("error: {e}")))
+                })
+        }
         Some("-h" | "--help") | None => Err(Failure::Usage(String::new())),
         Some(other) => Err(Failure::Usage(format!(
-            "unknown task `{other}` (expected `codegen`, `metadata`, `bench-generate`, `compile-cost` or `check-areas`)"
+            "unknown task `{other}` (expected `codegen`, `metadata`, `bench-generate`, `compile-cost`, `check-areas` or `check-corpus`)"
         ))),
     };
     odata_codegen::exit(result, &usage())

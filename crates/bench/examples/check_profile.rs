@@ -12,7 +12,9 @@
 //! It prints the self time (time not spent in nested queries) of each query, then the
 //! self time of every query whose key is an item of the crate, grouped by the item's
 //! area (`models`, `client`, `runtime`) and its last path segment (`decode`, `clone`,
-//! `fmt`, a method name): what each kind of generated item costs in all.
+//! `fmt`, a method name): what each kind of generated item costs in all. With `TOP=QUERY`
+//! (e.g. `TOP=mir_borrowck`) it first lists the 40 items with the most self time in that
+//! query: a single item that costs far more than its kind would show there.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -90,9 +92,14 @@ fn main() {
 
     let mut by_label: HashMap<String, Duration> = HashMap::new();
     let mut by_kind: HashMap<String, (Duration, usize)> = HashMap::new();
+    let top_label = std::env::var("TOP").ok();
+    let mut top: Vec<(Duration, String)> = Vec::new();
     let mut close = |s: &Span, children: Duration| -> Duration {
         let total = s.end.duration_since(s.start).unwrap_or_default();
         let own = total.saturating_sub(children);
+        if top_label.as_deref() == Some(s.label.as_str()) {
+            top.push((own, s.key.clone()));
+        }
         *by_label.entry(s.label.clone()).or_default() += own;
         if !s.key.is_empty() {
             let k = by_kind.entry(kind(&s.key)).or_default();
@@ -124,6 +131,13 @@ fn main() {
         }
     }
 
+    top.sort_by_key(|t| std::cmp::Reverse(t.0));
+    if let Some(label) = top_label.as_deref().filter(|_| !top.is_empty()) {
+        println!("items with the most self time in {label}:");
+    }
+    for (d, k) in top.iter().take(40) {
+        println!("{:9.4} s  {k}", d.as_secs_f64());
+    }
     let total: Duration = by_label.values().sum();
     println!("self time in all: {:.2} s", total.as_secs_f64());
     let mut labels: Vec<_> = by_label.into_iter().collect();

@@ -128,6 +128,31 @@ fn root_client_shells_and_keys() {
     );
 }
 
+/// A vocabulary has types and no entity container: the root client has nothing that
+/// needs the runtime's request types, and imports none (an unused import is a warning).
+#[test]
+fn a_schema_without_a_container_gets_a_bare_root() {
+    const VOCABULARY: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:DataServices>
+    <Schema Namespace="V" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <ComplexType Name="restriction">
+        <Property Name="allowed" Type="Edm.Boolean" Nullable="false"/>
+      </ComplexType>
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>
+"#;
+    let model = csdl::load_str("v.xml", VOCABULARY).unwrap_or_else(|e| panic!("{e}"));
+    let mut c = Config::new("v", "generated/v", vec![PathBuf::from("v.xml")]);
+    c.all();
+    let files = codegen::generate(&c, &model).unwrap();
+    let root = file(&files, "src/client/mod.rs");
+    assert!(root.contains("pub struct Service {"), "{root}");
+    assert!(!root.contains("support"), "{root}");
+    assert!(file(&files, "src/models/v/restriction.rs").contains("pub struct Restriction {"));
+}
+
 #[test]
 fn capabilities_gate_operations() {
     let files = generate(false);

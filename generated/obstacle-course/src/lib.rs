@@ -100,6 +100,7 @@
 //! | `type` | entity set `type` |
 //! | `matches` | entity set `matches` |
 //! | `order_lines` | entity set `orderLines` |
+//! | `wide_keys` | entity set `wideKeys` |
 //! | `primitive_zoos` | entity set `primitiveZoos` |
 //! | `levels` | entity set `levels` |
 //! | `keyed_children` | entity set `keyedChildren` |

@@ -212,6 +212,11 @@ impl Method {
         for a in &self.attrs {
             o.line(1, a);
         }
+        // Parameters mirror the schema's (a compound key's parts, an operation's
+        // parameters): as many as it declares.
+        if self.params.len() > 7 {
+            o.line(1, "#[allow(clippy::too_many_arguments)]");
+        }
         let ret = match &self.ret {
             Some(r) => format!(" -> {r}"),
             None => String::new(),
@@ -1256,11 +1261,7 @@ fn operation(scope: &mut Scope<'_>, op: &OperationIr, at_root: bool) -> Method {
         sigs,
         Some(sig_ret),
     );
-    // Parameters mirror the schema's: as many as it declares.
     m.attrs.extend(cfg_attr(&op.gate));
-    if op.params.len() >= 7 {
-        m.attrs.push("#[allow(clippy::too_many_arguments)]".into());
-    }
     m.body = body;
     m.reformat = reformat;
     m
@@ -1284,11 +1285,15 @@ fn root(ir: &CrateIr) -> String {
         0,
         "#![doc = \" each entity type's collection and item builders.\"]",
     );
-    if ir.areas.is_some() {
-        // Unused when no area feature is on.
-        o.line(0, "#[allow(unused_imports)]");
+    // Entity sets, singletons and unbound operations return the runtime's types; a
+    // container with none of them (a vocabulary) has no use for it.
+    if !client.root.steps.is_empty() || !client.root.operations.is_empty() {
+        if ir.areas.is_some() {
+            // Unused when no area feature is on.
+            o.line(0, "#[allow(unused_imports)]");
+        }
+        o.line(0, "use crate::runtime::request as support;");
     }
-    o.line(0, "use crate::runtime::request as support;");
     for (m, module) in &client.modules {
         o.docs(
             0,

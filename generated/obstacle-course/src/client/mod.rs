@@ -70,6 +70,13 @@ impl ObstacleService {
             support::Builder::root(&self.client, "orderLines"),
         )
     }
+    /// The `wideKeys` entity set: `…/wideKeys`.
+    #[cfg(feature = "wide_keys")]
+    pub fn wide_keys(&self) -> crate::client::obstacle_course::WideKeyCollectionBuilder {
+        crate::client::obstacle_course::WideKeyCollectionBuilder::from_builder(
+            support::Builder::root(&self.client, "wideKeys"),
+        )
+    }
     /// The `primitiveZoos` entity set: `…/primitiveZoos`.
     #[cfg(feature = "primitive_zoos")]
     pub fn primitive_zoos(

@@ -32,6 +32,8 @@ mod photo;
 mod primitive_zoo;
 #[cfg(has_obstacle_course__super_)]
 mod super_;
+#[cfg(has_obstacle_course__wide_key)]
+mod wide_key;
 #[cfg(has_obstacle_course__widget)]
 mod widget;
 
@@ -88,6 +90,8 @@ pub use self::super_::{
     SuperField, SuperNav, SuperBuilder, SuperCollectionBuilder,
     SuperCollectionNoDeleteBuilder, SuperNoDeleteBuilder,
 };
+#[cfg(has_obstacle_course__wide_key)]
+pub use self::wide_key::{WideKeyField, WideKeyBuilder, WideKeyCollectionBuilder};
 #[cfg(has_obstacle_course__widget)]
 pub use self::widget::{
     WidgetField, WidgetNav, WidgetBuilder, WidgetCollectionBuilder, WidgetLinkBuilder,

@@ -114,6 +114,8 @@ mod v10;
 mod v1_0;
 #[cfg(has_obstacle_course__vec)]
 mod vec;
+#[cfg(has_obstacle_course__wide_key)]
+mod wide_key;
 #[cfg(has_obstacle_course__widget)]
 mod widget;
 #[cfg(has_obstacle_course__widget_ref)]
@@ -231,6 +233,8 @@ pub use self::v10::V10;
 pub use self::v1_0::V102;
 #[cfg(has_obstacle_course__vec)]
 pub use self::vec::Vec_;
+#[cfg(has_obstacle_course__wide_key)]
+pub use self::wide_key::{WideKey, WideKeyCreate, WideKeyUpdate};
 #[cfg(has_obstacle_course__widget)]
 pub use self::widget::{Widget, WidgetCreate, WidgetUpdate};
 #[cfg(has_obstacle_course__widget_ref)]
