@@ -101,6 +101,7 @@
 //! | `matches` | entity set `matches` |
 //! | `order_lines` | entity set `orderLines` |
 //! | `wide_keys` | entity set `wideKeys` |
+//! | `obstacle_courses` | entity set `obstacleCourses` |
 //! | `primitive_zoos` | entity set `primitiveZoos` |
 //! | `levels` | entity set `levels` |
 //! | `keyed_children` | entity set `keyedChildren` |

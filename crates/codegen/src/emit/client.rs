@@ -52,9 +52,12 @@ pub fn emit(ir: &CrateIr, files: &mut Vec<(PathBuf, String)>) {
             .map(|(f, file)| (file.gate.as_deref(), f.as_str(), file.exports()))
             .collect();
         let what = "Request builders for the entity types of the";
-        let text = match super::text::mod_text(what, &module.namespace, &entries) {
+        let text = match super::text::mod_text(what, &module.namespace, m, &entries) {
             Some(text) => format!("{header}\n{text}"),
-            None => pretty(&header, &mod_tokens_text(what, &module.namespace, &entries)),
+            None => pretty(
+                &header,
+                &mod_tokens_text(what, &module.namespace, m, &entries),
+            ),
         };
         files.push((PathBuf::from(format!("src/client/{m}/mod.rs")), text));
     }
@@ -68,6 +71,7 @@ pub fn emit(ir: &CrateIr, files: &mut Vec<(PathBuf, String)>) {
 fn mod_tokens_text(
     what: &str,
     namespace: &str,
+    module: &str,
     entries: &[(Option<&str>, &str, Vec<&str>)],
 ) -> String {
     let mut text = format!(
@@ -76,7 +80,12 @@ fn mod_tokens_text(
     );
     let cfg = |c: Option<&str>| c.map(|g| format!("#[cfg({g})]\n")).unwrap_or_default();
     for (c, f, _) in entries {
-        text.push_str(&format!("{}mod {};\n", cfg(*c), name(f)));
+        let inception = if *f == module {
+            format!("{}\n", super::text::INCEPTION)
+        } else {
+            String::new()
+        };
+        text.push_str(&format!("{}{inception}mod {};\n", cfg(*c), name(f)));
     }
     for (c, f, ex) in entries {
         let ex: Vec<String> = ex.iter().map(|x| name(x)).collect();

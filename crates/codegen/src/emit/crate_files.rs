@@ -26,7 +26,7 @@ pub fn emit(ir: &CrateIr, files: &mut Files) {
         render(&header, models_mod(ir)),
     );
     for (m, module) in &ir.modules {
-        if let Some(text) = namespace_mod_text(ir, module) {
+        if let Some(text) = namespace_mod_text(ir, m, module) {
             files.insert(
                 PathBuf::from(format!("src/models/{m}/mod.rs")),
                 format!("{header}\n{text}"),
@@ -41,7 +41,8 @@ pub fn emit(ir: &CrateIr, files: &mut Files) {
             }
             let f = ident(file);
             let cfg = type_cfg(ir, item.id);
-            mods.push(quote!(#cfg mod #f;));
+            let inception = (file == m).then(|| quote!(#[allow(clippy::module_inception)]));
+            mods.push(quote!(#cfg #inception mod #f;));
             let n = &ir.names[&item.id];
             let mut exported = Vec::new();
             let concrete = match &item.kind {
@@ -74,7 +75,7 @@ pub fn emit(ir: &CrateIr, files: &mut Files) {
 
 /// A namespace's `mod.rs` as text ([`super::text::mod_text`]), or `None` when a name
 /// needs escaping: those take the token path.
-fn namespace_mod_text(ir: &CrateIr, module: &crate::ir::ModuleIr) -> Option<String> {
+fn namespace_mod_text(ir: &CrateIr, m: &str, module: &crate::ir::ModuleIr) -> Option<String> {
     let mut entries = Vec::new();
     for (file, item) in &module.items {
         if !has_file(item) {
@@ -98,7 +99,7 @@ fn namespace_mod_text(ir: &CrateIr, module: &crate::ir::ModuleIr) -> Option<Stri
         let cfg = ir.areas.as_ref().and_then(|a| a.cfg_of(item.id));
         entries.push((cfg, file.as_str(), names));
     }
-    super::text::mod_text("Types of the", &module.namespace, &entries)
+    super::text::mod_text("Types of the", &module.namespace, m, &entries)
 }
 
 /// `#[cfg(has_…)]` of a type's file, with area features.

@@ -640,15 +640,22 @@ fn find_outside_strings(s: &str, pat: &str) -> Option<usize> {
     None
 }
 
+/// The attribute on a type's `mod` named like its namespace's module
+/// (`models::media::media`): the schema chose both names, and the module is private.
+pub const INCEPTION: &str = "#[allow(clippy::module_inception)]";
+
 /// A namespace's `mod.rs` as text, in the layout prettyplease gives it: an inner doc
 /// line (`what`, then the namespace as code), one `mod` line per file, then one `pub use`
 /// per file of its names (`entries`: the file's `cfg`, its name, the names it exports),
 /// a group's names filling lines of the margin. `None` when a name is not a plain
 /// identifier (escaped, raw or a keyword) or a file exports nothing: such a file takes
-/// syn and prettyplease.
+/// syn and prettyplease. A file named like the namespace's own module (`module`: type
+/// `Media` of namespace `Media`) is allowed `clippy::module_inception`
+/// ([`INCEPTION`]).
 pub fn mod_text(
     what: &str,
     namespace: &str,
+    module: &str,
     entries: &[(Option<&str>, &str, Vec<&str>)],
 ) -> Option<String> {
     let plain = |s: &str| {
@@ -677,6 +684,10 @@ pub fn mod_text(
             })
             .unwrap_or_default();
         mods.push_str(&cfg);
+        if *file == module {
+            mods.push_str(INCEPTION);
+            mods.push('\n');
+        }
         mods.push_str(&format!("mod {file};\n"));
         uses.push_str(&cfg);
         if names.is_empty() {

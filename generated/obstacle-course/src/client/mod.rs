@@ -77,6 +77,15 @@ impl ObstacleService {
             support::Builder::root(&self.client, "wideKeys"),
         )
     }
+    /// The `obstacleCourses` entity set: `…/obstacleCourses`.
+    #[cfg(feature = "obstacle_courses")]
+    pub fn obstacle_courses(
+        &self,
+    ) -> crate::client::obstacle_course::ObstacleCourseCollectionBuilder {
+        crate::client::obstacle_course::ObstacleCourseCollectionBuilder::from_builder(
+            support::Builder::root(&self.client, "obstacleCourses"),
+        )
+    }
     /// The `primitiveZoos` entity set: `…/primitiveZoos`.
     #[cfg(feature = "primitive_zoos")]
     pub fn primitive_zoos(

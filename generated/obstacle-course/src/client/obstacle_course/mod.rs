@@ -20,6 +20,9 @@ mod level6;
 mod match_;
 #[cfg(has_obstacle_course__me)]
 mod me;
+#[cfg(has_obstacle_course__obstacle_course)]
+#[allow(clippy::module_inception)]
+mod obstacle_course;
 #[cfg(has_obstacle_course__open_thing)]
 mod open_thing;
 #[cfg(has_obstacle_course__order_line)]
@@ -70,6 +73,10 @@ pub use self::level6::{
 pub use self::match_::{MatchField, MatchBuilder, MatchCollectionBuilder};
 #[cfg(has_obstacle_course__me)]
 pub use self::me::{MeField, MeNav, MeNoDeleteBuilder};
+#[cfg(has_obstacle_course__obstacle_course)]
+pub use self::obstacle_course::{
+    ObstacleCourseField, ObstacleCourseBuilder, ObstacleCourseCollectionBuilder,
+};
 #[cfg(has_obstacle_course__open_thing)]
 pub use self::open_thing::{OpenThingField, OpenThingBuilder, OpenThingCollectionBuilder};
 #[cfg(has_obstacle_course__order_line)]

@@ -60,6 +60,9 @@ mod money;
 mod no_members_yet;
 #[cfg(has_obstacle_course__none)]
 mod none;
+#[cfg(has_obstacle_course__obstacle_course)]
+#[allow(clippy::module_inception)]
+mod obstacle_course;
 #[cfg(has_obstacle_course__open_bag)]
 mod open_bag;
 #[cfg(has_obstacle_course__open_bag_child)]
@@ -179,6 +182,10 @@ pub use self::money::Money;
 pub use self::no_members_yet::NoMembersYet;
 #[cfg(has_obstacle_course__none)]
 pub use self::none::None_;
+#[cfg(has_obstacle_course__obstacle_course)]
+pub use self::obstacle_course::{
+    ObstacleCourse, ObstacleCourseCreate, ObstacleCourseUpdate,
+};
 #[cfg(has_obstacle_course__open_bag)]
 pub use self::open_bag::{OpenBag, AnyOpenBag};
 #[cfg(has_obstacle_course__open_bag_child)]
