@@ -42,6 +42,9 @@ pub struct CrateIr {
     pub warnings: Vec<Warning>,
     /// The area features (`area_features = true`).
     pub areas: Option<AreasIr>,
+    /// The crate's `#![recursion_limit]`, when its types nest deeper than rustc's default
+    /// allows ([`recursion_limit`]).
+    pub recursion_limit: Option<usize>,
 }
 
 /// The area features of a crate: which `cfg` compiles each type (see [`Areas`]).
@@ -382,6 +385,7 @@ pub fn build_models(config: &Config, model: &Model, closure: &Closure) -> CrateI
     let mut modules = b.modules(&module_of, &names);
     // Pass 3: boxing.
     break_cycles(&mut modules);
+    let recursion_limit = recursion_limit(&modules);
     poly_accessors(&mut modules);
     let areas = config
         .area_features
@@ -396,6 +400,7 @@ pub fn build_models(config: &Config, model: &Model, closure: &Closure) -> CrateI
         client: client::ClientIr::default(),
         warnings: b.warnings,
         areas,
+        recursion_limit,
     }
 }
 
@@ -1038,6 +1043,69 @@ fn break_cycles(modules: &mut BTreeMap<String, ModuleIr>) {
             }
         }
     }
+}
+
+/// The `#![recursion_limit]` a crate of these types needs, if above rustc's default (128).
+///
+/// Proving `T: Send` (every request future does) walks `T`'s fields, their types' fields
+/// and so on until it meets a type already on its path: a navigation field
+/// `Option<Vec<E1>>` costs about five levels (`Option`, `Vec`, `RawVec`, `Unique`, `E1`),
+/// so a chain or a ring of about 24 entity types linked by navigation overflows the
+/// default (E0275; Dataverse's `$metadata` does). The depth here is that of a walk over
+/// every field's types (collections and `Any…` variants included) that stops at a type
+/// on its path or already walked; six levels per step plus room for the request types
+/// around, rounded up to a power of two.
+fn recursion_limit(modules: &BTreeMap<String, ModuleIr>) -> Option<usize> {
+    let items: BTreeMap<TypeId, &Item> = modules
+        .values()
+        .flat_map(|m| m.items.values())
+        .map(|i| (i.id, i))
+        .collect();
+    let mut graph: BTreeMap<TypeId, Vec<TypeId>> = BTreeMap::new();
+    for (id, item) in &items {
+        if let ItemKind::Structured(s) = &item.kind {
+            let mut out: Vec<TypeId> = Vec::new();
+            if let Some(p) = &s.poly {
+                out.extend(p.variants.iter().map(|v| v.id));
+            }
+            for f in &s.fields {
+                match &f.ty.base {
+                    BaseTy::Named(t) | BaseTy::Any(t) if items.contains_key(t) => out.push(*t),
+                    _ => {}
+                }
+            }
+            graph.insert(*id, out);
+        }
+    }
+    // Iterative depth-first walks; `done` holds every type walked from an earlier start.
+    let mut done: BTreeSet<TypeId> = BTreeSet::new();
+    let mut on_path: BTreeSet<TypeId> = BTreeSet::new();
+    let mut deepest = 0;
+    for &start in graph.keys() {
+        if done.contains(&start) {
+            continue;
+        }
+        let mut path: Vec<(TypeId, usize)> = vec![(start, 0)];
+        on_path.insert(start);
+        while let Some((v, i)) = path.last_mut() {
+            let succ = graph.get(v).map_or(&[][..], Vec::as_slice);
+            if let Some(&w) = succ.get(*i) {
+                *i += 1;
+                if !done.contains(&w) && !on_path.contains(&w) && graph.contains_key(&w) {
+                    on_path.insert(w);
+                    path.push((w, 0));
+                    deepest = deepest.max(path.len());
+                }
+            } else {
+                let v = *v;
+                on_path.remove(&v);
+                done.insert(v);
+                path.pop();
+            }
+        }
+    }
+    let needed = deepest * 6 + 64;
+    (needed > 128).then(|| needed.next_power_of_two())
 }
 
 /// Strongly connected components: node → component index (deterministic for a

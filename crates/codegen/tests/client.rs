@@ -153,6 +153,42 @@ fn a_schema_without_a_container_gets_a_bare_root() {
     assert!(file(&files, "src/models/v/restriction.rs").contains("pub struct Restriction {"));
 }
 
+/// Entity types linked by navigation in a long chain nest too deep for rustc to prove
+/// them `Send` under its default recursion limit (E0275, as with Dataverse's metadata):
+/// the crate declares a limit sized from the depth of its types; a shallow crate keeps
+/// the default. (The obstacle course compiles such a chain in CI.)
+#[test]
+fn a_long_navigation_chain_raises_the_recursion_limit() {
+    let chain = |n: usize| {
+        let mut types = String::new();
+        for i in 0..n {
+            let next = if i + 1 < n {
+                format!(
+                    r#"<NavigationProperty Name="next" Type="Collection(C.e{})"/>"#,
+                    i + 1
+                )
+            } else {
+                String::new()
+            };
+            types.push_str(&format!(
+                r#"<EntityType Name="e{i}"><Key><PropertyRef Name="id"/></Key><Property Name="id" Type="Edm.Int32" Nullable="false"/>{next}</EntityType>"#
+            ));
+        }
+        let csdl = format!(
+            r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx"><edmx:DataServices><Schema Namespace="C" xmlns="http://docs.oasis-open.org/odata/ns/edm">{types}<EntityContainer Name="S"><EntitySet Name="es" EntityType="C.e0"/></EntityContainer></Schema></edmx:DataServices></edmx:Edmx>"#
+        );
+        let model = csdl::load_str("c.xml", &csdl).unwrap_or_else(|e| panic!("{e}"));
+        let mut c = Config::new("c", "generated/c", vec![PathBuf::from("c.xml")]);
+        c.all();
+        let files = codegen::generate(&c, &model).unwrap();
+        file(&files, "src/lib.rs").to_string()
+    };
+    assert!(!chain(3).contains("recursion_limit"));
+    // 40 steps of about five levels each, and room for the request types around them.
+    assert!(chain(40).contains("#![recursion_limit = \"512\"]"));
+    assert!(chain(100).contains("#![recursion_limit = \"1024\"]"));
+}
+
 #[test]
 fn capabilities_gate_operations() {
     let files = generate(false);

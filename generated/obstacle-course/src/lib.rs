@@ -79,6 +79,15 @@
 //! `as_str()`) and round-trips;
 //! `IsFlags` enums are used as `runtime::enums::Flags<E>`, serialized as `"a,b"`.
 //!
+//! # Recursion limit
+//!
+//! This crate's types nest deeply (long chains of navigation properties), deeper than
+//! rustc's default recursion limit lets it prove them `Send`, so the crate declares
+//! `#![recursion_limit = "512"]`. A crate that needs one of its values or request
+//! futures to be `Send` (`tokio::spawn` of a task that awaits a request) proves the same
+//! and declares the same: `#![recursion_limit = "512"]` in its `lib.rs` or `main.rs`
+//! (without it: error E0275, overflow evaluating the requirement `…: Send`).
+//!
 //! # Area features
 //!
 //! One Cargo feature per entity set and singleton (table below) compiles the models and
@@ -102,6 +111,7 @@
 //! | `order_lines` | entity set `orderLines` |
 //! | `wide_keys` | entity set `wideKeys` |
 //! | `obstacle_courses` | entity set `obstacleCourses` |
+//! | `links` | entity set `links` |
 //! | `primitive_zoos` | entity set `primitiveZoos` |
 //! | `levels` | entity set `levels` |
 //! | `keyed_children` | entity set `keyedChildren` |
@@ -118,6 +128,7 @@
 //! `update`, `delete`). Builders are cheap to clone; they hold the runtime
 //! [`Client`] (auth, retries, paging) and the path. The example at the top of this page
 //! shows the whole way from a client to a typed page of entities.
+#![recursion_limit = "512"]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 #![allow(clippy::large_enum_variant)]

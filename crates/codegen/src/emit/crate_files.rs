@@ -363,6 +363,19 @@ fn lib_rs(ir: &CrateIr) -> TokenStream {
         "`IsFlags` enums are used as `runtime::enums::Flags<E>`, serialized as `\"a,b\"`.".into(),
     ]);
     lines.push(String::new());
+    if let Some(n) = ir.recursion_limit {
+        lines.extend([
+            "# Recursion limit".to_string(),
+            String::new(),
+            "This crate's types nest deeply (long chains of navigation properties), deeper than".into(),
+            "rustc's default recursion limit lets it prove them `Send`, so the crate declares".into(),
+            format!("`#![recursion_limit = \"{n}\"]`. A crate that needs one of its values or request"),
+            "futures to be `Send` (`tokio::spawn` of a task that awaits a request) proves the same".into(),
+            format!("and declares the same: `#![recursion_limit = \"{n}\"]` in its `lib.rs` or `main.rs`"),
+            "(without it: error E0275, overflow evaluating the requirement `…: Send`).".into(),
+            String::new(),
+        ]);
+    }
     lines.extend(area_docs(ir));
     lines.extend(super::client::example_docs(ir));
     let doc_attrs = lines.iter().map(|l| {
@@ -394,8 +407,15 @@ fn lib_rs(ir: &CrateIr) -> TokenStream {
             }
         }
     });
+    // Types that nest deeply (a long chain or ring of navigation) need a higher limit
+    // for rustc to prove them `Send` (see `ir::recursion_limit`).
+    let recursion_limit = ir.recursion_limit.map(|n| {
+        let n = n.to_string();
+        quote!(#![recursion_limit = #n])
+    });
     quote! {
         #(#doc_attrs)*
+        #recursion_limit
         #![forbid(unsafe_code)]
         #![warn(missing_docs)]
         #![allow(clippy::large_enum_variant)]

@@ -86,6 +86,13 @@ impl ObstacleService {
             support::Builder::root(&self.client, "obstacleCourses"),
         )
     }
+    /// The `links` entity set: `…/links`.
+    #[cfg(feature = "links")]
+    pub fn links(&self) -> crate::client::obstacle_course::Link0CollectionBuilder {
+        crate::client::obstacle_course::Link0CollectionBuilder::from_builder(
+            support::Builder::root(&self.client, "links"),
+        )
+    }
     /// The `primitiveZoos` entity set: `…/primitiveZoos`.
     #[cfg(feature = "primitive_zoos")]
     pub fn primitive_zoos(

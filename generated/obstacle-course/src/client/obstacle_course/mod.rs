@@ -16,6 +16,86 @@ mod level2;
 mod level4;
 #[cfg(has_obstacle_course__level6)]
 mod level6;
+#[cfg(has_obstacle_course__link0)]
+mod link0;
+#[cfg(has_obstacle_course__link1)]
+mod link1;
+#[cfg(has_obstacle_course__link10)]
+mod link10;
+#[cfg(has_obstacle_course__link11)]
+mod link11;
+#[cfg(has_obstacle_course__link12)]
+mod link12;
+#[cfg(has_obstacle_course__link13)]
+mod link13;
+#[cfg(has_obstacle_course__link14)]
+mod link14;
+#[cfg(has_obstacle_course__link15)]
+mod link15;
+#[cfg(has_obstacle_course__link16)]
+mod link16;
+#[cfg(has_obstacle_course__link17)]
+mod link17;
+#[cfg(has_obstacle_course__link18)]
+mod link18;
+#[cfg(has_obstacle_course__link19)]
+mod link19;
+#[cfg(has_obstacle_course__link2)]
+mod link2;
+#[cfg(has_obstacle_course__link20)]
+mod link20;
+#[cfg(has_obstacle_course__link21)]
+mod link21;
+#[cfg(has_obstacle_course__link22)]
+mod link22;
+#[cfg(has_obstacle_course__link23)]
+mod link23;
+#[cfg(has_obstacle_course__link24)]
+mod link24;
+#[cfg(has_obstacle_course__link25)]
+mod link25;
+#[cfg(has_obstacle_course__link26)]
+mod link26;
+#[cfg(has_obstacle_course__link27)]
+mod link27;
+#[cfg(has_obstacle_course__link28)]
+mod link28;
+#[cfg(has_obstacle_course__link29)]
+mod link29;
+#[cfg(has_obstacle_course__link3)]
+mod link3;
+#[cfg(has_obstacle_course__link30)]
+mod link30;
+#[cfg(has_obstacle_course__link31)]
+mod link31;
+#[cfg(has_obstacle_course__link32)]
+mod link32;
+#[cfg(has_obstacle_course__link33)]
+mod link33;
+#[cfg(has_obstacle_course__link34)]
+mod link34;
+#[cfg(has_obstacle_course__link35)]
+mod link35;
+#[cfg(has_obstacle_course__link36)]
+mod link36;
+#[cfg(has_obstacle_course__link37)]
+mod link37;
+#[cfg(has_obstacle_course__link38)]
+mod link38;
+#[cfg(has_obstacle_course__link39)]
+mod link39;
+#[cfg(has_obstacle_course__link4)]
+mod link4;
+#[cfg(has_obstacle_course__link5)]
+mod link5;
+#[cfg(has_obstacle_course__link6)]
+mod link6;
+#[cfg(has_obstacle_course__link7)]
+mod link7;
+#[cfg(has_obstacle_course__link8)]
+mod link8;
+#[cfg(has_obstacle_course__link9)]
+mod link9;
 #[cfg(has_obstacle_course__match_)]
 mod match_;
 #[cfg(has_obstacle_course__me)]
@@ -68,6 +148,162 @@ pub use self::level4::{
 #[cfg(has_obstacle_course__level6)]
 pub use self::level6::{
     Level6Field, Level6Nav, Level6Builder, Level6CollectionBuilder, Level6NoDeleteBuilder,
+};
+#[cfg(has_obstacle_course__link0)]
+pub use self::link0::{Link0Field, Link0Nav, Link0Builder, Link0CollectionBuilder};
+#[cfg(has_obstacle_course__link1)]
+pub use self::link1::{
+    Link1Field, Link1Nav, Link1LinkCollectionBuilder, Link1LinkItemBuilder,
+};
+#[cfg(has_obstacle_course__link10)]
+pub use self::link10::{
+    Link10Field, Link10Nav, Link10LinkCollectionBuilder, Link10LinkItemBuilder,
+};
+#[cfg(has_obstacle_course__link11)]
+pub use self::link11::{
+    Link11Field, Link11Nav, Link11LinkCollectionBuilder, Link11LinkItemBuilder,
+};
+#[cfg(has_obstacle_course__link12)]
+pub use self::link12::{
+    Link12Field, Link12Nav, Link12LinkCollectionBuilder, Link12LinkItemBuilder,
+};
+#[cfg(has_obstacle_course__link13)]
+pub use self::link13::{
+    Link13Field, Link13Nav, Link13LinkCollectionBuilder, Link13LinkItemBuilder,
+};
+#[cfg(has_obstacle_course__link14)]
+pub use self::link14::{
+    Link14Field, Link14Nav, Link14LinkCollectionBuilder, Link14LinkItemBuilder,
+};
+#[cfg(has_obstacle_course__link15)]
+pub use self::link15::{
+    Link15Field, Link15Nav, Link15LinkCollectionBuilder, Link15LinkItemBuilder,
+};
+#[cfg(has_obstacle_course__link16)]
+pub use self::link16::{
+    Link16Field, Link16Nav, Link16LinkCollectionBuilder, Link16LinkItemBuilder,
+};
+#[cfg(has_obstacle_course__link17)]
+pub use self::link17::{
+    Link17Field, Link17Nav, Link17LinkCollectionBuilder, Link17LinkItemBuilder,
+};
+#[cfg(has_obstacle_course__link18)]
+pub use self::link18::{
+    Link18Field, Link18Nav, Link18LinkCollectionBuilder, Link18LinkItemBuilder,
+};
+#[cfg(has_obstacle_course__link19)]
+pub use self::link19::{
+    Link19Field, Link19Nav, Link19LinkCollectionBuilder, Link19LinkItemBuilder,
+};
+#[cfg(has_obstacle_course__link2)]
+pub use self::link2::{
+    Link2Field, Link2Nav, Link2LinkCollectionBuilder, Link2LinkItemBuilder,
+};
+#[cfg(has_obstacle_course__link20)]
+pub use self::link20::{
+    Link20Field, Link20Nav, Link20LinkCollectionBuilder, Link20LinkItemBuilder,
+};
+#[cfg(has_obstacle_course__link21)]
+pub use self::link21::{
+    Link21Field, Link21Nav, Link21LinkCollectionBuilder, Link21LinkItemBuilder,
+};
+#[cfg(has_obstacle_course__link22)]
+pub use self::link22::{
+    Link22Field, Link22Nav, Link22LinkCollectionBuilder, Link22LinkItemBuilder,
+};
+#[cfg(has_obstacle_course__link23)]
+pub use self::link23::{
+    Link23Field, Link23Nav, Link23LinkCollectionBuilder, Link23LinkItemBuilder,
+};
+#[cfg(has_obstacle_course__link24)]
+pub use self::link24::{
+    Link24Field, Link24Nav, Link24LinkCollectionBuilder, Link24LinkItemBuilder,
+};
+#[cfg(has_obstacle_course__link25)]
+pub use self::link25::{
+    Link25Field, Link25Nav, Link25LinkCollectionBuilder, Link25LinkItemBuilder,
+};
+#[cfg(has_obstacle_course__link26)]
+pub use self::link26::{
+    Link26Field, Link26Nav, Link26LinkCollectionBuilder, Link26LinkItemBuilder,
+};
+#[cfg(has_obstacle_course__link27)]
+pub use self::link27::{
+    Link27Field, Link27Nav, Link27LinkCollectionBuilder, Link27LinkItemBuilder,
+};
+#[cfg(has_obstacle_course__link28)]
+pub use self::link28::{
+    Link28Field, Link28Nav, Link28LinkCollectionBuilder, Link28LinkItemBuilder,
+};
+#[cfg(has_obstacle_course__link29)]
+pub use self::link29::{
+    Link29Field, Link29Nav, Link29LinkCollectionBuilder, Link29LinkItemBuilder,
+};
+#[cfg(has_obstacle_course__link3)]
+pub use self::link3::{
+    Link3Field, Link3Nav, Link3LinkCollectionBuilder, Link3LinkItemBuilder,
+};
+#[cfg(has_obstacle_course__link30)]
+pub use self::link30::{
+    Link30Field, Link30Nav, Link30LinkCollectionBuilder, Link30LinkItemBuilder,
+};
+#[cfg(has_obstacle_course__link31)]
+pub use self::link31::{
+    Link31Field, Link31Nav, Link31LinkCollectionBuilder, Link31LinkItemBuilder,
+};
+#[cfg(has_obstacle_course__link32)]
+pub use self::link32::{
+    Link32Field, Link32Nav, Link32LinkCollectionBuilder, Link32LinkItemBuilder,
+};
+#[cfg(has_obstacle_course__link33)]
+pub use self::link33::{
+    Link33Field, Link33Nav, Link33LinkCollectionBuilder, Link33LinkItemBuilder,
+};
+#[cfg(has_obstacle_course__link34)]
+pub use self::link34::{
+    Link34Field, Link34Nav, Link34LinkCollectionBuilder, Link34LinkItemBuilder,
+};
+#[cfg(has_obstacle_course__link35)]
+pub use self::link35::{
+    Link35Field, Link35Nav, Link35LinkCollectionBuilder, Link35LinkItemBuilder,
+};
+#[cfg(has_obstacle_course__link36)]
+pub use self::link36::{
+    Link36Field, Link36Nav, Link36LinkCollectionBuilder, Link36LinkItemBuilder,
+};
+#[cfg(has_obstacle_course__link37)]
+pub use self::link37::{
+    Link37Field, Link37Nav, Link37LinkCollectionBuilder, Link37LinkItemBuilder,
+};
+#[cfg(has_obstacle_course__link38)]
+pub use self::link38::{
+    Link38Field, Link38Nav, Link38LinkCollectionBuilder, Link38LinkItemBuilder,
+};
+#[cfg(has_obstacle_course__link39)]
+pub use self::link39::{Link39Field, Link39LinkCollectionBuilder, Link39LinkItemBuilder};
+#[cfg(has_obstacle_course__link4)]
+pub use self::link4::{
+    Link4Field, Link4Nav, Link4LinkCollectionBuilder, Link4LinkItemBuilder,
+};
+#[cfg(has_obstacle_course__link5)]
+pub use self::link5::{
+    Link5Field, Link5Nav, Link5LinkCollectionBuilder, Link5LinkItemBuilder,
+};
+#[cfg(has_obstacle_course__link6)]
+pub use self::link6::{
+    Link6Field, Link6Nav, Link6LinkCollectionBuilder, Link6LinkItemBuilder,
+};
+#[cfg(has_obstacle_course__link7)]
+pub use self::link7::{
+    Link7Field, Link7Nav, Link7LinkCollectionBuilder, Link7LinkItemBuilder,
+};
+#[cfg(has_obstacle_course__link8)]
+pub use self::link8::{
+    Link8Field, Link8Nav, Link8LinkCollectionBuilder, Link8LinkItemBuilder,
+};
+#[cfg(has_obstacle_course__link9)]
+pub use self::link9::{
+    Link9Field, Link9Nav, Link9LinkCollectionBuilder, Link9LinkItemBuilder,
 };
 #[cfg(has_obstacle_course__match_)]
 pub use self::match_::{MatchField, MatchBuilder, MatchCollectionBuilder};

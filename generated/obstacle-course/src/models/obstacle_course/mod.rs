@@ -50,6 +50,86 @@ mod keywords;
 mod level4;
 #[cfg(has_obstacle_course__level6)]
 mod level6;
+#[cfg(has_obstacle_course__link0)]
+mod link0;
+#[cfg(has_obstacle_course__link1)]
+mod link1;
+#[cfg(has_obstacle_course__link10)]
+mod link10;
+#[cfg(has_obstacle_course__link11)]
+mod link11;
+#[cfg(has_obstacle_course__link12)]
+mod link12;
+#[cfg(has_obstacle_course__link13)]
+mod link13;
+#[cfg(has_obstacle_course__link14)]
+mod link14;
+#[cfg(has_obstacle_course__link15)]
+mod link15;
+#[cfg(has_obstacle_course__link16)]
+mod link16;
+#[cfg(has_obstacle_course__link17)]
+mod link17;
+#[cfg(has_obstacle_course__link18)]
+mod link18;
+#[cfg(has_obstacle_course__link19)]
+mod link19;
+#[cfg(has_obstacle_course__link2)]
+mod link2;
+#[cfg(has_obstacle_course__link20)]
+mod link20;
+#[cfg(has_obstacle_course__link21)]
+mod link21;
+#[cfg(has_obstacle_course__link22)]
+mod link22;
+#[cfg(has_obstacle_course__link23)]
+mod link23;
+#[cfg(has_obstacle_course__link24)]
+mod link24;
+#[cfg(has_obstacle_course__link25)]
+mod link25;
+#[cfg(has_obstacle_course__link26)]
+mod link26;
+#[cfg(has_obstacle_course__link27)]
+mod link27;
+#[cfg(has_obstacle_course__link28)]
+mod link28;
+#[cfg(has_obstacle_course__link29)]
+mod link29;
+#[cfg(has_obstacle_course__link3)]
+mod link3;
+#[cfg(has_obstacle_course__link30)]
+mod link30;
+#[cfg(has_obstacle_course__link31)]
+mod link31;
+#[cfg(has_obstacle_course__link32)]
+mod link32;
+#[cfg(has_obstacle_course__link33)]
+mod link33;
+#[cfg(has_obstacle_course__link34)]
+mod link34;
+#[cfg(has_obstacle_course__link35)]
+mod link35;
+#[cfg(has_obstacle_course__link36)]
+mod link36;
+#[cfg(has_obstacle_course__link37)]
+mod link37;
+#[cfg(has_obstacle_course__link38)]
+mod link38;
+#[cfg(has_obstacle_course__link39)]
+mod link39;
+#[cfg(has_obstacle_course__link4)]
+mod link4;
+#[cfg(has_obstacle_course__link5)]
+mod link5;
+#[cfg(has_obstacle_course__link6)]
+mod link6;
+#[cfg(has_obstacle_course__link7)]
+mod link7;
+#[cfg(has_obstacle_course__link8)]
+mod link8;
+#[cfg(has_obstacle_course__link9)]
+mod link9;
 #[cfg(has_obstacle_course__match_)]
 mod match_;
 #[cfg(has_obstacle_course__me)]
@@ -172,6 +252,86 @@ pub use self::keywords::Keywords;
 pub use self::level4::{Level4, Level4Create, Level4Update};
 #[cfg(has_obstacle_course__level6)]
 pub use self::level6::{Level6, Level6Create, Level6Update};
+#[cfg(has_obstacle_course__link0)]
+pub use self::link0::{Link0, Link0Create, Link0Update};
+#[cfg(has_obstacle_course__link1)]
+pub use self::link1::{Link1, Link1Create, Link1Update};
+#[cfg(has_obstacle_course__link10)]
+pub use self::link10::{Link10, Link10Create, Link10Update};
+#[cfg(has_obstacle_course__link11)]
+pub use self::link11::{Link11, Link11Create, Link11Update};
+#[cfg(has_obstacle_course__link12)]
+pub use self::link12::{Link12, Link12Create, Link12Update};
+#[cfg(has_obstacle_course__link13)]
+pub use self::link13::{Link13, Link13Create, Link13Update};
+#[cfg(has_obstacle_course__link14)]
+pub use self::link14::{Link14, Link14Create, Link14Update};
+#[cfg(has_obstacle_course__link15)]
+pub use self::link15::{Link15, Link15Create, Link15Update};
+#[cfg(has_obstacle_course__link16)]
+pub use self::link16::{Link16, Link16Create, Link16Update};
+#[cfg(has_obstacle_course__link17)]
+pub use self::link17::{Link17, Link17Create, Link17Update};
+#[cfg(has_obstacle_course__link18)]
+pub use self::link18::{Link18, Link18Create, Link18Update};
+#[cfg(has_obstacle_course__link19)]
+pub use self::link19::{Link19, Link19Create, Link19Update};
+#[cfg(has_obstacle_course__link2)]
+pub use self::link2::{Link2, Link2Create, Link2Update};
+#[cfg(has_obstacle_course__link20)]
+pub use self::link20::{Link20, Link20Create, Link20Update};
+#[cfg(has_obstacle_course__link21)]
+pub use self::link21::{Link21, Link21Create, Link21Update};
+#[cfg(has_obstacle_course__link22)]
+pub use self::link22::{Link22, Link22Create, Link22Update};
+#[cfg(has_obstacle_course__link23)]
+pub use self::link23::{Link23, Link23Create, Link23Update};
+#[cfg(has_obstacle_course__link24)]
+pub use self::link24::{Link24, Link24Create, Link24Update};
+#[cfg(has_obstacle_course__link25)]
+pub use self::link25::{Link25, Link25Create, Link25Update};
+#[cfg(has_obstacle_course__link26)]
+pub use self::link26::{Link26, Link26Create, Link26Update};
+#[cfg(has_obstacle_course__link27)]
+pub use self::link27::{Link27, Link27Create, Link27Update};
+#[cfg(has_obstacle_course__link28)]
+pub use self::link28::{Link28, Link28Create, Link28Update};
+#[cfg(has_obstacle_course__link29)]
+pub use self::link29::{Link29, Link29Create, Link29Update};
+#[cfg(has_obstacle_course__link3)]
+pub use self::link3::{Link3, Link3Create, Link3Update};
+#[cfg(has_obstacle_course__link30)]
+pub use self::link30::{Link30, Link30Create, Link30Update};
+#[cfg(has_obstacle_course__link31)]
+pub use self::link31::{Link31, Link31Create, Link31Update};
+#[cfg(has_obstacle_course__link32)]
+pub use self::link32::{Link32, Link32Create, Link32Update};
+#[cfg(has_obstacle_course__link33)]
+pub use self::link33::{Link33, Link33Create, Link33Update};
+#[cfg(has_obstacle_course__link34)]
+pub use self::link34::{Link34, Link34Create, Link34Update};
+#[cfg(has_obstacle_course__link35)]
+pub use self::link35::{Link35, Link35Create, Link35Update};
+#[cfg(has_obstacle_course__link36)]
+pub use self::link36::{Link36, Link36Create, Link36Update};
+#[cfg(has_obstacle_course__link37)]
+pub use self::link37::{Link37, Link37Create, Link37Update};
+#[cfg(has_obstacle_course__link38)]
+pub use self::link38::{Link38, Link38Create, Link38Update};
+#[cfg(has_obstacle_course__link39)]
+pub use self::link39::{Link39, Link39Create, Link39Update};
+#[cfg(has_obstacle_course__link4)]
+pub use self::link4::{Link4, Link4Create, Link4Update};
+#[cfg(has_obstacle_course__link5)]
+pub use self::link5::{Link5, Link5Create, Link5Update};
+#[cfg(has_obstacle_course__link6)]
+pub use self::link6::{Link6, Link6Create, Link6Update};
+#[cfg(has_obstacle_course__link7)]
+pub use self::link7::{Link7, Link7Create, Link7Update};
+#[cfg(has_obstacle_course__link8)]
+pub use self::link8::{Link8, Link8Create, Link8Update};
+#[cfg(has_obstacle_course__link9)]
+pub use self::link9::{Link9, Link9Create, Link9Update};
 #[cfg(has_obstacle_course__match_)]
 pub use self::match_::{Match, MatchCreate, MatchUpdate};
 #[cfg(has_obstacle_course__me)]
