@@ -571,6 +571,19 @@ impl<'m> Builder<'m> {
         c.name
     }
 
+    /// Warns that `qualified` declares `name` again (a base type or the type itself has a
+    /// member of that name already); the later declaration is left out.
+    fn duplicate_member(&mut self, qualified: &str, name: &str, pos: csdl::diag::Pos) {
+        let message = format!(
+            "{}: a member of this name is already declared (by a base type or earlier); \
+             this declaration is left out",
+            naming::code(&format!("{qualified}/{name}"))
+        );
+        let location = Some(self.model.sources.location(pos));
+        self.warnings
+            .push(Warning(Diagnostic::at(message, location)));
+    }
+
     /// Pass 1a: one module per namespace, claimed in namespace order.
     fn module_names(&mut self) -> BTreeMap<&'m str, String> {
         let model = self.model;
@@ -793,7 +806,14 @@ impl<'m> Builder<'m> {
         let mut scope = Allocator::new();
         scope.reserve("additional");
         let mut fields = Vec::new();
+        // A member name a base type already declares (invalid CSDL, seen in the wild): one
+        // field per wire name, the first declaration's, or the JSON would hold the name twice.
+        let mut wires: BTreeSet<&str> = BTreeSet::new();
         for p in model.all_properties(id) {
+            if !wires.insert(&p.name) {
+                self.duplicate_member(qualified, &p.name, p.pos);
+                continue;
+            }
             let Some(ty) = self.field_ty(&p.ty) else {
                 continue;
             };
@@ -823,6 +843,10 @@ impl<'m> Builder<'m> {
             });
         }
         for nav in model.all_navigation(id) {
+            if !wires.insert(&nav.name) {
+                self.duplicate_member(qualified, &nav.name, nav.pos);
+                continue;
+            }
             let Some(ty) = self.nav_ty(&nav.ty) else {
                 continue;
             };

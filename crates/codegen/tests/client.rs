@@ -822,3 +822,45 @@ fn navigation_restrictions_of_sets_and_properties() {
     );
     assert!(said("hidden", "`P.trip/hidden`"), "{}", g.explain);
 }
+
+/// A derived type that declares a property its base already has (invalid CSDL, as in
+/// odata-v4-server's test metadata): one field per wire name, the base's, and a located
+/// warning; two fields would write the JSON member twice.
+#[test]
+fn a_redeclared_base_property_is_one_field() {
+    const CSDL: &str = r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:DataServices>
+    <Schema Namespace="D" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <EntityType Name="base">
+        <Key><PropertyRef Name="id"/></Key>
+        <Property Name="id" Type="Edm.String" Nullable="false"/>
+        <Property Name="mongoId" Type="Edm.String"/>
+      </EntityType>
+      <EntityType Name="meta" BaseType="D.base">
+        <Property Name="mongoId" Type="Edm.Int32"/>
+        <Property Name="note" Type="Edm.String"/>
+      </EntityType>
+      <EntityContainer Name="S"><EntitySet Name="metas" EntityType="D.meta"/></EntityContainer>
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>
+"#;
+    let model = csdl::load_str("d.xml", CSDL).unwrap_or_else(|e| panic!("{e}"));
+    let mut c = Config::new("d", "generated/d", vec![PathBuf::from("d.xml")]);
+    c.all();
+    let g = codegen::generate_full(&c, &model).unwrap();
+    let meta = file(&g.files, "src/models/d/meta.rs");
+    let read = &meta[..meta.find("pub struct MetaCreate").unwrap()];
+    assert_eq!(
+        read.matches("pub mongo_id: Option<String>,").count(),
+        1,
+        "{read}"
+    );
+    assert!(!meta.contains("mongo_id_2"), "{meta}");
+    let warnings: Vec<String> = g.warnings.iter().map(|w| w.to_string()).collect();
+    let w = warnings
+        .iter()
+        .find(|w| w.contains("`D.meta/mongoId`"))
+        .unwrap_or_else(|| panic!("{warnings:?}"));
+    assert!(w.contains("d.xml:10:9"), "{w}");
+}
