@@ -8,12 +8,14 @@
 //! and make generated code read differently from what it does.
 //!
 //! Real services break the rule in harmless ways: Graph v1.0's `InnerError` has
-//! properties `request-id` and `client-request-id`. A name that is a valid identifier
-//! once its `-` (or, for names inside a type, container or operation, `.`) are
-//! replaced is accepted with a warning; its wire name is kept as written. Every other
-//! character (control and format characters, whitespace, line breaks, punctuation such
-//! as `` ` `` `<` `>` `"` `'` `\` `{` `}` `[` `]` `(` `)` `*` `#` `!` `$` `&` `@` `/`)
-//! is an error.
+//! properties `request-id` and `client-request-id`; Dataverse's has a navigation
+//! property whose name starts with `"`. A name that is a valid identifier once its `-`
+//! (or, for names inside a type, container or operation, `.` and `"`) are replaced is
+//! accepted with a warning; its wire name is kept as written (the generated code holds
+//! it only in escaped string literals, URLs percent-encode it). Every other character
+//! (control and format characters, whitespace, line breaks, punctuation such as `` ` ``
+//! `<` `>` `'` `\` `{` `}` `[` `]` `(` `)` `*` `#` `!` `$` `&` `@` `/`, and `"` in a
+//! schema-level name) is an error.
 
 use std::fmt::Write;
 
@@ -67,7 +69,10 @@ pub fn check_name(name: &str, place: Place) -> Verdict {
         if fine {
             continue;
         }
-        let harmless = i > 0 && (c == '-' || (c == '.' && place == Place::Member));
+        // A `"` in a member name: Dataverse's `$metadata` has a navigation property
+        // `"msdyn_unifiedroutingrun_queueitem_targetobject` (written `&quot;…`).
+        let harmless = (i > 0 && (c == '-' || (c == '.' && place == Place::Member)))
+            || (c == '"' && place == Place::Member);
         if harmless {
             if !tolerated.contains(&c) {
                 tolerated.push(c);
@@ -85,6 +90,19 @@ pub fn check_name(name: &str, place: Place) -> Verdict {
             "the name `{}` {what}; a name is letters, digits and `_`, starting with a letter or `_`",
             escape(name)
         ));
+    }
+    // What a `"` leaves must still start like a name.
+    if tolerated.contains(&'"') {
+        let mut rest = name.chars().filter(|c| *c != '"');
+        if !rest
+            .next()
+            .is_some_and(|c| c == '_' || unicode_ident::is_xid_start(c))
+        {
+            return Verdict::Error(format!(
+                "the name `{}` is not a name once its `\"` are left out; a name is letters, digits and `_`, starting with a letter or `_`",
+                escape(name)
+            ));
+        }
     }
     if tolerated.is_empty() {
         Verdict::Valid
@@ -248,7 +266,12 @@ mod tests {
             ("a`b", "error"),
             ("a<b", "error"),
             ("a>b", "error"),
-            ("a\"b", "error"),
+            ("a\"b", "warn"),
+            ("\"a", "warn"),
+            ("\"", "error"),
+            ("\"\"", "error"),
+            ("\"1a", "error"),
+            ("\"-a", "error"),
             ("a'b", "error"),
             ("a\\b", "error"),
             ("a{b", "error"),
@@ -277,6 +300,19 @@ mod tests {
         for (name, want) in table {
             assert_eq!(verdict(name), *want, "{name:?}");
         }
+    }
+
+    #[test]
+    fn a_quote_is_tolerated_in_member_names_only() {
+        assert!(matches!(
+            check_name("\"msdyn_x", Place::Member),
+            Verdict::Warning(_)
+        ));
+        assert!(matches!(
+            check_name("\"msdyn_x", Place::SchemaLevel),
+            Verdict::Error(_)
+        ));
+        assert!(matches!(check_name("\"", Place::Member), Verdict::Error(_)));
     }
 
     #[test]
