@@ -45,8 +45,10 @@ fn main() {
         "decode generated (Page<User>)",
         "decode generated (Page<AnyUser>)",
         "decode derive",
+        "decode generated through serde",
         "encode generated",
         "encode derive",
+        "encode generated through serde",
     ];
     let mut times: Vec<Vec<Duration>> = vec![Vec::with_capacity(rounds); names.len()];
     // One warm-up round, not counted.
@@ -55,8 +57,10 @@ fn main() {
             time(|| bench::decode_generated(black_box(&page))),
             time(|| bench::decode_generated_any(black_box(&page))),
             time(|| bench::decode_derive(black_box(&page))),
+            time(|| bench::decode_serde(black_box(&page))),
             time(|| bench::encode_generated(black_box(&generated_users))),
             time(|| bench::encode_derive(black_box(&derive_users))),
+            time(|| bench::encode_serde(black_box(&generated_users))),
         ];
         if round > 0 {
             for (all, t) in times.iter_mut().zip(t) {
@@ -79,6 +83,11 @@ fn main() {
         "ratio generated / derive: decode {:.2}x (Page<AnyUser>: {:.2}x), encode {:.2}x",
         ratio(m[0], m[2]),
         ratio(m[1], m[2]),
-        ratio(m[3], m[4])
+        ratio(m[4], m[5])
+    );
+    println!(
+        "ratio generated through serde_json / derive: decode {:.2}x, encode {:.2}x",
+        ratio(m[3], m[2]),
+        ratio(m[6], m[5])
     );
 }

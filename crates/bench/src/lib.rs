@@ -32,6 +32,29 @@ pub fn decode_generated_any(bytes: &[u8]) -> Page<AnyUser> {
     json::from_slice::<Page<AnyUser>>(bytes).expect("the generated models decode the page")
 }
 
+/// The page as a user with the `serde` feature declares it around the generated type: a
+/// derived struct, read by `serde_json::from_slice` (the generated `User`'s `Deserialize`
+/// takes serde_json's raw text of each item and decodes it with `FromJson`).
+#[derive(serde::Deserialize)]
+pub struct SerdePage {
+    /// The page's users.
+    pub value: Vec<User>,
+    /// The link to the next page.
+    #[serde(rename = "@odata.nextLink", default)]
+    pub next_link: Option<String>,
+}
+
+/// Decodes the page through serde: `serde_json::from_slice::<SerdePage>`.
+pub fn decode_serde(bytes: &[u8]) -> SerdePage {
+    serde_json::from_slice(bytes).expect("the generated models decode the page through serde")
+}
+
+/// Encodes the page's users through serde: `serde_json::to_vec` of the `Vec<User>` (each
+/// `User`'s `Serialize` replays its own encoder's text into serde_json's serializer).
+pub fn encode_serde(users: &Vec<User>) -> Vec<u8> {
+    serde_json::to_vec(users).expect("the generated models encode through serde")
+}
+
 /// Decodes the page with the serde-derive baseline (`serde_json::from_slice`).
 pub fn decode_derive(bytes: &[u8]) -> derive::UsersPage {
     serde_json::from_slice(bytes).expect("the derive baseline decodes the page")

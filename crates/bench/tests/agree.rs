@@ -239,3 +239,17 @@ fn what_each_side_writes_the_other_reads_back_the_same() {
         graph_users::runtime::json::from_slice(&bench::encode_generated(&generated)).unwrap();
     assert_eq!(again, generated);
 }
+
+#[test]
+fn through_serde_the_generated_models_read_and_write_the_same() {
+    let bytes = page();
+    let direct = bench::decode_generated(&bytes);
+    let through_serde = bench::decode_serde(&bytes);
+    assert_eq!(through_serde.next_link, direct.next_link);
+    assert_eq!(through_serde.value, direct.items);
+    assert_eq!(
+        bench::encode_serde(&direct.items),
+        bench::encode_generated(&direct.items),
+        "serde_json writes the bytes the encoder writes"
+    );
+}

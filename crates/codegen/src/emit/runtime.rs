@@ -70,7 +70,7 @@ azure_core = { version = "1", default-features = false, optional = true }
 [features]
 default = ["reqwest"]
 reqwest = ["dep:reqwest", "dep:rustls", "dep:http-body"]
-serde = []
+serde = ["serde_json/raw_value"]
 chrono = ["dep:chrono"]
 time = ["dep:time"]
 jiff = ["dep:jiff"]

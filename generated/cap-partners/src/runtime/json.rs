@@ -864,22 +864,326 @@ impl ObjectWriter {
 
 // ---- serde bridge -------------------------------------------------------------
 
+/// The name under which serde_json hands a value over as its raw text (what its
+/// `RawValue` asks for, with the `raw_value` feature the generated crate's `serde` feature
+/// turns on). Only speed depends on it: a deserializer that does not know it (another
+/// format, serde_json without the feature, or a future serde_json that names it otherwise)
+/// calls [`visit_newtype_struct`](serde::de::Visitor::visit_newtype_struct) or gives the
+/// value as it is, and [`deserialize`] reads it as a tree.
+const SERDE_JSON_RAW: &str = "$serde_json::private::RawValue";
+
 /// Serialize any [`ToJson`] value with serde: call it from a tiny
 /// `impl serde::Serialize` block, or use it as `#[serde(serialize_with = …)]`.
+///
+/// The value is written by its own encoder, then that text is replayed into `serializer`
+/// event by event (no tree), so any serde format gets the same members, in the same order,
+/// with the same numbers as [`to_vec`].
 pub fn serialize<T: ToJson + ?Sized, S: serde::Serializer>(
     value: &T,
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
-    serde::Serialize::serialize(&tree(value), serializer)
+    transcode(&to_vec(value), serializer)
 }
 
-/// Deserialize any [`FromJson`] value with serde (via a [`Value`]); the message of a
-/// failure includes the JSON path.
+/// Deserialize any [`FromJson`] value with serde; the message of a failure includes the
+/// JSON path.
+///
+/// From serde_json (`from_slice`, `from_str`, `from_reader`, `from_value`, nested in the
+/// caller's own derived types) the value arrives as its text and is decoded in one pass by
+/// [`FromJson::decode`], as [`from_slice`] does; any other deserializer gives it as a tree
+/// of serde events, read into a [`Value`] and decoded from that.
 pub fn deserialize<'de, T: FromJson, D: serde::Deserializer<'de>>(
     deserializer: D,
 ) -> Result<T, D::Error> {
-    let value = <Value as serde::Deserialize>::deserialize(deserializer)?;
-    T::from_json(value, &Path::ROOT).map_err(<D::Error as serde::de::Error>::custom)
+    // The visitor does not depend on `T`: one copy per deserializer, not per model type.
+    let read = match deserializer.deserialize_newtype_struct(SERDE_JSON_RAW, serde_bridge::Reader) {
+        Ok(serde_bridge::Read::Text(text)) => from_slice(text.as_bytes()),
+        Ok(serde_bridge::Read::Tree(value)) => T::from_json(value, &Path::ROOT),
+        Err(e) => return Err(e),
+    };
+    read.map_err(<D::Error as serde::de::Error>::custom)
+}
+
+/// Replays the JSON text `json` (written by [`Encoder`]: valid, one value) into `serializer`.
+fn transcode<S: serde::Serializer>(json: &[u8], serializer: S) -> Result<S::Ok, S::Error> {
+    // Checked as UTF-8 once (the encoder writes nothing else), so that the parser does not
+    // check each string again.
+    let text = std::str::from_utf8(json).map_err(<S::Error as serde::ser::Error>::custom)?;
+    let mut d = serde_json::Deserializer::from_str(text);
+    serde_bridge::Replay::new(&mut d).serialize_into(serializer)
+}
+
+mod serde_bridge {
+    //! The visitors behind [`deserialize`](super::deserialize) and
+    //! [`serialize`](super::serialize).
+
+    use std::borrow::Cow;
+    use std::cell::Cell;
+    use std::fmt;
+
+    use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+    use serde::ser::{self, SerializeMap, SerializeSeq, Serializer};
+
+    use super::{Map, SERDE_JSON_RAW, Value};
+
+    /// What a deserializer gives: serde_json's raw text of the value (offered as a map of
+    /// one entry keyed [`SERDE_JSON_RAW`]), or any other value as a tree.
+    pub(super) enum Read<'de> {
+        Text(Cow<'de, str>),
+        Tree(Value),
+    }
+
+    /// The visitor that tells the two apart.
+    pub(super) struct Reader;
+
+    impl<'de> Visitor<'de> for Reader {
+        type Value = Read<'de>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a JSON value")
+        }
+
+        fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            Ok(Read::Tree(<Value as serde::Deserialize>::deserialize(d)?))
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut object = Map::new();
+            match map.next_key_seed(Key)? {
+                None => {}
+                Some(None) => return map.next_value_seed(Text).map(Read::Text),
+                Some(Some(key)) => {
+                    object.insert(key, map.next_value()?);
+                }
+            }
+            while let Some((key, value)) = map.next_entry::<String, Value>()? {
+                object.insert(key, value);
+            }
+            Ok(Read::Tree(Value::Object(object)))
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+            while let Some(item) = seq.next_element::<Value>()? {
+                items.push(item);
+            }
+            Ok(Read::Tree(Value::Array(items)))
+        }
+
+        fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+            Ok(Read::Tree(Value::Bool(v)))
+        }
+
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            Ok(Read::Tree(Value::from(v)))
+        }
+
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            Ok(Read::Tree(Value::from(v)))
+        }
+
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+            Ok(Read::Tree(Value::from(v)))
+        }
+
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(Read::Tree(Value::String(v.to_owned())))
+        }
+
+        fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+            Ok(Read::Tree(Value::String(v)))
+        }
+
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(Read::Tree(Value::Null))
+        }
+
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(Read::Tree(Value::Null))
+        }
+
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_newtype_struct(SERDE_JSON_RAW, self)
+        }
+    }
+
+    /// A map's first key: `None` for serde_json's raw-text marker, else the key.
+    struct Key;
+
+    impl<'de> DeserializeSeed<'de> for Key {
+        type Value = Option<String>;
+
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_str(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Key {
+        type Value = Option<String>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a string key")
+        }
+
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok((v != SERDE_JSON_RAW).then(|| v.to_owned()))
+        }
+
+        fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+            Ok((v != SERDE_JSON_RAW).then_some(v))
+        }
+    }
+
+    /// serde_json's raw text of the value: borrowed from the input where it can be.
+    struct Text;
+
+    impl<'de> DeserializeSeed<'de> for Text {
+        type Value = Cow<'de, str>;
+
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_str(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Text {
+        type Value = Cow<'de, str>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("the JSON text of a value")
+        }
+
+        fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+            Ok(Cow::Borrowed(v))
+        }
+
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(Cow::Owned(v.to_owned()))
+        }
+
+        fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+            Ok(Cow::Owned(v))
+        }
+    }
+
+    /// A deserializer over JSON text, replayed into a serializer as serde events: one use
+    /// (serde's `Serialize` takes `&self`, hence the `Cell`).
+    pub(super) struct Replay<D>(Cell<Option<D>>);
+
+    impl<'de, D: Deserializer<'de>> Replay<D> {
+        pub(super) fn new(d: D) -> Self {
+            Replay(Cell::new(Some(d)))
+        }
+
+        pub(super) fn serialize_into<S: Serializer>(self, s: S) -> Result<S::Ok, S::Error> {
+            ser::Serialize::serialize(&self, s)
+        }
+    }
+
+    impl<'de, D: Deserializer<'de>> ser::Serialize for Replay<D> {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let d = self
+                .0
+                .take()
+                .ok_or_else(|| <S::Error as ser::Error>::custom("a value replayed twice"))?;
+            match d.deserialize_any(Emit(s)) {
+                Ok(done) => done,
+                Err(e) => Err(<S::Error as ser::Error>::custom(e)),
+            }
+        }
+    }
+
+    /// Turns each deserializer event into the serializer's call. The serializer's own
+    /// result travels as the visitor's value, so its error type is kept.
+    struct Emit<S>(S);
+
+    impl<'de, S: Serializer> Visitor<'de> for Emit<S> {
+        type Value = Result<S::Ok, S::Error>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a JSON value")
+        }
+
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(self.0.serialize_unit())
+        }
+
+        fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+            Ok(self.0.serialize_bool(v))
+        }
+
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            Ok(self.0.serialize_i64(v))
+        }
+
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            Ok(self.0.serialize_u64(v))
+        }
+
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+            Ok(self.0.serialize_f64(v))
+        }
+
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(self.0.serialize_str(v))
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut out = match self.0.serialize_seq(seq.size_hint()) {
+                Ok(out) => out,
+                Err(e) => return Ok(Err(e)),
+            };
+            while let Some(done) = seq.next_element_seed(Element(&mut out))? {
+                if let Err(e) = done {
+                    return Ok(Err(e));
+                }
+            }
+            Ok(out.end())
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut out = match self.0.serialize_map(map.size_hint()) {
+                Ok(out) => out,
+                Err(e) => return Ok(Err(e)),
+            };
+            while let Some(done) = map.next_key_seed(Entry::<_, true>(&mut out))? {
+                let done = match done {
+                    Ok(()) => map.next_value_seed(Entry::<_, false>(&mut out))?,
+                    Err(e) => Err(e),
+                };
+                if let Err(e) = done {
+                    return Ok(Err(e));
+                }
+            }
+            Ok(out.end())
+        }
+    }
+
+    /// One array element, replayed into the open sequence.
+    struct Element<'a, Q>(&'a mut Q);
+
+    impl<'de, Q: SerializeSeq> DeserializeSeed<'de> for Element<'_, Q> {
+        type Value = Result<(), Q::Error>;
+
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            Ok(self.0.serialize_element(&Replay::new(d)))
+        }
+    }
+
+    /// One member's key (`KEY`) or value, replayed into the open map.
+    struct Entry<'a, M, const KEY: bool>(&'a mut M);
+
+    impl<'de, M: SerializeMap, const KEY: bool> DeserializeSeed<'de> for Entry<'_, M, KEY> {
+        type Value = Result<(), M::Error>;
+
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            let replay = Replay::new(d);
+            Ok(if KEY {
+                self.0.serialize_key(&replay)
+            } else {
+                self.0.serialize_value(&replay)
+            })
+        }
+    }
 }
 
 // ---- primitive impls ------------------------------------------------------------
