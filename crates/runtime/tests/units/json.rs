@@ -541,3 +541,15 @@ fn serde_json_hands_over_the_raw_text() {
     assert_eq!(p.born, Some("2001-02-03".parse().unwrap()));
     assert!(p.additional.is_empty());
 }
+
+#[test]
+fn hostile_nesting_through_serde_is_an_error() {
+    // serde_json scans the raw text without recursing; the decoder's depth limit then
+    // refuses it, as `from_str` does.
+    let deep = format!(r#"{{"x":{}{}}}"#, "[".repeat(100_000), "]".repeat(100_000));
+    let e = serde_json::from_str::<Person>(&deep).unwrap_err().to_string();
+    assert!(e.contains("recursion limit"), "{e}");
+    assert!(from_str::<Person>(&deep).is_err());
+    let deep_objects = format!(r#"{}1{}"#, r#"{"friend":"#.repeat(200), "}".repeat(200));
+    assert!(serde_json::from_str::<Person>(&deep_objects).is_err());
+}

@@ -896,7 +896,8 @@ pub fn deserialize<'de, T: FromJson, D: serde::Deserializer<'de>>(
     deserializer: D,
 ) -> Result<T, D::Error> {
     // The visitor does not depend on `T`: one copy per deserializer, not per model type.
-    let read = match deserializer.deserialize_newtype_struct(SERDE_JSON_RAW, serde_bridge::Reader) {
+    let reader = serde_bridge::Reader;
+    let read = match deserializer.deserialize_newtype_struct(SERDE_JSON_RAW, reader) {
         Ok(serde_bridge::Read::Text(text)) => from_slice(text.as_bytes()),
         Ok(serde_bridge::Read::Tree(value)) => T::from_json(value, &Path::ROOT),
         Err(e) => return Err(e),
