@@ -33,6 +33,28 @@ fn decimal() {
         "NaN",
     ]);
     rejects::<Decimal>(&["", "1.", ".5", "+1", "1,5", "0x10", "inf", "1 "]);
+    // From JSON text a number keeps its exact text: no f64 between (money, 30 digits).
+    for text in [
+        "1.10",
+        "12345678901234567890.123456789",
+        "-0.000",
+        "1E+2",
+        "7",
+    ] {
+        let d: Decimal = odata_runtime::json::from_str(text).unwrap();
+        assert_eq!(d.as_str(), text);
+        let via_serde: Decimal = serde_json::from_str(text).unwrap();
+        assert_eq!(via_serde.as_str(), text);
+    }
+    let d: Decimal =
+        odata_runtime::json::from_str("\"0.1000000000000000055511151231257827\"").unwrap();
+    assert_eq!(d.as_str(), "0.1000000000000000055511151231257827");
+    let e = odata_runtime::json::from_str::<Decimal>("[1]")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("expected Decimal"), "{e}");
+    assert!(odata_runtime::json::from_str::<Decimal>("\"1.\"").is_err());
+    assert!(odata_runtime::json::from_str::<Decimal>("01").is_err());
     let d = Decimal::from_json(json!("12345678901234567890.123456789"), &Path::ROOT).unwrap();
     assert_eq!(d.as_str(), "12345678901234567890.123456789");
     assert_eq!(d.to_json(), json!("12345678901234567890.123456789"));

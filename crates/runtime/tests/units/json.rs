@@ -547,7 +547,9 @@ fn hostile_nesting_through_serde_is_an_error() {
     // serde_json scans the raw text without recursing; the decoder's depth limit then
     // refuses it, as `from_str` does.
     let deep = format!(r#"{{"x":{}{}}}"#, "[".repeat(100_000), "]".repeat(100_000));
-    let e = serde_json::from_str::<Person>(&deep).unwrap_err().to_string();
+    let e = serde_json::from_str::<Person>(&deep)
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("recursion limit"), "{e}");
     assert!(from_str::<Person>(&deep).is_err());
     let deep_objects = format!(r#"{}1{}"#, r#"{"friend":"#.repeat(200), "}".repeat(200));

@@ -254,11 +254,12 @@ pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
 
 /// `Edm.Decimal`, kept as its decimal text so no precision is lost.
 ///
-/// Read from a JSON number or (with `IEEE754Compatible=true`) a JSON string. A JSON
-/// number is only as exact as serde_json keeps it (exact for integers; for fractions the
-/// shortest `f64` text unless serde_json's `arbitrary_precision` feature is on), so ask
-/// for `IEEE754Compatible=true` when exact decimals matter. Written as a JSON number when
-/// that is lossless, otherwise as a string. Equality compares the text (`1.50 != 1.5`).
+/// Read from a JSON number, kept as its exact text (`1.10` stays `1.10`, 30 digits stay
+/// 30 digits), or (with `IEEE754Compatible=true`) a JSON string. Only a value built from
+/// a [`Value`] tree ([`FromJson::from_json`], `serde_json::Value` in `additional`) is as
+/// exact as serde_json keeps numbers: the shortest `f64` text for fractions. Written as a
+/// JSON number when that is lossless, otherwise as a string. Equality compares the text
+/// (`1.50 != 1.5`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Decimal(String);
 
@@ -349,9 +350,15 @@ fn decimal_parts(s: &str) -> Option<(bool, String, i64)> {
 }
 
 impl FromJson for Decimal {
+    /// A JSON number is kept as its exact text (`1.10`, 30 digits): no `f64` between.
     fn decode(d: &mut Decoder<'_>, path: &Path<'_>) -> Result<Self, DecodeError> {
-        let value = d.value(path)?;
-        Self::from_json(value, path)
+        match d.peek() {
+            Some(b'"') => {
+                let text = d.string(path, "Decimal")?;
+                Decimal::new(text).map_err(|e| DecodeError::new(path, e.to_string()))
+            }
+            _ => Ok(Decimal(d.number(path, "Decimal")?.to_owned())),
+        }
     }
     fn from_json(value: Value, path: &Path<'_>) -> Result<Self, DecodeError> {
         match value {
