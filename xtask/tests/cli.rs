@@ -18,11 +18,34 @@ const GOOD: &str = r#"<?xml version="1.0" encoding="utf-8"?>
   </edmx:DataServices>
 </edmx:Edmx>"#;
 
-fn temp_dir(name: &str) -> PathBuf {
+/// A fresh folder under the system's temporary folder, removed when the test ends,
+/// whether it passes or panics.
+fn temp_dir(name: &str) -> TempDir {
     let dir = std::env::temp_dir().join(format!("xtask-cli-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    dir
+    TempDir(dir)
+}
+
+struct TempDir(PathBuf);
+
+impl std::ops::Deref for TempDir {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl AsRef<Path> for TempDir {
+    fn as_ref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 fn xtask(args: &[&str]) -> (i32, String) {
@@ -184,7 +207,6 @@ fn adhoc_generation_then_check_detects_stale_missing_and_extra() {
     );
     let (code, err) = gen_all(&schema, &out, true);
     assert_eq!(code, 0, "{err}");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Writes `files` (path, content) under `dir`.
@@ -283,7 +305,6 @@ fn out_into_a_folder_that_is_not_a_generated_crate_is_refused() {
     std::fs::create_dir_all(empty.join("src")).unwrap();
     assert_eq!(gen_all(&schema, &empty, false).0, 0);
     assert_eq!(gen_all(&schema, &dir.join("absent/x"), false).0, 0);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -336,7 +357,6 @@ fn hand_written_files_in_a_generated_crate_are_never_removed_or_overwritten() {
     let (code, err) = gen_all(&schema, &out, false);
     assert_eq!(code, 0, "{err}");
     assert!(out.join("src/models/t_ns/helpers.rs").exists());
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -373,7 +393,6 @@ fn an_edited_generated_file_is_refused_not_lost() {
     let (code, err) = gen_all(&schema, &out, false);
     assert_eq!(code, 0, "{err}");
     assert_eq!(gen_all(&schema, &out, true).0, 0);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -404,7 +423,6 @@ fn a_crate_from_before_manifests_is_adopted() {
         manifest.contains("  src/lib.rs\n") && !manifest.contains("NOTES"),
         "{manifest}"
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -447,7 +465,6 @@ fn manifest_paths_outside_the_crate_are_never_removed() {
         assert_eq!(std::fs::read(dir.join("victim.rs")).unwrap(), lib, "{bad}");
         assert_eq!(snapshot(&out), before);
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[cfg(unix)]
@@ -543,7 +560,6 @@ fn links_inside_the_crate_are_never_followed() {
         };
         assert_eq!(status.code(), Some(1));
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -603,7 +619,6 @@ fn a_late_failure_changes_nothing() {
     assert!(!err.contains("panicked"), "{err}");
     assert_eq!(snapshot(&dir.join("a")), before_a);
     assert_eq!(snapshot(&dir.join("b")), before_b);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -633,7 +648,6 @@ fn api_changes_are_reported_in_changes_md() {
         changes.contains("- added (new enum member): `member t_ns::State::Standby = standby`"),
         "{changes}"
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// The multi-document model of the reader's tests (`crates/csdl/tests/multi`), copied.
@@ -698,7 +712,6 @@ fn reference_uris_map_to_local_files_on_the_command_line() {
         let (code, err) = xtask(&[&base[..], &["--reference", bad], &tail[..]].concat());
         assert_eq!(code, 2, "{bad}: {err}");
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -755,7 +768,6 @@ fn references_and_strict_in_the_config() {
     let (code, err) = xtask(&["codegen", "--config", config.to_str().unwrap()]);
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("(an error under `strict`)"), "{err}");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// The ad-hoc command line chooses the key style and the service root, like `codegen.toml`.
@@ -823,7 +835,6 @@ fn key_as_segment_and_service_root_on_the_command_line() {
     ]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("is not a service root URL"), "{err}");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// The config is read like a schema: a regular file only (a FIFO would block the open,
@@ -926,7 +937,6 @@ fn metadata_fetches_stores_only_csdl_and_regenerates() {
     assert_eq!(xtask(&["metadata", "--schema", schema_arg]).0, 2);
     assert_eq!(xtask(&["metadata", &root]).0, 2);
     drop(server);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Runs the xtask with `dir` first on `PATH` (where a fake `az` is).
@@ -1065,5 +1075,4 @@ fn metadata_azure_takes_the_token_from_the_developer_tools() {
     let (code, out) = &outcomes[2];
     assert_eq!(*code, 2, "{out}");
     assert!(out.contains("use one"), "{out}");
-    let _ = std::fs::remove_dir_all(&dir);
 }
