@@ -523,3 +523,273 @@ async fn a_transport_without_streaming_gets_buffered_streams() {
     assert_eq!(seen[1].body.as_deref(), Some(&b"abcd"[..]));
     assert_eq!(seen[1].header("content-type"), Some("text/plain"));
 }
+
+/// A file server that closes each answer's connection after `cuts[i]` bytes of its body
+/// (the whole rest once the list runs out) and answers `Range: bytes=N-` with a 206 of
+/// the rest, unless `ignore_ranges`. `head` adds headers (validators, `Accept-Ranges`).
+fn breaking_file(
+    content: Arc<Vec<u8>>,
+    cuts: &'static [usize],
+    head: &'static str,
+    ignore_ranges: bool,
+) -> RawHandler {
+    Arc::new(move |i, req, mut sock| {
+        let content = content.clone();
+        Box::pin(async move {
+            let start = req
+                .header("range")
+                .and_then(|r| r.strip_prefix("bytes="))
+                .and_then(|r| r.strip_suffix('-'))
+                .and_then(|n| n.parse::<usize>().ok())
+                .filter(|_| !ignore_ranges)
+                .unwrap_or(0);
+            let rest = &content[start..];
+            let status = if start > 0 {
+                format!(
+                    "206 Partial Content\r\nContent-Range: bytes {start}-{}/{}",
+                    content.len() - 1,
+                    content.len()
+                )
+            } else {
+                "200 OK".to_owned()
+            };
+            let head = format!(
+                "HTTP/1.1 {status}\r\n{head}Content-Length: {}\r\nConnection: close\r\n\r\n",
+                rest.len()
+            );
+            let n = cuts.get(i).copied().unwrap_or(rest.len()).min(rest.len());
+            let _ = sock.write_all(head.as_bytes()).await;
+            let _ = sock.write_all(&rest[..n]).await;
+            let _ = sock.flush().await;
+        })
+    })
+}
+
+fn file_content() -> Arc<Vec<u8>> {
+    Arc::new((0..10_000u32).map(|i| (i * 7 % 251) as u8).collect())
+}
+
+const RESUMABLE: &str = "ETag: \"v1\"\r\nAccept-Ranges: bytes\r\n";
+
+/// Reads chunks until the end or the first error; what arrived, and the error.
+async fn read_all(mut d: odata_runtime::stream::Download) -> (Vec<u8>, Option<Error>) {
+    let mut got = Vec::new();
+    loop {
+        match d.next_chunk().await {
+            Ok(Some(chunk)) => got.extend_from_slice(&chunk),
+            Ok(None) => return (got, None),
+            Err(e) => return (got, Some(e)),
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_broken_download_resumes_where_it_stopped() {
+    let content = file_content();
+    let server = Server::start_raw(breaking_file(
+        content.clone(),
+        &[3000, 2500],
+        RESUMABLE,
+        false,
+    ))
+    .await;
+    let c = client_with(&server, CrossOrigin::Refuse);
+    let d = c
+        .download(&Resource::new("f"), &Default::default())
+        .await
+        .unwrap();
+    assert_eq!(d.content_length(), Some(10_000));
+    assert_eq!(d.bytes().await.unwrap(), *content);
+
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), 3);
+    assert_eq!(reqs[0].header("range"), None);
+    assert_eq!(reqs[1].header("range"), Some("bytes=3000-"));
+    assert_eq!(reqs[1].header("if-range"), Some("\"v1\""));
+    assert_eq!(reqs[2].header("range"), Some("bytes=5500-"));
+    for r in &reqs {
+        assert_eq!(r.target, "/svc/f");
+        assert_eq!(r.header("authorization"), Some("Bearer t0ps3cret"));
+    }
+
+    // `save` writes the whole file across the breaks.
+    let server = Server::start_raw(breaking_file(content.clone(), &[1], RESUMABLE, false)).await;
+    let c = client_with(&server, CrossOrigin::Refuse);
+    let dir = std::env::temp_dir().join(format!("odata-resume-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("file.bin");
+    let d = c
+        .download(&Resource::new("f"), &Default::default())
+        .await
+        .unwrap();
+    assert_eq!(d.save(&path).await.unwrap(), 10_000);
+    assert_eq!(std::fs::read(&path).unwrap(), *content);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test]
+async fn a_download_resumes_only_when_the_service_allows_it() {
+    let content = file_content();
+    // Without `Accept-Ranges`, with only a weak ETag, or with no validator: one request,
+    // the break is the error.
+    for head in [
+        "ETag: \"v1\"\r\n",
+        "ETag: W/\"v1\"\r\nAccept-Ranges: bytes\r\n",
+        "Accept-Ranges: bytes\r\n",
+        "ETag: \"v1\"\r\nAccept-Ranges: none\r\n",
+    ] {
+        let server = Server::start_raw(breaking_file(content.clone(), &[3000], head, false)).await;
+        let c = client_with(&server, CrossOrigin::Refuse);
+        let d = c
+            .download(&Resource::new("f"), &Default::default())
+            .await
+            .unwrap();
+        let (got, err) = read_all(d).await;
+        assert!(matches!(err, Some(Error::Transport(_))), "{head}: {err:?}");
+        assert_eq!(got, content[..3000], "{head}");
+        assert_eq!(server.requests().len(), 1, "{head}");
+    }
+
+    // `Last-Modified` is a validator too.
+    let head = "Last-Modified: Tue, 01 Dec 2026 10:00:00 GMT\r\nAccept-Ranges: bytes\r\n";
+    let server = Server::start_raw(breaking_file(content.clone(), &[3000], head, false)).await;
+    let c = client_with(&server, CrossOrigin::Refuse);
+    let d = c
+        .download(&Resource::new("f"), &Default::default())
+        .await
+        .unwrap();
+    assert_eq!(d.bytes().await.unwrap(), *content);
+    assert_eq!(
+        server.requests()[1].header("if-range"),
+        Some("Tue, 01 Dec 2026 10:00:00 GMT")
+    );
+
+    // A request that asks for a range itself is not resumed by the client.
+    let server = Server::start_raw(breaking_file(content.clone(), &[3000], RESUMABLE, false)).await;
+    let c = client_with(&server, CrossOrigin::Refuse);
+    let mut opts = odata_runtime::RequestOptions::default();
+    opts.headers
+        .push(("Range".to_owned(), "bytes=0-".to_owned()));
+    let d = c.download(&Resource::new("f"), &opts).await.unwrap();
+    assert!(read_all(d).await.1.is_some());
+    assert_eq!(server.requests().len(), 1);
+
+    // Nor is any download when the retry policy allows one attempt only.
+    let server = Server::start_raw(breaking_file(content.clone(), &[3000], RESUMABLE, false)).await;
+    let c = Client::builder(format!("{}/svc", server.base))
+        .retry_policy(odata_runtime::RetryPolicy {
+            max_attempts: 1,
+            ..Default::default()
+        })
+        .build()
+        .unwrap();
+    let d = c
+        .download(&Resource::new("f"), &Default::default())
+        .await
+        .unwrap();
+    assert!(read_all(d).await.1.is_some());
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn a_resume_never_splices_another_version_and_is_bounded() {
+    let content = file_content();
+    // The service answers the range request with the whole content (200): it may have
+    // changed, so the download ends; nothing is duplicated.
+    let server = Server::start_raw(breaking_file(content.clone(), &[3000], RESUMABLE, true)).await;
+    let c = client_with(&server, CrossOrigin::Refuse);
+    let d = c
+        .download(&Resource::new("f"), &Default::default())
+        .await
+        .unwrap();
+    let (got, err) = read_all(d).await;
+    let err = err.unwrap().to_string();
+    assert!(
+        err.contains("after 3000 bytes and could not be resumed"),
+        "{err}"
+    );
+    assert!(err.contains("answered 200"), "{err}");
+    assert_eq!(got, content[..3000]);
+    assert_eq!(server.requests().len(), 2);
+
+    // A 206 that does not start where the body stopped, or of another total.
+    for range in [
+        "bytes 2999-9999/10000",
+        "bytes 3000-9999/20000",
+        "bytes */10000",
+        "junk",
+    ] {
+        let server = Server::start_raw(Arc::new(move |i, _, mut sock| {
+            Box::pin(async move {
+                let head = if i == 0 {
+                    format!("HTTP/1.1 200 OK\r\n{RESUMABLE}Content-Length: 10000\r\n\r\n")
+                } else {
+                    format!("HTTP/1.1 206 Partial\r\nContent-Range: {range}\r\nContent-Length: 5\r\n\r\n")
+                };
+                let _ = sock.write_all(head.as_bytes()).await;
+                let _ = sock.write_all(&[b'x'; 5]).await;
+            })
+        }))
+        .await;
+        let c = client_with(&server, CrossOrigin::Refuse);
+        let d = c
+            .download(&Resource::new("f"), &Default::default())
+            .await
+            .unwrap();
+        let (got, err) = read_all(d).await;
+        let err = err.unwrap().to_string();
+        assert!(err.contains("not the rest from byte 5"), "{range}: {err}");
+        assert_eq!(got, b"xxxxx", "{range}");
+    }
+
+    // A service that breaks every answer: the default policy's 4 attempts, then the error.
+    let server = Server::start_raw(breaking_file(
+        content.clone(),
+        &[100, 100, 100, 100, 100, 100],
+        RESUMABLE,
+        false,
+    ))
+    .await;
+    let c = client_with(&server, CrossOrigin::Refuse);
+    let d = c
+        .download(&Resource::new("f"), &Default::default())
+        .await
+        .unwrap();
+    let (got, err) = read_all(d).await;
+    assert!(matches!(err, Some(Error::Transport(_))), "{err:?}");
+    assert_eq!(got, content[..400]);
+    assert_eq!(server.requests().len(), 4);
+}
+
+#[tokio::test]
+async fn a_stalled_download_is_resumed_too() {
+    let content = file_content();
+    let body = content.clone();
+    let server = Server::start_raw(Arc::new(move |i, req, mut sock| {
+        let body = body.clone();
+        Box::pin(async move {
+            if i == 0 {
+                let head = format!("HTTP/1.1 200 OK\r\n{RESUMABLE}Content-Length: 10000\r\n\r\n");
+                let _ = sock.write_all(head.as_bytes()).await;
+                let _ = sock.write_all(&body[..1000]).await;
+                tokio::time::sleep(Duration::from_secs(30)).await;
+            } else {
+                assert_eq!(req.header("range"), Some("bytes=1000-"));
+                let head = "HTTP/1.1 206 Partial\r\nContent-Range: bytes 1000-9999/10000\r\nContent-Length: 9000\r\n\r\n";
+                let _ = sock.write_all(head.as_bytes()).await;
+                let _ = sock.write_all(&body[1000..]).await;
+            }
+        })
+    }))
+    .await;
+    let c = Client::builder(format!("{}/svc", server.base))
+        .request_timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let d = c
+        .download(&Resource::new("f"), &Default::default())
+        .await
+        .unwrap();
+    assert_eq!(d.bytes().await.unwrap(), *content);
+    assert_eq!(server.requests().len(), 2);
+}

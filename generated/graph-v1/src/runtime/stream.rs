@@ -67,6 +67,16 @@ const READ_BUFFER: usize = 64 * 1024;
 /// writer with [`save`](Download::save) / [`write_to`](Download::write_to).
 ///
 /// Each chunk must arrive within the client's request timeout of the previous one.
+///
+/// A `GET` download whose connection breaks or stalls part-way is resumed where it
+/// stopped, when the service allows it: the first answer was `200` with `Accept-Ranges:
+/// bytes` and a validator (a strong `ETag`, else `Last-Modified`), and the request set no
+/// `Range` itself. The same request is sent again (same URL, origin rule and
+/// credentials) with `Range: bytes=N-` and `If-Range`; only a `206` whose `Content-Range`
+/// starts at byte `N` of the same total continues the body. Anything else (the content
+/// changed, a `200` from the start, another range) ends the download with an error
+/// rather than splice two versions. At most the retry policy's `max_attempts - 1`
+/// resumes per download.
 pub struct Download {
     status: u16,
     headers: Vec<(String, String)>,
@@ -75,6 +85,122 @@ pub struct Download {
     timer: Option<Pin<Box<Sleep>>>,
     max_bytes: usize,
     done: bool,
+    resume: Option<Box<Resume>>,
+}
+
+/// A request under way for a stream's response.
+type Opening = Pin<Box<dyn std::future::Future<Output = Result<StreamResponse, Error>> + Send>>;
+
+/// What resuming a broken download needs, and its progress.
+struct Resume {
+    client: Client,
+    url: String,
+    opts: RequestOptions,
+    /// `If-Range`'s value: the first answer's strong `ETag` or `Last-Modified`.
+    validator: String,
+    /// The whole length, from the first answer's `Content-Length`.
+    total: Option<u64>,
+    /// Bytes of the body handed out so far.
+    received: u64,
+    /// Resumes left.
+    left: u32,
+    /// The request for the rest, while it is under way.
+    pending: Option<Opening>,
+}
+
+impl Resume {
+    /// Resume data for a download answered `resp`, when the answer allows it.
+    fn for_answer(
+        client: &Client,
+        url: &str,
+        opts: &RequestOptions,
+        resp: &StreamResponse,
+    ) -> Option<Box<Resume>> {
+        let left = client.inner.retry.max_attempts.saturating_sub(1);
+        let ranges = find_header(&resp.headers, "accept-ranges")?;
+        if resp.status != 200
+            || left == 0
+            || find_header(&opts.headers, "range").is_some()
+            || !ranges
+                .split(',')
+                .any(|u| u.trim().eq_ignore_ascii_case("bytes"))
+        {
+            return None;
+        }
+        let strong = |e: &&str| !e.trim_start().starts_with("W/");
+        let etag = find_header(&resp.headers, "etag").filter(strong);
+        let validator = etag.or_else(|| find_header(&resp.headers, "last-modified"))?;
+        Some(Box::new(Resume {
+            client: client.clone(),
+            url: url.to_owned(),
+            opts: opts.clone(),
+            validator: validator.trim().to_owned(),
+            total: find_header(&resp.headers, "content-length").and_then(|n| n.trim().parse().ok()),
+            received: 0,
+            left,
+            pending: None,
+        }))
+    }
+
+    /// Start asking for the rest after `why` broke the body; `false` when no resume is left.
+    fn start(&mut self, why: &TransportError) -> bool {
+        if self.left == 0 || self.total.is_some_and(|t| self.received >= t) {
+            return false;
+        }
+        self.left -= 1;
+        tracing::debug!(received = self.received, error = %why, "resuming the download");
+        let mut opts = self.opts.clone();
+        set_header(
+            &mut opts.headers,
+            "Range",
+            format!("bytes={}-", self.received),
+        );
+        set_header(&mut opts.headers, "If-Range", self.validator.clone());
+        let (client, url) = (self.client.clone(), self.url.clone());
+        self.pending = Some(Box::pin(async move {
+            client
+                .open(Method::Get, url, Body::None, false, &opts, true)
+                .await
+        }));
+        true
+    }
+
+    /// The rest's body, when `resp` is the `206` for exactly the bytes still missing.
+    fn accept(&self, resp: StreamResponse) -> Result<BodyStream, String> {
+        if resp.status != 206 {
+            return Err(format!(
+                "the service answered {} instead of the rest (206): the content may have changed",
+                resp.status
+            ));
+        }
+        let range = find_header(&resp.headers, "content-range").unwrap_or_default();
+        let parsed = range
+            .trim()
+            .strip_prefix("bytes ")
+            .and_then(|r| r.split_once('/'))
+            .and_then(|(span, total)| {
+                let (first, last) = span.split_once('-')?;
+                let first: u64 = first.trim().parse().ok()?;
+                let last: u64 = last.trim().parse().ok()?;
+                let total = match total.trim() {
+                    "*" => None,
+                    t => Some(t.parse::<u64>().ok()?),
+                };
+                (first <= last).then_some((first, total))
+            });
+        match parsed {
+            Some((first, total))
+                if first == self.received
+                    && (total.is_none() || self.total.is_none() || total == self.total) =>
+            {
+                Ok(resp.body)
+            }
+            _ => Err(format!(
+                "the service sent the range {range:?}, not the rest from byte {}",
+                self.received
+            )),
+        }
+    }
 }
 
 impl fmt::Debug for Download {
@@ -88,7 +214,12 @@ impl fmt::Debug for Download {
 }
 
 impl Download {
-    fn new(resp: StreamResponse, idle: Duration, max_bytes: usize) -> Download {
+    fn new(
+        resp: StreamResponse,
+        idle: Duration,
+        max_bytes: usize,
+        resume: Option<Box<Resume>>,
+    ) -> Download {
         Download {
             status: resp.status,
             headers: resp.headers,
@@ -97,7 +228,17 @@ impl Download {
             timer: None,
             max_bytes,
             done: false,
+            resume,
         }
+    }
+
+    /// Ends the download with `error`, or starts resuming it (`None`).
+    fn broken(&mut self, error: TransportError) -> Option<Error> {
+        if self.resume.as_mut().is_some_and(|r| r.start(&error)) {
+            return None;
+        }
+        self.done = true;
+        Some(Error::Transport(error))
     }
 
     /// The status code (2xx).
@@ -196,42 +337,84 @@ impl Stream for Download {
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = &mut *self;
-        if this.done {
-            return Poll::Ready(None);
-        }
-        match this.body.as_mut().poll_next(cx) {
-            Poll::Ready(item) => {
-                // The idle timer restarts with the next poll that finds nothing.
-                this.timer = None;
-                match item {
-                    None => {
-                        this.done = true;
-                        Poll::Ready(None)
+        loop {
+            if this.done {
+                return Poll::Ready(None);
+            }
+            // A resume under way: its answer replaces the broken body.
+            if let Some(r) = &mut this.resume
+                && let Some(pending) = &mut r.pending
+            {
+                let answer = match pending.as_mut().poll(cx) {
+                    Poll::Pending => return Poll::Pending,
+                    Poll::Ready(answer) => answer,
+                };
+                r.pending = None;
+                let accepted = answer.map(|resp| r.accept(resp));
+                match accepted {
+                    Ok(Ok(body)) => {
+                        this.body = body;
+                        this.timer = None;
                     }
-                    Some(Ok(chunk)) => Poll::Ready(Some(Ok(chunk))),
-                    Some(Err(e)) => {
+                    Ok(Err(why)) => {
                         this.done = true;
-                        Poll::Ready(Some(Err(Error::Transport(e))))
+                        return Poll::Ready(Some(Err(Error::Transport(TransportError::new(
+                            TransportErrorKind::Other,
+                            format!(
+                                "the download broke after {} bytes and could not be resumed: {why}",
+                                r.received
+                            ),
+                        )))));
+                    }
+                    Err(e) => {
+                        this.done = true;
+                        return Poll::Ready(Some(Err(e)));
                     }
                 }
             }
-            Poll::Pending => {
-                if tokio::runtime::Handle::try_current().is_err() {
-                    return Poll::Pending;
-                }
-                let idle = this.idle;
-                let timer = this
-                    .timer
-                    .get_or_insert_with(|| Box::pin(tokio::time::sleep(idle)));
-                match timer.as_mut().poll(cx) {
-                    Poll::Ready(()) => {
-                        this.done = true;
-                        Poll::Ready(Some(Err(Error::Transport(TransportError::new(
-                            TransportErrorKind::Timeout,
-                            format!("no data for {} ms while downloading", idle.as_millis()),
-                        )))))
+            match this.body.as_mut().poll_next(cx) {
+                Poll::Ready(item) => {
+                    // The idle timer restarts with the next poll that finds nothing.
+                    this.timer = None;
+                    match item {
+                        None => {
+                            this.done = true;
+                            return Poll::Ready(None);
+                        }
+                        Some(Ok(chunk)) => {
+                            if let Some(r) = &mut this.resume {
+                                r.received += chunk.len() as u64;
+                            }
+                            return Poll::Ready(Some(Ok(chunk)));
+                        }
+                        Some(Err(e)) => match this.broken(e) {
+                            Some(e) => return Poll::Ready(Some(Err(e))),
+                            None => continue,
+                        },
                     }
-                    Poll::Pending => Poll::Pending,
+                }
+                Poll::Pending => {
+                    if tokio::runtime::Handle::try_current().is_err() {
+                        return Poll::Pending;
+                    }
+                    let idle = this.idle;
+                    let timer = this
+                        .timer
+                        .get_or_insert_with(|| Box::pin(tokio::time::sleep(idle)));
+                    match timer.as_mut().poll(cx) {
+                        Poll::Ready(()) => {
+                            this.timer = None;
+                            let stalled = TransportError::new(
+                                TransportErrorKind::Timeout,
+                                format!("no data for {} ms while downloading", idle.as_millis()),
+                            );
+                            match this.broken(stalled) {
+                                Some(e) => return Poll::Ready(Some(Err(e))),
+                                None => continue,
+                            }
+                        }
+                        Poll::Pending => return Poll::Pending,
+                    }
                 }
             }
         }
@@ -490,12 +673,21 @@ impl Client {
             opts.headers.push(("Accept".to_owned(), "*/*".to_owned()));
         }
         let has_body = body.is_some();
+        let resumable = method == Method::Get && !has_body;
         let body = body.map_or(Body::None, Body::Buffered);
-        let resp = self.open(method, url, body, has_body, &opts, true).await?;
+        let resp = self
+            .open(method, url.clone(), body, has_body, &opts, true)
+            .await?;
+        let resume = if resumable {
+            Resume::for_answer(self, &url, &opts, &resp)
+        } else {
+            None
+        };
         Ok(Download::new(
             resp,
             self.inner.request_timeout,
             self.inner.max_response_size,
+            resume,
         ))
     }
 
