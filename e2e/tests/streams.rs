@@ -79,6 +79,55 @@ async fn drive_item_content_follows_the_302_to_the_download_host_without_the_tok
 }
 
 #[tokio::test]
+async fn a_broken_drive_item_download_resumes_through_graph_without_the_token_on_the_host() {
+    use tokio::io::AsyncWriteExt;
+    // The download host breaks its first answer after 4 bytes; it supports ranges.
+    let files = Server::start_raw(Arc::new(|i, req, mut sock| {
+        Box::pin(async move {
+            let body = b"0123456789";
+            let head = if i == 0 {
+                "HTTP/1.1 200 OK\r\nETag: \"q1\"\r\nAccept-Ranges: bytes\r\nContent-Length: 10\r\n\r\n"
+                    .to_owned()
+            } else {
+                assert_eq!(req.header("range"), Some("bytes=4-"));
+                assert_eq!(req.header("if-range"), Some("\"q1\""));
+                "HTTP/1.1 206 Partial\r\nContent-Range: bytes 4-9/10\r\nContent-Length: 6\r\n\r\n"
+                    .to_owned()
+            };
+            let part: &[u8] = if i == 0 { &body[..4] } else { &body[4..] };
+            let _ = sock.write_all(head.as_bytes()).await;
+            let _ = sock.write_all(part).await;
+        })
+    }))
+    .await;
+    let target = format!("{}/dl?tempauth=xyz", files.base);
+    let graph = Server::start(Arc::new(move |_, _, _| Reply {
+        status: 302,
+        headers: vec![("Location", target.clone())],
+        body: String::new(),
+    }))
+    .await;
+    let svc = service(&graph, CrossOrigin::WithoutCredentials);
+    let content = svc.drives().by_id("d1").items().by_id("i1").content();
+    assert_eq!(content.bytes().await.unwrap(), b"0123456789");
+
+    // The resume asked Graph again (with the token) and followed its 302 (without it).
+    let asked = graph.requests();
+    assert_eq!(asked.len(), 2);
+    for r in &asked {
+        assert_eq!(r.target, "/v1.0/drives/d1/items/i1/content");
+        assert_eq!(r.header("authorization"), Some("Bearer t0ps3cret"));
+    }
+    assert_eq!(asked[1].header("range"), Some("bytes=4-"));
+    let fetched = files.requests();
+    assert_eq!(fetched.len(), 2);
+    for r in &fetched {
+        assert_eq!(r.target, "/dl?tempauth=xyz");
+        assert_eq!(r.header("authorization"), None);
+    }
+}
+
+#[tokio::test]
 async fn user_photo_is_a_media_entity_with_acceptable_media_types() {
     let server = Server::start(Arc::new(|_, req, _| match req.method.as_str() {
         "GET" => Reply {
