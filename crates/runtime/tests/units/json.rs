@@ -555,3 +555,20 @@ fn hostile_nesting_through_serde_is_an_error() {
     let deep_objects = format!(r#"{}1{}"#, r#"{"friend":"#.repeat(200), "}".repeat(200));
     assert!(serde_json::from_str::<Person>(&deep_objects).is_err());
 }
+
+#[test]
+fn binary_serde_formats_round_trip() {
+    // MessagePack: self-describing, not human-readable, maps and arrays with lengths.
+    let direct: Person = from_str(PERSON_JSON).unwrap();
+    let packed = rmp_serde::to_vec(&direct).unwrap();
+    let back: Person = rmp_serde::from_slice(&packed).unwrap();
+    assert_eq!(back, direct);
+    let outer = Outer {
+        person: direct,
+        people: vec![Person::default()],
+        maybe: None,
+        missing: None,
+    };
+    let back: Outer = rmp_serde::from_slice(&rmp_serde::to_vec(&outer).unwrap()).unwrap();
+    assert_eq!(back, outer);
+}
