@@ -55,9 +55,9 @@
 //! `from_reader`, `from_value`, inside your own derived types) a value is decoded from its
 //! text in one pass, as fast as `json::from_slice`; other formats go through a
 //! `serde_json::Value`. Serializing replays the value's own JSON text into the serializer,
-//! about twice the time of `json::to_vec` / `json::to_string`, which are the fast way to
-//! write JSON. Structs compare (`PartialEq`) and print
-//! (`Debug`) by that JSON: `User {"displayName":"Ada"}`, absent properties left out.
+//! two to three times the time of `json::to_vec` / `json::to_string`, the fast way to
+//! write JSON. Structs compare (`PartialEq`) and print (`Debug`) by that JSON:
+//! `User {"displayName":"Ada"}`, absent properties left out.
 //!
 //! # Conversions
 //!
