@@ -118,7 +118,8 @@
 //! | what | limit | beyond it |
 //! |---|---|---|
 //! | document size | [`MAX_DOCUMENT_SIZE`] = 64 MiB | error, file not read |
-//! | documents per load | [`MAX_DOCUMENTS`] = 256 | error at the `Uri` |
+//! | documents per load | [`MAX_DOCUMENTS`] = 256 | error at the `Uri`, file not read |
+//! | text per load, all documents together | [`MAX_TOTAL_SIZE`] = 256 MiB | error at the `Uri`, nothing more read |
 //! | element nesting (ignored elements included); JSON value nesting | [`document::MAX_DEPTH`] = 200 | error at the element or value |
 //! | attribute value, expression text; JSON string or number | [`document::MAX_VALUE_LEN`] = 1 MiB | error at the attribute, element or value |
 //! | name | [`names::MAX_NAME_LEN`] = 128 characters | error at the attribute |
@@ -136,6 +137,7 @@ mod resolve;
 pub mod vocab;
 
 pub use resolve::{
-    MAX_DOCUMENT_SIZE, MAX_DOCUMENTS, Options, ReadError, ReadErrorKind, STANDARD_VOCABULARIES,
-    load, load_all_with, load_in, load_in_with, load_str, load_with, read_document,
+    MAX_DOCUMENT_SIZE, MAX_DOCUMENTS, MAX_TOTAL_SIZE, Options, ReadError, ReadErrorKind,
+    STANDARD_VOCABULARIES, load, load_all_with, load_in, load_in_with, load_str, load_with,
+    read_document,
 };

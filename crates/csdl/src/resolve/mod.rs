@@ -35,6 +35,10 @@ use types::empty_structured;
 /// The most documents one load reads (the main file and its references).
 pub const MAX_DOCUMENTS: usize = 256;
 
+/// The most text one load reads, all documents together (each is at most
+/// [`MAX_DOCUMENT_SIZE`]); a reference beyond it is an error at its `Uri`, not read.
+pub const MAX_TOTAL_SIZE: u64 = 256 * 1024 * 1024;
+
 /// Namespaces of the standard OASIS vocabularies, understood without reading a file.
 pub const STANDARD_VOCABULARIES: &[&str] = &[
     "Org.OData.Aggregation.V1",

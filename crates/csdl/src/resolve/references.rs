@@ -40,6 +40,8 @@ struct Loader<'a> {
     expected: Vec<(String, String, Pos)>,
     /// Files that are embedded standard vocabularies.
     builtin: HashSet<u32>,
+    /// Bytes of text read so far, all documents together.
+    read_bytes: u64,
 }
 
 pub(super) fn load_impl(
@@ -71,6 +73,7 @@ pub(super) fn load_impl(
         pending: Vec::new(),
         expected: Vec::new(),
         builtin: HashSet::new(),
+        read_bytes: 0,
     };
     for path in given {
         l.open_given(path);
@@ -143,6 +146,7 @@ impl Loader<'_> {
 
     /// Parses a document read and notes the namespaces it declares.
     fn add(&mut self, path: PathBuf, text: String) {
+        self.read_bytes += text.len() as u64;
         let idx = self.sources.add(path, Arc::from(text));
         let before = self.docs.len();
         parse_into(&self.sources, idx, &mut self.docs, &mut self.diags);
@@ -249,6 +253,9 @@ impl Loader<'_> {
             if self.seen.contains(c) {
                 return self.expect(&r);
             }
+            if self.over_budget(&r, 0) {
+                return;
+            }
             match fetch(self.read, c, if *is_explicit { None } else { Some(dir) }) {
                 Ok(text) => return self.open_reference(r, c.clone(), text),
                 Err(Unread::Missing(_)) => {}
@@ -286,6 +293,9 @@ impl Loader<'_> {
         if self.seen.contains(&p) {
             return self.expect(&r);
         }
+        if self.over_budget(&r, 0) {
+            return;
+        }
         let within = (!self.explicit.contains(&p)).then(|| self.home.clone());
         match fetch(self.read, &p, within.as_deref()) {
             Ok(text) => self.open_reference(r, p, text),
@@ -303,17 +313,34 @@ impl Loader<'_> {
     }
 
     fn open_reference(&mut self, r: Reference, path: PathBuf, text: String) {
-        if self.seen.len() >= MAX_DOCUMENTS {
-            self.diags.push((
-                Severity::Error,
-                format!("too many referenced documents (at most {MAX_DOCUMENTS} are read)"),
-                r.pos,
-            ));
+        if self.over_budget(&r, text.len() as u64) {
             return;
         }
         self.seen.insert(path.clone());
         self.add(path, text);
         self.expect(&r);
+    }
+
+    /// Whether reading `incoming` more bytes for `r` would pass the limits of one load
+    /// ([`MAX_DOCUMENTS`], [`MAX_TOTAL_SIZE`]): then an error at its `Uri`. Asked before a
+    /// file is read (with 0) and once its size is known.
+    fn over_budget(&mut self, r: &Reference, incoming: u64) -> bool {
+        let why = if self.seen.len() >= MAX_DOCUMENTS {
+            format!("too many referenced documents (at most {MAX_DOCUMENTS} are read)")
+        } else if self.read_bytes + incoming > MAX_TOTAL_SIZE
+            || (incoming == 0 && self.read_bytes >= MAX_TOTAL_SIZE)
+        {
+            // Read all the same: counted, so that nothing more is read after it.
+            self.read_bytes += incoming;
+            format!(
+                "the documents of this load would pass {} MiB together (the most one load reads)",
+                MAX_TOTAL_SIZE >> 20
+            )
+        } else {
+            return false;
+        };
+        self.diags.push((Severity::Error, why, r.pos));
+        true
     }
 
     fn expect(&mut self, r: &Reference) {
