@@ -77,10 +77,12 @@ pub struct Applied {
 }
 
 /// Carries out the plans of several crate folders: every file is written first (a file
-/// that exists is staged beside its target and renamed over it once every write
-/// succeeded; a new file is created in place, never over one that appeared meanwhile, and
-/// removed again if anything fails), then the files no longer generated are removed.
-/// Plans with conflicts must not be passed (`Err` without writing anything).
+/// that exists is staged beside its target; a new file is created in place, never over
+/// one that appeared meanwhile), then each existing target and each file no longer
+/// generated is moved to a backup name and the staged files renamed into place; the
+/// backups are removed last. A failure at any step puts the old files back and removes
+/// what this run created, so the folders are as they were. Plans with conflicts must not
+/// be passed (`Err` without writing anything).
 pub fn apply(crates: &[(&Path, &Plan)]) -> Result<Vec<Applied>, String> {
     if let Some((dir, plan)) = crates.iter().find(|(_, p)| !p.conflicts.is_empty()) {
         let c = &plan.conflicts[0];
@@ -142,30 +144,58 @@ pub fn apply(crates: &[(&Path, &Plan)]) -> Result<Vec<Applied>, String> {
             w.staged.as_ref().unwrap_or(&w.target).display()
         ));
     }
+    // Then every change is made reversibly: an existing file is first moved to a backup
+    // name beside it, and a file no longer generated is moved there instead of removed, so
+    // that a failure part-way (a folder put in a file's place meanwhile, rights taken away)
+    // puts every old file back. The backups are removed once all is in place.
+    let mut moved: Vec<(PathBuf, PathBuf)> = Vec::new();
+    let mut removed: Vec<(&Path, PathBuf)> = Vec::new();
+    let put_back = |moved: &[(PathBuf, PathBuf)]| {
+        for (original, backup) in moved.iter().rev() {
+            let _ = std::fs::rename(backup, original);
+        }
+    };
     let mut applied = vec![Applied::default(); crates.len()];
     for w in &writes {
-        if let Some(tmp) = &w.staged
-            && let Err(e) = std::fs::rename(tmp, &w.target)
-        {
-            undo(&writes);
-            return Err(format!("cannot replace `{}`: {e}", w.target.display()));
+        if let Some(tmp) = &w.staged {
+            let step =
+                set_aside(&w.target, &mut moved).and_then(|()| std::fs::rename(tmp, &w.target));
+            if let Err(e) = step {
+                put_back(&moved);
+                undo(&writes);
+                return Err(format!(
+                    "cannot replace `{}`: {e}; nothing was changed",
+                    w.target.display()
+                ));
+            }
         }
         applied[w.index].written.push(w.rel.to_path_buf());
     }
     for (i, (dir, plan)) in crates.iter().enumerate() {
         for rel in &plan.remove {
             let p = dir.join(rel);
-            if !owned::parents_are_plain(dir, rel) {
+            let step = if owned::parents_are_plain(dir, rel) {
+                set_aside(&p, &mut moved)
+            } else {
+                Err(std::io::Error::other("a folder on its path became a link"))
+            };
+            if let Err(e) = step {
+                put_back(&moved);
+                undo(&writes);
                 return Err(format!(
-                    "not removing `{}`: a folder on its path became a link",
+                    "cannot remove `{}`: {e}; nothing was changed",
                     p.display()
                 ));
             }
-            std::fs::remove_file(&p)
-                .map_err(|e| format!("cannot remove `{}`: {e}", p.display()))?;
-            remove_empty_parents(dir, &p);
+            removed.push((*dir, p));
             applied[i].removed.push(rel.clone());
         }
+    }
+    for (_, backup) in &moved {
+        let _ = std::fs::remove_file(backup);
+    }
+    for (dir, file) in &removed {
+        remove_empty_parents(dir, file);
     }
     Ok(applied)
 }
@@ -297,6 +327,22 @@ fn tmp_path(target: &Path) -> PathBuf {
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
     target.with_file_name(format!(".{name}.codegen-tmp"))
+}
+
+/// Moves `file` to its backup name beside it (see [`apply`]), noting the move in `moved`.
+fn set_aside(file: &Path, moved: &mut Vec<(PathBuf, PathBuf)>) -> std::io::Result<()> {
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let backup = file.with_file_name(format!(".{name}.codegen-old"));
+    if std::fs::symlink_metadata(&backup).is_ok_and(|m| !m.is_dir()) {
+        // A backup left by an interrupted run.
+        std::fs::remove_file(&backup)?;
+    }
+    std::fs::rename(file, &backup)?;
+    moved.push((file.to_path_buf(), backup));
+    Ok(())
 }
 
 fn remove_empty_parents(top: &Path, file: &Path) {

@@ -104,3 +104,103 @@ fn bad_input_is_an_error_before_any_write() {
     assert!(!out.exists());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Every file under `dir` with its bytes, leaving out `skip` (a folder).
+fn snapshot(dir: &Path, skip: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+    fn go(dir: &Path, skip: &Path, out: &mut std::collections::BTreeMap<PathBuf, Vec<u8>>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p == skip {
+                continue;
+            }
+            if p.is_dir() {
+                go(&p, skip, out);
+            } else {
+                out.insert(p.clone(), std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    let mut out = std::collections::BTreeMap::new();
+    go(dir, skip, &mut out);
+    out
+}
+
+/// A failure while files are being put in place (after every file was written) leaves
+/// the crate folder exactly as it was: the replaced files come back, the removed ones
+/// too, the new ones are gone.
+#[test]
+fn a_failure_part_way_through_putting_files_in_place_changes_nothing() {
+    let dir = temp_dir("part-way");
+    let schema = schema();
+    let out = dir.join("out");
+    let mut wide = config(&schema);
+    wide.roots(["users", "groups"]);
+    wide.generate_into(&out).unwrap();
+
+    // Going back to `users` alone replaces some files and removes others; the other way
+    // adds files.
+    for (from_wide, fail_in) in [(true, "replace"), (true, "remove"), (false, "replace")] {
+        let _ = std::fs::remove_dir_all(&out);
+        let (before_cfg, after_cfg) = if from_wide {
+            (wide.clone(), config(&schema))
+        } else {
+            (config(&schema), wide.clone())
+        };
+        before_cfg.generate_into(&out).unwrap();
+        let model = codegen::output::load(&after_cfg, Path::new(".")).unwrap();
+        let files = codegen::generate(&after_cfg, &model).unwrap();
+        let plan = codegen::output::plan(&out, "directory", &files).unwrap();
+        let replaced: Vec<_> = plan.existing.iter().collect();
+        assert!(replaced.len() > 3, "{replaced:?}");
+        if from_wide {
+            assert!(plan.remove.len() >= 2, "{:?}", plan.remove);
+        } else {
+            assert!(plan.write.len() >= plan.existing.len() + 2, "new files too");
+        }
+        // The backup name of the last file to be replaced (or removed) is taken by a folder
+        // with a file in it, which no rename can replace.
+        let victim = match fail_in {
+            "replace" => replaced.last().unwrap().to_path_buf(),
+            _ => plan.remove.iter().last().unwrap().clone(),
+        };
+        let target = out.join(&victim);
+        let blocker = target.with_file_name(format!(
+            ".{}.codegen-old",
+            target.file_name().unwrap().to_string_lossy()
+        ));
+        std::fs::create_dir_all(&blocker).unwrap();
+        std::fs::write(blocker.join("keep"), "x").unwrap();
+        let before = snapshot(&out, &blocker);
+
+        let e = codegen::output::apply(&[(out.as_path(), &plan)]).unwrap_err();
+        assert!(e.contains("nothing was changed"), "{e}");
+        assert!(e.contains(&victim.display().to_string()), "{e}");
+        let after = snapshot(&out, &blocker);
+        let changed: std::collections::BTreeSet<_> = before
+            .keys()
+            .chain(after.keys())
+            .filter(|p| before.get(*p) != after.get(*p))
+            .collect();
+        assert!(
+            changed.is_empty(),
+            "{fail_in}, from_wide {from_wide}: changed {changed:?}"
+        );
+        std::fs::remove_dir_all(&blocker).unwrap();
+
+        // Without the obstacle the same plan goes through, and leaves no backup behind.
+        codegen::output::apply(&[(out.as_path(), &plan)]).unwrap();
+        for (p, text) in &files {
+            assert_eq!(
+                &std::fs::read_to_string(out.join(p)).unwrap(),
+                text,
+                "{p:?}"
+            );
+        }
+        let left: Vec<_> = snapshot(&out, &blocker)
+            .into_keys()
+            .filter(|p| p.to_string_lossy().contains(".codegen-"))
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
