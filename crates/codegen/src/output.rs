@@ -96,7 +96,7 @@ pub fn apply(crates: &[(&Path, &Plan)]) -> Result<Vec<Applied>, String> {
     for (i, (dir, plan)) in crates.iter().enumerate() {
         for rel in &plan.write {
             let target = dir.join(rel);
-            let staged = plan.existing.contains(rel).then(|| tmp_path(&target));
+            let staged = plan.existing.contains(rel).then(|| beside(&target, "tmp"));
             writes.push(Write {
                 index: i,
                 dir,
@@ -309,9 +309,8 @@ impl Write<'_> {
             ready.insert(dir.to_path_buf());
         }
         let path = self.staged.as_ref().unwrap_or(&self.target);
-        if self.staged.is_some() && std::fs::symlink_metadata(path).is_ok_and(|m| !m.is_dir()) {
-            // A temporary file left by an interrupted run (or a link in its place).
-            std::fs::remove_file(path)?;
+        if self.staged.is_some() {
+            clear_leftover(path)?;
         }
         let mut f = std::fs::OpenOptions::new()
             .write(true)
@@ -321,25 +320,29 @@ impl Write<'_> {
     }
 }
 
-fn tmp_path(target: &Path) -> PathBuf {
+/// The name beside `target` for its staged new text (`tmp`) or its backup (`old`):
+/// `.NAME.codegen-tmp`, `.NAME.codegen-old`.
+fn beside(target: &Path, kind: &str) -> PathBuf {
     let name = target
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
-    target.with_file_name(format!(".{name}.codegen-tmp"))
+    target.with_file_name(format!(".{name}.codegen-{kind}"))
+}
+
+/// Removes a file an interrupted run left at one of [`beside`]'s names (or a link in its
+/// place); a folder there stays, and makes the next step fail.
+fn clear_leftover(path: &Path) -> std::io::Result<()> {
+    if std::fs::symlink_metadata(path).is_ok_and(|m| !m.is_dir()) {
+        std::fs::remove_file(path)?;
+    }
+    Ok(())
 }
 
 /// Moves `file` to its backup name beside it (see [`apply`]), noting the move in `moved`.
 fn set_aside(file: &Path, moved: &mut Vec<(PathBuf, PathBuf)>) -> std::io::Result<()> {
-    let name = file
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
-    let backup = file.with_file_name(format!(".{name}.codegen-old"));
-    if std::fs::symlink_metadata(&backup).is_ok_and(|m| !m.is_dir()) {
-        // A backup left by an interrupted run.
-        std::fs::remove_file(&backup)?;
-    }
+    let backup = beside(file, "old");
+    clear_leftover(&backup)?;
     std::fs::rename(file, &backup)?;
     moved.push((file.to_path_buf(), backup));
     Ok(())

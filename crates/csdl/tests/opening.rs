@@ -309,71 +309,9 @@ fn a_mapped_reference_file_must_lie_in_the_folder_of_the_first_schema() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-#[test]
-fn one_load_reads_at_most_max_total_size_in_all() {
-    // A main document referencing six documents: four of 60 MiB fit (240 MiB), the fifth
-    // (30 MiB more) passes the limit and is refused, the sixth is then not even read.
-    const MIB: usize = 1 << 20;
-    let sizes = [60 * MIB, 60 * MIB, 60 * MIB, 60 * MIB, 30 * MIB, 1];
-    let mut main = String::from(
-        "<edmx:Edmx Version=\"4.0\" xmlns:edmx=\"http://docs.oasis-open.org/odata/ns/edmx\">\n",
-    );
-    for i in 0..sizes.len() {
-        main.push_str(&format!(
-            "  <edmx:Reference Uri=\"r{i}.xml\"><edmx:Include Namespace=\"n{i}\"/></edmx:Reference>\n"
-        ));
-    }
-    main.push_str("  <edmx:DataServices>\n    <Schema Namespace=\"main\" xmlns=\"http://docs.oasis-open.org/odata/ns/edm\">\n");
-    for i in 0..sizes.len() {
-        main.push_str(&format!(
-            "      <ComplexType Name=\"M{i}\"><Property Name=\"a\" Type=\"n{i}.Thing\"/></ComplexType>\n"
-        ));
-    }
-    main.push_str("    </Schema>\n  </edmx:DataServices>\n</edmx:Edmx>\n");
-    let asked = std::sync::Mutex::new(Vec::new());
-    let read = |p: &Path| {
-        let name = p.file_name()?.to_str()?.to_owned();
-        asked.lock().unwrap().push(name.clone());
-        if name == "main.xml" {
-            return Some(main.clone());
-        }
-        let i: usize = name.strip_prefix('r')?.strip_suffix(".xml")?.parse().ok()?;
-        let mut text = valid_other(&format!("n{i}"));
-        text.push_str(&" ".repeat(sizes[i].saturating_sub(text.len())));
-        Some(text)
-    };
-    let e = csdl::load_with(Path::new("main.xml"), &read).unwrap_err();
-    assert_eq!(e.errors.len(), 2, "{e}");
-    for (err, line) in e.errors.iter().zip([6, 7]) {
-        assert_eq!((err.location.line, err.location.col), (line, 19), "{err}");
-        assert!(err.message.contains("256 MiB together"), "{err}");
-    }
-    let asked = asked.lock().unwrap().clone();
-    assert_eq!(
-        asked,
-        ["main.xml", "r0.xml", "r1.xml", "r2.xml", "r3.xml", "r4.xml"],
-        "the sixth is not read"
-    );
-    // Within the limit, the same documents load.
-    let sizes_ok = [60 * MIB, 60 * MIB, 60 * MIB, 60 * MIB, 1, 1];
-    let read_ok = |p: &Path| {
-        let name = p.file_name()?.to_str()?.to_owned();
-        if name == "main.xml" {
-            return Some(main.clone());
-        }
-        let i: usize = name.strip_prefix('r')?.strip_suffix(".xml")?.parse().ok()?;
-        let mut text = valid_other(&format!("n{i}"));
-        text.push_str(&" ".repeat(sizes_ok[i].saturating_sub(text.len())));
-        Some(text)
-    };
-    csdl::load_with(Path::new("main.xml"), &read_ok).unwrap();
-}
-
-#[test]
-fn one_load_reads_at_most_max_documents() {
-    // The main document and 259 references: 255 are read, the last four refused at
-    // their `Uri`, unread.
-    let n = csdl::MAX_DOCUMENTS + 3;
+/// A main document with `n` references `rI.xml` (namespace `nI`), using a type of each
+/// when `uses`.
+fn referencing(n: usize, uses: bool) -> String {
     let mut main = String::from(
         "<edmx:Edmx Version=\"4.0\" xmlns:edmx=\"http://docs.oasis-open.org/odata/ns/edmx\">\n",
     );
@@ -382,25 +320,76 @@ fn one_load_reads_at_most_max_documents() {
             "  <edmx:Reference Uri=\"r{i}.xml\"><edmx:Include Namespace=\"n{i}\"/></edmx:Reference>\n"
         ));
     }
-    main.push_str("  <edmx:DataServices>\n    <Schema Namespace=\"main\" xmlns=\"http://docs.oasis-open.org/odata/ns/edm\"/>\n  </edmx:DataServices>\n</edmx:Edmx>\n");
-    let asked = std::sync::atomic::AtomicUsize::new(0);
-    let read = |p: &Path| {
-        asked.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let name = p.file_name()?.to_str()?;
+    main.push_str("  <edmx:DataServices>\n    <Schema Namespace=\"main\" xmlns=\"http://docs.oasis-open.org/odata/ns/edm\">\n");
+    for i in (0..n).filter(|_| uses) {
+        main.push_str(&format!(
+            "      <ComplexType Name=\"M{i}\"><Property Name=\"a\" Type=\"n{i}.Thing\"/></ComplexType>\n"
+        ));
+    }
+    main.push_str("    </Schema>\n  </edmx:DataServices>\n</edmx:Edmx>\n");
+    main
+}
+
+/// `load_with`'s reader for `main.xml` and its references `rI.xml`, each padded to
+/// `sizes[I]` bytes (at least a valid document); every name asked for is noted in `asked`.
+fn serve<'a>(
+    main: &'a str,
+    sizes: &'a [usize],
+    asked: &'a std::sync::Mutex<Vec<String>>,
+) -> impl Fn(&Path) -> Option<String> + 'a {
+    move |p: &Path| {
+        let name = p.file_name()?.to_str()?.to_owned();
+        asked.lock().unwrap().push(name.clone());
         if name == "main.xml" {
-            return Some(main.clone());
+            return Some(main.to_owned());
         }
         let i: usize = name.strip_prefix('r')?.strip_suffix(".xml")?.parse().ok()?;
-        Some(valid_other(&format!("n{i}")))
-    };
-    let e = csdl::load_with(Path::new("main.xml"), &read).unwrap_err();
+        let mut text = valid_other(&format!("n{i}"));
+        text.push_str(&" ".repeat(sizes[i].saturating_sub(text.len())));
+        Some(text)
+    }
+}
+
+#[test]
+fn one_load_reads_at_most_max_total_size_in_all() {
+    // A main document referencing six documents: four of 60 MiB fit (240 MiB), the fifth
+    // (30 MiB more) passes the limit and is refused, the sixth is then not even read.
+    const MIB: usize = 1 << 20;
+    let main = referencing(6, true);
+    let asked = std::sync::Mutex::new(Vec::new());
+    let sizes = [60 * MIB, 60 * MIB, 60 * MIB, 60 * MIB, 30 * MIB, 1];
+    let e = csdl::load_with(Path::new("main.xml"), &serve(&main, &sizes, &asked)).unwrap_err();
+    assert_eq!(e.errors.len(), 2, "{e}");
+    for (err, line) in e.errors.iter().zip([6, 7]) {
+        assert_eq!((err.location.line, err.location.col), (line, 19), "{err}");
+        assert!(err.message.contains("256 MiB together"), "{err}");
+    }
+    assert_eq!(
+        *asked.lock().unwrap(),
+        ["main.xml", "r0.xml", "r1.xml", "r2.xml", "r3.xml", "r4.xml"],
+        "the sixth is not read"
+    );
+    // Within the limit, the same documents load.
+    let sizes = [60 * MIB, 60 * MIB, 60 * MIB, 60 * MIB, 1, 1];
+    csdl::load_with(Path::new("main.xml"), &serve(&main, &sizes, &asked)).unwrap();
+}
+
+#[test]
+fn one_load_reads_at_most_max_documents() {
+    // The main document and 259 references: 255 are read, the last four refused at
+    // their `Uri`, unread.
+    let n = csdl::MAX_DOCUMENTS + 3;
+    let main = referencing(n, false);
+    let asked = std::sync::Mutex::new(Vec::new());
+    let sizes = vec![0; n];
+    let e = csdl::load_with(Path::new("main.xml"), &serve(&main, &sizes, &asked)).unwrap_err();
     assert_eq!(e.errors.len(), 4, "{e}");
     for (err, line) in e.errors.iter().zip(257..) {
         assert_eq!((err.location.line, err.location.col), (line, 19), "{err}");
         assert!(err.message.contains("at most 256 are read"), "{err}");
     }
     assert_eq!(
-        asked.into_inner(),
+        asked.lock().unwrap().len(),
         csdl::MAX_DOCUMENTS,
         "nothing read past the limit"
     );

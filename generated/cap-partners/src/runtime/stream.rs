@@ -109,16 +109,16 @@ struct Resume {
 }
 
 impl Resume {
-    /// Resume data for a download answered `resp`, when the answer allows it.
+    /// Resume data for `download` (just opened), when its answer allows it.
     fn for_answer(
         client: &Client,
         url: &str,
         opts: &RequestOptions,
-        resp: &StreamResponse,
+        download: &Download,
     ) -> Option<Box<Resume>> {
         let left = client.inner.retry.max_attempts.saturating_sub(1);
-        let ranges = find_header(&resp.headers, "accept-ranges")?;
-        if resp.status != 200
+        let ranges = download.header("accept-ranges")?;
+        if download.status != 200
             || left == 0
             || find_header(&opts.headers, "range").is_some()
             || !ranges
@@ -128,14 +128,14 @@ impl Resume {
             return None;
         }
         let strong = |e: &&str| !e.trim_start().starts_with("W/");
-        let etag = find_header(&resp.headers, "etag").filter(strong);
-        let validator = etag.or_else(|| find_header(&resp.headers, "last-modified"))?;
+        let etag = download.header("etag").filter(strong);
+        let validator = etag.or_else(|| download.header("last-modified"))?;
         Some(Box::new(Resume {
             client: client.clone(),
             url: url.to_owned(),
             opts: opts.clone(),
             validator: validator.trim().to_owned(),
-            total: find_header(&resp.headers, "content-length").and_then(|n| n.trim().parse().ok()),
+            total: download.content_length(),
             received: 0,
             left,
             pending: None,
@@ -214,12 +214,7 @@ impl fmt::Debug for Download {
 }
 
 impl Download {
-    fn new(
-        resp: StreamResponse,
-        idle: Duration,
-        max_bytes: usize,
-        resume: Option<Box<Resume>>,
-    ) -> Download {
+    fn new(resp: StreamResponse, idle: Duration, max_bytes: usize) -> Download {
         Download {
             status: resp.status,
             headers: resp.headers,
@@ -228,7 +223,7 @@ impl Download {
             timer: None,
             max_bytes,
             done: false,
-            resume,
+            resume: None,
         }
     }
 
@@ -678,17 +673,15 @@ impl Client {
         let resp = self
             .open(method, url.clone(), body, has_body, &opts, true)
             .await?;
-        let resume = if resumable {
-            Resume::for_answer(self, &url, &opts, &resp)
-        } else {
-            None
-        };
-        Ok(Download::new(
+        let mut download = Download::new(
             resp,
             self.inner.request_timeout,
             self.inner.max_response_size,
-            resume,
-        ))
+        );
+        if resumable {
+            download.resume = Resume::for_answer(self, &url, &opts, &download);
+        }
+        Ok(download)
     }
 
     /// Send `upload` to `resource` with `method` (`PUT` for a media stream or stream
